@@ -1,0 +1,127 @@
+"""Import a tree of organizations from .xlsx: all rows or none."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import access
+from .models import Organization, OrgForm, Sector
+from .services import organization_create
+from .text import fold
+from .xlsx import ImportFailed, RowError, SheetError, choice_lookup, read_rows
+
+COLUMNS = {
+    "parent": ("Tổ chức cấp trên", "Cấp trên", "Parent"),
+    "name": ("Tên tổ chức", "Tên", "Name"),
+    "form": ("Loại hình", "Hình thức", "Form"),
+    "sector": ("Lĩnh vực", "Khối", "Sector"),
+    "code": ("Mã", "Mã tổ chức", "Code"),
+}
+
+
+def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Organization]:
+    """Create the organizations listed in `upload` below `under`.
+
+    `parent` names an existing organization (by code, or by its exact name when that
+    is unique) within the user's administration scope, or the code of another row of
+    the file; empty means `under`. Raises ImportFailed listing every bad row.
+    """
+    try:
+        rows = read_rows(upload, COLUMNS, required=set(COLUMNS))
+    except SheetError as exc:
+        raise ImportFailed([RowError(0, str(exc))]) from None
+    if not rows:
+        raise ImportFailed([RowError(0, _("The file has no data rows."))])
+
+    forms = choice_lookup(OrgForm)
+    sectors = choice_lookup(Sector)
+    manageable = access.organizations(user, access.Perm.MANAGE).filter(path__startswith=under.path)
+    errors: list[RowError] = []
+    parsed = []
+    file_codes: dict[str, int] = {}
+    for row in rows:
+        name, code = row.text("name"), row.text("code")
+        form = forms.get(fold(row.text("form")))
+        sector = sectors.get(fold(row.text("sector")))
+        problems = []
+        if not name:
+            problems.append(_("the name is empty"))
+        if not code:
+            problems.append(_("the code is empty"))
+        elif code in file_codes:
+            problems.append(_("code %(code)s repeats row %(row)d") % {"code": code, "row": file_codes[code]})
+        if form is None:
+            problems.append(_("unknown form “%(value)s”") % {"value": row.text("form")})
+        if sector is None:
+            problems.append(_("unknown sector “%(value)s”") % {"value": row.text("sector")})
+        if code:
+            file_codes.setdefault(code, row.number)
+        parsed.append((row, name, code, form, sector, problems))
+
+    taken = set(Organization.objects.filter(code__in=list(file_codes)).values_list("code", flat=True))
+    parent_refs = {row.text("parent") for row, *_rest in parsed if row.text("parent")}
+    existing = {o.code: o for o in manageable.filter(code__in=parent_refs - set(file_codes))}
+    by_name: dict[str, list[Organization]] = {}
+    for org in manageable.filter(name__in=parent_refs - set(existing) - set(file_codes)):
+        by_name.setdefault(org.name, []).append(org)
+
+    for row, _name, code, _form, _sector, problems in parsed:
+        if code in taken:
+            problems.append(_("code %(code)s already exists") % {"code": code})
+        ref = row.text("parent")
+        if ref and ref not in file_codes and ref not in existing:
+            matches = by_name.get(ref, [])
+            if len(matches) == 1:
+                existing[ref] = matches[0]
+            elif len(matches) > 1:
+                problems.append(_("parent “%(ref)s” matches several organizations: use its code") % {"ref": ref})
+            else:
+                problems.append(_("parent “%(ref)s” not found in your scope") % {"ref": ref})
+        if ref in existing and not existing[ref].is_active:
+            problems.append(_("parent “%(ref)s” is dissolved") % {"ref": ref})
+        if ref and ref == code:
+            problems.append(_("a row cannot be its own parent"))
+
+    # Rows pointing at file rows must not form a cycle.
+    parent_of = {code: row.text("parent") for row, _n, code, *_r in parsed if code}
+    for _row, _name, code, _form, _sector, problems in parsed:
+        seen, ref = {code}, parent_of.get(code, "")
+        while ref in parent_of:
+            if ref in seen:
+                problems.append(_("the parents in the file form a cycle"))
+                break
+            seen.add(ref)
+            ref = parent_of[ref]
+
+    for row, *_fields, problems in parsed:
+        if problems:
+            errors.append(RowError(row.number, "; ".join(problems)))
+    if errors:
+        raise ImportFailed(errors)
+
+    created: dict[str, Organization] = {}
+    pending = list(parsed)
+    with transaction.atomic():
+        while pending:
+            waiting = []
+            for item in pending:
+                row, name, code, form, sector, _problems = item
+                ref = row.text("parent")
+                if not ref:
+                    parent = under
+                elif ref in file_codes:
+                    parent = created.get(ref)
+                    if parent is None:
+                        waiting.append(item)
+                        continue
+                else:
+                    parent = existing[ref]
+                parent.refresh_from_db()
+                created[code] = organization_create(
+                    parent=parent, name=name, code=code, form=form, sector=sector, user=user
+                )
+            if len(waiting) == len(pending):  # unreachable after the cycle check
+                raise ImportFailed([RowError(r.number, _("parent not found")) for r, *_x in waiting])
+            pending = waiting
+    return list(created.values())

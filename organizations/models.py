@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+from .text import fold
+
+
+class OrgForm(models.TextChoices):
+    """The level/form of a party organization."""
+
+    PROVINCIAL = "provincial", _("Provincial committee")
+    DISTRICT = "district", _("City/district committee")
+    BLOC = "bloc", _("Bloc committee")
+    COMMUNE = "commune", _("Commune/ward committee under the province")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Grassroots committee")
+    GRASSROOTS_CELL = "grassroots_cell", _("Grassroots cell")
+    PARTIAL_COMMITTEE = "partial_committee", _("Partial committee")
+    CELL = "cell", _("Cell")
+
+
+class Sector(models.TextChoices):
+    HIGH_SCHOOL = "high_school", _("High school")
+    UNIVERSITY = "university", _("College/university")
+    NON_STATE_ENTERPRISE = "non_state_enterprise", _("Non-state enterprise")
+    STATE_ENTERPRISE = "state_enterprise", _("State enterprise")
+    COMMUNE = "commune", _("Commune/ward/town")
+    VILLAGE = "village", _("Village/residential group")
+    AGENCY = "agency", _("Agency")
+    POLICE = "police", _("Police")
+    MILITARY = "military", _("Military")
+    OTHER = "other", _("Other")
+
+
+# Forms that are grassroots organizations (TCCSĐ): allocation tables and "every
+# grassroots organization" rules select these.
+GRASSROOTS_FORMS = (OrgForm.GRASSROOTS_COMMITTEE, OrgForm.GRASSROOTS_CELL)
+
+
+class Organization(MP_Node):
+    """A party organization in the tree (materialized path from django-treebeard).
+
+    Organizations are never deleted: they are dissolved or merged, and keep the
+    admissions they made. Moves keep the old position in OrganizationPath so a report
+    for a past year sees the tree as it was.
+    """
+
+    steplen = 4
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    search_name = models.CharField(max_length=255, editable=False, db_index=True)
+    form = models.CharField(_("form"), max_length=32, choices=OrgForm.choices)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+    is_invented = models.BooleanField(
+        _("invented demo data"),
+        default=False,
+        help_text=_("Demo organizations not named in the source documents."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["search_name", "numchild"])
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        indexes = [
+            # Prefix (LIKE 'path%') lookups on PostgreSQL need pattern ops unless the
+            # database collation is C.
+            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["form", "sector"], name="org_form_sector"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("founded_on")),
+                name="org_dissolved_after_founded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None
+
+    def parent_path(self) -> str:
+        return self.path[: -self.steplen]
+
+    def ancestor_paths(self) -> list[str]:
+        return [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]
+
+    def existed_on(self, day) -> bool:
+        return (self.founded_on is None or self.founded_on <= day) and (
+            self.dissolved_on is None or day < self.dissolved_on
+        )
+
+
+class OrganizationPath(models.Model):
+    """A past position of an organization in the tree.
+
+    Written by the move and merge services for the moved organization and every
+    descendant: from `valid_from` (None = since the beginning) until `valid_until`
+    (exclusive) the organization sat at `path`. The current position is
+    Organization.path.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="past_paths")
+    path = models.CharField(max_length=255)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "valid_until"], name="orgpath_org_until")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="orgpath_interval_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} at {self.path} until {self.valid_until}"
+
+
+class MemberCount(models.Model):
+    """The number of party members of an organization on a date (entered or imported)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="member_counts"
+    )
+    as_of = models.DateField(_("as of"))
+    members = models.PositiveIntegerField(_("party members"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member count")
+        verbose_name_plural = _("member counts")
+        ordering = ["-as_of"]
+        constraints = [models.UniqueConstraint(fields=["organization", "as_of"], name="membercount_one_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.as_of}: {self.members}"
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    PLANNER = "planner", _("Planner")
+    CLERK = "clerk", _("Clerk")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    """A user's role over the subtree of one organization."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_memberships")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_one_role_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.organization}"

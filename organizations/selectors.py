@@ -1,0 +1,101 @@
+"""Reads over the organization tree. Callers pass a queryset already scoped by access."""
+
+import datetime as dt
+
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
+
+from .models import MemberCount, Organization, OrganizationPath
+from .text import fold
+
+STEP = Organization.steplen
+
+
+def search(queryset: QuerySet[Organization], query: str, limit: int = 50) -> list[Organization]:
+    """Organizations whose name contains every word of `query`, diacritics ignored."""
+    words = fold(query).split()
+    if not words:
+        return []
+    for word in words:
+        queryset = queryset.filter(search_name__contains=word)
+    return list(queryset.order_by("depth", "name")[:limit])
+
+
+def ancestors_by_path(organizations: list[Organization]) -> dict[str, Organization]:
+    """Every ancestor of the given organizations, in one query, keyed by path."""
+    paths = {p for org in organizations for p in org.ancestor_paths()}
+    if not paths:
+        return {}
+    return {o.path: o for o in Organization.objects.filter(path__in=paths)}
+
+
+def parent_chain(organization: Organization, ancestors: dict[str, Organization]) -> list[Organization]:
+    return [ancestors[p] for p in organization.ancestor_paths() if p in ancestors]
+
+
+def with_member_counts(queryset: QuerySet[Organization], on: dt.date) -> QuerySet[Organization]:
+    """Annotate each organization with its latest member count on or before `on`."""
+    latest = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=on).order_by("-as_of")
+    return queryset.annotate(
+        members=Subquery(latest.values("members")[:1], output_field=IntegerField()),
+        members_as_of=Subquery(latest.values("as_of")[:1]),
+    )
+
+
+def children(organization: Organization, on: dt.date, include_dissolved: bool = False):
+    queryset = Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1)
+    if not include_dissolved:
+        queryset = queryset.filter(dissolved_on__isnull=True)
+    return with_member_counts(queryset, on).order_by("name")
+
+
+def path_as_of(day: dt.date, pk_ref: str = "pk"):
+    """An expression giving an organization's path on `day` (its past path if it moved since)."""
+    past = OrganizationPath.objects.filter(organization=OuterRef(pk_ref), valid_until__gt=day).exclude(
+        valid_from__gt=day
+    )
+    return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F("path"))
+
+
+def subtree_counts(rows: QuerySet, scope: Organization, path_field: str = "organization__path"):
+    """Count `rows` per child of `scope`, grouped by path prefix in one query.
+
+    `rows` is any queryset whose `path_field` leads to an organization path. The
+    result maps each child path (and the scope's own path, for rows attached to the
+    scope itself) to a count. This is the roll-up pattern every report uses: group
+    by `substr(path, 1, n)` instead of a query or a LIKE join per organization.
+    """
+    width = (scope.depth + 1) * STEP
+    grouped = (
+        rows.filter(**{f"{path_field}__startswith": scope.path})
+        .order_by()
+        .annotate(bucket=Substr(path_field, 1, width))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .values_list("bucket", "n")
+    )
+    return dict(grouped)
+
+
+def descendant_counts(queryset: QuerySet[Organization], scope: Organization) -> dict[str, int]:
+    """Number of (active) organizations under each child of `scope`, in one query."""
+    width = (scope.depth + 1) * STEP
+    return dict(
+        queryset.filter(path__startswith=scope.path, depth__gt=scope.depth + 1, dissolved_on__isnull=True)
+        .order_by()
+        .annotate(bucket=Substr("path", 1, width))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .values_list("bucket", "n")
+    )
+
+
+def tree_roots(root_paths: list[str] | None) -> QuerySet[Organization]:
+    """The organizations at the top of a user's scope (None: the whole tree)."""
+    if root_paths is None:
+        return Organization.objects.filter(depth=1).order_by("name")
+    return Organization.objects.filter(path__in=root_paths).order_by("name")
+
+
+def recent_history(organization: Organization, limit: int = 10):
+    return organization.history.select_related("history_user").order_by("-history_date")[:limit]

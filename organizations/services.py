@@ -1,0 +1,173 @@
+"""Writes to the organization tree. Views, imports, commands and tests call these."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from .models import MemberCount, Organization, OrganizationPath
+
+
+def _stamp(obj, user, reason: str) -> None:
+    """Tell django-simple-history who made the change and why."""
+    obj._history_user = user
+    obj._change_reason = reason
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    parent: Organization | None,
+    name: str,
+    code: str,
+    form: str,
+    sector: str,
+    founded_on: dt.date | None = None,
+    note: str = "",
+    is_invented: bool = False,
+    user=None,
+) -> Organization:
+    if parent is not None and not parent.is_active:
+        raise ValidationError(_("Cannot add an organization under a dissolved organization."))
+    organization = Organization(
+        name=name.strip(),
+        code=code.strip(),
+        form=form,
+        sector=sector,
+        founded_on=founded_on,
+        note=note,
+        is_invented=is_invented,
+    )
+    organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
+    _stamp(organization, user, "created")
+    if parent is None:
+        return Organization.objects.add_root(instance=organization)
+    return Organization.objects.add_child(parent, instance=organization)
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, user=None, **fields) -> Organization:
+    allowed = {"name", "code", "form", "sector", "founded_on", "note"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Cannot update {sorted(unknown)} here")
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
+    _stamp(organization, user, "edited")
+    organization.save()
+    return organization
+
+
+def _last_move(organization: Organization) -> dt.date | None:
+    return organization.past_paths.aggregate(last=Max("valid_until"))["last"]
+
+
+def _record_past_paths(root: Organization, on_date: dt.date) -> None:
+    """Remember where `root` and its descendants sat until `on_date`."""
+    subtree = list(Organization.objects.get_tree(root).values_list("pk", "path"))
+    last_until = dict(
+        OrganizationPath.objects.filter(organization_id__in=[pk for pk, _path in subtree])
+        .values("organization_id")
+        .annotate(last=Max("valid_until"))
+        .values_list("organization_id", "last")
+    )
+    OrganizationPath.objects.bulk_create(
+        OrganizationPath(organization_id=pk, path=path, valid_from=last_until.get(pk), valid_until=on_date)
+        for pk, path in subtree
+    )
+
+
+@transaction.atomic
+def organization_move(
+    *, organization: Organization, new_parent: Organization, on_date: dt.date, today: dt.date, user=None
+) -> Organization:
+    """Put an organization (with its subtree) under another parent from `on_date`."""
+    organization.refresh_from_db()
+    new_parent.refresh_from_db()
+    if new_parent.path.startswith(organization.path):
+        raise ValidationError(_("An organization cannot be moved under itself or its own subtree."))
+    if organization.parent_path() == new_parent.path:
+        raise ValidationError(_("The organization is already under this parent."))
+    if not organization.is_active or not new_parent.is_active:
+        raise ValidationError(_("Dissolved organizations cannot be moved or receive children."))
+    if on_date > today:
+        raise ValidationError(_("The date of a move cannot be in the future."))
+    last = _last_move(organization)
+    if last is not None and on_date <= last:
+        raise ValidationError(
+            _("The organization was already moved on %(date)s; a new move must come later.")
+            % {"date": last.strftime("%d/%m/%Y")}
+        )
+    _record_past_paths(organization, on_date)
+    Organization.objects.move(organization, new_parent, "last-child")
+    organization.refresh_from_db()
+    _stamp(organization, user, f"moved under {new_parent.code} from {on_date.isoformat()}")
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_merge(
+    *, source: Organization, target: Organization, on_date: dt.date, today: dt.date, user=None
+) -> Organization:
+    """Merge `source` into `target`: its children move to `target`, it is dissolved.
+
+    Admissions made by `source` stay attributed to it; reports roll them up where it
+    stood at the time.
+    """
+    source.refresh_from_db()
+    target.refresh_from_db()
+    if source.pk == target.pk:
+        raise ValidationError(_("An organization cannot be merged into itself."))
+    if target.path.startswith(source.path):
+        raise ValidationError(_("An organization cannot be merged into its own subtree."))
+    if not source.is_active or not target.is_active:
+        raise ValidationError(_("Both organizations must be active to merge."))
+    if on_date > today:
+        raise ValidationError(_("The date of a merger cannot be in the future."))
+    for child in Organization.objects.get_children(source).filter(dissolved_on__isnull=True):
+        organization_move(organization=child, new_parent=target, on_date=on_date, today=today, user=user)
+    source.refresh_from_db()
+    source.dissolved_on = on_date
+    source.merged_into = target
+    _stamp(source, user, f"merged into {target.code} on {on_date.isoformat()}")
+    source.save()
+    return source
+
+
+@transaction.atomic
+def organization_dissolve(*, organization: Organization, on_date: dt.date, today: dt.date, user=None):
+    organization.refresh_from_db()
+    if not organization.is_active:
+        raise ValidationError(_("The organization is already dissolved."))
+    if on_date > today:
+        raise ValidationError(_("The date of dissolution cannot be in the future."))
+    if organization.founded_on and on_date < organization.founded_on:
+        raise ValidationError(_("An organization cannot be dissolved before it was founded."))
+    if Organization.objects.get_children(organization).filter(dissolved_on__isnull=True).exists():
+        raise ValidationError(
+            _("The organization still has active child organizations: move, merge or dissolve them first.")
+        )
+    organization.dissolved_on = on_date
+    _stamp(organization, user, f"dissolved on {on_date.isoformat()}")
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def member_count_record(
+    *, organization: Organization, as_of: dt.date, members: int, note: str = "", user=None
+) -> MemberCount:
+    """Enter (or correct) the number of members of an organization on a date."""
+    count = MemberCount.objects.filter(organization=organization, as_of=as_of).first()
+    if count is None:
+        count = MemberCount(organization=organization, as_of=as_of)
+    count.members = members
+    count.note = note
+    count.full_clean()
+    _stamp(count, user, "member count recorded")
+    count.save()
+    return count

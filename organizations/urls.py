@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organizations"
+
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<int:org_pk>/", views.detail, name="detail"),
+    path("<int:org_pk>/children/", views.children, name="children"),
+    path("<int:org_pk>/add/", views.add_child, name="add_child"),
+    path("<int:org_pk>/edit/", views.edit, name="edit"),
+    path("<int:org_pk>/move/", views.move, name="move"),
+    path("<int:org_pk>/merge/", views.merge, name="merge"),
+    path("<int:org_pk>/dissolve/", views.dissolve, name="dissolve"),
+    path("<int:org_pk>/counts/add/", views.add_count, name="add_count"),
+    path("<int:org_pk>/import/", views.import_tree, name="import"),
+    path("<int:org_pk>/import/template.xlsx", views.import_template, name="import_template"),
+]

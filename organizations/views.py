@@ -1,0 +1,240 @@
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
+
+from . import access, selectors, services
+from .access import Perm, org_view
+from .forms import DissolveForm, ImportForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm
+from .imports import COLUMNS, tree_import
+from .models import Organization
+from .xlsx import ImportFailed
+
+
+def _today():
+    return timezone.localdate()
+
+
+@require_GET
+def tree(request):
+    query = request.GET.get("q", "").strip()
+    visible = access.organizations(request.user)
+    context = {"query": query}
+    if query:
+        results = selectors.search(visible, query)
+        ancestors = selectors.ancestors_by_path(results)
+        context["results"] = [(org, selectors.parent_chain(org, ancestors)) for org in results]
+    else:
+        roots = selectors.with_member_counts(selectors.tree_roots(access.scope_paths(request.user)), _today())
+        context["roots"] = roots
+    return render(request, "organizations/tree.html", context)
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def children(request, organization):
+    """The children of one node, loaded when the user expands it."""
+    return render(
+        request,
+        "organizations/_children.html",
+        {"children": selectors.children(organization, _today())},
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def detail(request, organization):
+    today = _today()
+    ancestors = selectors.ancestors_by_path([organization])
+    chain = selectors.parent_chain(organization, ancestors)
+    visible = access.organizations(request.user)
+    counted = selectors.with_member_counts(Organization.objects.filter(pk=organization.pk), today).get()
+    kids = list(selectors.children(organization, today, include_dissolved=True))
+    below = selectors.descendant_counts(visible, organization)
+    for kid in kids:
+        kid.descendants = below.get(kid.path, 0)
+    can_manage = access.has_perm(request.user, organization, Perm.MANAGE)
+    context = {
+        "org": organization,
+        "chain": [(o, access.has_perm(request.user, o, Perm.VIEW)) for o in chain],
+        "members": counted.members,
+        "members_as_of": counted.members_as_of,
+        "children": kids,
+        "can_manage": can_manage,
+        "can_count": access.has_perm(request.user, organization, Perm.EDIT_PLANS),
+        "counts": organization.member_counts.all()[:5],
+        "history": selectors.recent_history(organization) if can_manage else [],
+        "merged_from": organization.merged_from.all(),
+    }
+    return render(request, "organizations/detail.html", context)
+
+
+def _form_page(request, organization, form, title, submit):
+    return render(
+        request,
+        "organizations/form.html",
+        {"org": organization, "form": form, "title": title, "submit": submit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.MANAGE)
+def add_child(request, organization):
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.organization_create(parent=organization, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Organization “%(name)s” created.") % {"name": child.name})
+            return redirect("organizations:detail", org_pk=child.pk)
+    return _form_page(
+        request, organization, form, _("New organization under %(name)s") % {"name": organization}, _("Create")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.MANAGE)
+def edit(request, organization):
+    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=organization.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(organization=organization, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organizations:detail", org_pk=organization.pk)
+    return _form_page(request, organization, form, _("Edit %(name)s") % {"name": organization}, _("Save"))
+
+
+def _manageable_others(request, organization):
+    """Active organizations the user administers, outside the given subtree."""
+    return (
+        access.organizations(request.user, Perm.MANAGE)
+        .filter(dissolved_on__isnull=True)
+        .exclude(path__startswith=organization.path)
+        .order_by("path")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.MANAGE)
+def move(request, organization):
+    form = MoveForm(request.POST or None, parents=_manageable_others(request, organization))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_move(
+                organization=organization,
+                new_parent=form.cleaned_data["new_parent"],
+                on_date=form.cleaned_data["on_date"],
+                today=_today(),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Organization moved."))
+            return redirect("organizations:detail", org_pk=organization.pk)
+    return _form_page(request, organization, form, _("Move %(name)s") % {"name": organization}, _("Move"))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.MANAGE)
+def merge(request, organization):
+    form = MergeForm(request.POST or None, targets=_manageable_others(request, organization))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_merge(
+                source=organization,
+                target=form.cleaned_data["target"],
+                on_date=form.cleaned_data["on_date"],
+                today=_today(),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Organization merged."))
+            return redirect("organizations:detail", org_pk=form.cleaned_data["target"].pk)
+    return _form_page(
+        request, organization, form, _("Merge %(name)s into another organization") % {"name": organization}, _("Merge")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.MANAGE)
+def dissolve(request, organization):
+    form = DissolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_dissolve(
+                organization=organization, on_date=form.cleaned_data["on_date"], today=_today(), user=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Organization dissolved."))
+            return redirect("organizations:detail", org_pk=organization.pk)
+    return _form_page(request, organization, form, _("Dissolve %(name)s") % {"name": organization}, _("Dissolve"))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.EDIT_PLANS)
+def add_count(request, organization):
+    form = MemberCountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["as_of"] > _today():
+            form.add_error("as_of", _("The date cannot be in the future."))
+        else:
+            services.member_count_record(organization=organization, user=request.user, **data)
+            messages.success(request, _("Member count saved."))
+            return redirect("organizations:detail", org_pk=organization.pk)
+    return _form_page(request, organization, form, _("Member count of %(name)s") % {"name": organization}, _("Save"))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.MANAGE)
+def import_tree(request, organization):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = tree_import(
+                upload=form.cleaned_data["file"], under=organization, user=request.user, today=_today()
+            )
+        except ImportFailed as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(n)d organizations imported.") % {"n": len(created)})
+            return redirect("organizations:detail", org_pk=organization.pk)
+    return render(request, "organizations/import.html", {"org": organization, "form": form, "errors": errors})
+
+
+@require_GET
+@org_view(Perm.MANAGE)
+def import_template(request, organization):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "To chuc"
+    sheet.append([titles[0] for titles in COLUMNS.values()])
+    sheet.append([organization.code, "Đảng bộ xã Ví Dụ", "Đảng bộ cơ sở", "Xã, phường, thị trấn", "VD-01"])
+    sheet.append(["VD-01", "Chi bộ thôn Ví Dụ", "Chi bộ", "Thôn, tổ dân phố", "VD-01-01"])
+    for column in "ABCDE":
+        sheet.column_dimensions[column].width = 32
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-to-chuc.xlsx"'
+    return response

@@ -1,0 +1,102 @@
+"""Reading uploaded .xlsx files for the all-or-nothing imports of every app."""
+
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .text import fold
+
+MAX_ROWS = 50_000
+HEADER_SEARCH_ROWS = 15
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be read (not an xlsx, no header, too big)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number as Excel shows it; 0 for the file as a whole
+    message: str
+
+
+class ImportFailed(Exception):
+    """Raised by an import when any row is bad: nothing was saved."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any]
+
+    def text(self, key: str) -> str:
+        value = self.values.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+
+def read_rows(upload, columns: dict[str, tuple[str, ...]], required: set[str]) -> list[Row]:
+    """The data rows of the first sheet, keyed by column.
+
+    `columns` maps a key to the header titles accepted for it (compared without
+    diacritics or case). The header row is looked for among the first rows.
+    """
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        raise SheetError(_("The file is not a readable Excel (.xlsx) workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        aliases = {fold(title): key for key, titles in columns.items() for title in (key, *titles)}
+        rows = sheet.iter_rows(values_only=True)
+        header: dict[int, str] | None = None
+        number = 0
+        for number, cells in enumerate(rows, start=1):
+            found = {i: aliases[fold(str(c))] for i, c in enumerate(cells) if c is not None and fold(str(c)) in aliases}
+            if required <= set(found.values()):
+                header = found
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        header_row = number
+        if header is None:
+            titles = ", ".join(columns[key][0] if columns[key] else key for key in columns)
+            raise SheetError(
+                _("No header row found. The first sheet needs the columns: %(titles)s.") % {"titles": titles}
+            )
+        data: list[Row] = []
+        for number, cells in enumerate(rows, start=header_row + 1):
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            if len(data) >= MAX_ROWS:
+                raise SheetError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+            data.append(Row(number, {key: cells[i] if i < len(cells) else None for i, key in header.items()}))
+        return data
+    finally:
+        workbook.close()
+
+
+def choice_lookup(choices) -> dict[str, str]:
+    """Accept a TextChoices value by its key, its Vietnamese or its English label."""
+    from django.utils import translation
+
+    lookup: dict[str, str] = {}
+    for language in ("en", "vi"):
+        with translation.override(language):
+            for value, label in choices.choices:
+                lookup[fold(str(label))] = value
+    for value, _label in choices.choices:
+        lookup[fold(value)] = value
+        lookup[fold(value.replace("_", " "))] = value
+    return lookup

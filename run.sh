@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine:
+#   ./run.sh demo   install, create the database, load the demo data, serve on http://127.0.0.1:8000
+#   ./run.sh test   install (with test tools and Chromium), run the whole test suite
+# Anything after the verb is passed on (to runserver for demo, to pytest for test).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+find_python() {
+  # Django 6 needs Python >= 3.12: take one from PATH, else a pyenv build.
+  local candidates=("${PYTHON:-}" python3.13 python3.12 python3)
+  local prefix
+  if command -v pyenv >/dev/null 2>&1; then
+    for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9])' | sort -Vr); do
+      prefix=$(pyenv prefix "$v" 2>/dev/null) && candidates+=("$prefix/bin/python3")
+    done
+  fi
+  for c in "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3; do candidates+=("$c"); done
+  for c in "${candidates[@]}"; do
+    [ -n "$c" ] || continue
+    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      command -v "$c"; return 0
+    fi
+  done
+  echo "No Python 3.12 or newer found. Install one (e.g. 'pyenv install 3.12') or set PYTHON=/path/to/python3.12." >&2
+  return 1
+}
+
+apt_install_missing() {
+  # Debian packages the app and its tests need, installed only when missing.
+  local missing=()
+  local pkg
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "Please install these packages: ${missing[*]}" >&2; return 1
+  fi
+  say "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install() {
+  local extras="$1"
+  local py; py=$(find_python)
+  if ! command -v uv >/dev/null 2>&1; then
+    say "Installing uv"
+    "$py" -m pip install -q uv || pip install -q uv
+  fi
+  local uv; uv=$(command -v uv || echo "$py -m uv")
+  if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+    say "Creating .venv with $py"
+    rm -rf .venv; $uv venv -q -p "$py" .venv
+  fi
+  say "Installing Python packages from pyproject.toml"
+  $uv pip install -q -p .venv/bin/python -r pyproject.toml $extras
+  apt_install_missing gettext fonts-liberation2 fonts-noto-core
+  say "Compiling translations"
+  .venv/bin/python manage.py compilemessages -v0 --ignore=.venv
+}
+
+case "${1:-}" in
+  demo)
+    shift
+    install ""
+    .venv/bin/python manage.py migrate -v0
+    .venv/bin/python manage.py seed_demo
+    say "Open http://127.0.0.1:8000 and log in with one of the accounts above."
+    exec .venv/bin/python manage.py runserver 127.0.0.1:8000 "$@"
+    ;;
+  test)
+    shift
+    install "--extra dev"
+    apt_install_missing chromium poppler-utils
+    export DJANGO_ALLOW_ASYNC_UNSAFE=true
+    if [ -n "${DATABASE_URL:-}" ]; then say "Running the tests on $DATABASE_URL"; else say "Running the tests on SQLite"; fi
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./run.sh demo | ./run.sh test [pytest args]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,57 @@
+"""Fill empty msgstr entries of a .po file from a JSON object {msgid: translation}.
+
+Usage: python scripts/po_fill.py locale/vi/LC_MESSAGES/django.po new-strings.json
+Prints the msgids still untranslated. Vietnamese has one plural form, so a plural
+entry takes the same single translation.
+"""
+
+import json
+import re
+import sys
+
+
+def unquote(lines):
+    return "".join(json.loads(line[line.index('"') :]) for line in lines)
+
+
+def quote(text):
+    return json.dumps(text, ensure_ascii=False)
+
+
+def main(po_path, json_path):
+    translations = json.load(open(json_path, encoding="utf-8"))
+    blocks = open(po_path, encoding="utf-8").read().split("\n\n")
+    missing, out = [], []
+    for block in blocks:
+        lines = block.split("\n")
+        keys = [i for i, line in enumerate(lines) if re.match(r"^(msgid|msgid_plural|msgstr(\[\d\])?) ", line)]
+        if not keys:
+            out.append(block)
+            continue
+        fields = {}
+        for start in keys:
+            end = start + 1
+            while end < len(lines) and lines[end].startswith('"'):
+                end += 1
+            name = lines[start].split(" ", 1)[0]
+            fields[name] = (start, end, unquote([lines[start].split(" ", 1)[1]] + lines[start + 1 : end]))
+        msgid = fields["msgid"][2]
+        strname = "msgstr[0]" if "msgstr[0]" in fields else "msgstr"
+        if not msgid or fields[strname][2]:
+            out.append(block.replace("#, fuzzy\n", "") if msgid else block)
+            continue
+        if msgid in translations:
+            start, end, _ = fields[strname]
+            lines[start:end] = [f"{strname} {quote(translations[msgid])}"]
+            lines = [line for line in lines if line != "#, fuzzy"]
+            out.append("\n".join(lines))
+        else:
+            missing.append(msgid)
+            out.append(block)
+    open(po_path, "w", encoding="utf-8").write("\n\n".join(out))
+    for msgid in missing:
+        print("untranslated:", msgid)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

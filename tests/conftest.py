@@ -1,0 +1,109 @@
+"""A small named tree and a fixed cast of users, shared by every test."""
+
+import datetime as dt
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from organizations.models import Membership, OrgForm, Role, Sector
+from organizations.services import member_count_record, organization_create
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TODAY = dt.date(2025, 6, 30)
+PASSWORD = "test-pass-2025"
+
+
+def _org(parent, code, name, form, sector):
+    if parent is not None:
+        parent.refresh_from_db()
+    return organization_create(parent=parent, code=code, name=name, form=form, sector=sector)
+
+
+@pytest.fixture
+def tree(db):
+    """Two provinces; Lâm Đồng has Đơn Dương (a school, a commune with a cell, an
+    enterprise) and Đà Lạt (a school)."""
+    t = SimpleNamespace()
+    t.province = _org(None, "LD", "Tỉnh ủy Lâm Đồng", OrgForm.PROVINCIAL, Sector.OTHER)
+    t.district = _org(t.province, "LD.DD", "Huyện ủy Đơn Dương", OrgForm.DISTRICT, Sector.OTHER)
+    t.school = _org(
+        t.district, "LD.DD.THPT", "Chi bộ Trường THPT Đơn Dương", OrgForm.GRASSROOTS_CELL, Sector.HIGH_SCHOOL
+    )
+    t.commune = _org(t.district, "LD.DD.KD", "Đảng bộ xã Ka Đô", OrgForm.GRASSROOTS_COMMITTEE, Sector.COMMUNE)
+    t.cell = _org(t.commune, "LD.DD.KD.01", "Chi bộ Thôn Ka Đô Mới", OrgForm.CELL, Sector.VILLAGE)
+    t.enterprise = _org(
+        t.district, "LD.DD.DN", "Chi bộ Công ty TNHH Đồng Thúy", OrgForm.GRASSROOTS_CELL, Sector.NON_STATE_ENTERPRISE
+    )
+    t.city = _org(t.province, "LD.DL", "Thành ủy Đà Lạt", OrgForm.DISTRICT, Sector.OTHER)
+    t.city_school = _org(t.city, "LD.DL.TP", "Chi bộ Trường THPT Trần Phú", OrgForm.GRASSROOTS_CELL, Sector.HIGH_SCHOOL)
+    t.other_province = _org(None, "NT", "Tỉnh ủy Ninh Thuận", OrgForm.PROVINCIAL, Sector.OTHER)
+    t.other_city = _org(t.other_province, "NT.PR", "Thành ủy Phan Rang – Tháp Chàm", OrgForm.DISTRICT, Sector.OTHER)
+    for org in vars(t).values():
+        org.refresh_from_db()
+    member_count_record(organization=t.school, as_of=dt.date(2025, 1, 1), members=27)
+    member_count_record(organization=t.cell, as_of=dt.date(2025, 1, 1), members=8)
+    return t
+
+
+# user key -> (organization key in `tree`, role). The matrix tests read this too.
+CAST = {
+    "admin": ("province", Role.ADMIN),
+    "province_planner": ("province", Role.PLANNER),
+    "district_planner": ("district", Role.PLANNER),
+    "clerk": ("school", Role.CLERK),
+    "viewer": ("district", Role.VIEWER),
+    "outsider": ("other_province", Role.PLANNER),
+}
+
+
+@pytest.fixture
+def users(tree):
+    User = get_user_model()
+    cast = SimpleNamespace()
+    for key, (org_key, role) in CAST.items():
+        user = User.objects.create_user(username=key, password=PASSWORD)
+        Membership.objects.create(user=user, organization=getattr(tree, org_key), role=role)
+        setattr(cast, key, user)
+    return cast
+
+
+@pytest.fixture
+def client_for(client, users):
+    """client_for("clerk") → a test client logged in as that user."""
+
+    def login(key):
+        client.force_login(getattr(users, key))
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-US"}  # Vietnamese must win over the browser's language

@@ -1,0 +1,235 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from organizations import selectors, services
+from organizations.models import Organization, OrganizationPath, OrgForm, Sector
+
+from .conftest import TODAY
+
+
+def test_tree_page_starts_at_the_users_own_organization(client_for, tree):
+    response = client_for("district_planner").get(reverse("organizations:tree"))
+    assert response.status_code == 200
+    roots = list(response.context["roots"])
+    assert roots == [tree.district]
+    assert "Tỉnh ủy Ninh Thuận" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("don duong", "Chi bộ Trường THPT Đơn Dương"),
+        ("DON DUONG", "Huyện ủy Đơn Dương"),
+        ("da lat", "Thành ủy Đà Lạt"),
+        ("ka do moi", "Chi bộ Thôn Ka Đô Mới"),
+        ("Đà Lạt", "Thành ủy Đà Lạt"),
+    ],
+)
+def test_search_ignores_diacritics_and_case(client_for, tree, query, expected):
+    response = client_for("province_planner").get(reverse("organizations:tree"), {"q": query})
+    names = [org.name for org, _chain in response.context["results"]]
+    assert expected in names
+
+
+def test_search_never_returns_organizations_outside_the_scope(client_for, tree):
+    response = client_for("outsider").get(reverse("organizations:tree"), {"q": "don duong"})
+    assert response.context["results"] == []
+    response = client_for("outsider").get(reverse("organizations:tree"), {"q": "phan rang"})
+    assert [o.code for o, _c in response.context["results"]] == ["NT.PR"]
+
+
+def test_search_results_show_the_parent_chain(client_for, tree):
+    response = client_for("province_planner").get(reverse("organizations:tree"), {"q": "ka do moi"})
+    ((org, chain),) = response.context["results"]
+    assert [a.name for a in chain] == ["Tỉnh ủy Lâm Đồng", "Huyện ủy Đơn Dương", "Đảng bộ xã Ka Đô"]
+
+
+def test_expanding_a_node_lists_its_children(client_for, tree):
+    response = client_for("viewer").get(reverse("organizations:children", kwargs={"org_pk": tree.district.pk}))
+    assert [c.name for c in response.context["children"]] == [
+        "Chi bộ Công ty TNHH Đồng Thúy",
+        "Chi bộ Trường THPT Đơn Dương",
+        "Đảng bộ xã Ka Đô",
+    ]
+
+
+def test_organization_page_shows_form_sector_chain_children_and_members(client_for, tree):
+    response = client_for("viewer").get(reverse("organizations:detail", kwargs={"org_pk": tree.school.pk}))
+    body = response.content.decode()
+    assert response.context["members"] == 27
+    assert "Chi bộ cơ sở" in body and "Trường THPT" in body
+    chain = [a.name for a, _visible in response.context["chain"]]
+    assert chain == ["Tỉnh ủy Lâm Đồng", "Huyện ủy Đơn Dương"]
+    # The viewer holds Đơn Dương: the province is shown in the chain but not linked.
+    assert dict((a.code, v) for a, v in response.context["chain"]) == {"LD": False, "LD.DD": True}
+
+
+def test_organization_page_query_count_does_not_grow_with_children(client_for, tree):
+    client = client_for("admin")
+    url = reverse("organizations:detail", kwargs={"org_pk": tree.district.pk})
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(12):
+        services.organization_create(
+            parent=Organization.objects.get(pk=tree.district.pk),
+            code=f"X{i}",
+            name=f"Chi bộ {i}",
+            form=OrgForm.GRASSROOTS_CELL,
+            sector=Sector.AGENCY,
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["children"]) == 15
+    assert len(many) == len(few)
+
+
+def test_admin_creates_and_edits_an_organization(client_for, tree):
+    client = client_for("admin")
+    response = client.post(
+        reverse("organizations:add_child", kwargs={"org_pk": tree.commune.pk}),
+        {"name": "Chi bộ Thôn Ka Đô Cũ", "code": "LD.DD.KD.02", "form": OrgForm.CELL, "sector": Sector.VILLAGE},
+    )
+    child = Organization.objects.get(code="LD.DD.KD.02")
+    assert response.status_code == 302
+    assert Organization.objects.get_parent(child) == tree.commune
+    client.post(
+        reverse("organizations:edit", kwargs={"org_pk": child.pk}),
+        {"name": "Chi bộ Thôn Ka Đô Cũ 2", "code": "LD.DD.KD.02", "form": OrgForm.CELL, "sector": Sector.VILLAGE},
+    )
+    child.refresh_from_db()
+    assert child.name == "Chi bộ Thôn Ka Đô Cũ 2"
+    assert child.history.count() == 2  # audited: created, then edited
+    assert child.history.first().history_user.username == "admin"
+
+
+def test_duplicate_code_is_refused_with_a_message(client_for, tree):
+    response = client_for("admin").post(
+        reverse("organizations:add_child", kwargs={"org_pk": tree.commune.pk}),
+        {"name": "X", "code": tree.cell.code, "form": OrgForm.CELL, "sector": Sector.VILLAGE},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"]
+
+
+def test_move_keeps_the_old_position_for_past_reports(tree):
+    services.organization_move(
+        organization=tree.commune, new_parent=tree.city, on_date=dt.date(2025, 7, 1), today=TODAY.replace(month=12)
+    )
+    tree.commune.refresh_from_db()
+    tree.cell.refresh_from_db()
+    assert Organization.objects.get_parent(tree.commune) == tree.city
+    assert tree.cell.path.startswith(tree.city.path)
+    # Before the move both sat under Đơn Dương: the tree as it was.
+    past = {p.organization_id: p.path for p in OrganizationPath.objects.all()}
+    assert past[tree.commune.pk].startswith(tree.district.path)
+    assert past[tree.cell.pk].startswith(tree.district.path)
+    as_of = dict(Organization.objects.annotate(p=selectors.path_as_of(dt.date(2025, 3, 1))).values_list("pk", "p"))
+    assert as_of[tree.cell.pk].startswith(tree.district.path)
+    now = dict(Organization.objects.annotate(p=selectors.path_as_of(dt.date(2025, 8, 1))).values_list("pk", "p"))
+    assert now[tree.cell.pk].startswith(tree.city.path)
+
+
+def test_a_second_move_records_the_interval_between_moves(tree):
+    services.organization_move(organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 2, 1), today=TODAY)
+    services.organization_move(
+        organization=tree.school, new_parent=tree.commune, on_date=dt.date(2025, 5, 1), today=TODAY
+    )
+    expr = selectors.path_as_of
+
+    def where(day):
+        return Organization.objects.annotate(p=expr(day)).get(pk=tree.school.pk).p
+
+    assert where(dt.date(2025, 1, 15)).startswith(tree.district.path) and len(where(dt.date(2025, 1, 15))) == 12
+    assert where(dt.date(2025, 3, 1)).startswith(tree.city.path)
+    assert where(dt.date(2025, 6, 1)).startswith(tree.commune.path)
+
+
+@pytest.mark.parametrize("bad", ["own_subtree", "future", "same_parent"])
+def test_invalid_moves_are_refused(tree, bad):
+    kwargs = {"organization": tree.commune, "new_parent": tree.city, "on_date": dt.date(2025, 1, 1), "today": TODAY}
+    if bad == "own_subtree":
+        kwargs["new_parent"] = tree.cell
+    elif bad == "future":
+        kwargs["on_date"] = TODAY + dt.timedelta(days=1)
+    else:
+        kwargs["new_parent"] = tree.district
+    with pytest.raises(ValidationError):
+        services.organization_move(**kwargs)
+    assert not OrganizationPath.objects.exists()
+
+
+def test_move_form_offers_only_organizations_the_admin_may_manage(client_for, tree):
+    response = client_for("admin").get(reverse("organizations:move", kwargs={"org_pk": tree.commune.pk}))
+    choices = set(response.context["form"].fields["new_parent"].queryset.values_list("code", flat=True))
+    assert "NT" not in choices and tree.cell.code not in choices and tree.city.code in choices
+    # An id from outside the scope posted anyway is rejected by the form.
+    response = client_for("admin").post(
+        reverse("organizations:move", kwargs={"org_pk": tree.commune.pk}),
+        {"new_parent": tree.other_city.pk, "on_date": "2025-01-01"},
+    )
+    assert response.status_code == 200 and "new_parent" in response.context["form"].errors
+    tree.commune.refresh_from_db()
+    assert Organization.objects.get_parent(tree.commune) == tree.district
+
+
+def test_merge_moves_children_and_dissolves_the_source(tree):
+    services.organization_merge(source=tree.commune, target=tree.enterprise, on_date=dt.date(2025, 4, 1), today=TODAY)
+    tree.commune.refresh_from_db()
+    tree.cell.refresh_from_db()
+    assert tree.commune.dissolved_on == dt.date(2025, 4, 1)
+    assert tree.commune.merged_into == tree.enterprise
+    assert Organization.objects.get_parent(tree.cell) == tree.enterprise
+    assert Organization.objects.filter(pk=tree.commune.pk).exists()  # never deleted
+
+
+def test_dissolving_with_active_children_is_refused_and_changes_nothing(client_for, tree):
+    response = client_for("admin").post(
+        reverse("organizations:dissolve", kwargs={"org_pk": tree.commune.pk}), {"on_date": "2025-01-01"}
+    )
+    assert response.status_code == 200
+    assert "still has active child organizations" in str(
+        response.context["form"].non_field_errors()
+    ) or "còn tổ chức trực thuộc" in str(response.context["form"].non_field_errors())
+    tree.commune.refresh_from_db()
+    assert tree.commune.dissolved_on is None
+
+
+def test_dissolve_a_leaf(client_for, tree):
+    response = client_for("admin").post(
+        reverse("organizations:dissolve", kwargs={"org_pk": tree.cell.pk}), {"on_date": "2025-01-01"}
+    )
+    assert response.status_code == 302
+    tree.cell.refresh_from_db()
+    assert tree.cell.dissolved_on == dt.date(2025, 1, 1)
+
+
+def test_member_count_is_entered_and_audited(client_for, tree):
+    response = client_for("district_planner").post(
+        reverse("organizations:add_count", kwargs={"org_pk": tree.cell.pk}), {"as_of": "2025-06-01", "members": "11"}
+    )
+    assert response.status_code == 302
+    count = tree.cell.member_counts.get(as_of=dt.date(2025, 6, 1))
+    assert count.members == 11
+    assert count.history.first().history_user.username == "district_planner"
+
+
+def test_negative_member_count_is_refused(client_for, tree):
+    response = client_for("district_planner").post(
+        reverse("organizations:add_count", kwargs={"org_pk": tree.cell.pk}), {"as_of": "2025-06-01", "members": "-3"}
+    )
+    assert response.status_code == 200
+    assert not tree.cell.member_counts.filter(as_of=dt.date(2025, 6, 1)).exists()
+
+
+def test_subtree_counts_group_by_path_prefix_in_one_query(tree, django_assert_num_queries):
+    rows = Organization.objects.all()
+    with django_assert_num_queries(1):
+        counts = selectors.subtree_counts(rows, tree.province, path_field="path")
+    assert counts[tree.district.path] == 5  # the district, its school, commune, cell, enterprise
+    assert counts[tree.city.path] == 2
+    assert counts[tree.province.path] == 1
