@@ -1,0 +1,219 @@
+"""Candidates on the road to admission, the steps they take, and admissions.
+
+The admission date that quotas count is the ceremony date. The organization and
+category at admission are copied onto the Admission so they stay as they were if
+the organization later moves or merges.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organizations.models import Organization
+from organizations.text import fold
+
+from .categories import Category
+
+
+class Step(models.IntegerChoices):
+    """The road, in order (DOMAIN.md, PROCEDURE.md)."""
+
+    SOURCE = 1, _("Identified as a source candidate")
+    CLASS = 2, _("Awareness class certificate")
+    HELPERS = 3, _("Official members assigned to help")
+    APPLICATION = 4, _("Application and personal-history dossier")
+    VERIFICATION = 5, _("Background verification")
+    INTRODUCTION = 6, _("Introductions")
+    CELL_RESOLUTION = 7, _("Cell resolution")
+    COMMITTEE_RESOLUTION = 8, _("Grassroots committee resolution")
+    DECISION = 9, _("Admission decision")
+    CEREMONY = 10, _("Admission ceremony")
+    RECOGNITION = 11, _("Recognized as full member")
+
+
+class Outcome(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    ADMITTED = "admitted", _("Admitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    NOT_QUALIFIED = "not_qualified", _("Not qualified")
+    MOVED_AWAY = "moved_away", _("Moved away")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("Primary")
+    LOWER_SECONDARY = "lower_secondary", _("Lower secondary")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
+    VOCATIONAL = "vocational", _("Vocational/college")
+    UNIVERSITY = "university", _("University")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+
+class MassOrganization(models.TextChoices):
+    YOUTH_UNION = "youth_union", _("Youth Union")
+    TRADE_UNION = "trade_union", _("Trade union")
+    WOMENS_UNION = "womens_union", _("Women's Union")
+    FARMERS_UNION = "farmers_union", _("Farmers' Union")
+    VETERANS = "veterans", _("Veterans' Association")
+    FATHERLAND_FRONT = "fatherland_front", _("Fatherland Front")
+    NONE = "none", _("None")
+
+
+national_id_validator = RegexValidator(r"^\d{12}$", _("A national ID number has exactly 12 digits."))
+
+
+class Candidate(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("developing cell"), on_delete=models.PROTECT, related_name="candidates"
+    )
+    full_name = models.CharField(_("full name"), max_length=120)
+    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=50, default="Kinh")
+    religion = models.CharField(_("religion"), max_length=50, blank=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    introduced_by = models.CharField(
+        _("introduced by"), max_length=20, choices=MassOrganization.choices, default=MassOrganization.NONE
+    )
+    national_id = models.CharField(
+        _("national ID number"), max_length=12, blank=True, validators=[national_id_validator]
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    # The furthest step reached and when (kept in step with StepRecord by the services).
+    step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices, default=Step.SOURCE)
+    step_date = models.DateField(_("since"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.IN_PROGRESS)
+    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
+    provincial_consent_on = models.DateField(
+        _("provincial standing committee consent"), null=True, blank=True, help_text=_("Required when over 60.")
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    archive_reason = models.CharField(_("reason for archiving"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["search_name"])
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["search_name", "pk"]
+        indexes = [
+            models.Index(fields=["organization", "outcome", "step"], name="candidate_org_outcome_step"),
+            models.Index(fields=["search_name", "date_of_birth"], name="candidate_name_dob"),
+            models.Index(fields=["national_id"], name="candidate_national_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+
+class StepRecord(models.Model):
+    """A step taken, with its date and document number."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="steps")
+    step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices)
+    date = models.DateField(_("date"))
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["candidate", "step"]
+        constraints = [models.UniqueConstraint(fields=["candidate", "step"], name="step_once_per_candidate")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id}:{self.step}@{self.date}"
+
+
+class IntroducerKind(models.TextChoices):
+    MEMBER = "member", _("Official party member")
+    YOUTH_UNION = "youth_union", _("Youth Union committee")
+
+
+class Introducer(models.Model):
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="introducers")
+    kind = models.CharField(_("kind"), max_length=16, choices=IntroducerKind.choices, default=IntroducerKind.MEMBER)
+    full_name = models.CharField(_("full name"), max_length=120)
+    known_since = models.DateField(_("has known the candidate since"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Admission(models.Model):
+    """A person admitted: the ceremony date is the admission date quotas count."""
+
+    candidate = models.OneToOneField(Candidate, on_delete=models.PROTECT, related_name="admission")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization at admission"), on_delete=models.PROTECT, related_name="admissions"
+    )
+    category = models.CharField(_("category at admission"), max_length=32, choices=Category.choices)
+    ceremony_date = models.DateField(_("ceremony date"), db_index=True)
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    probation_due = models.DateField(_("probation ends"))
+    recognized_on = models.DateField(_("recognized as full member on"), null=True, blank=True)
+    recognition_decision = models.CharField(_("recognition decision"), max_length=60, blank=True)
+    struck_off_on = models.DateField(_("struck off on"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    archive_reason = models.CharField(_("reason for archiving"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("admission")
+        verbose_name_plural = _("admissions")
+        ordering = ["-ceremony_date", "pk"]
+        indexes = [
+            models.Index(fields=["ceremony_date", "organization"], name="admission_date_org"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ceremony_date__gte=models.F("decision_date")), name="admission_ceremony_after_decision"
+            ),
+            models.CheckConstraint(
+                condition=~Q(recognized_on__isnull=False, struck_off_on__isnull=False),
+                name="admission_recognized_or_struck_off",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} @ {self.ceremony_date}"
+
+
+class Holiday(models.Model):
+    """A Vietnamese public holiday (an administrator edits the calendar)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.name}"

@@ -204,3 +204,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Admission procedure numbers (PROCEDURE.md): the texts change every few years, so each
+# is a setting with the documented default.
+ADMISSION_RULES = {
+    "MIN_AGE_YEARS": env_int("ADMISSION_MIN_AGE_YEARS", 18),
+    "CONSENT_AGE_YEARS": env_int("ADMISSION_CONSENT_AGE_YEARS", 60),
+    "CERTIFICATE_VALID_MONTHS": env_int("ADMISSION_CERTIFICATE_VALID_MONTHS", 60),
+    "INTRODUCTION_STALE_MONTHS": env_int("ADMISSION_INTRODUCTION_STALE_MONTHS", 12),
+    "DECISION_WORKING_DAYS": env_int("ADMISSION_DECISION_WORKING_DAYS", 60),
+    "CEREMONY_WORKING_DAYS": env_int("ADMISSION_CEREMONY_WORKING_DAYS", 30),
+    "RECOGNITION_WORKING_DAYS": env_int("ADMISSION_RECOGNITION_WORKING_DAYS", 30),
+    "PROBATION_MONTHS": env_int("ADMISSION_PROBATION_MONTHS", 12),
+    "STUCK_MONTHS": env_int("ADMISSION_STUCK_MONTHS", 6),
+    "ALERT_DAYS": env_int("ADMISSION_ALERT_DAYS", 30),
+}

@@ -13,5 +13,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", login_not_required(set_language), name="set_language"),
     path("orgs/", include("organizations.urls")),
+    path("plans/", include("quotas.urls")),
+    path("candidates/", include("admissions.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

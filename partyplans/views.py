@@ -1,15 +1,27 @@
+from importlib import import_module
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from django.utils import timezone
+
 from organizations import access
+
+# Each app contributes a section to the home page (milestones due, alerts, …).
+HOME_SECTIONS = ["quotas.home", "admissions.home", "reports.home"]
 
 
 @require_GET
 def home(request):
-    """The user's organizations and roles; later issues add what is due soon."""
-    return render(request, "home.html", {"memberships": access.roles_by_org(request.user)})
+    today = timezone.localdate()
+    sections = [import_module(name).section(request, today) for name in HOME_SECTIONS]
+    return render(
+        request,
+        "home.html",
+        {"memberships": access.roles_by_org(request.user), "sections": [s for s in sections if s]},
+    )
 
 
 @require_GET

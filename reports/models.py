@@ -1,0 +1,43 @@
+"""Historical results entered as counts, for years before records were kept here."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from admissions.categories import Category
+from organizations.models import Organization
+
+
+class HistoricalResult(models.Model):
+    """Admissions of an organization's subtree in a past year, as a count.
+
+    Seed 001 quotes 191 admitted in Đà Lạt in 2023; seed 002 quotes 3 pupils and 5
+    enterprise workers for Đức Trọng in 2020–2023. `category` empty means all new
+    members. The engine uses these where no admission records exist for that
+    organization and year.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="historical_results"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("candidate category"), max_length=32, choices=Category.choices, blank=True)
+    count = models.PositiveIntegerField(_("new members"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("historical result")
+        verbose_name_plural = _("historical results")
+        ordering = ["organization", "-year", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year", "category"], name="historicalresult_one_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.year} {self.category or '*'}: {self.count}"

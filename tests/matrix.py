@@ -28,7 +28,7 @@ def _org(key="school"):
     return lambda t, extra: {"org_pk": getattr(t, key).pk}
 
 
-ROUTES: list[Route] = [
+ORG_ROUTES: list[Route] = [
     Route("organizations:detail", _org(), Perm.VIEW),
     Route("organizations:children", _org(), Perm.VIEW),
     Route("organizations:add_child", _org(), Perm.MANAGE),
@@ -40,3 +40,19 @@ ROUTES: list[Route] = [
     Route("organizations:import", _org(), Perm.MANAGE),
     Route("organizations:import_template", _org(), Perm.MANAGE),
 ]
+
+
+def _app_routes():
+    from . import routes_admissions, routes_quotas, routes_reports
+
+    return [routes_quotas, routes_admissions, routes_reports]
+
+
+ROUTES = ORG_ROUTES + [route for module in _app_routes() for route in module.ROUTES]
+
+
+def build_extra(tree, users) -> dict:
+    extra = {}
+    for module in _app_routes():
+        extra.update(module.extra(tree, users))
+    return extra
