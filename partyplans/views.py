@@ -3,9 +3,8 @@ from importlib import import_module
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
-
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from organizations import access
 
