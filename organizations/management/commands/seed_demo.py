@@ -1,6 +1,11 @@
+from importlib import import_module
+
 from django.core.management.base import BaseCommand
 
 from organizations import demo
+
+# Each app's demo module has seed(stdout) and is run in this order after the tree.
+APP_SEEDS = ["quotas.demo", "admissions.demo", "reports.demo"]
 
 
 class Command(BaseCommand):
@@ -10,6 +15,8 @@ class Command(BaseCommand):
         created = demo.seed_organizations()
         self.stdout.write(f"Organizations: {created} created.")
         logins = demo.seed_users()
+        for name in APP_SEEDS:
+            import_module(name).seed(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):"))
         for username, description, organization in logins:
             self.stdout.write(f"  {username:<18} {description:<38} {organization}")
