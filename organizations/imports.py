@@ -125,3 +125,76 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
                 raise ImportFailed([RowError(r.number, _("parent not found")) for r, *_x in waiting])
             pending = waiting
     return list(created.values())
+
+
+COUNT_COLUMNS = {
+    "code": ("Mã", "Mã tổ chức", "Code"),
+    "as_of": ("Tính đến ngày", "Ngày", "As of"),
+    "members": ("Số đảng viên", "Đảng viên", "Members"),
+}
+
+
+def _parse_date(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def member_count_import(*, upload, under: Organization, user, today: dt.date) -> int:
+    """Record member counts (code, as of, members) for organizations under `under`.
+
+    All rows or none; raises ImportFailed listing every bad row.
+    """
+    from .services import member_count_record
+
+    try:
+        rows = read_rows(upload, COUNT_COLUMNS, required=set(COUNT_COLUMNS))
+    except SheetError as exc:
+        raise ImportFailed([RowError(0, str(exc))]) from None
+    if not rows:
+        raise ImportFailed([RowError(0, _("The file has no data rows."))])
+    codes = {row.text("code") for row in rows}
+    allowed = {
+        o.code: o
+        for o in access.organizations(user, access.Perm.EDIT_PLANS).filter(path__startswith=under.path, code__in=codes)
+    }
+    errors, parsed, seen = [], [], {}
+    for row in rows:
+        problems = []
+        organization = allowed.get(row.text("code"))
+        if organization is None:
+            problems.append(_("organization “%(code)s” not found in your scope") % {"code": row.text("code")})
+        day = _parse_date(row.values.get("as_of"))
+        if day is None:
+            problems.append(_("unreadable date “%(value)s” (use dd/mm/yyyy)") % {"value": row.text("as_of")})
+        elif day > today:
+            problems.append(_("the date is in the future"))
+        try:
+            members = int(row.text("members"))
+            if members < 0:
+                raise ValueError
+        except ValueError:
+            members = None
+            problems.append(_("unreadable number of members “%(value)s”") % {"value": row.text("members")})
+        key = (row.text("code"), day)
+        if key in seen:
+            problems.append(_("repeats row %(row)d") % {"row": seen[key]})
+        seen.setdefault(key, row.number)
+        if problems:
+            errors.append(RowError(row.number, "; ".join(problems)))
+        else:
+            parsed.append((organization, day, members))
+    if errors:
+        raise ImportFailed(errors)
+    with transaction.atomic():
+        for organization, day, members in parsed:
+            member_count_record(organization=organization, as_of=day, members=members, note="nhập từ Excel", user=user)
+    return len(parsed)

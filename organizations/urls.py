@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:org_pk>/dissolve/", views.dissolve, name="dissolve"),
     path("<int:org_pk>/counts/add/", views.add_count, name="add_count"),
     path("<int:org_pk>/import/", views.import_tree, name="import"),
+    path("<int:org_pk>/counts/import/", views.import_counts, name="import_counts"),
     path("<int:org_pk>/import/template.xlsx", views.import_template, name="import_template"),
 ]

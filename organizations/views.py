@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from . import access, selectors, services
 from .access import Perm, org_view
 from .forms import DissolveForm, ImportForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm
-from .imports import COLUMNS, tree_import
+from .imports import COLUMNS, COUNT_COLUMNS, member_count_import, tree_import
 from .models import Organization
 from .xlsx import ImportFailed
 
@@ -238,3 +238,32 @@ def import_template(request, organization):
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-to-chuc.xlsx"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.EDIT_PLANS)
+def import_counts(request, organization):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = member_count_import(
+                upload=form.cleaned_data["file"], under=organization, user=request.user, today=_today()
+            )
+        except ImportFailed as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(n)d member counts imported.") % {"n": n})
+            return redirect("organizations:detail", org_pk=organization.pk)
+    return render(
+        request,
+        "organizations/import.html",
+        {
+            "org": organization,
+            "form": form,
+            "errors": errors,
+            "title": _("Import member counts under %(name)s") % {"name": organization.name},
+            "help": _("The first sheet needs the columns: code, as of (dd/mm/yyyy), members."),
+            "columns": [titles[0] for titles in COUNT_COLUMNS.values()],
+        },
+    )

@@ -37,13 +37,23 @@ def main(po_path, json_path):
             fields[name] = (start, end, unquote([lines[start].split(" ", 1)[1]] + lines[start + 1 : end]))
         msgid = fields["msgid"][2]
         strname = "msgstr[0]" if "msgstr[0]" in fields else "msgstr"
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        if fuzzy and msgid:
+            # msgmerge guessed from a similar string: never trust the guess.
+            lines = [line for line in lines if not line.startswith("#|")]
+            lines = [line.replace("fuzzy, ", "").replace(", fuzzy", "") for line in lines if line != "#, fuzzy"]
+            keys_start = [i for i, line in enumerate(lines) if line.startswith(strname + " ")][0]
+            end = keys_start + 1
+            while end < len(lines) and lines[end].startswith('"'):
+                end += 1
+            lines[keys_start:end] = [f'{strname} ""']
+            fields[strname] = (keys_start, keys_start + 1, "")
         if not msgid or fields[strname][2]:
-            out.append(block.replace("#, fuzzy\n", "") if msgid else block)
+            out.append(block)
             continue
         if msgid in translations:
             start, end, _ = fields[strname]
             lines[start:end] = [f"{strname} {quote(translations[msgid])}"]
-            lines = [line for line in lines if line != "#, fuzzy"]
             out.append("\n".join(lines))
         else:
             missing.append(msgid)

@@ -39,6 +39,7 @@ ORG_ROUTES: list[Route] = [
     Route("organizations:add_count", _org(), Perm.EDIT_PLANS),
     Route("organizations:import", _org(), Perm.MANAGE),
     Route("organizations:import_template", _org(), Perm.MANAGE),
+    Route("organizations:import_counts", _org(), Perm.EDIT_PLANS),
 ]
 
 

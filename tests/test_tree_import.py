@@ -103,3 +103,33 @@ def test_the_template_downloads_and_imports_cleanly(client_for, users, tree):
     upload = SimpleUploadedFile("t.xlsx", response.content)
     created = tree_import(upload=upload, under=tree.district, user=users.admin, today=TODAY)
     assert {o.code for o in created} == {"VD-01", "VD-01-01"}
+
+
+COUNT_HEADER = ("Mã", "Tính đến ngày", "Số đảng viên")
+
+
+def test_member_counts_import_all_or_nothing(client_for, tree):
+    import datetime as dt
+
+    url = reverse("organizations:import_counts", kwargs={"org_pk": tree.district.pk})
+    bad = xlsx_upload(
+        [
+            COUNT_HEADER,
+            (tree.cell.code, "01/01/2025", 12),
+            ("NT.PR", "01/01/2025", 5),
+            (tree.school.code, "31/02/2025", 3),
+            (tree.school.code, "01/01/2025", "mười"),
+        ]
+    )
+    response = client_for("district_planner").post(url, {"file": bad})
+    errors = {e.row: e.message for e in response.context["errors"]}
+    assert sorted(errors) == [3, 4, 5]
+    assert "không tìm thấy tổ chức “NT.PR”" in errors[3]
+    assert "31/02/2025" in errors[4] and "mười" in errors[5]
+    assert tree.cell.member_counts.get(as_of=dt.date(2025, 1, 1)).members == 8  # unchanged
+
+    good = xlsx_upload([COUNT_HEADER, (tree.cell.code, dt.date(2025, 1, 1), 12), (tree.school.code, "01/06/2025", 30)])
+    response = client_for("district_planner").post(url, {"file": good})
+    assert response.status_code == 302
+    assert tree.cell.member_counts.get(as_of=dt.date(2025, 1, 1)).members == 12
+    assert tree.school.member_counts.get(as_of=dt.date(2025, 6, 1)).members == 30
