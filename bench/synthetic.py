@@ -68,7 +68,9 @@ SYLLABLES = (
 )
 FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
 MIDDLE = "Văn Thị Hữu Đức Minh Ngọc Thanh Quốc".split()
-GIVEN = "An Bảo Châu Dũng Giang Hà Hải Hiếu Hoa Hùng Khang Lan Linh Long Mai Nam Nga Phúc Quân Sơn Tâm Thảo Trang Tuấn Vy".split()
+GIVEN = (
+    "An Bảo Châu Dũng Giang Hà Hải Hiếu Hoa Hùng Khang Lan Linh Long Mai Nam Nga Phúc Quân Sơn Tâm Thảo Trang Tuấn Vy"
+).split()
 
 
 def segment(index: int) -> str:
@@ -133,9 +135,8 @@ def _reset_sequences(models):
     with connection.cursor() as cursor:
         for model in models:
             table = model._meta.db_table
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"
-            )
+            sequence = f"pg_get_serial_sequence('\"{table}\"', 'id')"
+            cursor.execute(f'SELECT setval({sequence}, COALESCE((SELECT MAX(id) FROM "{table}"), 1))')
 
 
 def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int = 5, stdout=None) -> dict:
