@@ -18,7 +18,7 @@ def search(queryset: QuerySet[Organization], query: str, limit: int = 50) -> lis
         return []
     for word in words:
         queryset = queryset.filter(search_name__contains=word)
-    return list(queryset.order_by("depth", "name")[:limit])
+    return list(queryset.order_by("depth", "search_name")[:limit])
 
 
 def ancestors_by_path(organizations: list[Organization]) -> dict[str, Organization]:
@@ -46,7 +46,7 @@ def children(organization: Organization, on: dt.date, include_dissolved: bool = 
     queryset = Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1)
     if not include_dissolved:
         queryset = queryset.filter(dissolved_on__isnull=True)
-    return with_member_counts(queryset, on).order_by("name")
+    return with_member_counts(queryset, on).order_by("search_name")
 
 
 def path_as_of(day: dt.date, pk_ref: str = "pk"):
@@ -93,8 +93,8 @@ def descendant_counts(queryset: QuerySet[Organization], scope: Organization) -> 
 def tree_roots(root_paths: list[str] | None) -> QuerySet[Organization]:
     """The organizations at the top of a user's scope (None: the whole tree)."""
     if root_paths is None:
-        return Organization.objects.filter(depth=1).order_by("name")
-    return Organization.objects.filter(path__in=root_paths).order_by("name")
+        return Organization.objects.filter(depth=1).order_by("search_name")
+    return Organization.objects.filter(path__in=root_paths).order_by("search_name")
 
 
 def recent_history(organization: Organization, limit: int = 10):

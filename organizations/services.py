@@ -41,7 +41,7 @@ def organization_create(
         is_invented=is_invented,
     )
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
-    _stamp(organization, user, "created")
+    _stamp(organization, user, _("created"))
     if parent is None:
         return Organization.objects.add_root(instance=organization)
     return Organization.objects.add_child(parent, instance=organization)
@@ -56,7 +56,7 @@ def organization_update(*, organization: Organization, user=None, **fields) -> O
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
-    _stamp(organization, user, "edited")
+    _stamp(organization, user, _("edited"))
     organization.save()
     return organization
 
@@ -104,7 +104,11 @@ def organization_move(
     _record_past_paths(organization, on_date)
     Organization.objects.move(organization, new_parent, "last-child")
     organization.refresh_from_db()
-    _stamp(organization, user, f"moved under {new_parent.code} from {on_date.isoformat()}")
+    _stamp(
+        organization,
+        user,
+        _("moved under %(parent)s from %(date)s") % {"parent": new_parent.name, "date": on_date.strftime("%d/%m/%Y")},
+    )
     organization.save()
     return organization
 
@@ -133,7 +137,11 @@ def organization_merge(
     source.refresh_from_db()
     source.dissolved_on = on_date
     source.merged_into = target
-    _stamp(source, user, f"merged into {target.code} on {on_date.isoformat()}")
+    _stamp(
+        source,
+        user,
+        _("merged into %(target)s on %(date)s") % {"target": target.name, "date": on_date.strftime("%d/%m/%Y")},
+    )
     source.save()
     return source
 
@@ -152,7 +160,7 @@ def organization_dissolve(*, organization: Organization, on_date: dt.date, today
             _("The organization still has active child organizations: move, merge or dissolve them first.")
         )
     organization.dissolved_on = on_date
-    _stamp(organization, user, f"dissolved on {on_date.isoformat()}")
+    _stamp(organization, user, _("dissolved on %(date)s") % {"date": on_date.strftime("%d/%m/%Y")})
     organization.save()
     return organization
 
@@ -168,6 +176,6 @@ def member_count_record(
     count.members = members
     count.note = note
     count.full_clean()
-    _stamp(count, user, "member count recorded")
+    _stamp(count, user, _("member count recorded"))
     count.save()
     return count
