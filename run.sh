@@ -69,7 +69,7 @@ case "${1:-}" in
     .venv/bin/python manage.py migrate -v0
     .venv/bin/python manage.py seed_demo
     say "Open http://127.0.0.1:8000 and log in with one of the accounts above."
-    exec .venv/bin/python manage.py runserver 127.0.0.1:8000 "$@"
+    exec .venv/bin/python manage.py runserver "${@:-127.0.0.1:8000}"
     ;;
   test)
     shift
