@@ -281,6 +281,11 @@ def cascade(organization: Organization, year: int) -> tuple[list[Plan], list[Cas
     for plan in implementing:
         if plan.covers(year):
             by_child.setdefault(plan.issuer_id, []).append(plan)
+    below = list(
+        Organization.objects.filter(
+            path__startswith=organization.path, depth__gt=organization.depth + 1, dissolved_on__isnull=True
+        ).only("path", "form", "sector", "depth")
+    )
     rows = []
     for child in children:
         plans = by_child.get(child.pk, [])
@@ -288,7 +293,7 @@ def cascade(organization: Organization, year: int) -> tuple[list[Plan], list[Cas
         if plans:
             child_rules = [r for p in plans for r in p.rules.all()]
             for parent in parent_plans:
-                for derived in rules_applying_to(parent, child):
+                for derived in rules_applying_to(parent, child, below):
                     verdict = _weaker(derived.values, child_rules)
                     if verdict:
                         text = rule_sentence(derived.source)

@@ -295,11 +295,23 @@ class DerivedRule:
     values: dict  # RULE_FIELDS for a rule of the implementing plan
 
 
-def rules_applying_to(plan: Plan, organization: Organization) -> list[DerivedRule]:
+def rules_applying_to(plan: Plan, organization: Organization, below=None) -> list[DerivedRule]:
     """The rules of `plan` that bind `organization` (a committee below the issuer), written
-    as rules of an implementing plan issued by `organization`."""
+    as rules of an implementing plan issued by `organization`.
+
+    A selector rule carries over when `organization` itself matches it, or when some
+    active organization below it does (`below`: those organizations, if already loaded).
+    """
     issuer = plan.issuer
     gap = organization.depth - issuer.depth
+    if below is None:
+        below = list(
+            Organization.objects.filter(path__startswith=organization.path, dissolved_on__isnull=True).exclude(
+                pk=organization.pk
+            )
+        )
+    else:
+        below = [o for o in below if o.path.startswith(organization.path) and o.pk != organization.pk]
     derived: list[DerivedRule] = []
     if "rules" in getattr(plan, "_prefetched_objects_cache", {}):
         rules = plan.rules.all()  # the caller prefetched rules__target, rules__allocations__sub_quotas
@@ -321,7 +333,7 @@ def rules_applying_to(plan: Plan, organization: Organization) -> list[DerivedRul
             if selector_matches(rule, organization, issuer):
                 base.update(applies_to_each=False, forms=[], sectors=[], depth=None)
                 derived.append(DerivedRule(rule, base))
-            elif rule.depth is None or rule.depth > gap:
+            elif any(selector_matches(rule, o, issuer) for o in below):
                 base["depth"] = None if rule.depth is None else rule.depth - gap
                 derived.append(DerivedRule(rule, base))
             continue
@@ -340,6 +352,7 @@ def plan_implement(
 ) -> Plan:
     """A draft plan of `issuer` implementing `parent`, pre-filled with the parent's rules
     that apply to `issuer` (its allocation row becomes a count rule)."""
+    parent = Plan.objects.select_related("issuer").get(pk=parent.pk)
     if parent.status == PlanStatus.DRAFT:
         raise ValidationError(_("A draft cannot be implemented: wait until it is issued."))
     if not issuer.path.startswith(parent.issuer.path) or issuer.pk == parent.issuer_id:
