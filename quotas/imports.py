@@ -50,7 +50,8 @@ def parse_notation(text) -> tuple[int, dict[str, int]]:
         if not sub or abbreviation not in CATEGORY_ABBREVIATIONS:
             known = ", ".join(CATEGORY_ABBREVIATIONS)
             raise ValueError(
-                _("cannot read “%(part)s” (write a count and one of %(known)s)") % {"part": part.strip(), "known": known}
+                _("cannot read “%(part)s” (write a count and one of %(known)s)")
+                % {"part": part.strip(), "known": known}
             )
         category = CATEGORY_ABBREVIATIONS[abbreviation]
         subs[category] = subs.get(category, 0) + int(sub.group(1))
@@ -94,9 +95,7 @@ def allocation_import(*, upload, rule: Rule, user, today: dt.date, reason: str =
             elif len(matches) > 1:
                 problems.append(_("“%(name)s” matches several organizations: use its code") % {"name": name})
             elif name.casefold() in elsewhere or fold(name) in elsewhere:
-                problems.append(
-                    _("“%(name)s” is not below %(owner)s") % {"name": name, "owner": owner.name}
-                )
+                problems.append(_("“%(name)s” is not below %(owner)s") % {"name": name, "owner": owner.name})
             else:
                 problems.append(_("unknown organization “%(name)s”") % {"name": name})
         raw = row.values.get("quota")

@@ -469,7 +469,10 @@ def rule_update(*, rule: Rule, version: int, user=None, today: dt.date, reason: 
     reason = _require_editable(current.plan, reason)
     if current.version != version:
         raise StaleVersion(
-            _("Someone else changed this rule while you were editing it. Nothing was saved: reload to see their change.")
+            _(
+                "Someone else changed this rule while you were editing it. "
+                "Nothing was saved: reload to see their change."
+            )
         )
     before = _rule_text(current)
     for name, value in fields.items():

@@ -20,7 +20,9 @@ urlpatterns = [
     path("<int:plan_pk>/rules/<int:rule_pk>/", views.rule_edit, name="rule_edit"),
     path("<int:plan_pk>/rules/<int:rule_pk>/delete/", views.rule_delete, name="rule_delete"),
     path("<int:plan_pk>/rules/<int:rule_pk>/allocations/", views.allocation_grid, name="allocations"),
-    path("<int:plan_pk>/rules/<int:rule_pk>/allocations/import/", views.allocation_import_view, name="allocation_import"),
+    path(
+        "<int:plan_pk>/rules/<int:rule_pk>/allocations/import/", views.allocation_import_view, name="allocation_import"
+    ),
     path(
         "<int:plan_pk>/rules/<int:rule_pk>/allocations/template.xlsx",
         views.allocation_template,

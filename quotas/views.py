@@ -44,7 +44,15 @@ def _form_page(request, plan, form, title, submit, *, org=None, multipart=False,
     return render(
         request,
         "quotas/form.html",
-        {"plan": plan, "org": org, "form": form, "title": title, "submit": submit, "multipart": multipart, "intro": intro},
+        {
+            "plan": plan,
+            "org": org,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "multipart": multipart,
+            "intro": intro,
+        },
     )
 
 

@@ -18,7 +18,11 @@ from .conftest import TODAY
 @pytest.fixture
 def plan(tree, users):
     return services.plan_create(
-        issuer=tree.district, title="Kế hoạch 2025", symbol="KH/HU", first_year=2025, last_year=2025,
+        issuer=tree.district,
+        title="Kế hoạch 2025",
+        symbol="KH/HU",
+        first_year=2025,
+        last_year=2025,
         user=users.district_planner,
     )
 
@@ -35,9 +39,18 @@ def _issued(plan, today=TODAY):
     "fields, field",
     [
         (dict(kind=RuleKind.COUNT, min_count=10, max_count=5), "max_count"),
-        (dict(kind=RuleKind.SHARE_OF_ADMISSIONS, category=Category.NON_STATE_WORKER, min_percent=Decimal("101")), "min_percent"),
-        (dict(kind=RuleKind.SHARE_OF_ADMISSIONS, category=Category.NON_STATE_WORKER, min_percent=Decimal("-1")), "min_percent"),
-        (dict(kind=RuleKind.SHARE_OF_ADMISSIONS, category=Category.NON_STATE_WORKER, min_percent=5, max_percent=2), "max_percent"),
+        (
+            dict(kind=RuleKind.SHARE_OF_ADMISSIONS, category=Category.NON_STATE_WORKER, min_percent=Decimal("101")),
+            "min_percent",
+        ),
+        (
+            dict(kind=RuleKind.SHARE_OF_ADMISSIONS, category=Category.NON_STATE_WORKER, min_percent=Decimal("-1")),
+            "min_percent",
+        ),
+        (
+            dict(kind=RuleKind.SHARE_OF_ADMISSIONS, category=Category.NON_STATE_WORKER, min_percent=5, max_percent=2),
+            "max_percent",
+        ),
         (dict(kind=RuleKind.SHARE_OF_ADMISSIONS, min_percent=2), "category"),
         (dict(kind=RuleKind.COUNT), "min_count"),
         (dict(kind=RuleKind.COUNT, min_count=1, min_percent=2), "min_percent"),
@@ -69,8 +82,14 @@ def test_the_database_refuses_min_above_max_and_percent_above_100(plan):
 
 def test_every_rule_form_of_the_seeds_is_accepted(plan, tree):
     rules = [
-        dict(kind=RuleKind.COUNT, applies_to_each=True, forms=[OrgForm.GRASSROOTS_CELL], sectors=[Sector.HIGH_SCHOOL],
-             category=Category.PUPIL, min_count=1),
+        dict(
+            kind=RuleKind.COUNT,
+            applies_to_each=True,
+            forms=[OrgForm.GRASSROOTS_CELL],
+            sectors=[Sector.HIGH_SCHOOL],
+            category=Category.PUPIL,
+            min_count=1,
+        ),
         dict(kind=RuleKind.COUNT, target=tree.school, category=Category.PUPIL, min_count=5, max_count=10),
         dict(kind=RuleKind.SHARE_OF_ADMISSIONS, category=Category.NON_STATE_WORKER, min_percent=2, max_percent=5),
         dict(kind=RuleKind.SHARE_OF_MEMBERSHIP, min_percent=3),
@@ -110,7 +129,11 @@ def test_an_issued_plan_changes_only_with_a_reason_and_the_change_is_recorded(pl
     assert rule.min_count == 88 and not PlanAmendment.objects.exists()
 
     services.rule_update(
-        rule=rule, version=rule.version, today=TODAY, min_count=90, reason="Nghị quyết bổ sung",
+        rule=rule,
+        version=rule.version,
+        today=TODAY,
+        min_count=90,
+        reason="Nghị quyết bổ sung",
         user=users.district_planner,
     )
     amendment = PlanAmendment.objects.get()
@@ -177,11 +200,16 @@ def test_allocation_rows_with_sub_quotas_and_the_sum_against_the_target(table, t
 def test_the_second_of_two_concurrent_saves_is_refused_and_nothing_is_lost(table, tree):
     services.allocation_set(rule=table, rows=[services.RowInput(tree.school.pk, 3, {})], today=TODAY)
     read = {r.organization.pk: r.version for r in selectors.allocation_grid(table).rows}
-    services.allocation_set(rule=table, rows=[services.RowInput(tree.school.pk, 4, {}, read[tree.school.pk])], today=TODAY)
+    services.allocation_set(
+        rule=table, rows=[services.RowInput(tree.school.pk, 4, {}, read[tree.school.pk])], today=TODAY
+    )
     with pytest.raises(services.StaleVersion):
         services.allocation_set(
             rule=table,
-            rows=[services.RowInput(tree.school.pk, 5, {}, read[tree.school.pk]), services.RowInput(tree.commune.pk, 2, {})],
+            rows=[
+                services.RowInput(tree.school.pk, 5, {}, read[tree.school.pk]),
+                services.RowInput(tree.commune.pk, 2, {}),
+            ],
             today=TODAY,
         )
     rows = {r.organization.pk: r.total for r in selectors.allocation_grid(table).rows}
@@ -192,7 +220,9 @@ def test_allocation_outside_the_committee_or_with_a_sub_quota_above_the_total_is
     with pytest.raises(ValidationError):
         services.allocation_set(rule=table, rows=[services.RowInput(tree.city_school.pk, 3, {})], today=TODAY)
     with pytest.raises(ValidationError):
-        services.allocation_set(rule=table, rows=[services.RowInput(tree.school.pk, 1, {Category.PUPIL: 2})], today=TODAY)
+        services.allocation_set(
+            rule=table, rows=[services.RowInput(tree.school.pk, 1, {Category.PUPIL: 2})], today=TODAY
+        )
     assert not table.allocations.exists()
 
 
@@ -222,17 +252,36 @@ def test_copy_to_a_new_year_keeps_rules_allocations_and_milestones(table, tree, 
 
 def test_implementing_a_provincial_plan_prefills_the_rules_that_apply(tree):
     province = services.plan_create(issuer=tree.province, title="97", symbol="KH/TU", first_year=2024)
-    services.rule_create(plan=province, today=TODAY, kind=RuleKind.COUNT, applies_to_each=True,
-                         sectors=[Sector.HIGH_SCHOOL], category=Category.PUPIL, min_count=1)
-    services.rule_create(plan=province, today=TODAY, kind=RuleKind.SHARE_OF_ADMISSIONS, applies_to_each=True,
-                         forms=[OrgForm.DISTRICT], depth=1, category=Category.NON_STATE_WORKER, min_percent=2, max_percent=5)
+    services.rule_create(
+        plan=province,
+        today=TODAY,
+        kind=RuleKind.COUNT,
+        applies_to_each=True,
+        sectors=[Sector.HIGH_SCHOOL],
+        category=Category.PUPIL,
+        min_count=1,
+    )
+    services.rule_create(
+        plan=province,
+        today=TODAY,
+        kind=RuleKind.SHARE_OF_ADMISSIONS,
+        applies_to_each=True,
+        forms=[OrgForm.DISTRICT],
+        depth=1,
+        category=Category.NON_STATE_WORKER,
+        min_percent=2,
+        max_percent=5,
+    )
     services.rule_create(plan=province, today=TODAY, kind=RuleKind.COUNT, target=tree.city, min_count=50)
-    services.rule_create(plan=province, today=TODAY, kind=RuleKind.COUNT, applies_to_each=True,
-                         sectors=[Sector.UNIVERSITY], min_count=5)
+    services.rule_create(
+        plan=province, today=TODAY, kind=RuleKind.COUNT, applies_to_each=True, sectors=[Sector.UNIVERSITY], min_count=5
+    )
     with pytest.raises(ValidationError):  # a draft cannot be implemented
         services.plan_implement(parent=province, issuer=tree.district, title="x", symbol="KH/HU", first_year=2024)
     services.plan_issue(plan=province, number="97", issued_on=dt.date(2023, 11, 8), today=TODAY)
-    district = services.plan_implement(parent=province, issuer=tree.district, title="159", symbol="KH/HU", first_year=2024)
+    district = services.plan_implement(
+        parent=province, issuer=tree.district, title="159", symbol="KH/HU", first_year=2024
+    )
     assert list(district.implements.all()) == [province]
     rules = list(district.rules.all())
     assert len(rules) == 2  # not Đà Lạt's count, not the university rule (no university below)
@@ -242,8 +291,17 @@ def test_implementing_a_provincial_plan_prefills_the_rules_that_apply(tree):
 
 def test_cascade_flags_a_weaker_district_rule_and_committees_without_a_plan(tree):
     province = services.plan_create(issuer=tree.province, title="97", symbol="KH/TU", first_year=2024)
-    services.rule_create(plan=province, today=TODAY, kind=RuleKind.SHARE_OF_ADMISSIONS, applies_to_each=True,
-                         forms=[OrgForm.DISTRICT], depth=1, category=Category.NON_STATE_WORKER, min_percent=2, max_percent=5)
+    services.rule_create(
+        plan=province,
+        today=TODAY,
+        kind=RuleKind.SHARE_OF_ADMISSIONS,
+        applies_to_each=True,
+        forms=[OrgForm.DISTRICT],
+        depth=1,
+        category=Category.NON_STATE_WORKER,
+        min_percent=2,
+        max_percent=5,
+    )
     services.plan_issue(plan=province, number="97", issued_on=dt.date(2023, 11, 8), today=TODAY)
     weak = services.plan_implement(parent=province, issuer=tree.district, title="x", symbol="KH/HU", first_year=2024)
     rule = weak.rules.get()
@@ -262,10 +320,22 @@ def test_cascade_flags_a_weaker_district_rule_and_committees_without_a_plan(tree
 def test_milestones_due_soon_include_the_next_quarterly_report(tree, users):
     plan = services.plan_create(issuer=tree.district, title="x", symbol="KH/HU", first_year=2025, last_year=2025)
     _issued(plan)
-    services.milestone_create(plan=Plan.objects.get(pk=plan.pk), title="Báo cáo quý", due_on=dt.date(2025, 3, 31),
-                              recurrence="quarterly", today=TODAY, reason="bổ sung")
-    services.milestone_create(plan=Plan.objects.get(pk=plan.pk), title="Hồ sơ", due_on=dt.date(2025, 10, 31),
-                              recurrence="once", today=TODAY, reason="bổ sung")
+    services.milestone_create(
+        plan=Plan.objects.get(pk=plan.pk),
+        title="Báo cáo quý",
+        due_on=dt.date(2025, 3, 31),
+        recurrence="quarterly",
+        today=TODAY,
+        reason="bổ sung",
+    )
+    services.milestone_create(
+        plan=Plan.objects.get(pk=plan.pk),
+        title="Hồ sơ",
+        due_on=dt.date(2025, 10, 31),
+        recurrence="once",
+        today=TODAY,
+        reason="bổ sung",
+    )
     due = selectors.milestones_due(users.district_planner, TODAY, days=30)
     assert [(d.milestone.title, d.due_on) for d in due] == [("Báo cáo quý", dt.date(2025, 6, 30))]
     assert selectors.milestones_due(users.outsider, TODAY) == []
