@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 
 from admissions.categories import ABBREVIATION_OF, Category
 from organizations import access
@@ -226,7 +225,7 @@ def milestones_due(user, today: dt.date, days: int = 30) -> list[DueMilestone]:
 class CascadeRow:
     organization: Organization
     plans: list[Plan]
-    problems: list[str]  # rules of the parent weakened or missing in the child's plans
+    problems: list[tuple[str, str]]  # ("missing" | "weaker", the parent rule's sentence)
 
 
 def _weaker(expected: dict, rules: list[Rule]) -> str | None:
@@ -296,10 +295,6 @@ def cascade(organization: Organization, year: int) -> tuple[list[Plan], list[Cas
                 for derived in rules_applying_to(parent, child, below):
                     verdict = _weaker(derived.values, child_rules)
                     if verdict:
-                        text = rule_sentence(derived.source)
-                        problems.append(
-                            (_("missing: %(rule)s") if verdict == "missing" else _("weaker than: %(rule)s"))
-                            % {"rule": text}
-                        )
+                        problems.append((verdict, rule_sentence(derived.source)))
         rows.append(CascadeRow(child, plans, problems))
     return parent_plans, rows

@@ -310,7 +310,7 @@ def test_cascade_flags_a_weaker_district_rule_and_committees_without_a_plan(tree
     _plans, rows = selectors.cascade(tree.province, 2025)
     by_org = {r.organization: r for r in rows}
     assert by_org[tree.district].plans == [weak]
-    assert "weaker" in by_org[tree.district].problems[0]
+    assert by_org[tree.district].problems[0][0] == "weaker"
     assert by_org[tree.city].plans == []
 
 

@@ -329,3 +329,21 @@ def test_home_section_for_planners_only(client_for, rf, users):
     request.user = users.district_planner
     template, context = home.section(request, TODAY)
     assert template == "quotas/_home.html" and context["due"] == []
+
+
+def test_demo_plan_pages_and_the_provincial_cascade(client, db):
+    from django.contrib.auth import get_user_model
+
+    from organizations.models import Organization
+
+    call_command("seed_demo", stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
+    for plan in Plan.objects.filter(issuer__code__startswith="LD"):
+        assert client.get(reverse("quotas:detail", args=[plan.pk])).status_code == 200
+    don_duong = Plan.objects.get(issuer__code="LD.DD")
+    page = client.get(reverse("quotas:detail", args=[don_duong.pk])).content.decode()
+    assert "Chi bộ Trường THPT Pró" in page and "03 (01 HS)" in page and "88" in page
+    province = Organization.objects.get(code="LD")
+    page = client.get(reverse("quotas:cascade", args=[province.pk]) + "?year=2024").content.decode()
+    assert "2/6" in page  # Đà Lạt and Đức Trọng have implementing plans
+    assert "159-KH/HU" in page and "chưa ban hành" in page
