@@ -156,11 +156,7 @@ def allocation_grid(rule: Rule) -> Grid:
     allocations = {
         a.organization_id: a for a in rule.allocations.select_related("organization").prefetch_related("sub_quotas")
     }
-    children = list(
-        allocation_candidates(rule).filter(depth=owner.depth + 1).order_by("path")
-        if owner.depth
-        else Organization.objects.none()
-    )
+    children = list(allocation_candidates(rule).filter(depth=owner.depth + 1).order_by("path"))
     orgs = children + [a.organization for a in allocations.values() if a.organization not in children]
     orgs.sort(key=lambda o: (allocations[o.pk].order if o.pk in allocations else 10_000, o.path))
     used = {s.category for a in allocations.values() for s in a.sub_quotas.all()}

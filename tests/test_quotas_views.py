@@ -347,3 +347,49 @@ def test_demo_plan_pages_and_the_provincial_cascade(client, db):
     page = client.get(reverse("quotas:cascade", args=[province.pk]) + "?year=2024").content.decode()
     assert "2/6" in page  # Đà Lạt and Đức Trọng have implementing plans
     assert "159-KH/HU" in page and "chưa ban hành" in page
+
+
+def test_edit_copy_milestone_and_close_through_the_pages(client_for, plan, tree):
+    client = client_for("district_planner")
+    data = {"title": "Kế hoạch PTĐV 2025", "symbol": "KH/HU", "first_year": 2025, "last_year": 2025}
+    assert client.post(reverse("quotas:edit", args=[plan.pk]), data).status_code == 302
+    plan.refresh_from_db()
+    assert plan.title == "Kế hoạch PTĐV 2025"
+    bad = {**data, "last_year": 2024}
+    assert client.post(reverse("quotas:edit", args=[plan.pk]), bad).status_code == 200
+    response = client.post(
+        reverse("quotas:milestone_create", args=[plan.pk]),
+        {"title": "Gửi hồ sơ", "due_on": "2025-10-31", "recurrence": "once"},
+    )
+    assert response.status_code == 302 and plan.milestones.count() == 1
+    services.rule_create(plan=plan, today=TODAY, kind=RuleKind.COUNT, min_count=88)
+    response = client.post(reverse("quotas:copy", args=[plan.pk]), {"year": 2026})
+    copy = Plan.objects.get(first_year=2026)
+    assert response.status_code == 302 and copy.rules.count() == 1 and copy.milestones.count() == 1
+    services.plan_issue(plan=plan, number="3", issued_on=TODAY, today=TODAY)
+    assert client.post(reverse("quotas:close", args=[plan.pk]), {"reason": ""}).status_code == 200
+    assert client.post(reverse("quotas:close", args=[plan.pk]), {"reason": "Hết năm"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CLOSED
+
+
+def test_a_district_planner_implements_the_provincial_plan(client_for, tree):
+    province = services.plan_create(issuer=tree.province, title="97", symbol="KH/TU", first_year=2024)
+    services.rule_create(
+        plan=province,
+        today=TODAY,
+        kind=RuleKind.COUNT,
+        applies_to_each=True,
+        sectors=["high_school"],
+        category="pupil",
+        min_count=1,
+    )
+    services.plan_issue(plan=province, number="97", issued_on=dt.date(2023, 11, 8), today=TODAY)
+    client = client_for("district_planner")
+    url = reverse("quotas:implement", args=[tree.district.pk, province.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"title": "159", "symbol": "KH/HU", "first_year": 2024})
+    new = Plan.objects.get(issuer=tree.district)
+    assert response.status_code == 302 and new.rules.count() == 1 and list(new.implements.all()) == [province]
+    # the city's planner scope does not reach Đơn Dương
+    assert client.post(reverse("quotas:implement", args=[tree.city.pk, province.pk]), {}).status_code == 404
