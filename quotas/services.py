@@ -448,7 +448,7 @@ def rule_create(*, plan: Plan, user=None, today: dt.date, reason: str = "", **fi
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown rule fields {sorted(unknown)}")
-    plan = Plan.objects.select_for_update().select_related("issuer").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("issuer").get(pk=plan.pk)
     reason = _require_editable(plan, reason)
     order = (plan.rules.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     rule = Rule(plan=plan, order=order, **fields)
@@ -465,7 +465,7 @@ def rule_update(*, rule: Rule, version: int, user=None, today: dt.date, reason: 
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown rule fields {sorted(unknown)}")
-    current = Rule.objects.select_for_update().select_related("plan__issuer", "target").get(pk=rule.pk)
+    current = Rule.objects.select_for_update(of=("self",)).select_related("plan__issuer", "target").get(pk=rule.pk)
     reason = _require_editable(current.plan, reason)
     if current.version != version:
         raise StaleVersion(
@@ -554,7 +554,7 @@ def allocation_set(
     it was read: the whole save is refused (StaleVersion), nothing is lost on either
     side. A row with total None removes the organization from the table.
     """
-    rule = Rule.objects.select_for_update().select_related("plan__issuer", "target").get(pk=rule.pk)
+    rule = Rule.objects.select_for_update(of=("self",)).select_related("plan__issuer", "target").get(pk=rule.pk)
     if rule.kind != RuleKind.ALLOCATION:
         raise ValidationError(_("This rule is not an allocation table."))
     reason = _require_editable(rule.plan, reason)
