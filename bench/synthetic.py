@@ -93,13 +93,16 @@ class Sink:
     def __init__(self, model, batch=20_000, with_id=True):
         self.model = model
         pk = model._meta.pk.column
-        self.columns = [f.column for f in model._meta.concrete_fields if with_id or f.column != pk]
+        fields = [f for f in model._meta.concrete_fields if with_id or f.column != pk]
+        self.columns = [f.column for f in fields]
+        # Columns a row leaves out take the model field's default (fields added later).
+        self.defaults = {f.column: f.get_default() for f in fields if f.has_default() or (f.blank and not f.null)}
         self.rows: list[tuple] = []
         self.batch = batch
         self.count = 0
 
     def add(self, **values):
-        self.rows.append(tuple(values.get(c) for c in self.columns))
+        self.rows.append(tuple(values[c] if c in values else self.defaults.get(c) for c in self.columns))
         if len(self.rows) >= self.batch:
             self.flush()
 

@@ -1,5 +1,14 @@
-"""This app's section of the home page: (template name, context) or None."""
+"""This app's section of the home page: milestones due soon, for planners."""
+
+from organizations import access
+from organizations.access import Perm
+
+from .selectors import milestones_due
+
+DAYS_AHEAD = 30
 
 
 def section(request, today):
-    return None
+    if not request.user.is_superuser and not access.scope_paths(request.user, Perm.EDIT_PLANS):
+        return None
+    return "quotas/_home.html", {"due": milestones_due(request.user, today, DAYS_AHEAD), "days": DAYS_AHEAD}

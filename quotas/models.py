@@ -44,6 +44,7 @@ class Plan(models.Model):
         "self", verbose_name=_("replaced by"), null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
     )
     document = models.FileField(_("signed document"), upload_to="plans/%Y/", blank=True)
+    note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -150,6 +151,8 @@ class Rule(models.Model):
     is_soft = models.BooleanField(_("target to strive for (phấn đấu)"), default=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # Optimistic locking: a save names the version it was read at (see services).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -191,6 +194,8 @@ class Allocation(models.Model):
     )
     total = models.PositiveIntegerField(_("quota"))
     order = models.PositiveSmallIntegerField(default=0)
+    # Optimistic locking: two planners saving the same row, the second is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -222,3 +227,26 @@ class SubQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} {self.category}"
+
+
+class PlanAmendment(models.Model):
+    """A recorded change to an issued plan: who, when, why, and every old → new."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="amendments")
+    made_on = models.DateField(_("date"))
+    made_at = models.DateTimeField(auto_now_add=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    # [{"what": "...", "old": "...", "new": "..."}, ...]
+    changes = models.JSONField(_("changes"), default=list)
+
+    class Meta:
+        verbose_name = _("plan amendment")
+        verbose_name_plural = _("plan amendments")
+        ordering = ["-made_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="amendment_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.made_on}: {self.reason[:40]}"

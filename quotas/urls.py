@@ -1,5 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "quotas"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("org/<int:org_pk>/", views.org_plans, name="org_plans"),
+    path("org/<int:org_pk>/new/", views.plan_create, name="create"),
+    path("org/<int:org_pk>/cascade/", views.cascade, name="cascade"),
+    path("org/<int:org_pk>/implement/<int:plan_pk>/", views.plan_implement, name="implement"),
+    path("<int:plan_pk>/", views.plan_detail, name="detail"),
+    path("<int:plan_pk>/edit/", views.plan_edit, name="edit"),
+    path("<int:plan_pk>/issue/", views.plan_issue, name="issue"),
+    path("<int:plan_pk>/close/", views.plan_close, name="close"),
+    path("<int:plan_pk>/copy/", views.plan_copy, name="copy"),
+    path("<int:plan_pk>/milestones/new/", views.milestone_create, name="milestone_create"),
+    path("<int:plan_pk>/rules/new/", views.rule_create, name="rule_create"),
+    path("<int:plan_pk>/rules/<int:rule_pk>/", views.rule_edit, name="rule_edit"),
+    path("<int:plan_pk>/rules/<int:rule_pk>/delete/", views.rule_delete, name="rule_delete"),
+    path("<int:plan_pk>/rules/<int:rule_pk>/allocations/", views.allocation_grid, name="allocations"),
+    path(
+        "<int:plan_pk>/rules/<int:rule_pk>/allocations/import/", views.allocation_import_view, name="allocation_import"
+    ),
+    path(
+        "<int:plan_pk>/rules/<int:rule_pk>/allocations/template.xlsx",
+        views.allocation_template,
+        name="allocation_template",
+    ),
+]

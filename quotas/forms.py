@@ -1,0 +1,152 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from admissions.categories import Category
+from organizations.models import OrgForm, Sector
+
+from .models import Plan, Recurrence, RuleKind
+
+REASON_HELP = _("The plan is issued: this change is recorded as an amendment with your reason.")
+DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".doc")
+
+
+def _reason_field(required: bool):
+    return forms.CharField(
+        label=_("Reason for the amendment"),
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=REASON_HELP,
+    )
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500)
+    number = forms.CharField(label=_("Number"), max_length=20, required=False, help_text=_("e.g. 97"))
+    symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/TU, KH/HU, KH/ThU"))
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    first_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
+    last_year = forms.IntegerField(
+        label=_("Last year"),
+        min_value=1990,
+        max_value=2100,
+        required=False,
+        help_text=_("Empty: every year from the first year until replaced."),
+    )
+    implements = forms.ModelMultipleChoiceField(
+        label=_("Implements"), queryset=Plan.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    document = forms.FileField(label=_("Signed document (PDF, DOCX)"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, parents=None, amending=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["implements"].queryset = parents if parents is not None else Plan.objects.none()
+        if amending:
+            self.fields["reason"] = _reason_field(True)
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and not document.name.lower().endswith(DOCUMENT_EXTENSIONS):
+            raise forms.ValidationError(_("Attach the signed plan as a PDF or Word file."))
+        return document
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_year"), data.get("last_year")
+        if first and last and last < first:
+            self.add_error("last_year", _("The last year cannot come before the first year."))
+        return data
+
+
+class IssueForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=20, help_text=_("e.g. 97"))
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CopyForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=500, required=False, help_text=_("Empty: the same title."))
+
+
+class ImplementForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500)
+    symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/HU, KH/ThU"))
+    first_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
+    last_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100, required=False)
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of rule"), choices=RuleKind.choices)
+    applies_to_each = forms.BooleanField(
+        label=_("For every matching organization"),
+        required=False,
+        help_text=_("Select by form, sector and level instead of naming one organization."),
+    )
+    target = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=None,
+        required=False,
+        help_text=_("Empty: the issuing organization itself."),
+    )
+    org_forms = forms.MultipleChoiceField(
+        label=_("Forms"), choices=OrgForm.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    depth = forms.IntegerField(
+        label=_("Levels below the issuer"),
+        min_value=1,
+        max_value=10,
+        required=False,
+        help_text=_("1 = directly under the issuer; empty = any level."),
+    )
+    category = forms.ChoiceField(
+        label=_("Candidate category"), choices=[("", _("All new members"))] + list(Category.choices), required=False
+    )
+    min_count = forms.IntegerField(label=_("At least"), min_value=0, required=False)
+    max_count = forms.IntegerField(label=_("At most"), min_value=0, required=False)
+    min_percent = forms.DecimalField(label=_("At least (%)"), max_digits=5, decimal_places=2, required=False)
+    max_percent = forms.DecimalField(label=_("At most (%)"), max_digits=5, decimal_places=2, required=False)
+    years_without = forms.IntegerField(label=_("Years without admission"), min_value=1, required=False)
+    is_soft = forms.BooleanField(label=_("Target to strive for (phấn đấu)"), required=False, initial=True)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, targets, amending=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+        if amending:
+            self.fields["reason"] = _reason_field(True)
+
+    def rule_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["forms"] = data.pop("org_forms")
+        data.pop("version", None)
+        data.pop("reason", None)
+        return data
+
+
+class AllocationImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args, amending=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if amending:
+            self.fields["reason"] = _reason_field(True)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    recurrence = forms.ChoiceField(label=_("Recurrence"), choices=Recurrence.choices)
+    responsible = forms.CharField(label=_("Responsible"), max_length=200, required=False)
+
+    def __init__(self, *args, amending=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if amending:
+            self.fields["reason"] = _reason_field(True)

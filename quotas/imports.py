@@ -1,0 +1,121 @@
+"""Import an allocation table from .xlsx in the appendix layout: STT | TCCSĐ | CHỈ TIÊU.
+
+All rows or none: every bad row is listed with its reason (unknown organization,
+organization outside the table's committee, unreadable quota).
+"""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from admissions.categories import CATEGORY_ABBREVIATIONS
+from organizations.models import Organization
+from organizations.text import fold
+from organizations.xlsx import ImportFailed, RowError, SheetError, read_rows
+
+from .models import Rule
+from .services import RowInput, allocation_candidates, allocation_set
+
+COLUMNS = {
+    "number": ("STT", "Số thứ tự", "No."),
+    "organization": ("TCCSĐ", "Tổ chức cơ sở đảng", "Tổ chức", "Tên tổ chức", "Organization"),
+    "quota": ("Chỉ tiêu", "Chỉ tiêu phát triển đảng viên", "Quota"),
+}
+
+_NOTATION = re.compile(r"^\s*(\d{1,5})\s*(?:\((.*)\))?\s*$")
+_SUB = re.compile(r"^\s*(\d{1,5})\s+([A-Za-zĐđ]{1,4})\s*$")
+
+
+def parse_notation(text) -> tuple[int, dict[str, int]]:
+    """ "03 (01 HS)" → (3, {"pupil": 1}); "09" → (9, {}); "3 (1 HS, 1 SV)" too.
+
+    Raises ValueError with a message for the user when the text cannot be read.
+    """
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if float(text) != int(text) or text < 0:
+            raise ValueError(_("“%(value)s” is not a whole number") % {"value": text})
+        return int(text), {}
+    match = _NOTATION.match(str(text or ""))
+    if not match:
+        raise ValueError(_("cannot read the quota “%(value)s” (write e.g. 03 or 03 (01 HS))") % {"value": text})
+    total, inner = int(match.group(1)), match.group(2)
+    subs: dict[str, int] = {}
+    for part in re.split(r"[,;]", inner or ""):
+        if not part.strip():
+            continue
+        sub = _SUB.match(part)
+        abbreviation = sub.group(2).upper().replace("Đ", "D") if sub else ""
+        if not sub or abbreviation not in CATEGORY_ABBREVIATIONS:
+            known = ", ".join(CATEGORY_ABBREVIATIONS)
+            raise ValueError(
+                _("cannot read “%(part)s” (write a count and one of %(known)s)")
+                % {"part": part.strip(), "known": known}
+            )
+        category = CATEGORY_ABBREVIATIONS[abbreviation]
+        subs[category] = subs.get(category, 0) + int(sub.group(1))
+    if sum(subs.values()) > total:
+        raise ValueError(_("the sub-quotas add up to more than the quota"))
+    return total, subs
+
+
+def allocation_import(*, upload, rule: Rule, user, today: dt.date, reason: str = "") -> int:
+    """Set the table's rows from the file (rows not in the file are kept). Returns the
+    number of rows read. Raises ImportFailed listing every bad row; nothing is saved then."""
+    try:
+        rows = read_rows(upload, COLUMNS, required={"organization", "quota"})
+    except SheetError as exc:
+        raise ImportFailed([RowError(0, str(exc))]) from None
+    if not rows:
+        raise ImportFailed([RowError(0, _("The file has no data rows."))])
+
+    owner = rule.target or rule.plan.issuer
+    inside = {}
+    for org in allocation_candidates(rule):
+        inside.setdefault(org.code.casefold(), []).append(org)
+        inside.setdefault(fold(org.name), []).append(org)
+    names = [row.text("organization") for row in rows]
+    elsewhere = {fold(o.name) for o in Organization.objects.filter(name__in=names)} | {
+        c.casefold() for c in Organization.objects.filter(code__in=names).values_list("code", flat=True)
+    }
+    errors: list[RowError] = []
+    parsed: list[RowInput] = []
+    seen: dict[int, int] = {}
+    for row in rows:
+        name = row.text("organization")
+        problems = []
+        org = None
+        if not name:
+            problems.append(_("the organization is empty"))
+        else:
+            matches = inside.get(name.casefold()) or inside.get(fold(name)) or []
+            if len(matches) == 1:
+                org = matches[0]
+            elif len(matches) > 1:
+                problems.append(_("“%(name)s” matches several organizations: use its code") % {"name": name})
+            elif name.casefold() in elsewhere or fold(name) in elsewhere:
+                problems.append(_("“%(name)s” is not below %(owner)s") % {"name": name, "owner": owner.name})
+            else:
+                problems.append(_("unknown organization “%(name)s”") % {"name": name})
+        raw = row.values.get("quota")
+        total, subs = None, {}
+        try:
+            total, subs = parse_notation(raw)
+        except ValueError as exc:
+            problems.append(str(exc))
+        if org is not None:
+            if org.pk in seen:
+                problems.append(_("the organization repeats row %(row)d") % {"row": seen[org.pk]})
+            seen.setdefault(org.pk, row.number)
+        if problems:
+            errors.append(RowError(row.number, "; ".join(problems)))
+        else:
+            parsed.append(RowInput(org.pk, total, subs))
+    if errors:
+        raise ImportFailed(errors)
+    try:
+        allocation_set(rule=rule, rows=parsed, user=user, today=today, reason=reason, check_versions=False)
+    except ValidationError as exc:
+        raise ImportFailed([RowError(0, message) for message in exc.messages]) from None
+    return len(parsed)

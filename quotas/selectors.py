@@ -1,0 +1,296 @@
+"""Scoped reads of plans, rules and allocations."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from admissions.categories import ABBREVIATION_OF, Category
+from organizations import access
+from organizations.access import Perm
+from organizations.models import Organization, OrgForm
+
+from .models import Allocation, Milestone, Plan, PlanStatus, Recurrence, Rule, RuleKind
+from .sentences import allocation_notation, rule_sentence
+from .services import allocation_candidates, rules_applying_to
+
+# Committees whose implementing plans the cascade view follows.
+COMMITTEE_FORMS = (OrgForm.DISTRICT, OrgForm.BLOC, OrgForm.COMMUNE, OrgForm.GRASSROOTS_COMMITTEE)
+# Category columns always offered in an allocation grid (others appear once used).
+GRID_CATEGORIES = (Category.PUPIL, Category.STUDENT, Category.NON_STATE_WORKER)
+
+
+def _ancestor_paths(paths: list[str]) -> set[str]:
+    return {path[:i] for path in paths for i in range(Organization.steplen, len(path), Organization.steplen)}
+
+
+def visible_plans(user) -> QuerySet[Plan]:
+    """Plans issued inside the user's scope, and the issued plans of the committees above
+    it (they apply to the user's organizations)."""
+    paths = access.scope_paths(user, Perm.VIEW)
+    if paths is None:
+        return Plan.objects.all()
+    above = _ancestor_paths(paths)
+    condition = access.scope_q(user, Perm.VIEW, "issuer__path")
+    if above:
+        condition |= Q(issuer__path__in=above) & ~Q(status=PlanStatus.DRAFT)
+    return Plan.objects.filter(condition)
+
+
+def get_plan(user, pk, perm: Perm = Perm.VIEW) -> Plan:
+    """The plan a URL names: 404 if the user cannot see it, 403 if they see it but lack `perm`."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        from django.http import Http404
+
+        raise Http404 from None
+    plan = get_object_or_404(visible_plans(user).select_related("issuer", "replaced_by"), pk=pk)
+    if perm is not Perm.VIEW and not access.has_perm(user, plan.issuer, perm):
+        raise PermissionDenied
+    return plan
+
+
+def get_rule(plan: Plan, pk) -> Rule:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        from django.http import Http404
+
+        raise Http404 from None
+    rule = get_object_or_404(Rule.objects.select_related("target", "plan__issuer"), plan=plan, pk=pk)
+    rule.plan = plan
+    return rule
+
+
+def plan_list(user) -> QuerySet[Plan]:
+    return visible_plans(user).select_related("issuer").prefetch_related("implements")
+
+
+def editable_roots_below(user, organization: Organization) -> QuerySet[Organization]:
+    """Organizations strictly below `organization` where the user may write plans (for
+    "implement this plan" links): committees only."""
+    return (
+        access.organizations(user, Perm.EDIT_PLANS)
+        .filter(path__startswith=organization.path, form__in=COMMITTEE_FORMS, dissolved_on__isnull=True)
+        .exclude(pk=organization.pk)
+        .order_by("path")
+    )
+
+
+@dataclass
+class RuleRow:
+    rule: Rule
+    sentence: str
+    table: list = field(default_factory=list)  # allocation rows, for ALLOCATION rules
+    allocated: int = 0
+
+
+def plan_rules(plan: Plan) -> list[RuleRow]:
+    """A plan's rules with their sentences and allocation tables, in three queries."""
+    rules = (
+        plan.rules.select_related("target", "plan__issuer")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("organization").prefetch_related("sub_quotas"),
+            )
+        )
+        .order_by("order", "pk")
+    )
+    rows = []
+    for rule in rules:
+        row = RuleRow(rule, rule_sentence(rule))
+        if rule.kind == RuleKind.ALLOCATION:
+            for allocation in rule.allocations.all():
+                subs = {s.category: s.count for s in allocation.sub_quotas.all()}
+                row.table.append((allocation, allocation_notation(allocation.total, subs)))
+                row.allocated += allocation.total
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class GridRow:
+    organization: Organization
+    total: int | None
+    sub_quotas: dict[str, int]
+    version: int
+    saved_total: int | None = None  # when a save was refused: what is stored now
+    saved_subs: dict[str, int] = field(default_factory=dict)
+    saved_text: str = ""
+    categories: list[str] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[str, int | None]]:
+        """(category, sub-quota) for each category column of the grid."""
+        return [(c, self.sub_quotas.get(c)) for c in self.categories]
+
+
+@dataclass
+class Grid:
+    rule: Rule
+    owner: Organization
+    rows: list[GridRow]
+    categories: list[tuple[str, str, str]]  # (value, label, abbreviation)
+    target: int | None
+
+    @property
+    def allocated(self) -> int:
+        return sum(r.total or 0 for r in self.rows)
+
+    def category_sums(self) -> list[int]:
+        return [sum(r.sub_quotas.get(c, 0) or 0 for r in self.rows) for c, _label, _abbr in self.categories]
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.target is None else self.allocated - self.target
+
+
+def allocation_grid(rule: Rule) -> Grid:
+    """One row per active child of the table's committee, plus any organization already
+    allocated (e.g. further down); in three queries."""
+    owner = rule.target or rule.plan.issuer
+    allocations = {
+        a.organization_id: a for a in rule.allocations.select_related("organization").prefetch_related("sub_quotas")
+    }
+    children = list(allocation_candidates(rule).filter(depth=owner.depth + 1).order_by("path"))
+    orgs = children + [a.organization for a in allocations.values() if a.organization not in children]
+    orgs.sort(key=lambda o: (allocations[o.pk].order if o.pk in allocations else 10_000, o.path))
+    used = {s.category for a in allocations.values() for s in a.sub_quotas.all()}
+    categories = [c for c in Category.values if c in GRID_CATEGORIES or c in used]
+    rows = []
+    for org in orgs:
+        a = allocations.get(org.pk)
+        subs = {s.category: s.count for s in a.sub_quotas.all() if s.count} if a else {}
+        rows.append(GridRow(org, a.total if a else None, subs, a.version if a else 0, categories=categories))
+    return Grid(
+        rule=rule,
+        owner=owner,
+        rows=rows,
+        categories=[(c, Category(c).label, ABBREVIATION_OF.get(c, c)) for c in categories],
+        target=rule.min_count,
+    )
+
+
+@dataclass
+class DueMilestone:
+    milestone: Milestone
+    due_on: dt.date
+    days: int
+
+
+def next_occurrence(milestone: Milestone, plan: Plan, today: dt.date) -> dt.date | None:
+    """The first due date on or after `today` (recurring milestones repeat while the plan runs)."""
+    due = milestone.due_on
+    if milestone.recurrence == Recurrence.ONCE:
+        return due if due >= today else None
+    months = 3 if milestone.recurrence == Recurrence.QUARTERLY else 12
+    step = 0
+    while due < today:
+        step += months
+        month = milestone.due_on.month - 1 + step
+        year = milestone.due_on.year + month // 12
+        day = min(milestone.due_on.day, 28 if month % 12 == 1 else 30 if month % 12 in (3, 5, 8, 10) else 31)
+        due = dt.date(year, month % 12 + 1, day)
+    if plan.last_year is not None and due.year > plan.last_year:
+        return None
+    return due
+
+
+def milestones_due(user, today: dt.date, days: int = 30) -> list[DueMilestone]:
+    """Milestones of issued plans the user sees, due within `days` (one query)."""
+    plans = visible_plans(user).filter(status=PlanStatus.ISSUED)
+    milestones = Milestone.objects.filter(plan__in=plans).select_related("plan__issuer")
+    horizon = today + dt.timedelta(days=days)
+    due = []
+    for milestone in milestones:
+        when = next_occurrence(milestone, milestone.plan, today)
+        if when is not None and when <= horizon:
+            due.append(DueMilestone(milestone, when, (when - today).days))
+    due.sort(key=lambda d: (d.due_on, d.milestone.title))
+    return due
+
+
+# --- cascade -----------------------------------------------------------------------
+
+
+@dataclass
+class CascadeRow:
+    organization: Organization
+    plans: list[Plan]
+    problems: list[tuple[str, str]]  # ("missing" | "weaker", the parent rule's sentence)
+
+
+def _weaker(expected: dict, rules: list[Rule]) -> str | None:
+    """Why the child's rules fall short of one parent rule (None if they do not)."""
+    same = [
+        r
+        for r in rules
+        if r.kind == expected["kind"]
+        and (r.category or "") == (expected["category"] or "")
+        and r.applies_to_each == expected["applies_to_each"]
+        and (not expected["applies_to_each"] or set(r.sectors or []) == set(expected["sectors"] or []))
+    ]
+    if not same:
+        return "missing"
+    for name in ("min_count", "min_percent"):
+        wanted = expected[name]
+        if wanted is None:
+            continue
+        best = max((getattr(r, name) for r in same if getattr(r, name) is not None), default=None)
+        if best is None or best < wanted:
+            return "weaker"
+    return None
+
+
+def cascade(organization: Organization, year: int) -> tuple[list[Plan], list[CascadeRow]]:
+    """For the issued plans of `organization` covering `year`: which committees directly
+    below have issued a plan implementing them, and where a child's rule is weaker than
+    (or missing from) what the parent's plan asks of it."""
+    parent_plans = [
+        p
+        for p in Plan.objects.filter(issuer=organization, status=PlanStatus.ISSUED)
+        .select_related("issuer")
+        .prefetch_related("rules__target", "rules__allocations__sub_quotas")
+        if p.covers(year)
+    ]
+    children = list(
+        Organization.objects.filter(
+            path__startswith=organization.path,
+            depth=organization.depth + 1,
+            form__in=COMMITTEE_FORMS,
+            dissolved_on__isnull=True,
+        ).order_by("path")
+    )
+    implementing = (
+        Plan.objects.filter(issuer__in=children, implements__in=parent_plans)
+        .exclude(status=PlanStatus.DRAFT)
+        .select_related("issuer")
+        .prefetch_related("rules")
+        .distinct()
+    )
+    by_child: dict[int, list[Plan]] = {}
+    for plan in implementing:
+        if plan.covers(year):
+            by_child.setdefault(plan.issuer_id, []).append(plan)
+    below = list(
+        Organization.objects.filter(
+            path__startswith=organization.path, depth__gt=organization.depth + 1, dissolved_on__isnull=True
+        ).only("path", "form", "sector", "depth")
+    )
+    rows = []
+    for child in children:
+        plans = by_child.get(child.pk, [])
+        problems = []
+        if plans:
+            child_rules = [r for p in plans for r in p.rules.all()]
+            for parent in parent_plans:
+                for derived in rules_applying_to(parent, child, below):
+                    verdict = _weaker(derived.values, child_rules)
+                    if verdict:
+                        problems.append((verdict, rule_sentence(derived.source)))
+        rows.append(CascadeRow(child, plans, problems))
+    return parent_plans, rows

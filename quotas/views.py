@@ -1,0 +1,531 @@
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+from openpyxl import Workbook
+
+from organizations import access
+from organizations.access import Perm, org_view
+from organizations.models import Organization
+from organizations.xlsx import ImportFailed
+
+from . import selectors, services
+from .forms import (
+    AllocationImportForm,
+    CloseForm,
+    CopyForm,
+    ImplementForm,
+    IssueForm,
+    MilestoneForm,
+    PlanForm,
+    RuleForm,
+)
+from .imports import COLUMNS, allocation_import
+from .models import PlanStatus, RuleKind
+from .sentences import allocation_notation
+from .tables import PlanFilter, PlanTable
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _amending(plan) -> bool:
+    return plan.status != PlanStatus.DRAFT
+
+
+def _form_page(request, plan, form, title, submit, *, org=None, multipart=False, intro=""):
+    return render(
+        request,
+        "quotas/form.html",
+        {
+            "plan": plan,
+            "org": org,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "multipart": multipart,
+            "intro": intro,
+        },
+    )
+
+
+def _parents_for(user, issuer: Organization):
+    """Plans `issuer` may implement: issued plans of the committees above it that the user sees."""
+    return (
+        selectors.visible_plans(user)
+        .filter(issuer__path__in=issuer.ancestor_paths())
+        .exclude(status=PlanStatus.DRAFT)
+        .select_related("issuer")
+    )
+
+
+# --- plans ---------------------------------------------------------------------------
+
+
+def _plan_list_page(request, queryset, org=None):
+    issuers = access.organizations(request.user).filter(plans__isnull=False).distinct().order_by("path")
+    filters = PlanFilter(request.GET or None, queryset=queryset, issuers=issuers)
+    table = PlanTable(filters.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    can_create = access.organizations(request.user, Perm.EDIT_PLANS).exists()
+    return render(
+        request, "quotas/list.html", {"table": table, "filter": filters, "org": org, "can_create": can_create}
+    )
+
+
+@require_GET
+def plan_list(request):
+    return _plan_list_page(request, selectors.plan_list(request.user))
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def org_plans(request, organization):
+    plans = selectors.plan_list(request.user).filter(issuer__path__startswith=organization.path)
+    return _plan_list_page(request, plans, organization)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.EDIT_PLANS)
+def plan_create(request, organization):
+    year = _today().year
+    form = PlanForm(
+        request.POST or None,
+        request.FILES or None,
+        parents=_parents_for(request.user, organization),
+        initial={"first_year": year, "last_year": year, "title": _("Party development plan %(year)d") % {"year": year}},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(issuer=organization, user=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Draft plan created. Add its quota rules, then issue it."))
+            return redirect("quotas:detail", plan_pk=plan.pk)
+    return _form_page(
+        request,
+        None,
+        form,
+        _("New plan of %(name)s") % {"name": organization.name},
+        _("Create"),
+        org=organization,
+        multipart=True,
+    )
+
+
+@require_GET
+def plan_detail(request, plan_pk):
+    plan = selectors.get_plan(request.user, plan_pk)
+    can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS)
+    rules = selectors.plan_rules(plan)
+    context = {
+        "plan": plan,
+        "rules": rules,
+        "milestones": plan.milestones.all(),
+        "implements": plan.implements.select_related("issuer"),
+        "implemented_by": plan.implemented_by.select_related("issuer"),
+        "amendments": plan.amendments.select_related("made_by")[:50],
+        "can_edit": can_edit and plan.status in (PlanStatus.DRAFT, PlanStatus.ISSUED),
+        "can_manage": can_edit,
+        "implementers": []
+        if plan.status == PlanStatus.DRAFT
+        else selectors.editable_roots_below(request.user, plan.issuer),
+    }
+    return render(request, "quotas/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, plan_pk):
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    initial["implements"] = list(plan.implements.all())
+    form = PlanForm(
+        request.POST or None,
+        request.FILES or None,
+        parents=_parents_for(request.user, plan.issuer),
+        amending=_amending(plan),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.plan_update(plan=plan, user=request.user, today=_today(), **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("quotas:detail", plan_pk=plan.pk)
+    return _form_page(request, plan, form, _("Edit the plan"), _("Save"), multipart=True)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_issue(request, plan_pk):
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    form = IssueForm(request.POST or None, initial={"number": plan.number, "issued_on": plan.issued_on or _today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_issue(plan=plan, today=_today(), user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The plan is issued. From now on it changes only by recorded amendments."))
+            return redirect("quotas:detail", plan_pk=plan.pk)
+    return _form_page(
+        request,
+        plan,
+        form,
+        _("Issue the plan"),
+        _("Issue"),
+        intro=_("Once issued, every change to the plan is recorded as an amendment with its reason."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_close(request, plan_pk):
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_close(plan=plan, today=_today(), user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The plan is closed."))
+            return redirect("quotas:detail", plan_pk=plan.pk)
+    return _form_page(request, plan, form, _("Close the plan"), _("Close"))
+
+
+@require_http_methods(["GET", "POST"])
+def plan_copy(request, plan_pk):
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    form = CopyForm(request.POST or None, initial={"year": (plan.last_year or plan.first_year) + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.plan_copy_to_year(plan=plan, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Draft copy for %(year)d created.") % {"year": new.first_year})
+            return redirect("quotas:detail", plan_pk=new.pk)
+    return _form_page(request, plan, form, _("Copy the plan to another year"), _("Copy"))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.EDIT_PLANS)
+def plan_implement(request, organization, plan_pk):
+    """A draft plan of `organization` implementing a plan of a committee above it."""
+    parent = selectors.get_plan(request.user, plan_pk)
+    if not organization.path.startswith(parent.issuer.path) or organization.pk == parent.issuer_id:
+        from django.http import Http404
+
+        raise Http404
+    year = max(_today().year, parent.first_year)
+    form = ImplementForm(
+        request.POST or None,
+        initial={"title": parent.title, "symbol": "KH/HU", "first_year": year, "last_year": parent.last_year},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.plan_implement(parent=parent, issuer=organization, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Draft plan created with the rules of the plan above that apply here."))
+            return redirect("quotas:detail", plan_pk=new.pk)
+    derived = services.rules_applying_to(parent, organization) if parent.status != PlanStatus.DRAFT else []
+    return render(
+        request,
+        "quotas/implement.html",
+        {"parent": parent, "org": organization, "form": form, "derived": derived},
+    )
+
+
+# --- rules ---------------------------------------------------------------------------
+
+
+def _targets(request, plan):
+    return (
+        access.organizations(request.user, Perm.VIEW)
+        .filter(path__startswith=plan.issuer.path, dissolved_on__isnull=True)
+        .order_by("path")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rule_create(request, plan_pk):
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    form = RuleForm(
+        request.POST or None,
+        targets=_targets(request, plan),
+        amending=_amending(plan),
+        initial={"is_soft": True, "kind": request.GET.get("kind", RuleKind.COUNT)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_create(
+                plan=plan,
+                user=request.user,
+                today=_today(),
+                reason=form.cleaned_data.get("reason", ""),
+                **form.rule_fields(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Rule added."))
+            return redirect("quotas:detail", plan_pk=plan.pk)
+    return render(request, "quotas/rule_form.html", {"plan": plan, "form": form, "title": _("New quota rule")})
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            field = "org_forms" if name == "forms" else name
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, plan_pk, rule_pk):
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    rule = selectors.get_rule(plan, rule_pk)
+    initial = {name: getattr(rule, name) for name in services.RULE_FIELDS}
+    initial["org_forms"] = initial.pop("forms")
+    initial["version"] = rule.version
+    form = RuleForm(request.POST or None, targets=_targets(request, plan), amending=_amending(plan), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_update(
+                rule=rule,
+                version=form.cleaned_data.get("version") or 0,
+                user=request.user,
+                today=_today(),
+                reason=form.cleaned_data.get("reason", ""),
+                **form.rule_fields(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("quotas:detail", plan_pk=plan.pk)
+    return render(
+        request, "quotas/rule_form.html", {"plan": plan, "rule": rule, "form": form, "title": _("Edit the quota rule")}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rule_delete(request, plan_pk, rule_pk):
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    rule = selectors.get_rule(plan, rule_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.rule_delete(rule=rule, user=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Rule deleted."))
+            return redirect("quotas:detail", plan_pk=plan.pk)
+    return render(request, "quotas/rule_delete.html", {"plan": plan, "rule": rule, "error": error})
+
+
+# --- allocations ---------------------------------------------------------------------
+
+
+def _allocation_rule(request, plan_pk, rule_pk, perm):
+    plan = selectors.get_plan(request.user, plan_pk, perm)
+    rule = selectors.get_rule(plan, rule_pk)
+    if rule.kind != RuleKind.ALLOCATION:
+        from django.http import Http404
+
+        raise Http404
+    return plan, rule
+
+
+def _int_or_none(value):
+    value = (value or "").strip()
+    if not value:
+        return None, None
+    try:
+        number = int(value)
+    except ValueError:
+        return None, _("“%(value)s” is not a whole number") % {"value": value}
+    if number < 0:
+        return None, _("a quota cannot be negative")
+    return number, None
+
+
+def _posted_rows(request, grid):
+    """The grid's rows as the user typed them, and the problems found reading them."""
+    rows, problems = [], []
+    for row in grid.rows:
+        pk = row.organization.pk
+        total, problem = _int_or_none(request.POST.get(f"total-{pk}"))
+        if problem:
+            problems.append(f"{row.organization.name}: {problem}")
+        subs = {}
+        for category, _label, _abbr in grid.categories:
+            count, problem = _int_or_none(request.POST.get(f"sub-{pk}-{category}"))
+            if problem:
+                problems.append(f"{row.organization.name}: {problem}")
+            if count:
+                subs[category] = count
+        try:
+            version = int(request.POST.get(f"version-{pk}", "0"))
+        except ValueError:
+            version = -1
+        rows.append(services.RowInput(pk, total, subs, version))
+    return rows, problems
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_grid(request, plan_pk, rule_pk):
+    perm = Perm.EDIT_PLANS if request.method == "POST" else Perm.VIEW
+    plan, rule = _allocation_rule(request, plan_pk, rule_pk, perm)
+    grid = selectors.allocation_grid(rule)
+    can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS) and plan.status in (
+        PlanStatus.DRAFT,
+        PlanStatus.ISSUED,
+    )
+    errors = []
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()
+        rows, errors = _posted_rows(request, grid)
+        by_org = {r.organization_id: r for r in rows}
+        stored = {g.organization.pk: (g.total, g.sub_quotas) for g in grid.rows}
+        changed = [r for r in rows if (r.total, r.sub_quotas) != stored[r.organization_id]]
+        if not errors:
+            try:
+                services.allocation_set(rule=rule, rows=changed, user=request.user, today=_today(), reason=reason)
+            except services.StaleVersion as exc:
+                errors = exc.messages
+                fresh = selectors.allocation_grid(rule)
+                stored = {g.organization.pk: g for g in fresh.rows}
+                for g in grid.rows:  # keep what the user typed, show what is stored now
+                    mine = by_org[g.organization.pk]
+                    now = stored.get(g.organization.pk)
+                    if now is not None and now.version != mine.version:
+                        g.saved_total, g.saved_subs = now.total, now.sub_quotas
+                        g.saved_text = allocation_notation(now.total, now.sub_quotas) if now.total is not None else "—"
+                        g.version = now.version
+                    g.total, g.sub_quotas = mine.total, mine.sub_quotas
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("Allocation saved."))
+                return redirect("quotas:allocations", plan_pk=plan.pk, rule_pk=rule.pk)
+        if errors and not any(g.saved_total is not None for g in grid.rows):
+            for g in grid.rows:
+                mine = by_org[g.organization.pk]
+                g.total, g.sub_quotas = mine.total, mine.sub_quotas
+    return render(
+        request,
+        "quotas/allocations.html",
+        {
+            "plan": plan,
+            "rule": rule,
+            "grid": grid,
+            "can_edit": can_edit,
+            "amending": _amending(plan),
+            "errors": errors,
+            "reason": reason,
+        },
+        status=409 if errors and any(g.saved_total is not None for g in grid.rows) else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_import_view(request, plan_pk, rule_pk):
+    plan, rule = _allocation_rule(request, plan_pk, rule_pk, Perm.EDIT_PLANS)
+    form = AllocationImportForm(request.POST or None, request.FILES or None, amending=_amending(plan))
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = allocation_import(
+                upload=form.cleaned_data["file"],
+                rule=rule,
+                user=request.user,
+                today=_today(),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ImportFailed as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(n)d rows imported.") % {"n": count})
+            return redirect("quotas:allocations", plan_pk=plan.pk, rule_pk=rule.pk)
+    return render(request, "quotas/import.html", {"plan": plan, "rule": rule, "form": form, "errors": errors})
+
+
+@require_GET
+def allocation_template(request, plan_pk, rule_pk):
+    """The appendix layout, pre-filled with the table's organizations and quotas."""
+    plan, rule = _allocation_rule(request, plan_pk, rule_pk, Perm.VIEW)
+    grid = selectors.allocation_grid(rule)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Phan bo"
+    sheet.append([titles[0] for titles in COLUMNS.values()])
+    for number, row in enumerate(grid.rows, start=1):
+        quota = allocation_notation(row.total, row.sub_quotas) if row.total is not None else ""
+        sheet.append([f"{number:02d}", row.organization.name, quota])
+    sheet.column_dimensions["B"].width = 60
+    sheet.column_dimensions["C"].width = 16
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="phan-bo-chi-tieu-{plan.pk}-{rule.pk}.xlsx"'
+    return response
+
+
+# --- milestones and cascade -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_create(request, plan_pk):
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    form = MilestoneForm(request.POST or None, amending=_amending(plan))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason", "")
+        try:
+            services.milestone_create(plan=plan, user=request.user, today=_today(), reason=reason, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Milestone added."))
+            return redirect("quotas:detail", plan_pk=plan.pk)
+    return _form_page(request, plan, form, _("New milestone"), _("Add"))
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def cascade(request, organization):
+    try:
+        year = int(request.GET.get("year") or _today().year)
+    except ValueError:
+        year = _today().year
+    parent_plans, rows = selectors.cascade(organization, year)
+    return render(
+        request,
+        "quotas/cascade.html",
+        {
+            "org": organization,
+            "year": year,
+            "parent_plans": parent_plans,
+            "rows": rows,
+            "issued": sum(1 for r in rows if r.plans),
+        },
+    )

@@ -1,0 +1,37 @@
+// Allocation grid: keep the running sums and the difference from the target up to date
+// while the planner types (the server computes the same on load and after saving).
+(function () {
+  function number(input) {
+    var n = parseInt(input.value, 10);
+    return isNaN(n) ? 0 : n;
+  }
+  function update(form) {
+    var total = 0;
+    form.querySelectorAll("input.total").forEach(function (i) { total += number(i); });
+    var allocated = form.querySelector("[data-testid=allocated]");
+    if (allocated) allocated.textContent = total;
+    var columns = {};
+    form.querySelectorAll("input.sub").forEach(function (i) {
+      var c = i.dataset.category;
+      columns[c] = (columns[c] || 0) + number(i);
+    });
+    var headers = Array.from(new Set(Array.from(form.querySelectorAll("input.sub")).map(function (i) { return i.dataset.category; })));
+    headers.forEach(function (c, index) {
+      var cell = form.querySelector("[data-sum='" + index + "']");
+      if (cell) cell.textContent = columns[c] || 0;
+    });
+    var target = parseInt(form.dataset.target, 10);
+    var diff = form.querySelector("[data-testid=difference]");
+    if (!isNaN(target) && diff) {
+      var d = total - target;
+      diff.innerHTML = '<span class="badge ' + (d === 0 ? "ok" : "warn") + '">' + (d > 0 ? "+" : "") + d + "</span>";
+      var balance = form.querySelector("[data-testid=balance]");
+      if (balance) balance.textContent = d > 0 ? balance.dataset.over : d < 0 ? balance.dataset.under : balance.dataset.even;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("allocation-form");
+    if (!form) return;
+    form.addEventListener("input", function () { update(form); });
+  });
+})();

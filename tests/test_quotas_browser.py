@@ -1,0 +1,123 @@
+"""The allocation grid, its import and an amendment, in Debian's Chromium via Playwright."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from organizations.models import Membership, Role
+from quotas import services
+from quotas.models import Allocation, PlanAmendment, RuleKind
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DAY = dt.date(2025, 1, 10)
+
+
+@pytest.fixture
+def planner(tree):
+    user = get_user_model().objects.create_user(username="bt.quotas", password="browser-pass-2")
+    Membership.objects.create(user=user, organization=tree.district, role=Role.PLANNER)
+    return user
+
+
+@pytest.fixture
+def issued_plan(tree):
+    plan = services.plan_create(
+        issuer=tree.district, title="Kế hoạch phát triển đảng viên năm 2025", symbol="KH/HU", first_year=2025
+    )
+    services.rule_create(plan=plan, today=DAY, kind=RuleKind.COUNT, min_count=10)
+    table = services.rule_create(plan=plan, today=DAY, kind=RuleKind.ALLOCATION, min_count=10)
+    services.plan_issue(plan=plan, number="12", issued_on=DAY, today=DAY)
+    return plan, table
+
+
+def login(page, live_server):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "bt.quotas")
+    page.fill("#id_password", "browser-pass-2")
+    page.locator("form button[type=submit].primary").click()
+
+
+def _xlsx(tmp_path, rows, name):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["STT", "TCCSĐ", "CHỈ TIÊU"])
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_allocation_grid_live_sum_and_save_as_an_amendment(page, live_server, planner, issued_plan, tree):
+    plan, table = issued_plan
+    login(page, live_server)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/rules/{table.pk}/allocations/")
+    school = page.locator(f"tr[data-org='{tree.school.code}']")
+    school.locator("input.total").fill("3")
+    school.locator("input.sub[data-category=pupil]").fill("1")
+    commune = page.locator(f"tr[data-org='{tree.commune.code}']")
+    commune.locator("input.total").fill("9")
+    expect(page.get_by_test_id("allocated")).to_have_text("12")
+    expect(page.get_by_test_id("difference")).to_have_text("+2")
+    expect(page.get_by_test_id("balance")).to_have_text("phân bổ vượt chỉ tiêu")
+    page.fill("#id_reason", "Bổ sung chỉ tiêu cho trường THPT")
+    commune.locator("input.total").press("Enter")  # keyboard: Enter saves the table
+    expect(page.locator(".messages")).to_contain_text("Đã lưu bảng phân bổ")
+    assert {a.organization_id: a.total for a in Allocation.objects.all()} == {tree.school.pk: 3, tree.commune.pk: 9}
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    expect(page.locator("#amendments")).to_contain_text("Bổ sung chỉ tiêu cho trường THPT")
+    expect(page.locator("#amendments")).to_contain_text("03 (01 HS)")
+
+
+def test_import_shows_every_bad_row_then_imports_a_good_file(page, live_server, planner, issued_plan, tree, tmp_path):
+    plan, table = issued_plan
+    login(page, live_server)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/rules/{table.pk}/allocations/import/")
+    bad = _xlsx(
+        tmp_path,
+        [
+            ["01", "Chi bộ Trường THPT Đơn Dương", "03 (01 HS)"],
+            ["02", "Chi bộ Trường THPT Trần Phú", "02"],
+            ["03", "Đảng bộ xã Ka Đô", "mười"],
+        ],
+        "bad.xlsx",
+    )
+    page.set_input_files("#id_file", str(bad))
+    page.fill("#id_reason", "Nhập phụ lục")
+    page.get_by_role("button", name="Nhập").click()
+    errors = page.locator(".import-errors tbody tr")
+    expect(errors).to_have_count(2)
+    expect(page.locator(".import-errors")).to_contain_text("không thuộc Huyện ủy Đơn Dương")
+    assert not Allocation.objects.exists()
+
+    good = _xlsx(
+        tmp_path, [["01", "Chi bộ Trường THPT Đơn Dương", "03 (01 HS)"], ["02", "Đảng bộ xã Ka Đô", "09"]], "good.xlsx"
+    )
+    page.set_input_files("#id_file", str(good))
+    page.fill("#id_reason", "Nhập phụ lục")
+    page.get_by_role("button", name="Nhập").click()
+    expect(page.get_by_test_id("allocated")).to_have_text("12")
+    expect(page.locator(f"tr[data-org='{tree.school.code}'] input.sub[data-category=pupil]")).to_have_value("1")
+
+
+def test_amending_a_rule_of_an_issued_plan(page, live_server, planner, issued_plan):
+    plan, _table = issued_plan
+    login(page, live_server)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    page.locator("[data-testid=rule][data-kind=count]").get_by_role("link", name="sửa").click()
+    page.fill("#id_min_count", "12")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".has-error")).to_contain_text("Lý do điều chỉnh")
+    page.fill("#id_reason", "Theo chỉ đạo của Ban Thường vụ")
+    page.fill("#id_min_count", "12")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("[data-testid=rule][data-kind=count]").first).to_contain_text("ít nhất 12 đảng viên")
+    expect(page.locator("#amendments")).to_contain_text("Theo chỉ đạo của Ban Thường vụ")
+    assert PlanAmendment.objects.get().made_by == planner
