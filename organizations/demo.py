@@ -153,7 +153,7 @@ TREE = [
                             [
                                 ("Chi bộ Tổ dân phố 5", S.VILLAGE, 21),
                                 ("Chi bộ Tổ dân phố 12", S.VILLAGE, 8),
-                                ("Chi bộ Trường Tiểu học Liên Nghĩa", S.OTHER, 12),
+                                ("Chi bộ Trường Tiểu học Liên Nghĩa", S.SCHOOL, 12),
                             ],
                         ),
                     ),
@@ -177,7 +177,7 @@ TREE = [
                             [
                                 ("Chi bộ Tổ dân phố Thạnh Mỹ 1", S.VILLAGE, 16),
                                 ("Chi bộ Tổ dân phố Thạnh Mỹ 2", S.VILLAGE, 7),
-                                ("Chi bộ Trường THCS Thạnh Mỹ", S.OTHER, 11),
+                                ("Chi bộ Trường THCS Thạnh Mỹ", S.SCHOOL, 11),
                             ],
                         ),
                     ),
@@ -217,7 +217,7 @@ TREE = [
                         "LD.DD.DTNT",
                         "Chi bộ Trường Phổ thông Dân tộc Nội trú THCS Đơn Dương",
                         F.GRASSROOTS_CELL,
-                        S.OTHER,
+                        S.SCHOOL,
                         14,
                         note="Trường THCS nội trú: không thuộc khối THPT.",
                     ),

@@ -24,6 +24,7 @@ class OrgForm(models.TextChoices):
 class Sector(models.TextChoices):
     HIGH_SCHOOL = "high_school", _("High school")
     UNIVERSITY = "university", _("College/university")
+    SCHOOL = "school", _("Other school (primary, lower secondary)")
     NON_STATE_ENTERPRISE = "non_state_enterprise", _("Non-state enterprise")
     STATE_ENTERPRISE = "state_enterprise", _("State enterprise")
     COMMUNE = "commune", _("Commune/ward/town")

@@ -229,7 +229,7 @@ def _don_duong(today):
                 kind=RuleKind.CELL_SIZE,
                 applies_to_each=True,
                 forms=[OrgForm.CELL],
-                sectors=[Sector.VILLAGE, Sector.HIGH_SCHOOL, Sector.OTHER],
+                sectors=[Sector.VILLAGE, Sector.HIGH_SCHOOL, Sector.SCHOOL],
                 depth=2,
                 min_count=10,
                 note="Chi bộ thôn, tổ dân phố, trường học trực thuộc Đảng ủy xã, thị trấn",

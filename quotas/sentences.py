@@ -27,6 +27,7 @@ CATEGORY_NOUN = {
 SECTOR_PHRASE = {
     Sector.HIGH_SCHOOL: "trường THPT",
     Sector.UNIVERSITY: "trường cao đẳng, đại học",
+    Sector.SCHOOL: "trường học",
     Sector.NON_STATE_ENTERPRISE: "doanh nghiệp ngoài Nhà nước",
     Sector.STATE_ENTERPRISE: "doanh nghiệp nhà nước",
     Sector.COMMUNE: "xã, phường, thị trấn",
