@@ -28,7 +28,7 @@ MONTHS = [f"{m:02d}" for m in range(1, 13)]
 
 def _config(**extra):
     # js=[]: pygal would otherwise reference its tooltip script on a CDN.
-    return dict(
+    config = dict(
         style=STYLE,
         js=[],
         disable_xml_declaration=True,
@@ -37,8 +37,9 @@ def _config(**extra):
         show_legend=True,
         legend_at_bottom=True,
         print_values=False,
-        **extra,
     )
+    config.update(extra)
+    return config
 
 
 def cumulative_chart(att: Attainment) -> str:

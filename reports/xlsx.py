@@ -73,6 +73,10 @@ def _write_table(workbook, name: str, table: Table, heading: list[str], landscap
     width = len(table.columns)
     for i, column in enumerate(table.columns, start=1):
         sheet.ws.column_dimensions[get_column_letter(i)].width = column.width
+    # Write-only sheets write their views with the first row: freeze before appending.
+    header_at = len(heading) + 1 + (1 if table.caption else 0) + 2
+    sheet.ws.freeze_panes = f"A{header_at + 1}"
+    sheet.ws.print_title_rows = f"{header_at}:{header_at}"
     for line in heading:
         sheet.title_line(line, width, bold=True, size=13)
     sheet.title_line(table.title.upper() if appendix else table.title, width, bold=True, size=13 if appendix else 12)
@@ -87,8 +91,7 @@ def _write_table(workbook, name: str, table: Table, heading: list[str], landscap
             for c in table.columns
         ]
     )
-    sheet.ws.freeze_panes = f"A{header_row + 1}"
-    sheet.ws.print_title_rows = f"{header_row}:{header_row}"
+    assert header_row == header_at
     first = header_row + 1
     rate_formula = appendix and len(table.columns) >= 7  # TỈ LỆ = achieved (total) ÷ quota (total)
     for values in table.rows:

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..report import INT, PERCENT, STATUS, STATUS_CLASS, status_label
 
@@ -33,7 +34,7 @@ def cell(value, column, link, query, can_see_names, position):
     dashboard and the achieved figure to the admissions behind it (for users who may see names)."""
     if column.kind == STATUS:
         if not value:
-            return format_html("<td></td>")
+            return mark_safe("<td></td>")
         return format_html('<td><span class="badge {}">{}</span></td>', STATUS_CLASS[value], status_label(value))
     text = format_value(value, column.kind)
     css = ' class="num"' if column.kind in (INT, PERCENT) else ""
@@ -44,7 +45,7 @@ def cell(value, column, link, query, can_see_names, position):
         params = query + ("&" + urlencode({"category": link["category"]}) if link.get("category") else "")
         url = reverse("reports:admissions", args=[link["org"]]) + "?" + params
         return format_html('<td class="num"><a href="{}">{}</a></td>', url, text)
-    return format_html("<td{}>{}</td>", format_html(css), text)
+    return format_html("<td{}>{}</td>", mark_safe(css), text)
 
 
 def _is_achieved(column) -> bool:
