@@ -588,7 +588,7 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
             else:
                 m.status = Status.NOT_MET if over else Status.BEHIND
             m.history = history_of(org, "", False)
-        if m.target_min:
+        if m.target_min and kind not in (RuleKind.CELL_SIZE, RuleKind.INACTIVITY):
             m.percent = _pct(m.actual, m.target_min)
         return m
 

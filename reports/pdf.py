@@ -82,7 +82,7 @@ def render_pdf_html(report: Report) -> str:
         "att": att,
         "superior": party_body(parent),
         "issuer": scope.name.upper(),
-        "number": "Số     -" + SYMBOL.get(scope.form, "BC"),
+        "number": "Số \u00a0\u00a0\u00a0\u00a0\u00a0-" + SYMBOL.get(scope.form, "BC"),
         "place": place_name(scope, ancestors),
         "date": att.as_of,
         "on_behalf": on_behalf,

@@ -217,7 +217,7 @@ def build_report(att: Attainment) -> Report:
         title=_("Attainment of the %(year)d party development targets") % {"year": att.year},
         columns=[
             Column("STT", INT, 6),
-            Column(_("Plan"), TEXT, 12),
+            Column(_("Plan no."), TEXT, 12),
             Column(_("Target (as written in the plan)"), TEXT, 60),
             Column(_("Organization"), TEXT, 28),
             Column(_("Target"), TEXT, 14),

@@ -230,7 +230,8 @@ def export_pdf(request, organization):
 @require_GET
 @org_view(Perm.VIEW)
 def export_job(request, organization, job_pk):
-    job = get_object_or_404(ExportJob, pk=job_pk, organization=organization, requested_by=request.user)
+    # Exports hold aggregated figures only: anyone who may view the organization may fetch them.
+    job = get_object_or_404(ExportJob, pk=job_pk, organization=organization)
     if request.GET.get("download") and job.status == ExportStatus.DONE:
         return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
     template = "reports/_export_job.html" if request.htmx else "reports/export_job.html"
