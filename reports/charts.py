@@ -21,6 +21,10 @@ STYLE = Style(
     major_label_font_size=12,
     legend_font_size=12,
     value_font_size=11,
+    guide_stroke_color="#d0d7de",
+    major_guide_stroke_color="#afb8c1",
+    guide_stroke_dasharray="1,0",
+    major_guide_stroke_dasharray="1,0",
 )
 _SCRIPT = re.compile(r"<script.*?</script>", re.S)
 MONTHS = [f"{m:02d}" for m in range(1, 13)]
@@ -33,7 +37,7 @@ def _config(**extra):
         js=[],
         disable_xml_declaration=True,
         width=640,
-        height=300,
+        height=260,
         show_legend=True,
         legend_at_bottom=True,
         print_values=False,
