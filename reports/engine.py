@@ -276,6 +276,24 @@ def _path_on_ceremony_date():
     return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F("organization__path"))
 
 
+def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date):
+    """Admissions (not archived) with ceremony dates in [first_day, last_day], placed where
+    their organization stood on the ceremony date and inside `scope`; annotated `p` = that path.
+
+    When no organization has moved since `first_day` (one cheap query), the path is the
+    current one and the prefix filter can use the path index.
+    """
+    rows = Admission.objects.filter(
+        archived_at__isnull=True, ceremony_date__gte=first_day, ceremony_date__lte=last_day
+    ).order_by()
+    if not OrganizationPath.objects.filter(valid_until__gt=first_day).exists():
+        return rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
+    in_scope = Q(organization__path__startswith=scope.path) | Exists(
+        OrganizationPath.objects.filter(organization=OuterRef("organization_id"), path__startswith=scope.path)
+    )
+    return rows.filter(in_scope).annotate(p=_path_on_ceremony_date()).filter(p__startswith=scope.path)
+
+
 class _Counts:
     """Grouped counts keyed by (bucket path, year, category); '' = every category."""
 
@@ -300,16 +318,7 @@ def _bucket_filter(queryset, paths: set[str], width: int):
 
 def _admission_counts(scope, depths, wanted, first_year, as_of) -> _Counts:
     counts = _Counts()
-    in_scope = Q(organization__path__startswith=scope.path) | Exists(
-        OrganizationPath.objects.filter(organization=OuterRef("organization_id"), path__startswith=scope.path)
-    )
-    base = (
-        Admission.objects.filter(in_scope, archived_at__isnull=True)
-        .filter(ceremony_date__gte=dt.date(first_year, 1, 1), ceremony_date__lte=as_of)
-        .annotate(p=_path_on_ceremony_date())
-        .filter(p__startswith=scope.path)
-        .order_by()
-    )
+    base = admissions_in(scope, dt.date(first_year, 1, 1), as_of)
     for depth in sorted(depths):
         width = depth * STEP
         rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
@@ -392,13 +401,7 @@ def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dic
 
 def _monthly(scope, year, as_of) -> list[int | None]:
     counts = dict(
-        Admission.objects.filter(
-            archived_at__isnull=True, ceremony_date__gte=dt.date(year, 1, 1), ceremony_date__lte=as_of
-        )
-        .filter(Q(organization__path__startswith=scope.path))
-        .annotate(p=_path_on_ceremony_date())
-        .filter(p__startswith=scope.path)
-        .order_by()
+        admissions_in(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
         .annotate(m=ExtractMonth("ceremony_date"))
         .values("m")
         .annotate(n=Count("pk"))

@@ -1,8 +1,8 @@
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from admissions.categories import Category
-from admissions.models import Admission
 from organizations import access, selectors
 from organizations.access import Perm, org_view
-from organizations.models import Organization, OrganizationPath
+from organizations.models import Organization
 from organizations.xlsx import ImportFailed
 
 from . import charts, exports
-from .engine import attainment
+from .engine import admissions_in, attainment
 from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
@@ -95,21 +94,6 @@ def _rules_view(att):
     return rows
 
 
-def _admissions_in(organization, year, as_of):
-    """Admissions placed in the organization's subtree as the tree stood on their ceremony date."""
-    from .engine import _path_on_ceremony_date
-
-    in_scope = Q(organization__path__startswith=organization.path) | Q(
-        organization__in=OrganizationPath.objects.filter(path__startswith=organization.path).values("organization_id")
-    )
-    return (
-        Admission.objects.filter(in_scope, archived_at__isnull=True)
-        .filter(ceremony_date__year=year, ceremony_date__lte=as_of)
-        .annotate(p=_path_on_ceremony_date())
-        .filter(p__startswith=organization.path)
-    )
-
-
 @require_GET
 @org_view(Perm.VIEW_PERSONAL)
 def admissions(request, organization):
@@ -117,7 +101,7 @@ def admissions(request, organization):
     form = AdmissionFilterForm(request.GET)
     year, as_of = form.period(_today())
     category = form.cleaned_data.get("category", "") if form.is_valid() else ""
-    rows = _admissions_in(organization, year, as_of)
+    rows = admissions_in(organization, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
     if category:
         rows = rows.filter(category=category)
     # Names shown are only those the user may see (the subtree is already within scope).
