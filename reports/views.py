@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
 
 from admissions.categories import Category
 from organizations import access, selectors
@@ -23,6 +24,7 @@ from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
 from .report import STATUS_CLASS, STATUS_LABELS, build_report
 from .services import historical_result_record
+from .tables import AdmissionTable, HistoricalResultTable
 
 PAGE_SIZE = 100
 
@@ -106,12 +108,12 @@ def admissions(request, organization):
         rows = rows.filter(category=category)
     # Names shown are only those the user may see (the subtree is already within scope).
     rows = access.scoped(rows, request.user, Perm.VIEW_PERSONAL).select_related("candidate", "organization")
-    rows = rows.order_by("ceremony_date", "pk")
-    total = rows.count()
+    table = AdmissionTable(rows.order_by("ceremony_date", "pk"))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     context = {
         "org": organization,
-        "rows": rows[: PAGE_SIZE * 10],
-        "total": total,
+        "table": table,
+        "total": table.paginator.count,
         "year": year,
         "as_of": as_of,
         "category": Category(category).label if category else "",
@@ -258,17 +260,18 @@ def history(request, organization):
             else:
                 messages.success(request, _("Historical result saved."))
                 return redirect("reports:history", org_pk=organization.pk)
-    results = (
+    results = HistoricalResultTable(
         HistoricalResult.objects.filter(organization__path__startswith=organization.path)
         .select_related("organization")
         .order_by("-year", "organization__path", "category")
     )
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(results)
     context = {
         "org": organization,
         "form": form,
         "import_form": import_form,
         "errors": errors,
-        "results": results[:500],
+        "results": results,
         "columns": TEMPLATE_COLUMNS,
     }
     return render(request, "reports/history.html", context)

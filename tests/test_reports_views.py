@@ -276,3 +276,16 @@ def test_historical_entry_and_import(client_for, data):
 def test_history_needs_edit_plans(client_for, data):
     assert client_for("viewer").get(reverse("reports:history", args=[data.district.pk])).status_code == 403
     assert client_for("clerk").get(reverse("reports:history", args=[data.school.pk])).status_code == 403
+
+
+def test_admissions_list_query_count_is_constant(client_for, data):
+    client = client_for("district_planner")
+    url = reverse("reports:admissions", args=[data.district.pk]) + Q
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for day in range(1, 20):
+        admit(data.cell, dt.date(2025, 5, day))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.context["total"] == 3 + 19
+    assert len(large.captured_queries) == len(small.captured_queries)
