@@ -51,6 +51,15 @@ def cumulative_chart(att: Attainment) -> str:
     chart = pygal.Line(**_config(title=_("Cumulative new members, %(year)d") % {"year": att.year}, show_dots=True))
     chart.x_labels = MONTHS
     chart.add(_("Admitted"), att.months)
+    if att.forecast and not att.year_over:
+        # The forecast band: candidates past the cell's resolution, added from the last month shown.
+        last = max((i for i, n in enumerate(att.months) if n is not None), default=None)
+        if last is not None:
+            band = [None] * 12
+            band[last] = att.months[last]
+            for i in range(last + 1, 12):
+                band[i] = att.months[last] + att.forecast
+            chart.add(_("Forecast"), band, show_dots=False, fill=True, stroke_style={"dasharray": "3,3"})
     if att.target:
         chart.add(_("Target"), [att.target] * 12, show_dots=False, stroke_style={"dasharray": "6,4"})
         pace = [round(att.target * m / 12, 1) for m in range(1, 13)]

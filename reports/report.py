@@ -44,6 +44,7 @@ class Table:
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
     caption: str = ""  # the italic line under the title
+    note: str = ""  # a line after the table ("Lưu ý", allocated vs target)
     totals: list | None = None  # a total row; None cells stay empty; INT columns may be summed
     sum_columns: tuple[int, ...] = ()  # columns whose total is the sum of the rows (a formula in Excel)
     links: list[dict] = field(default_factory=list)  # per row: {column index: url name args} for HTML
@@ -198,6 +199,12 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
         t.links.append({"org": row.org.pk, "category": ""})
     allocated = sum(r.total for r in table.rows)
     achieved = sum(r.actual for r in table.rows)
+    if table.target is not None and not table.partial:
+        t.note = _("Allocated %(allocated)s of %(org)s's target of %(target)s.") % {
+            "allocated": allocated,
+            "org": table.subject.name,
+            "target": table.target,
+        }
     t.totals = [
         None,
         _("Total"),

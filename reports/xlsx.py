@@ -118,6 +118,9 @@ def _write_table(workbook, name: str, table: Table, heading: list[str], landscap
             c.font = Font(name=FONT, bold=True, size=12)
             cells.append(c)
         sheet.append(cells)
+    if table.note:
+        sheet.append([])
+        sheet.append([sheet.cell(table.note, italic=True)])
     return sheet
 
 

@@ -137,8 +137,9 @@ def test_district_workbook_holds_exactly_the_district(client_for, data):
     school_row = next(r for r in values if r[1] == data.school.name)
     assert school_row[2] == "03 (01 HS)" and school_row[3] == "01 (01 HS)"
     assert str(school_row[4]).startswith("=IF(")
-    total_row = values[-1]
-    assert str(total_row[5]).startswith("=SUM(F") and total_row[1] == "Tổng cộng"
+    total_row = next(r for r in values if r[1] == "Tổng cộng")
+    assert str(total_row[5]).startswith("=SUM(F")
+    assert values[-1][0] == "Đã phân bổ 10 trên chỉ tiêu 10 của Huyện ủy Đơn Dương."
 
 
 def test_pdf_official_layout_and_embedded_font(client_for, data, tmp_path):
