@@ -59,7 +59,13 @@ def cumulative_chart(att: Attainment) -> str:
             band[last] = att.months[last]
             for i in range(last + 1, 12):
                 band[i] = att.months[last] + att.forecast
-            chart.add(_("Forecast"), band, show_dots=False, fill=True, stroke_style={"dasharray": "3,3"})
+            chart.add(
+                _("Forecast"),
+                band,
+                show_dots=False,
+                allow_interruptions=True,
+                stroke_style={"width": 3, "dasharray": "3,3"},
+            )
     if att.target:
         chart.add(_("Target"), [att.target] * 12, show_dots=False, stroke_style={"dasharray": "6,4"})
         pace = [round(att.target * m / 12, 1) for m in range(1, 13)]
