@@ -48,6 +48,7 @@ class Table:
     totals: list | None = None  # a total row; None cells stay empty; INT columns may be summed
     sum_columns: tuple[int, ...] = ()  # columns whose total is the sum of the rows (a formula in Excel)
     links: list[dict] = field(default_factory=list)  # per row: {column index: url name args} for HTML
+    extra: list["Table"] = field(default_factory=list)  # smaller tables shown below (year on year)
 
     def plain_rows(self):
         return self.rows
@@ -157,6 +158,25 @@ def _rule_table(index: int, r: RuleResult) -> Table:
             actual, target = m.actual, target_text(m, r.kind)
         table.rows.append([i, m.org.name, target, actual, m.base, fraction(share), m.forecast, m.status])
         table.links.append({"org": m.org.pk, "category": r.category})
+    if not r.many and r.single and r.single.history:
+        table.extra.append(year_on_year(r.single))
+    return table
+
+
+def year_on_year(m: Measurement) -> Table:
+    """The same figure for earlier years: records, or historical results entered as counts."""
+    table = Table(
+        key="history",
+        title=_("Year on year"),
+        columns=[
+            Column(_("Year"), INT, 8),
+            Column(_("Achieved"), INT, 12),
+            Column(_("Base"), INT, 10),
+            Column(_("Share"), PERCENT, 10),
+        ],
+    )
+    for figure in m.history:
+        table.rows.append([figure.year, figure.actual, figure.base, fraction(figure.share)])
     return table
 
 

@@ -92,7 +92,10 @@ def _rules_view(att):
             progress = min(100, int(m.actual * 100 / m.target_min))
         elif r.many and r.measurements:
             progress = int(r.meeting * 100 / len(r.measurements))
-        rows.append({"result": r, "m": m, "progress": progress, "css": STATUS_CLASS[r.status]})
+        history = []
+        if m is not None and r.kind not in ("cell_size",):
+            history = [(y.year, y.actual) for y in m.history[:-1]]
+        rows.append({"result": r, "m": m, "progress": progress, "css": STATUS_CLASS[r.status], "history": history})
     return rows
 
 

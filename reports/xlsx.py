@@ -121,6 +121,12 @@ def _write_table(workbook, name: str, table: Table, heading: list[str], landscap
     if table.note:
         sheet.append([])
         sheet.append([sheet.cell(table.note, italic=True)])
+    for extra in table.extra:
+        sheet.append([])
+        sheet.append([sheet.cell(extra.title, bold=True)])
+        sheet.append([sheet.cell(c.title, bold=True, border=True, fill=True, align="center") for c in extra.columns])
+        for values in extra.rows:
+            sheet.append([_value_cell(sheet, c, v) for c, v in zip(extra.columns, values, strict=True)])
     return sheet
 
 

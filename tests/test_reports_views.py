@@ -290,3 +290,20 @@ def test_admissions_list_query_count_is_constant(client_for, data):
         response = client.get(url)
     assert response.context["total"] == 3 + 19
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_dashboard_and_workbook_show_earlier_years(client_for, tree):
+    from tests.test_reports_engine import make_plan, make_rule
+
+    HistoricalResult.objects.create(organization=tree.city, year=2023, count=191, source="seed 001")
+    plan = make_plan(tree.city, number="06", symbol="KH/ThU", first_year=2024)
+    make_rule(plan, "share_admissions", category=Category.NON_STATE_WORKER, min_percent=2)
+    client = client_for("province_planner")
+    query = "?year=2024&as_of=2024-12-31"
+    html = client.get(reverse("reports:dashboard", args=[tree.city.pk]) + query).content.decode()
+    assert "2023: 0" in html  # workers in 2023 (the 191 are not broken down by category)
+    assert "191" in html  # implied count against last year's 191 new members
+    wb = _workbook(client.get(reverse("reports:export_xlsx", args=[tree.city.pk]) + query))
+    rows = list(wb["Chỉ tiêu 1"].iter_rows(values_only=True))
+    assert ("So sánh các năm",) == tuple(c for c in rows[-7] if c is not None)
+    assert rows[-2][:3] == (2023, 0, 191)
