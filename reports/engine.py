@@ -183,8 +183,12 @@ def _pct(part: int, whole: int | None) -> Decimal | None:
 
 
 def _ceil_share(percent: Decimal, total: int) -> int:
-    """Shares imply counts rounded up: 2% of 191 → 4 (seed 001's footnote)."""
-    return math.ceil(Decimal(percent) * total / 100 - Decimal("1e-9"))
+    """Shares imply counts rounded up: 2% of 191 → 4 (seed 001's footnote).
+
+    A positive share asks for at least one admission even when the total is unknown (0).
+    """
+    implied = math.ceil(Decimal(percent) * total / 100 - Decimal("1e-9"))
+    return max(implied, 1) if percent > 0 else implied
 
 
 def _year_fraction(year: int, as_of: dt.date) -> tuple[float, bool]:

@@ -342,3 +342,11 @@ def _grow_extra(tree, start, stop):
             p = make_plan(school, number=str(i), symbol="KH/ĐU")
             make_rule(p, RuleKind.COUNT, min_count=2, category=Category.PUPIL)
             make_rule(p, RuleKind.CELL_SIZE, applies_to_each=True, forms=[OrgForm.CELL], min_count=7)
+
+
+def test_a_positive_share_without_any_total_still_asks_for_one(tree):
+    p = make_plan(tree.district, number="1", symbol="KH/HU")
+    make_rule(p, RuleKind.SHARE_OF_ADMISSIONS, category=Category.NON_STATE_WORKER, min_percent=Decimal(2))
+    result = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 12, 31))
+    m = result.rules[0].single
+    assert (m.planned_total, m.implied_min, m.status) == (0, 1, Status.NOT_MET)
