@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,11 +13,10 @@ from django_tables2 import RequestConfig
 from admissions.categories import Category
 from organizations import access, selectors
 from organizations.access import Perm, org_view
-from organizations.models import Organization
 from organizations.xlsx import ImportFailed
 
 from . import charts, exports
-from .engine import admissions_in, attainment
+from .engine import Status, admissions_in, attainment
 from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
@@ -141,8 +139,6 @@ def compare(request, organization):
     """Every committee directly under the organization side by side on one kind of rule."""
     year, as_of = _period(request)
     att = attainment(scope=organization, year=year, as_of=as_of)
-    from .engine import Status
-
     keys = {}
     for r in att.rules:
         keys.setdefault(f"{r.kind}:{r.category}", r)
@@ -287,7 +283,3 @@ def history_template(request, organization):
     response = HttpResponse(content, content_type=exports.XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="ket-qua-cac-nam-truoc.xlsx"'
     return response
-
-
-def org_link(org: Organization, query: str) -> str:
-    return reverse("reports:dashboard", args=[org.pk]) + "?" + query
