@@ -1,0 +1,86 @@
+"""Server-side SVG charts (pygal), inline in the page and in the PDF: no JavaScript."""
+
+import re
+
+import pygal
+from django.utils.translation import gettext as _
+from pygal.style import Style
+
+from .engine import Attainment
+
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#24292f",
+    foreground_strong="#24292f",
+    foreground_subtle="#57606a",
+    colors=("#b3261e", "#1f6feb", "#57606a", "#d4a72c"),
+    font_family="Liberation Serif, Times New Roman, serif",
+    title_font_size=15,
+    label_font_size=12,
+    major_label_font_size=12,
+    legend_font_size=12,
+    value_font_size=11,
+    guide_stroke_color="#d0d7de",
+    major_guide_stroke_color="#afb8c1",
+    guide_stroke_dasharray="1,0",
+    major_guide_stroke_dasharray="1,0",
+)
+_SCRIPT = re.compile(r"<script.*?</script>", re.S)
+MONTHS = [f"{m:02d}" for m in range(1, 13)]
+
+
+def _config(**extra):
+    # js=[]: pygal would otherwise reference its tooltip script on a CDN.
+    config = dict(
+        style=STYLE,
+        js=[],
+        disable_xml_declaration=True,
+        width=640,
+        height=260,
+        show_legend=True,
+        legend_at_bottom=True,
+        print_values=False,
+    )
+    config.update(extra)
+    return config
+
+
+def cumulative_chart(att: Attainment) -> str:
+    """Cumulative admissions by month against the target line."""
+    chart = pygal.Line(**_config(title=_("Cumulative new members, %(year)d") % {"year": att.year}, show_dots=True))
+    chart.x_labels = MONTHS
+    chart.add(_("Admitted"), att.months)
+    if att.forecast and not att.year_over:
+        # The forecast band: candidates past the cell's resolution, added from the last month shown.
+        last = max((i for i, n in enumerate(att.months) if n is not None), default=None)
+        if last is not None:
+            band = [None] * 12
+            band[last] = att.months[last]
+            for i in range(last + 1, 12):
+                band[i] = att.months[last] + att.forecast
+            chart.add(
+                _("Forecast"),
+                band,
+                show_dots=False,
+                allow_interruptions=True,
+                stroke_style={"width": 3, "dasharray": "3,3"},
+            )
+    if att.target:
+        chart.add(_("Target"), [att.target] * 12, show_dots=False, stroke_style={"dasharray": "6,4"})
+        pace = [round(att.target * m / 12, 1) for m in range(1, 13)]
+        chart.add(_("Even pace"), pace, show_dots=False, stroke_style={"dasharray": "2,3"})
+    return _inline(chart)
+
+
+def history_chart(att: Attainment) -> str:
+    """New members per year (records and entered historical counts)."""
+    chart = pygal.Bar(**_config(title=_("New members by year"), print_values=True))
+    chart.x_labels = [str(y.year) for y in att.history]
+    chart.add(att.scope.name, [y.actual for y in att.history])
+    return _inline(chart)
+
+
+def _inline(chart) -> str:
+    """The SVG without pygal's inline script (tooltips need JavaScript we do not load)."""
+    return _SCRIPT.sub("", chart.render(is_unicode=True))

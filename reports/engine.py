@@ -1,0 +1,695 @@
+"""The attainment engine: how every organization in a scope stands against every rule.
+
+One entry point, `attainment(scope=, year=, as_of=)`, returning plain dataclasses. No
+HTML, Excel or PDF here: the report object (reports/report.py) and its renderers read
+these results.
+
+Query budget (constant in the number of organizations and rules):
+* the applicable rules with their plans, issuers, targets, allocations and sub-quotas
+  (select_related + prefetch: 3 queries),
+* the organizations the rules and the drill-down need, annotated with member counts (1),
+* per distinct depth of the organizations measured: admissions, historical results and
+  the pipeline, each grouped in the database by `substr(path, 1, 4*depth)` (3 × depths),
+* per distinct depth of membership-share subjects without their own count: one grouped
+  sum of their grassroots organizations' counts (≤ depths),
+* cumulative admissions by month for the scope (1).
+
+Admissions are placed in the tree as it was on their ceremony date (OrganizationPath,
+the same semantics as organizations.selectors.path_as_of, evaluated per admission) and
+counted by the category and organization at admission. Historical results (counts
+entered for past years) are added to the records of the same organization and year:
+boards enter only what the records do not hold.
+"""
+
+import calendar
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
+
+from admissions.models import Admission, Candidate, Outcome, Step
+from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization, OrganizationPath
+from organizations.selectors import with_member_counts
+from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
+from quotas.sentences import rule_sentence
+
+from .models import HistoricalResult
+
+STEP = Organization.steplen
+HISTORY_YEARS = 5  # the year itself and four before it
+# Above this many organizations at one depth, a grouped query returns every bucket
+# instead of listing the wanted ones in an IN clause.
+BUCKET_FILTER_LIMIT = 2000
+
+
+class Status:
+    MET = "met"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    NOT_MET = "not_met"
+
+    ORDER = {MET: 0, ON_TRACK: 1, BEHIND: 2, NOT_MET: 3}
+
+    @classmethod
+    def worst(cls, statuses) -> str:
+        statuses = list(statuses)
+        return max(statuses, key=cls.ORDER.__getitem__) if statuses else cls.MET
+
+
+@dataclass
+class YearFigure:
+    year: int
+    actual: int
+    base: int | None = None
+    share: Decimal | None = None
+
+
+@dataclass
+class Measurement:
+    """One organization measured against one rule, on its own subtree."""
+
+    org: Organization
+    actual: int = 0
+    target_min: int | None = None  # counts (for shares: the implied counts)
+    target_max: int | None = None
+    share_min: Decimal | None = None
+    share_max: Decimal | None = None
+    implied_min: int | None = None
+    implied_max: int | None = None
+    planned_total: int | None = None  # what shares were applied to
+    planned_from: str = ""  # "plan" | "last_year" | ""
+    base: int | None = None  # all admissions (shares) or members at the start of the year
+    share: Decimal | None = None  # actual / base in percent
+    percent: Decimal | None = None  # progress: actual / target_min in percent
+    forecast: int = 0  # pipeline: candidates past the cell's resolution
+    expected: int | None = None  # target_min pro rata of the year gone
+    members: int | None = None  # CELL_SIZE: members as of the date
+    last_admission_year: int | None = None  # INACTIVITY
+    status: str = Status.MET
+    history: list[YearFigure] = field(default_factory=list)
+
+
+@dataclass
+class RuleResult:
+    rule: Rule
+    plan: Plan
+    sentence: str
+    subject: Organization | None  # None for rules over every matching organization
+    many: bool
+    measurements: list[Measurement]
+    status: str
+    meeting: int = 0
+    failing: list[Measurement] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.rule.kind
+
+    @property
+    def category(self) -> str:
+        return self.rule.category
+
+    @property
+    def single(self) -> Measurement | None:
+        return None if self.many else (self.measurements[0] if self.measurements else None)
+
+
+@dataclass
+class AllocationRow:
+    org: Organization
+    total: int
+    sub_targets: dict[str, int]
+    actual: int
+    sub_actual: dict[str, int]
+    percent: Decimal | None
+    status: str
+
+
+@dataclass
+class AllocationTable:
+    rule: Rule
+    plan: Plan
+    subject: Organization
+    target: int | None  # the committee's own total
+    allocated: int  # sum of the rows (of the rows inside the scope when partial)
+    actual: int | None  # the subject's actual (None when the subject is outside the scope)
+    rows: list[AllocationRow]
+    partial: bool  # the subject is above the scope: only the rows inside it are shown
+
+
+@dataclass
+class ChildRow:
+    org: Organization
+    actual: int
+    forecast: int
+    last_year: int
+    target: int | None
+    percent: Decimal | None
+    status: str | None
+
+
+@dataclass
+class Attainment:
+    scope: Organization
+    year: int
+    as_of: dt.date
+    year_fraction: float  # share of the year gone by as_of
+    year_over: bool
+    actual: int  # all admissions of the scope's subtree this year up to as_of
+    forecast: int
+    target: int | None  # the scope's own total target, if a plan sets one
+    rules: list[RuleResult]
+    allocations: list[AllocationTable]
+    children: list[ChildRow]
+    months: list[int | None]  # cumulative admissions at the end of each month (None after as_of)
+    history: list[YearFigure]  # the scope's totals, oldest first, ending with this year
+
+    @property
+    def rule_count(self) -> int:
+        return len(self.rules)
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _pct(part: int, whole: int | None) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _ceil_share(percent: Decimal, total: int) -> int:
+    """Shares imply counts rounded up: 2% of 191 → 4 (seed 001's footnote).
+
+    A positive share asks for at least one admission even when the total is unknown (0).
+    """
+    implied = math.ceil(Decimal(percent) * total / 100 - Decimal("1e-9"))
+    return max(implied, 1) if percent > 0 else implied
+
+
+def _year_fraction(year: int, as_of: dt.date) -> tuple[float, bool]:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if as_of >= end:
+        return 1.0, True
+    if as_of < start:
+        return 0.0, False
+    days = 366 if calendar.isleap(year) else 365
+    return ((as_of - start).days + 1) / days, False
+
+
+def _count_status(actual, low, high, forecast, fraction, over) -> tuple[str, int | None]:
+    """met / on_track / behind / not_met for a count range; also the pace expected by now."""
+    if high is not None and actual > high:
+        return Status.NOT_MET, None
+    if low is None or low == 0:
+        return (Status.MET if over or high is None else Status.ON_TRACK), None
+    expected = math.floor(low * fraction)
+    if actual >= low:
+        return Status.MET, expected
+    if over:
+        return Status.NOT_MET, expected
+    if actual + forecast >= low or actual >= expected:
+        return Status.ON_TRACK, expected
+    return Status.BEHIND, expected
+
+
+def _subject(rule: Rule) -> Organization:
+    return rule.target or rule.plan.issuer
+
+
+def _within(path: str, scope_path: str) -> bool:
+    return path.startswith(scope_path)
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def applicable_rules(scope: Organization, year: int) -> list[Rule]:
+    """Rules of issued plans covering `year`, issued inside the scope or above it."""
+    issuers = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
+    return list(
+        Rule.objects.filter(issuers, plan__status=PlanStatus.ISSUED, plan__first_year__lte=year)
+        .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
+        .select_related("plan__issuer", "target")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("organization").order_by("order", "pk"),
+            ),
+            Prefetch("allocations__sub_quotas", queryset=SubQuota.objects.order_by("pk")),
+        )
+        .order_by("plan__issuer__depth", "plan__issued_on", "plan_id", "order", "pk")
+    )
+
+
+def _selector_signature(rule: Rule) -> tuple:
+    depth = rule.plan.issuer.depth + rule.depth if rule.depth else None
+    return (tuple(sorted(rule.forms or [])), tuple(sorted(rule.sectors or [])), depth)
+
+
+def _signature_q(signature: tuple) -> Q:
+    forms, sectors, depth = signature
+    q = Q()
+    if forms:
+        q &= Q(form__in=forms)
+    if sectors:
+        q &= Q(sector__in=sectors)
+    if depth:
+        q &= Q(depth=depth)
+    return q
+
+
+def _matches(org: Organization, signature: tuple) -> bool:
+    forms, sectors, depth = signature
+    return (
+        (not forms or org.form in forms)
+        and (not sectors or org.sector in sectors)
+        and (not depth or org.depth == depth)
+    )
+
+
+def _path_on_ceremony_date():
+    """The path of the admission's organization on its ceremony date."""
+    past = OrganizationPath.objects.filter(
+        organization=OuterRef("organization_id"), valid_until__gt=OuterRef("ceremony_date")
+    ).exclude(valid_from__gt=OuterRef("ceremony_date"))
+    return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F("organization__path"))
+
+
+def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date):
+    """Admissions (not archived) with ceremony dates in [first_day, last_day], placed where
+    their organization stood on the ceremony date and inside `scope`; annotated `p` = that path.
+
+    When no organization has moved since `first_day` (one cheap query), the path is the
+    current one and the prefix filter can use the path index.
+    """
+    rows = Admission.objects.filter(
+        archived_at__isnull=True, ceremony_date__gte=first_day, ceremony_date__lte=last_day
+    ).order_by()
+    if not OrganizationPath.objects.filter(valid_until__gt=first_day).exists():
+        return rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
+    in_scope = Q(organization__path__startswith=scope.path) | Exists(
+        OrganizationPath.objects.filter(organization=OuterRef("organization_id"), path__startswith=scope.path)
+    )
+    return rows.filter(in_scope).annotate(p=_path_on_ceremony_date()).filter(p__startswith=scope.path)
+
+
+class _Counts:
+    """Grouped counts keyed by (bucket path, year, category); '' = every category."""
+
+    def __init__(self):
+        self.data: dict[tuple[str, int, str], int] = defaultdict(int)
+
+    def add(self, path, year, category, n, total=True):
+        if category:
+            self.data[(path, year, category)] += n
+        if total:
+            self.data[(path, year, "")] += n
+
+    def get(self, path, year, category="") -> int:
+        return self.data.get((path, year, category or ""), 0)
+
+
+def _bucket_filter(queryset, paths: set[str], width: int):
+    if paths and len(paths) <= BUCKET_FILTER_LIMIT:
+        return queryset.filter(bucket__in=sorted(paths))
+    return queryset
+
+
+def _admission_counts(scope, depths, wanted, first_year, as_of) -> _Counts:
+    counts = _Counts()
+    base = admissions_in(scope, dt.date(first_year, 1, 1), as_of)
+    for depth in sorted(depths):
+        width = depth * STEP
+        rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
+        for bucket, year, category, n in (
+            rows.annotate(y=ExtractYear("ceremony_date"))
+            .values("bucket", "y", "category")
+            .annotate(n=Count("pk"))
+            .values_list("bucket", "y", "category", "n")
+        ):
+            counts.add(bucket, year, category, n)
+    return counts
+
+
+def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Counts) -> None:
+    """Add historical results; a blank-category row is the total of its organization and year."""
+    blank = HistoricalResult.objects.filter(
+        organization=OuterRef("organization_id"), year=OuterRef("year"), category=""
+    )
+    base = (
+        HistoricalResult.objects.filter(
+            organization__path__startswith=scope.path, year__gte=first_year, year__lte=last_year
+        )
+        .annotate(covered=Exists(blank))
+        .order_by()
+    )
+    for depth in sorted(depths):
+        width = depth * STEP
+        rows = _bucket_filter(
+            base.annotate(bucket=Substr("organization__path", 1, width)), wanted.get(depth, set()), width
+        )
+        for bucket, year, category, covered, n in (
+            rows.values("bucket", "year", "category", "covered")
+            .annotate(n=Sum("count"))
+            .values_list("bucket", "year", "category", "covered", "n")
+        ):
+            # A category row under a blank (total) row is already in that total.
+            counts.add(bucket, year, category, n, total=not (category and covered))
+
+
+def _pipeline_counts(scope, depths, wanted, year) -> _Counts:
+    counts = _Counts()
+    base = Candidate.objects.filter(
+        organization__path__startswith=scope.path,
+        step__gte=Step.CELL_RESOLUTION,
+        outcome=Outcome.IN_PROGRESS,
+        archived_at__isnull=True,
+    ).order_by()
+    for depth in sorted(depths):
+        width = depth * STEP
+        rows = _bucket_filter(
+            base.annotate(bucket=Substr("organization__path", 1, width)), wanted.get(depth, set()), width
+        )
+        for bucket, category, n in (
+            rows.values("bucket", "category").annotate(n=Count("pk")).values_list("bucket", "category", "n")
+        ):
+            counts.add(bucket, year, category, n)
+    return counts
+
+
+def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dict[str, int]:
+    """Sum of grassroots organizations' latest counts under each subject, per depth."""
+    result: dict[str, int] = {}
+    by_depth: dict[int, set[str]] = defaultdict(set)
+    for org in subjects:
+        by_depth[org.depth].add(org.path)
+    latest = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=on).order_by("-as_of")
+    for depth, paths in sorted(by_depth.items()):
+        width = depth * STEP
+        rows = (
+            Organization.objects.filter(path__startswith=scope.path[: min(len(scope.path), width)])
+            .filter(form__in=GRASSROOTS_FORMS)
+            .annotate(m=Subquery(latest.values("members")[:1], output_field=IntegerField()))
+            .annotate(bucket=Substr("path", 1, width))
+            .order_by()
+        )
+        rows = _bucket_filter(rows, paths, width)
+        result.update(dict(rows.values("bucket").annotate(total=Sum("m")).values_list("bucket", "total")))
+    return result
+
+
+def _monthly(scope, year, as_of) -> list[int | None]:
+    counts = dict(
+        admissions_in(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
+        .annotate(m=ExtractMonth("ceremony_date"))
+        .values("m")
+        .annotate(n=Count("pk"))
+        .values_list("m", "n")
+    )
+    months: list[int | None] = []
+    running = 0
+    for month in range(1, 13):
+        if dt.date(year, month, 1) > as_of:
+            months.append(None)
+            continue
+        running += counts.get(month, 0)
+        months.append(running)
+    return months
+
+
+# --- the engine ----------------------------------------------------------------------
+
+
+def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
+    """How the scope and every organization inside it stand against every applicable rule."""
+    fraction, over = _year_fraction(year, as_of)
+    jan1 = dt.date(year, 1, 1)
+    count_day = min(as_of, dt.date(year, 12, 31))
+    rules = applicable_rules(scope, year)
+
+    # Which organizations are needed: the scope, its children, every rule's subject
+    # inside the scope, allocation rows inside it, and every selector's matches.
+    pks = {scope.pk}
+    signatures = set()
+    for rule in rules:
+        if rule.applies_to_each:
+            signatures.add(_selector_signature(rule))
+        elif _within(_subject(rule).path, scope.path):
+            pks.add(_subject(rule).pk)
+        for allocation in rule.allocations.all():
+            if _within(allocation.organization.path, scope.path):
+                pks.add(allocation.organization_id)
+    wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1)
+    for signature in signatures:
+        wanted_q |= _signature_q(signature) & Q(depth__gt=scope.depth)
+    orgs_qs = Organization.objects.filter(path__startswith=scope.path).filter(wanted_q)
+    orgs_qs = with_member_counts(orgs_qs, jan1).annotate(
+        members_now=Subquery(
+            MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=count_day)
+            .order_by("-as_of")
+            .values("members")[:1],
+            output_field=IntegerField(),
+        )
+    )
+    orgs = {org.pk: org for org in orgs_qs.order_by("path")}
+    scope_org = orgs.get(scope.pk, scope)
+
+    # Index selector matches by signature and by every ancestor path (issuer lookups).
+    matched: dict[tuple, dict[str, list[Organization]]] = {}
+    for signature in signatures:
+        index: dict[str, list[Organization]] = defaultdict(list)
+        for org in orgs.values():
+            if org.depth > scope.depth and _matches(org, signature) and org.existed_on(count_day):
+                for prefix in org.ancestor_paths():
+                    index[prefix].append(org)
+        matched[signature] = index
+
+    def matches_of(rule: Rule) -> list[Organization]:
+        issuer = rule.plan.issuer
+        # Rules from above apply to the part of the tree inside the scope.
+        anchor = scope.path if _within(scope.path, issuer.path) else issuer.path
+        found = matched[_selector_signature(rule)].get(anchor, [])
+        if anchor == scope.path and _matches(scope_org, _selector_signature(rule)) and scope.path != issuer.path:
+            found = [scope_org, *found]
+        return [o for o in found if o.depth > issuer.depth]
+
+    subjects_by_rule: dict[int, list[Organization]] = {}
+    for rule in rules:
+        if rule.kind == RuleKind.ALLOCATION and not rule.applies_to_each:
+            subject = _subject(rule)
+            subjects_by_rule[rule.pk] = [orgs[subject.pk]] if subject.pk in orgs else []
+        elif rule.applies_to_each:
+            subjects_by_rule[rule.pk] = matches_of(rule)
+        else:
+            subject = _subject(rule)
+            subjects_by_rule[rule.pk] = [orgs[subject.pk]] if subject.pk in orgs else []
+
+    measured: list[Organization] = [scope_org]
+    measured += [o for o in orgs.values() if o.depth == scope.depth + 1]
+    for subjects in subjects_by_rule.values():
+        measured += subjects
+    for rule in rules:
+        measured += [orgs[a.organization_id] for a in rule.allocations.all() if a.organization_id in orgs]
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for org in measured:
+        wanted[org.depth].add(org.path)
+    depths = set(wanted)
+
+    inactivity = [r.years_without or 0 for r in rules if r.kind == RuleKind.INACTIVITY]
+    first_year = year - max([HISTORY_YEARS - 1, *[k - 1 for k in inactivity]])
+    actuals = _admission_counts(scope, depths, wanted, first_year, as_of)
+    _historical_counts(scope, depths, wanted, first_year, year, actuals)
+    pipeline = _pipeline_counts(scope, depths, wanted, year)
+
+    def members_at_start(org: Organization) -> int | None:
+        return org.members
+
+    need_sum = [
+        o for r in rules if r.kind == RuleKind.SHARE_OF_MEMBERSHIP for o in subjects_by_rule[r.pk] if o.members is None
+    ]
+    grassroots_sum = _grassroots_members(scope, need_sum, jan1) if need_sum else {}
+
+    # Planned totals: a COUNT rule's minimum, an ALLOCATION rule's total, or an allocation row.
+    planned: dict[int, int] = {}
+    for rule in rules:
+        if rule.kind == RuleKind.ALLOCATION:
+            for allocation in rule.allocations.all():
+                planned.setdefault(allocation.organization_id, allocation.total)
+    for rule in rules:
+        if rule.applies_to_each or rule.category or rule.min_count is None:
+            continue
+        if rule.kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
+            planned[_subject(rule).pk] = rule.min_count
+
+    def history_of(org: Organization, category: str, with_base: bool) -> list[YearFigure]:
+        figures = []
+        for y in range(year - HISTORY_YEARS + 1, year + 1):
+            n = actuals.get(org.path, y, category)
+            base = actuals.get(org.path, y) if with_base else None
+            figures.append(YearFigure(y, n, base, _pct(n, base) if with_base else None))
+        return figures
+
+    def measure(rule: Rule, org: Organization) -> Measurement:
+        m = Measurement(org=org)
+        category = rule.category
+        m.actual = actuals.get(org.path, year, category)
+        m.forecast = pipeline.get(org.path, year, category)
+        kind = rule.kind
+        if kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
+            m.target_min, m.target_max = rule.min_count, rule.max_count
+            m.status, m.expected = _count_status(m.actual, m.target_min, m.target_max, m.forecast, fraction, over)
+            m.history = history_of(org, category, False)
+        elif kind == RuleKind.SHARE_OF_ADMISSIONS:
+            m.share_min, m.share_max = rule.min_percent, rule.max_percent
+            m.base = actuals.get(org.path, year)
+            m.share = _pct(m.actual, m.base)
+            if org.pk in planned:
+                m.planned_total, m.planned_from = planned[org.pk], "plan"
+            else:
+                m.planned_total, m.planned_from = actuals.get(org.path, year - 1), "last_year"
+            if m.share_min is not None:
+                m.implied_min = _ceil_share(m.share_min, m.planned_total or 0)
+            if m.share_max is not None and m.planned_total:
+                m.implied_max = math.floor(Decimal(m.share_max) * m.planned_total / 100)
+            m.target_min = m.implied_min
+            m.status, m.expected = _count_status(m.actual, m.implied_min, None, m.forecast, fraction, over)
+            if over and m.base:
+                in_range = (m.share_min is None or m.share >= m.share_min) and (
+                    m.share_max is None or m.share <= m.share_max
+                )
+                m.status = Status.MET if in_range else Status.NOT_MET
+            elif m.share_max is not None and m.share is not None and m.share > m.share_max:
+                m.status = Status.BEHIND
+            m.history = history_of(org, category, True)
+        elif kind == RuleKind.SHARE_OF_MEMBERSHIP:
+            m.share_min, m.share_max = rule.min_percent, rule.max_percent
+            members = members_at_start(org)
+            if members is None:
+                members = grassroots_sum.get(org.path)
+            m.base = members
+            m.share = _pct(m.actual, members)
+            if m.share_min is not None and members:
+                m.implied_min = _ceil_share(m.share_min, members)
+            if m.share_max is not None and members:
+                m.implied_max = math.floor(Decimal(m.share_max) * members / 100)
+            m.target_min, m.target_max = m.implied_min, m.implied_max
+            m.status, m.expected = _count_status(m.actual, m.implied_min, m.implied_max, m.forecast, fraction, over)
+            m.history = history_of(org, category, False)
+        elif kind == RuleKind.CELL_SIZE:
+            m.target_min = rule.min_count
+            m.members = org.members_now
+            small = m.members is None or (rule.min_count is not None and m.members < rule.min_count)
+            m.status = Status.NOT_MET if small else Status.MET
+        elif kind == RuleKind.INACTIVITY:
+            k = rule.years_without or 1
+            years = [y for y in range(year - k + 1, year + 1) if actuals.get(org.path, y)]
+            all_years = [y for y in range(first_year, year + 1) if actuals.get(org.path, y)]
+            m.last_admission_year = max(all_years) if all_years else None
+            if years:
+                m.status = Status.MET
+            else:
+                m.status = Status.NOT_MET if over else Status.BEHIND
+            m.history = history_of(org, "", False)
+        if m.target_min and kind not in (RuleKind.CELL_SIZE, RuleKind.INACTIVITY):
+            m.percent = _pct(m.actual, m.target_min)
+        return m
+
+    results: list[RuleResult] = []
+    tables: list[AllocationTable] = []
+    for rule in rules:
+        subjects = subjects_by_rule[rule.pk]
+        if rule.kind == RuleKind.ALLOCATION:
+            table = _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline)
+            if table is not None:
+                tables.append(table)
+        if not subjects:
+            continue
+        measurements = [measure(rule, org) for org in subjects]
+        failing = [m for m in measurements if m.status != Status.MET]
+        results.append(
+            RuleResult(
+                rule=rule,
+                plan=rule.plan,
+                sentence=rule_sentence(rule),
+                subject=None if rule.applies_to_each else subjects[0],
+                many=rule.applies_to_each,
+                measurements=measurements,
+                status=Status.worst(m.status for m in measurements),
+                meeting=len(measurements) - len(failing),
+                failing=failing,
+            )
+        )
+
+    children = []
+    for org in orgs.values():
+        if org.depth != scope.depth + 1:
+            continue
+        target = planned.get(org.pk)
+        actual = actuals.get(org.path, year)
+        forecast = pipeline.get(org.path, year)
+        status = _count_status(actual, target, None, forecast, fraction, over)[0] if target else None
+        children.append(
+            ChildRow(
+                org=org,
+                actual=actual,
+                forecast=forecast,
+                last_year=actuals.get(org.path, year - 1),
+                target=target,
+                percent=_pct(actual, target),
+                status=status,
+            )
+        )
+    children.sort(key=lambda c: (not c.org.is_active, c.org.name))
+
+    return Attainment(
+        scope=scope_org,
+        year=year,
+        as_of=as_of,
+        year_fraction=fraction,
+        year_over=over,
+        actual=actuals.get(scope.path, year),
+        forecast=pipeline.get(scope.path, year),
+        target=planned.get(scope.pk),
+        rules=results,
+        allocations=tables,
+        children=children,
+        months=_monthly(scope, year, as_of),
+        history=history_of(scope_org, "", False),
+    )
+
+
+def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline) -> AllocationTable | None:
+    subject = _subject(rule)
+    partial = not _within(subject.path, scope.path)
+    rows = []
+    for allocation in rule.allocations.all():
+        org = orgs.get(allocation.organization_id)
+        if org is None:  # outside the scope
+            continue
+        subs = {s.category: s.count for s in allocation.sub_quotas.all()}
+        actual = actuals.get(org.path, year)
+        sub_actual = {category: actuals.get(org.path, year, category) for category in subs}
+        forecast = pipeline.get(org.path, year)
+        status = _count_status(actual, allocation.total, None, forecast, fraction, over)[0]
+        if any(sub_actual[c] < n for c, n in subs.items()) and status == Status.MET:
+            status = Status.NOT_MET if over else Status.ON_TRACK
+        rows.append(
+            AllocationRow(org, allocation.total, subs, actual, sub_actual, _pct(actual, allocation.total), status)
+        )
+    if partial and not rows:
+        return None
+    return AllocationTable(
+        rule=rule,
+        plan=rule.plan,
+        subject=subject,
+        target=rule.min_count,
+        allocated=sum(r.total for r in rows),
+        actual=None if partial else actuals.get(subject.path, year),
+        rows=rows,
+        partial=partial,
+    )

@@ -1,0 +1,98 @@
+"""Exports of the attainment report: at once for small scopes, in the background for large ones.
+
+Exports are Vietnamese documents whatever the interface language. The background path
+uses Django's tasks framework with the database backend (django-tasks-db): run
+`manage.py db_worker` next to the web server.
+"""
+
+import datetime as dt
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone, translation
+from openpyxl import Workbook
+
+from organizations.models import Organization
+from organizations.text import fold
+
+from .engine import attainment
+from .models import ExportJob, ExportStatus
+from .report import build_report
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"xlsx": XLSX_TYPE, "pdf": "application/pdf"}
+# Above this many organizations in the subtree an export from the web runs in the background.
+LARGE_SCOPE = 2000
+
+
+def is_large(organization: Organization) -> bool:
+    return Organization.objects.filter(path__startswith=organization.path).count() > LARGE_SCOPE
+
+
+def filename(organization: Organization, year: int, fmt: str) -> str:
+    slug = "-".join(fold(organization.name).split())[:60] or "bao-cao"
+    return f"bao-cao-{year}-{slug}.{fmt}"
+
+
+def render_export(*, organization: Organization, year: int, as_of: dt.date, fmt: str, progress=None):
+    """(content bytes, file name, content type) of the report for one scope."""
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(fmt)
+    with translation.override("vi"):
+        att = attainment(scope=organization, year=year, as_of=as_of)
+        if progress:
+            progress(50)
+        report = build_report(att)
+        if fmt == "xlsx":
+            from .xlsx import render_xlsx
+
+            content = render_xlsx(report)
+        else:
+            from .pdf import render_pdf
+
+            content = render_pdf(report)
+    return content, filename(organization, year, fmt), CONTENT_TYPES[fmt]
+
+
+def export_enqueue(*, organization: Organization, year: int, as_of: dt.date, fmt: str, user) -> ExportJob:
+    job = ExportJob.objects.create(organization=organization, year=year, as_of=as_of, format=fmt, requested_by=user)
+    transaction.on_commit(lambda: run_export.enqueue(job.pk))
+    return job
+
+
+@task
+def run_export(job_pk: int) -> None:
+    job = ExportJob.objects.select_related("organization").get(pk=job_pk)
+    job.status, job.progress = ExportStatus.RUNNING, 5
+    job.save(update_fields=["status", "progress"])
+
+    def progress(percent):
+        ExportJob.objects.filter(pk=job_pk).update(progress=percent)
+
+    try:
+        content, name, _type = render_export(
+            organization=job.organization, year=job.year, as_of=job.as_of, fmt=job.format, progress=progress
+        )
+    except Exception as exc:  # the job page shows the failure; the worker log has the traceback
+        job.status, job.error = ExportStatus.FAILED, str(exc)[:500]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        raise
+    job.file.save(name, ContentFile(content), save=False)
+    job.status, job.progress, job.finished_at = ExportStatus.DONE, 100, timezone.now()
+    job.save(update_fields=["file", "status", "progress", "finished_at"])
+
+
+def historical_template() -> bytes:
+    from .imports import TEMPLATE_COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Kết quả các năm"
+    sheet.append(TEMPLATE_COLUMNS)
+    sheet.append(["LD.DL", 2023, "", 191, "Kế hoạch 06-KH/ThU, chú thích 1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,44 @@
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from admissions.categories import Category
+
+
+class PeriodForm(forms.Form):
+    """The year and "as of" date every report page keeps while drilling down."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def period(self, today: dt.date) -> tuple[int, dt.date]:
+        """(year, as_of): defaults to this year and today, or the year's last day for a past year."""
+        data = self.cleaned_data if self.is_valid() else {}
+        year = data.get("year") or today.year
+        as_of = data.get("as_of")
+        if as_of is None:
+            as_of = today if year >= today.year else dt.date(year, 12, 31)
+        return year, as_of
+
+
+class AdmissionFilterForm(PeriodForm):
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices], required=False)
+
+
+class HistoricalResultForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All new members")), *Category.choices], required=False
+    )
+    count = forms.IntegerField(label=_("New members"), min_value=0)
+    source = forms.CharField(label=_("Source"), max_length=300, required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations.order_by("path")
+
+
+class HistoricalImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

@@ -1,0 +1,93 @@
+"""Import historical results (past years' counts) from .xlsx: all rows or none."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from admissions.categories import CATEGORY_ABBREVIATIONS, Category
+from organizations import access
+from organizations.models import Organization
+from organizations.text import fold
+from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, read_rows
+
+from .models import HistoricalResult
+from .services import historical_result_record
+
+COLUMNS = {
+    "organization": ("Mã tổ chức", "Mã", "Tổ chức", "Organization", "Code"),
+    "year": ("Năm", "Year"),
+    "category": ("Đối tượng", "Category"),
+    "count": ("Số đảng viên mới", "Số lượng", "Kết nạp", "New members", "Count"),
+    "source": ("Nguồn", "Source"),
+}
+TEMPLATE_COLUMNS = ["Mã tổ chức", "Năm", "Đối tượng", "Số đảng viên mới", "Nguồn"]
+
+
+def _integer(text: str) -> int | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None
+
+
+def historical_import(*, upload, under: Organization, user) -> list[HistoricalResult]:
+    """Record every row's count (organization by code or exact name within the user's plan scope).
+
+    An empty category means all new members; categories may be written as labels,
+    values or the abbreviations of allocation tables (HS, SV, CN, …).
+    """
+    try:
+        rows = read_rows(upload, COLUMNS, required={"organization", "year", "count"})
+    except SheetError as exc:
+        raise ImportFailed([RowError(0, str(exc))]) from None
+    if not rows:
+        raise ImportFailed([RowError(0, _("The file has no data rows."))])
+    editable = access.organizations(user, access.Perm.EDIT_PLANS).filter(path__startswith=under.path)
+    refs = {row.text("organization") for row in rows}
+    by_code = {o.code: o for o in editable.filter(code__in=refs)}
+    by_name: dict[str, list[Organization]] = {}
+    for org in editable.filter(name__in=refs - set(by_code)):
+        by_name.setdefault(org.name, []).append(org)
+    categories = choice_lookup(Category)
+    categories.update({fold(abbr): value for abbr, value in CATEGORY_ABBREVIATIONS.items()})
+
+    errors, parsed, seen = [], [], {}
+    for row in rows:
+        problems = []
+        ref = row.text("organization")
+        org = by_code.get(ref)
+        if org is None:
+            matches = by_name.get(ref, [])
+            if len(matches) == 1:
+                org = matches[0]
+            elif len(matches) > 1:
+                problems.append(_("“%(ref)s” matches several organizations: use its code") % {"ref": ref})
+            else:
+                problems.append(_("organization “%(ref)s” not found in your scope") % {"ref": ref})
+        year = _integer(row.text("year"))
+        if year is None or not 1990 <= year <= 2100:
+            problems.append(_("the year “%(value)s” is not a year") % {"value": row.text("year")})
+        count = _integer(row.text("count"))
+        if count is None or count < 0:
+            problems.append(_("the count “%(value)s” is not a whole number ≥ 0") % {"value": row.text("count")})
+        category = ""
+        if row.text("category"):
+            category = categories.get(fold(row.text("category")))
+            if category is None:
+                problems.append(_("unknown category “%(value)s”") % {"value": row.text("category")})
+        key = (org.pk if org else ref, year, category)
+        if org and key in seen:
+            problems.append(_("repeats row %(row)d") % {"row": seen[key]})
+        seen.setdefault(key, row.number)
+        if problems:
+            errors.append(RowError(row.number, "; ".join(problems)))
+        parsed.append((org, year, category, count, row.text("source")))
+    if errors:
+        raise ImportFailed(errors)
+    with transaction.atomic():
+        return [
+            historical_result_record(
+                organization=org, year=year, category=category, count=count, source=source, user=user
+            )
+            for org, year, category, count, source in parsed
+        ]

@@ -1,0 +1,29 @@
+"""Writes of the reports app: historical results and export jobs."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization
+
+from .models import HistoricalResult
+
+
+@transaction.atomic
+def historical_result_record(
+    *, organization: Organization, year: int, category: str, count: int, source: str = "", user=None
+) -> HistoricalResult:
+    """Enter (or correct) the new members of an organization's subtree in a past year."""
+    if count < 0:
+        raise ValidationError(_("The number of new members cannot be negative."))
+    result = HistoricalResult.objects.filter(organization=organization, year=year, category=category or "").first()
+    if result is None:
+        result = HistoricalResult(organization=organization, year=year, category=category or "")
+    result.count = count
+    result.source = source.strip()
+    result.entered_by = user
+    result.full_clean()
+    result._history_user = user
+    result._change_reason = "historical result recorded"
+    result.save()
+    return result

@@ -1,0 +1,285 @@
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+
+from admissions.categories import Category
+from organizations import access, selectors
+from organizations.access import Perm, org_view
+from organizations.xlsx import ImportFailed
+
+from . import charts, exports
+from .engine import Status, admissions_in, attainment
+from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
+from .imports import TEMPLATE_COLUMNS, historical_import
+from .models import ExportJob, ExportStatus, HistoricalResult
+from .report import STATUS_CLASS, STATUS_LABELS, build_report
+from .services import historical_result_record
+from .tables import AdmissionTable, HistoricalResultTable
+
+PAGE_SIZE = 100
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _period(request):
+    form = PeriodForm(request.GET)
+    year, as_of = form.period(_today())
+    if request.GET and not form.is_valid():
+        messages.error(request, _("The year or date is not valid; showing the default period instead."))
+    return year, as_of
+
+
+def _chain(request, organization):
+    ancestors = selectors.ancestors_by_path([organization])
+    return [(o, access.has_perm(request.user, o, Perm.VIEW)) for o in selectors.parent_chain(organization, ancestors)]
+
+
+@require_GET
+def index(request):
+    """The dashboard of the user's first organization (or the tree roots to choose from)."""
+    roots = list(selectors.tree_roots(access.scope_paths(request.user)))
+    if len(roots) == 1:
+        return redirect("reports:dashboard", org_pk=roots[0].pk)
+    return render(request, "reports/index.html", {"roots": roots})
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def dashboard(request, organization):
+    year, as_of = _period(request)
+    att = attainment(scope=organization, year=year, as_of=as_of)
+    report = build_report(att)
+    query = urlencode({"year": year, "as_of": as_of.isoformat()})
+    context = {
+        "org": organization,
+        "att": att,
+        "report": report,
+        "year": year,
+        "as_of": as_of,
+        "query": query,
+        "chain": _chain(request, organization),
+        "period_form": PeriodForm(initial={"year": year, "as_of": as_of}),
+        "cumulative_svg": charts.cumulative_chart(att),
+        "history_svg": charts.history_chart(att),
+        "status_labels": STATUS_LABELS,
+        "status_class": STATUS_CLASS,
+        "can_see_names": access.has_perm(request.user, organization, Perm.VIEW_PERSONAL),
+        "can_edit_history": access.has_perm(request.user, organization, Perm.EDIT_PLANS),
+        "rules": _rules_view(att),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _rules_view(att):
+    """Per rule, the figures the template shows (no logic in the template)."""
+    rows = []
+    for r in att.rules:
+        m = r.single
+        progress = None
+        if m is not None and m.target_min:
+            progress = min(100, int(m.actual * 100 / m.target_min))
+        elif r.many and r.measurements:
+            progress = int(r.meeting * 100 / len(r.measurements))
+        history = []
+        if m is not None and r.kind not in ("cell_size",):
+            history = [(y.year, y.actual) for y in m.history[:-1]]
+        rows.append({"result": r, "m": m, "progress": progress, "css": STATUS_CLASS[r.status], "history": history})
+    return rows
+
+
+@require_GET
+@org_view(Perm.VIEW_PERSONAL)
+def admissions(request, organization):
+    """The admissions behind a figure: names need VIEW_PERSONAL (viewers get 403)."""
+    form = AdmissionFilterForm(request.GET)
+    year, as_of = form.period(_today())
+    category = form.cleaned_data.get("category", "") if form.is_valid() else ""
+    rows = admissions_in(organization, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
+    if category:
+        rows = rows.filter(category=category)
+    # Names shown are only those the user may see (the subtree is already within scope).
+    rows = access.scoped(rows, request.user, Perm.VIEW_PERSONAL).select_related("candidate", "organization")
+    table = AdmissionTable(rows.order_by("ceremony_date", "pk"))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    context = {
+        "org": organization,
+        "table": table,
+        "total": table.paginator.count,
+        "year": year,
+        "as_of": as_of,
+        "category": Category(category).label if category else "",
+        "form": form,
+        "query": urlencode({"year": year, "as_of": as_of.isoformat()}),
+    }
+    return render(request, "reports/admissions.html", context)
+
+
+SORT_KEYS = {
+    "org": lambda row: row["org"].name,
+    "actual": lambda row: row["actual"] or 0,
+    "target": lambda row: row["target_min"] or 0,
+    "share": lambda row: row["share"] or 0,
+    "status": lambda row: row["status_order"],
+}
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def compare(request, organization):
+    """Every committee directly under the organization side by side on one kind of rule."""
+    year, as_of = _period(request)
+    att = attainment(scope=organization, year=year, as_of=as_of)
+    keys = {}
+    for r in att.rules:
+        keys.setdefault(f"{r.kind}:{r.category}", r)
+    choices = [(key, r.sentence) for key, r in keys.items()]
+    chosen = request.GET.get("rule") or (choices[0][0] if choices else "")
+    if chosen and chosen not in keys:
+        raise Http404
+    children = {c.org.path: c.org for c in att.children}
+    rows = []
+    for r in att.rules:
+        if f"{r.kind}:{r.category}" != chosen:
+            continue
+        for m in r.measurements:
+            child = next((c for p, c in children.items() if m.org.path.startswith(p)), None)
+            if child is None:
+                continue
+            rows.append(
+                {
+                    "org": m.org,
+                    "child": child,
+                    "plan": r.plan.reference,
+                    "target_min": m.target_min,
+                    "actual": m.members if r.kind == "cell_size" else m.actual,
+                    "base": m.base,
+                    "share": m.share if m.share is not None else m.percent,
+                    "status": m.status,
+                    "status_order": Status.ORDER[m.status],
+                    "css": STATUS_CLASS[m.status],
+                    "label": STATUS_LABELS[m.status],
+                }
+            )
+    sort = request.GET.get("sort", "org")
+    descending = sort.startswith("-")
+    key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["org"])
+    rows.sort(key=key, reverse=descending)
+    context = {
+        "org": organization,
+        "choices": choices,
+        "chosen": chosen,
+        "rows": rows,
+        "sort": sort,
+        "year": year,
+        "as_of": as_of,
+        "query": urlencode({"year": year, "as_of": as_of.isoformat(), "rule": chosen}),
+        "period_query": urlencode({"year": year, "as_of": as_of.isoformat()}),
+        "chain": _chain(request, organization),
+    }
+    return render(request, "reports/compare.html", context)
+
+
+def _export(request, organization, fmt):
+    year, as_of = _period(request)
+    if exports.is_large(organization):
+        job = exports.export_enqueue(organization=organization, year=year, as_of=as_of, fmt=fmt, user=request.user)
+        return redirect("reports:export_job", org_pk=organization.pk, job_pk=job.pk)
+    content, filename, content_type = exports.render_export(organization=organization, year=year, as_of=as_of, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def export_xlsx(request, organization):
+    return _export(request, organization, "xlsx")
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def export_pdf(request, organization):
+    return _export(request, organization, "pdf")
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def export_job(request, organization, job_pk):
+    # Exports hold aggregated figures only: anyone who may view the organization may fetch them.
+    job = get_object_or_404(ExportJob, pk=job_pk, organization=organization)
+    if request.GET.get("download") and job.status == ExportStatus.DONE:
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    template = "reports/_export_job.html" if request.htmx else "reports/export_job.html"
+    return render(request, template, {"org": organization, "job": job})
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.EDIT_PLANS)
+def history(request, organization):
+    """Enter and import the counts of past years (historical results)."""
+    editable = access.organizations(request.user, Perm.EDIT_PLANS).filter(path__startswith=organization.path)
+    form = HistoricalResultForm(request.POST or None, organizations=editable)
+    import_form = HistoricalImportForm()
+    errors = []
+    if request.method == "POST" and "file" in request.FILES:
+        import_form = HistoricalImportForm(request.POST, request.FILES)
+        form = HistoricalResultForm(organizations=editable)
+        if import_form.is_valid():
+            try:
+                saved = historical_import(upload=request.FILES["file"], under=organization, user=request.user)
+            except ImportFailed as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("%(n)d historical results imported.") % {"n": len(saved)})
+                return redirect("reports:history", org_pk=organization.pk)
+    elif request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                historical_result_record(
+                    organization=data["organization"],
+                    year=data["year"],
+                    category=data["category"],
+                    count=data["count"],
+                    source=data["source"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Historical result saved."))
+                return redirect("reports:history", org_pk=organization.pk)
+    results = HistoricalResultTable(
+        HistoricalResult.objects.filter(organization__path__startswith=organization.path)
+        .select_related("organization")
+        .order_by("-year", "organization__path", "category")
+    )
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(results)
+    context = {
+        "org": organization,
+        "form": form,
+        "import_form": import_form,
+        "errors": errors,
+        "results": results,
+        "columns": TEMPLATE_COLUMNS,
+    }
+    return render(request, "reports/history.html", context)
+
+
+@require_GET
+@org_view(Perm.EDIT_PLANS)
+def history_template(request, organization):
+    content = exports.historical_template()
+    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="ket-qua-cac-nam-truoc.xlsx"'
+    return response

@@ -1,0 +1,309 @@
+"""Dashboard, drill-down, admissions behind figures, compare, exports, historical results."""
+
+import datetime as dt
+import io
+import json
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from admissions.categories import Category
+from organizations.models import OrgForm, Sector
+from organizations.services import organization_create
+from reports import exports
+from reports.models import ExportJob, ExportStatus, HistoricalResult
+from tests.test_reports_engine import admit, plans  # noqa: F401  (plans is a fixture)
+
+Q = "?year=2025&as_of=2025-06-30"
+
+
+@pytest.fixture
+def data(tree, plans):  # noqa: F811
+    admit(tree.school, dt.date(2025, 3, 1), Category.PUPIL, name="Phạm Thị Học Sinh")
+    admit(tree.cell, dt.date(2025, 4, 1), Category.FARMER, name="Ka Nông Dân")
+    admit(tree.enterprise, dt.date(2025, 5, 1), Category.NON_STATE_WORKER, name="Lê Văn Công Nhân")
+    admit(tree.city_school, dt.date(2025, 3, 1), Category.PUPIL, name="Trần Đà Lạt")
+    return tree
+
+
+def test_dashboard_shows_rules_allocation_children_and_charts(client_for, data):
+    response = client_for("district_planner").get(reverse("reports:dashboard", args=[data.district.pk]) + Q)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Phấn đấu mỗi" in html  # the rule sentence
+    assert 'class="progress' in html
+    assert "<svg" in html and "<script" not in html.split("<svg", 1)[1].split("</svg>")[0]
+    assert data.commune.name in html and data.city_school.name not in html
+    # Drill-down keeps year and as-of.
+    assert reverse("reports:dashboard", args=[data.commune.pk]) + "?year=2025&amp;as_of=2025-06-30" in html
+    # The achieved figure links to the admissions behind it.
+    assert reverse("reports:admissions", args=[data.district.pk]) in html
+
+
+def test_dashboard_query_count_is_constant(client_for, data):
+    client = client_for("district_planner")
+    url = reverse("reports:dashboard", args=[data.district.pk]) + Q
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(6):
+        data.district.refresh_from_db()
+        school = organization_create(
+            parent=data.district,
+            code=f"LD.DD.S{i}",
+            name=f"Chi bộ Trường THPT số {i}",
+            form=OrgForm.GRASSROOTS_CELL,
+            sector=Sector.HIGH_SCHOOL,
+        )
+        admit(school, dt.date(2025, 2, 1), Category.PUPIL)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_bad_period_shows_a_message_and_the_default(client_for, data):
+    response = client_for("district_planner").get(reverse("reports:dashboard", args=[data.district.pk]) + "?year=abc")
+    assert response.status_code == 200
+    assert any("not valid" in str(m) or "không hợp lệ" in str(m) for m in response.context["messages"])
+
+
+def test_viewer_sees_counts_but_not_names(client_for, data):
+    client = client_for("viewer")
+    dashboard = client.get(reverse("reports:dashboard", args=[data.district.pk]) + Q)
+    assert dashboard.status_code == 200
+    assert reverse("reports:admissions", args=[data.district.pk]) not in dashboard.content.decode()
+    assert client.get(reverse("reports:admissions", args=[data.district.pk]) + Q).status_code == 403
+
+
+def test_admissions_behind_a_figure(client_for, data):
+    client = client_for("district_planner")
+    response = client.get(reverse("reports:admissions", args=[data.district.pk]) + Q + "&category=pupil")
+    html = response.content.decode()
+    assert "Phạm Thị Học Sinh" in html
+    assert "Lê Văn Công Nhân" not in html and "Trần Đà Lạt" not in html
+    assert client.get(reverse("reports:admissions", args=[data.city.pk]) + Q).status_code == 404
+
+
+def test_outsider_gets_404(client_for, data):
+    client = client_for("outsider")
+    for name in ("dashboard", "compare", "export_xlsx", "export_pdf"):
+        assert client.get(reverse(f"reports:{name}", args=[data.district.pk])).status_code == 404
+
+
+def test_compare_sorts(client_for, data):
+    client = client_for("province_planner")
+    url = reverse("reports:compare", args=[data.district.pk])
+    response = client.get(url + Q + "&rule=count:pupil&sort=-actual")
+    assert [row["org"] for row in response.context["rows"]] == [data.school]
+    assert client.get(url + Q + "&rule=nonsense").status_code == 404
+
+
+def test_province_compare_lists_every_district_on_one_rule(client_for, data, plans):  # noqa: F811
+    from tests.test_reports_engine import make_plan, make_rule
+
+    p = make_plan(data.city, number="06", symbol="KH/ThU")
+    make_rule(p, "share_admissions", category=Category.NON_STATE_WORKER, min_percent=2)
+    response = client_for("province_planner").get(
+        reverse("reports:compare", args=[data.province.pk]) + Q + "&rule=share_admissions:non_state_worker&sort=org"
+    )
+    assert [row["org"] for row in response.context["rows"]] == [data.district, data.city]
+
+
+def _workbook(response):
+    return load_workbook(io.BytesIO(response.content))
+
+
+def test_district_workbook_holds_exactly_the_district(client_for, data):
+    response = client_for("district_planner").get(reverse("reports:export_xlsx", args=[data.district.pk]) + Q)
+    assert response.status_code == 200
+    assert response["Content-Type"] == exports.XLSX_TYPE
+    wb = _workbook(response)
+    assert wb.sheetnames[:3] == ["Tổng hợp", "Phụ lục 1", "Trực thuộc"]
+    text = " ".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert data.school.name in text and data.commune.name in text
+    for outside in (data.city.name, data.city_school.name, data.other_province.name, "Trần Đà Lạt"):
+        assert outside not in text
+    appendix = wb["Phụ lục 1"]
+    header = next(r for r in appendix.iter_rows(values_only=True) if r[0] == "STT")
+    assert list(header[:5]) == ["STT", "TCCSĐ", "CHỈ TIÊU", "THỰC HIỆN", "TỈ LỆ"]
+    assert appendix.freeze_panes is not None and appendix.print_title_rows
+    assert int(appendix.page_setup.paperSize) == 9  # A4
+    values = list(appendix.iter_rows(values_only=True))
+    school_row = next(r for r in values if r[1] == data.school.name)
+    assert school_row[2] == "03 (01 HS)" and school_row[3] == "01 (01 HS)"
+    assert str(school_row[4]).startswith("=IF(")
+    total_row = next(r for r in values if r[1] == "Tổng cộng")
+    assert str(total_row[5]).startswith("=SUM(F")
+    assert values[-1][0] == "Đã phân bổ 10 trên chỉ tiêu 10 của Huyện ủy Đơn Dương."
+
+
+def test_pdf_official_layout_and_embedded_font(client_for, data, tmp_path):
+    response = client_for("district_planner").get(reverse("reports:export_pdf", args=[data.district.pk]) + Q)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    for expected in (
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "ĐẢNG BỘ TỈNH LÂM ĐỒNG",
+        "HUYỆN ỦY ĐƠN DƯƠNG",
+        "BÁO CÁO",
+        "Đơn Dương, ngày 30 tháng 06 năm 2025",
+        "T/M BAN THƯỜNG VỤ",
+        "Nơi nhận:",
+        data.school.name,
+    ):
+        assert expected in text, expected
+    assert data.city_school.name not in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    serif = [line for line in fonts.splitlines() if "Liberation-Serif" in line or "LiberationSerif" in line]
+    assert serif and all(line.split()[-5] == "yes" for line in serif)  # emb = yes
+
+
+def test_large_exports_run_in_the_background(
+    client_for, data, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(exports, "LARGE_SCOPE", 0)
+    client = client_for("district_planner")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("reports:export_xlsx", args=[data.district.pk]) + Q)
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "reports:export_job", args=[data.district.pk, job.pk]
+    )
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE and job.progress == 100
+    page = client.get(response.url)
+    assert "?download=1" in page.content.decode()
+    download = client.get(response.url + "?download=1")
+    assert load_workbook(io.BytesIO(b"".join(download.streaming_content))).sheetnames[0] == "Tổng hợp"
+    # Outside the organization's tree the job does not exist.
+    assert client_for("outsider").get(response.url).status_code == 404
+
+
+def test_attainment_command_json(data, capsys):
+    call_command("attainment", "--org", "LD.DD", "--year", "2025", "--as-of", "2025-06-30", "--format", "json")
+    out = json.loads(capsys.readouterr().out)
+    assert {"org", "year", "as_of", "rules", "allocations"} <= set(out)
+    rule_keys = {
+        "plan",
+        "rule",
+        "org",
+        "category",
+        "target_min",
+        "target_max",
+        "share_min",
+        "share_max",
+        "implied_min",
+        "actual",
+        "base",
+        "share",
+        "status",
+        "failing",
+    }
+    assert all(rule_keys <= set(r) for r in out["rules"])
+    assert out["org"] == "Huyện ủy Đơn Dương" and out["actual"] == 3
+    allocation = out["allocations"][0]
+    assert {"plan", "target", "allocated", "children"} <= set(allocation)
+    assert {"org", "target", "sub_targets", "actual"} <= set(allocation["children"][0])
+    assert allocation["target"] == 10 and allocation["allocated"] == 10
+
+
+def test_export_report_command(data, tmp_path):
+    out = tmp_path / "r.xlsx"
+    call_command(
+        "export_report", "--org", "Huyện ủy Đơn Dương", "--year", "2025", "--format", "xlsx", "--output", str(out)
+    )
+    assert load_workbook(out).sheetnames[0] == "Tổng hợp"
+    pdf = tmp_path / "r.pdf"
+    call_command("export_report", "--org", "LD.DD", "--year", "2025", "--format", "pdf", "--output", str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def _xlsx(rows):
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "h.xlsx"
+    return buffer
+
+
+def test_historical_entry_and_import(client_for, data):
+    client = client_for("district_planner")
+    url = reverse("reports:history", args=[data.district.pk])
+    response = client.post(url, {"organization": data.school.pk, "year": 2023, "category": "pupil", "count": 2})
+    assert response.status_code == 302
+    assert HistoricalResult.objects.get().count == 2
+    # Outside the planner's scope: not a valid choice.
+    response = client.post(url, {"organization": data.city.pk, "year": 2023, "count": 2})
+    assert response.status_code == 200 and HistoricalResult.objects.count() == 1
+
+    bad = _xlsx(
+        [
+            ["Mã tổ chức", "Năm", "Đối tượng", "Số đảng viên mới", "Nguồn"],
+            ["LD.DD", 2022, "", 12, "ok"],
+            ["LD.DL", 2022, "", 5, "other district"],
+            ["LD.DD.THPT", "năm ngoái", "HS", -1, ""],
+            ["LD.DD", 2021, "thợ lặn", 3, ""],
+        ]
+    )
+    response = client.post(url, {"file": bad})
+    errors = response.context["errors"]
+    assert [e.row for e in errors] == [3, 4, 5]
+    assert HistoricalResult.objects.count() == 1  # nothing saved
+
+    good = _xlsx(
+        [
+            ["Mã tổ chức", "Năm", "Đối tượng", "Số đảng viên mới"],
+            ["LD.DD", 2022, "", 12],
+            ["Chi bộ Trường THPT Đơn Dương", 2022, "HS", 1],
+        ]
+    )
+    response = client.post(url, {"file": good})
+    assert response.status_code == 302
+    assert HistoricalResult.objects.count() == 3
+
+
+def test_history_needs_edit_plans(client_for, data):
+    assert client_for("viewer").get(reverse("reports:history", args=[data.district.pk])).status_code == 403
+    assert client_for("clerk").get(reverse("reports:history", args=[data.school.pk])).status_code == 403
+
+
+def test_admissions_list_query_count_is_constant(client_for, data):
+    client = client_for("district_planner")
+    url = reverse("reports:admissions", args=[data.district.pk]) + Q
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for day in range(1, 20):
+        admit(data.cell, dt.date(2025, 5, day))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.context["total"] == 3 + 19
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_dashboard_and_workbook_show_earlier_years(client_for, tree):
+    from tests.test_reports_engine import make_plan, make_rule
+
+    HistoricalResult.objects.create(organization=tree.city, year=2023, count=191, source="seed 001")
+    plan = make_plan(tree.city, number="06", symbol="KH/ThU", first_year=2024)
+    make_rule(plan, "share_admissions", category=Category.NON_STATE_WORKER, min_percent=2)
+    client = client_for("province_planner")
+    query = "?year=2024&as_of=2024-12-31"
+    html = client.get(reverse("reports:dashboard", args=[tree.city.pk]) + query).content.decode()
+    assert "2023: 0" in html  # workers in 2023 (the 191 are not broken down by category)
+    assert "191" in html  # implied count against last year's 191 new members
+    wb = _workbook(client.get(reverse("reports:export_xlsx", args=[tree.city.pk]) + query))
+    rows = list(wb["Chỉ tiêu 1"].iter_rows(values_only=True))
+    assert ("So sánh các năm",) == tuple(c for c in rows[-7] if c is not None)
+    assert rows[-2][:3] == (2023, 0, 191)
