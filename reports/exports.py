@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from organizations.models import Organization
 from organizations.text import fold
+from partyplans.db import report_reads
 
 from .engine import attainment
 from .models import ExportJob, ExportStatus
@@ -40,7 +41,7 @@ def render_export(*, organization: Organization, year: int, as_of: dt.date, fmt:
     """(content bytes, file name, content type) of the report for one scope."""
     if fmt not in CONTENT_TYPES:
         raise ValueError(fmt)
-    with translation.override("vi"):
+    with translation.override("vi"), report_reads():
         att = attainment(scope=organization, year=year, as_of=as_of)
         if progress:
             progress(50)
