@@ -12,9 +12,9 @@ from django_tables2 import RequestConfig
 
 from admissions.categories import Category
 from organizations import access, selectors
-from partyplans.db import report_reads
 from organizations.access import Perm, org_view
 from organizations.xlsx import ImportFailed
+from partyplans.db import report_reads
 
 from . import charts, exports
 from .engine import Status, admissions_in, attainment
