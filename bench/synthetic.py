@@ -38,6 +38,7 @@ SCALES = {
     "province": Scale(1, 100, 15, 5, 6_000, 30_000),
     "district": Scale(1, 10, 15, 5, 600, 3_000),
     "tiny": Scale(1, 3, 4, 3, 60, 120),
+    "tiny-national": Scale(2, 2, 3, 2, 20, 20),
 }
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -184,16 +185,23 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
                 count_sink.add(organization_id=pk, as_of=year_start, members=members, note="synthetic")
             return pk
 
+        # Nationally the provinces sit under one central root, so a report can start from it.
+        if size.provinces > 1:
+            base = segment(root_index + 1)
+            add_org(base, 1, size.provinces, "Ban Chấp hành Trung ương (tổng hợp)", OrgForm.CENTRAL, Sector.OTHER, tag)
+            top = 1
+        else:
+            base, top = "", 0
         for p in range(1, size.provinces + 1):
-            ppath = segment(root_index + p)
+            ppath = base + segment((0 if base else root_index) + p)
             pname = f"Tỉnh ủy Tổng hợp {p:02d}"
             provinces.append(
-                (add_org(ppath, 1, size.communes, pname, OrgForm.PROVINCIAL, Sector.OTHER, f"{tag}.{p}"), ppath)
+                (add_org(ppath, top + 1, size.communes, pname, OrgForm.PROVINCIAL, Sector.OTHER, f"{tag}.{p}"), ppath)
             )
             for c in range(1, size.communes + 1):
                 cpath = ppath + segment(c)
                 cname = f"Đảng ủy xã {rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)} {p:02d}-{c:03d}"
-                cid = add_org(cpath, 2, size.grassroots, cname, OrgForm.COMMUNE, Sector.COMMUNE, f"{tag}.{p}.{c}")
+                cid = add_org(cpath, top + 2, size.grassroots, cname, OrgForm.COMMUNE, Sector.COMMUNE, f"{tag}.{p}.{c}")
                 communes.append((cid, cpath))
                 for g in range(1, size.grassroots + 1):
                     gpath = cpath + segment(g)
@@ -203,14 +211,14 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
                     gname = f"Đảng bộ {SECTOR_NAME[sector]} {rng.choice(SYLLABLES)} {p:02d}-{c:03d}-{g:02d}"
                     n_cells = size.cells if has_cells else 0
                     members = None if has_cells else rng.randint(12, 40)
-                    gid = add_org(gpath, 3, n_cells, gname, form, sector, f"{tag}.{p}.{c}.{g}", members)
+                    gid = add_org(gpath, top + 3, n_cells, gname, form, sector, f"{tag}.{p}.{c}.{g}", members)
                     grassroots.append((gid, gpath, sector))
                     for k in range(1, n_cells + 1):
                         kpath = gpath + segment(k)
                         ksector = Sector.VILLAGE if sector == Sector.COMMUNE else sector
                         kid = add_org(
                             kpath,
-                            4,
+                            top + 4,
                             0,
                             f"Chi bộ {k:02d} {gname[8:]}",
                             OrgForm.CELL,
@@ -282,7 +290,7 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
 
         grassroots_by_commune: dict[str, list] = {}
         for gid, gpath, sector in grassroots:
-            grassroots_by_commune.setdefault(gpath[: 2 * STEP], []).append((gid, sector))
+            grassroots_by_commune.setdefault(gpath[:-STEP], []).append((gid, sector))
         per_commune = size.admissions_per_year / max(1, len(communes))
         for n, (pid, _ppath) in enumerate(provinces, start=1):
             plan = add_plan(pid, 100 + n, "KH/TU", "Kế hoạch phát triển đảng viên (tổng hợp)")

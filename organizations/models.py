@@ -11,6 +11,7 @@ from .text import fold
 class OrgForm(models.TextChoices):
     """The level/form of a party organization."""
 
+    CENTRAL = "central", _("Central committee")
     PROVINCIAL = "provincial", _("Provincial committee")
     DISTRICT = "district", _("City/district committee")
     BLOC = "bloc", _("Bloc committee")

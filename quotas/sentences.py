@@ -39,6 +39,7 @@ SECTOR_PHRASE = {
 }
 
 FORM_NOUN = {
+    OrgForm.CENTRAL: "Ban Chấp hành Trung ương",
     OrgForm.PROVINCIAL: "tỉnh ủy",
     OrgForm.DISTRICT: "thành ủy, huyện ủy",
     OrgForm.BLOC: "đảng ủy khối",

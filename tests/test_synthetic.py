@@ -38,3 +38,16 @@ def test_generation_is_deterministic(db):
     generate(scale="tiny", seed=3)
     assert list(Organization.objects.order_by("path").values_list("name", "sector")) == first
     assert list(Candidate.objects.order_by("pk").values_list("full_name", flat=True)[:50]) == names
+
+
+def test_national_shape_has_one_central_root_above_the_provinces(db):
+    from bench.synthetic import generate
+
+    generate(scale="tiny-national", seed=1)
+    root = Organization.objects.get(depth=1)
+    assert root.form == "central"
+    assert Organization.objects.filter(depth=2, form="provincial").count() == 2
+    assert all(not problems for problems in Organization.objects.find_problems())
+    # each commune committee's allocation table lists its own grassroots organizations
+    for allocation in Allocation.objects.select_related("rule__target", "organization"):
+        assert Organization.objects.get_parent(allocation.organization) == allocation.rule.target
