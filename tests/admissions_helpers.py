@@ -6,6 +6,7 @@ from admissions import services
 from admissions.models import IntroducerKind, Step
 
 D = dt.date
+TODAY = D(2025, 6, 30)
 
 # A plausible road in 2024–2025: (step, date, document number)
 ROAD = [
@@ -24,7 +25,7 @@ TWO_MEMBERS = [
 ]
 
 
-def make_candidate(org, user=None, today=D(2025, 6, 30), **overrides):
+def make_candidate(org, user=None, today=TODAY, **overrides):
     fields = {
         "full_name": "Nguyễn Thị Ví Dụ",
         "date_of_birth": D(2005, 5, 10),
@@ -38,7 +39,7 @@ def make_candidate(org, user=None, today=D(2025, 6, 30), **overrides):
     return services.candidate_create(organization=org, user=user, today=today, **fields)
 
 
-def walk(candidate, until=Step.DECISION, user=None, today=D(2025, 6, 30), road=ROAD):
+def walk(candidate, until=Step.DECISION, user=None, today=TODAY, road=ROAD):
     for step, day, number in road:
         if step > until:
             break
