@@ -121,6 +121,11 @@ class Candidate(models.Model):
         self.search_name = fold(self.full_name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("admissions:detail", kwargs={"pk": self.pk})
+
 
 class StepRecord(models.Model):
     """A step taken, with its date and document number."""

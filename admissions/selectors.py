@@ -94,6 +94,7 @@ def alerts(user, organization: Organization, today: dt.date) -> dict:
     certificates = (
         certificate_dates(live.filter(step__gte=Step.CLASS, step__lt=Step.CELL_RESOLUTION))
         .filter(certificate_on__lte=soon - months)
+        .annotate(alert_on=F("certificate_on"))
         .order_by("certificate_on")
     )
     probation = admissions(user, organization).filter(recognized_on__isnull=True, struck_off_on__isnull=True)
@@ -107,7 +108,9 @@ def alerts(user, organization: Organization, today: dt.date) -> dict:
         "recognition": probation.filter(recognition_due__lt=today).order_by("recognition_due"),
         "stuck": live.filter(
             step__lt=Step.CELL_RESOLUTION, step_date__lt=today - relativedelta(months=rules["STUCK_MONTHS"])
-        ).order_by("step_date"),
+        )
+        .annotate(alert_on=F("step_date"))
+        .order_by("step_date"),
     }
 
 
