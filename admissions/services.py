@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, OrgForm
@@ -58,7 +57,7 @@ def _stamp(obj, user, reason: str) -> None:
 
 
 def _d(day: dt.date) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
+    return day.strftime("%d/%m/%Y")
 
 
 def age_on(date_of_birth: dt.date, day: dt.date) -> int:

@@ -192,9 +192,8 @@ def candidate_advance(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
     steps = services.next_steps(candidate)
     form = forms.AdvanceForm(request.POST or None, steps=steps, initial={"date": _today()})
-    if not steps:
-        form.add_error(None, _("This candidate has no next step to record here."))
-    elif request.method == "POST" and form.is_valid():
+    notice = "" if steps else _("This candidate has no next step to record here.")
+    if steps and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.candidate_advance(
@@ -213,7 +212,13 @@ def candidate_advance(request, pk):
             messages.success(request, _("Step “%(step)s” recorded.") % {"step": Step(data["step"]).label})
             return redirect(request.POST.get("next") or candidate.get_absolute_url())
     return _form(
-        request, candidate.organization, form, _("Next step for %(name)s") % {"name": candidate}, _("Record"), candidate
+        request,
+        candidate.organization,
+        form,
+        _("Next step for %(name)s") % {"name": candidate},
+        _("Record"),
+        candidate,
+        notice=notice,
     )
 
 
@@ -243,9 +248,8 @@ def _admission_form(request, pk, form_class, service, title, done):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
     admission = getattr(candidate, "admission", None)
     form = form_class(request.POST or None, initial={"on_date": _today()})
-    if admission is None:
-        form.add_error(None, _("This candidate has no admission on record."))
-    elif request.method == "POST" and form.is_valid():
+    notice = "" if admission else _("This candidate has no admission on record.")
+    if admission and request.method == "POST" and form.is_valid():
         try:
             service(admission=admission, user=request.user, today=_today(), **form.cleaned_data)
         except ValidationError as exc:
@@ -253,7 +257,9 @@ def _admission_form(request, pk, form_class, service, title, done):
         else:
             messages.success(request, done)
             return redirect(candidate)
-    return _form(request, candidate.organization, form, title % {"name": candidate}, _("Save"), candidate)
+    return _form(
+        request, candidate.organization, form, title % {"name": candidate}, _("Save"), candidate, notice=notice
+    )
 
 
 @require_http_methods(["GET", "POST"])
