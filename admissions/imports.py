@@ -182,9 +182,12 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
         step = Step.DECISION if ceremony else _step(row.text("step"), steps)
         if step is None:
             problems.append(_("unknown step “%(value)s”") % {"value": row.text("step")})
-        step_date = (
-            decision if ceremony else _date(row.values.get("step_date"), problems, _("Step date"), required=True)
-        )
+        if ceremony:
+            step_date = decision
+        elif not row.text("step") and not row.text("step_date"):
+            step_date = today  # a new source candidate, identified today
+        else:
+            step_date = _date(row.values.get("step_date"), problems, _("Step date"), required=True)
         for label, day in ((_("Date of birth"), dob), (_("Step date"), step_date), (_("Ceremony date"), ceremony)):
             if day and day > today:
                 problems.append(_("%(column)s is in the future") % {"column": label})
