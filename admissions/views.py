@@ -22,6 +22,7 @@ from .models import Candidate, Outcome, Step
 from .tables import CandidateTable
 
 PAGE_SIZE = 25
+ALERT_ROWS = 50
 
 
 def _today():
@@ -82,11 +83,10 @@ def board(request, organization):
 @org_view(Perm.VIEW_PERSONAL)
 def alerts(request, organization):
     today = _today()
-    return render(
-        request,
-        "admissions/alerts.html",
-        {"org": organization, "alerts": selectors.alerts(request.user, organization, today), "today": today},
-    )
+    found = selectors.alerts(request.user, organization, today)
+    # The first rows of each kind and how many there are: a fixed number of queries, whatever the scope.
+    alerts = {key: {"rows": list(qs[:ALERT_ROWS]), "count": qs.count()} for key, qs in found.items()}
+    return render(request, "admissions/alerts.html", {"org": organization, "alerts": alerts, "limit": ALERT_ROWS})
 
 
 @require_http_methods(["GET", "POST"])

@@ -212,8 +212,8 @@ def test_alerts_page_and_home_section(client_for, tree, monkeypatch):
     client = client_for("clerk")
     response = client.get(_url("alerts", org_pk=tree.school.pk))
     alerts = response.context["alerts"]
-    assert [c.full_name for c in alerts["decisions"]] == ["Lê Văn Trễ Hạn"]
-    assert [a.candidate.full_name for a in alerts["probation"]] == ["Sắp Hết Dự Bị"]
+    assert [c.full_name for c in alerts["decisions"]["rows"]] == ["Lê Văn Trễ Hạn"]
+    assert [a.candidate.full_name for a in alerts["probation"]["rows"]] == ["Sắp Hết Dự Bị"]
     home = client.get(reverse("home"))
     assert 'data-testid="admissions-alerts"' in home.text
     assert 'data-testid="admissions-alerts"' not in client_for("viewer").get(reverse("home")).text
@@ -228,3 +228,20 @@ def test_withdraw_and_archive_from_the_pages(client_for, tree, today):
     assert response.status_code == 302
     assert Candidate.objects.get().archived_at is not None
     assert "Ví Dụ" not in client.get(_url("list", org_pk=tree.school.pk)).text
+
+
+@pytest.mark.parametrize("page", ["board", "alerts"])
+def test_board_and_alerts_run_a_fixed_number_of_queries(client_for, tree, today, page):
+    client = client_for("district_planner")
+    url = _url(page, org_pk=tree.district.pk)
+    walk(make_candidate(tree.school, full_name="Một Người"), until=Step.CELL_RESOLUTION)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(12):
+        walk(
+            make_candidate(tree.cell, category="farmer", full_name=f"Người Số {i}", date_of_birth=D(1990, 1, 1 + i)),
+            until=Step(1 + i % 8),
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
