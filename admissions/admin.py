@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Admission, Candidate, Holiday
+from .services import deadlines_refresh
 
 
 @admin.register(Holiday)
@@ -11,6 +12,23 @@ class HolidayAdmin(SimpleHistoryAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        old = Holiday.objects.filter(pk=obj.pk).values_list("date", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        for day in {obj.date, old} - {None}:
+            deadlines_refresh(around=day)
+
+    def delete_model(self, request, obj):
+        day = obj.date
+        super().delete_model(request, obj)
+        deadlines_refresh(around=day)
+
+    def delete_queryset(self, request, queryset):
+        days = list(queryset.values_list("date", flat=True))
+        super().delete_queryset(request, queryset)
+        for day in days:
+            deadlines_refresh(around=day)
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):

@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +85,51 @@ def holidays_seed(*, years: range | list[int]) -> int:
     new = [Holiday(date=day, name=name[:120]) for day, name in sorted(calendar.items()) if day not in existing]
     Holiday.objects.bulk_create(new)
     return len(new)
+
+
+@transaction.atomic
+def deadlines_refresh(*, around: dt.date) -> int:
+    """Recompute the working-day deadlines that a holiday on `around` may move.
+
+    Called when an administrator edits the holiday calendar. Returns the rows changed.
+    """
+    span = dt.timedelta(days=200)  # longer than any deadline in working days
+    holidays = set(
+        Holiday.objects.filter(date__gte=around - 2 * span, date__lte=around + 2 * span).values_list("date", flat=True)
+    )
+    resolution = StepRecord.objects.filter(candidate=OuterRef("pk"), step=Step.CELL_RESOLUTION).values("date")[:1]
+    changed: list = []
+    candidates = Candidate.objects.filter(
+        outcome=Outcome.IN_PROGRESS,
+        archived_at__isnull=True,
+        step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION, Step.DECISION],
+        step_date__gte=around - span,
+        step_date__lte=around,
+    ).annotate(resolution_on=Subquery(resolution))
+    for candidate in candidates:
+        if candidate.step == Step.DECISION:
+            due = add_working_days(candidate.step_date, rule("CEREMONY_WORKING_DAYS"), holidays)
+        else:
+            due = add_working_days(candidate.resolution_on, rule("DECISION_WORKING_DAYS"), holidays)
+        if due != candidate.due_on:
+            candidate.due_on = due
+            changed.append(candidate)
+    Candidate.objects.bulk_update(changed, ["due_on"])
+    admissions = Admission.objects.filter(
+        archived_at__isnull=True,
+        recognized_on__isnull=True,
+        struck_off_on__isnull=True,
+        probation_due__gte=around - span,
+        probation_due__lte=around,
+    )
+    moved = []
+    for admission in admissions:
+        due = add_working_days(admission.probation_due, rule("RECOGNITION_WORKING_DAYS"), holidays)
+        if due != admission.recognition_due:
+            admission.recognition_due = due
+            moved.append(admission)
+    Admission.objects.bulk_update(moved, ["recognition_due"])
+    return len(changed) + len(moved)
 
 
 # ---------------------------------------------------------------- candidates
@@ -188,6 +234,12 @@ def candidate_update(*, candidate: Candidate, user, today: dt.date, allow_duplic
         setattr(candidate, name, value)
     errors: dict[str, list[str]] = {}
     _check_person(date_of_birth=candidate.date_of_birth, today=today, errors=errors)
+    resolution = candidate.steps.filter(step=Step.CELL_RESOLUTION).first()
+    if resolution and age_on(candidate.date_of_birth, resolution.date) < rule("MIN_AGE_YEARS"):
+        errors.setdefault("date_of_birth", []).append(
+            _("With this date of birth the candidate was under %(min)d at the cell resolution.")
+            % {"min": rule("MIN_AGE_YEARS")}
+        )
     if candidate.provincial_consent_on and candidate.provincial_consent_on > today:
         errors.setdefault("provincial_consent_on", []).append(_("The date cannot be in the future."))
     try:

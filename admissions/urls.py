@@ -7,6 +7,7 @@ app_name = "admissions"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("org/<int:org_pk>/", views.candidate_list, name="list"),
+    path("org/<int:org_pk>/export.xlsx", views.export, name="export"),
     path("org/<int:org_pk>/board/", views.board, name="board"),
     path("org/<int:org_pk>/alerts/", views.alerts, name="alerts"),
     path("org/<int:org_pk>/new/", views.candidate_create, name="create"),

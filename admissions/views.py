@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
@@ -68,10 +69,57 @@ def candidate_list(request, organization):
     )
 
 
+EXPORT_COLUMNS = [
+    ("Họ và tên", "full_name"),
+    ("Ngày sinh", "date_of_birth"),
+    ("Giới tính", "get_gender_display"),
+    ("Dân tộc", "ethnicity"),
+    ("Đối tượng", "get_category_display"),
+    ("Chi bộ", "organization.name"),
+    ("Mã chi bộ", "organization.code"),
+    ("Bước", "get_step_display"),
+    ("Từ ngày", "step_date"),
+    ("Hạn bước tiếp theo", "due_on"),
+    ("Kết quả", "get_outcome_display"),
+]
+
+
+@require_GET
+@org_view(Perm.VIEW_PERSONAL)
+def export(request, organization):
+    """The filtered list as .xlsx (same scope and filters as the page)."""
+    filterset = CandidateFilter(
+        request.GET or None, queryset=selectors.candidates(request.user, organization), today=_today()
+    )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Quan chung uu tu")
+    sheet.append([title for title, _attr in EXPORT_COLUMNS])
+    for candidate in filterset.qs.order_by("organization__path", "search_name", "pk").iterator(chunk_size=2000):
+        row = []
+        for _title, attr in EXPORT_COLUMNS:
+            value = candidate
+            for part in attr.split("."):
+                value = getattr(value, part)
+            row.append(value() if callable(value) else value)
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="quan-chung-{organization.code}.xlsx"'
+    return response
+
+
 @require_GET
 @org_view(Perm.VIEW_PERSONAL)
 def board(request, organization):
     columns = selectors.board(selectors.candidates(request.user, organization))
+    for column in columns:
+        for candidate in column["candidates"]:
+            # The one-line form on a card records the next step; introductions need the full form.
+            steps = services.next_steps(candidate)
+            candidate.quick_step = steps[0] if steps and steps[0] != Step.INTRODUCTION else None
     return render(
         request,
         "admissions/board.html",
@@ -210,7 +258,10 @@ def candidate_advance(request, pk):
             _add_errors(form, exc)
         else:
             messages.success(request, _("Step “%(step)s” recorded.") % {"step": Step(data["step"]).label})
-            return redirect(request.POST.get("next") or candidate.get_absolute_url())
+            back = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = candidate.get_absolute_url()
+            return redirect(back)
     return _form(
         request,
         candidate.organization,

@@ -16,6 +16,7 @@ def _candidate(key="candidate"):
 ROUTES = [
     Route("admissions:list", _org(), Perm.VIEW_PERSONAL),
     Route("admissions:list", _org("city_school"), Perm.VIEW_PERSONAL, target="city_school"),
+    Route("admissions:export", _org(), Perm.VIEW_PERSONAL),
     Route("admissions:board", _org(), Perm.VIEW_PERSONAL),
     Route("admissions:alerts", _org(), Perm.VIEW_PERSONAL),
     Route("admissions:create", _org(), Perm.EDIT_ADMISSIONS),

@@ -240,3 +240,32 @@ def test_deadlines_are_in_working_days(tree):
     walk(candidate, road=ROAD[7:])
     candidate.refresh_from_db()
     assert candidate.due_on == add_working_days(D(2024, 9, 10), 30)
+
+
+def test_a_new_holiday_moves_the_deadlines(tree):
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    before = candidate.due_on
+    Holiday.objects.create(date=D(2024, 9, 3), name="nghỉ bổ sung")
+    assert services.deadlines_refresh(around=D(2024, 9, 3)) == 1
+    candidate.refresh_from_db()
+    assert candidate.due_on == add_working_days(before, 1)
+
+
+def test_holiday_admin_refreshes_deadlines(tree, client, users):
+    from django.contrib.auth import get_user_model
+
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    before = candidate.due_on
+    admin = get_user_model().objects.create_superuser("root", password="x-pass-2025")
+    client.force_login(admin)
+    response = client.post("/admin/admissions/holiday/add/", {"date": "2024-09-03", "name": "nghỉ"})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.due_on > before
+
+
+def test_changing_the_birth_date_rechecks_the_age(tree):
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    with pytest.raises(ValidationError) as exc:
+        services.candidate_update(candidate=candidate, user=None, today=TODAY, date_of_birth=D(2007, 1, 1))
+    assert "under 18" in messages(exc)

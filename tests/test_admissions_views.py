@@ -245,3 +245,43 @@ def test_board_and_alerts_run_a_fixed_number_of_queries(client_for, tree, today,
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_board_quick_form_records_the_next_step_and_returns_to_the_board(client_for, tree, today):
+    candidate = make_candidate(tree.school)
+    client = client_for("clerk")
+    board = _url("board", org_pk=tree.school.pk)
+    assert 'class="quick-advance"' in client.get(board).text
+    response = client.post(
+        _url("advance", pk=candidate.pk),
+        {"step": Step.CLASS, "date": "2024-03-01", "document_number": "GCN-1", "next": board},
+    )
+    assert response["Location"] == board
+    candidate.refresh_from_db()
+    assert candidate.step == Step.CLASS
+    # a foreign "next" is ignored
+    response = client.post(
+        _url("advance", pk=candidate.pk), {"step": Step.HELPERS, "date": "2024-03-05", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == candidate.get_absolute_url()
+
+
+def test_export_holds_only_the_scope_and_the_filter(client_for, tree, today):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_candidate(tree.school, full_name="Trong Trường")
+    make_candidate(tree.cell, full_name="Ở Thôn", category="farmer", date_of_birth=D(1990, 2, 2))
+    make_candidate(tree.city_school, full_name="Ở Đà Lạt", date_of_birth=D(2005, 2, 2))
+
+    def names(user, org, **params):
+        response = client_for(user).get(_url("export", org_pk=org.pk), params)
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True))
+
+    assert names("clerk", tree.school) == ["Trong Trường"]
+    assert names("district_planner", tree.district) == ["Trong Trường", "Ở Thôn"]
+    assert names("district_planner", tree.district, category="farmer") == ["Ở Thôn"]
+    assert names("province_planner", tree.province, q="da lat") == ["Ở Đà Lạt"]
