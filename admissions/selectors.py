@@ -100,10 +100,12 @@ def alerts(user, organization: Organization, today: dt.date) -> dict:
     probation = admissions(user, organization).filter(recognized_on__isnull=True, struck_off_on__isnull=True)
     return {
         "certificates": certificates,
-        "decisions": live.filter(step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION], due_on__lt=today).order_by(
-            "due_on"
-        ),
-        "ceremonies": live.filter(step=Step.DECISION, due_on__lt=today).order_by("due_on"),
+        "decisions": live.filter(step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION], due_on__lt=today)
+        .annotate(alert_on=F("due_on"))
+        .order_by("due_on"),
+        "ceremonies": live.filter(step=Step.DECISION, due_on__lt=today)
+        .annotate(alert_on=F("due_on"))
+        .order_by("due_on"),
         "probation": probation.filter(probation_due__gte=today, probation_due__lte=soon).order_by("probation_due"),
         "recognition": probation.filter(recognition_due__lt=today).order_by("recognition_due"),
         "stuck": live.filter(

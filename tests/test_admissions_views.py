@@ -213,6 +213,7 @@ def test_alerts_page_and_home_section(client_for, tree, monkeypatch):
     response = client.get(_url("alerts", org_pk=tree.school.pk))
     alerts = response.context["alerts"]
     assert [c.full_name for c in alerts["decisions"]["rows"]] == ["Lê Văn Trễ Hạn"]
+    assert alerts["decisions"]["rows"][0].due_on.strftime("%d/%m/%Y") in response.text
     assert [a.candidate.full_name for a in alerts["probation"]["rows"]] == ["Sắp Hết Dự Bị"]
     home = client.get(reverse("home"))
     assert 'data-testid="admissions-alerts"' in home.text
