@@ -11,7 +11,7 @@ from .models import Candidate, Outcome, Step
 
 class CandidateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="search")
-    step = django_filters.TypedChoiceFilter(label=_("Step"), choices=Step.choices, coerce=int)
+    step = django_filters.ChoiceFilter(label=_("Step"), choices=Step.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
     year = django_filters.NumberFilter(label=_("Year"), field_name="step_date", lookup_expr="year")

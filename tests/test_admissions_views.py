@@ -286,3 +286,12 @@ def test_export_holds_only_the_scope_and_the_filter(client_for, tree, today):
     assert names("district_planner", tree.district) == ["Trong Trường", "Ở Thôn"]
     assert names("district_planner", tree.district, category="farmer") == ["Ở Thôn"]
     assert names("province_planner", tree.province, q="da lat") == ["Ở Đà Lạt"]
+
+
+def test_submitting_the_empty_filter_form_filters_nothing(client_for, tree):
+    walk(make_candidate(tree.school, full_name="Đã Học Lớp"), until=Step.CLASS)
+    make_candidate(tree.school, full_name="Mới Vào Nguồn", date_of_birth=D(2003, 3, 3))
+    blank = {"q": "", "step": "", "category": "", "outcome": "", "year": ""}
+    text = client_for("clerk").get(_url("list", org_pk=tree.school.pk), blank).text
+    assert "Đã Học Lớp" in text and "Mới Vào Nguồn" in text
+    assert '<option value="" selected>---------</option>' in text
