@@ -122,3 +122,46 @@ def alert_counts(user, organization: Organization | None, today: dt.date) -> dic
         return {}
     found = alerts(user, organization, today)
     return {key: qs.count() for key, qs in found.items()}
+
+
+HISTORY_SKIP = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "id",
+    "created_at",
+}
+
+
+def _shown(record, field) -> str:
+    value = getattr(record, field.attname)
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def history_rows(candidate: Candidate, limit: int = 30) -> list[dict]:
+    """The candidate's audit trail, newest first: who, when, why, and each field's old → new.
+
+    One query; the differences are computed between consecutive records in memory.
+    """
+    records = list(
+        candidate.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    fields = [f for f in Candidate._meta.fields if f.name in {x.name for x in candidate.history.model._meta.fields}]
+    fields = [f for f in fields if f.name not in HISTORY_SKIP]
+    rows = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            for field in fields:
+                if getattr(newer, field.attname) != getattr(older, field.attname):
+                    changes.append((str(field.verbose_name), _shown(older, field), _shown(newer, field)))
+        rows.append({"record": newer, "reason": newer.history_change_reason or "", "changes": changes})
+    return rows[:limit]

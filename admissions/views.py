@@ -203,7 +203,7 @@ def candidate_detail(request, pk):
             "steps": candidate.steps.select_related("recorded_by"),
             "introducers": candidate.introducers.all(),
             "admission": admission,
-            "history": candidate.history.select_related("history_user")[:30],
+            "history": selectors.history_rows(candidate),
             "can_edit": can_edit,
             "can_advance": can_edit and bool(services.next_steps(candidate)),
             "can_admit": can_edit and candidate.outcome == Outcome.IN_PROGRESS and candidate.step == Step.DECISION,

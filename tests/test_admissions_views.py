@@ -295,3 +295,17 @@ def test_submitting_the_empty_filter_form_filters_nothing(client_for, tree):
     text = client_for("clerk").get(_url("list", org_pk=tree.school.pk), blank).text
     assert "Đã Học Lớp" in text and "Mới Vào Nguồn" in text
     assert '<option value="" selected>---------</option>' in text
+
+
+def test_detail_shows_who_changed_what_old_to_new(client_for, tree, users, today):
+    candidate = make_candidate(tree.school, users.clerk)
+    services.candidate_advance(
+        candidate=candidate, step=Step.CLASS, date=D(2024, 3, 1), document_number="GCN-1", user=users.clerk, today=TODAY
+    )
+    client = client_for("clerk")
+    with CaptureQueriesContext(connection) as queries:
+        text = client.get(_url("detail", pk=candidate.pk)).text
+    assert "01/02/2024 → <strong>01/03/2024</strong>" in text
+    assert "Đưa vào diện tạo nguồn → <strong>Học lớp bồi dưỡng nhận thức về Đảng</strong>" in text
+    assert ">clerk<" in text
+    assert len(queries) <= 12
