@@ -91,6 +91,8 @@ class Candidate(models.Model):
     # The furthest step reached and when (kept in step with StepRecord by the services).
     step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices, default=Step.SOURCE)
     step_date = models.DateField(_("since"))
+    # The deadline of the next step in working days (decision, ceremony), kept by the services.
+    due_on = models.DateField(_("next step due"), null=True, blank=True, db_index=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.IN_PROGRESS)
     outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
     provincial_consent_on = models.DateField(
@@ -118,6 +120,11 @@ class Candidate(models.Model):
     def save(self, *args, **kwargs):
         self.search_name = fold(self.full_name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("admissions:detail", kwargs={"pk": self.pk})
 
 
 class StepRecord(models.Model):
@@ -173,9 +180,12 @@ class Admission(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=60)
     decision_date = models.DateField(_("decision date"))
     probation_due = models.DateField(_("probation ends"))
+    # The cell considers recognition within N working days after probation ends.
+    recognition_due = models.DateField(_("recognition due"), null=True, blank=True)
     recognized_on = models.DateField(_("recognized as full member on"), null=True, blank=True)
     recognition_decision = models.CharField(_("recognition decision"), max_length=60, blank=True)
     struck_off_on = models.DateField(_("struck off on"), null=True, blank=True)
+    struck_off_reason = models.CharField(_("reason for striking off"), max_length=300, blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     archive_reason = models.CharField(_("reason for archiving"), max_length=300, blank=True)
 

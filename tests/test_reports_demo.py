@@ -10,7 +10,6 @@ from organizations.models import Organization
 from quotas.models import RuleKind
 from reports.engine import _admission_counts, _historical_counts, attainment
 from reports.models import HistoricalResult
-from tests.test_reports_engine import admit
 
 
 def test_demo_historical_results_are_idempotent_and_sourced(db):
@@ -40,9 +39,8 @@ def test_seed_002_years_2020_to_2023_add_up_to_3_pupils_and_5_workers(db):
     call_command("seed_demo", stdout=StringIO())
     ductrong = Organization.objects.get(code="LD.DT")
     cva = Organization.objects.get(code="LD.DT.CVA")
-    # The admissions app seeds Chu Văn An's two pupils of 2023 as records.
-    admit(cva, dt.date(2023, 11, 20), Category.PUPIL)
-    admit(cva, dt.date(2023, 11, 20), Category.PUPIL)
+    # The admissions demo seeds Chu Văn An's two pupils of 2023 as records.
+    assert cva.admissions.filter(ceremony_date__year=2023, category=Category.PUPIL).count() == 2
     result = attainment(scope=ductrong, year=2023, as_of=dt.date(2023, 12, 31))
     pupils = workers = 0
     counts = _admission_counts(

@@ -1,0 +1,117 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organizations.forms import DateInput, ScopedOrganizationChoiceField
+from organizations.models import Organization
+
+from .models import Candidate, IntroducerKind, Outcome, Step
+from .services import LEAVING_OUTCOMES
+
+PERSONAL = [
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "religion",
+    "education",
+    "category",
+    "introduced_by",
+    "national_id",
+    "notes",
+    "provincial_consent_on",
+]
+
+
+class CandidateForm(forms.ModelForm):
+    allow_duplicate = forms.BooleanField(label=_("Not the same person as the likely duplicate shown"), required=False)
+
+    class Meta:
+        model = Candidate
+        fields = PERSONAL
+        widgets = {
+            "date_of_birth": DateInput(),
+            "provincial_consent_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class CandidateCreateForm(CandidateForm):
+    organization = ScopedOrganizationChoiceField(queryset=Organization.objects.none(), label=_("Developing cell"))
+    source_date = forms.DateField(label=_("Identified as a source on"), widget=DateInput())
+    source_document = forms.CharField(label=_("Document number"), max_length=60, required=False)
+
+    class Meta(CandidateForm.Meta):
+        fields = ["organization", *PERSONAL]
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.order_fields(["organization", *PERSONAL[:9], "source_date", "source_document", "notes"])
+
+
+class AdvanceForm(forms.Form):
+    step = forms.TypedChoiceField(label=_("Step"), coerce=int, choices=())
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, steps: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(s, Step(s).label) for s in steps]
+        if steps:
+            self.fields["step"].initial = steps[0]
+        self.wants_introducers = Step.INTRODUCTION in steps
+        if self.wants_introducers:
+            for i, kind in ((1, IntroducerKind.MEMBER), (2, IntroducerKind.MEMBER)):
+                self.fields[f"introducer{i}_kind"] = forms.ChoiceField(
+                    label=_("Introducer %(n)d") % {"n": i}, choices=IntroducerKind.choices, initial=kind
+                )
+                self.fields[f"introducer{i}_name"] = forms.CharField(
+                    label=_("Full name"), max_length=120, required=False
+                )
+                self.fields[f"introducer{i}_since"] = forms.DateField(
+                    label=_("Has known the candidate since"), widget=DateInput(), required=False
+                )
+
+    def introducers(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "kind": data[f"introducer{i}_kind"],
+                "full_name": data[f"introducer{i}_name"],
+                "known_since": data[f"introducer{i}_since"],
+            }
+            for i in (1, 2)
+            if self.wants_introducers and data.get(f"introducer{i}_name")
+        ]
+
+
+class AdmissionForm(forms.Form):
+    ceremony_date = forms.DateField(label=_("Ceremony date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class RecognizeForm(forms.Form):
+    on_date = forms.DateField(label=_("Recognized as full member on"), widget=DateInput())
+    decision_number = forms.CharField(label=_("Recognition decision"), max_length=60)
+
+
+class StrikeOffForm(forms.Form):
+    on_date = forms.DateField(label=_("Struck off on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class WithdrawForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[(o.value, o.label) for o in Outcome if o in LEAVING_OUTCOMES]
+    )
+    on_date = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for archiving"), max_length=300)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from admissions.services import holidays_seed
+
+
+class Command(BaseCommand):
+    help = "Add Vietnamese public holidays (from the holidays package) to the working-day calendar."
+
+    def add_arguments(self, parser):
+        parser.add_argument("first_year", type=int)
+        parser.add_argument("last_year", type=int)
+
+    def handle(self, *args, first_year, last_year, **options):
+        added = holidays_seed(years=range(first_year, last_year + 1))
+        self.stdout.write(f"{added} holidays added.")

@@ -1,0 +1,558 @@
+"""Writes for candidates and admissions. Views, imports, demo data and tests call these.
+
+Every rule number comes from settings.ADMISSION_RULES (PROCEDURE.md gives the
+defaults and how sure they are). Each function validates everything before it saves
+and raises ValidationError with a message in the user's language.
+"""
+
+import datetime as dt
+
+import holidays as holiday_calendars
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization, OrgForm
+
+from . import selectors
+from .models import (
+    Admission,
+    Candidate,
+    Holiday,
+    Introducer,
+    IntroducerKind,
+    Outcome,
+    Step,
+    StepRecord,
+)
+from .workdays import add_working_days
+
+PERSONAL_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "religion",
+    "education",
+    "category",
+    "introduced_by",
+    "national_id",
+    "notes",
+    "provincial_consent_on",
+)
+LEAVING_OUTCOMES = (Outcome.WITHDRAWN, Outcome.NOT_QUALIFIED, Outcome.MOVED_AWAY)
+
+
+def rule(name: str) -> int:
+    return settings.ADMISSION_RULES[name]
+
+
+def _stamp(obj, user, reason: str) -> None:
+    """Tell django-simple-history who made the change and why."""
+    obj._history_user = user
+    obj._change_reason = reason
+
+
+def _d(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    """Full years on `day`, counted to the day (the birthday itself counts)."""
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def needs_consent(date_of_birth: dt.date, day: dt.date) -> bool:
+    """Over the consent age (past that birthday) on `day`."""
+    return day > date_of_birth + relativedelta(years=rule("CONSENT_AGE_YEARS"))
+
+
+# ---------------------------------------------------------------- holidays
+
+
+@transaction.atomic
+def holidays_seed(*, years: range | list[int]) -> int:
+    """Add the Vietnamese public holidays of `years` (from the `holidays` package).
+
+    Existing dates are left alone, so an administrator's edits survive a re-seed.
+    """
+    calendar = holiday_calendars.country_holidays("VN", years=list(years), language="vi")
+    existing = set(Holiday.objects.filter(date__in=list(calendar)).values_list("date", flat=True))
+    new = [Holiday(date=day, name=name[:120]) for day, name in sorted(calendar.items()) if day not in existing]
+    Holiday.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def deadlines_refresh(*, around: dt.date) -> int:
+    """Recompute the working-day deadlines that a holiday on `around` may move.
+
+    Called when an administrator edits the holiday calendar. Returns the rows changed.
+    """
+    span = dt.timedelta(days=200)  # longer than any deadline in working days
+    holidays = set(
+        Holiday.objects.filter(date__gte=around - 2 * span, date__lte=around + 2 * span).values_list("date", flat=True)
+    )
+    resolution = StepRecord.objects.filter(candidate=OuterRef("pk"), step=Step.CELL_RESOLUTION).values("date")[:1]
+    changed: list = []
+    candidates = Candidate.objects.filter(
+        outcome=Outcome.IN_PROGRESS,
+        archived_at__isnull=True,
+        step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION, Step.DECISION],
+        step_date__gte=around - span,
+        step_date__lte=around,
+    ).annotate(resolution_on=Subquery(resolution))
+    for candidate in candidates:
+        if candidate.step == Step.DECISION:
+            due = add_working_days(candidate.step_date, rule("CEREMONY_WORKING_DAYS"), holidays)
+        else:
+            due = add_working_days(candidate.resolution_on, rule("DECISION_WORKING_DAYS"), holidays)
+        if due != candidate.due_on:
+            candidate.due_on = due
+            changed.append(candidate)
+    Candidate.objects.bulk_update(changed, ["due_on"])
+    admissions = Admission.objects.filter(
+        archived_at__isnull=True,
+        recognized_on__isnull=True,
+        struck_off_on__isnull=True,
+        probation_due__gte=around - span,
+        probation_due__lte=around,
+    )
+    moved = []
+    for admission in admissions:
+        due = add_working_days(admission.probation_due, rule("RECOGNITION_WORKING_DAYS"), holidays)
+        if due != admission.recognition_due:
+            admission.recognition_due = due
+            moved.append(admission)
+    Admission.objects.bulk_update(moved, ["recognition_due"])
+    return len(changed) + len(moved)
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _check_person(*, date_of_birth: dt.date, today: dt.date, errors: dict) -> None:
+    if date_of_birth and date_of_birth > today:
+        errors.setdefault("date_of_birth", []).append(_("The date of birth cannot be in the future."))
+
+
+@transaction.atomic
+def candidate_create(
+    *,
+    organization: Organization,
+    user,
+    today: dt.date,
+    full_name: str,
+    date_of_birth: dt.date,
+    gender: str,
+    category: str,
+    education: str,
+    source_date: dt.date,
+    source_document: str = "",
+    ethnicity: str = "Kinh",
+    religion: str = "",
+    introduced_by: str = "none",
+    national_id: str = "",
+    notes: str = "",
+    provincial_consent_on: dt.date | None = None,
+    allow_duplicate: bool = False,
+) -> Candidate:
+    """A new candidate at the first step of the road (identified as a source)."""
+    if not organization.is_active:
+        raise ValidationError(_("Cannot add a candidate to a dissolved organization."))
+    candidate = Candidate(
+        organization=organization,
+        full_name=" ".join(full_name.split()),
+        date_of_birth=date_of_birth,
+        gender=gender,
+        category=category,
+        education=education,
+        ethnicity=ethnicity.strip() or "Kinh",
+        religion=religion.strip(),
+        introduced_by=introduced_by,
+        national_id=national_id.strip(),
+        notes=notes,
+        provincial_consent_on=provincial_consent_on,
+        step=Step.SOURCE,
+        step_date=source_date,
+    )
+    errors: dict[str, list[str]] = {}
+    _check_person(date_of_birth=date_of_birth, today=today, errors=errors)
+    if source_date > today:
+        errors.setdefault("source_date", []).append(_("The date cannot be in the future."))
+    try:
+        candidate.full_clean(exclude=["search_name"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    if not allow_duplicate:
+        _check_duplicates(candidate, user)
+    _stamp(candidate, user, "created")
+    candidate.save()
+    record = StepRecord(candidate=candidate, step=Step.SOURCE, date=source_date, document_number=source_document)
+    record.recorded_by = user if getattr(user, "pk", None) else None
+    _stamp(record, user, "created")
+    record.save()
+    return candidate
+
+
+def _check_duplicates(candidate: Candidate, user) -> None:
+    duplicates = selectors.likely_duplicates(
+        user=user,
+        full_name=candidate.full_name,
+        date_of_birth=candidate.date_of_birth,
+        national_id=candidate.national_id,
+        exclude_pk=candidate.pk,
+    )
+    found = list(duplicates[:3])
+    if found:
+        names = ", ".join(f"{c.full_name} ({c.organization.name})" for c in found)
+        raise ValidationError(
+            _(
+                "This looks like a person already on record: %(names)s. "
+                "One person is admitted once. Tick “not the same person” to save anyway."
+            )
+            % {"names": names},
+            code="duplicate",
+        )
+
+
+@transaction.atomic
+def candidate_update(*, candidate: Candidate, user, today: dt.date, allow_duplicate: bool = False, **fields):
+    """Change a candidate's personal data (not the steps or the outcome)."""
+    unknown = set(fields) - set(PERSONAL_FIELDS)
+    if unknown:
+        raise TypeError(f"Cannot update {sorted(unknown)} here")
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    errors: dict[str, list[str]] = {}
+    _check_person(date_of_birth=candidate.date_of_birth, today=today, errors=errors)
+    resolution = candidate.steps.filter(step=Step.CELL_RESOLUTION).first()
+    if resolution and age_on(candidate.date_of_birth, resolution.date) < rule("MIN_AGE_YEARS"):
+        errors.setdefault("date_of_birth", []).append(
+            _("With this date of birth the candidate was under %(min)d at the cell resolution.")
+            % {"min": rule("MIN_AGE_YEARS")}
+        )
+    if candidate.provincial_consent_on and candidate.provincial_consent_on > today:
+        errors.setdefault("provincial_consent_on", []).append(_("The date cannot be in the future."))
+    try:
+        candidate.full_clean(exclude=["search_name"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    if not allow_duplicate and ({"full_name", "date_of_birth", "national_id"} & set(fields)):
+        _check_duplicates(candidate, user)
+    _stamp(candidate, user, "edited")
+    candidate.save()
+    return candidate
+
+
+def next_steps(candidate: Candidate) -> list[int]:
+    """The steps `candidate_advance` accepts now (the ceremony goes through admission_record)."""
+    if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at or candidate.step >= Step.DECISION:
+        return []
+    allowed = [candidate.step + 1]
+    # A grassroots cell is itself the grassroots organization: no separate committee resolution.
+    if candidate.step + 1 == Step.COMMITTEE_RESOLUTION and candidate.organization.form == OrgForm.GRASSROOTS_CELL:
+        allowed.append(Step.DECISION)
+    return allowed
+
+
+def _introducers_ok(kinds: list[str]) -> bool:
+    members = kinds.count(IntroducerKind.MEMBER)
+    return members >= 2 or (members >= 1 and IntroducerKind.YOUTH_UNION in kinds)
+
+
+@transaction.atomic
+def candidate_advance(
+    *,
+    candidate: Candidate,
+    step: int,
+    date: dt.date,
+    document_number: str = "",
+    note: str = "",
+    introducers: list[dict] | None = None,
+    user,
+    today: dt.date,
+) -> StepRecord:
+    """Record the next step of the road with its date and document number.
+
+    `introducers` (for the introductions step): dicts with kind, full_name, known_since.
+    """
+    candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
+    step = int(step)
+    problems: list[str] = []
+    if candidate.archived_at or candidate.outcome != Outcome.IN_PROGRESS:
+        raise ValidationError(_("This candidate is no longer on the road."))
+    if step >= Step.CEREMONY:
+        raise ValidationError(_("Log the admission ceremony with the admission form."))
+    if step not in next_steps(candidate):
+        raise ValidationError(
+            _("Steps are taken in order: the next step is “%(step)s”.") % {"step": Step(candidate.step + 1).label}
+        )
+    if date > today:
+        problems.append(_("The date cannot be in the future."))
+    if date < candidate.step_date:
+        problems.append(
+            _("The date cannot be before the previous step (%(date)s).") % {"date": _d(candidate.step_date)}
+        )
+    records = {r.step: r for r in candidate.steps.all()}
+    if step == Step.INTRODUCTION:
+        existing = list(candidate.introducers.values_list("kind", flat=True))
+        given = introducers or []
+        for item in given:
+            if not (item.get("full_name") or "").strip():
+                problems.append(_("Every introducer needs a name."))
+                break
+        if not _introducers_ok(existing + [item["kind"] for item in given]):
+            problems.append(_("Introductions need two official members, or one plus the Youth Union committee."))
+    if step == Step.CELL_RESOLUTION:
+        age = age_on(candidate.date_of_birth, date)
+        if age < rule("MIN_AGE_YEARS"):
+            problems.append(
+                _("The candidate is %(age)d on the date of the cell resolution; admission needs %(min)d full years.")
+                % {"age": age, "min": rule("MIN_AGE_YEARS")}
+            )
+        certificate = records.get(Step.CLASS)
+        if certificate is not None:
+            valid_until = certificate.date + relativedelta(months=rule("CERTIFICATE_VALID_MONTHS"))
+            if date > valid_until:
+                problems.append(
+                    _("The awareness-class certificate expired on %(date)s: the candidate must attend the class again.")
+                    % {"date": _d(valid_until)}
+                )
+        introduction = records.get(Step.INTRODUCTION)
+        if introduction is not None and date > introduction.date + relativedelta(
+            months=rule("INTRODUCTION_STALE_MONTHS")
+        ):
+            problems.append(
+                _("The introductions are more than %(n)d months old: redo the introductions and opinions.")
+                % {"n": rule("INTRODUCTION_STALE_MONTHS")}
+            )
+    if step == Step.DECISION:
+        resolution = records.get(Step.CELL_RESOLUTION)
+        if resolution and needs_consent(candidate.date_of_birth, resolution.date):
+            consent = candidate.provincial_consent_on
+            if consent is None or consent > date:
+                problems.append(
+                    _(
+                        "The candidate is over %(age)d: record the consent of the provincial standing committee "
+                        "before the decision."
+                    )
+                    % {"age": rule("CONSENT_AGE_YEARS")}
+                )
+    if problems:
+        raise ValidationError(problems)
+
+    if step == Step.INTRODUCTION:
+        for item in introducers or []:
+            introducer = Introducer(
+                candidate=candidate,
+                kind=item["kind"],
+                full_name=item["full_name"].strip(),
+                known_since=item.get("known_since"),
+            )
+            _stamp(introducer, user, "introduction")
+            introducer.save()
+    record = StepRecord(candidate=candidate, step=step, date=date, document_number=document_number.strip(), note=note)
+    record.recorded_by = user if getattr(user, "pk", None) else None
+    _stamp(record, user, "advanced")
+    record.save()
+    candidate.step, candidate.step_date = step, date
+    if step == Step.CELL_RESOLUTION:
+        candidate.due_on = add_working_days(date, rule("DECISION_WORKING_DAYS"))
+    elif step == Step.DECISION:
+        candidate.due_on = add_working_days(date, rule("CEREMONY_WORKING_DAYS"))
+    elif step != Step.COMMITTEE_RESOLUTION:  # the decision stays due from the cell resolution
+        candidate.due_on = None
+    _stamp(candidate, user, f"step {step}")
+    candidate.save()
+    return record
+
+
+@transaction.atomic
+def candidate_withdraw(
+    *, candidate: Candidate, outcome: str, on_date: dt.date, reason: str = "", user, today: dt.date
+) -> Candidate:
+    """The candidate leaves the road: withdrawn, not qualified or moved away (kept, not deleted)."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if outcome not in LEAVING_OUTCOMES:
+        raise ValidationError(_("Choose why the candidate leaves the road."))
+    if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at:
+        raise ValidationError(_("This candidate is no longer on the road."))
+    if on_date > today:
+        raise ValidationError(_("The date cannot be in the future."))
+    if on_date < candidate.step_date:
+        raise ValidationError(
+            _("The date cannot be before the previous step (%(date)s).") % {"date": _d(candidate.step_date)}
+        )
+    candidate.outcome, candidate.outcome_date, candidate.due_on = outcome, on_date, None
+    if reason:
+        candidate.notes = f"{candidate.notes}\n{_d(on_date)}: {reason}".strip()
+    _stamp(candidate, user, reason or str(Outcome(outcome).label))
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def candidate_archive(*, candidate: Candidate, reason: str, user, now: dt.datetime | None = None) -> Candidate:
+    """Hide a mistaken record from lists and reports (never deleted; its admission too)."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for archiving."))
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.archived_at:
+        raise ValidationError(_("This record is already archived."))
+    now = now or timezone.now()
+    candidate.archived_at, candidate.archive_reason, candidate.due_on = now, reason.strip(), None
+    _stamp(candidate, user, reason)
+    candidate.save()
+    admission = Admission.objects.filter(candidate=candidate, archived_at__isnull=True).first()
+    if admission is not None:
+        admission.archived_at, admission.archive_reason = now, reason.strip()
+        _stamp(admission, user, reason)
+        admission.save()
+    return candidate
+
+
+# ---------------------------------------------------------------- admissions
+
+
+@transaction.atomic
+def admission_record(
+    *,
+    candidate: Candidate,
+    ceremony_date: dt.date,
+    user,
+    today: dt.date,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    note: str = "",
+) -> Admission:
+    """The admission ceremony: the candidate becomes a probationary member.
+
+    The candidate is at the decision step (its date and number are the decision's), or
+    the decision is given here and recorded first with every check of candidate_advance.
+    """
+    if decision_date is not None and candidate.step < Step.DECISION:
+        candidate_advance(
+            candidate=candidate,
+            step=Step.DECISION,
+            date=decision_date,
+            document_number=decision_number,
+            user=user,
+            today=today,
+        )
+    candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
+    if candidate.archived_at or candidate.outcome != Outcome.IN_PROGRESS:
+        raise ValidationError(_("This candidate is no longer on the road."))
+    if candidate.step != Step.DECISION:
+        raise ValidationError(_("An admission is logged once the admission decision is recorded."))
+    decision = candidate.steps.get(step=Step.DECISION)
+    number = decision.document_number or decision_number.strip()
+    problems = []
+    if not number:
+        problems.append(_("The admission decision needs its number."))
+    if ceremony_date > today:
+        problems.append(_("The date cannot be in the future."))
+    if ceremony_date < decision.date:
+        problems.append(_("The ceremony cannot be before the decision (%(date)s).") % {"date": _d(decision.date)})
+    twin = selectors.admitted_twin(candidate)
+    if twin is not None:
+        problems.append(
+            _("This person was already admitted on %(date)s: a person is admitted once.")
+            % {"date": _d(twin.ceremony_date)}
+        )
+    if problems:
+        raise ValidationError(problems)
+    probation_due = ceremony_date + relativedelta(months=rule("PROBATION_MONTHS"))
+    admission = Admission(
+        candidate=candidate,
+        organization=candidate.organization,
+        category=candidate.category,
+        ceremony_date=ceremony_date,
+        decision_number=number,
+        decision_date=decision.date,
+        probation_due=probation_due,
+        recognition_due=add_working_days(probation_due, rule("RECOGNITION_WORKING_DAYS")),
+    )
+    _stamp(admission, user, "admitted")
+    admission.save()
+    record = StepRecord(candidate=candidate, step=Step.CEREMONY, date=ceremony_date, note=note)
+    record.recorded_by = user if getattr(user, "pk", None) else None
+    _stamp(record, user, "ceremony")
+    record.save()
+    candidate.step, candidate.step_date, candidate.due_on = Step.CEREMONY, ceremony_date, None
+    candidate.outcome, candidate.outcome_date = Outcome.ADMITTED, ceremony_date
+    _stamp(candidate, user, "admitted")
+    candidate.save()
+    return admission
+
+
+def _open_admission(admission: Admission) -> Admission:
+    admission = Admission.objects.select_for_update().select_related("candidate").get(pk=admission.pk)
+    if admission.archived_at:
+        raise ValidationError(_("This record is archived."))
+    if admission.recognized_on or admission.struck_off_on:
+        raise ValidationError(_("The probation of this member is already settled."))
+    return admission
+
+
+@transaction.atomic
+def admission_recognize(
+    *, admission: Admission, on_date: dt.date, decision_number: str, user, today: dt.date
+) -> Admission:
+    """Recognition as a full member after the probation."""
+    admission = _open_admission(admission)
+    problems = []
+    if not decision_number.strip():
+        problems.append(_("The recognition decision needs its number."))
+    if on_date > today:
+        problems.append(_("The date cannot be in the future."))
+    if on_date < admission.probation_due:
+        problems.append(
+            _("The probation ends on %(date)s: recognition comes after it.") % {"date": _d(admission.probation_due)}
+        )
+    if problems:
+        raise ValidationError(problems)
+    admission.recognized_on, admission.recognition_decision = on_date, decision_number.strip()
+    _stamp(admission, user, "recognized")
+    admission.save()
+    candidate = admission.candidate
+    record = StepRecord(
+        candidate=candidate, step=Step.RECOGNITION, date=on_date, document_number=decision_number.strip()
+    )
+    record.recorded_by = user if getattr(user, "pk", None) else None
+    _stamp(record, user, "recognized")
+    record.save()
+    candidate.step, candidate.step_date = Step.RECOGNITION, on_date
+    _stamp(candidate, user, "recognized")
+    candidate.save()
+    return admission
+
+
+@transaction.atomic
+def admission_strike_off(*, admission: Admission, on_date: dt.date, reason: str, user, today: dt.date) -> Admission:
+    """Not recognized: struck off the list of probationary members (the admission still counts)."""
+    admission = _open_admission(admission)
+    problems = []
+    if not reason.strip():
+        problems.append(_("Give the reason for striking off."))
+    if on_date > today:
+        problems.append(_("The date cannot be in the future."))
+    if on_date < admission.ceremony_date:
+        problems.append(_("The date cannot be before the ceremony (%(date)s).") % {"date": _d(admission.ceremony_date)})
+    if problems:
+        raise ValidationError(problems)
+    admission.struck_off_on, admission.struck_off_reason = on_date, reason.strip()
+    _stamp(admission, user, reason)
+    admission.save()
+    return admission

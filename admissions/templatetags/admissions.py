@@ -1,0 +1,21 @@
+from django import template
+
+from organizations import access
+from organizations.access import Perm
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def may_see_candidates(context, organization) -> bool:
+    """Whether the current user may open the candidate pages of `organization` (asks access.py)."""
+    return access.has_perm(context["request"].user, organization, Perm.VIEW_PERSONAL)
+
+
+@register.simple_tag(takes_context=True)
+def may_see_any_candidates(context) -> bool:
+    """Whether the current user may see candidates anywhere (for the navigation link)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    return access.scope_paths(request.user, Perm.VIEW_PERSONAL) != []

@@ -1,0 +1,409 @@
+"""Thin views: resolve scope through organizations.access, call services, render."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+from openpyxl import Workbook
+
+from organizations import access
+from organizations.access import Perm, org_view
+from organizations.models import Organization
+
+from . import forms, imports, selectors, services
+from .filters import CandidateFilter
+from .models import Candidate, Outcome, Step
+from .tables import CandidateTable
+
+PAGE_SIZE = 25
+ALERT_ROWS = 50
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _candidate(request, pk, perm: Perm) -> Candidate:
+    """A candidate named in the URL: 404 outside the user's subtrees, 403 for a too-low role."""
+    return access.get_scoped(request.user, Candidate.objects.all(), pk, perm)
+
+
+def _can_edit(request, organization) -> bool:
+    return access.has_perm(request.user, organization, Perm.EDIT_ADMISSIONS)
+
+
+@require_GET
+def mine(request):
+    """“My candidates”: the list for the first organization where the user may see them."""
+    paths = access.scope_paths(request.user, Perm.VIEW_PERSONAL)
+    if paths is None:
+        root = Organization.get_first_root_node()
+    elif paths:
+        root = Organization.objects.filter(path=paths[0]).first()
+    else:
+        raise PermissionDenied
+    if root is None:
+        raise PermissionDenied
+    return redirect("admissions:list", org_pk=root.pk)
+
+
+@require_GET
+@org_view(Perm.VIEW_PERSONAL)
+def candidate_list(request, organization):
+    today = _today()
+    qs = selectors.candidates(request.user, organization)
+    filterset = CandidateFilter(request.GET or None, queryset=qs, today=today)
+    table = CandidateTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "admissions/list.html",
+        {"org": organization, "filter": filterset, "table": table, "can_edit": _can_edit(request, organization)},
+    )
+
+
+EXPORT_COLUMNS = [
+    ("Họ và tên", "full_name"),
+    ("Ngày sinh", "date_of_birth"),
+    ("Giới tính", "get_gender_display"),
+    ("Dân tộc", "ethnicity"),
+    ("Đối tượng", "get_category_display"),
+    ("Chi bộ", "organization.name"),
+    ("Mã chi bộ", "organization.code"),
+    ("Bước", "get_step_display"),
+    ("Từ ngày", "step_date"),
+    ("Hạn bước tiếp theo", "due_on"),
+    ("Kết quả", "get_outcome_display"),
+]
+
+
+@require_GET
+@org_view(Perm.VIEW_PERSONAL)
+def export(request, organization):
+    """The filtered list as .xlsx (same scope and filters as the page)."""
+    filterset = CandidateFilter(
+        request.GET or None, queryset=selectors.candidates(request.user, organization), today=_today()
+    )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Quan chung uu tu")
+    sheet.append([title for title, _attr in EXPORT_COLUMNS])
+    for candidate in filterset.qs.order_by("organization__path", "search_name", "pk").iterator(chunk_size=2000):
+        row = []
+        for _title, attr in EXPORT_COLUMNS:
+            value = candidate
+            for part in attr.split("."):
+                value = getattr(value, part)
+            row.append(value() if callable(value) else value)
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="quan-chung-{organization.code}.xlsx"'
+    return response
+
+
+@require_GET
+@org_view(Perm.VIEW_PERSONAL)
+def board(request, organization):
+    columns = selectors.board(selectors.candidates(request.user, organization))
+    for column in columns:
+        for candidate in column["candidates"]:
+            # The one-line form on a card records the next step; introductions need the full form.
+            steps = services.next_steps(candidate)
+            candidate.quick_step = steps[0] if steps and steps[0] != Step.INTRODUCTION else None
+    return render(
+        request,
+        "admissions/board.html",
+        {"org": organization, "columns": columns, "can_edit": _can_edit(request, organization)},
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_PERSONAL)
+def alerts(request, organization):
+    today = _today()
+    found = selectors.alerts(request.user, organization, today)
+    # The first rows of each kind and how many there are: a fixed number of queries, whatever the scope.
+    alerts = {key: {"rows": list(qs[:ALERT_ROWS]), "count": qs.count()} for key, qs in found.items()}
+    return render(request, "admissions/alerts.html", {"org": organization, "alerts": alerts, "limit": ALERT_ROWS})
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.EDIT_ADMISSIONS)
+def candidate_create(request, organization):
+    choices = (
+        access.organizations(request.user, Perm.EDIT_ADMISSIONS)
+        .filter(path__startswith=organization.path, dissolved_on__isnull=True)
+        .order_by("path")
+    )
+    form = forms.CandidateCreateForm(
+        request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
+    )
+    duplicate = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            candidate = services.candidate_create(user=request.user, today=_today(), **data)
+        except ValidationError as exc:
+            duplicate = not hasattr(exc, "error_dict") and any(e.code == "duplicate" for e in exc.error_list)
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Candidate “%(name)s” added.") % {"name": candidate.full_name})
+            return redirect(candidate)
+    return _form(request, organization, form, _("New candidate"), _("Add"), duplicate=duplicate)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _form(request, organization, form, title, submit, candidate=None, **extra):
+    back = candidate.get_absolute_url() if candidate else None
+    return render(
+        request,
+        "admissions/form.html",
+        {
+            "org": organization,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "candidate": candidate,
+            "back": back,
+            **extra,
+        },
+    )
+
+
+@require_GET
+def candidate_detail(request, pk):
+    candidate = access.get_scoped(
+        request.user, Candidate.objects.select_related("organization"), pk, Perm.VIEW_PERSONAL
+    )
+    admission = getattr(candidate, "admission", None) if candidate.outcome == Outcome.ADMITTED else None
+    can_edit = _can_edit(request, candidate.organization) and not candidate.archived_at
+    return render(
+        request,
+        "admissions/detail.html",
+        {
+            "candidate": candidate,
+            "org": candidate.organization,
+            "steps": candidate.steps.select_related("recorded_by"),
+            "introducers": candidate.introducers.all(),
+            "admission": admission,
+            "history": selectors.history_rows(candidate),
+            "can_edit": can_edit,
+            "can_advance": can_edit and bool(services.next_steps(candidate)),
+            "can_admit": can_edit and candidate.outcome == Outcome.IN_PROGRESS and candidate.step == Step.DECISION,
+            "can_settle": can_edit and admission and not (admission.recognized_on or admission.struck_off_on),
+            "can_withdraw": can_edit and candidate.outcome == Outcome.IN_PROGRESS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_edit(request, pk):
+    candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
+    form = forms.CandidateForm(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.PERSONAL_FIELDS}
+        try:
+            services.candidate_update(
+                candidate=candidate,
+                user=request.user,
+                today=_today(),
+                allow_duplicate=form.cleaned_data["allow_duplicate"],
+                **data,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(candidate)
+    return _form(request, candidate.organization, form, _("Edit %(name)s") % {"name": candidate}, _("Save"), candidate)
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_advance(request, pk):
+    candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
+    steps = services.next_steps(candidate)
+    form = forms.AdvanceForm(request.POST or None, steps=steps, initial={"date": _today()})
+    notice = "" if steps else _("This candidate has no next step to record here.")
+    if steps and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.candidate_advance(
+                candidate=candidate,
+                step=data["step"],
+                date=data["date"],
+                document_number=data["document_number"],
+                note=data["note"],
+                introducers=form.introducers(),
+                user=request.user,
+                today=_today(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Step “%(step)s” recorded.") % {"step": Step(data["step"]).label})
+            back = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = candidate.get_absolute_url()
+            return redirect(back)
+    return _form(
+        request,
+        candidate.organization,
+        form,
+        _("Next step for %(name)s") % {"name": candidate},
+        _("Record"),
+        candidate,
+        notice=notice,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def admission_record(request, pk):
+    candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
+    form = forms.AdmissionForm(request.POST or None, initial={"ceremony_date": _today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.admission_record(candidate=candidate, user=request.user, today=_today(), **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Admission of %(name)s recorded.") % {"name": candidate.full_name})
+            return redirect(candidate)
+    return _form(
+        request,
+        candidate.organization,
+        form,
+        _("Log the admission of %(name)s") % {"name": candidate},
+        _("Save"),
+        candidate,
+    )
+
+
+def _admission_form(request, pk, form_class, service, title, done):
+    candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
+    admission = getattr(candidate, "admission", None)
+    form = form_class(request.POST or None, initial={"on_date": _today()})
+    notice = "" if admission else _("This candidate has no admission on record.")
+    if admission and request.method == "POST" and form.is_valid():
+        try:
+            service(admission=admission, user=request.user, today=_today(), **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(candidate)
+    return _form(
+        request, candidate.organization, form, title % {"name": candidate}, _("Save"), candidate, notice=notice
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def admission_recognize(request, pk):
+    return _admission_form(
+        request,
+        pk,
+        forms.RecognizeForm,
+        services.admission_recognize,
+        _("Recognize %(name)s as a full member"),
+        _("Recognized as a full member."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def admission_strike_off(request, pk):
+    return _admission_form(
+        request,
+        pk,
+        forms.StrikeOffForm,
+        services.admission_strike_off,
+        _("Strike %(name)s off"),
+        _("Struck off the list of probationary members."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_withdraw(request, pk):
+    candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
+    form = forms.WithdrawForm(request.POST or None, initial={"on_date": _today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_withdraw(candidate=candidate, user=request.user, today=_today(), **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(candidate)
+    return _form(
+        request, candidate.organization, form, _("%(name)s leaves the road") % {"name": candidate}, _("Save"), candidate
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_archive(request, pk):
+    candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
+    form = forms.ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_archive(candidate=candidate, reason=form.cleaned_data["reason"], user=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Record archived: it no longer counts in lists and reports."))
+            return redirect("admissions:list", org_pk=candidate.organization_id)
+    return _form(
+        request, candidate.organization, form, _("Archive %(name)s") % {"name": candidate}, _("Archive"), candidate
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.EDIT_ADMISSIONS)
+def import_candidates(request, organization):
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = imports.candidates_import(
+                upload=form.cleaned_data["file"], under=organization, user=request.user, today=_today()
+            )
+        except imports.ImportFailed as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(n)d candidates imported.") % {"n": len(created)})
+            return redirect("admissions:list", org_pk=organization.pk)
+    return render(request, "admissions/import.html", {"org": organization, "form": form, "errors": errors})
+
+
+@require_GET
+@org_view(Perm.EDIT_ADMISSIONS)
+def import_template(request, organization):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Quan chung uu tu"
+    sheet.append([titles[0] for titles in imports.COLUMNS.values()])
+    for row in imports.example_rows(organization):
+        sheet.append(row)
+    for column in "ABCDEFGHIJKLMNOP":
+        sheet.column_dimensions[column].width = 22
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-quan-chung.xlsx"'
+    return response

@@ -1,0 +1,271 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from admissions import services
+from admissions.models import Admission, Candidate, Holiday, IntroducerKind, Outcome, Step, StepRecord
+from admissions.workdays import add_working_days
+
+from .admissions_helpers import ROAD, TWO_MEMBERS, make_candidate, walk
+
+D = dt.date
+TODAY = D(2025, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def messages(exc):
+    return " ".join(exc.value.messages)
+
+
+def test_the_whole_road_keeps_step_and_history(tree, users):
+    candidate = walk(make_candidate(tree.school, users.clerk), user=users.clerk)
+    assert candidate.step == Step.DECISION and candidate.step_date == D(2024, 9, 10)
+    admission = services.admission_record(
+        candidate=candidate, ceremony_date=D(2024, 9, 30), user=users.clerk, today=TODAY
+    )
+    assert admission.organization == tree.school and admission.category == "pupil"
+    assert admission.decision_number == "123-QĐ/HU" and admission.decision_date == D(2024, 9, 10)
+    assert admission.probation_due == D(2025, 9, 30)
+    assert admission.recognition_due > admission.probation_due
+    candidate.refresh_from_db()
+    assert (candidate.step, candidate.outcome) == (Step.CEREMONY, Outcome.ADMITTED)
+    services.admission_recognize(
+        admission=admission, on_date=D(2025, 10, 6), decision_number="45-QĐ/HU", user=users.clerk, today=D(2025, 11, 1)
+    )
+    candidate.refresh_from_db()
+    assert candidate.step == Step.RECOGNITION and candidate.step_date == D(2025, 10, 6)
+    assert list(candidate.steps.values_list("step", flat=True)) == list(range(1, 12))
+    assert candidate.history.first().history_user == users.clerk
+
+
+def test_steps_must_be_in_order(tree, users):
+    candidate = make_candidate(tree.school)
+    with pytest.raises(ValidationError) as exc:
+        services.candidate_advance(
+            candidate=candidate, step=Step.APPLICATION, date=D(2024, 5, 1), user=None, today=TODAY
+        )
+    assert "in order" in messages(exc)
+    assert candidate.steps.count() == 1
+
+
+def test_a_grassroots_cell_may_skip_the_committee_resolution(tree):
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    services.candidate_advance(candidate=candidate, step=Step.DECISION, date=D(2024, 9, 1), user=None, today=TODAY)
+    assert Candidate.objects.get(pk=candidate.pk).step == Step.DECISION
+
+
+def test_a_commune_cell_needs_the_committee_resolution(tree):
+    candidate = walk(make_candidate(tree.cell, category="farmer"), until=Step.CELL_RESOLUTION)
+    with pytest.raises(ValidationError):
+        services.candidate_advance(candidate=candidate, step=Step.DECISION, date=D(2024, 9, 1), user=None, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "day, text",
+    [(D(2024, 1, 1), "before the previous step"), (D(2025, 7, 1), "future")],
+)
+def test_step_dates_not_before_the_previous_nor_in_the_future(tree, day, text):
+    candidate = make_candidate(tree.school)
+    with pytest.raises(ValidationError) as exc:
+        services.candidate_advance(candidate=candidate, step=Step.CLASS, date=day, user=None, today=TODAY)
+    assert text in messages(exc)
+    candidate.refresh_from_db()
+    assert candidate.step == Step.SOURCE
+
+
+def test_age_is_counted_in_full_years_to_the_day(tree):
+    # 18 on 2024-08-05 exactly: accepted
+    walk(make_candidate(tree.school, date_of_birth=D(2006, 8, 5)), until=Step.CELL_RESOLUTION)
+    # 18 one day later: refused, nothing saved
+    candidate = walk(
+        make_candidate(tree.school, full_name="Phạm Văn Trẻ", date_of_birth=D(2006, 8, 6)), until=Step.INTRODUCTION
+    )
+    with pytest.raises(ValidationError) as exc:
+        walk(candidate, until=Step.CELL_RESOLUTION, road=ROAD[5:6])
+    assert "17" in messages(exc) and "18" in messages(exc)
+    candidate.refresh_from_db()
+    assert candidate.step == Step.INTRODUCTION
+    assert not StepRecord.objects.filter(candidate=candidate, step=Step.CELL_RESOLUTION).exists()
+
+
+def test_over_sixty_needs_provincial_consent_before_the_decision(tree):
+    candidate = walk(
+        make_candidate(tree.cell, category="farmer", date_of_birth=D(1960, 1, 1)), until=Step.COMMITTEE_RESOLUTION
+    )
+    with pytest.raises(ValidationError) as exc:
+        walk(candidate, road=ROAD[7:])
+    assert "consent" in messages(exc)
+    services.candidate_update(candidate=candidate, user=None, today=TODAY, provincial_consent_on=D(2024, 9, 1))
+    walk(candidate, road=ROAD[7:])
+    assert Candidate.objects.get(pk=candidate.pk).step == Step.DECISION
+
+
+def test_an_expired_certificate_blocks_the_cell_resolution(tree, settings):
+    settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "CERTIFICATE_VALID_MONTHS": 3}
+    candidate = walk(make_candidate(tree.school), until=Step.INTRODUCTION)
+    with pytest.raises(ValidationError) as exc:
+        walk(candidate, road=ROAD[5:6])
+    assert "certificate expired" in messages(exc)
+
+
+@pytest.mark.parametrize(
+    "introducers, ok",
+    [
+        (TWO_MEMBERS, True),
+        (TWO_MEMBERS[:1], False),
+        (TWO_MEMBERS[:1] + [{"kind": IntroducerKind.YOUTH_UNION, "full_name": "BCH Đoàn trường"}], True),
+        ([{"kind": IntroducerKind.YOUTH_UNION, "full_name": "BCH Đoàn trường"}], False),
+        ([], False),
+    ],
+)
+def test_introducers_two_members_or_one_plus_youth_union(tree, introducers, ok):
+    candidate = walk(make_candidate(tree.school), until=Step.VERIFICATION)
+    call = lambda: services.candidate_advance(  # noqa: E731
+        candidate=candidate, step=Step.INTRODUCTION, date=D(2024, 7, 1), introducers=introducers, user=None, today=TODAY
+    )
+    if ok:
+        call()
+        assert candidate.introducers.count() == len(introducers)
+    else:
+        with pytest.raises(ValidationError) as exc:
+            call()
+        assert "two official members" in messages(exc)
+        assert candidate.introducers.count() == 0
+
+
+def test_duplicate_warning_by_folded_name_and_birth_date_within_scope(tree, users):
+    make_candidate(tree.school, users.clerk, full_name="Nguyễn Thị Ví Dụ")
+    with pytest.raises(ValidationError) as exc:
+        make_candidate(tree.school, users.clerk, full_name="nguyen thi vi du")
+    assert exc.value.error_list[0].code == "duplicate"
+    # the clerk may confirm it is another person
+    make_candidate(tree.school, users.clerk, full_name="nguyen thi vi du", allow_duplicate=True)
+    # a user who cannot see those records is told nothing
+    make_candidate(tree.other_city, users.outsider, full_name="Nguyễn Thị Ví Dụ")
+
+
+def test_duplicate_by_national_id(tree, users):
+    make_candidate(tree.school, users.clerk, national_id="068205000123")
+    with pytest.raises(ValidationError):
+        make_candidate(tree.school, users.clerk, full_name="Khác Tên", national_id="068205000123")
+
+
+def test_national_id_has_twelve_digits(tree):
+    with pytest.raises(ValidationError) as exc:
+        make_candidate(tree.school, national_id="12345")
+    assert "national_id" in exc.value.message_dict
+
+
+def test_one_person_is_admitted_once(tree):
+    first = walk(make_candidate(tree.school))
+    services.admission_record(candidate=first, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    again = walk(make_candidate(tree.city_school, allow_duplicate=True))
+    with pytest.raises(ValidationError) as exc:
+        services.admission_record(candidate=again, ceremony_date=D(2024, 10, 1), user=None, today=TODAY)
+    assert "admitted once" in messages(exc)
+    assert Admission.objects.count() == 1
+
+
+def test_admission_needs_the_decision_and_a_ceremony_after_it(tree):
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    with pytest.raises(ValidationError):
+        services.admission_record(candidate=candidate, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    walk(candidate, road=ROAD[7:])
+    with pytest.raises(ValidationError) as exc:
+        services.admission_record(candidate=candidate, ceremony_date=D(2024, 9, 1), user=None, today=TODAY)
+    assert "before the decision" in messages(exc)
+    assert not Admission.objects.exists()
+
+
+def test_recognition_only_after_probation(tree):
+    admission = services.admission_record(
+        candidate=walk(make_candidate(tree.school)), ceremony_date=D(2024, 9, 30), user=None, today=TODAY
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.admission_recognize(
+            admission=admission, on_date=D(2025, 6, 1), decision_number="1", user=None, today=TODAY
+        )
+    assert "probation ends" in messages(exc)
+    services.admission_strike_off(admission=admission, on_date=D(2025, 6, 1), reason="vi phạm", user=None, today=TODAY)
+    with pytest.raises(ValidationError):
+        services.admission_recognize(
+            admission=admission, on_date=D(2025, 10, 1), decision_number="1", user=None, today=D(2025, 11, 1)
+        )
+
+
+def test_withdraw_and_archive_never_delete(tree, users):
+    candidate = walk(make_candidate(tree.school), until=Step.CLASS)
+    services.candidate_withdraw(
+        candidate=candidate,
+        outcome=Outcome.MOVED_AWAY,
+        on_date=D(2025, 1, 5),
+        reason="chuyển trường",
+        user=users.clerk,
+        today=TODAY,
+    )
+    with pytest.raises(ValidationError):
+        services.candidate_advance(candidate=candidate, step=Step.HELPERS, date=D(2025, 2, 1), user=None, today=TODAY)
+    admitted = walk(make_candidate(tree.school, full_name="Người Khác"))
+    admission = services.admission_record(candidate=admitted, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    services.candidate_archive(candidate=admitted, reason="nhập nhầm", user=users.clerk)
+    admission.refresh_from_db()
+    assert admission.archived_at is not None
+    assert Candidate.objects.count() == 2
+    with pytest.raises(ValidationError):
+        services.candidate_archive(candidate=candidate, reason=" ", user=users.clerk)
+
+
+def test_working_days_skip_weekends_and_holidays(db):
+    # Friday 2025-01-24 + 1 working day = Monday 27th; with Tết 27/1–2/2 in the calendar: Monday 3 February
+    assert add_working_days(D(2025, 1, 24), 1) == D(2025, 1, 27)
+    assert services.holidays_seed(years=[2025]) > 5
+    assert services.holidays_seed(years=[2025]) == 0  # idempotent
+    assert add_working_days(D(2025, 1, 24), 1) == D(2025, 2, 3)
+    Holiday.objects.filter(date=D(2025, 2, 3)).exists() or Holiday.objects.create(date=D(2025, 2, 3), name="nghỉ bù")
+    assert add_working_days(D(2025, 1, 24), 1) == D(2025, 2, 4)
+
+
+def test_deadlines_are_in_working_days(tree):
+    Holiday.objects.create(date=D(2024, 9, 2), name="Quốc khánh")
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    assert candidate.due_on == add_working_days(D(2024, 8, 5), 60)
+    assert candidate.due_on == D(2024, 10, 29)  # 60 working days, 2/9 not counted
+    walk(candidate, road=ROAD[7:])
+    candidate.refresh_from_db()
+    assert candidate.due_on == add_working_days(D(2024, 9, 10), 30)
+
+
+def test_a_new_holiday_moves_the_deadlines(tree):
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    before = candidate.due_on
+    Holiday.objects.create(date=D(2024, 9, 3), name="nghỉ bổ sung")
+    assert services.deadlines_refresh(around=D(2024, 9, 3)) == 1
+    candidate.refresh_from_db()
+    assert candidate.due_on == add_working_days(before, 1)
+
+
+def test_holiday_admin_refreshes_deadlines(tree, client, users):
+    from django.contrib.auth import get_user_model
+
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    before = candidate.due_on
+    admin = get_user_model().objects.create_superuser("root", password="x-pass-2025")
+    client.force_login(admin)
+    response = client.post("/admin/admissions/holiday/add/", {"date": "2024-09-03", "name": "nghỉ"})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.due_on > before
+
+
+def test_changing_the_birth_date_rechecks_the_age(tree):
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    with pytest.raises(ValidationError) as exc:
+        services.candidate_update(candidate=candidate, user=None, today=TODAY, date_of_birth=D(2007, 1, 1))
+    assert "under 18" in messages(exc)

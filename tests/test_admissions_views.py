@@ -1,0 +1,311 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from admissions import services
+from admissions.models import Admission, Candidate, Step
+
+from .admissions_helpers import TODAY, make_candidate, walk
+
+D = dt.date
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setattr("admissions.views._today", lambda: TODAY)
+    return TODAY
+
+
+def _url(name, **kwargs):
+    return reverse(f"admissions:{name}", kwargs=kwargs)
+
+
+def _many(org, n, start=0):
+    for i in range(start, start + n):
+        make_candidate(org, full_name=f"Ứng Viên Số {i:03d}", date_of_birth=D(2000, 1, 1) + dt.timedelta(days=i))
+
+
+def test_clerk_sees_the_list_with_names(client_for, tree):
+    make_candidate(tree.school, full_name="Nguyễn Thị Ví Dụ")
+    response = client_for("clerk").get(_url("list", org_pk=tree.school.pk))
+    assert response.status_code == 200
+    assert "Nguyễn Thị Ví Dụ" in response.text
+
+
+def test_viewers_never_see_names(client_for, tree):
+    make_candidate(tree.school, full_name="Nguyễn Thị Ví Dụ")
+    client = client_for("viewer")
+    for url in [
+        _url("list", org_pk=tree.district.pk),
+        _url("board", org_pk=tree.district.pk),
+        _url("alerts", org_pk=tree.district.pk),
+        _url("detail", pk=Candidate.objects.get().pk),
+    ]:
+        assert client.get(url).status_code == 403
+    for page in [reverse("home"), reverse("organizations:detail", kwargs={"org_pk": tree.school.pk})]:
+        text = client.get(page).text
+        assert "Ví Dụ" not in text and _url("mine") not in text
+
+
+def test_outsider_and_bad_ids_get_404(client_for, tree):
+    candidate = make_candidate(tree.school)
+    assert client_for("outsider").get(_url("detail", pk=candidate.pk)).status_code == 404
+    assert client_for("admin").get(_url("detail", pk=999_999)).status_code == 404
+    assert client_for("admin").get(f"/candidates/{candidate.pk}x/").status_code == 404
+
+
+def test_wrong_method_is_405(client_for, tree):
+    candidate = make_candidate(tree.school)
+    client = client_for("clerk")
+    assert client.post(_url("detail", pk=candidate.pk)).status_code == 405
+    assert client.delete(_url("advance", pk=candidate.pk)).status_code == 405
+
+
+def test_planner_reads_but_cannot_write(client_for, tree):
+    candidate = make_candidate(tree.school)
+    client = client_for("district_planner")
+    assert client.get(_url("detail", pk=candidate.pk)).status_code == 200
+    assert client.post(_url("advance", pk=candidate.pk), {"step": 2, "date": "2024-03-01"}).status_code == 403
+    assert candidate.steps.count() == 1
+
+
+def test_my_candidates_goes_to_the_users_organization(client_for, tree):
+    response = client_for("clerk").get(_url("mine"))
+    assert response["Location"] == _url("list", org_pk=tree.school.pk)
+    assert client_for("viewer").get(_url("mine")).status_code == 403
+
+
+def test_list_query_count_does_not_grow_with_rows(client_for, tree, today):
+    client = client_for("district_planner")
+    url = _url("list", org_pk=tree.district.pk) + "?sort=organization&q=ung+vien&overdue="
+    _many(tree.school, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _many(tree.cell, 40, start=10)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few) <= 8
+
+
+def test_name_search_ignores_diacritics_and_filters_combine(client_for, tree):
+    make_candidate(tree.school, full_name="Nguyễn Thị Ví Dụ")
+    walk(make_candidate(tree.school, full_name="Trần Văn Đức", date_of_birth=D(2004, 1, 1)), until=Step.CLASS)
+    client = client_for("clerk")
+    text = client.get(_url("list", org_pk=tree.school.pk), {"q": "nguyen thi"}).text
+    assert "Nguyễn Thị Ví Dụ" in text and "Trần Văn Đức" not in text
+    text = client.get(_url("list", org_pk=tree.school.pk), {"q": "DUC"}).text
+    assert "Trần Văn Đức" in text and "Nguyễn" not in text
+    text = client.get(_url("list", org_pk=tree.school.pk), {"step": Step.CLASS, "year": 2024}).text
+    assert "Trần Văn Đức" in text and "Nguyễn" not in text
+    response = client.get(_url("list", org_pk=tree.school.pk), {"sort": "-full_name"})
+    assert response.text.index("Trần Văn Đức") < response.text.index("Nguyễn Thị Ví Dụ")
+
+
+def test_overdue_filter(client_for, tree, today):
+    late = walk(make_candidate(tree.school, full_name="Lê Văn Trễ Hạn"), until=Step.CELL_RESOLUTION)
+    assert late.due_on < TODAY
+    make_candidate(tree.school, full_name="Phan Thị Đúng Hạn", date_of_birth=D(2003, 3, 3))
+    text = client_for("clerk").get(_url("list", org_pk=tree.school.pk), {"overdue": "on"}).text
+    assert "Lê Văn Trễ Hạn" in text and "Đúng Hạn" not in text
+
+
+def test_create_warns_about_a_duplicate_then_saves_when_confirmed(client_for, tree, today):
+    make_candidate(tree.school, full_name="Nguyễn Thị Ví Dụ")
+    client = client_for("clerk")
+    data = {
+        "organization": tree.school.pk,
+        "full_name": "NGUYEN THI VI DU",
+        "date_of_birth": "2005-05-10",
+        "gender": "female",
+        "ethnicity": "Kinh",
+        "education": "upper_secondary",
+        "category": "pupil",
+        "introduced_by": "youth_union",
+        "source_date": "2025-01-10",
+    }
+    response = client.post(_url("create", org_pk=tree.school.pk), data)
+    assert response.status_code == 200
+    assert "Tích" in response.text or "không phải cùng một người" in response.text.lower()
+    assert Candidate.objects.count() == 1
+    response = client.post(_url("create", org_pk=tree.school.pk), {**data, "allow_duplicate": "on"})
+    assert response.status_code == 302
+    assert Candidate.objects.count() == 2
+
+
+def test_create_refuses_an_organization_outside_scope(client_for, tree, today):
+    response = client_for("clerk").post(
+        _url("create", org_pk=tree.school.pk),
+        {
+            "organization": tree.city_school.pk,
+            "full_name": "Ai Đó",
+            "date_of_birth": "2005-05-10",
+            "gender": "male",
+            "ethnicity": "Kinh",
+            "education": "upper_secondary",
+            "category": "pupil",
+            "introduced_by": "none",
+            "source_date": "2025-01-10",
+        },
+    )
+    assert response.status_code == 200
+    assert not Candidate.objects.exists()
+
+
+def test_advance_form_shows_the_vietnamese_reason_and_saves_nothing(client_for, tree, today):
+    candidate = make_candidate(tree.school)
+    client = client_for("clerk")
+    response = client.post(_url("advance", pk=candidate.pk), {"step": Step.CLASS, "date": "2024-01-01"})
+    assert response.status_code == 200
+    assert "không được trước bước trước" in response.text
+    assert candidate.steps.count() == 1
+    response = client.post(
+        _url("advance", pk=candidate.pk), {"step": Step.CLASS, "date": "2024-03-01", "document_number": "GCN-9"}
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.step == Step.CLASS
+
+
+def test_introductions_through_the_form(client_for, tree, today):
+    candidate = walk(make_candidate(tree.school), until=Step.VERIFICATION)
+    client = client_for("clerk")
+    form = {"step": Step.INTRODUCTION, "date": "2024-07-01", "introducer1_kind": "member", "introducer1_name": "Ông A"}
+    response = client.post(_url("advance", pk=candidate.pk), {**form, "introducer2_kind": "member"})
+    assert response.status_code == 200 and candidate.introducers.count() == 0
+    response = client.post(
+        _url("advance", pk=candidate.pk), {**form, "introducer2_kind": "youth_union", "introducer2_name": "BCH Đoàn"}
+    )
+    assert response.status_code == 302 and candidate.introducers.count() == 2
+
+
+def test_log_admission_and_recognition(client_for, tree, today):
+    candidate = walk(make_candidate(tree.school))
+    client = client_for("clerk")
+    assert client.post(_url("admit", pk=candidate.pk), {"ceremony_date": "2024-09-01"}).status_code == 200
+    assert not Admission.objects.exists()
+    assert client.post(_url("admit", pk=candidate.pk), {"ceremony_date": "2024-09-30"}).status_code == 302
+    admission = Admission.objects.get()
+    assert admission.organization == tree.school
+    response = client.post(_url("recognize", pk=candidate.pk), {"on_date": "2025-06-01", "decision_number": "9"})
+    assert response.status_code == 200  # before the end of probation
+    page = client.get(_url("detail", pk=candidate.pk)).text
+    assert "123-QĐ/HU" in page and "30/09/2025" in page
+
+
+def test_board_shows_counts_and_names(client_for, tree):
+    walk(make_candidate(tree.school, full_name="Cột Bảy"), until=Step.CELL_RESOLUTION)
+    make_candidate(tree.school, full_name="Cột Một", date_of_birth=D(2001, 1, 1))
+    response = client_for("clerk").get(_url("board", org_pk=tree.school.pk))
+    columns = {c["step"]: c for c in response.context["columns"]}
+    assert columns[Step.CELL_RESOLUTION]["count"] == 1 and columns[Step.SOURCE]["count"] == 1
+    assert "Cột Bảy" in response.text and "Cột Một" in response.text
+
+
+def test_alerts_page_and_home_section(client_for, tree, monkeypatch):
+    monkeypatch.setattr("admissions.views._today", lambda: D(2025, 9, 15))
+    walk(make_candidate(tree.school, full_name="Lê Văn Trễ Hạn"), until=Step.CELL_RESOLUTION)
+    admitted = walk(make_candidate(tree.school, full_name="Sắp Hết Dự Bị", date_of_birth=D(2002, 2, 2)))
+    services.admission_record(candidate=admitted, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    client = client_for("clerk")
+    response = client.get(_url("alerts", org_pk=tree.school.pk))
+    alerts = response.context["alerts"]
+    assert [c.full_name for c in alerts["decisions"]["rows"]] == ["Lê Văn Trễ Hạn"]
+    assert alerts["decisions"]["rows"][0].due_on.strftime("%d/%m/%Y") in response.text
+    assert [a.candidate.full_name for a in alerts["probation"]["rows"]] == ["Sắp Hết Dự Bị"]
+    home = client.get(reverse("home"))
+    assert 'data-testid="admissions-alerts"' in home.text
+    assert 'data-testid="admissions-alerts"' not in client_for("viewer").get(reverse("home")).text
+
+
+def test_withdraw_and_archive_from_the_pages(client_for, tree, today):
+    candidate = make_candidate(tree.school)
+    client = client_for("clerk")
+    response = client.post(_url("withdraw", pk=candidate.pk), {"outcome": "moved_away", "on_date": "2025-03-01"})
+    assert response.status_code == 302
+    response = client.post(_url("archive", pk=candidate.pk), {"reason": "nhập trùng"})
+    assert response.status_code == 302
+    assert Candidate.objects.get().archived_at is not None
+    assert "Ví Dụ" not in client.get(_url("list", org_pk=tree.school.pk)).text
+
+
+@pytest.mark.parametrize("page", ["board", "alerts"])
+def test_board_and_alerts_run_a_fixed_number_of_queries(client_for, tree, today, page):
+    client = client_for("district_planner")
+    url = _url(page, org_pk=tree.district.pk)
+    walk(make_candidate(tree.school, full_name="Một Người"), until=Step.CELL_RESOLUTION)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(12):
+        walk(
+            make_candidate(tree.cell, category="farmer", full_name=f"Người Số {i}", date_of_birth=D(1990, 1, 1 + i)),
+            until=Step(1 + i % 8),
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_board_quick_form_records_the_next_step_and_returns_to_the_board(client_for, tree, today):
+    candidate = make_candidate(tree.school)
+    client = client_for("clerk")
+    board = _url("board", org_pk=tree.school.pk)
+    assert 'class="quick-advance"' in client.get(board).text
+    response = client.post(
+        _url("advance", pk=candidate.pk),
+        {"step": Step.CLASS, "date": "2024-03-01", "document_number": "GCN-1", "next": board},
+    )
+    assert response["Location"] == board
+    candidate.refresh_from_db()
+    assert candidate.step == Step.CLASS
+    # a foreign "next" is ignored
+    response = client.post(
+        _url("advance", pk=candidate.pk), {"step": Step.HELPERS, "date": "2024-03-05", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == candidate.get_absolute_url()
+
+
+def test_export_holds_only_the_scope_and_the_filter(client_for, tree, today):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_candidate(tree.school, full_name="Trong Trường")
+    make_candidate(tree.cell, full_name="Ở Thôn", category="farmer", date_of_birth=D(1990, 2, 2))
+    make_candidate(tree.city_school, full_name="Ở Đà Lạt", date_of_birth=D(2005, 2, 2))
+
+    def names(user, org, **params):
+        response = client_for(user).get(_url("export", org_pk=org.pk), params)
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True))
+
+    assert names("clerk", tree.school) == ["Trong Trường"]
+    assert names("district_planner", tree.district) == ["Trong Trường", "Ở Thôn"]
+    assert names("district_planner", tree.district, category="farmer") == ["Ở Thôn"]
+    assert names("province_planner", tree.province, q="da lat") == ["Ở Đà Lạt"]
+
+
+def test_submitting_the_empty_filter_form_filters_nothing(client_for, tree):
+    walk(make_candidate(tree.school, full_name="Đã Học Lớp"), until=Step.CLASS)
+    make_candidate(tree.school, full_name="Mới Vào Nguồn", date_of_birth=D(2003, 3, 3))
+    blank = {"q": "", "step": "", "category": "", "outcome": "", "year": ""}
+    text = client_for("clerk").get(_url("list", org_pk=tree.school.pk), blank).text
+    assert "Đã Học Lớp" in text and "Mới Vào Nguồn" in text
+    assert '<option value="" selected>---------</option>' in text
+
+
+def test_detail_shows_who_changed_what_old_to_new(client_for, tree, users, today):
+    candidate = make_candidate(tree.school, users.clerk)
+    services.candidate_advance(
+        candidate=candidate, step=Step.CLASS, date=D(2024, 3, 1), document_number="GCN-1", user=users.clerk, today=TODAY
+    )
+    client = client_for("clerk")
+    with CaptureQueriesContext(connection) as queries:
+        text = client.get(_url("detail", pk=candidate.pk)).text
+    assert "01/02/2024 → <strong>01/03/2024</strong>" in text
+    assert "Đưa vào diện tạo nguồn → <strong>Học lớp bồi dưỡng nhận thức về Đảng</strong>" in text
+    assert ">clerk<" in text
+    assert len(queries) <= 12
