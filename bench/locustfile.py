@@ -24,8 +24,11 @@ class BoardMember(HttpUser):
     def on_start(self):
         page = self.client.get("/login/", name="login")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        self.client.post("/login/", {"username": random.choice(USERS), "password": PASSWORD,
-                                     "csrfmiddlewaretoken": token}, name="login")
+        self.client.post(
+            "/login/",
+            {"username": random.choice(USERS), "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="login",
+        )
         home = self.client.get("/", name="home")
         self.root = TREE_LINK.search(home.text).group(1)
         self.children = []

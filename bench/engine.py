@@ -1,0 +1,116 @@
+"""The attainment engine on the national dataset, against hand-written SQL.
+
+For one year (default: last year) it times, each as the best of three runs:
+* the engine's full report (`reports.engine.attainment`) for the national root and for
+  one province, with its query count;
+* the hand-written SQL limit of its main figures, each the fastest single query for the
+  same answer: the roll-up per child, "every high school ≥ 1 pupil" (who fails), the
+  share of non-state workers for every commune committee;
+and checks the engine and the SQL agree.
+"""
+
+import datetime as dt
+import os
+
+from bench.common import best_of, queries_of, raw, row
+from organizations.models import Organization, OrgForm, Sector
+from quotas.models import RuleKind
+from reports.engine import attainment
+
+YEAR = int(os.environ.get("BENCH_YEAR", dt.date.today().year - 1))
+FIRST, LAST = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+AS_OF = LAST
+
+
+def rollup_sql(scope):
+    width = (scope.depth + 1) * 4
+    return dict(
+        raw(
+            """SELECT substr(o.path, 1, %s), count(*) FROM admissions_admission a
+           JOIN organizations_organization o ON o.id = a.organization_id
+           WHERE a.ceremony_date BETWEEN %s AND %s AND a.archived_at IS NULL AND o.path LIKE %s
+           GROUP BY 1""",
+            (width, FIRST, LAST, scope.path + "%"),
+        )
+    )
+
+
+def failing_high_schools_sql(scope):
+    return {
+        r[0]
+        for r in raw(
+            """WITH hs AS (
+             SELECT id, path FROM organizations_organization
+             WHERE sector = %s AND form IN (%s, %s) AND dissolved_on IS NULL AND path LIKE %s),
+           pupils AS (
+             SELECT substr(o.path, 1, length(hs.path)) AS p, count(*) AS n
+             FROM admissions_admission a JOIN organizations_organization o ON o.id = a.organization_id
+             JOIN hs ON o.path LIKE hs.path || '%%'
+             WHERE a.ceremony_date BETWEEN %s AND %s AND a.category = 'pupil' AND a.archived_at IS NULL
+             GROUP BY 1)
+           SELECT hs.id FROM hs LEFT JOIN pupils ON pupils.p = hs.path WHERE coalesce(pupils.n, 0) < 1""",
+            (Sector.HIGH_SCHOOL, OrgForm.GRASSROOTS_COMMITTEE, OrgForm.GRASSROOTS_CELL, scope.path + "%", FIRST, LAST),
+        )
+    }
+
+
+def commune_shares_sql(scope, depth):
+    return {
+        r[0]: (r[1], r[2])
+        for r in raw(
+            """SELECT substr(o.path, 1, %s), count(*) FILTER (WHERE a.category = 'non_state_worker'), count(*)
+           FROM admissions_admission a JOIN organizations_organization o ON o.id = a.organization_id
+           WHERE a.ceremony_date BETWEEN %s AND %s AND a.archived_at IS NULL AND o.path LIKE %s AND o.depth >= %s
+           GROUP BY 1""",
+            (depth * 4, FIRST, LAST, scope.path + "%", depth),
+        )
+    }
+
+
+def measure(scope, label):
+    engine_time, att = best_of(lambda: attainment(scope=scope, year=YEAR, as_of=AS_OF))
+    queries = queries_of(lambda: attainment(scope=scope, year=YEAR, as_of=AS_OF))
+    t_roll, roll = best_of(lambda: rollup_sql(scope))
+    t_hs, failing = best_of(lambda: failing_high_schools_sql(scope))
+    commune_depth = (
+        Organization.objects.filter(path__startswith=scope.path, form=OrgForm.COMMUNE)
+        .values_list("depth", flat=True)
+        .first()
+    )
+    t_share, shares = best_of(lambda: commune_shares_sql(scope, commune_depth))
+    limit = t_roll + t_hs + t_share
+
+    # The engine and the SQL must give the same answers.
+    children = {c.org.path: c.actual for c in att.children}
+    assert {p: n for p, n in roll.items() if p in children} == {p: n for p, n in children.items() if n}, "roll-up"
+    hs_rules = [r for r in att.rules if r.rule.kind == RuleKind.COUNT and r.many and r.rule.category == "pupil"]
+    engine_failing = {m.org.pk for r in hs_rules for m in r.failing}
+    assert engine_failing == failing, f"high schools: engine {len(engine_failing)} vs SQL {len(failing)}"
+    share_rules = [r for r in att.rules if r.rule.kind == RuleKind.SHARE_OF_ADMISSIONS and r.many]
+    engine_shares = {m.org.path: (m.actual, m.base) for r in share_rules for m in r.measurements}
+    sql_shares = {p: v for p, v in shares.items() if p in engine_shares}
+    assert all(engine_shares[p] == sql_shares.get(p, (0, 0)) for p in engine_shares), "shares"
+
+    print(
+        f"\n{label}: {len(att.rules)} rules, {len(att.allocations)} allocation tables, "
+        f"{sum(len(t.rows) for t in att.allocations)} allocation rows, {len(failing)} failing high schools"
+    )
+    row(f"{label}: engine, full report", engine_time, limit, queries)
+    row(f"{label}: SQL roll-up per child", t_roll)
+    row(f"{label}: SQL every high school ≥ 1 pupil (who fails)", t_hs)
+    row(f"{label}: SQL non-state share for every commune committee", t_share)
+    row(f"{label}: SQL limit, the three together", limit)
+
+
+def main():
+    root = Organization.objects.filter(depth=1, form=OrgForm.CENTRAL).order_by("path").first()
+    if root is None:
+        raise SystemExit("No national root: run `manage.py generate_synthetic --scale national` first.")
+    province = Organization.objects.filter(depth=2, path__startswith=root.path).order_by("path").first()
+    print(f"Attainment {YEAR} as of {AS_OF}; {Organization.objects.count()} organizations")
+    measure(province, "province")
+    measure(root, "national")
+
+
+if __name__ == "__main__":
+    main()
