@@ -14,6 +14,7 @@ import datetime as dt
 import random
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from organizations.models import Organization, OrgForm, Sector
 
 from . import services
 from .categories import Category
-from .models import Candidate, IntroducerKind, Step
+from .models import Candidate, IntroducerKind, Outcome, Step
 
 DEMO_NOTE = "Nhân vật hư cấu — dữ liệu minh họa."
 CURRENT_TAG = "[minh họa năm "  # the current year's people: f"{DEMO_NOTE} [minh họa năm 2026: key]"
@@ -429,14 +430,15 @@ def _current_people(today: dt.date) -> list[tuple[str, str, str | None, dict[int
             else:
                 admitted(code, n, category, "cn" if category else "kn")
     # the pipeline: a few people on the road in every Đơn Dương organization, recent dates
-    for code in DON_DUONG_PACE:
-        rng = rng_for(f"{code}:road")
-        for i, step in enumerate(sorted(rng.sample(ROAD, 3))):
+    for n, code in enumerate(DON_DUONG_PACE):  # every step of the road several times over
+        for i, step in enumerate(sorted(ROAD[(3 * n + j) % len(ROAD)] for j in range(3))):
             key = f"{code}:road{i + 1}"
             end = today - dt.timedelta(days=rng_for(key).randint(2, 75))
             people.append((key, code, None, _dates_back(rng_for(key), end, step)))
     # the clerk's school: someone at every step, recently
     for step in ROAD:
+        if step == Step.COMMITTEE_RESOLUTION:  # a grassroots cell: the decision follows its resolution
+            continue
         key = f"LD.DT.DTR:step{int(step)}"
         end = today - dt.timedelta(days=rng_for(key).randint(2, 40))
         people.append((key, "LD.DT.DTR", None, _dates_back(rng_for(key), end, step)))
@@ -478,9 +480,127 @@ def _seed_current_year(today: dt.date) -> int:
         place = rng.choice(places[code])
         if category is None:
             category = rng.choice(SECTOR_CATEGORIES.get(place.sector, [Category.OTHER]))
+        if place.form == OrgForm.GRASSROOTS_CELL:  # no grassroots committee resolution in a grassroots cell
+            dates.pop(Step.COMMITTEE_RESOLUTION, None)
         people.rng = rng
         person = _person(rng, people, place, category, dates)
         person["notes"] = f"{DEMO_NOTE} {prefix}{key}]"
         _walk(rng, place, person, dates, today)
         made += 1
-    return made
+    return made + _move_on_last_years_road(today)
+
+
+def _move_on_last_years_road(today: dt.date) -> int:
+    """The invented 2025 people still on the road carry on this year, as they would.
+
+    Those with no step for six months: pupils have mostly left school; of the others
+    some moved away or withdrew, some are still stuck (the alerts show them), the rest
+    took their next steps in recent months, and an admission decision got its ceremony.
+    The seed facts (2023–2024) and every 2025 record are left as they are. Each person's
+    fate is drawn from their name and birth date, so a second run changes nothing.
+    """
+    stale = (
+        Candidate.objects.filter(
+            notes=DEMO_NOTE,
+            outcome=Outcome.IN_PROGRESS,
+            archived_at__isnull=True,
+            step__lt=Step.CEREMONY,
+            step_date__gte=D(2025, 1, 1),
+            step_date__lt=min(today - relativedelta(months=services.rule("STUCK_MONTHS")), D(today.year, 1, 1)),
+        )
+        .select_related("organization")
+        .order_by("pk")
+    )
+    moved = 0
+    start = _year_start(today)
+    for candidate in stale:
+        rng = random.Random(f"{today.year}:{candidate.search_name}:{candidate.date_of_birth}")
+        fate = rng.random()
+        pupil = candidate.category == Category.PUPIL
+        try:
+            if fate < (0.7 if pupil else 0.2):
+                day = start + dt.timedelta(days=rng.randint(0, max((today - start).days, 0)))
+                if pupil:
+                    day = min(day, D(today.year, 6, 15), today)
+                services.candidate_withdraw(
+                    candidate=candidate,
+                    outcome=Outcome.MOVED_AWAY if pupil or fate < 0.1 else Outcome.WITHDRAWN,
+                    on_date=max(day, candidate.step_date),
+                    reason="Ra trường, chuyển nơi học tập" if pupil else "Chuyển nơi cư trú, công tác",
+                    user=None,
+                    today=today,
+                )
+            elif fate < 0.45 or pupil:
+                continue  # still stuck: the alerts show them
+            elif candidate.step >= Step.CELL_RESOLUTION:  # resolved last year: decided and admitted early this year
+                _admit_late(rng, candidate, start, today)
+            else:
+                _carry_on(rng, candidate, today)
+            moved += 1
+        except ValidationError:
+            continue  # a check of the road refuses (say, introductions too old): left as it is
+    return moved
+
+
+def _admit_late(rng, candidate: Candidate, start: dt.date, today: dt.date) -> None:
+    day = start + dt.timedelta(days=rng.randint(0, min(45, max((today - start).days, 0))))
+    number = f"{rng.randint(10, 199)}"
+    if candidate.step == Step.CELL_RESOLUTION and Step.DECISION not in services.next_steps(candidate):
+        services.candidate_advance(
+            candidate=candidate,
+            step=Step.COMMITTEE_RESOLUTION,
+            date=day,
+            document_number=f"{number}-NQ/ĐU",
+            user=None,
+            today=today,
+        )
+        candidate.refresh_from_db()
+        day += dt.timedelta(days=rng.randint(7, 15))
+    if candidate.step != Step.DECISION:
+        services.candidate_advance(
+            candidate=candidate,
+            step=Step.DECISION,
+            date=min(day, today),
+            document_number=f"{number}-QĐ/HU",
+            user=None,
+            today=today,
+        )
+        candidate.refresh_from_db()
+        day += dt.timedelta(days=rng.randint(10, 25))
+    services.admission_record(candidate=candidate, ceremony_date=min(day, today), user=None, today=today)
+
+
+def _carry_on(rng, candidate: Candidate, today: dt.date) -> None:
+    """One to three next steps in recent months, at most up to the committee resolution."""
+    steps = []
+    step = candidate.step
+    for _i in range(rng.randint(1, 3)):
+        following = services.next_steps(candidate) if not steps else [step + 1]
+        step = following[0]
+        if step > Step.COMMITTEE_RESOLUTION or (
+            step == Step.COMMITTEE_RESOLUTION and candidate.organization.form == OrgForm.GRASSROOTS_CELL
+        ):
+            break
+        steps.append(step)
+    if not steps:
+        return
+    last = today - dt.timedelta(days=rng.randint(2, 30))
+    dates = {s: last - dt.timedelta(days=rng.randint(10, 25) * (len(steps) - 1 - i)) for i, s in enumerate(steps)}
+    for s in steps:
+        introducers = None
+        if s == Step.INTRODUCTION:
+            helpers = rng.sample(HELPERS, 2)
+            introducers = [
+                {"kind": IntroducerKind.MEMBER, "full_name": name, "known_since": candidate.step_date}
+                for name in helpers
+            ]
+        services.candidate_advance(
+            candidate=candidate,
+            step=s,
+            date=dates[s],
+            document_number=f"{rng.randint(10, 199)}-NQ/CB" if s == Step.CELL_RESOLUTION else "",
+            introducers=introducers,
+            user=None,
+            today=today,
+        )
+        candidate.refresh_from_db()
