@@ -290,12 +290,10 @@ DON_DUONG_QUOTA = {
 }  # fmt: skip
 # Elsewhere: admissions this year (category, how many); some meet the 97-KH/TU rules, some not.
 OTHERS_ADMITTED = {
-    "LD.DT.CVA": [(Category.PUPIL, 1)],
-    "LD.DT.DTR": [(Category.PUPIL, 1)],
+    # (Lado Taxi, Chu Văn An and Đức Trọng high school keep exactly the admissions of seed 002)
     "LD.DT.NT": [(Category.PUPIL, 1)],
     "LD.DT.LTV": [(Category.CIVIL_SERVANT, 1)],  # a teacher only
     "LD.DT.NBN": [(Category.PUPIL, 1)],
-    "LD.DT.LADO": [(Category.NON_STATE_WORKER, 1)],
     "LD.DT.DN2": [(Category.NON_STATE_WORKER, 1)],
     "LD.DT.LN": [(None, 3)],
     "LD.DL.TP": [(Category.PUPIL, 1)],
@@ -330,12 +328,14 @@ ALERTS = {
     "LD.DD.THPT-HV": [CERTIFICATE],
     "LD.DD.THPT-PRO": [PROBATION],
     "LD.DD.CA": [PROBATION],
-    "LD.DT.DTR": [OVERDUE_DECISION, OVERDUE_CEREMONY, CERTIFICATE, PROBATION, STUCK],
+    "LD.DT.DTR": [OVERDUE_DECISION, OVERDUE_CEREMONY, CERTIFICATE, STUCK],
+    "LD.DT.NBN": [PROBATION],
     "LD.DT.NT": [OVERDUE_CEREMONY],
     "LD.DL.TP": [PROBATION],
     "LD.DHDL": [OVERDUE_DECISION, PROBATION, CERTIFICATE],
 }
 ROAD = [s for s in Step if s < Step.CEREMONY]
+SEED_FACT_ORGS = ("LD.DT.LADO", "LD.DT.CVA", "LD.DT.DTR")  # no admission but those of seed 002
 
 
 def _year_start(today: dt.date) -> dt.date:
@@ -532,6 +532,8 @@ def _move_on_last_years_road(today: dt.date) -> int:
                 )
             elif fate < 0.45 or pupil:
                 continue  # still stuck: the alerts show them
+            elif candidate.step >= Step.CELL_RESOLUTION and candidate.organization.code in SEED_FACT_ORGS:
+                continue  # their admissions are exactly those of seed 002
             elif candidate.step >= Step.CELL_RESOLUTION:  # resolved last year: decided and admitted early this year
                 _admit_late(rng, candidate, start, today)
             else:
