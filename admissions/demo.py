@@ -225,9 +225,10 @@ def seed(stdout) -> None:
     else:
         _seed_base(today)
     made = _seed_current_year(today)
+    moved = _move_on_last_years_road(today)
     stdout.write(
-        f"Admissions demo: {Candidate.objects.count()} candidates, {made} added for {today.year} "
-        f"({added} public holidays added to the calendar)."
+        f"Admissions demo: {Candidate.objects.count()} candidates; {today.year}: {made} people added, "
+        f"{moved} of last year's moved on ({added} public holidays added to the calendar)."
     )
 
 
@@ -456,6 +457,22 @@ def _current_people(today: dt.date) -> list[tuple[str, str, str | None, dict[int
     return people
 
 
+K_HO_MORE = ["Ha Bin", "Bang", "Hlin", "Thoa", "Nhi", "Yên", "Sang", "Thùy", "Chiến", "Phi", "Lâm", "Đa", "Kra", "Tơ"]
+
+
+class _MorePeople(_People):
+    """More K'Ho and Churu given names for this year's people; a Kinh name rather than a numbered one."""
+
+    def name(self, gender: str, ethnic: bool) -> str:
+        if ethnic:
+            for _attempt in range(40):
+                name = f"{self.rng.choice(K_HO)} {self.rng.choice(K_HO_GIVEN + K_HO_MORE)}".replace("K' ", "K'")
+                if name not in self.used:
+                    self.used.add(name)
+                    return name
+        return super().name(gender, ethnic=False)
+
+
 def _seed_current_year(today: dt.date) -> int:
     """Create the current year's people not yet present; returns how many were added."""
     prefix = f"{CURRENT_TAG}{today.year}: "
@@ -467,7 +484,7 @@ def _seed_current_year(today: dt.date) -> int:
     if not wanted:
         return 0
     orgs = {o.code: o for o in Organization.objects.filter(code__in={code for _k, code, *_r in wanted})}
-    people = _People(random.Random(today.year))
+    people = _MorePeople(random.Random(today.year))
     people.used.update(Candidate.objects.values_list("full_name", flat=True))
     made, places = 0, {}
     for key, code, category, dates in wanted:
@@ -487,7 +504,7 @@ def _seed_current_year(today: dt.date) -> int:
         person["notes"] = f"{DEMO_NOTE} {prefix}{key}]"
         _walk(rng, place, person, dates, today)
         made += 1
-    return made + _move_on_last_years_road(today)
+    return made
 
 
 def _move_on_last_years_road(today: dt.date) -> int:
@@ -518,7 +535,7 @@ def _move_on_last_years_road(today: dt.date) -> int:
         fate = rng.random()
         pupil = candidate.category == Category.PUPIL
         try:
-            if fate < (0.7 if pupil else 0.2):
+            if pupil or fate < 0.2:  # pupils have left school since
                 day = start + dt.timedelta(days=rng.randint(0, max((today - start).days, 0)))
                 if pupil:
                     day = min(day, D(today.year, 6, 15), today)
@@ -530,7 +547,7 @@ def _move_on_last_years_road(today: dt.date) -> int:
                     user=None,
                     today=today,
                 )
-            elif fate < 0.45 or pupil:
+            elif fate < 0.3:
                 continue  # still stuck: the alerts show them
             elif candidate.step >= Step.CELL_RESOLUTION and candidate.organization.code in SEED_FACT_ORGS:
                 continue  # their admissions are exactly those of seed 002
