@@ -432,7 +432,7 @@ def _current_people(today: dt.date) -> list[tuple[str, str, str | None, dict[int
                 admitted(code, n, category, "cn" if category else "kn")
     # the pipeline: a few people on the road in every Đơn Dương organization, recent dates
     for n, code in enumerate(DON_DUONG_PACE):  # every step of the road several times over
-        for i, step in enumerate(sorted(ROAD[(3 * n + j) % len(ROAD)] for j in range(3))):
+        for i, step in enumerate(sorted(ROAD[(2 * n + j) % len(ROAD)] for j in range(2))):
             key = f"{code}:road{i + 1}"
             end = today - dt.timedelta(days=rng_for(key).randint(2, 75))
             people.append((key, code, None, _dates_back(rng_for(key), end, step)))
@@ -445,7 +445,7 @@ def _current_people(today: dt.date) -> list[tuple[str, str, str | None, dict[int
         people.append((key, "LD.DT.DTR", None, _dates_back(rng_for(key), end, step)))
     for code in ("LD.DHDL", "LD.DL.TP", "LD.DL.BTX", "LD.DT.NT", "LD.DT.HHT", "LD.DT.DN3", "LD.DL.DN2"):
         rng = rng_for(f"{code}:road")
-        for i, step in enumerate(sorted(rng.sample(ROAD, 2))):
+        for i, step in enumerate(rng.sample(ROAD, 1)):
             key = f"{code}:road{i + 1}"
             end = today - dt.timedelta(days=rng_for(key).randint(2, 75))
             people.append((key, code, None, _dates_back(rng_for(key), end, step)))
