@@ -8,6 +8,11 @@ people at every step of the road in 2025, in Đơn Dương and the other demo
 organizations, so that every list, board and alert has content. Every invented
 person carries the note DEMO_NOTE. All writes go through the services, so every
 check of the road holds for the demo data too.
+
+And the current year, whatever day seed_demo runs (see "the current year" below):
+admissions from January to today against Đơn Dương's plan copied to the year, a
+pipeline with recent dates and every kind of alert; last year's invented people who
+were left on the road carry on (or leave it) this year.
 """
 
 import datetime as dt
