@@ -258,6 +258,34 @@ def _don_duong(today):
     return plan
 
 
+CURRENT_YEAR_NOTE = (
+    "Bản sao minh họa cho dữ liệu thử (demo) từ Kế hoạch năm 2025 (seed 003): "
+    "cùng chỉ tiêu và bảng phân bổ 15 tổ chức; số và ngày ban hành không phải của văn bản thật."
+)
+
+
+def _don_duong_current_year(today, plan_2025: Plan) -> Plan | None:
+    """The board's plan for the current year: a copy of the 2025 plan, issued (illustrative).
+
+    Made with the services as a board would (copy to the year, then issue). Left alone
+    when the issuer already has a plan starting this year, or when the year is 2025.
+    """
+    year = today.year
+    if year == plan_2025.first_year:
+        return None
+    existing = Plan.objects.filter(issuer=plan_2025.issuer, first_year=year).first()
+    if existing:
+        return existing
+    plan = services.plan_copy_to_year(plan=plan_2025, year=year)
+    services.plan_update(plan=plan, today=today, note=CURRENT_YEAR_NOTE)
+    for rule in plan.rules.filter(note__contains=str(plan_2025.first_year)):
+        note = rule.note.replace(str(plan_2025.first_year), str(year))
+        services.rule_update(rule=rule, version=rule.version, today=today, note=note)
+    issued_on = min(today, dt.date(year, 1, 15))
+    services.plan_issue(plan=plan, number="", issued_on=issued_on, today=today)
+    return plan
+
+
 def _phan_rang(today):
     plan, created = _plan(
         "NT.PR",
@@ -321,6 +349,7 @@ def seed(stdout) -> None:
     province = _province_97(today)
     _da_lat(today, province)
     _duc_trong(today, province)
-    _don_duong(today)
+    don_duong = _don_duong(today)
+    _don_duong_current_year(today, don_duong)
     _phan_rang(today)
     stdout.write(f"Plans: {Plan.objects.count()} (seed documents 000–004).")
