@@ -56,7 +56,7 @@ install() {
     rm -rf .venv; $uv venv -q -p "$py" .venv
   fi
   say "Installing Python packages from pyproject.toml"
-  $uv pip install -q -p .venv/bin/python -r pyproject.toml $extras
+  $uv pip install -q --compile-bytecode -p .venv/bin/python -r pyproject.toml $extras
   apt_install_missing gettext fonts-liberation2 fonts-noto-core
   say "Compiling translations"
   .venv/bin/python manage.py compilemessages -v0 --ignore=.venv

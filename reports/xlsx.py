@@ -7,6 +7,7 @@ the header rows repeated on every printed page.
 """
 
 import io
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -32,19 +33,29 @@ class _Sheet:
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.ws.print_options.horizontalCentered = True
         self.row = 0
+        self.styles = {}
 
     def cell(
         self, value, *, bold=False, italic=False, size=12, fmt=None, border=False, fill=False, wrap=False, align=None
     ):
         c = WriteOnlyCell(self.ws, value=value)
-        c.font = Font(name=FONT, bold=bold, italic=italic, size=size)
-        if fmt:
-            c.number_format = fmt
-        if border:
-            c.border = BORDER
-        if fill:
-            c.fill = HEADER_FILL
-        c.alignment = Alignment(wrap_text=wrap, vertical="center", horizontal=align)
+        # Setting font/border/alignment objects makes openpyxl hash them into the
+        # workbook's style tables on every cell (most of the time of a large export);
+        # style each combination once and copy its small style array instead.
+        key = (bold, italic, size, fmt, border, fill, wrap, align)
+        style = self.styles.get(key)
+        if style is None:
+            template = WriteOnlyCell(self.ws)
+            template.font = Font(name=FONT, bold=bold, italic=italic, size=size)
+            if fmt:
+                template.number_format = fmt
+            if border:
+                template.border = BORDER
+            if fill:
+                template.fill = HEADER_FILL
+            template.alignment = Alignment(wrap_text=wrap, vertical="center", horizontal=align)
+            style = self.styles[key] = template._style
+        c._style = copy(style)
         return c
 
     def append(self, cells):
