@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations import access
 from organizations.models import Organization, OrgForm
 
 from . import selectors
@@ -466,10 +467,19 @@ def admission_record(
     if ceremony_date < decision.date:
         problems.append(_("The ceremony cannot be before the decision (%(date)s).") % {"date": _d(decision.date)})
     twin = selectors.admitted_twin(candidate)
-    if twin is not None:
+    # One person, one admission holds party-wide, but what lies outside the user's
+    # scope is not shown: only that a record exists.
+    if twin is not None and (user is None or access.has_perm(user, twin.organization, access.Perm.VIEW_PERSONAL)):
         problems.append(
             _("This person was already admitted on %(date)s: a person is admitted once.")
             % {"date": _d(twin.ceremony_date)}
+        )
+    elif twin is not None:
+        problems.append(
+            _(
+                "A person with this name and date of birth (or ID number) is already admitted in another "
+                "organization: a person is admitted once. Ask the organization board above to check."
+            )
         )
     if problems:
         raise ValidationError(problems)

@@ -269,3 +269,16 @@ def test_changing_the_birth_date_rechecks_the_age(tree):
     with pytest.raises(ValidationError) as exc:
         services.candidate_update(candidate=candidate, user=None, today=TODAY, date_of_birth=D(2007, 1, 1))
     assert "under 18" in messages(exc)
+
+
+def test_an_admission_elsewhere_blocks_without_revealing_it(tree, users):
+    """The clerk of Đơn Dương's school may not learn when someone was admitted in Đà Lạt."""
+    first = walk(make_candidate(tree.city_school))
+    services.admission_record(candidate=first, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    again = walk(make_candidate(tree.school, allow_duplicate=True))
+    with pytest.raises(ValidationError) as exc:
+        services.admission_record(candidate=again, ceremony_date=D(2024, 10, 1), user=users.clerk, today=TODAY)
+    text = messages(exc)
+    assert "admitted once" in text and "another organization" in text
+    assert "30/09/2024" not in text
+    assert Admission.objects.count() == 1
