@@ -11,10 +11,9 @@ import os
 import resource
 import time
 
-from bench.common import peak_memory, queries_of, row
-
 from django.utils import translation
 
+from bench.common import peak_memory, queries_of, row
 from organizations.models import Organization, OrgForm
 from reports.engine import attainment
 from reports.pdf import render_pdf
