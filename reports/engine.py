@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 
 from admissions.models import Admission, Candidate, Outcome, Step
@@ -225,25 +225,51 @@ def _within(path: str, scope_path: str) -> bool:
     return path.startswith(scope_path)
 
 
+@dataclass(slots=True)
+class _Alloc:
+    """One allocation row as the engine reads it."""
+
+    organization_id: int
+    total: int
+    sub_quotas: dict[str, int]
+
+
 # --- loading -------------------------------------------------------------------------
 
 
 def applicable_rules(scope: Organization, year: int) -> list[Rule]:
-    """Rules of issued plans covering `year`, issued inside the scope or above it."""
+    """Rules of issued plans covering `year`, issued inside the scope or above it.
+
+    Each rule gets `allocation_rows`: its allocation rows as light `_Alloc` tuples (read
+    with `.values()`: a national report holds ~51,000 of them, too many for model objects).
+    """
     issuers = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
-    return list(
+    rules = list(
         Rule.objects.filter(issuers, plan__status=PlanStatus.ISSUED, plan__first_year__lte=year)
         .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
         .select_related("plan__issuer", "target")
-        .prefetch_related(
-            Prefetch(
-                "allocations",
-                queryset=Allocation.objects.select_related("organization").order_by("order", "pk"),
-            ),
-            Prefetch("allocations__sub_quotas", queryset=SubQuota.objects.order_by("pk")),
-        )
         .order_by("plan__issuer__depth", "plan__issued_on", "plan_id", "order", "pk")
     )
+    by_rule: dict[int, list[_Alloc]] = {rule.pk: [] for rule in rules}
+    by_allocation: dict[int, _Alloc] = {}
+    for pk, rule_id, organization_id, total in (
+        Allocation.objects.filter(rule__in=[rule.pk for rule in rules])
+        .order_by("rule_id", "order", "pk")
+        .values_list("pk", "rule_id", "organization_id", "total")
+    ):
+        allocation = _Alloc(organization_id, total, {})
+        by_rule[rule_id].append(allocation)
+        by_allocation[pk] = allocation
+    if by_allocation:
+        for allocation_id, category, count in (
+            SubQuota.objects.filter(allocation__rule__in=[rule.pk for rule in rules])
+            .order_by("pk")
+            .values_list("allocation_id", "category", "count")
+        ):
+            by_allocation[allocation_id].sub_quotas[category] = count
+    for rule in rules:
+        rule.allocation_rows = by_rule[rule.pk]
+    return rules
 
 
 def _selector_signature(rule: Rule) -> tuple:
@@ -441,10 +467,9 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
             signatures.add(_selector_signature(rule))
         elif _within(_subject(rule).path, scope.path):
             pks.add(_subject(rule).pk)
-        for allocation in rule.allocations.all():
-            if _within(allocation.organization.path, scope.path):
-                pks.add(allocation.organization_id)
-    wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1)
+    # Allocation rows' organizations (those inside the scope: the query below is scoped).
+    allocated = Allocation.objects.filter(rule__in=[rule.pk for rule in rules]).values("organization_id")
+    wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1) | Q(pk__in=allocated)
     for signature in signatures:
         wanted_q |= _signature_q(signature) & Q(depth__gt=scope.depth)
     orgs_qs = Organization.objects.filter(path__startswith=scope.path).filter(wanted_q)
@@ -494,7 +519,7 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
     for subjects in subjects_by_rule.values():
         measured += subjects
     for rule in rules:
-        measured += [orgs[a.organization_id] for a in rule.allocations.all() if a.organization_id in orgs]
+        measured += [orgs[a.organization_id] for a in rule.allocation_rows if a.organization_id in orgs]
     wanted: dict[int, set[str]] = defaultdict(set)
     for org in measured:
         wanted[org.depth].add(org.path)
@@ -518,7 +543,7 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
     planned: dict[int, int] = {}
     for rule in rules:
         if rule.kind == RuleKind.ALLOCATION:
-            for allocation in rule.allocations.all():
+            for allocation in rule.allocation_rows:
                 planned.setdefault(allocation.organization_id, allocation.total)
     for rule in rules:
         if rule.applies_to_each or rule.category or rule.min_count is None:
@@ -667,11 +692,11 @@ def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline
     subject = _subject(rule)
     partial = not _within(subject.path, scope.path)
     rows = []
-    for allocation in rule.allocations.all():
+    for allocation in rule.allocation_rows:
         org = orgs.get(allocation.organization_id)
         if org is None:  # outside the scope
             continue
-        subs = {s.category: s.count for s in allocation.sub_quotas.all()}
+        subs = dict(allocation.sub_quotas)
         actual = actuals.get(org.path, year)
         sub_actual = {category: actuals.get(org.path, year, category) for category in subs}
         forecast = pipeline.get(org.path, year)
