@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 
 from admissions.models import Admission, Candidate, Outcome, Step
@@ -44,6 +44,7 @@ HISTORY_YEARS = 5  # the year itself and four before it
 # Above this many organizations at one depth, a grouped query returns every bucket
 # instead of listing the wanted ones in an IN clause.
 BUCKET_FILTER_LIMIT = 2000
+STRUCTURAL = (RuleKind.CELL_SIZE, RuleKind.INACTIVITY)
 
 
 class Status:
@@ -306,22 +307,29 @@ def _path_on_ceremony_date():
     return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F("organization__path"))
 
 
-def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date):
+def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *, moved: bool | None = None):
     """Admissions (not archived) with ceremony dates in [first_day, last_day], placed where
     their organization stood on the ceremony date and inside `scope`; annotated `p` = that path.
 
-    When no organization has moved since `first_day` (one cheap query), the path is the
-    current one and the prefix filter can use the path index.
+    When no organization has moved since `first_day` (one cheap query, or `moved` from a
+    caller who asked already), the path is the current one and the prefix filter can use
+    the path index.
     """
     rows = Admission.objects.filter(
         archived_at__isnull=True, ceremony_date__gte=first_day, ceremony_date__lte=last_day
     ).order_by()
-    if not OrganizationPath.objects.filter(valid_until__gt=first_day).exists():
+    if moved is None:
+        moved = _moved_since(first_day)
+    if not moved:
         return rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
     in_scope = Q(organization__path__startswith=scope.path) | Exists(
         OrganizationPath.objects.filter(organization=OuterRef("organization_id"), path__startswith=scope.path)
     )
     return rows.filter(in_scope).annotate(p=_path_on_ceremony_date()).filter(p__startswith=scope.path)
+
+
+def _moved_since(day: dt.date) -> bool:
+    return OrganizationPath.objects.filter(valid_until__gt=day).exists()
 
 
 class _Counts:
@@ -346,10 +354,13 @@ def _bucket_filter(queryset, paths: set[str], width: int):
     return queryset
 
 
-def _admission_counts(scope, depths, wanted, first_year, as_of) -> _Counts:
-    counts = _Counts()
-    base = admissions_in(scope, dt.date(first_year, 1, 1), as_of)
+def _admission_counts(scope, depths, wanted, first_year, as_of, counts=None, moved=None) -> _Counts:
+    """Admissions from 1 January of `first_year` (a year, or a year per depth) to `as_of`
+    per (bucket, year, category): one grouped query per depth."""
+    counts = _Counts() if counts is None else counts
     for depth in sorted(depths):
+        start = first_year[depth] if isinstance(first_year, dict) else first_year
+        base = admissions_in(scope, dt.date(start, 1, 1), as_of, moved=moved)
         width = depth * STEP
         rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
         for bucket, year, category, n in (
@@ -360,6 +371,25 @@ def _admission_counts(scope, depths, wanted, first_year, as_of) -> _Counts:
         ):
             counts.add(bucket, year, category, n)
     return counts
+
+
+def _admission_totals(scope, depths, wanted, first_year, year, as_of, counts, last, moved=None) -> None:
+    """Per bucket, in one row: the admissions of `year` up to `as_of` (added to `counts`) and
+    the year of the latest admission since 1 January `first_year` (into `last`, for the
+    depths `first_year` gives a year)."""
+    for depth in sorted(depths):
+        start = first_year.get(depth) or year
+        base = admissions_in(scope, dt.date(start, 1, 1), as_of, moved=moved)
+        width = depth * STEP
+        rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
+        rows = rows.values("bucket").annotate(
+            n=Count("pk", filter=Q(ceremony_date__gte=dt.date(year, 1, 1))), d=Max("ceremony_date")
+        )
+        for bucket, n, day in rows.values_list("bucket", "n", "d"):
+            if n:
+                counts.add(bucket, year, "", n)
+            if start < year:
+                last[bucket] = day.year
 
 
 def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Counts) -> None:
@@ -388,8 +418,8 @@ def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Co
             counts.add(bucket, year, category, n, total=not (category and covered))
 
 
-def _pipeline_counts(scope, depths, wanted, year) -> _Counts:
-    counts = _Counts()
+def _pipeline_counts(scope, depths, wanted, year, counts=None, *, total_only=False) -> _Counts:
+    counts = _Counts() if counts is None else counts
     base = Candidate.objects.filter(
         organization__path__startswith=scope.path,
         step__gte=Step.CELL_RESOLUTION,
@@ -401,6 +431,10 @@ def _pipeline_counts(scope, depths, wanted, year) -> _Counts:
         rows = _bucket_filter(
             base.annotate(bucket=Substr("organization__path", 1, width)), wanted.get(depth, set()), width
         )
+        if total_only:
+            for bucket, n in rows.values("bucket").annotate(n=Count("pk")).values_list("bucket", "n"):
+                counts.add(bucket, year, "", n)
+            continue
         for bucket, category, n in (
             rows.values("bucket", "category").annotate(n=Count("pk")).values_list("bucket", "category", "n")
         ):
@@ -429,9 +463,9 @@ def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dic
     return result
 
 
-def _monthly(scope, year, as_of) -> list[int | None]:
+def _monthly(scope, year, as_of, moved=None) -> list[int | None]:
     counts = dict(
-        admissions_in(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
+        admissions_in(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)), moved=moved)
         .annotate(m=ExtractMonth("ceremony_date"))
         .values("m")
         .annotate(n=Count("pk"))
@@ -514,22 +548,64 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
             subject = _subject(rule)
             subjects_by_rule[rule.pk] = [orgs[subject.pk]] if subject.pk in orgs else []
 
-    measured: list[Organization] = [scope_org]
-    measured += [o for o in orgs.values() if o.depth == scope.depth + 1]
-    for subjects in subjects_by_rule.values():
-        measured += subjects
-    for rule in rules:
-        measured += [orgs[a.organization_id] for a in rule.allocation_rows if a.organization_id in orgs]
-    wanted: dict[int, set[str]] = defaultdict(set)
-    for org in measured:
-        wanted[org.depth].add(org.path)
-    depths = set(wanted)
-
+    # What each organization needs, by depth (one grouped admissions query per depth):
+    # * full: this year by category (the scope, its children, rule subjects, allocation
+    #   rows, matches of count and share rules), from the first year `start` gives the
+    #   depth: last year (share subjects without a planned total), the years shown year on
+    #   year (the scope, its children, subjects of single-subject rules; for the matches
+    #   of a rule over many organizations no history is shown or computed), the years an
+    #   INACTIVITY rule looks back;
+    # * totals: this year's total and the latest admission year only (matches of the
+    #   structural rules, CELL_SIZE and INACTIVITY, e.g. every cell in the country).
+    full: dict[int, set[str]] = defaultdict(set)
+    totals: dict[int, set[str]] = defaultdict(set)
+    start: dict[int, int] = {}
+    idle_first: dict[int, int] = {}
     inactivity = [r.years_without or 0 for r in rules if r.kind == RuleKind.INACTIVITY]
     first_year = year - max([HISTORY_YEARS - 1, *[k - 1 for k in inactivity]])
-    actuals = _admission_counts(scope, depths, wanted, first_year, as_of)
-    _historical_counts(scope, depths, wanted, first_year, year, actuals)
-    pipeline = _pipeline_counts(scope, depths, wanted, year)
+    history_first = year - HISTORY_YEARS + 1
+
+    def need(org: Organization, since: int = year, structural: bool = False):
+        if structural:
+            totals[org.depth].add(org.path)
+            if since < year:
+                idle_first[org.depth] = first_year
+        else:
+            full[org.depth].add(org.path)
+            start[org.depth] = min(start.get(org.depth, year), since)
+
+    children_orgs = [o for o in orgs.values() if o.depth == scope.depth + 1]
+    for org in [scope_org, *children_orgs]:
+        need(org, history_first)
+    for rule in rules:
+        each = rule.applies_to_each
+        since = first_year if rule.kind == RuleKind.INACTIVITY else year
+        if not each:
+            since = min(since, history_first)
+        elif rule.kind == RuleKind.SHARE_OF_ADMISSIONS:
+            since = year - 1  # last year's total when no total is planned
+        for org in subjects_by_rule[rule.pk]:
+            need(org, since, each and rule.kind in STRUCTURAL)
+        for a in rule.allocation_rows:
+            if a.organization_id in orgs:
+                need(orgs[a.organization_id])
+    for depth in set(totals) & set(full):  # one query per depth: the full one covers them
+        full[depth] |= totals.pop(depth)
+        start[depth] = min(start[depth], idle_first.pop(depth, year))
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for needs in (full, totals):
+        for depth, paths in needs.items():
+            wanted[depth] |= paths
+
+    # Has any organization moved since the earliest day counted? (Else every admission
+    # stands at its organization's current path.) Asked once for every query below.
+    moved = _moved_since(dt.date(first_year, 1, 1))
+    actuals = _admission_counts(scope, set(full), full, start, count_day, moved=moved)
+    last_admission: dict[str, int] = {}
+    _admission_totals(scope, set(totals), totals, idle_first, year, count_day, actuals, last_admission, moved)
+    _historical_counts(scope, set(wanted), wanted, first_year, year, actuals)
+    pipeline = _pipeline_counts(scope, set(full), full, year)
+    _pipeline_counts(scope, set(totals), totals, year, pipeline, total_only=True)
 
     def members_at_start(org: Organization) -> int | None:
         return org.members
@@ -560,15 +636,19 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
         return figures
 
     def measure(rule: Rule, org: Organization) -> Measurement:
+        """One organization against one rule. Rules over every matching organization get no
+        year-on-year history (it is shown for single subjects only)."""
         m = Measurement(org=org)
         category = rule.category
+        shown = not rule.applies_to_each
         m.actual = actuals.get(org.path, year, category)
         m.forecast = pipeline.get(org.path, year, category)
         kind = rule.kind
         if kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
             m.target_min, m.target_max = rule.min_count, rule.max_count
             m.status, m.expected = _count_status(m.actual, m.target_min, m.target_max, m.forecast, fraction, over)
-            m.history = history_of(org, category, False)
+            if shown:
+                m.history = history_of(org, category, False)
         elif kind == RuleKind.SHARE_OF_ADMISSIONS:
             m.share_min, m.share_max = rule.min_percent, rule.max_percent
             m.base = actuals.get(org.path, year)
@@ -590,7 +670,8 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 m.status = Status.MET if in_range else Status.NOT_MET
             elif m.share_max is not None and m.share is not None and m.share > m.share_max:
                 m.status = Status.BEHIND
-            m.history = history_of(org, category, True)
+            if shown:
+                m.history = history_of(org, category, True)
         elif kind == RuleKind.SHARE_OF_MEMBERSHIP:
             m.share_min, m.share_max = rule.min_percent, rule.max_percent
             members = members_at_start(org)
@@ -604,7 +685,8 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 m.implied_max = math.floor(Decimal(m.share_max) * members / 100)
             m.target_min, m.target_max = m.implied_min, m.implied_max
             m.status, m.expected = _count_status(m.actual, m.implied_min, m.implied_max, m.forecast, fraction, over)
-            m.history = history_of(org, category, False)
+            if shown:
+                m.history = history_of(org, category, False)
         elif kind == RuleKind.CELL_SIZE:
             m.target_min = rule.min_count
             m.members = org.members_now
@@ -612,14 +694,16 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
             m.status = Status.NOT_MET if small else Status.MET
         elif kind == RuleKind.INACTIVITY:
             k = rule.years_without or 1
-            years = [y for y in range(year - k + 1, year + 1) if actuals.get(org.path, y)]
-            all_years = [y for y in range(first_year, year + 1) if actuals.get(org.path, y)]
-            m.last_admission_year = max(all_years) if all_years else None
-            if years:
+            # The latest year with an admission on record or a historical result.
+            found = [last_admission.get(org.path, 0)]
+            found += [y for y in range(first_year, year + 1) if actuals.get(org.path, y)]
+            m.last_admission_year = max(found) or None
+            if m.last_admission_year and m.last_admission_year >= year - k + 1:
                 m.status = Status.MET
             else:
                 m.status = Status.NOT_MET if over else Status.BEHIND
-            m.history = history_of(org, "", False)
+            if shown:
+                m.history = history_of(org, "", False)
         if m.target_min and kind not in (RuleKind.CELL_SIZE, RuleKind.INACTIVITY):
             m.percent = _pct(m.actual, m.target_min)
         return m
@@ -683,7 +767,7 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
         rules=results,
         allocations=tables,
         children=children,
-        months=_monthly(scope, year, as_of),
+        months=_monthly(scope, year, as_of, moved),
         history=history_of(scope_org, "", False),
     )
 
