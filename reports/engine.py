@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connections
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 
@@ -354,22 +355,58 @@ def _bucket_filter(queryset, paths: set[str], width: int):
     return queryset
 
 
+def _rolled_up(inner, keys: list[str], depths, wanted, since=None) -> list[tuple]:
+    """Run `inner` (a queryset grouped by `bucket` at the deepest of `depths` and `keys`,
+    with a count `n`) and roll it up to every other depth, in ONE query: each depth's
+    groups are summed from the next deeper one (WITH … AS, standard SQL: PostgreSQL and
+    SQLite). Rows are (depth, bucket, *keys, n); `since` (a year per depth) keeps only
+    rows with `y` at or after it; a depth's buckets are limited to the wanted ones when
+    they are few (BUCKET_FILTER_LIMIT)."""
+    depths = sorted(depths, reverse=True)
+    sql, params = inner.query.sql_with_params()
+    columns = ", ".join(["bucket", *keys, "n"])
+    key_list = "".join(f", {k}" for k in keys)
+    ctes = [f"g{depths[0]} ({columns}) AS (SELECT {columns} FROM ({sql}) inner_rows)"]
+    params = list(params)
+    for finer, depth in zip(depths, depths[1:], strict=False):
+        ctes.append(
+            f"g{depth} ({columns}) AS (SELECT substr(bucket, 1, {depth * STEP}){key_list}, SUM(n)"
+            f" FROM g{finer} GROUP BY substr(bucket, 1, {depth * STEP}){key_list})"
+        )
+    selects = []
+    for depth in depths:
+        where = []
+        if since is not None:
+            where.append("y >= %s")
+            params.append(since[depth])
+        paths = wanted.get(depth, set())
+        if paths and len(paths) <= BUCKET_FILTER_LIMIT:
+            where.append(f"bucket IN ({', '.join(['%s'] * len(paths))})")
+            params.extend(sorted(paths))
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        selects.append(f"SELECT {depth}, bucket{key_list}, n FROM g{depth}{condition}")
+    query = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}"
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
 def _admission_counts(scope, depths, wanted, first_year, as_of, counts=None, moved=None) -> _Counts:
     """Admissions from 1 January of `first_year` (a year, or a year per depth) to `as_of`
-    per (bucket, year, category): one grouped query per depth."""
+    per (bucket, year, category) at every depth, in one query (see _rolled_up)."""
     counts = _Counts() if counts is None else counts
-    for depth in sorted(depths):
-        start = first_year[depth] if isinstance(first_year, dict) else first_year
-        base = admissions_in(scope, dt.date(start, 1, 1), as_of, moved=moved)
-        width = depth * STEP
-        rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
-        for bucket, year, category, n in (
-            rows.annotate(y=ExtractYear("ceremony_date"))
-            .values("bucket", "y", "category")
-            .annotate(n=Count("pk"))
-            .values_list("bucket", "y", "category", "n")
-        ):
-            counts.add(bucket, year, category, n)
+    if not depths:
+        return counts
+    since = first_year if isinstance(first_year, dict) else dict.fromkeys(depths, first_year)
+    width = max(depths) * STEP
+    inner = (
+        admissions_in(scope, dt.date(min(since[d] for d in depths), 1, 1), as_of, moved=moved)
+        .annotate(bucket=Substr("p", 1, width), y=ExtractYear("ceremony_date"))
+        .values("bucket", "y", "category")
+        .annotate(n=Count("pk"))
+    )
+    for _depth, bucket, year, category, n in _rolled_up(inner, ["y", "category"], depths, wanted, since):
+        counts.add(bucket, int(year), category, int(n))
     return counts
 
 
@@ -419,26 +456,27 @@ def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Co
 
 
 def _pipeline_counts(scope, depths, wanted, year, counts=None, *, total_only=False) -> _Counts:
+    """Candidates past the cell's resolution, per bucket (and category unless
+    `total_only`) at every depth, in one query (see _rolled_up)."""
     counts = _Counts() if counts is None else counts
-    base = Candidate.objects.filter(
-        organization__path__startswith=scope.path,
-        step__gte=Step.CELL_RESOLUTION,
-        outcome=Outcome.IN_PROGRESS,
-        archived_at__isnull=True,
-    ).order_by()
-    for depth in sorted(depths):
-        width = depth * STEP
-        rows = _bucket_filter(
-            base.annotate(bucket=Substr("organization__path", 1, width)), wanted.get(depth, set()), width
+    if not depths:
+        return counts
+    keys = [] if total_only else ["category"]
+    inner = (
+        Candidate.objects.filter(
+            organization__path__startswith=scope.path,
+            step__gte=Step.CELL_RESOLUTION,
+            outcome=Outcome.IN_PROGRESS,
+            archived_at__isnull=True,
         )
-        if total_only:
-            for bucket, n in rows.values("bucket").annotate(n=Count("pk")).values_list("bucket", "n"):
-                counts.add(bucket, year, "", n)
-            continue
-        for bucket, category, n in (
-            rows.values("bucket", "category").annotate(n=Count("pk")).values_list("bucket", "category", "n")
-        ):
-            counts.add(bucket, year, category, n)
+        .order_by()
+        .annotate(bucket=Substr("organization__path", 1, max(depths) * STEP))
+        .values("bucket", *keys)
+        .annotate(n=Count("pk"))
+    )
+    for row in _rolled_up(inner, keys, depths, wanted):
+        category = "" if total_only else row[2]
+        counts.add(row[1], year, category, int(row[-1]))
     return counts
 
 
