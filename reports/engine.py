@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connections
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 
 from admissions.models import Admission, Candidate, Outcome, Step
@@ -329,6 +330,28 @@ def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *,
     return rows.filter(in_scope).annotate(p=_path_on_ceremony_date()).filter(p__startswith=scope.path)
 
 
+ORG_ANNOTATIONS = ("members", "members_as_of", "members_now")
+
+
+def _light_organizations(queryset, annotations) -> list[Organization]:
+    """The queryset's organizations, built from `values_list` rows without Model.__init__
+    (a national report loads ~300,000 of them; __init__ and its per-field setattr were a
+    third of the time). The instances are ordinary: every concrete field and the
+    annotations are set, `_state` says they come from the database."""
+    names = [f.attname for f in Organization._meta.concrete_fields] + list(annotations)
+    db = queryset.db
+    new = Organization.__new__
+    result = []
+    for row in queryset.values_list(*names):
+        org = new(Organization)
+        state = ModelState()
+        state.adding, state.db = False, db
+        org.__dict__.update(zip(names, row, strict=True))
+        org._state = state
+        result.append(org)
+    return result
+
+
 def _moved_since(day: dt.date) -> bool:
     return OrganizationPath.objects.filter(valid_until__gt=day).exists()
 
@@ -553,23 +576,36 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
             output_field=IntegerField(),
         )
     )
-    orgs = {org.pk: org for org in orgs_qs.order_by("path")}
+    orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
     scope_org = orgs.get(scope.pk, scope)
 
-    # Index selector matches by signature and by every ancestor path (issuer lookups).
+    # Index selector matches by signature and by the ancestor paths rules look from: the
+    # scope for rules from above it, else the issuer.
+    def anchor_of(rule: Rule) -> str:
+        issuer = rule.plan.issuer
+        # Rules from above apply to the part of the tree inside the scope.
+        return scope.path if _within(scope.path, issuer.path) else issuer.path
+
+    anchors: dict[tuple, set[str]] = defaultdict(set)
+    for rule in rules:
+        if rule.applies_to_each:
+            anchors[_selector_signature(rule)].add(anchor_of(rule))
+    alive = [o for o in orgs.values() if o.depth > scope.depth and o.existed_on(count_day)]
     matched: dict[tuple, dict[str, list[Organization]]] = {}
     for signature in signatures:
         index: dict[str, list[Organization]] = defaultdict(list)
-        for org in orgs.values():
-            if org.depth > scope.depth and _matches(org, signature) and org.existed_on(count_day):
-                for prefix in org.ancestor_paths():
-                    index[prefix].append(org)
+        wanted_anchors = anchors[signature]
+        for org in alive:
+            if _matches(org, signature):
+                path = org.path
+                for i in range(STEP, len(path), STEP):
+                    if path[:i] in wanted_anchors:
+                        index[path[:i]].append(org)
         matched[signature] = index
 
     def matches_of(rule: Rule) -> list[Organization]:
         issuer = rule.plan.issuer
-        # Rules from above apply to the part of the tree inside the scope.
-        anchor = scope.path if _within(scope.path, issuer.path) else issuer.path
+        anchor = anchor_of(rule)
         found = matched[_selector_signature(rule)].get(anchor, [])
         if anchor == scope.path and _matches(scope_org, _selector_signature(rule)) and scope.path != issuer.path:
             found = [scope_org, *found]
@@ -644,6 +680,12 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
     _historical_counts(scope, set(wanted), wanted, first_year, year, actuals)
     pipeline = _pipeline_counts(scope, set(full), full, year)
     _pipeline_counts(scope, set(totals), totals, year, pipeline, total_only=True)
+
+    # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
+    latest_counted: dict[str, int] = {}
+    for (path, y, category), n in actuals.data.items():
+        if n and not category and first_year <= y <= year and y > latest_counted.get(path, 0):
+            latest_counted[path] = y
 
     def members_at_start(org: Organization) -> int | None:
         return org.members
@@ -733,9 +775,7 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
         elif kind == RuleKind.INACTIVITY:
             k = rule.years_without or 1
             # The latest year with an admission on record or a historical result.
-            found = [last_admission.get(org.path, 0)]
-            found += [y for y in range(first_year, year + 1) if actuals.get(org.path, y)]
-            m.last_admission_year = max(found) or None
+            m.last_admission_year = max(last_admission.get(org.path, 0), latest_counted.get(org.path, 0)) or None
             if m.last_admission_year and m.last_admission_year >= year - k + 1:
                 m.status = Status.MET
             else:
