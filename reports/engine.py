@@ -786,6 +786,35 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
             m.percent = _pct(m.actual, m.target_min)
         return m
 
+    def measure_each_structural(rule: Rule, subjects: list[Organization]) -> list[Measurement]:
+        """`measure` for a CELL_SIZE or INACTIVITY rule over many organizations (e.g. every
+        cell in the country), as one loop: the same figures without the per-call work."""
+        counted, forecast = actuals.data, pipeline.data
+        category = rule.category or ""
+        low = rule.min_count
+        recent = year - (rule.years_without or 1) + 1
+        stale = Status.NOT_MET if over else Status.BEHIND
+        result = []
+        append = result.append
+        for org in subjects:
+            path = org.path
+            m = Measurement(
+                org=org,
+                actual=counted.get((path, year, category), 0),
+                forecast=forecast.get((path, year, category), 0),
+            )
+            if rule.kind == RuleKind.CELL_SIZE:
+                m.target_min = low
+                m.members = members = org.members_now
+                small = members is None or (low is not None and members < low)
+                m.status = Status.NOT_MET if small else Status.MET
+            else:
+                last = max(last_admission.get(path, 0), latest_counted.get(path, 0)) or None
+                m.last_admission_year = last
+                m.status = Status.MET if last and last >= recent else stale
+            append(m)
+        return result
+
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
     for rule in rules:
@@ -796,7 +825,10 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 tables.append(table)
         if not subjects:
             continue
-        measurements = [measure(rule, org) for org in subjects]
+        if rule.applies_to_each and rule.kind in STRUCTURAL:
+            measurements = measure_each_structural(rule, subjects)
+        else:
+            measurements = [measure(rule, org) for org in subjects]
         failing = [m for m in measurements if m.status != Status.MET]
         results.append(
             RuleResult(
