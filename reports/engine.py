@@ -5,14 +5,27 @@ HTML, Excel or PDF here: the report object (reports/report.py) and its renderers
 these results.
 
 Query budget (constant in the number of organizations and rules):
-* the applicable rules with their plans, issuers, targets, allocations and sub-quotas
-  (select_related + prefetch: 3 queries),
+* the applicable rules with their plans, issuers and targets (1), their allocation rows
+  and sub-quotas as tuples (2),
 * the organizations the rules and the drill-down need, annotated with member counts (1),
-* per distinct depth of the organizations measured: admissions, historical results and
-  the pipeline, each grouped in the database by `substr(path, 1, 4*depth)` (3 × depths),
+* whether any organization moved since the first year counted (1),
+* admissions: ONE query grouped at the deepest depth needed and rolled up to every other
+  depth inside the database (`_rolled_up`, WITH … AS); each depth only over the years it
+  needs (this year; last year; the five years shown year on year for the scope, its
+  children and single-subject rules; the years an INACTIVITY rule looks back),
+* per depth of organizations matched only by CELL_SIZE / INACTIVITY rules over many
+  organizations (e.g. every cell): this year's total and the latest admission year,
+  one row per organization (≤ depths),
+* historical results per depth (a small table) (depths),
+* the pipeline: one rolled-up query, plus one for the structural-only depths (≤ 2),
 * per distinct depth of membership-share subjects without their own count: one grouped
   sum of their grassroots organizations' counts (≤ depths),
 * cumulative admissions by month for the scope (1).
+
+Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): organizations
+are built from `values_list` rows, rules over many organizations are measured in one
+loop, the year-on-year history is computed only where it is shown, and the cyclic
+garbage collector is paused during the call.
 
 Admissions are placed in the tree as it was on their ceremony date (OrganizationPath,
 the same semantics as organizations.selectors.path_as_of, evaluated per admission) and
