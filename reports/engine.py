@@ -49,7 +49,6 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Subs
 
 from admissions.models import Admission, Candidate, Outcome, Step
 from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization, OrganizationPath
-from organizations.selectors import with_member_counts
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
 from quotas.sentences import rule_sentence
 
@@ -344,7 +343,7 @@ def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *,
     return rows.filter(in_scope).annotate(p=_path_on_ceremony_date()).filter(p__startswith=scope.path)
 
 
-ORG_ANNOTATIONS = ("members", "members_as_of", "members_now")
+ORG_ANNOTATIONS = ("members", "members_now")
 
 
 def _light_organizations(queryset, annotations) -> list[Organization]:
@@ -392,13 +391,14 @@ def _bucket_filter(queryset, paths: set[str], width: int):
     return queryset
 
 
-def _rolled_up(inner, keys: list[str], depths, wanted, since=None) -> list[tuple]:
+def _rolled_up(inner, keys: list[str], depths, wanted, since=None, totals=frozenset()) -> list[tuple]:
     """Run `inner` (a queryset grouped by `bucket` at the deepest of `depths` and `keys`,
     with a count `n`) and roll it up to every other depth, in ONE query: each depth's
     groups are summed from the next deeper one (WITH … AS, standard SQL: PostgreSQL and
     SQLite). Rows are (depth, bucket, *keys, n); `since` (a year per depth) keeps only
     rows with `y` at or after it; a depth's buckets are limited to the wanted ones when
-    they are few (BUCKET_FILTER_LIMIT)."""
+    they are few (BUCKET_FILTER_LIMIT). For the depths in `totals` the keys are summed
+    over (returned as '')."""
     depths = sorted(depths, reverse=True)
     sql, params = inner.query.sql_with_params()
     columns = ", ".join(["bucket", *keys, "n"])
@@ -421,7 +421,11 @@ def _rolled_up(inner, keys: list[str], depths, wanted, since=None) -> list[tuple
             where.append(f"bucket IN ({', '.join(['%s'] * len(paths))})")
             params.extend(sorted(paths))
         condition = f" WHERE {' AND '.join(where)}" if where else ""
-        selects.append(f"SELECT {depth}, bucket{key_list}, n FROM g{depth}{condition}")
+        if depth in totals:
+            blanks = "".join(", ''" for _k in keys)
+            selects.append(f"SELECT {depth}, bucket{blanks}, SUM(n) FROM g{depth}{condition} GROUP BY bucket")
+        else:
+            selects.append(f"SELECT {depth}, bucket{key_list}, n FROM g{depth}{condition}")
     query = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}"
     with connections[inner.db].cursor() as cursor:
         cursor.execute(query, params)
@@ -499,13 +503,12 @@ def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Co
             counts.add(bucket, year, category, n, total=not (category and covered))
 
 
-def _pipeline_counts(scope, depths, wanted, year, counts=None, *, total_only=False) -> _Counts:
-    """Candidates past the cell's resolution, per bucket (and category unless
-    `total_only`) at every depth, in one query (see _rolled_up)."""
+def _pipeline_counts(scope, depths, wanted, year, counts=None, *, totals=frozenset()) -> _Counts:
+    """Candidates past the cell's resolution, per bucket and category (only per bucket for
+    the depths in `totals`) at every depth, in one query (see _rolled_up)."""
     counts = _Counts() if counts is None else counts
     if not depths:
         return counts
-    keys = [] if total_only else ["category"]
     inner = (
         Candidate.objects.filter(
             organization__path__startswith=scope.path,
@@ -515,12 +518,11 @@ def _pipeline_counts(scope, depths, wanted, year, counts=None, *, total_only=Fal
         )
         .order_by()
         .annotate(bucket=Substr("organization__path", 1, max(depths) * STEP))
-        .values("bucket", *keys)
+        .values("bucket", "category")
         .annotate(n=Count("pk"))
     )
-    for row in _rolled_up(inner, keys, depths, wanted):
-        category = "" if total_only else row[2]
-        counts.add(row[1], year, category, int(row[-1]))
+    for _depth, bucket, category, n in _rolled_up(inner, ["category"], depths, wanted, totals=totals):
+        counts.add(bucket, year, category, int(n))
     return counts
 
 
@@ -603,13 +605,20 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     for signature in signatures:
         wanted_q |= _signature_q(signature) & Q(depth__gt=scope.depth)
     orgs_qs = Organization.objects.filter(path__startswith=scope.path).filter(wanted_q)
-    orgs_qs = with_member_counts(orgs_qs, jan1).annotate(
+    # Members at the start of the year (membership shares) and on the count day (CELL_SIZE).
+    orgs_qs = orgs_qs.annotate(
+        members=Subquery(
+            MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=jan1)
+            .order_by("-as_of")
+            .values("members")[:1],
+            output_field=IntegerField(),
+        ),
         members_now=Subquery(
             MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=count_day)
             .order_by("-as_of")
             .values("members")[:1],
             output_field=IntegerField(),
-        )
+        ),
     )
     orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
     scope_org = orgs.get(scope.pk, scope)
@@ -713,8 +722,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     last_admission: dict[str, int] = {}
     _admission_totals(scope, set(totals), totals, idle_first, year, count_day, actuals, last_admission, moved)
     _historical_counts(scope, set(wanted), wanted, first_year, year, actuals)
-    pipeline = _pipeline_counts(scope, set(full), full, year)
-    _pipeline_counts(scope, set(totals), totals, year, pipeline, total_only=True)
+    pipeline = _pipeline_counts(scope, set(wanted), {**full, **totals}, year, totals=set(totals))
 
     # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
     latest_counted: dict[str, int] = {}
