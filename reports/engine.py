@@ -314,6 +314,12 @@ def _matches(org: Organization, signature: tuple) -> bool:
     )
 
 
+def _kind_matches(form: str, sector: str, depth: int, signature: tuple) -> bool:
+    """`_matches` for an organization's (form, sector, depth)."""
+    forms, sectors, wanted = signature
+    return (not forms or form in forms) and (not sectors or sector in sectors) and (not wanted or depth == wanted)
+
+
 def _path_on_ceremony_date():
     """The path of the admission's organization on its ceremony date."""
     past = OrganizationPath.objects.filter(
@@ -636,11 +642,13 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             anchors[_selector_signature(rule)].add(anchor_of(rule))
     alive = [o for o in orgs.values() if o.depth > scope.depth and o.existed_on(count_day)]
     matched: dict[tuple, dict[str, list[Organization]]] = {}
+    kinds = {(o.form, o.sector, o.depth) for o in alive}
     for signature in signatures:
         index: dict[str, list[Organization]] = defaultdict(list)
         wanted_anchors = anchors[signature]
+        matching = {kind for kind in kinds if _kind_matches(*kind, signature)}
         for org in alive:
-            if _matches(org, signature):
+            if (org.form, org.sector, org.depth) in matching:
                 path = org.path
                 for i in range(STEP, len(path), STEP):
                     if path[:i] in wanted_anchors:
