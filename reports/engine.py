@@ -474,13 +474,18 @@ def _admission_totals(scope, depths, wanted, first_year, year, as_of, counts, la
         width = depth * STEP
         rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
         rows = rows.values("bucket").annotate(
-            n=Count("pk", filter=Q(ceremony_date__gte=dt.date(year, 1, 1))), d=Max("ceremony_date")
+            n=Count("pk", filter=Q(ceremony_date__gte=dt.date(year, 1, 1))), y=Max(ExtractYear("ceremony_date"))
         )
-        for bucket, n, day in rows.values_list("bucket", "n", "d"):
-            if n:
-                counts.add(bucket, year, "", n)
-            if start < year:
-                last[bucket] = day.year
+        # One row per organization (every cell in the country): read with a plain cursor,
+        # the values need no conversion (text, integers).
+        sql, params = rows.values_list("bucket", "n", "y").query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for bucket, n, latest in cursor.fetchall():
+                if n:
+                    counts.add(bucket, year, "", n)
+                if start < year:
+                    last[bucket] = int(latest)
 
 
 def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Counts) -> None:
