@@ -5,14 +5,27 @@ HTML, Excel or PDF here: the report object (reports/report.py) and its renderers
 these results.
 
 Query budget (constant in the number of organizations and rules):
-* the applicable rules with their plans, issuers, targets, allocations and sub-quotas
-  (select_related + prefetch: 3 queries),
+* the applicable rules with their plans, issuers and targets (1), their allocation rows
+  and sub-quotas as tuples (2),
 * the organizations the rules and the drill-down need, annotated with member counts (1),
-* per distinct depth of the organizations measured: admissions, historical results and
-  the pipeline, each grouped in the database by `substr(path, 1, 4*depth)` (3 × depths),
+* whether any organization moved since the first year counted (1),
+* admissions: ONE query grouped at the deepest depth needed and rolled up to every other
+  depth inside the database (`_rolled_up`, WITH … AS); each depth only over the years it
+  needs (this year; last year; the five years shown year on year for the scope, its
+  children and single-subject rules; the years an INACTIVITY rule looks back),
+* per depth of organizations matched only by CELL_SIZE / INACTIVITY rules over many
+  organizations (e.g. every cell): this year's total and the latest admission year,
+  one row per organization (≤ depths),
+* historical results per depth (a small table) (depths),
+* the pipeline: one rolled-up query, plus one for the structural-only depths (≤ 2),
 * per distinct depth of membership-share subjects without their own count: one grouped
   sum of their grassroots organizations' counts (≤ depths),
 * cumulative admissions by month for the scope (1).
+
+Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): organizations
+are built from `values_list` rows, rules over many organizations are measured in one
+loop, the year-on-year history is computed only where it is shown, and the cyclic
+garbage collector is paused during the call.
 
 Admissions are placed in the tree as it was on their ceremony date (OrganizationPath,
 the same semantics as organizations.selectors.path_as_of, evaluated per admission) and
@@ -23,17 +36,19 @@ boards enter only what the records do not hold.
 
 import calendar
 import datetime as dt
+import gc
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db import connections
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, When
+from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 
 from admissions.models import Admission, Candidate, Outcome, Step
 from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization, OrganizationPath
-from organizations.selectors import with_member_counts
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
 from quotas.sentences import rule_sentence
 
@@ -44,6 +59,7 @@ HISTORY_YEARS = 5  # the year itself and four before it
 # Above this many organizations at one depth, a grouped query returns every bucket
 # instead of listing the wanted ones in an IN clause.
 BUCKET_FILTER_LIMIT = 2000
+STRUCTURAL = (RuleKind.CELL_SIZE, RuleKind.INACTIVITY)
 
 
 class Status:
@@ -225,25 +241,51 @@ def _within(path: str, scope_path: str) -> bool:
     return path.startswith(scope_path)
 
 
+@dataclass(slots=True)
+class _Alloc:
+    """One allocation row as the engine reads it."""
+
+    organization_id: int
+    total: int
+    sub_quotas: dict[str, int]
+
+
 # --- loading -------------------------------------------------------------------------
 
 
 def applicable_rules(scope: Organization, year: int) -> list[Rule]:
-    """Rules of issued plans covering `year`, issued inside the scope or above it."""
+    """Rules of issued plans covering `year`, issued inside the scope or above it.
+
+    Each rule gets `allocation_rows`: its allocation rows as light `_Alloc` tuples (read
+    with `.values()`: a national report holds ~51,000 of them, too many for model objects).
+    """
     issuers = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
-    return list(
+    rules = list(
         Rule.objects.filter(issuers, plan__status=PlanStatus.ISSUED, plan__first_year__lte=year)
         .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
         .select_related("plan__issuer", "target")
-        .prefetch_related(
-            Prefetch(
-                "allocations",
-                queryset=Allocation.objects.select_related("organization").order_by("order", "pk"),
-            ),
-            Prefetch("allocations__sub_quotas", queryset=SubQuota.objects.order_by("pk")),
-        )
         .order_by("plan__issuer__depth", "plan__issued_on", "plan_id", "order", "pk")
     )
+    by_rule: dict[int, list[_Alloc]] = {rule.pk: [] for rule in rules}
+    by_allocation: dict[int, _Alloc] = {}
+    for pk, rule_id, organization_id, total in (
+        Allocation.objects.filter(rule__in=[rule.pk for rule in rules])
+        .order_by("rule_id", "order", "pk")
+        .values_list("pk", "rule_id", "organization_id", "total")
+    ):
+        allocation = _Alloc(organization_id, total, {})
+        by_rule[rule_id].append(allocation)
+        by_allocation[pk] = allocation
+    if by_allocation:
+        for allocation_id, category, count in (
+            SubQuota.objects.filter(allocation__rule__in=[rule.pk for rule in rules])
+            .order_by("pk")
+            .values_list("allocation_id", "category", "count")
+        ):
+            by_allocation[allocation_id].sub_quotas[category] = count
+    for rule in rules:
+        rule.allocation_rows = by_rule[rule.pk]
+    return rules
 
 
 def _selector_signature(rule: Rule) -> tuple:
@@ -272,6 +314,12 @@ def _matches(org: Organization, signature: tuple) -> bool:
     )
 
 
+def _kind_matches(form: str, sector: str, depth: int, signature: tuple) -> bool:
+    """`_matches` for an organization's (form, sector, depth)."""
+    forms, sectors, wanted = signature
+    return (not forms or form in forms) and (not sectors or sector in sectors) and (not wanted or depth == wanted)
+
+
 def _path_on_ceremony_date():
     """The path of the admission's organization on its ceremony date."""
     past = OrganizationPath.objects.filter(
@@ -280,22 +328,51 @@ def _path_on_ceremony_date():
     return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F("organization__path"))
 
 
-def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date):
+def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *, moved: bool | None = None):
     """Admissions (not archived) with ceremony dates in [first_day, last_day], placed where
     their organization stood on the ceremony date and inside `scope`; annotated `p` = that path.
 
-    When no organization has moved since `first_day` (one cheap query), the path is the
-    current one and the prefix filter can use the path index.
+    When no organization has moved since `first_day` (one cheap query, or `moved` from a
+    caller who asked already), the path is the current one and the prefix filter can use
+    the path index.
     """
     rows = Admission.objects.filter(
         archived_at__isnull=True, ceremony_date__gte=first_day, ceremony_date__lte=last_day
     ).order_by()
-    if not OrganizationPath.objects.filter(valid_until__gt=first_day).exists():
+    if moved is None:
+        moved = _moved_since(first_day)
+    if not moved:
         return rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
     in_scope = Q(organization__path__startswith=scope.path) | Exists(
         OrganizationPath.objects.filter(organization=OuterRef("organization_id"), path__startswith=scope.path)
     )
     return rows.filter(in_scope).annotate(p=_path_on_ceremony_date()).filter(p__startswith=scope.path)
+
+
+ORG_ANNOTATIONS = ("members", "members_now")
+
+
+def _light_organizations(queryset, annotations) -> list[Organization]:
+    """The queryset's organizations, built from `values_list` rows without Model.__init__
+    (a national report loads ~300,000 of them; __init__ and its per-field setattr were a
+    third of the time). The instances are ordinary: every concrete field and the
+    annotations are set, `_state` says they come from the database."""
+    names = [f.attname for f in Organization._meta.concrete_fields] + list(annotations)
+    db = queryset.db
+    new = Organization.__new__
+    result = []
+    for row in queryset.values_list(*names):
+        org = new(Organization)
+        state = ModelState()
+        state.adding, state.db = False, db
+        org.__dict__.update(zip(names, row, strict=True))
+        org._state = state
+        result.append(org)
+    return result
+
+
+def _moved_since(day: dt.date) -> bool:
+    return OrganizationPath.objects.filter(valid_until__gt=day).exists()
 
 
 class _Counts:
@@ -320,20 +397,95 @@ def _bucket_filter(queryset, paths: set[str], width: int):
     return queryset
 
 
-def _admission_counts(scope, depths, wanted, first_year, as_of) -> _Counts:
-    counts = _Counts()
-    base = admissions_in(scope, dt.date(first_year, 1, 1), as_of)
+def _rolled_up(inner, keys: list[str], depths, wanted, since=None, totals=frozenset()) -> list[tuple]:
+    """Run `inner` (a queryset grouped by `bucket` at the deepest of `depths` and `keys`,
+    with a count `n`) and roll it up to every other depth, in ONE query: each depth's
+    groups are summed from the next deeper one (WITH … AS, standard SQL: PostgreSQL and
+    SQLite). Rows are (depth, bucket, *keys, n); `since` (a year per depth) keeps only
+    rows with `y` at or after it; a depth's buckets are limited to the wanted ones when
+    they are few (BUCKET_FILTER_LIMIT). For the depths in `totals` the keys are summed
+    over (returned as '')."""
+    depths = sorted(depths, reverse=True)
+    sql, params = inner.query.sql_with_params()
+    columns = ", ".join(["bucket", *keys, "n"])
+    key_list = "".join(f", {k}" for k in keys)
+    ctes = [f"g{depths[0]} ({columns}) AS (SELECT {columns} FROM ({sql}) inner_rows)"]
+    params = list(params)
+    for finer, depth in zip(depths, depths[1:], strict=False):
+        ctes.append(
+            f"g{depth} ({columns}) AS (SELECT substr(bucket, 1, {depth * STEP}){key_list}, SUM(n)"
+            f" FROM g{finer} GROUP BY substr(bucket, 1, {depth * STEP}){key_list})"
+        )
+    selects = []
+    for depth in depths:
+        where = []
+        if since is not None:
+            where.append("y >= %s")
+            params.append(since[depth])
+        paths = wanted.get(depth, set())
+        if paths and len(paths) <= BUCKET_FILTER_LIMIT:
+            where.append(f"bucket IN ({', '.join(['%s'] * len(paths))})")
+            params.extend(sorted(paths))
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        if depth in totals:
+            blanks = "".join(", ''" for _k in keys)
+            selects.append(f"SELECT {depth}, bucket{blanks}, SUM(n) FROM g{depth}{condition} GROUP BY bucket")
+        else:
+            selects.append(f"SELECT {depth}, bucket{key_list}, n FROM g{depth}{condition}")
+    query = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}"
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+def _admission_counts(scope, depths, wanted, first_year, as_of, counts=None, moved=None) -> _Counts:
+    """Admissions from 1 January of `first_year` (a year, or a year per depth) to `as_of`
+    per (bucket, year, category) at every depth, in one query (see _rolled_up)."""
+    counts = _Counts() if counts is None else counts
+    if not depths:
+        return counts
+    since = first_year if isinstance(first_year, dict) else dict.fromkeys(depths, first_year)
+    # Group each year only as deep as the deepest depth wanting it (e.g. grassroots
+    # organizations this year, committees five years back): fewer groups to roll up.
+    widths = {t: max(d for d in depths if since[d] <= t) * STEP for t in sorted(set(since.values()), reverse=True)}
+    *recent, (oldest, oldest_width) = widths.items()
+    bucket = Case(
+        *[When(ceremony_date__gte=dt.date(t, 1, 1), then=Substr("p", 1, w)) for t, w in recent],
+        default=Substr("p", 1, oldest_width),
+    )
+    inner = (
+        admissions_in(scope, dt.date(oldest, 1, 1), as_of, moved=moved)
+        .annotate(bucket=bucket, y=ExtractYear("ceremony_date"))
+        .values("bucket", "y", "category")
+        .annotate(n=Count("pk"))
+    )
+    for _depth, bucket, year, category, n in _rolled_up(inner, ["y", "category"], depths, wanted, since):
+        counts.add(bucket, int(year), category, int(n))
+    return counts
+
+
+def _admission_totals(scope, depths, wanted, first_year, year, as_of, counts, last, moved=None) -> None:
+    """Per bucket, in one row: the admissions of `year` up to `as_of` (added to `counts`) and
+    the year of the latest admission since 1 January `first_year` (into `last`, for the
+    depths `first_year` gives a year)."""
     for depth in sorted(depths):
+        start = first_year.get(depth) or year
+        base = admissions_in(scope, dt.date(start, 1, 1), as_of, moved=moved)
         width = depth * STEP
         rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
-        for bucket, year, category, n in (
-            rows.annotate(y=ExtractYear("ceremony_date"))
-            .values("bucket", "y", "category")
-            .annotate(n=Count("pk"))
-            .values_list("bucket", "y", "category", "n")
-        ):
-            counts.add(bucket, year, category, n)
-    return counts
+        rows = rows.values("bucket").annotate(
+            n=Count("pk", filter=Q(ceremony_date__gte=dt.date(year, 1, 1))), y=Max(ExtractYear("ceremony_date"))
+        )
+        # One row per organization (every cell in the country): read with a plain cursor,
+        # the values need no conversion (text, integers).
+        sql, params = rows.values_list("bucket", "n", "y").query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for bucket, n, latest in cursor.fetchall():
+                if n:
+                    counts.add(bucket, year, "", n)
+                if start < year:
+                    last[bucket] = int(latest)
 
 
 def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Counts) -> None:
@@ -362,23 +514,26 @@ def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Co
             counts.add(bucket, year, category, n, total=not (category and covered))
 
 
-def _pipeline_counts(scope, depths, wanted, year) -> _Counts:
-    counts = _Counts()
-    base = Candidate.objects.filter(
-        organization__path__startswith=scope.path,
-        step__gte=Step.CELL_RESOLUTION,
-        outcome=Outcome.IN_PROGRESS,
-        archived_at__isnull=True,
-    ).order_by()
-    for depth in sorted(depths):
-        width = depth * STEP
-        rows = _bucket_filter(
-            base.annotate(bucket=Substr("organization__path", 1, width)), wanted.get(depth, set()), width
+def _pipeline_counts(scope, depths, wanted, year, counts=None, *, totals=frozenset()) -> _Counts:
+    """Candidates past the cell's resolution, per bucket and category (only per bucket for
+    the depths in `totals`) at every depth, in one query (see _rolled_up)."""
+    counts = _Counts() if counts is None else counts
+    if not depths:
+        return counts
+    inner = (
+        Candidate.objects.filter(
+            organization__path__startswith=scope.path,
+            step__gte=Step.CELL_RESOLUTION,
+            outcome=Outcome.IN_PROGRESS,
+            archived_at__isnull=True,
         )
-        for bucket, category, n in (
-            rows.values("bucket", "category").annotate(n=Count("pk")).values_list("bucket", "category", "n")
-        ):
-            counts.add(bucket, year, category, n)
+        .order_by()
+        .annotate(bucket=Substr("organization__path", 1, max(depths) * STEP))
+        .values("bucket", "category")
+        .annotate(n=Count("pk"))
+    )
+    for _depth, bucket, category, n in _rolled_up(inner, ["category"], depths, wanted, totals=totals):
+        counts.add(bucket, year, category, int(n))
     return counts
 
 
@@ -403,9 +558,9 @@ def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dic
     return result
 
 
-def _monthly(scope, year, as_of) -> list[int | None]:
+def _monthly(scope, year, as_of, moved=None) -> list[int | None]:
     counts = dict(
-        admissions_in(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
+        admissions_in(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)), moved=moved)
         .annotate(m=ExtractMonth("ceremony_date"))
         .values("m")
         .annotate(n=Count("pk"))
@@ -427,6 +582,20 @@ def _monthly(scope, year, as_of) -> list[int | None]:
 
 def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
     """How the scope and every organization inside it stand against every applicable rule."""
+    # A national report builds ~1 million objects (organizations, counts, measurements)
+    # that hold no reference cycles; the cyclic garbage collector, triggered again and
+    # again by those allocations, took a quarter of the time. It is paused for the call
+    # (process-wide: other threads' allocations are not collected meanwhile either).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _attainment(scope, year, as_of)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     fraction, over = _year_fraction(year, as_of)
     jan1 = dt.date(year, 1, 1)
     count_day = min(as_of, dt.date(year, 12, 31))
@@ -441,38 +610,59 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
             signatures.add(_selector_signature(rule))
         elif _within(_subject(rule).path, scope.path):
             pks.add(_subject(rule).pk)
-        for allocation in rule.allocations.all():
-            if _within(allocation.organization.path, scope.path):
-                pks.add(allocation.organization_id)
-    wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1)
+    # Allocation rows' organizations (those inside the scope: the query below is scoped).
+    allocated = Allocation.objects.filter(rule__in=[rule.pk for rule in rules]).values("organization_id")
+    wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1) | Q(pk__in=allocated)
     for signature in signatures:
         wanted_q |= _signature_q(signature) & Q(depth__gt=scope.depth)
     orgs_qs = Organization.objects.filter(path__startswith=scope.path).filter(wanted_q)
-    orgs_qs = with_member_counts(orgs_qs, jan1).annotate(
+    # Members at the start of the year (membership shares) and on the count day (CELL_SIZE).
+    orgs_qs = orgs_qs.annotate(
+        members=Subquery(
+            MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=jan1)
+            .order_by("-as_of")
+            .values("members")[:1],
+            output_field=IntegerField(),
+        ),
         members_now=Subquery(
             MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=count_day)
             .order_by("-as_of")
             .values("members")[:1],
             output_field=IntegerField(),
-        )
+        ),
     )
-    orgs = {org.pk: org for org in orgs_qs.order_by("path")}
+    orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
     scope_org = orgs.get(scope.pk, scope)
 
-    # Index selector matches by signature and by every ancestor path (issuer lookups).
+    # Index selector matches by signature and by the ancestor paths rules look from: the
+    # scope for rules from above it, else the issuer.
+    def anchor_of(rule: Rule) -> str:
+        issuer = rule.plan.issuer
+        # Rules from above apply to the part of the tree inside the scope.
+        return scope.path if _within(scope.path, issuer.path) else issuer.path
+
+    anchors: dict[tuple, set[str]] = defaultdict(set)
+    for rule in rules:
+        if rule.applies_to_each:
+            anchors[_selector_signature(rule)].add(anchor_of(rule))
+    alive = [o for o in orgs.values() if o.depth > scope.depth and o.existed_on(count_day)]
     matched: dict[tuple, dict[str, list[Organization]]] = {}
+    kinds = {(o.form, o.sector, o.depth) for o in alive}
     for signature in signatures:
         index: dict[str, list[Organization]] = defaultdict(list)
-        for org in orgs.values():
-            if org.depth > scope.depth and _matches(org, signature) and org.existed_on(count_day):
-                for prefix in org.ancestor_paths():
-                    index[prefix].append(org)
+        wanted_anchors = anchors[signature]
+        matching = {kind for kind in kinds if _kind_matches(*kind, signature)}
+        for org in alive:
+            if (org.form, org.sector, org.depth) in matching:
+                path = org.path
+                for i in range(STEP, len(path), STEP):
+                    if path[:i] in wanted_anchors:
+                        index[path[:i]].append(org)
         matched[signature] = index
 
     def matches_of(rule: Rule) -> list[Organization]:
         issuer = rule.plan.issuer
-        # Rules from above apply to the part of the tree inside the scope.
-        anchor = scope.path if _within(scope.path, issuer.path) else issuer.path
+        anchor = anchor_of(rule)
         found = matched[_selector_signature(rule)].get(anchor, [])
         if anchor == scope.path and _matches(scope_org, _selector_signature(rule)) and scope.path != issuer.path:
             found = [scope_org, *found]
@@ -489,22 +679,69 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
             subject = _subject(rule)
             subjects_by_rule[rule.pk] = [orgs[subject.pk]] if subject.pk in orgs else []
 
-    measured: list[Organization] = [scope_org]
-    measured += [o for o in orgs.values() if o.depth == scope.depth + 1]
-    for subjects in subjects_by_rule.values():
-        measured += subjects
-    for rule in rules:
-        measured += [orgs[a.organization_id] for a in rule.allocations.all() if a.organization_id in orgs]
-    wanted: dict[int, set[str]] = defaultdict(set)
-    for org in measured:
-        wanted[org.depth].add(org.path)
-    depths = set(wanted)
-
+    # What each organization needs, by depth (one grouped admissions query per depth):
+    # * full: this year by category (the scope, its children, rule subjects, allocation
+    #   rows, matches of count and share rules), from the first year `start` gives the
+    #   depth: last year (share subjects without a planned total), the years shown year on
+    #   year (the scope, its children, subjects of single-subject rules; for the matches
+    #   of a rule over many organizations no history is shown or computed), the years an
+    #   INACTIVITY rule looks back;
+    # * totals: this year's total and the latest admission year only (matches of the
+    #   structural rules, CELL_SIZE and INACTIVITY, e.g. every cell in the country).
+    full: dict[int, set[str]] = defaultdict(set)
+    totals: dict[int, set[str]] = defaultdict(set)
+    start: dict[int, int] = {}
+    idle_first: dict[int, int] = {}
     inactivity = [r.years_without or 0 for r in rules if r.kind == RuleKind.INACTIVITY]
     first_year = year - max([HISTORY_YEARS - 1, *[k - 1 for k in inactivity]])
-    actuals = _admission_counts(scope, depths, wanted, first_year, as_of)
-    _historical_counts(scope, depths, wanted, first_year, year, actuals)
-    pipeline = _pipeline_counts(scope, depths, wanted, year)
+    history_first = year - HISTORY_YEARS + 1
+
+    def need(org: Organization, since: int = year, structural: bool = False):
+        if structural:
+            totals[org.depth].add(org.path)
+            if since < year:
+                idle_first[org.depth] = first_year
+        else:
+            full[org.depth].add(org.path)
+            start[org.depth] = min(start.get(org.depth, year), since)
+
+    children_orgs = [o for o in orgs.values() if o.depth == scope.depth + 1]
+    for org in [scope_org, *children_orgs]:
+        need(org, history_first)
+    for rule in rules:
+        each = rule.applies_to_each
+        since = first_year if rule.kind == RuleKind.INACTIVITY else year
+        if not each:
+            since = min(since, history_first)
+        elif rule.kind == RuleKind.SHARE_OF_ADMISSIONS:
+            since = year - 1  # last year's total when no total is planned
+        for org in subjects_by_rule[rule.pk]:
+            need(org, since, each and rule.kind in STRUCTURAL)
+        for a in rule.allocation_rows:
+            if a.organization_id in orgs:
+                need(orgs[a.organization_id])
+    for depth in set(totals) & set(full):  # one query per depth: the full one covers them
+        full[depth] |= totals.pop(depth)
+        start[depth] = min(start[depth], idle_first.pop(depth, year))
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for needs in (full, totals):
+        for depth, paths in needs.items():
+            wanted[depth] |= paths
+
+    # Has any organization moved since the earliest day counted? (Else every admission
+    # stands at its organization's current path.) Asked once for every query below.
+    moved = _moved_since(dt.date(first_year, 1, 1))
+    actuals = _admission_counts(scope, set(full), full, start, count_day, moved=moved)
+    last_admission: dict[str, int] = {}
+    _admission_totals(scope, set(totals), totals, idle_first, year, count_day, actuals, last_admission, moved)
+    _historical_counts(scope, set(wanted), wanted, first_year, year, actuals)
+    pipeline = _pipeline_counts(scope, set(wanted), {**full, **totals}, year, totals=set(totals))
+
+    # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
+    latest_counted: dict[str, int] = {}
+    for (path, y, category), n in actuals.data.items():
+        if n and not category and first_year <= y <= year and y > latest_counted.get(path, 0):
+            latest_counted[path] = y
 
     def members_at_start(org: Organization) -> int | None:
         return org.members
@@ -518,7 +755,7 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
     planned: dict[int, int] = {}
     for rule in rules:
         if rule.kind == RuleKind.ALLOCATION:
-            for allocation in rule.allocations.all():
+            for allocation in rule.allocation_rows:
                 planned.setdefault(allocation.organization_id, allocation.total)
     for rule in rules:
         if rule.applies_to_each or rule.category or rule.min_count is None:
@@ -535,15 +772,19 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
         return figures
 
     def measure(rule: Rule, org: Organization) -> Measurement:
+        """One organization against one rule. Rules over every matching organization get no
+        year-on-year history (it is shown for single subjects only)."""
         m = Measurement(org=org)
         category = rule.category
+        shown = not rule.applies_to_each
         m.actual = actuals.get(org.path, year, category)
         m.forecast = pipeline.get(org.path, year, category)
         kind = rule.kind
         if kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
             m.target_min, m.target_max = rule.min_count, rule.max_count
             m.status, m.expected = _count_status(m.actual, m.target_min, m.target_max, m.forecast, fraction, over)
-            m.history = history_of(org, category, False)
+            if shown:
+                m.history = history_of(org, category, False)
         elif kind == RuleKind.SHARE_OF_ADMISSIONS:
             m.share_min, m.share_max = rule.min_percent, rule.max_percent
             m.base = actuals.get(org.path, year)
@@ -565,7 +806,8 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 m.status = Status.MET if in_range else Status.NOT_MET
             elif m.share_max is not None and m.share is not None and m.share > m.share_max:
                 m.status = Status.BEHIND
-            m.history = history_of(org, category, True)
+            if shown:
+                m.history = history_of(org, category, True)
         elif kind == RuleKind.SHARE_OF_MEMBERSHIP:
             m.share_min, m.share_max = rule.min_percent, rule.max_percent
             members = members_at_start(org)
@@ -579,7 +821,8 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 m.implied_max = math.floor(Decimal(m.share_max) * members / 100)
             m.target_min, m.target_max = m.implied_min, m.implied_max
             m.status, m.expected = _count_status(m.actual, m.implied_min, m.implied_max, m.forecast, fraction, over)
-            m.history = history_of(org, category, False)
+            if shown:
+                m.history = history_of(org, category, False)
         elif kind == RuleKind.CELL_SIZE:
             m.target_min = rule.min_count
             m.members = org.members_now
@@ -587,17 +830,46 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
             m.status = Status.NOT_MET if small else Status.MET
         elif kind == RuleKind.INACTIVITY:
             k = rule.years_without or 1
-            years = [y for y in range(year - k + 1, year + 1) if actuals.get(org.path, y)]
-            all_years = [y for y in range(first_year, year + 1) if actuals.get(org.path, y)]
-            m.last_admission_year = max(all_years) if all_years else None
-            if years:
+            # The latest year with an admission on record or a historical result.
+            m.last_admission_year = max(last_admission.get(org.path, 0), latest_counted.get(org.path, 0)) or None
+            if m.last_admission_year and m.last_admission_year >= year - k + 1:
                 m.status = Status.MET
             else:
                 m.status = Status.NOT_MET if over else Status.BEHIND
-            m.history = history_of(org, "", False)
+            if shown:
+                m.history = history_of(org, "", False)
         if m.target_min and kind not in (RuleKind.CELL_SIZE, RuleKind.INACTIVITY):
             m.percent = _pct(m.actual, m.target_min)
         return m
+
+    def measure_each_structural(rule: Rule, subjects: list[Organization]) -> list[Measurement]:
+        """`measure` for a CELL_SIZE or INACTIVITY rule over many organizations (e.g. every
+        cell in the country), as one loop: the same figures without the per-call work."""
+        counted, forecast = actuals.data, pipeline.data
+        category = rule.category or ""
+        low = rule.min_count
+        recent = year - (rule.years_without or 1) + 1
+        stale = Status.NOT_MET if over else Status.BEHIND
+        result = []
+        append = result.append
+        for org in subjects:
+            path = org.path
+            m = Measurement(
+                org=org,
+                actual=counted.get((path, year, category), 0),
+                forecast=forecast.get((path, year, category), 0),
+            )
+            if rule.kind == RuleKind.CELL_SIZE:
+                m.target_min = low
+                m.members = members = org.members_now
+                small = members is None or (low is not None and members < low)
+                m.status = Status.NOT_MET if small else Status.MET
+            else:
+                last = max(last_admission.get(path, 0), latest_counted.get(path, 0)) or None
+                m.last_admission_year = last
+                m.status = Status.MET if last and last >= recent else stale
+            append(m)
+        return result
 
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
@@ -609,7 +881,10 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 tables.append(table)
         if not subjects:
             continue
-        measurements = [measure(rule, org) for org in subjects]
+        if rule.applies_to_each and rule.kind in STRUCTURAL:
+            measurements = measure_each_structural(rule, subjects)
+        else:
+            measurements = [measure(rule, org) for org in subjects]
         failing = [m for m in measurements if m.status != Status.MET]
         results.append(
             RuleResult(
@@ -658,7 +933,7 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
         rules=results,
         allocations=tables,
         children=children,
-        months=_monthly(scope, year, as_of),
+        months=_monthly(scope, year, as_of, moved),
         history=history_of(scope_org, "", False),
     )
 
@@ -667,11 +942,11 @@ def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline
     subject = _subject(rule)
     partial = not _within(subject.path, scope.path)
     rows = []
-    for allocation in rule.allocations.all():
+    for allocation in rule.allocation_rows:
         org = orgs.get(allocation.organization_id)
         if org is None:  # outside the scope
             continue
-        subs = {s.category: s.count for s in allocation.sub_quotas.all()}
+        subs = dict(allocation.sub_quotas)
         actual = actuals.get(org.path, year)
         sub_actual = {category: actuals.get(org.path, year, category) for category in subs}
         forecast = pipeline.get(org.path, year)

@@ -240,6 +240,45 @@ def test_structural_rules(tree):
     assert idle.failing[0].last_admission_year == 2021
 
 
+def test_rules_over_every_cell_and_history_only_where_shown(tree):
+    """Structural rules over many organizations are measured from this year's totals, the
+    pipeline and the latest admission year; the year-on-year history is computed for the
+    scope and single-subject rules, not for each of the many (national scale: every cell)."""
+    p = make_plan(tree.district, number="2", symbol="KH/HU")
+    make_rule(p, RuleKind.CELL_SIZE, applies_to_each=True, forms=[OrgForm.CELL], min_count=5)
+    make_rule(p, RuleKind.INACTIVITY, applies_to_each=True, forms=[OrgForm.CELL], years_without=3)
+    make_rule(p, RuleKind.COUNT, min_count=4)
+    admit(tree.cell, dt.date(2021, 4, 1))
+    admit(tree.cell, dt.date(2023, 4, 1), Category.PUPIL)
+    admit(tree.cell, dt.date(2025, 4, 1))
+    admit(tree.school, dt.date(2022, 4, 1))
+    make_candidate(tree.cell, step=Step.DECISION)
+    result = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 12, 31))
+    size = next(r for r in result.rules if r.kind == RuleKind.CELL_SIZE)
+    (cell,) = size.measurements
+    assert (cell.org, cell.members, cell.actual, cell.forecast, cell.status) == (tree.cell, 8, 1, 1, Status.MET)
+    assert cell.history == []
+    idle = next(r for r in result.rules if r.kind == RuleKind.INACTIVITY)
+    assert (idle.single, idle.meeting, idle.failing) == (None, 1, [])
+    assert idle.measurements[0].last_admission_year == 2025
+    assert idle.measurements[0].history == []  # not shown for rules over many
+    own = next(r for r in result.rules if r.kind == RuleKind.COUNT)
+    assert [(y.year, y.actual) for y in own.single.history] == [(2021, 1), (2022, 1), (2023, 1), (2024, 0), (2025, 1)]
+    assert [(y.year, y.actual) for y in result.history] == [(2021, 1), (2022, 1), (2023, 1), (2024, 0), (2025, 1)]
+    assert {c.org: (c.actual, c.last_year) for c in result.children}[tree.commune] == (1, 0)
+
+    # A cell idle since 2021: failing, its last admission year still found.
+    later = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 3, 1))
+    idle = next(r for r in later.rules if r.kind == RuleKind.INACTIVITY)
+    assert [(m.org, m.last_admission_year, m.status) for m in idle.failing] == []
+    quiet = attainment(scope=tree.district, year=2028, as_of=dt.date(2028, 12, 31))
+    idle = next(r for r in quiet.rules if r.kind == RuleKind.INACTIVITY)
+    assert [(m.org, m.last_admission_year, m.status) for m in idle.failing] == [(tree.cell, 2025, Status.NOT_MET)]
+    quieter = attainment(scope=tree.district, year=2030, as_of=dt.date(2030, 12, 31))
+    idle = next(r for r in quieter.rules if r.kind == RuleKind.INACTIVITY)
+    assert [(m.org, m.last_admission_year) for m in idle.failing] == [(tree.cell, None)]
+
+
 def test_rolls_up_the_tree_as_it_was_on_the_ceremony_date(tree):
     admit(tree.school, dt.date(2025, 2, 1))
     organization_move(
