@@ -26,6 +26,7 @@ from .services import historical_result_record
 from .tables import AdmissionTable, HistoricalResultTable
 
 PAGE_SIZE = 100
+LAGGARDS_SHOWN = 50
 
 
 def _today():
@@ -95,7 +96,19 @@ def _rules_view(att):
         history = []
         if m is not None and r.kind not in ("cell_size",):
             history = [(y.year, y.actual) for y in m.history[:-1]]
-        rows.append({"result": r, "m": m, "progress": progress, "css": STATUS_CLASS[r.status], "history": history})
+        rows.append(
+            {
+                "result": r,
+                "m": m,
+                "progress": progress,
+                "css": STATUS_CLASS[r.status],
+                "history": history,
+                # A national scope can fail thousands of cells: the page lists the first
+                # ones, the Excel export lists them all.
+                "failing": r.failing[:LAGGARDS_SHOWN],
+                "failing_more": max(0, len(r.failing) - LAGGARDS_SHOWN),
+            }
+        )
     return rows
 
 
