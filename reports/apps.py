@@ -1,5 +1,32 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
+
+    def ready(self):
+        # Cached engine answers (reports/cache.py) go stale when any data they read changes.
+        from admissions.models import Admission, Candidate, StepRecord
+        from organizations.models import MemberCount, Organization, OrganizationPath
+        from quotas.models import Allocation, Plan, Rule, SubQuota
+
+        from .cache import data_changed
+        from .models import HistoricalResult
+
+        for model in (
+            Admission,
+            Candidate,
+            StepRecord,
+            Organization,
+            OrganizationPath,
+            MemberCount,
+            Plan,
+            Rule,
+            Allocation,
+            SubQuota,
+            HistoricalResult,
+        ):
+            post_save.connect(data_changed, sender=model, dispatch_uid=f"attainment-{model.__name__}-save")
+            post_delete.connect(data_changed, sender=model, dispatch_uid=f"attainment-{model.__name__}-delete")
+        m2m_changed.connect(data_changed, sender=Plan.implements.through, dispatch_uid="attainment-plan-implements")

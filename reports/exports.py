@@ -18,7 +18,7 @@ from organizations.models import Organization
 from organizations.text import fold
 from partyplans.db import report_reads
 
-from .engine import attainment
+from .cache import attainment_cached
 from .models import ExportJob, ExportStatus
 from .report import build_report
 
@@ -42,7 +42,7 @@ def render_export(*, organization: Organization, year: int, as_of: dt.date, fmt:
     if fmt not in CONTENT_TYPES:
         raise ValueError(fmt)
     with translation.override("vi"), report_reads():
-        att = attainment(scope=organization, year=year, as_of=as_of)
+        att = attainment_cached(scope=organization, year=year, as_of=as_of)
         if progress:
             progress(50)
         report = build_report(att)

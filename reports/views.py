@@ -17,7 +17,8 @@ from organizations.xlsx import ImportFailed
 from partyplans.db import report_reads
 
 from . import charts, exports
-from .engine import Status, admissions_in, attainment
+from .cache import attainment_cached as attainment
+from .engine import Status, admissions_in
 from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult

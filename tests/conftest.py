@@ -107,3 +107,13 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US"}  # Vietnamese must win over the browser's language
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached report answers must not leak from one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

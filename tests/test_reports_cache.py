@@ -1,0 +1,29 @@
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from admissions.categories import Category
+from reports.cache import attainment_cached
+from tests.test_reports_engine import admit
+
+
+def test_a_cached_answer_is_reused_until_an_admission_changes_it(tree):
+    as_of = dt.date(2025, 12, 31)
+    first = attainment_cached(scope=tree.district, year=2025, as_of=as_of)
+    with CaptureQueriesContext(connection) as queries:
+        again = attainment_cached(scope=tree.district, year=2025, as_of=as_of)
+    assert len(queries) == 0
+    assert again.actual == first.actual == 0
+
+    admit(tree.school, dt.date(2025, 5, 1), Category.PUPIL)
+    fresh = attainment_cached(scope=tree.district, year=2025, as_of=as_of)
+    assert fresh.actual == 1
+
+
+def test_answers_are_kept_apart_by_scope_year_and_date(tree):
+    admit(tree.school, dt.date(2025, 5, 1), Category.PUPIL)
+    assert attainment_cached(scope=tree.district, year=2025, as_of=dt.date(2025, 12, 31)).actual == 1
+    assert attainment_cached(scope=tree.district, year=2025, as_of=dt.date(2025, 4, 30)).actual == 0
+    assert attainment_cached(scope=tree.city, year=2025, as_of=dt.date(2025, 12, 31)).actual == 0
+    assert attainment_cached(scope=tree.district, year=2024, as_of=dt.date(2024, 12, 31)).actual == 0
