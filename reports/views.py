@@ -2,10 +2,13 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
@@ -17,7 +20,9 @@ from organizations.xlsx import ImportFailed
 from partyplans.db import report_reads
 
 from . import charts, exports
+from .cache import TIMEOUT as CACHE_TIMEOUT
 from .cache import attainment_cached as attainment
+from .cache import data_version
 from .engine import Status, admissions_in
 from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
 from .imports import TEMPLATE_COLUMNS, historical_import
@@ -60,6 +65,34 @@ def index(request):
 @org_view(Perm.VIEW)
 def dashboard(request, organization):
     year, as_of = _period(request)
+    can_see_names = access.has_perm(request.user, organization, Perm.VIEW_PERSONAL)
+    can_edit_history = access.has_perm(request.user, organization, Perm.EDIT_PLANS)
+    chain = _chain(request, organization)
+    # The page body depends only on the data, the period, the language and what this
+    # user may see: keep the rendered HTML until the data changes (reports/cache.py).
+    key = ":".join(
+        str(part)
+        for part in (
+            "dashboard-html",
+            data_version(),
+            organization.pk,
+            organization.path,
+            year,
+            as_of.isoformat(),
+            request.LANGUAGE_CODE,
+            can_see_names,
+            can_edit_history,
+            "".join("1" if v else "0" for _o, v in chain),
+        )
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _dashboard_body(request, organization, year, as_of, chain, can_see_names, can_edit_history)
+        cache.set(key, body, timeout=CACHE_TIMEOUT)
+    return render(request, "reports/dashboard.html", {"org": organization, "body": mark_safe(body)})
+
+
+def _dashboard_body(request, organization, year, as_of, chain, can_see_names, can_edit_history) -> str:
     with report_reads():
         att = attainment(scope=organization, year=year, as_of=as_of)
         report = build_report(att)
@@ -71,17 +104,17 @@ def dashboard(request, organization):
         "year": year,
         "as_of": as_of,
         "query": query,
-        "chain": _chain(request, organization),
+        "chain": chain,
         "period_form": PeriodForm(initial={"year": year, "as_of": as_of}),
         "cumulative_svg": charts.cumulative_chart(att),
         "history_svg": charts.history_chart(att),
         "status_labels": STATUS_LABELS,
         "status_class": STATUS_CLASS,
-        "can_see_names": access.has_perm(request.user, organization, Perm.VIEW_PERSONAL),
-        "can_edit_history": access.has_perm(request.user, organization, Perm.EDIT_PLANS),
+        "can_see_names": can_see_names,
+        "can_edit_history": can_edit_history,
         "rules": _rules_view(att),
     }
-    return render(request, "reports/dashboard.html", context)
+    return render_to_string("reports/_dashboard_body.html", context, request=request)
 
 
 def _rules_view(att):

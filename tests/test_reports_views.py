@@ -6,8 +6,8 @@ import json
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -314,3 +314,10 @@ def test_dashboard_and_workbook_show_earlier_years(client_for, tree):
     rows = list(wb["Chỉ tiêu 1"].iter_rows(values_only=True))
     assert ("So sánh các năm",) == tuple(c for c in rows[-7] if c is not None)
     assert rows[-2][:3] == (2023, 0, 191)
+
+
+def test_a_cached_page_never_shows_a_viewer_the_links_a_planner_gets(client_for, data):
+    url = reverse("reports:dashboard", args=[data.district.pk]) + Q
+    names_link = reverse("reports:admissions", args=[data.district.pk])
+    assert names_link in client_for("district_planner").get(url).content.decode()
+    assert names_link not in client_for("viewer").get(url).content.decode()
