@@ -18,7 +18,7 @@ from organizations import access
 from organizations.access import Perm
 from organizations.models import Organization
 from organizations.text import fold
-from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, read_rows
+from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, parse_date, read_rows
 
 from . import selectors
 from .categories import CATEGORY_ABBREVIATIONS, Category
@@ -46,7 +46,6 @@ COLUMNS = {
     "ceremony_date": ("Ngày kết nạp", "Ceremony date"),
 }
 REQUIRED = {"organization", "full_name", "date_of_birth", "gender", "category"}
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
 def example_rows(organization: Organization) -> list[list]:
@@ -93,16 +92,10 @@ def _date(value, problems: list[str], label: str, required: bool = False) -> dt.
         if required:
             problems.append(_("%(column)s is empty") % {"column": label})
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    day = parse_date(value)
+    if day is not None:
+        return day
     text = str(value).strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
     problems.append(_("%(column)s “%(value)s” is not a date (dd/mm/yyyy)") % {"column": label, "value": text})
     return None
 

@@ -9,7 +9,7 @@ from . import access
 from .models import Organization, OrgForm, Sector
 from .services import organization_create
 from .text import fold
-from .xlsx import ImportFailed, RowError, SheetError, choice_lookup, read_rows
+from .xlsx import ImportFailed, RowError, SheetError, choice_lookup, parse_date, read_rows
 
 COLUMNS = {
     "parent": ("Tổ chức cấp trên", "Cấp trên", "Parent"),
@@ -134,20 +134,6 @@ COUNT_COLUMNS = {
 }
 
 
-def _parse_date(value):
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def member_count_import(*, upload, under: Organization, user, today: dt.date) -> int:
     """Record member counts (code, as of, members) for organizations under `under`.
 
@@ -172,7 +158,7 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
         organization = allowed.get(row.text("code"))
         if organization is None:
             problems.append(_("organization “%(code)s” not found in your scope") % {"code": row.text("code")})
-        day = _parse_date(row.values.get("as_of"))
+        day = parse_date(row.values.get("as_of"))
         if day is None:
             problems.append(_("unreadable date “%(value)s” (use dd/mm/yyyy)") % {"value": row.text("as_of")})
         elif day > today:

@@ -1,5 +1,6 @@
 """Reading uploaded .xlsx files for the all-or-nothing imports of every app."""
 
+import datetime as dt
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -100,3 +101,21 @@ def choice_lookup(choices) -> dict[str, str]:
         lookup[fold(value)] = value
         lookup[fold(value.replace("_", " "))] = value
     return lookup
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+def parse_date(value) -> dt.date | None:
+    """A date from an Excel cell: a real date, or text written dd/mm/yyyy (or ISO)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -110,8 +110,10 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Cached report answers must not leak from one test's database into the next."""
+def _empty_cache(settings):
+    """A fresh in-memory cache per test: cached report answers must not leak from one
+    test's database into the next, nor share files with a running demo or test run."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     from django.core.cache import cache
 
     cache.clear()
