@@ -68,8 +68,9 @@ case "${1:-}" in
     install ""
     .venv/bin/python manage.py migrate -v0
     .venv/bin/python manage.py seed_demo
-    say "Open http://127.0.0.1:8000 and log in with one of the accounts above."
-    exec .venv/bin/python manage.py runserver "${@:-127.0.0.1:8000}"
+    address=${1:-127.0.0.1:8000}
+    say "Open http://$address and log in with one of the accounts above."
+    exec .venv/bin/python manage.py runserver "$address"
     ;;
   test)
     shift
