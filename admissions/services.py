@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations import access
+from organizations.audit import stamp as _stamp
 from organizations.models import Organization, OrgForm
 
 from . import selectors
@@ -50,12 +51,6 @@ LEAVING_OUTCOMES = (Outcome.WITHDRAWN, Outcome.NOT_QUALIFIED, Outcome.MOVED_AWAY
 
 def rule(name: str) -> int:
     return settings.ADMISSION_RULES[name]
-
-
-def _stamp(obj, user, reason: str) -> None:
-    """Tell django-simple-history who made the change and why."""
-    obj._history_user = user
-    obj._change_reason = reason
 
 
 def _d(day: dt.date) -> str:

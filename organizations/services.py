@@ -7,13 +7,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from .audit import stamp as _stamp
 from .models import MemberCount, Organization, OrganizationPath
-
-
-def _stamp(obj, user, reason: str) -> None:
-    """Tell django-simple-history who made the change and why."""
-    obj._history_user = user
-    obj._change_reason = reason
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from admissions.categories import Category
+from organizations.audit import stamp as _stamp
 from organizations.models import Organization, OrgForm, Sector
 
 from .models import Allocation, Milestone, Plan, PlanAmendment, PlanStatus, Rule, RuleKind, SubQuota
@@ -42,12 +43,6 @@ PLAN_FIELDS = ("number", "symbol", "issued_on", "title", "first_year", "last_yea
 
 class StaleVersion(ValidationError):
     """Someone saved the same object after it was read: nothing was saved."""
-
-
-def _stamp(obj, user, reason: str) -> None:
-    """Tell django-simple-history who made the change and why."""
-    obj._history_user = user
-    obj._change_reason = reason[:100]
 
 
 def _is_issued(plan: Plan) -> bool:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from organizations.audit import stamp
 from organizations.models import Organization
 
 from .models import HistoricalResult
@@ -23,7 +24,6 @@ def historical_result_record(
     result.source = source.strip()
     result.entered_by = user
     result.full_clean()
-    result._history_user = user
-    result._change_reason = "historical result recorded"
+    stamp(result, user, "historical result recorded")
     result.save()
     return result
