@@ -118,8 +118,13 @@ class RuleResult:
     many: bool
     measurements: list[Measurement]
     status: str
-    meeting: int = 0
-    failing: list[Measurement] = field(default_factory=list)
+    meeting: int = 0  # how many of the measured organizations meet it
+    failing: list[Measurement] = field(default_factory=list)  # may be capped: see failing_count
+    matched: int = 0  # how many organizations the rule measured (measurements may list fewer)
+
+    @property
+    def failing_count(self) -> int:
+        return self.matched - self.meeting
 
     @property
     def kind(self) -> str:
@@ -897,6 +902,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 status=Status.worst(m.status for m in measurements),
                 meeting=len(measurements) - len(failing),
                 failing=failing,
+                matched=len(measurements),
             )
         )
 

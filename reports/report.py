@@ -111,10 +111,10 @@ def target_text(m: Measurement, kind: str) -> str:
 
 
 def _rule_row(index: int, r: RuleResult) -> list:
-    subject = r.subject.name if r.subject else _("%(n)d organizations") % {"n": len(r.measurements)}
+    subject = r.subject.name if r.subject else _("%(n)d organizations") % {"n": r.matched}
     if r.many:
         target = target_text(r.measurements[0], r.kind) if r.measurements else ""
-        actual = _("%(meeting)d of %(total)d meet it") % {"meeting": r.meeting, "total": len(r.measurements)}
+        actual = _("%(meeting)d of %(total)d meet it") % {"meeting": r.meeting, "total": r.matched}
         return [index, r.plan.reference, r.sentence, subject, target, actual, None, None, r.status]
     m = r.single
     actual_value = m.members if r.kind == RuleKind.CELL_SIZE else m.actual

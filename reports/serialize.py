@@ -35,7 +35,7 @@ def attainment_json(att: Attainment) -> dict:
                 "share": _num(m.share) if m else None,
                 "forecast": m.forecast if m else sum(x.forecast for x in r.measurements),
                 "status": r.status,
-                "matched": len(r.measurements),
+                "matched": r.matched,
                 "meeting": r.meeting,
                 "failing": [x.org.name for x in r.failing] if r.many else [],
                 "planned_total": first.planned_total if first else None,

@@ -125,8 +125,8 @@ def _rules_view(att):
         progress = None
         if m is not None and m.target_min:
             progress = min(100, int(m.actual * 100 / m.target_min))
-        elif r.many and r.measurements:
-            progress = int(r.meeting * 100 / len(r.measurements))
+        elif r.many and r.matched:
+            progress = int(r.meeting * 100 / r.matched)
         history = []
         if m is not None and r.kind not in ("cell_size",):
             history = [(y.year, y.actual) for y in m.history[:-1]]
@@ -140,7 +140,7 @@ def _rules_view(att):
                 # A national scope can fail thousands of cells: the page lists the first
                 # ones, the Excel export lists them all.
                 "failing": r.failing[:LAGGARDS_SHOWN],
-                "failing_more": max(0, len(r.failing) - LAGGARDS_SHOWN),
+                "failing_more": max(0, r.failing_count - LAGGARDS_SHOWN),
             }
         )
     return rows
