@@ -1,5 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save, pre_save
 
 
 class AdmissionsConfig(AppConfig):
     name = "admissions"
+
+    def ready(self):
+        from organizations.signals import subtree_moved
+
+        from . import tally
+        from .models import Admission, Candidate
+
+        for model in (Admission, Candidate):
+            pre_save.connect(tally.before_save, sender=model, dispatch_uid=f"tally-{model.__name__}-pre")
+            post_save.connect(tally.after_save, sender=model, dispatch_uid=f"tally-{model.__name__}-save")
+            post_delete.connect(tally.after_delete, sender=model, dispatch_uid=f"tally-{model.__name__}-delete")
+        subtree_moved.connect(tally.subtree_moved, dispatch_uid="tally-subtree-moved")

@@ -227,3 +227,37 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.name}"
+
+
+class Tally(models.Model):
+    """Counts derived from admissions and candidates, kept for every node of the tree.
+
+    A national report would otherwise join a million admissions with 300,000
+    organizations for every roll-up. Each row counts, for one path and one of its
+    ancestors' paths alike (so a province's figure is one row, not a sum over its
+    subtree):
+    * ADMITTED: admissions not archived, by the path of their organization on the
+      ceremony date (the tree as it was), the ceremony year and the category at admission;
+    * PIPELINE: candidates in progress past the cell's resolution, not archived, by
+      their organization's current path and their category (year 0).
+    Kept in step by admissions/tally.py (on every save and delete, and when a subtree
+    moves); `manage.py retally` rebuilds it from the records. Rows may hold n = 0.
+    """
+
+    class Kind(models.TextChoices):
+        ADMITTED = "a", _("admissions")
+        PIPELINE = "p", _("pipeline")
+
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=32)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "path", "year", "category"], name="tally_key")]
+        indexes = [models.Index(fields=["kind", "depth", "path", "year"], name="tally_depth_path")]
+
+    def __str__(self):
+        return f"{self.kind} {self.path} {self.year} {self.category}: {self.n}"

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from admissions import tally
 from admissions.categories import Category
 from admissions.models import Admission, Candidate, Education, Gender, MassOrganization, Outcome, Step
 from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization, OrgForm, Sector
@@ -446,6 +447,9 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
         say(f"candidates: {cand_sink.count} ({time.monotonic() - started:.0f} s)")
         _reset_sequences([Organization, Plan, Rule, Allocation, SubQuota, Candidate, Admission])
 
+    # COPY and bulk_create bypass the signals that keep the tallies in step.
+    rows = tally.rebuild()
+    say(f"tallies: {rows} rows ({time.monotonic() - started:.0f} s)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

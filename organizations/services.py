@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .audit import stamp as _stamp
 from .models import MemberCount, Organization, OrganizationPath
+from .signals import subtree_moved
 
 
 @transaction.atomic
@@ -60,8 +61,8 @@ def _last_move(organization: Organization) -> dt.date | None:
     return organization.past_paths.aggregate(last=Max("valid_until"))["last"]
 
 
-def _record_past_paths(root: Organization, on_date: dt.date) -> None:
-    """Remember where `root` and its descendants sat until `on_date`."""
+def _record_past_paths(root: Organization, on_date: dt.date) -> dict[int, str]:
+    """Remember where `root` and its descendants sat until `on_date`; returns {pk: path}."""
     subtree = list(Organization.objects.get_tree(root).values_list("pk", "path"))
     last_until = dict(
         OrganizationPath.objects.filter(organization_id__in=[pk for pk, _path in subtree])
@@ -73,6 +74,7 @@ def _record_past_paths(root: Organization, on_date: dt.date) -> None:
         OrganizationPath(organization_id=pk, path=path, valid_from=last_until.get(pk), valid_until=on_date)
         for pk, path in subtree
     )
+    return dict(subtree)
 
 
 @transaction.atomic
@@ -96,9 +98,13 @@ def organization_move(
             _("The organization was already moved on %(date)s; a new move must come later.")
             % {"date": last.strftime("%d/%m/%Y")}
         )
-    _record_past_paths(organization, on_date)
+    old_paths = _record_past_paths(organization, on_date)
     Organization.objects.move(organization, new_parent, "last-child")
     organization.refresh_from_db()
+    new_paths = dict(Organization.objects.get_tree(organization).values_list("pk", "path"))
+    subtree_moved.send(
+        sender=Organization, paths={pk: (old, new_paths[pk]) for pk, old in old_paths.items()}, on_date=on_date
+    )
     _stamp(
         organization,
         user,

@@ -43,11 +43,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connections
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.base import ModelState
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
+from django.db.models.functions import ExtractMonth, Substr
 
-from admissions.models import Admission, Candidate, Outcome, Step
+from admissions.models import Admission, Tally
+from admissions.tally import path_on_ceremony_date
 from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization, OrganizationPath
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
 from quotas.sentences import rule_sentence
@@ -325,14 +326,6 @@ def _kind_matches(form: str, sector: str, depth: int, signature: tuple) -> bool:
     return (not forms or form in forms) and (not sectors or sector in sectors) and (not wanted or depth == wanted)
 
 
-def _path_on_ceremony_date():
-    """The path of the admission's organization on its ceremony date."""
-    past = OrganizationPath.objects.filter(
-        organization=OuterRef("organization_id"), valid_until__gt=OuterRef("ceremony_date")
-    ).exclude(valid_from__gt=OuterRef("ceremony_date"))
-    return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F("organization__path"))
-
-
 def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *, moved: bool | None = None):
     """Admissions (not archived) with ceremony dates in [first_day, last_day], placed where
     their organization stood on the ceremony date and inside `scope`; annotated `p` = that path.
@@ -351,7 +344,7 @@ def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *,
     in_scope = Q(organization__path__startswith=scope.path) | Exists(
         OrganizationPath.objects.filter(organization=OuterRef("organization_id"), path__startswith=scope.path)
     )
-    return rows.filter(in_scope).annotate(p=_path_on_ceremony_date()).filter(p__startswith=scope.path)
+    return rows.filter(in_scope).annotate(p=path_on_ceremony_date()).filter(p__startswith=scope.path)
 
 
 ORG_ANNOTATIONS = ("members", "members_now")
@@ -443,54 +436,51 @@ def _rolled_up(inner, keys: list[str], depths, wanted, since=None, totals=frozen
         return cursor.fetchall()
 
 
-def _admission_counts(scope, depths, wanted, first_year, as_of, counts=None, moved=None) -> _Counts:
-    """Admissions from 1 January of `first_year` (a year, or a year per depth) to `as_of`
-    per (bucket, year, category) at every depth, in one query (see _rolled_up)."""
-    counts = _Counts() if counts is None else counts
-    if not depths:
-        return counts
-    since = first_year if isinstance(first_year, dict) else dict.fromkeys(depths, first_year)
-    # Group each year only as deep as the deepest depth wanting it (e.g. grassroots
-    # organizations this year, committees five years back): fewer groups to roll up.
-    widths = {t: max(d for d in depths if since[d] <= t) * STEP for t in sorted(set(since.values()), reverse=True)}
-    *recent, (oldest, oldest_width) = widths.items()
-    bucket = Case(
-        *[When(ceremony_date__gte=dt.date(t, 1, 1), then=Substr("p", 1, w)) for t, w in recent],
-        default=Substr("p", 1, oldest_width),
-    )
+def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int) -> list[tuple]:
+    """Rows (depth, path, year, category, n) of admissions.Tally for every depth, in one query:
+    inside the scope, from `since[depth]` to `year`, only the wanted paths when they are few."""
+    table = Tally._meta.db_table
+    selects, params = [], []
+    for depth in sorted(depths):
+        where = "kind = %s AND depth = %s AND path LIKE %s AND year BETWEEN %s AND %s AND n <> 0"
+        params += [kind, depth, scope.path + "%", since[depth] if since else 0, year]
+        paths = wanted.get(depth, set())
+        if paths and len(paths) <= BUCKET_FILTER_LIMIT:
+            where += f" AND path IN ({', '.join(['%s'] * len(paths))})"
+            params += sorted(paths)
+        selects.append(f"SELECT depth, path, year, category, n FROM {table} WHERE {where}")
+    if not selects:
+        return []
+    with connections[Tally.objects.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return cursor.fetchall()
+
+
+def _after_count_day(scope, depths, wanted, year, count_day, moved) -> list[tuple]:
+    """Admissions of `year` after `count_day`, rolled up (see _rolled_up): the tallies hold
+    whole years, so a count up to a day inside the year takes these off. Usually none
+    (nothing is admitted in the future); a report "as of" an earlier day reads them."""
+    last_day = dt.date(year, 12, 31)
+    if count_day >= last_day or not depths:
+        return []
     inner = (
-        admissions_in(scope, dt.date(oldest, 1, 1), as_of, moved=moved)
-        .annotate(bucket=bucket, y=ExtractYear("ceremony_date"))
-        .values("bucket", "y", "category")
+        admissions_in(scope, max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1)), last_day, moved=moved)
+        .annotate(bucket=Substr("p", 1, max(depths) * STEP))
+        .values("bucket", "category")
         .annotate(n=Count("pk"))
     )
-    for _depth, bucket, year, category, n in _rolled_up(inner, ["y", "category"], depths, wanted, since):
-        counts.add(bucket, int(year), category, int(n))
+    return _rolled_up(inner, ["category"], depths, wanted)
+
+
+def _admission_counts(scope, depths, wanted, since: dict[int, int], year, count_day, moved=None) -> _Counts:
+    """Admissions from 1 January of `since[depth]` to `count_day` per (path, year, category)
+    at every depth: read from the tallies (one query) less what came after the count day."""
+    counts = _Counts()
+    for _depth, path, y, category, n in _tally(Tally.Kind.ADMITTED, scope, depths, wanted, since, year):
+        counts.add(path, y, category, n)
+    for _depth, path, category, n in _after_count_day(scope, depths, wanted, year, count_day, moved):
+        counts.add(path, year, category, -int(n))
     return counts
-
-
-def _admission_totals(scope, depths, wanted, first_year, year, as_of, counts, last, moved=None) -> None:
-    """Per bucket, in one row: the admissions of `year` up to `as_of` (added to `counts`) and
-    the year of the latest admission since 1 January `first_year` (into `last`, for the
-    depths `first_year` gives a year)."""
-    for depth in sorted(depths):
-        start = first_year.get(depth) or year
-        base = admissions_in(scope, dt.date(start, 1, 1), as_of, moved=moved)
-        width = depth * STEP
-        rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
-        rows = rows.values("bucket").annotate(
-            n=Count("pk", filter=Q(ceremony_date__gte=dt.date(year, 1, 1))), y=Max(ExtractYear("ceremony_date"))
-        )
-        # One row per organization (every cell in the country): read with a plain cursor,
-        # the values need no conversion (text, integers).
-        sql, params = rows.values_list("bucket", "n", "y").query.sql_with_params()
-        with connections[rows.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            for bucket, n, latest in cursor.fetchall():
-                if n:
-                    counts.add(bucket, year, "", n)
-                if start < year:
-                    last[bucket] = int(latest)
 
 
 def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Counts) -> None:
@@ -519,26 +509,12 @@ def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Co
             counts.add(bucket, year, category, n, total=not (category and covered))
 
 
-def _pipeline_counts(scope, depths, wanted, year, counts=None, *, totals=frozenset()) -> _Counts:
-    """Candidates past the cell's resolution, per bucket and category (only per bucket for
-    the depths in `totals`) at every depth, in one query (see _rolled_up)."""
-    counts = _Counts() if counts is None else counts
-    if not depths:
-        return counts
-    inner = (
-        Candidate.objects.filter(
-            organization__path__startswith=scope.path,
-            step__gte=Step.CELL_RESOLUTION,
-            outcome=Outcome.IN_PROGRESS,
-            archived_at__isnull=True,
-        )
-        .order_by()
-        .annotate(bucket=Substr("organization__path", 1, max(depths) * STEP))
-        .values("bucket", "category")
-        .annotate(n=Count("pk"))
-    )
-    for _depth, bucket, category, n in _rolled_up(inner, ["category"], depths, wanted, totals=totals):
-        counts.add(bucket, year, category, int(n))
+def _pipeline_counts(scope, depths, wanted, year, *, totals=frozenset()) -> _Counts:
+    """Candidates past the cell's resolution, per path and category (only per path for the
+    depths in `totals`) at every depth, from the tallies in one query."""
+    counts = _Counts()
+    for depth, path, _y, category, n in _tally(Tally.Kind.PIPELINE, scope, depths, wanted, None, 0):
+        counts.add(path, year, "" if depth in totals else category, n)
     return counts
 
 
@@ -582,6 +558,150 @@ def _monthly(scope, year, as_of, moved=None) -> list[int | None]:
     return months
 
 
+def _many_structural(rule: Rule) -> bool:
+    return rule.applies_to_each and rule.kind in STRUCTURAL
+
+
+def _anchor(rule: Rule, scope: Organization) -> str:
+    """Where a rule over many organizations looks from: the scope for rules from above it
+    (they apply to the part of the tree inside it), else the issuer."""
+    issuer = rule.plan.issuer
+    return scope.path if _within(scope.path, issuer.path) else issuer.path
+
+
+def _structural(scope, scope_org, rules, year, count_day, first_year, over, moved) -> dict[int, tuple]:
+    """CELL_SIZE and INACTIVITY rules over many organizations (e.g. every cell in the
+    country), answered in the database: how many organizations each rule measures (one
+    grouped count) and those failing it (one query per kind; only failing rows come back,
+    each with its members or its latest admission year, this year's admissions and the
+    pipeline from the tallies). Returns {rule pk: (matched, failing measurements)}."""
+    rules = [r for r in rules if _many_structural(r)]
+    if not rules:
+        return {}
+    alive = (Q(founded_on__isnull=True) | Q(founded_on__lte=count_day)) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=count_day)
+    )
+    inside = Organization.objects.filter(path__startswith=scope.path).filter(alive).order_by()
+    by_signature: dict[tuple, list[Rule]] = defaultdict(list)  # (kind, signature) → rules
+    for rule in rules:
+        by_signature[(rule.kind, _selector_signature(rule))].append(rule)
+
+    # How many alive organizations each (signature, anchor depth) counts under each anchor.
+    groups = sorted({(_selector_signature(r), len(_anchor(r, scope)) // STEP) for r in rules})
+    counted = [
+        inside.filter(_signature_q(sig), depth__gt=depth)
+        .annotate(bucket=Substr("path", 1, depth * STEP), g=Value(i))
+        .values("g", "bucket")
+        .annotate(n=Count("pk"))
+        .values_list("g", "bucket", "n")
+        for i, (sig, depth) in enumerate(groups)
+    ]
+    under: dict[tuple, int] = {}
+    for g, bucket, n in counted[0].union(*counted[1:], all=True):
+        under[(groups[g][0], bucket)] = n
+
+    # Admissions after the count day this year (normally none), per path and its ancestors.
+    after: dict[str, int] = defaultdict(int)
+    if count_day < dt.date(year, 12, 31):
+        later = admissions_in(scope, max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1)), dt.date(year, 12, 31))
+        for path, n in later.values("p").annotate(n=Count("pk")).values_list("p", "n"):
+            for end in range(STEP, len(path) + 1, STEP):
+                after[path[:end]] += n
+
+    def tally_sum(kind, year_):
+        return Subquery(
+            Tally.objects.filter(kind=kind, path=OuterRef("path"), year=year_)
+            .values("path")
+            .annotate(s=Sum("n"))
+            .values("s")[:1],
+            output_field=IntegerField(),
+        )
+
+    figures = {"actual": tally_sum(Tally.Kind.ADMITTED, year), "forecast": tally_sum(Tally.Kind.PIPELINE, 0)}
+    failing_rows: dict[str, list[Organization]] = {}
+    size_sigs = {sig for kind, sig in by_signature if kind == RuleKind.CELL_SIZE}
+    idle_sigs = {sig for kind, sig in by_signature if kind == RuleKind.INACTIVITY}
+    if size_sigs:
+        members_now = Subquery(
+            MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=count_day)
+            .order_by("-as_of")
+            .values("members")[:1],
+            output_field=IntegerField(),
+        )
+        small = Q(pk__in=[])
+        for sig in size_sigs:
+            low = max(r.min_count or 0 for r in by_signature[(RuleKind.CELL_SIZE, sig)])
+            small |= _signature_q(sig) & (Q(members_now__isnull=True) | Q(members_now__lt=low))
+        rows = inside.annotate(members_now=members_now, **figures).filter(small).order_by("path")
+        failing_rows[RuleKind.CELL_SIZE] = _light_organizations(rows, ("members_now", "actual", "forecast"))
+    if idle_sigs:
+        shortest = min(r.years_without or 1 for sig in idle_sigs for r in by_signature[(RuleKind.INACTIVITY, sig)])
+        # Admitting this year counts unless some of this year's admissions are after the
+        # count day: then this year is checked below, less those.
+        last_full_year = year - 1 if after else year
+        recorded = Tally.objects.filter(kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0)
+        entered = HistoricalResult.objects.filter(organization__path__startswith=OuterRef("path"), count__gt=0)
+        active = Exists(recorded.filter(year__gte=year - shortest + 1, year__lte=last_full_year)) | Exists(
+            entered.filter(year__gte=year - shortest + 1, year__lte=year)
+        )
+        idle = Q(pk__in=[])
+        for sig in idle_sigs:
+            idle |= _signature_q(sig)
+        rows = (
+            inside.filter(idle)
+            .exclude(active)
+            .annotate(
+                recorded=Subquery(
+                    recorded.filter(year__gte=first_year, year__lte=last_full_year).order_by("-year").values("year")[:1]
+                ),
+                entered=Subquery(
+                    entered.filter(year__gte=first_year, year__lte=year).order_by("-year").values("year")[:1]
+                ),
+                **figures,
+            )
+            .order_by("path")
+        )
+        failing_rows[RuleKind.INACTIVITY] = _light_organizations(rows, ("recorded", "entered", "actual", "forecast"))
+
+    # The failing rows under each anchor a rule looks from (strictly under it).
+    anchors = {_anchor(r, scope) for r in rules}
+    under_anchor: dict[tuple[str, str], list[Organization]] = defaultdict(list)
+    for kind, rows in failing_rows.items():
+        for org in rows:
+            path = org.path
+            for end in range(STEP, len(path), STEP):
+                if path[:end] in anchors:
+                    under_anchor[(kind, path[:end])].append(org)
+    stale = Status.NOT_MET if over else Status.BEHIND
+    results = {}
+    for (kind, sig), sig_rules in by_signature.items():
+        for rule in sig_rules:
+            anchor, issuer = _anchor(rule, scope), rule.plan.issuer
+            with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, sig)
+            matched = under.get((sig, anchor), 0) + (1 if with_scope else 0)
+            candidates = under_anchor.get((kind, anchor), [])
+            if with_scope:
+                candidates = [o for o in failing_rows[kind] if o.pk == scope.pk] + candidates
+            failing = []
+            for org in candidates:
+                if not _matches(org, sig):
+                    continue
+                actual = (org.actual or 0) - after.get(org.path, 0)
+                m = Measurement(org=org, actual=actual, forecast=org.forecast or 0, status=Status.NOT_MET)
+                if kind == RuleKind.CELL_SIZE:
+                    m.target_min, m.members = rule.min_count, org.members_now
+                    if m.members is not None and (rule.min_count is None or m.members >= rule.min_count):
+                        continue
+                else:
+                    last = max(year if actual > 0 else 0, org.recorded or 0, org.entered or 0) or None
+                    if last and last >= year - (rule.years_without or 1) + 1:
+                        continue
+                    m.last_admission_year, m.status = last, stale
+                failing.append(m)
+            results[rule.pk] = (matched, failing)
+    return results
+
+
 # --- the engine ----------------------------------------------------------------------
 
 
@@ -611,6 +731,8 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     pks = {scope.pk}
     signatures = set()
     for rule in rules:
+        if _many_structural(rule):
+            continue  # answered in the database: _structural
         if rule.applies_to_each:
             signatures.add(_selector_signature(rule))
         elif _within(_subject(rule).path, scope.path):
@@ -639,16 +761,13 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
     scope_org = orgs.get(scope.pk, scope)
 
-    # Index selector matches by signature and by the ancestor paths rules look from: the
-    # scope for rules from above it, else the issuer.
+    # Index selector matches by signature and by the ancestor paths rules look from.
     def anchor_of(rule: Rule) -> str:
-        issuer = rule.plan.issuer
-        # Rules from above apply to the part of the tree inside the scope.
-        return scope.path if _within(scope.path, issuer.path) else issuer.path
+        return _anchor(rule, scope)
 
     anchors: dict[tuple, set[str]] = defaultdict(set)
     for rule in rules:
-        if rule.applies_to_each:
+        if rule.applies_to_each and not _many_structural(rule):
             anchors[_selector_signature(rule)].add(anchor_of(rule))
     alive = [o for o in orgs.values() if o.depth > scope.depth and o.existed_on(count_day)]
     matched: dict[tuple, dict[str, list[Organization]]] = {}
@@ -678,37 +797,30 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         if rule.kind == RuleKind.ALLOCATION and not rule.applies_to_each:
             subject = _subject(rule)
             subjects_by_rule[rule.pk] = [orgs[subject.pk]] if subject.pk in orgs else []
+        elif _many_structural(rule):
+            subjects_by_rule[rule.pk] = []  # see _structural
         elif rule.applies_to_each:
             subjects_by_rule[rule.pk] = matches_of(rule)
         else:
             subject = _subject(rule)
             subjects_by_rule[rule.pk] = [orgs[subject.pk]] if subject.pk in orgs else []
 
-    # What each organization needs, by depth (one grouped admissions query per depth):
-    # * full: this year by category (the scope, its children, rule subjects, allocation
-    #   rows, matches of count and share rules), from the first year `start` gives the
-    #   depth: last year (share subjects without a planned total), the years shown year on
-    #   year (the scope, its children, subjects of single-subject rules; for the matches
-    #   of a rule over many organizations no history is shown or computed), the years an
-    #   INACTIVITY rule looks back;
-    # * totals: this year's total and the latest admission year only (matches of the
-    #   structural rules, CELL_SIZE and INACTIVITY, e.g. every cell in the country).
+    # What each organization needs, by depth (one tally query for every depth): this
+    # year by category (the scope, its children, rule subjects, allocation rows, matches
+    # of count and share rules), from the first year `start` gives the depth: last year
+    # (share subjects without a planned total), the years shown year on year (the scope,
+    # its children, subjects of single-subject rules; for the matches of a rule over many
+    # organizations no history is shown or computed), the years an INACTIVITY rule looks
+    # back. Structural rules over many organizations need nothing here (_structural).
     full: dict[int, set[str]] = defaultdict(set)
-    totals: dict[int, set[str]] = defaultdict(set)
     start: dict[int, int] = {}
-    idle_first: dict[int, int] = {}
     inactivity = [r.years_without or 0 for r in rules if r.kind == RuleKind.INACTIVITY]
     first_year = year - max([HISTORY_YEARS - 1, *[k - 1 for k in inactivity]])
     history_first = year - HISTORY_YEARS + 1
 
-    def need(org: Organization, since: int = year, structural: bool = False):
-        if structural:
-            totals[org.depth].add(org.path)
-            if since < year:
-                idle_first[org.depth] = first_year
-        else:
-            full[org.depth].add(org.path)
-            start[org.depth] = min(start.get(org.depth, year), since)
+    def need(org: Organization, since: int = year):
+        full[org.depth].add(org.path)
+        start[org.depth] = min(start.get(org.depth, year), since)
 
     children_orgs = [o for o in orgs.values() if o.depth == scope.depth + 1]
     for org in [scope_org, *children_orgs]:
@@ -721,26 +833,18 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         elif rule.kind == RuleKind.SHARE_OF_ADMISSIONS:
             since = year - 1  # last year's total when no total is planned
         for org in subjects_by_rule[rule.pk]:
-            need(org, since, each and rule.kind in STRUCTURAL)
+            need(org, since)
         for a in rule.allocation_rows:
             if a.organization_id in orgs:
                 need(orgs[a.organization_id])
-    for depth in set(totals) & set(full):  # one query per depth: the full one covers them
-        full[depth] |= totals.pop(depth)
-        start[depth] = min(start[depth], idle_first.pop(depth, year))
-    wanted: dict[int, set[str]] = defaultdict(set)
-    for needs in (full, totals):
-        for depth, paths in needs.items():
-            wanted[depth] |= paths
 
     # Has any organization moved since the earliest day counted? (Else every admission
     # stands at its organization's current path.) Asked once for every query below.
     moved = _moved_since(dt.date(first_year, 1, 1))
-    actuals = _admission_counts(scope, set(full), full, start, count_day, moved=moved)
-    last_admission: dict[str, int] = {}
-    _admission_totals(scope, set(totals), totals, idle_first, year, count_day, actuals, last_admission, moved)
-    _historical_counts(scope, set(wanted), wanted, first_year, year, actuals)
-    pipeline = _pipeline_counts(scope, set(wanted), {**full, **totals}, year, totals=set(totals))
+    actuals = _admission_counts(scope, set(full), full, start, year, count_day, moved=moved)
+    _historical_counts(scope, set(full), full, first_year, year, actuals)
+    pipeline = _pipeline_counts(scope, set(full), full, year)
+    structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, moved)
 
     # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
     latest_counted: dict[str, int] = {}
@@ -836,7 +940,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         elif kind == RuleKind.INACTIVITY:
             k = rule.years_without or 1
             # The latest year with an admission on record or a historical result.
-            m.last_admission_year = max(last_admission.get(org.path, 0), latest_counted.get(org.path, 0)) or None
+            m.last_admission_year = latest_counted.get(org.path)
             if m.last_admission_year and m.last_admission_year >= year - k + 1:
                 m.status = Status.MET
             else:
@@ -847,35 +951,6 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             m.percent = _pct(m.actual, m.target_min)
         return m
 
-    def measure_each_structural(rule: Rule, subjects: list[Organization]) -> list[Measurement]:
-        """`measure` for a CELL_SIZE or INACTIVITY rule over many organizations (e.g. every
-        cell in the country), as one loop: the same figures without the per-call work."""
-        counted, forecast = actuals.data, pipeline.data
-        category = rule.category or ""
-        low = rule.min_count
-        recent = year - (rule.years_without or 1) + 1
-        stale = Status.NOT_MET if over else Status.BEHIND
-        result = []
-        append = result.append
-        for org in subjects:
-            path = org.path
-            m = Measurement(
-                org=org,
-                actual=counted.get((path, year, category), 0),
-                forecast=forecast.get((path, year, category), 0),
-            )
-            if rule.kind == RuleKind.CELL_SIZE:
-                m.target_min = low
-                m.members = members = org.members_now
-                small = members is None or (low is not None and members < low)
-                m.status = Status.NOT_MET if small else Status.MET
-            else:
-                last = max(last_admission.get(path, 0), latest_counted.get(path, 0)) or None
-                m.last_admission_year = last
-                m.status = Status.MET if last and last >= recent else stale
-            append(m)
-        return result
-
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
     for rule in rules:
@@ -884,12 +959,16 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             table = _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline)
             if table is not None:
                 tables.append(table)
-        if not subjects:
+        if _many_structural(rule):
+            # Only the failing organizations are listed (the others meet it).
+            matched, measurements = structural[rule.pk]
+            if not matched:
+                continue
+        elif not subjects:
             continue
-        if rule.applies_to_each and rule.kind in STRUCTURAL:
-            measurements = measure_each_structural(rule, subjects)
         else:
             measurements = [measure(rule, org) for org in subjects]
+            matched = len(measurements)
         failing = [m for m in measurements if m.status != Status.MET]
         results.append(
             RuleResult(
@@ -899,10 +978,10 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 subject=None if rule.applies_to_each else subjects[0],
                 many=rule.applies_to_each,
                 measurements=measurements,
-                status=Status.worst(m.status for m in measurements),
-                meeting=len(measurements) - len(failing),
+                status=Status.worst(m.status for m in failing),
+                meeting=matched - len(failing),
                 failing=failing,
-                matched=len(measurements),
+                matched=matched,
             )
         )
 

@@ -44,7 +44,12 @@ def test_seed_002_years_2020_to_2023_add_up_to_3_pupils_and_5_workers(db):
     result = attainment(scope=ductrong, year=2023, as_of=dt.date(2023, 12, 31))
     pupils = workers = 0
     counts = _admission_counts(
-        ductrong, {ductrong.depth}, {ductrong.depth: {ductrong.path}}, 2020, dt.date(2023, 12, 31)
+        ductrong,
+        {ductrong.depth},
+        {ductrong.depth: {ductrong.path}},
+        {ductrong.depth: 2020},
+        2023,
+        dt.date(2023, 12, 31),
     )
     _historical_counts(ductrong, {ductrong.depth}, {ductrong.depth: {ductrong.path}}, 2020, 2023, counts)
     for year in range(2020, 2024):

@@ -241,11 +241,13 @@ def test_structural_rules(tree):
 
 
 def test_rules_over_every_cell_and_history_only_where_shown(tree):
-    """Structural rules over many organizations are measured from this year's totals, the
-    pipeline and the latest admission year; the year-on-year history is computed for the
-    scope and single-subject rules, not for each of the many (national scale: every cell)."""
+    """Structural rules over many organizations are answered in the database: how many
+    organizations they measure and the failing ones (with this year's admissions, the
+    pipeline and the members or latest admission year); no year-on-year history for each
+    of the many (national scale: every cell). It is computed for the scope and
+    single-subject rules."""
     p = make_plan(tree.district, number="2", symbol="KH/HU")
-    make_rule(p, RuleKind.CELL_SIZE, applies_to_each=True, forms=[OrgForm.CELL], min_count=5)
+    make_rule(p, RuleKind.CELL_SIZE, applies_to_each=True, forms=[OrgForm.CELL], min_count=10)
     make_rule(p, RuleKind.INACTIVITY, applies_to_each=True, forms=[OrgForm.CELL], years_without=3)
     make_rule(p, RuleKind.COUNT, min_count=4)
     admit(tree.cell, dt.date(2021, 4, 1))
@@ -256,12 +258,12 @@ def test_rules_over_every_cell_and_history_only_where_shown(tree):
     result = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 12, 31))
     size = next(r for r in result.rules if r.kind == RuleKind.CELL_SIZE)
     (cell,) = size.measurements
-    assert (cell.org, cell.members, cell.actual, cell.forecast, cell.status) == (tree.cell, 8, 1, 1, Status.MET)
+    assert (size.matched, size.meeting, size.failing_count) == (1, 0, 1)
+    assert (cell.org, cell.members, cell.actual, cell.forecast, cell.status) == (tree.cell, 8, 1, 1, Status.NOT_MET)
     assert cell.history == []
     idle = next(r for r in result.rules if r.kind == RuleKind.INACTIVITY)
-    assert (idle.single, idle.meeting, idle.failing) == (None, 1, [])
-    assert idle.measurements[0].last_admission_year == 2025
-    assert idle.measurements[0].history == []  # not shown for rules over many
+    # The cell admitted this year: it meets the rule and is not listed.
+    assert (idle.single, idle.matched, idle.meeting, idle.failing, idle.measurements) == (None, 1, 1, [], [])
     own = next(r for r in result.rules if r.kind == RuleKind.COUNT)
     assert [(y.year, y.actual) for y in own.single.history] == [(2021, 1), (2022, 1), (2023, 1), (2024, 0), (2025, 1)]
     assert [(y.year, y.actual) for y in result.history] == [(2021, 1), (2022, 1), (2023, 1), (2024, 0), (2025, 1)]
@@ -352,8 +354,8 @@ def test_query_count_does_not_grow_with_the_tree(tree):
     _grow_extra(tree, 2, 20)
     large, large_result = _queries(tree)
     assert len(large_result.rules) > 5 * len(small_result.rules) / 2
-    assert sum(len(r.measurements) for r in large_result.rules) >= 8 * sum(
-        len(r.measurements) for r in small_result.rules
+    assert sum(r.matched for r in large_result.rules) >= 8 * sum(
+        r.matched for r in small_result.rules
     )
     print("queries", small, large)
     assert large == small, (small, large)
@@ -389,3 +391,21 @@ def test_a_positive_share_without_any_total_still_asks_for_one(tree):
     result = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 12, 31))
     m = result.rules[0].single
     assert (m.planned_total, m.implied_min, m.status) == (0, 1, Status.NOT_MET)
+
+
+def test_a_report_as_of_an_earlier_day_leaves_out_later_admissions(tree):
+    """Whole years are tallied; the days after the report's date are taken off again."""
+    admit(tree.school, dt.date(2025, 3, 1), Category.PUPIL)
+    admit(tree.school, dt.date(2025, 9, 1), Category.PUPIL)
+    admit(tree.cell, dt.date(2024, 5, 1))
+    admit(tree.cell, dt.date(2025, 8, 1))
+    plan = make_plan(tree.district)
+    make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=[OrgForm.CELL], years_without=1)
+    june = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 6, 30))
+    assert (june.actual, june.history[-1].actual) == (1, 1)
+    assert june.months[5] == 1 and june.months[8] is None
+    idle = by_sentence(june, "")
+    assert [(m.org.pk, m.last_admission_year) for m in idle.measurements] == [(tree.cell.pk, 2024)]
+    december = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 12, 31))
+    assert december.actual == 3
+    assert (by_sentence(december, "").matched, by_sentence(december, "").failing) == (1, [])

@@ -17,6 +17,10 @@ class Command(BaseCommand):
         logins = demo.seed_users()
         for name in APP_SEEDS:
             import_module(name).seed(self.stdout)
+        # The demo loads some rows in bulk (no signals): recount the tallies reports read.
+        from admissions import tally
+
+        tally.rebuild()
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):"))
         for username, description, organization in logins:
             self.stdout.write(f"  {username:<18} {description:<38} {organization}")

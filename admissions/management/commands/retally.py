@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from admissions import tally
+
+
+class Command(BaseCommand):
+    help = "Recount the admissions and pipeline tallies (admissions.Tally) from the records."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--database", default="default")
+
+    def handle(self, *args, database, **options):
+        rows = tally.rebuild(using=database)
+        self.stdout.write(f"tally: {rows} rows")

@@ -1,0 +1,216 @@
+"""Keeps `Tally` (admissions and the pipeline counted per node of the tree) in step.
+
+Every save or delete of an Admission or a Candidate moves its count from the key it
+had to the key it has now (signals, so the services, the admin, imports and tests are
+all covered); a subtree's move (organizations.services.organization_move) moves the
+counts of its admissions dated from the move on, and of its pipeline, to the new paths.
+`rebuild()` (`manage.py retally`) recounts everything from the records: bulk loads
+(COPY, bulk_create, queryset.update) bypass the signals and must call it.
+"""
+
+from collections import Counter
+
+from django.db import connections, router, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, ExtractYear
+
+from organizations.models import Organization, OrganizationPath
+
+from .models import Admission, Candidate, Outcome, Step, Tally
+
+STEP = Organization.steplen
+ADMITTED, PIPELINE = Tally.Kind.ADMITTED, Tally.Kind.PIPELINE
+
+# --- what one record counts for ------------------------------------------------------
+
+
+def _path_on(organization_id: int, day) -> str:
+    past = (
+        OrganizationPath.objects.filter(organization_id=organization_id, valid_until__gt=day)
+        .exclude(valid_from__gt=day)
+        .order_by("valid_until")
+        .values_list("path", flat=True)
+        .first()
+    )
+    return past or Organization.objects.values_list("path", flat=True).get(pk=organization_id)
+
+
+def _admission_key(organization_id, ceremony_date, category, archived_at):
+    if archived_at is not None or ceremony_date is None or organization_id is None:
+        return None
+    return (ADMITTED, organization_id, ceremony_date, category)
+
+
+def _candidate_key(organization_id, category, step, outcome, archived_at):
+    if archived_at is not None or outcome != Outcome.IN_PROGRESS or step < Step.CELL_RESOLUTION:
+        return None
+    return (PIPELINE, organization_id, None, category)
+
+
+ADMISSION_FIELDS = ("organization_id", "ceremony_date", "category", "archived_at")
+CANDIDATE_FIELDS = ("organization_id", "category", "step", "outcome", "archived_at")
+
+
+def _key_of(instance):
+    if isinstance(instance, Admission):
+        return _admission_key(*(getattr(instance, f) for f in ADMISSION_FIELDS))
+    return _candidate_key(*(getattr(instance, f) for f in CANDIDATE_FIELDS))
+
+
+def _stored_key(instance):
+    model = type(instance)
+    fields = ADMISSION_FIELDS if model is Admission else CANDIDATE_FIELDS
+    row = model._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+    if row is None:
+        return None
+    return _admission_key(*row) if model is Admission else _candidate_key(*row)
+
+
+def _leaf(key) -> tuple[str, str, int, str]:
+    kind, organization_id, day, category = key
+    if kind == ADMITTED:
+        return kind, _path_on(organization_id, day), day.year, category
+    return kind, Organization.objects.values_list("path", flat=True).get(pk=organization_id), 0, category
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def apply(changes: Counter, using: str = "default") -> None:
+    """Add each change {(kind, path, year, category): delta} to the path and to every
+    ancestor of it, in one statement per 500 keys (an upsert: SQLite and PostgreSQL)."""
+    expanded: Counter = Counter()
+    for (kind, path, year, category), delta in changes.items():
+        if not delta:
+            continue
+        for end in range(STEP, len(path) + 1, STEP):
+            expanded[(kind, path[:end], year, category)] += delta
+    rows = [
+        (kind, path, len(path) // STEP, year, category, n) for (kind, path, year, category), n in expanded.items() if n
+    ]
+    table = Tally._meta.db_table
+    with connections[using].cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (kind, path, depth, year, category, n) VALUES {values} "
+                f"ON CONFLICT (kind, path, year, category) DO UPDATE SET n = {table}.n + excluded.n",
+                [value for row in chunk for value in row],
+            )
+
+
+def before_save(sender, instance, raw=False, using="default", **kwargs):
+    if raw:
+        return
+    instance._tally_before = _stored_key(instance) if instance.pk else None
+
+
+def after_save(sender, instance, raw=False, using="default", **kwargs):
+    if raw:
+        return
+    before, after = getattr(instance, "_tally_before", None), _key_of(instance)
+    instance._tally_before = after
+    _move(before, after, using)
+
+
+def after_delete(sender, instance, using="default", **kwargs):
+    _move(_key_of(instance), None, using)
+
+
+def _move(before, after, using):
+    if before == after:
+        return
+    changes: Counter = Counter()
+    if before is not None:
+        changes[_leaf(before)] -= 1
+    if after is not None:
+        changes[_leaf(after)] += 1
+    apply(changes, using)
+
+
+def subtree_moved(sender, paths: dict[int, tuple[str, str]], on_date, **kwargs) -> None:
+    """Organizations moved on `on_date` ({pk: (old path, new path)}): their admissions
+    dated from then on, and their pipeline, now count under the new paths."""
+    changes: Counter = Counter()
+    admitted = (
+        Admission.objects.filter(organization_id__in=paths, archived_at__isnull=True, ceremony_date__gte=on_date)
+        .order_by()
+        .values_list("organization_id", ExtractYear("ceremony_date"), "category")
+        .annotate(n=Count("pk"))
+    )
+    for organization_id, year, category, n in admitted:
+        old, new = paths[organization_id]
+        changes[(ADMITTED, old, int(year), category)] -= n
+        changes[(ADMITTED, new, int(year), category)] += n
+    for organization_id, category, n in (
+        _pipeline(Candidate.objects.filter(organization_id__in=paths))
+        .values_list("organization_id", "category")
+        .annotate(n=Count("pk"))
+    ):
+        old, new = paths[organization_id]
+        changes[(PIPELINE, old, 0, category)] -= n
+        changes[(PIPELINE, new, 0, category)] += n
+    apply(changes, router.db_for_write(Tally))
+
+
+def _pipeline(candidates):
+    return candidates.filter(
+        archived_at__isnull=True, outcome=Outcome.IN_PROGRESS, step__gte=Step.CELL_RESOLUTION
+    ).order_by()
+
+
+# --- rebuilding ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def rebuild(using: str = "default") -> int:
+    """Recount every row from the records; returns the number of rows."""
+    Tally.objects.using(using).all().delete()
+    max_depth = Organization.objects.using(using).order_by("-depth").values_list("depth", flat=True).first() or 0
+    admitted = (
+        Admission.objects.using(using)
+        .filter(archived_at__isnull=True)
+        .order_by()
+        .annotate(p=path_on_ceremony_date(), y=ExtractYear("ceremony_date"))
+        .values("p", "y", "category")
+        .annotate(n=Count("pk"))
+    )
+    pipeline = (
+        _pipeline(Candidate.objects.using(using))
+        .annotate(p=F("organization__path"))
+        .values("p", "category")
+        .annotate(n=Count("pk"))
+    )
+    table = Tally._meta.db_table
+    with connections[using].cursor() as cursor:
+        for kind, leaves, year in ((ADMITTED, admitted, "y"), (PIPELINE, pipeline, None)):
+            sql, params = leaves.query.sql_with_params()
+            selects = [
+                f"SELECT '{kind}', substr(p, 1, {d * STEP}), {d}, {year or 0}, category, SUM(n) FROM leaf"
+                f" WHERE length(p) >= {d * STEP} GROUP BY substr(p, 1, {d * STEP}), category"
+                + (f", {year}" if year else "")
+                for d in range(1, max_depth + 1)
+            ]
+            if not selects:
+                continue
+            cursor.execute(
+                f"WITH leaf AS ({sql}) INSERT INTO {table} (kind, path, depth, year, category, n) "
+                + " UNION ALL ".join(selects),
+                params,
+            )
+    return Tally.objects.using(using).count()
+
+
+def path_on_ceremony_date():
+    """The path of an admission's organization on its ceremony date (an expression)."""
+    past = OrganizationPath.objects.filter(
+        organization=OuterRef("organization_id"), valid_until__gt=OuterRef("ceremony_date")
+    ).exclude(valid_from__gt=OuterRef("ceremony_date"))
+    return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F("organization__path"))
+
+
+def current(using: str = "default") -> dict[tuple, int]:
+    """The rows held now, {(kind, path, year, category): n}, without zeros (for checks)."""
+    rows = Tally.objects.using(using).filter(n__gt=0)
+    return {(k, p, y, c): n for k, p, y, c, n in rows.values_list("kind", "path", "year", "category", "n")}

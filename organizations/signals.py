@@ -1,0 +1,7 @@
+"""Signals other apps listen to."""
+
+from django.dispatch import Signal
+
+# Sent by services.organization_move after a subtree moved: `paths` = {pk: (old path,
+# new path)} for every moved organization, `on_date` = the day the move took effect.
+subtree_moved = Signal()
