@@ -132,6 +132,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     # A streaming replica of the primary; report reads go there (partyplans/db.py).
     DATABASES["replica"] = dj_database_url.config(env="DATABASE_REPLICA_URL", conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _db in DATABASES.values():
+    if _db["ENGINE"].endswith("postgresql"):
+        # PostgreSQL's JIT compiles the report queries (large estimated costs from their
+        # correlated subqueries) for 0.2-0.6 s each, more than running them takes.
+        _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASE_ROUTERS = ["partyplans.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

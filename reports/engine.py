@@ -617,7 +617,10 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, move
             output_field=IntegerField(),
         )
 
-    figures = {"actual": tally_sum(Tally.Kind.ADMITTED, year), "forecast": tally_sum(Tally.Kind.PIPELINE, 0)}
+    # The pipeline of each failing organization, and this year's admissions where shown:
+    # an idle organization has none, unless some came after the count day.
+    forecast = {"forecast": tally_sum(Tally.Kind.PIPELINE, 0)}
+    figures = {**forecast, "actual": tally_sum(Tally.Kind.ADMITTED, year)} if after else forecast
     failing_rows: dict[str, list[Organization]] = {}
     size_sigs = {sig for kind, sig in by_signature if kind == RuleKind.CELL_SIZE}
     idle_sigs = {sig for kind, sig in by_signature if kind == RuleKind.INACTIVITY}
@@ -632,8 +635,8 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, move
         for sig in size_sigs:
             low = max(r.min_count or 0 for r in by_signature[(RuleKind.CELL_SIZE, sig)])
             small |= _signature_q(sig) & (Q(members_now__isnull=True) | Q(members_now__lt=low))
-        rows = inside.annotate(members_now=members_now, **figures).filter(small).order_by("path")
-        failing_rows[RuleKind.CELL_SIZE] = _light_organizations(rows, ("members_now", "actual", "forecast"))
+        rows = inside.annotate(members_now=members_now, **forecast).filter(small).order_by("path")
+        failing_rows[RuleKind.CELL_SIZE] = _light_organizations(rows, ("members_now", "forecast"))
     if idle_sigs:
         shortest = min(r.years_without or 1 for sig in idle_sigs for r in by_signature[(RuleKind.INACTIVITY, sig)])
         # Admitting this year counts unless some of this year's admissions are after the
@@ -661,7 +664,7 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, move
             )
             .order_by("path")
         )
-        failing_rows[RuleKind.INACTIVITY] = _light_organizations(rows, ("recorded", "entered", "actual", "forecast"))
+        failing_rows[RuleKind.INACTIVITY] = _light_organizations(rows, ("recorded", "entered", *figures))
 
     # The failing rows under each anchor a rule looks from (strictly under it).
     anchors = {_anchor(r, scope) for r in rules}
@@ -686,13 +689,13 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, move
             for org in candidates:
                 if not _matches(org, sig):
                     continue
-                actual = (org.actual or 0) - after.get(org.path, 0)
-                m = Measurement(org=org, actual=actual, forecast=org.forecast or 0, status=Status.NOT_MET)
-                if kind == RuleKind.CELL_SIZE:
+                m = Measurement(org=org, forecast=org.forecast or 0, status=Status.NOT_MET)
+                if kind == RuleKind.CELL_SIZE:  # shows members, not admissions
                     m.target_min, m.members = rule.min_count, org.members_now
                     if m.members is not None and (rule.min_count is None or m.members >= rule.min_count):
                         continue
                 else:
+                    m.actual = actual = (getattr(org, "actual", None) or 0) - after.get(org.path, 0)
                     last = max(year if actual > 0 else 0, org.recorded or 0, org.entered or 0) or None
                     if last and last >= year - (rule.years_without or 1) + 1:
                         continue
