@@ -45,9 +45,14 @@ def measure(label, scope, render):
     queries = queries_of(lambda: export(scope, render))
     total = sum(stages.values())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    row(label, total, None, queries,
+    row(
+        label,
+        total,
+        None,
+        queries,
         f"(engine {stages['engine']:.2f} s, report {stages['report']:.2f} s, render {stages['render']:.2f} s; "
-        f"heap peak {heap_mb:.0f} MB, process peak RSS {rss:.0f} MB, {size / 1e6:.1f} MB file)")
+        f"heap peak {heap_mb:.0f} MB, process peak RSS {rss:.0f} MB, {size / 1e6:.1f} MB file)",
+    )
 
 
 def main():
