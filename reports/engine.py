@@ -9,23 +9,26 @@ Query budget (constant in the number of organizations and rules):
   and sub-quotas as tuples (2),
 * the organizations the rules and the drill-down need, annotated with member counts (1),
 * whether any organization moved since the first year counted (1),
-* admissions: ONE query grouped at the deepest depth needed and rolled up to every other
-  depth inside the database (`_rolled_up`, WITH … AS); each depth only over the years it
-  needs (this year; last year; the five years shown year on year for the scope, its
-  children and single-subject rules; the years an INACTIVITY rule looks back),
-* per depth of organizations matched only by CELL_SIZE / INACTIVITY rules over many
-  organizations (e.g. every cell): this year's total and the latest admission year,
-  one row per organization (≤ depths),
+* admissions: ONE read of the tallies (admissions.Tally: counts kept per node of the tree,
+  by year and category) for every depth, each depth over the years it needs (this year;
+  last year; the five years shown year on year for the scope, its children and
+  single-subject rules; the years an INACTIVITY rule looks back); when the report's day
+  is inside the year, the admissions after it, from the records (1, normally empty),
 * historical results per depth (a small table) (depths),
-* the pipeline: one rolled-up query, plus one for the structural-only depths (≤ 2),
+* the pipeline: one read of the tallies (1),
+* rules over many organizations that only ask for a size or for recent admissions
+  (CELL_SIZE, INACTIVITY over e.g. every cell in the country): how many each measures (1),
+  the failing ones, with their figures (1 per kind), the admissions after the report's
+  day (1, only when it is inside the year),
 * per distinct depth of membership-share subjects without their own count: one grouped
   sum of their grassroots organizations' counts (≤ depths),
 * cumulative admissions by month for the scope (1).
 
-Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): organizations
-are built from `values_list` rows, rules over many organizations are measured in one
-loop, the year-on-year history is computed only where it is shown, and the cyclic
-garbage collector is paused during the call.
+Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): no query
+joins admissions with the tree except for the months and the days after the report's
+day; organizations are built from `values_list` rows (the failing rows of structural
+rules as plain `OrganizationRow`s); the year-on-year history is computed only where it is
+shown; the cyclic garbage collector is paused during the call.
 
 Admissions are placed in the tree as it was on their ceremony date (OrganizationPath,
 the same semantics as organizations.selectors.path_as_of, evaluated per admission) and
