@@ -11,7 +11,6 @@ from organizations.access import Perm
 from organizations.models import Organization
 
 from . import selectors
-from .models import Outcome
 
 
 def section(request, today):
@@ -21,7 +20,7 @@ def section(request, today):
     org = Organization.get_first_root_node() if paths is None else Organization.objects.filter(path=paths[0]).first()
     if org is None:
         return None
-    counts = selectors.alert_counts(request.user, org, today)
+    counts, in_progress = selectors.alert_summary(request.user, org, today)
     labels = {
         "certificates": _("Certificates expiring"),
         "decisions": _("Admission decisions overdue"),
@@ -30,7 +29,6 @@ def section(request, today):
         "recognition": _("Recognition overdue"),
         "stuck": _("Stuck at a step"),
     }
-    in_progress = selectors.candidates(request.user, org).filter(outcome=Outcome.IN_PROGRESS).count()
     items = [(labels[key], counts[key]) for key in labels]
     return "admissions/_home.html", {
         "org": org,

@@ -21,19 +21,23 @@ def candidates(user, organization: Organization | None = None, *, include_archiv
     `user` None is the system itself (demo data, commands): no scope limit.
     """
     qs = Candidate.objects.all()
-    if user is not None:
-        qs = access.scoped(qs, user, Perm.VIEW_PERSONAL)
-    if organization is not None:
+    if organization is not None and user is not None:
+        qs = access.scoped_subtree(qs, user, organization, Perm.VIEW_PERSONAL)
+    elif organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)
+    elif user is not None:
+        qs = access.scoped(qs, user, Perm.VIEW_PERSONAL)
     if not include_archived:
         qs = qs.filter(archived_at__isnull=True)
     return qs.select_related("organization")
 
 
 def admissions(user, organization: Organization | None = None):
-    qs = access.scoped(Admission.objects.filter(archived_at__isnull=True), user, Perm.VIEW_PERSONAL)
+    qs = Admission.objects.filter(archived_at__isnull=True)
     if organization is not None:
-        qs = qs.filter(organization__path__startswith=organization.path)
+        qs = access.scoped_subtree(qs, user, organization, Perm.VIEW_PERSONAL)
+    else:
+        qs = access.scoped(qs, user, Perm.VIEW_PERSONAL)
     return qs.select_related("organization", "candidate")
 
 
@@ -81,47 +85,93 @@ def board(qs, per_column: int = 12) -> list[dict]:
 
 def certificate_dates(qs):
     """Annotate each candidate with the date of their awareness-class certificate."""
-    class_date = StepRecord.objects.filter(candidate=OuterRef("pk"), step=Step.CLASS).values("date")[:1]
+    # No ordering: one record per (candidate, step), and the model's ordering would join the candidate again.
+    class_date = StepRecord.objects.filter(candidate=OuterRef("pk"), step=Step.CLASS).order_by().values("date")[:1]
     return qs.annotate(certificate_on=Subquery(class_date))
+
+
+def _alert_filters(today: dt.date) -> tuple[dict[str, Q], dict[str, Q]]:
+    """What each alert selects: over live (in-progress) candidates, and over admissions on probation.
+
+    The one definition behind the alerts page (the rows) and the home page (the counts).
+    The certificate alert joins the candidate's awareness-class step (one per candidate).
+    """
+    rules = settings.ADMISSION_RULES
+    soon = today + dt.timedelta(days=rules["ALERT_DAYS"])
+    months = relativedelta(months=rules["CERTIFICATE_VALID_MONTHS"])
+    candidate_alerts = {
+        "certificates": Q(
+            step__gte=Step.CLASS,
+            step__lt=Step.CELL_RESOLUTION,
+            steps__step=Step.CLASS,
+            steps__date__lte=soon - months,
+        ),
+        "decisions": Q(step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION], due_on__lt=today),
+        "ceremonies": Q(step=Step.DECISION, due_on__lt=today),
+        "stuck": Q(step__lt=Step.CELL_RESOLUTION, step_date__lt=today - relativedelta(months=rules["STUCK_MONTHS"])),
+    }
+    admission_alerts = {
+        "probation": Q(probation_due__gte=today, probation_due__lte=soon),
+        "recognition": Q(recognition_due__lt=today),
+    }
+    return candidate_alerts, admission_alerts
+
+
+def _on_probation(user, organization: Organization):
+    return admissions(user, organization).filter(recognized_on__isnull=True, struck_off_on__isnull=True)
 
 
 def alerts(user, organization: Organization, today: dt.date) -> dict:
     """What needs attention in a subtree; each entry a queryset evaluated by the page."""
-    rules = settings.ADMISSION_RULES
-    soon = today + dt.timedelta(days=rules["ALERT_DAYS"])
+    on_candidates, on_admissions = _alert_filters(today)
     live = candidates(user, organization).filter(outcome=Outcome.IN_PROGRESS)
-    months = relativedelta(months=rules["CERTIFICATE_VALID_MONTHS"])
-    certificates = (
-        certificate_dates(live.filter(step__gte=Step.CLASS, step__lt=Step.CELL_RESOLUTION))
-        .filter(certificate_on__lte=soon - months)
-        .annotate(alert_on=F("certificate_on"))
-        .order_by("certificate_on")
-    )
-    probation = admissions(user, organization).filter(recognized_on__isnull=True, struck_off_on__isnull=True)
+    probation = _on_probation(user, organization)
     return {
-        "certificates": certificates,
-        "decisions": live.filter(step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION], due_on__lt=today)
-        .annotate(alert_on=F("due_on"))
-        .order_by("due_on"),
-        "ceremonies": live.filter(step=Step.DECISION, due_on__lt=today)
-        .annotate(alert_on=F("due_on"))
-        .order_by("due_on"),
-        "probation": probation.filter(probation_due__gte=today, probation_due__lte=soon).order_by("probation_due"),
-        "recognition": probation.filter(recognition_due__lt=today).order_by("recognition_due"),
-        "stuck": live.filter(
-            step__lt=Step.CELL_RESOLUTION, step_date__lt=today - relativedelta(months=rules["STUCK_MONTHS"])
-        )
-        .annotate(alert_on=F("step_date"))
-        .order_by("step_date"),
+        "certificates": certificate_dates(live)
+        .filter(on_candidates["certificates"])
+        .annotate(alert_on=F("certificate_on"))
+        .order_by("certificate_on"),
+        "decisions": live.filter(on_candidates["decisions"]).annotate(alert_on=F("due_on")).order_by("due_on"),
+        "ceremonies": live.filter(on_candidates["ceremonies"]).annotate(alert_on=F("due_on")).order_by("due_on"),
+        "probation": probation.filter(on_admissions["probation"]).order_by("probation_due"),
+        "recognition": probation.filter(on_admissions["recognition"]).order_by("recognition_due"),
+        "stuck": live.filter(on_candidates["stuck"]).annotate(alert_on=F("step_date")).order_by("step_date"),
     }
 
 
+ALERT_KEYS = ("certificates", "decisions", "ceremonies", "probation", "recognition", "stuck")
+
+
+def alert_summary(user, organization: Organization, today: dt.date) -> tuple[dict[str, int], int]:
+    """The number of each alert and of candidates on the road, for the home page.
+
+    Three queries whatever the size of the subtree: the in-progress candidates are counted
+    once with a conditional count per alert (from the index of live candidates), the
+    certificate alert (a date from the steps table) apart, and the admissions on probation
+    once for both of their alerts.
+    """
+    on_candidates, on_admissions = _alert_filters(today)
+    live = candidates(user, organization).filter(outcome=Outcome.IN_PROGRESS).order_by()
+    # Counted on organization_id (never null), not on the id: the id is not in the indexes,
+    # so counting it would read the table.
+    totals = live.aggregate(
+        in_progress=Count("organization"),
+        **{key: Count("organization", filter=on_candidates[key]) for key in ("decisions", "ceremonies", "stuck")},
+    )
+    totals["certificates"] = live.filter(on_candidates["certificates"]).count()
+    totals |= (
+        _on_probation(user, organization)
+        .order_by()
+        .aggregate(**{key: Count("organization", filter=condition) for key, condition in on_admissions.items()})
+    )
+    return {key: totals[key] for key in ALERT_KEYS}, totals["in_progress"]
+
+
 def alert_counts(user, organization: Organization | None, today: dt.date) -> dict[str, int]:
-    """The number of each alert, for the home page (one query per kind, whatever the scope)."""
+    """The number of each alert (a fixed number of queries, whatever the scope)."""
     if organization is None:
         return {}
-    found = alerts(user, organization, today)
-    return {key: qs.count() for key, qs in found.items()}
+    return alert_summary(user, organization, today)[0]
 
 
 HISTORY_SKIP = {

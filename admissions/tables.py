@@ -1,19 +1,33 @@
+import datetime as dt
+
 import django_tables2 as tables
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import Candidate
 
 
+class DayColumn(tables.Column):
+    """A date as dd/mm/yyyy, like DateColumn(format="d/m/Y") without its cost: DateColumn is a
+    TemplateColumn that compiles a template for every cell (a third of the list's render time)."""
+
+    def render(self, value):
+        return dateformat.format(value, "d/m/Y")
+
+    def value(self, value):
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+
 class CandidateTable(tables.Table):
     full_name = tables.Column(verbose_name=_("Full name"), linkify=True, order_by=("search_name", "pk"))
-    date_of_birth = tables.DateColumn(verbose_name=_("Date of birth"), format="d/m/Y")
+    date_of_birth = DayColumn(verbose_name=_("Date of birth"))
     organization = tables.Column(
         verbose_name=_("Developing cell"), accessor="organization__name", order_by="organization__path"
     )
     category = tables.Column(verbose_name=_("Category"))
     step = tables.Column(verbose_name=_("Step"))
-    step_date = tables.DateColumn(verbose_name=_("Since"), format="d/m/Y")
-    due_on = tables.DateColumn(verbose_name=_("Next step due"), format="d/m/Y", default="")
+    step_date = DayColumn(verbose_name=_("Since"))
+    due_on = DayColumn(verbose_name=_("Next step due"), default="")
     outcome = tables.Column(verbose_name=_("Outcome"))
 
     class Meta:

@@ -88,6 +88,22 @@ def scoped(queryset: QuerySet, user, perm: Perm = Perm.VIEW, org_field: str = "o
     return queryset.filter(scope_q(user, perm, f"{org_field}__path"))
 
 
+def scoped_subtree(
+    queryset: QuerySet, user, organization: Organization, perm: Perm = Perm.VIEW, org_field: str = "organization"
+):
+    """Rows under `organization` (its subtree) that the user may see with `perm`.
+
+    The same rows as `scoped(queryset, …).filter(<org_field>__path__startswith=organization.path)`,
+    with one prefix condition instead of two when the organization lies inside the user's
+    scope (its whole subtree does then): PostgreSQL estimates a single range far better,
+    which matters for the plans of large subtrees.
+    """
+    subtree = queryset.filter(**{f"{org_field}__path__startswith": organization.path})
+    if has_perm(user, organization, perm):
+        return subtree
+    return subtree.filter(scope_q(user, perm, f"{org_field}__path"))
+
+
 def has_perm(user, organization: Organization, perm: Perm) -> bool:
     paths = scope_paths(user, perm)
     return paths is None or any(organization.path.startswith(p) for p in paths)

@@ -82,6 +82,9 @@ class Organization(MP_Node):
             # Prefix (LIKE 'path%') lookups on PostgreSQL need pattern ops unless the
             # database collation is C.
             models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
+            # The children of a node (depth + 1 under its path) without reading its whole
+            # subtree: expanding the national root read 288,000 rows for its 34 children.
+            models.Index(fields=["depth", "path"], name="org_depth_path", opclasses=["", "varchar_pattern_ops"]),
             models.Index(fields=["form", "sector"], name="org_form_sector"),
         ]
         constraints = [

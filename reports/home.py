@@ -1,12 +1,64 @@
-"""This app's section of the home page: (template name, context) or None."""
+"""This app's section of the home page: (template name, context) or None.
+
+The section shows a handful of figures per organization at the top of the user's scope.
+They come from the engine's answer, which for a province is megabytes of pickled
+measurements: loading it from the cache on every home page cost more than the rest of
+the page. So the few figures the section shows are cached on their own, under the same
+data version as the engine's answers (reports/cache.py), and only one request computes
+them when they are missing (the others wait for it briefly instead of all running the
+engine at once, as happens when every board member logs in at 8 o'clock).
+"""
+
+import time
+
+from django.core.cache import cache
 
 from organizations import access, selectors
 
-from .cache import attainment_cached
+from .cache import TIMEOUT, attainment_cached, data_version
 from .engine import Status
 from .report import STATUS_CLASS, STATUS_LABELS
 
 MAX_ROOTS = 3
+# How long a request waits for another one computing the same figures, and how often it looks.
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.1
+
+
+def standing(org, today) -> dict:
+    """This year's figures of one organization for the home page (no model instances: small to cache)."""
+    att = attainment_cached(scope=org, year=today.year, as_of=today)
+    worst = Status.worst(r.status for r in att.rules) if att.rules else None
+    return {
+        "actual": att.actual,
+        "target": att.target,
+        "forecast": att.forecast,
+        "rules": len(att.rules),
+        "lagging": sum(1 for r in att.rules if r.status in (Status.BEHIND, Status.NOT_MET)),
+        "worst": worst,  # a Status string, or None without rules
+    }
+
+
+def standing_cached(org, today) -> dict:
+    key = f"home-standing:{data_version()}:{org.pk}:{org.path}:{today.year}:{today.isoformat()}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    lock = f"{key}:computing"
+    if not cache.add(lock, 1, timeout=int(WAIT_SECONDS) + 5):
+        # Someone else is computing these figures: wait for them rather than compute them again.
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            found = cache.get(key)
+            if found is not None:
+                return found
+    try:
+        found = standing(org, today)
+        cache.set(key, found, timeout=TIMEOUT)
+    finally:
+        cache.delete(lock)
+    return found
 
 
 def section(request, today):
@@ -16,16 +68,12 @@ def section(request, today):
         return None
     rows = []
     for org in roots:  # at most MAX_ROOTS: a constant number of queries
-        att = attainment_cached(scope=org, year=today.year, as_of=today)
-        worst = Status.worst(r.status for r in att.rules) if att.rules else None
+        figures = standing_cached(org, today)
+        worst = figures["worst"]
         rows.append(
             {
                 "org": org,
-                "actual": att.actual,
-                "target": att.target,
-                "forecast": att.forecast,
-                "rules": len(att.rules),
-                "lagging": sum(1 for r in att.rules if r.status in (Status.BEHIND, Status.NOT_MET)),
+                **{name: figures[name] for name in ("actual", "target", "forecast", "rules", "lagging")},
                 "css": STATUS_CLASS.get(worst, ""),
                 "label": STATUS_LABELS.get(worst, ""),
             }
