@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('admissions', '0002_deadlines'),
+        ('admissions', '0003_tally'),
         ('organizations', '0004_children_index'),
     ]
 
