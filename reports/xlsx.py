@@ -26,14 +26,16 @@ import io
 import re
 from html import escape
 
-from lxml.etree import fromstring
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import xmlfile
 
 from .report import INT, PERCENT, STATUS, Column, Report, Table, status_label
 
@@ -42,23 +44,47 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 A4 = "9"  # openpyxl's paperSize code for A4
-CHUNK = 500  # rows parsed by lxml at once
+CHUNK = 500  # rows written to the file at once
 
 
 class Formula(str):
     """A cell formula (without its "=")."""
 
 
+class _RawWriter(WorksheetWriter):
+    """openpyxl's worksheet writer, on a file this module can also write raw XML to."""
+
+    def get_stream(self):
+        with open(self.out, "wb") as self.file, xmlfile(self.file) as xf:
+            with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                try:
+                    while True:
+                        el = yield
+                        if el is True:
+                            yield xf
+                        elif el is not None:
+                            xf.write(el)
+                except GeneratorExit:
+                    pass
+
+
 class _StreamedWorksheet(WriteOnlyWorksheet):
-    """A write-only worksheet whose rows arrive as chunks of `<row>` XML text."""
+    """A write-only worksheet whose rows arrive as chunks of `<row>` XML text, written
+    into `<sheetData>` as they are (the part has no XML declaration: UTF-8)."""
+
+    def _get_writer(self):
+        if self._writer is None:
+            self._writer = _RawWriter(self)
+            self._writer.write_top()
 
     def _write_rows(self):
         xf = self._writer.xf.send(True)
         with xf.element("sheetData"):
+            xf.flush()
+            write = self._writer.file.write
             try:
                 while True:
-                    for row in fromstring((yield)):
-                        xf.write(row)
+                    write((yield).encode())
             except GeneratorExit:
                 pass
         self._writer.xf.send(None)
@@ -173,7 +199,7 @@ class _Sheet:
 
     def flush(self):
         if self.pending:
-            self.ws.append_xml("<rows>" + "".join(self.pending) + "</rows>")
+            self.ws.append_xml("".join(self.pending))
             self.pending = []
 
     def close(self):
