@@ -14,12 +14,14 @@ Sheets:
   one organization, the year-on-year table.
 Every sheet is A4, fitted to the page width, Times New Roman.
 
-Speed (bench/RESULTS.md "Exports"): a national workbook holds ~190,000 rows. openpyxl
-spends ~15 µs per cell building a cell object and an lxml element for it; here a row is
-formatted as XML text (styles resolved once to their index in the workbook's style
-table, text escaped, strings inline as openpyxl writes them) and parsed by lxml in
-chunks of rows straight into the sheet's stream (`_StreamedWorksheet`): ~2 µs per cell.
-Formulas are only what this module marks as `Formula`, never text that starts with "=".
+Speed (bench/RESULTS.md "Exports"): a national workbook holds ~235,000 rows and 1.2
+million cells. openpyxl spends ~15 µs per cell building a cell object and an lxml
+element for it; here a row is formatted as XML text (styles resolved once to their index
+in the workbook's style table, text escaped, strings inline as openpyxl writes them) and
+written in chunks straight into the `<sheetData>` of the sheet's part, between the parts
+openpyxl writes (`_StreamedWorksheet`, `_RawWriter`): ~2 µs per cell, and memory stays
+flat. Formulas are only what this module marks as `Formula`, never text that starts
+with "=" (an organization named "=SUM(…)" stays text).
 """
 
 import io
@@ -170,7 +172,7 @@ class _Sheet:
         for i, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
         self.width = len(widths)
-        self.letters = [get_column_letter(i) for i in range(1, max(self.width, 1) + 1)]
+        self.letters = [get_column_letter(i) for i in range(1, max(self.width, 26) + 1)]
         self.styles = styles
         self.row = 0
         self.pending: list[str] = []
@@ -212,7 +214,7 @@ class _Sheet:
         """A line of text across the sheet's columns (a title, a caption, a note)."""
         row = self.append([(self.styles(**style), text)])
         if merged and self.width > 1:
-            self.merged.append(f"A{row}:{self.letters[-1]}{row}")
+            self.merged.append(f"A{row}:{self.letters[self.width - 1]}{row}")
         return row
 
     def freeze_below(self, header_row: int):
