@@ -15,7 +15,9 @@ the rule; it acts on those that do not). Rules are grouped by kind (`Report.sect
 one sheet per kind in the workbook, each rule a titled block on it.
 """
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -158,6 +160,20 @@ class Report:
     @property
     def tables(self) -> list[Table]:
         return [self.summary, *self.allocation_tables, self.children, *self.rule_tables]
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: building and rendering a report creates no
+    cycles, but right after the engine (which pauses it too) every collection would walk
+    its ~1 million young objects (national report: 0.2 s of work took 1 s)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def status_label(status: str | None) -> str:
@@ -386,6 +402,11 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
 
 
 def build_report(att: Attainment) -> Report:
+    with gc_paused():
+        return _build_report(att)
+
+
+def _build_report(att: Attainment) -> Report:
     summary = Table(
         key="summary",
         title=_("Attainment of the %(year)d party development targets") % {"year": att.year},

@@ -39,7 +39,7 @@ from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import xmlfile
 
-from .report import INT, PERCENT, STATUS, Column, Report, Table, status_label
+from .report import INT, PERCENT, STATUS, Column, Report, Table, gc_paused, status_label
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
@@ -362,6 +362,11 @@ def _kind_sheet(workbook, styles, section, heading: list[str]):
 
 
 def render_xlsx(report: Report) -> bytes:
+    with gc_paused():
+        return _render_xlsx(report)
+
+
+def _render_xlsx(report: Report) -> bytes:
     att = report.attainment
     workbook = Workbook(write_only=True)
     styles = _Styles(workbook)
