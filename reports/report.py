@@ -4,8 +4,20 @@
 (text, integers, fractions for percentages, status codes). The renderers
 (templates, reports/xlsx.py, reports/pdf.py) only lay these cells out, so the screen,
 the workbook and the PDF never disagree.
+
+Large scopes (bench/RESULTS.md "Exports"): a national report measures ~320,000
+organizations and lists 51,000 allocation rows, so a table's rows are produced from the
+engine's result when a renderer iterates them (`Table.iter_rows`, a generator: the
+workbook streams them to the file) and kept only when a template asks for `rows`.
+A rule over more than `LIST_ALL_UP_TO` organizations lists only those not meeting it,
+under the line "N of M organizations meet it" (a board cannot read 7,000 cells that meet
+the rule; it acts on those that do not). Rules are grouped by kind (`Report.sections`):
+one sheet per kind in the workbook, each rule a titled block on it.
 """
 
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -29,6 +41,20 @@ STATUS_CLASS = {Status.MET: "ok", Status.ON_TRACK: "info", Status.BEHIND: "warn"
 
 TEXT, INT, PERCENT, STATUS = "text", "int", "percent", "status"
 
+# A rule over at most this many organizations lists each of them; above it, only those
+# not meeting it (all of them, or as many as the engine kept if it capped the list).
+LIST_ALL_UP_TO = 200
+
+# Short names of the kinds (a workbook sheet's name: at most 31 characters), in order.
+KIND_SHEETS = {
+    RuleKind.COUNT: gettext_lazy("Counts"),
+    RuleKind.SHARE_OF_ADMISSIONS: gettext_lazy("Shares of new members"),
+    RuleKind.SHARE_OF_MEMBERSHIP: gettext_lazy("Shares of membership"),
+    RuleKind.ALLOCATION: gettext_lazy("Allocations"),
+    RuleKind.CELL_SIZE: gettext_lazy("Cell size"),
+    RuleKind.INACTIVITY: gettext_lazy("Inactive cells"),
+}
+
 
 @dataclass
 class Column:
@@ -37,21 +63,87 @@ class Column:
     width: int = 12
 
 
-@dataclass
 class Table:
-    key: str
-    title: str
-    columns: list[Column]
-    rows: list[list] = field(default_factory=list)
-    caption: str = ""  # the italic line under the title
-    note: str = ""  # a line after the table ("Lưu ý", allocated vs target)
-    totals: list | None = None  # a total row; None cells stay empty; INT columns may be summed
-    sum_columns: tuple[int, ...] = ()  # columns whose total is the sum of the rows (a formula in Excel)
-    links: list[dict] = field(default_factory=list)  # per row: {column index: url name args} for HTML
-    extra: list["Table"] = field(default_factory=list)  # smaller tables shown below (year on year)
+    """A titled table of plain cells.
 
-    def plain_rows(self):
-        return self.rows
+    Rows come either from `add` (small tables) or from `source`, a callable returning an
+    iterator of (row, link) pairs that is run each time the rows are iterated:
+    `iter_rows()` streams them without keeping them (the workbook), `rows` and `links`
+    keep them for the templates. `count` is the number of rows when known beforehand.
+    """
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        title: str,
+        columns: list[Column],
+        source: Callable[[], Iterator[tuple[list, dict | None]]] | None = None,
+        count: int | None = None,
+        caption: str = "",
+        lead: str = "",
+        note: str = "",
+        totals: list | None = None,
+        sum_columns: tuple[int, ...] = (),
+    ):
+        self.key = key
+        self.title = title
+        self.columns = columns
+        self.caption = caption  # the italic line under the title
+        self.lead = lead  # a line before the rows ("45 of 101 organizations meet it; …")
+        self.note = note  # a line after the table ("Lưu ý", allocated vs target)
+        self.totals = totals  # a total row; None cells stay empty; INT columns may be summed
+        self.sum_columns = sum_columns  # columns whose total is the sum of the rows (a formula in Excel)
+        self.extra: list[Table] = []  # smaller tables shown below (year on year)
+        self._source = source
+        self._count = count
+        self._rows: list[list] | None = None if source else []
+        self._links: list[dict | None] | None = None if source else []
+
+    def add(self, row: list, link: dict | None = None) -> None:
+        self._keep()
+        self._rows.append(row)
+        self._links.append(link)
+
+    def iter_rows(self) -> Iterable[list]:
+        if self._rows is not None:
+            return iter(self._rows)
+        return (row for row, _link in self._source())
+
+    def _keep(self) -> None:
+        if self._rows is None:
+            pairs = list(self._source())
+            self._rows = [row for row, _link in pairs]
+            self._links = [link for _row, link in pairs]
+
+    @property
+    def rows(self) -> list[list]:
+        self._keep()
+        return self._rows
+
+    @property
+    def links(self) -> list[dict | None]:
+        self._keep()
+        return self._links
+
+    @property
+    def count(self) -> int:
+        if self._rows is not None:
+            return len(self._rows)
+        if self._count is None:
+            self._count = sum(1 for _pair in self._source())
+        return self._count
+
+
+@dataclass
+class RuleSection:
+    """The rules of one kind: a sheet of the workbook, each rule a block on it."""
+
+    kind: str
+    name: str  # the sheet's name
+    title: str  # the kind as a heading
+    columns: list[Column]
+    tables: list[Table]
 
 
 @dataclass
@@ -60,13 +152,28 @@ class Report:
     title: str
     subject: str
     summary: Table
-    rule_tables: list[Table]
+    rule_tables: list[Table]  # in the order of the summary
     allocation_tables: list[Table]
     children: Table
+    sections: list[RuleSection] = field(default_factory=list)  # the rule tables grouped by kind
 
     @property
     def tables(self) -> list[Table]:
         return [self.summary, *self.allocation_tables, self.children, *self.rule_tables]
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: building and rendering a report creates no
+    cycles, but right after the engine (which pauses it too) every collection would walk
+    its ~1 million young objects (national report: 0.2 s of work took 1 s)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def status_label(status: str | None) -> str:
@@ -132,9 +239,27 @@ def _rule_row(index: int, r: RuleResult) -> list:
     ]
 
 
-def _rule_table(index: int, r: RuleResult) -> Table:
-    columns = [
-        Column("STT", INT, 6),
+def rule_columns(kind: str) -> list[Column]:
+    """The columns of a rule's table: the same for every rule of a kind (one sheet per kind)."""
+    if kind == RuleKind.CELL_SIZE:
+        return [
+            Column("STT", INT, 8),
+            Column(_("Organization"), TEXT, 56),
+            Column(_("Target"), TEXT, 14),
+            Column(_("Members"), INT, 12),
+            Column(_("Status"), STATUS, 16),
+        ]
+    if kind == RuleKind.INACTIVITY:
+        return [
+            Column("STT", INT, 8),
+            Column(_("Organization"), TEXT, 56),
+            Column(_("Last admission"), INT, 14),
+            Column(_("Achieved"), INT, 12),
+            Column(_("Forecast"), INT, 10),
+            Column(_("Status"), STATUS, 16),
+        ]
+    return [
+        Column("STT", INT, 8),
         Column(_("Organization"), TEXT, 44),
         Column(_("Target"), TEXT, 14),
         Column(_("Achieved"), INT, 12),
@@ -143,21 +268,55 @@ def _rule_table(index: int, r: RuleResult) -> Table:
         Column(_("Forecast"), INT, 10),
         Column(_("Status"), STATUS, 14),
     ]
-    if r.kind == RuleKind.CELL_SIZE:
-        columns[3] = Column(_("Members"), INT, 12)
-    if r.kind == RuleKind.INACTIVITY:
-        columns[2] = Column(_("Last admission"), INT, 14)
-    table = Table(key=f"rule-{r.rule.pk}", title=f"{index}. {r.sentence}", columns=columns, caption=r.plan.reference)
-    for i, m in enumerate(r.measurements, start=1):
-        share = m.share if m.share is not None else m.percent
-        if r.kind == RuleKind.CELL_SIZE:
-            actual, target = m.members, target_text(m, r.kind)
-        elif r.kind == RuleKind.INACTIVITY:
-            actual, target = m.actual, m.last_admission_year
+
+
+def _measurement_row(i: int, m: Measurement, kind: str) -> list:
+    if kind == RuleKind.CELL_SIZE:
+        return [i, m.org.name, target_text(m, kind), m.members, m.status]
+    if kind == RuleKind.INACTIVITY:
+        return [i, m.org.name, m.last_admission_year, m.actual, m.forecast, m.status]
+    share = m.share if m.share is not None else m.percent
+    return [i, m.org.name, target_text(m, kind), m.actual, m.base, fraction(share), m.forecast, m.status]
+
+
+def lists_every_organization(r: RuleResult) -> bool:
+    """Whether a rule's table lists every organization it measured, or only those not meeting it."""
+    return r.matched <= LIST_ALL_UP_TO
+
+
+def _rule_table(index: int, r: RuleResult) -> Table:
+    every = not r.many or lists_every_organization(r)
+    listed = r.measurements if every else r.failing
+    kind, link = r.kind, {"category": r.category}
+
+    def source():
+        for i, m in enumerate(listed, start=1):
+            yield _measurement_row(i, m, kind), {**link, "org": m.org.pk}
+
+    lead = ""
+    if r.many:
+        counts = {"meeting": r.meeting, "total": r.matched, "failing": r.failing_count, "listed": len(listed)}
+        if every:
+            lead = _("%(meeting)s of %(total)s organizations meet it.") % counts
+        elif len(listed) < r.failing_count:
+            lead = (
+                _(
+                    "%(meeting)s of %(total)s organizations meet it; the first %(listed)s of the %(failing)s "
+                    "that do not are listed."
+                )
+                % counts
+            )
         else:
-            actual, target = m.actual, target_text(m, r.kind)
-        table.rows.append([i, m.org.name, target, actual, m.base, fraction(share), m.forecast, m.status])
-        table.links.append({"org": m.org.pk, "category": r.category})
+            lead = _("%(meeting)s of %(total)s organizations meet it; the %(failing)s that do not are listed.") % counts
+    table = Table(
+        key=f"rule-{r.rule.pk}",
+        title=f"{index}. {r.sentence}",
+        columns=rule_columns(kind),
+        source=source,
+        count=len(listed),
+        caption=r.plan.reference,
+        lead=lead,
+    )
     if not r.many and r.single and r.single.history:
         table.extra.append(year_on_year(r.single))
     return table
@@ -176,11 +335,27 @@ def year_on_year(m: Measurement) -> Table:
         ],
     )
     for figure in m.history:
-        table.rows.append([figure.year, figure.actual, figure.base, fraction(figure.share)])
+        table.add([figure.year, figure.actual, figure.base, fraction(figure.share)])
     return table
 
 
 def _allocation_table(table: AllocationTable, year: int) -> Table:
+    def source():
+        for i, row in enumerate(table.rows, start=1):
+            yield (
+                [
+                    i,
+                    row.org.name,
+                    allocation_notation(row.total, row.sub_targets),
+                    allocation_notation(row.actual, row.sub_actual),
+                    fraction(row.percent),
+                    row.total,
+                    row.actual,
+                    row.status,
+                ],
+                {"org": row.org.pk, "category": ""},
+            )
+
     t = Table(
         key=f"allocation-{table.rule.pk}",
         title=_("ALLOCATION OF THE %(year)d ADMISSION QUOTA") % {"year": year},
@@ -202,21 +377,9 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
             Column(_("Status"), STATUS, 14),
         ],
         sum_columns=(5, 6),
+        source=source,
+        count=len(table.rows),
     )
-    for i, row in enumerate(table.rows, start=1):
-        t.rows.append(
-            [
-                i,
-                row.org.name,
-                allocation_notation(row.total, row.sub_targets),
-                allocation_notation(row.actual, row.sub_actual),
-                fraction(row.percent),
-                row.total,
-                row.actual,
-                row.status,
-            ]
-        )
-        t.links.append({"org": row.org.pk, "category": ""})
     allocated = sum(r.total for r in table.rows)
     achieved = sum(r.actual for r in table.rows)
     if table.target is not None and not table.partial:
@@ -239,6 +402,11 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
 
 
 def build_report(att: Attainment) -> Report:
+    with gc_paused():
+        return _build_report(att)
+
+
+def _build_report(att: Attainment) -> Report:
     summary = Table(
         key="summary",
         title=_("Attainment of the %(year)d party development targets") % {"year": att.year},
@@ -256,10 +424,19 @@ def build_report(att: Attainment) -> Report:
         caption=_("As of %(date)s") % {"date": att.as_of.strftime("%d/%m/%Y")},
     )
     rule_tables = []
+    by_kind: dict[str, list[Table]] = {}
     for i, r in enumerate(att.rules, start=1):
-        summary.rows.append(_rule_row(i, r))
-        summary.links.append({"org": (r.subject or att.scope).pk, "category": r.category})
-        rule_tables.append(_rule_table(i, r))
+        summary.add(_rule_row(i, r), {"org": (r.subject or att.scope).pk, "category": r.category})
+        table = _rule_table(i, r)
+        rule_tables.append(table)
+        by_kind.setdefault(r.kind, []).append(table)
+    sections = [
+        RuleSection(
+            kind=kind, name=str(name), title=str(RuleKind(kind).label), columns=rule_columns(kind), tables=tables
+        )
+        for kind, name in KIND_SHEETS.items()
+        if (tables := by_kind.get(kind))
+    ]
     children = Table(
         key="children",
         title=_("Organizations directly under %(org)s") % {"org": att.scope.name},
@@ -276,10 +453,10 @@ def build_report(att: Attainment) -> Report:
         sum_columns=(3, 5, 6),
     )
     for i, c in enumerate(att.children, start=1):
-        children.rows.append(
-            [i, c.org.name, c.target, c.actual, fraction(c.percent), c.forecast, c.last_year, c.status]
+        children.add(
+            [i, c.org.name, c.target, c.actual, fraction(c.percent), c.forecast, c.last_year, c.status],
+            {"org": c.org.pk, "category": ""},
         )
-        children.links.append({"org": c.org.pk, "category": ""})
     children.totals = [
         None,
         _("Total"),
@@ -298,4 +475,5 @@ def build_report(att: Attainment) -> Report:
         rule_tables=rule_tables,
         allocation_tables=[_allocation_table(t, att.year) for t in att.allocations],
         children=children,
+        sections=sections,
     )

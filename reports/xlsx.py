@@ -1,51 +1,145 @@
-"""The report as an .xlsx workbook (openpyxl, write-only so large scopes stream).
+"""The report as an .xlsx workbook (openpyxl, write-only: rows stream to the file).
 
-Sheets: a summary, the allocation tables in the appendix layout (STT | TCCSĐ | CHỈ TIÊU |
-THỰC HIỆN | TỈ LỆ), the organizations directly under the scope, then one sheet per rule.
-Frozen header rows, number and percent formats, totals and rates as formulas, A4 with
-the header rows repeated on every printed page.
+Sheets:
+* "Tổng hợp": the rule table (one row per rule), frozen header, landscape;
+* "Phụ lục": the allocation tables in the appendix layout (caption, "Kèm theo Kế hoạch
+  số …", STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỈ LỆ, a total row of SUM formulas, rates as
+  formulas, the note), one after the other; with a single table its header is frozen
+  and repeated on every printed page;
+* "Trực thuộc": the organizations directly under the scope, totals as formulas;
+* one sheet per rule kind present ("Số lượng", "Tỉ lệ trong số kết nạp", "Phân bổ",
+  "Quy mô chi bộ", …): each rule a block — "N. sentence", the plan reference, for rules
+  over many organizations the line "N of M organizations meet it" — then its rows (every
+  organization, or those not meeting it above report.LIST_ALL_UP_TO) and, for a rule on
+  one organization, the year-on-year table.
+Every sheet is A4, fitted to the page width, Times New Roman.
+
+Speed (bench/RESULTS.md "Exports"): a national workbook holds ~235,000 rows and 1.2
+million cells. openpyxl spends ~15 µs per cell building a cell object and an lxml
+element for it; here a row is formatted as XML text (styles resolved once to their index
+in the workbook's style table, text escaped, strings inline as openpyxl writes them) and
+written in chunks straight into the `<sheetData>` of the sheet's part, between the parts
+openpyxl writes (`_StreamedWorksheet`, `_RawWriter`): ~2 µs per cell, and memory stays
+flat. Formulas are only what this module marks as `Formula`, never text that starts
+with "=" (an organization named "=SUM(…)" stays text).
 """
 
 import io
-from copy import copy
+import re
+from html import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import xmlfile
 
-from .report import INT, PERCENT, STATUS, Report, Table, status_label
+from .report import INT, PERCENT, STATUS, Column, Report, Table, gc_paused, status_label
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 A4 = "9"  # openpyxl's paperSize code for A4
+CHUNK = 500  # rows written to the file at once
 
 
-class _Sheet:
-    def __init__(self, workbook, title: str, landscape: bool = False):
-        self.ws = workbook.create_sheet(title=title[:31])
-        self.ws.page_setup.paperSize = A4
-        self.ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.page_setup.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.ws.print_options.horizontalCentered = True
-        self.row = 0
-        self.styles = {}
+class Formula(str):
+    """A cell formula (without its "=")."""
 
-    def cell(
-        self, value, *, bold=False, italic=False, size=12, fmt=None, border=False, fill=False, wrap=False, align=None
+
+class _RawWriter(WorksheetWriter):
+    """openpyxl's worksheet writer, on a file this module can also write raw XML to."""
+
+    def get_stream(self):
+        with open(self.out, "wb") as self.file, xmlfile(self.file) as xf:
+            with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                try:
+                    while True:
+                        el = yield
+                        if el is True:
+                            yield xf
+                        elif el is not None:
+                            xf.write(el)
+                except GeneratorExit:
+                    pass
+
+
+class _StreamedWorksheet(WriteOnlyWorksheet):
+    """A write-only worksheet whose rows arrive as chunks of `<row>` XML text, written
+    into `<sheetData>` as they are (the part has no XML declaration: UTF-8)."""
+
+    def _get_writer(self):
+        if self._writer is None:
+            self._writer = _RawWriter(self)
+            self._writer.write_top()
+
+    def _write_rows(self):
+        xf = self._writer.xf.send(True)
+        with xf.element("sheetData"):
+            xf.flush()
+            write = self._writer.file.write
+            try:
+                while True:
+                    write((yield).encode())
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+    def append_xml(self, chunk: str):
+        self._get_writer()
+        if self._rows is None:
+            self._rows = self._write_rows()
+            next(self._rows)
+        self._rows.send(chunk)
+
+
+# Characters XML cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE) or must escape.
+_SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<>]")
+
+
+def _text(value) -> str:
+    value = str(value)
+    if _SPECIAL.search(value):
+        value = escape(ILLEGAL_CHARACTERS_RE.sub("", value), quote=False)
+    return value
+
+
+def _tail(value) -> str:
+    """What follows `<c r=".." s=".."` for a value: its type and content."""
+    if value is None or value == "":
+        return "/>"
+    if isinstance(value, Formula):
+        return f"><f>{_text(value)}</f><v></v></c>"
+    if isinstance(value, str):
+        text = _text(value)
+        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+        return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    if isinstance(value, bool):
+        value = int(value)
+    return f' t="n"><v>{value}</v></c>'
+
+
+class _Styles:
+    """Each combination of font, format, border, fill and alignment registered once in the
+    workbook's style table; cells refer to it by index."""
+
+    def __init__(self, workbook: Workbook):
+        self.workbook = workbook
+        self.ids: dict[tuple, int] = {}
+
+    def __call__(
+        self, *, bold=False, italic=False, size=12, fmt=None, border=False, fill=False, wrap=False, align=None
     ):
-        c = WriteOnlyCell(self.ws, value=value)
-        # Setting font/border/alignment objects makes openpyxl hash them into the
-        # workbook's style tables on every cell (most of the time of a large export);
-        # style each combination once and copy its small style array instead.
         key = (bold, italic, size, fmt, border, fill, wrap, align)
-        style = self.styles.get(key)
+        style = self.ids.get(key)
         if style is None:
-            template = WriteOnlyCell(self.ws)
+            template = WriteOnlyCell(_StyleHolder(self.workbook))
             template.font = Font(name=FONT, bold=bold, italic=italic, size=size)
             if fmt:
                 template.number_format = fmt
@@ -54,103 +148,235 @@ class _Sheet:
             if fill:
                 template.fill = HEADER_FILL
             template.alignment = Alignment(wrap_text=wrap, vertical="center", horizontal=align)
-            style = self.styles[key] = template._style
-        c._style = copy(style)
-        return c
+            style = self.ids[key] = template.style_id
+        return style
 
-    def append(self, cells):
-        self.ws.append(cells)
+
+class _StyleHolder:
+    """What a WriteOnlyCell needs of its worksheet to register its style: the workbook."""
+
+    def __init__(self, workbook):
+        self.parent = workbook
+
+
+class _Sheet:
+    def __init__(self, workbook: Workbook, styles: _Styles, title: str, widths: list[int], landscape=False):
+        self.ws = _StreamedWorksheet(parent=workbook, title=title[:31])
+        workbook._add_sheet(self.ws)
+        self.ws.page_setup.paperSize = A4
+        self.ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_options.horizontalCentered = True
+        for i, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = width
+        self.width = len(widths)
+        self.letters = [get_column_letter(i) for i in range(1, max(self.width, 26) + 1)]
+        self.styles = styles
+        self.row = 0
+        self.pending: list[str] = []
+        self.merged: list[str] = []
+
+    def append(self, cells: list[tuple[int, object]] = ()) -> int:
+        """Append a row of (style id, value) cells from column A; returns its number."""
         self.row += 1
+        r = str(self.row)
+        letters = self.letters
+        self.pending.append(
+            f'<row r="{r}">'
+            + "".join(f'<c r="{letters[i]}{r}" s="{s}"{_tail(v)}' for i, (s, v) in enumerate(cells))
+            + "</row>"
+        )
+        if len(self.pending) >= CHUNK:
+            self.flush()
         return self.row
 
-    def title_line(self, text, width, **style):
-        row = self.append([self.cell(text, align="center", **style)])
-        if width > 1:
-            self.ws.merged_cells.add(f"A{row}:{get_column_letter(width)}{row}")
+    def append_cells(self, row: str, cells: list[str]):
+        """Append row number `row` (the next one) made of finished `<c>` elements."""
+        self.row += 1
+        self.pending.append(f'<row r="{row}">{"".join(cells)}</row>')
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            self.ws.append_xml("".join(self.pending))
+            self.pending = []
+
+    def close(self):
+        self.flush()
+        # MultiCellRange.add checks each new range against every other: quadratic in the
+        # 7,000 merged lines of a national appendix. The ranges here never overlap.
+        self.ws.merged_cells = MultiCellRange([CellRange(ref) for ref in self.merged])
+
+    def line(self, text: str, merged=True, **style):
+        """A line of text across the sheet's columns (a title, a caption, a note)."""
+        row = self.append([(self.styles(**style), text)])
+        if merged and self.width > 1:
+            self.merged.append(f"A{row}:{self.letters[self.width - 1]}{row}")
+        return row
+
+    def freeze_below(self, header_row: int):
+        # Write-only sheets write their views with the first row: call before appending.
+        self.ws.freeze_panes = f"A{header_row + 1}"
+        self.ws.print_title_rows = f"{header_row}:{header_row}"
 
 
-def _value_cell(sheet: _Sheet, column, value):
-    if column.kind == PERCENT:
-        return sheet.cell(value, fmt="0.0%", border=True, align="right")
-    if column.kind == INT:
-        return sheet.cell(value, fmt="0", border=True, align="right")
-    if column.kind == STATUS:
-        return sheet.cell(status_label(value), border=True)
-    return sheet.cell(value, border=True, wrap=True)
+def _column_styles(styles: _Styles, columns: list[Column], bold=False) -> list[int]:
+    result = []
+    for column in columns:
+        if column.kind == PERCENT:
+            result.append(styles(fmt="0.0%", border=True, align="right", bold=bold))
+        elif column.kind == INT:
+            result.append(styles(fmt="0", border=True, align="right", bold=bold))
+        else:
+            result.append(styles(border=True, wrap=True, bold=bold))
+    return result
 
 
-def _write_table(workbook, name: str, table: Table, heading: list[str], landscape=False, appendix=False):
-    sheet = _Sheet(workbook, name, landscape)
-    width = len(table.columns)
-    for i, column in enumerate(table.columns, start=1):
-        sheet.ws.column_dimensions[get_column_letter(i)].width = column.width
-    # Write-only sheets write their views with the first row: freeze before appending.
-    header_at = len(heading) + 1 + (1 if table.caption else 0) + 2
-    sheet.ws.freeze_panes = f"A{header_at + 1}"
-    sheet.ws.print_title_rows = f"{header_at}:{header_at}"
-    for line in heading:
-        sheet.title_line(line, width, bold=True, size=13)
-    sheet.title_line(table.title.upper() if appendix else table.title, width, bold=True, size=13 if appendix else 12)
-    if table.caption:
-        sheet.title_line(table.caption, width, italic=True)
-    sheet.append([])
-    header_row = sheet.append(
-        [
-            sheet.cell(
-                c.title.upper() if appendix else c.title, bold=True, border=True, fill=True, wrap=True, align="center"
-            )
-            for c in table.columns
-        ]
-    )
-    assert header_row == header_at
-    first = header_row + 1
-    rate_formula = appendix and len(table.columns) >= 7  # TỈ LỆ = achieved (total) ÷ quota (total)
-    for values in table.rows:
-        row_number = sheet.row + 1
+def _header(sheet: _Sheet, columns: list[Column], upper=False) -> int:
+    style = sheet.styles(bold=True, border=True, fill=True, wrap=True, align="center")
+    return sheet.append([(style, c.title.upper() if upper else c.title) for c in columns])
+
+
+def _labels(columns: list[Column]) -> list[bool]:
+    return [c.kind == STATUS for c in columns]
+
+
+def _rows(sheet: _Sheet, table: Table, rate_formula=False) -> tuple[int, int]:
+    """The table's rows (streamed) and its total row; (first, last) row numbers of the rows."""
+    columns = table.columns
+    styles = _column_styles(sheet.styles, columns)
+    status = _labels(columns)
+    first = sheet.row + 1
+    f_letter, g_letter = get_column_letter(6), get_column_letter(7)
+    # The hot loop of a large export (~1.2 million cells nationally): each column's start
+    # ('<c r="B') and style (' s="7"') formatted once, statuses rendered once per table.
+    starts = [f'<c r="{letter}' for letter in sheet.letters[: len(columns)]]
+    mids = [f'" s="{style}"' for style in styles]
+    statuses = {}
+    for values in table.iter_rows():
+        r = str(sheet.row + 1)
         cells = []
-        for i, (column, value) in enumerate(zip(table.columns, values, strict=True)):
-            if rate_formula and i == 4:
-                quota, achieved = get_column_letter(6), get_column_letter(7)
-                value = f'=IF({quota}{row_number}>0,{achieved}{row_number}/{quota}{row_number},"")'
-            cells.append(_value_cell(sheet, column, value))
-        sheet.append(cells)
+        for start, mid, is_status, value in zip(starts, mids, status, values, strict=True):
+            if is_status and value:
+                tail = statuses.get(value) or statuses.setdefault(value, _tail(status_label(value)))
+            else:
+                tail = _tail(value)
+            cells.append(f"{start}{r}{mid}{tail}")
+        if rate_formula:  # TỈ LỆ = achieved (total) ÷ quota (total)
+            cells[4] = f"{starts[4]}{r}{mids[4]}" + _tail(
+                Formula(f'IF({f_letter}{r}>0,{g_letter}{r}/{f_letter}{r},"")')
+            )
+        sheet.append_cells(r, cells)
     last = sheet.row
     if table.totals is not None:
-        row_number = last + 1
+        bold = _column_styles(sheet.styles, columns, bold=True)
+        r = last + 1
         cells = []
-        for i, (column, value) in enumerate(zip(table.columns, table.totals, strict=True)):
+        for i, value in enumerate(table.totals):
             if i in table.sum_columns and last >= first:
                 letter = get_column_letter(i + 1)
-                value = f"=SUM({letter}{first}:{letter}{last})"
+                value = Formula(f"SUM({letter}{first}:{letter}{last})")
             elif rate_formula and i == 4:
-                quota, achieved = get_column_letter(6), get_column_letter(7)
-                value = f'=IF({quota}{row_number}>0,{achieved}{row_number}/{quota}{row_number},"")'
-            c = _value_cell(sheet, column, value)
-            c.font = Font(name=FONT, bold=True, size=12)
-            cells.append(c)
+                value = Formula(f'IF({f_letter}{r}>0,{g_letter}{r}/{f_letter}{r},"")')
+            elif status[i] and value:
+                value = status_label(value)
+            cells.append((bold[i], value))
         sheet.append(cells)
+    return first, last
+
+
+def _extra(sheet: _Sheet, extra: Table):
+    sheet.append()
+    sheet.line(extra.title, merged=False, bold=True)
+    _header(sheet, extra.columns)
+    _rows(sheet, extra)
+
+
+def _single_table_sheet(workbook, styles, name: str, table: Table, heading: list[str], landscape=False):
+    """A sheet holding one table under the heading, its header frozen and printed on every page."""
+    sheet = _Sheet(workbook, styles, name, [c.width for c in table.columns], landscape)
+    sheet.freeze_below(len(heading) + 1 + (1 if table.caption else 0) + 2)
+    for text in heading:
+        sheet.line(text, bold=True, size=13, align="center")
+    sheet.line(table.title, bold=True, align="center")
+    if table.caption:
+        sheet.line(table.caption, italic=True, align="center")
+    sheet.append()
+    _header(sheet, table.columns)
+    _rows(sheet, table)
     if table.note:
-        sheet.append([])
-        sheet.append([sheet.cell(table.note, italic=True)])
-    for extra in table.extra:
-        sheet.append([])
-        sheet.append([sheet.cell(extra.title, bold=True)])
-        sheet.append([sheet.cell(c.title, bold=True, border=True, fill=True, align="center") for c in extra.columns])
-        for values in extra.rows:
-            sheet.append([_value_cell(sheet, c, v) for c, v in zip(extra.columns, values, strict=True)])
-    return sheet
+        sheet.append()
+        sheet.line(table.note, merged=False, italic=True)
+    sheet.close()
+
+
+def _appendix_sheet(workbook, styles, tables: list[Table], heading: list[str]):
+    """Every allocation table in the appendix layout, one after the other."""
+    widths = [max(c.width for c in column) for column in zip(*(t.columns for t in tables), strict=True)]
+    sheet = _Sheet(workbook, styles, "Phụ lục", widths)
+    if len(tables) == 1:
+        sheet.freeze_below(len(heading) + 1 + (1 if tables[0].caption else 0) + 2)
+    for text in heading:
+        sheet.line(text, bold=True, size=13, align="center")
+    for n, table in enumerate(tables):
+        if n:
+            sheet.append()
+            sheet.append()
+        sheet.line(table.title.upper(), bold=True, size=13, align="center")
+        if table.caption:
+            sheet.line(table.caption, italic=True, align="center")
+        sheet.append()
+        _header(sheet, table.columns, upper=True)
+        _rows(sheet, table, rate_formula=len(table.columns) >= 7)
+        if table.note:
+            sheet.append()
+            sheet.line(table.note, merged=False, italic=True)
+    sheet.close()
+
+
+def _kind_sheet(workbook, styles, section, heading: list[str]):
+    """The rules of one kind, each a block: its number and sentence, the plan, the
+    "N of M meet it" line for rules over many organizations, then its rows."""
+    sheet = _Sheet(workbook, styles, section.name, [c.width for c in section.columns], landscape=True)
+    for text in heading:
+        sheet.line(text, bold=True, size=13, align="center")
+    sheet.line(section.title.upper(), bold=True, size=13, align="center")
+    for table in section.tables:
+        sheet.append()
+        sheet.line(table.title, merged=False, bold=True)
+        if table.caption:
+            sheet.line(table.caption, merged=False, italic=True)
+        if table.lead:
+            sheet.line(table.lead, merged=False, italic=True)
+        if table.count:
+            _header(sheet, table.columns)
+            _rows(sheet, table)
+        if table.note:
+            sheet.line(table.note, merged=False, italic=True)
+        for extra in table.extra:
+            _extra(sheet, extra)
+    sheet.close()
 
 
 def render_xlsx(report: Report) -> bytes:
+    with gc_paused():
+        return _render_xlsx(report)
+
+
+def _render_xlsx(report: Report) -> bytes:
     att = report.attainment
     workbook = Workbook(write_only=True)
+    styles = _Styles(workbook)
     heading = [att.scope.name.upper()]
-    _write_table(workbook, "Tổng hợp", report.summary, heading, landscape=True)
-    for i, table in enumerate(report.allocation_tables, start=1):
-        _write_table(workbook, f"Phụ lục {i}", table, heading, appendix=True)
-    _write_table(workbook, "Trực thuộc", report.children, heading)
-    for i, table in enumerate(report.rule_tables, start=1):
-        _write_table(workbook, f"Chỉ tiêu {i}", table, heading, landscape=True)
+    _single_table_sheet(workbook, styles, "Tổng hợp", report.summary, heading, landscape=True)
+    if report.allocation_tables:
+        _appendix_sheet(workbook, styles, report.allocation_tables, heading)
+    _single_table_sheet(workbook, styles, "Trực thuộc", report.children, heading)
+    for section in report.sections:
+        _kind_sheet(workbook, styles, section, heading)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from admissions.categories import Category
@@ -130,12 +131,13 @@ def test_district_workbook_holds_exactly_the_district(client_for, data):
     assert response.status_code == 200
     assert response["Content-Type"] == exports.XLSX_TYPE
     wb = _workbook(response)
-    assert wb.sheetnames[:3] == ["Tổng hợp", "Phụ lục 1", "Trực thuộc"]
+    # One sheet per rule kind, not per rule; the allocation tables on one appendix sheet.
+    assert wb.sheetnames == ["Tổng hợp", "Phụ lục", "Trực thuộc", "Số lượng", "Tỉ lệ trong số kết nạp", "Phân bổ"]
     text = " ".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
     assert data.school.name in text and data.commune.name in text
     for outside in (data.city.name, data.city_school.name, data.other_province.name, "Trần Đà Lạt"):
         assert outside not in text
-    appendix = wb["Phụ lục 1"]
+    appendix = wb["Phụ lục"]
     header = next(r for r in appendix.iter_rows(values_only=True) if r[0] == "STT")
     assert list(header[:5]) == ["STT", "TCCSĐ", "CHỈ TIÊU", "THỰC HIỆN", "TỈ LỆ"]
     assert appendix.freeze_panes is not None and appendix.print_title_rows
@@ -147,6 +149,91 @@ def test_district_workbook_holds_exactly_the_district(client_for, data):
     total_row = next(r for r in values if r[1] == "Tổng cộng")
     assert str(total_row[5]).startswith("=SUM(F")
     assert values[-1][0] == "Đã phân bổ 10 trên chỉ tiêu 10 của Huyện ủy Đơn Dương."
+
+
+def _sheet_rows(wb, name):
+    return [tuple(c for c in row if c is not None) for row in wb[name].iter_rows(values_only=True)]
+
+
+def _second_high_school(tree):
+    """A high school in Đơn Dương without a pupil admitted: it fails "every high school ≥ 1 pupil"."""
+    tree.district.refresh_from_db()
+    return organization_create(
+        parent=tree.district,
+        code="LD.DD.THPT2",
+        name="Chi bộ Trường THPT Lạc Dương & <Đơn> =SUM(A1)",
+        form=OrgForm.GRASSROOTS_CELL,
+        sector=Sector.HIGH_SCHOOL,
+    )
+
+
+def test_workbook_rule_blocks_on_their_kind_sheet(client_for, data):
+    other = _second_high_school(data)
+    wb = _workbook(client_for("district_planner").get(reverse("reports:export_xlsx", args=[data.district.pk]) + Q))
+    rows = _sheet_rows(wb, "Số lượng")
+    assert rows[1] == ("SỐ ĐẢNG VIÊN KẾT NẠP",)  # the kind as the sheet's heading
+    title = next(i for i, r in enumerate(rows) if r and str(r[0]).startswith("1. Phấn đấu mỗi"))
+    assert rows[title + 1] == ("159-KH/HU",)  # the plan reference under the rule's number and sentence
+    # A small scope lists every organization the rule measured, under the count.
+    assert rows[title + 2] == ("1/2 tổ chức đạt.",)
+    assert rows[title + 3][:4] == ("STT", "Tổ chức", "Chỉ tiêu", "Thực hiện")
+    listed = [r[1] for r in rows[title + 4 : title + 6]]
+    assert sorted(listed) == sorted([data.school.name, other.name])
+    # Names are text, never formulas, whatever they contain.
+    cell = next(c for row in wb["Số lượng"].iter_rows() for c in row if c.value == other.name)
+    assert cell.data_type == "s"
+    # The allocation rule is a block on the "Phân bổ" sheet with its year-on-year table.
+    allocation = _sheet_rows(wb, "Phân bổ")
+    assert any(r and str(r[0]).startswith("3. ") for r in allocation)
+    assert ("So sánh các năm",) in allocation
+
+
+def test_workbook_of_a_large_scope_lists_only_those_not_meeting_a_rule(client_for, data, monkeypatch):
+    from reports import report
+
+    other = _second_high_school(data)
+    monkeypatch.setattr(report, "LIST_ALL_UP_TO", 1)  # as if the rule measured thousands of schools
+    client = client_for("district_planner")
+    wb = _workbook(client.get(reverse("reports:export_xlsx", args=[data.district.pk]) + Q))
+    rows = _sheet_rows(wb, "Số lượng")
+    title = next(i for i, r in enumerate(rows) if r and str(r[0]).startswith("1. Phấn đấu mỗi"))
+    assert rows[title + 2] == ("1/2 tổ chức đạt; dưới đây là 1 tổ chức chưa đạt.",)
+    names = [r[1] for r in rows if len(r) > 1]
+    assert other.name in names and data.school.name not in names
+    assert rows[title + 4][-1] != "Đạt"  # not met yet (on track in June)
+    # The summary still counts every school, and the appendix totals are still formulas.
+    summary = _sheet_rows(wb, "Tổng hợp")
+    assert any("1/2 đạt" in r for r in summary)
+    total = next(r for r in wb["Phụ lục"].iter_rows(values_only=True) if r[1] == "Tổng cộng")
+    assert str(total[5]).startswith("=SUM(F") and str(total[4]).startswith("=IF(")
+    # The PDF of the same report says the same.
+    response = client.get(reverse("reports:export_pdf", args=[data.district.pk]) + Q)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_workbook_when_the_engine_capped_the_failing_list(data, monkeypatch):
+    """For rules over every cell the engine may keep only the first failing organizations."""
+    from reports import report
+    from reports.engine import attainment
+
+    other = _second_high_school(data)
+    third = organization_create(
+        parent=data.district,
+        code="LD.DD.THPT3",
+        name="Chi bộ Trường THPT số 3",
+        form=OrgForm.GRASSROOTS_CELL,
+        sector=Sector.HIGH_SCHOOL,
+    )
+    monkeypatch.setattr(report, "LIST_ALL_UP_TO", 1)
+    with translation.override("vi"):
+        att = attainment(scope=data.district, year=2025, as_of=dt.date(2025, 6, 30))
+        rule = next(r for r in att.rules if r.many)
+        assert (rule.matched, rule.failing_count) == (3, 2)
+        rule.failing = rule.measurements = [m for m in rule.failing if m.org.pk == third.pk]  # capped at one
+        table = report.build_report(att).rule_tables[0]
+    assert table.lead == "1/3 tổ chức đạt; dưới đây là 1 đầu tiên trong số 2 tổ chức chưa đạt."
+    assert [row[1] for row in table.iter_rows()] == [third.name]
+    assert other.name not in [row[1] for row in table.rows]
 
 
 def test_pdf_official_layout_and_embedded_font(client_for, data, tmp_path):
@@ -311,7 +398,7 @@ def test_dashboard_and_workbook_show_earlier_years(client_for, tree):
     assert "2023: 0" in html  # workers in 2023 (the 191 are not broken down by category)
     assert "191" in html  # implied count against last year's 191 new members
     wb = _workbook(client.get(reverse("reports:export_xlsx", args=[tree.city.pk]) + query))
-    rows = list(wb["Chỉ tiêu 1"].iter_rows(values_only=True))
+    rows = list(wb["Tỉ lệ trong số kết nạp"].iter_rows(values_only=True))
     assert ("So sánh các năm",) == tuple(c for c in rows[-7] if c is not None)
     assert rows[-2][:3] == (2023, 0, 191)
 
