@@ -675,7 +675,8 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, move
         for sig in size_sigs:
             low = max(r.min_count or 0 for r in by_signature[(RuleKind.CELL_SIZE, sig)])
             small |= _signature_q(sig) & (Q(members_now__isnull=True) | Q(members_now__lt=low))
-        rows = inside.annotate(members_now=members_now, forecast=forecast).filter(small).order_by("path")
+        # Members only: a size rule's table shows no admissions and no pipeline.
+        rows = inside.annotate(members_now=members_now, forecast=Value(0)).filter(small).order_by("path")
         failing_rows[RuleKind.CELL_SIZE] = _organization_rows(rows, ("members_now", "forecast"))
     if idle_sigs:
         shortest = min(r.years_without or 1 for sig in idle_sigs for r in by_signature[(RuleKind.INACTIVITY, sig)])
