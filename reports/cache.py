@@ -10,31 +10,50 @@ several app servers).
 """
 
 import datetime as dt
+import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 
 from organizations.models import Organization
 
 from .engine import Attainment, attainment
 
-VERSION_KEY = "attainment:data-version"
 TIMEOUT = 6 * 3600
+# Bump when the engine's answers change shape or meaning (a new release): answers cached by
+# older code are then never read back.
+ANSWERS_VERSION = 2
 
 
-def data_version() -> int:
-    version = cache.get(VERSION_KEY)
+def _database() -> str:
+    """Which database the answers come from: a file cache may outlive a switch of
+    DATABASE_URL (the demo on SQLite, a national copy on PostgreSQL), whose ids collide."""
+    db = settings.DATABASES["default"]
+    where = f"{db['ENGINE']}|{db.get('HOST')}|{db.get('PORT')}|{db['NAME']}"
+    return hashlib.sha1(where.encode()).hexdigest()[:10]
+
+
+def _version_key() -> str:
+    return f"attainment:data-version:{_database()}"
+
+
+def data_version() -> str:
+    """A token that changes with every change to the data, the database or the code's answers."""
+    key = _version_key()
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key, 1)
+    return f"{ANSWERS_VERSION}.{_database()}.{version}"
 
 
 def data_changed(**_kwargs) -> None:
     """Signal receiver: every cached answer is stale from now on."""
+    key = _version_key()
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(key, 2, timeout=None)
 
 
 def attainment_cached(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:

@@ -27,3 +27,23 @@ def test_answers_are_kept_apart_by_scope_year_and_date(tree):
     assert attainment_cached(scope=tree.district, year=2025, as_of=dt.date(2025, 4, 30)).actual == 0
     assert attainment_cached(scope=tree.city, year=2025, as_of=dt.date(2025, 12, 31)).actual == 0
     assert attainment_cached(scope=tree.district, year=2024, as_of=dt.date(2024, 12, 31)).actual == 0
+
+
+def test_answers_of_another_database_or_release_are_never_read(tree, settings, monkeypatch):
+    """A file cache outlives a switch of DATABASE_URL and an upgrade of the code."""
+    from reports import cache as answers
+
+    as_of = dt.date(2025, 12, 31)
+    assert attainment_cached(scope=tree.district, year=2025, as_of=as_of).actual == 0
+    admit(tree.school, dt.date(2025, 5, 1), Category.PUPIL)
+    stale_token = answers.data_version()
+    # The same ids in another database: not this one's answer.
+    settings.DATABASES = {**settings.DATABASES, "default": {**settings.DATABASES["default"], "NAME": "elsewhere"}}
+    assert answers.data_version() != stale_token
+    settings.DATABASES = {
+        **settings.DATABASES,
+        "default": {**settings.DATABASES["default"], "NAME": connection.settings_dict["NAME"]},
+    }
+    monkeypatch.setattr(answers, "ANSWERS_VERSION", answers.ANSWERS_VERSION + 1)
+    assert answers.data_version() != stale_token
+    assert attainment_cached(scope=tree.district, year=2025, as_of=as_of).actual == 1
