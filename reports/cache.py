@@ -56,10 +56,12 @@ def data_changed(**_kwargs) -> None:
         cache.set(key, 2, timeout=None)
 
 
-def attainment_cached(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
+def attainment_cached(*, scope: Organization, year: int, as_of: dt.date, store: bool = True) -> Attainment:
+    """The cached answer, else the engine's, kept for the next reader unless `store` is False."""
     key = f"attainment:{data_version()}:{scope.pk}:{scope.path}:{year}:{as_of.isoformat()}"
     result = cache.get(key)
     if result is None:
         result = attainment(scope=scope, year=year, as_of=as_of)
-        cache.set(key, result, timeout=TIMEOUT)
+        if store:
+            cache.set(key, result, timeout=TIMEOUT)
     return result

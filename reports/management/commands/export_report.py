@@ -28,6 +28,8 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(as_of) if as_of else (today if year >= today.year else dt.date(year, 12, 31))
         except ValueError:
             raise CommandError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD).") from None
-        content, _name, _type = render_export(organization=organization, year=year, as_of=day, fmt=format)
+        content, _name, _type = render_export(
+            organization=organization, year=year, as_of=day, fmt=format, keep_answer=False
+        )
         Path(output).write_bytes(content)
         self.stdout.write(f"{output}: {len(content)} bytes")
