@@ -28,7 +28,7 @@ from admissions.categories import Category
 from quotas.models import RuleKind
 from quotas.sentences import allocation_notation, percent, two_digits
 
-from .engine import AllocationTable, Attainment, Measurement, RuleResult, Status
+from .engine import STRUCTURAL, AllocationTable, Attainment, Measurement, RuleResult, Status
 
 STATUS_LABELS = {
     Status.MET: gettext_lazy("Met"),
@@ -280,7 +280,12 @@ def _measurement_row(i: int, m: Measurement, kind: str) -> list:
 
 
 def lists_every_organization(r: RuleResult) -> bool:
-    """Whether a rule's table lists every organization it measured, or only those not meeting it."""
+    """Whether a rule's table lists every organization it measured, or only those not meeting it.
+
+    Size and inactivity rules over many organizations list only the failing ones whatever
+    the scope: the engine answers them in the database and returns no others."""
+    if r.kind in STRUCTURAL:
+        return False
     return r.matched <= LIST_ALL_UP_TO
 
 

@@ -408,3 +408,23 @@ def test_a_cached_page_never_shows_a_viewer_the_links_a_planner_gets(client_for,
     names_link = reverse("reports:admissions", args=[data.district.pk])
     assert names_link in client_for("district_planner").get(url).content.decode()
     assert names_link not in client_for("viewer").get(url).content.decode()
+
+
+def test_size_rules_list_only_the_cells_below_the_size_even_in_a_small_scope(client_for, data):
+    """The engine answers size rules in the database and returns only the failing cells:
+    the block says so instead of suggesting every cell is listed."""
+    from quotas.models import RuleKind
+    from tests.test_reports_engine import make_plan, make_rule
+
+    plan = make_plan(data.district, number="7", symbol="KH/HU")
+    make_rule(
+        plan, RuleKind.CELL_SIZE, applies_to_each=True, forms=[OrgForm.CELL, OrgForm.GRASSROOTS_CELL], min_count=10
+    )
+    wb = _workbook(client_for("district_planner").get(reverse("reports:export_xlsx", args=[data.district.pk]) + Q))
+    rows = _sheet_rows(wb, "Quy mô chi bộ")
+    lead = next(i for i, r in enumerate(rows) if r and "tổ chức đạt" in str(r[0]))
+    # The school (27 members) meets it; the cell (8) and the enterprise (no count) do not.
+    assert rows[lead] == ("1/3 tổ chức đạt; dưới đây là 2 tổ chức chưa đạt.",)
+    listed = {r[1]: r for r in rows[lead + 2 : lead + 4]}
+    assert set(listed) == {data.cell.name, data.enterprise.name}
+    assert listed[data.cell.name][3] == 8
