@@ -41,7 +41,7 @@ import calendar
 import datetime as dt
 import gc
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -433,47 +433,6 @@ def _bucket_filter(queryset, paths: set[str], width: int):
     return queryset
 
 
-def _rolled_up(inner, keys: list[str], depths, wanted, since=None, totals=frozenset()) -> list[tuple]:
-    """Run `inner` (a queryset grouped by `bucket` at the deepest of `depths` and `keys`,
-    with a count `n`) and roll it up to every other depth, in ONE query: each depth's
-    groups are summed from the next deeper one (WITH … AS, standard SQL: PostgreSQL and
-    SQLite). Rows are (depth, bucket, *keys, n); `since` (a year per depth) keeps only
-    rows with `y` at or after it; a depth's buckets are limited to the wanted ones when
-    they are few (BUCKET_FILTER_LIMIT). For the depths in `totals` the keys are summed
-    over (returned as '')."""
-    depths = sorted(depths, reverse=True)
-    sql, params = inner.query.sql_with_params()
-    columns = ", ".join(["bucket", *keys, "n"])
-    key_list = "".join(f", {k}" for k in keys)
-    ctes = [f"g{depths[0]} ({columns}) AS (SELECT {columns} FROM ({sql}) inner_rows)"]
-    params = list(params)
-    for finer, depth in zip(depths, depths[1:], strict=False):
-        ctes.append(
-            f"g{depth} ({columns}) AS (SELECT substr(bucket, 1, {depth * STEP}){key_list}, SUM(n)"
-            f" FROM g{finer} GROUP BY substr(bucket, 1, {depth * STEP}){key_list})"
-        )
-    selects = []
-    for depth in depths:
-        where = []
-        if since is not None:
-            where.append("y >= %s")
-            params.append(since[depth])
-        paths = wanted.get(depth, set())
-        if paths and len(paths) <= BUCKET_FILTER_LIMIT:
-            where.append(f"bucket IN ({', '.join(['%s'] * len(paths))})")
-            params.extend(sorted(paths))
-        condition = f" WHERE {' AND '.join(where)}" if where else ""
-        if depth in totals:
-            blanks = "".join(", ''" for _k in keys)
-            selects.append(f"SELECT {depth}, bucket{blanks}, SUM(n) FROM g{depth}{condition} GROUP BY bucket")
-        else:
-            selects.append(f"SELECT {depth}, bucket{key_list}, n FROM g{depth}{condition}")
-    query = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}"
-    with connections[inner.db].cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchall()
-
-
 def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int) -> list[tuple]:
     """Rows (depth, path, year, category, n) of admissions.Tally for every depth, in one query:
     inside the scope, from `since[depth]` to `year`, only the wanted paths when they are few."""
@@ -494,32 +453,39 @@ def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int)
         return cursor.fetchall()
 
 
-def _after_count_day(scope, depths, wanted, year, count_day, moved) -> list[tuple]:
-    """Admissions of `year` after `count_day`, rolled up (see _rolled_up): the tallies hold
-    whole years, so a count up to a day inside the year takes these off. Usually none
-    (nothing is admitted in the future); a report "as of" an earlier day reads them."""
+def _after_count_day(scope, year, count_day, moved) -> Counter:
+    """Admissions of `year` after `count_day`, per (path, category) at their organization
+    and every node above it. The tallies hold whole years, so a count up to a day inside
+    the year takes these off. Usually none (nothing is admitted in the future); a report
+    "as of" an earlier day reads them."""
+    after: Counter = Counter()
     last_day = dt.date(year, 12, 31)
-    if count_day >= last_day or not depths:
-        return []
-    inner = (
-        admissions_in(scope, max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1)), last_day, moved=moved)
-        .annotate(bucket=Substr("p", 1, max(depths) * STEP))
-        .values("bucket", "category")
+    if count_day >= last_day:
+        return after
+    first_day = max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1))
+    for path, category, n in (
+        admissions_in(scope, first_day, last_day, moved=moved)
+        .values("p", "category")
         .annotate(n=Count("pk"))
-    )
-    return _rolled_up(inner, ["category"], depths, wanted)
+        .values_list("p", "category", "n")
+    ):
+        for end in range(STEP, len(path) + 1, STEP):
+            after[(path[:end], category)] += n
+    return after
 
 
-def _admission_counts(scope, depths, wanted, since: dict[int, int], year, count_day, moved=None) -> _Counts:
-    """Admissions from 1 January of `since[depth]` to `count_day` per (path, year, category)
-    at every depth: read from the tallies (one query) less what came after the count day."""
+def _admission_counts(scope, depths, wanted, since: dict[int, int], year, after: Counter) -> _Counts:
+    """Admissions from 1 January of `since[depth]` to the count day per (path, year,
+    category) at every depth: read from the tallies (one query) less `after` (those after
+    the count day, see _after_count_day)."""
     counts = _Counts()
     data = counts.data  # _Counts.add inlined: a national report reads ~300,000 rows
     for _depth, path, y, category, n in _tally(Tally.Kind.ADMITTED, scope, depths, wanted, since, year):
         data[(path, y, category)] += n
         data[(path, y, "")] += n
-    for _depth, path, category, n in _after_count_day(scope, depths, wanted, year, count_day, moved):
-        counts.add(path, year, category, -int(n))
+    for (path, category), n in after.items():
+        if len(path) // STEP in depths:
+            counts.add(path, year, category, -n)
     return counts
 
 
@@ -549,12 +515,12 @@ def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Co
             counts.add(bucket, year, category, n, total=not (category and covered))
 
 
-def _pipeline_counts(scope, depths, wanted, year, *, totals=frozenset()) -> _Counts:
-    """Candidates past the cell's resolution, per path and category (only per path for the
-    depths in `totals`) at every depth, from the tallies in one query."""
+def _pipeline_counts(scope, depths, wanted, year) -> _Counts:
+    """Candidates past the cell's resolution, per path and category at every depth, from
+    the tallies in one query."""
     counts = _Counts()
-    for depth, path, _y, category, n in _tally(Tally.Kind.PIPELINE, scope, depths, wanted, None, 0):
-        counts.add(path, year, "" if depth in totals else category, n)
+    for _depth, path, _y, category, n in _tally(Tally.Kind.PIPELINE, scope, depths, wanted, None, 0):
+        counts.add(path, year, category, n)
     return counts
 
 
@@ -609,7 +575,7 @@ def _anchor(rule: Rule, scope: Organization) -> str:
     return scope.path if _within(scope.path, issuer.path) else issuer.path
 
 
-def _structural(scope, scope_org, rules, year, count_day, first_year, over, moved) -> dict[int, tuple]:
+def _structural(scope, scope_org, rules, year, count_day, first_year, over, after_by_category) -> dict[int, tuple]:
     """CELL_SIZE and INACTIVITY rules over many organizations (e.g. every cell in the
     country), answered in the database: how many organizations each rule measures (one
     grouped count) and those failing it (one query per kind; only failing rows come back,
@@ -640,13 +606,10 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, move
     for g, bucket, n in counted[0].union(*counted[1:], all=True):
         under[(groups[g][0], bucket)] = n
 
-    # Admissions after the count day this year (normally none), per path and its ancestors.
-    after: dict[str, int] = defaultdict(int)
-    if count_day < dt.date(year, 12, 31):
-        later = admissions_in(scope, max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1)), dt.date(year, 12, 31))
-        for path, n in later.values("p").annotate(n=Count("pk")).values_list("p", "n"):
-            for end in range(STEP, len(path) + 1, STEP):
-                after[path[:end]] += n
+    # Admissions after the count day this year (normally none), per path, every category.
+    after: Counter = Counter()
+    for (path, _category), n in after_by_category.items():
+        after[path] += n
 
     def tally_sum(kind, year_):
         return Subquery(
@@ -889,10 +852,11 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     # Has any organization moved since the earliest day counted? (Else every admission
     # stands at its organization's current path.) Asked once for every query below.
     moved = _moved_since(dt.date(first_year, 1, 1))
-    actuals = _admission_counts(scope, set(full), full, start, year, count_day, moved=moved)
+    after = _after_count_day(scope, year, count_day, moved)
+    actuals = _admission_counts(scope, set(full), full, start, year, after)
     _historical_counts(scope, set(full), full, first_year, year, actuals)
     pipeline = _pipeline_counts(scope, set(full), full, year)
-    structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, moved)
+    structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, after)
 
     # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
     latest_counted: dict[str, int] = {}
