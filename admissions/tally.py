@@ -11,10 +11,11 @@ counts of its admissions dated from the move on, and of its pipeline, to the new
 from collections import Counter
 
 from django.db import connections, router, transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, F, OuterRef
+from django.db.models.functions import ExtractYear
 
-from organizations.models import Organization, OrganizationPath
+from organizations.models import Organization
+from organizations.selectors import path_as_of
 
 from .models import Admission, Candidate, Outcome, Step, Tally
 
@@ -25,14 +26,8 @@ ADMITTED, PIPELINE = Tally.Kind.ADMITTED, Tally.Kind.PIPELINE
 
 
 def _path_on(organization_id: int, day) -> str:
-    past = (
-        OrganizationPath.objects.filter(organization_id=organization_id, valid_until__gt=day)
-        .exclude(valid_from__gt=day)
-        .order_by("valid_until")
-        .values_list("path", flat=True)
-        .first()
-    )
-    return past or Organization.objects.values_list("path", flat=True).get(pk=organization_id)
+    organization = Organization.objects.filter(pk=organization_id)
+    return organization.annotate(p=path_as_of(day)).values_list("p", flat=True).get()
 
 
 def _admission_key(organization_id, ceremony_date, category, archived_at):
@@ -204,10 +199,7 @@ def rebuild(using: str = "default") -> int:
 
 def path_on_ceremony_date():
     """The path of an admission's organization on its ceremony date (an expression)."""
-    past = OrganizationPath.objects.filter(
-        organization=OuterRef("organization_id"), valid_until__gt=OuterRef("ceremony_date")
-    ).exclude(valid_from__gt=OuterRef("ceremony_date"))
-    return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F("organization__path"))
+    return path_as_of(OuterRef("ceremony_date"), "organization_id", "organization__path")
 
 
 def current(using: str = "default") -> dict[tuple, int]:

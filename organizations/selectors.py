@@ -49,12 +49,15 @@ def children(organization: Organization, on: dt.date, include_dissolved: bool = 
     return with_member_counts(queryset, on).order_by("search_name")
 
 
-def path_as_of(day: dt.date, pk_ref: str = "pk"):
-    """An expression giving an organization's path on `day` (its past path if it moved since)."""
+def path_as_of(day, pk_ref: str = "pk", path_field: str = "path"):
+    """An expression giving an organization's path on `day` (its past path if it moved since).
+
+    `day` is a date or an expression (e.g. `OuterRef("ceremony_date")` for each admission's
+    own day); on another model, `pk_ref` and `path_field` lead to the organization."""
     past = OrganizationPath.objects.filter(organization=OuterRef(pk_ref), valid_until__gt=day).exclude(
         valid_from__gt=day
     )
-    return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F("path"))
+    return Coalesce(Subquery(past.order_by("valid_until").values("path")[:1]), F(path_field))
 
 
 def subtree_counts(rows: QuerySet, scope: Organization, path_field: str = "organization__path"):
