@@ -25,8 +25,8 @@ ADMITTED, PIPELINE = Tally.Kind.ADMITTED, Tally.Kind.PIPELINE
 # --- what one record counts for ------------------------------------------------------
 
 
-def _path_on(organization_id: int, day) -> str:
-    organization = Organization.objects.filter(pk=organization_id)
+def _path_on(organization_id: int, day, using: str) -> str:
+    organization = Organization.objects.using(using).filter(pk=organization_id)
     return organization.annotate(p=path_as_of(day)).values_list("p", flat=True).get()
 
 
@@ -52,20 +52,22 @@ def _key_of(instance):
     return _candidate_key(*(getattr(instance, f) for f in CANDIDATE_FIELDS))
 
 
-def _stored_key(instance):
+def _stored_key(instance, using: str):
     model = type(instance)
     fields = ADMISSION_FIELDS if model is Admission else CANDIDATE_FIELDS
-    row = model._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+    row = model._base_manager.using(using).filter(pk=instance.pk).values_list(*fields).first()
     if row is None:
         return None
     return _admission_key(*row) if model is Admission else _candidate_key(*row)
 
 
-def _leaf(key) -> tuple[str, str, int, str]:
+def _leaf(key, using: str) -> tuple[str, str, int, str]:
+    """Where the key counts: the path on the ceremony date (admissions), the current path (pipeline)."""
     kind, organization_id, day, category = key
     if kind == ADMITTED:
-        return kind, _path_on(organization_id, day), day.year, category
-    return kind, Organization.objects.values_list("path", flat=True).get(pk=organization_id), 0, category
+        return kind, _path_on(organization_id, day, using), day.year, category
+    path = Organization.objects.using(using).values_list("path", flat=True).get(pk=organization_id)
+    return kind, path, 0, category
 
 
 # --- writing -------------------------------------------------------------------------
@@ -98,7 +100,8 @@ def apply(changes: Counter, using: str = "default") -> None:
 def before_save(sender, instance, raw=False, using="default", **kwargs):
     if raw:
         return
-    instance._tally_before = _stored_key(instance) if instance.pk else None
+    # Saves and deletes happen on the primary: read the stored row there, not on a replica.
+    instance._tally_before = _stored_key(instance, using) if instance.pk else None
 
 
 def after_save(sender, instance, raw=False, using="default", **kwargs):
@@ -118,9 +121,9 @@ def _move(before, after, using):
         return
     changes: Counter = Counter()
     if before is not None:
-        changes[_leaf(before)] -= 1
+        changes[_leaf(before, using)] -= 1
     if after is not None:
-        changes[_leaf(after)] += 1
+        changes[_leaf(after, using)] += 1
     apply(changes, using)
 
 
