@@ -20,12 +20,16 @@ from organizations.models import Organization
 from .engine import Attainment, attainment
 
 TIMEOUT = 6 * 3600
+# Answers listing more rows than this are not kept: the national answer (~155,000
+# measurements and allocation rows) took 3.9 s to pickle and 3.1 s to load back, more
+# than the engine takes to compute it again (bench/RESULTS.md).
+STORE_UP_TO = 20_000
 # Bump when the engine's answers change shape or meaning (a new release): answers cached by
 # older code are then never read back.
-ANSWERS_VERSION = 2
+ANSWERS_VERSION = 3
 
 
-def _database() -> str:
+def database_tag() -> str:
     """Which database the answers come from: a file cache may outlive a switch of
     DATABASE_URL (the demo on SQLite, a national copy on PostgreSQL), whose ids collide."""
     db = settings.DATABASES["default"]
@@ -34,7 +38,7 @@ def _database() -> str:
 
 
 def _version_key() -> str:
-    return f"attainment:data-version:{_database()}"
+    return f"attainment:data-version:{database_tag()}"
 
 
 def data_version() -> str:
@@ -44,7 +48,7 @@ def data_version() -> str:
     if version is None:
         cache.add(key, 1, timeout=None)
         version = cache.get(key, 1)
-    return f"{ANSWERS_VERSION}.{_database()}.{version}"
+    return f"{ANSWERS_VERSION}.{database_tag()}.{version}"
 
 
 def data_changed(**_kwargs) -> None:
@@ -57,11 +61,17 @@ def data_changed(**_kwargs) -> None:
 
 
 def attainment_cached(*, scope: Organization, year: int, as_of: dt.date, store: bool = True) -> Attainment:
-    """The cached answer, else the engine's, kept for the next reader unless `store` is False."""
+    """The cached answer, else the engine's, kept for the next reader unless `store` is False
+    or the answer is too big to be worth keeping (STORE_UP_TO)."""
     key = f"attainment:{data_version()}:{scope.pk}:{scope.path}:{year}:{as_of.isoformat()}"
     result = cache.get(key)
     if result is None:
         result = attainment(scope=scope, year=year, as_of=as_of)
-        if store:
+        if store and answer_rows(result) <= STORE_UP_TO:
             cache.set(key, result, timeout=TIMEOUT)
     return result
+
+
+def answer_rows(att: Attainment) -> int:
+    """How many rows an answer lists: its measurements and allocation rows."""
+    return sum(len(r.measurements) for r in att.rules) + sum(len(t.rows) for t in att.allocations)

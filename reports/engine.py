@@ -80,7 +80,7 @@ class Status:
         return max(statuses, key=cls.ORDER.__getitem__) if statuses else cls.MET
 
 
-@dataclass
+@dataclass(slots=True)
 class YearFigure:
     year: int
     actual: int
@@ -88,7 +88,7 @@ class YearFigure:
     share: Decimal | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Measurement:
     """One organization measured against one rule, on its own subtree."""
 
@@ -143,7 +143,7 @@ class RuleResult:
         return None if self.many else (self.measurements[0] if self.measurements else None)
 
 
-@dataclass
+@dataclass(slots=True)
 class AllocationRow:
     org: Organization
     total: int
@@ -166,7 +166,7 @@ class AllocationTable:
     partial: bool  # the subject is above the scope: only the rows inside it are shown
 
 
-@dataclass
+@dataclass(slots=True)
 class ChildRow:
     org: Organization
     actual: int
@@ -401,10 +401,23 @@ class OrganizationRow:
         return hash(self.pk)
 
 
+def _raw_rows(queryset):
+    """The rows of a `values_list` queryset straight from the cursor: without Django's
+    per-value converters (the integer annotations' were 0.2 s of a national report).
+    Only for columns the driver returns as Python values already on every backend:
+    integers and text (SQLite returns dates as text)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _organization_rows(queryset, annotations) -> list[OrganizationRow]:
     fields = ("pk", "path", "name", "code", "depth", "form", "sector")
     width = len(fields)
-    return [OrganizationRow(*row[:width], row[width:]) for row in queryset.values_list(*fields, *annotations)]
+    return [
+        OrganizationRow(*row[:width], row[width:]) for row in _raw_rows(queryset.values_list(*fields, *annotations))
+    ]
 
 
 def _moved_since(day: dt.date) -> bool:

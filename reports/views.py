@@ -2,11 +2,9 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,20 +17,18 @@ from organizations.access import Perm, org_view
 from organizations.xlsx import ImportFailed
 from partyplans.db import report_reads
 
-from . import charts, exports
-from .cache import TIMEOUT as CACHE_TIMEOUT
+from . import dashboard as dashboard_body
+from . import exports
 from .cache import attainment_cached as attainment
-from .cache import data_version
 from .engine import Status, admissions_in
 from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
-from .report import STATUS_CLASS, STATUS_LABELS, build_report
+from .report import STATUS_CLASS, STATUS_LABELS
 from .services import historical_result_record
 from .tables import AdmissionTable, HistoricalResultTable
 
 PAGE_SIZE = 100
-LAGGARDS_SHOWN = 50
 
 
 def _today():
@@ -65,85 +61,19 @@ def index(request):
 @org_view(Perm.VIEW)
 def dashboard(request, organization):
     year, as_of = _period(request)
-    can_see_names = access.has_perm(request.user, organization, Perm.VIEW_PERSONAL)
-    can_edit_history = access.has_perm(request.user, organization, Perm.EDIT_PLANS)
     chain = _chain(request, organization)
-    # The page body depends only on the data, the period, the language and what this
-    # user may see: keep the rendered HTML until the data changes (reports/cache.py).
-    key = ":".join(
-        str(part)
-        for part in (
-            "dashboard-html",
-            data_version(),
-            organization.pk,
-            organization.path,
-            year,
-            as_of.isoformat(),
-            request.LANGUAGE_CODE,
-            can_see_names,
-            can_edit_history,
-            "".join("1" if v else "0" for _o, v in chain),
-        )
+    view = dashboard_body.View(
+        org_pk=organization.pk,
+        year=year,
+        as_of=as_of.isoformat(),
+        language=request.LANGUAGE_CODE,
+        can_see_names=access.has_perm(request.user, organization, Perm.VIEW_PERSONAL),
+        can_edit_history=access.has_perm(request.user, organization, Perm.EDIT_PLANS),
+        chain_visible="".join("1" if visible else "0" for _org, visible in chain),
     )
-    body = cache.get(key)
-    if body is None:
-        body = _dashboard_body(request, organization, year, as_of, chain, can_see_names, can_edit_history)
-        cache.set(key, body, timeout=CACHE_TIMEOUT)
-    return render(request, "reports/dashboard.html", {"org": organization, "body": mark_safe(body)})
-
-
-def _dashboard_body(request, organization, year, as_of, chain, can_see_names, can_edit_history) -> str:
-    with report_reads():
-        att = attainment(scope=organization, year=year, as_of=as_of)
-        report = build_report(att)
-    query = urlencode({"year": year, "as_of": as_of.isoformat()})
-    context = {
-        "org": organization,
-        "att": att,
-        "report": report,
-        "year": year,
-        "as_of": as_of,
-        "query": query,
-        "chain": chain,
-        "period_form": PeriodForm(initial={"year": year, "as_of": as_of}),
-        "cumulative_svg": charts.cumulative_chart(att),
-        "history_svg": charts.history_chart(att),
-        "status_labels": STATUS_LABELS,
-        "status_class": STATUS_CLASS,
-        "can_see_names": can_see_names,
-        "can_edit_history": can_edit_history,
-        "rules": _rules_view(att),
-    }
-    return render_to_string("reports/_dashboard_body.html", context, request=request)
-
-
-def _rules_view(att):
-    """Per rule, the figures the template shows (no logic in the template)."""
-    rows = []
-    for r in att.rules:
-        m = r.single
-        progress = None
-        if m is not None and m.target_min:
-            progress = min(100, int(m.actual * 100 / m.target_min))
-        elif r.many and r.matched:
-            progress = int(r.meeting * 100 / r.matched)
-        history = []
-        if m is not None and r.kind not in ("cell_size",):
-            history = [(y.year, y.actual) for y in m.history[:-1]]
-        rows.append(
-            {
-                "result": r,
-                "m": m,
-                "progress": progress,
-                "css": STATUS_CLASS[r.status],
-                "history": history,
-                # A national scope can fail thousands of cells: the page lists the first
-                # ones, the Excel export lists them all.
-                "failing": r.failing[:LAGGARDS_SHOWN],
-                "failing_more": max(0, r.failing_count - LAGGARDS_SHOWN),
-            }
-        )
-    return rows
+    body = dashboard_body.body(view)
+    context = {"org": organization, "body": mark_safe(body.html), "computed_at": body.computed_at}
+    return render(request, "reports/dashboard.html", context)
 
 
 @require_GET

@@ -47,3 +47,19 @@ def test_answers_of_another_database_or_release_are_never_read(tree, settings, m
     monkeypatch.setattr(answers, "ANSWERS_VERSION", answers.ANSWERS_VERSION + 1)
     assert answers.data_version() != stale_token
     assert attainment_cached(scope=tree.district, year=2025, as_of=as_of).actual == 1
+
+
+def test_answers_too_big_to_be_worth_keeping_are_computed_each_time(tree, monkeypatch):
+    """Pickling the national answer took longer than computing it again (bench/RESULTS.md)."""
+    from quotas.models import RuleKind
+    from reports import cache as answers
+    from tests.test_reports_engine import make_plan, make_rule
+
+    plan = make_plan(tree.district, number="160", symbol="KH/HU")
+    make_rule(plan, RuleKind.COUNT, min_count=3)
+    as_of = dt.date(2025, 12, 31)
+    monkeypatch.setattr(answers, "STORE_UP_TO", 0)
+    assert answers.answer_rows(attainment_cached(scope=tree.district, year=2025, as_of=as_of)) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert attainment_cached(scope=tree.district, year=2025, as_of=as_of).rules
+    assert len(queries) > 0  # computed again, not read back

@@ -1,0 +1,191 @@
+"""The dashboard's body: rendered once per data version, and for big scopes refreshed by
+the task worker while readers are shown the previous figures.
+
+The body depends only on the data, the period, the language and what the reader may
+see, so the rendered HTML is cached under the data version (reports/cache.py). Any
+write anywhere changes that version. For a commune or a province the next reader just
+renders it again (well under a second). For the national root that takes ~3 s (the
+engine reads every province's plans), and writes come in all day: so when the last
+rendering took longer than SLOW_SECONDS, the next reader is shown the previous body,
+dated, and a task renders the new one in the background. Bodies older than MAX_STALE
+(say, no worker is running) are never shown: the reader then waits for a new one.
+"""
+
+import dataclasses
+import datetime as dt
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from organizations import selectors
+from organizations.models import Organization
+from partyplans.db import report_reads
+
+from . import charts
+from .cache import TIMEOUT, attainment_cached, data_version, database_tag
+from .engine import Status
+from .forms import PeriodForm
+from .report import STATUS_CLASS, STATUS_LABELS, build_report
+
+LAGGARDS_SHOWN = 50
+# Above this many rules from plans of organizations below the scope (a province has ~100
+# commune committees with a plan each, the country 3,400), the page shows those rules
+# as counts per child organization instead of one card each: the national page had
+# 3,600 cards and 51,000 allocation rows (32 MB of HTML). Every rule is still in the
+# exports and on the child's own dashboard.
+BELOW_SHOWN_UP_TO = 40
+SLOW_SECONDS = 1.0
+MAX_STALE = dt.timedelta(minutes=15)
+REFRESH_LOCK_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class View:
+    """One version of the dashboard: what the body depends on besides the data."""
+
+    org_pk: int
+    year: int
+    as_of: str  # ISO date
+    language: str
+    can_see_names: bool
+    can_edit_history: bool
+    chain_visible: str  # "1"/"0" per ancestor: may the reader open its dashboard?
+
+    def key(self, version: str) -> str:
+        return ":".join(str(v) for v in ("dashboard-html", version, *dataclasses.astuple(self)))
+
+    def latest_key(self) -> str:
+        return ":".join(str(v) for v in ("dashboard-html-latest", database_tag(), *dataclasses.astuple(self)))
+
+
+@dataclass
+class Body:
+    html: str
+    computed_at: dt.datetime | None = None  # set when the figures are older than the data
+
+
+def body(view: View) -> Body:
+    """The body for this view: current, or (big scopes) the previous one while a task renders it."""
+    version = data_version()
+    html = cache.get(view.key(version))
+    if html is not None:
+        return Body(html)
+    latest = cache.get(view.latest_key())
+    if latest and latest["seconds"] > SLOW_SECONDS and timezone.now() - latest["at"] < MAX_STALE:
+        if cache.add(f"{view.key(version)}:refreshing", 1, timeout=REFRESH_LOCK_SECONDS):
+            refresh_dashboard.enqueue(*dataclasses.astuple(view))
+        return Body(latest["html"], computed_at=latest["at"])
+    return Body(render(view, version))
+
+
+def render(view: View, version: str) -> str:
+    """Render the body now and keep it (under `version`: the data version read before the
+    engine ran, so a change during the rendering makes it stale at once)."""
+    started, at = time.perf_counter(), timezone.now()
+    organization = Organization.objects.get(pk=view.org_pk)
+    with translation.override(view.language):
+        html = _render(organization, view)
+    seconds = time.perf_counter() - started
+    cache.set(view.key(version), html, timeout=TIMEOUT)
+    cache.set(view.latest_key(), {"html": html, "at": at, "seconds": seconds}, timeout=TIMEOUT)
+    return html
+
+
+@task
+def refresh_dashboard(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible) -> None:
+    view = View(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible)
+    version = data_version()
+    if cache.get(view.key(version)) is None:
+        render(view, version)
+
+
+def _render(organization: Organization, view: View) -> str:
+    year, as_of = view.year, dt.date.fromisoformat(view.as_of)
+    with report_reads():
+        att = attainment_cached(scope=organization, year=year, as_of=as_of)
+    att, below = split_below(att)
+    report = build_report(att)
+    ancestors = selectors.parent_chain(organization, selectors.ancestors_by_path([organization]))
+    chain = list(zip(ancestors, [flag == "1" for flag in view.chain_visible], strict=False))
+    context = {
+        "org": organization,
+        "att": att,
+        "report": report,
+        "year": year,
+        "as_of": as_of,
+        "query": urlencode({"year": year, "as_of": as_of.isoformat()}),
+        "chain": chain,
+        "period_form": PeriodForm(initial={"year": year, "as_of": as_of}),
+        "cumulative_svg": charts.cumulative_chart(att),
+        "history_svg": charts.history_chart(att),
+        "status_labels": STATUS_LABELS,
+        "status_class": STATUS_CLASS,
+        "can_see_names": view.can_see_names,
+        "can_edit_history": view.can_edit_history,
+        "rules": _rules_view(att),
+        "below": below,
+    }
+    return render_to_string("reports/_dashboard_body.html", context)
+
+
+def split_below(att):
+    """The answer the page shows in full, and the standing per child organization of the
+    rules set below the scope when they are too many to show one by one (else None)."""
+    path = att.scope.path
+    below = [r for r in att.rules if r.plan.issuer.path != path and r.plan.issuer.path.startswith(path)]
+    if len(below) <= BELOW_SHOWN_UP_TO:
+        return att, None
+    below_pks = {r.rule.pk for r in below}
+    by_child = {c.org.path: {"org": c.org, "rules": 0, "lagging": 0, "not_met": 0} for c in att.children}
+    for r in below:
+        row = by_child.get(r.plan.issuer.path[: len(path) + Organization.steplen])
+        if row is None:  # issued under a child the report does not list
+            continue
+        row["rules"] += 1
+        row["lagging"] += r.status in (Status.BEHIND, Status.NOT_MET)
+        row["not_met"] += r.status == Status.NOT_MET
+    shown = dataclasses.replace(
+        att,
+        rules=[r for r in att.rules if r.rule.pk not in below_pks],
+        allocations=[t for t in att.allocations if t.rule.pk not in below_pks],
+    )
+    summary = {
+        "rules": len(below),
+        "lagging": sum(v["lagging"] for v in by_child.values()),
+        "rows": [v for v in by_child.values() if v["rules"]],
+    }
+    return shown, summary
+
+
+def _rules_view(att):
+    """Per rule, the figures the template shows (no logic in the template)."""
+    rows = []
+    for r in att.rules:
+        m = r.single
+        progress = None
+        if m is not None and m.target_min:
+            progress = min(100, int(m.actual * 100 / m.target_min))
+        elif r.many and r.matched:
+            progress = int(r.meeting * 100 / r.matched)
+        history = []
+        if m is not None and r.kind not in ("cell_size",):
+            history = [(y.year, y.actual) for y in m.history[:-1]]
+        rows.append(
+            {
+                "result": r,
+                "m": m,
+                "progress": progress,
+                "css": STATUS_CLASS[r.status],
+                "history": history,
+                # A national scope can fail thousands of cells: the page lists the first
+                # ones, the Excel export lists them all.
+                "failing": r.failing[:LAGGARDS_SHOWN],
+                "failing_more": max(0, r.failing_count - LAGGARDS_SHOWN),
+            }
+        )
+    return rows
