@@ -1052,20 +1052,21 @@ def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline
     subject = _subject(rule)
     partial = not _within(subject.path, scope.path)
     rows = []
+    counted, pending = actuals.data, pipeline.data  # read directly: ~51,000 rows nationally
     for allocation in rule.allocation_rows:
         org = orgs.get(allocation.organization_id)
         if org is None:  # outside the scope
             continue
-        subs = dict(allocation.sub_quotas)
-        actual = actuals.get(org.path, year)
-        sub_actual = {category: actuals.get(org.path, year, category) for category in subs}
-        forecast = pipeline.get(org.path, year)
-        status = _count_status(actual, allocation.total, None, forecast, fraction, over)[0]
-        if any(sub_actual[c] < n for c, n in subs.items()) and status == Status.MET:
-            status = Status.NOT_MET if over else Status.ON_TRACK
-        rows.append(
-            AllocationRow(org, allocation.total, subs, actual, sub_actual, _pct(actual, allocation.total), status)
-        )
+        path, total, subs = org.path, allocation.total, allocation.sub_quotas
+        actual = counted.get((path, year, ""), 0)
+        status = _count_status(actual, total, None, pending.get((path, year, ""), 0), fraction, over)[0]
+        sub_actual = {}
+        if subs:
+            subs = dict(subs)
+            sub_actual = {category: counted.get((path, year, category), 0) for category in subs}
+            if status == Status.MET and any(sub_actual[c] < n for c, n in subs.items()):
+                status = Status.NOT_MET if over else Status.ON_TRACK
+        rows.append(AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status))
     if partial and not rows:
         return None
     return AllocationTable(

@@ -124,3 +124,10 @@ def test_previous_figures_are_per_reader_rights(client_for, data, monkeypatch, d
     html = _get(client_for("viewer"), data.district)
     assert 'data-testid="stale"' not in html
     assert reverse("reports:admissions", args=[data.district.pk]) not in html
+
+
+def test_scope_without_own_targets_does_not_say_no_plan_sets_targets(client_for, data, monkeypatch):
+    monkeypatch.setattr(dashboard, "BELOW_SHOWN_UP_TO", 1)
+    html = _get(client_for("province_planner"), data.province)
+    assert 'data-testid="below"' in html
+    assert "No issued plan sets targets" not in html and "Chưa có kế hoạch đã ban hành" not in html
