@@ -17,7 +17,7 @@ from django.core.cache import cache
 
 from organizations.models import Organization
 
-from .engine import Attainment, attainment
+from .engine import Attainment, FailingList, attainment
 
 TIMEOUT = 6 * 3600
 # Answers listing more rows than this are not kept: the national answer (~155,000
@@ -26,7 +26,7 @@ TIMEOUT = 6 * 3600
 STORE_UP_TO = 20_000
 # Bump when the engine's answers change shape or meaning (a new release): answers cached by
 # older code are then never read back.
-ANSWERS_VERSION = 3
+ANSWERS_VERSION = 4
 
 
 def database_tag() -> str:
@@ -73,5 +73,7 @@ def attainment_cached(*, scope: Organization, year: int, as_of: dt.date, store: 
 
 
 def answer_rows(att: Attainment) -> int:
-    """How many rows an answer lists: its measurements and allocation rows."""
-    return sum(len(r.measurements) for r in att.rules) + sum(len(t.rows) for t in att.allocations)
+    """How many rows an answer holds: its measurements and allocation rows (the failing
+    organizations of size and inactivity rules are read when listed: not held)."""
+    held = sum(len(r.measurements) for r in att.rules if not isinstance(r.measurements, FailingList))
+    return held + sum(len(t.rows) for t in att.allocations)

@@ -45,8 +45,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.base import ModelState
 from django.db.models.functions import ExtractMonth, Substr
 
@@ -120,10 +121,12 @@ class RuleResult:
     sentence: str
     subject: Organization | None  # None for rules over every matching organization
     many: bool
-    measurements: list[Measurement]
+    measurements: "list[Measurement] | FailingList"  # for the rules above: the failing ones only
     status: str
     meeting: int = 0  # how many of the measured organizations meet it
-    failing: list[Measurement] = field(default_factory=list)  # may be capped: see failing_count
+    # Size and inactivity rules over many organizations: a FailingList (counted, read when
+    # listed); else may be capped by the caller: see failing_count.
+    failing: "list[Measurement] | FailingList" = field(default_factory=list)
     matched: int = 0  # how many organizations the rule measured (measurements may list fewer)
 
     @property
@@ -406,7 +409,10 @@ def _raw_rows(queryset):
     per-value converters (the integer annotations' were 0.2 s of a national report).
     Only for columns the driver returns as Python values already on every backend:
     integers and text (SQLite returns dates as text)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `pk__in` an empty list: Django knows no row matches
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -588,10 +594,219 @@ def _anchor(rule: Rule, scope: Organization) -> str:
     return scope.path if _within(scope.path, issuer.path) else issuer.path
 
 
+def _alive_on(day: dt.date) -> Q:
+    return (Q(founded_on__isnull=True) | Q(founded_on__lte=day)) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
+    )
+
+
+@dataclass(frozen=True)
+class _FailingSpec:
+    """Which organizations fail one size or inactivity rule over many organizations: those
+    under `anchor` (and the anchor itself when `own_pk` is set) matching the signature and
+    below `threshold` members, or without admissions for `threshold` years, on the count day."""
+
+    kind: str
+    signature: tuple
+    threshold: int
+    anchor: str
+    own_pk: int | None
+    year: int
+    count_day: dt.date
+    first_year: int
+    status: str  # of each failing organization
+    target_min: int | None  # CELL_SIZE: the rule's minimum, shown in each row
+
+
+def _failing(kind, signature, threshold, within: str, year, count_day):
+    """Alive organizations under the path `within` matching `signature` and failing the rule
+    on the count day (nothing after the count day: see _structural)."""
+    rows = (
+        Organization.objects.filter(path__startswith=within)
+        .filter(_alive_on(count_day), _signature_q(signature))
+        .order_by()
+    )
+    if kind == RuleKind.CELL_SIZE:
+        members_now = Subquery(
+            MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=count_day)
+            .order_by("-as_of")
+            .values("members")[:1],
+            output_field=IntegerField(),
+        )
+        return rows.annotate(members_now=members_now).filter(Q(members_now__isnull=True) | Q(members_now__lt=threshold))
+    window = year - threshold + 1
+    # Two NOT EXISTS, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
+    return rows.exclude(
+        Exists(
+            Tally.objects.filter(
+                kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0, year__gte=window, year__lte=year
+            )
+        )
+    ).exclude(
+        Exists(
+            HistoricalResult.objects.filter(
+                organization__path__startswith=OuterRef("path"), count__gt=0, year__gte=window, year__lte=year
+            )
+        )
+    )
+
+
+def _failing_page(spec: _FailingSpec, limit: int, after_path: str | None = None) -> list[Measurement]:
+    """Up to `limit` failing organizations of one rule in path order, from `after_path` on."""
+    depth = len(spec.anchor) // STEP
+    rows = _failing(spec.kind, spec.signature, spec.threshold, spec.anchor, spec.year, spec.count_day)
+    rows = rows.filter(Q(depth__gt=depth) | Q(pk=spec.own_pk or 0))
+    if after_path is not None:
+        rows = rows.filter(path__gt=after_path)
+    if spec.kind == RuleKind.CELL_SIZE:  # members only: a size rule's table shows no admissions
+        found = _organization_rows(rows.order_by("path")[:limit], ("members_now",))
+        return [
+            Measurement(org=org, status=spec.status, target_min=spec.target_min, members=org.figures[0])
+            for org in found
+        ]
+    latest = {"path": OuterRef("path"), "year__gte": spec.first_year, "year__lte": spec.year}
+    rows = rows.annotate(
+        recorded=Subquery(
+            Tally.objects.filter(kind=Tally.Kind.ADMITTED, n__gt=0, **latest).order_by("-year").values("year")[:1]
+        ),
+        entered=Subquery(
+            HistoricalResult.objects.filter(
+                organization__path__startswith=OuterRef("path"),
+                count__gt=0,
+                year__gte=spec.first_year,
+                year__lte=spec.year,
+            )
+            .order_by("-year")
+            .values("year")[:1]
+        ),
+        forecast=Subquery(
+            Tally.objects.filter(kind=Tally.Kind.PIPELINE, path=OuterRef("path"), year=0)
+            .values("path")
+            .annotate(s=Sum("n"))
+            .values("s")[:1],
+            output_field=IntegerField(),
+        ),
+    )
+    found = _organization_rows(rows.order_by("path")[:limit], ("recorded", "entered", "forecast"))
+    return [
+        Measurement(
+            org=org,
+            forecast=org.figures[2] or 0,
+            last_admission_year=max(org.figures[0] or 0, org.figures[1] or 0) or None,
+            status=spec.status,
+        )
+        for org in found
+    ]
+
+
+class FailingList:
+    """The organizations failing a size or inactivity rule over many organizations (77,000
+    cells below ten members in the country): counted by the engine, read from the database
+    when listed, page by page in path order. Behaves as a read-only list of Measurements;
+    pickles as its description, not its rows."""
+
+    PAGE = 5000
+
+    def __init__(self, spec: _FailingSpec, count: int):
+        self.spec, self.count = spec, count
+
+    @property
+    def status(self) -> str:
+        return self.spec.status if self.count else Status.MET
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self):
+        if not self.count:
+            return
+        after = None
+        while True:
+            page = _failing_page(self.spec, self.PAGE, after)
+            yield from page
+            if len(page) < self.PAGE:
+                return
+            after = page[-1].org.path
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.count)
+            return _failing_page(self.spec, stop)[start:stop:step] if start < stop else []
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        return _failing_page(self.spec, index + 1)[index]
+
+    def __eq__(self, other):
+        if isinstance(other, list | tuple | FailingList):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"<FailingList {self.spec.kind} under {self.spec.anchor}: {self.count}>"
+
+
+def _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under) -> dict[int, tuple]:
+    """The failing organizations of each rule counted in the database (one grouped query for
+    every rule; the rows are read when listed: FailingList)."""
+    stale = Status.NOT_MET if over else Status.BEHIND
+    groups = sorted({(r.kind, _selector_signature(r), _threshold(r), len(_anchor(r, scope)) // STEP) for r in rules})
+    counted = []
+    for i, (kind, signature, threshold, depth) in enumerate(groups):
+        rows = _failing(kind, signature, threshold, scope.path, year, count_day).filter(depth__gte=depth)
+        counted.append(
+            rows.annotate(
+                g=Value(i),
+                bucket=Substr("path", 1, depth * STEP),
+                own=Case(When(depth=depth, then=Value(1)), default=Value(0)),
+            )
+            .values("g", "bucket", "own")
+            .annotate(n=Count("pk"))
+            .values_list("g", "bucket", "own", "n")
+        )
+    failing: dict[tuple, int] = {}
+    for g, bucket, own, n in counted[0].union(*counted[1:], all=True):
+        failing[(groups[g][:3], bucket, own)] = n
+    results = {}
+    for rule in rules:
+        signature, anchor, issuer = _selector_signature(rule), _anchor(rule, scope), rule.plan.issuer
+        with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, signature)
+        key = (rule.kind, signature, _threshold(rule))
+        count = failing.get((key, anchor, 0), 0) + (failing.get((key, anchor, 1), 0) if with_scope else 0)
+        spec = _FailingSpec(
+            kind=rule.kind,
+            signature=signature,
+            threshold=_threshold(rule),
+            anchor=anchor,
+            own_pk=scope.pk if with_scope else None,
+            year=year,
+            count_day=count_day,
+            first_year=first_year,
+            status=Status.NOT_MET if rule.kind == RuleKind.CELL_SIZE else stale,
+            target_min=rule.min_count if rule.kind == RuleKind.CELL_SIZE else None,
+        )
+        matched = under.get((signature, anchor), 0) + (1 if with_scope else 0)
+        results[rule.pk] = (matched, FailingList(spec, count))
+    return results
+
+
+def _threshold(rule: Rule) -> int:
+    """Members below which a size rule fails; years without admissions an inactivity rule allows."""
+    return (rule.min_count or 0) if rule.kind == RuleKind.CELL_SIZE else (rule.years_without or 1)
+
+
 def _structural(scope, scope_org, rules, year, count_day, first_year, over, after_by_category) -> dict[int, tuple]:
     """CELL_SIZE and INACTIVITY rules over many organizations (e.g. every cell in the
     country), answered in the database: how many organizations each rule measures (one
-    grouped count) and those failing it (one query per kind; only failing rows come back,
+    grouped count) and how many fail it (one grouped count: the rows are read when a
+    table lists them, FailingList). When some of this year's admissions are after the
+    count day, the failing rows are read and checked here instead (one query per kind:
     each with its members or its latest admission year, this year's admissions and the
     pipeline from the tallies). Returns {rule pk: (matched, failing measurements)}."""
     rules = [r for r in rules if _many_structural(r)]
@@ -618,8 +833,11 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, afte
     under: dict[tuple, int] = {}
     for g, bucket, n in counted[0].union(*counted[1:], all=True):
         under[(groups[g][0], bucket)] = n
+    if not after_by_category:
+        return _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under)
 
-    # Admissions after the count day this year (normally none), per path, every category.
+    # Admissions after the count day this year (rare: a report as of an earlier day):
+    # the failing rows are read and checked here, less those.
     after: Counter = Counter()
     for (path, _category), n in after_by_category.items():
         after[path] += n
@@ -761,9 +979,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             signatures.add(_selector_signature(rule))
         elif _within(_subject(rule).path, scope.path):
             pks.add(_subject(rule).pk)
-    # Allocation rows' organizations (those inside the scope: the query below is scoped).
-    allocated = Allocation.objects.filter(rule__in=[rule.pk for rule in rules]).values("organization_id")
-    wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1) | Q(pk__in=allocated)
+    wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1)
     for signature in signatures:
         wanted_q |= _signature_q(signature) & Q(depth__gt=scope.depth)
     orgs_qs = Organization.objects.filter(path__startswith=scope.path).filter(wanted_q)
@@ -784,6 +1000,12 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     )
     orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
     scope_org = orgs.get(scope.pk, scope)
+    # Organizations only in allocation tables (inside the scope) are read as rows: name and
+    # path are all a table shows (51,000 nationally; model objects were 80 MB of the answer).
+    allocated = Allocation.objects.filter(rule__in=[rule.pk for rule in rules]).values("organization_id")
+    rows_only = Organization.objects.filter(path__startswith=scope.path, pk__in=allocated).exclude(wanted_q)
+    listed = {org.pk: org for org in _organization_rows(rows_only.order_by(), ())}
+    listed.update(orgs)
 
     # Index selector matches by signature and by the ancestor paths rules look from.
     def anchor_of(rule: Rule) -> str:
@@ -859,8 +1081,8 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         for org in subjects_by_rule[rule.pk]:
             need(org, since)
         for a in rule.allocation_rows:
-            if a.organization_id in orgs:
-                need(orgs[a.organization_id])
+            if a.organization_id in listed:
+                need(listed[a.organization_id])
 
     # Has any organization moved since the earliest day counted? (Else every admission
     # stands at its organization's current path.) Asked once for every query below.
@@ -981,7 +1203,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     for rule in rules:
         subjects = subjects_by_rule[rule.pk]
         if rule.kind == RuleKind.ALLOCATION:
-            table = _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline)
+            table = _allocation_table(rule, scope, listed, actuals, year, fraction, over, pipeline)
             if table is not None:
                 tables.append(table)
         if _many_structural(rule):
@@ -994,7 +1216,11 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         else:
             measurements = [measure(rule, org) for org in subjects]
             matched = len(measurements)
-        failing = [m for m in measurements if m.status != Status.MET]
+        if isinstance(measurements, FailingList):  # counted, listed when read
+            failing, status = measurements, measurements.status
+        else:
+            failing = [m for m in measurements if m.status != Status.MET]
+            status = Status.worst(m.status for m in failing)
         results.append(
             RuleResult(
                 rule=rule,
@@ -1003,7 +1229,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 subject=None if rule.applies_to_each else subjects[0],
                 many=rule.applies_to_each,
                 measurements=measurements,
-                status=Status.worst(m.status for m in failing),
+                status=status,
                 meeting=matched - len(failing),
                 failing=failing,
                 matched=matched,

@@ -220,7 +220,10 @@ def target_text(m: Measurement, kind: str) -> str:
 def _rule_row(index: int, r: RuleResult) -> list:
     subject = r.subject.name if r.subject else _("%(n)d organizations") % {"n": r.matched}
     if r.many:
-        target = target_text(r.measurements[0], r.kind) if r.measurements else ""
+        if r.kind in STRUCTURAL:  # the rule's own minimum: its rows are read only when listed
+            target = target_text(Measurement(org=None, target_min=r.rule.min_count), r.kind)
+        else:
+            target = target_text(r.measurements[0], r.kind) if r.measurements else ""
         actual = _("%(meeting)d of %(total)d meet it") % {"meeting": r.meeting, "total": r.matched}
         return [index, r.plan.reference, r.sentence, subject, target, actual, None, None, r.status]
     m = r.single
