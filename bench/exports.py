@@ -5,7 +5,9 @@
 * the PDF of one commune committee.
 Times come from a run without tracemalloc (it slows allocation-heavy code about threefold);
 the peak Python heap (tracemalloc) from a second run, each stage's own peak above what
-the stages before it hold; then the process's peak RSS.
+the stages before it hold; then the process's peak RSS (over every run of this script,
+tracemalloc's included: the export's own process is measured with
+`/usr/bin/time -v manage.py export_report …`, see RESULTS.md).
 """
 
 import datetime as dt
