@@ -618,6 +618,12 @@ class _FailingSpec:
     target_min: int | None  # CELL_SIZE: the rule's minimum, shown in each row
 
 
+def _members_on(day: dt.date) -> Subquery:
+    """An organization's latest member count on or before `day` (None without one)."""
+    latest = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=day).order_by("-as_of")
+    return Subquery(latest.values("members")[:1], output_field=IntegerField())
+
+
 def _failing(kind, signature, threshold, within: str, year, count_day):
     """Alive organizations under the path `within` matching `signature` and failing the rule
     on the count day (nothing after the count day: see _structural)."""
@@ -627,13 +633,9 @@ def _failing(kind, signature, threshold, within: str, year, count_day):
         .order_by()
     )
     if kind == RuleKind.CELL_SIZE:
-        members_now = Subquery(
-            MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=count_day)
-            .order_by("-as_of")
-            .values("members")[:1],
-            output_field=IntegerField(),
+        return rows.annotate(members_now=_members_on(count_day)).filter(
+            Q(members_now__isnull=True) | Q(members_now__lt=threshold)
         )
-        return rows.annotate(members_now=members_now).filter(Q(members_now__isnull=True) | Q(members_now__lt=threshold))
     window = year - threshold + 1
     # Two NOT EXISTS, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
     return rows.exclude(
@@ -812,10 +814,7 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, afte
     rules = [r for r in rules if _many_structural(r)]
     if not rules:
         return {}
-    alive = (Q(founded_on__isnull=True) | Q(founded_on__lte=count_day)) & (
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=count_day)
-    )
-    inside = Organization.objects.filter(path__startswith=scope.path).filter(alive).order_by()
+    inside = Organization.objects.filter(path__startswith=scope.path).filter(_alive_on(count_day)).order_by()
     by_signature: dict[tuple, list[Rule]] = defaultdict(list)  # (kind, signature) → rules
     for rule in rules:
         by_signature[(rule.kind, _selector_signature(rule))].append(rule)
@@ -859,12 +858,7 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, afte
     size_sigs = {sig for kind, sig in by_signature if kind == RuleKind.CELL_SIZE}
     idle_sigs = {sig for kind, sig in by_signature if kind == RuleKind.INACTIVITY}
     if size_sigs:
-        members_now = Subquery(
-            MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=count_day)
-            .order_by("-as_of")
-            .values("members")[:1],
-            output_field=IntegerField(),
-        )
+        members_now = _members_on(count_day)
         small = Q(pk__in=[])
         for sig in size_sigs:
             low = max(r.min_count or 0 for r in by_signature[(RuleKind.CELL_SIZE, sig)])
@@ -984,20 +978,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         wanted_q |= _signature_q(signature) & Q(depth__gt=scope.depth)
     orgs_qs = Organization.objects.filter(path__startswith=scope.path).filter(wanted_q)
     # Members at the start of the year (membership shares) and on the count day (CELL_SIZE).
-    orgs_qs = orgs_qs.annotate(
-        members=Subquery(
-            MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=jan1)
-            .order_by("-as_of")
-            .values("members")[:1],
-            output_field=IntegerField(),
-        ),
-        members_now=Subquery(
-            MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=count_day)
-            .order_by("-as_of")
-            .values("members")[:1],
-            output_field=IntegerField(),
-        ),
-    )
+    orgs_qs = orgs_qs.annotate(members=_members_on(jan1), members_now=_members_on(count_day))
     orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
     scope_org = orgs.get(scope.pk, scope)
     # Organizations only in allocation tables (inside the scope) are read as rows: name and
