@@ -1,17 +1,28 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from .models import MemberCount, Membership, Organization
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TreeAdmin, SimpleHistoryAdmin):
-    form = movenodeform_factory(Organization, exclude=["search_name"])
-    list_display = ["name", "code", "form", "sector", "dissolved_on"]
-    list_filter = ["form", "sector"]
+class OrganizationAdmin(SimpleHistoryAdmin):
+    """Read-only: organizations are created, edited, moved, merged and dissolved in the app
+    (organizations/services.py), which keeps the path history, the tallies of admissions
+    under each node and the audit. treebeard's admin moved nodes around all three."""
+
+    list_display = ["name", "code", "form", "sector", "depth", "dissolved_on"]
+    list_filter = ["form", "sector", "depth"]
     search_fields = ["name", "search_name", "code"]
+    ordering = ["path"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Membership)
