@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
         from quotas.models import Allocation, Plan, Rule, SubQuota
 
         from .cache import data_changed
+        from .dashboard import data_written
         from .models import HistoricalResult
 
         for model in (
@@ -29,4 +30,8 @@ class ReportsConfig(AppConfig):
         ):
             post_save.connect(data_changed, sender=model, dispatch_uid=f"attainment-{model.__name__}-save")
             post_delete.connect(data_changed, sender=model, dispatch_uid=f"attainment-{model.__name__}-delete")
+            # Big dashboards are re-rendered in the background after writes (reports/dashboard.py).
+            post_save.connect(data_written, sender=model, dispatch_uid=f"dashboards-{model.__name__}-save")
+            post_delete.connect(data_written, sender=model, dispatch_uid=f"dashboards-{model.__name__}-delete")
         m2m_changed.connect(data_changed, sender=Plan.implements.through, dispatch_uid="attainment-plan-implements")
+        m2m_changed.connect(data_written, sender=Plan.implements.through, dispatch_uid="dashboards-plan-implements")

@@ -4,11 +4,15 @@ the task worker while readers are shown the previous figures.
 The body depends only on the data, the period, the language and what the reader may
 see, so the rendered HTML is cached under the data version (reports/cache.py). Any
 write anywhere changes that version. For a commune or a province the next reader just
-renders it again (well under a second). For the national root that takes ~3 s (the
+renders it again (well under a second). For the national root that takes ~2 s (the
 engine reads every province's plans), and writes come in all day: so when the last
 rendering took longer than SLOW_SECONDS, the next reader is shown the previous body,
 dated, and a task renders the new one in the background. Bodies older than MAX_STALE
 (say, no worker is running) are never shown: the reader then waits for a new one.
+
+So that the next reader rarely sees old figures at all, the slow bodies read in the last
+hours are also re-rendered after writes: the first write schedules one task, run
+REFRESH_DELAY seconds later (a burst of writes, e.g. an import, costs one rendering).
 """
 
 import dataclasses
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -42,6 +47,8 @@ BELOW_SHOWN_UP_TO = 40
 SLOW_SECONDS = 1.0
 MAX_STALE = dt.timedelta(minutes=15)
 REFRESH_LOCK_SECONDS = 300
+REFRESH_DELAY = 30  # seconds after the first write of a burst
+SLOW_VIEWS_KEPT = 20  # the most recently rendered slow bodies re-rendered after writes
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,46 @@ def render(view: View, version: str) -> str:
     seconds = time.perf_counter() - started
     cache.set(view.key(version), html, timeout=TIMEOUT)
     cache.set(view.latest_key(), {"html": html, "at": at, "seconds": seconds}, timeout=TIMEOUT)
+    if seconds > SLOW_SECONDS:
+        _remember_slow(view, at)
     return html
+
+
+def _slow_views_key() -> str:
+    return f"dashboard-slow-views:{database_tag()}"
+
+
+def _remember_slow(view: View, at: dt.datetime) -> None:
+    views = cache.get(_slow_views_key()) or {}
+    views[dataclasses.astuple(view)] = at
+    kept = sorted(views.items(), key=lambda item: item[1], reverse=True)[:SLOW_VIEWS_KEPT]
+    cache.set(_slow_views_key(), dict(kept), timeout=TIMEOUT)
+
+
+def data_written(**_kwargs) -> None:
+    """Signal receiver (every write the engine reads): schedule one re-rendering of the
+    slow bodies for the burst of writes this one starts."""
+    if not cache.get(_slow_views_key()):
+        return
+    if cache.add(f"dashboard-refresh-scheduled:{database_tag()}", 1, timeout=REFRESH_DELAY):
+        transaction.on_commit(_enqueue_refresh)
+
+
+def _enqueue_refresh() -> None:
+    task = refresh_slow_dashboards
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + dt.timedelta(seconds=REFRESH_DELAY))
+    task.enqueue()
+
+
+@task
+def refresh_slow_dashboards() -> None:
+    """Re-render the slow bodies read in the last hours for the current data."""
+    version = data_version()
+    for fields in list((cache.get(_slow_views_key()) or {}).keys()):
+        view = View(*fields)
+        if cache.get(view.key(version)) is None:
+            render(view, version)
 
 
 @task

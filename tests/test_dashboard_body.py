@@ -131,3 +131,41 @@ def test_scope_without_own_targets_does_not_say_no_plan_sets_targets(client_for,
     html = _get(client_for("province_planner"), data.province)
     assert 'data-testid="below"' in html
     assert "No issued plan sets targets" not in html and "Chưa có kế hoạch đã ban hành" not in html
+
+
+def _names(backend):
+    return [result.task.name for result in backend.results]
+
+
+def test_writes_schedule_one_refresh_of_the_slow_dashboards(
+    client_for, data, monkeypatch, dummy_tasks, django_capture_on_commit_callbacks
+):
+    _slow(monkeypatch)
+    _get(client_for("district_planner"), data.district)
+    with django_capture_on_commit_callbacks(execute=True):
+        admit(data.commune, dt.date(2025, 4, 1), Category.FARMER)
+        admit(data.commune, dt.date(2025, 4, 2), Category.FARMER)
+    assert _names(dummy_tasks) == ["refresh_slow_dashboards"]  # one for the burst
+    assert dummy_tasks.results[0].task.run_after is not None  # a little later
+
+
+def test_the_refresh_after_writes_gives_the_next_reader_current_figures(
+    client_for, data, monkeypatch, immediate_tasks, django_capture_on_commit_callbacks
+):
+    _slow(monkeypatch)
+    client = client_for("district_planner")
+    _get(client, data.district)
+    with django_capture_on_commit_callbacks(execute=True):
+        admit(data.commune, dt.date(2025, 4, 1), Category.FARMER)  # the refresh runs at once here
+    html = _get(client, data.district)
+    assert 'data-testid="stale"' not in html
+    assert ">3</a>" in html.split('data-testid="actual"')[1][:200]
+
+
+def test_writes_schedule_nothing_without_slow_dashboards(
+    client_for, data, dummy_tasks, django_capture_on_commit_callbacks
+):
+    _get(client_for("district_planner"), data.district)  # fast: not remembered
+    with django_capture_on_commit_callbacks(execute=True):
+        admit(data.commune, dt.date(2025, 4, 1), Category.FARMER)
+    assert dummy_tasks.results == []
