@@ -49,7 +49,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.base import ModelState
-from django.db.models.functions import ExtractMonth, Substr
+from django.db.models.functions import ExtractMonth, Left, Length, Substr
 
 from admissions.models import Admission, Tally
 from admissions.tally import path_on_ceremony_date
@@ -389,6 +389,7 @@ class OrganizationRow:
     form: str
     sector: str
     figures: tuple  # the annotations asked for, in order
+    parent: str = ""  # the parent's name, where asked for: names like "Chi bộ thôn 1" repeat
 
     @property
     def id(self) -> int:
@@ -418,9 +419,16 @@ def _raw_rows(queryset):
         return cursor.fetchall()
 
 
-def _organization_rows(queryset, annotations) -> list[OrganizationRow]:
+def _organization_rows(queryset, annotations, with_parent: bool = False) -> list[OrganizationRow]:
     fields = ("pk", "path", "name", "code", "depth", "form", "sector")
     width = len(fields)
+    if with_parent:
+        parent = Organization.objects.filter(path=Left(OuterRef("path"), Length(OuterRef("path")) - STEP))
+        queryset = queryset.annotate(parent_name=Subquery(parent.values("name")[:1]))
+        return [
+            OrganizationRow(*row[:width], row[width:-1], row[-1] or "")
+            for row in _raw_rows(queryset.values_list(*fields, *annotations, "parent_name"))
+        ]
     return [
         OrganizationRow(*row[:width], row[width:]) for row in _raw_rows(queryset.values_list(*fields, *annotations))
     ]
@@ -661,7 +669,7 @@ def _failing_page(spec: _FailingSpec, limit: int, after_path: str | None = None)
     if after_path is not None:
         rows = rows.filter(path__gt=after_path)
     if spec.kind == RuleKind.CELL_SIZE:  # members only: a size rule's table shows no admissions
-        found = _organization_rows(rows.order_by("path")[:limit], ("members_now",))
+        found = _organization_rows(rows.order_by("path")[:limit], ("members_now",), with_parent=True)
         return [
             Measurement(org=org, status=spec.status, target_min=spec.target_min, members=org.figures[0])
             for org in found
@@ -689,7 +697,7 @@ def _failing_page(spec: _FailingSpec, limit: int, after_path: str | None = None)
             output_field=IntegerField(),
         ),
     )
-    found = _organization_rows(rows.order_by("path")[:limit], ("recorded", "entered", "forecast"))
+    found = _organization_rows(rows.order_by("path")[:limit], ("recorded", "entered", "forecast"), with_parent=True)
     return [
         Measurement(
             org=org,
@@ -865,7 +873,7 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, afte
             small |= _signature_q(sig) & (Q(members_now__isnull=True) | Q(members_now__lt=low))
         # Members only: a size rule's table shows no admissions and no pipeline.
         rows = inside.annotate(members_now=members_now, forecast=Value(0)).filter(small).order_by("path")
-        failing_rows[RuleKind.CELL_SIZE] = _organization_rows(rows, ("members_now", "forecast"))
+        failing_rows[RuleKind.CELL_SIZE] = _organization_rows(rows, ("members_now", "forecast"), with_parent=True)
     if idle_sigs:
         shortest = min(r.years_without or 1 for sig in idle_sigs for r in by_signature[(RuleKind.INACTIVITY, sig)])
         # Admitting this year counts unless some of this year's admissions are after the
@@ -895,7 +903,9 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, afte
             )
             .order_by("path")
         )
-        failing_rows[RuleKind.INACTIVITY] = _organization_rows(rows, ("recorded", "entered", "actual", "forecast"))
+        failing_rows[RuleKind.INACTIVITY] = _organization_rows(
+            rows, ("recorded", "entered", "actual", "forecast"), with_parent=True
+        )
 
     # The failing rows under each anchor a rule looks from (strictly under it).
     anchors = {_anchor(r, scope) for r in rules}

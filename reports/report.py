@@ -28,7 +28,7 @@ from admissions.categories import Category
 from quotas.models import RuleKind
 from quotas.sentences import allocation_notation, percent, two_digits
 
-from .engine import STRUCTURAL, AllocationTable, Attainment, Measurement, RuleResult, Status
+from .engine import STRUCTURAL, AllocationTable, Attainment, Measurement, OrganizationRow, RuleResult, Status
 
 STATUS_LABELS = {
     Status.MET: gettext_lazy("Met"),
@@ -247,7 +247,8 @@ def rule_columns(kind: str) -> list[Column]:
     if kind == RuleKind.CELL_SIZE:
         return [
             Column("STT", INT, 8),
-            Column(_("Organization"), TEXT, 56),
+            Column(_("Organization"), TEXT, 44),
+            Column(_("Part of"), TEXT, 36),
             Column(_("Target"), TEXT, 14),
             Column(_("Members"), INT, 12),
             Column(_("Status"), STATUS, 16),
@@ -255,7 +256,8 @@ def rule_columns(kind: str) -> list[Column]:
     if kind == RuleKind.INACTIVITY:
         return [
             Column("STT", INT, 8),
-            Column(_("Organization"), TEXT, 56),
+            Column(_("Organization"), TEXT, 44),
+            Column(_("Part of"), TEXT, 36),
             Column(_("Last admission"), INT, 14),
             Column(_("Achieved"), INT, 12),
             Column(_("Forecast"), INT, 10),
@@ -273,11 +275,17 @@ def rule_columns(kind: str) -> list[Column]:
     ]
 
 
+def _parent_name(org) -> str:
+    """The parent's name where the engine read it (rows of organizations failing a size or
+    inactivity rule: names like "Chi bộ thôn 1" repeat across a province)."""
+    return org.parent if isinstance(org, OrganizationRow) else ""
+
+
 def _measurement_row(i: int, m: Measurement, kind: str) -> list:
     if kind == RuleKind.CELL_SIZE:
-        return [i, m.org.name, target_text(m, kind), m.members, m.status]
+        return [i, m.org.name, _parent_name(m.org), target_text(m, kind), m.members, m.status]
     if kind == RuleKind.INACTIVITY:
-        return [i, m.org.name, m.last_admission_year, m.actual, m.forecast, m.status]
+        return [i, m.org.name, _parent_name(m.org), m.last_admission_year, m.actual, m.forecast, m.status]
     share = m.share if m.share is not None else m.percent
     return [i, m.org.name, target_text(m, kind), m.actual, m.base, fraction(share), m.forecast, m.status]
 

@@ -427,4 +427,6 @@ def test_size_rules_list_only_the_cells_below_the_size_even_in_a_small_scope(cli
     assert rows[lead] == ("1/3 tổ chức đạt; dưới đây là 2 tổ chức chưa đạt.",)
     listed = {r[1]: r for r in rows[lead + 2 : lead + 4]}
     assert set(listed) == {data.cell.name, data.enterprise.name}
-    assert listed[data.cell.name][3] == 8
+    # Names repeat across a province ("Chi bộ thôn 1"): each row says what it is part of.
+    assert listed[data.cell.name][2:5] == (data.commune.name, "≥ 10", 8)
+    assert listed[data.enterprise.name][2] == data.district.name
