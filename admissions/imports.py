@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from organizations import access
 from organizations.access import Perm
@@ -271,7 +272,7 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
                 candidate.due_on = add_working_days(step_date, rule("DECISION_WORKING_DAYS"))
             elif not ceremony and step == Step.DECISION:
                 candidate.due_on = add_working_days(step_date, rule("CEREMONY_WORKING_DAYS"))
-            _stamp(candidate, user, "import")
+            _stamp(candidate, user, gettext_noop("import"))
             candidate.save()
             records = (
                 [(Step.DECISION, decision, number), (Step.CEREMONY, ceremony, "")]
@@ -282,7 +283,7 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
                 record = StepRecord(
                     candidate=candidate, step=record_step, date=day, document_number=document, recorded_by=user
                 )
-                _stamp(record, user, "import")
+                _stamp(record, user, gettext_noop("import"))
                 record.save()
             if ceremony:
                 probation_due = ceremony + relativedelta(months=rule("PROBATION_MONTHS"))
@@ -296,7 +297,7 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
                     probation_due=probation_due,
                     recognition_due=add_working_days(probation_due, rule("RECOGNITION_WORKING_DAYS")),
                 )
-                _stamp(admission, user, "import")
+                _stamp(admission, user, gettext_noop("import"))
                 admission.save()
             created.append(candidate)
     return created

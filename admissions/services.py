@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from organizations import access
 from organizations.audit import stamp as _stamp
@@ -189,11 +190,11 @@ def candidate_create(
         raise ValidationError(errors)
     if not allow_duplicate:
         _check_duplicates(candidate, user)
-    _stamp(candidate, user, "created")
+    _stamp(candidate, user, gettext_noop("created"))
     candidate.save()
     record = StepRecord(candidate=candidate, step=Step.SOURCE, date=source_date, document_number=source_document)
     record.recorded_by = user if getattr(user, "pk", None) else None
-    _stamp(record, user, "created")
+    _stamp(record, user, gettext_noop("created"))
     record.save()
     return candidate
 
@@ -247,7 +248,7 @@ def candidate_update(*, candidate: Candidate, user, today: dt.date, allow_duplic
         raise ValidationError(errors)
     if not allow_duplicate and ({"full_name", "date_of_birth", "national_id"} & set(fields)):
         _check_duplicates(candidate, user)
-    _stamp(candidate, user, "edited")
+    _stamp(candidate, user, gettext_noop("edited"))
     candidate.save()
     return candidate
 
@@ -357,11 +358,11 @@ def candidate_advance(
                 full_name=item["full_name"].strip(),
                 known_since=item.get("known_since"),
             )
-            _stamp(introducer, user, "introduction")
+            _stamp(introducer, user, gettext_noop("introduction"))
             introducer.save()
     record = StepRecord(candidate=candidate, step=step, date=date, document_number=document_number.strip(), note=note)
     record.recorded_by = user if getattr(user, "pk", None) else None
-    _stamp(record, user, "advanced")
+    _stamp(record, user, gettext_noop("advanced"))
     record.save()
     candidate.step, candidate.step_date = step, date
     if step == Step.CELL_RESOLUTION:
@@ -370,7 +371,7 @@ def candidate_advance(
         candidate.due_on = add_working_days(date, rule("CEREMONY_WORKING_DAYS"))
     elif step != Step.COMMITTEE_RESOLUTION:  # the decision stays due from the cell resolution
         candidate.due_on = None
-    _stamp(candidate, user, f"step {step}")
+    _stamp(candidate, user, gettext_noop("advanced"))
     candidate.save()
     return record
 
@@ -489,15 +490,15 @@ def admission_record(
         probation_due=probation_due,
         recognition_due=add_working_days(probation_due, rule("RECOGNITION_WORKING_DAYS")),
     )
-    _stamp(admission, user, "admitted")
+    _stamp(admission, user, gettext_noop("admitted"))
     admission.save()
     record = StepRecord(candidate=candidate, step=Step.CEREMONY, date=ceremony_date, note=note)
     record.recorded_by = user if getattr(user, "pk", None) else None
-    _stamp(record, user, "ceremony")
+    _stamp(record, user, gettext_noop("ceremony"))
     record.save()
     candidate.step, candidate.step_date, candidate.due_on = Step.CEREMONY, ceremony_date, None
     candidate.outcome, candidate.outcome_date = Outcome.ADMITTED, ceremony_date
-    _stamp(candidate, user, "admitted")
+    _stamp(candidate, user, gettext_noop("admitted"))
     candidate.save()
     return admission
 
@@ -529,17 +530,17 @@ def admission_recognize(
     if problems:
         raise ValidationError(problems)
     admission.recognized_on, admission.recognition_decision = on_date, decision_number.strip()
-    _stamp(admission, user, "recognized")
+    _stamp(admission, user, gettext_noop("recognized"))
     admission.save()
     candidate = admission.candidate
     record = StepRecord(
         candidate=candidate, step=Step.RECOGNITION, date=on_date, document_number=decision_number.strip()
     )
     record.recorded_by = user if getattr(user, "pk", None) else None
-    _stamp(record, user, "recognized")
+    _stamp(record, user, gettext_noop("recognized"))
     record.save()
     candidate.step, candidate.step_date = Step.RECOGNITION, on_date
-    _stamp(candidate, user, "recognized")
+    _stamp(candidate, user, gettext_noop("recognized"))
     candidate.save()
     return admission
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from admissions.categories import Category
 from organizations.audit import stamp as _stamp
@@ -123,7 +124,7 @@ def plan_create(
         plan.document = document
     _validate_plan(plan)
     _validate_implements(issuer, implements)
-    _stamp(plan, user, "created")
+    _stamp(plan, user, gettext_noop("created"))
     plan.save()
     if implements:
         plan.implements.set(implements)
@@ -159,7 +160,7 @@ def plan_update(*, plan: Plan, user=None, today: dt.date, reason: str = "", docu
             changes.append(_change(_("implements"), ", ".join(old_refs), ", ".join(new_refs)))
     if _is_issued(plan) and plan.issued_on is None:
         raise ValidationError({"issued_on": _("An issued plan needs its date.")})
-    _stamp(plan, user, reason or "edited")
+    _stamp(plan, user, reason or gettext_noop("edited"))
     plan.save()
     if implements is not None:
         plan.implements.set(implements)
@@ -181,7 +182,7 @@ def plan_issue(*, plan: Plan, number: str, issued_on: dt.date, today: dt.date, u
     plan.issued_on = issued_on
     plan.status = PlanStatus.ISSUED
     _validate_plan(plan)
-    _stamp(plan, user, "issued")
+    _stamp(plan, user, gettext_noop("issued"))
     plan.save()
     return plan
 
@@ -227,7 +228,7 @@ def _copy_rule(rule: Rule, plan: Plan, *, user, order: int, **overrides) -> Rule
 def _copy_allocations(source: Rule, copy: Rule, user) -> None:
     for row in source.allocations.prefetch_related("sub_quotas"):
         new = Allocation(rule=copy, organization_id=row.organization_id, total=row.total, order=row.order)
-        _stamp(new, user, "copied")
+        _stamp(new, user, gettext_noop("copied"))
         new.save()
         for sub in row.sub_quotas.all():
             SubQuota.objects.create(allocation=new, category=sub.category, count=sub.count)
@@ -448,7 +449,7 @@ def rule_create(*, plan: Plan, user=None, today: dt.date, reason: str = "", **fi
     order = (plan.rules.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     rule = Rule(plan=plan, order=order, **fields)
     _validate_rule(rule)
-    _stamp(rule, user, reason or "created")
+    _stamp(rule, user, reason or gettext_noop("created"))
     rule.save()
     _amend(plan=plan, user=user, today=today, reason=reason, changes=[_change(_("new rule"), "", _rule_text(rule))])
     return rule
@@ -474,7 +475,7 @@ def rule_update(*, rule: Rule, version: int, user=None, today: dt.date, reason: 
         setattr(current, name, value)
     _validate_rule(current)
     current.version += 1
-    _stamp(current, user, reason or "edited")
+    _stamp(current, user, reason or gettext_noop("edited"))
     current.save()
     after = _rule_text(current)
     if before != after:
@@ -488,7 +489,7 @@ def rule_delete(*, rule: Rule, user=None) -> None:
     plan = Plan.objects.select_for_update().get(pk=rule.plan_id)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("The rules of an issued plan cannot be deleted; amend them instead."))
-    _stamp(rule, user, "deleted")
+    _stamp(rule, user, gettext_noop("deleted"))
     rule.delete()
 
 
@@ -587,7 +588,7 @@ def allocation_set(
             continue
         changes.append(_change(names[row.organization_id], old_text, new_text))
         if row.total is None:
-            _stamp(current, user, reason or "removed")
+            _stamp(current, user, reason or gettext_noop("removed"))
             current.delete()
             continue
         if current is None:
@@ -596,7 +597,7 @@ def allocation_set(
         else:
             current.total = row.total
             current.version += 1  # the rows are locked (select_for_update) until commit
-        _stamp(current, user, reason or "allocated")
+        _stamp(current, user, reason or gettext_noop("allocated"))
         current.save()
         current.sub_quotas.exclude(category__in=list(subs)).delete()
         for category, count in subs.items():
@@ -627,7 +628,7 @@ def milestone_create(
     reason = _require_editable(plan, reason)
     milestone = Milestone(plan=plan, title=title.strip(), due_on=due_on, recurrence=recurrence, responsible=responsible)
     milestone.full_clean(exclude=["plan"])
-    _stamp(milestone, user, reason or "created")
+    _stamp(milestone, user, reason or gettext_noop("created"))
     milestone.save()
     _amend(
         plan=plan,

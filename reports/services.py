@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from organizations.audit import stamp
 from organizations.models import Organization
@@ -24,6 +25,6 @@ def historical_result_record(
     result.source = source.strip()
     result.entered_by = user
     result.full_clean()
-    stamp(result, user, "historical result recorded")
+    stamp(result, user, gettext_noop("historical result recorded"))
     result.save()
     return result

@@ -309,3 +309,12 @@ def test_detail_shows_who_changed_what_old_to_new(client_for, tree, users, today
     assert "Đưa vào diện tạo nguồn → <strong>Học lớp bồi dưỡng nhận thức về Đảng</strong>" in text
     assert ">clerk<" in text
     assert len(queries) <= 12
+
+
+def test_history_reasons_are_shown_in_the_readers_language(client_for, tree, users):
+    """The services store their reasons as English keys; pages show them translated."""
+    candidate = walk(make_candidate(tree.school, user=users.clerk), until=Step.CLASS, user=users.clerk)
+    html = client_for("clerk").get(_url("detail", pk=candidate.pk)).content.decode()
+    history = html.split("<h2>Lịch sử thay đổi</h2>", 1)[1]
+    assert "(chuyển bước)" in history and "(tạo mới)" in history
+    assert "(advanced)" not in history and "(created)" not in history
