@@ -10,8 +10,8 @@ rendering took longer than SLOW_SECONDS, the next reader is shown the previous b
 dated, and a task renders the new one in the background. Bodies older than MAX_STALE
 (say, no worker is running) are never shown: the reader then waits for a new one.
 
-So that the next reader rarely sees old figures at all, the slow bodies read in the last
-hours are also re-rendered after writes: the first write schedules one task, run
+So that the next reader rarely sees old figures at all, the slow bodies rendered for
+readers in the last hours are also re-rendered after writes: the first write schedules one task, run
 REFRESH_DELAY seconds later (a burst of writes, e.g. an import, costs one rendering).
 """
 
@@ -49,6 +49,7 @@ MAX_STALE = dt.timedelta(minutes=15)
 REFRESH_LOCK_SECONDS = 300
 REFRESH_DELAY = 30  # seconds after the first write of a burst
 SLOW_VIEWS_KEPT = 20  # the most recently rendered slow bodies re-rendered after writes
+READ_WITHIN = dt.timedelta(hours=6)  # … if a reader asked for them within this time
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,11 @@ def body(view: View) -> Body:
     return Body(render(view, version))
 
 
-def render(view: View, version: str) -> str:
+def render(view: View, version: str, *, for_reader: bool = True) -> str:
     """Render the body now and keep it (under `version`: the data version read before the
-    engine ran, so a change during the rendering makes it stale at once)."""
+    engine ran, so a change during the rendering makes it stale at once). A slow body
+    rendered for a reader (now, or by the task a reader started) is re-rendered after
+    writes for READ_WITHIN."""
     started, at = time.perf_counter(), timezone.now()
     organization = Organization.objects.get(pk=view.org_pk)
     with translation.override(view.language):
@@ -100,7 +103,7 @@ def render(view: View, version: str) -> str:
     seconds = time.perf_counter() - started
     cache.set(view.key(version), html, timeout=TIMEOUT)
     cache.set(view.latest_key(), {"html": html, "at": at, "seconds": seconds}, timeout=TIMEOUT)
-    if seconds > SLOW_SECONDS:
+    if seconds > SLOW_SECONDS and for_reader:
         _remember_slow(view, at)
     return html
 
@@ -134,12 +137,14 @@ def _enqueue_refresh() -> None:
 
 @task
 def refresh_slow_dashboards() -> None:
-    """Re-render the slow bodies read in the last hours for the current data."""
+    """Re-render for the current data the slow bodies rendered for readers lately (not the
+    ones only this task kept rendering: nobody may be reading those any more)."""
     version = data_version()
-    for fields in list((cache.get(_slow_views_key()) or {}).keys()):
+    since = timezone.now() - READ_WITHIN
+    for fields, rendered_at in list((cache.get(_slow_views_key()) or {}).items()):
         view = View(*fields)
-        if cache.get(view.key(version)) is None:
-            render(view, version)
+        if rendered_at >= since and cache.get(view.key(version)) is None:
+            render(view, version, for_reader=False)
 
 
 @task

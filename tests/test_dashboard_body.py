@@ -169,3 +169,17 @@ def test_writes_schedule_nothing_without_slow_dashboards(
     with django_capture_on_commit_callbacks(execute=True):
         admit(data.commune, dt.date(2025, 4, 1), Category.FARMER)
     assert dummy_tasks.results == []
+
+
+def test_bodies_no_reader_asked_for_lately_are_not_re_rendered(
+    client_for, data, monkeypatch, immediate_tasks, django_capture_on_commit_callbacks
+):
+    _slow(monkeypatch)
+    monkeypatch.setattr(dashboard, "READ_WITHIN", dt.timedelta(0))
+    client = client_for("district_planner")
+    _get(client, data.district)
+    rendered = []
+    monkeypatch.setattr(dashboard, "_render", lambda org, view: rendered.append(view) or "body")
+    with django_capture_on_commit_callbacks(execute=True):
+        admit(data.commune, dt.date(2025, 4, 1), Category.FARMER)
+    assert rendered == []
