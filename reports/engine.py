@@ -661,6 +661,27 @@ def _failing(kind, signature, threshold, within: str, year, count_day):
     )
 
 
+def _tally_sum(kind: str, year: int) -> Subquery:
+    """An organization's tallied count of `kind` in `year` (every category)."""
+    rows = Tally.objects.filter(kind=kind, path=OuterRef("path"), year=year).values("path").annotate(s=Sum("n"))
+    return Subquery(rows.values("s")[:1], output_field=IntegerField())
+
+
+def _idle_figures(first_year: int, last_recorded: int, year: int) -> dict:
+    """What an idle organization's row shows: the latest year with admissions on record
+    (from first_year to last_recorded) and with historical results entered (to year), and
+    its pipeline."""
+    recorded = Tally.objects.filter(kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0)
+    entered = HistoricalResult.objects.filter(organization__path__startswith=OuterRef("path"), count__gt=0)
+    return {
+        "recorded": Subquery(
+            recorded.filter(year__gte=first_year, year__lte=last_recorded).order_by("-year").values("year")[:1]
+        ),
+        "entered": Subquery(entered.filter(year__gte=first_year, year__lte=year).order_by("-year").values("year")[:1]),
+        "forecast": _tally_sum(Tally.Kind.PIPELINE, 0),
+    }
+
+
 def _failing_page(spec: _FailingSpec, limit: int, after_path: str | None = None) -> list[Measurement]:
     """Up to `limit` failing organizations of one rule in path order, from `after_path` on."""
     depth = len(spec.anchor) // STEP
@@ -674,29 +695,7 @@ def _failing_page(spec: _FailingSpec, limit: int, after_path: str | None = None)
             Measurement(org=org, status=spec.status, target_min=spec.target_min, members=org.figures[0])
             for org in found
         ]
-    latest = {"path": OuterRef("path"), "year__gte": spec.first_year, "year__lte": spec.year}
-    rows = rows.annotate(
-        recorded=Subquery(
-            Tally.objects.filter(kind=Tally.Kind.ADMITTED, n__gt=0, **latest).order_by("-year").values("year")[:1]
-        ),
-        entered=Subquery(
-            HistoricalResult.objects.filter(
-                organization__path__startswith=OuterRef("path"),
-                count__gt=0,
-                year__gte=spec.first_year,
-                year__lte=spec.year,
-            )
-            .order_by("-year")
-            .values("year")[:1]
-        ),
-        forecast=Subquery(
-            Tally.objects.filter(kind=Tally.Kind.PIPELINE, path=OuterRef("path"), year=0)
-            .values("path")
-            .annotate(s=Sum("n"))
-            .values("s")[:1],
-            output_field=IntegerField(),
-        ),
-    )
+    rows = rows.annotate(**_idle_figures(spec.first_year, spec.year, spec.year))
     found = _organization_rows(rows.order_by("path")[:limit], ("recorded", "entered", "forecast"), with_parent=True)
     return [
         Measurement(
@@ -823,9 +822,6 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, afte
     if not rules:
         return {}
     inside = Organization.objects.filter(path__startswith=scope.path).filter(_alive_on(count_day)).order_by()
-    by_signature: dict[tuple, list[Rule]] = defaultdict(list)  # (kind, signature) → rules
-    for rule in rules:
-        by_signature[(rule.kind, _selector_signature(rule))].append(rule)
 
     # How many alive organizations each (signature, anchor depth) counts under each anchor.
     groups = sorted({(_selector_signature(r), len(_anchor(r, scope)) // STEP) for r in rules})
@@ -842,109 +838,70 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, afte
         under[(groups[g][0], bucket)] = n
     if not after_by_category:
         return _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under)
+    # Some of this year's admissions are after the count day (a report as of an earlier
+    # day): sizes do not depend on them, inactivity does; its rows are read and checked here.
+    sizes = [r for r in rules if r.kind == RuleKind.CELL_SIZE]
+    idle = [r for r in rules if r.kind == RuleKind.INACTIVITY]
+    results = _structural_counted(scope, scope_org, sizes, year, count_day, first_year, over, under) if sizes else {}
+    if idle:
+        results.update(
+            _inactivity_listed(scope, scope_org, idle, year, first_year, over, under, inside, after_by_category)
+        )
+    return results
 
-    # Admissions after the count day this year (rare: a report as of an earlier day):
-    # the failing rows are read and checked here, less those.
+
+def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, inside, after_by_category) -> dict:
+    """INACTIVITY rules over many organizations when some of this year's admissions are
+    after the count day (the tallies hold whole years): the organizations idle up to last
+    year are read (one query), and this year's admissions less those after the count day
+    decide."""
     after: Counter = Counter()
     for (path, _category), n in after_by_category.items():
         after[path] += n
-
-    def tally_sum(kind, year_):
-        return Subquery(
-            Tally.objects.filter(kind=kind, path=OuterRef("path"), year=year_)
-            .values("path")
-            .annotate(s=Sum("n"))
-            .values("s")[:1],
-            output_field=IntegerField(),
-        )
-
-    # The pipeline of each failing organization, and this year's admissions where shown:
-    # an idle organization has none, unless some came after the count day.
-    forecast = tally_sum(Tally.Kind.PIPELINE, 0)
-    this_year = tally_sum(Tally.Kind.ADMITTED, year) if after else Value(0)
-    failing_rows: dict[str, list[Organization]] = {}
-    size_sigs = {sig for kind, sig in by_signature if kind == RuleKind.CELL_SIZE}
-    idle_sigs = {sig for kind, sig in by_signature if kind == RuleKind.INACTIVITY}
-    if size_sigs:
-        members_now = _members_on(count_day)
-        small = Q(pk__in=[])
-        for sig in size_sigs:
-            low = max(r.min_count or 0 for r in by_signature[(RuleKind.CELL_SIZE, sig)])
-            small |= _signature_q(sig) & (Q(members_now__isnull=True) | Q(members_now__lt=low))
-        # Members only: a size rule's table shows no admissions and no pipeline.
-        rows = inside.annotate(members_now=members_now, forecast=Value(0)).filter(small).order_by("path")
-        failing_rows[RuleKind.CELL_SIZE] = _organization_rows(rows, ("members_now", "forecast"), with_parent=True)
-    if idle_sigs:
-        shortest = min(r.years_without or 1 for sig in idle_sigs for r in by_signature[(RuleKind.INACTIVITY, sig)])
-        # Admitting this year counts unless some of this year's admissions are after the
-        # count day: then this year is checked below, less those.
-        last_full_year = year - 1 if after else year
-        recorded = Tally.objects.filter(kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0)
-        entered = HistoricalResult.objects.filter(organization__path__startswith=OuterRef("path"), count__gt=0)
-        window = year - shortest + 1
-        idle = Q(pk__in=[])
-        for sig in idle_sigs:
-            idle |= _signature_q(sig)
-        # Two NOT EXISTS, not NOT (… OR …): PostgreSQL then runs each as an anti-join
-        # (0.4 s instead of 1 s over every cell in the country).
-        rows = (
-            inside.filter(idle)
-            .exclude(Exists(recorded.filter(year__gte=window, year__lte=last_full_year)))
-            .exclude(Exists(entered.filter(year__gte=window, year__lte=year)))
-            .annotate(
-                recorded=Subquery(
-                    recorded.filter(year__gte=first_year, year__lte=last_full_year).order_by("-year").values("year")[:1]
-                ),
-                entered=Subquery(
-                    entered.filter(year__gte=first_year, year__lte=year).order_by("-year").values("year")[:1]
-                ),
-                forecast=forecast,
-                actual=this_year,
-            )
-            .order_by("path")
-        )
-        failing_rows[RuleKind.INACTIVITY] = _organization_rows(
-            rows, ("recorded", "entered", "actual", "forecast"), with_parent=True
-        )
-
-    # The failing rows under each anchor a rule looks from (strictly under it).
+    signatures = {_selector_signature(r) for r in rules}
+    window = year - min(r.years_without or 1 for r in rules) + 1
+    matching = Q(pk__in=[])
+    for signature in signatures:
+        matching |= _signature_q(signature)
+    recorded = Tally.objects.filter(kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0)
+    entered = HistoricalResult.objects.filter(organization__path__startswith=OuterRef("path"), count__gt=0)
+    # Two NOT EXISTS, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
+    rows = (
+        inside.filter(matching)
+        .exclude(Exists(recorded.filter(year__gte=window, year__lte=year - 1)))
+        .exclude(Exists(entered.filter(year__gte=window, year__lte=year)))
+        .annotate(**_idle_figures(first_year, year - 1, year), actual=_tally_sum(Tally.Kind.ADMITTED, year))
+        .order_by("path")
+    )
+    found = _organization_rows(rows, ("recorded", "entered", "forecast", "actual"), with_parent=True)
+    # The rows strictly under each anchor a rule looks from (the scope's own row apart).
     anchors = {_anchor(r, scope) for r in rules}
-    under_anchor: dict[tuple[str, str], list[Organization]] = defaultdict(list)
-    for kind, rows in failing_rows.items():
-        for org in rows:
-            path = org.path
-            for end in range(STEP, len(path), STEP):
-                if path[:end] in anchors:
-                    under_anchor[(kind, path[:end])].append(org)
+    under_anchor: dict[str, list[OrganizationRow]] = defaultdict(list)
+    for org in found:
+        for end in range(STEP, len(org.path), STEP):
+            if org.path[:end] in anchors:
+                under_anchor[org.path[:end]].append(org)
     stale = Status.NOT_MET if over else Status.BEHIND
     results = {}
-    for (kind, sig), sig_rules in by_signature.items():
-        for rule in sig_rules:
-            anchor, issuer = _anchor(rule, scope), rule.plan.issuer
-            with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, sig)
-            matched = under.get((sig, anchor), 0) + (1 if with_scope else 0)
-            candidates = under_anchor.get((kind, anchor), [])
-            if with_scope:
-                candidates = [o for o in failing_rows[kind] if o.pk == scope.pk] + candidates
-            failing = []
-            for org in candidates:
-                if not _matches(org, sig):
-                    continue
-                m = Measurement(org=org, forecast=org.figures[-1] or 0, status=Status.NOT_MET)
-                if kind == RuleKind.CELL_SIZE:  # shows members, not admissions
-                    members, _forecast = org.figures
-                    m.target_min, m.members = rule.min_count, members
-                    if m.members is not None and (rule.min_count is None or m.members >= rule.min_count):
-                        continue
-                else:
-                    recorded, entered, actual, _forecast = org.figures
-                    m.actual = actual = (actual or 0) - after.get(org.path, 0)
-                    last = max(year if actual > 0 else 0, recorded or 0, entered or 0) or None
-                    if last and last >= year - (rule.years_without or 1) + 1:
-                        continue
-                    m.last_admission_year, m.status = last, stale
-                failing.append(m)
-            results[rule.pk] = (matched, failing)
+    for rule in rules:
+        signature, anchor, issuer = _selector_signature(rule), _anchor(rule, scope), rule.plan.issuer
+        with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, signature)
+        candidates = under_anchor.get(anchor, [])
+        if with_scope:
+            candidates = [o for o in found if o.pk == scope.pk] + candidates
+        failing = []
+        for org in candidates:
+            if not _matches(org, signature):
+                continue
+            recorded_year, entered_year, forecast, actual = org.figures
+            actual = (actual or 0) - after.get(org.path, 0)
+            last = max(year if actual > 0 else 0, recorded_year or 0, entered_year or 0) or None
+            if last and last >= year - (rule.years_without or 1) + 1:
+                continue
+            failing.append(
+                Measurement(org=org, actual=actual, forecast=forecast or 0, last_admission_year=last, status=stale)
+            )
+        results[rule.pk] = (under.get((signature, anchor), 0) + (1 if with_scope else 0), failing)
     return results
 
 

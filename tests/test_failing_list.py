@@ -104,6 +104,9 @@ def test_a_matching_scope_below_the_issuer_counts_itself(tree, cells):
 def test_a_report_up_to_an_earlier_day_checks_the_rows_it_reads(tree, cells):
     """Admissions after the report's day are taken off: cells[1] admitted in April 2025, so
     on 31 March it has been idle for a year too."""
-    _size, _idle3, idle1 = _rules(attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 3, 31)))
+    size, _idle3, idle1 = _rules(attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 3, 31)))
     assert [m.org.pk for m in idle1.failing] == [cells[0].pk, cells[1].pk, cells[2].pk, cells[3].pk]
     assert idle1.status == Status.BEHIND  # the year is not over
+    assert [m.org.parent for m in idle1.failing] == [tree.commune.name] * 4
+    # Sizes do not depend on admissions: still counted, and read when listed.
+    assert isinstance(size.failing, FailingList) and [m.members for m in size.failing] == [8, 3, None]
