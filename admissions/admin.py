@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from organizations.admin import ReadOnlyAdmin
+
 from .models import Admission, Candidate, Holiday
 from .services import deadlines_refresh
 
@@ -29,19 +31,6 @@ class HolidayAdmin(SimpleHistoryAdmin):
         super().delete_queryset(request, queryset)
         for day in days:
             deadlines_refresh(around=day)
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Candidates and admissions change only through the app's services (checks, history)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Candidate)

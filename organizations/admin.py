@@ -4,16 +4,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import MemberCount, Membership, Organization
 
 
-@admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
-    """Read-only: organizations are created, edited, moved, merged and dissolved in the app
-    (organizations/services.py), which keeps the path history, the tallies of admissions
-    under each node and the audit. treebeard's admin moved nodes around all three."""
-
-    list_display = ["name", "code", "form", "sector", "depth", "dissolved_on"]
-    list_filter = ["form", "sector", "depth"]
-    search_fields = ["name", "search_name", "code"]
-    ordering = ["path"]
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Records that change only through the app's services (their checks, the history and,
+    for organizations, the path history and the tallies): shown, never edited, here."""
 
     def has_add_permission(self, request):
         return False
@@ -23,6 +16,17 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ReadOnlyAdmin):
+    """Organizations are created, edited, moved, merged and dissolved in the app
+    (organizations/services.py); treebeard's admin moved nodes past all of that."""
+
+    list_display = ["name", "code", "form", "sector", "depth", "dissolved_on"]
+    list_filter = ["form", "sector", "depth"]
+    search_fields = ["name", "search_name", "code"]
+    ordering = ["path"]
 
 
 @admin.register(Membership)
