@@ -244,28 +244,26 @@ def _rule_row(index: int, r: RuleResult) -> list:
 
 def rule_columns(kind: str) -> list[Column]:
     """The columns of a rule's table: the same for every rule of a kind (one sheet per kind)."""
+    organization = [Column("STT", INT, 8), Column(_("Organization"), TEXT, 44)]
+    if kind in STRUCTURAL:  # long lists of cells whose names repeat: say what each is part of
+        organization.append(Column(_("Part of"), TEXT, 36))
     if kind == RuleKind.CELL_SIZE:
         return [
-            Column("STT", INT, 8),
-            Column(_("Organization"), TEXT, 44),
-            Column(_("Part of"), TEXT, 36),
+            *organization,
             Column(_("Target"), TEXT, 14),
             Column(_("Members"), INT, 12),
             Column(_("Status"), STATUS, 16),
         ]
     if kind == RuleKind.INACTIVITY:
         return [
-            Column("STT", INT, 8),
-            Column(_("Organization"), TEXT, 44),
-            Column(_("Part of"), TEXT, 36),
+            *organization,
             Column(_("Last admission"), INT, 14),
             Column(_("Achieved"), INT, 12),
             Column(_("Forecast"), INT, 10),
             Column(_("Status"), STATUS, 16),
         ]
     return [
-        Column("STT", INT, 8),
-        Column(_("Organization"), TEXT, 44),
+        *organization,
         Column(_("Target"), TEXT, 14),
         Column(_("Achieved"), INT, 12),
         Column(_("Base"), INT, 10),
