@@ -198,7 +198,7 @@ def split_below(att):
         if row is None:  # issued under a child the report does not list
             continue
         row["rules"] += 1
-        row["lagging"] += r.status in (Status.BEHIND, Status.NOT_MET)
+        row["lagging"] += r.status in Status.LAGGING
         row["not_met"] += r.status == Status.NOT_MET
     shown = dataclasses.replace(
         att,
@@ -207,7 +207,7 @@ def split_below(att):
     )
     summary = {
         "rules": len(below),
-        "lagging": sum(v["lagging"] for v in by_child.values()),
+        "lagging": sum(1 for r in below if r.status in Status.LAGGING),
         "rows": [v for v in by_child.values() if v["rules"]],
     }
     return shown, summary

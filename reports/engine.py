@@ -74,6 +74,7 @@ class Status:
     NOT_MET = "not_met"
 
     ORDER = {MET: 0, ON_TRACK: 1, BEHIND: 2, NOT_MET: 3}
+    LAGGING = (BEHIND, NOT_MET)  # what the pages count as "behind or not met"
 
     @classmethod
     def worst(cls, statuses) -> str:

@@ -34,7 +34,7 @@ def standing(org, today) -> dict:
         "target": att.target,
         "forecast": att.forecast,
         "rules": len(att.rules),
-        "lagging": sum(1 for r in att.rules if r.status in (Status.BEHIND, Status.NOT_MET)),
+        "lagging": sum(1 for r in att.rules if r.status in Status.LAGGING),
         "worst": worst,  # a Status string, or None without rules
     }
 
