@@ -70,7 +70,7 @@ case "${1:-}" in
     .venv/bin/python manage.py seed_demo
     address=${1:-127.0.0.1:8000}
     # The task worker runs large exports and refreshes big dashboards in the background.
-    .venv/bin/python manage.py db_worker -v0 &
+    .venv/bin/python manage.py db_worker --no-reload -v0 &
     worker=$!
     trap 'kill $worker 2>/dev/null' EXIT
     say "Open http://$address and log in with one of the accounts above."
