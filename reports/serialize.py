@@ -15,7 +15,9 @@ def attainment_json(att: Attainment) -> dict:
     rules = []
     for r in att.rules:
         m = r.single
-        first = r.measurements[0] if r.measurements else None
+        measurements = list(r.measurements)  # read once: a FailingList reads the database
+        failing = measurements if r.failing is r.measurements else r.failing
+        first = measurements[0] if measurements else None
         rules.append(
             {
                 "plan": r.plan.reference,
@@ -30,14 +32,14 @@ def attainment_json(att: Attainment) -> dict:
                 "implied_min": m.implied_min if m else None,
                 "actual": (m.members if r.kind == "cell_size" else m.actual)
                 if m
-                else sum(x.actual for x in r.measurements),
+                else sum(x.actual for x in measurements),
                 "base": m.base if m else None,
                 "share": _num(m.share) if m else None,
-                "forecast": m.forecast if m else sum(x.forecast for x in r.measurements),
+                "forecast": m.forecast if m else sum(x.forecast for x in measurements),
                 "status": r.status,
                 "matched": r.matched,
                 "meeting": r.meeting,
-                "failing": [x.org.name for x in r.failing] if r.many else [],
+                "failing": [x.org.name for x in failing] if r.many else [],
                 "planned_total": first.planned_total if first else None,
             }
         )

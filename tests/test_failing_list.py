@@ -110,3 +110,15 @@ def test_a_report_up_to_an_earlier_day_checks_the_rows_it_reads(tree, cells):
     assert [m.org.parent for m in idle1.failing] == [tree.commune.name] * 4
     # Sizes do not depend on admissions: still counted, and read when listed.
     assert isinstance(size.failing, FailingList) and [m.members for m in size.failing] == [8, 3, None]
+
+
+def test_the_json_answer_lists_the_failing_cells_reading_them_once(tree, cells):
+    from reports.serialize import attainment_json
+
+    result = attainment(scope=tree.district, year=2025, as_of=END)
+    with CaptureQueriesContext(connection) as queries:
+        answer = attainment_json(result)
+    size = next(r for r in answer["rules"] if r["kind"] == RuleKind.CELL_SIZE)
+    assert size["failing"] == [c.name for c in (cells[0], cells[2], cells[3])]
+    assert (size["matched"], size["meeting"]) == (4, 1)
+    assert len(queries) == 3  # one read per size or inactivity rule
