@@ -6,7 +6,7 @@ class AdmissionsConfig(AppConfig):
     name = "admissions"
 
     def ready(self):
-        from organizations.signals import subtree_moved
+        from organizations.signals import organization_merged, subtree_moved
 
         from . import tally
         from .models import Admission, Candidate
@@ -16,3 +16,4 @@ class AdmissionsConfig(AppConfig):
             post_save.connect(tally.after_save, sender=model, dispatch_uid=f"tally-{model.__name__}-save")
             post_delete.connect(tally.after_delete, sender=model, dispatch_uid=f"tally-{model.__name__}-delete")
         subtree_moved.connect(tally.subtree_moved, dispatch_uid="tally-subtree-moved")
+        organization_merged.connect(tally.organization_merged, dispatch_uid="tally-organization-merged")

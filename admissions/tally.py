@@ -1,21 +1,26 @@
 """Keeps `Tally` (admissions and the pipeline counted per node of the tree) in step.
 
+The tallies hold today's tree: every admission (by year and category) and every
+candidate of the pipeline is counted under the path where its organization stands now,
+or, once that organization was merged, where its successor stands. Reports of a day
+after which the tree changed recount from the records (reports/past.py).
+
 Every save or delete of an Admission or a Candidate moves its count from the key it
 had to the key it has now (signals, so the services, the admin, imports and tests are
 all covered); a subtree's move (organizations.services.organization_move) moves the
-counts of its admissions dated from the move on, and of its pipeline, to the new paths.
-`rebuild()` (`manage.py retally`) recounts everything from the records: bulk loads
-(COPY, bulk_create, queryset.update) bypass the signals and must call it.
+counts of its organizations, and a merger those of the merged organization, to their
+new paths. `rebuild()` (`manage.py retally`) recounts everything from the records: bulk
+loads (COPY, bulk_create, queryset.update) bypass the signals and must call it.
 """
 
 from collections import Counter
 
 from django.db import connections, router, transaction
-from django.db.models import Count, F, OuterRef
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from organizations.models import Organization
-from organizations.selectors import path_as_of
+from organizations.positions import counting_path, successors_on
 
 from .models import Admission, Candidate, Outcome, Step, Tally
 
@@ -25,9 +30,10 @@ ADMITTED, PIPELINE = Tally.Kind.ADMITTED, Tally.Kind.PIPELINE
 # --- what one record counts for ------------------------------------------------------
 
 
-def _path_on(organization_id: int, day, using: str) -> str:
+def _path_of(organization_id: int, using: str) -> str:
+    """Where an organization's figures count now: its path, or its successor's."""
     organization = Organization.objects.using(using).filter(pk=organization_id)
-    return organization.annotate(p=path_as_of(day)).values_list("p", flat=True).get()
+    return organization.annotate(p=counting_path()).values_list("p", flat=True).get()
 
 
 def _admission_key(organization_id, ceremony_date, category, archived_at):
@@ -62,12 +68,9 @@ def _stored_key(instance, using: str):
 
 
 def _leaf(key, using: str) -> tuple[str, str, int, str]:
-    """Where the key counts: the path on the ceremony date (admissions), the current path (pipeline)."""
+    """Where the key counts: where its organization (or successor) stands now."""
     kind, organization_id, day, category = key
-    if kind == ADMITTED:
-        return kind, _path_on(organization_id, day, using), day.year, category
-    path = Organization.objects.using(using).values_list("path", flat=True).get(pk=organization_id)
-    return kind, path, 0, category
+    return kind, _path_of(organization_id, using), day.year if kind == ADMITTED else 0, category
 
 
 # --- writing -------------------------------------------------------------------------
@@ -128,27 +131,54 @@ def _move(before, after, using):
 
 
 def subtree_moved(sender, paths: dict[int, tuple[str, str]], on_date, **kwargs) -> None:
-    """Organizations moved on `on_date` ({pk: (old path, new path)}): their admissions
-    dated from then on, and their pipeline, now count under the new paths."""
+    """Organizations moved ({pk: (old path, new path)}): their admissions of every year,
+    their pipeline, and those of the organizations merged into them, now count under the
+    new paths (reports of a day before the move recount from the records)."""
+    owners = {pk: pk for pk in paths}
+    owners.update({merged: successor for merged, successor in successors_on().items() if successor in paths})
+    _shift(owners, {pk: old for pk, (old, _new) in paths.items()}, {pk: new for pk, (_old, new) in paths.items()})
+
+
+def organization_merged(sender, source, target, on_date, **kwargs) -> None:
+    """`source` was merged into `target`: its admissions and pipeline, and those of the
+    organizations merged into it before, now count under `target`'s path."""
+    direct = dict(Organization.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id"))
+
+    def through_source(pk):
+        seen = set()
+        while pk in direct and pk not in seen:
+            if pk == source.pk:
+                return True
+            seen.add(pk)
+            pk = direct[pk]
+        return pk == source.pk
+
+    owners = {pk: source.pk for pk in direct if through_source(pk)}
+    _shift(owners, {source.pk: source.path}, {source.pk: _path_of(target.pk, "default")})
+
+
+def _shift(owners: dict[int, int], old: dict[int, str], new: dict[int, str]) -> None:
+    """Move the counts of the organizations in `owners` ({pk: the pk whose paths apply})
+    from `old[owner]` to `new[owner]`."""
     changes: Counter = Counter()
     admitted = (
-        Admission.objects.filter(organization_id__in=paths, archived_at__isnull=True, ceremony_date__gte=on_date)
+        Admission.objects.filter(organization_id__in=owners, archived_at__isnull=True)
         .order_by()
         .values_list("organization_id", ExtractYear("ceremony_date"), "category")
         .annotate(n=Count("pk"))
     )
     for organization_id, year, category, n in admitted:
-        old, new = paths[organization_id]
-        changes[(ADMITTED, old, int(year), category)] -= n
-        changes[(ADMITTED, new, int(year), category)] += n
+        owner = owners[organization_id]
+        changes[(ADMITTED, old[owner], int(year), category)] -= n
+        changes[(ADMITTED, new[owner], int(year), category)] += n
     for organization_id, category, n in (
-        _pipeline(Candidate.objects.filter(organization_id__in=paths))
+        _pipeline(Candidate.objects.filter(organization_id__in=owners))
         .values_list("organization_id", "category")
         .annotate(n=Count("pk"))
     ):
-        old, new = paths[organization_id]
-        changes[(PIPELINE, old, 0, category)] -= n
-        changes[(PIPELINE, new, 0, category)] += n
+        owner = owners[organization_id]
+        changes[(PIPELINE, old[owner], 0, category)] -= n
+        changes[(PIPELINE, new[owner], 0, category)] += n
     apply(changes, router.db_for_write(Tally))
 
 
@@ -170,13 +200,13 @@ def rebuild(using: str = "default") -> int:
         Admission.objects.using(using)
         .filter(archived_at__isnull=True)
         .order_by()
-        .annotate(p=path_on_ceremony_date(), y=ExtractYear("ceremony_date"))
+        .annotate(p=counting_path("organization__"), y=ExtractYear("ceremony_date"))
         .values("p", "y", "category")
         .annotate(n=Count("pk"))
     )
     pipeline = (
         _pipeline(Candidate.objects.using(using))
-        .annotate(p=F("organization__path"))
+        .annotate(p=counting_path("organization__"))
         .values("p", "category")
         .annotate(n=Count("pk"))
     )
@@ -198,11 +228,6 @@ def rebuild(using: str = "default") -> int:
                 params,
             )
     return Tally.objects.using(using).count()
-
-
-def path_on_ceremony_date():
-    """The path of an admission's organization on its ceremony date (an expression)."""
-    return path_as_of(OuterRef("ceremony_date"), "organization_id", "organization__path")
 
 
 def current(using: str = "default") -> dict[tuple, int]:

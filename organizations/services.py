@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .audit import stamp as _stamp
 from .models import MemberCount, Organization, OrganizationPath
-from .signals import subtree_moved
+from .signals import organization_merged, subtree_moved
 
 
 @transaction.atomic
@@ -144,6 +144,7 @@ def organization_merge(
         _("merged into %(target)s on %(date)s") % {"target": target.name, "date": on_date.strftime("%d/%m/%Y")},
     )
     source.save()
+    organization_merged.send(sender=Organization, source=source, target=target, on_date=on_date)
     return source
 
 

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent by services.organization_move after a subtree moved: `paths` = {pk: (old path,
 # new path)} for every moved organization, `on_date` = the day the move took effect.
 subtree_moved = Signal()
+
+# Sent by services.organization_merge once `source` is merged into `target` (its children
+# moved, itself dissolved) on `on_date`.
+organization_merged = Signal()

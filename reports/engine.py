@@ -38,9 +38,11 @@ boards enter only what the records do not hold.
 """
 
 import calendar
+import copy
 import datetime as dt
 import gc
 import math
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,8 +54,8 @@ from django.db.models.base import ModelState
 from django.db.models.functions import ExtractMonth, Left, Length, Substr
 
 from admissions.models import Admission, Tally
-from admissions.tally import path_on_ceremony_date
-from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization, OrganizationPath
+from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization
+from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
 from quotas.sentences import rule_sentence
 
@@ -156,6 +158,7 @@ class AllocationRow:
     sub_actual: dict[str, int]
     percent: Decimal | None
     status: str
+    ended_on: dt.date | None = None  # merged or dissolved on that day: figures up to the day before
 
 
 @dataclass
@@ -266,15 +269,19 @@ class _Alloc:
 # --- loading -------------------------------------------------------------------------
 
 
-def applicable_rules(scope: Organization, year: int) -> list[Rule]:
-    """Rules of issued plans covering `year`, issued inside the scope or above it.
+def applicable_rules(scope: Organization, year: int, issuers: list[int] | None = None) -> list[Rule]:
+    """Rules of issued plans covering `year`, issued inside the scope or above it (or by
+    `issuers`, the organizations inside or above it on an earlier day).
 
     Each rule gets `allocation_rows`: its allocation rows as light `_Alloc` tuples (read
     with `.values()`: a national report holds ~51,000 of them, too many for model objects).
     """
-    issuers = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
+    if issuers is None:
+        by_issuer = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
+    else:
+        by_issuer = Q(plan__issuer__in=issuers)
     rules = list(
-        Rule.objects.filter(issuers, plan__status=PlanStatus.ISSUED, plan__first_year__lte=year)
+        Rule.objects.filter(by_issuer, plan__status=PlanStatus.ISSUED, plan__first_year__lte=year)
         .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
         .select_related("plan__issuer", "target")
         .order_by("plan__issuer__depth", "plan__issued_on", "plan_id", "order", "pk")
@@ -333,25 +340,34 @@ def _kind_matches(form: str, sector: str, depth: int, signature: tuple) -> bool:
     return (not forms or form in forms) and (not sectors or sector in sectors) and (not wanted or depth == wanted)
 
 
-def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *, moved: bool | None = None):
-    """Admissions (not archived) with ceremony dates in [first_day, last_day], placed where
-    their organization stood on the ceremony date and inside `scope`; annotated `p` = that path.
+def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *, tree: TreeOnDay | None = None):
+    """Admissions (not archived) with ceremony dates in [first_day, last_day] inside `scope`
+    in the tree as it stood on `last_day`: each counted where its organization (or, after
+    a merger, its successor) stood that day.
 
-    When no organization has moved since `first_day` (one cheap query, or `moved` from a
-    caller who asked already), the path is the current one and the prefix filter can use
-    the path index.
+    In today's tree (nothing moved or merged after `last_day`) they are annotated `p`, the
+    path they count under; otherwise (`tree`, or one read here) they are only filtered.
     """
-    rows = Admission.objects.filter(
+    if tree is None and changed_after(last_day):
+        tree = tree_on(scope, last_day)
+    if tree is not None:
+        return _admissions(first_day, last_day).filter(organization_id__in=tree.counted_ids())
+    return _admissions_now(scope, first_day, last_day)
+
+
+def _admissions(first_day: dt.date, last_day: dt.date):
+    return Admission.objects.filter(
         archived_at__isnull=True, ceremony_date__gte=first_day, ceremony_date__lte=last_day
     ).order_by()
-    if moved is None:
-        moved = _moved_since(first_day)
-    if not moved:
+
+
+def _admissions_now(scope: Organization, first_day: dt.date, last_day: dt.date):
+    """admissions_in, in today's tree: annotated `p`, the path each counts under now."""
+    rows = _admissions(first_day, last_day)
+    if not any_merged():
         return rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
-    in_scope = Q(organization__path__startswith=scope.path) | Exists(
-        OrganizationPath.objects.filter(organization=OuterRef("organization_id"), path__startswith=scope.path)
-    )
-    return rows.filter(in_scope).annotate(p=path_on_ceremony_date()).filter(p__startswith=scope.path)
+    rows = rows.filter(Q(organization__path__startswith=scope.path) | Q(organization__merged_into__isnull=False))
+    return rows.annotate(p=counting_path("organization__")).filter(p__startswith=scope.path)
 
 
 ORG_ANNOTATIONS = ("members", "members_now")
@@ -435,10 +451,6 @@ def _organization_rows(queryset, annotations, with_parent: bool = False) -> list
     ]
 
 
-def _moved_since(day: dt.date) -> bool:
-    return OrganizationPath.objects.filter(valid_until__gt=day).exists()
-
-
 class _Counts:
     """Grouped counts keyed by (bucket path, year, category); '' = every category."""
 
@@ -481,7 +493,7 @@ def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int)
         return cursor.fetchall()
 
 
-def _after_count_day(scope, year, count_day, moved) -> Counter:
+def _after_count_day(scope, year, count_day) -> Counter:
     """Admissions of `year` after `count_day`, per (path, category) at their organization
     and every node above it. The tallies hold whole years, so a count up to a day inside
     the year takes these off. Usually none (nothing is admitted in the future); a report
@@ -492,7 +504,7 @@ def _after_count_day(scope, year, count_day, moved) -> Counter:
         return after
     first_day = max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1))
     for path, category, n in (
-        admissions_in(scope, first_day, last_day, moved=moved)
+        _admissions_now(scope, first_day, last_day)
         .values("p", "category")
         .annotate(n=Count("pk"))
         .values_list("p", "category", "n")
@@ -522,18 +534,14 @@ def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Co
     blank = HistoricalResult.objects.filter(
         organization=OuterRef("organization_id"), year=OuterRef("year"), category=""
     )
-    base = (
-        HistoricalResult.objects.filter(
-            organization__path__startswith=scope.path, year__gte=first_year, year__lte=last_year
-        )
-        .annotate(covered=Exists(blank))
-        .order_by()
+    # Where each result counts: its organization, or after a merger its successor.
+    base = HistoricalResult.objects.filter(year__gte=first_year, year__lte=last_year).annotate(
+        p=counting_path("organization__") if any_merged() else F("organization__path")
     )
+    base = base.filter(p__startswith=scope.path).annotate(covered=Exists(blank)).order_by()
     for depth in sorted(depths):
         width = depth * STEP
-        rows = _bucket_filter(
-            base.annotate(bucket=Substr("organization__path", 1, width)), wanted.get(depth, set()), width
-        )
+        rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
         for bucket, year, category, covered, n in (
             rows.values("bucket", "year", "category", "covered")
             .annotate(n=Sum("count"))
@@ -573,14 +581,19 @@ def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dic
     return result
 
 
-def _monthly(scope, year, as_of, moved=None) -> list[int | None]:
-    counts = dict(
-        admissions_in(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)), moved=moved)
-        .annotate(m=ExtractMonth("ceremony_date"))
-        .values("m")
-        .annotate(n=Count("pk"))
-        .values_list("m", "n")
-    )
+def _monthly(scope, year, as_of, tree: TreeOnDay | None) -> list[int | None]:
+    if tree is not None:
+        from . import past
+
+        counts = past.monthly(tree, year, as_of)
+    else:
+        counts = dict(
+            _admissions_now(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
+            .annotate(m=ExtractMonth("ceremony_date"))
+            .values("m")
+            .annotate(n=Count("pk"))
+            .values_list("m", "n")
+        )
     months: list[int | None] = []
     running = 0
     for month in range(1, 13):
@@ -928,7 +941,19 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     fraction, over = _year_fraction(year, as_of)
     jan1 = dt.date(year, 1, 1)
     count_day = min(as_of, dt.date(year, 12, 31))
-    rules = applicable_rules(scope, year)
+    # The tree as it stood on the count day: today's (the tallies keep it) unless an
+    # organization moved or was merged since; then the figures are recounted from the
+    # records with every organization where it stood that day (reports/past.py).
+    tree = tree_on(scope, count_day) if changed_after(count_day) else None
+    if tree is not None:
+        from . import past
+
+        scope = copy.copy(scope)
+        scope.path, scope.depth = tree.root, len(tree.root) // STEP
+        rules = applicable_rules(scope, year, issuers=[*tree.paths, *past.above(tree)])
+        past.place(rules, count_day)
+    else:
+        rules = applicable_rules(scope, year)
 
     # Which organizations are needed: the scope, its children, every rule's subject
     # inside the scope, allocation rows inside it, and every selector's matches.
@@ -944,17 +969,21 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1)
     for signature in signatures:
         wanted_q |= _signature_q(signature) & Q(depth__gt=scope.depth)
-    orgs_qs = Organization.objects.filter(path__startswith=scope.path).filter(wanted_q)
     # Members at the start of the year (membership shares) and on the count day (CELL_SIZE).
-    orgs_qs = orgs_qs.annotate(members=_members_on(jan1), members_now=_members_on(count_day))
-    orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
+    members = {"members": _members_on(jan1), "members_now": _members_on(count_day)}
+    if tree is not None:  # every organization of the scope that day, at its path then
+        orgs = past.organizations(tree, _light_organizations, members)
+        listed = dict(orgs)
+    else:
+        orgs_qs = Organization.objects.filter(path__startswith=scope.path).filter(wanted_q).annotate(**members)
+        orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
+        # Organizations only in allocation tables (inside the scope) are read as rows: name and
+        # path are all a table shows (51,000 nationally; model objects were 80 MB of the answer).
+        allocated = Allocation.objects.filter(rule__in=[rule.pk for rule in rules]).values("organization_id")
+        rows_only = Organization.objects.filter(path__startswith=scope.path, pk__in=allocated).exclude(wanted_q)
+        listed = {org.pk: org for org in _organization_rows(rows_only.order_by(), ())}
+        listed.update(orgs)
     scope_org = orgs.get(scope.pk, scope)
-    # Organizations only in allocation tables (inside the scope) are read as rows: name and
-    # path are all a table shows (51,000 nationally; model objects were 80 MB of the answer).
-    allocated = Allocation.objects.filter(rule__in=[rule.pk for rule in rules]).values("organization_id")
-    rows_only = Organization.objects.filter(path__startswith=scope.path, pk__in=allocated).exclude(wanted_q)
-    listed = {org.pk: org for org in _organization_rows(rows_only.order_by(), ())}
-    listed.update(orgs)
 
     # Index selector matches by signature and by the ancestor paths rules look from.
     def anchor_of(rule: Rule) -> str:
@@ -1033,14 +1062,20 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             if a.organization_id in listed:
                 need(listed[a.organization_id])
 
-    # Has any organization moved since the earliest day counted? (Else every admission
-    # stands at its organization's current path.) Asked once for every query below.
-    moved = _moved_since(dt.date(first_year, 1, 1))
-    after = _after_count_day(scope, year, count_day, moved)
-    actuals = _admission_counts(scope, set(full), full, start, year, after)
-    _historical_counts(scope, set(full), full, first_year, year, actuals)
-    pipeline = _pipeline_counts(scope, set(full), full, year)
-    structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, after)
+    if tree is not None:
+        actuals, pipeline = _Counts(), _Counts()
+        past.admission_counts(tree, actuals, first_year, year, count_day)
+        past.pipeline_counts(tree, pipeline, year)
+        structural = past.structural(
+            scope, scope_org, rules, orgs, actuals, pipeline,
+            year=year, count_day=count_day, first_year=first_year, over=over, engine=sys.modules[__name__],
+        )  # fmt: skip
+    else:
+        after = _after_count_day(scope, year, count_day)
+        actuals = _admission_counts(scope, set(full), full, start, year, after)
+        _historical_counts(scope, set(full), full, first_year, year, actuals)
+        pipeline = _pipeline_counts(scope, set(full), full, year)
+        structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, after)
 
     # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
     latest_counted: dict[str, int] = {}
@@ -1054,7 +1089,12 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     need_sum = [
         o for r in rules if r.kind == RuleKind.SHARE_OF_MEMBERSHIP for o in subjects_by_rule[r.pk] if o.members is None
     ]
-    grassroots_sum = _grassroots_members(scope, need_sum, jan1) if need_sum else {}
+    if not need_sum:
+        grassroots_sum = {}
+    elif tree is not None:
+        grassroots_sum = past.grassroots_members(orgs, need_sum)
+    else:
+        grassroots_sum = _grassroots_members(scope, need_sum, jan1)
 
     # Planned totals: a COUNT rule's minimum, an ALLOCATION rule's total, or an allocation row.
     planned: dict[int, int] = {}
@@ -1149,10 +1189,11 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
 
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
+    ended = _Ended(rules, year, count_day)
     for rule in rules:
         subjects = subjects_by_rule[rule.pk]
         if rule.kind == RuleKind.ALLOCATION:
-            table = _allocation_table(rule, scope, listed, actuals, year, fraction, over, pipeline)
+            table = _allocation_table(rule, scope, listed, actuals, year, fraction, over, pipeline, ended)
             if table is not None:
                 tables.append(table)
         if _many_structural(rule):
@@ -1187,7 +1228,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
 
     children = []
     for org in orgs.values():
-        if org.depth != scope.depth + 1:
+        if org.depth != scope.depth + 1 or not _child_on(org, count_day):
             continue
         target = planned.get(org.pk)
         actual = actuals.get(org.path, year)
@@ -1218,12 +1259,53 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         rules=results,
         allocations=tables,
         children=children,
-        months=_monthly(scope, year, as_of, moved),
+        months=_monthly(scope, year, as_of, tree),
         history=history_of(scope_org, "", False),
     )
 
 
-def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline) -> AllocationTable | None:
+def _child_on(org: Organization, day: dt.date) -> bool:
+    """Whether a child is listed on a day: founded by then, and not merged (from the day of
+    its merger its figures are its successor's). Dissolved children keep their figures."""
+    founded = org.founded_on is None or org.founded_on <= day
+    merged = org.merged_into_id is not None and org.dissolved_on is not None and org.dissolved_on <= day
+    return founded and not merged
+
+
+class _Ended:
+    """Allocation rows (and tables) of organizations merged or dissolved by the count day:
+    an issued table keeps its rows, each with what the organization admitted up to its
+    last day (one query for which ended, then one per ended organization: a handful
+    after a reorganization, none otherwise)."""
+
+    def __init__(self, rules, year: int, count_day: dt.date):
+        self.year, self.count_day = year, count_day
+        pks = {a.organization_id for rule in rules if rule.kind == RuleKind.ALLOCATION for a in rule.allocation_rows}
+        pks |= {_subject(rule).pk for rule in rules if rule.kind == RuleKind.ALLOCATION}
+        self.on: dict[int, dt.date] = {}
+        if pks:
+            self.on = dict(
+                Organization.objects.filter(pk__in=pks, dissolved_on__lte=count_day).values_list("pk", "dissolved_on")
+            )
+        self._counts: dict[int, Counter] = {}
+
+    def counts(self, org) -> Counter:
+        """{category: n, "": total} admitted in the year up to the organization's last day,
+        in the tree of that day."""
+        if org.pk not in self._counts:
+            last_day = self.on[org.pk] - dt.timedelta(days=1)
+            organization = Organization.objects.get(pk=org.pk)
+            counts: Counter = Counter()
+            if last_day.year == self.year:
+                rows = admissions_in(organization, dt.date(self.year, 1, 1), min(last_day, self.count_day))
+                for category, n in rows.values("category").annotate(n=Count("pk")).values_list("category", "n"):
+                    counts[category] += n
+                    counts[""] += n
+            self._counts[org.pk] = counts
+        return self._counts[org.pk]
+
+
+def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline, ended) -> AllocationTable | None:
     subject = _subject(rule)
     partial = not _within(subject.path, scope.path)
     rows = []
@@ -1233,24 +1315,39 @@ def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline
         if org is None:  # outside the scope
             continue
         path, total, subs = org.path, allocation.total, allocation.sub_quotas
-        actual = counted.get((path, year, ""), 0)
-        status = _count_status(actual, total, None, pending.get((path, year, ""), 0), fraction, over)[0]
+        ended_on = ended.on.get(org.pk)
+        if ended_on is not None:  # its figures up to its last day; its year is over
+            figures = ended.counts(org)
+            actual = figures[""]
+            status = _count_status(actual, total, None, 0, 1.0, True)[0]
+        else:
+            actual = counted.get((path, year, ""), 0)
+            status = _count_status(actual, total, None, pending.get((path, year, ""), 0), fraction, over)[0]
         sub_actual = {}
         if subs:
             subs = dict(subs)
-            sub_actual = {category: counted.get((path, year, category), 0) for category in subs}
+            if ended_on is not None:
+                sub_actual = {category: figures[category] for category in subs}
+            else:
+                sub_actual = {category: counted.get((path, year, category), 0) for category in subs}
             if status == Status.MET and any(sub_actual[c] < n for c, n in subs.items()):
-                status = Status.NOT_MET if over else Status.ON_TRACK
-        rows.append(AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status))
+                status = Status.NOT_MET if over or ended_on else Status.ON_TRACK
+        rows.append(AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status, ended_on))
     if partial and not rows:
         return None
+    if partial:
+        actual = None
+    elif subject.pk in ended.on:
+        actual = ended.counts(subject)[""]
+    else:
+        actual = actuals.get(subject.path, year)
     return AllocationTable(
         rule=rule,
         plan=rule.plan,
         subject=subject,
         target=rule.min_count,
         allocated=sum(r.total for r in rows),
-        actual=None if partial else actuals.get(subject.path, year),
+        actual=actual,
         rows=rows,
         partial=partial,
     )

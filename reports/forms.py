@@ -12,13 +12,22 @@ class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def period(self, today: dt.date) -> tuple[int, dt.date]:
-        """(year, as_of): defaults to this year and today, or the year's last day for a past year."""
+    def period(self, today: dt.date, last_day: dt.date | None = None) -> tuple[int, dt.date]:
+        """(year, as_of): defaults to this year and today, or the year's last day for a past year.
+
+        An organization that was merged or dissolved has reports up to its `last_day`:
+        a later year or day is read as that day."""
+        if last_day is not None:
+            today = min(today, last_day)
         data = self.cleaned_data if self.is_valid() else {}
         year = data.get("year") or today.year
         as_of = data.get("as_of")
+        if last_day is not None and year > last_day.year:
+            year, as_of = last_day.year, last_day
         if as_of is None:
             as_of = today if year >= today.year else dt.date(year, 12, 31)
+        if last_day is not None:
+            as_of = min(as_of, last_day)
         return year, as_of
 
 

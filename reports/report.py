@@ -15,6 +15,7 @@ the rule; it acts on those that do not). Rules are grouped by kind (`Report.sect
 one sheet per kind in the workbook, each rule a titled block on it.
 """
 
+import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -353,13 +354,24 @@ def year_on_year(m: Measurement) -> Table:
     return table
 
 
+def _ended_name(row) -> str:
+    """An allocation row's organization, and when it was merged or dissolved: an issued
+    table keeps the row, counted up to its last day."""
+    if row.ended_on is None:
+        return row.org.name
+    return _("%(name)s (until %(day)s)") % {
+        "name": row.org.name,
+        "day": (row.ended_on - dt.timedelta(days=1)).strftime("%d/%m/%Y"),
+    }
+
+
 def _allocation_table(table: AllocationTable, year: int) -> Table:
     def source():
         for i, row in enumerate(table.rows, start=1):
             yield (
                 [
                     i,
-                    row.org.name,
+                    _ended_name(row),
                     allocation_notation(row.total, row.sub_targets),
                     allocation_notation(row.actual, row.sub_actual),
                     fraction(row.percent),

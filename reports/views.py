@@ -35,12 +35,30 @@ def _today():
     return timezone.localdate()
 
 
-def _period(request):
+def _last_day(organization) -> dt.date | None:
+    """The last day of a merged or dissolved organization: its reports end there."""
+    if organization.dissolved_on is None:
+        return None
+    return organization.dissolved_on - dt.timedelta(days=1)
+
+
+def _period(request, organization):
     form = PeriodForm(request.GET)
-    year, as_of = form.period(_today())
+    year, as_of = form.period(_today(), _last_day(organization))
     if request.GET and not form.is_valid():
         messages.error(request, _("The year or date is not valid; showing the default period instead."))
     return year, as_of
+
+
+def _ended(organization) -> dict:
+    """What a page of a merged or dissolved organization says first (empty when active)."""
+    if organization.dissolved_on is None:
+        return {}
+    return {
+        "ended_on": organization.dissolved_on,
+        "last_day": _last_day(organization),
+        "successor": organization.merged_into,
+    }
 
 
 def _chain(request, organization):
@@ -60,7 +78,7 @@ def index(request):
 @require_GET
 @org_view(Perm.VIEW)
 def dashboard(request, organization):
-    year, as_of = _period(request)
+    year, as_of = _period(request, organization)
     chain = _chain(request, organization)
     view = dashboard_body.View(
         org_pk=organization.pk,
@@ -72,7 +90,12 @@ def dashboard(request, organization):
         chain_visible="".join("1" if visible else "0" for _org, visible in chain),
     )
     body = dashboard_body.body(view)
-    context = {"org": organization, "body": mark_safe(body.html), "computed_at": body.computed_at}
+    context = {
+        "org": organization,
+        "body": mark_safe(body.html),
+        "computed_at": body.computed_at,
+        **_ended(organization),
+    }
     return render(request, "reports/dashboard.html", context)
 
 
@@ -81,7 +104,7 @@ def dashboard(request, organization):
 def admissions(request, organization):
     """The admissions behind a figure: names need VIEW_PERSONAL (viewers get 403)."""
     form = AdmissionFilterForm(request.GET)
-    year, as_of = form.period(_today())
+    year, as_of = form.period(_today(), _last_day(organization))
     category = form.cleaned_data.get("category", "") if form.is_valid() else ""
     rows = admissions_in(organization, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
     if category:
@@ -116,7 +139,7 @@ SORT_KEYS = {
 @org_view(Perm.VIEW)
 def compare(request, organization):
     """Every committee directly under the organization side by side on one kind of rule."""
-    year, as_of = _period(request)
+    year, as_of = _period(request, organization)
     with report_reads():
         att = attainment(scope=organization, year=year, as_of=as_of)
     keys = {}
@@ -170,7 +193,7 @@ def compare(request, organization):
 
 
 def _export(request, organization, fmt):
-    year, as_of = _period(request)
+    year, as_of = _period(request, organization)
     if exports.is_large(organization):
         job = exports.export_enqueue(organization=organization, year=year, as_of=as_of, fmt=fmt, user=request.user)
         return redirect("reports:export_job", org_pk=organization.pk, job_pk=job.pk)

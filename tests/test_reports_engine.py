@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from admissions.categories import Category
 from admissions.models import Admission, Candidate, Outcome, Step
 from organizations.models import Organization, OrgForm, Sector
-from organizations.services import member_count_record, organization_create, organization_move
+from organizations.services import member_count_record, organization_create
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
 from reports.engine import Status, attainment
 from reports.models import HistoricalResult
@@ -279,18 +279,6 @@ def test_rules_over_every_cell_and_history_only_where_shown(tree):
     quieter = attainment(scope=tree.district, year=2030, as_of=dt.date(2030, 12, 31))
     idle = next(r for r in quieter.rules if r.kind == RuleKind.INACTIVITY)
     assert [(m.org, m.last_admission_year) for m in idle.failing] == [(tree.cell, None)]
-
-
-def test_rolls_up_the_tree_as_it_was_on_the_ceremony_date(tree):
-    admit(tree.school, dt.date(2025, 2, 1))
-    organization_move(
-        organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 5, 1), today=dt.date(2025, 5, 1)
-    )
-    tree.school.refresh_from_db()
-    admit(tree.school, dt.date(2025, 6, 1))
-    district = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 12, 31))
-    city = attainment(scope=tree.city, year=2025, as_of=dt.date(2025, 12, 31))
-    assert (district.actual, city.actual) == (1, 1)
 
 
 def test_archived_admissions_are_not_counted(tree):

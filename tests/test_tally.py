@@ -63,30 +63,49 @@ def test_pipeline_counts_candidates_past_the_cell_resolution_in_progress(tree):
     assert_matches_a_rebuild()
 
 
-def test_a_move_keeps_earlier_admissions_where_they_were(tree):
+def test_a_move_takes_the_organizations_counts_along(tree):
+    """The tallies hold today's tree: a moved school's admissions of every year, and its
+    pipeline, count under its new parent (a report of a day before the move recounts
+    from the records: reports/past.py)."""
+    admit(tree.school, dt.date(2024, 9, 1))
     admit(tree.school, dt.date(2025, 2, 1))
     admit(tree.school, dt.date(2025, 6, 1))
     make_candidate(tree.school, step=Step.DECISION)
     old_path = tree.school.path
-    # Backdated: the June admission was made after the school had moved.
     organization_move(
         organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 5, 1), today=dt.date(2025, 7, 1)
     )
     tree.school.refresh_from_db()
-    assert Tally.objects.get(kind="a", path=old_path, year=2025, category=Category.OTHER).n == 1
-    assert (n("a", tree.district, 2025), n("a", tree.city, 2025), n("a", tree.school, 2025)) == (1, 1, 1)
+    assert Tally.objects.get(kind="a", path=old_path, year=2025, category=Category.OTHER).n == 0
+    assert (n("a", tree.district, 2025), n("a", tree.city, 2025), n("a", tree.school, 2025)) == (0, 2, 2)
+    assert (n("a", tree.district, 2024), n("a", tree.city, 2024)) == (0, 1)
     assert (n("p", tree.district), n("p", tree.city)) == (0, 1)
-    # Admissions recorded later are placed where the school stood on their ceremony date.
-    admit(tree.school, dt.date(2025, 4, 1))
-    assert n("a", tree.district, 2025) == 2
+    admit(tree.school, dt.date(2025, 4, 1))  # recorded later, dated before the move
+    assert (n("a", tree.district, 2025), n("a", tree.city, 2025)) == (0, 3)
     assert_matches_a_rebuild()
 
 
-def test_a_merge_moves_the_children_counts(tree):
+def test_a_merge_moves_the_children_counts_and_its_own_to_the_successor(tree):
     admit(tree.cell, dt.date(2025, 6, 1))
+    admit(tree.commune, dt.date(2025, 3, 1))  # the commune's own admission
+    make_candidate(tree.commune, step=Step.DECISION)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=dt.date(2025, 5, 1), today=TODAY_2025)
     tree.cell.refresh_from_db()
-    assert (n("a", tree.commune, 2025), n("a", tree.enterprise, 2025), n("a", tree.district, 2025)) == (0, 1, 1)
+    assert (n("a", tree.commune, 2025), n("a", tree.enterprise, 2025), n("a", tree.district, 2025)) == (0, 2, 2)
+    assert (n("p", tree.commune), n("p", tree.enterprise)) == (0, 1)
+    # Recorded after the merger, on the merged commune: counted with its successor.
+    admit(tree.commune, dt.date(2025, 4, 1))
+    assert n("a", tree.enterprise, 2025) == 3
+    assert_matches_a_rebuild()
+
+
+def test_counts_follow_a_successor_that_moves_later(tree):
+    admit(tree.commune, dt.date(2025, 3, 1))
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=dt.date(2025, 5, 1), today=TODAY_2025)
+    tree.enterprise.refresh_from_db()
+    organization_move(organization=tree.enterprise, new_parent=tree.city, on_date=dt.date(2025, 6, 1), today=TODAY_2025)
+    tree.enterprise.refresh_from_db()
+    assert (n("a", tree.district, 2025), n("a", tree.city, 2025), n("a", tree.enterprise, 2025)) == (0, 1, 1)
     assert_matches_a_rebuild()
 
 

@@ -1,0 +1,106 @@
+"""Where organizations stood on a day, and whose figures they count for.
+
+The tree changes by moves (OrganizationPath keeps every old path with its interval)
+and mergers (from the day of a merger, the merged organization's admissions and
+candidates count for its successor). A report "as of" a day reads the tree as it stood
+that day: every organization at its path of that day, every merged organization's
+figures with its successor of that day.
+
+When nothing changed after the day (`changed_after`), that tree is today's, which is
+what admissions.Tally keeps; otherwise `TreeOnDay` places every organization of a
+subtree of that day, for the reports that recount from the records.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+
+from .models import Organization, OrganizationPath
+from .selectors import path_as_of
+
+
+def changed_after(day: dt.date) -> bool:
+    """Whether any organization moved, or was merged, after `day` (one query)."""
+    moved = OrganizationPath.objects.filter(valid_until__gt=day)
+    merged = Organization.objects.filter(merged_into__isnull=False, dissolved_on__gt=day)
+    return Organization.objects.filter(Q(Exists(moved)) | Q(Exists(merged))).exists()
+
+
+def successors_on(day: dt.date | None = None) -> dict[int, int]:
+    """{merged organization: its successor} for mergers effective on or before `day` (all
+    of them when None), each followed to the end of its chain of mergers."""
+    merged = Organization.objects.filter(merged_into__isnull=False)
+    if day is not None:
+        merged = merged.filter(dissolved_on__lte=day)
+    direct = dict(merged.values_list("pk", "merged_into_id"))
+    final = {}
+    for pk in direct:
+        seen, target = {pk}, direct[pk]
+        while target in direct and target not in seen:  # a cycle cannot be saved, but never loop
+            seen.add(target)
+            target = direct[target]
+        final[pk] = target
+    return final
+
+
+@dataclass
+class TreeOnDay:
+    """The organizations placed under a path on a day.
+
+    `paths`: {pk: path on the day} for every organization that stood under `root` then
+    (dissolved and merged ones included: they keep their last place);
+    `counts_for`: {pk: pk} for the organizations whose figures count for another (their
+    successor on the day); `root` is the scope's path on the day."""
+
+    day: dt.date
+    root: str
+    paths: dict[int, str] = field(default_factory=dict)
+    counts_for: dict[int, int] = field(default_factory=dict)
+
+    def position(self, organization_id: int) -> str | None:
+        """The path under which an organization's admissions count on the day."""
+        return self.paths.get(self.counts_for.get(organization_id, organization_id))
+
+    def counted_ids(self) -> list[int]:
+        """Every organization whose admissions count somewhere under the root."""
+        ids = set(self.paths)
+        ids.update(pk for pk, successor in self.counts_for.items() if successor in self.paths)
+        return sorted(ids)
+
+
+def path_on(organization: Organization, day: dt.date) -> str:
+    return Organization.objects.filter(pk=organization.pk).annotate(p=path_as_of(day)).values_list("p", flat=True).get()
+
+
+def tree_on(scope: Organization, day: dt.date) -> TreeOnDay:
+    """The subtree of `scope` as it stood on `day` (two queries and one for the mergers)."""
+    root = path_on(scope, day)
+    was_under = OrganizationPath.objects.filter(organization=OuterRef("pk"), path__startswith=root, valid_until__gt=day)
+    rows = (
+        Organization.objects.filter(Q(path__startswith=root) | Exists(was_under))
+        .annotate(p=path_as_of(day))
+        .filter(p__startswith=root)
+        .values_list("pk", "p")
+    )
+    tree = TreeOnDay(day=day, root=root, paths=dict(rows))
+    tree.counts_for = successors_on(day)
+    return tree
+
+
+def any_merged() -> bool:
+    return Organization.objects.filter(merged_into__isnull=False).exists()
+
+
+def counting_path(to_organization: str = ""):
+    """An expression: the path under which an organization's figures count today, its own
+    or, after mergers, its successor's (chains of up to three mergers; `to_organization`
+    leads from another model, e.g. "organization__")."""
+    via = to_organization
+    return Coalesce(
+        F(f"{via}merged_into__merged_into__merged_into__path"),
+        F(f"{via}merged_into__merged_into__path"),
+        F(f"{via}merged_into__path"),
+        F(f"{via}path"),
+    )

@@ -1,0 +1,232 @@
+"""The engine's figures in the tree as it stood on an earlier day.
+
+admissions.Tally keeps today's tree: every admission under the path where its
+organization (or, after a merger, its successor) stands now. When the tree changed
+after a report's day (a past year after the 2025 reorganization, a merged organization
+up to its last day), those tallies would put last year's admissions where their
+organizations stand today. These readers recount from the records instead, for one
+scope: every organization at its path of that day (organizations.positions.TreeOnDay),
+every merged organization counted with its successor of that day. They return what
+the tally readers of the engine return, so everything after the counting is shared.
+
+Scale: one read of the scope's organizations, of its admissions by organization, year
+and category, of its historical results and of its pipeline; rules over many
+organizations (sizes, inactivity) are checked in Python over those rows. Only reports
+of a day after which the tree changed come here.
+"""
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from admissions.models import Admission, Candidate, Outcome, Step
+from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
+from organizations.positions import TreeOnDay
+from organizations.selectors import path_as_of
+from quotas.models import RuleKind
+
+from .models import HistoricalResult
+
+STEP = Organization.steplen
+
+
+def positions_of(pks, day: dt.date) -> dict[int, str]:
+    """{pk: path on `day`} of the given organizations (one query)."""
+    return dict(Organization.objects.filter(pk__in=pks).annotate(p=path_as_of(day)).values_list("pk", "p"))
+
+
+def above(tree: TreeOnDay) -> list[int]:
+    """The organizations above the scope on the day (its ancestors then)."""
+    paths = [tree.root[:end] for end in range(STEP, len(tree.root), STEP)]
+    if not paths:
+        return []
+    was_at = OrganizationPath.objects.filter(organization=OuterRef("pk"), path__in=paths, valid_until__gt=tree.day)
+    rows = (
+        Organization.objects.filter(Q(path__in=paths) | Exists(was_at))
+        .annotate(p=path_as_of(tree.day))
+        .filter(p__in=paths)
+    )
+    return list(rows.values_list("pk", flat=True))
+
+
+def place(rules, day: dt.date) -> None:
+    """Put each rule's issuer and target where they stood on `day` (path and depth)."""
+    orgs = [org for rule in rules for org in (rule.plan.issuer, rule.target) if org is not None]
+    paths = positions_of({org.pk for org in orgs}, day)
+    for org in orgs:
+        org.path = paths[org.pk]
+        org.depth = len(org.path) // STEP
+    # The order applicable_rules gives, with the issuers' depths of the day.
+    rules.sort(key=lambda r: (r.plan.issuer.depth, r.plan.issued_on or dt.date.min, r.plan_id, r.order, r.pk))
+
+
+def organizations(tree: TreeOnDay, light, annotations: dict) -> dict[int, Organization]:
+    """Every organization under the scope on the day, at its path then, in path order."""
+    rows = light(Organization.objects.filter(pk__in=list(tree.paths)).annotate(**annotations).order_by(), annotations)
+    for org in rows:
+        org.path = tree.paths[org.pk]
+        org.depth = len(org.path) // STEP
+    return {org.pk: org for org in sorted(rows, key=lambda o: o.path)}
+
+
+def _prefixes(path: str, root: str):
+    for end in range(len(root), len(path) + 1, STEP):
+        yield path[:end]
+
+
+def admission_counts(tree: TreeOnDay, counts, first_year: int, year: int, count_day: dt.date) -> None:
+    """Admissions from 1 January of `first_year` to the count day and historical results
+    of those years, per (path then, year, category) at every node of the scope."""
+    root = tree.root
+    rows = (
+        Admission.objects.filter(
+            archived_at__isnull=True,
+            ceremony_date__gte=dt.date(first_year, 1, 1),
+            ceremony_date__lte=count_day,
+            organization_id__in=tree.counted_ids(),
+        )
+        .order_by()
+        .values("organization_id", "category")
+        .annotate(y=ExtractYear("ceremony_date"), n=Count("pk"))
+        .values_list("organization_id", "y", "category", "n")
+    )
+    for organization_id, y, category, n in rows:
+        path = tree.position(organization_id)
+        if path is None:
+            continue
+        for prefix in _prefixes(path, root):
+            counts.add(prefix, int(y), category, n)
+    blank = HistoricalResult.objects.filter(
+        organization=OuterRef("organization_id"), year=OuterRef("year"), category=""
+    )
+    entered = (
+        HistoricalResult.objects.filter(organization_id__in=tree.counted_ids(), year__gte=first_year, year__lte=year)
+        .annotate(covered=Exists(blank))
+        .order_by()
+        .values("organization_id", "year", "category", "covered")
+        .annotate(n=Sum("count"))
+        .values_list("organization_id", "year", "category", "covered", "n")
+    )
+    for organization_id, y, category, covered, n in entered:
+        path = tree.position(organization_id)
+        if path is None:
+            continue
+        for prefix in _prefixes(path, root):
+            # A category row under a blank (total) row is already in that total.
+            counts.add(prefix, y, category, n, total=not (category and covered))
+
+
+def pipeline_counts(tree: TreeOnDay, counts, year: int) -> None:
+    """The candidates past the cell's resolution (as the tallies count them), each placed
+    where its organization stood on the day."""
+    rows = (
+        Candidate.objects.filter(
+            archived_at__isnull=True,
+            outcome=Outcome.IN_PROGRESS,
+            step__gte=Step.CELL_RESOLUTION,
+            organization_id__in=tree.counted_ids(),
+        )
+        .order_by()
+        .values("organization_id", "category")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "category", "n")
+    )
+    for organization_id, category, n in rows:
+        path = tree.position(organization_id)
+        if path is None:
+            continue
+        for prefix in _prefixes(path, tree.root):
+            counts.add(prefix, year, category, n)
+
+
+def monthly(tree: TreeOnDay, year: int, as_of: dt.date) -> dict[int, int]:
+    """Admissions of the year up to `as_of` per month, inside the scope of the day."""
+    rows = (
+        Admission.objects.filter(
+            archived_at__isnull=True,
+            ceremony_date__gte=dt.date(year, 1, 1),
+            ceremony_date__lte=min(as_of, dt.date(year, 12, 31)),
+            organization_id__in=tree.counted_ids(),
+        )
+        .order_by()
+        .values("organization_id")
+        .annotate(m=ExtractMonth("ceremony_date"), n=Count("pk"))
+        .values_list("organization_id", "m", "n")
+    )
+    months: Counter = Counter()
+    for organization_id, month, n in rows:
+        if tree.position(organization_id) is not None:
+            months[month] += n
+    return months
+
+
+def grassroots_members(orgs: dict[int, Organization], subjects) -> dict[str, int]:
+    """Sum of the grassroots organizations' counts at the start of the year under each subject."""
+    wanted = {org.path for org in subjects}
+    result: dict[str, int] = {}
+    for org in orgs.values():
+        if org.form not in GRASSROOTS_FORMS or org.members is None:
+            continue
+        for prefix in wanted:
+            if org.path.startswith(prefix):
+                result[prefix] = result.get(prefix, 0) + org.members
+    return result
+
+
+def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_day, first_year, over, engine):
+    """Size and inactivity rules over many organizations, checked over the scope's rows
+    of the day. Returns {rule pk: (matched, failing measurements)} as the engine does; a
+    failing row shows what the tally readers show (members; latest year counted and the
+    pipeline)."""
+    stale = engine.Status.NOT_MET if over else engine.Status.BEHIND
+    latest: dict[str, int] = {}
+    for (path, y, category), n in actuals.data.items():
+        if n and not category and first_year <= y <= year and y > latest.get(path, 0):
+            latest[path] = y
+    parents = {org.path: org.name for org in orgs.values()}
+    results = {}
+    for rule in rules:
+        if not engine._many_structural(rule):
+            continue
+        signature, anchor, issuer = engine._selector_signature(rule), engine._anchor(rule, scope), rule.plan.issuer
+        with_scope = anchor == scope.path and scope.path != issuer.path and engine._matches(scope_org, signature)
+        threshold = engine._threshold(rule)
+        matched, failing = 0, []
+        for org in orgs.values():
+            inside = org.path.startswith(anchor) and len(org.path) > len(anchor)
+            if not (inside or (with_scope and org.pk == scope.pk)):
+                continue
+            if not org.existed_on(count_day) or not engine._matches(org, signature):
+                continue
+            matched += 1
+            row = engine.OrganizationRow(
+                org.pk,
+                org.path,
+                org.name,
+                org.code,
+                org.depth,
+                org.form,
+                org.sector,
+                (),
+                parents.get(org.path[:-STEP], ""),
+            )
+            if rule.kind == RuleKind.CELL_SIZE:
+                if org.members_now is None or org.members_now < threshold:
+                    failing.append(
+                        engine.Measurement(
+                            org=row, status=engine.Status.NOT_MET, target_min=rule.min_count, members=org.members_now
+                        )
+                    )
+                continue
+            last = latest.get(org.path)
+            if last and last >= year - threshold + 1:
+                continue
+            failing.append(
+                engine.Measurement(
+                    org=row, forecast=pipeline.get(org.path, year), last_admission_year=last, status=stale
+                )
+            )
+        results[rule.pk] = (matched, failing)
+    return results

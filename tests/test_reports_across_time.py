@@ -1,0 +1,183 @@
+"""Reports read the tree as it stood on their day: moves and mergers after that day move
+no figure of it, and an organization's own admissions follow it across its moves."""
+
+import datetime as dt
+
+from admissions.categories import Category
+from admissions.models import Step
+from organizations.services import organization_merge, organization_move
+from quotas.models import RuleKind
+from reports.engine import admissions_in, attainment
+from reports.serialize import attainment_json
+
+from .test_reports_engine import admit, allocate, make_candidate, make_plan, make_rule
+
+D = dt.date
+LATER = D(2026, 1, 15)  # the day the moves are entered
+
+
+def report(org, year, as_of):
+    org.refresh_from_db()
+    return attainment(scope=org, year=year, as_of=as_of)
+
+
+def figures(org, year, as_of):
+    return attainment_json(report(org, year, as_of))
+
+
+def move(org, parent, day):
+    org.refresh_from_db()
+    parent.refresh_from_db()
+    organization_move(organization=org, new_parent=parent, on_date=day, today=LATER)
+    org.refresh_from_db()
+
+
+def with_rules(tree):
+    """The district asks each high school for a pupil; the province allocates to its districts."""
+    district_plan = make_plan(tree.district, first_year=2024, number="159", symbol="KH/HU")
+    make_rule(
+        district_plan,
+        RuleKind.COUNT,
+        applies_to_each=True,
+        sectors=["high_school"],
+        category=Category.PUPIL,
+        min_count=1,
+    )
+    make_rule(district_plan, RuleKind.INACTIVITY, applies_to_each=True, forms=["cell"], years_without=1)
+    make_rule(district_plan, RuleKind.CELL_SIZE, applies_to_each=True, forms=["cell"], min_count=10)
+    province_plan = make_plan(tree.province, first_year=2024)
+    table = make_rule(province_plan, RuleKind.ALLOCATION, min_count=10)
+    allocate(table, tree.district, 6, pupil=1)
+    allocate(table, tree.city, 4)
+    return district_plan, province_plan
+
+
+def test_a_moved_school_takes_its_admissions_along_and_past_days_do_not_change(tree):
+    with_rules(tree)
+    admit(tree.school, D(2024, 10, 1), Category.PUPIL)
+    admit(tree.school, D(2025, 2, 1), Category.PUPIL)
+    admit(tree.cell, D(2025, 3, 1))
+    make_candidate(tree.school, step=Step.DECISION, category=Category.PUPIL)
+    days = [(2024, D(2024, 12, 31)), (2025, D(2025, 4, 30))]
+    before = {
+        (org.code, year): figures(org, year, day)
+        for org in (tree.province, tree.district, tree.city, tree.school)
+        for year, day in days
+    }
+
+    move(tree.school, tree.city, D(2025, 5, 1))
+    admit(tree.school, D(2025, 6, 1), Category.PUPIL)  # after the move
+
+    after = {
+        (org.code, year): figures(org, year, day)
+        for org in (tree.province, tree.district, tree.city, tree.school)
+        for year, day in days
+    }
+    assert after == before  # no figure of a day before the move moved
+    district_2025 = before[("LD.DD", 2025)]
+    pupils = next(r for r in district_2025["rules"] if r["kind"] == "count")
+    assert (district_2025["actual"], pupils["matched"], pupils["failing"]) == (2, 1, [])
+
+    # At the year's end the school stands under the city, with all its admissions.
+    school = report(tree.school, 2025, D(2025, 12, 31))
+    assert (school.actual, [y.actual for y in school.history][-2:]) == (2, [1, 2])
+    city = report(tree.city, 2025, D(2025, 12, 31))
+    district = report(tree.district, 2025, D(2025, 12, 31))
+    assert (city.actual, district.actual) == (2, 1)
+    assert tree.school.pk in {c.org.pk for c in city.children}
+    assert tree.school.pk not in {c.org.pk for c in district.children}
+    # The district's rule over its high schools no longer finds one there.
+    assert not [r for r in district.rules if r.kind == RuleKind.COUNT]
+    # The province's allocation table: the district's row counts what is under it then.
+    table = report(tree.province, 2025, D(2025, 12, 31)).allocations[0]
+    assert [(row.org.code, row.actual) for row in table.rows] == [("LD.DD", 1), ("LD.DL", 2)]
+    # The list behind a figure agrees with the figure, on each day.
+    assert admissions_in(tree.city, D(2025, 1, 1), D(2025, 12, 31)).count() == 2
+    assert admissions_in(tree.district, D(2025, 1, 1), D(2025, 4, 30)).count() == 2
+
+
+def test_a_merged_organization_keeps_its_reports_to_its_last_day_then_counts_with_its_successor(tree):
+    admit(tree.commune, D(2025, 2, 1))
+    admit(tree.cell, D(2025, 3, 1))
+    admit(tree.enterprise, D(2025, 3, 5))
+    before = figures(tree.commune, 2025, D(2025, 4, 30))
+    before_district = figures(tree.district, 2025, D(2025, 4, 30))
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
+
+    assert figures(tree.commune, 2025, D(2025, 4, 30)) == before
+    assert figures(tree.district, 2025, D(2025, 4, 30)) == before_district
+    assert before["actual"] == 2
+    enterprise = report(tree.enterprise, 2025, D(2025, 12, 31))
+    assert enterprise.actual == 3  # its own, the commune's and the moved cell's
+    district = report(tree.district, 2025, D(2025, 12, 31))
+    assert district.actual == 3
+    codes = {c.org.code for c in district.children}
+    assert "LD.DD.KD" not in codes and "LD.DD.DN" in codes
+    # Before the merger, the enterprise was on its own.
+    assert report(tree.enterprise, 2025, D(2025, 4, 30)).actual == 1
+
+
+def test_months_and_history_of_a_past_day_use_the_tree_of_that_day(tree):
+    admit(tree.school, D(2023, 5, 1))
+    admit(tree.school, D(2024, 1, 10))
+    admit(tree.school, D(2024, 3, 10))
+    district = report(tree.district, 2024, D(2024, 12, 31))
+    move(tree.school, tree.city, D(2025, 7, 1))
+    again = report(tree.district, 2024, D(2024, 12, 31))
+    assert again.months == district.months and again.months[2] == 2
+    assert [y.actual for y in again.history] == [y.actual for y in district.history] == [0, 0, 0, 1, 2]
+    now = report(tree.city, 2026, D(2026, 1, 15))
+    assert [y.actual for y in now.history][-4:-1] == [1, 2, 0]  # today's tree: the school is the city's
+
+
+def test_inactivity_and_size_rules_of_a_past_year_see_the_cells_of_that_year(tree):
+    with_rules(tree)
+    admit(tree.cell, D(2024, 4, 1))
+    before = figures(tree.district, 2024, D(2024, 12, 31))
+    before_province = figures(tree.province, 2024, D(2024, 12, 31))
+    move(tree.commune, tree.city, D(2025, 7, 1))
+    assert figures(tree.district, 2024, D(2024, 12, 31)) == before
+    assert figures(tree.province, 2024, D(2024, 12, 31)) == before_province
+    size = next(r for r in before["rules"] if r["kind"] == "cell_size")
+    assert (size["matched"], size["failing"]) == (1, ["Chi bộ Thôn Ka Đô Mới"])
+
+
+def test_an_issued_allocation_table_keeps_the_rows_of_merged_organizations(tree):
+    plan = make_plan(tree.district, first_year=2025, number="12", symbol="KH/HU")
+    table = make_rule(plan, RuleKind.ALLOCATION, min_count=5)
+    allocate(table, tree.commune, 3, pupil=1)
+    allocate(table, tree.school, 2)
+    admit(tree.cell, D(2025, 2, 1), Category.PUPIL)
+    admit(tree.commune, D(2025, 3, 1))
+    admit(tree.school, D(2025, 3, 2))
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
+    admit(tree.cell, D(2025, 6, 1), Category.PUPIL)  # now the enterprise's
+
+    result = report(tree.district, 2025, D(2025, 12, 31)).allocations[0]
+    rows = [(r.org.code, r.total, r.actual, r.sub_actual, r.status, r.ended_on) for r in result.rows]
+    assert rows == [
+        ("LD.DD.KD", 3, 2, {"pupil": 1}, "not_met", D(2025, 5, 1)),
+        ("LD.DD.THPT", 2, 1, {}, "not_met", None),
+    ]
+    assert (len(result.rows), result.allocated, result.actual) == (2, 5, 4)
+    # As of its last day, the commune's own dashboard shows the same row as the district's then.
+    then = report(tree.district, 2025, D(2025, 4, 30)).allocations[0]
+    assert [(r.org.code, r.actual, r.ended_on) for r in then.rows] == [("LD.DD.KD", 2, None), ("LD.DD.THPT", 1, None)]
+
+
+def test_the_dashboard_of_a_merged_organization_ends_on_its_last_day_and_links_its_successor(tree, client_for):
+    admit(tree.commune, D(2025, 2, 1))
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
+    client = client_for("district_planner")
+    page = client.get(f"/reports/{tree.commune.pk}/?year=2026").content.decode()
+    assert 'value="2025-04-30"' in page and 'value="2025"' in page
+    assert "30/04/2025" in page and f"/reports/{tree.enterprise.pk}/" in page
+    assert 'data-testid="ended"' in page
+    active = client.get(f"/reports/{tree.enterprise.pk}/").content.decode()
+    assert 'data-testid="ended"' not in active
