@@ -8,7 +8,8 @@ Query budget (constant in the number of organizations and rules):
 * the applicable rules with their plans, issuers and targets (1), their allocation rows
   and sub-quotas as tuples (2),
 * the organizations the rules and the drill-down need, annotated with member counts (1),
-* whether any organization moved since the first year counted (1),
+* whether any organization moved or was merged after the count day (1; when one did, the
+  readers of reports/past.py replace the tally reads below),
 * admissions: ONE read of the tallies (admissions.Tally: counts kept per node of the tree,
   by year and category) for every depth, each depth over the years it needs (this year;
   last year; the five years shown year on year for the scope, its children and
@@ -30,11 +31,14 @@ day; organizations are built from `values_list` rows (the failing rows of struct
 rules as plain `OrganizationRow`s); the year-on-year history is computed only where it is
 shown; the cyclic garbage collector is paused during the call.
 
-Admissions are placed in the tree as it was on their ceremony date (OrganizationPath,
-the same semantics as organizations.selectors.path_as_of, evaluated per admission) and
-counted by the category and organization at admission. Historical results (counts
-entered for past years) are added to the records of the same organization and year:
-boards enter only what the records do not hold.
+The tree is the one that stood on the report's count day (its "as of", or 31/12 of a
+past year): rules' subjects, roll-ups, children and allocation rows are resolved in it,
+and every admission counts where its organization (or, after a merger, its successor)
+stood that day, by the category and organization at admission. When nothing moved or
+merged after that day, that tree is today's and the tallies hold it; otherwise the
+figures are recounted from the records (reports/past.py; one more query says which).
+Historical results (counts entered for past years) are added to the records of the same
+organization and year: boards enter only what the records do not hold.
 """
 
 import calendar

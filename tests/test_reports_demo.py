@@ -49,7 +49,7 @@ def test_seed_002_years_2020_to_2023_add_up_to_3_pupils_and_5_workers(db):
         {ductrong.depth: {ductrong.path}},
         {ductrong.depth: 2020},
         2023,
-        _after_count_day(ductrong, 2023, dt.date(2023, 12, 31), moved=True),
+        _after_count_day(ductrong, 2023, dt.date(2023, 12, 31)),
     )
     _historical_counts(ductrong, {ductrong.depth}, {ductrong.depth: {ductrong.path}}, 2020, 2023, counts)
     for year in range(2020, 2024):
