@@ -203,3 +203,22 @@ def test_the_records_reader_gives_the_tallies_figures_on_the_demo(db, monkeypatc
     recounted = {(o.code, y): figures(o, y, day) for o in committees for y, day in days}
     assert recounted == tallied
     assert sum(f["actual"] for f in tallied.values()) > 0
+
+
+def test_the_attainment_command_reports_a_merged_organization_up_to_its_last_day(tree):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    admit(tree.commune, D(2025, 2, 1))
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
+    out = StringIO()
+    call_command("attainment", "--org", "LD.DD.KD", "--year", "2025", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["as_of"], data["actual"]) == ("2025-04-30", 1)
+    out = StringIO()
+    call_command("attainment", "--org", "LD.DD.KD", "--year", "2025", "--as-of", "2025-03-01", stdout=out)
+    assert json.loads(out.getvalue())["as_of"] == "2025-03-01"

@@ -1,15 +1,14 @@
 """`manage.py attainment --org "<name or code>" --year YYYY [--as-of YYYY-MM-DD] --format json`."""
 
-import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 
 from reports.engine import attainment
 from reports.serialize import attainment_json
 
-from ._org import find_organization
+from ._org import find_organization, report_day
 
 
 class Command(BaseCommand):
@@ -23,14 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, org, year, as_of, format, **options):
         organization = find_organization(org)
-        today = timezone.localdate()
-        if as_of:
-            try:
-                day = dt.date.fromisoformat(as_of)
-            except ValueError:
-                raise CommandError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD).") from None
-        else:
-            day = today if year >= today.year else dt.date(year, 12, 31)
+        day = report_day(organization, year, as_of, timezone.localdate())
         with translation.override("vi"):
             result = attainment(scope=organization, year=year, as_of=day)
             data = attainment_json(result)

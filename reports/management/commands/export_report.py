@@ -1,14 +1,13 @@
 """`manage.py export_report --org … --year … --format xlsx|pdf --output FILE`."""
 
-import datetime as dt
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from reports.exports import render_export
 
-from ._org import find_organization
+from ._org import find_organization, report_day
 
 
 class Command(BaseCommand):
@@ -23,11 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, org, year, as_of, format, output, **options):
         organization = find_organization(org)
-        today = timezone.localdate()
-        try:
-            day = dt.date.fromisoformat(as_of) if as_of else (today if year >= today.year else dt.date(year, 12, 31))
-        except ValueError:
-            raise CommandError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD).") from None
+        day = report_day(organization, year, as_of, timezone.localdate())
         content, _name, _type = render_export(
             organization=organization, year=year, as_of=day, fmt=format, keep_answer=False
         )
