@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from organizations.models import Organization
-from organizations.positions import counting_path, successors_on
+from organizations.positions import counting_path
 
 from .models import Admission, Candidate, Outcome, Step, Tally
 
@@ -134,27 +134,29 @@ def subtree_moved(sender, paths: dict[int, tuple[str, str]], on_date, **kwargs) 
     """Organizations moved ({pk: (old path, new path)}): their admissions of every year,
     their pipeline, and those of the organizations merged into them, now count under the
     new paths (reports of a day before the move recount from the records)."""
-    owners = {pk: pk for pk in paths}
-    owners.update({merged: successor for merged, successor in successors_on().items() if successor in paths})
+    owners = _with_merged({pk: pk for pk in paths})
     _shift(owners, {pk: old for pk, (old, _new) in paths.items()}, {pk: new for pk, (_old, new) in paths.items()})
 
 
 def organization_merged(sender, source, target, on_date, **kwargs) -> None:
     """`source` was merged into `target`: its admissions and pipeline, and those of the
     organizations merged into it before, now count under `target`'s path."""
-    direct = dict(Organization.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id"))
-
-    def through_source(pk):
-        seen = set()
-        while pk in direct and pk not in seen:
-            if pk == source.pk:
-                return True
-            seen.add(pk)
-            pk = direct[pk]
-        return pk == source.pk
-
-    owners = {pk: source.pk for pk in direct if through_source(pk)}
+    owners = _with_merged({source.pk: source.pk})
     _shift(owners, {source.pk: source.path}, {source.pk: _path_of(target.pk, "default")})
+
+
+def _with_merged(owners: dict[int, int]) -> dict[int, int]:
+    """`owners` ({pk: owner}) with every organization merged into one of them, directly or
+    through a chain of mergers, under the same owner (one query per link of the chains)."""
+    owners = dict(owners)
+    frontier = set(owners)
+    while frontier:
+        links = Organization.objects.filter(merged_into__in=frontier).values_list("pk", "merged_into_id")
+        links = {pk: successor for pk, successor in links if pk not in owners}
+        for pk, successor in links.items():
+            owners[pk] = owners[successor]
+        frontier = set(links)
+    return owners
 
 
 def _shift(owners: dict[int, int], old: dict[int, str], new: dict[int, str]) -> None:
