@@ -538,16 +538,20 @@ def reorganization_apply(
         upload=upload, today=today, user=user, under=under, perm=access.Perm.MANAGE, file_name=file_name
     )
     reason = decision_reason(decision, decision_date)
-    survivors: list[str] = []
+    touched: list[str] = []  # codes of the committees whose children change
     current = None
     try:
         with transaction.atomic():
             for current in preview.operations:
+                if current.kind != CREATE:  # the committee it leaves changes too
+                    acted = Organization.objects.get(code=current.code)
+                    parents = Organization.objects.filter(path=acted.parent_path()).values_list("code", flat=True)
+                    touched += list(parents)
+                touched += [current.target] if current.target else []
                 _apply_one(current, user=user, today=today, reason=reason)
-                survivors += [current.target] if current.kind == MERGE else [current.code]
             root = under
-            if root is None:  # a command: file the record under the committee that holds the result
-                kept = Organization.objects.filter(code__in=survivors, dissolved_on__isnull=True)
+            if root is None:  # a command: file the record under the committee holding the result
+                kept = Organization.objects.filter(code__in=touched, dissolved_on__isnull=True)
                 kept = kept.values_list("path", flat=True)
                 common = _common_root(list(kept))
                 root = Organization.objects.filter(path=common).first() if common else None

@@ -45,3 +45,160 @@ def test_create_then_merge_into_it_in_file_order(users, tree):
     enterprise = Organization.objects.get(code="LD.DD.DN")
     assert enterprise.name.endswith("(Lado)") and enterprise.dissolved_on == dt.date(2025, 6, 1)
     assert Reorganization.objects.get().decision == "Quyết định số 1234-QĐ/TW"
+
+
+def test_each_operation_is_read_with_its_spellings(users, tree):
+    upload = _file(
+        ("Thành lập", "01/06/2025", "LD.NEW", "LD", "Đảng ủy xã Mới", "commune", "Xã, phường, thị trấn"),
+        ("DOI TEN", None, "LD.NEW", "", "Đảng ủy xã Mới Hơn", "", ""),
+        ("chuyen", dt.datetime(2025, 6, 1), "LD.DL.TP", "LD.NEW", "", "", ""),  # a real Excel date cell
+        ("Sáp nhập", "01/06/2025", "LD.DD.KD", "LD.NEW", "", "", ""),
+        ("giải thể", "01/06/2025", "LD.DD.DN", "", "", "", ""),
+    )
+    preview = reorganization_preview(upload=upload, user=users.admin, today=TODAY)
+    assert [op.kind for op in preview.operations] == ["create", "rename", "move", "merge", "dissolve"]
+    assert preview.operations[0].form == OrgForm.COMMUNE
+    assert preview.operations[2].on_date == dt.date(2025, 6, 1)
+    # the merge carries Ka Đô's cell: 1 explicit move + 1 carried
+    assert preview.counts == {"created": 1, "renamed": 1, "moved": 2, "merged": 1, "dissolved": 1}
+    assert preview.operations[3].carried == ["LD.DD.KD.01"]
+    assert Organization.objects.filter(code="LD.NEW").exists() is False  # a preview changes nothing
+
+
+def test_a_bad_last_row_changes_nothing_and_every_bad_row_is_named(users, tree):
+    before = list(Organization.objects.order_by("pk").values_list("code", "name", "path", "dissolved_on"))
+    upload = _file(
+        ("thành lập", JULY, "LD.XKD", "LD", "Đảng ủy xã Ka Đô", "commune", "commune"),  # 2: fine
+        ("sáp nhập", JULY, "LD.DD.KD", "LD.XKD", "", "", ""),  # 3: fine
+        ("đổi tên", "", "LD.DD.KD", "", "Tên khác", "", ""),  # 4: merged in row 3
+        ("nhập khẩu", JULY, "LD.DD", "", "", "", ""),  # 5: unknown operation
+        ("chuyển", JULY, "LD.KHONG", "LD", "", "", ""),  # 6: unknown code
+        ("thành lập", JULY, "LD.DD.THPT", "LD", "Trùng", "Chi bộ", "Khác"),  # 7: code exists
+        ("thành lập", JULY, "LD.XKD", "LD", "Trùng trong tệp", "Chi bộ", "Khác"),  # 8: repeats row 2
+        ("chuyển", JULY, "LD.DD", "LD.DD.KD.01", "", "", ""),  # 9: the cell (now under LD.XKD) is not below LD.DD
+        ("chuyển", JULY, "LD", "LD.DD.THPT", "", "", ""),  # 10: under its own subtree
+        ("giải thể", JULY, "LD.DD", "", "", "", ""),  # 11: still has the school and the enterprise
+        ("giải thể", "01/01/2099", "LD.DD.DN", "", "", "", ""),  # 12: in the future
+        ("sáp nhập", JULY, "LD.DL", "LD.DL", "", "", ""),  # 13: into itself
+        ("chuyển", "", "LD.DL.TP", "LD.XKD", "", "", ""),  # 14: no date
+        ("sáp nhập", JULY, "LD.DD.THPT", "LD.MAI", "", "", ""),  # 15: created only in row 16
+        ("thành lập", JULY, "LD.MAI", "LD", "Đảng ủy xã Mai", "Hội đồng", ""),  # 16: bad form, no sector
+        ("giải thể", JULY, "NT.PR", "", "", "", ""),  # 17: outside the admin's scope
+    )
+    errors = _errors(upload, users.admin)
+    assert sorted(errors) == [4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17]
+    assert "đã sáp nhập hoặc giải thể ở dòng 3" in errors[4]
+    assert "thao tác “nhập khẩu” không hợp lệ" in errors[5]
+    assert "không tìm thấy tổ chức “LD.KHONG”" in errors[6]
+    assert "mã LD.DD.THPT đã tồn tại" in errors[7]
+    assert "trùng với dòng 2" in errors[8]
+    assert "chính nó" in errors[10]
+    assert "LD.DD.DN" in errors[11] and "LD.DD.THPT" in errors[11]
+    assert "tương lai" in errors[12]
+    assert "chính nó" in errors[13]
+    assert "Ngày hiệu lực" in errors[14]
+    assert "chỉ được thành lập ở dòng 16" in errors[15]
+    assert "loại hình “Hội đồng” không hợp lệ" in errors[16] and "Lĩnh vực" in errors[16]
+    assert "không tìm thấy tổ chức “NT.PR”" in errors[17]
+    assert list(Organization.objects.order_by("pk").values_list("code", "name", "path", "dissolved_on")) == before
+    with pytest.raises(ImportFailed):
+        reorganization_apply(upload=upload, user=users.admin, today=TODAY)
+    assert list(Organization.objects.order_by("pk").values_list("code", "name", "path", "dissolved_on")) == before
+    assert not Reorganization.objects.exists()
+
+
+def test_a_district_admin_cannot_name_an_organization_outside_their_subtree(users, tree):
+    from organizations.models import Membership, Role
+
+    Membership.objects.filter(user=users.district_planner).update(role=Role.ADMIN)
+    upload = _file(
+        ("chuyển", JULY, "LD.DD.THPT", "LD.DD.KD", "", "", ""),
+        ("sáp nhập", JULY, "LD.DD.DN", "LD.DL", "", "", ""),  # Đà Lạt: another district
+    )
+    errors = _errors(upload, users.district_planner)
+    assert list(errors) == [3]
+    assert "không tìm thấy tổ chức “LD.DL”" in errors[3]
+
+
+def test_a_service_refusal_at_apply_time_rolls_everything_back_and_names_the_row(users, tree, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from organizations import services
+
+    def refuse(**kwargs):
+        raise ValidationError("từ chối")
+
+    monkeypatch.setattr(services, "organization_dissolve", refuse)
+    upload = _file(
+        ("thành lập", JULY, "LD.XKD", "LD", "Đảng ủy xã Ka Đô", "commune", "commune"),
+        ("giải thể", JULY, "LD.DD.DN", "", "", "", ""),
+    )
+    with pytest.raises(ImportFailed) as failure:
+        reorganization_apply(upload=upload, user=users.admin, today=TODAY)
+    assert [(e.row, e.message) for e in failure.value.errors] == [(3, "từ chối")]
+    assert not Organization.objects.filter(code="LD.XKD").exists()
+
+
+def test_header_problems_and_blank_files_are_named(users, tree):
+    wrong = ("Thao tác", "Ngày", "Mã", "Mã đích", "Tên mới", "Loại hình", "Lĩnh vực", "Ghi chú")
+    errors = _errors(_file(("chuyển", JULY, "LD.DD.THPT", "LD.DL", "", "", "", ""), header=wrong), users.admin)
+    assert "cột “Ngày” không hợp lệ" in errors[0]
+    assert "cột “Ghi chú” không hợp lệ" in errors[0]
+    assert "thiếu cột “Ngày hiệu lực”" in errors[0]
+    assert "không có dòng dữ liệu" in _errors(_file(), users.admin)[0]
+    assert 0 in _errors(xlsx_upload([]), users.admin)
+
+
+def test_preview_lists_the_plans_and_allocation_rows_affected(users, tree):
+    from quotas.models import Allocation, Plan, Rule, RuleKind
+
+    plan = Plan.objects.create(issuer=tree.district, title="Kế hoạch 2025", first_year=2025, symbol="KH/HU")
+    table = Rule.objects.create(plan=plan, kind=RuleKind.ALLOCATION, min_count=10)
+    Allocation.objects.create(rule=table, organization=tree.commune, total=6)
+    Allocation.objects.create(rule=table, organization=tree.school, total=4)
+    Allocation.objects.create(rule=table, organization=tree.enterprise, total=1)
+    province_plan = Plan.objects.create(issuer=tree.province, title="Kế hoạch tỉnh", first_year=2025, symbol="KH/TU")
+    counted = Rule.objects.create(plan=province_plan, kind=RuleKind.COUNT, min_count=3, target=tree.district)
+    upload = _file(
+        ("thành lập", JULY, "LD.XKD", "LD", "Đảng ủy xã Ka Đô", "commune", "commune"),
+        ("sáp nhập", JULY, "LD.DD.KD", "LD.XKD", "", "", ""),
+        ("chuyển", JULY, "LD.DD.THPT", "LD.XKD", "", "", ""),
+        ("chuyển", JULY, "LD.DD.DN", "LD.XKD", "", "", ""),
+        ("giải thể", JULY, "LD.DD", "", "", "", ""),
+    )
+    preview = reorganization_preview(upload=upload, user=users.admin, today=TODAY)
+    assert preview.counts == {"created": 1, "renamed": 0, "moved": 3, "merged": 1, "dissolved": 1}
+    assert preview.plans == [plan]
+    assert {row.organization.code for row in preview.allocations} == {"LD.DD.KD", "LD.DD.THPT", "LD.DD.DN"}
+    assert preview.rules == [counted]
+    record = reorganization_apply(upload=upload, user=users.admin, today=TODAY)
+    assert Allocation.objects.filter(rule=table).count() == 3  # rows are never deleted
+    assert record.organization == tree.province
+    assert record.summary["plans"] == [plan.pk]
+
+
+def test_history_records_the_decision(users, tree):
+    upload = _file(
+        ("thành lập", JULY, "LD.XKD", "LD", "Đảng ủy xã Ka Đô", "commune", "commune"),
+        ("sáp nhập", JULY, "LD.DD.KD", "LD.XKD", "", "", ""),
+    )
+    with translation.override("vi"):
+        record = reorganization_apply(
+            upload=upload,
+            user=users.admin,
+            today=TODAY,
+            decision="Quyết định số 1234-QĐ/TW",
+            decision_date=dt.date(2025, 5, 30),
+            file_name="sap-xep.xlsx",
+        )
+    assert (record.decision, record.decision_date, record.applied_by, record.file_name) == (
+        "Quyết định số 1234-QĐ/TW",
+        dt.date(2025, 5, 30),
+        users.admin,
+        "sap-xep.xlsx",
+    )
+    assert record.summary["counts"]["merged"] == 1
+    for code in ("LD.XKD", "LD.DD.KD", "LD.DD.KD.01"):  # created, merged, carried along
+        last = Organization.objects.get(code=code).history.latest("history_date")
+        assert last.history_change_reason.startswith("Quyết định số 1234-QĐ/TW ngày 30/05/2025"), code
+        assert last.history_user == users.admin
