@@ -390,7 +390,7 @@ def reorganize_template(request, organization):
     sheet = workbook.active
     sheet.title = "Sap xep"
     sheet.append([titles[0] for titles in REORGANIZE_COLUMNS.values()])
-    day = "01/07/2025"
+    day = _today().strftime("%d/%m/%Y")
     form, sector = "Đảng ủy xã, phường trực thuộc tỉnh", "Xã, phường, thị trấn"
     sheet.append(["thành lập", day, "VD-XA", organization.code, "Đảng ủy xã Ví Dụ", form, sector])
     sheet.append(["thành lập", day, "VD-XA-01", "VD-XA", "Chi bộ Thôn Ví Dụ", "Chi bộ", "Thôn, tổ dân phố"])

@@ -202,3 +202,152 @@ def test_history_records_the_decision(users, tree):
         last = Organization.objects.get(code=code).history.latest("history_date")
         assert last.history_change_reason.startswith("Quyết định số 1234-QĐ/TW ngày 30/05/2025"), code
         assert last.history_user == users.admin
+
+
+# ---------------------------------------------------------------- the command
+
+
+def _save(tmp_path, upload):
+    path = tmp_path / upload.name
+    path.write_bytes(upload.read())
+    return path
+
+
+MERGE_KA_DO = (
+    ("thành lập", JULY, "LD.XKD", "LD", "Đảng ủy xã Ka Đô", "commune", "commune"),
+    ("sáp nhập", JULY, "LD.DD.KD", "LD.XKD", "", "", ""),
+)
+
+
+def test_the_command_dry_run_changes_nothing_then_applies(tree, tmp_path, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: TODAY)
+    path = _save(tmp_path, _file(*MERGE_KA_DO))
+    out = StringIO()
+    with translation.override("vi"):
+        call_command("reorganize", str(path), "--dry-run", stdout=out)
+    assert "sáp nhập: 1" in out.getvalue() and "Chạy thử" in out.getvalue()
+    assert not Organization.objects.filter(code="LD.XKD").exists()
+    call_command(
+        "reorganize", str(path), "--decision", "Quyết định số 1234-QĐ/TW", "--decision-date", "30/05/2025", stdout=out
+    )
+    record = Reorganization.objects.get()
+    assert (record.decision_date, record.applied_by, record.file_name) == (dt.date(2025, 5, 30), None, path.name)
+    tree.commune.refresh_from_db()
+    assert tree.commune.merged_into.code == "LD.XKD"
+
+
+def test_the_command_fails_naming_every_bad_row_and_changes_nothing(users, tree, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = _save(
+        tmp_path,
+        _file(*MERGE_KA_DO, ("giải thể", JULY, "LD.KHONG", "", "", "", ""), ("bay", JULY, "LD.DD", "", "", "", "")),
+    )
+    with translation.override("vi"), pytest.raises(CommandError) as failure:
+        call_command("reorganize", str(path))
+    message = str(failure.value)
+    assert "Dòng 4:" in message and "LD.KHONG" in message and "Dòng 5:" in message
+    assert not Organization.objects.filter(code="LD.XKD").exists()
+    # as a user, the file may name only what that user administers
+    path = _save(tmp_path, _file(("giải thể", JULY, "NT.PR", "", "", "", "")))
+    with pytest.raises(CommandError):
+        call_command("reorganize", str(path), "--user", users.admin.username, "--dry-run")
+    call_command("reorganize", str(path), "--dry-run", stdout=StringIO())  # full scope: fine
+
+
+# ---------------------------------------------------------------- the page
+
+
+def _page(tree, name="organizations:reorganize"):
+    from django.urls import reverse
+
+    return reverse(name, kwargs={"org_pk": tree.province.pk})
+
+
+def test_an_administrator_uploads_sees_the_preview_and_applies(client_for, users, tree):
+    client = client_for("admin")
+    response = client.post(
+        _page(tree),
+        {"file": _file(*MERGE_KA_DO), "decision": "Quyết định số 1234-QĐ/TW", "decision_date": "2025-05-30"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Sáp nhập “Đảng bộ xã Ka Đô” (LD.DD.KD) vào “Đảng ủy xã Ka Đô”" in body
+    assert "Áp dụng" in body
+    assert not Organization.objects.filter(code="LD.XKD").exists()
+    digest = response.context["digest"]
+    response = client.post(_page(tree, "organizations:reorganize_apply"), {"digest": digest})
+    assert response.status_code == 302
+    tree.commune.refresh_from_db()
+    assert tree.commune.merged_into.code == "LD.XKD"
+    record = Reorganization.objects.get()
+    assert (record.decision, record.applied_by, record.organization) == (
+        "Quyết định số 1234-QĐ/TW",
+        users.admin,
+        tree.province,
+    )
+    # applying twice: the file no longer waits
+    client.post(_page(tree, "organizations:reorganize_apply"), {"digest": digest})
+    assert Reorganization.objects.count() == 1
+    assert "Quyết định số 1234-QĐ/TW" in client.get(_page(tree)).content.decode()
+
+
+def test_a_planner_sees_the_preview_but_cannot_apply(client_for, tree):
+    client = client_for("province_planner")
+    response = client.post(_page(tree), {"file": _file(*MERGE_KA_DO)})
+    assert response.status_code == 200
+    assert response.context["preview"].counts["merged"] == 1
+    assert "Áp dụng" not in response.content.decode()
+    response = client.post(_page(tree, "organizations:reorganize_apply"), {"digest": response.context["digest"]})
+    assert response.status_code == 403
+    assert not Organization.objects.filter(code="LD.XKD").exists()
+
+
+@pytest.mark.parametrize("user_key, status", [("clerk", 404), ("viewer", 404), ("outsider", 404)])
+def test_others_cannot_reach_the_province_page(client_for, tree, user_key, status):
+    assert client_for(user_key).post(_page(tree), {"file": _file(*MERGE_KA_DO)}).status_code == status
+
+
+def test_clerks_and_viewers_of_the_organization_get_403(client_for, tree):
+    from django.urls import reverse
+
+    url = reverse("organizations:reorganize", kwargs={"org_pk": tree.district.pk})
+    assert client_for("viewer").post(url, {"file": _file(*MERGE_KA_DO)}).status_code == 403
+    url = reverse("organizations:reorganize_apply", kwargs={"org_pk": tree.district.pk})
+    assert client_for("viewer").post(url, {"digest": "x"}).status_code == 403
+
+
+def test_the_page_lists_every_bad_row(client_for, tree):
+    response = client_for("admin").post(_page(tree), {"file": _file(("bay", JULY, "LD.DD", "", "", "", ""))})
+    body = response.content.decode()
+    assert "Không thay đổi gì: có 1 lỗi." in body and "thao tác “bay” không hợp lệ" in body
+    assert "preview" not in response.context or response.context.get("preview") is None
+
+
+def test_the_template_downloads_and_previews_cleanly(client_for, users, tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for("admin").get(_page(tree, "organizations:reorganize_template"))
+    preview = reorganization_preview(
+        upload=SimpleUploadedFile("t.xlsx", response.content),
+        user=users.admin,
+        today=dt.date.today(),
+        under=tree.province,
+    )
+    assert preview.counts == {"created": 2, "renamed": 1, "moved": 0, "merged": 0, "dissolved": 0}
+
+
+def test_the_page_is_linked_from_the_organization_and_the_tree_import(client_for, tree):
+    from django.urls import reverse
+
+    client = client_for("admin")
+    url = _page(tree)
+    assert url in client.get(reverse("organizations:detail", kwargs={"org_pk": tree.province.pk})).content.decode()
+    assert url in client.get(reverse("organizations:import", kwargs={"org_pk": tree.province.pk})).content.decode()
