@@ -351,3 +351,57 @@ def test_the_page_is_linked_from_the_organization_and_the_tree_import(client_for
     url = _page(tree)
     assert url in client.get(reverse("organizations:detail", kwargs={"org_pk": tree.province.pk})).content.decode()
     assert url in client.get(reverse("organizations:import", kwargs={"org_pk": tree.province.pk})).content.decode()
+
+
+# ---------------------------------------------------------------- seed_demo --reorganized
+
+
+def test_the_stored_fixture_is_the_one_the_demo_rows_make():
+    from openpyxl import load_workbook
+
+    from organizations import demo
+
+    sheet = load_workbook(demo.REORGANIZATION_FILE, read_only=True).worksheets[0]
+    stored = [tuple("" if c is None else c for c in row) for row in sheet.iter_rows(values_only=True)]
+    assert stored[0] == HEADER
+    assert stored[1:] == demo.reorganization_2025_rows()
+
+
+@pytest.mark.slow  # two full demo seeds (the reorganization itself takes about 4 s)
+def test_seed_demo_reorganized_is_idempotent_and_keeps_the_allocation_table(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from quotas.models import Allocation, Plan, RuleKind
+
+    call_command("seed_demo", "--reorganized", stdout=StringIO())
+    count = Organization.objects.count()
+    call_command("seed_demo", "--reorganized", stdout=StringIO())
+    assert Organization.objects.count() == count
+    assert Reorganization.objects.count() == 1
+
+    province = Organization.objects.get(code="LD")
+    for code in ("LD.DD", "LD.DT", "LD.DL", "DNO.GN", "BTH.PT"):
+        assert Organization.objects.get(code=code).dissolved_on == dt.date(2025, 7, 1), code
+    for code in ("DNO", "BTH"):
+        absorbed = Organization.objects.get(code=code)
+        assert absorbed.merged_into == province and absorbed.is_invented
+    don_duong = Organization.objects.get(code="LD.X-DONDUONG")
+    assert (don_duong.name, don_duong.form) == ("Đảng ủy xã Đơn Dương", OrgForm.COMMUNE)
+    assert Organization.objects.get_parent(don_duong) == province
+    assert Organization.objects.get(code="LD.DD.TM").merged_into == don_duong
+    assert Organization.objects.get_parent(Organization.objects.get(code="LD.DD.THPT-DD")) == don_duong
+    assert Organization.objects.get_parent(Organization.objects.get(code="LD.DL.TP")).name.startswith(
+        "Đảng ủy phường Xuân Hương"
+    )
+    # no active organization is left under a dissolved one
+    for org in Organization.objects.filter(dissolved_on__isnull=True).exclude(depth=1):
+        assert Organization.objects.get_parent(org).is_active, org.code
+    assert Organization.objects.get(code="NT").is_active  # Ninh Thuận is left alone
+
+    plan = Plan.objects.get(issuer__code="LD.DD", first_year=2025)
+    rows = Allocation.objects.filter(rule__plan=plan, rule__kind=RuleKind.ALLOCATION)
+    assert rows.count() == 15
+    assert sum(rows.values_list("total", flat=True)) == 91
+    assert plan.status == "issued"
