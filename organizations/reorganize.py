@@ -153,6 +153,9 @@ class _Tree:
     def __init__(self, named: list[Organization]):
         self.nodes: dict[int | str, _Node] = {}
         self.by_code: dict[str, _Node] = {}
+        # what a row may name: the organizations in scope and those the file creates (the
+        # ancestors loaded to follow the tree may lie outside the scope)
+        self.nameable = {o.code for o in named}
         named_paths = {o.path for o in named}
         ancestor_paths = {p for o in named for p in o.ancestor_paths()} - named_paths
         loaded = list(named) + list(Organization.objects.filter(path__in=ancestor_paths))
@@ -205,6 +208,7 @@ class _Tree:
         node = _Node(f"new:{code}", code, name, parent.key if parent else None, True, on_date, children=set())
         self.nodes[node.key] = node
         self.by_code[code] = node
+        self.nameable.add(code)
         if parent is not None and parent.children is not None:
             parent.children.add(node.key)
         return node
@@ -293,7 +297,7 @@ def _simulate(operations: list[Operation], tree: _Tree, taken: set[str], problem
     created_in: dict[str, int] = {op.code: op.row for op in operations if op.kind == CREATE and op.code}
 
     def find(code: str, errors: list[str]) -> _Node | None:
-        node = tree.by_code.get(code)
+        node = tree.by_code.get(code) if code in tree.nameable else None
         if node is None:
             if code in created_in:
                 later = {"code": code, "row": created_in[code]}

@@ -114,10 +114,15 @@ def test_a_district_admin_cannot_name_an_organization_outside_their_subtree(user
     upload = _file(
         ("chuyển", JULY, "LD.DD.THPT", "LD.DD.KD", "", "", ""),
         ("sáp nhập", JULY, "LD.DD.DN", "LD.DL", "", "", ""),  # Đà Lạt: another district
+        ("chuyển", JULY, "LD.DD.KD", "LD", "", "", ""),  # the province above: not theirs either
     )
     errors = _errors(upload, users.district_planner)
-    assert list(errors) == [3]
+    assert list(errors) == [3, 4]
     assert "không tìm thấy tổ chức “LD.DL”" in errors[3]
+    assert "không tìm thấy tổ chức “LD”" in errors[4]
+    # on the page of their district, an administrator of the province is held to it too
+    errors = _errors(_file(("sáp nhập", JULY, "LD.DD.DN", "LD.DL", "", "", "")), users.admin, under=tree.district)
+    assert "không tìm thấy tổ chức “LD.DL”" in errors[2]
 
 
 def test_a_service_refusal_at_apply_time_rolls_everything_back_and_names_the_row(users, tree, monkeypatch):
