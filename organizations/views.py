@@ -222,7 +222,11 @@ def import_tree(request, organization):
         else:
             messages.success(request, _("%(n)d organizations imported.") % {"n": len(created)})
             return redirect("organizations:detail", org_pk=organization.pk)
-    return render(request, "organizations/import.html", {"org": organization, "form": form, "errors": errors})
+    return render(
+        request,
+        "organizations/import.html",
+        {"org": organization, "form": form, "errors": errors, "records": _reorganizations(request, organization)[:5]},
+    )
 
 
 @require_GET
@@ -289,12 +293,17 @@ def _pending_key(organization) -> str:
     return f"reorganize:{organization.pk}"
 
 
-def _reorganize_page(request, organization, form, **context):
+def _reorganizations(request, organization):
+    """The reorganizations applied to this organization's tree (those of several trees, made
+    by the command, only for superusers)."""
     records = Reorganization.objects.select_related("applied_by", "organization").order_by("-applied_at", "-pk")
     if request.user.is_superuser:
-        records = records.filter(Q(organization__path__startswith=organization.path) | Q(organization__isnull=True))
-    else:
-        records = records.filter(organization__path__startswith=organization.path)
+        return records.filter(Q(organization__path__startswith=organization.path) | Q(organization__isnull=True))
+    return records.filter(organization__path__startswith=organization.path)
+
+
+def _reorganize_page(request, organization, form, **context):
+    records = _reorganizations(request, organization)
     return render(
         request,
         "organizations/reorganize.html",

@@ -410,3 +410,11 @@ def test_seed_demo_reorganized_is_idempotent_and_keeps_the_allocation_table(db):
     assert rows.count() == 15
     assert sum(rows.values_list("total", flat=True)) == 91
     assert plan.status == "issued"
+
+
+def test_the_tree_import_page_lists_the_reorganizations(client_for, users, tree):
+    from django.urls import reverse
+
+    reorganization_apply(upload=_file(*MERGE_KA_DO), user=users.admin, today=TODAY, decision="Quyết định số 99-QĐ/TU")
+    url = reverse("organizations:import", kwargs={"org_pk": tree.province.pk})
+    assert "Quyết định số 99-QĐ/TU" in client_for("admin").get(url).content.decode()
