@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import MemberCount, Membership, Organization
+from .models import MemberCount, Membership, Organization, Reorganization
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -41,3 +41,20 @@ class MembershipAdmin(SimpleHistoryAdmin):
 class MemberCountAdmin(SimpleHistoryAdmin):
     list_display = ["organization", "as_of", "members"]
     autocomplete_fields = ["organization"]
+
+
+@admin.register(Reorganization)
+class ReorganizationAdmin(admin.ModelAdmin):
+    """Applied by the reorganization page or command (organizations/reorganize.py): a record, read-only."""
+
+    list_display = ["decision", "decision_date", "organization", "applied_at", "applied_by", "file_name"]
+    date_hierarchy = "applied_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

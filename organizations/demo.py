@@ -378,3 +378,161 @@ def seed_users() -> list[tuple[str, str, str]]:
         admin.save()
     logins.append(("admin", "superuser (Django admin at /admin/)", "—"))
     return logins
+
+
+# ------------------------------------------------------------ the 2025 reorganization
+#
+# `seed_demo --reorganized`: the shape of Lâm Đồng after 1 July 2025, made through the
+# reorganization service from fixtures/reorganization-2025.xlsx (written from the rows
+# below by `reorganization_2025_workbook`). In reality Lâm Đồng merged with Đắk Nông and
+# Bình Thuận: the two are seeded here as small invented provinces, only in this variant.
+# The district committees are dissolved; their communes merge into new commune committees
+# directly under the province, which receive the schools and enterprises. The new names
+# follow the 2025 communes; which old unit went where is illustrative.
+
+REORGANIZATION_FILE = "fixtures/reorganization-2025.xlsx"
+REORGANIZATION_DECISION = "Quyết định số 1234-QĐ/TW (số minh họa)"
+REORGANIZATION_DECISION_DATE = dt.date(2025, 6, 30)
+REORGANIZATION_DAY = "01/07/2025"
+
+ABSORBED_PROVINCES = [
+    Node(
+        "DNO",
+        "Tỉnh ủy Đắk Nông",
+        F.PROVINCIAL,
+        S.OTHER,
+        invented=True,
+        children=[
+            Node(
+                "DNO.GN",
+                "Thành ủy Gia Nghĩa",
+                F.DISTRICT,
+                S.OTHER,
+                invented=True,
+                children=[
+                    Node("DNO.GN.ND", "Đảng bộ phường Nghĩa Đức", F.GRASSROOTS_COMMITTEE, S.COMMUNE, 180, True),
+                    Node("DNO.GN.NT", "Đảng bộ phường Nghĩa Thành", F.GRASSROOTS_COMMITTEE, S.COMMUNE, 210, True),
+                    _school("DNO.GN.THPT", "Chi bộ Trường THPT Gia Nghĩa", 24, True),
+                ],
+            )
+        ],
+    ),
+    Node(
+        "BTH",
+        "Tỉnh ủy Bình Thuận",
+        F.PROVINCIAL,
+        S.OTHER,
+        invented=True,
+        children=[
+            Node(
+                "BTH.PT",
+                "Thành ủy Phan Thiết",
+                F.DISTRICT,
+                S.OTHER,
+                invented=True,
+                children=[
+                    Node("BTH.PT.PTR", "Đảng bộ phường Phú Trinh", F.GRASSROOTS_COMMITTEE, S.COMMUNE, 260, True),
+                    Node("BTH.PT.DNG", "Đảng bộ phường Đức Nghĩa", F.GRASSROOTS_COMMITTEE, S.COMMUNE, 230, True),
+                    _school("BTH.PT.PBC", "Chi bộ Trường THPT Phan Bội Châu", 35, True),
+                ],
+            )
+        ],
+    ),
+]
+
+# new commune committee: code, name, merged communes, moved schools and enterprises
+_NEW_COMMUNES = {
+    "LD.DD": [
+        (
+            "LD.X-DONDUONG",
+            "Đảng ủy xã Đơn Dương",
+            ["LD.DD.TM", "LD.DD.DRO", "LD.DD.TT"],
+            ["LD.DD.THPT-DD", "LD.DD.DTNT"],
+        ),
+        ("LD.X-KADO", "Đảng ủy xã Ka Đô", ["LD.DD.KDO", "LD.DD.LL"], ["LD.DD.THPT-HV"]),
+        ("LD.X-QUANGLAP", "Đảng ủy xã Quảng Lập", ["LD.DD.QL", "LD.DD.KDN"], ["LD.DD.THPT-PRO"]),
+        ("LD.X-DRAN", "Đảng ủy xã D’Ran", ["LD.DD.DR", "LD.DD.LX"], ["LD.DD.THPT-LL"]),
+    ],
+    "LD.DT": [
+        ("LD.X-DUCTRONG", "Đảng ủy xã Đức Trọng", ["LD.DT.LN"], ["LD.DT.CVA", "LD.DT.DTR", "LD.DT.NT"]),
+        ("LD.X-HIEPTHANH", "Đảng ủy xã Hiệp Thạnh", [], ["LD.DT.LTV", "LD.DT.LADO", "LD.DT.DN2", "LD.DT.DN3"]),
+        ("LD.X-TANHOI", "Đảng ủy xã Tân Hội", [], ["LD.DT.NBN"]),
+        ("LD.X-NINHGIA", "Đảng ủy xã Ninh Gia", [], ["LD.DT.HHT"]),
+    ],
+    "LD.DL": [
+        ("LD.P-XUANHUONG", "Đảng ủy phường Xuân Hương – Đà Lạt", ["LD.DL.P1"], ["LD.DL.TP", "LD.DL.BTX"]),
+        ("LD.P-LAMVIEN", "Đảng ủy phường Lâm Viên – Đà Lạt", ["LD.DL.P8"], ["LD.DL.TL", "LD.DL.DN2"]),
+        ("LD.P-LANGBIANG", "Đảng ủy phường Lang Biang – Đà Lạt", [], ["LD.DL.DN1"]),
+    ],
+    "DNO.GN": [
+        ("LD.P-BACGIANGHIA", "Đảng ủy phường Bắc Gia Nghĩa", ["DNO.GN.ND", "DNO.GN.NT"], ["DNO.GN.THPT"]),
+    ],
+    "BTH.PT": [
+        ("LD.P-PHANTHIET", "Đảng ủy phường Phan Thiết", ["BTH.PT.PTR", "BTH.PT.DNG"], ["BTH.PT.PBC"]),
+    ],
+}
+# what else a district leaves behind: dissolved before the district itself
+_DISSOLVED_FIRST = {"LD.DD": ["LD.DD.CA"]}  # district police were reorganized into commune police
+
+
+def reorganization_2025_rows() -> list[tuple[str, str, str, str, str, str, str]]:
+    """The rows of fixtures/reorganization-2025.xlsx (without the header)."""
+    day, rows = REORGANIZATION_DAY, []
+    commune_form, commune_sector = "Đảng ủy xã, phường trực thuộc tỉnh", "Xã, phường, thị trấn"
+    for district, communes in _NEW_COMMUNES.items():
+        for code, name, merged, moved in communes:
+            rows.append(("thành lập", day, code, "LD", name, commune_form, commune_sector))
+            rows += [("sáp nhập", day, old, code, "", "", "") for old in merged]
+            rows += [("chuyển", day, unit, code, "", "", "") for unit in moved]
+        rows += [("giải thể", day, code, "", "", "", "") for code in _DISSOLVED_FIRST.get(district, [])]
+        rows.append(("giải thể", day, district, "", "", "", ""))
+    rows += [("sáp nhập", day, province.code, "LD", "", "", "") for province in ABSORBED_PROVINCES]
+    return rows
+
+
+def reorganization_2025_workbook() -> bytes:
+    """fixtures/reorganization-2025.xlsx as it should be (tests compare the stored file)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from .reorganize import COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sap xep 2025"
+    sheet.append([titles[0] for titles in COLUMNS.values()])
+    for row in reorganization_2025_rows():
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def seed_reorganized(stdout, today: dt.date) -> None:
+    """Apply the 2025 reorganization once (a second run finds it applied and does nothing)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from .models import Reorganization
+    from .reorganize import reorganization_apply
+
+    if Reorganization.objects.filter(decision=REORGANIZATION_DECISION).exists():
+        stdout.write("Reorganization 2025: already applied.")
+        return
+    with transaction.atomic():
+        for node in ABSORBED_PROVINCES:
+            _ensure(node, None)
+        path = Path(settings.BASE_DIR) / REORGANIZATION_FILE
+        with path.open("rb") as upload:
+            record = reorganization_apply(
+                upload=upload,
+                today=today,
+                decision=REORGANIZATION_DECISION,
+                decision_date=REORGANIZATION_DECISION_DATE,
+                file_name=path.name,
+            )
+    stdout.write(
+        f"Reorganization 2025: {len(record.summary['operations'])} operations applied ({record.summary['counts']})."
+    )

@@ -56,3 +56,11 @@ class MemberCountForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class ReorganizeForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    decision = forms.CharField(
+        label=_("Decision"), max_length=255, required=False, help_text=_("e.g. Quyết định số 1234-QĐ/TW")
+    )
+    decision_date = forms.DateField(label=_("Date of the decision"), required=False, widget=DateInput())

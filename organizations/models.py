@@ -193,3 +193,34 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organization}"
+
+
+class Reorganization(models.Model):
+    """A reorganization applied at once from a file (organizations.reorganize): the decision
+    it carries out and what it did, so the tree's history shows it as one operation."""
+
+    decision = models.CharField(_("decision"), max_length=255, blank=True)
+    decision_date = models.DateField(_("date of the decision"), null=True, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reorganizations",
+        help_text=_("The committee whose tree it changed (empty: several trees)."),
+    )
+    applied_at = models.DateTimeField(_("applied at"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    summary = models.JSONField(_("summary"), default=dict)
+
+    class Meta:
+        verbose_name = _("reorganization")
+        verbose_name_plural = _("reorganizations")
+        ordering = ["-applied_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.decision or f"{self.applied_at:%d/%m/%Y}"

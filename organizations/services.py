@@ -12,6 +12,13 @@ from .models import MemberCount, Organization, OrganizationPath
 from .signals import organization_merged, subtree_moved
 
 
+def _because(action: str, reason: str) -> str:
+    """The history reason of a change: what the service did, after why (a decision) when given.
+
+    The why comes first so that simple-history's 100 characters keep it."""
+    return f"{reason}: {action}" if reason else action
+
+
 @transaction.atomic
 def organization_create(
     *,
@@ -24,6 +31,7 @@ def organization_create(
     note: str = "",
     is_invented: bool = False,
     user=None,
+    reason: str = "",
 ) -> Organization:
     if parent is not None and not parent.is_active:
         raise ValidationError(_("Cannot add an organization under a dissolved organization."))
@@ -37,14 +45,14 @@ def organization_create(
         is_invented=is_invented,
     )
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
-    _stamp(organization, user, _("created"))
+    _stamp(organization, user, _because(_("created"), reason))
     if parent is None:
         return Organization.objects.add_root(instance=organization)
     return Organization.objects.add_child(parent, instance=organization)
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, user=None, **fields) -> Organization:
+def organization_update(*, organization: Organization, user=None, reason: str = "", **fields) -> Organization:
     allowed = {"name", "code", "form", "sector", "founded_on", "note"}
     unknown = set(fields) - allowed
     if unknown:
@@ -52,7 +60,7 @@ def organization_update(*, organization: Organization, user=None, **fields) -> O
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
-    _stamp(organization, user, _("edited"))
+    _stamp(organization, user, _because(_("edited"), reason))
     organization.save()
     return organization
 
@@ -79,7 +87,13 @@ def _record_past_paths(root: Organization, on_date: dt.date) -> dict[int, str]:
 
 @transaction.atomic
 def organization_move(
-    *, organization: Organization, new_parent: Organization, on_date: dt.date, today: dt.date, user=None
+    *,
+    organization: Organization,
+    new_parent: Organization,
+    on_date: dt.date,
+    today: dt.date,
+    user=None,
+    reason: str = "",
 ) -> Organization:
     """Put an organization (with its subtree) under another parent from `on_date`."""
     organization.refresh_from_db()
@@ -105,18 +119,24 @@ def organization_move(
     subtree_moved.send(
         sender=Organization, paths={pk: (old, new_paths[pk]) for pk, old in old_paths.items()}, on_date=on_date
     )
-    _stamp(
-        organization,
-        user,
-        _("moved under %(parent)s from %(date)s") % {"parent": new_parent.name, "date": on_date.strftime("%d/%m/%Y")},
-    )
+    moved = _("moved under %(parent)s from %(date)s") % {
+        "parent": new_parent.name,
+        "date": on_date.strftime("%d/%m/%Y"),
+    }
+    _stamp(organization, user, _because(moved, reason))
     organization.save()
     return organization
 
 
 @transaction.atomic
 def organization_merge(
-    *, source: Organization, target: Organization, on_date: dt.date, today: dt.date, user=None
+    *,
+    source: Organization,
+    target: Organization,
+    on_date: dt.date,
+    today: dt.date,
+    user=None,
+    reason: str = "",
 ) -> Organization:
     """Merge `source` into `target`: its children move to `target`, it is dissolved.
 
@@ -134,22 +154,19 @@ def organization_merge(
     if on_date > today:
         raise ValidationError(_("The date of a merger cannot be in the future."))
     for child in Organization.objects.get_children(source).filter(dissolved_on__isnull=True):
-        organization_move(organization=child, new_parent=target, on_date=on_date, today=today, user=user)
+        organization_move(organization=child, new_parent=target, on_date=on_date, today=today, user=user, reason=reason)
     source.refresh_from_db()
     source.dissolved_on = on_date
     source.merged_into = target
-    _stamp(
-        source,
-        user,
-        _("merged into %(target)s on %(date)s") % {"target": target.name, "date": on_date.strftime("%d/%m/%Y")},
-    )
+    merged = _("merged into %(target)s on %(date)s") % {"target": target.name, "date": on_date.strftime("%d/%m/%Y")}
+    _stamp(source, user, _because(merged, reason))
     source.save()
     organization_merged.send(sender=Organization, source=source, target=target, on_date=on_date)
     return source
 
 
 @transaction.atomic
-def organization_dissolve(*, organization: Organization, on_date: dt.date, today: dt.date, user=None):
+def organization_dissolve(*, organization: Organization, on_date: dt.date, today: dt.date, user=None, reason: str = ""):
     organization.refresh_from_db()
     if not organization.is_active:
         raise ValidationError(_("The organization is already dissolved."))
@@ -162,7 +179,8 @@ def organization_dissolve(*, organization: Organization, on_date: dt.date, today
             _("The organization still has active child organizations: move, merge or dissolve them first.")
         )
     organization.dissolved_on = on_date
-    _stamp(organization, user, _("dissolved on %(date)s") % {"date": on_date.strftime("%d/%m/%Y")})
+    dissolved = _("dissolved on %(date)s") % {"date": on_date.strftime("%d/%m/%Y")}
+    _stamp(organization, user, _because(dissolved, reason))
     organization.save()
     return organization
 

@@ -17,4 +17,7 @@ urlpatterns = [
     path("<int:org_pk>/import/", views.import_tree, name="import"),
     path("<int:org_pk>/counts/import/", views.import_counts, name="import_counts"),
     path("<int:org_pk>/import/template.xlsx", views.import_template, name="import_template"),
+    path("<int:org_pk>/reorganize/", views.reorganize, name="reorganize"),
+    path("<int:org_pk>/reorganize/apply/", views.reorganize_apply, name="reorganize_apply"),
+    path("<int:org_pk>/reorganize/template.xlsx", views.reorganize_template, name="reorganize_template"),
 ]

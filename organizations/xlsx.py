@@ -47,11 +47,13 @@ class Row:
         return str(value).strip()
 
 
-def read_rows(upload, columns: dict[str, tuple[str, ...]], required: set[str]) -> list[Row]:
+def read_rows(upload, columns: dict[str, tuple[str, ...]], required: set[str], exact: bool = False) -> list[Row]:
     """The data rows of the first sheet, keyed by column.
 
     `columns` maps a key to the header titles accepted for it (compared without
-    diacritics or case). The header row is looked for among the first rows.
+    diacritics or case). The header row is looked for among the first rows; with
+    `exact`, it is the first non-empty row and must hold every column of `columns`
+    once and nothing else.
     """
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
@@ -64,6 +66,11 @@ def read_rows(upload, columns: dict[str, tuple[str, ...]], required: set[str]) -
         header: dict[int, str] | None = None
         number = 0
         for number, cells in enumerate(rows, start=1):
+            if exact:
+                if all(c is None or not str(c).strip() for c in cells):
+                    continue
+                header = _exact_header(cells, columns, aliases)
+                break
             found = {i: aliases[fold(str(c))] for i, c in enumerate(cells) if c is not None and fold(str(c)) in aliases}
             if required <= set(found.values()):
                 header = found
@@ -86,6 +93,30 @@ def read_rows(upload, columns: dict[str, tuple[str, ...]], required: set[str]) -
         return data
     finally:
         workbook.close()
+
+
+def _exact_header(cells, columns: dict[str, tuple[str, ...]], aliases: dict[str, str]) -> dict[int, str]:
+    """The header of a file that must have exactly `columns`: raise SheetError naming
+    every unknown, repeated or missing column."""
+    header: dict[int, str] = {}
+    problems = []
+    for i, cell in enumerate(cells):
+        title = str(cell).strip() if cell is not None else ""
+        if not title:
+            continue
+        key = aliases.get(fold(title))
+        if key is None:
+            problems.append(_("unknown column “%(title)s”") % {"title": title})
+        elif key in header.values():
+            problems.append(_("column “%(title)s” repeats") % {"title": title})
+        else:
+            header[i] = key
+    for key, titles in columns.items():
+        if key not in header.values():
+            problems.append(_("missing column “%(title)s”") % {"title": titles[0] if titles else key})
+    if problems:
+        raise SheetError(_("Header row: %(problems)s.") % {"problems": "; ".join(problems)})
+    return header
 
 
 def choice_lookup(choices) -> dict[str, str]:

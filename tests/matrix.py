@@ -40,6 +40,9 @@ ORG_ROUTES: list[Route] = [
     Route("organizations:import", _org(), Perm.MANAGE),
     Route("organizations:import_template", _org(), Perm.MANAGE),
     Route("organizations:import_counts", _org(), Perm.EDIT_PLANS),
+    # planners of the scope may preview a reorganization; applying it (POST) needs MANAGE
+    Route("organizations:reorganize", _org(), Perm.EDIT_PLANS),
+    Route("organizations:reorganize_template", _org(), Perm.EDIT_PLANS),
 ]
 
 
