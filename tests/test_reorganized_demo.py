@@ -1,0 +1,79 @@
+"""The demo's 2025 reorganization, run through the import, moves no figure of a day before it."""
+
+import datetime as dt
+from io import StringIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone, translation
+
+from organizations import demo
+from organizations.models import Organization
+from organizations.reorganize import reorganization_apply
+from reports.engine import attainment
+from reports.serialize import attainment_json
+
+D = dt.date
+
+
+def snapshot() -> dict:
+    """The `attainment` JSON of every organization alive on 31/12/2024 for 2023 and 2024,
+    and of every organization that existed on 30/06/2025 for 2025 as of that day."""
+    figures = {}
+    with translation.override("vi"):
+        for org in Organization.objects.order_by("path"):
+            days = [(2025, D(2025, 6, 30))] if org.existed_on(D(2025, 6, 30)) else []
+            if org.existed_on(D(2024, 12, 31)):
+                days += [(2023, D(2023, 12, 31)), (2024, D(2024, 12, 31))]
+            for year, day in days:
+                figures[(org.code, year)] = attainment_json(attainment(scope=org, year=year, as_of=day))
+    return figures
+
+
+def appendix(code: str, year: int, day: dt.date) -> tuple[int, int]:
+    result = attainment(scope=Organization.objects.get(code=code), year=year, as_of=day)
+    table = next(t for t in result.allocations if t.subject.code == "LD.DD")
+    return len(table.rows), table.allocated
+
+
+def year_end(code: str) -> int:
+    return attainment(scope=Organization.objects.get(code=code), year=2025, as_of=D(2025, 12, 31)).actual
+
+
+def test_the_2025_reorganization_moves_no_past_figure(db):
+    call_command("seed_demo", stdout=StringIO())
+    with transaction.atomic():
+        for node in demo.ABSORBED_PROVINCES:  # the provinces Lâm Đồng absorbs, as they stood
+            demo._ensure(node, None)
+    before = snapshot()
+    assert appendix("LD.DD", 2025, D(2025, 6, 30)) == (15, 91)
+    totals = {code: year_end(code) for code in ("LD", "DNO", "BTH")}
+    codes = Organization.objects.filter(sector="high_school", path__startswith=Organization.objects.get(code="LD").path)
+    schools = {code: year_end(code) for code in codes.values_list("code", flat=True)}
+    assert sum(schools.values()) > 0
+
+    path = Path(settings.BASE_DIR) / demo.REORGANIZATION_FILE
+    with path.open("rb") as upload:
+        reorganization_apply(
+            upload=upload,
+            today=timezone.localdate(),
+            decision=demo.REORGANIZATION_DECISION,
+            decision_date=demo.REORGANIZATION_DECISION_DATE,
+            file_name=path.name,
+        )
+    assert not Organization.objects.get(code="LD.DD").is_active
+
+    after = snapshot()
+    assert len(before) > 150
+    changed = sorted(key for key in before if after.get(key) != before[key])
+    assert changed == []
+    # Đơn Dương's issued appendix keeps its 15 rows / 91, in its own report up to its last
+    # day and in the province's report of the year's end.
+    assert appendix("LD.DD", 2025, D(2025, 6, 30)) == (15, 91)
+    assert appendix("LD", 2025, D(2025, 12, 31)) == (15, 91)
+    # The 2025 report of the merged province spans both trees: its year is the three
+    # provinces' years together, and every moved school keeps its own year.
+    assert year_end("LD") == sum(totals.values())
+    assert {code: year_end(code) for code in schools} == schools
