@@ -232,6 +232,7 @@ def history(request, organization):
                     category=data["category"],
                     count=data["count"],
                     source=data["source"],
+                    first_year=data.get("first_year"),
                     user=request.user,
                 )
             except ValidationError as exc:
