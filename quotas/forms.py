@@ -115,7 +115,7 @@ class RuleForm(forms.Form):
     years_without = forms.IntegerField(label=_("Years without admission"), min_value=1, required=False)
     is_soft = forms.BooleanField(label=_("Target to strive for (phấn đấu)"), required=False, initial=True)
     max_is_cap = forms.BooleanField(
-        label=_("không quá (binding upper limit)"),
+        label=_("not more than (binding upper limit)"),
         required=False,
         help_text=_("Only when the plan says “không quá” or “tối đa”: going over the maximum then fails the rule."),
     )

@@ -153,7 +153,7 @@ class Rule(models.Model):
     # A range's maximum is a level, not a limit: going past it is "exceeded" (vượt), which
     # counts as met. Only a plan worded "không quá" / "tối đa" makes it a cap that fails.
     max_is_cap = models.BooleanField(
-        _("không quá (binding upper limit)"),
+        _("not more than (binding upper limit)"),
         default=False,
         help_text=_("Only when the plan says “không quá” or “tối đa”: going over the maximum then fails the rule."),
     )
