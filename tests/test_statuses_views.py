@@ -87,3 +87,28 @@ def test_rule_editor_has_the_cap_field(client_for, tree):
     assert rule.max_is_cap
     page = client.get(reverse("quotas:detail", args=[plan.pk])).content.decode()
     assert "ít nhất 05, không quá 10 đảng viên" in page
+
+
+def test_a_period_total_entered_by_form_and_by_import(client_for, tree):
+    from tests.test_reports_views import _xlsx
+
+    client = client_for("district_planner")
+    url = reverse("reports:history", args=[tree.district.pk])
+    data = {"organization": tree.school.pk, "first_year": 2020, "year": 2023, "category": "pupil", "count": 3}
+    assert client.post(url, data).status_code == 302
+    pupils = HistoricalResult.objects.get()
+    assert (pupils.period, pupils.count) == ("2020–2023", 3)
+    assert "2020–2023" in client.get(url).content.decode()
+    bad = client.post(url, {**data, "first_year": 2024})
+    assert bad.status_code == 200 and HistoricalResult.objects.count() == 1
+
+    upload = _xlsx(
+        [
+            ["Mã tổ chức", "Năm", "Đối tượng", "Số đảng viên mới", "Nguồn"],
+            ["LD.DD.DN", "2020-2023", "CN", 5, "seed 002"],
+            ["LD.DD.DN", 2019, "CN", 1, ""],
+        ]
+    )
+    assert client.post(url, {"file": upload}).status_code == 302
+    workers = HistoricalResult.objects.filter(organization=tree.enterprise).order_by("year")
+    assert [(r.period, r.count) for r in workers] == [("2019", 1), ("2020–2023", 5)]
