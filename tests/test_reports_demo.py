@@ -142,8 +142,23 @@ def test_demo_on_29_november(demo):
     children = {c.org.code: c.status for c in dondương.children}
     assert children["LD.DD.KDN"] == Status.AT_RISK
 
+    # 97-KH/TU and 159-KH/HU both ask each high school of Đức Trọng for one pupil: one
+    # card naming both plans, its schools listed once; on the comparison of the
+    # province's committees, Đức Trọng is one row (its 6 schools, not 12).
+    cards = dashboard._rules_view(ductrong)
+    pupil_cards = [c for c in cards if c["result"].kind == RuleKind.COUNT and c["result"].category == Category.PUPIL]
+    assert len(pupil_cards) == 1 and len(cards) == len(ductrong.rules) - 1
+    assert pupil_cards[0]["plans"] == ["97-KH/TU", "159-KH/HU"] and pupil_cards[0]["result"].matched == 6
+    rows = {row["org"].code: row for row in compare_rows(province, "count:pupil")}
+    assert set(rows) == {"LD.DT", "LD.DL", "LD.DD"}
+    assert (rows["LD.DT"]["plan"], rows["LD.DT"]["measured"], rows["LD.DT"]["meeting"]) == (
+        "97-KH/TU · 159-KH/HU",
+        6,
+        3,
+    )
 
-def test_demo_a_closed_year_has_no_forecast_and_no_pace(demo):
+
+def test_demo_a_closed_year_has_no_forecast_and_years_without_data_read_no_data(demo):
     result = attainment(scope=demo.LD_DT, year=2024, as_of=dt.date(2025, 1, 15))
     assert result.year_over and result.forecast is None
     assert all(m.forecast is None and m.expected is None for r in result.rules for m in r.measurements)
@@ -152,8 +167,6 @@ def test_demo_a_closed_year_has_no_forecast_and_no_pace(demo):
     assert all(rule["forecast"] is None and rule["expected"] is None for rule in data["rules"])
     assert all(child["forecast"] is None for child in data["children"])
 
-
-def test_demo_years_without_data_read_no_data(demo):
     result = attainment(scope=demo.LD, year=2024, as_of=dt.date(2024, 12, 31))
     # 2020–2022: nothing on record in the province, nothing entered for a single year.
     assert [(y.year, y.actual) for y in result.history] == [
@@ -167,23 +180,3 @@ def test_demo_years_without_data_read_no_data(demo):
     data = attainment_json(result)
     assert data["history"][0] == {"year": 2020, "actual": None}
     assert data["periods"] == [{"first_year": 2020, "last_year": 2023, "actual": 8}]
-
-
-def test_demo_one_card_for_the_target_two_plans_set(demo):
-    """97-KH/TU and 159-KH/HU both ask each high school of Đức Trọng for one pupil: one
-    card naming both plans, its schools listed once."""
-    result = attainment(scope=demo.LD_DT, year=2025, as_of=NOV_29)
-    cards = dashboard._rules_view(result)
-    pupils = [c for c in cards if c["result"].kind == RuleKind.COUNT and c["result"].category == Category.PUPIL]
-    assert len(pupils) == 1
-    assert pupils[0]["plans"] == ["97-KH/TU", "159-KH/HU"]
-    assert pupils[0]["result"].matched == 6
-    assert len(cards) == len(result.rules) - 1
-
-
-def test_demo_compare_one_row_per_committee(demo):
-    result = attainment(scope=demo.LD, year=2025, as_of=NOV_29)
-    rows = {row["org"].code: row for row in compare_rows(result, "count:pupil")}
-    assert set(rows) == {"LD.DT", "LD.DL", "LD.DD"}
-    ductrong = rows["LD.DT"]
-    assert (ductrong["plan"], ductrong["measured"], ductrong["meeting"]) == ("97-KH/TU · 159-KH/HU", 6, 3)
