@@ -114,6 +114,11 @@ class RuleForm(forms.Form):
     max_percent = forms.DecimalField(label=_("At most (%)"), max_digits=5, decimal_places=2, required=False)
     years_without = forms.IntegerField(label=_("Years without admission"), min_value=1, required=False)
     is_soft = forms.BooleanField(label=_("Target to strive for (phấn đấu)"), required=False, initial=True)
+    max_is_cap = forms.BooleanField(
+        label=_("not more than (binding upper limit)"),
+        required=False,
+        help_text=_("Only when the plan says “không quá” or “tối đa”: going over the maximum then fails the rule."),
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -120,6 +120,7 @@ class Rule(models.Model):
 
     What it asks, by kind:
     * COUNT: admissions (of `category`, or all) between `min_count` and `max_count`.
+    A maximum is reported as exceeded (vượt, counted as met) unless `max_is_cap`.
     * SHARE_OF_ADMISSIONS: `category`'s share of all admissions between `min_percent`
       and `max_percent`.
     * SHARE_OF_MEMBERSHIP: admissions at least `min_percent` of members at the start of the year.
@@ -149,6 +150,13 @@ class Rule(models.Model):
     max_percent = models.DecimalField(_("at most (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     years_without = models.PositiveSmallIntegerField(_("years without admission"), null=True, blank=True)
     is_soft = models.BooleanField(_("target to strive for (phấn đấu)"), default=True)
+    # A range's maximum is a level, not a limit: going past it is "exceeded" (vượt), which
+    # counts as met. Only a plan worded "không quá" / "tối đa" makes it a cap that fails.
+    max_is_cap = models.BooleanField(
+        _("not more than (binding upper limit)"),
+        default=False,
+        help_text=_("Only when the plan says “không quá” or “tối đa”: going over the maximum then fails the rule."),
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     # Optimistic locking: a save names the version it was read at (see services).

@@ -94,26 +94,34 @@ def _subject(rule: Rule) -> str:
 
 
 def _count_range(rule: Rule, noun: str) -> str:
+    """A range's upper end is a level (“từ 05 đến 10”) unless the rule makes it a cap
+    (“không quá 10”: `max_is_cap`)."""
     low, high = rule.min_count, rule.max_count
+    cap = getattr(rule, "max_is_cap", False)
     if low is not None and high is not None:
         if low == high:
-            return f"{two_digits(low)} {noun}"
+            return f"{two_digits(low)} {noun}" + (" (không quá)" if cap else "")
+        if cap:
+            return f"ít nhất {two_digits(low)}, không quá {two_digits(high)} {noun}"
         return f"từ {two_digits(low)} đến {two_digits(high)} {noun}"
     if low is not None:
         return f"ít nhất {two_digits(low)} {noun}"
     if high is not None:
-        return f"không quá {two_digits(high)} {noun}"
+        return f"{'không quá' if cap else 'đến'} {two_digits(high)} {noun}"
     return noun
 
 
 def _percent_range(rule: Rule) -> str:
     low, high = rule.min_percent, rule.max_percent
+    cap = getattr(rule, "max_is_cap", False)
     if low is not None and high is not None:
+        if cap:
+            return f"từ {percent(low)} trở lên, không quá {percent(high)}"
         return f"từ {percent(low)} đến {percent(high)}"
     if low is not None:
         return f"từ {percent(low)} trở lên"
     if high is not None:
-        return f"không quá {percent(high)}"
+        return f"{'không quá' if cap else 'đến'} {percent(high)}"
     return ""
 
 

@@ -37,6 +37,7 @@ RULE_FIELDS = (
     "max_percent",
     "years_without",
     "is_soft",
+    "max_is_cap",
     "note",
 )
 PLAN_FIELDS = ("number", "symbol", "issued_on", "title", "first_year", "last_year", "note")

@@ -74,9 +74,15 @@ def cumulative_chart(att: Attainment) -> str:
 
 
 def history_chart(att: Attainment) -> str:
-    """New members per year (records and entered historical counts)."""
-    chart = pygal.Bar(**_config(title=_("New members by year"), print_values=True))
-    chart.x_labels = [str(y.year) for y in att.history]
+    """New members per year (records and entered historical counts). A year without data
+    has no bar and is labelled "no data" (never a bar of 0); totals entered for a period
+    of several years (2020–2023) are no year's bar: they are named under the chart."""
+    title = _("New members by year")
+    if att.periods:
+        totals = "; ".join(f"{p.label}: {p.actual}" for p in att.periods)
+        title += " (" + _("totals of periods: %(totals)s") % {"totals": totals} + ")"
+    chart = pygal.Bar(**_config(title=title, print_values=True))
+    chart.x_labels = [str(y.year) if y.actual is not None else f"{y.year}: {_('no data')}" for y in att.history]
     chart.add(att.scope.name, [y.actual for y in att.history])
     return _inline(chart)
 

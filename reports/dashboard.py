@@ -33,7 +33,7 @@ from partyplans.db import report_reads
 
 from . import charts
 from .cache import TIMEOUT, attainment_cached, data_version, database_tag
-from .engine import Status
+from .engine import FailingList, Status
 from .forms import PeriodForm
 from .report import STATUS_CLASS, STATUS_LABELS, build_report
 
@@ -213,10 +213,40 @@ def split_below(att):
     return shown, summary
 
 
+def same_target_key(r) -> tuple:
+    """What makes two rule results one target: the same kind, category and bounds over the
+    same organizations (97-KH/TU and 159-KH/HU both ask every high school of Đức Trọng for
+    one pupil). Rules over many organizations compare the organizations measured (the
+    selectors may be written differently), size and inactivity rules their selector."""
+    rule = r.rule
+    if not r.many:
+        who = ("one", r.subject.pk if r.subject else None)
+    elif isinstance(r.measurements, FailingList):
+        who = ("selector", r.measurements.spec.anchor, r.measurements.spec.signature)
+    else:
+        who = ("each", frozenset(m.org.pk for m in r.measurements))
+    bounds = (rule.min_count, rule.max_count, rule.min_percent, rule.max_percent, rule.years_without)
+    return (r.kind, r.category or "", who, bounds, rule.max_is_cap)
+
+
+def group_same_targets(rules) -> list[tuple]:
+    """The rule results grouped by `same_target_key`, in the order of their first: each
+    (first result, [every plan setting it])."""
+    groups: dict[tuple, tuple] = {}
+    for r in rules:
+        key = same_target_key(r)
+        if key in groups:
+            groups[key][1].append(r.plan)
+        else:
+            groups[key] = (r, [r.plan])
+    return list(groups.values())
+
+
 def _rules_view(att):
-    """Per rule, the figures the template shows (no logic in the template)."""
+    """Per target, the figures the template shows (no logic in the template). The same
+    target set by several plans is one card naming every plan, its laggards listed once."""
     rows = []
-    for r in att.rules:
+    for r, plans in group_same_targets(att.rules):
         m = r.single
         progress = None
         if m is not None and m.target_min:
@@ -225,10 +255,11 @@ def _rules_view(att):
             progress = int(r.meeting * 100 / r.matched)
         history = []
         if m is not None and r.kind not in ("cell_size",):
-            history = [(y.year, y.actual) for y in m.history[:-1]]
+            history = [(y.label, y.actual) for y in (*m.periods, *m.history[:-1])]
         rows.append(
             {
                 "result": r,
+                "plans": [p.reference for p in plans],
                 "m": m,
                 "progress": progress,
                 "css": STATUS_CLASS[r.status],

@@ -16,7 +16,10 @@ Query budget (constant in the number of organizations and rules):
   single-subject rules; the years an INACTIVITY rule looks back); when the report's day
   is inside the year, the admissions after it, from the records (1, normally empty),
 * historical results per depth (a small table) (depths),
-* the pipeline: one read of the tallies (1),
+* the pipeline: one read of the tallies (1); when the year is not over, the candidates of
+  the pipeline who can still finish by 31/12 under the deadlines: the holidays (1) and one
+  grouped count for every depth (1) (`_finishable_counts`, for the statuses of
+  reports/status.py),
 * rules over many organizations that only ask for a size or for recent admissions
   (CELL_SIZE, INACTIVITY over e.g. every cell in the country): how many each measures (1),
   the failing ones, with their figures (1 per kind), the admissions after the report's
@@ -38,7 +41,11 @@ stood that day, by the category and organization at admission. When nothing move
 merged after that day, that tree is today's and the tallies hold it; otherwise the
 figures are recounted from the records (reports/past.py; one more query says which).
 Historical results (counts entered for past years) are added to the records of the same
-organization and year: boards enter only what the records do not hold.
+organization and year: boards enter only what the records do not hold. A total entered
+for a period of several years is shown as that period's total, never as one of its
+years. A past year without data (see _has_data) reads None ("no data"), never 0.
+
+Statuses are decided in reports/status.py (`count_status`, `share_status`).
 """
 
 import calendar
@@ -51,19 +58,24 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.base import ModelState
-from django.db.models.functions import ExtractMonth, Left, Length, Substr
+from django.db.models.functions import Coalesce, ExtractMonth, Left, Length, Substr
 
-from admissions.models import Admission, Tally
+from admissions.models import Admission, Candidate, Holiday, Outcome, Step, Tally
+from admissions.workdays import add_working_days
 from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization
 from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
 from quotas.sentences import rule_sentence
 
 from .models import HistoricalResult
+from .status import Period, Status, count_status, share_status
+
+__all__ = ["Status", "attainment"]  # Status lives in reports/status.py; re-exported for the pages
 
 STEP = Organization.steplen
 HISTORY_YEARS = 5  # the year itself and four before it
@@ -73,27 +85,25 @@ BUCKET_FILTER_LIMIT = 2000
 STRUCTURAL = (RuleKind.CELL_SIZE, RuleKind.INACTIVITY)
 
 
-class Status:
-    MET = "met"
-    ON_TRACK = "on_track"
-    BEHIND = "behind"
-    NOT_MET = "not_met"
-
-    ORDER = {MET: 0, ON_TRACK: 1, BEHIND: 2, NOT_MET: 3}
-    LAGGING = (BEHIND, NOT_MET)  # what the pages count as "behind or not met"
-
-    @classmethod
-    def worst(cls, statuses) -> str:
-        statuses = list(statuses)
-        return max(statuses, key=cls.ORDER.__getitem__) if statuses else cls.MET
-
-
 @dataclass(slots=True)
 class YearFigure:
+    """A year's figure; `actual` None = no data for that year (see _has_data). With
+    `first_year` set, the total of a period of several years entered as one historical
+    result ("2020–2023: 03"), ending with `year`: never one of the years."""
+
     year: int
-    actual: int
+    actual: int | None
     base: int | None = None
     share: Decimal | None = None
+    first_year: int | None = None
+
+    @property
+    def is_period(self) -> bool:
+        return self.first_year is not None
+
+    @property
+    def label(self) -> str:
+        return f"{self.first_year}–{self.year}" if self.first_year else str(self.year)
 
 
 @dataclass(slots=True)
@@ -113,12 +123,14 @@ class Measurement:
     base: int | None = None  # all admissions (shares) or members at the start of the year
     share: Decimal | None = None  # actual / base in percent
     percent: Decimal | None = None  # progress: actual / target_min in percent
-    forecast: int = 0  # pipeline: candidates past the cell's resolution
-    expected: int | None = None  # target_min pro rata of the year gone
+    forecast: int | None = 0  # pipeline: candidates past the cell's resolution (None: the year is over)
+    finishable: int = 0  # of those, the ones whose ceremony the deadlines put by 31/12
+    expected: int | None = None  # target_min pro rata of the year gone (None: the year is over)
     members: int | None = None  # CELL_SIZE: members as of the date
     last_admission_year: int | None = None  # INACTIVITY
     status: str = Status.MET
     history: list[YearFigure] = field(default_factory=list)
+    periods: list[YearFigure] = field(default_factory=list)  # totals entered for periods (2020–2023)
 
 
 @dataclass
@@ -181,8 +193,8 @@ class AllocationTable:
 class ChildRow:
     org: Organization
     actual: int
-    forecast: int
-    last_year: int
+    forecast: int | None  # None: the year is over
+    last_year: int | None  # None: no data for last year
     target: int | None
     percent: Decimal | None
     status: str | None
@@ -196,13 +208,14 @@ class Attainment:
     year_fraction: float  # share of the year gone by as_of
     year_over: bool
     actual: int  # all admissions of the scope's subtree this year up to as_of
-    forecast: int
+    forecast: int | None  # None when the year is over: a closed year has no forecast
     target: int | None  # the scope's own total target, if a plan sets one
     rules: list[RuleResult]
     allocations: list[AllocationTable]
     children: list[ChildRow]
     months: list[int | None]  # cumulative admissions at the end of each month (None after as_of)
     history: list[YearFigure]  # the scope's totals, oldest first, ending with this year
+    periods: list[YearFigure] = field(default_factory=list)  # totals of periods entered as one figure
 
     @property
     def rule_count(self) -> int:
@@ -235,22 +248,6 @@ def _year_fraction(year: int, as_of: dt.date) -> tuple[float, bool]:
         return 0.0, False
     days = 366 if calendar.isleap(year) else 365
     return ((as_of - start).days + 1) / days, False
-
-
-def _count_status(actual, low, high, forecast, fraction, over) -> tuple[str, int | None]:
-    """met / on_track / behind / not_met for a count range; also the pace expected by now."""
-    if high is not None and actual > high:
-        return Status.NOT_MET, None
-    if low is None or low == 0:
-        return (Status.MET if over or high is None else Status.ON_TRACK), None
-    expected = math.floor(low * fraction)
-    if actual >= low:
-        return Status.MET, expected
-    if over:
-        return Status.NOT_MET, expected
-    if actual + forecast >= low or actual >= expected:
-        return Status.ON_TRACK, expected
-    return Status.BEHIND, expected
 
 
 def _subject(rule: Rule) -> Organization:
@@ -460,6 +457,7 @@ class _Counts:
 
     def __init__(self):
         self.data: dict[tuple[str, int, str], int] = defaultdict(int)
+        self.recorded_years: set[int] = set()
 
     def add(self, path, year, category, n, total=True):
         if category:
@@ -527,16 +525,25 @@ def _admission_counts(scope, depths, wanted, since: dict[int, int], year, after:
     for _depth, path, y, category, n in _tally(Tally.Kind.ADMITTED, scope, depths, wanted, since, year):
         data[(path, y, category)] += n
         data[(path, y, "")] += n
+    # The years the records hold admissions for in the scope (whole years: see _has_data).
+    counts.recorded_years = {y for (path, y, category) in data if path == scope.path and not category}
     for (path, category), n in after.items():
         if len(path) // STEP in depths:
             counts.add(path, year, category, -n)
     return counts
 
 
-def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Counts) -> None:
-    """Add historical results; a blank-category row is the total of its organization and year."""
-    blank = HistoricalResult.objects.filter(
-        organization=OuterRef("organization_id"), year=OuterRef("year"), category=""
+def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Counts, periods=None) -> None:
+    """Add historical results; a blank-category row is the total of its organization and year.
+
+    A total over several years (`first_year` set, e.g. 2020–2023) is no year's figure: it
+    goes to `periods` ({(bucket, first year, last year, category): n}), not to `counts`.
+    A row, even of 0, makes its key present in `counts` ("entered": see _has_data)."""
+    blank = HistoricalResult.objects.annotate(span=Coalesce("first_year", 0)).filter(
+        organization=OuterRef("organization_id"),
+        year=OuterRef("year"),
+        category="",
+        span=Coalesce(OuterRef("first_year"), 0),
     )
     # Where each result counts: its organization, or after a merger its successor.
     base = HistoricalResult.objects.filter(year__gte=first_year, year__lte=last_year).annotate(
@@ -546,13 +553,97 @@ def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Co
     for depth in sorted(depths):
         width = depth * STEP
         rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
-        for bucket, year, category, covered, n in (
-            rows.values("bucket", "year", "category", "covered")
+        for bucket, year, category, covered, first, n in (
+            rows.values("bucket", "year", "category", "covered", "first_year")
             .annotate(n=Sum("count"))
-            .values_list("bucket", "year", "category", "covered", "n")
+            .values_list("bucket", "year", "category", "covered", "first_year", "n")
         ):
+            if first is not None:
+                if periods is not None:
+                    if category:
+                        periods[(bucket, first, year, category)] += n
+                    if not (category and covered):
+                        periods[(bucket, first, year, "")] += n
+                continue
             # A category row under a blank (total) row is already in that total.
             counts.add(bucket, year, category, n, total=not (category and covered))
+
+
+def _deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:
+    """The last days, by the deadlines (ADMISSION_RULES), from which a candidate still
+    reaches the ceremony by 31/12: the decision (CEREMONY_WORKING_DAYS before 31/12) and
+    the cell's resolution (DECISION_WORKING_DAYS before that); and whether the report's
+    day is past the latter ("late": a resolution passed now no longer finishes this year).
+    One query (the holidays of the year's second half)."""
+    dec31 = dt.date(year, 12, 31)
+    rules = settings.ADMISSION_RULES
+    holidays = set(
+        Holiday.objects.filter(date__gte=dec31 - dt.timedelta(days=250), date__lte=dec31).values_list("date", flat=True)
+    )
+    last_decision = add_working_days(dec31, -rules["CEREMONY_WORKING_DAYS"], holidays)
+    last_resolution = add_working_days(last_decision, -rules["DECISION_WORKING_DAYS"], holidays)
+    return last_decision, last_resolution, as_of > last_resolution
+
+
+def _finishable_filter(year: int, as_of: dt.date) -> tuple[Q, bool]:
+    """Which candidates of the pipeline the deadlines still bring to the ceremony by 31/12
+    of `year` (see _finishable_counts), and whether the report's day is "late" (one query,
+    the holidays)."""
+    dec31 = dt.date(year, 12, 31)
+    last_decision, last_resolution, late = _deadline_days(year, as_of)
+    resolutions = Q(step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION]) & (
+        Q(due_on__lte=last_decision) | Q(due_on__isnull=True, step_date__lte=last_resolution)
+    )
+    decided = Q(step=Step.DECISION) & (Q(due_on__lte=dec31) | Q(due_on__isnull=True, step_date__lte=last_decision))
+    live = Q(archived_at__isnull=True, outcome=Outcome.IN_PROGRESS) & (
+        resolutions | decided | Q(step__gte=Step.CEREMONY)
+    )
+    return live, late
+
+
+def _finishable_counts(scope, depths, wanted, year, as_of) -> tuple[_Counts, bool]:
+    """Candidates past the cell's resolution (the pipeline) whose ceremony the deadlines
+    still put on or before 31/12 of `year`, per (bucket, category) at every depth, and
+    whether the report's day is "late" (see _deadline_days). Two queries (the holidays,
+    then one grouped count for every depth); none for a closed year.
+
+    A candidate's next deadline is `Candidate.due_on` (kept by the services): at the
+    resolutions, the decision's (60 working days from the cell's resolution); at the
+    decision, the ceremony's (30 working days from it). Finishable: at a resolution with
+    the decision due by the last decision day, or at the decision with the ceremony due by
+    31/12. Without a due date (imported), the step's date against the same last days.
+    The deadlines are the longest the statute allows: a candidate may go faster, so this
+    is the count the board can rely on, not a ceiling."""
+    counts = _Counts()
+    dec31 = dt.date(year, 12, 31)
+    if as_of >= dec31 or not depths:
+        return counts, True
+    finishable, late = _finishable_filter(year, as_of)
+    if any_merged():  # a merged organization's candidates count with its successor
+        live = Candidate.objects.annotate(p=counting_path("organization__"))
+    else:
+        live = Candidate.objects.annotate(p=F("organization__path"))
+    live = live.filter(finishable, p__startswith=scope.path)
+    grouped = []
+    for depth in sorted(depths):
+        width = depth * STEP
+        rows = live.annotate(bucket=Substr("p", 1, width)).order_by()
+        rows = _bucket_filter(rows, wanted.get(depth, set()), width)
+        grouped.append(
+            rows.values("bucket", "category").annotate(n=Count("pk")).values_list("bucket", "category", "n").order_by()
+        )
+    for bucket, category, n in grouped[0].union(*grouped[1:], all=True).order_by():
+        counts.add(bucket, year, category, n)
+    return counts, late
+
+
+def _has_data(counts: _Counts, recorded_years: set[int], path: str, year: int) -> bool:
+    """Whether an organization has a figure for `year`: the records hold admissions that
+    year somewhere in the report's scope (so they are kept here, and nothing means 0), or a
+    historical result (even 0) was entered for that year for the organization or inside
+    its subtree. Otherwise the year reads "no data", never 0. Totals of periods
+    (2020–2023) are no year's figure."""
+    return year in recorded_years or (path, year, "") in counts.data
 
 
 def _pipeline_counts(scope, depths, wanted, year) -> _Counts:
@@ -1066,10 +1157,17 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             if a.organization_id in listed:
                 need(listed[a.organization_id])
 
+    periods: dict[tuple, int] = defaultdict(int)
     if tree is not None:
         actuals, pipeline = _Counts(), _Counts()
         past.admission_counts(tree, actuals, first_year, year, count_day)
+        recorded_years = actuals.recorded_years
+        past.historical_counts(tree, actuals, first_year, year, periods)
         past.pipeline_counts(tree, pipeline, year)
+        if over:
+            finishable, late = _Counts(), True
+        else:
+            finishable, late = past.finishable_counts(tree, year, *_finishable_filter(year, as_of))
         structural = past.structural(
             scope, scope_org, rules, orgs, actuals, pipeline,
             year=year, count_day=count_day, first_year=first_year, over=over, engine=sys.modules[__name__],
@@ -1077,9 +1175,12 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     else:
         after = _after_count_day(scope, year, count_day)
         actuals = _admission_counts(scope, set(full), full, start, year, after)
-        _historical_counts(scope, set(full), full, first_year, year, actuals)
+        recorded_years = actuals.recorded_years
+        _historical_counts(scope, set(full), full, first_year, year, actuals, periods)
         pipeline = _pipeline_counts(scope, set(full), full, year)
+        finishable, late = _finishable_counts(scope, set(full), full, year, as_of) if not over else (_Counts(), True)
         structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, after)
+    period = Period(fraction, over, late)
 
     # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
     latest_counted: dict[str, int] = {}
@@ -1112,13 +1213,27 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         if rule.kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
             planned[_subject(rule).pk] = rule.min_count
 
+    def figure(path: str, y: int, category: str = "") -> int | None:
+        """A year's count, or None without data for that year (the report's year always has)."""
+        if y != year and not _has_data(actuals, recorded_years, path, y):
+            return None
+        return actuals.get(path, y, category)
+
     def history_of(org: Organization, category: str, with_base: bool) -> list[YearFigure]:
         figures = []
         for y in range(year - HISTORY_YEARS + 1, year + 1):
-            n = actuals.get(org.path, y, category)
-            base = actuals.get(org.path, y) if with_base else None
-            figures.append(YearFigure(y, n, base, _pct(n, base) if with_base else None))
+            n = figure(org.path, y, category)
+            base = figure(org.path, y) if with_base else None
+            figures.append(YearFigure(y, n, base, _pct(n, base) if with_base and n is not None else None))
         return figures
+
+    def periods_of(org: Organization, category: str) -> list[YearFigure]:
+        """Totals entered for periods of several years (seed 002's 2020–2023) overlapping the years shown."""
+        return [
+            YearFigure(last, n, first_year=first)
+            for (path, first, last, c), n in sorted(periods.items(), key=lambda item: item[0][1:3])
+            if path == org.path and c == (category or "") and last >= year - HISTORY_YEARS + 1
+        ]
 
     def measure(rule: Rule, org: Organization) -> Measurement:
         """One organization against one rule. Rules over every matching organization get no
@@ -1128,10 +1243,16 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         shown = not rule.applies_to_each
         m.actual = actuals.get(org.path, year, category)
         m.forecast = pipeline.get(org.path, year, category)
+        m.finishable = finishable.get(org.path, year, category)
+        cap = rule.max_is_cap
+
+        def status_of(low, high):
+            return count_status(m.actual, low, high, period, pipeline=m.forecast, finishable=m.finishable, cap=cap)
+
         kind = rule.kind
         if kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
             m.target_min, m.target_max = rule.min_count, rule.max_count
-            m.status, m.expected = _count_status(m.actual, m.target_min, m.target_max, m.forecast, fraction, over)
+            m.status, m.expected = status_of(m.target_min, m.target_max)
             if shown:
                 m.history = history_of(org, category, False)
         elif kind == RuleKind.SHARE_OF_ADMISSIONS:
@@ -1147,14 +1268,8 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             if m.share_max is not None and m.planned_total:
                 m.implied_max = math.floor(Decimal(m.share_max) * m.planned_total / 100)
             m.target_min = m.implied_min
-            m.status, m.expected = _count_status(m.actual, m.implied_min, None, m.forecast, fraction, over)
-            if over and m.base:
-                in_range = (m.share_min is None or m.share >= m.share_min) and (
-                    m.share_max is None or m.share <= m.share_max
-                )
-                m.status = Status.MET if in_range else Status.NOT_MET
-            elif m.share_max is not None and m.share is not None and m.share > m.share_max:
-                m.status = Status.BEHIND
+            m.status, m.expected = status_of(m.implied_min, None)
+            m.status = share_status(m.status, m.share, m.share_min, m.share_max, period, has_base=bool(m.base), cap=cap)
             if shown:
                 m.history = history_of(org, category, True)
         elif kind == RuleKind.SHARE_OF_MEMBERSHIP:
@@ -1169,7 +1284,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             if m.share_max is not None and members:
                 m.implied_max = math.floor(Decimal(m.share_max) * members / 100)
             m.target_min, m.target_max = m.implied_min, m.implied_max
-            m.status, m.expected = _count_status(m.actual, m.implied_min, m.implied_max, m.forecast, fraction, over)
+            m.status, m.expected = status_of(m.implied_min, m.implied_max)
             if shown:
                 m.history = history_of(org, category, False)
         elif kind == RuleKind.CELL_SIZE:
@@ -1189,6 +1304,10 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 m.history = history_of(org, "", False)
         if m.target_min and kind not in (RuleKind.CELL_SIZE, RuleKind.INACTIVITY):
             m.percent = _pct(m.actual, m.target_min)
+        if over:  # a closed year: no forecast, no pace
+            m.forecast, m.expected = None, None
+        if shown and kind != RuleKind.CELL_SIZE:
+            m.periods = periods_of(org, category if kind != RuleKind.INACTIVITY else "")
         return m
 
     results: list[RuleResult] = []
@@ -1197,7 +1316,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     for rule in rules:
         subjects = subjects_by_rule[rule.pk]
         if rule.kind == RuleKind.ALLOCATION:
-            table = _allocation_table(rule, scope, listed, actuals, year, fraction, over, pipeline, ended)
+            table = _allocation_table(rule, scope, listed, actuals, year, period, pipeline, finishable, ended)
             if table is not None:
                 tables.append(table)
         if _many_structural(rule):
@@ -1213,8 +1332,8 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         if isinstance(measurements, FailingList):  # counted, listed when read
             failing, status = measurements, measurements.status
         else:
-            failing = [m for m in measurements if m.status != Status.MET]
-            status = Status.worst(m.status for m in failing)
+            failing = [m for m in measurements if not Status.meets(m.status)]
+            status = Status.worst(m.status for m in (failing or measurements))
         results.append(
             RuleResult(
                 rule=rule,
@@ -1237,13 +1356,16 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         target = planned.get(org.pk)
         actual = actuals.get(org.path, year)
         forecast = pipeline.get(org.path, year)
-        status = _count_status(actual, target, None, forecast, fraction, over)[0] if target else None
+        status = None
+        if target:
+            ready = finishable.get(org.path, year)
+            status = count_status(actual, target, None, period, pipeline=forecast, finishable=ready)[0]
         children.append(
             ChildRow(
                 org=org,
                 actual=actual,
-                forecast=forecast,
-                last_year=actuals.get(org.path, year - 1),
+                forecast=None if over else forecast,
+                last_year=figure(org.path, year - 1),
                 target=target,
                 percent=_pct(actual, target),
                 status=status,
@@ -1258,13 +1380,14 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         year_fraction=fraction,
         year_over=over,
         actual=actuals.get(scope.path, year),
-        forecast=pipeline.get(scope.path, year),
+        forecast=None if over else pipeline.get(scope.path, year),
         target=planned.get(scope.pk),
         rules=results,
         allocations=tables,
         children=children,
         months=_monthly(scope, year, as_of, tree),
         history=history_of(scope_org, "", False),
+        periods=periods_of(scope_org, ""),
     )
 
 
@@ -1309,11 +1432,20 @@ class _Ended:
         return self._counts[org.pk]
 
 
-def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline, ended) -> AllocationTable | None:
+def _allocation_table(rule, scope, orgs, actuals, year, period, pipeline, finishable, ended) -> AllocationTable | None:
+    """The allocation rows inside the scope. A row's status is the worst of its total's and
+    of each sub-quota's ("03 (01 HS)": 3 admitted without the pupil has not met it). A row
+    whose organization ended by the count day shows what it admitted up to its last day,
+    its year over."""
     subject = _subject(rule)
     partial = not _within(subject.path, scope.path)
     rows = []
-    counted, pending = actuals.data, pipeline.data  # read directly: ~51,000 rows nationally
+    counted, pending, ready = actuals.data, pipeline.data, finishable.data  # ~51,000 rows nationally
+
+    def status_of(path, category, actual, low):
+        key = (path, year, category)
+        return count_status(actual, low, None, period, pipeline=pending.get(key, 0), finishable=ready.get(key, 0))[0]
+
     for allocation in rule.allocation_rows:
         org = orgs.get(allocation.organization_id)
         if org is None:  # outside the scope
@@ -1322,11 +1454,18 @@ def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline
         ended_on = ended.on.get(org.pk)
         if ended_on is not None:  # its figures up to its last day; its year is over
             figures = ended.counts(org)
+
+            def row_status(category, actual, low):
+                return count_status(actual, low, None, Period(1.0, True))[0]
+
             actual = figures[""]
-            status = _count_status(actual, total, None, 0, 1.0, True)[0]
         else:
+
+            def row_status(category, actual, low, path=path):
+                return status_of(path, category, actual, low)
+
             actual = counted.get((path, year, ""), 0)
-            status = _count_status(actual, total, None, pending.get((path, year, ""), 0), fraction, over)[0]
+        status = row_status("", actual, total)
         sub_actual = {}
         if subs:
             subs = dict(subs)
@@ -1334,8 +1473,8 @@ def _allocation_table(rule, scope, orgs, actuals, year, fraction, over, pipeline
                 sub_actual = {category: figures[category] for category in subs}
             else:
                 sub_actual = {category: counted.get((path, year, category), 0) for category in subs}
-            if status == Status.MET and any(sub_actual[c] < n for c, n in subs.items()):
-                status = Status.NOT_MET if over or ended_on else Status.ON_TRACK
+            sub_statuses = [row_status(c, sub_actual[c], n) for c, n in subs.items()]
+            status = Status.worst([status, *sub_statuses])
         rows.append(AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status, ended_on))
     if partial and not rows:
         return None

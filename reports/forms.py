@@ -38,6 +38,13 @@ class AdmissionFilterForm(PeriodForm):
 class HistoricalResultForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    first_year = forms.IntegerField(
+        label=_("From year"),
+        min_value=1990,
+        max_value=2100,
+        required=False,
+        help_text=_("Only for a total over several years (2020–2023): the first year; “Year” is the last."),
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All new members")), *Category.choices], required=False
     )

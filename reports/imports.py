@@ -1,4 +1,10 @@
-"""Import historical results (past years' counts) from .xlsx: all rows or none."""
+"""Import historical results (past years' counts) from .xlsx: all rows or none.
+
+The year may be a period ("2020-2023", "2020–2023"): the count is then that period's
+total (seed 002), stored as one row from its first to its last year.
+"""
+
+import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,6 +34,18 @@ def _integer(text: str) -> int | None:
     except ValueError:
         return None
     return int(value) if value.is_integer() else None
+
+
+PERIOD = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
+
+
+def _years(text: str) -> tuple[int | None, int | None]:
+    """(first year of a period or None, the (last) year or None when unreadable)."""
+    period = PERIOD.match(text)
+    if period:
+        first, last = int(period.group(1)), int(period.group(2))
+        return (first, last) if first < last else (None, None)
+    return None, _integer(text)
 
 
 def historical_import(*, upload, under: Organization, user) -> list[HistoricalResult]:
@@ -64,8 +82,8 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
                 problems.append(_("“%(ref)s” matches several organizations: use its code") % {"ref": ref})
             else:
                 problems.append(_("organization “%(ref)s” not found in your scope") % {"ref": ref})
-        year = _integer(row.text("year"))
-        if year is None or not 1990 <= year <= 2100:
+        first_year, year = _years(row.text("year"))
+        if year is None or not 1990 <= year <= 2100 or (first_year is not None and first_year < 1990):
             problems.append(_("the year “%(value)s” is not a year") % {"value": row.text("year")})
         count = _integer(row.text("count"))
         if count is None or count < 0:
@@ -81,13 +99,19 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
         seen.setdefault(key, row.number)
         if problems:
             errors.append(RowError(row.number, "; ".join(problems)))
-        parsed.append((org, year, category, count, row.text("source")))
+        parsed.append((org, first_year, year, category, count, row.text("source")))
     if errors:
         raise ImportFailed(errors)
     with transaction.atomic():
         return [
             historical_result_record(
-                organization=org, year=year, category=category, count=count, source=source, user=user
+                organization=org,
+                first_year=first_year,
+                year=year,
+                category=category,
+                count=count,
+                source=source,
+                user=user,
             )
-            for org, year, category, count, source in parsed
+            for org, first_year, year, category, count, source in parsed
         ]

@@ -16,12 +16,22 @@ class HistoricalResult(models.Model):
     enterprise workers for Đức Trọng in 2020–2023. `category` empty means all new
     members. The engine uses these where no admission records exist for that
     organization and year.
+
+    A total over several years ("2020–2023: 03 pupils", seed 002) is one row with
+    `first_year` set (2020) and `year` its last year (2023): it is a total of that
+    period, shown as such, and never split into or counted as any single year.
     """
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="historical_results"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("For a total over several years: the last one."))
+    first_year = models.PositiveSmallIntegerField(
+        _("from year"),
+        null=True,
+        blank=True,
+        help_text=_("Only for a total over several years (2020–2023): the first year of the period."),
+    )
     category = models.CharField(_("candidate category"), max_length=32, choices=Category.choices, blank=True)
     count = models.PositiveIntegerField(_("new members"))
     source = models.CharField(_("source"), max_length=300, blank=True)
@@ -37,10 +47,22 @@ class HistoricalResult(models.Model):
         ordering = ["organization", "-year", "category"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "year", "category"], name="historicalresult_one_per_key"),
+            models.CheckConstraint(
+                condition=models.Q(first_year__isnull=True) | models.Q(first_year__lt=models.F("year")),
+                name="historicalresult_period_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.year} {self.category or '*'}: {self.count}"
+        return f"{self.organization_id} {self.period} {self.category or '*'}: {self.count}"
+
+    @property
+    def is_period(self) -> bool:
+        return self.first_year is not None
+
+    @property
+    def period(self) -> str:
+        return f"{self.first_year}–{self.year}" if self.first_year else str(self.year)
 
 
 class ExportStatus(models.TextChoices):

@@ -18,8 +18,8 @@ of a day after which the tree changed come here.
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from admissions.models import Admission, Candidate, Outcome, Step
 from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
@@ -77,43 +77,62 @@ def _prefixes(path: str, root: str):
 
 
 def admission_counts(tree: TreeOnDay, counts, first_year: int, year: int, count_day: dt.date) -> None:
-    """Admissions from 1 January of `first_year` to the count day and historical results
-    of those years, per (path then, year, category) at every node of the scope."""
-    root = tree.root
+    """Admissions from 1 January of `first_year` to the count day, per (path then, year,
+    category) at every node of the scope; and (`counts.recorded_years`) the years the
+    records hold admissions for in the scope, whole years as the tallies hold them."""
     rows = (
         Admission.objects.filter(
             archived_at__isnull=True,
             ceremony_date__gte=dt.date(first_year, 1, 1),
-            ceremony_date__lte=count_day,
+            ceremony_date__lte=dt.date(year, 12, 31),
             organization_id__in=tree.counted_ids(),
         )
         .order_by()
-        .values("organization_id", "category")
+        .annotate(later=Case(When(ceremony_date__gt=count_day, then=Value(1)), default=Value(0)))
+        .values("organization_id", "category", "later")
         .annotate(y=ExtractYear("ceremony_date"), n=Count("pk"))
-        .values_list("organization_id", "y", "category", "n")
+        .values_list("organization_id", "y", "category", "later", "n")
     )
-    for organization_id, y, category, n in rows:
+    for organization_id, y, category, later, n in rows:
         path = tree.position(organization_id)
         if path is None:
             continue
-        for prefix in _prefixes(path, root):
+        counts.recorded_years.add(int(y))
+        if later:
+            continue
+        for prefix in _prefixes(path, tree.root):
             counts.add(prefix, int(y), category, n)
-    blank = HistoricalResult.objects.filter(
-        organization=OuterRef("organization_id"), year=OuterRef("year"), category=""
+
+
+def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, periods) -> None:
+    """Historical results of those years, as the engine's _historical_counts adds them: a
+    blank-category row is its organization's total of the year; a total over several years
+    (`first_year` set) goes to `periods` ({(path, first year, last year, category): n})."""
+    blank = HistoricalResult.objects.annotate(span=Coalesce("first_year", 0)).filter(
+        organization=OuterRef("organization_id"),
+        year=OuterRef("year"),
+        category="",
+        span=Coalesce(OuterRef("first_year"), 0),
     )
     entered = (
         HistoricalResult.objects.filter(organization_id__in=tree.counted_ids(), year__gte=first_year, year__lte=year)
         .annotate(covered=Exists(blank))
         .order_by()
-        .values("organization_id", "year", "category", "covered")
+        .values("organization_id", "year", "category", "covered", "first_year")
         .annotate(n=Sum("count"))
-        .values_list("organization_id", "year", "category", "covered", "n")
+        .values_list("organization_id", "year", "category", "covered", "first_year", "n")
     )
-    for organization_id, y, category, covered, n in entered:
+    for organization_id, y, category, covered, first, n in entered:
         path = tree.position(organization_id)
         if path is None:
             continue
-        for prefix in _prefixes(path, root):
+        for prefix in _prefixes(path, tree.root):
+            if first is not None:
+                if category:
+                    periods[(prefix, first, y, category)] += n
+                if not (category and covered):
+                    periods[(prefix, first, y, "")] += n
+                continue
             # A category row under a blank (total) row is already in that total.
             counts.add(prefix, y, category, n, total=not (category and covered))
 
@@ -139,6 +158,28 @@ def pipeline_counts(tree: TreeOnDay, counts, year: int) -> None:
             continue
         for prefix in _prefixes(path, tree.root):
             counts.add(prefix, year, category, n)
+
+
+def finishable_counts(tree: TreeOnDay, year: int, finishable, late: bool):
+    """The candidates the deadlines still bring to the ceremony by 31/12 (`finishable`, a
+    filter from the engine), placed where their organizations stood on the day."""
+    from .engine import _Counts
+
+    counts = _Counts()
+    rows = (
+        Candidate.objects.filter(finishable, organization_id__in=tree.counted_ids())
+        .order_by()
+        .values("organization_id", "category")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "category", "n")
+    )
+    for organization_id, category, n in rows:
+        path = tree.position(organization_id)
+        if path is None:
+            continue
+        for prefix in _prefixes(path, tree.root):
+            counts.add(prefix, year, category, n)
+    return counts, late
 
 
 def monthly(tree: TreeOnDay, year: int, as_of: dt.date) -> dict[int, int]:

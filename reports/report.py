@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from admissions.categories import Category
 from quotas.models import RuleKind
@@ -31,14 +31,26 @@ from quotas.sentences import allocation_notation, percent, two_digits
 
 from .engine import STRUCTURAL, AllocationTable, Attainment, Measurement, OrganizationRow, RuleResult, Status
 
+# Every status, best first (Status.ORDER): the pages, the workbook, the PDF and the JSON list them so.
 STATUS_LABELS = {
+    Status.EXCEEDED: gettext_lazy("Exceeded"),
     Status.MET: gettext_lazy("Met"),
     Status.ON_TRACK: gettext_lazy("On track"),
+    Status.AT_RISK: gettext_lazy("At risk of not being met"),
     Status.BEHIND: gettext_lazy("Behind"),
     Status.NOT_MET: gettext_lazy("Not met"),
 }
-# The CSS classes of static/css/app.css badges and progress bars.
-STATUS_CLASS = {Status.MET: "ok", Status.ON_TRACK: "info", Status.BEHIND: "warn", Status.NOT_MET: "bad"}
+# The CSS classes of static/css/app.css badges and progress bars ("best": met or better).
+STATUS_CLASS = {
+    Status.EXCEEDED: "best",
+    Status.MET: "ok",
+    Status.ON_TRACK: "info",
+    Status.AT_RISK: "risk",
+    Status.BEHIND: "warn",
+    Status.NOT_MET: "bad",
+}
+# A year without data (reports.engine._has_data): never shown as 0.
+NO_DATA = gettext_lazy("no data")
 
 TEXT, INT, PERCENT, STATUS = "text", "int", "percent", "status"
 
@@ -181,6 +193,11 @@ def status_label(status: str | None) -> str:
     return str(STATUS_LABELS[status]) if status else ""
 
 
+def figure_or_no_data(value: int | None):
+    """A year's figure, or the words "no data" (in every renderer) when there is none."""
+    return str(NO_DATA) if value is None else value
+
+
 def fraction(value: Decimal | None) -> float | None:
     """A percentage (33.3) as the fraction Excel formats as a percent (0.333)."""
     return None if value is None else float(value) / 100
@@ -280,13 +297,15 @@ def _parent_name(org) -> str:
     return org.parent if isinstance(org, OrganizationRow) else ""
 
 
-def _measurement_row(i: int, m: Measurement, kind: str) -> list:
+def _measurement_row(i: int, m: Measurement, kind: str, closed: bool = False) -> list:
+    """One organization's row; a closed year shows no forecast."""
+    forecast = None if closed else m.forecast
     if kind == RuleKind.CELL_SIZE:
         return [i, m.org.name, _parent_name(m.org), target_text(m, kind), m.members, m.status]
     if kind == RuleKind.INACTIVITY:
-        return [i, m.org.name, _parent_name(m.org), m.last_admission_year, m.actual, m.forecast, m.status]
+        return [i, m.org.name, _parent_name(m.org), m.last_admission_year, m.actual, forecast, m.status]
     share = m.share if m.share is not None else m.percent
-    return [i, m.org.name, target_text(m, kind), m.actual, m.base, fraction(share), m.forecast, m.status]
+    return [i, m.org.name, target_text(m, kind), m.actual, m.base, fraction(share), forecast, m.status]
 
 
 def lists_every_organization(r: RuleResult) -> bool:
@@ -299,14 +318,14 @@ def lists_every_organization(r: RuleResult) -> bool:
     return r.matched <= LIST_ALL_UP_TO
 
 
-def _rule_table(index: int, r: RuleResult) -> Table:
+def _rule_table(index: int, r: RuleResult, closed: bool = False) -> Table:
     every = not r.many or lists_every_organization(r)
     listed = r.measurements if every else r.failing
     kind, link = r.kind, {"category": r.category}
 
     def source():
         for i, m in enumerate(listed, start=1):
-            yield _measurement_row(i, m, kind), {**link, "org": m.org.pk}
+            yield _measurement_row(i, m, kind, closed), {**link, "org": m.org.pk}
 
     lead = ""
     if r.many:
@@ -338,7 +357,9 @@ def _rule_table(index: int, r: RuleResult) -> Table:
 
 
 def year_on_year(m: Measurement) -> Table:
-    """The same figure for earlier years: records, or historical results entered as counts."""
+    """The same figure for earlier years: records, or historical results entered as counts.
+    A year without data reads "no data"; a total entered for a period (2020–2023) is a
+    row of its own, the period's total, not split into its years."""
     table = Table(
         key="history",
         title=_("Year on year"),
@@ -349,8 +370,10 @@ def year_on_year(m: Measurement) -> Table:
             Column(_("Share"), PERCENT, 10),
         ],
     )
+    for figure in m.periods:
+        table.add([figure.label, figure.actual, None, None])
     for figure in m.history:
-        table.add([figure.year, figure.actual, figure.base, fraction(figure.share)])
+        table.add([figure.year, figure_or_no_data(figure.actual), figure.base, fraction(figure.share)])
     return table
 
 
@@ -453,7 +476,7 @@ def _build_report(att: Attainment) -> Report:
     by_kind: dict[str, list[Table]] = {}
     for i, r in enumerate(att.rules, start=1):
         summary.add(_rule_row(i, r), {"org": (r.subject or att.scope).pk, "category": r.category})
-        table = _rule_table(i, r)
+        table = _rule_table(i, r, att.year_over)
         rule_tables.append(table)
         by_kind.setdefault(r.kind, []).append(table)
     sections = [
@@ -473,24 +496,36 @@ def _build_report(att: Attainment) -> Report:
             Column(_("Achieved"), INT, 10),
             Column(_("Rate"), PERCENT, 10),
             Column(_("Forecast"), INT, 10),
-            Column(_("Last year"), INT, 10),
+            # Its own context: not the "Last year" of a plan's years (quotas/forms.py).
+            Column(pgettext("report column: the figure of the year before", "Last year"), INT, 10),
             Column(_("Status"), STATUS, 14),
         ],
-        sum_columns=(3, 5, 6),
     )
     for i, c in enumerate(att.children, start=1):
         children.add(
-            [i, c.org.name, c.target, c.actual, fraction(c.percent), c.forecast, c.last_year, c.status],
+            [
+                i,
+                c.org.name,
+                c.target,
+                c.actual,
+                fraction(c.percent),
+                c.forecast,
+                figure_or_no_data(c.last_year),
+                c.status,
+            ],
             {"org": c.org.pk, "category": ""},
         )
+    last_years = [c.last_year for c in att.children if c.last_year is not None]
+    # No sum of forecasts for a closed year; no sum of "no data" (Excel would write 0).
+    children.sum_columns = (3,) + (() if att.year_over else (5,)) + ((6,) if last_years else ())
     children.totals = [
         None,
         _("Total"),
         None,
         sum(c.actual for c in att.children),
         None,
-        sum(c.forecast for c in att.children),
-        sum(c.last_year for c in att.children),
+        None if att.year_over else sum(c.forecast or 0 for c in att.children),
+        sum(last_years) if last_years else None,
         None,
     ]
     return Report(

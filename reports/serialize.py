@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from .engine import Attainment
+from .status import Status
 
 
 def _num(value):
@@ -11,7 +12,17 @@ def _num(value):
     return value
 
 
+def _forecast(att: Attainment, m, measurements):
+    """None for a closed year: a year-end report forecasts nothing."""
+    if att.year_over:
+        return None
+    return m.forecast if m else sum(x.forecast or 0 for x in measurements)
+
+
 def attainment_json(att: Attainment) -> dict:
+    """Statuses are the codes of reports.status.Status (exceeded, met, on_track, at_risk,
+    behind, not_met); a year without data has "actual": null; for a closed year
+    "forecast" and "expected" are null."""
     rules = []
     for r in att.rules:
         m = r.single
@@ -35,12 +46,18 @@ def attainment_json(att: Attainment) -> dict:
                 else sum(x.actual for x in measurements),
                 "base": m.base if m else None,
                 "share": _num(m.share) if m else None,
-                "forecast": m.forecast if m else sum(x.forecast for x in measurements),
+                "forecast": _forecast(att, m, measurements),
+                "expected": None if att.year_over or not m else m.expected,
                 "status": r.status,
                 "matched": r.matched,
                 "meeting": r.meeting,
                 "failing": [x.org.name for x in failing] if r.many else [],
                 "planned_total": first.planned_total if first else None,
+                "plans": [p.reference for p in getattr(r, "plans", [r.plan])],
+                "history": [{"year": y.year, "actual": y.actual} for y in m.history] if m else [],
+                "periods": [{"first_year": y.first_year, "last_year": y.year, "actual": y.actual} for y in m.periods]
+                if m
+                else [],
             }
         )
     allocations = [
@@ -71,9 +88,22 @@ def attainment_json(att: Attainment) -> dict:
         "year": att.year,
         "as_of": att.as_of.isoformat(),
         "actual": att.actual,
-        "forecast": att.forecast,
+        "forecast": None if att.year_over else att.forecast,
         "target": att.target,
         "rules": rules,
         "allocations": allocations,
         "history": [{"year": y.year, "actual": y.actual} for y in att.history],
+        "periods": [{"first_year": y.first_year, "last_year": y.year, "actual": y.actual} for y in att.periods],
+        "children": [
+            {
+                "org": c.org.name,
+                "target": c.target,
+                "actual": c.actual,
+                "forecast": c.forecast,
+                "last_year": c.last_year,
+                "status": c.status,
+            }
+            for c in att.children
+        ],
+        "statuses": list(Status.ORDER),
     }

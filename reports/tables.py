@@ -26,6 +26,10 @@ class HistoricalResultTable(tables.Table):
     organization = tables.Column(_("Organization"), accessor="organization__name", order_by=("organization__path",))
     year = tables.Column(_("Year"))
     category = tables.Column(_("Category"), default=_("All new members"))
+
+    def render_year(self, record):
+        return record.period
+
     count = tables.Column(_("New members"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     source = tables.Column(_("Source"))
 

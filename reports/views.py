@@ -135,6 +135,52 @@ SORT_KEYS = {
 }
 
 
+def compare_rows(att, chosen: str) -> list[dict]:
+    """One row per committee directly under the scope on the chosen kind of target: the
+    organizations it holds that the target measures, each counted once however many plans
+    set it (97-KH/TU and 159-KH/HU both ask each high school for one pupil), the plans
+    setting it, the strictest minimum, the achieved figures and the worst status."""
+    children = {c.org.path: c.org for c in att.children}
+    by_child: dict[int, dict] = {}
+    for r in att.rules:
+        if f"{r.kind}:{r.category}" != chosen:
+            continue
+        for m in r.measurements:
+            child = next((c for p, c in children.items() if m.org.path.startswith(p)), None)
+            if child is None:
+                continue
+            row = by_child.setdefault(child.pk, {"org": child, "plans": [], "orgs": {}})
+            if r.plan.reference not in row["plans"]:
+                row["plans"].append(r.plan.reference)
+            row["orgs"].setdefault(m.org.pk, []).append(m)
+    rows = []
+    for row in by_child.values():
+        per_org = list(row.pop("orgs").values())
+        firsts = [ms[0] for ms in per_org]
+        statuses = [m.status for ms in per_org for m in ms]
+        targets = [max((m.target_min for m in ms if m.target_min is not None), default=None) for ms in per_org]
+        single = firsts[0] if len(firsts) == 1 else None
+        status = Status.worst(statuses)
+        actual = [m.members if chosen.startswith("cell_size:") else m.actual for m in firsts]
+        row.update(
+            {
+                "plan": " · ".join(row["plans"]),
+                "measured": len(per_org),
+                "meeting": sum(1 for ms in per_org if all(Status.meets(m.status) for m in ms)),
+                "target_min": None if None in targets else sum(targets),
+                "actual": sum(a or 0 for a in actual),
+                "base": single.base if single else None,
+                "share": (single.share if single.share is not None else single.percent) if single else None,
+                "status": status,
+                "status_order": Status.ORDER[status],
+                "css": STATUS_CLASS[status],
+                "label": STATUS_LABELS[status],
+            }
+        )
+        rows.append(row)
+    return rows
+
+
 @require_GET
 @org_view(Perm.VIEW)
 def compare(request, organization):
@@ -149,30 +195,7 @@ def compare(request, organization):
     chosen = request.GET.get("rule") or (choices[0][0] if choices else "")
     if chosen and chosen not in keys:
         raise Http404
-    children = {c.org.path: c.org for c in att.children}
-    rows = []
-    for r in att.rules:
-        if f"{r.kind}:{r.category}" != chosen:
-            continue
-        for m in r.measurements:
-            child = next((c for p, c in children.items() if m.org.path.startswith(p)), None)
-            if child is None:
-                continue
-            rows.append(
-                {
-                    "org": m.org,
-                    "child": child,
-                    "plan": r.plan.reference,
-                    "target_min": m.target_min,
-                    "actual": m.members if r.kind == "cell_size" else m.actual,
-                    "base": m.base,
-                    "share": m.share if m.share is not None else m.percent,
-                    "status": m.status,
-                    "status_order": Status.ORDER[m.status],
-                    "css": STATUS_CLASS[m.status],
-                    "label": STATUS_LABELS[m.status],
-                }
-            )
+    rows = compare_rows(att, chosen)
     sort = request.GET.get("sort", "org")
     descending = sort.startswith("-")
     key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["org"])
@@ -255,6 +278,7 @@ def history(request, organization):
                     category=data["category"],
                     count=data["count"],
                     source=data["source"],
+                    first_year=data.get("first_year"),
                     user=request.user,
                 )
             except ValidationError as exc:

@@ -3,6 +3,11 @@
 Usage: python scripts/po_fill.py locale/vi/LC_MESSAGES/django.po new-strings.json
 Prints the msgids still untranslated. Vietnamese has one plural form, so a plural
 entry takes the same single translation.
+
+An entry with a context (pgettext, `{% translate "…" context "…" %}`) is keyed as
+gettext keys it: the context, the character U+0004, the msgid ("report column: the
+figure of the year before\u0004Last year" in the JSON). It never takes the translation
+of the same msgid without a context, and is listed as untranslated until it has its own.
 """
 
 import json
@@ -24,7 +29,9 @@ def main(po_path, json_path):
     missing, out = [], []
     for block in blocks:
         lines = block.split("\n")
-        keys = [i for i, line in enumerate(lines) if re.match(r"^(msgid|msgid_plural|msgstr(\[\d\])?) ", line)]
+        keys = [
+            i for i, line in enumerate(lines) if re.match(r"^(msgctxt|msgid|msgid_plural|msgstr(\[\d\])?) ", line)
+        ]
         if not keys:
             out.append(block)
             continue
@@ -36,6 +43,8 @@ def main(po_path, json_path):
             name = lines[start].split(" ", 1)[0]
             fields[name] = (start, end, unquote([lines[start].split(" ", 1)[1]] + lines[start + 1 : end]))
         msgid = fields["msgid"][2]
+        if "msgctxt" in fields:
+            msgid = fields["msgctxt"][2] + "\x04" + msgid
         strname = "msgstr[0]" if "msgstr[0]" in fields else "msgstr"
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
         if fuzzy and msgid:

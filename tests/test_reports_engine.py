@@ -174,13 +174,18 @@ def test_status_before_year_end_uses_pace_and_pipeline(tree):
     assert final.rules[0].single.status == Status.NOT_MET
 
 
-def test_maximum_exceeded_is_not_met_at_once(tree):
+def test_maximum_exceeded_is_exceeded_unless_a_cap(tree):
+    """“Phấn đấu … từ 01 đến 02”: three is exceeded (vượt), counted as met; only a rule
+    marked “không quá” (max_is_cap) fails at once when its maximum is passed."""
     p = make_plan(tree.district, number="1", symbol="KH/HU")
     make_rule(p, RuleKind.COUNT, target=tree.school, min_count=1, max_count=2)
+    make_rule(p, RuleKind.COUNT, target=tree.school, min_count=1, max_count=2, max_is_cap=True)
     for month in (1, 2, 3):
         admit(tree.school, dt.date(2025, month, 5))
     result = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 4, 1))
-    assert result.rules[0].single.status == Status.NOT_MET
+    level, cap = (r.single.status for r in result.rules)
+    assert (level, cap) == (Status.EXCEEDED, Status.NOT_MET)
+    assert "không quá 02" in result.rules[1].sentence and "từ 01 đến 02" in result.rules[0].sentence
 
 
 def test_rules_from_above_apply_inside_the_scope_only(tree):
@@ -265,9 +270,16 @@ def test_rules_over_every_cell_and_history_only_where_shown(tree):
     # The cell admitted this year: it meets the rule and is not listed.
     assert (idle.single, idle.matched, idle.meeting, idle.failing, idle.measurements) == (None, 1, 1, [], [])
     own = next(r for r in result.rules if r.kind == RuleKind.COUNT)
-    assert [(y.year, y.actual) for y in own.single.history] == [(2021, 1), (2022, 1), (2023, 1), (2024, 0), (2025, 1)]
-    assert [(y.year, y.actual) for y in result.history] == [(2021, 1), (2022, 1), (2023, 1), (2024, 0), (2025, 1)]
-    assert {c.org: (c.actual, c.last_year) for c in result.children}[tree.commune] == (1, 0)
+    # 2024: no admission on record anywhere in the scope, nothing entered: no data, not 0.
+    assert [(y.year, y.actual) for y in own.single.history] == [
+        (2021, 1),
+        (2022, 1),
+        (2023, 1),
+        (2024, None),
+        (2025, 1),
+    ]
+    assert [(y.year, y.actual) for y in result.history] == [(2021, 1), (2022, 1), (2023, 1), (2024, None), (2025, 1)]
+    assert {c.org: (c.actual, c.last_year) for c in result.children}[tree.commune] == (1, None)  # 2024: no data
 
     # A cell idle since 2021: failing, its last admission year still found.
     later = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 3, 1))
@@ -345,7 +357,9 @@ def test_query_count_does_not_grow_with_the_tree(tree):
     assert sum(r.matched for r in large_result.rules) >= 8 * sum(r.matched for r in small_result.rules)
     print("queries", small, large)
     assert large == small, (small, large)
-    assert small <= 20
+    # 18 as of 30/09: 16 before the statuses, plus the holidays and the one grouped count of
+    # the candidates who can still finish by 31/12 (reports/status.py; none for a closed year).
+    assert small <= 18
 
 
 def _grow_extra(tree, start, stop):
