@@ -17,19 +17,22 @@ whose ceremony the deadlines still put on or before 31/12, see `Period`):
    No minimum (or 0): MET at year end or without a cap, ON_TRACK during the year.
 3. The year is over (the report's day is 31/12 or later) → NOT_MET.
 4. `actual + finishable ≥ low` → ON_TRACK: what can still be admitted by the deadlines covers it.
-5. `actual ≥ expected` (the pace: `ceil(low × share of the year gone)`) and a cell
-   resolution passed on the report's day could still reach its ceremony by 31/12 under
-   the deadlines (`Period.late` is False) → ON_TRACK: candidates not yet in the pipeline
-   can still make it.
+5. `actual ≥ expected` (the pace: `floor(low × share of the year gone)`, the whole
+   admissions due so far) and a cell resolution passed on the report's day could still
+   reach its ceremony by 31/12 under the deadlines (`Period.late` is False) → ON_TRACK:
+   candidates not yet in the pipeline can still make it. Once late, the pace is rounded
+   up (`ceil`): what is not admitted by now can only come from the pipeline.
 6. `actual + pipeline ≥ low` → AT_RISK: the pipeline would cover it, but not all of it
    can finish by the deadlines.
 7. `actual ≥ expected` (late in the year) → AT_RISK: on pace so far, but nothing left
    that can finish covers the rest.
 8. Else → BEHIND: the pace is missed and even the whole pipeline falls short.
 
-The pace is rounded up: a floor made a target of 1 due by nobody all year (1 × 0.91 → 0
-on 29/11); rounded up, one admission is due as soon as the year has begun, so a
-target of 1 is behind until someone is admitted or past the cell's resolution.
+The pace: a floor alone made a target of 1 due by nobody all year (1 × 0.91 → 0 on
+29/11, "on track"); rounded up from the start, a target of 1 read "behind" in March.
+So the floor applies while new candidates can still finish by the deadlines, and the
+ceiling once they cannot: a target of 1 with nobody admitted or on the road is on track
+in March and behind on 29/11.
 A closed year shows no pace and no forecast (`expected` is None).
 """
 
@@ -76,8 +79,15 @@ class Period:
 
 
 def expected_by_now(low: int, fraction: float) -> int:
-    """The admissions the year's pace asks for by now, rounded up (1e-9: 4 × 0.25 is 1, not 2)."""
+    """The admissions the year's pace asks for by now, rounded up (1e-9: 4 × 0.25 is 1, not 2):
+    the pace once new candidates can no longer finish this year (`Period.late`)."""
     return math.ceil(low * fraction - 1e-9)
+
+
+def due_so_far(low: int, fraction: float) -> int:
+    """The whole admissions the pace has asked for so far (rounded down: a target of 1 is
+    not due in March): the pace while new candidates can still finish this year."""
+    return math.floor(low * fraction + 1e-9)
 
 
 def count_status(
@@ -101,7 +111,12 @@ def count_status(
         if high is not None and actual > high:
             return Status.EXCEEDED, None
         return (Status.MET if period.over or not cap or high is None else Status.ON_TRACK), None
-    expected = None if period.over else expected_by_now(low, period.fraction)
+    if period.over:
+        expected = None
+    elif period.late:
+        expected = expected_by_now(low, period.fraction)
+    else:
+        expected = due_so_far(low, period.fraction)
     if actual >= low:
         return (Status.EXCEEDED if high is not None and actual > high else Status.MET), expected
     if period.over:

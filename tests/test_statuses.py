@@ -113,6 +113,11 @@ def test_at_risk_when_on_pace_late_in_the_year_with_nothing_left_to_finish():
     assert count_status(11, 12, None, NOV_29) == (Status.AT_RISK, 11)
 
 
+def test_a_target_of_one_is_not_due_in_march():
+    """While new candidates can still finish this year, the pace counts whole admissions due."""
+    assert count_status(0, 1, None, EARLY) == (Status.ON_TRACK, 0)
+
+
 def test_on_pace_early_in_the_year_is_on_track_without_a_pipeline():
     """On 31/3, candidates not yet past their cell's resolution can still be admitted this year."""
     assert count_status(1, 4, None, EARLY) == (Status.ON_TRACK, 1)
