@@ -198,6 +198,7 @@ class ChildRow:
     target: int | None
     percent: Decimal | None
     status: str | None
+    ended_on: dt.date | None = None  # dissolved by the report's day: what is still counted there, no target
 
 
 @dataclass
@@ -1357,6 +1358,13 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         actual = actuals.get(org.path, year)
         forecast = pipeline.get(org.path, year)
         status = None
+        ended_on = org.dissolved_on if org.dissolved_on is not None and org.dissolved_on <= count_day else None
+        if ended_on is not None:
+            # Dissolved: its units moved on and count where they stand; what is still
+            # counted here (units dissolved with it) is listed, its target no longer applies.
+            target = None
+            if not actual and not figure(org.path, year - 1):
+                continue
         if target:
             ready = finishable.get(org.path, year)
             status = count_status(actual, target, None, period, pipeline=forecast, finishable=ready)[0]
@@ -1369,6 +1377,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 target=target,
                 percent=_pct(actual, target),
                 status=status,
+                ended_on=ended_on,
             )
         )
     children.sort(key=lambda c: (not c.org.is_active, c.org.name))

@@ -378,8 +378,9 @@ def year_on_year(m: Measurement) -> Table:
 
 
 def _ended_name(row) -> str:
-    """An allocation row's organization, and when it was merged or dissolved: an issued
-    table keeps the row, counted up to its last day."""
+    """A row's organization, and when it was merged or dissolved (an issued allocation
+    table keeps the row, counted up to its last day; a dissolved child keeps what is still
+    counted under it)."""
     if row.ended_on is None:
         return row.org.name
     return _("%(name)s (until %(day)s)") % {
@@ -505,7 +506,7 @@ def _build_report(att: Attainment) -> Report:
         children.add(
             [
                 i,
-                c.org.name,
+                _ended_name(c),
                 c.target,
                 c.actual,
                 fraction(c.percent),

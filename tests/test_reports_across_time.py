@@ -127,9 +127,9 @@ def test_months_and_history_of_a_past_day_use_the_tree_of_that_day(tree):
     move(tree.school, tree.city, D(2025, 7, 1))
     again = report(tree.district, 2024, D(2024, 12, 31))
     assert again.months == district.months and again.months[2] == 2
-    assert [y.actual for y in again.history] == [y.actual for y in district.history] == [0, 0, 0, 1, 2]
+    assert [y.actual for y in again.history] == [y.actual for y in district.history] == [None, None, None, 1, 2]
     now = report(tree.city, 2026, D(2026, 1, 15))
-    assert [y.actual for y in now.history][-4:-1] == [1, 2, 0]  # today's tree: the school is the city's
+    assert [y.actual for y in now.history][-4:-1] == [1, 2, None]  # today's tree: the school is the city's
 
 
 def test_inactivity_and_size_rules_of_a_past_year_see_the_cells_of_that_year(tree):
@@ -222,3 +222,21 @@ def test_the_attainment_command_reports_a_merged_organization_up_to_its_last_day
     out = StringIO()
     call_command("attainment", "--org", "LD.DD.KD", "--year", "2025", "--as-of", "2025-03-01", stdout=out)
     assert json.loads(out.getvalue())["as_of"] == "2025-03-01"
+
+
+def test_a_dissolved_child_keeps_its_figures_without_its_target(tree):
+    from organizations.services import organization_dissolve
+
+    plan = make_plan(tree.district, first_year=2025, number="12", symbol="KH/HU")
+    table = make_rule(plan, RuleKind.ALLOCATION, min_count=5)
+    allocate(table, tree.enterprise, 3)
+    admit(tree.enterprise, D(2025, 3, 1))
+    tree.enterprise.refresh_from_db()
+    organization_dissolve(organization=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
+    result = report(tree.district, 2025, D(2025, 12, 31))
+    row = next(c for c in result.children if c.org.code == "LD.DD.DN")
+    assert (row.actual, row.target, row.status, row.ended_on) == (1, None, None, D(2025, 5, 1))
+    assert result.actual == 1
+    then = report(tree.district, 2025, D(2025, 4, 30))
+    row = next(c for c in then.children if c.org.code == "LD.DD.DN")
+    assert (row.actual, row.target, row.ended_on) == (1, 3, None)
