@@ -14,6 +14,7 @@ subtree of that day, for the reports that recount from the records.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 
@@ -21,11 +22,32 @@ from .models import Organization, OrganizationPath
 from .selectors import path_as_of
 
 
+@dataclass(frozen=True, slots=True)
+class TreeState:
+    """What a report of a day needs to know of the tree's changes, read in one query."""
+
+    changed: bool  # an organization moved, or was merged, after the day
+    merged: bool  # some organization was merged (its figures count with its successor)
+    ended: bool  # some organization was dissolved or merged on or before the day
+
+
+def tree_state(day: dt.date) -> TreeState:
+    org, paths = Organization._meta.db_table, OrganizationPath._meta.db_table
+    with connections[Organization.objects.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {paths} WHERE valid_until > %s)"
+            f" OR EXISTS (SELECT 1 FROM {org} WHERE merged_into_id IS NOT NULL AND dissolved_on > %s),"
+            f" EXISTS (SELECT 1 FROM {org} WHERE merged_into_id IS NOT NULL),"
+            f" EXISTS (SELECT 1 FROM {org} WHERE dissolved_on <= %s)",
+            [day, day, day],
+        )
+        changed, merged, ended = cursor.fetchone()
+    return TreeState(bool(changed), bool(merged), bool(ended))
+
+
 def changed_after(day: dt.date) -> bool:
-    """Whether any organization moved, or was merged, after `day` (one or two queries)."""
-    if OrganizationPath.objects.filter(valid_until__gt=day).exists():
-        return True
-    return Organization.objects.filter(merged_into__isnull=False, dissolved_on__gt=day).exists()
+    """Whether any organization moved, or was merged, after `day`."""
+    return tree_state(day).changed
 
 
 def successors_on(day: dt.date | None = None) -> dict[int, int]:

@@ -68,7 +68,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, Left, Length, Sub
 from admissions.models import Admission, Candidate, Holiday, Outcome, Step, Tally
 from admissions.workdays import add_working_days
 from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization
-from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on
+from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on, tree_state
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
 from quotas.sentences import rule_sentence
 
@@ -363,10 +363,11 @@ def _admissions(first_day: dt.date, last_day: dt.date):
     ).order_by()
 
 
-def _admissions_now(scope: Organization, first_day: dt.date, last_day: dt.date):
-    """admissions_in, in today's tree: annotated `p`, the path each counts under now."""
+def _admissions_now(scope: Organization, first_day: dt.date, last_day: dt.date, merged: bool | None = None):
+    """admissions_in, in today's tree: annotated `p`, the path each counts under now
+    (`merged`: whether any organization was merged, if the caller knows)."""
     rows = _admissions(first_day, last_day)
-    if not any_merged():
+    if not (any_merged() if merged is None else merged):
         return rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
     rows = rows.filter(Q(organization__path__startswith=scope.path) | Q(organization__merged_into__isnull=False))
     return rows.annotate(p=counting_path("organization__")).filter(p__startswith=scope.path)
@@ -496,7 +497,7 @@ def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int)
         return cursor.fetchall()
 
 
-def _after_count_day(scope, year, count_day) -> Counter:
+def _after_count_day(scope, year, count_day, merged: bool | None = None) -> Counter:
     """Admissions of `year` after `count_day`, per (path, category) at their organization
     and every node above it. The tallies hold whole years, so a count up to a day inside
     the year takes these off. Usually none (nothing is admitted in the future); a report
@@ -507,7 +508,7 @@ def _after_count_day(scope, year, count_day) -> Counter:
         return after
     first_day = max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1))
     for path, category, n in (
-        _admissions_now(scope, first_day, last_day)
+        _admissions_now(scope, first_day, last_day, merged)
         .values("p", "category")
         .annotate(n=Count("pk"))
         .values_list("p", "category", "n")
@@ -534,7 +535,9 @@ def _admission_counts(scope, depths, wanted, since: dict[int, int], year, after:
     return counts
 
 
-def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Counts, periods=None) -> None:
+def _historical_counts(
+    scope, depths, wanted, first_year, last_year, counts: _Counts, periods=None, merged: bool | None = None
+) -> None:
     """Add historical results; a blank-category row is the total of its organization and year.
 
     A total over several years (`first_year` set, e.g. 2020–2023) is no year's figure: it
@@ -548,7 +551,7 @@ def _historical_counts(scope, depths, wanted, first_year, last_year, counts: _Co
     )
     # Where each result counts: its organization, or after a merger its successor.
     base = HistoricalResult.objects.filter(year__gte=first_year, year__lte=last_year).annotate(
-        p=counting_path("organization__") if any_merged() else F("organization__path")
+        p=counting_path("organization__") if (any_merged() if merged is None else merged) else F("organization__path")
     )
     base = base.filter(p__startswith=scope.path).annotate(covered=Exists(blank)).order_by()
     for depth in sorted(depths):
@@ -602,7 +605,7 @@ def _finishable_filter(year: int, as_of: dt.date) -> tuple[Q, bool]:
     return live, late
 
 
-def _finishable_counts(scope, depths, wanted, year, as_of) -> tuple[_Counts, bool]:
+def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None = None) -> tuple[_Counts, bool]:
     """Candidates past the cell's resolution (the pipeline) whose ceremony the deadlines
     still put on or before 31/12 of `year`, per (bucket, category) at every depth, and
     whether the report's day is "late" (see _deadline_days). Two queries (the holidays,
@@ -620,7 +623,7 @@ def _finishable_counts(scope, depths, wanted, year, as_of) -> tuple[_Counts, boo
     if as_of >= dec31 or not depths:
         return counts, True
     finishable, late = _finishable_filter(year, as_of)
-    if any_merged():  # a merged organization's candidates count with its successor
+    if any_merged() if merged is None else merged:  # a merged organization's candidates count with its successor
         live = Candidate.objects.annotate(p=counting_path("organization__"))
     else:
         live = Candidate.objects.annotate(p=F("organization__path"))
@@ -677,14 +680,14 @@ def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dic
     return result
 
 
-def _monthly(scope, year, as_of, tree: TreeOnDay | None) -> list[int | None]:
+def _monthly(scope, year, as_of, tree: TreeOnDay | None, merged: bool | None = None) -> list[int | None]:
     if tree is not None:
         from . import past
 
         counts = past.monthly(tree, year, as_of)
     else:
         counts = dict(
-            _admissions_now(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
+            _admissions_now(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)), merged)
             .annotate(m=ExtractMonth("ceremony_date"))
             .values("m")
             .annotate(n=Count("pk"))
@@ -1040,7 +1043,8 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     # The tree as it stood on the count day: today's (the tallies keep it) unless an
     # organization moved or was merged since; then the figures are recounted from the
     # records with every organization where it stood that day (reports/past.py).
-    tree = tree_on(scope, count_day) if changed_after(count_day) else None
+    state = tree_state(count_day)
+    tree = tree_on(scope, count_day) if state.changed else None
     if tree is not None:
         from . import past
 
@@ -1174,12 +1178,15 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             year=year, count_day=count_day, first_year=first_year, over=over, engine=sys.modules[__name__],
         )  # fmt: skip
     else:
-        after = _after_count_day(scope, year, count_day)
+        after = _after_count_day(scope, year, count_day, state.merged)
         actuals = _admission_counts(scope, set(full), full, start, year, after)
         recorded_years = actuals.recorded_years
-        _historical_counts(scope, set(full), full, first_year, year, actuals, periods)
+        _historical_counts(scope, set(full), full, first_year, year, actuals, periods, state.merged)
         pipeline = _pipeline_counts(scope, set(full), full, year)
-        finishable, late = _finishable_counts(scope, set(full), full, year, as_of) if not over else (_Counts(), True)
+        if over:
+            finishable, late = _Counts(), True
+        else:
+            finishable, late = _finishable_counts(scope, set(full), full, year, as_of, state.merged)
         structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, after)
     period = Period(fraction, over, late)
 
@@ -1313,7 +1320,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
 
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
-    ended = _Ended(rules, year, count_day)
+    ended = _Ended(rules, year, count_day, state.ended)
     for rule in rules:
         subjects = subjects_by_rule[rule.pk]
         if rule.kind == RuleKind.ALLOCATION:
@@ -1380,7 +1387,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 ended_on=ended_on,
             )
         )
-    children.sort(key=lambda c: (not c.org.is_active, c.org.name))
+    children.sort(key=lambda c: (c.ended_on is not None, c.org.name))  # the tree of the day: ended last
 
     return Attainment(
         scope=scope_org,
@@ -1394,7 +1401,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         rules=results,
         allocations=tables,
         children=children,
-        months=_monthly(scope, year, as_of, tree),
+        months=_monthly(scope, year, as_of, tree, state.merged),
         history=history_of(scope_org, "", False),
         periods=periods_of(scope_org, ""),
     )
@@ -1411,15 +1418,15 @@ def _child_on(org: Organization, day: dt.date) -> bool:
 class _Ended:
     """Allocation rows (and tables) of organizations merged or dissolved by the count day:
     an issued table keeps its rows, each with what the organization admitted up to its
-    last day (one query for which ended, then one per ended organization: a handful
-    after a reorganization, none otherwise)."""
+    last day (when any organization ended by then: one query for which, then one per
+    ended organization; a handful after a reorganization, none otherwise)."""
 
-    def __init__(self, rules, year: int, count_day: dt.date):
+    def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool = True):
         self.year, self.count_day = year, count_day
         pks = {a.organization_id for rule in rules if rule.kind == RuleKind.ALLOCATION for a in rule.allocation_rows}
         pks |= {_subject(rule).pk for rule in rules if rule.kind == RuleKind.ALLOCATION}
         self.on: dict[int, dt.date] = {}
-        if pks:
+        if pks and any_ended:
             self.on = dict(
                 Organization.objects.filter(pk__in=pks, dissolved_on__lte=count_day).values_list("pk", "dissolved_on")
             )
