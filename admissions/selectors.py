@@ -57,11 +57,61 @@ def admitted_twin(candidate: Candidate) -> Admission | None:
     match = Q(candidate__search_name=candidate.search_name, candidate__date_of_birth=candidate.date_of_birth)
     if candidate.national_id:
         match |= Q(candidate__national_id=candidate.national_id)
-    return (
-        Admission.objects.filter(match, archived_at__isnull=True, struck_off_on__isnull=True)
-        .exclude(candidate=candidate)
-        .first()
+    qs = Admission.objects.filter(match, archived_at__isnull=True, struck_off_on__isnull=True)
+    if candidate.pk:
+        qs = qs.exclude(candidate=candidate)
+    return qs.select_related("organization").first()
+
+
+def _same_person(person: tuple[str, dt.date | None, str], candidate: Candidate) -> bool:
+    search_name, date_of_birth, national_id = person
+    same_name = date_of_birth is not None and (candidate.search_name, candidate.date_of_birth) == (
+        search_name,
+        date_of_birth,
     )
+    return same_name or bool(national_id and candidate.national_id == national_id)
+
+
+def _people_q(people: list[tuple[str, dt.date | None, str]], prefix: str = "") -> Q:
+    """A first cut of the records of `people` (folded name, birth date, ID): matched exactly in Python."""
+    named = [(name, dob) for name, dob, _id in people if dob]
+    ids = [national_id for _name, _dob, national_id in people if national_id]
+    q = Q(pk__in=[])
+    if named:
+        q |= Q(
+            **{
+                f"{prefix}search_name__in": sorted({name for name, _dob in named}),
+                f"{prefix}date_of_birth__in": sorted({dob for _name, dob in named}),
+            }
+        )
+    if ids:
+        q |= Q(**{f"{prefix}national_id__in": sorted(set(ids))})
+    return q
+
+
+def admitted_twins_many(people: list[tuple[str, dt.date | None, str]]) -> list[Admission | None]:
+    """admitted_twin for many people at once (one query): party-wide, not limited to a scope."""
+    if not people:
+        return []
+    found = list(
+        Admission.objects.filter(_people_q(people, "candidate__"), archived_at__isnull=True, struck_off_on__isnull=True)
+        .select_related("candidate", "organization")
+        .order_by("pk")
+    )
+    return [next((a for a in found if _same_person(person, a.candidate)), None) for person in people]
+
+
+def likely_duplicates_many(*, user, people: list[tuple[str, dt.date | None, str]]) -> list[list[Candidate]]:
+    """likely_duplicates for many people at once (one query), within the user's scope."""
+    if not people:
+        return []
+    found = list(
+        candidates(user)
+        .filter(_people_q(people))
+        .exclude(outcome__in=[Outcome.WITHDRAWN, Outcome.MOVED_AWAY])
+        .order_by("pk")
+    )
+    return [[c for c in found if _same_person(person, c)] for person in people]
 
 
 def board(qs, per_column: int = 12) -> list[dict]:

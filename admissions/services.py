@@ -20,11 +20,13 @@ from django.utils.translation import gettext_noop
 from organizations import access
 from organizations.audit import stamp as _stamp
 from organizations.models import Organization, OrgForm
+from organizations.text import fold
 
 from . import selectors
 from .models import (
     Admission,
     Candidate,
+    Education,
     Holiday,
     Introducer,
     IntroducerKind,
@@ -50,7 +52,7 @@ PERSONAL_FIELDS = (
 LEAVING_OUTCOMES = (Outcome.WITHDRAWN, Outcome.NOT_QUALIFIED, Outcome.MOVED_AWAY)
 
 
-def rule(name: str) -> int:
+def rule(name: str):
     return settings.ADMISSION_RULES[name]
 
 
@@ -58,14 +60,178 @@ def _d(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def age_in_months(date_of_birth: dt.date, day: dt.date) -> int:
+    """Age on `day` counted to the month, as the statute counts it (the day of the month is ignored)."""
+    return (day.year - date_of_birth.year) * 12 + day.month - date_of_birth.month
+
+
 def age_on(date_of_birth: dt.date, day: dt.date) -> int:
-    """Full years on `day`, counted to the day (the birthday itself counts)."""
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    """Full years on `day`, counted to the month: born 31/05/2007 is 18 all through May 2025."""
+    return age_in_months(date_of_birth, day) // 12
 
 
 def needs_consent(date_of_birth: dt.date, day: dt.date) -> bool:
-    """Over the consent age (past that birthday) on `day`."""
-    return day > date_of_birth + relativedelta(years=rule("CONSENT_AGE_YEARS"))
+    """Over the consent age on `day`: from the month after the one in which the person turns it."""
+    return age_in_months(date_of_birth, day) > rule("CONSENT_AGE_YEARS") * 12
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Full months from `start` to `end` (12 from 01/09/2023 to 01/09/2024, 11 to 31/08/2024)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - (end.day < start.day)
+
+
+# ---------------------------------------------------------------- eligibility
+# Each check returns the messages of the rules broken (empty when the rule holds); every
+# message says the rule, the figure and the date it was computed for. These block the
+# step. Deadlines are not here: they never block a record (see selectors.days_late).
+
+
+def check_age(*, date_of_birth: dt.date, on: dt.date) -> list[str]:
+    months = age_in_months(date_of_birth, on)
+    if months >= rule("MIN_AGE_YEARS") * 12:
+        return []
+    return [
+        _(
+            "Age rule (at least %(min)d full years, counted to the month): the candidate is %(years)d years "
+            "%(months)d months old on %(date)s."
+        )
+        % {"min": rule("MIN_AGE_YEARS"), "years": months // 12, "months": months % 12, "date": _d(on)}
+    ]
+
+
+def check_consent(*, date_of_birth: dt.date, resolution_on: dt.date, consent_on: dt.date | None, on: dt.date):
+    if not needs_consent(date_of_birth, resolution_on) or (consent_on is not None and consent_on <= on):
+        return []
+    months = age_in_months(date_of_birth, resolution_on)
+    return [
+        _(
+            "Upper age rule (over %(age)d needs the written consent of the provincial standing committee before "
+            "the decision): the candidate is %(years)d years %(months)d months old on %(date)s, the date of the "
+            "cell resolution; record the consent, dated on or before the decision."
+        )
+        % {"age": rule("CONSENT_AGE_YEARS"), "years": months // 12, "months": months % 12, "date": _d(resolution_on)}
+    ]
+
+
+def check_education(*, education: str, on: dt.date) -> list[str]:
+    levels = list(Education.values)
+    minimum = rule("MIN_EDUCATION")
+    if education in levels and levels.index(education) >= levels.index(minimum):
+        return []
+    return [
+        _("Education rule (at least %(min)s): the candidate's education is %(level)s on %(date)s.")
+        % {
+            "min": str(Education(minimum).label).lower(),
+            "level": str(Education(education).label).lower() if education in levels else education,
+            "date": _d(on),
+        }
+    ]
+
+
+def check_introducers(*, introducers: list[dict], on: dt.date) -> list[str]:
+    """Two official members, or one plus the Youth Union committee; each member has known the candidate."""
+    problems = []
+    for item in introducers:
+        if not (item.get("full_name") or "").strip():
+            problems.append(_("Every introducer needs a name."))
+            break
+    kinds = [item["kind"] for item in introducers]
+    members = kinds.count(IntroducerKind.MEMBER)
+    if not (members >= 2 or (members >= 1 and IntroducerKind.YOUTH_UNION in kinds)):
+        problems.append(
+            _(
+                "Introducers rule: two official members, or one plus the Youth Union committee; "
+                "on %(date)s there are %(members)d member(s)%(youth)s."
+            )
+            % {
+                "date": _d(on),
+                "members": members,
+                "youth": _(" and the Youth Union committee") if IntroducerKind.YOUTH_UNION in kinds else "",
+            }
+        )
+    needed = rule("INTRODUCER_KNOWN_MONTHS")
+    for item in introducers:
+        if item["kind"] != IntroducerKind.MEMBER:
+            continue
+        name = (item.get("full_name") or "").strip()
+        since = item.get("known_since")
+        if since is None:
+            problems.append(
+                _(
+                    "Introducers rule (a member who has worked, studied or lived with the candidate for at least "
+                    "%(min)d months): give the date since when %(name)s has known the candidate."
+                )
+                % {"min": needed, "name": name}
+            )
+        elif months_between(since, on) < needed:
+            problems.append(
+                _(
+                    "Introducers rule (a member who has worked, studied or lived with the candidate for at least "
+                    "%(min)d months): %(name)s has known the candidate since %(since)s, %(n)d months on %(date)s, "
+                    "the date of the introductions."
+                )
+                % {
+                    "min": needed,
+                    "name": name,
+                    "since": _d(since),
+                    "n": max(months_between(since, on), 0),
+                    "date": _d(on),
+                }
+            )
+    return problems
+
+
+def check_certificate(*, certificate_on: dt.date | None, on: dt.date) -> list[str]:
+    if certificate_on is None:
+        return []
+    valid_until = certificate_on + relativedelta(months=rule("CERTIFICATE_VALID_MONTHS"))
+    if on <= valid_until:
+        return []
+    return [
+        _(
+            "Certificate rule (the awareness-class certificate is valid %(n)d months): the certificate of "
+            "%(issued)s expired on %(until)s, before the cell resolution of %(date)s; the candidate must attend "
+            "the class again."
+        )
+        % {
+            "n": rule("CERTIFICATE_VALID_MONTHS"),
+            "issued": _d(certificate_on),
+            "until": _d(valid_until),
+            "date": _d(on),
+        }
+    ]
+
+
+def check_introductions_fresh(*, introduced_on: dt.date | None, on: dt.date) -> list[str]:
+    """PROCEDURE: introductions older than N months before the cell considers the file are redone."""
+    if introduced_on is None or on <= introduced_on + relativedelta(months=rule("INTRODUCTION_STALE_MONTHS")):
+        return []
+    return [
+        _(
+            "Stale introductions rule (no more than %(n)d months before the cell resolution): the introductions "
+            "of %(intro)s are %(months)d months old on %(date)s; redo the introductions and opinions."
+        )
+        % {
+            "n": rule("INTRODUCTION_STALE_MONTHS"),
+            "intro": _d(introduced_on),
+            "months": months_between(introduced_on, on),
+            "date": _d(on),
+        }
+    ]
+
+
+def check_step_form(*, organization: Organization, step: int) -> list[str]:
+    """The committee resolution is a step of a cell under a grassroots committee, not of a grassroots cell."""
+    if step == Step.COMMITTEE_RESOLUTION and organization.form == OrgForm.GRASSROOTS_CELL:
+        return [
+            _(
+                "%(org)s is a grassroots cell: it has no grassroots committee, so after the cell resolution "
+                "comes the admission decision."
+            )
+            % {"org": organization.name}
+        ]
+    return []
 
 
 # ---------------------------------------------------------------- holidays
@@ -157,8 +323,15 @@ def candidate_create(
     notes: str = "",
     provincial_consent_on: dt.date | None = None,
     allow_duplicate: bool = False,
+    looked_up: dict | None = None,
 ) -> Candidate:
-    """A new candidate at the first step of the road (identified as a source)."""
+    """A new candidate at the first step of the road (identified as a source).
+
+    A person already admitted anywhere in the party is refused (without saying where if
+    it is outside the user's scope), and so is a likely duplicate in the user's scope,
+    unless `allow_duplicate` (the page's "not the same person"). `looked_up`: the
+    imports' batched look-ups of these ({"twin": Admission | None, "duplicates": [...]}).
+    """
     if not organization.is_active:
         raise ValidationError(_("Cannot add a candidate to a dissolved organization."))
     candidate = Candidate(
@@ -189,7 +362,12 @@ def candidate_create(
     if errors:
         raise ValidationError(errors)
     if not allow_duplicate:
-        _check_duplicates(candidate, user)
+        candidate.search_name = fold(candidate.full_name)
+        twin = looked_up["twin"] if looked_up is not None else selectors.admitted_twin(candidate)
+        problems = admitted_problems(twin=twin, user=user)
+        if problems:
+            raise ValidationError(problems, code="duplicate")
+        _check_duplicates(candidate, user, found=looked_up["duplicates"] if looked_up is not None else None)
     _stamp(candidate, user, gettext_noop("created"))
     candidate.save()
     record = StepRecord(candidate=candidate, step=Step.SOURCE, date=source_date, document_number=source_document)
@@ -199,15 +377,34 @@ def candidate_create(
     return candidate
 
 
-def _check_duplicates(candidate: Candidate, user) -> None:
-    duplicates = selectors.likely_duplicates(
-        user=user,
-        full_name=candidate.full_name,
-        date_of_birth=candidate.date_of_birth,
-        national_id=candidate.national_id,
-        exclude_pk=candidate.pk,
-    )
-    found = list(duplicates[:3])
+def admitted_problems(*, twin: Admission | None, user) -> list[str]:
+    """One person, one admission, party-wide; what lies outside the user's scope is not shown."""
+    if twin is None:
+        return []
+    if user is None or access.has_perm(user, twin.organization, access.Perm.VIEW_PERSONAL):
+        return [
+            _("This person was already admitted on %(date)s: a person is admitted once.")
+            % {"date": _d(twin.ceremony_date)}
+        ]
+    return [
+        _(
+            "A person with this name and date of birth (or ID number) is already admitted in another "
+            "organization: a person is admitted once. Ask the organization board above to check."
+        )
+    ]
+
+
+def _check_duplicates(candidate: Candidate, user, found: list[Candidate] | None = None) -> None:
+    if found is None:
+        duplicates = selectors.likely_duplicates(
+            user=user,
+            full_name=candidate.full_name,
+            date_of_birth=candidate.date_of_birth,
+            national_id=candidate.national_id,
+            exclude_pk=candidate.pk,
+        )
+        found = list(duplicates[:3])
+    found = [c for c in found if c.pk != candidate.pk][:3]
     if found:
         names = ", ".join(f"{c.full_name} ({c.organization.name})" for c in found)
         raise ValidationError(
@@ -232,11 +429,14 @@ def candidate_update(*, candidate: Candidate, user, today: dt.date, allow_duplic
     errors: dict[str, list[str]] = {}
     _check_person(date_of_birth=candidate.date_of_birth, today=today, errors=errors)
     resolution = candidate.steps.filter(step=Step.CELL_RESOLUTION).first()
-    if resolution and age_on(candidate.date_of_birth, resolution.date) < rule("MIN_AGE_YEARS"):
-        errors.setdefault("date_of_birth", []).append(
-            _("With this date of birth the candidate was under %(min)d at the cell resolution.")
-            % {"min": rule("MIN_AGE_YEARS")}
-        )
+    if resolution and candidate.date_of_birth:
+        # The rules checked at the cell resolution still hold with the corrected data.
+        errors_age = check_age(date_of_birth=candidate.date_of_birth, on=resolution.date)
+        if errors_age:
+            errors.setdefault("date_of_birth", []).extend(errors_age)
+        errors_education = check_education(education=candidate.education, on=resolution.date)
+        if errors_education:
+            errors.setdefault("education", []).extend(errors_education)
     if candidate.provincial_consent_on and candidate.provincial_consent_on > today:
         errors.setdefault("provincial_consent_on", []).append(_("The date cannot be in the future."))
     try:
@@ -254,19 +454,48 @@ def candidate_update(*, candidate: Candidate, user, today: dt.date, allow_duplic
 
 
 def next_steps(candidate: Candidate) -> list[int]:
-    """The steps `candidate_advance` accepts now (the ceremony goes through admission_record)."""
+    """The steps `candidate_advance` accepts now (the ceremony goes through admission_record).
+
+    The road follows the organization's form: a grassroots cell is itself the grassroots
+    organization, so it goes from the cell resolution straight to the decision; a cell
+    under a grassroots committee needs the committee's resolution first.
+    """
     if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at or candidate.step >= Step.DECISION:
         return []
-    allowed = [candidate.step + 1]
-    # A grassroots cell is itself the grassroots organization: no separate committee resolution.
-    if candidate.step + 1 == Step.COMMITTEE_RESOLUTION and candidate.organization.form == OrgForm.GRASSROOTS_CELL:
-        allowed.append(Step.DECISION)
-    return allowed
+    following = candidate.step + 1
+    if check_step_form(organization=candidate.organization, step=following):
+        following += 1
+    return [following]
 
 
-def _introducers_ok(kinds: list[str]) -> bool:
-    members = kinds.count(IntroducerKind.MEMBER)
-    return members >= 2 or (members >= 1 and IntroducerKind.YOUTH_UNION in kinds)
+def step_problems(*, candidate: Candidate, step: int, date: dt.date, records: dict) -> list[str]:
+    """The eligibility rules of taking `step` on `date` (records: the steps already taken, by step).
+
+    The introducers are checked by candidate_advance, which has them. A step past the cell
+    resolution whose resolution is not on file (an import) is checked for age and education
+    on its own date: the resolution came before it, so this refuses no one it should accept.
+    """
+    problems = check_step_form(organization=candidate.organization, step=step)
+    if step > Step.CELL_RESOLUTION and Step.CELL_RESOLUTION not in records:
+        problems += check_age(date_of_birth=candidate.date_of_birth, on=date)
+        problems += check_education(education=candidate.education, on=date)
+    if step == Step.CELL_RESOLUTION:
+        problems += check_age(date_of_birth=candidate.date_of_birth, on=date)
+        problems += check_education(education=candidate.education, on=date)
+        certificate = records.get(Step.CLASS)
+        problems += check_certificate(certificate_on=certificate and certificate.date, on=date)
+        introduction = records.get(Step.INTRODUCTION)
+        problems += check_introductions_fresh(introduced_on=introduction and introduction.date, on=date)
+    if step == Step.DECISION:
+        resolution = records.get(Step.CELL_RESOLUTION)
+        if resolution is not None:
+            problems += check_consent(
+                date_of_birth=candidate.date_of_birth,
+                resolution_on=resolution.date,
+                consent_on=candidate.provincial_consent_on,
+                on=date,
+            )
+    return problems
 
 
 @transaction.atomic
@@ -280,10 +509,14 @@ def candidate_advance(
     introducers: list[dict] | None = None,
     user,
     today: dt.date,
+    earlier_steps_missing: bool = False,
 ) -> StepRecord:
     """Record the next step of the road with its date and document number.
 
     `introducers` (for the introductions step): dicts with kind, full_name, known_since.
+    `earlier_steps_missing` (imports of people already on the road): the steps between
+    the candidate's and `step` are not on file; every rule whose data is on file is
+    still checked (the introducers when given).
     """
     candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
     step = int(step)
@@ -292,9 +525,16 @@ def candidate_advance(
         raise ValidationError(_("This candidate is no longer on the road."))
     if step >= Step.CEREMONY:
         raise ValidationError(_("Log the admission ceremony with the admission form."))
-    if step not in next_steps(candidate):
+    wrong_form = check_step_form(organization=candidate.organization, step=step)
+    if wrong_form:
+        raise ValidationError(wrong_form)
+    if earlier_steps_missing and step > candidate.step:
+        pass
+    elif step not in next_steps(candidate):
+        following = next_steps(candidate)
         raise ValidationError(
-            _("Steps are taken in order: the next step is “%(step)s”.") % {"step": Step(candidate.step + 1).label}
+            _("Steps are taken in order: the next step is “%(step)s”.")
+            % {"step": Step(following[0] if following else candidate.step + 1).label}
         )
     if date > today:
         problems.append(_("The date cannot be in the future."))
@@ -303,55 +543,20 @@ def candidate_advance(
             _("The date cannot be before the previous step (%(date)s).") % {"date": _d(candidate.step_date)}
         )
     records = {r.step: r for r in candidate.steps.all()}
-    if step == Step.INTRODUCTION:
-        existing = list(candidate.introducers.values_list("kind", flat=True))
-        given = introducers or []
-        for item in given:
-            if not (item.get("full_name") or "").strip():
-                problems.append(_("Every introducer needs a name."))
-                break
-        if not _introducers_ok(existing + [item["kind"] for item in given]):
-            problems.append(_("Introductions need two official members, or one plus the Youth Union committee."))
-    if step == Step.CELL_RESOLUTION:
-        age = age_on(candidate.date_of_birth, date)
-        if age < rule("MIN_AGE_YEARS"):
-            problems.append(
-                _("The candidate is %(age)d on the date of the cell resolution; admission needs %(min)d full years.")
-                % {"age": age, "min": rule("MIN_AGE_YEARS")}
-            )
-        certificate = records.get(Step.CLASS)
-        if certificate is not None:
-            valid_until = certificate.date + relativedelta(months=rule("CERTIFICATE_VALID_MONTHS"))
-            if date > valid_until:
-                problems.append(
-                    _("The awareness-class certificate expired on %(date)s: the candidate must attend the class again.")
-                    % {"date": _d(valid_until)}
-                )
-        introduction = records.get(Step.INTRODUCTION)
-        if introduction is not None and date > introduction.date + relativedelta(
-            months=rule("INTRODUCTION_STALE_MONTHS")
-        ):
-            problems.append(
-                _("The introductions are more than %(n)d months old: redo the introductions and opinions.")
-                % {"n": rule("INTRODUCTION_STALE_MONTHS")}
-            )
-    if step == Step.DECISION:
-        resolution = records.get(Step.CELL_RESOLUTION)
-        if resolution and needs_consent(candidate.date_of_birth, resolution.date):
-            consent = candidate.provincial_consent_on
-            if consent is None or consent > date:
-                problems.append(
-                    _(
-                        "The candidate is over %(age)d: record the consent of the provincial standing committee "
-                        "before the decision."
-                    )
-                    % {"age": rule("CONSENT_AGE_YEARS")}
-                )
+    given = introducers or []
+    if step == Step.INTRODUCTION or (earlier_steps_missing and given):
+        existing = [
+            {"kind": i.kind, "full_name": i.full_name, "known_since": i.known_since}
+            for i in candidate.introducers.all()
+        ]
+        on = date if step == Step.INTRODUCTION else getattr(records.get(Step.INTRODUCTION), "date", date)
+        problems += check_introducers(introducers=existing + given, on=on)
+    problems += step_problems(candidate=candidate, step=step, date=date, records=records)
     if problems:
         raise ValidationError(problems)
 
-    if step == Step.INTRODUCTION:
-        for item in introducers or []:
+    if given:
+        for item in given:
             introducer = Introducer(
                 candidate=candidate,
                 kind=item["kind"],
@@ -462,21 +667,7 @@ def admission_record(
         problems.append(_("The date cannot be in the future."))
     if ceremony_date < decision.date:
         problems.append(_("The ceremony cannot be before the decision (%(date)s).") % {"date": _d(decision.date)})
-    twin = selectors.admitted_twin(candidate)
-    # One person, one admission holds party-wide, but what lies outside the user's
-    # scope is not shown: only that a record exists.
-    if twin is not None and (user is None or access.has_perm(user, twin.organization, access.Perm.VIEW_PERSONAL)):
-        problems.append(
-            _("This person was already admitted on %(date)s: a person is admitted once.")
-            % {"date": _d(twin.ceremony_date)}
-        )
-    elif twin is not None:
-        problems.append(
-            _(
-                "A person with this name and date of birth (or ID number) is already admitted in another "
-                "organization: a person is admitted once. Ask the organization board above to check."
-            )
-        )
+    problems += admitted_problems(twin=selectors.admitted_twin(candidate), user=user)
     if problems:
         raise ValidationError(problems)
     probation_due = ceremony_date + relativedelta(months=rule("PROBATION_MONTHS"))
