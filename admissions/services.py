@@ -324,6 +324,7 @@ def candidate_create(
     provincial_consent_on: dt.date | None = None,
     allow_duplicate: bool = False,
     looked_up: dict | None = None,
+    source_on_file: bool = True,
 ) -> Candidate:
     """A new candidate at the first step of the road (identified as a source).
 
@@ -331,6 +332,8 @@ def candidate_create(
     it is outside the user's scope), and so is a likely duplicate in the user's scope,
     unless `allow_duplicate` (the page's "not the same person"). `looked_up`: the
     imports' batched look-ups of these ({"twin": Admission | None, "duplicates": [...]}).
+    `source_on_file` False: an import of someone further on the road, whose identification
+    is not in the file (no step record is made up for it).
     """
     if not organization.is_active:
         raise ValidationError(_("Cannot add a candidate to a dissolved organization."))
@@ -370,6 +373,8 @@ def candidate_create(
         _check_duplicates(candidate, user, found=looked_up["duplicates"] if looked_up is not None else None)
     _stamp(candidate, user, gettext_noop("created"))
     candidate.save()
+    if not source_on_file:
+        return candidate
     record = StepRecord(candidate=candidate, step=Step.SOURCE, date=source_date, document_number=source_document)
     record.recorded_by = user if getattr(user, "pk", None) else None
     _stamp(record, user, gettext_noop("created"))
@@ -638,11 +643,13 @@ def admission_record(
     decision_number: str = "",
     decision_date: dt.date | None = None,
     note: str = "",
+    twin: Admission | None | bool = False,
 ) -> Admission:
     """The admission ceremony: the candidate becomes a probationary member.
 
     The candidate is at the decision step (its date and number are the decision's), or
     the decision is given here and recorded first with every check of candidate_advance.
+    `twin`: the imports' batched look-up of an earlier admission of the person (False: look it up).
     """
     if decision_date is not None and candidate.step < Step.DECISION:
         candidate_advance(
@@ -667,7 +674,9 @@ def admission_record(
         problems.append(_("The date cannot be in the future."))
     if ceremony_date < decision.date:
         problems.append(_("The ceremony cannot be before the decision (%(date)s).") % {"date": _d(decision.date)})
-    problems += admitted_problems(twin=selectors.admitted_twin(candidate), user=user)
+    if twin is False:
+        twin = selectors.admitted_twin(candidate)
+    problems += admitted_problems(twin=twin, user=user)
     if problems:
         raise ValidationError(problems)
     probation_due = ceremony_date + relativedelta(months=rule("PROBATION_MONTHS"))
