@@ -329,7 +329,7 @@ def candidate_create(
     """A new candidate at the first step of the road (identified as a source).
 
     A person already admitted anywhere in the party is refused (without saying where if
-    it is outside the user's scope), and so is a likely duplicate in the user's scope,
+    it is outside the user's scope); a likely duplicate in the user's scope is refused
     unless `allow_duplicate` (the page's "not the same person"). `looked_up`: the
     imports' batched look-ups of these ({"twin": Admission | None, "duplicates": [...]}).
     `source_on_file` False: an import of someone further on the road, whose identification
@@ -364,12 +364,14 @@ def candidate_create(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    candidate.search_name = fold(candidate.full_name)
+    twin = looked_up["twin"] if looked_up is not None else selectors.admitted_twin(candidate)
+    problems = admitted_problems(twin=twin, user=user)
+    if problems:
+        # Not a likely duplicate to confirm: a person admitted once is not admitted again
+        # (re-admission is its own procedure).
+        raise ValidationError(problems, code="admitted")
     if not allow_duplicate:
-        candidate.search_name = fold(candidate.full_name)
-        twin = looked_up["twin"] if looked_up is not None else selectors.admitted_twin(candidate)
-        problems = admitted_problems(twin=twin, user=user)
-        if problems:
-            raise ValidationError(problems, code="duplicate")
         _check_duplicates(candidate, user, found=looked_up["duplicates"] if looked_up is not None else None)
     _stamp(candidate, user, gettext_noop("created"))
     candidate.save()

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from admissions import services
 from admissions.models import Admission, Candidate, Holiday, IntroducerKind, Outcome, Step, StepRecord
@@ -291,7 +291,14 @@ def test_national_id_has_twelve_digits(tree):
 def test_one_person_is_admitted_once(tree):
     first = walk(make_candidate(tree.school))
     services.admission_record(candidate=first, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    # Not even as a candidate, "not the same person" ticked or not.
+    with pytest.raises(ValidationError) as exc:
+        make_candidate(tree.city_school, allow_duplicate=True)
+    assert "admitted once" in messages(exc) and "30/09/2024" in messages(exc)
+    # Both on the road at once: the second admission is refused.
+    Admission.objects.update(archived_at=timezone.now())
     again = walk(make_candidate(tree.city_school, allow_duplicate=True))
+    Admission.objects.update(archived_at=None)
     with pytest.raises(ValidationError) as exc:
         services.admission_record(candidate=again, ceremony_date=D(2024, 10, 1), user=None, today=TODAY)
     assert "admitted once" in messages(exc)
@@ -400,7 +407,15 @@ def test_an_admission_elsewhere_blocks_without_revealing_it(tree, users):
     """The clerk of Đơn Dương's school may not learn when someone was admitted in Đà Lạt."""
     first = walk(make_candidate(tree.city_school))
     services.admission_record(candidate=first, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        make_candidate(tree.school, user=users.clerk, allow_duplicate=True)
+    text = messages(exc)
+    assert "admitted once" in text and "another organization" in text
+    assert "30/09/2024" not in text
+    # Entered before the first admission: the admission is still refused.
+    Admission.objects.update(archived_at=timezone.now())
     again = walk(make_candidate(tree.school, allow_duplicate=True))
+    Admission.objects.update(archived_at=None)
     with pytest.raises(ValidationError) as exc:
         services.admission_record(candidate=again, ceremony_date=D(2024, 10, 1), user=users.clerk, today=TODAY)
     text = messages(exc)
