@@ -30,6 +30,7 @@ from .models import (
     Holiday,
     Introducer,
     IntroducerKind,
+    MembershipEnd,
     Outcome,
     Step,
     StepRecord,
@@ -48,6 +49,9 @@ PERSONAL_FIELDS = (
     "national_id",
     "notes",
     "provincial_consent_on",
+    "earlier_membership_ended_on",
+    "earlier_membership_end",
+    "earlier_membership_note",
 )
 LEAVING_OUTCOMES = (Outcome.WITHDRAWN, Outcome.NOT_QUALIFIED, Outcome.MOVED_AWAY)
 
@@ -221,6 +225,57 @@ def check_introductions_fresh(*, introduced_on: dt.date | None, on: dt.date) -> 
     ]
 
 
+def check_readmission_end(*, ended_on: dt.date | None, how: str, reason: str, on: dt.date) -> list[str]:
+    """Re-admission: the earlier membership's end (date and how) and its reason are on file."""
+    if ended_on is None or not how:
+        return [_("Re-admission rule: give the date and the way the earlier membership ended.")]
+    problems = []
+    if ended_on > on:
+        problems.append(
+            _("Re-admission rule: the earlier membership ended on %(end)s, after %(date)s.")
+            % {"end": _d(ended_on), "date": _d(on)}
+        )
+    if not reason.strip():
+        problems.append(_("Re-admission rule: give the reason the earlier membership ended."))
+    if how in rule("READMISSION_BARRED"):
+        problems.append(
+            _("Re-admission rule (a former member whose membership ended so is not re-admitted): %(how)s on %(end)s.")
+            % {"how": str(MembershipEnd(how).label).lower(), "end": _d(ended_on)}
+        )
+    return problems
+
+
+def check_readmission_wait(*, ended_on: dt.date, on: dt.date) -> list[str]:
+    """Re-admission: not sooner than N months after the earlier membership ended (at the cell resolution)."""
+    needed = rule("READMISSION_MIN_MONTHS")
+    months = months_between(ended_on, on)
+    if months >= needed:
+        return []
+    return [
+        _(
+            "Re-admission rule (at least %(min)d months after the earlier membership ended): it ended on "
+            "%(end)s, %(n)d months before %(date)s."
+        )
+        % {"min": needed, "end": _d(ended_on), "n": max(months, 0), "date": _d(on)}
+    ]
+
+
+def readmission_twin_problems(*, twin: Admission | None, ended_on: dt.date | None, user) -> list[str]:
+    """For a re-admission, the earlier admission on record (if any) is the membership that ended."""
+    if twin is None:
+        return []
+    if twin.readmission:
+        return [_("This person was already re-admitted once: a person is re-admitted once.")]
+    if ended_on is not None and twin.ceremony_date >= ended_on:
+        if user is None or access.has_perm(user, twin.organization, access.Perm.VIEW_PERSONAL):
+            return [
+                _("The admission on record (%(date)s) is not before the end of the earlier membership (%(end)s).")
+                % {"date": _d(twin.ceremony_date), "end": _d(ended_on)}
+            ]
+        return [_("The admission on record is not before the end of the earlier membership.")]
+    return []
+
+
 def check_step_form(*, organization: Organization, step: int) -> list[str]:
     """The committee resolution is a step of a cell under a grassroots committee, not of a grassroots cell."""
     if step == Step.COMMITTEE_RESOLUTION and organization.form == OrgForm.GRASSROOTS_CELL:
@@ -325,6 +380,10 @@ def candidate_create(
     allow_duplicate: bool = False,
     looked_up: dict | None = None,
     source_on_file: bool = True,
+    readmission: bool = False,
+    earlier_membership_ended_on: dt.date | None = None,
+    earlier_membership_end: str = "",
+    earlier_membership_note: str = "",
 ) -> Candidate:
     """A new candidate at the first step of the road (identified as a source).
 
@@ -334,6 +393,8 @@ def candidate_create(
     imports' batched look-ups of these ({"twin": Admission | None, "duplicates": [...]}).
     `source_on_file` False: an import of someone further on the road, whose identification
     is not in the file (no step record is made up for it).
+    `readmission`: a former member (kết nạp lại), with how and when the earlier
+    membership ended; their earlier admission on record is then expected, not refused.
     """
     if not organization.is_active:
         raise ValidationError(_("Cannot add a candidate to a dissolved organization."))
@@ -350,6 +411,10 @@ def candidate_create(
         national_id=national_id.strip(),
         notes=notes,
         provincial_consent_on=provincial_consent_on,
+        readmission=readmission,
+        earlier_membership_ended_on=earlier_membership_ended_on,
+        earlier_membership_end=earlier_membership_end,
+        earlier_membership_note=earlier_membership_note.strip(),
         step=Step.SOURCE,
         step_date=source_date,
     )
@@ -357,6 +422,17 @@ def candidate_create(
     _check_person(date_of_birth=date_of_birth, today=today, errors=errors)
     if source_date > today:
         errors.setdefault("source_date", []).append(_("The date cannot be in the future."))
+    if readmission:
+        # The time since the end is checked at the cell resolution (it may pass on the road).
+        ended = check_readmission_end(
+            ended_on=earlier_membership_ended_on, how=earlier_membership_end, reason=earlier_membership_note, on=today
+        )
+        if ended:
+            errors.setdefault("earlier_membership_ended_on", []).extend(ended)
+    elif earlier_membership_ended_on or earlier_membership_end:
+        errors.setdefault("earlier_membership_ended_on", []).append(
+            _("The earlier membership is given for a re-admission only.")
+        )
     try:
         candidate.full_clean(exclude=["search_name"])
     except ValidationError as exc:
@@ -366,13 +442,21 @@ def candidate_create(
         raise ValidationError(errors)
     candidate.search_name = fold(candidate.full_name)
     twin = looked_up["twin"] if looked_up is not None else selectors.admitted_twin(candidate)
-    problems = admitted_problems(twin=twin, user=user)
+    if readmission:
+        problems = readmission_twin_problems(twin=twin, ended_on=earlier_membership_ended_on, user=user)
+    else:
+        problems = admitted_problems(twin=twin, user=user)
     if problems:
         # Not a likely duplicate to confirm: a person admitted once is not admitted again
         # (re-admission is its own procedure).
         raise ValidationError(problems, code="admitted")
     if not allow_duplicate:
-        _check_duplicates(candidate, user, found=looked_up["duplicates"] if looked_up is not None else None)
+        _check_duplicates(
+            candidate,
+            user,
+            found=looked_up["duplicates"] if looked_up is not None else None,
+            ignore_admitted=readmission,
+        )
     _stamp(candidate, user, gettext_noop("created"))
     candidate.save()
     if not source_on_file:
@@ -401,7 +485,9 @@ def admitted_problems(*, twin: Admission | None, user) -> list[str]:
     ]
 
 
-def _check_duplicates(candidate: Candidate, user, found: list[Candidate] | None = None) -> None:
+def _check_duplicates(
+    candidate: Candidate, user, found: list[Candidate] | None = None, ignore_admitted: bool = False
+) -> None:
     if found is None:
         duplicates = selectors.likely_duplicates(
             user=user,
@@ -410,8 +496,9 @@ def _check_duplicates(candidate: Candidate, user, found: list[Candidate] | None 
             national_id=candidate.national_id,
             exclude_pk=candidate.pk,
         )
-        found = list(duplicates[:3])
-    found = [c for c in found if c.pk != candidate.pk][:3]
+        found = list(duplicates.exclude(outcome=Outcome.ADMITTED)[:3] if ignore_admitted else duplicates[:3])
+    # A re-admission's earlier record is the same person by design (checked as its twin).
+    found = [c for c in found if c.pk != candidate.pk and not (ignore_admitted and c.outcome == Outcome.ADMITTED)][:3]
     if found:
         names = ", ".join(f"{c.full_name} ({c.organization.name})" for c in found)
         raise ValidationError(
@@ -493,6 +580,17 @@ def step_problems(*, candidate: Candidate, step: int, date: dt.date, records: di
         problems += check_certificate(certificate_on=certificate and certificate.date, on=date)
         introduction = records.get(Step.INTRODUCTION)
         problems += check_introductions_fresh(introduced_on=introduction and introduction.date, on=date)
+    if candidate.readmission and (
+        step == Step.CELL_RESOLUTION or (step > Step.CELL_RESOLUTION and Step.CELL_RESOLUTION not in records)
+    ):
+        problems += check_readmission_end(
+            ended_on=candidate.earlier_membership_ended_on,
+            how=candidate.earlier_membership_end,
+            reason=candidate.earlier_membership_note,
+            on=date,
+        )
+        if candidate.earlier_membership_ended_on:
+            problems += check_readmission_wait(ended_on=candidate.earlier_membership_ended_on, on=date)
     if step == Step.DECISION:
         resolution = records.get(Step.CELL_RESOLUTION)
         if resolution is not None:
@@ -678,7 +776,10 @@ def admission_record(
         problems.append(_("The ceremony cannot be before the decision (%(date)s).") % {"date": _d(decision.date)})
     if twin is False:
         twin = selectors.admitted_twin(candidate)
-    problems += admitted_problems(twin=twin, user=user)
+    if candidate.readmission:
+        problems += readmission_twin_problems(twin=twin, ended_on=candidate.earlier_membership_ended_on, user=user)
+    else:
+        problems += admitted_problems(twin=twin, user=user)
     if problems:
         raise ValidationError(problems)
     probation_due = ceremony_date + relativedelta(months=rule("PROBATION_MONTHS"))
@@ -689,6 +790,7 @@ def admission_record(
         ceremony_date=ceremony_date,
         decision_number=number,
         decision_date=decision.date,
+        readmission=candidate.readmission,
         probation_due=probation_due,
         recognition_due=add_working_days(probation_due, rule("RECOGNITION_WORKING_DAYS")),
     )
@@ -732,6 +834,9 @@ def admission_recognize(
     if problems:
         raise ValidationError(problems)
     admission.recognized_on, admission.recognition_decision = on_date, decision_number.strip()
+    # PROCEDURE: recognized late (after the recognition deadline) or not, the member is full
+    # from the end of the 12 months of probation; the lateness is shown, never refused.
+    admission.full_member_from = admission.probation_due
     _stamp(admission, user, gettext_noop("recognized"))
     admission.save()
     candidate = admission.candidate

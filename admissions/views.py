@@ -162,6 +162,32 @@ def candidate_create(request, organization):
     return _form(request, organization, form, _("New candidate"), _("Add"), duplicate=duplicate)
 
 
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.EDIT_ADMISSIONS)
+def readmission_create(request, organization):
+    """Re-admission (kết nạp lại): its own procedure, with the earlier membership's end and reason."""
+    choices = (
+        access.organizations(request.user, Perm.EDIT_ADMISSIONS)
+        .filter(path__startswith=organization.path, dissolved_on__isnull=True)
+        .order_by("path")
+    )
+    form = forms.ReadmissionCreateForm(
+        request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
+    )
+    duplicate = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            candidate = services.candidate_create(user=request.user, today=_today(), readmission=True, **data)
+        except ValidationError as exc:
+            duplicate = not hasattr(exc, "error_dict") and any(e.code == "duplicate" for e in exc.error_list)
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Re-admission of “%(name)s” opened.") % {"name": candidate.full_name})
+            return redirect(candidate)
+    return _form(request, organization, form, _("New re-admission"), _("Add"), duplicate=duplicate)
+
+
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():

@@ -85,7 +85,7 @@ class Command(BaseCommand):
             raise SystemExit(1) from None
         finally:
             upload.close()
-        self.stdout.write(_("%(n)d rows saved.") % {"n": count})
+        self.stdout.write(_("%(n)d rows imported.") % {"n": count})
 
     def _organization(self, user, code: str, perm: Perm) -> Organization:
         """The organization of the page's URL: not found outside the scope (404), refused below the role (403)."""
