@@ -260,10 +260,19 @@ class Admission(models.Model):
 
 
 class Holiday(models.Model):
-    """A Vietnamese public holiday (an administrator edits the calendar)."""
+    """A day of the working-day calendar that differs from the week (an administrator edits it).
+
+    A public holiday is a day off; a make-up working day (`working`) is a weekend day
+    worked in exchange for a day off that bridges a holiday (the government swaps them).
+    """
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=120)
+    working = models.BooleanField(
+        _("make-up working day"),
+        default=False,
+        help_text=_("A weekend day worked in exchange for a day off (a swap to bridge a holiday)."),
+    )
 
     history = HistoricalRecords()
 

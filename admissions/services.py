@@ -35,7 +35,7 @@ from .models import (
     Step,
     StepRecord,
 )
-from .workdays import add_working_days
+from .workdays import add_working_days, calendar_between
 
 PERSONAL_FIELDS = (
     "full_name",
@@ -294,15 +294,41 @@ def check_step_form(*, organization: Organization, step: int) -> list[str]:
 
 @transaction.atomic
 def holidays_seed(*, years: range | list[int]) -> int:
-    """Add the Vietnamese public holidays of `years` (from the `holidays` package).
+    """Add the Vietnamese public holidays of `years` and the make-up working days (from the
+    `holidays` package), and move the deadlines they change.
 
     Existing dates are left alone, so an administrator's edits survive a re-seed.
     """
     calendar = holiday_calendars.country_holidays("VN", years=list(years), language="vi")
     existing = set(Holiday.objects.filter(date__in=list(calendar)).values_list("date", flat=True))
     new = [Holiday(date=day, name=name[:120]) for day, name in sorted(calendar.items()) if day not in existing]
+    swaps = {day: name for day, name in make_up_working_days(years).items() if day not in calendar}
+    known = set(Holiday.objects.filter(date__in=list(swaps)).values_list("date", flat=True))
+    new += [Holiday(date=day, name=name[:120], working=True) for day, name in sorted(swaps.items()) if day not in known]
     Holiday.objects.bulk_create(new)
+    for holiday in new:  # a day added to the calendar moves the deadlines around it
+        deadlines_refresh(around=holiday.date)
     return len(new)
+
+
+def make_up_working_days(years) -> dict[dt.date, str]:
+    """The weekend days worked for a swapped day off, as the `holidays` package lists them.
+
+    The package keeps each swap as (day off, day worked[, year worked]); only the day
+    off is in its calendar, so the day worked is read from its table of swaps.
+    """
+    from holidays.countries.vietnam import VietnamStaticHolidays
+
+    days: dict[dt.date, str] = {}
+    for year in years:
+        swaps = VietnamStaticHolidays.special_public_holidays.get(year, ())
+        if swaps and isinstance(swaps[0], int):
+            swaps = (swaps,)
+        for swap in swaps:
+            month_off, day_off, month_worked, day_worked, *worked_year = swap
+            worked = dt.date(worked_year[0] if worked_year else year, month_worked, day_worked)
+            days[worked] = f"Ngày làm việc bù (cho ngày nghỉ {dt.date(year, month_off, day_off):%d/%m/%Y})"
+    return days
 
 
 @transaction.atomic
@@ -312,9 +338,7 @@ def deadlines_refresh(*, around: dt.date) -> int:
     Called when an administrator edits the holiday calendar. Returns the rows changed.
     """
     span = dt.timedelta(days=200)  # longer than any deadline in working days
-    holidays = set(
-        Holiday.objects.filter(date__gte=around - 2 * span, date__lte=around + 2 * span).values_list("date", flat=True)
-    )
+    holidays = calendar_between(around - 2 * span, around + 2 * span)
     resolution = StepRecord.objects.filter(candidate=OuterRef("pk"), step=Step.CELL_RESOLUTION).values("date")[:1]
     changed: list = []
     candidates = Candidate.objects.filter(

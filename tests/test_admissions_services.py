@@ -422,3 +422,29 @@ def test_an_admission_elsewhere_blocks_without_revealing_it(tree, users):
     assert "admitted once" in text and "another organization" in text
     assert "30/09/2024" not in text
     assert Admission.objects.count() == 1
+
+
+def test_make_up_working_days_are_seeded_and_counted(db):
+    """2025: Friday 2 May off, Saturday 26 April worked; 2026: Monday 31 August off, Saturday 22 August worked."""
+    services.holidays_seed(years=[2025, 2026])
+    assert Holiday.objects.filter(working=True, date=D(2025, 4, 26)).exists()
+    assert Holiday.objects.filter(working=True, date=D(2026, 8, 22)).exists()
+    assert Holiday.objects.filter(working=False, date=D(2025, 5, 2)).exists()
+    # Friday 25 April 2025 + 1 working day: the make-up Saturday 26th.
+    assert add_working_days(D(2025, 4, 25), 1) == D(2025, 4, 26)
+    assert add_working_days(D(2026, 8, 21), 1) == D(2026, 8, 22)
+    # Back from Monday 5 May 2025: 2, 1 May and 30 April off; 29, 28 worked; Sunday 27 off; Saturday 26 worked.
+    assert add_working_days(D(2025, 5, 5), -3) == D(2025, 4, 26)
+
+
+def test_a_make_up_day_entered_in_the_admin_moves_the_deadlines(tree, client, users):
+    from django.contrib.auth import get_user_model
+
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)  # resolution 05/08/2024
+    before = candidate.due_on
+    admin = get_user_model().objects.create_superuser("root2", password="x")
+    client.force_login(admin)
+    response = client.post("/admin/admissions/holiday/add/", {"date": "2024-08-10", "name": "làm bù", "working": "on"})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.due_on == add_working_days(before, -1) < before
