@@ -114,6 +114,12 @@ def likely_duplicates_many(*, user, people: list[tuple[str, dt.date | None, str]
     return [[c for c in found if _same_person(person, c)] for person in people]
 
 
+def days_late(due: dt.date | None, today: dt.date) -> int:
+    """Calendar days past a deadline (0 when not due yet). A deadline never blocks a record:
+    it marks it overdue, and this is how much."""
+    return max((today - due).days, 0) if due else 0
+
+
 def board(qs, per_column: int = 12) -> list[dict]:
     """Columns of the road for in-progress candidates: count and the first names. Two queries."""
     live = qs.filter(outcome=Outcome.IN_PROGRESS)
