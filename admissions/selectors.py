@@ -63,13 +63,25 @@ def admitted_twin(candidate: Candidate) -> Admission | None:
     return qs.select_related("organization").first()
 
 
-def _same_person(person: tuple[str, dt.date | None, str], candidate: Candidate) -> bool:
-    search_name, date_of_birth, national_id = person
-    same_name = date_of_birth is not None and (candidate.search_name, candidate.date_of_birth) == (
-        search_name,
-        date_of_birth,
-    )
-    return same_name or bool(national_id and candidate.national_id == national_id)
+def _matcher(records: list, candidate_of):
+    """person → the records (in order) of the same person: same folded name and birth date, or ID."""
+    by_name: dict[tuple, list] = {}
+    by_id: dict[str, list] = {}
+    for record in records:
+        candidate = candidate_of(record)
+        by_name.setdefault((candidate.search_name, candidate.date_of_birth), []).append(record)
+        if candidate.national_id:
+            by_id.setdefault(candidate.national_id, []).append(record)
+
+    def matches(person: tuple[str, dt.date | None, str]) -> list:
+        search_name, date_of_birth, national_id = person
+        found = list(by_name.get((search_name, date_of_birth), [])) if date_of_birth else []
+        for record in by_id.get(national_id, []) if national_id else []:
+            if record not in found:
+                found.append(record)
+        return sorted(found, key=lambda r: r.pk)
+
+    return matches
 
 
 def _people_q(people: list[tuple[str, dt.date | None, str]], prefix: str = "") -> Q:
@@ -89,29 +101,34 @@ def _people_q(people: list[tuple[str, dt.date | None, str]], prefix: str = "") -
     return q
 
 
+# People per look-up query: the IN lists stay within the database's limit on parameters.
+PEOPLE_PER_QUERY = 500
+
+
+def _chunks(people: list) -> list[list]:
+    return [people[i : i + PEOPLE_PER_QUERY] for i in range(0, len(people), PEOPLE_PER_QUERY)]
+
+
 def admitted_twins_many(people: list[tuple[str, dt.date | None, str]]) -> list[Admission | None]:
-    """admitted_twin for many people at once (one query): party-wide, not limited to a scope."""
-    if not people:
-        return []
-    found = list(
-        Admission.objects.filter(_people_q(people, "candidate__"), archived_at__isnull=True, struck_off_on__isnull=True)
-        .select_related("candidate", "organization")
-        .order_by("pk")
-    )
-    return [next((a for a in found if _same_person(person, a.candidate)), None) for person in people]
+    """admitted_twin for many people at once (a query per 500): party-wide, not limited to a scope."""
+    found: dict[int, Admission] = {}
+    for chunk in _chunks(people):
+        qs = Admission.objects.filter(
+            _people_q(chunk, "candidate__"), archived_at__isnull=True, struck_off_on__isnull=True
+        ).select_related("candidate", "organization")
+        found.update((a.pk, a) for a in qs)
+    matches = _matcher(sorted(found.values(), key=lambda a: a.pk), lambda a: a.candidate)
+    return [next(iter(matches(person)), None) for person in people]
 
 
 def likely_duplicates_many(*, user, people: list[tuple[str, dt.date | None, str]]) -> list[list[Candidate]]:
-    """likely_duplicates for many people at once (one query), within the user's scope."""
-    if not people:
-        return []
-    found = list(
-        candidates(user)
-        .filter(_people_q(people))
-        .exclude(outcome__in=[Outcome.WITHDRAWN, Outcome.MOVED_AWAY])
-        .order_by("pk")
-    )
-    return [[c for c in found if _same_person(person, c)] for person in people]
+    """likely_duplicates for many people at once (a query per 500), within the user's scope."""
+    found: dict[int, Candidate] = {}
+    for chunk in _chunks(people):
+        qs = candidates(user).filter(_people_q(chunk)).exclude(outcome__in=[Outcome.WITHDRAWN, Outcome.MOVED_AWAY])
+        found.update((c.pk, c) for c in qs)
+    matches = _matcher(sorted(found.values(), key=lambda c: c.pk), lambda c: c)
+    return [matches(person) for person in people]
 
 
 def days_late(due: dt.date | None, today: dt.date) -> int:

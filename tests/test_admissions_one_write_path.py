@@ -224,3 +224,15 @@ def test_the_import_looks_people_up_once_for_the_whole_file(tree, users):
         return sum('FROM "admissions_admission"' in q["sql"] and "SELECT" in q["sql"] for q in queries.captured_queries)
 
     assert lookups(2) == lookups(6) == 1
+
+
+def test_the_batched_look_ups_find_people_in_every_chunk(tree, users, monkeypatch):
+    from admissions import selectors
+
+    monkeypatch.setattr(selectors, "PEOPLE_PER_QUERY", 2)
+    first = walk(make_candidate(tree.city_school, full_name="Huỳnh Hữu Quân", date_of_birth=D(1982, 12, 3)))
+    services.admission_record(candidate=first, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    people = [(f"nguoi {i}", D(2000, 1, 1 + i), "") for i in range(4)] + [("huynh huu quan", D(1982, 12, 3), "")]
+    twins = selectors.admitted_twins_many(people)
+    assert twins[:4] == [None] * 4 and twins[4].candidate == first
+    assert selectors.likely_duplicates_many(user=None, people=people)[4] == [first]
