@@ -50,7 +50,18 @@ COLUMNS = {
     "introducer_2": ("Người giới thiệu 2", "Introducer 2"),
     "introducer_2_since": ("Người giới thiệu 2 biết từ ngày", "Introducer 2 known since"),
     "youth_union": ("Đoàn TN giới thiệu", "Youth Union introduces"),
+    # Optional: dates of earlier steps, recorded (and checked) as on the page.
+    "certificate_date": ("Ngày cấp giấy chứng nhận", "Certificate date"),
+    "introduction_date": ("Ngày giới thiệu", "Introductions date"),
+    "resolution_date": ("Ngày nghị quyết chi bộ", "Cell resolution date"),
+    "provincial_consent_on": ("Ngày BTV Tỉnh ủy đồng ý", "Provincial consent date"),
 }
+# The optional columns giving the date of an earlier step, in the order of the road.
+EARLIER_STEPS = (
+    ("certificate_date", Step.CLASS),
+    ("introduction_date", Step.INTRODUCTION),
+    ("resolution_date", Step.CELL_RESOLUTION),
+)
 REQUIRED = {"organization", "full_name", "date_of_birth", "gender", "category"}
 
 
@@ -215,6 +226,21 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
         else:
             step_date = _date(row.values.get("step_date"), problems, _("Step date"), required=True)
         introducers = _introducers(row, problems)
+        earlier = []
+        for key, earlier_step in EARLIER_STEPS:
+            label = {
+                "certificate_date": _("Certificate date"),
+                "introduction_date": _("Introductions date"),
+                "resolution_date": _("Cell resolution date"),
+            }[key]
+            day = _date(row.values.get(key), problems, label)
+            if day is None:
+                continue
+            if step is not None and earlier_step >= step:
+                problems.append(_("%(column)s is for a step the row has not passed") % {"column": label})
+            else:
+                earlier.append((earlier_step, day))
+        consent = _date(row.values.get("provincial_consent_on"), problems, _("Provincial consent date"))
         if dob and name:
             for key in [("name", fold(name), dob)] + ([("id", national_id)] if national_id else []):
                 if key in seen:
@@ -237,7 +263,9 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
                     "ethnicity": row.text("ethnicity") or "Kinh",
                     "religion": row.text("religion"),
                     "national_id": national_id,
+                    "provincial_consent_on": consent,
                 },
+                "earlier": earlier,
                 "step": step,
                 "step_date": step_date,
                 "decision_number": decision_number,
@@ -270,28 +298,41 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
 def _write(item: dict, *, looked_up: dict, user, today: dt.date) -> Candidate:
     """One row through the services of the pages: created, moved to its step, admitted."""
     step, step_date, ceremony = item["step"], item["step_date"], item["ceremony"]
+    earlier, introducers = item["earlier"], item["introducers"]
     candidate = services.candidate_create(
         **item["person"],
         user=user,
         today=today,
-        source_date=step_date,
+        source_date=earlier[0][1] if earlier else step_date,
         source_document=item["row"].text("document_number") if step == Step.SOURCE else "",
         notes=_("Imported from Excel: earlier steps not recorded."),
         looked_up=looked_up,
         source_on_file=step == Step.SOURCE,
     )
+    # The earlier steps the file dates, then the row's step: each checked as on the page.
+    introduced = any(earlier_step == Step.INTRODUCTION for earlier_step, _day in earlier)
+    for earlier_step, day in earlier:
+        services.candidate_advance(
+            candidate=candidate,
+            step=earlier_step,
+            date=day,
+            introducers=introducers if earlier_step == Step.INTRODUCTION else None,
+            user=user,
+            today=today,
+            earlier_steps_missing=True,
+        )
     if step > Step.SOURCE:
         services.candidate_advance(
             candidate=candidate,
             step=step,
             date=step_date,
             document_number=item["decision_number"] if ceremony else item["row"].text("document_number"),
-            introducers=item["introducers"],
+            introducers=None if introduced else introducers,
             user=user,
             today=today,
             earlier_steps_missing=True,
         )
-    elif item["introducers"]:
+    elif introducers:
         raise ValidationError(_("introducers are given for a step before the introductions"))
     if ceremony:
         services.admission_record(

@@ -27,6 +27,7 @@ D = dt.date
 HEADER = (
     "Mã chi bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Đối tượng", "Trình độ học vấn", "Bước", "Ngày của bước",
     "Người giới thiệu 1", "Người giới thiệu 1 biết từ ngày", "Người giới thiệu 2", "Người giới thiệu 2 biết từ ngày",
+    "Ngày cấp giấy chứng nhận", "Ngày giới thiệu", "Ngày nghị quyết chi bộ", "Ngày BTV Tỉnh ủy đồng ý",
 )  # fmt: skip
 
 
@@ -39,9 +40,10 @@ def _vietnamese():
 BORN = D(2005, 5, 10)
 
 
-def _row(org, *, name="Lò Thị Kiểm", dob=BORN, education="upper_secondary", step="", day="", intro=()):
+def _row(org, *, name="Lò Thị Kiểm", dob=BORN, education="upper_secondary", step="", day="", intro=(), earlier=()):
     intro = list(intro) + [""] * (4 - len(intro))
-    return (org.code, name, dob, "Nữ", "pupil", education, step, day, *intro)
+    earlier = list(earlier) + [""] * (4 - len(earlier))  # certificate, introductions, resolution, consent
+    return (org.code, name, dob, "Nữ", "pupil", education, step, day, *intro, *earlier)
 
 
 def _import_errors(tree, users, row) -> list[str]:
@@ -155,7 +157,64 @@ def _admitted_elsewhere(tree, users, client):
     return expected, page, row
 
 
+def _road(candidate, road, introducers=None):
+    for step, day in road:
+        services.candidate_advance(
+            candidate=candidate,
+            step=step,
+            date=day,
+            introducers=introducers if step == Step.INTRODUCTION else None,
+            user=None,
+            today=TODAY,
+        )
+        candidate.refresh_from_db()
+    return candidate
+
+
+KNOWN = [
+    {"kind": IntroducerKind.MEMBER, "full_name": "Trần Văn Giới", "known_since": D(2020, 1, 1)},
+    {"kind": IntroducerKind.MEMBER, "full_name": "Lê Thị Thiệu", "known_since": D(2020, 1, 1)},
+]
+KNOWN_COLUMNS = ("Trần Văn Giới", D(2020, 1, 1), "Lê Thị Thiệu", D(2020, 1, 1))
+
+
+def _certificate_expired(tree, users, client):
+    certificate, on = D(2019, 1, 2), D(2024, 8, 5)  # valid 60 months: until 02/01/2024
+    expected = services.check_certificate(certificate_on=certificate, on=on)[0]
+    candidate = make_candidate(tree.school, source_date=D(2018, 12, 1))
+    steps = [(Step.CLASS, certificate), (Step.HELPERS, D(2024, 3, 1)), (Step.APPLICATION, D(2024, 4, 1))]
+    steps += [(Step.VERIFICATION, D(2024, 5, 2)), (Step.INTRODUCTION, D(2024, 7, 1))]
+    _road(candidate, steps, KNOWN)
+    page = client.post(reverse("admissions:advance", args=[candidate.pk]), {"step": 7, "date": "2024-08-05"})
+    row = _row(tree.school, step=7, day=on, earlier=(certificate,))
+    return expected, page, row
+
+
+def _stale_introductions(tree, users, client):
+    introduced, on = D(2023, 7, 1), D(2024, 8, 5)
+    expected = services.check_introductions_fresh(introduced_on=introduced, on=on)[0]
+    candidate = make_candidate(tree.school, source_date=D(2023, 1, 2))
+    steps = [(Step.CLASS, D(2023, 1, 10)), (Step.HELPERS, D(2023, 2, 1)), (Step.APPLICATION, D(2023, 3, 1))]
+    steps += [(Step.VERIFICATION, D(2023, 4, 3)), (Step.INTRODUCTION, introduced)]
+    _road(candidate, steps, KNOWN)
+    page = client.post(reverse("admissions:advance", args=[candidate.pk]), {"step": 7, "date": "2024-08-05"})
+    row = _row(tree.school, step=7, day=on, intro=KNOWN_COLUMNS, earlier=("", introduced))
+    return expected, page, row
+
+
+def _over_sixty_without_consent(tree, users, client):
+    born, resolution, decision = D(1964, 7, 1), D(2024, 8, 5), D(2024, 9, 10)  # 60 years 1 month
+    expected = services.check_consent(date_of_birth=born, resolution_on=resolution, consent_on=None, on=decision)[0]
+    candidate = walk(make_candidate(tree.school, date_of_birth=born), until=Step.CELL_RESOLUTION)
+    page = client.post(reverse("admissions:advance", args=[candidate.pk]), {"step": 9, "date": "2024-09-10"})
+    row = _row(tree.school, dob=born, step=9, day=decision, earlier=("", "", resolution))
+    return expected, page, row
+
+
 CHECKS = {
+    "certificate expired": _certificate_expired,
+    "stale introductions": _stale_introductions,
+    "over sixty without consent": _over_sixty_without_consent,
     "age": _age,
     "education": _education,
     "introducer known 11 months": _introducer_known_11_months,
@@ -236,3 +295,28 @@ def test_the_batched_look_ups_find_people_in_every_chunk(tree, users, monkeypatc
     twins = selectors.admitted_twins_many(people)
     assert twins[:4] == [None] * 4 and twins[4].candidate == first
     assert selectors.likely_duplicates_many(user=None, people=people)[4] == [first]
+
+
+def test_the_earlier_steps_the_file_dates_are_recorded_and_checked(tree, users):
+    rows = [
+        HEADER,
+        _row(
+            tree.school,
+            dob=D(1964, 7, 1),
+            step=9,
+            day=D(2024, 9, 10),
+            intro=KNOWN_COLUMNS,
+            earlier=(D(2024, 3, 15), D(2024, 7, 1), D(2024, 8, 5), D(2024, 9, 1)),
+        ),
+    ]
+    (candidate,) = candidates_import(upload=xlsx_upload(rows), under=tree.school, user=users.clerk, today=TODAY)
+    candidate.refresh_from_db()
+    assert list(candidate.steps.values_list("step", flat=True)) == [Step.CLASS, Step.INTRODUCTION, 7, 9]
+    assert candidate.introducers.count() == 2 and candidate.provincial_consent_on == D(2024, 9, 1)
+    assert candidate.due_on is not None  # the ceremony is due 30 working days after the decision
+
+
+def test_a_date_for_a_step_not_passed_is_refused(tree, users):
+    row = _row(tree.school, step=2, day=D(2024, 3, 15), earlier=("", D(2024, 7, 1)))
+    (error,) = _import_errors(tree, users, row)
+    assert error.startswith("Ngày giới thiệu") and "chưa qua" in error
