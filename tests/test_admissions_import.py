@@ -117,3 +117,12 @@ def test_template_download(client_for, tree):
     response = client_for("clerk").get(reverse("admissions:import_template", kwargs={"org_pk": tree.school.pk}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_template_imports_cleanly(client_for, users, tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for("clerk").get(reverse("admissions:import_template", kwargs={"org_pk": tree.school.pk}))
+    upload = SimpleUploadedFile("mau.xlsx", response.content)
+    created = candidates_import(upload=upload, under=tree.school, user=users.clerk, today=TODAY)
+    assert len(created) == 2 and Admission.objects.count() == 1
