@@ -448,3 +448,13 @@ def test_a_make_up_day_entered_in_the_admin_moves_the_deadlines(tree, client, us
     assert response.status_code == 302
     candidate.refresh_from_db()
     assert candidate.due_on == add_working_days(before, -1) < before
+
+
+def test_changing_a_sure_rule_warns_and_a_bad_value_is_an_error(settings):
+    from admissions.checks import admission_rules
+
+    assert admission_rules() == []
+    settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "CERTIFICATE_VALID_MONTHS": 36}  # uncertain
+    assert admission_rules() == []
+    settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "MIN_AGE_YEARS": 17, "MIN_EDUCATION": "kindergarten"}
+    assert sorted(m.id for m in admission_rules()) == ["admissions.E001", "admissions.W001"]
