@@ -36,6 +36,19 @@ class CandidateForm(forms.ModelForm):
         }
 
 
+class ReadmissionForm(CandidateForm):
+    """The personal data of a re-admission, with the earlier membership's end."""
+
+    class Meta(CandidateForm.Meta):
+        fields = [*PERSONAL, *READMISSION]
+        widgets = {**CandidateForm.Meta.widgets, "earlier_membership_ended_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in READMISSION:
+            self.fields[name].required = True
+
+
 class CandidateCreateForm(CandidateForm):
     organization = ScopedOrganizationChoiceField(queryset=Organization.objects.none(), label=_("Developing cell"))
     source_date = forms.DateField(label=_("Identified as a source on"), widget=DateInput())

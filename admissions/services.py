@@ -555,6 +555,20 @@ def candidate_update(*, candidate: Candidate, user, today: dt.date, allow_duplic
         errors_education = check_education(education=candidate.education, on=resolution.date)
         if errors_education:
             errors.setdefault("education", []).extend(errors_education)
+    earlier = {"earlier_membership_ended_on", "earlier_membership_end", "earlier_membership_note"}
+    if candidate.readmission and earlier & set(fields):
+        ended = check_readmission_end(
+            ended_on=candidate.earlier_membership_ended_on,
+            how=candidate.earlier_membership_end,
+            reason=candidate.earlier_membership_note,
+            on=today,
+        )
+        if ended:
+            errors.setdefault("earlier_membership_ended_on", []).extend(ended)
+    elif not candidate.readmission and any(fields.get(name) for name in earlier):
+        errors.setdefault("earlier_membership_ended_on", []).append(
+            _("The earlier membership is given for a re-admission only.")
+        )
     if candidate.provincial_consent_on and candidate.provincial_consent_on > today:
         errors.setdefault("provincial_consent_on", []).append(_("The date cannot be in the future."))
     try:

@@ -264,7 +264,8 @@ def candidate_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def candidate_edit(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
-    form = forms.CandidateForm(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk))
+    form_class = forms.ReadmissionForm if candidate.readmission else forms.CandidateForm
+    form = form_class(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.PERSONAL_FIELDS}
         try:

@@ -149,3 +149,15 @@ def test_late_recognition_makes_a_full_member_from_the_end_of_the_probation(clie
     assert admission.recognized_late
     page = client_for("clerk").get(reverse("admissions:detail", args=[candidate.pk])).content.decode()
     assert "30/09/2025" in page
+
+
+def test_the_earlier_membership_is_edited_on_the_readmission_and_rechecked(client_for, tree, first_admission):
+    candidate = _readmission(tree.school)
+    with pytest.raises(ValidationError) as exc:
+        services.candidate_update(candidate=candidate, user=None, today=TODAY, earlier_membership_end="expelled")
+    assert "is not re-admitted" in " ".join(exc.value.messages)
+    plain = make_candidate(tree.city_school, full_name="Người Khác", date_of_birth=D(1990, 1, 1))
+    with pytest.raises(ValidationError):
+        services.candidate_update(candidate=plain, user=None, today=TODAY, earlier_membership_ended_on=D(2020, 1, 1))
+    page = client_for("clerk").get(reverse("admissions:edit", args=[candidate.pk])).content.decode()
+    assert "earlier_membership_end" in page
