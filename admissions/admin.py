@@ -9,9 +9,11 @@ from .services import deadlines_refresh
 
 @admin.register(Holiday)
 class HolidayAdmin(SimpleHistoryAdmin):
-    """The working-day calendar: an administrator adds or corrects public holidays here."""
+    """The working-day calendar: an administrator adds or corrects public holidays and
+    make-up working days (weekend days worked for a swapped day off) here."""
 
-    list_display = ["date", "name"]
+    list_display = ["date", "name", "working"]
+    list_filter = ["working"]
     date_hierarchy = "date"
     search_fields = ["name"]
 

@@ -8,7 +8,7 @@ class AdmissionsConfig(AppConfig):
     def ready(self):
         from organizations.signals import organization_merged, subtree_moved
 
-        from . import tally
+        from . import checks, tally  # noqa: F401 (checks registers the system checks)
         from .models import Admission, Candidate
 
         for model in (Admission, Candidate):

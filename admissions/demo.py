@@ -141,12 +141,14 @@ def _walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> 
                 Step.DECISION: f"{number}-QĐ/HU",
             }
             helpers = rng.sample(HELPERS, 2)
+            # Members who have worked or studied with the candidate for a couple of years.
+            known_since = dates[Step.SOURCE] - relativedelta(years=2)
             introducers = [
-                {"kind": IntroducerKind.MEMBER, "full_name": helpers[0], "known_since": dates[Step.SOURCE]},
+                {"kind": IntroducerKind.MEMBER, "full_name": helpers[0], "known_since": known_since},
                 (
                     {"kind": IntroducerKind.YOUTH_UNION, "full_name": "Ban Chấp hành Đoàn cơ sở"}
                     if person["introduced_by"] == "youth_union"
-                    else {"kind": IntroducerKind.MEMBER, "full_name": helpers[1], "known_since": dates[Step.SOURCE]}
+                    else {"kind": IntroducerKind.MEMBER, "full_name": helpers[1], "known_since": known_since}
                 ),
             ]
             services.candidate_advance(
@@ -615,7 +617,11 @@ def _carry_on(rng, candidate: Candidate, today: dt.date) -> None:
         if s == Step.INTRODUCTION:
             helpers = rng.sample(HELPERS, 2)
             introducers = [
-                {"kind": IntroducerKind.MEMBER, "full_name": name, "known_since": candidate.step_date}
+                {
+                    "kind": IntroducerKind.MEMBER,
+                    "full_name": name,
+                    "known_since": candidate.step_date - relativedelta(years=2),
+                }
                 for name in helpers
             ]
         services.candidate_advance(

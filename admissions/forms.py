@@ -20,6 +20,7 @@ PERSONAL = [
     "notes",
     "provincial_consent_on",
 ]
+READMISSION = ["earlier_membership_ended_on", "earlier_membership_end", "earlier_membership_note"]
 
 
 class CandidateForm(forms.ModelForm):
@@ -35,6 +36,19 @@ class CandidateForm(forms.ModelForm):
         }
 
 
+class ReadmissionForm(CandidateForm):
+    """The personal data of a re-admission, with the earlier membership's end."""
+
+    class Meta(CandidateForm.Meta):
+        fields = [*PERSONAL, *READMISSION]
+        widgets = {**CandidateForm.Meta.widgets, "earlier_membership_ended_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in READMISSION:
+            self.fields[name].required = True
+
+
 class CandidateCreateForm(CandidateForm):
     organization = ScopedOrganizationChoiceField(queryset=Organization.objects.none(), label=_("Developing cell"))
     source_date = forms.DateField(label=_("Identified as a source on"), widget=DateInput())
@@ -47,6 +61,20 @@ class CandidateCreateForm(CandidateForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
         self.order_fields(["organization", *PERSONAL[:9], "source_date", "source_document", "notes"])
+
+
+class ReadmissionCreateForm(CandidateCreateForm):
+    """A former member on the road again (kết nạp lại): how and when the earlier membership ended."""
+
+    class Meta(CandidateCreateForm.Meta):
+        fields = ["organization", *PERSONAL, *READMISSION]
+        widgets = {**CandidateCreateForm.Meta.widgets, "earlier_membership_ended_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in READMISSION:
+            self.fields[name].required = True
+        self.order_fields(["organization", *PERSONAL[:9], *READMISSION, "source_date", "source_document", "notes"])
 
 
 class AdvanceForm(forms.Form):

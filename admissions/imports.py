@@ -2,18 +2,19 @@
 
 Each row is one person at the step they have reached (the steps before it are not
 in the file, so they are not recorded); a row with a ceremony date is a past
-admission. Every row is checked first; if any is bad nothing is saved and every bad
-row is listed with its reasons.
+admission. The rows are written by the services the pages use (candidate_create,
+candidate_advance, admission_record), so every rule the pages check is checked here
+with the same code; the look-ups of the same person (party-wide admissions, likely
+duplicates in scope) are made once for the whole file. If any row is bad nothing is
+saved and every bad row is listed with its reasons.
 """
 
 import datetime as dt
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from organizations import access
 from organizations.access import Perm
@@ -21,11 +22,9 @@ from organizations.models import Organization
 from organizations.text import fold
 from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, parse_date, read_rows
 
-from . import selectors
+from . import selectors, services
 from .categories import CATEGORY_ABBREVIATIONS, Category
-from .models import Admission, Candidate, Education, Gender, Outcome, Step, StepRecord, national_id_validator
-from .services import _stamp, age_on, rule
-from .workdays import add_working_days
+from .models import Candidate, Education, Gender, IntroducerKind, Step, national_id_validator
 
 __all__ = ["COLUMNS", "ImportFailed", "candidates_import", "example_rows"]
 
@@ -45,7 +44,24 @@ COLUMNS = {
     "decision_number": ("Số quyết định kết nạp", "Số quyết định", "Decision number"),
     "decision_date": ("Ngày quyết định", "Decision date"),
     "ceremony_date": ("Ngày kết nạp", "Ceremony date"),
+    # Optional: the introducers (checked as on the page when given; required at the introductions step).
+    "introducer_1": ("Người giới thiệu 1", "Introducer 1"),
+    "introducer_1_since": ("Người giới thiệu 1 biết từ ngày", "Introducer 1 known since"),
+    "introducer_2": ("Người giới thiệu 2", "Introducer 2"),
+    "introducer_2_since": ("Người giới thiệu 2 biết từ ngày", "Introducer 2 known since"),
+    "youth_union": ("Đoàn TN giới thiệu", "Youth Union introduces"),
+    # Optional: dates of earlier steps, recorded (and checked) as on the page.
+    "certificate_date": ("Ngày cấp giấy chứng nhận", "Certificate date"),
+    "introduction_date": ("Ngày giới thiệu", "Introductions date"),
+    "resolution_date": ("Ngày nghị quyết chi bộ", "Cell resolution date"),
+    "provincial_consent_on": ("Ngày BTV Tỉnh ủy đồng ý", "Provincial consent date"),
 }
+# The optional columns giving the date of an earlier step, in the order of the road.
+EARLIER_STEPS = (
+    ("certificate_date", Step.CLASS),
+    ("introduction_date", Step.INTRODUCTION),
+    ("resolution_date", Step.CELL_RESOLUTION),
+)
 REQUIRED = {"organization", "full_name", "date_of_birth", "gender", "category"}
 
 
@@ -67,6 +83,11 @@ def example_rows(organization: Organization) -> list[list]:
             "",
             "",
             "",
+            "",
+            "",
+            "",
+            "",
+            "",
         ],
         [
             organization.code,
@@ -84,6 +105,11 @@ def example_rows(organization: Organization) -> list[list]:
             "12-QĐ/HU",
             "10/01/2024",
             "20/01/2024",
+            "Lê Văn Giới",
+            "01/09/2021",
+            "",
+            "",
+            "x",
         ],
     ]
 
@@ -115,6 +141,23 @@ def _step(text: str, lookup: dict[str, int]) -> int | None:
     if text.isdigit() and int(text) in Step.values and int(text) < Step.CEREMONY:
         return int(text)
     return lookup.get(fold(text))
+
+
+def _introducers(row, problems: list[str]) -> list[dict]:
+    """The introducers of a row: members by name and date, and the Youth Union committee if marked."""
+    given = []
+    for n in (1, 2):
+        name = " ".join(row.text(f"introducer_{n}").split())
+        since = _date(row.values.get(f"introducer_{n}_since"), problems, _("Introducer %(n)d known since") % {"n": n})
+        if name:
+            given.append({"kind": IntroducerKind.MEMBER, "full_name": name, "known_since": since})
+    if row.text("youth_union"):
+        given.append({"kind": IntroducerKind.YOUTH_UNION, "full_name": str(IntroducerKind.YOUTH_UNION.label)})
+    return given
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    return [m[:1].lower() + m[1:] if m else m for m in exc.messages]
 
 
 def candidates_import(*, upload, under: Organization, user, today: dt.date) -> list[Candidate]:
@@ -182,122 +225,117 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
             step_date = today  # a new source candidate, identified today
         else:
             step_date = _date(row.values.get("step_date"), problems, _("Step date"), required=True)
-        for label, day in ((_("Date of birth"), dob), (_("Step date"), step_date), (_("Ceremony date"), ceremony)):
-            if day and day > today:
-                problems.append(_("%(column)s is in the future") % {"column": label})
-        if ceremony and decision and ceremony < decision:
-            problems.append(_("the ceremony is before the decision"))
-        checked_on = ceremony or (step_date if step and step >= Step.CELL_RESOLUTION else None)
-        if dob and checked_on and age_on(dob, checked_on) < rule("MIN_AGE_YEARS"):
-            problems.append(
-                _("under-age: %(age)d on %(date)s, admission needs %(min)d full years")
-                % {
-                    "age": age_on(dob, checked_on),
-                    "date": checked_on.strftime("%d/%m/%Y"),
-                    "min": rule("MIN_AGE_YEARS"),
-                }
-            )
+        introducers = _introducers(row, problems)
+        earlier = []
+        for key, earlier_step in EARLIER_STEPS:
+            label = {
+                "certificate_date": _("Certificate date"),
+                "introduction_date": _("Introductions date"),
+                "resolution_date": _("Cell resolution date"),
+            }[key]
+            day = _date(row.values.get(key), problems, label)
+            if day is None:
+                continue
+            if step is not None and earlier_step >= step:
+                problems.append(_("%(column)s is for a step the row has not passed") % {"column": label})
+            else:
+                earlier.append((earlier_step, day))
+        consent = _date(row.values.get("provincial_consent_on"), problems, _("Provincial consent date"))
         if dob and name:
             for key in [("name", fold(name), dob)] + ([("id", national_id)] if national_id else []):
                 if key in seen:
                     problems.append(_("the same person as row %(row)d") % {"row": seen[key]})
                     break
                 seen[key] = row.number
-            duplicates = selectors.likely_duplicates(
-                user=user, full_name=name, date_of_birth=dob, national_id=national_id
-            )
-            twin = duplicates.first()
-            if twin is not None:
-                problems.append(
-                    _("duplicate of %(name)s (%(org)s) already on record")
-                    % {"name": twin.full_name, "org": twin.organization.name}
-                )
         if problems:
             errors.append(RowError(row.number, "; ".join(problems)))
-        else:
-            parsed.append(
-                (
-                    row,
-                    org,
-                    name,
-                    dob,
-                    gender,
-                    category,
-                    education,
-                    national_id,
-                    step,
-                    step_date,
-                    decision,
-                    decision_number,
-                    ceremony,
-                )
-            )
-    if errors:
-        raise ImportFailed(errors)
+            continue
+        parsed.append(
+            {
+                "row": row,
+                "person": {
+                    "organization": org,
+                    "full_name": name,
+                    "date_of_birth": dob,
+                    "gender": gender,
+                    "category": category,
+                    "education": education,
+                    "ethnicity": row.text("ethnicity") or "Kinh",
+                    "religion": row.text("religion"),
+                    "national_id": national_id,
+                    "provincial_consent_on": consent,
+                },
+                "earlier": earlier,
+                "step": step,
+                "step_date": step_date,
+                "decision_number": decision_number,
+                "ceremony": ceremony,
+                "introducers": introducers,
+            }
+        )
 
+    # The same person: one query for the whole file, party-wide and in scope.
+    people = [
+        (fold(p["person"]["full_name"]), p["person"]["date_of_birth"], p["person"]["national_id"]) for p in parsed
+    ]
+    twins = selectors.admitted_twins_many(people)
+    duplicates = selectors.likely_duplicates_many(user=user, people=people)
     created = []
     with transaction.atomic():
-        for (
-            row,
-            org,
-            name,
-            dob,
-            gender,
-            category,
-            education,
-            national_id,
-            step,
-            step_date,
-            decision,
-            number,
-            ceremony,
-        ) in parsed:
-            candidate = Candidate(
-                organization=org,
-                full_name=name,
-                date_of_birth=dob,
-                gender=gender,
-                category=category,
-                education=education,
-                ethnicity=row.text("ethnicity") or "Kinh",
-                religion=row.text("religion"),
-                national_id=national_id,
-                step=Step.CEREMONY if ceremony else step,
-                step_date=ceremony or step_date,
-                outcome=Outcome.ADMITTED if ceremony else Outcome.IN_PROGRESS,
-                outcome_date=ceremony,
-                notes=_("Imported from Excel: earlier steps not recorded."),
-            )
-            if not ceremony and step == Step.CELL_RESOLUTION:
-                candidate.due_on = add_working_days(step_date, rule("DECISION_WORKING_DAYS"))
-            elif not ceremony and step == Step.DECISION:
-                candidate.due_on = add_working_days(step_date, rule("CEREMONY_WORKING_DAYS"))
-            _stamp(candidate, user, gettext_noop("import"))
-            candidate.save()
-            records = (
-                [(Step.DECISION, decision, number), (Step.CEREMONY, ceremony, "")]
-                if ceremony
-                else [(step, step_date, row.text("document_number"))]
-            )
-            for record_step, day, document in records:
-                record = StepRecord(
-                    candidate=candidate, step=record_step, date=day, document_number=document, recorded_by=user
-                )
-                _stamp(record, user, gettext_noop("import"))
-                record.save()
-            if ceremony:
-                probation_due = ceremony + relativedelta(months=rule("PROBATION_MONTHS"))
-                admission = Admission(
-                    candidate=candidate,
-                    organization=org,
-                    category=category,
-                    ceremony_date=ceremony,
-                    decision_number=number,
-                    decision_date=decision,
-                    probation_due=probation_due,
-                    recognition_due=add_working_days(probation_due, rule("RECOGNITION_WORKING_DAYS")),
-                )
-                _stamp(admission, user, gettext_noop("import"))
-                admission.save()
-            created.append(candidate)
+        for item, twin, found in zip(parsed, twins, duplicates, strict=True):
+            row = item["row"]
+            try:
+                with transaction.atomic():
+                    created.append(_write(item, looked_up={"twin": twin, "duplicates": found}, user=user, today=today))
+            except ValidationError as exc:
+                errors.append(RowError(row.number, "; ".join(_messages(exc))))
+        if errors:
+            # Nothing is saved: the rows written so far are undone with the transaction.
+            raise ImportFailed(sorted(errors, key=lambda e: e.row))
     return created
+
+
+def _write(item: dict, *, looked_up: dict, user, today: dt.date) -> Candidate:
+    """One row through the services of the pages: created, moved to its step, admitted."""
+    step, step_date, ceremony = item["step"], item["step_date"], item["ceremony"]
+    earlier, introducers = item["earlier"], item["introducers"]
+    candidate = services.candidate_create(
+        **item["person"],
+        user=user,
+        today=today,
+        source_date=earlier[0][1] if earlier else step_date,
+        source_document=item["row"].text("document_number") if step == Step.SOURCE else "",
+        notes=_("Imported from Excel: earlier steps not recorded."),
+        looked_up=looked_up,
+        source_on_file=step == Step.SOURCE,
+    )
+    # The earlier steps the file dates, then the row's step: each checked as on the page.
+    introduced = any(earlier_step == Step.INTRODUCTION for earlier_step, _day in earlier)
+    for earlier_step, day in earlier:
+        services.candidate_advance(
+            candidate=candidate,
+            step=earlier_step,
+            date=day,
+            introducers=introducers if earlier_step == Step.INTRODUCTION else None,
+            user=user,
+            today=today,
+            earlier_steps_missing=True,
+        )
+    if step > Step.SOURCE:
+        services.candidate_advance(
+            candidate=candidate,
+            step=step,
+            date=step_date,
+            document_number=item["decision_number"] if ceremony else item["row"].text("document_number"),
+            introducers=None if introduced else introducers,
+            user=user,
+            today=today,
+            earlier_steps_missing=True,
+        )
+    elif introducers:
+        raise ValidationError(_("introducers are given for a step before the introductions"))
+    if ceremony:
+        services.admission_record(
+            candidate=candidate, ceremony_date=ceremony, user=user, today=today, twin=looked_up["twin"]
+        )
+    return candidate

@@ -66,6 +66,16 @@ class MassOrganization(models.TextChoices):
     NONE = "none", _("None")
 
 
+class MembershipEnd(models.TextChoices):
+    """How an earlier membership ended (for a re-admission)."""
+
+    STRUCK_OFF = "struck_off", _("Struck off the list of members")
+    LEFT = "left", _("Left the party at own request")
+    EXPELLED = "expelled", _("Expelled")
+    NOT_RECOGNIZED = "not_recognized", _("Not recognized as a full member after probation")
+    OTHER = "other", _("Other")
+
+
 national_id_validator = RegexValidator(r"^\d{12}$", _("A national ID number has exactly 12 digits."))
 
 
@@ -98,6 +108,13 @@ class Candidate(models.Model):
     provincial_consent_on = models.DateField(
         _("provincial standing committee consent"), null=True, blank=True, help_text=_("Required when over 60.")
     )
+    # Re-admission (kết nạp lại): a former member on the road again, a procedure of its own.
+    readmission = models.BooleanField(_("re-admission"), default=False)
+    earlier_membership_ended_on = models.DateField(_("earlier membership ended on"), null=True, blank=True)
+    earlier_membership_end = models.CharField(
+        _("how the earlier membership ended"), max_length=16, choices=MembershipEnd.choices, blank=True
+    )
+    earlier_membership_note = models.CharField(_("reason the earlier membership ended"), max_length=300, blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     archive_reason = models.CharField(_("reason for archiving"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -119,6 +136,13 @@ class Candidate(models.Model):
             ),
             models.Index(fields=["search_name", "date_of_birth"], name="candidate_name_dob"),
             models.Index(fields=["national_id"], name="candidate_national_id"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(readmission=False)
+                | (Q(earlier_membership_ended_on__isnull=False) & ~Q(earlier_membership_end="")),
+                name="candidate_readmission_has_earlier_end",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +215,10 @@ class Admission(models.Model):
     recognition_due = models.DateField(_("recognition due"), null=True, blank=True)
     recognized_on = models.DateField(_("recognized as full member on"), null=True, blank=True)
     recognition_decision = models.CharField(_("recognition decision"), max_length=60, blank=True)
+    # Full membership runs from the end of the probation, even when the cell recognizes late.
+    full_member_from = models.DateField(_("full member from"), null=True, blank=True)
+    # Copied from the candidate: reports count re-admissions apart (Biểu 2).
+    readmission = models.BooleanField(_("re-admission"), default=False)
     struck_off_on = models.DateField(_("struck off on"), null=True, blank=True)
     struck_off_reason = models.CharField(_("reason for striking off"), max_length=300, blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
@@ -225,12 +253,26 @@ class Admission(models.Model):
     def __str__(self) -> str:
         return f"{self.candidate_id} @ {self.ceremony_date}"
 
+    @property
+    def recognized_late(self) -> bool:
+        """Recognized after the recognition deadline (still a full member from the end of the probation)."""
+        return bool(self.recognized_on and self.recognition_due and self.recognized_on > self.recognition_due)
+
 
 class Holiday(models.Model):
-    """A Vietnamese public holiday (an administrator edits the calendar)."""
+    """A day of the working-day calendar that differs from the week (an administrator edits it).
+
+    A public holiday is a day off; a make-up working day (`working`) is a weekend day
+    worked in exchange for a day off that bridges a holiday (the government swaps them).
+    """
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=120)
+    working = models.BooleanField(
+        _("make-up working day"),
+        default=False,
+        help_text=_("A weekend day worked in exchange for a day off (a swap to bridge a holiday)."),
+    )
 
     history = HistoricalRecords()
 

@@ -57,11 +57,84 @@ def admitted_twin(candidate: Candidate) -> Admission | None:
     match = Q(candidate__search_name=candidate.search_name, candidate__date_of_birth=candidate.date_of_birth)
     if candidate.national_id:
         match |= Q(candidate__national_id=candidate.national_id)
-    return (
-        Admission.objects.filter(match, archived_at__isnull=True, struck_off_on__isnull=True)
-        .exclude(candidate=candidate)
-        .first()
-    )
+    qs = Admission.objects.filter(match, archived_at__isnull=True, struck_off_on__isnull=True)
+    if candidate.pk:
+        qs = qs.exclude(candidate=candidate)
+    return qs.select_related("organization").first()
+
+
+def _matcher(records: list, candidate_of):
+    """person → the records (in order) of the same person: same folded name and birth date, or ID."""
+    by_name: dict[tuple, list] = {}
+    by_id: dict[str, list] = {}
+    for record in records:
+        candidate = candidate_of(record)
+        by_name.setdefault((candidate.search_name, candidate.date_of_birth), []).append(record)
+        if candidate.national_id:
+            by_id.setdefault(candidate.national_id, []).append(record)
+
+    def matches(person: tuple[str, dt.date | None, str]) -> list:
+        search_name, date_of_birth, national_id = person
+        found = list(by_name.get((search_name, date_of_birth), [])) if date_of_birth else []
+        for record in by_id.get(national_id, []) if national_id else []:
+            if record not in found:
+                found.append(record)
+        return sorted(found, key=lambda r: r.pk)
+
+    return matches
+
+
+def _people_q(people: list[tuple[str, dt.date | None, str]], prefix: str = "") -> Q:
+    """A first cut of the records of `people` (folded name, birth date, ID): matched exactly in Python."""
+    named = [(name, dob) for name, dob, _id in people if dob]
+    ids = [national_id for _name, _dob, national_id in people if national_id]
+    q = Q(pk__in=[])
+    if named:
+        q |= Q(
+            **{
+                f"{prefix}search_name__in": sorted({name for name, _dob in named}),
+                f"{prefix}date_of_birth__in": sorted({dob for _name, dob in named}),
+            }
+        )
+    if ids:
+        q |= Q(**{f"{prefix}national_id__in": sorted(set(ids))})
+    return q
+
+
+# People per look-up query: the IN lists stay within the database's limit on parameters.
+PEOPLE_PER_QUERY = 500
+
+
+def _chunks(people: list) -> list[list]:
+    return [people[i : i + PEOPLE_PER_QUERY] for i in range(0, len(people), PEOPLE_PER_QUERY)]
+
+
+def admitted_twins_many(people: list[tuple[str, dt.date | None, str]]) -> list[Admission | None]:
+    """admitted_twin for many people at once (a query per 500): party-wide, not limited to a scope."""
+    found: dict[int, Admission] = {}
+    for chunk in _chunks(people):
+        qs = Admission.objects.filter(
+            _people_q(chunk, "candidate__"), archived_at__isnull=True, struck_off_on__isnull=True
+        ).select_related("candidate", "organization")
+        found.update((a.pk, a) for a in qs)
+    matches = _matcher(sorted(found.values(), key=lambda a: a.pk), lambda a: a.candidate)
+    return [next(iter(matches(person)), None) for person in people]
+
+
+def likely_duplicates_many(*, user, people: list[tuple[str, dt.date | None, str]]) -> list[list[Candidate]]:
+    """likely_duplicates for many people at once (a query per 500), within the user's scope."""
+    found: dict[int, Candidate] = {}
+    for chunk in _chunks(people):
+        qs = candidates(user).filter(_people_q(chunk)).exclude(outcome__in=[Outcome.WITHDRAWN, Outcome.MOVED_AWAY])
+        found.update((c.pk, c) for c in qs)
+    matches = _matcher(sorted(found.values(), key=lambda c: c.pk), lambda c: c)
+    return [matches(person) for person in people]
+
+
+def days_late(due: dt.date | None, today: dt.date) -> int:
+    """Calendar days past a deadline (0 when not due yet). A deadline never blocks a record:
+    it marks it overdue, and this is how much."""
+    return max((today - due).days, 0) if due else 0
 
 
 def board(qs, per_column: int = 12) -> list[dict]:

@@ -2,9 +2,12 @@ import datetime as dt
 
 import django_tables2 as tables
 from django.utils import dateformat
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Candidate
+from .models import Candidate, Outcome
+from .selectors import days_late
 
 
 class DayColumn(tables.Column):
@@ -18,6 +21,18 @@ class DayColumn(tables.Column):
         return value.isoformat() if isinstance(value, dt.date) else value
 
 
+class DueColumn(DayColumn):
+    """The deadline, and how many days late when past it (the table's `today`)."""
+
+    def render(self, value, record, table):
+        text = super().render(value)
+        late = days_late(value, table.today) if record.outcome == Outcome.IN_PROGRESS else 0
+        if not late:
+            return text
+        badge = ngettext("%(n)d day late", "%(n)d days late", late) % {"n": late}
+        return format_html('{} <span class="badge bad" data-days-late="{}">{}</span>', text, late, badge)
+
+
 class CandidateTable(tables.Table):
     full_name = tables.Column(verbose_name=_("Full name"), linkify=True, order_by=("search_name", "pk"))
     date_of_birth = DayColumn(verbose_name=_("Date of birth"))
@@ -27,7 +42,7 @@ class CandidateTable(tables.Table):
     category = tables.Column(verbose_name=_("Category"))
     step = tables.Column(verbose_name=_("Step"))
     step_date = DayColumn(verbose_name=_("Since"))
-    due_on = DayColumn(verbose_name=_("Next step due"), default="")
+    due_on = DueColumn(verbose_name=_("Next step due"), default="")
     outcome = tables.Column(verbose_name=_("Outcome"))
 
     class Meta:
@@ -36,3 +51,7 @@ class CandidateTable(tables.Table):
         attrs = {"class": "table candidates"}
         row_attrs = {"data-step": lambda record: record.step}
         empty_text = _("No candidates match.")
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today

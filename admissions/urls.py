@@ -11,6 +11,7 @@ urlpatterns = [
     path("org/<int:org_pk>/board/", views.board, name="board"),
     path("org/<int:org_pk>/alerts/", views.alerts, name="alerts"),
     path("org/<int:org_pk>/new/", views.candidate_create, name="create"),
+    path("org/<int:org_pk>/readmission/", views.readmission_create, name="readmission"),
     path("org/<int:org_pk>/import/", views.import_candidates, name="import"),
     path("org/<int:org_pk>/import/template.xlsx", views.import_template, name="import_template"),
     path("<int:pk>/", views.candidate_detail, name="detail"),

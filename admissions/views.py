@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -60,7 +61,7 @@ def candidate_list(request, organization):
     today = _today()
     qs = selectors.candidates(request.user, organization)
     filterset = CandidateFilter(request.GET or None, queryset=qs, today=today)
-    table = CandidateTable(filterset.qs)
+    table = CandidateTable(filterset.qs, today=today)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(
         request,
@@ -114,12 +115,15 @@ def export(request, organization):
 @require_GET
 @org_view(Perm.VIEW_PERSONAL)
 def board(request, organization):
+    today = _today()
     columns = selectors.board(selectors.candidates(request.user, organization))
     for column in columns:
         for candidate in column["candidates"]:
             # The one-line form on a card records the next step; introductions need the full form.
             steps = services.next_steps(candidate)
             candidate.quick_step = steps[0] if steps and steps[0] != Step.INTRODUCTION else None
+            candidate.quick_label = Step(candidate.quick_step).label if candidate.quick_step else ""
+            candidate.days_late = selectors.days_late(candidate.due_on, today)
     return render(
         request,
         "admissions/board.html",
@@ -134,7 +138,25 @@ def alerts(request, organization):
     found = selectors.alerts(request.user, organization, today)
     # The first rows of each kind and how many there are: a fixed number of queries, whatever the scope.
     alerts = {key: {"rows": list(qs[:ALERT_ROWS]), "count": qs.count()} for key, qs in found.items()}
+    can_edit = _can_edit(request, organization)
+    for key in ("certificates", "decisions", "ceremonies", "stuck"):
+        for candidate in alerts[key]["rows"]:
+            candidate.days_late = selectors.days_late(candidate.due_on, today) if key != "stuck" else 0
+            candidate.act_url = _act_url(candidate) if can_edit else ""
+    for key in ("probation", "recognition"):
+        for admission in alerts[key]["rows"]:
+            admission.days_late = selectors.days_late(admission.recognition_due, today)
+            # Recognition is recorded once the probation has ended.
+            settled_now = can_edit and admission.probation_due <= today
+            admission.act_url = reverse("admissions:recognize", args=[admission.candidate_id]) if settled_now else ""
     return render(request, "admissions/alerts.html", {"org": organization, "alerts": alerts, "limit": ALERT_ROWS})
+
+
+def _act_url(candidate) -> str:
+    """Where the next thing to do about a candidate is recorded."""
+    if candidate.step == Step.DECISION:
+        return reverse("admissions:admit", args=[candidate.pk])
+    return reverse("admissions:advance", args=[candidate.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,6 +182,32 @@ def candidate_create(request, organization):
             messages.success(request, _("Candidate “%(name)s” added.") % {"name": candidate.full_name})
             return redirect(candidate)
     return _form(request, organization, form, _("New candidate"), _("Add"), duplicate=duplicate)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.EDIT_ADMISSIONS)
+def readmission_create(request, organization):
+    """Re-admission (kết nạp lại): its own procedure, with the earlier membership's end and reason."""
+    choices = (
+        access.organizations(request.user, Perm.EDIT_ADMISSIONS)
+        .filter(path__startswith=organization.path, dissolved_on__isnull=True)
+        .order_by("path")
+    )
+    form = forms.ReadmissionCreateForm(
+        request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
+    )
+    duplicate = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            candidate = services.candidate_create(user=request.user, today=_today(), readmission=True, **data)
+        except ValidationError as exc:
+            duplicate = not hasattr(exc, "error_dict") and any(e.code == "duplicate" for e in exc.error_list)
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Re-admission of “%(name)s” opened.") % {"name": candidate.full_name})
+            return redirect(candidate)
+    return _form(request, organization, form, _("New re-admission"), _("Add"), duplicate=duplicate)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -216,7 +264,8 @@ def candidate_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def candidate_edit(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
-    form = forms.CandidateForm(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk))
+    form_class = forms.ReadmissionForm if candidate.readmission else forms.CandidateForm
+    form = form_class(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.PERSONAL_FIELDS}
         try:

@@ -414,6 +414,11 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
                 step = Step.RECOGNITION if recognized else Step.CEREMONY
                 cid_, category = add_candidate(org, sector, step, ceremony, Outcome.ADMITTED)
                 decision = ceremony - dt.timedelta(days=rng.randint(5, 35))
+                probation_due = (
+                    ceremony.replace(year=ceremony.year + 1)
+                    if not (ceremony.month == 2 and ceremony.day == 29)
+                    else dt.date(ceremony.year + 1, 3, 1)
+                )
                 adm_sink.add(
                     id=cid_,
                     candidate_id=cid_,
@@ -422,10 +427,9 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
                     ceremony_date=ceremony,
                     decision_number=f"{rng.randint(1, 999)}-QĐ/ĐU",
                     decision_date=decision,
-                    probation_due=ceremony.replace(year=ceremony.year + 1)
-                    if not (ceremony.month == 2 and ceremony.day == 29)
-                    else dt.date(ceremony.year + 1, 3, 1),
+                    probation_due=probation_due,
                     recognized_on=ceremony + dt.timedelta(days=380) if recognized else None,
+                    full_member_from=probation_due if recognized else None,
                     recognition_decision="",
                     struck_off_on=None,
                     archived_at=None,

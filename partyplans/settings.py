@@ -241,6 +241,14 @@ ADMISSION_RULES = {
     "CONSENT_AGE_YEARS": env_int("ADMISSION_CONSENT_AGE_YEARS", 60),
     "CERTIFICATE_VALID_MONTHS": env_int("ADMISSION_CERTIFICATE_VALID_MONTHS", 60),
     "INTRODUCTION_STALE_MONTHS": env_int("ADMISSION_INTRODUCTION_STALE_MONTHS", 12),
+    # An introducing member has worked, studied or lived with the candidate this long.
+    "INTRODUCER_KNOWN_MONTHS": env_int("ADMISSION_INTRODUCER_KNOWN_MONTHS", 12),
+    # The lowest education level accepted (a value of admissions.models.Education).
+    "MIN_EDUCATION": env_str("ADMISSION_MIN_EDUCATION", "lower_secondary"),
+    # Re-admission (not in PROCEDURE.md; uncertain, from restatements of 24-QĐ/TW point 3.5):
+    # months since the earlier membership ended, and the ways of ending that bar it.
+    "READMISSION_MIN_MONTHS": env_int("ADMISSION_READMISSION_MIN_MONTHS", 36),
+    "READMISSION_BARRED": env_list("ADMISSION_READMISSION_BARRED", "expelled"),
     "DECISION_WORKING_DAYS": env_int("ADMISSION_DECISION_WORKING_DAYS", 60),
     "CEREMONY_WORKING_DAYS": env_int("ADMISSION_CEREMONY_WORKING_DAYS", 30),
     "RECOGNITION_WORKING_DAYS": env_int("ADMISSION_RECOGNITION_WORKING_DAYS", 30),

@@ -20,6 +20,7 @@ ROUTES = [
     Route("admissions:board", _org(), Perm.VIEW_PERSONAL),
     Route("admissions:alerts", _org(), Perm.VIEW_PERSONAL),
     Route("admissions:create", _org(), Perm.EDIT_ADMISSIONS),
+    Route("admissions:readmission", _org(), Perm.EDIT_ADMISSIONS),
     Route("admissions:import", _org(), Perm.EDIT_ADMISSIONS),
     Route("admissions:import_template", _org(), Perm.EDIT_ADMISSIONS),
     Route("admissions:detail", _candidate(), Perm.VIEW_PERSONAL),

@@ -18,7 +18,7 @@ ROAD = [
     (Step.VERIFICATION, "2024-05-06", "TT-07"),
     (Step.INTRODUCTION, "2024-06-03", "3-KNĐ"),
     (Step.CELL_RESOLUTION, "2024-07-01", "06-NQ/CB"),
-    (Step.COMMITTEE_RESOLUTION, "2024-07-15", "08-NQ/ĐU"),
+    # A grassroots cell: no committee resolution, the decision follows the cell's.
     (Step.DECISION, "2024-08-12", "123-QĐ/HU"),
 ]
 
@@ -63,6 +63,7 @@ def test_a_clerk_walks_a_candidate_to_full_membership(page, live_server, clerk, 
         page.fill("#id_document_number", number)
         if step == Step.INTRODUCTION:
             page.fill("#id_introducer1_name", "Trần Văn Giới")
+            page.fill("#id_introducer1_since", "2022-09-01")
             page.select_option("#id_introducer2_kind", "youth_union")
             page.fill("#id_introducer2_name", "Ban Chấp hành Đoàn trường")
         submit(page)
@@ -83,5 +84,5 @@ def test_a_clerk_walks_a_candidate_to_full_membership(page, live_server, clerk, 
 
     candidate = Candidate.objects.get()
     assert candidate.step == Step.RECOGNITION
-    assert candidate.steps.count() == 11
+    assert candidate.steps.count() == 10
     assert Admission.objects.get().recognized_on.isoformat() == "2025-09-10"

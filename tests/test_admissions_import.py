@@ -81,10 +81,10 @@ def test_a_bad_file_saves_nothing_and_lists_every_bad_row(users, tree):
     errors = {e.row: e.message for e in exc.value.errors}
     assert set(errors) == set(range(3, 12))
     assert "not a date" in errors[3]
-    assert "under-age" in errors[4]
+    assert "at least 18 full years" in errors[4] and "17 years 2 months old on 01/03/2025" in errors[4]
     assert "unknown organization" in errors[5]
     assert "outside your scope" in errors[6]
-    assert "duplicate of Người Đã Có" in errors[7]
+    assert "already on record: Người Đã Có" in errors[7]
     assert "row 2" in errors[8]
     assert "future" in errors[9]
     assert "unknown category" in errors[10]
@@ -117,3 +117,12 @@ def test_template_download(client_for, tree):
     response = client_for("clerk").get(reverse("admissions:import_template", kwargs={"org_pk": tree.school.pk}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_template_imports_cleanly(client_for, users, tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for("clerk").get(reverse("admissions:import_template", kwargs={"org_pk": tree.school.pk}))
+    upload = SimpleUploadedFile("mau.xlsx", response.content)
+    created = candidates_import(upload=upload, under=tree.school, user=users.clerk, today=TODAY)
+    assert len(created) == 2 and Admission.objects.count() == 1

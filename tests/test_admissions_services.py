@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from admissions import services
 from admissions.models import Admission, Candidate, Holiday, IntroducerKind, Outcome, Step, StepRecord
@@ -41,7 +41,8 @@ def test_the_whole_road_keeps_step_and_history(tree, users):
     )
     candidate.refresh_from_db()
     assert candidate.step == Step.RECOGNITION and candidate.step_date == D(2025, 10, 6)
-    assert list(candidate.steps.values_list("step", flat=True)) == list(range(1, 12))
+    # A grassroots cell has no committee: no step 8 on its road.
+    assert list(candidate.steps.values_list("step", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]
     assert candidate.history.first().history_user == users.clerk
 
 
@@ -55,8 +56,14 @@ def test_steps_must_be_in_order(tree, users):
     assert candidate.steps.count() == 1
 
 
-def test_a_grassroots_cell_may_skip_the_committee_resolution(tree):
+def test_a_grassroots_cell_goes_from_the_cell_resolution_to_the_decision(tree):
     candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    assert services.next_steps(candidate) == [Step.DECISION]
+    with pytest.raises(ValidationError) as exc:
+        services.candidate_advance(
+            candidate=candidate, step=Step.COMMITTEE_RESOLUTION, date=D(2024, 8, 20), user=None, today=TODAY
+        )
+    assert "grassroots cell" in messages(exc)
     services.candidate_advance(candidate=candidate, step=Step.DECISION, date=D(2024, 9, 1), user=None, today=TODAY)
     assert Candidate.objects.get(pk=candidate.pk).step == Step.DECISION
 
@@ -80,19 +87,137 @@ def test_step_dates_not_before_the_previous_nor_in_the_future(tree, day, text):
     assert candidate.step == Step.SOURCE
 
 
-def test_age_is_counted_in_full_years_to_the_day(tree):
-    # 18 on 2024-08-05 exactly: accepted
-    walk(make_candidate(tree.school, date_of_birth=D(2006, 8, 5)), until=Step.CELL_RESOLUTION)
-    # 18 one day later: refused, nothing saved
-    candidate = walk(
-        make_candidate(tree.school, full_name="Phạm Văn Trẻ", date_of_birth=D(2006, 8, 6)), until=Step.INTRODUCTION
-    )
+@pytest.mark.parametrize(
+    "born, ok",
+    [
+        (D(2006, 8, 31), True),  # 18 in August 2024, though the 31st is after the resolution of the 5th
+        (D(2006, 8, 1), True),
+        (D(2006, 9, 1), False),  # one month later: 17 years 11 months
+    ],
+)
+def test_age_is_counted_in_full_years_to_the_month(tree, born, ok):
+    candidate = walk(make_candidate(tree.school, date_of_birth=born), until=Step.INTRODUCTION)
+    if ok:
+        walk(candidate, until=Step.CELL_RESOLUTION, road=ROAD[5:6])
+        assert Candidate.objects.get(pk=candidate.pk).step == Step.CELL_RESOLUTION
+        return
     with pytest.raises(ValidationError) as exc:
         walk(candidate, until=Step.CELL_RESOLUTION, road=ROAD[5:6])
-    assert "17" in messages(exc) and "18" in messages(exc)
+    assert "at least 18 full years" in messages(exc) and "17 years 11 months" in messages(exc)
+    assert "05/08/2024" in messages(exc)
     candidate.refresh_from_db()
     assert candidate.step == Step.INTRODUCTION
     assert not StepRecord.objects.filter(candidate=candidate, step=Step.CELL_RESOLUTION).exists()
+
+
+def test_the_issue_example_born_31_may_2007_is_18_on_10_may_2025(tree):
+    assert services.age_on(D(2007, 5, 31), D(2025, 5, 10)) == 18
+    assert services.check_age(date_of_birth=D(2007, 5, 31), on=D(2025, 5, 10)) == []
+    assert services.check_age(date_of_birth=D(2007, 6, 1), on=D(2025, 5, 10))
+
+
+def test_age_message_in_vietnamese_says_the_rule_the_figure_and_the_date(tree):
+    with translation.override("vi"):
+        (text,) = services.check_age(date_of_birth=D(2007, 6, 1), on=D(2025, 5, 10))
+    assert "18" in text and "17" in text and "11" in text and "10/05/2025" in text
+    assert "tuổi" in text
+
+
+@pytest.mark.parametrize(
+    "born, needed",
+    [
+        (D(1964, 8, 1), False),  # 60 years 0 months on 05/08/2024: exactly 60, no consent
+        (D(1964, 8, 31), False),
+        (D(1964, 7, 31), True),  # 60 years 1 month: the month after turning 60
+    ],
+)
+def test_consent_is_needed_from_the_month_after_turning_sixty(tree, born, needed):
+    assert services.needs_consent(born, D(2024, 8, 5)) is needed
+    candidate = walk(make_candidate(tree.cell, category="farmer", date_of_birth=born), until=Step.COMMITTEE_RESOLUTION)
+    if needed:
+        with pytest.raises(ValidationError) as exc:
+            walk(candidate, road=ROAD[7:])
+        assert "consent" in messages(exc) and "60 years 1 months" in messages(exc)
+    else:
+        walk(candidate, road=ROAD[7:])
+        assert Candidate.objects.get(pk=candidate.pk).step == Step.DECISION
+
+
+@pytest.mark.parametrize("education, ok", [("lower_secondary", True), ("primary", False)])
+def test_education_lower_secondary_accepted_primary_refused(tree, education, ok):
+    candidate = walk(make_candidate(tree.school, education=education), until=Step.INTRODUCTION)
+    if ok:
+        walk(candidate, until=Step.CELL_RESOLUTION, road=ROAD[5:6])
+        return
+    with pytest.raises(ValidationError) as exc:
+        walk(candidate, until=Step.CELL_RESOLUTION, road=ROAD[5:6])
+    assert "Education rule (at least lower secondary)" in messages(exc) and "primary" in messages(exc)
+    assert Candidate.objects.get(pk=candidate.pk).step == Step.INTRODUCTION
+
+
+def test_the_education_minimum_is_a_setting(tree, settings):
+    settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "MIN_EDUCATION": "upper_secondary"}
+    assert services.check_education(education="lower_secondary", on=D(2025, 1, 1))
+    assert not services.check_education(education="university", on=D(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "known_since, ok",
+    [
+        (D(2023, 7, 1), True),  # 12 months before the introductions of 01/07/2024
+        (D(2023, 7, 2), False),  # 11 months
+        (None, False),
+    ],
+)
+def test_each_introducing_member_has_known_the_candidate_twelve_months(tree, known_since, ok):
+    candidate = walk(make_candidate(tree.school), until=Step.VERIFICATION)
+    introducers = [
+        {"kind": IntroducerKind.MEMBER, "full_name": "Trần Văn Giới", "known_since": D(2020, 1, 1)},
+        {"kind": IntroducerKind.MEMBER, "full_name": "Lê Thị Mới", "known_since": known_since},
+    ]
+    call = lambda: services.candidate_advance(  # noqa: E731
+        candidate=candidate, step=Step.INTRODUCTION, date=D(2024, 7, 1), introducers=introducers, user=None, today=TODAY
+    )
+    if ok:
+        call()
+        return
+    with pytest.raises(ValidationError) as exc:
+        call()
+    assert "Lê Thị Mới" in messages(exc) and "at least 12 months" in messages(exc)
+    if known_since:
+        assert "11 months on 01/07/2024" in messages(exc)
+    assert candidate.introducers.count() == 0
+
+
+def test_the_youth_union_introducer_with_one_member_checks_the_member_too(tree):
+    candidate = walk(make_candidate(tree.school), until=Step.VERIFICATION)
+    with pytest.raises(ValidationError) as exc:
+        services.candidate_advance(
+            candidate=candidate,
+            step=Step.INTRODUCTION,
+            date=D(2024, 7, 1),
+            introducers=[
+                {"kind": IntroducerKind.MEMBER, "full_name": "Lê Thị Mới", "known_since": D(2024, 1, 1)},
+                {"kind": IntroducerKind.YOUTH_UNION, "full_name": "BCH Đoàn trường"},
+            ],
+            user=None,
+            today=TODAY,
+        )
+    assert "Lê Thị Mới" in messages(exc) and "6 months" in messages(exc)
+
+
+@pytest.mark.parametrize("resolution, ok", [(D(2025, 7, 1), True), (D(2025, 7, 2), False)])
+def test_introductions_older_than_twelve_months_are_refused_at_the_cell_resolution(tree, resolution, ok):
+    candidate = walk(make_candidate(tree.school), until=Step.INTRODUCTION)  # introduced 01/07/2024
+    call = lambda: services.candidate_advance(  # noqa: E731
+        candidate=candidate, step=Step.CELL_RESOLUTION, date=resolution, user=None, today=D(2025, 8, 1)
+    )
+    if ok:
+        call()
+        return
+    with pytest.raises(ValidationError) as exc:
+        call()
+    assert "Stale introductions" in messages(exc) and "01/07/2024" in messages(exc) and "02/07/2025" in messages(exc)
 
 
 def test_over_sixty_needs_provincial_consent_before_the_decision(tree):
@@ -112,7 +237,7 @@ def test_an_expired_certificate_blocks_the_cell_resolution(tree, settings):
     candidate = walk(make_candidate(tree.school), until=Step.INTRODUCTION)
     with pytest.raises(ValidationError) as exc:
         walk(candidate, road=ROAD[5:6])
-    assert "certificate expired" in messages(exc)
+    assert "Certificate rule" in messages(exc) and "expired on 15/06/2024" in messages(exc)
 
 
 @pytest.mark.parametrize(
@@ -166,7 +291,14 @@ def test_national_id_has_twelve_digits(tree):
 def test_one_person_is_admitted_once(tree):
     first = walk(make_candidate(tree.school))
     services.admission_record(candidate=first, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    # Not even as a candidate, "not the same person" ticked or not.
+    with pytest.raises(ValidationError) as exc:
+        make_candidate(tree.city_school, allow_duplicate=True)
+    assert "admitted once" in messages(exc) and "30/09/2024" in messages(exc)
+    # Both on the road at once: the second admission is refused.
+    Admission.objects.update(archived_at=timezone.now())
     again = walk(make_candidate(tree.city_school, allow_duplicate=True))
+    Admission.objects.update(archived_at=None)
     with pytest.raises(ValidationError) as exc:
         services.admission_record(candidate=again, ceremony_date=D(2024, 10, 1), user=None, today=TODAY)
     assert "admitted once" in messages(exc)
@@ -268,17 +400,61 @@ def test_changing_the_birth_date_rechecks_the_age(tree):
     candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
     with pytest.raises(ValidationError) as exc:
         services.candidate_update(candidate=candidate, user=None, today=TODAY, date_of_birth=D(2007, 1, 1))
-    assert "under 18" in messages(exc)
+    assert "at least 18 full years" in messages(exc) and "17 years 7 months old on 05/08/2024" in messages(exc)
 
 
 def test_an_admission_elsewhere_blocks_without_revealing_it(tree, users):
     """The clerk of Đơn Dương's school may not learn when someone was admitted in Đà Lạt."""
     first = walk(make_candidate(tree.city_school))
     services.admission_record(candidate=first, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        make_candidate(tree.school, user=users.clerk, allow_duplicate=True)
+    text = messages(exc)
+    assert "admitted once" in text and "another organization" in text
+    assert "30/09/2024" not in text
+    # Entered before the first admission: the admission is still refused.
+    Admission.objects.update(archived_at=timezone.now())
     again = walk(make_candidate(tree.school, allow_duplicate=True))
+    Admission.objects.update(archived_at=None)
     with pytest.raises(ValidationError) as exc:
         services.admission_record(candidate=again, ceremony_date=D(2024, 10, 1), user=users.clerk, today=TODAY)
     text = messages(exc)
     assert "admitted once" in text and "another organization" in text
     assert "30/09/2024" not in text
     assert Admission.objects.count() == 1
+
+
+def test_make_up_working_days_are_seeded_and_counted(db):
+    """2025: Friday 2 May off, Saturday 26 April worked; 2026: Monday 31 August off, Saturday 22 August worked."""
+    services.holidays_seed(years=[2025, 2026])
+    assert Holiday.objects.filter(working=True, date=D(2025, 4, 26)).exists()
+    assert Holiday.objects.filter(working=True, date=D(2026, 8, 22)).exists()
+    assert Holiday.objects.filter(working=False, date=D(2025, 5, 2)).exists()
+    # Friday 25 April 2025 + 1 working day: the make-up Saturday 26th.
+    assert add_working_days(D(2025, 4, 25), 1) == D(2025, 4, 26)
+    assert add_working_days(D(2026, 8, 21), 1) == D(2026, 8, 22)
+    # Back from Monday 5 May 2025: 2, 1 May and 30 April off; 29, 28 worked; Sunday 27 off; Saturday 26 worked.
+    assert add_working_days(D(2025, 5, 5), -3) == D(2025, 4, 26)
+
+
+def test_a_make_up_day_entered_in_the_admin_moves_the_deadlines(tree, client, users):
+    from django.contrib.auth import get_user_model
+
+    candidate = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)  # resolution 05/08/2024
+    before = candidate.due_on
+    admin = get_user_model().objects.create_superuser("root2", password="x")
+    client.force_login(admin)
+    response = client.post("/admin/admissions/holiday/add/", {"date": "2024-08-10", "name": "làm bù", "working": "on"})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.due_on == add_working_days(before, -1) < before
+
+
+def test_changing_a_sure_rule_warns_and_a_bad_value_is_an_error(settings):
+    from admissions.checks import admission_rules
+
+    assert admission_rules() == []
+    settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "CERTIFICATE_VALID_MONTHS": 36}  # uncertain
+    assert admission_rules() == []
+    settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "MIN_AGE_YEARS": 17, "MIN_EDUCATION": "kindergarten"}
+    assert sorted(m.id for m in admission_rules()) == ["admissions.E001", "admissions.W001"]

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from admissions import services
 from admissions.models import Admission, Candidate, Step
@@ -172,7 +173,13 @@ def test_advance_form_shows_the_vietnamese_reason_and_saves_nothing(client_for, 
 def test_introductions_through_the_form(client_for, tree, today):
     candidate = walk(make_candidate(tree.school), until=Step.VERIFICATION)
     client = client_for("clerk")
-    form = {"step": Step.INTRODUCTION, "date": "2024-07-01", "introducer1_kind": "member", "introducer1_name": "Ông A"}
+    form = {
+        "step": Step.INTRODUCTION,
+        "date": "2024-07-01",
+        "introducer1_kind": "member",
+        "introducer1_name": "Ông A",
+        "introducer1_since": "2023-07-01",
+    }
     response = client.post(_url("advance", pk=candidate.pk), {**form, "introducer2_kind": "member"})
     assert response.status_code == 200 and candidate.introducers.count() == 0
     response = client.post(
@@ -318,3 +325,40 @@ def test_history_reasons_are_shown_in_the_readers_language(client_for, tree, use
     history = html.split("<h2>Lịch sử thay đổi</h2>", 1)[1]
     assert "(chuyển bước)" in history and "Tạo mới" in history
     assert "advanced" not in history and "Created" not in history and "created" not in history
+
+
+def test_the_board_names_the_next_step_and_marks_the_days_late(client_for, tree, monkeypatch):
+    monkeypatch.setattr("admissions.views._today", lambda: D(2025, 9, 15))
+    late = walk(make_candidate(tree.school, full_name="Lê Văn Trễ Hạn"), until=Step.CELL_RESOLUTION)
+    make_candidate(tree.school, full_name="Cột Một", date_of_birth=D(2001, 1, 1))
+    page = client_for("clerk").get(_url("board", org_pk=tree.school.pk)).content.decode()
+    days = (D(2025, 9, 15) - late.due_on).days
+    assert f'data-days-late="{days}"' in page and f"trễ {days} ngày" in page
+    # The quick buttons say the step by name (a grassroots cell goes on to the decision), not "→ 9".
+    with translation.override("vi"):
+        decision, certificate = str(Step.DECISION.label), str(Step.CLASS.label)
+    assert f"→ {decision}" in page and f"→ {certificate}" in page
+    assert "→ 9<" not in page and "→ 2<" not in page
+
+
+def test_the_list_marks_overdue_candidates_with_the_days_late(client_for, tree, monkeypatch):
+    monkeypatch.setattr("admissions.views._today", lambda: D(2025, 9, 15))
+    late = walk(make_candidate(tree.school, full_name="Lê Văn Trễ Hạn"), until=Step.CELL_RESOLUTION)
+    page = client_for("clerk").get(_url("list", org_pk=tree.school.pk)).content.decode()
+    days = (D(2025, 9, 15) - late.due_on).days
+    assert f'data-days-late="{days}"' in page and f"trễ {days} ngày" in page
+
+
+def test_the_alerts_give_the_days_late_and_a_link_to_act(client_for, tree, monkeypatch):
+    monkeypatch.setattr("admissions.views._today", lambda: D(2026, 1, 15))
+    late = walk(make_candidate(tree.school, full_name="Lê Văn Trễ Hạn"), until=Step.CELL_RESOLUTION)
+    admitted = walk(make_candidate(tree.school, full_name="Chưa Công Nhận", date_of_birth=D(2002, 2, 2)))
+    admission = services.admission_record(candidate=admitted, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    response = client_for("clerk").get(_url("alerts", org_pk=tree.school.pk))
+    page = response.content.decode()
+    assert f'data-days-late="{(D(2026, 1, 15) - late.due_on).days}"' in page
+    assert f'data-days-late="{(D(2026, 1, 15) - admission.recognition_due).days}"' in page
+    assert _url("advance", pk=late.pk) in page and _url("recognize", pk=admitted.pk) in page
+    # A viewer of names who cannot write sees the days late but no link to act.
+    planner_page = client_for("district_planner").get(_url("alerts", org_pk=tree.district.pk)).content.decode()
+    assert _url("advance", pk=late.pk) not in planner_page

@@ -4,7 +4,10 @@ from admissions.services import holidays_seed
 
 
 class Command(BaseCommand):
-    help = "Add Vietnamese public holidays (from the holidays package) to the working-day calendar."
+    help = (
+        "Add Vietnamese public holidays and make-up working days (from the holidays package) to the "
+        "working-day calendar, and move the deadlines they change."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("first_year", type=int)
@@ -12,4 +15,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, first_year, last_year, **options):
         added = holidays_seed(years=range(first_year, last_year + 1))
-        self.stdout.write(f"{added} holidays added.")
+        self.stdout.write(f"{added} days added to the calendar.")
