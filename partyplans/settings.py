@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -209,6 +210,8 @@ CACHES = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
+# A filter left empty keeps every row: "Tất cả", not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # Security: cookies and headers. The HTTPS settings apply in production only.
 SESSION_COOKIE_HTTPONLY = True

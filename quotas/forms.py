@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
 from organizations.models import OrgForm, Sector
+from partyplans.forms import DateField
 
 from .models import Plan, Recurrence, RuleKind
 
@@ -23,7 +24,7 @@ class PlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     number = forms.CharField(label=_("Number"), max_length=20, required=False, help_text=_("e.g. 97"))
     symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/TU, KH/HU, KH/ThU"))
-    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = DateField(label=_("Issued on"), required=False)
     first_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
     last_year = forms.IntegerField(
         label=_("Last year"),
@@ -60,7 +61,7 @@ class PlanForm(forms.Form):
 
 class IssueForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=20, help_text=_("e.g. 97"))
-    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = DateField(label=_("Issued on"))
 
 
 class CloseForm(forms.Form):
@@ -147,7 +148,7 @@ class AllocationImportForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DateField(label=_("Due on"))
     recurrence = forms.ChoiceField(label=_("Recurrence"), choices=Recurrence.choices)
     responsible = forms.CharField(label=_("Responsible"), max_length=200, required=False)
 
