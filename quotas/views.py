@@ -75,8 +75,12 @@ def _plan_list_page(request, queryset, org=None):
     table = PlanTable(filters.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     can_create = access.organizations(request.user, Perm.EDIT_PLANS).exists()
+    # On the list of every plan: "Add a plan" for the organizations at the top of the user's planning scope.
+    create_for = [] if org or not can_create else list(selectors.creatable_issuers(request.user))
     return render(
-        request, "quotas/list.html", {"table": table, "filter": filters, "org": org, "can_create": can_create}
+        request,
+        "quotas/list.html",
+        {"table": table, "filter": filters, "org": org, "can_create": can_create, "create_for": create_for},
     )
 
 
