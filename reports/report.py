@@ -451,6 +451,18 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
     return t
 
 
+def allocated_to_children(att: Attainment) -> dict:
+    """The allocation row of each child organization, by its id: the target a committee is
+    given by the allocation when no plan of its own sets one. The scope's own table comes
+    first, then the tables of the plans above it."""
+    rows = {}
+    tables = sorted(att.allocations, key=lambda t: t.subject.pk != att.scope.pk)
+    for table in tables:
+        for row in table.rows:
+            rows.setdefault(row.org.pk, row)
+    return rows
+
+
 def build_report(att: Attainment) -> Report:
     with gc_paused():
         return _build_report(att)
@@ -502,17 +514,21 @@ def _build_report(att: Attainment) -> Report:
             Column(_("Status"), STATUS, 14),
         ],
     )
+    allocated = allocated_to_children(att)
     for i, c in enumerate(att.children, start=1):
+        target, percent, status = c.target, c.percent, c.status
+        if target is None and c.ended_on is None and (row := allocated.get(c.org.pk)) is not None:
+            target, percent, status = row.total, row.percent, row.status
         children.add(
             [
                 i,
                 _ended_name(c),
-                c.target,
+                target,
                 c.actual,
-                fraction(c.percent),
+                fraction(percent),
                 c.forecast,
                 figure_or_no_data(c.last_year),
-                c.status,
+                status,
             ],
             {"org": c.org.pk, "category": ""},
         )
