@@ -80,6 +80,22 @@ class ImplementForm(forms.Form):
     last_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100, required=False)
 
 
+# The fields each kind of rule reads (the others are hidden in the editor and ignored on save).
+SELECTOR_FIELDS = ("applies_to_each", "target", "org_forms", "sectors", "depth")
+KIND_FIELDS = {
+    RuleKind.COUNT: (*SELECTOR_FIELDS, "category", "min_count", "max_count", "max_is_cap", "is_soft"),
+    RuleKind.SHARE_OF_ADMISSIONS: (*SELECTOR_FIELDS, "category", "min_percent", "max_percent", "max_is_cap", "is_soft"),
+    RuleKind.SHARE_OF_MEMBERSHIP: (*SELECTOR_FIELDS, "min_percent", "max_percent", "max_is_cap", "is_soft"),
+    RuleKind.ALLOCATION: ("target", "category", "min_count", "is_soft"),
+    RuleKind.CELL_SIZE: (*SELECTOR_FIELDS, "min_count", "is_soft"),
+    RuleKind.INACTIVITY: (*SELECTOR_FIELDS, "years_without"),
+}
+# Shown for every kind.
+COMMON_FIELDS = ("kind", "note", "reason", "version")
+# Shown only with "for every matching organization" (checked) or without it (unchecked).
+EACH_ONLY, ONE_ONLY = ("org_forms", "sectors", "depth"), ("target",)
+
+
 class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of rule"), choices=RuleKind.choices)
     applies_to_each = forms.BooleanField(
@@ -128,6 +144,38 @@ class RuleForm(forms.Form):
         self.fields["target"].queryset = targets
         if amending:
             self.fields["reason"] = _reason_field(True)
+
+    def kinds_of(self, name: str) -> str:
+        """The kinds a field belongs to, space separated ("" for every kind): the editor shows
+        only the fields of the chosen kind."""
+        if name in COMMON_FIELDS:
+            return ""
+        return " ".join(kind for kind, names in KIND_FIELDS.items() if name in names)
+
+    def fields_by_kind(self):
+        """(bound field, kinds, "each"/"one"/"") for the template."""
+        for field in self.visible_fields():
+            name = field.name
+            scope = "each" if name in EACH_ONLY else "one" if name in ONE_ONLY else ""
+            yield field, self.kinds_of(name), scope
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        used = KIND_FIELDS.get(kind)
+        if used is None:
+            return data
+        # A field of another kind, filled before the user changed the kind, is hidden: ignore it.
+        # ("is_soft" is kept: an inactivity rule prints no "phấn đấu" whatever it holds.)
+        empty = {"org_forms": [], "sectors": [], "applies_to_each": False, "max_is_cap": False}
+        for name in self.fields:
+            if name not in (*COMMON_FIELDS, "is_soft") and name not in used and name in data:
+                data[name] = empty.get(name, "" if name == "category" else None)
+        if data.get("applies_to_each"):
+            data["target"] = None
+        else:
+            data.update(org_forms=[], sectors=[], depth=None)
+        return data
 
     def rule_fields(self) -> dict:
         data = dict(self.cleaned_data)

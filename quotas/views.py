@@ -27,8 +27,8 @@ from .forms import (
     RuleForm,
 )
 from .imports import COLUMNS, allocation_import
-from .models import PlanStatus, RuleKind
-from .sentences import allocation_notation
+from .models import PlanStatus, Rule, RuleKind
+from .sentences import allocation_notation, rule_sentence
 from .tables import PlanFilter, PlanTable
 
 
@@ -288,6 +288,23 @@ def rule_create(request, plan_pk):
             messages.success(request, _("Rule added."))
             return redirect("quotas:detail", plan_pk=plan.pk)
     return render(request, "quotas/rule_form.html", {"plan": plan, "form": form, "title": _("New quota rule")})
+
+
+@require_GET
+def rule_preview(request, plan_pk):
+    """The sentence the plan will print for the rule being typed (htmx, from the rule editor)."""
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    form = RuleForm(request.GET, targets=_targets(request, plan))
+    form.is_valid()  # the fields typed so far are cleaned even when others are missing
+    data = {name: value for name, value in form.cleaned_data.items() if name in services.RULE_FIELDS}
+    data["forms"] = form.cleaned_data.get("org_forms") or []
+    sentence = ""
+    if data.get("kind"):
+        try:
+            sentence = rule_sentence(Rule(plan=plan, **data))
+        except (KeyError, TypeError, ValueError):  # half-typed: no sentence yet
+            sentence = ""
+    return render(request, "quotas/_rule_preview.html", {"sentence": sentence})
 
 
 def _add_errors(form, exc: ValidationError):
