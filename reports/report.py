@@ -330,7 +330,7 @@ def _rule_table(index: int, r: RuleResult, closed: bool = False) -> Table:
     lead = ""
     if r.many:
         counts = {"meeting": r.meeting, "total": r.matched, "failing": r.failing_count, "listed": len(listed)}
-        if every:
+        if every or not r.failing_count:  # no "the 0 that do not are listed"
             lead = _("%(meeting)s of %(total)s organizations meet it.") % counts
         elif len(listed) < r.failing_count:
             lead = (
