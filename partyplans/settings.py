@@ -235,6 +235,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    # Django's own messages once (its default handler and then the root's printed
+    # "Watching for file changes" twice): through the root's handler only.
+    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING", "propagate": True}},
 }
 
 # Admission procedure numbers (PROCEDURE.md): the texts change every few years, so each
