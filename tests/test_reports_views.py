@@ -254,6 +254,13 @@ def test_pdf_official_layout_and_embedded_font(client_for, data, tmp_path):
     ):
         assert expected in text, expected
     assert data.city_school.name not in text
+    # The allocation appendix follows the signature and "Nơi nhận", on its own page, captioned
+    # with the plan it is attached to; the signature leaves a line for the name.
+    pages = text.split("\f")
+    appendix = next(i for i, page in enumerate(pages) if "Kèm theo Kế hoạch số 159-KH/HU ngày" in page)
+    signature = next(i for i, page in enumerate(pages) if "Nơi nhận:" in page)
+    assert appendix > signature and "Nơi nhận:" not in pages[appendix]
+    assert "(ký, ghi rõ họ tên)" not in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     serif = [line for line in fonts.splitlines() if "Liberation-Serif" in line or "LiberationSerif" in line]
     assert serif and all(line.split()[-5] == "yes" for line in serif)  # emb = yes
