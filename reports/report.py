@@ -451,16 +451,20 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
     return t
 
 
-def allocated_to_children(att: Attainment) -> dict:
-    """The allocation row of each child organization, by its id: the target a committee is
-    given by the allocation when no plan of its own sets one. The scope's own table comes
-    first, then the tables of the plans above it."""
-    rows = {}
-    tables = sorted(att.allocations, key=lambda t: t.subject.pk != att.scope.pk)
-    for table in tables:
+def child_targets(att: Attainment) -> dict[int, tuple]:
+    """(target, percent, status) of each child organization the engine gives no target,
+    by its id: the total its own plan sets (a count rule of all new members for the child
+    itself), else the quota an allocation table gives it (the scope's own table first,
+    then the tables of the plans above it)."""
+    found: dict[int, tuple] = {}
+    for r in att.rules:
+        m = r.single
+        if r.kind == RuleKind.COUNT and not r.category and m is not None and m.target_min is not None:
+            found.setdefault(m.org.pk, (m.target_min, m.percent, r.status))
+    for table in sorted(att.allocations, key=lambda t: t.subject.pk != att.scope.pk):
         for row in table.rows:
-            rows.setdefault(row.org.pk, row)
-    return rows
+            found.setdefault(row.org.pk, (row.total, row.percent, row.status))
+    return found
 
 
 def build_report(att: Attainment) -> Report:
@@ -514,11 +518,11 @@ def _build_report(att: Attainment) -> Report:
             Column(_("Status"), STATUS, 14),
         ],
     )
-    allocated = allocated_to_children(att)
+    targets = child_targets(att)
     for i, c in enumerate(att.children, start=1):
         target, percent, status = c.target, c.percent, c.status
-        if target is None and c.ended_on is None and (row := allocated.get(c.org.pk)) is not None:
-            target, percent, status = row.total, row.percent, row.status
+        if target is None and c.ended_on is None and c.org.pk in targets:
+            target, percent, status = targets[c.org.pk]
         children.add(
             [
                 i,
