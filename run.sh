@@ -43,22 +43,32 @@ apt_install_missing() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+find_uv() {
+  # uv on PATH, else the one an earlier run installed as a module of this Python (its
+  # script folder is often not on PATH, so `command -v uv` would never find it again).
+  local py="$1"
+  if command -v uv >/dev/null 2>&1; then command -v uv; return 0; fi
+  if "$py" -m uv --version >/dev/null 2>&1; then echo "$py -m uv"; return 0; fi
+  return 1
+}
+
 install() {
   local extras="$1"
   local py; py=$(find_python)
-  if ! command -v uv >/dev/null 2>&1; then
-    say "Installing uv"
-    "$py" -m pip install -q uv || pip install -q uv
+  local uv
+  if ! uv=$(find_uv "$py"); then
+    say "Installing uv, the package installer (once; about 10 s)"
+    PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 "$py" -m pip install -q uv
+    uv=$(find_uv "$py")
   fi
-  local uv; uv=$(command -v uv || echo "$py -m uv")
   if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
     say "Creating .venv with $py"
     rm -rf .venv; $uv venv -q -p "$py" .venv
   fi
-  say "Installing Python packages from pyproject.toml"
+  say "Installing Python packages from pyproject.toml (about 30 s the first time, a few seconds after)"
   $uv pip install -q --compile-bytecode -p .venv/bin/python -r pyproject.toml $extras
   apt_install_missing gettext fonts-liberation2 fonts-noto-core
-  say "Compiling translations"
+  say "Compiling the Vietnamese translations (a few seconds)"
   .venv/bin/python manage.py compilemessages -v0 --ignore=.venv
 }
 
@@ -66,14 +76,16 @@ case "${1:-}" in
   demo)
     shift
     install ""
+    say "Creating the database (SQLite, db.sqlite3; about 10 s)"
     .venv/bin/python manage.py migrate -v0
+    say "Loading the demo data: two provinces, their plans and candidates (about 60 s)"
     .venv/bin/python manage.py seed_demo
     address=${1:-127.0.0.1:8000}
     # The task worker runs large exports and refreshes big dashboards in the background.
     .venv/bin/python manage.py db_worker --no-reload -v0 &
     worker=$!
     trap 'kill $worker 2>/dev/null' EXIT
-    say "Open http://$address and log in with one of the accounts above."
+    say "Serving: open http://$address and log in with one of the accounts above (Ctrl+C stops)."
     .venv/bin/python manage.py runserver "$address"
     ;;
   test)
@@ -81,7 +93,10 @@ case "${1:-}" in
     install "--extra dev"
     apt_install_missing chromium poppler-utils
     export DJANGO_ALLOW_ASYNC_UNSAFE=true
-    if [ -n "${DATABASE_URL:-}" ]; then say "Running the tests on $DATABASE_URL"; else say "Running the tests on SQLite"; fi
+    # The whole suite (browser tests included) takes about 20 minutes on 2 cores;
+    # `./run.sh test -m "not browser"` skips Chromium, `-k word` runs a few.
+    if [ -n "${DATABASE_URL:-}" ]; then where="$DATABASE_URL"; else where="SQLite"; fi
+    say "Running the tests on $where (about 20 minutes for the whole suite; each dot is a passing test)"
     exec .venv/bin/python -m pytest "$@"
     ;;
   *)

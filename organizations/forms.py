@@ -1,10 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partyplans.forms import DateField
+
 from .models import MemberCount, Organization
 
 
 class DateInput(forms.DateInput):
+    """The browser's own date picker, still used by the candidate forms (admissions/forms.py).
+
+    Kept only until those forms move to partyplans.forms.DateField: their fields parse with
+    Django's default formats, where 06/07/2025 would be read as June 7."""
+
     input_type = "date"
 
     def __init__(self, **kwargs):
@@ -15,7 +22,8 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "code", "form", "sector", "founded_on", "note"]
-        widgets = {"founded_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"founded_on": DateField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
 class ScopedOrganizationChoiceField(forms.ModelChoiceField):
@@ -27,7 +35,7 @@ class ScopedOrganizationChoiceField(forms.ModelChoiceField):
 
 class MoveForm(forms.Form):
     new_parent = ScopedOrganizationChoiceField(queryset=Organization.objects.none(), label=_("New parent"))
-    on_date = forms.DateField(label=_("From date"), widget=DateInput())
+    on_date = DateField(label=_("From date"))
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +44,7 @@ class MoveForm(forms.Form):
 
 class MergeForm(forms.Form):
     target = ScopedOrganizationChoiceField(queryset=Organization.objects.none(), label=_("Merge into"))
-    on_date = forms.DateField(label=_("Date of the merger"), widget=DateInput())
+    on_date = DateField(label=_("Date of the merger"))
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,14 +52,14 @@ class MergeForm(forms.Form):
 
 
 class DissolveForm(forms.Form):
-    on_date = forms.DateField(label=_("Date of dissolution"), widget=DateInput())
+    on_date = DateField(label=_("Date of dissolution"))
 
 
 class MemberCountForm(forms.ModelForm):
     class Meta:
         model = MemberCount
         fields = ["as_of", "members", "note"]
-        widgets = {"as_of": DateInput()}
+        field_classes = {"as_of": DateField}
 
 
 class ImportForm(forms.Form):
@@ -63,4 +71,4 @@ class ReorganizeForm(forms.Form):
     decision = forms.CharField(
         label=_("Decision"), max_length=255, required=False, help_text=_("e.g. Quyết định số 1234-QĐ/TW")
     )
-    decision_date = forms.DateField(label=_("Date of the decision"), required=False, widget=DateInput())
+    decision_date = DateField(label=_("Date of the decision"), required=False)

@@ -27,6 +27,10 @@ def _today():
     return timezone.localdate()
 
 
+# Up to this many roots open with their children shown.
+OPEN_ROOTS = 5
+
+
 @require_GET
 def tree(request):
     query = request.GET.get("q", "").strip()
@@ -37,8 +41,13 @@ def tree(request):
         ancestors = selectors.ancestors_by_path(results)
         context["results"] = [(org, selectors.parent_chain(org, ancestors)) for org in results]
     else:
-        roots = selectors.with_member_counts(selectors.tree_roots(access.scope_paths(request.user)), _today())
-        context["roots"] = roots
+        today = _today()
+        roots = list(selectors.with_member_counts(selectors.tree_roots(access.scope_paths(request.user)), today))
+        # The tree opens at the user's own level with its children shown (a query per root: a
+        # user has a handful of memberships); deeper levels load when opened.
+        context["roots"] = [
+            (org, list(selectors.children(org, today)) if len(roots) <= OPEN_ROOTS else None) for org in roots
+        ]
     return render(request, "organizations/tree.html", context)
 
 

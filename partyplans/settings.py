@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -209,6 +210,8 @@ CACHES = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
+# A filter left empty keeps every row: "Tất cả", not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # Security: cookies and headers. The HTTPS settings apply in production only.
 SESSION_COOKIE_HTTPONLY = True
@@ -232,6 +235,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    # Django's own messages once (its default handler and then the root's printed
+    # "Watching for file changes" twice): through the root's handler only.
+    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING", "propagate": True}},
 }
 
 # Admission procedure numbers (PROCEDURE.md): the texts change every few years, so each

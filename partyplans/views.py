@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET
 
 from organizations import access
 
-# Each app contributes a section to the home page (milestones due, alerts, …).
-HOME_SECTIONS = ["quotas.home", "admissions.home", "reports.home"]
+# Each app contributes a section to the home page: this year's figures first, then the plans
+# (allocation, milestones due), then the candidates.
+HOME_SECTIONS = ["reports.home", "quotas.home", "admissions.home"]
 
 
 @require_GET

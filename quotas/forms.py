@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
 from organizations.models import OrgForm, Sector
+from partyplans.forms import DateField
 
 from .models import Plan, Recurrence, RuleKind
 
@@ -23,7 +24,7 @@ class PlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     number = forms.CharField(label=_("Number"), max_length=20, required=False, help_text=_("e.g. 97"))
     symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/TU, KH/HU, KH/ThU"))
-    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = DateField(label=_("Issued on"), required=False)
     first_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
     last_year = forms.IntegerField(
         label=_("Last year"),
@@ -60,7 +61,7 @@ class PlanForm(forms.Form):
 
 class IssueForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=20, help_text=_("e.g. 97"))
-    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = DateField(label=_("Issued on"))
 
 
 class CloseForm(forms.Form):
@@ -77,6 +78,22 @@ class ImplementForm(forms.Form):
     symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/HU, KH/ThU"))
     first_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
     last_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100, required=False)
+
+
+# The fields each kind of rule reads (the others are hidden in the editor and ignored on save).
+SELECTOR_FIELDS = ("applies_to_each", "target", "org_forms", "sectors", "depth")
+KIND_FIELDS = {
+    RuleKind.COUNT: (*SELECTOR_FIELDS, "category", "min_count", "max_count", "max_is_cap", "is_soft"),
+    RuleKind.SHARE_OF_ADMISSIONS: (*SELECTOR_FIELDS, "category", "min_percent", "max_percent", "max_is_cap", "is_soft"),
+    RuleKind.SHARE_OF_MEMBERSHIP: (*SELECTOR_FIELDS, "min_percent", "max_percent", "max_is_cap", "is_soft"),
+    RuleKind.ALLOCATION: ("target", "category", "min_count", "is_soft"),
+    RuleKind.CELL_SIZE: (*SELECTOR_FIELDS, "min_count", "is_soft"),
+    RuleKind.INACTIVITY: (*SELECTOR_FIELDS, "years_without"),
+}
+# Shown for every kind.
+COMMON_FIELDS = ("kind", "note", "reason", "version")
+# Shown only with "for every matching organization" (checked) or without it (unchecked).
+EACH_ONLY, ONE_ONLY = ("org_forms", "sectors", "depth"), ("target",)
 
 
 class RuleForm(forms.Form):
@@ -128,6 +145,38 @@ class RuleForm(forms.Form):
         if amending:
             self.fields["reason"] = _reason_field(True)
 
+    def kinds_of(self, name: str) -> str:
+        """The kinds a field belongs to, space separated ("" for every kind): the editor shows
+        only the fields of the chosen kind."""
+        if name in COMMON_FIELDS:
+            return ""
+        return " ".join(kind for kind, names in KIND_FIELDS.items() if name in names)
+
+    def fields_by_kind(self):
+        """(bound field, kinds, "each"/"one"/"") for the template."""
+        for field in self.visible_fields():
+            name = field.name
+            scope = "each" if name in EACH_ONLY else "one" if name in ONE_ONLY else ""
+            yield field, self.kinds_of(name), scope
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        used = KIND_FIELDS.get(kind)
+        if used is None:
+            return data
+        # A field of another kind, filled before the user changed the kind, is hidden: ignore it.
+        # ("is_soft" is kept: an inactivity rule prints no "phấn đấu" whatever it holds.)
+        empty = {"org_forms": [], "sectors": [], "applies_to_each": False, "max_is_cap": False}
+        for name in self.fields:
+            if name not in (*COMMON_FIELDS, "is_soft") and name not in used and name in data:
+                data[name] = empty.get(name, "" if name == "category" else None)
+        if data.get("applies_to_each"):
+            data["target"] = None
+        else:
+            data.update(org_forms=[], sectors=[], depth=None)
+        return data
+
     def rule_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data["forms"] = data.pop("org_forms")
@@ -147,7 +196,7 @@ class AllocationImportForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DateField(label=_("Due on"))
     recurrence = forms.ChoiceField(label=_("Recurrence"), choices=Recurrence.choices)
     responsible = forms.CharField(label=_("Responsible"), max_length=200, required=False)
 

@@ -4,11 +4,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from admissions.categories import ABBREVIATION_OF, Category
 from organizations import access
+from organizations import selectors as org_selectors
 from organizations.access import Perm
 from organizations.models import Organization, OrgForm
 
@@ -173,6 +174,34 @@ def allocation_grid(rule: Rule) -> Grid:
         categories=[(c, Category(c).label, ABBREVIATION_OF.get(c, c)) for c in categories],
         target=rule.min_count,
     )
+
+
+def creatable_issuers(user, limit: int = 3) -> QuerySet[Organization]:
+    """The organizations at the top of the user's planning scope: where "Add a plan" leads."""
+    return org_selectors.tree_roots(access.scope_paths(user, Perm.EDIT_PLANS))[:limit]
+
+
+def allocations_this_year(user, year: int, limit: int = 3) -> list[Rule]:
+    """The allocation tables of this year's plans issued by the organizations the user plans for,
+    at the top of their scope: the home page's one click into the grid (one query).
+
+    An issued plan comes before a draft of the same issuer, a newer plan before an older one."""
+    roots = creatable_issuers(user, limit)
+    rules = (
+        Rule.objects.filter(
+            kind=RuleKind.ALLOCATION,
+            plan__issuer__in=list(roots),
+            plan__status__in=[PlanStatus.DRAFT, PlanStatus.ISSUED],
+            plan__first_year__lte=year,
+        )
+        .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
+        .select_related("plan__issuer")
+        .order_by("plan__issuer__path", F("plan__issued_on").desc(nulls_last=True), "-plan__first_year", "order", "pk")
+    )
+    chosen: dict[int, Rule] = {}
+    for rule in rules:
+        chosen.setdefault(rule.plan.issuer_id, rule)
+    return list(chosen.values())
 
 
 @dataclass

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:plan_pk>/copy/", views.plan_copy, name="copy"),
     path("<int:plan_pk>/milestones/new/", views.milestone_create, name="milestone_create"),
     path("<int:plan_pk>/rules/new/", views.rule_create, name="rule_create"),
+    path("<int:plan_pk>/rules/preview/", views.rule_preview, name="rule_preview"),
     path("<int:plan_pk>/rules/<int:rule_pk>/", views.rule_edit, name="rule_edit"),
     path("<int:plan_pk>/rules/<int:rule_pk>/delete/", views.rule_delete, name="rule_delete"),
     path("<int:plan_pk>/rules/<int:rule_pk>/allocations/", views.allocation_grid, name="allocations"),

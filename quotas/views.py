@@ -27,8 +27,8 @@ from .forms import (
     RuleForm,
 )
 from .imports import COLUMNS, allocation_import
-from .models import PlanStatus, RuleKind
-from .sentences import allocation_notation
+from .models import PlanStatus, Rule, RuleKind
+from .sentences import allocation_notation, rule_sentence
 from .tables import PlanFilter, PlanTable
 
 
@@ -75,8 +75,12 @@ def _plan_list_page(request, queryset, org=None):
     table = PlanTable(filters.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     can_create = access.organizations(request.user, Perm.EDIT_PLANS).exists()
+    # On the list of every plan: "Add a plan" for the organizations at the top of the user's planning scope.
+    create_for = [] if org or not can_create else list(selectors.creatable_issuers(request.user))
     return render(
-        request, "quotas/list.html", {"table": table, "filter": filters, "org": org, "can_create": can_create}
+        request,
+        "quotas/list.html",
+        {"table": table, "filter": filters, "org": org, "can_create": can_create, "create_for": create_for},
     )
 
 
@@ -284,6 +288,23 @@ def rule_create(request, plan_pk):
             messages.success(request, _("Rule added."))
             return redirect("quotas:detail", plan_pk=plan.pk)
     return render(request, "quotas/rule_form.html", {"plan": plan, "form": form, "title": _("New quota rule")})
+
+
+@require_GET
+def rule_preview(request, plan_pk):
+    """The sentence the plan will print for the rule being typed (htmx, from the rule editor)."""
+    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    form = RuleForm(request.GET, targets=_targets(request, plan))
+    form.is_valid()  # the fields typed so far are cleaned even when others are missing
+    data = {name: value for name, value in form.cleaned_data.items() if name in services.RULE_FIELDS}
+    data["forms"] = form.cleaned_data.get("org_forms") or []
+    sentence = ""
+    if data.get("kind"):
+        try:
+            sentence = rule_sentence(Rule(plan=plan, **data))
+        except (KeyError, TypeError, ValueError):  # half-typed: no sentence yet
+            sentence = ""
+    return render(request, "quotas/_rule_preview.html", {"sentence": sentence})
 
 
 def _add_errors(form, exc: ValidationError):

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from organizations import selectors
 from organizations.models import Organization
@@ -35,7 +36,7 @@ from . import charts
 from .cache import TIMEOUT, attainment_cached, data_version, database_tag
 from .engine import FailingList, Status
 from .forms import PeriodForm
-from .report import STATUS_CLASS, STATUS_LABELS, build_report
+from .report import INT, STATUS_CLASS, STATUS_LABELS, Column, Table, build_report
 
 LAGGARDS_SHOWN = 50
 # Above this many rules from plans of organizations below the scope (a province has ~100
@@ -163,6 +164,7 @@ def _render(organization: Organization, view: View) -> str:
     report = build_report(att)
     ancestors = selectors.parent_chain(organization, selectors.ancestors_by_path([organization]))
     chain = list(zip(ancestors, [flag == "1" for flag in view.chain_visible], strict=False))
+    rules = _rules_view(att)
     context = {
         "org": organization,
         "att": att,
@@ -178,10 +180,54 @@ def _render(organization: Organization, view: View) -> str:
         "status_class": STATUS_CLASS,
         "can_see_names": view.can_see_names,
         "can_edit_history": view.can_edit_history,
-        "rules": _rules_view(att),
+        "rules": rules,
+        "rule_groups": group_by_plan(rules),
+        "allocation_tables": [with_forecast(t, att) for t in report.allocation_tables],
         "below": below,
     }
     return render_to_string("reports/_dashboard_body.html", context)
+
+
+# Rule cards of the first plan are shown open; those of the other plans open on a click
+# when there are more than this many cards in all.
+RULES_OPEN_UP_TO = 6
+
+
+def group_by_plan(rows: list[dict]) -> list[dict]:
+    """The target cards per plan (the first plan naming the target), in the order of their
+    first card; the first plan open, the others folded when the page would be long."""
+    groups: dict[int, dict] = {}
+    for row in rows:
+        plan = row["result"].plan
+        groups.setdefault(plan.pk, {"plan": plan, "items": []})["items"].append(row)
+    result = list(groups.values())
+    for n, group in enumerate(result):
+        group["open"] = n == 0 or len(rows) <= RULES_OPEN_UP_TO
+    return result
+
+
+def with_forecast(table: Table, att) -> Table:
+    """An allocation table of the report with the pipeline ("Dự kiến") after the achieved
+    figure, for the page: the status of a row is computed with it, so it is shown beside
+    it. Known for the organizations directly under the scope (the rows of its own table);
+    other rows read "—"."""
+    forecast = {c.org.pk: c.forecast for c in att.children}
+    position = 4  # after STT, TCCSĐ, quota, achieved
+    shown = Table(
+        key=table.key,
+        title=table.title,
+        caption=table.caption,
+        note=table.note,
+        columns=[*table.columns[:position], Column(_("Forecast"), INT, 10), *table.columns[position:]],
+    )
+    for row, link in zip(table.rows, table.links, strict=True):
+        value = forecast.get(link["org"]) if link else None
+        shown.add([*row[:position], value, *row[position:]], link)
+    if table.totals:
+        values = [v for v in (forecast.get(link["org"]) for link in table.links if link) if v is not None]
+        total = sum(values) if values and not att.year_over else None
+        shown.totals = [*table.totals[:position], total, *table.totals[position:]]
+    return shown
 
 
 def split_below(att):

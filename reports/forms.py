@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
+from partyplans.forms import EMPTY_FILTER_LABEL, DateField
 
 
 class PeriodForm(forms.Form):
     """The year and "as of" date every report page keeps while drilling down."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = DateField(label=_("As of"), required=False)
 
     def period(self, today: dt.date, last_day: dt.date | None = None) -> tuple[int, dt.date]:
         """(year, as_of): defaults to this year and today, or the year's last day for a past year.
@@ -32,7 +33,9 @@ class PeriodForm(forms.Form):
 
 
 class AdmissionFilterForm(PeriodForm):
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices], required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", EMPTY_FILTER_LABEL), *Category.choices], required=False
+    )
 
 
 class HistoricalResultForm(forms.Form):

@@ -10,6 +10,7 @@ engine at once, as happens when every board member logs in at 8 o'clock).
 """
 
 import time
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 
@@ -20,6 +21,7 @@ from .engine import Status
 from .report import STATUS_CLASS, STATUS_LABELS
 
 MAX_ROOTS = 3
+MAX_BEHIND = 10
 # How long a request waits for another one computing the same figures, and how often it looks.
 WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.1
@@ -36,6 +38,11 @@ def standing(org, today) -> dict:
         "rules": len(att.rules),
         "lagging": sum(1 for r in att.rules if r.status in Status.LAGGING),
         "worst": worst,  # a Status string, or None without rules
+        "percent": att.actual * 100 // att.target if att.target else None,
+        # The committees directly below that are behind (names and ids only: small to cache).
+        "behind": [
+            {"pk": c.org.pk, "name": c.org.name, "status": c.status} for c in att.children if c.status in Status.LAGGING
+        ][:MAX_BEHIND],
     }
 
 
@@ -74,8 +81,17 @@ def section(request, today):
             {
                 "org": org,
                 **{name: figures[name] for name in ("actual", "target", "forecast", "rules", "lagging")},
+                "percent": figures.get("percent"),
+                "behind": [
+                    {**c, "css": STATUS_CLASS.get(c["status"], ""), "label": STATUS_LABELS.get(c["status"], "")}
+                    for c in figures.get("behind", [])
+                ],
                 "css": STATUS_CLASS.get(worst, ""),
                 "label": STATUS_LABELS.get(worst, ""),
             }
         )
-    return "reports/_home.html", {"rows": rows, "year": today.year}
+    return "reports/_home.html", {
+        "rows": rows,
+        "year": today.year,
+        "period_query": urlencode({"year": today.year, "as_of": today.isoformat()}),
+    }

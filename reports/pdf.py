@@ -91,6 +91,9 @@ def render_pdf_html(report: Report) -> str:
             [f"Ban Thường vụ {parent.name} (báo cáo)", f"Ban Tổ chức {parent.name} (báo cáo)"] if parent else []
         )
         + [f"Các tổ chức đảng trực thuộc {scope.name}", f"Lưu Văn phòng {scope.name}"],
+        # The allocation tables follow the signature, each on its own page, captioned with
+        # the plan they are attached to (DOCUMENT-FORMAT.md).
+        "appendix": list(zip(report.allocation_tables, [t.plan for t in att.allocations], strict=True)),
         "cumulative_chart": _svg_data_uri(charts.cumulative_chart(att)),
         "history_chart": _svg_data_uri(charts.history_chart(att)),
     }

@@ -330,7 +330,7 @@ def _rule_table(index: int, r: RuleResult, closed: bool = False) -> Table:
     lead = ""
     if r.many:
         counts = {"meeting": r.meeting, "total": r.matched, "failing": r.failing_count, "listed": len(listed)}
-        if every:
+        if every or not r.failing_count:  # no "the 0 that do not are listed"
             lead = _("%(meeting)s of %(total)s organizations meet it.") % counts
         elif len(listed) < r.failing_count:
             lead = (
@@ -451,6 +451,22 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
     return t
 
 
+def child_targets(att: Attainment) -> dict[int, tuple]:
+    """(target, percent, status) of each child organization the engine gives no target,
+    by its id: the total its own plan sets (a count rule of all new members for the child
+    itself), else the quota an allocation table gives it (the scope's own table first,
+    then the tables of the plans above it)."""
+    found: dict[int, tuple] = {}
+    for r in att.rules:
+        m = r.single
+        if r.kind == RuleKind.COUNT and not r.category and m is not None and m.target_min is not None:
+            found.setdefault(m.org.pk, (m.target_min, m.percent, r.status))
+    for table in sorted(att.allocations, key=lambda t: t.subject.pk != att.scope.pk):
+        for row in table.rows:
+            found.setdefault(row.org.pk, (row.total, row.percent, row.status))
+    return found
+
+
 def build_report(att: Attainment) -> Report:
     with gc_paused():
         return _build_report(att)
@@ -502,17 +518,21 @@ def _build_report(att: Attainment) -> Report:
             Column(_("Status"), STATUS, 14),
         ],
     )
+    targets = child_targets(att)
     for i, c in enumerate(att.children, start=1):
+        target, percent, status = c.target, c.percent, c.status
+        if target is None and c.ended_on is None and c.org.pk in targets:
+            target, percent, status = targets[c.org.pk]
         children.add(
             [
                 i,
                 _ended_name(c),
-                c.target,
+                target,
                 c.actual,
-                fraction(c.percent),
+                fraction(percent),
                 c.forecast,
                 figure_or_no_data(c.last_year),
-                c.status,
+                status,
             ],
             {"org": c.org.pk, "category": ""},
         )

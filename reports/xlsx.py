@@ -3,11 +3,11 @@
 Sheets:
 * "Tổng hợp": the rule table (one row per rule), frozen header, landscape;
 * "Phụ lục": the allocation tables in the appendix layout (caption, "Kèm theo Kế hoạch
-  số …", STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỈ LỆ, a total row of SUM formulas, rates as
+  số …", STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ, a total row of SUM formulas, rates as
   formulas, the note), one after the other; with a single table its header is frozen
   and repeated on every printed page;
 * "Trực thuộc": the organizations directly under the scope, totals as formulas;
-* one sheet per rule kind present ("Số lượng", "Tỉ lệ trong số kết nạp", "Phân bổ",
+* one sheet per rule kind present ("Số lượng", "Tỷ lệ trong số kết nạp", "Phân bổ",
   "Quy mô chi bộ", …): each rule a block — "N. sentence", the plan reference, for rules
   over many organizations the line "N of M organizations meet it" — then its rows (every
   organization, or those not meeting it above report.LIST_ALL_UP_TO) and, for a rule on
@@ -265,7 +265,7 @@ def _rows(sheet: _Sheet, table: Table, rate_formula=False) -> tuple[int, int]:
             else:
                 tail = _tail(value)
             cells.append(f"{start}{r}{mid}{tail}")
-        if rate_formula:  # TỈ LỆ = achieved (total) ÷ quota (total)
+        if rate_formula:  # TỶ LỆ = achieved (total) ÷ quota (total)
             cells[4] = f"{starts[4]}{r}{mids[4]}" + _tail(
                 Formula(f'IF({f_letter}{r}>0,{g_letter}{r}/{f_letter}{r},"")')
             )

@@ -39,6 +39,7 @@ ROUTES = [
     Route("quotas:copy", _plan, Perm.EDIT_PLANS),
     Route("quotas:milestone_create", _plan, Perm.EDIT_PLANS),
     Route("quotas:rule_create", _plan, Perm.EDIT_PLANS),
+    Route("quotas:rule_preview", _plan, Perm.EDIT_PLANS),
     Route("quotas:rule_edit", _rule, Perm.EDIT_PLANS),
     Route("quotas:rule_delete", _rule, Perm.EDIT_PLANS),
     Route("quotas:allocations", _table, Perm.VIEW),

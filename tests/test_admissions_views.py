@@ -301,7 +301,7 @@ def test_submitting_the_empty_filter_form_filters_nothing(client_for, tree):
     blank = {"q": "", "step": "", "category": "", "outcome": "", "year": ""}
     text = client_for("clerk").get(_url("list", org_pk=tree.school.pk), blank).text
     assert "Đã Học Lớp" in text and "Mới Vào Nguồn" in text
-    assert '<option value="" selected>---------</option>' in text
+    assert '<option value="" selected>Tất cả</option>' in text
 
 
 def test_detail_shows_who_changed_what_old_to_new(client_for, tree, users, today):

@@ -15,9 +15,17 @@ from .conftest import TODAY
 def test_tree_page_starts_at_the_users_own_organization(client_for, tree):
     response = client_for("district_planner").get(reverse("organizations:tree"))
     assert response.status_code == 200
-    roots = list(response.context["roots"])
-    assert roots == [tree.district]
-    assert "Tỉnh ủy Ninh Thuận" not in response.content.decode()
+    ((root, children),) = response.context["roots"]
+    assert root == tree.district
+    # Opened at the user's level with its children shown, without a click.
+    assert [c.name for c in children] == [
+        "Chi bộ Công ty TNHH Đồng Thúy",
+        "Chi bộ Trường THPT Đơn Dương",
+        "Đảng bộ xã Ka Đô",
+    ]
+    page = response.content.decode()
+    assert "Tỉnh ủy Ninh Thuận" not in page
+    assert "<details open>" in page and "Đảng bộ xã Ka Đô" in page
 
 
 @pytest.mark.parametrize(

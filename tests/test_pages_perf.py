@@ -96,7 +96,7 @@ def test_home_standing_is_computed_once_per_data_version(tree, monkeypatch):
     first = reports_home.standing_cached(tree.province, ALERT_DAY)
     assert reports_home.standing_cached(tree.province, ALERT_DAY) == first
     assert calls == [tree.province.pk]
-    assert set(first) == {"actual", "target", "forecast", "rules", "lagging", "worst"}
+    assert set(first) == {"actual", "target", "forecast", "rules", "lagging", "worst", "percent", "behind"}
     data_changed()  # any save of the data the engine reads
     reports_home.standing_cached(tree.province, ALERT_DAY)
     assert calls == [tree.province.pk, tree.province.pk]

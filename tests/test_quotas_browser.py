@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
@@ -121,3 +122,35 @@ def test_amending_a_rule_of_an_issued_plan(page, live_server, planner, issued_pl
     expect(page.locator("[data-testid=rule][data-kind=count]").first).to_contain_text("ít nhất 12 đảng viên")
     expect(page.locator("#amendments")).to_contain_text("Theo chỉ đạo của Ban Thường vụ")
     assert PlanAmendment.objects.get().made_by == planner
+
+
+def test_this_years_allocation_is_one_click_from_the_start_page(page, live_server, planner, issued_plan, tree):
+    plan, table = issued_plan
+    login(page, live_server)
+    page.goto(f"{live_server.url}/")
+    year = timezone.localdate().year  # the live server reads the real clock; the plan has no last year
+    page.get_by_role("link", name=f"Phân bổ năm {year}").click()
+    assert page.url.endswith(f"/plans/{plan.pk}/rules/{table.pk}/allocations/")
+    expect(page.locator(f"tr[data-org='{tree.school.code}'] input.total")).to_be_visible()
+
+
+def test_the_rule_editor_shows_the_fields_of_the_kind_and_previews_the_sentence(page, live_server, planner, tree):
+    plan = services.plan_create(issuer=tree.district, title="Kế hoạch năm 2025", symbol="KH/HU", first_year=2025)
+    login(page, live_server)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/rules/new/")
+    page.select_option("#id_kind", "count")
+    expect(page.locator("#id_years_without")).to_be_hidden()
+    expect(page.locator("#id_min_percent")).to_be_hidden()
+    page.locator("#id_min_count").press_sequentially("7")
+    expect(page.get_by_test_id("rule-preview")).to_contain_text(
+        "Phấn đấu Huyện ủy Đơn Dương kết nạp ít nhất 07 đảng viên"
+    )
+    # Another kind: its own fields, its own sentence.
+    page.select_option("#id_kind", "inactivity")
+    expect(page.locator("#id_min_count")).to_be_hidden()
+    page.locator("#id_years_without").fill("3")
+    page.locator("#id_applies_to_each").check()
+    expect(page.locator("#id_target")).to_be_hidden()
+    expect(page.get_by_test_id("rule-preview")).to_contain_text("03 năm trở lên không kết nạp đảng viên")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("[data-testid=rule][data-kind=inactivity]")).to_contain_text("03 năm trở lên")

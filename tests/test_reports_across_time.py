@@ -176,7 +176,7 @@ def test_the_dashboard_of_a_merged_organization_ends_on_its_last_day_and_links_i
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
     client = client_for("district_planner")
     page = client.get(f"/reports/{tree.commune.pk}/?year=2026").content.decode()
-    assert 'value="2025-04-30"' in page and 'value="2025"' in page
+    assert 'value="30/04/2025"' in page and 'value="2025"' in page
     assert "30/04/2025" in page and f"/reports/{tree.enterprise.pk}/" in page
     assert 'data-testid="ended"' in page
     active = client.get(f"/reports/{tree.enterprise.pk}/").content.decode()

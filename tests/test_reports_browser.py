@@ -61,3 +61,25 @@ def test_dashboard_drill_down_and_downloads(page, live_server, planner, tree):
     with page.expect_download() as pdf_info:
         page.locator("[data-testid=export-pdf]").click()
     assert open(pdf_info.value.path(), "rb").read(4) == b"%PDF"
+
+
+def test_a_date_typed_day_first_in_an_english_language_browser(page, live_server, planner, tree):
+    """The browser context speaks en-US (see conftest): its own date picker would read mm/dd/yyyy."""
+    assert page.evaluate("navigator.language") == "en-US"
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "bt.reports")
+    page.fill("#id_password", "browser-pass-1")
+    page.locator("form button[type=submit].primary").click()
+    page.get_by_role("link", name="Báo cáo").first.click()
+    date = page.locator("#id_as_of")
+    expect(date).to_have_attribute("placeholder", "dd/mm/yyyy")
+    page.fill("#id_year", "2025")
+    date.fill("")
+    date.press_sequentially("30/06/2025")
+    page.get_by_role("button", name="Xem").click()
+    expect(page.locator("#id_as_of")).to_have_value("30/06/2025")
+    expect(page.locator("[data-testid=actual]")).to_contain_text("2")
+    # 30 June, not a 6th of the 30th month: the drill-down carries the ISO date along.
+    page.locator("[data-testid=children]").get_by_role("link", name=tree.commune.name).click()
+    assert "as_of=2025-06-30" in page.url
+    expect(page.locator("#id_as_of")).to_have_value("30/06/2025")

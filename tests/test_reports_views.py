@@ -132,14 +132,14 @@ def test_district_workbook_holds_exactly_the_district(client_for, data):
     assert response["Content-Type"] == exports.XLSX_TYPE
     wb = _workbook(response)
     # One sheet per rule kind, not per rule; the allocation tables on one appendix sheet.
-    assert wb.sheetnames == ["Tổng hợp", "Phụ lục", "Trực thuộc", "Số lượng", "Tỉ lệ trong số kết nạp", "Phân bổ"]
+    assert wb.sheetnames == ["Tổng hợp", "Phụ lục", "Trực thuộc", "Số lượng", "Tỷ lệ trong số kết nạp", "Phân bổ"]
     text = " ".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
     assert data.school.name in text and data.commune.name in text
     for outside in (data.city.name, data.city_school.name, data.other_province.name, "Trần Đà Lạt"):
         assert outside not in text
     appendix = wb["Phụ lục"]
     header = next(r for r in appendix.iter_rows(values_only=True) if r[0] == "STT")
-    assert list(header[:5]) == ["STT", "TCCSĐ", "CHỈ TIÊU", "THỰC HIỆN", "TỈ LỆ"]
+    assert list(header[:5]) == ["STT", "TCCSĐ", "CHỈ TIÊU", "THỰC HIỆN", "TỶ LỆ"]
     assert appendix.freeze_panes is not None and appendix.print_title_rows
     assert int(appendix.page_setup.paperSize) == 9  # A4
     values = list(appendix.iter_rows(values_only=True))
@@ -254,6 +254,13 @@ def test_pdf_official_layout_and_embedded_font(client_for, data, tmp_path):
     ):
         assert expected in text, expected
     assert data.city_school.name not in text
+    # The allocation appendix follows the signature and "Nơi nhận", on its own page, captioned
+    # with the plan it is attached to; the signature leaves a line for the name.
+    pages = text.split("\f")
+    appendix = next(i for i, page in enumerate(pages) if "Kèm theo Kế hoạch số 159-KH/HU ngày" in page)
+    signature = next(i for i, page in enumerate(pages) if "Nơi nhận:" in page)
+    assert appendix > signature and "Nơi nhận:" not in pages[appendix]
+    assert "(ký, ghi rõ họ tên)" not in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     serif = [line for line in fonts.splitlines() if "Liberation-Serif" in line or "LiberationSerif" in line]
     assert serif and all(line.split()[-5] == "yes" for line in serif)  # emb = yes
@@ -398,7 +405,7 @@ def test_dashboard_and_workbook_show_earlier_years(client_for, tree):
     assert "2023: 0" in html  # workers in 2023 (the 191 are not broken down by category)
     assert "191" in html  # implied count against last year's 191 new members
     wb = _workbook(client.get(reverse("reports:export_xlsx", args=[tree.city.pk]) + query))
-    rows = list(wb["Tỉ lệ trong số kết nạp"].iter_rows(values_only=True))
+    rows = list(wb["Tỷ lệ trong số kết nạp"].iter_rows(values_only=True))
     assert ("So sánh các năm",) == tuple(c for c in rows[-7] if c is not None)
     assert rows[-2][:3] == (2023, 0, 191)
 
@@ -430,3 +437,17 @@ def test_size_rules_list_only_the_cells_below_the_size_even_in_a_small_scope(cli
     # Names repeat across a province ("Chi bộ thôn 1"): each row says what it is part of.
     assert listed[data.cell.name][2:5] == (data.commune.name, "≥ 10", 8)
     assert listed[data.enterprise.name][2] == data.district.name
+
+
+def test_no_list_sentence_when_every_organization_meets_it(data, monkeypatch):
+    """“7/7 đạt”, not “7/7 đạt; dưới đây là 0 tổ chức chưa đạt”."""
+    from reports import report
+    from reports.engine import attainment
+
+    monkeypatch.setattr(report, "LIST_ALL_UP_TO", 0)  # only the failing ones would be listed
+    with translation.override("vi"):
+        att = attainment(scope=data.district, year=2025, as_of=dt.date(2025, 6, 30))
+        rule = next(r for r in att.rules if r.many)
+        rule.failing, rule.meeting = [], rule.matched
+        table = report.build_report(att).rule_tables[0]
+    assert table.lead == f"{rule.matched}/{rule.matched} tổ chức đạt."

@@ -50,7 +50,7 @@ def test_workbook_and_pdf_say_no_data_and_last_year(client_for, tree, tmp_path):
     status = wb["Tổng hợp"]
     assert any("Vượt" in (c or "") for row in status.iter_rows(values_only=True) for c in row if isinstance(c, str))
     city = client.get(reverse("reports:export_xlsx", args=[tree.city.pk]) + YEAR_END_2024)
-    rows = list(load_workbook(io.BytesIO(city.content))["Tỉ lệ trong số kết nạp"].iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(city.content))["Tỷ lệ trong số kết nạp"].iter_rows(values_only=True))
     years = {row[0]: row[1] for row in rows if row and isinstance(row[0], int) and 2019 < row[0] < 2030}
     assert years[2021] == "chưa có số liệu" and years[2023] == 0 and years[2024] == 1
 

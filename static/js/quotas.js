@@ -35,3 +35,29 @@
     form.addEventListener("input", function () { update(form); });
   });
 })();
+
+// Rule editor: show only the fields of the chosen kind, and the organization or the
+// selector (form, sector, level) depending on "for every matching organization". The
+// server ignores the hidden fields on save (quotas/forms.py), so nothing typed there counts.
+(function () {
+  function update(form) {
+    var kind = form.querySelector("[name=kind]");
+    var each = form.querySelector("[name=applies_to_each]");
+    var chosen = kind ? kind.value : "";
+    form.querySelectorAll("[data-kinds]").forEach(function (field) {
+      var kinds = field.dataset.kinds.split(" ");
+      var show = kinds.indexOf(chosen) !== -1;
+      if (show && field.dataset.scope) {
+        var isEach = !!(each && each.checked && !each.closest("[data-kinds]").hidden);
+        show = field.dataset.scope === "each" ? isEach : !isEach;
+      }
+      field.hidden = !show;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("rule-form");
+    if (!form) return;
+    update(form);
+    form.addEventListener("change", function () { update(form); });
+  });
+})();

@@ -1,0 +1,63 @@
+"""The start page is the day's work: this year's figures, one click into the allocation grid,
+the report to export, the committees behind; "Add a plan" on the list of plans."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from quotas import services
+from quotas.models import RuleKind
+
+from .conftest import TODAY
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr("partyplans.views.timezone.localdate", lambda: TODAY)
+
+
+@pytest.fixture
+def allocation(tree):
+    plan = services.plan_create(
+        issuer=tree.district, title="Kế hoạch năm", symbol="KH/HU", first_year=TODAY.year, last_year=TODAY.year
+    )
+    table = services.rule_create(plan=plan, today=TODAY, kind=RuleKind.ALLOCATION, min_count=12)
+    services.allocation_set(
+        rule=table,
+        rows=[services.RowInput(tree.school.pk, 4, {}), services.RowInput(tree.commune.pk, 8, {})],
+        today=TODAY,
+    )
+    services.plan_issue(plan=plan, number="5", issued_on=dt.date(TODAY.year, 1, 15), today=TODAY)
+    return table
+
+
+def test_a_planner_goes_from_the_start_page_to_this_years_grid_in_one_click(client_for, allocation):
+    client = client_for("district_planner")
+    page = client.get("/").content.decode()
+    grid = reverse("quotas:allocations", args=[allocation.plan.pk, allocation.pk])
+    assert f"Phân bổ năm {TODAY.year}" in page and f'href="{grid}"' in page
+    assert client.get(grid).status_code == 200
+
+
+def test_the_start_page_shows_the_target_progress_exports_and_committees_behind(client_for, tree, allocation):
+    page = client_for("district_planner").get("/").content.decode()
+    assert 'data-testid="home-target">12<' in page
+    query = f"year={TODAY.year}&amp;as_of={TODAY.isoformat()}"
+    assert f"{reverse('reports:export_pdf', args=[tree.district.pk])}?{query}" in page
+    assert f"{reverse('reports:export_xlsx', args=[tree.district.pk])}?{query}" in page
+    assert "Xuất báo cáo" in page
+    # Nothing admitted by mid-year: both committees with a quota are behind, linked to their dashboards.
+    assert 'data-testid="home-behind"' in page
+    assert reverse("reports:dashboard", args=[tree.commune.pk]) in page
+
+
+def test_a_clerk_gets_no_allocation_button(client_for, allocation):
+    page = client_for("clerk").get("/").content.decode()
+    assert "Phân bổ năm" not in page
+
+
+def test_the_plan_list_offers_add_a_plan_to_planners_only(client_for, tree):
+    page = client_for("district_planner").get(reverse("quotas:list")).content.decode()
+    assert "Thêm kế hoạch" in page and reverse("quotas:create", args=[tree.district.pk]) in page
+    assert "Thêm kế hoạch" not in client_for("viewer").get(reverse("quotas:list")).content.decode()
