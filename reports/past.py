@@ -137,16 +137,10 @@ def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, perio
             counts.add(prefix, y, category, n, total=not (category and covered))
 
 
-def pipeline_counts(tree: TreeOnDay, counts, year: int) -> None:
-    """The candidates past the cell's resolution (as the tallies count them), each placed
-    where its organization stood on the day."""
+def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
+    """Count `candidates` per category, each where its organization stood on the day."""
     rows = (
-        Candidate.objects.filter(
-            archived_at__isnull=True,
-            outcome=Outcome.IN_PROGRESS,
-            step__gte=Step.CELL_RESOLUTION,
-            organization_id__in=tree.counted_ids(),
-        )
+        candidates.filter(organization_id__in=tree.counted_ids())
         .order_by()
         .values("organization_id", "category")
         .annotate(n=Count("pk"))
@@ -158,6 +152,15 @@ def pipeline_counts(tree: TreeOnDay, counts, year: int) -> None:
             continue
         for prefix in _prefixes(path, tree.root):
             counts.add(prefix, year, category, n)
+
+
+def pipeline_counts(tree: TreeOnDay, counts, year: int) -> None:
+    """The candidates past the cell's resolution (as the tallies count them), each placed
+    where its organization stood on the day."""
+    pipeline = Candidate.objects.filter(
+        archived_at__isnull=True, outcome=Outcome.IN_PROGRESS, step__gte=Step.CELL_RESOLUTION
+    )
+    _place_candidates(tree, counts, pipeline, year)
 
 
 def finishable_counts(tree: TreeOnDay, year: int, finishable, late: bool):
@@ -166,19 +169,7 @@ def finishable_counts(tree: TreeOnDay, year: int, finishable, late: bool):
     from .engine import _Counts
 
     counts = _Counts()
-    rows = (
-        Candidate.objects.filter(finishable, organization_id__in=tree.counted_ids())
-        .order_by()
-        .values("organization_id", "category")
-        .annotate(n=Count("pk"))
-        .values_list("organization_id", "category", "n")
-    )
-    for organization_id, category, n in rows:
-        path = tree.position(organization_id)
-        if path is None:
-            continue
-        for prefix in _prefixes(path, tree.root):
-            counts.add(prefix, year, category, n)
+    _place_candidates(tree, counts, Candidate.objects.filter(finishable), year)
     return counts, late
 
 
