@@ -93,11 +93,12 @@ case "${1:-}" in
     install "--extra dev"
     apt_install_missing chromium poppler-utils
     export DJANGO_ALLOW_ASYNC_UNSAFE=true
-    # The whole suite (browser tests included) takes about 20 minutes on 2 cores;
-    # `./run.sh test -m "not browser"` skips Chromium, `-k word` runs a few.
+    # The whole suite (browser tests included) runs on every core (pytest-xdist; `-n 0`
+    # runs it in one process); `./run.sh test -m "not browser"` skips Chromium, `-k word`
+    # runs a few.
     if [ -n "${DATABASE_URL:-}" ]; then where="$DATABASE_URL"; else where="SQLite"; fi
-    say "Running the tests on $where (about 20 minutes for the whole suite; each dot is a passing test)"
-    exec .venv/bin/python -m pytest "$@"
+    say "Running the tests on $where, one process per core (a few minutes; each dot is a passing test)"
+    exec .venv/bin/python -m pytest -n auto "$@"
     ;;
   *)
     echo "usage: ./run.sh demo | ./run.sh test [pytest args]" >&2; exit 2 ;;

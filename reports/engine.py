@@ -286,7 +286,8 @@ def applicable_rules(scope: Organization, year: int, issuers: list[int] | None =
         Rule.objects.filter(by_issuer, plan__status=PlanStatus.ISSUED, plan__first_year__lte=year)
         .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
         .select_related("plan__issuer", "target")
-        .order_by("plan__issuer__depth", "plan__issued_on", "plan_id", "order", "pk")
+        # Plans without an issue date first on every database (as reports/past.py sorts them).
+        .order_by("plan__issuer__depth", F("plan__issued_on").asc(nulls_first=True), "plan_id", "order", "pk")
     )
     by_rule: dict[int, list[_Alloc]] = {rule.pk: [] for rule in rules}
     by_allocation: dict[int, _Alloc] = {}

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from organizations.models import Membership, OrgForm, Role, Sector
 from organizations.services import member_count_record, organization_create
@@ -129,3 +130,22 @@ def _dashboards_rendered_for_the_reader(monkeypatch):
     from reports import dashboard
 
     monkeypatch.setattr(dashboard, "SLOW_SECONDS", float("inf"))
+
+
+@pytest.fixture
+def demo_on(db):
+    """demo_on(day) → the demo as `seed_demo` leaves it when run on `day` (seeded once per
+    session and day, copied in: tests/demo_snapshot.py). `timezone.localdate()` is left alone."""
+    from tests import demo_snapshot
+
+    def load(day=None):
+        day = day or timezone.localdate()
+        demo_snapshot.restore(demo_snapshot.snapshot(day))
+
+    return load
+
+
+@pytest.fixture
+def seeded_demo(demo_on):
+    """The demo as `manage.py seed_demo` leaves it today."""
+    demo_on()

@@ -5,8 +5,7 @@ from django.core.management import call_command
 from admissions.models import Admission, Candidate, Holiday, Outcome, Step
 
 
-def test_demo_holds_the_seed_facts_and_content_at_every_step(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_demo_holds_the_seed_facts_and_content_at_every_step(seeded_demo):
     count = Candidate.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert Candidate.objects.count() == count  # idempotent

@@ -13,9 +13,8 @@ from quotas.models import Plan, PlanStatus, RuleKind
 from reports.engine import Status, attainment
 
 
-def test_don_duong_current_year_is_alive_after_seed_demo(db):
+def test_don_duong_current_year_is_alive_after_seed_demo(seeded_demo):
     today = timezone.localdate()
-    call_command("seed_demo", stdout=StringIO())
     district = Organization.objects.get(code="LD.DD")
 
     plans = Plan.objects.filter(issuer=district)
@@ -46,8 +45,7 @@ def test_don_duong_current_year_is_alive_after_seed_demo(db):
     assert not StepRecord.objects.filter(date__gt=today).exists()
 
 
-def test_current_year_is_not_duplicated_by_a_second_run(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_current_year_is_not_duplicated_by_a_second_run(seeded_demo):
     counts = (Candidate.objects.count(), Admission.objects.count(), StepRecord.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Candidate.objects.count(), Admission.objects.count(), StepRecord.objects.count()) == counts

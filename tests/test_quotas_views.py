@@ -291,8 +291,7 @@ def test_the_template_download_round_trips(client_for, plan, table, tree):
 # --- demo and home ------------------------------------------------------------------------
 
 
-def test_the_demo_holds_every_seed_rule(db):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_the_demo_holds_every_seed_rule(seeded_demo):
     call_command("seed_demo", stdout=io.StringIO())
     assert Plan.objects.count() == 5 + (timezone.localdate().year != 2025)  # + the demo copy for this year
     province = Plan.objects.get(number="97", symbol="KH/TU")
@@ -332,12 +331,11 @@ def test_home_section_for_planners_only(client_for, rf, users):
     assert template == "quotas/_home.html" and context["due"] == []
 
 
-def test_demo_plan_pages_and_the_provincial_cascade(client, db):
+def test_demo_plan_pages_and_the_provincial_cascade(client, seeded_demo):
     from django.contrib.auth import get_user_model
 
     from organizations.models import Organization
 
-    call_command("seed_demo", stdout=io.StringIO())
     client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
     for plan in Plan.objects.filter(issuer__code__startswith="LD"):
         assert client.get(reverse("quotas:detail", args=[plan.pk])).status_code == 200

@@ -1,11 +1,9 @@
 """The demo's 2025 reorganization, run through the import, moves no figure of a day before it."""
 
 import datetime as dt
-from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -42,8 +40,7 @@ def year_end(code: str) -> int:
     return attainment(scope=Organization.objects.get(code=code), year=2025, as_of=D(2025, 12, 31)).actual
 
 
-def test_the_2025_reorganization_moves_no_past_figure(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_the_2025_reorganization_moves_no_past_figure(seeded_demo):
     with transaction.atomic():
         for node in demo.ABSORBED_PROVINCES:  # the provinces Lâm Đồng absorbs, as they stood
             demo._ensure(node, None)

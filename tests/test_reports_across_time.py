@@ -183,19 +183,16 @@ def test_the_dashboard_of_a_merged_organization_ends_on_its_last_day_and_links_i
     assert 'data-testid="ended"' not in active
 
 
-def test_the_records_reader_gives_the_tallies_figures_on_the_demo(db, monkeypatch):
+def test_the_records_reader_gives_the_tallies_figures_on_the_demo(seeded_demo, monkeypatch):
     """The reader of a past tree (reports/past.py) and the tallies agree to the unit when
     the tree did not change: every committee of the demo, every year it has figures."""
     import dataclasses
-    from io import StringIO
 
-    from django.core.management import call_command
     from django.utils import timezone
 
     from organizations.models import Organization
     from reports import engine
 
-    call_command("seed_demo", stdout=StringIO())
     today = timezone.localdate()
     committees = [o for o in Organization.objects.order_by("path") if o.numchild or o.depth == 1]
     days = [(2023, D(2023, 12, 31)), (2024, D(2024, 12, 31)), (2025, D(2025, 6, 30)), (today.year, today)]

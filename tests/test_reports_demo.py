@@ -21,8 +21,7 @@ from reports.views import compare_rows
 from tests.test_reports_engine import by_sentence
 
 
-def test_demo_historical_results_are_idempotent_and_sourced(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_demo_historical_results_are_idempotent_and_sourced(seeded_demo):
     call_command("seed_demo", stdout=StringIO())
     assert HistoricalResult.objects.count() == 3
     dalat = HistoricalResult.objects.get(organization__code="LD.DL")
@@ -35,9 +34,8 @@ def test_demo_historical_results_are_idempotent_and_sourced(db):
     assert (workers.period, workers.count) == ("2020–2023", 5)
 
 
-def test_seed_001_share_implies_about_four_from_191(db):
+def test_seed_001_share_implies_about_four_from_191(seeded_demo):
     """“Từ 2%: khoảng 4 đảng viên trở lên” against the 191 admitted in 2023, on the demo plan of Đà Lạt."""
-    call_command("seed_demo", stdout=StringIO())
     dalat = Organization.objects.get(code="LD.DL")
     result = attainment(scope=dalat, year=2024, as_of=dt.date(2024, 12, 31))
     own = [r for r in result.rules if r.plan.issuer_id == dalat.pk]
@@ -47,11 +45,10 @@ def test_seed_001_share_implies_about_four_from_191(db):
     assert {m.org.code for m in schools.measurements} == {"LD.DL.TP", "LD.DL.BTX", "LD.DL.TL"}
 
 
-def test_seed_002_2020_to_2023_is_a_period_total_not_any_one_year(db):
+def test_seed_002_2020_to_2023_is_a_period_total_not_any_one_year(seeded_demo):
     """“Từ năm 2020-2023 … 03 đảng viên là học sinh … 05 đảng viên”: shown as the total of
     the period; the years 2020–2022 read "no data" (nothing recorded or entered for them),
     2023 holds Chu Văn An's two pupils on record."""
-    call_command("seed_demo", stdout=StringIO())
     ductrong = Organization.objects.get(code="LD.DT")
     cva = Organization.objects.get(code="LD.DT.CVA")
     assert cva.admissions.filter(ceremony_date__year=2023, category=Category.PUPIL).count() == 2
@@ -89,11 +86,11 @@ NOV_29 = dt.date(2025, 11, 29)
 
 
 @pytest.fixture
-def demo(db, monkeypatch):
+def demo(demo_on, monkeypatch):
     """The demo as loaded on 29/11/2025 (its admissions and its road are dated from the day
     it is loaded: fixed here, so the figures below do not move with the clock)."""
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: NOV_29)
-    call_command("seed_demo", stdout=StringIO())
+    demo_on(NOV_29)
     return SimpleNamespace(**{code.replace(".", "_"): Organization.objects.get(code=code) for code in CODES})
 
 
