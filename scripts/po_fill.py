@@ -29,9 +29,7 @@ def main(po_path, json_path):
     missing, out = [], []
     for block in blocks:
         lines = block.split("\n")
-        keys = [
-            i for i, line in enumerate(lines) if re.match(r"^(msgctxt|msgid|msgid_plural|msgstr(\[\d\])?) ", line)
-        ]
+        keys = [i for i, line in enumerate(lines) if re.match(r"^(msgctxt|msgid|msgid_plural|msgstr(\[\d\])?) ", line)]
         if not keys:
             out.append(block)
             continue

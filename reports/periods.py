@@ -1,0 +1,142 @@
+"""Report periods: the spans boards report on, always set beside the same span a year before.
+
+A period is a quarter (`2025-Q1` … `2025-Q4`), the first 6 or 9 months (`2025-6M`,
+`2025-9M`), the year (`2025`), or any span of days (`2025-02-01..2025-04-30`). The key is
+what URLs, exports and the `attainment`/`bieu2` commands take (`--period`); the label is
+what a report prints ("Quý I năm 2025", "6 tháng đầu năm 2025").
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_NAMED = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<months>[69])M))?$", re.IGNORECASE)
+_SPAN = re.compile(r"^(?P<start>\d{4}-\d{2}-\d{2})\.\.(?P<end>\d{4}-\d{2}-\d{2})$")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
+def _a_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    key: str
+
+    @property
+    def year(self) -> int:
+        """The plan year the period reports on (the year of its last day)."""
+        return self.end.year
+
+    @property
+    def is_year(self) -> bool:
+        return self.start == dt.date(self.end.year, 1, 1) and self.end == dt.date(self.end.year, 12, 31)
+
+    @property
+    def from_year_start(self) -> bool:
+        """Q1, 6M, 9M and the year count from 1 January: their figures are the year's to date."""
+        return self.start == dt.date(self.end.year, 1, 1)
+
+    @property
+    def label(self) -> str:
+        named = _NAMED.match(self.key)
+        if named:
+            year = named["year"]
+            if named["quarter"]:
+                return _("Quarter %(quarter)s of %(year)s") % {
+                    "quarter": QUARTER_NAMES[int(named["quarter"])],
+                    "year": year,
+                }
+            if named["months"]:
+                return _("First %(months)s months of %(year)s") % {"months": named["months"], "year": year}
+            return _("Year %(year)s") % {"year": year}
+        return _("From %(start)s to %(end)s") % {
+            "start": self.start.strftime("%d/%m/%Y"),
+            "end": self.end.strftime("%d/%m/%Y"),
+        }
+
+    def same_period_last_year(self) -> "Period":
+        named = _NAMED.match(self.key)
+        if named:
+            return parse(str(int(named["year"]) - 1) + self.key[4:])
+        return between(_a_year_before(self.start), _a_year_before(self.end))
+
+    def as_of(self, today: dt.date) -> dt.date:
+        """The day the period's figures are read as of: its last day, or today while it runs."""
+        return min(self.end, today) if self.start <= today else self.end
+
+    def is_over(self, today: dt.date) -> bool:
+        return self.end < today
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def between(start: dt.date, end: dt.date) -> Period:
+    """Any span of days; a span that is a named period gets the named key."""
+    if end < start:
+        raise ValueError(_("The report period ends before it starts."))
+    for period in named_periods(end.year):
+        if (period.start, period.end) == (start, end):
+            return period
+    return Period(start=start, end=end, key=f"{start.isoformat()}..{end.isoformat()}")
+
+
+def parse(text: str) -> Period:
+    """`2025`, `2025-Q1`…`2025-Q4`, `2025-6M`, `2025-9M` or `YYYY-MM-DD..YYYY-MM-DD`;
+    ValueError (with a message for the user) otherwise."""
+    text = (text or "").strip()
+    named = _NAMED.match(text)
+    if named:
+        year = int(named["year"])
+        if not 1900 <= year <= 2999:
+            raise ValueError(_("“%(text)s” is not a report period.") % {"text": text})
+        if named["quarter"]:
+            quarter = int(named["quarter"])
+            start = dt.date(year, 3 * quarter - 2, 1)
+            return Period(start=start, end=_month_end(year, 3 * quarter), key=f"{year}-Q{quarter}")
+        if named["months"]:
+            months = int(named["months"])
+            return Period(start=dt.date(year, 1, 1), end=_month_end(year, months), key=f"{year}-{months}M")
+        return Period(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), key=str(year))
+    span = _SPAN.match(text)
+    if span:
+        try:
+            start, end = dt.date.fromisoformat(span["start"]), dt.date.fromisoformat(span["end"])
+        except ValueError:
+            raise ValueError(_("“%(text)s” is not a report period.") % {"text": text}) from None
+        return between(start, end)
+    raise ValueError(
+        _(
+            "“%(text)s” is not a report period: write 2025, 2025-Q1 … 2025-Q4, 2025-6M, 2025-9M"
+            " or 2025-01-01..2025-03-31."
+        )
+        % {"text": text}
+    )
+
+
+def named_periods(year: int) -> list[Period]:
+    """The periods boards report on in a year, in the order they fall due."""
+    keys = [f"{year}-Q1", f"{year}-6M", f"{year}-Q2", f"{year}-9M", f"{year}-Q3", f"{year}-Q4", str(year)]
+    return [parse(key) for key in keys]
+
+
+def year_to_date(today: dt.date) -> Period:
+    """The default: this year, as of today."""
+    return parse(str(today.year))
