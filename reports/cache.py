@@ -14,6 +14,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 from organizations.models import Organization
 
@@ -51,13 +52,29 @@ def data_version() -> str:
     return f"{ANSWERS_VERSION}.{database_tag()}.{version}"
 
 
-def data_changed(**_kwargs) -> None:
-    """Signal receiver: every cached answer is stale from now on."""
+def bump() -> None:
+    """Every cached answer is stale from now on."""
     key = _version_key()
     try:
         cache.incr(key)
     except ValueError:
         cache.set(key, 2, timeout=None)
+
+
+def _after_commit(func) -> None:
+    transaction.on_commit(func, robust=True)
+
+
+def data_changed(**_kwargs) -> None:
+    """Signal receiver: cached answers are stale once the change commits. One bump per
+    transaction, after its commit: a reader never stores figures of the old data under the
+    new version (the race of bumping before the commit), and an import or the demo writing
+    thousands of rows bumps once, not once per row. Outside a transaction: at once."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        bump()
+    elif not any(entry[1] is bump for entry in connection.run_on_commit):
+        _after_commit(bump)  # dropped with the transaction (or savepoint) if it rolls back
 
 
 def attainment_cached(*, scope: Organization, year: int, as_of: dt.date, store: bool = True) -> Attainment:

@@ -123,6 +123,15 @@ def _empty_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _cache_bumped_at_once(monkeypatch):
+    """A test runs in one transaction that never commits: cached answers are marked stale
+    at the change itself (tests/test_reports_cache.py checks the bump after a real commit)."""
+    from reports import cache
+
+    monkeypatch.setattr(cache, "_after_commit", lambda func: func())
+
+
+@pytest.fixture(autouse=True)
 def _dashboards_rendered_for_the_reader(monkeypatch):
     """No dashboard counts as slow unless a test says so (tests/test_dashboard_body.py): on
     a busy machine a first rendering may take over a second, and the next reader would

@@ -63,3 +63,33 @@ def test_answers_too_big_to_be_worth_keeping_are_computed_each_time(tree, monkey
     with CaptureQueriesContext(connection) as queries:
         assert attainment_cached(scope=tree.district, year=2025, as_of=as_of).rules
     assert len(queries) > 0  # computed again, not read back
+
+
+def test_the_version_moves_once_per_transaction_and_only_after_it_commits(
+    tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Bumping before the commit let a reader store old figures under the new version; an
+    import of 2,000 rows bumped 8,000 times. Now: once, after the commit; never on rollback."""
+    from django.db import transaction
+
+    from reports import cache as answers
+
+    monkeypatch.setattr(answers, "_after_commit", lambda func: transaction.on_commit(func, robust=True))
+    before = answers.data_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            for day in (1, 2, 3):
+                admit(tree.school, dt.date(2025, 5, day), Category.PUPIL)
+            assert answers.data_version() == before  # not yet committed: nobody may store under a new version
+    assert len(callbacks) == 1
+    after = answers.data_version()
+    assert after != before
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                admit(tree.school, dt.date(2025, 6, 1), Category.PUPIL)
+                raise RuntimeError("the import failed")
+        except RuntimeError:
+            pass
+    assert callbacks == [] and answers.data_version() == after  # rolled back: nothing changed
