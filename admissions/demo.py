@@ -172,7 +172,7 @@ def _walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> 
 
 def _admitted_dates(rng, ceremony: dt.date, today: dt.date) -> dict[int, dt.date]:
     dates = _dates_back(rng, ceremony, Step.CEREMONY)
-    admission_end = ceremony.replace(year=ceremony.year + 1)
+    admission_end = ceremony + relativedelta(years=1)  # 29/02 → 28/02
     recognition = admission_end + dt.timedelta(days=rng.randint(5, 25))
     if recognition <= today:
         dates[Step.RECOGNITION] = recognition
@@ -634,3 +634,17 @@ def _carry_on(rng, candidate: Candidate, today: dt.date) -> None:
             today=today,
         )
         candidate.refresh_from_db()
+
+
+# --- for other generators (bench/synthetic.py's small scales): the same road, the same services
+
+
+def invented_people(rng: random.Random) -> _People:
+    return _People(rng)
+
+
+def walk_invented(rng, people, org: Organization, *, category: str, end: dt.date, step: int, today: dt.date):
+    """An invented person walked through the services up to `step`, taken on `end`: an
+    admission when `step` is the ceremony (recognised a year later if that day has come)."""
+    dates = _admitted_dates(rng, end, today) if step >= Step.CEREMONY else _dates_back(rng, end, step)
+    return _walk(rng, org, _person(rng, people, org, category, dates), dates, today)

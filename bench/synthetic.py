@@ -32,14 +32,17 @@ class Scale:
     cells: int  # cells per grassroots committee
     admissions_per_year: int
     candidates: int  # in the pipeline (not admitted)
+    # Small scales write their people through the services, every check of the road
+    # included; large ones in bulk (COPY), as a data migration would.
+    through_services: bool = False
 
 
 SCALES = {
     "national": Scale(34, 100, 15, 5, 200_000, 1_000_000),
     "province": Scale(1, 100, 15, 5, 6_000, 30_000),
     "district": Scale(1, 10, 15, 5, 600, 3_000),
-    "tiny": Scale(1, 3, 4, 3, 60, 120),
-    "tiny-national": Scale(2, 2, 3, 2, 20, 20),
+    "tiny": Scale(1, 3, 4, 3, 30, 60, through_services=True),
+    "tiny-national": Scale(2, 2, 3, 2, 20, 20, through_services=True),
 }
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -142,6 +145,37 @@ def _reset_sequences(models):
             table = model._meta.db_table
             sequence = f"pg_get_serial_sequence('\"{table}\"', 'id')"
             cursor.execute(f'SELECT setval({sequence}, COALESCE((SELECT MAX(id) FROM "{table}"), 1))')
+
+
+def _people_through_services(rng, admitting, size: Scale, first_year: int, end_year: int) -> dict:
+    """The small scales' people, each walked through the admissions services (the checks of
+    age, education, introducers, steps and deadlines all run), as the demo's are."""
+    from admissions import demo, services
+
+    today = timezone.localdate()
+    last_day = min(dt.date(end_year, 12, 31), today)
+    services.holidays_seed(years=range(first_year, end_year + 2))
+    orgs = Organization.objects.in_bulk([org for org, _sector in admitting])
+    people = demo.invented_people(rng)
+    admissions = 0
+    for year in range(first_year, end_year + 1):
+        start, end = dt.date(year, 2, 1), min(dt.date(year, 12, 20), last_day)
+        if end < start:
+            continue
+        n = size.admissions_per_year if year < end_year else int(size.admissions_per_year * (end - start).days / 322)
+        for _ in range(n):
+            org, sector = admitting[rng.randrange(len(admitting))]
+            ceremony = start + dt.timedelta(days=rng.randint(0, (end - start).days))
+            category = pick(rng, CATEGORY_BY_SECTOR.get(sector, DEFAULT_CATEGORIES))
+            demo.walk_invented(rng, people, orgs[org], category=category, end=ceremony, step=Step.CEREMONY, today=today)
+            admissions += 1
+    for _ in range(size.candidates):
+        org, sector = admitting[rng.randrange(len(admitting))]
+        step = rng.choices(range(1, 10), [22, 20, 14, 12, 10, 8, 6, 5, 3])[0]
+        category = pick(rng, CATEGORY_BY_SECTOR.get(sector, DEFAULT_CATEGORIES))
+        end = last_day - dt.timedelta(days=rng.randint(0, 300))
+        demo.walk_invented(rng, people, orgs[org], category=category, end=end, step=step, today=today)
+    return {"candidates": admissions + size.candidates, "admissions": admissions}
 
 
 def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int = 5, stdout=None) -> dict:
@@ -365,6 +399,18 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
         admitting = [(kid, ksector) for kid, _k, ksector in cells] + [
             (gid, sector) for gid, _g, sector in grassroots if sector == Sector.HIGH_SCHOOL
         ]
+        if size.through_services:
+            made = _people_through_services(rng, admitting, size, first_year, end_year)
+            say(f"candidates: {made['candidates']}, admissions: {made['admissions']} through the services")
+            _reset_sequences([Organization, Plan, Rule, Allocation, SubQuota])
+            return {
+                "organizations": org_sink.count,
+                "member_counts": count_sink.count,
+                "plans": plan_sink.count,
+                "rules": rule_sink.count,
+                "allocations": alloc_sink.count,
+                **made,
+            }
         cand_sink, adm_sink = Sink(Candidate), Sink(Admission)
         cand_id = _next_id(Candidate)
 
