@@ -65,8 +65,8 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce, ExtractMonth, Left, Length, Substr
 
-from admissions.models import Admission, Candidate, Holiday, Outcome, Step, Tally
-from admissions.workdays import add_working_days
+from admissions.models import Admission, Candidate, Outcome, Step, Tally
+from admissions.workdays import add_working_days, calendar_between
 from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization
 from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on, tree_state
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
@@ -582,9 +582,8 @@ def _deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:
     One query (the holidays of the year's second half)."""
     dec31 = dt.date(year, 12, 31)
     rules = settings.ADMISSION_RULES
-    holidays = set(
-        Holiday.objects.filter(date__gte=dec31 - dt.timedelta(days=250), date__lte=dec31).values_list("date", flat=True)
-    )
+    # Public holidays are days off; make-up working Saturdays are working days (as the services count).
+    holidays = calendar_between(dec31 - dt.timedelta(days=250), dec31)
     last_decision = add_working_days(dec31, -rules["CEREMONY_WORKING_DAYS"], holidays)
     last_resolution = add_working_days(last_decision, -rules["DECISION_WORKING_DAYS"], holidays)
     return last_decision, last_resolution, as_of > last_resolution

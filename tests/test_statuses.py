@@ -155,6 +155,17 @@ def test_deadline_days_of_the_year(db):
     assert not _deadline_days(2025, dt.date(2025, 3, 31))[2]
 
 
+def test_deadline_days_count_a_make_up_saturday_as_a_working_day(db):
+    """A holiday moves the last days back; a make-up working Saturday in the same weeks
+    moves them forward again, as the services count deadlines (docs/statute-rules.md)."""
+    from admissions.models import Holiday
+
+    Holiday.objects.create(date=dt.date(2025, 12, 1), name="a day off")
+    assert _deadline_days(2025, dt.date(2025, 11, 29))[0] == dt.date(2025, 11, 18)
+    Holiday.objects.create(date=dt.date(2025, 12, 6), name="worked for it", working=True)
+    assert _deadline_days(2025, dt.date(2025, 11, 29))[0] == dt.date(2025, 11, 19)
+
+
 def test_finishable_candidates_decide_on_track_and_at_risk(tree):
     """The commune must admit 3; on 29/11 it has 1. Two candidates past the cell's
     resolution: one whose ceremony is due by 31/12 (decided 20/11), one whose decision is
