@@ -2,6 +2,7 @@
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -149,7 +150,16 @@ def alerts(request, organization):
             # Recognition is recorded once the probation has ended.
             settled_now = can_edit and admission.probation_due <= today
             admission.act_url = reverse("admissions:recognize", args=[admission.candidate_id]) if settled_now else ""
-    return render(request, "admissions/alerts.html", {"org": organization, "alerts": alerts, "limit": ALERT_ROWS})
+    return render(
+        request,
+        "admissions/alerts.html",
+        {
+            "org": organization,
+            "alerts": alerts,
+            "limit": ALERT_ROWS,
+            "alert_days": settings.ADMISSION_RULES["ALERT_DAYS"],
+        },
+    )
 
 
 def _act_url(candidate) -> str:

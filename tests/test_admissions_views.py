@@ -222,6 +222,7 @@ def test_alerts_page_and_home_section(client_for, tree, monkeypatch):
     assert [c.full_name for c in alerts["decisions"]["rows"]] == ["Lê Văn Trễ Hạn"]
     assert alerts["decisions"]["rows"][0].due_on.strftime("%d/%m/%Y") in response.text
     assert [a.candidate.full_name for a in alerts["probation"]["rows"]] == ["Sắp Hết Dự Bị"]
+    assert "Hết thời gian dự bị trong 30 ngày tới" in response.text
     home = client.get(reverse("home"))
     assert 'data-testid="admissions-alerts"' in home.text
     assert 'data-testid="admissions-alerts"' not in client_for("viewer").get(reverse("home")).text
@@ -362,3 +363,9 @@ def test_the_alerts_give_the_days_late_and_a_link_to_act(client_for, tree, monke
     # A viewer of names who cannot write sees the days late but no link to act.
     planner_page = client_for("district_planner").get(_url("alerts", org_pk=tree.district.pk)).content.decode()
     assert _url("advance", pk=late.pk) not in planner_page
+
+
+def test_the_probation_heading_says_the_alert_window_of_the_settings(client_for, tree, settings):
+    settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "ALERT_DAYS": 45}
+    response = client_for("clerk").get(_url("alerts", org_pk=tree.school.pk))
+    assert "Hết thời gian dự bị trong 45 ngày tới" in response.text
