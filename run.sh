@@ -47,7 +47,8 @@ find_uv() {
   # uv on PATH, else the one an earlier run installed as a module of this Python (its
   # script folder is often not on PATH, so `command -v uv` would never find it again).
   local py="$1"
-  if command -v uv >/dev/null 2>&1; then command -v uv; return 0; fi
+  # (A pyenv shim named uv may exist yet fail for the active Python version: run it to be sure.)
+  if command -v uv >/dev/null 2>&1 && uv --version >/dev/null 2>&1; then command -v uv; return 0; fi
   if "$py" -m uv --version >/dev/null 2>&1; then echo "$py -m uv"; return 0; fi
   return 1
 }
