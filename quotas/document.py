@@ -313,11 +313,7 @@ def _set_font(run_or_style, size=None, bold=None, italic=None, underline=None):
 
     font = run_or_style.font
     font.name = FONT
-    rpr = run_or_style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
+    fonts = run_or_style.element.get_or_add_rPr().get_or_add_rFonts()
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), FONT)
     if size is not None:
@@ -355,7 +351,8 @@ def _no_borders(table):
     borders = tbl_pr.makeelement(qn("w:tblBorders"), {})
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(borders.makeelement(qn(f"w:{edge}"), {qn("w:val"): "nil"}))
-    tbl_pr.append(borders)
+    # Word refuses a file whose properties are out of the schema's order.
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
 
 
 def _widths(table, widths):
@@ -384,7 +381,7 @@ def _boxed(paragraph):
         borders.append(
             borders.makeelement(qn(f"w:{edge}"), {qn("w:val"): "single", qn("w:sz"): "8", qn("w:space"): "2"})
         )
-    ppr.append(borders)
+    ppr.insert_element_before(borders, *_AFTER_PBDR)
 
 
 def _page_numbers(section):
@@ -405,6 +402,16 @@ def _page_numbers(section):
             instr.text = text
             run._r.append(instr)
 
+
+# What follows w:pBdr in a paragraph's properties (ECMA-376 CT_PPr).
+_AFTER_PBDR = tuple(
+    f"w:{tag}"
+    for tag in (
+        "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+        "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+        "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ).split()
+)
 
 HEADER_FORMAT = {
     "superior": {"size": 14},
