@@ -43,7 +43,7 @@ BLANK = "\u00a0" * 6  # room to write a number or a day by hand
 ELLIPSIS = "…"
 
 # Committees whose standing committee (Ban Thường vụ) issues and signs.
-_STANDING_COMMITTEES = (OrgForm.CENTRAL, OrgForm.PROVINCIAL, OrgForm.DISTRICT, OrgForm.BLOC, OrgForm.COMMUNE)
+_STANDING_COMMITTEES = (OrgForm.PROVINCIAL, OrgForm.DISTRICT, OrgForm.BLOC, OrgForm.COMMUNE)
 _CELLS = (OrgForm.CELL, OrgForm.GRASSROOTS_CELL)
 # Characters XML 1.0 cannot hold (a .docx would be refused by Word): control characters but tab and newline.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -118,16 +118,18 @@ def _subject(title: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def board(org: Organization) -> str:
-    """Who issues and signs for `org`: "Ban Thường vụ Tỉnh ủy Lâm Đồng", "Chi bộ …"."""
-    if org.form in _CELLS:
-        return org.name
-    if org.form in _STANDING_COMMITTEES:
-        return f"Ban Thường vụ {org.name}"
-    for prefix in ("Đảng bộ ", "Đảng ủy "):
-        if org.name.startswith(prefix):
-            return "Đảng ủy " + org.name[len(prefix) :]
+def committee(org: Organization) -> str:
+    """The committee that leads `org`: "Đảng bộ xã Ka Đô" is led by "Đảng ủy xã Ka Đô"."""
+    if org.form not in _CELLS and org.name.startswith("Đảng bộ "):
+        return "Đảng ủy " + org.name[len("Đảng bộ ") :]
     return org.name
+
+
+def board(org: Organization) -> str:
+    """Who issues and signs for `org`: "Ban Thường vụ Tỉnh ủy Lâm Đồng", "Đảng ủy xã …", "Chi bộ …"."""
+    if org.form in _STANDING_COMMITTEES:
+        return f"Ban Thường vụ {committee(org)}"
+    return committee(org)
 
 
 def reference(plan: Plan) -> str:
@@ -153,7 +155,7 @@ def _header(plan: Plan, ancestors: list[Organization]) -> list[tuple[Cell, Cell]
     parent = ancestors[-1] if ancestors else None
     superior = party_body(parent) if parent is not None and parent.form != OrgForm.CENTRAL else ""
     number = f"Số {plan.number}-{plan.symbol}" if plan.number else f"Số{BLANK}-{plan.symbol}"
-    left = ([Cell(superior, "superior")] if superior else []) + [Cell(issuer.name.upper(), "issuer")]
+    left = ([Cell(superior, "superior")] if superior else []) + [Cell(committee(issuer).upper(), "issuer")]
     rows = [(left[0], Cell(NATION, "nation"))] + [(c, Cell("")) for c in left[1:]]
     rows.append((Cell("*", "star"), Cell(_dateline(place_name(issuer, ancestors), plan.issued_on), "dateline")))
     rows.append((Cell(number, "number"), Cell("")))
@@ -182,14 +184,16 @@ def _milestone(m) -> str:
 def _recipients(issuer: Organization, parent: Organization | None, has_children: bool) -> list[str]:
     lines = []
     if parent is not None and parent.form != OrgForm.CENTRAL:
-        lines += [f"{board(parent)} (báo cáo)", f"Ban Tổ chức {parent.name}"]
+        lines.append(f"{board(parent)} (báo cáo)")
+        if parent.form in _STANDING_COMMITTEES:
+            lines.append(f"Ban Tổ chức {committee(parent)}")
     elif issuer.form == OrgForm.PROVINCIAL:
         lines += ["Ban Tổ chức Trung ương (báo cáo)"]
     if issuer.form in _STANDING_COMMITTEES:
-        lines.append(f"Các đồng chí Ủy viên Ban Thường vụ {issuer.name}")
+        lines.append(f"Các đồng chí Ủy viên Ban Thường vụ {committee(issuer)}")
     if has_children:
         lines.append(f"Các tổ chức đảng trực thuộc {issuer.name}")
-    lines.append(f"Lưu Văn phòng {issuer.name}" if issuer.form not in _CELLS else "Lưu hồ sơ chi bộ")
+    lines.append(f"Lưu Văn phòng {committee(issuer)}" if issuer.form not in _CELLS else "Lưu hồ sơ chi bộ")
     return lines
 
 

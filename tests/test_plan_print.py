@@ -278,3 +278,22 @@ def test_building_the_document_takes_a_fixed_number_of_queries(draft, tree, djan
     with django_assert_max_num_queries(8):
         doc = document.plan_document(plan)
     assert [a.label for a in doc.appendices] == ["Phụ lục 1", "Phụ lục 2", "Phụ lục 3"]
+
+
+def test_grassroots_committees_and_cells_sign_for_themselves(tree):
+    commune = services.plan_create(issuer=tree.commune, title="Kế hoạch năm 2025", symbol="KH/ĐU", first_year=2025)
+    table = services.rule_create(plan=commune, today=TODAY, kind=RuleKind.ALLOCATION, min_count=1)
+    services.allocation_set(rule=table, rows=[services.RowInput(tree.cell.pk, 1, {})], today=TODAY)
+    doc = document.plan_document(Plan.objects.select_related("issuer").get(pk=commune.pk))
+    assert [c.text for c, _right in doc.header[:2]] == ["ĐẢNG BỘ HUYỆN ĐƠN DƯƠNG", "ĐẢNG ỦY XÃ KA ĐÔ"]
+    assert (doc.on_behalf, doc.signer_title) == ("T/M ĐẢNG ỦY", "BÍ THƯ")
+    assert doc.recipients[:2] == ["Ban Thường vụ Huyện ủy Đơn Dương (báo cáo)", "Ban Tổ chức Huyện ủy Đơn Dương"]
+    assert doc.body[0].text == "Đảng ủy xã Ka Đô xây dựng Kế hoạch năm 2025 như sau:"
+    assert doc.appendices[0].attached_to == "(Kèm theo Kế hoạch số …-KH/ĐU, ngày … của Đảng ủy xã Ka Đô)"
+    assert doc.filename == f"ke-hoach-{commune.pk}-du-thao"
+
+    cell = services.plan_create(issuer=tree.school, title="Kế hoạch chi bộ", symbol="KH/CB", first_year=2025)
+    doc = document.plan_document(Plan.objects.select_related("issuer").get(pk=cell.pk))
+    assert [c.text for c, _right in doc.header[:2]] == ["ĐẢNG BỘ HUYỆN ĐƠN DƯƠNG", "CHI BỘ TRƯỜNG THPT ĐƠN DƯƠNG"]
+    assert (doc.on_behalf, doc.recipients[-1]) == ("T/M CHI BỘ", "Lưu hồ sơ chi bộ")
+    assert document.render_docx(doc)[:2] == b"PK"
