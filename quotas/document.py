@@ -171,10 +171,11 @@ def _years(plan: Plan) -> str:
 
 
 def _milestone(m) -> str:
+    said = fold(m.title)  # "(định kỳ hằng quý)" already in the title: not said twice
     if m.recurrence == Recurrence.YEARLY:
-        when = f"hằng năm, trước ngày {m.due_on:%d/%m}"
+        when = ("" if "hang nam" in said else "hằng năm, ") + f"trước ngày {m.due_on:%d/%m}"
     elif m.recurrence == Recurrence.QUARTERLY:
-        when = f"hằng quý, lần đầu trước ngày {_date(m.due_on)}"
+        when = ("" if "hang quy" in said else "hằng quý, ") + f"lần đầu trước ngày {_date(m.due_on)}"
     else:
         when = f"trước ngày {_date(m.due_on)}"
     text = f"{m.title.rstrip(' .;')}, {when}."

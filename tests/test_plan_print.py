@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 import subprocess
 
 import docx
@@ -187,6 +188,18 @@ def test_outsiders_get_404_and_the_province_plan_is_printable_below_it(client, s
     _login(client, "xem.ductrong")  # Đức Trọng's viewer: the province's plan yes, Đơn Dương's no
     assert client.get(reverse("quotas:print", args=[province_plan.pk, "docx"])).status_code == 200
     assert client.get(reverse("quotas:print", args=[don_duong.pk, "docx"])).status_code == 404
+
+
+def test_a_long_committee_name_stays_inside_the_margins(client, seeded_demo, tmp_path):
+    """Thành ủy Phan Rang – Tháp Chàm wraps in the header block instead of pushing it off the page."""
+    plan = Plan.objects.get(issuer__code="NT.PR")
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(_print(_login(client, "ninhthuan"), plan, "pdf"))
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', html).group(1))
+    right_edge = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', html))
+    assert right_edge <= width - 15 / 25.4 * 72 + 2  # the 15 mm right margin (and a glyph's overhang)
+    assert "Số" in html and "năm" in html
 
 
 # --- the small tree ----------------------------------------------------------------------
