@@ -2,7 +2,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from organizations.access import Perm, org_view
 from organizations.models import Organization
 from organizations.xlsx import ImportFailed
 
-from . import selectors, services
+from . import document, selectors, services
 from .forms import (
     AllocationImportForm,
     CloseForm,
@@ -145,6 +145,18 @@ def plan_detail(request, plan_pk):
         else selectors.editable_roots_below(request.user, plan.issuer),
     }
     return render(request, "quotas/detail.html", context)
+
+
+@require_GET
+def plan_print(request, plan_pk, fmt):
+    """The plan as the document the board signs ("In kế hoạch"): PDF or .docx, same content."""
+    if fmt not in document.RENDERERS:
+        raise Http404
+    plan = selectors.get_plan(request.user, plan_pk)
+    doc = document.plan_document(plan)
+    response = HttpResponse(document.RENDERERS[fmt](doc), content_type=document.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{doc.filename}.{fmt}"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,6 +23,10 @@ def _table(t, extra):
     return {"plan_pk": extra["quotas_plan"].pk, "rule_pk": extra["quotas_table"].pk}
 
 
+def _print(fmt):
+    return lambda t, extra: {"plan_pk": extra["quotas_plan"].pk, "fmt": fmt}
+
+
 def _implement(t, extra):
     return {"org_pk": t.school.pk, "plan_pk": extra["quotas_province_plan"].pk}
 
@@ -33,6 +37,8 @@ ROUTES = [
     Route("quotas:cascade", _org(), Perm.VIEW),
     Route("quotas:implement", _implement, Perm.EDIT_PLANS),
     Route("quotas:detail", _plan, Perm.VIEW),
+    Route("quotas:print", _print("pdf"), Perm.VIEW),
+    Route("quotas:print", _print("docx"), Perm.VIEW),
     Route("quotas:edit", _plan, Perm.EDIT_PLANS),
     Route("quotas:issue", _plan, Perm.EDIT_PLANS),
     Route("quotas:close", _plan, Perm.EDIT_PLANS),
