@@ -37,10 +37,13 @@ class CandidateTable(tables.Table):
     full_name = tables.Column(verbose_name=_("Full name"), linkify=True, order_by=("search_name", "pk"))
     date_of_birth = DayColumn(verbose_name=_("Date of birth"))
     organization = tables.Column(
-        verbose_name=_("Developing cell"), accessor="organization__name", order_by="organization__path"
+        verbose_name=_("Developing cell"),
+        accessor="organization__name",
+        order_by="organization__path",
+        attrs={"td": {"class": "wrap"}},
     )
     category = tables.Column(verbose_name=_("Category"))
-    step = tables.Column(verbose_name=_("Step"))
+    step = tables.Column(verbose_name=_("Step"), attrs={"td": {"class": "wrap"}})
     step_date = DayColumn(verbose_name=_("Since"))
     due_on = DueColumn(verbose_name=_("Next step due"), default="")
     outcome = tables.Column(verbose_name=_("Outcome"))
