@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import DateInput, ScopedOrganizationChoiceField
 from organizations.models import Organization
+from organizations.text import join_note, split_note
 
 from .models import Candidate, IntroducerKind, Outcome, Step
 from .services import LEAVING_OUTCOMES
@@ -23,6 +24,13 @@ PERSONAL = [
 READMISSION = ["earlier_membership_ended_on", "earlier_membership_end", "earlier_membership_note"]
 
 
+def candidate_note_parts(notes: str) -> tuple[str, str]:
+    """A candidate's notes as (what the pages show, the demo's markers kept aside)."""
+    from .demo import DEMO_NOTE
+
+    return split_note(notes, (DEMO_NOTE,))
+
+
 class CandidateForm(forms.ModelForm):
     allow_duplicate = forms.BooleanField(label=_("Not the same person as the likely duplicate shown"), required=False)
 
@@ -34,6 +42,16 @@ class CandidateForm(forms.ModelForm):
             "provincial_consent_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The demo's markers stay in the record but not in the text box; saved back as they were.
+        shown, self.hidden_note = candidate_note_parts(self.instance.notes if self.instance.pk else "")
+        if self.hidden_note:
+            self.initial["notes"] = shown
+
+    def clean_notes(self):
+        return join_note(self.cleaned_data.get("notes", ""), self.hidden_note)
 
 
 class ReadmissionForm(CandidateForm):

@@ -1,9 +1,11 @@
 """This app's section of the home page: (template name, context) or None.
 
-Shown to those who log candidates (clerks, administrators): the alerts of their
-first subtree, as counts that link to the alerts page.
+Shown to those who log candidates (clerks, administrators): the deadlines of their first
+subtree this month, each with the days left or late and a link to record what is due, then
+the alerts as counts that link to the alerts page.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organizations import access
@@ -11,6 +13,8 @@ from organizations.access import Perm
 from organizations.models import Organization
 
 from . import selectors
+from .models import Step
+from .views import act_url
 
 
 def section(request, today):
@@ -30,9 +34,28 @@ def section(request, today):
         "stuck": _("Stuck at a step"),
     }
     items = [(labels[key], counts[key]) for key in labels]
+    deadlines, more = selectors.deadlines(request.user, org, today)
+    for row in deadlines:
+        row["what"], row["act_url"], row["act"] = _due(row, today)
+    start, end = selectors.deadline_window(today)
     return "admissions/_home.html", {
         "org": org,
         "items": items,
         "total": sum(counts.values()),
         "in_progress": in_progress,
+        "deadlines": deadlines,
+        "more_deadlines": more,
+        "window_end": end,
     }
+
+
+def _due(row, today) -> tuple[str, str, str]:
+    """What falls due for a row of the deadlines, where it is recorded ("" when not yet possible), the link's text."""
+    admission, candidate = row["admission"], row["candidate"]
+    if admission is not None:
+        ready = admission.probation_due <= today
+        url = reverse("admissions:recognize", args=[candidate.pk]) if ready else ""
+        return _("Recognition as a full member"), url, _("Recognize as full member")
+    if candidate.step == Step.DECISION:
+        return Step.CEREMONY.label, act_url(candidate), _("Log the admission")
+    return Step.DECISION.label, act_url(candidate), _("Next step")

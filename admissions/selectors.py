@@ -4,7 +4,7 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from organizations import access
@@ -30,6 +30,21 @@ def candidates(user, organization: Organization | None = None, *, include_archiv
     if not include_archived:
         qs = qs.filter(archived_at__isnull=True)
     return qs.select_related("organization")
+
+
+# Those who left the road: no longer followed, listed after the others.
+ENDED_OUTCOMES = (Outcome.WITHDRAWN, Outcome.NOT_QUALIFIED, Outcome.MOVED_AWAY)
+
+
+def followed_first(qs):
+    """Candidates on the road first, then those admitted (on probation), then those who left; by name."""
+    rank = Case(
+        When(outcome=Outcome.IN_PROGRESS, then=Value(0)),
+        When(outcome=Outcome.ADMITTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.alias(followed=rank).order_by("followed", "search_name", "pk")
 
 
 def admissions(user, organization: Organization | None = None):
@@ -212,6 +227,38 @@ def alerts(user, organization: Organization, today: dt.date) -> dict:
     }
 
 
+def deadline_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The deadlines a clerk's start page lists: this month's, and the next 30 days' (late in the month)."""
+    month_end = today + relativedelta(day=31)
+    return today.replace(day=1), max(month_end, today + dt.timedelta(days=30))
+
+
+def deadlines(user, organization: Organization, today: dt.date, limit: int = 10) -> tuple[list[dict], bool]:
+    """The deadlines of the window (`deadline_window`), soonest first: candidates in progress whose
+    next step falls due (decision, ceremony) and admissions whose recognition does.
+
+    Two queries: (rows as dicts with the record, its due date, days left (negative: late)), and
+    whether there are more than `limit`."""
+    start, end = deadline_window(today)
+    live = (
+        candidates(user, organization)
+        .filter(outcome=Outcome.IN_PROGRESS, due_on__gte=start, due_on__lte=end)
+        .order_by("due_on", "pk")
+    )
+    probation = (
+        _on_probation(user, organization)
+        .filter(recognition_due__gte=start, recognition_due__lte=end)
+        .order_by("recognition_due", "pk")
+    )
+    rows = [{"candidate": c, "admission": None, "due": c.due_on} for c in live[: limit + 1]]
+    rows += [{"candidate": a.candidate, "admission": a, "due": a.recognition_due} for a in probation[: limit + 1]]
+    rows.sort(key=lambda row: (row["due"], row["candidate"].pk))
+    for row in rows:
+        row["days_left"] = (row["due"] - today).days
+        row["days_late"] = max(-row["days_left"], 0)
+    return rows[:limit], len(rows) > limit
+
+
 ALERT_KEYS = ("certificates", "decisions", "ceremonies", "probation", "recognition", "stuck")
 
 
@@ -260,6 +307,10 @@ HISTORY_SKIP = {
 
 def _shown(record, field) -> str:
     value = getattr(record, field.attname)
+    if field.name == "notes":  # without the demo's markers, as the page shows the notes
+        from .forms import candidate_note_parts
+
+        value = candidate_note_parts(value)[0]
     if value in (None, ""):
         return "—"
     if field.choices:

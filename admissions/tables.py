@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Candidate, Outcome
-from .selectors import days_late
+from .selectors import ENDED_OUTCOMES, days_late
 
 
 class DayColumn(tables.Column):
@@ -37,10 +37,13 @@ class CandidateTable(tables.Table):
     full_name = tables.Column(verbose_name=_("Full name"), linkify=True, order_by=("search_name", "pk"))
     date_of_birth = DayColumn(verbose_name=_("Date of birth"))
     organization = tables.Column(
-        verbose_name=_("Developing cell"), accessor="organization__name", order_by="organization__path"
+        verbose_name=_("Developing cell"),
+        accessor="organization__name",
+        order_by="organization__path",
+        attrs={"td": {"class": "wrap"}},
     )
     category = tables.Column(verbose_name=_("Category"))
-    step = tables.Column(verbose_name=_("Step"))
+    step = tables.Column(verbose_name=_("Step"), attrs={"td": {"class": "wrap"}})
     step_date = DayColumn(verbose_name=_("Since"))
     due_on = DueColumn(verbose_name=_("Next step due"), default="")
     outcome = tables.Column(verbose_name=_("Outcome"))
@@ -48,8 +51,15 @@ class CandidateTable(tables.Table):
     class Meta:
         model = Candidate
         fields = ("full_name", "date_of_birth", "organization", "category", "step", "step_date", "due_on", "outcome")
+        # What a clerk acts on first (a phone shows the first columns without scrolling).
+        sequence = ("full_name", "step", "due_on", "outcome", "step_date", "category", "date_of_birth", "organization")
         attrs = {"class": "table candidates"}
-        row_attrs = {"data-step": lambda record: record.step}
+        row_attrs = {
+            "data-step": lambda record: record.step,
+            "data-outcome": lambda record: record.outcome,
+            # Those who left the road (withdrew, moved away, not qualified) read greyed, after the others.
+            "class": lambda record: "ended" if record.outcome in ENDED_OUTCOMES else "",
+        }
         empty_text = _("No candidates match.")
 
     def __init__(self, *args, today: dt.date, **kwargs):

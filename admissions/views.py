@@ -60,15 +60,31 @@ def mine(request):
 @org_view(Perm.VIEW_PERSONAL)
 def candidate_list(request, organization):
     today = _today()
-    qs = selectors.candidates(request.user, organization)
+    qs = selectors.followed_first(selectors.candidates(request.user, organization))
     filterset = CandidateFilter(request.GET or None, queryset=qs, today=today)
-    table = CandidateTable(filterset.qs, today=today)
+    # One cell's list names its cell in the heading, not on every row.
+    single = _single_cell(organization)
+    table = CandidateTable(filterset.qs, today=today, exclude=("organization",) if single else ())
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    form = filterset.form
+    active = [name for name in form.fields if request.GET.get(name) not in (None, "")]
     return render(
         request,
         "admissions/list.html",
-        {"org": organization, "filter": filterset, "table": table, "can_edit": _can_edit(request, organization)},
+        {
+            "org": organization,
+            "filter": filterset,
+            "table": table,
+            "can_edit": _can_edit(request, organization),
+            "single": single,
+            "active_filters": len(active),
+        },
     )
+
+
+def _single_cell(organization) -> bool:
+    """An organization without children: every candidate of its list is developed by it."""
+    return organization.numchild == 0
 
 
 EXPORT_COLUMNS = [
@@ -128,7 +144,12 @@ def board(request, organization):
     return render(
         request,
         "admissions/board.html",
-        {"org": organization, "columns": columns, "can_edit": _can_edit(request, organization)},
+        {
+            "org": organization,
+            "columns": columns,
+            "can_edit": _can_edit(request, organization),
+            "single": _single_cell(organization),
+        },
     )
 
 
@@ -143,7 +164,7 @@ def alerts(request, organization):
     for key in ("certificates", "decisions", "ceremonies", "stuck"):
         for candidate in alerts[key]["rows"]:
             candidate.days_late = selectors.days_late(candidate.due_on, today) if key != "stuck" else 0
-            candidate.act_url = _act_url(candidate) if can_edit else ""
+            candidate.act_url = act_url(candidate) if can_edit else ""
     for key in ("probation", "recognition"):
         for admission in alerts[key]["rows"]:
             admission.days_late = selectors.days_late(admission.recognition_due, today)
@@ -162,7 +183,7 @@ def alerts(request, organization):
     )
 
 
-def _act_url(candidate) -> str:
+def act_url(candidate) -> str:
     """Where the next thing to do about a candidate is recorded."""
     if candidate.step == Step.DECISION:
         return reverse("admissions:admit", args=[candidate.pk])

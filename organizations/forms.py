@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from partyplans.forms import DateField
 
 from .models import MemberCount, Organization
+from .selectors import organization_labels
 
 
 class DateInput(forms.DateInput):
@@ -26,11 +27,28 @@ class OrganizationForm(forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
+class _NamedChoiceIterator(forms.models.ModelChoiceIterator):
+    """Choices labelled by name; a name that repeats among them is followed by its parent's name."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        organizations = list(self.queryset)
+        labels = organization_labels(organizations)
+        for obj in organizations:
+            yield (forms.models.ModelChoiceIteratorValue(self.field.prepare_value(obj), obj), labels[obj.pk])
+
+
 class ScopedOrganizationChoiceField(forms.ModelChoiceField):
-    """A choice among organizations the caller has already scoped (never trust the id)."""
+    """A choice among organizations the caller has already scoped (never trust the id).
+
+    Labelled by name, never by code: "Chi bộ Trường THPT Đức Trọng", and where two choices share a
+    name, "Chi bộ Sinh viên — Đảng ủy Trường Đại học Đà Lạt" (their parents' names, one query)."""
+
+    iterator = _NamedChoiceIterator
 
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})"
+        return obj.name
 
 
 class MoveForm(forms.Form):

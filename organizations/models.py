@@ -39,6 +39,9 @@ class Sector(models.TextChoices):
 # Forms that are grassroots organizations (TCCSĐ): allocation tables and "every
 # grassroots organization" rules select these.
 GRASSROOTS_FORMS = (OrgForm.GRASSROOTS_COMMITTEE, OrgForm.GRASSROOTS_CELL)
+# Committees above the grassroots: their members are those of their grassroots organizations,
+# and most have no sector of their own ("Khác").
+UPPER_COMMITTEE_FORMS = (OrgForm.CENTRAL, OrgForm.PROVINCIAL, OrgForm.DISTRICT, OrgForm.BLOC, OrgForm.COMMUNE)
 
 
 class Organization(MP_Node):
@@ -102,6 +105,11 @@ class Organization(MP_Node):
     def save(self, *args, **kwargs):
         self.search_name = fold(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def shows_sector(self) -> bool:
+        """Whether the sector says something: not "Khác" on a committee above the grassroots."""
+        return not (self.form in UPPER_COMMITTEE_FORMS and self.sector == Sector.OTHER)
 
     @property
     def is_active(self) -> bool:

@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Substr
 
-from .models import MemberCount, Organization, OrganizationPath
+from .models import GRASSROOTS_FORMS, MemberCount, Organization, OrganizationPath
 from .text import fold
 
 STEP = Organization.steplen
@@ -29,6 +29,27 @@ def ancestors_by_path(organizations: list[Organization]) -> dict[str, Organizati
     return {o.path: o for o in Organization.objects.filter(path__in=paths)}
 
 
+def organization_labels(organizations: list[Organization]) -> dict[int, str]:
+    """pk → the name to show in a choice: the name, and where names repeat, " — " and the parent's name.
+
+    One query, for the parents of the repeated names only (none when every name differs)."""
+    seen: dict[str, int] = {}
+    for org in organizations:
+        seen[org.name] = seen.get(org.name, 0) + 1
+    repeated = [org for org in organizations if seen[org.name] > 1 and org.depth > 1]
+    parents = (
+        dict(Organization.objects.filter(path__in={o.parent_path() for o in repeated}).values_list("path", "name"))
+        if repeated
+        else {}
+    )
+    labels = {org.pk: org.name for org in organizations}
+    for org in repeated:
+        parent = parents.get(org.parent_path())
+        if parent:
+            labels[org.pk] = f"{org.name} — {parent}"
+    return labels
+
+
 def parent_chain(organization: Organization, ancestors: dict[str, Organization]) -> list[Organization]:
     return [ancestors[p] for p in organization.ancestor_paths() if p in ancestors]
 
@@ -40,6 +61,22 @@ def with_member_counts(queryset: QuerySet[Organization], on: dt.date) -> QuerySe
         members=Subquery(latest.values("members")[:1], output_field=IntegerField()),
         members_as_of=Subquery(latest.values("as_of")[:1]),
     )
+
+
+def grassroots_members(organization: Organization, on: dt.date) -> dict:
+    """The members of a committee above the grassroots: the sum of the latest counts of the
+    grassroots organizations in its subtree (as the reports sum them), in one query.
+
+    {"members": sum or None when none has a count, "counted": how many have one, "of": how many
+    there are, "as_of": the latest of their dates}."""
+    rows = with_member_counts(
+        Organization.objects.filter(
+            path__startswith=organization.path, form__in=GRASSROOTS_FORMS, dissolved_on__isnull=True
+        ).exclude(pk=organization.pk),
+        on,
+    ).order_by()
+    totals = rows.aggregate(total=Sum("members"), counted=Count("members"), of=Count("pk"), as_of=Max("members_as_of"))
+    return {"members": totals["total"], "counted": totals["counted"], "of": totals["of"], "as_of": totals["as_of"]}
 
 
 def children(organization: Organization, on: dt.date, include_dissolved: bool = False):

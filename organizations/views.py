@@ -17,7 +17,7 @@ from . import access, selectors, services
 from .access import Perm, org_view
 from .forms import DissolveForm, ImportForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm, ReorganizeForm
 from .imports import COLUMNS, COUNT_COLUMNS, member_count_import, tree_import
-from .models import Organization, Reorganization
+from .models import UPPER_COMMITTEE_FORMS, Organization, Reorganization
 from .reorganize import COLUMNS as REORGANIZE_COLUMNS
 from .reorganize import reorganization_apply, reorganization_preview
 from .xlsx import ImportFailed
@@ -80,6 +80,10 @@ def detail(request, organization):
         "chain": [(o, access.has_perm(request.user, o, Perm.VIEW)) for o in chain],
         "members": counted.members,
         "members_as_of": counted.members_as_of,
+        # A committee above the grassroots has no count of its own: its grassroots organizations' sum.
+        "subtree_members": selectors.grassroots_members(organization, today)
+        if counted.members is None and organization.form in UPPER_COMMITTEE_FORMS
+        else None,
         "children": kids,
         "can_manage": can_manage,
         "can_count": access.has_perm(request.user, organization, Perm.EDIT_PLANS),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
+from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import OrgForm, Sector
 from partyplans.forms import DateField
 
@@ -103,7 +104,7 @@ class RuleForm(forms.Form):
         required=False,
         help_text=_("Select by form, sector and level instead of naming one organization."),
     )
-    target = forms.ModelChoiceField(
+    target = ScopedOrganizationChoiceField(
         label=_("Organization"),
         queryset=None,
         required=False,

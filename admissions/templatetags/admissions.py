@@ -19,3 +19,19 @@ def may_see_any_candidates(context) -> bool:
     if request is None or not request.user.is_authenticated:
         return False
     return access.scope_paths(request.user, Perm.VIEW_PERSONAL) != []
+
+
+@register.filter
+def candidate_note(candidate) -> str:
+    """The candidate's notes as the pages show them: without the demo's markers."""
+    from admissions.forms import candidate_note_parts
+
+    return candidate_note_parts(candidate.notes)[0]
+
+
+@register.filter
+def invented_person(candidate) -> bool:
+    """A person the demo invented (marked so in the notes, shown as a badge instead)."""
+    from admissions.demo import DEMO_NOTE
+
+    return (candidate.notes or "").startswith(DEMO_NOTE)
