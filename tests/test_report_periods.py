@@ -2,15 +2,23 @@
 period beside those of the same period last year, counted in the tree of the report's day."""
 
 import datetime as dt
+import io
 import json
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
 
 from admissions.categories import Category
 from admissions.models import Admission
-from organizations.models import Organization
+from organizations.models import Organization, OrgForm, Sector
+from organizations.services import organization_create
 from quotas.models import RuleKind
 from reports.engine import attainment
 from reports.periods import parse
@@ -131,3 +139,117 @@ def test_a_past_period_is_unchanged_after_a_tree_move(admitted):
     q3 = attainment(scope=city, year=2025, as_of=D(2025, 9, 30), period=parse("2025-Q3"))
     assert q3.period_actual == 1 and q3.period_figure.last_year == 0
     assert Admission.objects.filter(ceremony_date__year=2025).count() == 5
+
+
+# --- pages -------------------------------------------------------------------------
+
+
+def dashboard_url(org, query=""):
+    return reverse("reports:dashboard", args=[org.pk]) + query
+
+
+def test_dashboard_with_a_period_shows_it_beside_the_same_period_last_year(client_for, admitted):
+    response = client_for("district_planner").get(dashboard_url(admitted.district, "?period=2025-Q2"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="period-table"' in html
+    assert "01/04/2025–30/06/2025" in html and "01/04/2024–30/06/2024" in html
+    actual = html.split('data-testid="period-actual">', 1)[1].split("</dd>", 1)[0]
+    assert ">3</a>" in actual and 'data-testid="period-last-year">2<' in actual
+    # Drill-down and exports keep the period.
+    assert "period=2025-Q2" in html
+    assert (
+        reverse("reports:export_xlsx", args=[admitted.district.pk])
+        + "?year=2025&amp;as_of=2025-06-30&amp;period=2025-Q2"
+        in html
+    )
+    # The period's admissions behind the figure (names: planners, not viewers).
+    listed = client_for("district_planner").get(
+        reverse("reports:admissions", args=[admitted.district.pk]) + "?period=2025-Q2&in_period=1"
+    )
+    assert listed.context["total"] == 3
+
+
+def test_dashboard_custom_span_and_the_chooser(client_for, admitted):
+    client = client_for("district_planner")
+    response = client.get(dashboard_url(admitted.district, "?period=custom&from=01/04/2025&to=31/05/2025"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "01/04/2025–31/05/2025" in html
+    assert "period=2025-04-01..2025-05-31" in html  # links carry the span as a period key
+    again = client.get(dashboard_url(admitted.district, "?period=2025-04-01..2025-05-31"))
+    assert again.status_code == 200 and "01/04/2025–31/05/2025" in again.content.decode()
+    # The chooser lists the named periods of the year and the custom span.
+    assert 'value="2025-Q3"' in html and 'value="2025-9M"' in html and 'value="custom" selected' in html
+    # A named period follows the year chosen beside it.
+    moved = client.get(dashboard_url(admitted.district, "?year=2024&period=2025-Q2"))
+    assert "01/04/2024–30/06/2024" in moved.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?period=2025-Q5", "?period=abc", "?period=custom&from=31/05/2025&to=01/04/2025", "?from=01/04/2025", "?to=xx"],
+)
+def test_a_bad_period_in_the_url_is_said_in_vietnamese_never_a_500(client_for, admitted, query):
+    client = client_for("district_planner")
+    with translation.override("vi"):
+        response = client.get(dashboard_url(admitted.district, query), HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "mặc định" in said  # "… showing the default period instead", in Vietnamese
+    for export in ("reports:export_xlsx", "reports:compare"):
+        assert client.get(reverse(export, args=[admitted.district.pk]) + query).status_code == 200
+
+
+def test_export_of_a_period_has_the_same_period_sheet(client_for, admitted):
+    response = client_for("district_planner").get(
+        reverse("reports:export_xlsx", args=[admitted.district.pk]) + "?period=2025-Q2"
+    )
+    assert response.status_code == 200
+    assert "bao-cao-2025-Q2-" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))["Cùng kỳ"]
+    rows = list(sheet.iter_rows(values_only=True))
+    total = next(r for r in rows if r[1] and str(r[1]).startswith("Huyện ủy Đơn Dương"))
+    assert total[2:6] == (3, 2, 1, 1.5)
+    commune = next(r for r in rows if r[1] == "Đảng bộ xã Ka Đô")
+    assert commune[2:6] == (0, 0, 0, "—")
+
+
+def test_pdf_of_a_period_names_it(admitted):
+    from reports.pdf import render_pdf_html
+    from reports.report import build_report
+
+    with translation.override("vi"):
+        att = attainment(scope=admitted.district, year=2025, as_of=D(2025, 6, 30), period=parse("2025-Q2"))
+        html = render_pdf_html(build_report(att))
+    assert "Quý II năm 2025" in html and "cùng kỳ năm trước: <b>2</b>" in html
+
+
+def test_dashboard_query_count_with_a_period_is_constant(client_for, admitted):
+    """The period costs one query (both spans, every depth): not one per row."""
+    client = client_for("district_planner")
+    url = dashboard_url(admitted.district, "?period=2025-Q2")
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(5):
+        admitted.district.refresh_from_db()
+        school = organization_create(
+            parent=admitted.district,
+            code=f"LD.DD.S{i}",
+            name=f"Chi bộ Trường THPT số {i}",
+            form=OrgForm.GRASSROOTS_CELL,
+            sector=Sector.HIGH_SCHOOL,
+        )
+        admit(school, D(2025, 5, 1), Category.PUPIL)
+        admit(school, D(2024, 5, 1), Category.PUPIL)
+    cache.clear()
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)
+    cache.clear()
+    with CaptureQueriesContext(connection) as year:
+        client.get(dashboard_url(admitted.district))
+    # The plain year reads the same number of queries as a period.
+    assert len(year.captured_queries) == len(large.captured_queries)

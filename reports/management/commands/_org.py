@@ -70,8 +70,8 @@ def report_period(organization: Organization, options: dict, today: dt.date):
         raise CommandError(str(exc)) from None
     if year and year != period.year:
         raise CommandError(f"--year {year} is not the year of the period {period.key} ({period.year}).")
-    if as_of:
-        day = report_day(organization, period.year, as_of, today)
+    if as_of:  # never after the period's end
+        day = min(report_day(organization, period.year, as_of, today), period.end)
     else:
         day = period.as_of(today)
         if organization.dissolved_on is not None:
