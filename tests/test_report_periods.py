@@ -253,3 +253,35 @@ def test_dashboard_query_count_with_a_period_is_constant(client_for, admitted):
         client.get(dashboard_url(admitted.district))
     # The plain year reads the same number of queries as a period.
     assert len(year.captured_queries) == len(large.captured_queries)
+
+
+def test_a_merger_keeps_past_periods_and_last_years_admissions_follow_the_successor(admitted, tmp_path):
+    from organizations.services import organization_merge
+
+    tree = admitted
+    admit(tree.commune, D(2024, 8, 1))  # Q3 2024, the commune's own
+    q2 = parse("2025-Q2")
+
+    def figures(org, period):
+        org.refresh_from_db()
+        return attainment_json(attainment(scope=org, year=period.year, as_of=period.end, period=period))
+
+    before = figures(tree.district, q2)
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 8, 1), today=D(2026, 1, 15))
+    assert figures(tree.district, q2) == before
+    # After the merger the commune's past admissions count with the enterprise, last year's too.
+    q3 = figures(tree.district, parse("2025-Q3"))
+    children = {c["org"]: c for c in q3["children"]}
+    assert "Đảng bộ xã Ka Đô" not in children
+    enterprise = children["Chi bộ Công ty TNHH Đồng Thúy"]
+    assert (enterprise["period_actual"], enterprise["same_period_last_year"]["actual"]) == (0, 1)
+    assert (q3["period_actual"], q3["same_period_last_year"]["actual"]) == (0, 1)
+
+
+def test_export_report_takes_a_period(admitted, tmp_path):
+    out = tmp_path / "q2.xlsx"
+    call_command("export_report", "--org", "LD.DD", "--period", "2025-Q2", "--format", "xlsx", "--output", str(out))
+    rows = list(load_workbook(out)["Cùng kỳ"].iter_rows(values_only=True))
+    assert any(r[1] == "Huyện ủy Đơn Dương (tổng số)" and r[2:4] == (3, 2) for r in rows)
