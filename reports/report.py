@@ -506,7 +506,7 @@ def period_table(att: Attainment) -> Table | None:
         return None
     columns = [Column("STT", INT, 6), Column(_("Organization"), TEXT, 48), *period_columns(att)]
     table = Table(
-        key="period",
+        key="same-period",
         title=_("New members in %(period)s and in the same period last year") % {"period": att.period.label},
         caption=_("Admissions with ceremony dates from %(this)s, beside %(last)s")
         % {"this": period_span_label(att), "last": same_span_label(att)},
