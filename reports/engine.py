@@ -26,7 +26,10 @@ Query budget (constant in the number of organizations and rules):
   day (1, only when it is inside the year),
 * per distinct depth of membership-share subjects without their own count: one grouped
   sum of their grassroots organizations' counts (≤ depths),
-* cumulative admissions by month for the scope (1).
+* cumulative admissions by month for the scope (1),
+* the report period and the same period last year: the admissions of both spans at the
+  paths the report shows, every depth in one query (1; `_span_counts`, in the tree the
+  rest reads).
 
 Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): no query
 joins admissions with the tree except for the months and the days after the report's
