@@ -27,7 +27,7 @@ TIMEOUT = 6 * 3600
 STORE_UP_TO = 20_000
 # Bump when the engine's answers change shape or meaning (a new release): answers cached by
 # older code are then never read back.
-ANSWERS_VERSION = 5
+ANSWERS_VERSION = 6
 
 
 def database_tag() -> str:
@@ -77,13 +77,14 @@ def data_changed(**_kwargs) -> None:
         _after_commit(bump)  # dropped with the transaction (or savepoint) if it rolls back
 
 
-def attainment_cached(*, scope: Organization, year: int, as_of: dt.date, store: bool = True) -> Attainment:
+def attainment_cached(*, scope: Organization, year: int, as_of: dt.date, period=None, store: bool = True) -> Attainment:
     """The cached answer, else the engine's, kept for the next reader unless `store` is False
-    or the answer is too big to be worth keeping (STORE_UP_TO)."""
-    key = f"attainment:{data_version()}:{scope.pk}:{scope.path}:{year}:{as_of.isoformat()}"
+    or the answer is too big to be worth keeping (STORE_UP_TO). `period`: a
+    reports.periods.Period (default: the year)."""
+    key = f"attainment:{data_version()}:{scope.pk}:{scope.path}:{year}:{as_of.isoformat()}:{period or year}"
     result = cache.get(key)
     if result is None:
-        result = attainment(scope=scope, year=year, as_of=as_of)
+        result = attainment(scope=scope, year=year, as_of=as_of, period=period)
         if store and answer_rows(result) <= STORE_UP_TO:
             cache.set(key, result, timeout=TIMEOUT)
     return result

@@ -32,11 +32,21 @@ from organizations import selectors
 from organizations.models import Organization
 from partyplans.db import report_reads
 
-from . import charts
+from . import charts, periods
 from .cache import TIMEOUT, attainment_cached, data_version, database_tag
 from .engine import FailingList, Status
-from .forms import PeriodForm
-from .report import INT, STATUS_CLASS, STATUS_LABELS, Column, Table, build_report
+from .forms import CUSTOM, Chosen, PeriodForm
+from .report import (
+    INT,
+    NO_PERCENT,
+    STATUS_CLASS,
+    STATUS_LABELS,
+    Column,
+    Table,
+    build_report,
+    period_span_label,
+    same_span_label,
+)
 
 LAGGARDS_SHOWN = 50
 # Above this many rules from plans of organizations below the scope (a province has ~100
@@ -64,6 +74,7 @@ class View:
     can_see_names: bool
     can_edit_history: bool
     chain_visible: str  # "1"/"0" per ancestor: may the reader open its dashboard?
+    period: str = ""  # a reports.periods key; "" = the year
 
     def key(self, version: str) -> str:
         return ":".join(str(v) for v in ("dashboard-html", version, *dataclasses.astuple(self)))
@@ -149,8 +160,8 @@ def refresh_slow_dashboards() -> None:
 
 
 @task
-def refresh_dashboard(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible) -> None:
-    view = View(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible)
+def refresh_dashboard(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period="") -> None:
+    view = View(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period)
     version = data_version()
     if cache.get(view.key(version)) is None:
         render(view, version)
@@ -158,8 +169,9 @@ def refresh_dashboard(org_pk, year, as_of, language, can_see_names, can_edit_his
 
 def _render(organization: Organization, view: View) -> str:
     year, as_of = view.year, dt.date.fromisoformat(view.as_of)
+    chosen = Chosen(periods.parse(view.period or str(year)), year, as_of)
     with report_reads():
-        att = attainment_cached(scope=organization, year=year, as_of=as_of)
+        att = attainment_cached(scope=organization, year=year, as_of=as_of, period=chosen.period)
     att, below = split_below(att)
     report = build_report(att)
     ancestors = selectors.parent_chain(organization, selectors.ancestors_by_path([organization]))
@@ -171,9 +183,21 @@ def _render(organization: Organization, view: View) -> str:
         "report": report,
         "year": year,
         "as_of": as_of,
-        "query": urlencode({"year": year, "as_of": as_of.isoformat()}),
+        "query": urlencode(chosen.params()),
         "chain": chain,
-        "period_form": PeriodForm(initial={"year": year, "as_of": as_of}),
+        "period_form": PeriodForm(
+            initial={
+                "year": year,
+                "as_of": as_of,
+                **(
+                    {"period": CUSTOM, "from": chosen.period.start, "to": chosen.period.end}
+                    if ".." in chosen.period.key
+                    else {"period": chosen.period.key}
+                ),
+            }
+        ),
+        "period": chosen.period,
+        "period_kpi": period_kpi(att),
         "cumulative_svg": charts.cumulative_chart(att),
         "history_svg": charts.history_chart(att),
         "status_labels": STATUS_LABELS,
@@ -186,6 +210,23 @@ def _render(organization: Organization, view: View) -> str:
         "below": below,
     }
     return render_to_string("reports/_dashboard_body.html", context)
+
+
+def period_kpi(att) -> dict | None:
+    """The period's figures for the head of the page (no logic in the template)."""
+    figure = att.period_figure
+    if figure is None:
+        return None
+    percent = figure.percent
+    return {
+        "label": att.period.label,
+        "span": period_span_label(att),
+        "same_span": same_span_label(att),
+        "actual": figure.actual,
+        "last_year": figure.last_year,
+        "difference": figure.difference,
+        "percent": NO_PERCENT if percent is None else f"{percent}".replace(".", ",") + "%",
+    }
 
 
 # Rule cards of the first plan are shown open; those of the other plans open on a click

@@ -26,7 +26,10 @@ Query budget (constant in the number of organizations and rules):
   day (1, only when it is inside the year),
 * per distinct depth of membership-share subjects without their own count: one grouped
   sum of their grassroots organizations' counts (≤ depths),
-* cumulative admissions by month for the scope (1).
+* cumulative admissions by month for the scope (1),
+* the report period and the same period last year: the admissions of both spans at the
+  paths the report shows, every depth in one query (1; `_span_counts`, in the tree the
+  rest reads).
 
 Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): no query
 joins admissions with the tree except for the months and the days after the report's
@@ -72,6 +75,7 @@ from organizations.positions import TreeOnDay, any_merged, changed_after, counti
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
 from quotas.sentences import rule_sentence
 
+from . import periods as report_periods
 from .models import HistoricalResult
 from .status import Period, Status, count_status, share_status
 
@@ -107,6 +111,28 @@ class YearFigure:
 
 
 @dataclass(slots=True)
+class PeriodFigure:
+    """A figure of the report's period beside the same period a year before (both
+    counted in the tree of the report's day). `actual`/`last_year` None: no data."""
+
+    actual: int | None
+    last_year: int | None
+
+    @property
+    def difference(self) -> int | None:
+        if self.actual is None or self.last_year is None:
+            return None
+        return self.actual - self.last_year
+
+    @property
+    def percent(self) -> Decimal | None:
+        """This period ÷ the same period last year, in percent; None ("—") when last year is 0."""
+        if self.actual is None:
+            return None
+        return _pct(self.actual, self.last_year)
+
+
+@dataclass(slots=True)
 class Measurement:
     """One organization measured against one rule, on its own subtree."""
 
@@ -131,6 +157,7 @@ class Measurement:
     status: str = Status.MET
     history: list[YearFigure] = field(default_factory=list)
     periods: list[YearFigure] = field(default_factory=list)  # totals entered for periods (2020–2023)
+    period: PeriodFigure | None = None  # the report's period beside the same period last year
 
 
 @dataclass
@@ -175,6 +202,7 @@ class AllocationRow:
     percent: Decimal | None
     status: str
     ended_on: dt.date | None = None  # merged or dissolved on that day: figures up to the day before
+    period: PeriodFigure | None = None  # None for an ended row
 
 
 @dataclass
@@ -199,6 +227,7 @@ class ChildRow:
     percent: Decimal | None
     status: str | None
     ended_on: dt.date | None = None  # dissolved by the report's day: what is still counted there, no target
+    period: PeriodFigure | None = None
 
 
 @dataclass
@@ -217,10 +246,21 @@ class Attainment:
     months: list[int | None]  # cumulative admissions at the end of each month (None after as_of)
     history: list[YearFigure]  # the scope's totals, oldest first, ending with this year
     periods: list[YearFigure] = field(default_factory=list)  # totals of periods entered as one figure
+    # The report period (reports/periods.py): its admissions, counted from its first day to
+    # `period_to` (its last day, or the report's day while it runs), beside those of
+    # `same_period` (the same span a year before).
+    period: "report_periods.Period | None" = None
+    period_to: dt.date | None = None
+    same_period: "report_periods.Period | None" = None
+    period_figure: PeriodFigure | None = None
 
     @property
     def rule_count(self) -> int:
         return len(self.rules)
+
+    @property
+    def period_actual(self) -> int | None:
+        return self.period_figure.actual if self.period_figure else None
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -704,6 +744,73 @@ def _monthly(scope, year, as_of, tree: TreeOnDay | None, merged: bool | None = N
     return months
 
 
+def report_spans(period: "report_periods.Period", count_day: dt.date) -> tuple[dt.date, "report_periods.Period"]:
+    """The last day a period is counted to (its end, or the report's day while it runs)
+    and the same span a year before (a running period against last year's same days)."""
+    counted_to = min(period.end, count_day)
+    same = period.same_period_last_year()
+    if counted_to < period.end and counted_to >= period.start:
+        same = report_periods.between(same.start, report_periods.a_year_before(counted_to))
+    return counted_to, same
+
+
+def _span_counts(scope, spans, wanted: dict[int, set[str]], tree: TreeOnDay | None, merged: bool) -> list[Counter]:
+    """Admissions (not archived) with ceremony dates in each span [first, last], per
+    (path, category) and (path, "") at the wanted paths of each depth, every admission
+    placed where its organization (or its successor) stood on the report's count day:
+    the tree the rest of the report reads (`tree`, or today's when nothing moved since).
+    One query for every span and depth."""
+    results = [Counter() for _span in spans]
+    parts = []
+    for i, (first, last) in enumerate(spans):
+        if last < first:
+            continue
+        rows = _admissions(first, last)
+        if tree is not None:
+            parts.append(
+                rows.filter(organization_id__in=tree.counted_ids())
+                .values("organization_id", "category")
+                .annotate(n=Count("pk"), s=Value(i))
+                .values_list("organization_id", "category", "n", "s")
+                .order_by()
+            )
+            continue
+        if merged:
+            inside = Q(organization__path__startswith=scope.path) | Q(organization__merged_into__isnull=False)
+            rows = rows.filter(inside).annotate(p=counting_path("organization__")).filter(p__startswith=scope.path)
+        else:
+            rows = rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
+        for depth in sorted(wanted):
+            width = depth * STEP
+            grouped = _bucket_filter(rows.annotate(bucket=Substr("p", 1, width)), wanted[depth], width)
+            parts.append(
+                grouped.values("bucket", "category")
+                .annotate(n=Count("pk"), s=Value(i))
+                .values_list("bucket", "category", "n", "s")
+                .order_by()
+            )
+    if not parts:
+        return results
+    for key, category, n, i in parts[0].union(*parts[1:], all=True).order_by():
+        counts = results[i]
+        if tree is None:
+            if key in wanted.get(len(key) // STEP, ()):
+                if category:
+                    counts[(key, category)] += n
+                counts[(key, "")] += n
+            continue
+        path = tree.position(key)
+        if path is None:
+            continue
+        for end in range(len(tree.root), len(path) + 1, STEP):
+            prefix = path[:end]
+            if prefix in wanted.get(end // STEP, ()):
+                if category:
+                    counts[(prefix, category)] += n
+                counts[(prefix, "")] += n
+    return results
+
+
 def _many_structural(rule: Rule) -> bool:
     return rule.applies_to_each and rule.kind in STRUCTURAL
 
@@ -1021,8 +1128,12 @@ def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, i
 # --- the engine ----------------------------------------------------------------------
 
 
-def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
-    """How the scope and every organization inside it stand against every applicable rule."""
+def attainment(
+    *, scope: Organization, year: int, as_of: dt.date, period: "report_periods.Period | None" = None
+) -> Attainment:
+    """How the scope and every organization inside it stand against every applicable rule
+    in `year` up to `as_of`; and the admissions of the report `period` (by default the
+    year) beside those of the same period last year."""
     # A national report builds ~1 million objects (organizations, counts, measurements)
     # that hold no reference cycles; the cyclic garbage collector, triggered again and
     # again by those allocations, took a quarter of the time. It is paused for the call
@@ -1030,13 +1141,13 @@ def attainment(*, scope: Organization, year: int, as_of: dt.date) -> Attainment:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _attainment(scope, year, as_of)
+        return _attainment(scope, year, as_of, period or report_periods.parse(str(year)))
     finally:
         if collecting:
             gc.enable()
 
 
-def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
+def _attainment(scope: Organization, year: int, as_of: dt.date, report_period) -> Attainment:
     fraction, over = _year_fraction(year, as_of)
     jan1 = dt.date(year, 1, 1)
     count_day = min(as_of, dt.date(year, 12, 31))
@@ -1190,6 +1301,31 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, after)
     period = Period(fraction, over, late)
 
+    # The report period beside the same period last year: the admissions of each span, at
+    # the paths the report shows, in the same tree (one query). A period from 1 January of
+    # the year is the year to date: its figures are the engine's (historical results included).
+    period_to, same_period = report_spans(report_period, count_day)
+    year_to_date = report_period.start == jan1
+    spans = [(report_period.start, period_to)] if not year_to_date else []
+    *this_counts, last_counts = _span_counts(
+        scope, [*spans, (same_period.start, same_period.end)], full, tree, state.merged
+    )
+    # Last year's whole year: the engine's figure where it reads one (the scope and its
+    # children: "no data" stays None, historical results count).
+    whole_last_year = (same_period.start, same_period.end) == (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))
+
+    def period_of(path: str, category: str = "", engine_last_year: bool = False) -> PeriodFigure:
+        category = category or ""
+        if year_to_date:
+            actual = actuals.get(path, year, category)
+        else:
+            actual = this_counts[0].get((path, category), 0)
+        if whole_last_year and engine_last_year:
+            last = figure(path, year - 1, category)
+        else:
+            last = last_counts.get((path, category), 0)
+        return PeriodFigure(actual, last)
+
     # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
     latest_counted: dict[str, int] = {}
     for (path, y, category), n in actuals.data.items():
@@ -1316,6 +1452,8 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
             m.forecast, m.expected = None, None
         if shown and kind != RuleKind.CELL_SIZE:
             m.periods = periods_of(org, category if kind != RuleKind.INACTIVITY else "")
+        if kind not in STRUCTURAL:
+            m.period = period_of(org.path, category)
         return m
 
     results: list[RuleResult] = []
@@ -1324,7 +1462,9 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
     for rule in rules:
         subjects = subjects_by_rule[rule.pk]
         if rule.kind == RuleKind.ALLOCATION:
-            table = _allocation_table(rule, scope, listed, actuals, year, period, pipeline, finishable, ended)
+            table = _allocation_table(
+                rule, scope, listed, actuals, year, period, pipeline, finishable, ended, period_of
+            )
             if table is not None:
                 tables.append(table)
         if _many_structural(rule):
@@ -1385,6 +1525,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
                 percent=_pct(actual, target),
                 status=status,
                 ended_on=ended_on,
+                period=period_of(org.path, engine_last_year=True),
             )
         )
     children.sort(key=lambda c: (c.ended_on is not None, c.org.name))  # the tree of the day: ended last
@@ -1404,6 +1545,10 @@ def _attainment(scope: Organization, year: int, as_of: dt.date) -> Attainment:
         months=_monthly(scope, year, as_of, tree, state.merged),
         history=history_of(scope_org, "", False),
         periods=periods_of(scope_org, ""),
+        period=report_period,
+        period_to=period_to,
+        same_period=same_period,
+        period_figure=period_of(scope.path, engine_last_year=True),
     )
 
 
@@ -1448,7 +1593,9 @@ class _Ended:
         return self._counts[org.pk]
 
 
-def _allocation_table(rule, scope, orgs, actuals, year, period, pipeline, finishable, ended) -> AllocationTable | None:
+def _allocation_table(
+    rule, scope, orgs, actuals, year, period, pipeline, finishable, ended, period_of
+) -> AllocationTable | None:
     """The allocation rows inside the scope. A row's status is the worst of its total's and
     of each sub-quota's ("03 (01 HS)": 3 admitted without the pupil has not met it). A row
     whose organization ended by the count day shows what it admitted up to its last day,
@@ -1491,7 +1638,8 @@ def _allocation_table(rule, scope, orgs, actuals, year, period, pipeline, finish
                 sub_actual = {category: counted.get((path, year, category), 0) for category in subs}
             sub_statuses = [row_status(c, sub_actual[c], n) for c, n in subs.items()]
             status = Status.worst([status, *sub_statuses])
-        rows.append(AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status, ended_on))
+        figure = None if ended_on is not None else period_of(path)
+        rows.append(AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status, ended_on, figure))
     if partial and not rows:
         return None
     if partial:

@@ -20,6 +20,7 @@ from partyplans.db import report_reads
 
 from .cache import attainment_cached
 from .models import ExportJob, ExportStatus
+from .periods import parse
 from .report import build_report
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,13 +33,22 @@ def is_large(organization: Organization) -> bool:
     return Organization.objects.filter(path__startswith=organization.path).count() > LARGE_SCOPE
 
 
-def filename(organization: Organization, year: int, fmt: str) -> str:
+def filename(organization: Organization, year: int, fmt: str, period=None) -> str:
+    """bao-cao-2025-<org>.xlsx for the year; bao-cao-2025-Q2-<org>.xlsx for another period."""
     slug = "-".join(fold(organization.name).split())[:60] or "bao-cao"
-    return f"bao-cao-{year}-{slug}.{fmt}"
+    when = period.key.replace("..", "-") if period is not None and period.key != str(year) else year
+    return f"bao-cao-{when}-{slug}.{fmt}"
 
 
 def render_export(
-    *, organization: Organization, year: int, as_of: dt.date, fmt: str, progress=None, keep_answer: bool = True
+    *,
+    organization: Organization,
+    year: int,
+    as_of: dt.date,
+    fmt: str,
+    period=None,
+    progress=None,
+    keep_answer: bool = True,
 ):
     """(content bytes, file name, content type) of the report for one scope.
 
@@ -48,7 +58,7 @@ def render_export(
     if fmt not in CONTENT_TYPES:
         raise ValueError(fmt)
     with translation.override("vi"), report_reads():
-        att = attainment_cached(scope=organization, year=year, as_of=as_of, store=keep_answer)
+        att = attainment_cached(scope=organization, year=year, as_of=as_of, period=period, store=keep_answer)
         if progress:
             progress(50)
         report = build_report(att)
@@ -60,11 +70,18 @@ def render_export(
             from .pdf import render_pdf
 
             content = render_pdf(report)
-    return content, filename(organization, year, fmt), CONTENT_TYPES[fmt]
+    return content, filename(organization, year, fmt, period), CONTENT_TYPES[fmt]
 
 
-def export_enqueue(*, organization: Organization, year: int, as_of: dt.date, fmt: str, user) -> ExportJob:
-    job = ExportJob.objects.create(organization=organization, year=year, as_of=as_of, format=fmt, requested_by=user)
+def export_enqueue(*, organization: Organization, year: int, as_of: dt.date, fmt: str, user, period=None) -> ExportJob:
+    job = ExportJob.objects.create(
+        organization=organization,
+        year=year,
+        as_of=as_of,
+        period=period.key if period is not None else "",
+        format=fmt,
+        requested_by=user,
+    )
     transaction.on_commit(lambda: run_export.enqueue(job.pk))
     return job
 
@@ -83,6 +100,7 @@ def run_export(job_pk: int) -> None:
             organization=job.organization,
             year=job.year,
             as_of=job.as_of,
+            period=parse(job.period) if job.period else None,
             fmt=job.format,
             progress=progress,
             keep_answer=False,

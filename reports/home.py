@@ -15,7 +15,9 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 
 from organizations import access, selectors
+from organizations.access import Perm
 
+from . import calendar
 from .cache import TIMEOUT, attainment_cached, data_version
 from .engine import Status
 from .report import STATUS_CLASS, STATUS_LABELS
@@ -94,4 +96,21 @@ def section(request, today):
         "rows": rows,
         "year": today.year,
         "period_query": urlencode({"year": today.year, "as_of": today.isoformat()}),
+        "calendar": reports_calendar(request.user, today),
     }
+
+
+def reports_calendar(user, today) -> list[dict]:
+    """For planners: per organization at the top of their planning scope, the reports it
+    must send next (for which period, to whom) and those due to it from the organizations
+    directly under it (reports/calendar.py). A constant number of queries per organization."""
+    paths = access.scope_paths(user, Perm.EDIT_PLANS)
+    if paths == []:
+        return []
+    result = []
+    for org in selectors.tree_roots(paths)[:MAX_ROOTS]:
+        owed = calendar.reports_due(org, today)
+        expected = calendar.reports_expected(org, today)
+        if owed or expected:
+            result.append({"org": org, "owed": owed, "expected": expected})
+    return result

@@ -78,6 +78,7 @@ class ExportJob(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     as_of = models.DateField()
+    period = models.CharField(max_length=32, blank=True)  # a reports.periods key; blank: the year
     format = models.CharField(max_length=8)  # xlsx | pdf
     status = models.CharField(max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent

@@ -23,7 +23,7 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 
 
-def _a_year_before(day: dt.date) -> dt.date:
+def a_year_before(day: dt.date) -> dt.date:
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
@@ -72,7 +72,7 @@ class Period:
         named = _NAMED.match(self.key)
         if named:
             return parse(str(int(named["year"]) - 1) + self.key[4:])
-        return between(_a_year_before(self.start), _a_year_before(self.end))
+        return between(a_year_before(self.start), a_year_before(self.end))
 
     def as_of(self, today: dt.date) -> dt.date:
         """The day the period's figures are read as of: its last day, or today while it runs."""

@@ -169,10 +169,17 @@ class Report:
     allocation_tables: list[Table]
     children: Table
     sections: list[RuleSection] = field(default_factory=list)  # the rule tables grouped by kind
+    period: Table | None = None  # the report period beside the same period last year
 
     @property
     def tables(self) -> list[Table]:
-        return [self.summary, *self.allocation_tables, self.children, *self.rule_tables]
+        return [
+            self.summary,
+            *([self.period] if self.period else []),
+            *self.allocation_tables,
+            self.children,
+            *self.rule_tables,
+        ]
 
 
 @contextmanager
@@ -451,6 +458,80 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
     return t
 
 
+# What the "%" of a period shows when the same period last year is 0 (or has no data).
+NO_PERCENT = "—"
+
+
+def period_cells(figure) -> list:
+    """This period, the same period last year, the difference and this ÷ last ("—" when
+    last year is 0): the four cells beside a figure."""
+    if figure is None:
+        return [None, None, None, None]
+    percent = fraction(figure.percent)
+    return [
+        figure_or_no_data(figure.actual),
+        figure_or_no_data(figure.last_year),
+        figure.difference,
+        NO_PERCENT if percent is None else percent,
+    ]
+
+
+def period_columns(att: Attainment) -> list[Column]:
+    return [
+        Column(_("This period (%(period)s)") % {"period": period_span_label(att)}, INT, 16),
+        Column(_("Same period last year (%(period)s)") % {"period": same_span_label(att)}, INT, 16),
+        Column(_("Difference"), INT, 10),
+        Column(_("Rate to last year"), PERCENT, 12),
+    ]
+
+
+def _day(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def period_span_label(att: Attainment) -> str:
+    """The days counted: "01/04/2025–30/06/2025" (to the report's day while it runs)."""
+    return f"{_day(att.period.start)}–{_day(att.period_to)}"
+
+
+def same_span_label(att: Attainment) -> str:
+    return f"{_day(att.same_period.start)}–{_day(att.same_period.end)}"
+
+
+def period_table(att: Attainment) -> Table | None:
+    """The admissions of the report period beside the same period last year: the scope's
+    total, each organization directly under it, and each target measuring the admissions
+    of one organization (of a category) — the same rows in the page, the workbook and the PDF."""
+    if att.period is None or att.period_figure is None:
+        return None
+    columns = [Column("STT", INT, 6), Column(_("Organization"), TEXT, 48), *period_columns(att)]
+    table = Table(
+        key="same-period",
+        title=_("New members in %(period)s and in the same period last year") % {"period": att.period.label},
+        caption=_("Admissions with ceremony dates from %(this)s, beside %(last)s")
+        % {"this": period_span_label(att), "last": same_span_label(att)},
+        columns=columns,
+    )
+    n = 1
+    table.add(
+        [n, _("%(org)s (total)") % {"org": att.scope.name}, *period_cells(att.period_figure)],
+        {"org": att.scope.pk, "category": ""},
+    )
+    for c in att.children:
+        n += 1
+        table.add([n, _ended_name(c), *period_cells(c.period)], {"org": c.org.pk, "category": ""})
+    seen = {(att.scope.pk, "")} | {(c.org.pk, "") for c in att.children}
+    for r in att.rules:
+        m = r.single
+        if m is None or m.period is None or (m.org.pk, r.category or "") in seen:
+            continue
+        seen.add((m.org.pk, r.category or ""))
+        n += 1
+        name = f"{m.org.name}: {category_label(r.category)}" if r.category else m.org.name
+        table.add([n, name, *period_cells(m.period)], {"org": m.org.pk, "category": r.category})
+    return table
+
+
 def child_targets(att: Attainment) -> dict[int, tuple]:
     """(target, percent, status) of each child organization the engine gives no target,
     by its id: the total its own plan sets (a count rule of all new members for the child
@@ -465,6 +546,13 @@ def child_targets(att: Attainment) -> dict[int, tuple]:
         for row in table.rows:
             found.setdefault(row.org.pk, (row.total, row.percent, row.status))
     return found
+
+
+def _report_subject(att: Attainment) -> str:
+    subject = _("Results of the %(year)d party development targets") % {"year": att.year}
+    if att.period is not None and att.period.key != str(att.year):
+        subject += " — " + att.period.label
+    return subject
 
 
 def build_report(att: Attainment) -> Report:
@@ -552,10 +640,11 @@ def _build_report(att: Attainment) -> Report:
     return Report(
         attainment=att,
         title=_("REPORT"),
-        subject=_("Results of the %(year)d party development targets") % {"year": att.year},
+        subject=_report_subject(att),
         summary=summary,
         rule_tables=rule_tables,
         allocation_tables=[_allocation_table(t, att.year) for t in att.allocations],
         children=children,
         sections=sections,
+        period=period_table(att),
     )

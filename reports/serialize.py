@@ -19,10 +19,41 @@ def _forecast(att: Attainment, m, measurements):
     return m.forecast if m else sum(x.forecast or 0 for x in measurements)
 
 
+def _same_period(figure) -> dict | None:
+    """The same period last year beside a figure: its count, the difference and this ÷ last
+    in percent (null when last year is 0)."""
+    if figure is None:
+        return None
+    return {"actual": figure.last_year, "difference": figure.difference, "percent": _num(figure.percent)}
+
+
+def _period_keys(figure) -> dict:
+    return {
+        "period_actual": figure.actual if figure else None,
+        "same_period_last_year": _same_period(figure),
+    }
+
+
+def period_json(period, counted_to=None) -> dict | None:
+    if period is None:
+        return None
+    data = {"key": period.key, "label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat()}
+    if counted_to is not None:
+        data["counted_to"] = counted_to.isoformat()
+    return data
+
+
 def attainment_json(att: Attainment) -> dict:
     """Statuses are the codes of reports.status.Status (exceeded, met, on_track, at_risk,
     behind, not_met); a year without data has "actual": null; for a closed year
-    "forecast" and "expected" are null."""
+    "forecast" and "expected" are null.
+
+    The report period: "period" ({key, label, start, end, counted_to: its end or the
+    report's day while it runs}), "period_actual" (the admissions with ceremony dates in
+    it), "same_period_last_year" ({key, label, start, end, actual, difference, percent});
+    the scope's children, allocation rows and rules measuring admissions of one
+    organization carry "period_actual" and "same_period_last_year" ({actual, difference,
+    percent}) too (null where a rule has none)."""
     rules = []
     for r in att.rules:
         m = r.single
@@ -58,6 +89,7 @@ def attainment_json(att: Attainment) -> dict:
                 "periods": [{"first_year": y.first_year, "last_year": y.year, "actual": y.actual} for y in m.periods]
                 if m
                 else [],
+                **_period_keys(m.period if m else None),
             }
         )
     allocations = [
@@ -76,6 +108,7 @@ def attainment_json(att: Attainment) -> dict:
                     "actual": row.actual,
                     "sub_actual": row.sub_actual,
                     "status": row.status,
+                    **_period_keys(row.period),
                 }
                 for row in t.rows
             ],
@@ -102,8 +135,17 @@ def attainment_json(att: Attainment) -> dict:
                 "forecast": c.forecast,
                 "last_year": c.last_year,
                 "status": c.status,
+                **_period_keys(c.period),
             }
             for c in att.children
         ],
         "statuses": list(Status.ORDER),
+        "period": period_json(att.period, att.period_to),
+        "period_actual": att.period_actual,
+        "same_period_last_year": {
+            **(period_json(att.same_period) or {}),
+            **(_same_period(att.period_figure) or {}),
+        }
+        if att.same_period
+        else None,
     }

@@ -42,12 +42,18 @@ def _last_day(organization) -> dt.date | None:
     return organization.dissolved_on - dt.timedelta(days=1)
 
 
-def _period(request, organization):
+def _chosen(request, organization):
+    """The period a report page shows (default: the year as of today); a bad one in the URL
+    is said, in the user's language, and the default shown instead."""
     form = PeriodForm(request.GET)
-    year, as_of = form.period(_today(), _last_day(organization))
+    chosen = form.chosen(_today(), _last_day(organization))
     if request.GET and not form.is_valid():
-        messages.error(request, _("The year or date is not valid; showing the default period instead."))
-    return year, as_of
+        bad = [str(e) for name in ("period", "from", "to") for e in form.errors.get(name, [])]
+        if bad:
+            messages.error(request, " ".join(bad) + " " + _("Showing the default period instead."))
+        else:
+            messages.error(request, _("The year or date is not valid; showing the default period instead."))
+    return chosen
 
 
 def _ended(organization) -> dict:
@@ -78,12 +84,13 @@ def index(request):
 @require_GET
 @org_view(Perm.VIEW)
 def dashboard(request, organization):
-    year, as_of = _period(request, organization)
+    chosen = _chosen(request, organization)
     chain = _chain(request, organization)
     view = dashboard_body.View(
         org_pk=organization.pk,
-        year=year,
-        as_of=as_of.isoformat(),
+        year=chosen.year,
+        as_of=chosen.as_of.isoformat(),
+        period="" if chosen.is_year else chosen.period.key,
         language=request.LANGUAGE_CODE,
         can_see_names=access.has_perm(request.user, organization, Perm.VIEW_PERSONAL),
         can_edit_history=access.has_perm(request.user, organization, Perm.EDIT_PLANS),
@@ -104,9 +111,13 @@ def dashboard(request, organization):
 def admissions(request, organization):
     """The admissions behind a figure: names need VIEW_PERSONAL (viewers get 403)."""
     form = AdmissionFilterForm(request.GET)
-    year, as_of = form.period(_today(), _last_day(organization))
+    chosen = form.chosen(_today(), _last_day(organization))
+    year, as_of = chosen.year, chosen.as_of
     category = form.cleaned_data.get("category", "") if form.is_valid() else ""
-    rows = admissions_in(organization, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
+    # The year to date (the achieved figures), or with `in_period` the period's own admissions.
+    in_period = bool(request.GET.get("in_period")) and not chosen.is_year
+    first_day = chosen.period.start if in_period else dt.date(year, 1, 1)
+    rows = admissions_in(organization, first_day, min(as_of, dt.date(year, 12, 31)))
     if category:
         rows = rows.filter(category=category)
     # Names shown are only those the user may see (the subtree is already within scope).
@@ -121,7 +132,8 @@ def admissions(request, organization):
         "as_of": as_of,
         "category": Category(category).label if category else "",
         "form": form,
-        "query": urlencode({"year": year, "as_of": as_of.isoformat()}),
+        "period": chosen.period if in_period else None,
+        "query": urlencode(chosen.params()),
     }
     return render(request, "reports/admissions.html", context)
 
@@ -185,9 +197,10 @@ def compare_rows(att, chosen: str) -> list[dict]:
 @org_view(Perm.VIEW)
 def compare(request, organization):
     """Every committee directly under the organization side by side on one kind of rule."""
-    year, as_of = _period(request, organization)
+    period = _chosen(request, organization)
+    year, as_of = period.year, period.as_of
     with report_reads():
-        att = attainment(scope=organization, year=year, as_of=as_of)
+        att = attainment(scope=organization, year=year, as_of=as_of, period=period.period)
     keys = {}
     for r in att.rules:
         keys.setdefault(f"{r.kind}:{r.category}", r)
@@ -208,19 +221,24 @@ def compare(request, organization):
         "sort": sort,
         "year": year,
         "as_of": as_of,
-        "query": urlencode({"year": year, "as_of": as_of.isoformat(), "rule": chosen}),
-        "period_query": urlencode({"year": year, "as_of": as_of.isoformat()}),
+        "query": urlencode({**period.params(), "rule": chosen}),
+        "period_query": urlencode(period.params()),
         "chain": _chain(request, organization),
     }
     return render(request, "reports/compare.html", context)
 
 
 def _export(request, organization, fmt):
-    year, as_of = _period(request, organization)
+    chosen = _chosen(request, organization)
+    year, as_of, period = chosen.year, chosen.as_of, chosen.period
     if exports.is_large(organization):
-        job = exports.export_enqueue(organization=organization, year=year, as_of=as_of, fmt=fmt, user=request.user)
+        job = exports.export_enqueue(
+            organization=organization, year=year, as_of=as_of, period=period, fmt=fmt, user=request.user
+        )
         return redirect("reports:export_job", org_pk=organization.pk, job_pk=job.pk)
-    content, filename, content_type = exports.render_export(organization=organization, year=year, as_of=as_of, fmt=fmt)
+    content, filename, content_type = exports.render_export(
+        organization=organization, year=year, as_of=as_of, period=period, fmt=fmt
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

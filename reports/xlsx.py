@@ -377,6 +377,8 @@ def _render_xlsx(report: Report) -> bytes:
     _single_table_sheet(workbook, styles, "Trực thuộc", report.children, heading)
     for section in report.sections:
         _kind_sheet(workbook, styles, section, heading)
+    if report.period is not None:  # last: the sheets before it keep their places
+        _single_table_sheet(workbook, styles, "Cùng kỳ", report.period, heading)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

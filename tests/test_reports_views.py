@@ -132,7 +132,15 @@ def test_district_workbook_holds_exactly_the_district(client_for, data):
     assert response["Content-Type"] == exports.XLSX_TYPE
     wb = _workbook(response)
     # One sheet per rule kind, not per rule; the allocation tables on one appendix sheet.
-    assert wb.sheetnames == ["Tổng hợp", "Phụ lục", "Trực thuộc", "Số lượng", "Tỷ lệ trong số kết nạp", "Phân bổ"]
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Phụ lục",
+        "Trực thuộc",
+        "Số lượng",
+        "Tỷ lệ trong số kết nạp",
+        "Phân bổ",
+        "Cùng kỳ",
+    ]
     text = " ".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
     assert data.school.name in text and data.commune.name in text
     for outside in (data.city.name, data.city_school.name, data.other_province.name, "Trần Đà Lạt"):

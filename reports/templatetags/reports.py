@@ -23,6 +23,8 @@ def index(sequence, i):
 def format_value(value, kind) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, str):  # "—", "no data"
+        return value
     if kind == PERCENT:
         return f"{value * 100:.1f}".replace(".", ",") + "%"
     return str(value)

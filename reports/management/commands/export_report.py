@@ -1,4 +1,4 @@
-"""`manage.py export_report --org … --year … --format xlsx|pdf --output FILE`."""
+"""`manage.py export_report --org … [--year …] [--period 2025-Q2 | --from … --to …] --format xlsx|pdf --output FILE`."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reports.exports import render_export
 
-from ._org import find_organization, report_day
+from ._org import add_period_arguments, find_organization, report_period
 
 
 class Command(BaseCommand):
@@ -15,16 +15,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True)
-        parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--as-of", dest="as_of")
+        add_period_arguments(parser)
         parser.add_argument("--format", choices=["xlsx", "pdf"], required=True)
         parser.add_argument("--output", required=True)
 
-    def handle(self, *args, org, year, as_of, format, output, **options):
+    def handle(self, *args, org, format, output, **options):
         organization = find_organization(org)
-        day = report_day(organization, year, as_of, timezone.localdate())
+        period, year, day = report_period(organization, options, timezone.localdate())
         content, _name, _type = render_export(
-            organization=organization, year=year, as_of=day, fmt=format, keep_answer=False
+            organization=organization, year=year, as_of=day, period=period, fmt=format, keep_answer=False
         )
         Path(output).write_bytes(content)
         self.stdout.write(f"{output}: {len(content)} bytes")

@@ -1,0 +1,118 @@
+"""The calendar of reports due: plans' milestones as the reports each organization owes.
+
+A plan's milestones ("grassroots organizations report by 05/03", "the board reports to the
+standing committee by 15/03", "quarterly progress reports", "dossiers by 31/10") apply to
+every organization under its issuer. For an organization they become what it must send
+next: the milestone's next due date (recurring ones repeat while the plan runs:
+quotas.selectors.next_occurrence), the period the report covers and to whom it goes.
+
+* The period: the latest of the periods boards report on that has ended by the due day —
+  for a quarterly milestone the quarter (31/03 → Q1); otherwise Q1, 6 months, 9 months or
+  the year (05/03 and 15/03 → last year; 31/10 → the first 9 months; 31/12 → the year).
+* To whom: upward, to the organization directly above (today's tree). An organization owes
+  the milestones of the plans issued above it; those of its own plans are what it expects
+  from the organizations under it (their `responsible` words say who: "Các tổ chức cơ sở
+  đảng", or its own board, "Ban Tổ chức Thành ủy").
+
+Reads: the organizations above (1) and the milestones of the issued plans they issued (1);
+`reports_expected`: the organizations directly under it (1) and its own milestones (1).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from organizations.models import Organization
+from quotas.models import Milestone, Plan, PlanStatus, Recurrence
+from quotas.selectors import next_occurrence
+
+from . import periods
+
+SHOWN = 3  # items per organization on the home page
+
+
+@dataclass(frozen=True)
+class DueReport:
+    organization: Organization  # who reports
+    due_on: dt.date
+    title: str  # the milestone's words
+    responsible: str
+    period: periods.Period  # the period the report covers
+    recipient: Organization  # to whom: the organization directly above
+    plan: Plan
+    days: int  # from today
+
+
+def period_reported(due_on: dt.date, recurrence: str = Recurrence.ONCE) -> periods.Period:
+    """The period a report due on `due_on` covers: the latest one ended by that day."""
+    candidates = []
+    for year in (due_on.year - 1, due_on.year):
+        if recurrence == Recurrence.QUARTERLY:
+            keys = [f"{year}-Q{q}" for q in range(1, 5)]
+        else:
+            keys = [f"{year}-Q1", f"{year}-6M", f"{year}-9M", str(year)]
+        candidates += [periods.parse(key) for key in keys]
+    ended = [p for p in candidates if p.end <= due_on]
+    # The latest end; on a tie (Q4 and the year both end on 31/12) the longer period.
+    return max(ended, key=lambda p: (p.end, p.end - p.start))
+
+
+def _milestones(paths: list[str]):
+    return (
+        Milestone.objects.filter(plan__status=PlanStatus.ISSUED, plan__issuer__path__in=paths)
+        .select_related("plan__issuer")
+        .order_by("due_on", "pk")
+    )
+
+
+def _due(milestones, organization, recipient, today: dt.date, limit: int | None) -> list[DueReport]:
+    items = []
+    for milestone in milestones:
+        plan = milestone.plan
+        when = next_occurrence(milestone, plan, today)
+        if when is None or when.year < plan.first_year:
+            continue
+        items.append(
+            DueReport(
+                organization=organization,
+                due_on=when,
+                title=milestone.title,
+                responsible=milestone.responsible,
+                period=period_reported(when, milestone.recurrence),
+                recipient=recipient,
+                plan=plan,
+                days=(when - today).days,
+            )
+        )
+    items.sort(key=lambda d: (d.due_on, d.title))
+    return items[:limit] if limit else items
+
+
+def reports_due(organization: Organization, today: dt.date, limit: int | None = SHOWN) -> list[DueReport]:
+    """What the organization must report next to the organization directly above it,
+    soonest first: the next due date of each milestone of the issued plans above it."""
+    above = list(Organization.objects.filter(path__in=organization.ancestor_paths()).order_by("depth"))
+    if not above:
+        return []
+    return _due(_milestones([o.path for o in above]), organization, above[-1], today, limit)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A report the organizations directly under one are due to send it."""
+
+    due: DueReport  # as one of them owes it (organization: the first of them)
+    senders: int  # how many organizations directly under it owe it
+
+
+def reports_expected(organization: Organization, today: dt.date, limit: int | None = SHOWN) -> list[Expected]:
+    """What the organizations directly under this one must report to it next: the
+    milestones of the plans it issued (those of the plans above it are what it owes)."""
+    children = list(
+        Organization.objects.filter(
+            path__startswith=organization.path, depth=organization.depth + 1, dissolved_on__isnull=True
+        ).order_by("path")
+    )
+    if not children:
+        return []
+    items = _due(_milestones([organization.path]), children[0], organization, today, limit)
+    return [Expected(item, len(children)) for item in items]

@@ -1,0 +1,287 @@
+"""Report periods in the engine, the commands and across tree changes: the admissions of a
+period beside those of the same period last year, counted in the tree of the report's day."""
+
+import datetime as dt
+import io
+import json
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from admissions.categories import Category
+from admissions.models import Admission
+from organizations.models import Organization, OrgForm, Sector
+from organizations.services import organization_create
+from quotas.models import RuleKind
+from reports.engine import attainment
+from reports.periods import parse
+from reports.serialize import attainment_json
+
+from .test_reports_across_time import move
+from .test_reports_engine import admit, allocate, make_plan, make_rule
+
+D = dt.date
+
+
+def run(*args) -> dict:
+    out = StringIO()
+    call_command("attainment", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def admitted(tree):
+    """Đơn Dương: 2024 — 1 in Q1, 2 in Q2 (one pupil), 1 in Q4; 2025 — 1 in Q1, 3 in Q2 (two pupils)."""
+    plan = make_plan(tree.province, first_year=2024)
+    table = make_rule(plan, RuleKind.ALLOCATION, min_count=10)
+    allocate(table, tree.district, 6, pupil=1)
+    make_rule(make_plan(tree.district, first_year=2024, number="159", symbol="KH/HU"), RuleKind.COUNT, min_count=8)
+    for day, org, category in [
+        (D(2024, 2, 1), tree.cell, Category.OTHER),
+        (D(2024, 4, 10), tree.school, Category.PUPIL),
+        (D(2024, 5, 10), tree.enterprise, Category.OTHER),
+        (D(2024, 11, 3), tree.cell, Category.OTHER),
+        (D(2025, 3, 1), tree.cell, Category.OTHER),
+        (D(2025, 4, 2), tree.school, Category.PUPIL),
+        (D(2025, 5, 2), tree.school, Category.PUPIL),
+        (D(2025, 6, 30), tree.enterprise, Category.OTHER),
+    ]:
+        admit(org, day, category)
+    return tree
+
+
+def test_attainment_period_q2_has_the_period_count_and_the_same_period_of_2024(admitted):
+    data = run("--org", "LD.DD", "--period", "2025-Q2")
+    assert data["period"] == {
+        "key": "2025-Q2",
+        "label": "Quý II năm 2025",
+        "start": "2025-04-01",
+        "end": "2025-06-30",
+        "counted_to": "2025-06-30",
+    }
+    assert (data["year"], data["as_of"]) == (2025, "2025-06-30")
+    assert data["actual"] == 4  # the year to date, against the annual targets, as always
+    assert data["period_actual"] == 3
+    assert data["same_period_last_year"] == {
+        "key": "2024-Q2",
+        "label": "Quý II năm 2024",
+        "start": "2024-04-01",
+        "end": "2024-06-30",
+        "actual": 2,
+        "difference": 1,
+        "percent": 150.0,
+    }
+    children = {c["org"]: c for c in data["children"]}
+    school = children["Chi bộ Trường THPT Đơn Dương"]
+    assert (school["period_actual"], school["same_period_last_year"]["actual"]) == (2, 1)
+    commune = children["Đảng bộ xã Ka Đô"]
+    assert commune["period_actual"] == 0 and commune["same_period_last_year"] == {
+        "actual": 0,
+        "difference": 0,
+        "percent": None,  # "—": last year is 0
+    }
+    row = data["allocations"][0]["children"][0]
+    assert (row["period_actual"], row["same_period_last_year"]["actual"]) == (3, 2)
+    count = next(r for r in data["rules"] if r["kind"] == "count")
+    assert (count["period_actual"], count["same_period_last_year"]["actual"]) == (3, 2)
+
+
+def test_year_to_date_periods_and_year_and_as_of_as_before(admitted):
+    six = run("--org", "LD.DD", "--period", "2025-6M")
+    assert six["period_actual"] == six["actual"] == 4
+    assert six["same_period_last_year"]["actual"] == 3
+    old = run("--org", "LD.DD", "--year", "2025", "--as-of", "2025-06-30")
+    assert old["actual"] == 4 and old["period"]["key"] == "2025"
+    assert old["period"]["counted_to"] == "2025-06-30"
+    # The running year against the same days of last year.
+    assert (old["same_period_last_year"]["start"], old["same_period_last_year"]["end"]) == ("2024-01-01", "2024-06-30")
+    assert old["same_period_last_year"]["actual"] == 3
+    whole = run("--org", "LD.DD", "--year", "2024")
+    assert whole["period_actual"] == whole["actual"] == 4
+    assert whole["same_period_last_year"]["actual"] is None  # 2023: no data, never 0
+
+
+def test_attainment_from_to_and_bad_periods(admitted):
+    span = run("--org", "LD.DD", "--from", "2025-04-01", "--to", "2025-05-31")
+    assert span["period"]["key"] == "2025-04-01..2025-05-31"
+    assert (span["period_actual"], span["same_period_last_year"]["actual"]) == (2, 2)
+    assert span["as_of"] == "2025-05-31"
+    for bad in (["--period", "2025-Q5"], ["--from", "2025-05-01", "--to", "2025-04-01"], ["--from", "2025-01-01"]):
+        with pytest.raises(CommandError):
+            run("--org", "LD.DD", *bad)
+    with pytest.raises(CommandError):
+        run("--org", "LD.DD", "--year", "2024", "--period", "2025-Q1")
+
+
+def test_a_past_period_is_unchanged_after_a_tree_move(admitted):
+    tree = admitted
+    q2 = parse("2025-Q2")
+
+    def figures(org):
+        org.refresh_from_db()
+        return attainment_json(attainment(scope=org, year=2025, as_of=q2.end, period=q2))
+
+    before = {org.code: figures(org) for org in (tree.province, tree.district, tree.city, tree.school)}
+    assert before["LD.DD"]["period_actual"] == 3
+    move(tree.school, tree.city, D(2025, 8, 1))
+    admit(tree.school, D(2025, 9, 2), Category.PUPIL)  # after the move, outside the period
+    after = {org.code: figures(org) for org in (tree.province, tree.district, tree.city, tree.school)}
+    assert after == before
+    # The period after the move counts the school under Đà Lạt, its admissions with it.
+    city = Organization.objects.get(code=tree.city.code)
+    q3 = attainment(scope=city, year=2025, as_of=D(2025, 9, 30), period=parse("2025-Q3"))
+    assert q3.period_actual == 1 and q3.period_figure.last_year == 0
+    assert Admission.objects.filter(ceremony_date__year=2025).count() == 5
+
+
+# --- pages -------------------------------------------------------------------------
+
+
+def dashboard_url(org, query=""):
+    return reverse("reports:dashboard", args=[org.pk]) + query
+
+
+def test_dashboard_with_a_period_shows_it_beside_the_same_period_last_year(client_for, admitted):
+    response = client_for("district_planner").get(dashboard_url(admitted.district, "?period=2025-Q2"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="period-table"' in html
+    assert "01/04/2025–30/06/2025" in html and "01/04/2024–30/06/2024" in html
+    actual = html.split('data-testid="period-actual">', 1)[1].split("</dd>", 1)[0]
+    assert ">3</a>" in actual and 'data-testid="period-last-year">2<' in actual
+    # Drill-down and exports keep the period.
+    assert "period=2025-Q2" in html
+    assert (
+        reverse("reports:export_xlsx", args=[admitted.district.pk])
+        + "?year=2025&amp;as_of=2025-06-30&amp;period=2025-Q2"
+        in html
+    )
+    # The period's admissions behind the figure (names: planners, not viewers).
+    listed = client_for("district_planner").get(
+        reverse("reports:admissions", args=[admitted.district.pk]) + "?period=2025-Q2&in_period=1"
+    )
+    assert listed.context["total"] == 3
+
+
+def test_dashboard_custom_span_and_the_chooser(client_for, admitted):
+    client = client_for("district_planner")
+    response = client.get(dashboard_url(admitted.district, "?period=custom&from=01/04/2025&to=31/05/2025"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "01/04/2025–31/05/2025" in html
+    assert "period=2025-04-01..2025-05-31" in html  # links carry the span as a period key
+    again = client.get(dashboard_url(admitted.district, "?period=2025-04-01..2025-05-31"))
+    assert again.status_code == 200 and "01/04/2025–31/05/2025" in again.content.decode()
+    # The chooser lists the named periods of the year and the custom span.
+    assert 'value="2025-Q3"' in html and 'value="2025-9M"' in html and 'value="custom" selected' in html
+    # A named period follows the year chosen beside it.
+    moved = client.get(dashboard_url(admitted.district, "?year=2024&period=2025-Q2"))
+    assert "01/04/2024–30/06/2024" in moved.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?period=2025-Q5", "?period=abc", "?period=custom&from=31/05/2025&to=01/04/2025", "?from=01/04/2025", "?to=xx"],
+)
+def test_a_bad_period_in_the_url_is_said_in_vietnamese_never_a_500(client_for, admitted, query):
+    client = client_for("district_planner")
+    with translation.override("vi"):
+        response = client.get(dashboard_url(admitted.district, query), HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "mặc định" in said  # "… showing the default period instead", in Vietnamese
+    for export in ("reports:export_xlsx", "reports:compare"):
+        assert client.get(reverse(export, args=[admitted.district.pk]) + query).status_code == 200
+
+
+def test_export_of_a_period_has_the_same_period_sheet(client_for, admitted):
+    response = client_for("district_planner").get(
+        reverse("reports:export_xlsx", args=[admitted.district.pk]) + "?period=2025-Q2"
+    )
+    assert response.status_code == 200
+    assert "bao-cao-2025-Q2-" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))["Cùng kỳ"]
+    rows = list(sheet.iter_rows(values_only=True))
+    total = next(r for r in rows if r[1] and str(r[1]).startswith("Huyện ủy Đơn Dương"))
+    assert total[2:6] == (3, 2, 1, 1.5)
+    commune = next(r for r in rows if r[1] == "Đảng bộ xã Ka Đô")
+    assert commune[2:6] == (0, 0, 0, "—")
+
+
+def test_pdf_of_a_period_names_it(admitted):
+    from reports.pdf import render_pdf_html
+    from reports.report import build_report
+
+    with translation.override("vi"):
+        att = attainment(scope=admitted.district, year=2025, as_of=D(2025, 6, 30), period=parse("2025-Q2"))
+        html = render_pdf_html(build_report(att))
+    assert "Quý II năm 2025" in html and "cùng kỳ năm trước: <b>2</b>" in html
+
+
+def test_dashboard_query_count_with_a_period_is_constant(client_for, admitted):
+    """The period costs one query (both spans, every depth): not one per row."""
+    client = client_for("district_planner")
+    url = dashboard_url(admitted.district, "?period=2025-Q2")
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(5):
+        admitted.district.refresh_from_db()
+        school = organization_create(
+            parent=admitted.district,
+            code=f"LD.DD.S{i}",
+            name=f"Chi bộ Trường THPT số {i}",
+            form=OrgForm.GRASSROOTS_CELL,
+            sector=Sector.HIGH_SCHOOL,
+        )
+        admit(school, D(2025, 5, 1), Category.PUPIL)
+        admit(school, D(2024, 5, 1), Category.PUPIL)
+    cache.clear()
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)
+    cache.clear()
+    with CaptureQueriesContext(connection) as year:
+        client.get(dashboard_url(admitted.district))
+    # The plain year reads the same number of queries as a period.
+    assert len(year.captured_queries) == len(large.captured_queries)
+
+
+def test_a_merger_keeps_past_periods_and_last_years_admissions_follow_the_successor(admitted, tmp_path):
+    from organizations.services import organization_merge
+
+    tree = admitted
+    admit(tree.commune, D(2024, 8, 1))  # Q3 2024, the commune's own
+    q2 = parse("2025-Q2")
+
+    def figures(org, period):
+        org.refresh_from_db()
+        return attainment_json(attainment(scope=org, year=period.year, as_of=period.end, period=period))
+
+    before = figures(tree.district, q2)
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 8, 1), today=D(2026, 1, 15))
+    assert figures(tree.district, q2) == before
+    # After the merger the commune's past admissions count with the enterprise, last year's too.
+    q3 = figures(tree.district, parse("2025-Q3"))
+    children = {c["org"]: c for c in q3["children"]}
+    assert "Đảng bộ xã Ka Đô" not in children
+    enterprise = children["Chi bộ Công ty TNHH Đồng Thúy"]
+    assert (enterprise["period_actual"], enterprise["same_period_last_year"]["actual"]) == (0, 1)
+    assert (q3["period_actual"], q3["same_period_last_year"]["actual"]) == (0, 1)
+
+
+def test_export_report_takes_a_period(admitted, tmp_path):
+    out = tmp_path / "q2.xlsx"
+    call_command("export_report", "--org", "LD.DD", "--period", "2025-Q2", "--format", "xlsx", "--output", str(out))
+    rows = list(load_workbook(out)["Cùng kỳ"].iter_rows(values_only=True))
+    assert any(r[1] == "Huyện ủy Đơn Dương (tổng số)" and r[2:4] == (3, 2) for r in rows)
