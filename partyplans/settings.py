@@ -167,6 +167,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: five failures lock the username from that address for 15 minutes.
+# The address is the client's, not the load balancer's: with DJANGO_TRUSTED_PROXY_COUNT=N
+# (the number of proxies in front of gunicorn that append to X-Forwarded-For) it is the
+# N-th address from the right of that header (partyplans/proxy.py); 0 reads the connection.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "partyplans.proxy.client_ip"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

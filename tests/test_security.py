@@ -77,3 +77,45 @@ def test_vietnamese_is_the_default_and_english_is_remembered(client_for):
 def test_wrong_method_is_405(client_for, tree):
     response = client_for("admin").delete(reverse("organizations:detail", kwargs={"org_pk": tree.school.pk}))
     assert response.status_code == 405
+
+
+def _login(client, password, **meta):
+    return client.post(reverse("login"), {"username": "clerk", "password": password}, **meta)
+
+
+def test_failures_from_one_address_do_not_lock_the_user_out_elsewhere(users):
+    for _ in range(5):
+        _login(Client(), "wrong", REMOTE_ADDR="203.0.113.7")
+    assert _login(Client(), PASSWORD, REMOTE_ADDR="203.0.113.7").status_code == 429
+    assert _login(Client(), PASSWORD, REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
+def test_behind_the_load_balancer_the_address_is_read_from_x_forwarded_for(users, settings):
+    """Every request comes from the balancer (10.0.0.2): the client is the last address it
+    appended to X-Forwarded-For. An attacker failing on purpose locks out only themselves,
+    and cannot escape their lock by writing another address into the header."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(5):
+        _login(Client(), "wrong", HTTP_X_FORWARDED_FOR="203.0.113.7", **balancer)
+    assert _login(Client(), PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7", **balancer).status_code == 429
+    spoofed = _login(Client(), PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.20, 203.0.113.7", **balancer)
+    assert spoofed.status_code == 429
+    assert _login(Client(), PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.20", **balancer).status_code == 302
+
+
+def test_without_a_proxy_x_forwarded_for_is_ignored(users, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for forwarded in ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"]:
+        _login(Client(), "wrong", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=forwarded)
+    assert _login(Client(), PASSWORD, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="192.0.2.9").status_code == 429
+
+
+def test_the_proxy_count_comes_from_the_environment():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)",
+        env_extra={"DJANGO_TRUSTED_PROXY_COUNT": "2"},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "2", result.stderr
