@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,49 @@ def test_the_proxy_count_comes_from_the_environment():
         env_extra={"DJANGO_TRUSTED_PROXY_COUNT": "2"},
     )
     assert result.stdout.strip().splitlines()[-1] == "2", result.stderr
+
+
+TEMPLATES = ROOT / "templates"
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE | re.DOTALL)
+
+
+def test_no_template_has_an_inline_script_or_event_handler():
+    """The Content-Security-Policy forbids both: behaviour lives in static/js/."""
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text()
+        if INLINE_SCRIPT.search(text) or EVENT_HANDLER.search(text):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders
+
+
+def test_pages_carry_a_strict_content_security_policy(client_for, tree):
+    response = client_for("viewer").get(reverse("home"))
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["default-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert "http" not in response["Content-Security-Policy"]  # no other origin
+    assert "unsafe-eval" not in response["Content-Security-Policy"]
+    # The login page too (before any session).
+    assert "script-src 'self'" in Client().get(reverse("login"))["Content-Security-Policy"]
+
+
+def test_pages_and_files_with_personal_data_are_not_stored(client_for, tree):
+    from .admissions_helpers import make_candidate
+
+    candidate = make_candidate(tree.school)
+    client = client_for("clerk")
+    for url in (
+        reverse("home"),
+        reverse("admissions:list", args=[tree.school.pk]),
+        reverse("admissions:detail", args=[candidate.pk]),
+        reverse("admissions:export", args=[tree.school.pk]),
+        reverse("admissions:import_template", args=[tree.school.pk]),
+        reverse("reports:export_xlsx", args=[tree.school.pk]),
+        reverse("organizations:detail", args=[tree.school.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+    assert "no-store" in Client().get(reverse("login"))["Cache-Control"]
