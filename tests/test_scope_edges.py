@@ -100,3 +100,28 @@ def test_import_templates_name_nothing_outside_the_organization(client_for, tree
     leaked = {o.code for o in elsewhere if o.code in cells} | {o.name for o in elsewhere if o.name in cells}
     assert not leaked
     assert "191" not in cells
+
+
+def test_mergers_across_subtrees_name_only_what_the_user_sees(client_for, tree):
+    """Đà Lạt's school merged into Đơn Dương's: Đơn Dương's users do not learn the name of
+    the merged school (outside their scope); the province's do. And the other way round."""
+    from organizations.services import organization_merge
+
+    organization_merge(source=tree.city_school, target=tree.school, on_date=dt.date(2025, 1, 1), today=TODAY)
+    url = reverse("organizations:detail", args=[tree.school.pk])
+    assert "Chi bộ Trường THPT Trần Phú" not in client_for("district_planner").get(url).content.decode()
+    assert "Chi bộ Trường THPT Trần Phú" in client_for("province_planner").get(url).content.decode()
+
+
+def test_a_successor_outside_the_scope_is_not_named(client_for, tree, users):
+    from organizations.models import Membership, Role
+    from organizations.services import organization_merge
+
+    Membership.objects.create(user=users.viewer, organization=tree.city, role=Role.VIEWER)
+    users.viewer.refresh_from_db()
+    Membership.objects.filter(user=users.viewer, organization=tree.district).delete()
+    organization_merge(source=tree.city_school, target=tree.school, on_date=dt.date(2025, 1, 1), today=TODAY)
+    page = client_for("viewer").get(reverse("organizations:detail", args=[tree.city_school.pk])).content.decode()
+    assert "Chi bộ Trường THPT Đơn Dương" not in page
+    page = client_for("admin").get(reverse("organizations:detail", args=[tree.city_school.pk])).content.decode()
+    assert "Chi bộ Trường THPT Đơn Dương" in page
