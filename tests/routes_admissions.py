@@ -53,9 +53,25 @@ ROUTES = [
         post=lambda t, extra, target: {**_new_candidate(t, extra, target), "full_name": "Nguyễn Thị Đổi Tên"},
     ),
     Route("admissions:advance", _candidate(), Perm.EDIT_ADMISSIONS, targets=CANDIDATE_TARGETS, post=_data()),
-    Route("admissions:admit", _candidate(), Perm.EDIT_ADMISSIONS, targets=CANDIDATE_TARGETS, post=_data()),
-    Route("admissions:recognize", _candidate("admitted"), Perm.EDIT_ADMISSIONS, post=_data()),
-    Route("admissions:strike_off", _candidate("admitted"), Perm.EDIT_ADMISSIONS, post=_data()),
+    Route(
+        "admissions:admit",
+        _candidate(),
+        Perm.EDIT_ADMISSIONS,
+        targets=CANDIDATE_TARGETS,
+        post=_data(ceremony_date="2024-09-30"),
+    ),
+    Route(
+        "admissions:recognize",
+        _candidate("admitted"),
+        Perm.EDIT_ADMISSIONS,
+        post=_data(on_date="2025-10-02", decision_number="15-QĐ/HU"),
+    ),
+    Route(
+        "admissions:strike_off",
+        _candidate("admitted"),
+        Perm.EDIT_ADMISSIONS,
+        post=_data(on_date="2025-03-01", reason="Vi phạm tư cách"),
+    ),
     Route(
         "admissions:withdraw",
         _candidate(),

@@ -97,7 +97,7 @@ ROUTES = [
         targets=PLAN_TARGETS,
         post=_rule_data,
     ),
-    Route("quotas:rule_delete", _rule, Perm.EDIT_PLANS, post=_data()),
+    Route("quotas:rule_delete", _rule, Perm.EDIT_PLANS, post=_data(confirm="1")),
     Route("quotas:allocations", _table, Perm.VIEW, targets=PLAN_TARGETS),
     Route(
         "quotas:allocations",
