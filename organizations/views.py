@@ -89,7 +89,10 @@ def detail(request, organization):
         "can_count": access.has_perm(request.user, organization, Perm.EDIT_PLANS),
         "counts": organization.member_counts.all()[:5],
         "history": selectors.recent_history(organization) if can_manage else [],
-        "merged_from": organization.merged_from.all(),
+        # Mergers may cross subtrees: name only the organizations the user may see.
+        "merged_from": organization.merged_from.filter(access.scope_q(request.user)),
+        "merged_into_visible": organization.merged_into_id is not None
+        and access.has_perm(request.user, organization.merged_into, Perm.VIEW),
     }
     return render(request, "organizations/detail.html", context)
 

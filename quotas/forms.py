@@ -4,12 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from admissions.categories import Category
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import OrgForm, Sector
+from partyplans.files import DOCUMENT_TYPES, NOT_A_DOCUMENT, document_type
 from partyplans.forms import DateField
 
 from .models import Plan, Recurrence, RuleKind
 
 REASON_HELP = _("The plan is issued: this change is recorded as an amendment with your reason.")
-DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".doc")
 
 
 def _reason_field(required: bool):
@@ -47,9 +47,16 @@ class PlanForm(forms.Form):
             self.fields["reason"] = _reason_field(True)
 
     def clean_document(self):
+        """A PDF or .docx by its content, whatever its name; stored under the extension
+        of what it is, which is also the type it is served with."""
         document = self.cleaned_data.get("document")
-        if document and not document.name.lower().endswith(DOCUMENT_EXTENSIONS):
-            raise forms.ValidationError(_("Attach the signed plan as a PDF or Word file."))
+        if not document:
+            return document
+        kind = document_type(document)
+        if kind is None:
+            raise forms.ValidationError(NOT_A_DOCUMENT)
+        stem = document.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "van-ban"
+        document.name = stem + DOCUMENT_TYPES[kind]
         return document
 
     def clean(self):

@@ -70,6 +70,17 @@ def plan_list(user) -> QuerySet[Plan]:
     return visible_plans(user).select_related("issuer").prefetch_related("implements")
 
 
+def implementing_plans(user, plan: Plan) -> QuerySet[Plan]:
+    """The plans implementing `plan` that the user may see: not a sibling's, not a draft of
+    another scope (the same rule as every plan list)."""
+    return visible_plans(user).filter(implements=plan).select_related("issuer").order_by("issuer__path", "pk")
+
+
+def implemented_plans(user, plan: Plan) -> QuerySet[Plan]:
+    """The plans `plan` implements, as far as the user may see them."""
+    return visible_plans(user).filter(implemented_by=plan).select_related("issuer").order_by("issuer__path", "pk")
+
+
 def editable_roots_below(user, organization: Organization) -> QuerySet[Organization]:
     """Organizations strictly below `organization` where the user may write plans (for
     "implement this plan" links): committees only."""
@@ -89,8 +100,12 @@ class RuleRow:
     allocated: int = 0
 
 
-def plan_rules(plan: Plan) -> list[RuleRow]:
-    """A plan's rules with their sentences and allocation tables, in three queries."""
+def plan_rules(plan: Plan, user=None) -> list[RuleRow]:
+    """A plan's rules with their sentences and allocation tables, in three queries.
+
+    Given a `user`, an allocation table lists only the rows of organizations the user may
+    see (a district reading the province's plan sees its own row, not its siblings'); the
+    table's total stays the plan's."""
     rules = (
         plan.rules.select_related("target", "plan__issuer")
         .prefetch_related(
@@ -106,9 +121,11 @@ def plan_rules(plan: Plan) -> list[RuleRow]:
         row = RuleRow(rule, rule_sentence(rule))
         if rule.kind == RuleKind.ALLOCATION:
             for allocation in rule.allocations.all():
+                row.allocated += allocation.total
+                if user is not None and not access.has_perm(user, allocation.organization, Perm.VIEW):
+                    continue
                 subs = {s.category: s.count for s in allocation.sub_quotas.all()}
                 row.table.append((allocation, allocation_notation(allocation.total, subs)))
-                row.allocated += allocation.total
         rows.append(row)
     return rows
 
@@ -137,10 +154,11 @@ class Grid:
     rows: list[GridRow]
     categories: list[tuple[str, str, str]]  # (value, label, abbreviation)
     target: int | None
+    hidden_allocated: int = 0  # the rows of organizations outside the reader's scope
 
     @property
     def allocated(self) -> int:
-        return sum(r.total or 0 for r in self.rows)
+        return sum(r.total or 0 for r in self.rows) + self.hidden_allocated
 
     def category_sums(self) -> list[int]:
         return [sum(r.sub_quotas.get(c, 0) or 0 for r in self.rows) for c, _label, _abbr in self.categories]
@@ -150,9 +168,12 @@ class Grid:
         return None if self.target is None else self.allocated - self.target
 
 
-def allocation_grid(rule: Rule) -> Grid:
+def allocation_grid(rule: Rule, user=None) -> Grid:
     """One row per active child of the table's committee, plus any organization already
-    allocated (e.g. further down); in three queries."""
+    allocated (e.g. further down); in three queries.
+
+    Given a `user`, only the rows of organizations the user may see (the total still
+    counts the others)."""
     owner = rule.target or rule.plan.issuer
     allocations = {
         a.organization_id: a for a in rule.allocations.select_related("organization").prefetch_related("sub_quotas")
@@ -167,10 +188,16 @@ def allocation_grid(rule: Rule) -> Grid:
         a = allocations.get(org.pk)
         subs = {s.category: s.count for s in a.sub_quotas.all() if s.count} if a else {}
         rows.append(GridRow(org, a.total if a else None, subs, a.version if a else 0, categories=categories))
+    hidden_allocated = 0
+    if user is not None:
+        hidden = [r for r in rows if not access.has_perm(user, r.organization, Perm.VIEW)]
+        hidden_allocated = sum(r.total or 0 for r in hidden)
+        rows = [r for r in rows if r not in hidden]
     return Grid(
         rule=rule,
         owner=owner,
         rows=rows,
+        hidden_allocated=hidden_allocated,
         categories=[(c, Category(c).label, ABBREVIATION_OF.get(c, c)) for c in categories],
         target=rule.min_count,
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("org/<int:org_pk>/implement/<int:plan_pk>/", views.plan_implement, name="implement"),
     path("<int:plan_pk>/", views.plan_detail, name="detail"),
     path("<int:plan_pk>/print.<str:fmt>", views.plan_print, name="print"),
+    path("<int:plan_pk>/document/", views.plan_document, name="document"),
     path("<int:plan_pk>/edit/", views.plan_edit, name="edit"),
     path("<int:plan_pk>/issue/", views.plan_issue, name="issue"),
     path("<int:plan_pk>/close/", views.plan_close, name="close"),

@@ -14,6 +14,7 @@ from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
 from organizations.xlsx import ImportFailed
+from partyplans.files import content_type_of, serve_file
 
 from . import document, selectors, services
 from .forms import (
@@ -130,13 +131,14 @@ def plan_create(request, organization):
 def plan_detail(request, plan_pk):
     plan = selectors.get_plan(request.user, plan_pk)
     can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS)
-    rules = selectors.plan_rules(plan)
+    rules = selectors.plan_rules(plan, request.user)
     context = {
         "plan": plan,
         "rules": rules,
         "milestones": plan.milestones.all(),
-        "implements": plan.implements.select_related("issuer"),
-        "implemented_by": plan.implemented_by.select_related("issuer"),
+        # Every related list goes through the user's scope: no names of plans elsewhere.
+        "implements": selectors.implemented_plans(request.user, plan),
+        "implemented_by": selectors.implementing_plans(request.user, plan),
         "amendments": plan.amendments.select_related("made_by")[:50],
         "can_edit": can_edit and plan.status in (PlanStatus.DRAFT, PlanStatus.ISSUED),
         "can_manage": can_edit,
@@ -157,6 +159,16 @@ def plan_print(request, plan_pk, fmt):
     response = HttpResponse(document.RENDERERS[fmt](doc), content_type=document.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{doc.filename}.{fmt}"'
     return response
+
+
+@require_GET
+def plan_document(request, plan_pk):
+    """The signed document of a plan the user may see (there is no public URL for it)."""
+    plan = selectors.get_plan(request.user, plan_pk)
+    if not plan.document:
+        raise Http404
+    name = plan.document.name.rsplit("/", 1)[-1]
+    return serve_file(plan.document, filename=name, content_type=content_type_of(name))
 
 
 @require_http_methods(["GET", "POST"])
@@ -425,7 +437,7 @@ def _posted_rows(request, grid):
 def allocation_grid(request, plan_pk, rule_pk):
     perm = Perm.EDIT_PLANS if request.method == "POST" else Perm.VIEW
     plan, rule = _allocation_rule(request, plan_pk, rule_pk, perm)
-    grid = selectors.allocation_grid(rule)
+    grid = selectors.allocation_grid(rule, request.user)
     can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS) and plan.status in (
         PlanStatus.DRAFT,
         PlanStatus.ISSUED,
@@ -504,7 +516,7 @@ def allocation_import_view(request, plan_pk, rule_pk):
 def allocation_template(request, plan_pk, rule_pk):
     """The appendix layout, pre-filled with the table's organizations and quotas."""
     plan, rule = _allocation_rule(request, plan_pk, rule_pk, Perm.VIEW)
-    grid = selectors.allocation_grid(rule)
+    grid = selectors.allocation_grid(rule, request.user)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Phan bo"

@@ -122,7 +122,9 @@ def historical_template() -> bytes:
     sheet = workbook.active
     sheet.title = "Kết quả các năm"
     sheet.append(TEMPLATE_COLUMNS)
-    sheet.append(["LD.DL", 2023, "", 191, "Kế hoạch 06-KH/ThU, chú thích 1"])
+    # A made-up example (as in the other import templates): a real organization's figure
+    # would show every user a number outside their scope, and import it if left in.
+    sheet.append(["VD-01", 2023, "", 12, "Ví dụ: thay bằng số liệu của tổ chức, hoặc xóa dòng này"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

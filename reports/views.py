@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,6 +16,7 @@ from organizations import access, selectors
 from organizations.access import Perm, org_view
 from organizations.xlsx import ImportFailed
 from partyplans.db import report_reads
+from partyplans.files import serve_file
 
 from . import dashboard as dashboard_body
 from . import exports
@@ -262,7 +263,9 @@ def export_job(request, organization, job_pk):
     # Exports hold aggregated figures only: anyone who may view the organization may fetch them.
     job = get_object_or_404(ExportJob, pk=job_pk, organization=organization)
     if request.GET.get("download") and job.status == ExportStatus.DONE:
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+        return serve_file(
+            job.file, filename=job.file.name.rsplit("/", 1)[-1], content_type=exports.CONTENT_TYPES[job.format]
+        )
     template = "reports/_export_job.html" if request.htmx else "reports/export_job.html"
     return render(request, template, {"org": organization, "job": job})
 

@@ -27,6 +27,10 @@ def _org(parent, code, name, form, sector):
 def tree(db):
     """Two provinces; Lâm Đồng has Đơn Dương (a school, a commune with a cell, an
     enterprise) and Đà Lạt (a school)."""
+    return build_tree()
+
+
+def build_tree() -> SimpleNamespace:
     t = SimpleNamespace()
     t.province = _org(None, "LD", "Tỉnh ủy Lâm Đồng", OrgForm.PROVINCIAL, Sector.OTHER)
     t.district = _org(t.province, "LD.DD", "Huyện ủy Đơn Dương", OrgForm.DISTRICT, Sector.OTHER)
@@ -62,6 +66,10 @@ CAST = {
 
 @pytest.fixture
 def users(tree):
+    return build_users(tree)
+
+
+def build_users(tree) -> SimpleNamespace:
     User = get_user_model()
     cast = SimpleNamespace()
     for key, (org_key, role) in CAST.items():

@@ -278,7 +278,7 @@ def test_large_exports_run_in_the_background(
     client_for, data, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_FILES_ROOT = tmp_path
     monkeypatch.setattr(exports, "LARGE_SCOPE", 0)
     client = client_for("district_planner")
     with django_capture_on_commit_callbacks(execute=True):
