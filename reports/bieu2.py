@@ -52,7 +52,7 @@ from organizations.positions import TreeOnDay, any_merged, counting_path, tree_o
 from organizations.text import fold
 
 from .engine import _admissions, _admissions_now
-from .periods import Period
+from .periods import Period, between
 
 NOT_STATED = gettext_lazy("Not stated")
 AGE_BANDS = (
@@ -405,7 +405,12 @@ def _lines(this: Counter, last: Counter, spelling: dict[str, str], prefix: str, 
 def bieu2(*, organization: Organization, period: Period, today: dt.date, with_ids: bool = False) -> Form:
     """The form of `organization` for `period` beside the same period last year.
 
-    `with_ids`: keep the admissions behind each cell (for users allowed to see names)."""
+    `with_ids`: keep the admissions behind each cell (for users allowed to see names).
+    A merged or dissolved organization's form ends on its last day (as its dashboard does):
+    the period is cut there, and so is the same period last year."""
+    if organization.dissolved_on is not None and period.end >= organization.dissolved_on:
+        last_day = organization.dissolved_on - dt.timedelta(days=1)
+        period = between(period.start, max(last_day, period.start))
     last_period = period.same_period_last_year()
     changes = _change_days(last_period.start)
     merged = any_merged()

@@ -71,9 +71,9 @@ def form(request, organization):
         "form": result,
         "table": result.table(),
         "names": names,
-        "query": _query(period),
+        "query": _query(result.period),
         "choices": [(year, periods.named_periods(year)) for year in years],
-        "period": period,
+        "period": result.period,  # a merged or dissolved organization's ends on its last day
         "continued": [(_("By ethnic group"), result.by_ethnicity), (_("By religion"), result.by_religion)],
     }
     return render(request, "reports/bieu2.html", context)
@@ -127,7 +127,7 @@ def admissions(request, organization):
         raise Http404 from None
     if not row.links:
         raise Http404
-    shown = period if column == "this" else result.last_period
+    shown = result.period if column == "this" else result.last_period
     ids = result.ids.get((key, column), [])
     # Names shown are only those the user may see where the admissions' organizations stand now.
     rows = access.scoped(Admission.objects.filter(pk__in=ids), request.user, Perm.VIEW_PERSONAL)

@@ -336,6 +336,11 @@ def test_admissions_count_where_their_organization_stood_on_the_ceremony_date(tr
     assert total(tree.province) == 4
     assert total(tree.enterprise) == 1  # the commune's November admission; the cell's May one stays in May's place
     assert total(tree.district, "2025-Q1") == 1 and total(tree.city, "2025-Q3") == 1
+    # The merged commune's form ends on its last day (30/09), like its dashboard.
+    tree.commune.refresh_from_db()
+    form = bieu2(organization=tree.commune, period=YEAR, today=today)
+    assert (form.period.end, form.row("total").this_period) == (D(2025, 9, 30), 1)  # the cell's May admission
+    assert form.last_period.end == D(2024, 9, 30)
 
 
 def test_blank_fields_count_as_not_stated(tree):
