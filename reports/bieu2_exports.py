@@ -46,8 +46,10 @@ def render_xlsx(form: Form, *, today: dt.date) -> bytes:
         return _render_xlsx(form, heading(form), today)
 
 
-def _table_sheet(workbook, styles, name: str, head: dict, title: str, form: Form) -> _Sheet:
+def _table_sheet(workbook, styles, name: str, head: dict, title: str, form: Form, freeze: bool = False) -> _Sheet:
     sheet = _Sheet(workbook, styles, name, WIDTHS)
+    if freeze:  # the table's header (row 8) stays on screen and is printed on every page
+        sheet.freeze_below(8)
     left, right = styles(size=12), styles(bold=True, size=12, align="right")
     sheet.append([(left, head["superior"]), (left, ""), (left, ""), (left, ""), (right, _("Form 2"))])
     sheet.merged.append(f"A{sheet.row}:B{sheet.row}")
@@ -94,7 +96,7 @@ def _footer(sheet: _Sheet, styles, head: dict, today: dt.date) -> None:
 def _render_xlsx(form: Form, head: dict, today: dt.date) -> bytes:
     workbook = Workbook(write_only=True)
     styles = _Styles(workbook)
-    sheet = _table_sheet(workbook, styles, _("Form 2"), head, _("NEW PARTY MEMBERS ADMITTED"), form)
+    sheet = _table_sheet(workbook, styles, _("Form 2"), head, _("NEW PARTY MEMBERS ADMITTED"), form, freeze=True)
     _header(sheet, styles, [_("No."), _("Indicator"), _("This period"), _("Same period last year"), _("Compared (%)")])
     number = styles(border=True, align="right", fmt="0")
     decimal = styles(border=True, align="right", fmt="0.0")

@@ -18,7 +18,7 @@ from admissions.categories import OCCUPATION_OF, OCCUPATIONS, Category
 from admissions.models import Admission
 from admissions.services import age_on
 from organizations.models import Organization
-from organizations.services import organization_merge, organization_move
+from organizations.services import organization_create, organization_merge, organization_move
 from organizations.text import fold
 from reports import periods
 from reports.bieu2 import GROUPS, bieu2
@@ -201,7 +201,7 @@ def test_the_command_takes_from_to(seeded_demo):
     ],
 )
 def test_the_command_says_what_is_wrong(db, args, message):
-    Organization.add_root(code="LD.DD", name="Huyện ủy Đơn Dương", form="district", sector="other")
+    organization_create(parent=None, code="LD.DD", name="Huyện ủy Đơn Dương", form="district", sector="other")
     with pytest.raises(CommandError) as exc:
         call_command("bieu2", "--org", "LD.DD", *args, stdout=StringIO())
     assert message in str(exc.value)
@@ -229,11 +229,12 @@ def test_the_workbook_reads_back(seeded_demo, tmp_path):
     total = by_label["Tổng số đảng viên mới kết nạp"]
     assert total[2:5] == [form.row("total").this_period, 0, "—"]
     assert by_label["   Nữ"][2] == form.row("women").this_period
-    assert sheet.page_setup.paperSize == "9" and sheet.page_setup.orientation == "portrait"
+    assert int(sheet.page_setup.paperSize) == 9 and sheet.page_setup.orientation == "portrait"
+    assert cells[7][:2] == ["STT", "Chỉ tiêu"] and sheet.print_title_rows.replace("$", "") == "8:8"
     more = [[c for c in row] for row in workbook["Biểu 2 (tiếp)"].iter_rows(values_only=True)]
     kinh = next(row for row in more if row[1] == "Kinh")
     assert kinh[2] == next(li.this_period for li in form.by_ethnicity if li.label == "Kinh")
-    totals = [row for row in more if row[1] == "Cộng"]
+    totals = [row for row in more if row[1] == "Tổng cộng"]
     assert [row[2] for row in totals] == [form.row("total").this_period] * 2
 
 
