@@ -102,7 +102,8 @@ ADMISSION_FIELDS = (
 NO_RELIGION = {"", "khong", "khong co", "none"}
 
 
-def _percent(this, last) -> float | str:
+def percent_of(this, last) -> float | str:
+    """this ÷ last in percent, to one decimal; "—" when last is 0 (no percentage then)."""
     if not last:
         return "—"
     return round(this * 100 / last, 1)
@@ -121,7 +122,7 @@ class Row:
     def percent(self) -> float | str:
         if self.this_period is None or self.same_period_last_year is None:
             return "—"
-        return _percent(self.this_period, self.same_period_last_year)
+        return percent_of(self.this_period, self.same_period_last_year)
 
     @property
     def indent(self) -> bool:
@@ -194,8 +195,8 @@ class Form:
         lines.extend(("", row.label, row, "sub") for row in self.organization_rows)
         return lines
 
-    def row(self, key: str) -> Row:
-        return next(r for r in [*self.rows, *self.organization_rows] if r.key == key)
+    def row(self, key: str) -> Row | None:
+        return next((r for r in [*self.rows, *self.organization_rows] if r.key == key), None)
 
 
 # ---------------------------------------------------------------- placing admissions

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from organizations.models import Organization
 
-from .bieu2 import Form, Line
+from .bieu2 import Form, Line, percent_of
 from .pdf import party_body, place_name
 from .report import gc_paused
 from .xlsx import _Sheet, _Styles
@@ -136,14 +136,12 @@ def _render_xlsx(form: Form, head: dict, today: dt.date) -> bytes:
 
 
 def _lines(sheet: _Sheet, styles, lines: list[Line]) -> None:
-    from .bieu2 import _percent
-
     text = styles(border=True, wrap=True)
     centre = styles(border=True, align="center")
     number = styles(border=True, align="right", fmt="0")
     decimal = styles(border=True, align="right", fmt="0.0")
     for n, line in enumerate(lines, start=1):
-        percent = _percent(line.this_period, line.same_period_last_year)
+        percent = percent_of(line.this_period, line.same_period_last_year)
         sheet.append(
             [
                 (centre, str(n)),
@@ -155,7 +153,7 @@ def _lines(sheet: _Sheet, styles, lines: list[Line]) -> None:
         )
     bold = styles(border=True, bold=True, align="right", fmt="0")
     this, last = sum(li.this_period for li in lines), sum(li.same_period_last_year for li in lines)
-    percent = _percent(this, last)
+    percent = percent_of(this, last)
     sheet.append(
         [
             (styles(border=True), ""),
@@ -168,14 +166,12 @@ def _lines(sheet: _Sheet, styles, lines: list[Line]) -> None:
 
 
 def render_pdf_html(form: Form, *, today: dt.date) -> str:
-    from .bieu2 import _percent
-
     def with_percent(lines):
-        return [(li, _percent(li.this_period, li.same_period_last_year)) for li in lines]
+        return [(li, percent_of(li.this_period, li.same_period_last_year)) for li in lines]
 
     def total(lines):
         this, last = sum(li.this_period for li in lines), sum(li.same_period_last_year for li in lines)
-        return this, last, _percent(this, last)
+        return this, last, percent_of(this, last)
 
     context = {
         "form": form,

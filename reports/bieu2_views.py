@@ -121,11 +121,8 @@ def admissions(request, organization):
         raise Http404
     with report_reads():
         result = compute(organization=organization, period=period, today=today, with_ids=True)
-    try:
-        row = result.row(key)
-    except StopIteration:
-        raise Http404 from None
-    if not row.links:
+    row = result.row(key)
+    if row is None or not row.links:
         raise Http404
     shown = result.period if column == "this" else result.last_period
     ids = result.ids.get((key, column), [])
