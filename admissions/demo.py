@@ -100,7 +100,7 @@ def _person(rng, people, org: Organization, category: str, dates: dict[int, dt.d
     else:
         born = checked - relativedelta(years=rng.randint(22, 45), days=rng.randint(0, 300))
         education = rng.choice(["lower_secondary", "upper_secondary", "vocational", "university"])
-    return {
+    person = {
         "full_name": people.name(gender, ethnic),
         "gender": gender,
         "date_of_birth": born,
@@ -111,6 +111,50 @@ def _person(rng, people, org: Organization, category: str, dates: dict[int, dt.d
         if category in (Category.PUPIL, Category.STUDENT)
         else rng.choice(["trade_union", "farmers_union", "womens_union", "youth_union", "veterans"]),
     }
+    return {**person, **_form_fields(person, checked)}
+
+
+# The professional level each education of the road's records implies (Biểu 2 keeps them apart).
+PROFESSIONAL = {
+    "primary": ["none"],
+    "lower_secondary": ["none"],
+    "upper_secondary": ["none", "none", "none", "vocational"],
+    "vocational": ["vocational", "college"],
+    "university": ["university", "university", "university", "postgraduate"],
+    "postgraduate": ["postgraduate"],
+}
+
+
+def _form_fields(person: dict, day: dt.date) -> dict:
+    """What the statistical form of new members counts, drawn from the person's own name and
+    birth date (a generator apart: the rest of the demo draws exactly what it drew before).
+    Đơn Dương's ethnic people are K'Ho or Chu Ru, some of them Protestant or Catholic; a few
+    records leave a field unstated, as old records do."""
+    rng = random.Random(f"bieu2:{person['full_name']}:{person['date_of_birth']}")
+    fields: dict = {}
+    if person["ethnicity"] != "Kinh":
+        if rng.random() < 0.3:
+            fields["ethnicity"] = "Chu Ru"
+        fields["religion"] = rng.choice(["Tin Lành", "Công giáo", "", ""])
+    else:
+        fields["religion"] = rng.choice(["Công giáo", "Phật giáo"]) if rng.random() < 0.15 else ""
+    school = person["category"] in (Category.PUPIL, Category.STUDENT)
+    young = relativedelta(day, person["date_of_birth"]).years <= 30
+    fields["youth_union_member"] = school or (young and rng.random() < 0.7)
+    general = "lower_secondary" if person["education"] == "lower_secondary" else "upper_secondary"
+    fields["general_education"] = general
+    fields["professional_level"] = "none" if school else rng.choice(PROFESSIONAL[person["education"]])
+    if school:
+        fields["theory_level"] = "none"
+    elif person["category"] == Category.CIVIL_SERVANT:
+        fields["theory_level"] = rng.choice(["primary", "primary", "intermediate"])
+    else:
+        fields["theory_level"] = rng.choice(["none", "none", "none", "primary"])
+    # a record in twelve leaves each of these unstated
+    for name in ("youth_union_member", "general_education", "professional_level", "theory_level"):
+        if rng.random() < 1 / 12:
+            fields[name] = None if name == "youth_union_member" else ""
+    return fields
 
 
 def _walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> Candidate:
@@ -262,6 +306,37 @@ def _seed_base(today: dt.date) -> None:
         org = Organization.objects.filter(code=code).first()
         if org:  # 2025 candidates still on the road, so the clerk's pages have content
             _seed_org(rng, people, org, today, admitted=0, steps=rng.sample(road, 4))
+    _seed_readmission(today)
+
+
+def _seed_readmission(today: dt.date) -> None:
+    """A former member re-admitted in Đơn Dương in 2025 (kết nạp lại): she left the party at
+    her own request in 2019, and after more than the 36 months the rule asks, her village's
+    cell proposed her again. Her first admission predates the records, as most do."""
+    org = Organization.objects.filter(code="LD.DD.LX").first()
+    if org is None or D(2025, 9, 12) > today:
+        return
+    rng = random.Random("bieu2:readmission")
+    dates = _admitted_dates(rng, D(2025, 9, 12), today)
+    person = {
+        "full_name": "Ma Ly Sỹ",
+        "gender": "female",
+        "date_of_birth": D(1986, 4, 3),
+        "category": Category.FARMER,
+        "education": "upper_secondary",
+        "ethnicity": "Chu Ru",
+        "religion": "",
+        "introduced_by": "womens_union",
+        "youth_union_member": False,
+        "general_education": "upper_secondary",
+        "professional_level": "none",
+        "theory_level": "primary",
+        "readmission": True,
+        "earlier_membership_ended_on": D(2019, 5, 20),
+        "earlier_membership_end": "left",
+        "earlier_membership_note": "Xin ra khỏi Đảng vì hoàn cảnh gia đình (chăm con nhỏ, đi làm ăn xa).",
+    }
+    _walk(rng, org, person, dates, today)
 
 
 # ---------------------------------------------------------------- the current year

@@ -20,7 +20,22 @@ PERSONAL = [
     "national_id",
     "notes",
     "provincial_consent_on",
+    # What the statistical form of new members counts (blank: not stated).
+    "youth_union_member",
+    "general_education",
+    "professional_level",
+    "theory_level",
 ]
+
+
+class NotStatedYesNo(forms.NullBooleanSelect):
+    """Yes / no, or not stated (blank): what the records hold is counted as such."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Not stated")), ("true", _("Yes")), ("false", _("No"))]
+
+
 READMISSION = ["earlier_membership_ended_on", "earlier_membership_end", "earlier_membership_note"]
 
 
@@ -41,6 +56,7 @@ class CandidateForm(forms.ModelForm):
             "date_of_birth": DateInput(),
             "provincial_consent_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "youth_union_member": NotStatedYesNo(),
         }
 
     def __init__(self, *args, **kwargs):

@@ -24,7 +24,18 @@ from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup
 
 from . import selectors, services
 from .categories import CATEGORY_ABBREVIATIONS, Category
-from .models import Candidate, Education, Gender, IntroducerKind, Step, national_id_validator
+from .models import (
+    Candidate,
+    Education,
+    Gender,
+    GeneralEducation,
+    IntroducerKind,
+    MembershipEnd,
+    ProfessionalLevel,
+    Step,
+    TheoryLevel,
+    national_id_validator,
+)
 
 __all__ = ["COLUMNS", "ImportFailed", "candidates_import", "example_rows"]
 
@@ -55,6 +66,55 @@ COLUMNS = {
     "introduction_date": ("Ngày giới thiệu", "Introductions date"),
     "resolution_date": ("Ngày nghị quyết chi bộ", "Cell resolution date"),
     "provincial_consent_on": ("Ngày BTV Tỉnh ủy đồng ý", "Provincial consent date"),
+    # Optional: what the statistical form of new members counts (empty: not stated).
+    "youth_union_member": ("Đoàn viên", "Là đoàn viên", "Youth Union member"),
+    "general_education": ("Giáo dục phổ thông", "Học vấn phổ thông", "General education"),
+    "professional_level": ("Chuyên môn nghiệp vụ", "Trình độ chuyên môn", "Professional level"),
+    "theory_level": ("Lý luận chính trị", "Trình độ lý luận chính trị", "Political theory level"),
+    # Optional: a re-admission (kết nạp lại), with how, when and why the earlier membership ended.
+    "readmission": ("Kết nạp lại", "Re-admission"),
+    "earlier_membership_ended_on": ("Ngày ra khỏi Đảng", "Earlier membership ended on"),
+    "earlier_membership_end": ("Hình thức ra khỏi Đảng", "How the earlier membership ended"),
+    "earlier_membership_note": ("Lý do ra khỏi Đảng", "Reason the earlier membership ended"),
+}
+YES = {"x", "co", "yes", "true", "1", "dung"}
+NO = {"khong", "no", "false", "0", "sai"}
+# The ways boards write these levels, besides the labels of the choices.
+GENERAL_EDUCATION_ALIASES = {
+    "12/12": "upper_secondary",
+    "9/12": "lower_secondary",
+    "5/12": "primary",
+    "thpt": "upper_secondary",
+    "thcs": "lower_secondary",
+}
+PROFESSIONAL_ALIASES = {
+    "khong": "none",
+    "chua qua dao tao": "none",
+    "so cap": "vocational",
+    "trung cap": "vocational",
+    "so cap nghe": "vocational",
+    "trung cap nghe": "vocational",
+    "cao dang": "college",
+    "dai hoc": "university",
+    "thac si": "postgraduate",
+    "tien si": "postgraduate",
+}
+THEORY_ALIASES = {
+    "khong": "none",
+    "chua": "none",
+    "so cap": "primary",
+    "trung cap": "intermediate",
+    "cao cap": "advanced",
+    "cu nhan": "advanced",
+}
+MEMBERSHIP_END_ALIASES = {
+    "xoa ten": "struck_off",
+    "xin ra": "left",
+    "xin ra khoi dang": "left",
+    "khai tru": "expelled",
+    "khong cong nhan": "not_recognized",
+    "khong cong nhan dang vien chinh thuc": "not_recognized",
+    "khac": "other",
 }
 # The optional columns giving the date of an earlier step, in the order of the road.
 EARLIER_STEPS = (
@@ -62,6 +122,7 @@ EARLIER_STEPS = (
     ("introduction_date", Step.INTRODUCTION),
     ("resolution_date", Step.CELL_RESOLUTION),
 )
+EXAMPLE_PADDING = ["", "", "", ""]  # the dates of earlier steps and the provincial consent
 REQUIRED = {"organization", "full_name", "date_of_birth", "gender", "category"}
 
 
@@ -88,6 +149,11 @@ def example_rows(organization: Organization) -> list[list]:
             "",
             "",
             "",
+            *EXAMPLE_PADDING,
+            "x",
+            "THPT",
+            "Không",
+            "Không",
         ],
         [
             organization.code,
@@ -110,6 +176,11 @@ def example_rows(organization: Organization) -> list[list]:
             "",
             "",
             "x",
+            *EXAMPLE_PADDING,
+            "x",
+            "THPT",
+            "Đại học",
+            "Sơ cấp",
         ],
     ]
 
@@ -156,6 +227,101 @@ def _introducers(row, problems: list[str]) -> list[dict]:
     return given
 
 
+def _yes_no(row, key: str, label: str, problems: list[str]) -> bool | None:
+    """x / có / yes → True, không / no → False, empty → None (not stated)."""
+    text = row.text(key)
+    if not text:
+        return None
+    folded = fold(text)
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    problems.append(
+        _("%(column)s “%(value)s” is neither yes (x, có) nor no (không)") % {"column": label, "value": text}
+    )
+    return None
+
+
+def _level(row, key: str, lookup: dict[str, str], message: str, problems: list[str]) -> str:
+    """A level by its label (Vietnamese or English) or the ways boards write it; empty: not stated."""
+    text = row.text(key)
+    if not text:
+        return ""
+    value = lookup.get(fold(text))
+    if value is None:
+        problems.append(message % {"value": text})
+        return ""
+    return value
+
+
+def _lookups() -> dict[str, dict[str, str]]:
+    general, professional = choice_lookup(GeneralEducation), choice_lookup(ProfessionalLevel)
+    theory, ends = choice_lookup(TheoryLevel), choice_lookup(MembershipEnd)
+    general.update(GENERAL_EDUCATION_ALIASES)
+    professional.update(PROFESSIONAL_ALIASES)
+    theory.update(THEORY_ALIASES)
+    ends.update(MEMBERSHIP_END_ALIASES)
+    return {"general": general, "professional": professional, "theory": theory, "ends": ends}
+
+
+def _form_fields(row, lookups: dict, problems: list[str]) -> dict:
+    """The optional columns of the statistical form of new members."""
+    return {
+        "youth_union_member": _yes_no(row, "youth_union_member", _("Youth Union member"), problems),
+        "general_education": _level(
+            row,
+            "general_education",
+            lookups["general"],
+            _("unknown general education “%(value)s” (tiểu học, THCS, THPT)"),
+            problems,
+        ),
+        "professional_level": _level(
+            row,
+            "professional_level",
+            lookups["professional"],
+            _("unknown professional level “%(value)s” (không, trung cấp, cao đẳng, đại học, sau đại học)"),
+            problems,
+        ),
+        "theory_level": _level(
+            row,
+            "theory_level",
+            lookups["theory"],
+            _("unknown political theory level “%(value)s” (không, sơ cấp, trung cấp, cao cấp)"),
+            problems,
+        ),
+    }
+
+
+def _readmission(row, lookups: dict, problems: list[str]) -> dict:
+    """The re-admission columns: yes/no, and when, how and why the earlier membership ended."""
+    readmission = _yes_no(row, "readmission", _("Re-admission"), problems)
+    ended_on = _date(row.values.get("earlier_membership_ended_on"), problems, _("Earlier membership ended on"))
+    how = _level(
+        row,
+        "earlier_membership_end",
+        lookups["ends"],
+        _("unknown way the earlier membership ended “%(value)s” (xóa tên, xin ra khỏi Đảng, khai trừ, khác)"),
+        problems,
+    )
+    note = " ".join(row.text("earlier_membership_note").split())
+    if readmission:
+        if ended_on is None and not row.text("earlier_membership_ended_on"):
+            problems.append(_("a re-admission needs the date the earlier membership ended"))
+        if not how and not row.text("earlier_membership_end"):
+            problems.append(_("a re-admission needs how the earlier membership ended"))
+        if not note:
+            problems.append(_("a re-admission needs the reason the earlier membership ended"))
+    elif ended_on or how or note:
+        problems.append(_("the earlier membership is given for a re-admission only (Kết nạp lại: x)"))
+    return {
+        "readmission": bool(readmission),
+        "earlier_membership_ended_on": ended_on,
+        "earlier_membership_end": how,
+        "earlier_membership_note": note,
+    }
+
+
 def _messages(exc: ValidationError) -> list[str]:
     return [m[:1].lower() + m[1:] if m else m for m in exc.messages]
 
@@ -173,6 +339,7 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
     categories.update({fold(abbr): value for abbr, value in CATEGORY_ABBREVIATIONS.items()})
     categories.update({"hoc sinh": Category.PUPIL, "hoc sinh thpt": Category.PUPIL, "sinh vien": Category.STUDENT})
     steps = _step_lookup()
+    lookups = _lookups()
     codes = {row.text("organization") for row in rows}
     known = {o.code: o for o in Organization.objects.filter(code__in=codes)}
     writable = set(
@@ -241,6 +408,8 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
             else:
                 earlier.append((earlier_step, day))
         consent = _date(row.values.get("provincial_consent_on"), problems, _("Provincial consent date"))
+        form_fields = _form_fields(row, lookups, problems)
+        readmission = _readmission(row, lookups, problems)
         if dob and name:
             for key in [("name", fold(name), dob)] + ([("id", national_id)] if national_id else []):
                 if key in seen:
@@ -264,6 +433,8 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
                     "religion": row.text("religion"),
                     "national_id": national_id,
                     "provincial_consent_on": consent,
+                    **form_fields,
+                    **readmission,
                 },
                 "earlier": earlier,
                 "step": step,

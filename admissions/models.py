@@ -56,6 +56,33 @@ class Education(models.TextChoices):
     POSTGRADUATE = "postgraduate", _("Postgraduate")
 
 
+class GeneralEducation(models.TextChoices):
+    """General education (học vấn phổ thông), apart from the professional level (Biểu 2)."""
+
+    PRIMARY = "primary", _("Primary")
+    LOWER_SECONDARY = "lower_secondary", _("Lower secondary")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
+
+
+class ProfessionalLevel(models.TextChoices):
+    """Professional (vocational or academic) qualification (chuyên môn nghiệp vụ)."""
+
+    NONE = "none", _("No professional qualification")
+    VOCATIONAL = "vocational", _("Vocational")
+    COLLEGE = "college", _("College")
+    UNIVERSITY = "university", _("University")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+
+class TheoryLevel(models.TextChoices):
+    """Political theory level (lý luận chính trị)."""
+
+    NONE = "none", _("No political theory training")
+    PRIMARY = "primary", _("Elementary political theory")
+    INTERMEDIATE = "intermediate", _("Intermediate political theory")
+    ADVANCED = "advanced", _("Advanced political theory")
+
+
 class MassOrganization(models.TextChoices):
     YOUTH_UNION = "youth_union", _("Youth Union")
     TRADE_UNION = "trade_union", _("Trade union")
@@ -91,6 +118,15 @@ class Candidate(models.Model):
     religion = models.CharField(_("religion"), max_length=50, blank=True)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    # What the statistical form of new members (Biểu 2) counts; blank: not stated.
+    youth_union_member = models.BooleanField(_("Youth Union member"), null=True, blank=True)
+    general_education = models.CharField(
+        _("general education"), max_length=20, choices=GeneralEducation.choices, blank=True
+    )
+    professional_level = models.CharField(
+        _("professional level"), max_length=20, choices=ProfessionalLevel.choices, blank=True
+    )
+    theory_level = models.CharField(_("political theory level"), max_length=16, choices=TheoryLevel.choices, blank=True)
     introduced_by = models.CharField(
         _("introduced by"), max_length=20, choices=MassOrganization.choices, default=MassOrganization.NONE
     )

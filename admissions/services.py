@@ -45,6 +45,10 @@ PERSONAL_FIELDS = (
     "religion",
     "education",
     "category",
+    "youth_union_member",
+    "general_education",
+    "professional_level",
+    "theory_level",
     "introduced_by",
     "national_id",
     "notes",
@@ -408,6 +412,10 @@ def candidate_create(
     earlier_membership_ended_on: dt.date | None = None,
     earlier_membership_end: str = "",
     earlier_membership_note: str = "",
+    youth_union_member: bool | None = None,
+    general_education: str = "",
+    professional_level: str = "",
+    theory_level: str = "",
 ) -> Candidate:
     """A new candidate at the first step of the road (identified as a source).
 
@@ -439,6 +447,10 @@ def candidate_create(
         earlier_membership_ended_on=earlier_membership_ended_on,
         earlier_membership_end=earlier_membership_end,
         earlier_membership_note=earlier_membership_note.strip(),
+        youth_union_member=youth_union_member,
+        general_education=general_education,
+        professional_level=professional_level,
+        theory_level=theory_level,
         step=Step.SOURCE,
         step_date=source_date,
     )

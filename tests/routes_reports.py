@@ -16,6 +16,10 @@ ROUTES = [
     Route("reports:export_xlsx", _org(), Perm.VIEW),
     Route("reports:export_pdf", _org(), Perm.VIEW),
     Route("reports:admissions", _org(), Perm.VIEW_PERSONAL, targets=EVERYWHERE),
+    Route("reports:bieu2", _org(), Perm.VIEW, targets=EVERYWHERE),
+    Route("reports:bieu2_xlsx", _org(), Perm.VIEW, targets=EVERYWHERE),
+    Route("reports:bieu2_pdf", _org(), Perm.VIEW, targets=EVERYWHERE),
+    Route("reports:bieu2_admissions", _org(), Perm.VIEW_PERSONAL, targets=EVERYWHERE),
     Route("reports:history", _org(), Perm.EDIT_PLANS, targets=EVERYWHERE, post=_history_row),
     Route("reports:history_template", _org(), Perm.EDIT_PLANS),
     Route(

@@ -1,0 +1,192 @@
+"""The statistical form of new members (Biểu 2) as .xlsx and as PDF, in the layout boards file.
+
+Both lay out `Form.table()` and the continuation lists of the same form object as the
+page, so the three never disagree. The workbook: the header (the party organization
+above, the issuing body, "Biểu 2"), the title, the organization and the period, the
+table (STT | Chỉ tiêu | Kỳ này | Cùng kỳ năm trước | So sánh (%)), the footer "Người lập
+biểu" / "BAN TỔ CHỨC", A4 portrait fitted to the width; the continuation sheet by ethnic
+group and by religion. Every text is written as text (a name starting with "=" stays text).
+"""
+
+import datetime as dt
+import io
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from organizations.models import Organization
+
+from .bieu2 import Form, Line, percent_of
+from .pdf import party_body, place_name
+from .report import gc_paused
+from .xlsx import _Sheet, _Styles
+
+WIDTHS = [6, 52, 12, 14, 12]
+
+
+def heading(form: Form) -> dict:
+    """What the header block says: the party organization above, the issuing body, the place."""
+    scope = form.organization
+    ancestors = list(Organization.objects.filter(path__in=scope.ancestor_paths()).order_by("depth"))
+    parent = ancestors[-1] if ancestors else None
+    return {
+        "superior": party_body(parent),
+        "issuer": scope.name.upper(),
+        "place": place_name(scope, ancestors),
+    }
+
+
+def _cell(value):
+    return "" if value is None else value
+
+
+def render_xlsx(form: Form, *, today: dt.date) -> bytes:
+    with gc_paused():
+        return _render_xlsx(form, heading(form), today)
+
+
+def _table_sheet(workbook, styles, name: str, head: dict, title: str, form: Form, freeze: bool = False) -> _Sheet:
+    sheet = _Sheet(workbook, styles, name, WIDTHS)
+    if freeze:  # the table's header (row 8) stays on screen and is printed on every page
+        sheet.freeze_below(8)
+    left, right = styles(size=12), styles(bold=True, size=12, align="right")
+    sheet.append([(left, head["superior"]), (left, ""), (left, ""), (left, ""), (right, _("Form 2"))])
+    sheet.merged.append(f"A{sheet.row}:B{sheet.row}")
+    sheet.append([(styles(bold=True, size=12), head["issuer"])])
+    sheet.merged.append(f"A{sheet.row}:B{sheet.row}")
+    sheet.append()
+    sheet.line(title, bold=True, size=14, align="center")
+    sheet.line(form.organization.name, bold=True, size=12, align="center")
+    sheet.line(
+        _("%(period)s (from %(start)s to %(end)s)")
+        % {
+            "period": form.period.label,
+            "start": form.period.start.strftime("%d/%m/%Y"),
+            "end": form.period.end.strftime("%d/%m/%Y"),
+        },
+        italic=True,
+        align="center",
+    )
+    sheet.append()
+    return sheet
+
+
+def _header(sheet: _Sheet, styles, titles: list[str]) -> None:
+    style = styles(bold=True, border=True, fill=True, wrap=True, align="center")
+    sheet.append([(style, t) for t in titles])
+
+
+def _footer(sheet: _Sheet, styles, head: dict, today: dt.date) -> None:
+    sheet.append()
+    italic = styles(italic=True, align="center")
+    bold = styles(bold=True, align="center")
+    row = sheet.append(
+        [
+            (italic, ""),
+            (italic, ""),
+            (italic, f"{head['place']}, ngày {today:%d} tháng {today:%m} năm {today:%Y}"),
+        ]
+    )
+    sheet.merged.append(f"C{row}:E{row}")
+    row = sheet.append([(bold, ""), (bold, _("Report drawn up by")), (bold, _("ORGANIZATION BOARD"))])
+    sheet.merged.append(f"C{row}:E{row}")
+
+
+def _render_xlsx(form: Form, head: dict, today: dt.date) -> bytes:
+    workbook = Workbook(write_only=True)
+    styles = _Styles(workbook)
+    sheet = _table_sheet(workbook, styles, _("Form 2"), head, _("NEW PARTY MEMBERS ADMITTED"), form, freeze=True)
+    _header(sheet, styles, [_("No."), _("Indicator"), _("This period"), _("Same period last year"), _("Compared (%)")])
+    number = styles(border=True, align="right", fmt="0")
+    decimal = styles(border=True, align="right", fmt="0.0")
+    for stt, label, row, kind in form.table():
+        bold = kind in ("total", "heading")
+        text = styles(border=True, wrap=True, bold=bold, italic=kind == "heading")
+        centre = styles(border=True, align="center", bold=bold)
+        if row is None:
+            sheet.append([(centre, stt), (text, label), (text, ""), (text, ""), (text, "")])
+            continue
+        fmt = decimal if row.key == "mean_age" else number
+        percent = row.percent
+        sheet.append(
+            [
+                (centre, stt),
+                (text, label if kind != "sub" else f"   {label}"),
+                (fmt, _cell(row.this_period)),
+                (fmt, _cell(row.same_period_last_year)),
+                (decimal if isinstance(percent, float) else styles(border=True, align="center"), percent),
+            ]
+        )
+    _footer(sheet, styles, head, today)
+    sheet.close()
+
+    title = _("NEW PARTY MEMBERS ADMITTED (CONTINUED)")
+    more = _table_sheet(workbook, styles, _("Form 2 (continued)"), head, title, form)
+    for title, lines in ((_("By ethnic group"), form.by_ethnicity), (_("By religion"), form.by_religion)):
+        more.line(title, merged=False, bold=True)
+        _header(more, styles, [_("No."), title, _("This period"), _("Same period last year"), _("Compared (%)")])
+        _lines(more, styles, lines)
+        more.append()
+    _footer(more, styles, head, today)
+    more.close()
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _lines(sheet: _Sheet, styles, lines: list[Line]) -> None:
+    text = styles(border=True, wrap=True)
+    centre = styles(border=True, align="center")
+    number = styles(border=True, align="right", fmt="0")
+    decimal = styles(border=True, align="right", fmt="0.0")
+    for n, line in enumerate(lines, start=1):
+        percent = percent_of(line.this_period, line.same_period_last_year)
+        sheet.append(
+            [
+                (centre, str(n)),
+                (text, line.label),
+                (number, line.this_period),
+                (number, line.same_period_last_year),
+                (decimal if isinstance(percent, float) else centre, percent),
+            ]
+        )
+    bold = styles(border=True, bold=True, align="right", fmt="0")
+    this, last = sum(li.this_period for li in lines), sum(li.same_period_last_year for li in lines)
+    percent = percent_of(this, last)
+    sheet.append(
+        [
+            (styles(border=True), ""),
+            (styles(border=True, bold=True), _("Total")),
+            (bold, this),
+            (bold, last),
+            (decimal if isinstance(percent, float) else centre, percent),
+        ]
+    )
+
+
+def render_pdf_html(form: Form, *, today: dt.date) -> str:
+    def with_percent(lines):
+        return [(li, percent_of(li.this_period, li.same_period_last_year)) for li in lines]
+
+    def total(lines):
+        this, last = sum(li.this_period for li in lines), sum(li.same_period_last_year for li in lines)
+        return this, last, percent_of(this, last)
+
+    context = {
+        "form": form,
+        "table": form.table(),
+        "date": today,
+        "sections": [
+            (_("By ethnic group"), with_percent(form.by_ethnicity), total(form.by_ethnicity)),
+            (_("By religion"), with_percent(form.by_religion), total(form.by_religion)),
+        ],
+        **heading(form),
+    }
+    return render_to_string("reports/bieu2_pdf.html", context)
+
+
+def render_pdf(form: Form, *, today: dt.date) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_pdf_html(form, today=today), base_url=".").write_pdf()

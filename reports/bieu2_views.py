@@ -1,0 +1,141 @@
+"""The statistical form of new members (Biểu 2): the page, its .xlsx and PDF, and the
+admissions behind each cell (names: VIEW_PERSONAL only; viewers see the counts)."""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from admissions.models import Admission
+from organizations import access
+from organizations.access import Perm, org_view
+from organizations.xlsx import parse_date
+from partyplans.db import report_reads
+
+from . import periods
+from .bieu2 import bieu2 as compute
+from .bieu2_exports import render_pdf, render_xlsx
+from .exports import XLSX_TYPE
+from .tables import AdmissionTable
+
+PAGE_SIZE = 100
+COLUMNS = ("this", "last")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _period(request, today: dt.date) -> tuple[periods.Period, bool]:
+    """The period the query string names (`period=2025-Q1`, or `from` and `to` as
+    dd/mm/yyyy or ISO), this year by default; and whether the query was bad."""
+    start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    try:
+        if start or end:
+            first, last = parse_date(start), parse_date(end)
+            if first is None or last is None:
+                raise ValueError(_("Give both dates of the period (dd/mm/yyyy)."))
+            return periods.between(first, last), False
+        key = request.GET.get("period", "").strip()
+        if key:
+            return periods.parse(key), False
+    except ValueError as exc:
+        messages.error(request, _("%(error)s Showing this year instead.") % {"error": exc})
+        return periods.year_to_date(today), True
+    return periods.year_to_date(today), False
+
+
+def _query(period: periods.Period) -> str:
+    if ".." not in period.key:  # a named period
+        return urlencode({"period": period.key})
+    return urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def form(request, organization):
+    today = _today()
+    period, _bad = _period(request, today)
+    names = access.has_perm(request.user, organization, Perm.VIEW_PERSONAL)
+    with report_reads():
+        result = compute(organization=organization, period=period, today=today, with_ids=names)
+    years = range(today.year, today.year - 4, -1)
+    context = {
+        "org": organization,
+        "form": result,
+        "table": result.table(),
+        "names": names,
+        "query": _query(result.period),
+        "choices": [(year, periods.named_periods(year)) for year in years],
+        "period": result.period,  # a merged or dissolved organization's ends on its last day
+        "continued": [(_("By ethnic group"), result.by_ethnicity), (_("By religion"), result.by_religion)],
+    }
+    return render(request, "reports/bieu2.html", context)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filename(organization, period, ext: str) -> str:
+    return f"bieu2-{organization.code}-{period.key}.{ext}".replace("..", "_")
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def form_xlsx(request, organization):
+    """Counts only: anyone who may view the organization may download it."""
+    today = _today()
+    period, _bad = _period(request, today)
+    with report_reads(), translation.override("vi"):
+        content = render_xlsx(compute(organization=organization, period=period, today=today), today=today)
+    return _download(content, XLSX_TYPE, _filename(organization, period, "xlsx"))
+
+
+@require_GET
+@org_view(Perm.VIEW)
+def form_pdf(request, organization):
+    today = _today()
+    period, _bad = _period(request, today)
+    with report_reads(), translation.override("vi"):
+        content = render_pdf(compute(organization=organization, period=period, today=today), today=today)
+    return _download(content, "application/pdf", _filename(organization, period, "pdf"))
+
+
+@require_GET
+@org_view(Perm.VIEW_PERSONAL)
+def admissions(request, organization):
+    """The admissions behind one cell of the form (`row`, `column` this|last)."""
+    today = _today()
+    period, _bad = _period(request, today)
+    key, column = request.GET.get("row", "total"), request.GET.get("column", "this")
+    if column not in COLUMNS:
+        raise Http404
+    with report_reads():
+        result = compute(organization=organization, period=period, today=today, with_ids=True)
+    row = result.row(key)
+    if row is None or not row.links:
+        raise Http404
+    shown = result.period if column == "this" else result.last_period
+    ids = result.ids.get((key, column), [])
+    # Names shown are only those the user may see where the admissions' organizations stand now.
+    rows = access.scoped(Admission.objects.filter(pk__in=ids), request.user, Perm.VIEW_PERSONAL)
+    table = AdmissionTable(rows.select_related("candidate", "organization").order_by("ceremony_date", "pk"))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    context = {
+        "org": organization,
+        "table": table,
+        "row": row,
+        "shown": shown,
+        "total": len(ids),
+        "query": _query(period),
+    }
+    return render(request, "reports/bieu2_admissions.html", context)
