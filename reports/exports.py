@@ -6,16 +6,15 @@ uses Django's tasks framework with the database backend (django-tasks-db): run
 """
 
 import datetime as dt
-import io
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
-from openpyxl import Workbook
 
 from organizations.models import Organization
 from organizations.text import fold
+from organizations.xlsx import workbook_bytes
 from partyplans.db import report_reads
 
 from .cache import attainment_cached
@@ -100,11 +99,8 @@ def run_export(job_pk: int) -> None:
 def historical_template() -> bytes:
     from .imports import TEMPLATE_COLUMNS
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Kết quả các năm"
-    sheet.append(TEMPLATE_COLUMNS)
-    sheet.append(["LD.DL", 2023, "", 191, "Kế hoạch 06-KH/ThU, chú thích 1"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = [
+        TEMPLATE_COLUMNS,
+        ["LD.DL", 2023, "", 191, "Kế hoạch 06-KH/ThU, chú thích 1"],
+    ]
+    return workbook_bytes(rows, title="Kết quả các năm")
