@@ -244,6 +244,12 @@ class _Sheet(ReadOnlyWorksheet):
         pass
 
 
+def _check_lengths(cells) -> None:
+    # Text written inline in the sheet (not a shared string) is only as long as the part allows.
+    if any(isinstance(c, str) and len(c) > EXCEL_CELL_LIMIT for c in cells):
+        raise _too_big()
+
+
 def _blank(cells) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
@@ -280,6 +286,7 @@ def _rows(sheet, columns, required, exact, budget: _Budget) -> list[Row]:
     header: dict[int, str] | None = None
     number = 0
     for number, cells in enumerate(rows, start=1):
+        _check_lengths(cells)
         if exact:
             if _blank(cells):
                 continue
@@ -302,6 +309,7 @@ def _rows(sheet, columns, required, exact, budget: _Budget) -> list[Row]:
             raise SheetError(_("The file has more than %(max)d rows (empty rows count too).") % {"max": max_rows})
         if number % BUDGET_EVERY == 0:
             budget.check()
+        _check_lengths(cells)
         if _blank(cells):
             continue
         data.append(Row(number, {key: cells[i] if i < len(cells) else None for i, key in header.items()}))

@@ -94,6 +94,17 @@ def bomb(header) -> bytes:
     return _build(header, {SHEET: sheet, STRINGS: strings})
 
 
+def long_inline(header) -> bytes:
+    """A 50 MB text written inline in a cell under the header (not a shared string)."""
+    sheet = _repeat(
+        b"A" * 1_000_000,
+        50,
+        SHEET_HEAD + _header_xml(header) + b'<row r="2"><c r="A2" t="inlineStr"><is><t>',
+        b"</t></is></c></row>" + SHEET_TAIL,
+    )
+    return _build(header, {SHEET: sheet})
+
+
 def blank_rows(header) -> bytes:
     """1,048,576 rows (every row a sheet has): the header, then empty rows."""
 
@@ -169,6 +180,7 @@ def huge(header, size: int = 10 * 1024 * 1024 + 1024) -> bytes:
 
 CORPUS = {
     "bomb": bomb,
+    "long_inline": long_inline,
     "blank_rows": blank_rows,
     "unused_strings": unused_strings,
     "malformed_sheet": malformed_sheet,

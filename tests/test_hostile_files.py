@@ -45,6 +45,7 @@ SECONDS = 5
 EXPECTED = {
     "bomb": "giải nén ra nhiều dữ liệu hơn",
     "unused_strings": "giải nén ra nhiều dữ liệu hơn",
+    "long_inline": "giải nén ra nhiều dữ liệu hơn",
     "blank_rows": f"Tệp có nhiều hơn {ROWS} dòng (kể cả dòng trống).",
     "malformed_sheet": "Tệp không phải là bảng tính Excel (.xlsx) đọc được.",
     "malformed_workbook": "Tệp không phải là bảng tính Excel (.xlsx) đọc được.",
@@ -209,6 +210,13 @@ def test_a_huge_cell_is_refused_even_below_the_archive_limits(settings):
     """The bomb's 200 MB string with the archive limits lifted: longer than Excel keeps in a cell."""
     settings.IMPORT_ZIP_MAX_RATIO = settings.IMPORT_ZIP_MAX_ENTRY_BYTES = settings.IMPORT_ZIP_MAX_TOTAL_BYTES = 10**12
     data = corpus("bomb", _header(COUNT_COLUMNS))
+    with translation.override("en"), pytest.raises(Exception, match="expands to more data"):
+        read_rows(io.BytesIO(data), COUNT_COLUMNS, required=set(COUNT_COLUMNS))
+
+
+def test_a_huge_inline_cell_is_refused_even_below_the_archive_limits(settings):
+    settings.IMPORT_ZIP_MAX_RATIO = settings.IMPORT_ZIP_MAX_ENTRY_BYTES = settings.IMPORT_ZIP_MAX_TOTAL_BYTES = 10**12
+    data = corpus("long_inline", _header(COUNT_COLUMNS))
     with translation.override("en"), pytest.raises(Exception, match="expands to more data"):
         read_rows(io.BytesIO(data), COUNT_COLUMNS, required=set(COUNT_COLUMNS))
 
