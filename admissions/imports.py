@@ -20,7 +20,7 @@ from organizations import access
 from organizations.access import Perm
 from organizations.models import Organization
 from organizations.text import fold
-from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, parse_date, read_rows
+from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, not_found, parse_date, read_rows
 
 from . import selectors, services
 from .categories import CATEGORY_ABBREVIATIONS, Category
@@ -353,10 +353,8 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
         problems: list[str] = []
         code = row.text("organization")
         org = known.get(code)
-        if org is None:
-            problems.append(_("unknown organization “%(code)s”") % {"code": code})
-        elif code not in writable:
-            problems.append(_("organization “%(code)s” is outside your scope") % {"code": code})
+        if org is None or code not in writable:  # unknown or outside: the same words
+            problems.append(not_found(code))
         elif not org.is_active:
             problems.append(_("organization “%(code)s” is dissolved") % {"code": code})
         name = " ".join(row.text("full_name").split())

@@ -1,11 +1,8 @@
 """Thin views: resolve scope through organizations.access, call services, render."""
 
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
-from openpyxl import Workbook
 
 from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
+from organizations.xlsx import workbook_bytes, xlsx_response
 
 from . import forms, imports, selectors, services
 from .filters import CandidateFilter
@@ -109,24 +106,20 @@ def export(request, organization):
     filterset = CandidateFilter(
         request.GET or None, queryset=selectors.candidates(request.user, organization), today=_today()
     )
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Quan chung uu tu")
-    sheet.append([title for title, _attr in EXPORT_COLUMNS])
-    for candidate in filterset.qs.order_by("organization__path", "search_name", "pk").iterator(chunk_size=2000):
-        row = []
-        for _title, attr in EXPORT_COLUMNS:
-            value = candidate
-            for part in attr.split("."):
-                value = getattr(value, part)
-            row.append(value() if callable(value) else value)
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="quan-chung-{organization.code}.xlsx"'
-    return response
+
+    def rows():
+        yield [title for title, _attr in EXPORT_COLUMNS]
+        for candidate in filterset.qs.order_by("organization__path", "search_name", "pk").iterator(chunk_size=2000):
+            row = []
+            for _title, attr in EXPORT_COLUMNS:
+                value = candidate
+                for part in attr.split("."):
+                    value = getattr(value, part)
+                row.append(value() if callable(value) else value)
+            yield row
+
+    content = workbook_bytes(rows(), title="Quan chung uu tu")
+    return xlsx_response(content, f"quan-chung-{organization.code}.xlsx")
 
 
 @require_GET
@@ -472,18 +465,6 @@ def import_candidates(request, organization):
 @require_GET
 @org_view(Perm.EDIT_ADMISSIONS)
 def import_template(request, organization):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Quan chung uu tu"
-    sheet.append([titles[0] for titles in imports.COLUMNS.values()])
-    for row in imports.example_rows(organization):
-        sheet.append(row)
-    for column in "ABCDEFGHIJKLMNOP":
-        sheet.column_dimensions[column].width = 22
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-quan-chung.xlsx"'
-    return response
+    rows = [[titles[0] for titles in imports.COLUMNS.values()], *imports.example_rows(organization)]
+    content = workbook_bytes(rows, title="Quan chung uu tu", widths=dict.fromkeys("ABCDEFGHIJKLMNOP", 22))
+    return xlsx_response(content, "mau-nhap-quan-chung.xlsx")

@@ -9,7 +9,7 @@ from . import access
 from .models import Organization, OrgForm, Sector
 from .services import organization_create
 from .text import fold
-from .xlsx import ImportFailed, RowError, SheetError, choice_lookup, parse_date, read_rows
+from .xlsx import ImportFailed, RowError, SheetError, choice_lookup, name_key, not_found, parse_date, read_rows
 
 COLUMNS = {
     "parent": ("Tổ chức cấp trên", "Cấp trên", "Parent"),
@@ -63,20 +63,21 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
     parent_refs = {row.text("parent") for row, *_rest in parsed if row.text("parent")}
     existing = {o.code: o for o in manageable.filter(code__in=parent_refs - set(file_codes))}
     by_name: dict[str, list[Organization]] = {}
-    for org in manageable.filter(name__in=parent_refs - set(existing) - set(file_codes)):
-        by_name.setdefault(org.name, []).append(org)
+    names = {name_key(ref) for ref in parent_refs - set(existing) - set(file_codes)}
+    for org in manageable.filter(search_name__in=names):
+        by_name.setdefault(org.search_name, []).append(org)
 
     for row, _name, code, _form, _sector, problems in parsed:
         if code in taken:
             problems.append(_("code %(code)s already exists") % {"code": code})
         ref = row.text("parent")
         if ref and ref not in file_codes and ref not in existing:
-            matches = by_name.get(ref, [])
+            matches = by_name.get(name_key(ref), [])
             if len(matches) == 1:
                 existing[ref] = matches[0]
             elif len(matches) > 1:
                 problems.append(_("parent “%(ref)s” matches several organizations: use its code") % {"ref": ref})
-            else:
+            else:  # unknown, misspelled or outside the scope: the same words
                 problems.append(_("parent “%(ref)s” not found in your scope") % {"ref": ref})
         if ref in existing and not existing[ref].is_active:
             problems.append(_("parent “%(ref)s” is dissolved") % {"ref": ref})
@@ -157,7 +158,7 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
         problems = []
         organization = allowed.get(row.text("code"))
         if organization is None:
-            problems.append(_("organization “%(code)s” not found in your scope") % {"code": row.text("code")})
+            problems.append(not_found(row.text("code")))
         day = parse_date(row.values.get("as_of"))
         if day is None:
             problems.append(_("unreadable date “%(value)s” (use dd/mm/yyyy)") % {"value": row.text("as_of")})

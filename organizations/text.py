@@ -1,17 +1,33 @@
-"""Folding Vietnamese text for search: "Đơn Dương" and "don duong" compare equal."""
+"""Folding Vietnamese text for search: "Đơn Dương" and "don duong" compare equal.
+
+Names are typed in Word and Excel, which change quotes, dashes and spaces silently
+("Phan Rang - Tháp Chàm" becomes "Phan Rang – Tháp Chàm", "Chi bộ 'A'" becomes
+"Chi bộ ‘A’", a space becomes a no-break space): these differences fold away too.
+Stored `search_name` values are folded with this function: a change here needs a data
+migration re-folding them (organizations 0006 and admissions 0008 did).
+"""
 
 import re
 import unicodedata
 
 # Đ/đ is a letter of its own, not D plus a combining mark, so NFD leaves it alone.
-_LETTERS = str.maketrans({"đ": "d", "Đ": "d"})
+_LETTERS = {"đ": "d", "Đ": "d"}
+# Every kind of apostrophe or quotation mark reads as ', every kind of dash or hyphen as -.
+_QUOTES = "'\"‘’‚‛“”„‟′″ʹʺʻʼʽˈ`´«»‹›＂＇"
+_DASHES = "‐‑‒–—―−﹘﹣－"
+_TYPOGRAPHY = str.maketrans({**_LETTERS, **dict.fromkeys(_QUOTES, "'"), **dict.fromkeys(_DASHES, "-")})
+# No space around these: "Phan Rang - Tháp Chàm", "Phan Rang-Tháp Chàm" and "Xã ,Thôn" read alike.
+_SPACED_PUNCTUATION = re.compile(r"\s*([-'.,;:/()&+])\s*")
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics and collapse whitespace."""
-    decomposed = unicodedata.normalize("NFD", (text or "").translate(_LETTERS))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(stripped.lower().split())
+    """Lower-case, strip diacritics, one kind of quote and dash, no space around punctuation,
+    and single spaces (any kind of space; invisible characters dropped)."""
+    decomposed = unicodedata.normalize("NFD", (text or "").translate(_TYPOGRAPHY))
+    # Mn: combining marks (the diacritics); Cf: invisible formatting (zero-width space, BOM).
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Cf"))
+    single = " ".join(stripped.lower().split())
+    return _SPACED_PUNCTUATION.sub(r"\1", single)
 
 
 # Where a demo record came from, kept in its note for those who maintain the demo but not shown

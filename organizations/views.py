@@ -6,12 +6,10 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
 from . import access, selectors, services
 from .access import Perm, org_view
@@ -20,7 +18,7 @@ from .imports import COLUMNS, COUNT_COLUMNS, member_count_import, tree_import
 from .models import UPPER_COMMITTEE_FORMS, Organization, Reorganization
 from .reorganize import COLUMNS as REORGANIZE_COLUMNS
 from .reorganize import reorganization_apply, reorganization_preview
-from .xlsx import ImportFailed
+from .xlsx import ImportFailed, workbook_bytes, xlsx_response
 
 
 def _today():
@@ -248,22 +246,13 @@ def import_tree(request, organization):
 @require_GET
 @org_view(Perm.MANAGE)
 def import_template(request, organization):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "To chuc"
-    sheet.append([titles[0] for titles in COLUMNS.values()])
-    sheet.append([organization.code, "Đảng bộ xã Ví Dụ", "Đảng bộ cơ sở", "Xã, phường, thị trấn", "VD-01"])
-    sheet.append(["VD-01", "Chi bộ thôn Ví Dụ", "Chi bộ", "Thôn, tổ dân phố", "VD-01-01"])
-    for column in "ABCDE":
-        sheet.column_dimensions[column].width = 32
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-to-chuc.xlsx"'
-    return response
+    rows = [
+        [titles[0] for titles in COLUMNS.values()],
+        [organization.code, "Đảng bộ xã Ví Dụ", "Đảng bộ cơ sở", "Xã, phường, thị trấn", "VD-01"],
+        ["VD-01", "Chi bộ thôn Ví Dụ", "Chi bộ", "Thôn, tổ dân phố", "VD-01-01"],
+    ]
+    content = workbook_bytes(rows, title="To chuc", widths=dict.fromkeys("ABCDE", 32))
+    return xlsx_response(content, "mau-nhap-to-chuc.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
@@ -411,22 +400,13 @@ def reorganize_apply(request, organization):
 @org_view(Perm.EDIT_PLANS)
 def reorganize_template(request, organization):
     """An example file: a new commune committee under this organization, a cell under it, a rename."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Sap xep"
-    sheet.append([titles[0] for titles in REORGANIZE_COLUMNS.values()])
     day = _today().strftime("%d/%m/%Y")
     form, sector = "Đảng ủy xã, phường trực thuộc tỉnh", "Xã, phường, thị trấn"
-    sheet.append(["thành lập", day, "VD-XA", organization.code, "Đảng ủy xã Ví Dụ", form, sector])
-    sheet.append(["thành lập", day, "VD-XA-01", "VD-XA", "Chi bộ Thôn Ví Dụ", "Chi bộ", "Thôn, tổ dân phố"])
-    sheet.append(["đổi tên", day, "VD-XA-01", "", "Chi bộ Thôn Ví Dụ 1", "", ""])
-    for column, width in zip("ABCDEFG", (12, 14, 14, 14, 36, 34, 24), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="mau-sap-xep-to-chuc.xlsx"'
-    return response
+    rows = [
+        [titles[0] for titles in REORGANIZE_COLUMNS.values()],
+        ["thành lập", day, "VD-XA", organization.code, "Đảng ủy xã Ví Dụ", form, sector],
+        ["thành lập", day, "VD-XA-01", "VD-XA", "Chi bộ Thôn Ví Dụ", "Chi bộ", "Thôn, tổ dân phố"],
+        ["đổi tên", day, "VD-XA-01", "", "Chi bộ Thôn Ví Dụ 1", "", ""],
+    ]
+    widths = dict(zip("ABCDEFG", (12, 14, 14, 14, 36, 34, 24), strict=True))
+    return xlsx_response(workbook_bytes(rows, title="Sap xep", widths=widths), "mau-sap-xep-to-chuc.xlsx")

@@ -203,8 +203,20 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploads above this size wait in a temporary file, not in memory; form fields (not files) above
+# DATA_UPLOAD_MAX_MEMORY_SIZE are refused. Neither limits a file's size: the imports do (below).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The .xlsx imports (organizations/xlsx.py, README "Security limits"): checked before a file is
+# opened (its size, its zip archive) and while it is read (rows, counting empty ones; time).
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+IMPORT_TIME_BUDGET_SECONDS = env_int("IMPORT_TIME_BUDGET_SECONDS", 20)
+IMPORT_ZIP_MAX_ENTRIES = env_int("IMPORT_ZIP_MAX_ENTRIES", 500)
+IMPORT_ZIP_MAX_ENTRY_BYTES = env_int("IMPORT_ZIP_MAX_ENTRY_BYTES", 100 * 1024 * 1024)
+IMPORT_ZIP_MAX_TOTAL_BYTES = env_int("IMPORT_ZIP_MAX_TOTAL_BYTES", 250 * 1024 * 1024)
+IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -1,7 +1,7 @@
 """Import an allocation table from .xlsx in the appendix layout: STT | TCCSĐ | CHỈ TIÊU.
 
-All rows or none: every bad row is listed with its reason (unknown organization,
-organization outside the table's committee, unreadable quota).
+All rows or none: every bad row is listed with its reason (an organization not found among
+the table's, whether unknown or elsewhere; an unreadable quota).
 """
 
 import datetime as dt
@@ -11,9 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from admissions.categories import CATEGORY_ABBREVIATIONS
-from organizations.models import Organization
-from organizations.text import fold
-from organizations.xlsx import ImportFailed, RowError, SheetError, read_rows
+from organizations.xlsx import ImportFailed, RowError, SheetError, name_key, not_found, read_rows
 
 from .models import Rule
 from .services import RowInput, allocation_candidates, allocation_set
@@ -70,15 +68,10 @@ def allocation_import(*, upload, rule: Rule, user, today: dt.date, reason: str =
     if not rows:
         raise ImportFailed([RowError(0, _("The file has no data rows."))])
 
-    owner = rule.target or rule.plan.issuer
     inside = {}
     for org in allocation_candidates(rule):
         inside.setdefault(org.code.casefold(), []).append(org)
-        inside.setdefault(fold(org.name), []).append(org)
-    names = [row.text("organization") for row in rows]
-    elsewhere = {fold(o.name) for o in Organization.objects.filter(name__in=names)} | {
-        c.casefold() for c in Organization.objects.filter(code__in=names).values_list("code", flat=True)
-    }
+        inside.setdefault(name_key(org.name), []).append(org)
     errors: list[RowError] = []
     parsed: list[RowInput] = []
     seen: dict[int, int] = {}
@@ -89,15 +82,13 @@ def allocation_import(*, upload, rule: Rule, user, today: dt.date, reason: str =
         if not name:
             problems.append(_("the organization is empty"))
         else:
-            matches = inside.get(name.casefold()) or inside.get(fold(name)) or []
+            matches = inside.get(name.casefold()) or inside.get(name_key(name)) or []
             if len(matches) == 1:
                 org = matches[0]
             elif len(matches) > 1:
                 problems.append(_("“%(name)s” matches several organizations: use its code") % {"name": name})
-            elif name.casefold() in elsewhere or fold(name) in elsewhere:
-                problems.append(_("“%(name)s” is not below %(owner)s") % {"name": name, "owner": owner.name})
-            else:
-                problems.append(_("unknown organization “%(name)s”") % {"name": name})
+            else:  # unknown, misspelled or elsewhere: the same words
+                problems.append(not_found(name))
         raw = row.values.get("quota")
         total, subs = None, {}
         try:

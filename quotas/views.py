@@ -1,5 +1,3 @@
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -8,12 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
-from openpyxl import Workbook
 
 from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
-from organizations.xlsx import ImportFailed
+from organizations.xlsx import ImportFailed, workbook_bytes, xlsx_response
 from partyplans.files import content_type_of, serve_file
 
 from . import document, selectors, services
@@ -517,22 +514,12 @@ def allocation_template(request, plan_pk, rule_pk):
     """The appendix layout, pre-filled with the table's organizations and quotas."""
     plan, rule = _allocation_rule(request, plan_pk, rule_pk, Perm.VIEW)
     grid = selectors.allocation_grid(rule, request.user)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Phan bo"
-    sheet.append([titles[0] for titles in COLUMNS.values()])
+    rows = [[titles[0] for titles in COLUMNS.values()]]
     for number, row in enumerate(grid.rows, start=1):
         quota = allocation_notation(row.total, row.sub_quotas) if row.total is not None else ""
-        sheet.append([f"{number:02d}", row.organization.name, quota])
-    sheet.column_dimensions["B"].width = 60
-    sheet.column_dimensions["C"].width = 16
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="phan-bo-chi-tieu-{plan.pk}-{rule.pk}.xlsx"'
-    return response
+        rows.append([f"{number:02d}", row.organization.name, quota])
+    content = workbook_bytes(rows, title="Phan bo", widths={"B": 60, "C": 16})
+    return xlsx_response(content, f"phan-bo-chi-tieu-{plan.pk}-{rule.pk}.xlsx")
 
 
 # --- milestones and cascade -----------------------------------------------------------

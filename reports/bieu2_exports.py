@@ -15,10 +15,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from organizations.documents import party_body, place_name
 from organizations.models import Organization
 
 from .bieu2 import Form, Line, percent_of
-from .pdf import party_body, place_name
 from .report import gc_paused
 from .xlsx import _Sheet, _Styles
 

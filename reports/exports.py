@@ -6,16 +6,15 @@ uses Django's tasks framework with the database backend (django-tasks-db): run
 """
 
 import datetime as dt
-import io
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
-from openpyxl import Workbook
 
 from organizations.models import Organization
 from organizations.text import fold
+from organizations.xlsx import workbook_bytes
 from partyplans.db import report_reads
 
 from .cache import attainment_cached
@@ -118,13 +117,10 @@ def run_export(job_pk: int) -> None:
 def historical_template() -> bytes:
     from .imports import TEMPLATE_COLUMNS
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Kết quả các năm"
-    sheet.append(TEMPLATE_COLUMNS)
     # A made-up example (as in the other import templates): a real organization's figure
     # would show every user a number outside their scope, and import it if left in.
-    sheet.append(["VD-01", 2023, "", 12, "Ví dụ: thay bằng số liệu của tổ chức, hoặc xóa dòng này"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = [
+        TEMPLATE_COLUMNS,
+        ["VD-01", 2023, "", 12, "Ví dụ: thay bằng số liệu của tổ chức, hoặc xóa dòng này"],
+    ]
+    return workbook_bytes(rows, title="Kết quả các năm")

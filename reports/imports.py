@@ -13,7 +13,7 @@ from admissions.categories import CATEGORY_ABBREVIATIONS, Category
 from organizations import access
 from organizations.models import Organization
 from organizations.text import fold
-from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, read_rows
+from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, name_key, not_found, read_rows
 
 from .models import HistoricalResult
 from .services import historical_result_record
@@ -64,8 +64,8 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
     refs = {row.text("organization") for row in rows}
     by_code = {o.code: o for o in editable.filter(code__in=refs)}
     by_name: dict[str, list[Organization]] = {}
-    for org in editable.filter(name__in=refs - set(by_code)):
-        by_name.setdefault(org.name, []).append(org)
+    for org in editable.filter(search_name__in={name_key(ref) for ref in refs - set(by_code)}):
+        by_name.setdefault(org.search_name, []).append(org)
     categories = choice_lookup(Category)
     categories.update({fold(abbr): value for abbr, value in CATEGORY_ABBREVIATIONS.items()})
 
@@ -75,13 +75,13 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
         ref = row.text("organization")
         org = by_code.get(ref)
         if org is None:
-            matches = by_name.get(ref, [])
+            matches = by_name.get(name_key(ref), [])
             if len(matches) == 1:
                 org = matches[0]
             elif len(matches) > 1:
                 problems.append(_("“%(ref)s” matches several organizations: use its code") % {"ref": ref})
             else:
-                problems.append(_("organization “%(ref)s” not found in your scope") % {"ref": ref})
+                problems.append(not_found(ref))
         first_year, year = _years(row.text("year"))
         if year is None or not 1990 <= year <= 2100 or (first_year is not None and first_year < 1990):
             problems.append(_("the year “%(value)s” is not a year") % {"value": row.text("year")})

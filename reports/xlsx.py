@@ -99,14 +99,16 @@ class _StreamedWorksheet(WriteOnlyWorksheet):
         self._rows.send(chunk)
 
 
-# Characters XML cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE) or must escape.
-_SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<>]")
+# Characters XML cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE) or must escape; a carriage
+# return as such would be read back as a line feed.
+_SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f&<>]")
 
 
 def _text(value) -> str:
+    """User text for a cell: always written as text (`_tail`), as organizations.xlsx's writer does."""
     value = str(value)
     if _SPECIAL.search(value):
-        value = escape(ILLEGAL_CHARACTERS_RE.sub("", value), quote=False)
+        value = escape(ILLEGAL_CHARACTERS_RE.sub("", value), quote=False).replace("\r", "&#13;")
     return value
 
 

@@ -71,7 +71,7 @@ def test_bad_rows_are_printed_in_vietnamese_and_exit_1(tmp_path, users, tree):
     code, out, err = _run("candidates", path, "--org", "LD.DD.THPT", "--user", "clerk")
     assert code == 1
     lines = err.strip().splitlines()
-    assert lines[0].startswith("row 3: ") and "XX.99" in lines[0] and "không có tổ chức" in lines[0]
+    assert lines[0].startswith("row 3: ") and "XX.99" in lines[0] and "không tìm thấy tổ chức" in lines[0]
     assert lines[1].startswith("row 4: ") and "17 tuổi 11 tháng" in lines[1]
     assert not Candidate.objects.exists()
 
@@ -148,4 +148,4 @@ def test_history(tmp_path, users, tree):
 def test_english_on_request(tmp_path, users, tree):
     path = _file(tmp_path, [CANDIDATE_HEADER, ("XX.99", "Ai Đó", "12/03/2006", "Nam", "HS", "", "")])
     code, _out, err = _run("candidates", path, "--org", "LD.DD.THPT", "--user", "clerk", "--language", "en")
-    assert code == 1 and "unknown organization" in err
+    assert code == 1 and "organization “XX.99” not found in your scope" in err

@@ -95,7 +95,7 @@ def test_import_shows_every_bad_row_then_imports_a_good_file(page, live_server, 
     page.get_by_role("button", name="Nhập").click()
     errors = page.locator(".import-errors tbody tr")
     expect(errors).to_have_count(2)
-    expect(page.locator(".import-errors")).to_contain_text("không thuộc Huyện ủy Đơn Dương")
+    expect(page.locator(".import-errors")).to_contain_text("không tìm thấy tổ chức “Chi bộ Trường THPT Trần Phú”")
     assert not Allocation.objects.exists()
 
     good = _xlsx(
