@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import DateInput, ScopedOrganizationChoiceField
+from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import Organization
 from organizations.text import join_note, split_note
+from partyplans.forms import DateField
 
 from .models import Candidate, IntroducerKind, Outcome, Step
 from .services import LEAVING_OUTCOMES
@@ -52,9 +53,14 @@ class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
         fields = PERSONAL
+        # dd/mm/yyyy in every browser language (partyplans/forms.py): a browser's own picker
+        # reads 06/07/2025 as June 7 in English.
+        field_classes = {
+            "date_of_birth": DateField,
+            "provincial_consent_on": DateField,
+            "earlier_membership_ended_on": DateField,
+        }
         widgets = {
-            "date_of_birth": DateInput(),
-            "provincial_consent_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "youth_union_member": NotStatedYesNo(),
         }
@@ -75,7 +81,6 @@ class ReadmissionForm(CandidateForm):
 
     class Meta(CandidateForm.Meta):
         fields = [*PERSONAL, *READMISSION]
-        widgets = {**CandidateForm.Meta.widgets, "earlier_membership_ended_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +90,7 @@ class ReadmissionForm(CandidateForm):
 
 class CandidateCreateForm(CandidateForm):
     organization = ScopedOrganizationChoiceField(queryset=Organization.objects.none(), label=_("Developing cell"))
-    source_date = forms.DateField(label=_("Identified as a source on"), widget=DateInput())
+    source_date = DateField(label=_("Identified as a source on"))
     source_document = forms.CharField(label=_("Document number"), max_length=60, required=False)
 
     class Meta(CandidateForm.Meta):
@@ -102,7 +107,6 @@ class ReadmissionCreateForm(CandidateCreateForm):
 
     class Meta(CandidateCreateForm.Meta):
         fields = ["organization", *PERSONAL, *READMISSION]
-        widgets = {**CandidateCreateForm.Meta.widgets, "earlier_membership_ended_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +117,7 @@ class ReadmissionCreateForm(CandidateCreateForm):
 
 class AdvanceForm(forms.Form):
     step = forms.TypedChoiceField(label=_("Step"), coerce=int, choices=())
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -131,8 +135,8 @@ class AdvanceForm(forms.Form):
                 self.fields[f"introducer{i}_name"] = forms.CharField(
                     label=_("Full name"), max_length=120, required=False
                 )
-                self.fields[f"introducer{i}_since"] = forms.DateField(
-                    label=_("Has known the candidate since"), widget=DateInput(), required=False
+                self.fields[f"introducer{i}_since"] = DateField(
+                    label=_("Has known the candidate since"), required=False
                 )
 
     def introducers(self) -> list[dict]:
@@ -149,17 +153,17 @@ class AdvanceForm(forms.Form):
 
 
 class AdmissionForm(forms.Form):
-    ceremony_date = forms.DateField(label=_("Ceremony date"), widget=DateInput())
+    ceremony_date = DateField(label=_("Ceremony date"))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class RecognizeForm(forms.Form):
-    on_date = forms.DateField(label=_("Recognized as full member on"), widget=DateInput())
+    on_date = DateField(label=_("Recognized as full member on"))
     decision_number = forms.CharField(label=_("Recognition decision"), max_length=60)
 
 
 class StrikeOffForm(forms.Form):
-    on_date = forms.DateField(label=_("Struck off on"), widget=DateInput())
+    on_date = DateField(label=_("Struck off on"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
@@ -167,7 +171,7 @@ class WithdrawForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[(o.value, o.label) for o in Outcome if o in LEAVING_OUTCOMES]
     )
-    on_date = forms.DateField(label=_("Date"), widget=DateInput())
+    on_date = DateField(label=_("Date"))
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 

@@ -7,18 +7,6 @@ from .models import MemberCount, Organization
 from .selectors import organization_labels
 
 
-class DateInput(forms.DateInput):
-    """The browser's own date picker, still used by the candidate forms (admissions/forms.py).
-
-    Kept only until those forms move to partyplans.forms.DateField: their fields parse with
-    Django's default formats, where 06/07/2025 would be read as June 7."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization

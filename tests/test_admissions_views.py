@@ -170,6 +170,21 @@ def test_advance_form_shows_the_vietnamese_reason_and_saves_nothing(client_for, 
     assert candidate.step == Step.CLASS
 
 
+def test_the_candidate_pages_read_dates_day_first_in_any_browser_language(client_for, tree, today):
+    """06/03/2024 is 6 March, as a clerk types it, whatever language the browser speaks; the
+    forms show dates back the same way (not a browser date picker reading mm/dd/yyyy)."""
+    candidate = make_candidate(tree.school)
+    client = client_for("clerk")
+    client.post(_url("advance", pk=candidate.pk), {"step": Step.CLASS, "date": "06/03/2024"})
+    assert candidate.steps.get(step=Step.CLASS).date == D(2024, 3, 6)
+    page = client.get(_url("edit", pk=candidate.pk)).text
+    assert 'type="date"' not in page and 'placeholder="dd/mm/yyyy"' in page
+    assert candidate.date_of_birth.strftime("%d/%m/%Y") in page
+    no_such_day = client.post(_url("advance", pk=candidate.pk), {"step": Step.HELPERS, "date": "31/02/2024"})
+    assert no_such_day.status_code == 200
+    assert not candidate.steps.filter(step=Step.HELPERS).exists()
+
+
 def test_introductions_through_the_form(client_for, tree, today):
     candidate = walk(make_candidate(tree.school), until=Step.VERIFICATION)
     client = client_for("clerk")
