@@ -33,6 +33,40 @@ def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+class Printed:
+    """A table as the PDF prints it: without the columns no row fills (a closed year's
+    "Dự kiến", a "Cơ sở tính" no rule of the table has); an appendix keeps its first five."""
+
+    def __init__(self, table, appendix: bool = False):
+        self.title, self.lead, self.count = table.title, getattr(table, "lead", ""), table.count
+        rows, totals = table.rows, table.totals or []
+        width = 5 if appendix else len(table.columns)
+        keep = [
+            i
+            for i in range(min(width, len(table.columns)))
+            if i < 2 or any(_filled(row[i]) for row in rows if i < len(row)) or (i < len(totals) and _filled(totals[i]))
+        ]
+        self.columns = [table.columns[i] for i in keep]
+        self.rows = [[row[i] for i in keep] for row in rows]
+        self.totals = [totals[i] for i in keep] if totals else []
+
+
+def _filled(value) -> bool:
+    return value is not None and value != ""
+
+
+def _sections(report: Report) -> list[tuple[int, Printed]]:
+    """The rules' own sections the PDF prints (those with a list or a lead), numbered 1, 2, 3…
+    without the gaps of the rules shown only in the summary."""
+    shown = [t for t in report.rule_tables if t.lead or t.count > 1]
+    sections = []
+    for number, table in enumerate(shown, start=1):
+        printed = Printed(table)
+        printed.title = f"{number}. {table.title.split('. ', 1)[-1]}"
+        sections.append((number, printed))
+    return sections
+
+
 def render_pdf_html(report: Report) -> str:
     att = report.attainment
     scope = att.scope
@@ -55,7 +89,14 @@ def render_pdf_html(report: Report) -> str:
         + [f"Các tổ chức đảng trực thuộc {scope.name}", f"Lưu Văn phòng {scope.name}"],
         # The allocation tables follow the signature, each on its own page, captioned with
         # the plan they are attached to (DOCUMENT-FORMAT.md).
-        "appendix": list(zip(report.allocation_tables, [t.plan for t in att.allocations], strict=True)),
+        "appendix": [
+            (Printed(table, appendix=True), plan)
+            for table, plan in zip(report.allocation_tables, [t.plan for t in att.allocations], strict=True)
+        ],
+        "summary": Printed(report.summary),
+        "sections": _sections(report),
+        "children": Printed(report.children) if report.children.rows else None,
+        "period_table": Printed(report.period) if report.period else None,
         "cumulative_chart": _svg_data_uri(charts.cumulative_chart(att)),
         "history_chart": _svg_data_uri(charts.history_chart(att)),
     }

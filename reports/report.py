@@ -253,7 +253,7 @@ def _rule_row(index: int, r: RuleResult) -> list:
         return [index, r.plan.reference, r.sentence, subject, target, actual, None, None, r.status]
     m = r.single
     actual_value = m.members if r.kind == RuleKind.CELL_SIZE else m.actual
-    share = m.share if m.share is not None else m.percent
+    share = _rate(m, r.kind)
     return [
         index,
         r.plan.reference,
@@ -298,6 +298,16 @@ def rule_columns(kind: str) -> list[Column]:
     ]
 
 
+def _rate(m: Measurement, kind: str):
+    """The share, or the progress towards the target; none for "at least 01" (met or not is
+    all it says: 4 admissions against "≥ 01" are not "400%")."""
+    if m.share is not None:
+        return m.share
+    if kind == RuleKind.COUNT and m.target_min == 1 and m.target_max is None:
+        return None
+    return m.percent
+
+
 def _parent_name(org) -> str:
     """The parent's name where the engine read it (rows of organizations failing a size or
     inactivity rule: names like "Chi bộ thôn 1" repeat across a province)."""
@@ -311,8 +321,7 @@ def _measurement_row(i: int, m: Measurement, kind: str, closed: bool = False) ->
         return [i, m.org.name, _parent_name(m.org), target_text(m, kind), m.members, m.status]
     if kind == RuleKind.INACTIVITY:
         return [i, m.org.name, _parent_name(m.org), m.last_admission_year, m.actual, forecast, m.status]
-    share = m.share if m.share is not None else m.percent
-    return [i, m.org.name, target_text(m, kind), m.actual, m.base, fraction(share), forecast, m.status]
+    return [i, m.org.name, target_text(m, kind), m.actual, m.base, fraction(_rate(m, kind)), forecast, m.status]
 
 
 def lists_every_organization(r: RuleResult) -> bool:

@@ -459,3 +459,28 @@ def test_no_list_sentence_when_every_organization_meets_it(data, monkeypatch):
         rule.failing, rule.meeting = [], rule.matched
         table = report.build_report(att).rule_tables[0]
     assert table.lead == f"{rule.matched}/{rule.matched} tổ chức đạt."
+
+
+def test_the_pdf_prints_what_says_something(tree):
+    """Issue 17: the rules' sections numbered 1, 2, 3 without the gaps of rules shown only in
+    the summary; no "400%" for "at least 01"; a closed year prints no "Dự kiến" column."""
+    import re
+
+    from organizations.models import Sector
+    from quotas.models import RuleKind
+    from reports.engine import attainment
+    from reports.pdf import render_pdf_html
+    from reports.report import build_report
+    from tests.test_reports_engine import admit, make_plan, make_rule
+
+    plan = make_plan(tree.district, number="12", symbol="KH/HU")
+    make_rule(plan, RuleKind.COUNT, target=tree.district, min_count=10)  # one organization: summary only
+    make_rule(plan, RuleKind.COUNT, applies_to_each=True, sectors=[Sector.HIGH_SCHOOL], min_count=1)
+    for day in (3, 4, 5, 6):
+        admit(tree.school, dt.date(2025, 5, day))
+    with translation.override("vi"):
+        html = render_pdf_html(build_report(attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 12, 31))))
+    sections = re.findall(r"<h3>(\d+)\. ", html)
+    assert sections == ["1"]  # the second rule, first (and only) section of its own
+    assert "400,0%" not in html and "400%" not in html
+    assert "Dự kiến" not in html
