@@ -56,6 +56,8 @@ def test_dashboard_drill_down_and_downloads(page, live_server, planner, tree):
     page.go_back()
     with page.expect_download() as xlsx_info:
         page.locator("[data-testid=export-xlsx]").click()
+        # A spinner on the link while the file is built (issue 17)
+        expect(page.locator("[data-testid=export-xlsx]")).to_have_attribute("aria-busy", "true")
     workbook = load_workbook(io.BytesIO(open(xlsx_info.value.path(), "rb").read()))
     assert workbook.sheetnames[0] == "Tổng hợp"
     with page.expect_download() as pdf_info:
