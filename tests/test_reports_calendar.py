@@ -100,6 +100,7 @@ def test_the_home_page_shows_planners_the_reports_due(client_for, milestones, mo
     monkeypatch.setattr("partyplans.views.timezone.localdate", lambda: D(2025, 1, 20))
     page = client_for("district_planner").get("/").content.decode()
     assert 'data-testid="reports-due"' in page
+    assert "<th>Đơn vị báo cáo</th><th>Gửi đến</th>" in page  # organizations, not dates
     assert "Báo cáo kết quả năm trước" in page and "05/03/2025" in page
     assert "?period=2024" in page and 'data-testid="due-expected"' in page
     owed = page.split('data-testid="due-owed"', 1)[1].split("</tr>", 1)[0]
