@@ -154,6 +154,7 @@ def compare_rows(att, chosen: str) -> list[dict]:
     set it (97-KH/TU and 159-KH/HU both ask each high school for one pupil), the plans
     setting it, the strictest minimum, the achieved figures and the worst status."""
     children = {c.org.path: c.org for c in att.children}
+    periods = {c.org.pk: c.period for c in att.children}
     by_child: dict[int, dict] = {}
     for r in att.rules:
         if f"{r.kind}:{r.category}" != chosen:
@@ -162,7 +163,7 @@ def compare_rows(att, chosen: str) -> list[dict]:
             child = next((c for p, c in children.items() if m.org.path.startswith(p)), None)
             if child is None:
                 continue
-            row = by_child.setdefault(child.pk, {"org": child, "plans": [], "orgs": {}})
+            row = by_child.setdefault(child.pk, {"org": child, "plans": [], "orgs": {}, "period": periods[child.pk]})
             if r.plan.reference not in row["plans"]:
                 row["plans"].append(r.plan.reference)
             row["orgs"].setdefault(m.org.pk, []).append(m)
@@ -224,6 +225,9 @@ def compare(request, organization):
         "as_of": as_of,
         "query": urlencode({**period.params(), "rule": chosen}),
         "period_query": urlencode(period.params()),
+        # The form choosing the target keeps the period it was opened with.
+        "period_params": period.params(),
+        "period": att.period,
         "chain": _chain(request, organization),
     }
     return render(request, "reports/compare.html", context)

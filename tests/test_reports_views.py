@@ -111,6 +111,20 @@ def test_compare_sorts(client_for, data):
     assert client.get(url + Q + "&rule=nonsense").status_code == 404
 
 
+def test_compare_shows_the_period_beside_the_same_period_last_year_and_keeps_it(client_for, data):
+    admit(data.school, dt.date(2024, 3, 15), Category.PUPIL, name="Năm Trước")
+    client = client_for("province_planner")
+    url = reverse("reports:compare", args=[data.district.pk])
+    response = client.get(url + "?period=2025-Q1&rule=count:pupil")
+    (row,) = response.context["rows"]
+    assert (row["org"], row["period"].actual, row["period"].last_year) == (data.school, 1, 1)
+    html = response.content.decode()
+    assert "Quý I năm 2025" in html
+    assert '<input type="hidden" name="period" value="2025-Q1">' in html  # choosing a target keeps the period
+    q2 = client.get(url + "?period=2025-Q2&rule=count:pupil").context["rows"][0]["period"]
+    assert (q2.actual, q2.last_year) == (0, 0)
+
+
 def test_province_compare_lists_every_district_on_one_rule(client_for, data, plans):  # noqa: F811
     from tests.test_reports_engine import make_plan, make_rule
 
