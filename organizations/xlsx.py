@@ -35,6 +35,8 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
+from partyplans.files import attachment
+
 from .text import fold
 
 HEADER_SEARCH_ROWS = 15
@@ -404,6 +406,4 @@ def workbook_bytes(rows: Iterable[Iterable], *, title: str, widths: dict[str, fl
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(content, content_type=XLSX_CONTENT_TYPE, filename=filename)

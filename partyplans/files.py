@@ -11,7 +11,8 @@ import zipfile
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from .headers import no_store
@@ -30,6 +31,14 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Stored files have no public URL: serve them through a view that checks the scope.")
+
+
+def attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    """A generated file (export, template, printed plan) sent as a download; Django writes the
+    Content-Disposition header (quoting, non-ASCII names)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
 
 
 def serve_file(file, *, filename: str, content_type: str) -> FileResponse:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
 from organizations.xlsx import ImportFailed, workbook_bytes, xlsx_response
-from partyplans.files import content_type_of, serve_file
+from partyplans.files import attachment, content_type_of, serve_file
 
 from . import document, selectors, services
 from .forms import (
@@ -153,9 +153,9 @@ def plan_print(request, plan_pk, fmt):
         raise Http404
     plan = selectors.get_plan(request.user, plan_pk)
     doc = document.plan_document(plan)
-    response = HttpResponse(document.RENDERERS[fmt](doc), content_type=document.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{doc.filename}.{fmt}"'
-    return response
+    return attachment(
+        document.RENDERERS[fmt](doc), content_type=document.CONTENT_TYPES[fmt], filename=f"{doc.filename}.{fmt}"
+    )
 
 
 @require_GET

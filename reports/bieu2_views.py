@@ -17,6 +17,7 @@ from organizations import access
 from organizations.access import Perm, org_view
 from organizations.xlsx import parse_date
 from partyplans.db import report_reads
+from partyplans.files import attachment
 
 from . import periods
 from .bieu2 import bieu2 as compute
@@ -80,9 +81,7 @@ def form(request, organization):
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(content, content_type=content_type, filename=filename)
 
 
 def _filename(organization, period, ext: str) -> str:

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,7 +16,7 @@ from organizations import access, selectors
 from organizations.access import Perm, org_view
 from organizations.xlsx import ImportFailed
 from partyplans.db import report_reads
-from partyplans.files import serve_file
+from partyplans.files import attachment, serve_file
 
 from . import dashboard as dashboard_body
 from . import exports
@@ -244,9 +244,7 @@ def _export(request, organization, fmt):
     content, filename, content_type = exports.render_export(
         organization=organization, year=year, as_of=as_of, period=period, fmt=fmt
     )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(content, content_type=content_type, filename=filename)
 
 
 @require_GET
@@ -332,6 +330,4 @@ def history(request, organization):
 @org_view(Perm.EDIT_PLANS)
 def history_template(request, organization):
     content = exports.historical_template()
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="ket-qua-cac-nam-truoc.xlsx"'
-    return response
+    return attachment(content, content_type=exports.XLSX_TYPE, filename="ket-qua-cac-nam-truoc.xlsx")
