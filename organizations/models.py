@@ -232,3 +232,60 @@ class Reorganization(models.Model):
 
     def __str__(self) -> str:
         return self.decision or f"{self.applied_at:%d/%m/%Y}"
+
+
+class PeriodLock(models.Model):
+    """A closed period of one organization's subtree (organizations.locks): admissions,
+    candidates' steps and member counts dated inside [start, end] under it can no longer
+    be created, changed or deleted, unless a reopening is in force."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="period_locks"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    reason = models.CharField(_("reason"), max_length=255)
+    source = models.CharField(
+        _("source"), max_length=64, blank=True, help_text=_("What locked it, e.g. the approved report submission.")
+    )
+    locked_at = models.DateTimeField(_("locked at"))
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("period lock")
+        verbose_name_plural = _("period locks")
+        ordering = ["-end", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "start", "end"], name="periodlock_one_per_span"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="periodlock_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+
+class LockReopening(models.Model):
+    """A lock lifted by an administrator of the level above, with a reason, through `until`
+    (inclusive): from the day after, the period is locked again by itself."""
+
+    lock = models.ForeignKey(PeriodLock, verbose_name=_("period lock"), on_delete=models.PROTECT, related_name="reopenings")
+    reason = models.TextField(_("reason"))
+    until = models.DateField(_("open until"))
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lock reopening")
+        verbose_name_plural = _("lock reopenings")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.lock} open until {self.until:%d/%m/%Y}"
