@@ -22,6 +22,14 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+def in_force_on(day, via: str = "") -> Q:
+    """Plans in force on `day`: issued, or closed or replaced after it (their targets
+    still hold for the days before). `via` leads from another model, e.g. "plan__"."""
+    return Q(**{f"{via}status": PlanStatus.ISSUED}) | Q(
+        **{f"{via}status__in": [PlanStatus.CLOSED, PlanStatus.REPLACED], f"{via}closed_on__gt": day}
+    )
+
+
 class Plan(models.Model):
     """An official plan (kế hoạch) of a committee's standing committee: "97-KH/TU"."""
 
@@ -42,6 +50,12 @@ class Plan(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     replaced_by = models.ForeignKey(
         "self", verbose_name=_("replaced by"), null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+    closed_on = models.DateField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        help_text=_("The day it was closed or replaced: its targets still hold in reports of the days before."),
     )
     document = models.FileField(_("signed document"), upload_to="plans/%Y/", blank=True)
     note = models.TextField(_("note"), blank=True)

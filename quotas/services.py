@@ -205,6 +205,7 @@ def plan_close(*, plan: Plan, today: dt.date, reason: str, user=None, replaced_b
         plan.status = PlanStatus.REPLACED
     else:
         plan.status = PlanStatus.CLOSED
+    plan.closed_on = today
     _stamp(plan, user, reason)
     plan.save()
     PlanAmendment.objects.create(

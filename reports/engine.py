@@ -72,7 +72,7 @@ from admissions.models import Admission, Candidate, Outcome, Step, Tally
 from admissions.workdays import add_working_days, calendar_between
 from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization
 from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on, tree_state
-from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
+from quotas.models import Allocation, Plan, Rule, RuleKind, SubQuota, in_force_on
 from quotas.sentences import rule_sentence
 
 from . import periods as report_periods
@@ -311,9 +311,10 @@ class _Alloc:
 # --- loading -------------------------------------------------------------------------
 
 
-def applicable_rules(scope: Organization, year: int, issuers: list[int] | None = None) -> list[Rule]:
-    """Rules of issued plans covering `year`, issued inside the scope or above it (or by
-    `issuers`, the organizations inside or above it on an earlier day).
+def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: list[int] | None = None) -> list[Rule]:
+    """Rules of the plans in force on `on` covering `year` (issued, or closed or replaced
+    after that day), issued inside the scope or above it (or by `issuers`, the
+    organizations inside or above it on an earlier day).
 
     Each rule gets `allocation_rows`: its allocation rows as light `_Alloc` tuples (read
     with `.values()`: a national report holds ~51,000 of them, too many for model objects).
@@ -323,7 +324,7 @@ def applicable_rules(scope: Organization, year: int, issuers: list[int] | None =
     else:
         by_issuer = Q(plan__issuer__in=issuers)
     rules = list(
-        Rule.objects.filter(by_issuer, plan__status=PlanStatus.ISSUED, plan__first_year__lte=year)
+        Rule.objects.filter(by_issuer, in_force_on(on, "plan__"), plan__first_year__lte=year)
         .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
         .select_related("plan__issuer", "target")
         # Plans without an issue date first on every database (as reports/past.py sorts them).
@@ -1161,10 +1162,10 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period) -
 
         scope = copy.copy(scope)
         scope.path, scope.depth = tree.root, len(tree.root) // STEP
-        rules = applicable_rules(scope, year, issuers=[*tree.paths, *past.above(tree)])
+        rules = applicable_rules(scope, year, count_day, issuers=[*tree.paths, *past.above(tree)])
         past.place(rules, count_day)
     else:
-        rules = applicable_rules(scope, year)
+        rules = applicable_rules(scope, year, count_day)
 
     # Which organizations are needed: the scope, its children, every rule's subject
     # inside the scope, allocation rows inside it, and every selector's matches.

@@ -239,3 +239,24 @@ def test_a_dissolved_child_keeps_its_figures_without_its_target(tree):
     then = report(tree.district, 2025, D(2025, 4, 30))
     row = next(c for c in then.children if c.org.code == "LD.DD.DN")
     assert (row.actual, row.target, row.ended_on) == (1, 3, None)
+
+
+def test_a_closed_or_replaced_plan_keeps_its_targets_in_reports_of_the_days_before(tree):
+    """Closing a plan ends its targets from that day; past reports still show them."""
+    from quotas.services import plan_close
+
+    old = make_plan(tree.district, first_year=2024, number="12", symbol="KH/HU")
+    make_rule(old, RuleKind.COUNT, target=tree.district, min_count=7)
+    new = make_plan(tree.district, first_year=2025, number="30", symbol="KH/HU")
+    make_rule(new, RuleKind.COUNT, target=tree.district, min_count=9)
+
+    def targets(year, day):
+        return sorted(r.rule.min_count for r in attainment(scope=tree.district, year=year, as_of=day).rules)
+
+    assert targets(2025, D(2025, 12, 31)) == [7, 9]
+    plan_close(plan=old, today=D(2025, 4, 1), reason="Thay bằng Kế hoạch 30-KH/HU", replaced_by=new)
+    old.refresh_from_db()
+    assert old.closed_on == D(2025, 4, 1)
+    assert targets(2024, D(2024, 12, 31)) == [7]  # its own year, read today: unchanged
+    assert targets(2025, D(2025, 3, 31)) == [7, 9]  # the day before it was replaced
+    assert targets(2025, D(2025, 12, 31)) == [9]  # the year's end: only the plan in force
