@@ -328,8 +328,10 @@ class Tally(models.Model):
     organizations for every roll-up. Each row counts, for one path and one of its
     ancestors' paths alike (so a province's figure is one row, not a sum over its
     subtree):
-    * ADMITTED: admissions not archived, by the path of their organization on the
-      ceremony date (the tree as it was), the ceremony year and the category at admission;
+    * ADMITTED: admissions not archived, by the path where their organization stands
+      today (or, once merged, its successor), the ceremony year and the category at
+      admission; reports of a day after which the tree changed recount from the
+      records instead (reports/past.py);
     * PIPELINE: candidates in progress past the cell's resolution, not archived, by
       their organization's current path and their category (year 0).
     Kept in step by admissions/tally.py (on every save and delete, and when a subtree

@@ -14,8 +14,9 @@ class HistoricalResult(models.Model):
 
     Seed 001 quotes 191 admitted in Đà Lạt in 2023; seed 002 quotes 3 pupils and 5
     enterprise workers for Đức Trọng in 2020–2023. `category` empty means all new
-    members. The engine uses these where no admission records exist for that
-    organization and year.
+    members. The engine adds these to the counts of the admission records (a board
+    enters a past year's count for what it has no records of; a year with neither reads
+    "no data"); after a merger, a result counts with its organization's successor.
 
     A total over several years ("2020–2023: 03 pupils", seed 002) is one row with
     `first_year` set (2020) and `year` its last year (2023): it is a total of that
