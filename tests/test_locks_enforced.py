@@ -350,7 +350,9 @@ def test_the_reopen_form_refuses_others_and_bad_input(world, tree, client_for):
     assert reopening.history.get().history_user.username == "admin"
 
 
-def test_the_lock_page_lists_the_changes_made_while_reopened(world, tree, users, client_for):
+def test_the_lock_page_lists_the_changes_made_while_reopened(
+    world, tree, users, client_for, django_assert_max_num_queries
+):
     locks.reopen(lock=world["lock"], until=timezone.localdate(), reason="Sửa số liệu", user=users.admin, today=timezone.localdate())
     clerk = client_for("clerk")
     response = clerk.post(
@@ -359,7 +361,10 @@ def test_the_lock_page_lists_the_changes_made_while_reopened(world, tree, users,
     assert response.status_code == 302
     clerk.get(response["Location"])  # the flash message with the name, read
     member_count_record(organization=tree.cell, as_of=LOCKED_DAY, members=9, user=users.district_planner)
-    page = client_for("viewer").get(reverse("organizations:locks", kwargs={"org_pk": tree.district.pk})).content.decode()
+    viewer, url = client_for("viewer"), reverse("organizations:locks", kwargs={"org_pk": tree.district.pk})
+    viewer.get(url)
+    with django_assert_max_num_queries(12):  # the locks, their reopenings, one query per kind of record
+        page = viewer.get(url).content.decode()
     assert "Sửa số liệu" in page and "đang mở" in page
     [changes] = [r for r in locks.changes_while_reopened(locks.page_locks(organization=tree.district), within=tree.district).values()]
     kinds = sorted(c["model"] for c in changes)
