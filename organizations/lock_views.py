@@ -91,9 +91,9 @@ def lock_reopen(request, organization, lock_pk):
                 },
             )
             back = request.POST.get("next", "")
-            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                back = ""
-            return redirect(back or "organizations:locks", **({} if back else {"org_pk": lock.organization_id}))
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
+            return redirect("organizations:locks", org_pk=lock.organization_id)
     return render(
         request,
         "organizations/lock_reopen.html",

@@ -107,7 +107,7 @@ class LockSet:
     def path_on(self, organization: Organization, day: dt.date) -> str:
         """As positions.path_on, from memory: the first past path whose interval holds `day`."""
         self.prefetch([organization])
-        for valid_from, valid_until, path in self._past[organization.pk]:
+        for valid_from, valid_until, path in self._past.get(organization.pk, ()):
             if valid_until > day and (valid_from is None or valid_from <= day):
                 return path
         return organization.path

@@ -46,6 +46,7 @@ def test_the_province_reopens_a_locked_district_year_and_a_clerk_saves_into_it(p
     page.locator("main form button[type=submit].primary").click()
     expect(page.locator("div.error")).to_contain_text("Huyện ủy Đơn Dương đã khóa")
     assert not Admission.objects.exists()
+    page.screenshot(path="/tmp/lock-refused.png", full_page=True)
 
     # The province's administrator opens the district's page, then its locked periods.
     admin = browser.new_context(locale="vi-VN").new_page()
