@@ -34,7 +34,9 @@ from .positions import path_on
 STEP = Organization.steplen
 
 
-def lock_period(*, organization: Organization, start: dt.date, end: dt.date, user, reason: str, source: str = "") -> PeriodLock:
+def lock_period(
+    *, organization: Organization, start: dt.date, end: dt.date, user, reason: str, source: str = ""
+) -> PeriodLock:
     """Lock [start, end] for `organization`'s subtree (the same span twice is one lock)."""
     if end < start:
         raise ValidationError(_("The end of the period is before its start."))
@@ -42,8 +44,13 @@ def lock_period(*, organization: Organization, start: dt.date, end: dt.date, use
     if lock:
         return lock
     lock = PeriodLock(
-        organization=organization, start=start, end=end, reason=reason, source=source,
-        locked_at=timezone.now(), locked_by=user,
+        organization=organization,
+        start=start,
+        end=end,
+        reason=reason,
+        source=source,
+        locked_at=timezone.now(),
+        locked_by=user,
     )
     stamp(lock, user, reason)
     lock.save()
@@ -101,7 +108,9 @@ class LockSet:
         for pk in pks:
             self._past[pk] = []
         rows = OrganizationPath.objects.filter(organization_id__in=pks).order_by("valid_until")
-        for pk, valid_from, valid_until, path in rows.values_list("organization_id", "valid_from", "valid_until", "path"):
+        for pk, valid_from, valid_until, path in rows.values_list(
+            "organization_id", "valid_from", "valid_until", "path"
+        ):
             self._past[pk].append((valid_from, valid_until, path))
 
     def path_on(self, organization: Organization, day: dt.date) -> str:
@@ -293,7 +302,11 @@ def changes_while_reopened(locks: list[PeriodLock], *, within: Organization, lim
             day = getattr(row, date_field)
             organization = row.candidate.organization if label == "admissions.StepRecord" else row.organization
             for reopening, lock, path, start, end in windows:
-                if start <= row.history_date < end and organization.path.startswith(path) and lock.start <= day <= lock.end:
+                if (
+                    start <= row.history_date < end
+                    and organization.path.startswith(path)
+                    and lock.start <= day <= lock.end
+                ):
                     found[reopening.pk].append(
                         {"model": label, "record": row, "day": day, "organization": organization}
                     )

@@ -83,15 +83,16 @@ def test_every_service_refuses_a_write_dated_in_the_locked_year(world, tree, use
         )
     )  # fmt: skip
     candidate = make_candidate(
-        tree.school, user=user, today=LATER, full_name="Hồ Văn Khóa", date_of_birth=D(2006, 6, 6), source_date=D(2024, 12, 1)
+        tree.school, user=user, today=LATER, full_name="Hồ Văn Khóa", date_of_birth=D(2006, 6, 6),
+        source_date=D(2024, 12, 1),
     )  # fmt: skip
     _refused(
-        lambda: services.candidate_advance(candidate=candidate, step=Step.CLASS, date=LOCKED_DAY, user=user, today=LATER)
+        lambda: services.candidate_advance(
+            candidate=candidate, step=Step.CLASS, date=LOCKED_DAY, user=user, today=LATER
+        )
     )
     at_decision = world["at_decision"]
-    _refused(
-        lambda: services.admission_record(candidate=at_decision, ceremony_date=LOCKED_DAY, user=user, today=LATER)
-    )
+    _refused(lambda: services.admission_record(candidate=at_decision, ceremony_date=LOCKED_DAY, user=user, today=LATER))
     admission = world["admitted_2024"]
     _refused(
         lambda: services.admission_recognize(
@@ -109,17 +110,23 @@ def test_every_service_refuses_a_write_dated_in_the_locked_year(world, tree, use
         )
     )
     # Archiving takes the candidate's 2025 steps (or 2025 admission) out of the locked reports.
-    _refused(lambda: services.candidate_archive(candidate=world["sourced_2025"], reason="nhập trùng", user=user, today=LATER))
     _refused(
-        lambda: services.candidate_archive(candidate=world["admitted_2025"], reason="nhập trùng", user=user, today=LATER)
+        lambda: services.candidate_archive(candidate=world["sourced_2025"], reason="nhập trùng", user=user, today=LATER)
+    )
+    _refused(
+        lambda: services.candidate_archive(
+            candidate=world["admitted_2025"], reason="nhập trùng", user=user, today=LATER
+        )
     )
     # The person's data is what the reports of a 2025 admission count (Biểu 2).
     _refused(
         lambda: services.candidate_update(candidate=world["admitted_2025"], user=user, today=LATER, ethnicity="Tày")
     )
     _refused(
-        lambda: member_count_record(organization=tree.cell, as_of=LOCKED_DAY, members=9, user=users.district_planner, today=LATER)
-    )  # fmt: skip
+        lambda: member_count_record(
+            organization=tree.cell, as_of=LOCKED_DAY, members=9, user=users.district_planner, today=LATER
+        )
+    )
 
 
 def test_writes_outside_the_locked_year_go_through(world, tree, users):
@@ -147,9 +154,7 @@ def test_a_lock_of_one_district_leaves_its_sibling_and_the_level_above_alone(wor
 
 
 def test_a_reopening_lets_writes_through_until_its_last_day_and_they_are_in_the_history(world, tree, users):
-    locks.reopen(
-        lock=world["lock"], until=D(2026, 3, 10), reason="Sửa số liệu xã Ka Đô", user=users.admin, today=LATER
-    )
+    locks.reopen(lock=world["lock"], until=D(2026, 3, 10), reason="Sửa số liệu xã Ka Đô", user=users.admin, today=LATER)
     count = member_count_record(
         organization=tree.cell, as_of=LOCKED_DAY, members=9, user=users.district_planner, today=D(2026, 3, 10)
     )
@@ -159,9 +164,7 @@ def test_a_reopening_lets_writes_through_until_its_last_day_and_they_are_in_the_
     )
     assert admission.history.get().history_user == users.clerk
     # the day after its last day, the period is locked again by itself
-    _refused(
-        lambda: member_count_record(organization=tree.cell, as_of=LOCKED_DAY, members=10, today=D(2026, 3, 11))
-    )
+    _refused(lambda: member_count_record(organization=tree.cell, as_of=LOCKED_DAY, members=10, today=D(2026, 3, 11)))
     assert MemberCount.objects.get(organization=tree.cell, as_of=LOCKED_DAY).members == 9
 
 
@@ -187,7 +190,9 @@ CANDIDATE_HEADER = (
 )  # fmt: skip
 
 
-def test_the_candidate_import_changes_nothing_when_a_row_is_in_a_locked_year(world, tree, users, django_assert_max_num_queries):
+def test_the_candidate_import_changes_nothing_when_a_row_is_in_a_locked_year(
+    world, tree, users, django_assert_max_num_queries
+):
     upload = xlsx_upload(
         [
             CANDIDATE_HEADER,
@@ -256,7 +261,12 @@ def test_each_page_shows_the_refusal_as_a_form_error_and_changes_nothing(world, 
     at_decision, admission = world["at_decision"], world["admitted_2024"]
     page = _post(clerk, "admissions:admit", {"ceremony_date": "10/05/2025"}, pk=at_decision.pk)
     assert 'class="error"' in page
-    _post(clerk, "admissions:recognize", {"on_date": "02/10/2025", "decision_number": "15-QĐ/HU"}, pk=admission.candidate_id)
+    _post(
+        clerk,
+        "admissions:recognize",
+        {"on_date": "02/10/2025", "decision_number": "15-QĐ/HU"},
+        pk=admission.candidate_id,
+    )
     _post(clerk, "admissions:strike_off", {"on_date": "02/10/2025", "reason": "Vi phạm"}, pk=admission.candidate_id)
     _post(clerk, "admissions:withdraw", {"outcome": "moved_away", "on_date": "02/01/2025"}, pk=at_decision.pk)
     _post(clerk, "admissions:archive", {"reason": "nhập trùng"}, pk=world["sourced_2025"].pk)
@@ -346,14 +356,24 @@ def test_the_reopen_form_refuses_others_and_bad_input(world, tree, client_for):
     response = admin.post(url, {**good, "next": reverse("organizations:locks", kwargs={"org_pk": tree.school.pk})})
     assert response.status_code == 302 and response["Location"].endswith(f"/{tree.school.pk}/locks/")
     reopening = LockReopening.objects.get()
-    assert (reopening.lock, reopening.reason, reopening.opened_by) == (lock, "Sửa số liệu", get_user_model().objects.get(username="admin"))
+    assert (reopening.lock, reopening.reason, reopening.opened_by) == (
+        lock,
+        "Sửa số liệu",
+        get_user_model().objects.get(username="admin"),
+    )
     assert reopening.history.get().history_user.username == "admin"
 
 
 def test_the_lock_page_lists_the_changes_made_while_reopened(
     world, tree, users, client_for, django_assert_max_num_queries
 ):
-    locks.reopen(lock=world["lock"], until=timezone.localdate(), reason="Sửa số liệu", user=users.admin, today=timezone.localdate())
+    locks.reopen(
+        lock=world["lock"],
+        until=timezone.localdate(),
+        reason="Sửa số liệu",
+        user=users.admin,
+        today=timezone.localdate(),
+    )
     clerk = client_for("clerk")
     response = clerk.post(
         reverse("admissions:admit", kwargs={"pk": world["at_decision"].pk}), {"ceremony_date": "10/05/2025"}
@@ -366,7 +386,12 @@ def test_the_lock_page_lists_the_changes_made_while_reopened(
     with django_assert_max_num_queries(12):  # the locks, their reopenings, one query per kind of record
         page = viewer.get(url).content.decode()
     assert "Sửa số liệu" in page and "đang mở" in page
-    [changes] = [r for r in locks.changes_while_reopened(locks.page_locks(organization=tree.district), within=tree.district).values()]
+    [changes] = [
+        r
+        for r in locks.changes_while_reopened(
+            locks.page_locks(organization=tree.district), within=tree.district
+        ).values()
+    ]
     kinds = sorted(c["model"] for c in changes)
     assert kinds == ["admissions.Admission", "admissions.StepRecord", "organizations.MemberCount"]
     assert "Quyết Định" not in page  # no candidate's name for a viewer
@@ -390,15 +415,24 @@ def test_the_admin_shows_member_counts_and_locks_but_changes_none(world, tree, s
     before = fingerprint()
     change = reverse("admin:organizations_membercount_change", args=[count.pk])
     assert superuser_client.get(change).status_code == 200
-    assert superuser_client.post(change, {"organization": tree.school.pk, "as_of": "2025-01-01", "members": 1}).status_code == 403
+    assert (
+        superuser_client.post(change, {"organization": tree.school.pk, "as_of": "2025-01-01", "members": 1}).status_code
+        == 403
+    )
     delete = reverse("admin:organizations_membercount_delete", args=[count.pk])
     assert superuser_client.post(delete, {"post": "yes"}).status_code == 403
     add = reverse("admin:organizations_membercount_add")
-    assert superuser_client.post(add, {"organization": tree.school.pk, "as_of": "2025-05-05", "members": 1}).status_code == 403
+    assert (
+        superuser_client.post(add, {"organization": tree.school.pk, "as_of": "2025-05-05", "members": 1}).status_code
+        == 403
+    )
     # simple-history's "revert" page of an old version saves on POST: not here
     version = count.history.get()
     revert = reverse("admin:organizations_membercount_simple_history", args=[count.pk, version.history_id])
-    assert superuser_client.post(revert, {"organization": tree.school.pk, "as_of": "2025-01-01", "members": 1}).status_code == 403
+    assert (
+        superuser_client.post(revert, {"organization": tree.school.pk, "as_of": "2025-01-01", "members": 1}).status_code
+        == 403
+    )
     admission = Admission.objects.get(candidate=world["admitted_2025"])
     version = admission.history.first()
     revert = reverse("admin:admissions_admission_simple_history", args=[admission.pk, version.history_id])
@@ -410,3 +444,28 @@ def test_the_admin_shows_member_counts_and_locks_but_changes_none(world, tree, s
     assert superuser_client.post(lock_change, {"reason": "x"}).status_code == 403
     assert fingerprint() == before
     assert StepRecord.objects.exists() and Candidate.objects.exists()
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_the_import_command_names_the_lock_and_saves_nothing(world, tree, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in [("Mã", "Tính đến ngày", "Số đảng viên"), ("LD.DD.KD.01", "30/06/2025", 9)]:
+        book.active.append(list(row))
+    path = tmp_path / "counts.xlsx"
+    book.save(path)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command(
+            "import_xlsx", "counts", str(path), "--org", "LD.DD", "--user", "district_planner", stdout=out, stderr=err
+        )
+    assert exited.value.code == 1
+    assert "row 2" in (out.getvalue() + err.getvalue()).lower() or "dòng 2" in (out.getvalue() + err.getvalue()).lower()
+    assert "Huyện ủy Đơn Dương" in out.getvalue() + err.getvalue()
+    assert not MemberCount.objects.filter(as_of=D(2025, 6, 30)).exists()
