@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from organizations import access
+from organizations import access, locks
 from organizations.access import Perm
 from organizations.models import Organization
 from organizations.text import fold
@@ -450,7 +450,9 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
     twins = selectors.admitted_twins_many(people)
     duplicates = selectors.likely_duplicates_many(user=user, people=people)
     created = []
-    with transaction.atomic():
+    # The locks read once for the file: every service below checks its dates against them,
+    # so a row dated in a locked period is a row error naming the lock.
+    with transaction.atomic(), locks.read_once(today=today, organizations=known.values()):
         for item, twin, found in zip(parsed, twins, duplicates, strict=True):
             row = item["row"]
             try:

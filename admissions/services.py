@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from organizations import access
+from organizations import access, locks
 from organizations.audit import stamp as _stamp
 from organizations.models import Organization, OrgForm
 from organizations.text import fold
@@ -430,6 +430,8 @@ def candidate_create(
     """
     if not organization.is_active:
         raise ValidationError(_("Cannot add a candidate to a dissolved organization."))
+    if source_on_file:  # the identification is a step record dated `source_date`
+        locks.check_unlocked(organization=organization, day=source_date, today=today)
     candidate = Candidate(
         organization=organization,
         full_name=" ".join(full_name.split()),
@@ -554,6 +556,10 @@ def candidate_update(*, candidate: Candidate, user, today: dt.date, allow_duplic
     if unknown:
         raise TypeError(f"Cannot update {sorted(unknown)} here")
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    # The person's data is what the reports of their admission count (Biểu 2): locked with it.
+    admitted = Admission.objects.filter(candidate=candidate, archived_at__isnull=True).select_related("organization")
+    for admission in admitted:
+        locks.check_unlocked(organization=admission.organization, day=admission.ceremony_date, today=today)
     for name, value in fields.items():
         setattr(candidate, name, value)
     errors: dict[str, list[str]] = {}
@@ -680,6 +686,7 @@ def candidate_advance(
         raise ValidationError(_("This candidate is no longer on the road."))
     if step >= Step.CEREMONY:
         raise ValidationError(_("Log the admission ceremony with the admission form."))
+    locks.check_unlocked(organization=candidate.organization, day=date, today=today)
     wrong_form = check_step_form(organization=candidate.organization, step=step)
     if wrong_form:
         raise ValidationError(wrong_form)
@@ -748,6 +755,7 @@ def candidate_withdraw(
         raise ValidationError(_("This candidate is no longer on the road."))
     if on_date > today:
         raise ValidationError(_("The date cannot be in the future."))
+    locks.check_unlocked(organization=candidate.organization, day=on_date, today=today)
     if on_date < candidate.step_date:
         raise ValidationError(
             _("The date cannot be before the previous step (%(date)s).") % {"date": _d(candidate.step_date)}
@@ -761,14 +769,25 @@ def candidate_withdraw(
 
 
 @transaction.atomic
-def candidate_archive(*, candidate: Candidate, reason: str, user, now: dt.datetime | None = None) -> Candidate:
-    """Hide a mistaken record from lists and reports (never deleted; its admission too)."""
+def candidate_archive(
+    *, candidate: Candidate, reason: str, user, now: dt.datetime | None = None, today: dt.date | None = None
+) -> Candidate:
+    """Hide a mistaken record from lists and reports (never deleted; its admission too).
+
+    Archiving takes every step of the candidate (and the admission) out of the reports:
+    refused when any of their dates lies in a locked period."""
     if not reason.strip():
         raise ValidationError(_("Give the reason for archiving."))
-    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("organization").get(pk=candidate.pk)
     if candidate.archived_at:
         raise ValidationError(_("This record is already archived."))
     now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    locks.check_days_unlocked(
+        organization=candidate.organization, days=candidate.steps.values_list("date", flat=True), today=today
+    )
+    for admission in Admission.objects.filter(candidate=candidate).select_related("organization"):
+        locks.check_unlocked(organization=admission.organization, day=admission.ceremony_date, today=today)
     candidate.archived_at, candidate.archive_reason, candidate.due_on = now, reason.strip(), None
     _stamp(candidate, user, reason)
     candidate.save()
@@ -815,6 +834,7 @@ def admission_record(
         raise ValidationError(_("This candidate is no longer on the road."))
     if candidate.step != Step.DECISION:
         raise ValidationError(_("An admission is logged once the admission decision is recorded."))
+    locks.check_unlocked(organization=candidate.organization, day=ceremony_date, today=today)
     decision = candidate.steps.get(step=Step.DECISION)
     number = decision.document_number or decision_number.strip()
     problems = []
@@ -858,7 +878,11 @@ def admission_record(
 
 
 def _open_admission(admission: Admission) -> Admission:
-    admission = Admission.objects.select_for_update().select_related("candidate").get(pk=admission.pk)
+    admission = (
+        Admission.objects.select_for_update(of=("self", "candidate"))
+        .select_related("candidate", "organization")
+        .get(pk=admission.pk)
+    )
     if admission.archived_at:
         raise ValidationError(_("This record is archived."))
     if admission.recognized_on or admission.struck_off_on:
@@ -872,6 +896,7 @@ def admission_recognize(
 ) -> Admission:
     """Recognition as a full member after the probation."""
     admission = _open_admission(admission)
+    locks.check_unlocked(organization=admission.organization, day=on_date, today=today)
     problems = []
     if not decision_number.strip():
         problems.append(_("The recognition decision needs its number."))
@@ -906,6 +931,7 @@ def admission_recognize(
 def admission_strike_off(*, admission: Admission, on_date: dt.date, reason: str, user, today: dt.date) -> Admission:
     """Not recognized: struck off the list of probationary members (the admission still counts)."""
     admission = _open_admission(admission)
+    locks.check_unlocked(organization=admission.organization, day=on_date, today=today)
     problems = []
     if not reason.strip():
         problems.append(_("Give the reason for striking off."))

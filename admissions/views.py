@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from organizations import access
+from organizations import access, locks
 from organizations.access import Perm, org_view
 from organizations.models import Organization
 from organizations.xlsx import workbook_bytes, xlsx_response
@@ -254,6 +254,8 @@ def _form(request, organization, form, title, submit, candidate=None, **extra):
             "submit": submit,
             "candidate": candidate,
             "back": back,
+            # Where a record would fall in a locked period, the form says so first (one query).
+            "lock_banner": locks.banner_locks(organization=organization, today=_today()),
             **extra,
         },
     )
@@ -433,7 +435,9 @@ def candidate_archive(request, pk):
     form = forms.ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.candidate_archive(candidate=candidate, reason=form.cleaned_data["reason"], user=request.user)
+            services.candidate_archive(
+                candidate=candidate, reason=form.cleaned_data["reason"], user=request.user, today=_today()
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -459,7 +463,16 @@ def import_candidates(request, organization):
         else:
             messages.success(request, _("%(n)d candidates imported.") % {"n": len(created)})
             return redirect("admissions:list", org_pk=organization.pk)
-    return render(request, "admissions/import.html", {"org": organization, "form": form, "errors": errors})
+    return render(
+        request,
+        "admissions/import.html",
+        {
+            "org": organization,
+            "form": form,
+            "errors": errors,
+            "lock_banner": locks.banner_locks(organization=organization, today=_today()),
+        },
+    )
 
 
 @require_GET

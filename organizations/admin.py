@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import MemberCount, Membership, Organization, Reorganization
+from .models import LockReopening, MemberCount, Membership, Organization, PeriodLock, Reorganization
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -16,6 +17,13 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple-history's page of an old version saves its form on POST (a "revert") with the
+        view permission alone: here it is shown, never saved (a locked period would not hold)."""
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Organization)
@@ -38,9 +46,47 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MemberCount)
-class MemberCountAdmin(SimpleHistoryAdmin):
-    list_display = ["organization", "as_of", "members"]
-    autocomplete_fields = ["organization"]
+class MemberCountAdmin(ReadOnlyAdmin):
+    """Member counts are entered and imported in the app (organizations/services.py
+    `member_count_record`: a locked period refuses them there, with the audit); the admin
+    edited them past that, so it only shows them now."""
+
+    list_display = ["organization", "as_of", "members", "note"]
+    list_select_related = ["organization"]
+    date_hierarchy = "as_of"
+    search_fields = ["organization__name", "organization__code"]
+
+
+class LockReopeningInline(admin.TabularInline):
+    model = LockReopening
+    fields = ["opened_at", "opened_by", "until", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(ReadOnlyAdmin):
+    """Locked by an approved report, reopened on the app's page (organizations/locks.py)."""
+
+    list_display = ["organization", "start", "end", "reason", "locked_at", "locked_by"]
+    list_select_related = ["organization", "locked_by"]
+    date_hierarchy = "end"
+    search_fields = ["organization__name", "organization__code", "reason"]
+    inlines = [LockReopeningInline]
+
+
+@admin.register(LockReopening)
+class LockReopeningAdmin(ReadOnlyAdmin):
+    list_display = ["lock", "until", "reason", "opened_at", "opened_by"]
+    list_select_related = ["lock__organization", "opened_by"]
+    date_hierarchy = "opened_at"
 
 
 @admin.register(Reorganization)

@@ -78,3 +78,15 @@ class ReorganizeForm(forms.Form):
         label=_("Decision"), max_length=255, required=False, help_text=_("e.g. Quyết định số 1234-QĐ/TW")
     )
     decision_date = DateField(label=_("Date of the decision"), required=False)
+
+
+class ReopenForm(forms.Form):
+    """An administrator of the level above lifts a lock until a day, for a stated reason."""
+
+    until = DateField(label=_("Open until"), help_text=_("The period locks itself again the day after."))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, lock_pk=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lock_pk is not None:  # several forms on one page: ids of their own
+            self.auto_id = f"id_lock{lock_pk}_%s"

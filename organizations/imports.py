@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import access
+from . import access, locks
 from .models import Organization, OrgForm, Sector
 from .services import organization_create
 from .text import fold
@@ -153,7 +153,7 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
         o.code: o
         for o in access.organizations(user, access.Perm.EDIT_PLANS).filter(path__startswith=under.path, code__in=codes)
     }
-    errors, parsed, seen = [], [], {}
+    errors, parsed, numbers, seen = [], [], [], {}
     for row in rows:
         problems = []
         organization = allowed.get(row.text("code"))
@@ -179,9 +179,18 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
             errors.append(RowError(row.number, "; ".join(problems)))
         else:
             parsed.append((organization, day, members))
-    if errors:
-        raise ImportFailed(errors)
-    with transaction.atomic():
-        for organization, day, members in parsed:
-            member_count_record(organization=organization, as_of=day, members=members, note="nhập từ Excel", user=user)
+            numbers.append(row.number)
+    # The locks read once for the file: a row dated in a locked period is a row error naming it.
+    with locks.read_once(today=today, organizations=allowed.values()) as in_force:
+        for number, (organization, day, _members) in zip(numbers, parsed, strict=True):
+            lock = locks.covering(in_force, organization=organization, day=day)
+            if lock:
+                errors.append(RowError(number, locks.locked_message(lock)))
+        if errors:
+            raise ImportFailed(sorted(errors, key=lambda e: e.row))
+        with transaction.atomic():
+            for organization, day, members in parsed:
+                member_count_record(
+                    organization=organization, as_of=day, members=members, note="nhập từ Excel", user=user, today=today
+                )
     return len(parsed)

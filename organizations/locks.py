@@ -6,25 +6,37 @@ on `day` and `day` lies in [start, end], unless a `LockReopening` of that lock i
 (today <= until). A reopening ends by itself; nothing has to lock the period again.
 
 Writers call `check_unlocked` (raises ValidationError naming the lock) before creating,
-changing or deleting a dated record; bulk writers read `locks_in_force` once and ask
-`covering` per row.
+changing or deleting a dated record, with each date the change touches (the old and the
+new one when a date moves). Bulk writers (imports) run their rows inside `read_once`:
+the locks are read once, with the past positions of the organizations named, and every
+`check_unlocked` of the services they call answers from that without a query.
+
+The date of a change is the date of the event it records: an admission's ceremony, a
+step's date, a withdrawal's date, a recognition's or a striking off's date (a 2025
+admission recognized in 2026 is a 2026 event), a member count's `as_of`.
 """
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .audit import stamp
-from .models import LockReopening, Organization, PeriodLock
+from .models import LockReopening, Organization, OrganizationPath, PeriodLock
 from .positions import path_on
 
+STEP = Organization.steplen
 
-def lock_period(*, organization: Organization, start: dt.date, end: dt.date, user, reason: str, source: str = "") -> PeriodLock:
+
+def lock_period(
+    *, organization: Organization, start: dt.date, end: dt.date, user, reason: str, source: str = ""
+) -> PeriodLock:
     """Lock [start, end] for `organization`'s subtree (the same span twice is one lock)."""
     if end < start:
         raise ValidationError(_("The end of the period is before its start."))
@@ -32,8 +44,13 @@ def lock_period(*, organization: Organization, start: dt.date, end: dt.date, use
     if lock:
         return lock
     lock = PeriodLock(
-        organization=organization, start=start, end=end, reason=reason, source=source,
-        locked_at=timezone.now(), locked_by=user,
+        organization=organization,
+        start=start,
+        end=end,
+        reason=reason,
+        source=source,
+        locked_at=timezone.now(),
+        locked_by=user,
     )
     stamp(lock, user, reason)
     lock.save()
@@ -65,19 +82,79 @@ def locks_in_force(*, today: dt.date, day: dt.date | None = None):
     return locks
 
 
+class LockSet:
+    """The locks in force on `today`, read once, for a writer of many rows.
+
+    It answers `covering` from memory: the past positions (OrganizationPath) of the
+    organizations asked about are read once each (`prefetch` reads many in one query)."""
+
+    def __init__(self, *, today: dt.date):
+        self.today = today
+        self.locks = list(locks_in_force(today=today))
+        self._past: dict[int, list[tuple[dt.date | None, dt.date, str]]] = {}
+        if self.locks:
+            self.prefetch([lock.organization for lock in self.locks])
+
+    def __iter__(self):
+        return iter(self.locks)
+
+    def __bool__(self) -> bool:
+        return bool(self.locks)
+
+    def prefetch(self, organizations) -> None:
+        pks = {org.pk for org in organizations} - set(self._past)
+        if not pks or not self.locks:
+            return
+        for pk in pks:
+            self._past[pk] = []
+        rows = OrganizationPath.objects.filter(organization_id__in=pks).order_by("valid_until")
+        for pk, valid_from, valid_until, path in rows.values_list(
+            "organization_id", "valid_from", "valid_until", "path"
+        ):
+            self._past[pk].append((valid_from, valid_until, path))
+
+    def path_on(self, organization: Organization, day: dt.date) -> str:
+        """As positions.path_on, from memory: the first past path whose interval holds `day`."""
+        self.prefetch([organization])
+        for valid_from, valid_until, path in self._past.get(organization.pk, ()):
+            if valid_until > day and (valid_from is None or valid_from <= day):
+                return path
+        return organization.path
+
+
+_active: ContextVar[LockSet | None] = ContextVar("partyplans_locks", default=None)
+
+
+@contextmanager
+def read_once(*, today: dt.date, organizations=()):
+    """Inside the block, every `check_unlocked` for `today` answers from locks read once
+    (an import: one read for the whole file, not one per row)."""
+    locks = LockSet(today=today)
+    locks.prefetch(organizations)
+    token = _active.set(locks)
+    try:
+        yield locks
+    finally:
+        _active.reset(token)
+
+
 def covering(locks, *, organization: Organization, day: dt.date) -> PeriodLock | None:
-    """The first of `locks` that covers a record of `organization` dated `day`."""
+    """The first of `locks` (a list, or a LockSet) that covers a record of `organization` dated `day`."""
     candidates = [lock for lock in locks if lock.start <= day <= lock.end]
     if not candidates:
         return None
-    own = path_on(organization, day)
+    where = locks.path_on if isinstance(locks, LockSet) else path_on
+    own = where(organization, day)
     for lock in candidates:
-        if own.startswith(path_on(lock.organization, day)):
+        if own.startswith(where(lock.organization, day)):
             return lock
     return None
 
 
 def lock_on(*, organization: Organization, day: dt.date, today: dt.date) -> PeriodLock | None:
+    active = _active.get()
+    if active is not None and active.today == today:
+        return covering(active, organization=organization, day=day)
     return covering(list(locks_in_force(today=today, day=day)), organization=organization, day=day)
 
 
@@ -100,3 +177,139 @@ def check_unlocked(*, organization: Organization, day: dt.date | None, today: dt
     lock = lock_on(organization=organization, day=day, today=today)
     if lock:
         raise ValidationError(locked_message(lock), code="locked")
+
+
+def check_days_unlocked(*, organization: Organization, days, today: dt.date) -> None:
+    """`check_unlocked` for every date of `days` (a change touching several dates: a date
+    moved, or a record whose every step goes), reading the locks once."""
+    days = sorted({day for day in days if day is not None})
+    if not days:
+        return
+    if _active.get() is not None and _active.get().today == today:
+        for day in days:
+            check_unlocked(organization=organization, day=day, today=today)
+        return
+    with read_once(today=today, organizations=[organization]):
+        for day in days:
+            check_unlocked(organization=organization, day=day, today=today)
+
+
+def span_label(lock: PeriodLock) -> str:
+    """“Năm 2025” for a calendar year, else “Kỳ 01/03/2025–31/05/2025”."""
+    if lock.start == dt.date(lock.start.year, 1, 1) and lock.end == dt.date(lock.start.year, 12, 31):
+        return _("Year %(year)d") % {"year": lock.start.year}
+    return _("Period %(start)s–%(end)s") % {
+        "start": date_format(lock.start, "d/m/Y"),
+        "end": date_format(lock.end, "d/m/Y"),
+    }
+
+
+def banner_locks(*, organization: Organization, today: dt.date, limit: int = 5) -> list[PeriodLock]:
+    """The locks in force today over `organization`, above it or below it, in one query: what
+    a form entering records there tells its user before they type."""
+    above = [organization.path[:i] for i in range(STEP, len(organization.path) + 1, STEP)]
+    near = Q(organization__path__in=above) | Q(organization__path__startswith=organization.path)
+    found = list(locks_in_force(today=today).filter(near).order_by("-end", "organization__path")[:limit])
+    for lock in found:
+        lock.label = span_label(lock)
+    return found
+
+
+def reopen_parent_path(lock: PeriodLock) -> str | None:
+    """The path of the organization whose administrators may reopen `lock` (None: a root's lock)."""
+    parent = lock.organization.path[:-STEP]
+    return parent or None
+
+
+def in_force(lock: PeriodLock, *, today: dt.date) -> bool:
+    """Whether `lock` holds today (no reopening of it lasts through today); reads
+    `lock.reopenings.all()`, so prefetch them for a list."""
+    return not any(r.until >= today for r in lock.reopenings.all())
+
+
+# ---------------------------------------------------------------- reads for the lock page
+
+
+def may_reopen(user, lock: PeriodLock) -> bool:
+    """Only an administrator of the organization above the lock's may reopen it."""
+    from .access import Perm, scope_paths
+
+    parent = reopen_parent_path(lock)
+    if parent is None:
+        return False
+    paths = scope_paths(user, Perm.MANAGE)
+    return paths is None or any(parent.startswith(p) for p in paths)
+
+
+def page_locks(*, organization: Organization) -> list[PeriodLock]:
+    """The locks over `organization`'s subtree: those of it and above it (covering all of it)
+    and those of organizations below it, newest period first, with their reopenings (two queries)."""
+    from django.db.models import Prefetch
+
+    above = [organization.path[:i] for i in range(STEP, len(organization.path) + 1, STEP)]
+    reopenings = LockReopening.objects.select_related("opened_by").order_by("-opened_at", "-pk")
+    return list(
+        PeriodLock.objects.filter(Q(organization__path__in=above) | Q(organization__path__startswith=organization.path))
+        .select_related("organization", "locked_by")
+        .prefetch_related(Prefetch("reopenings", queryset=reopenings))
+        .order_by("-end", "organization__path")
+    )
+
+
+# What the page lists of the changes made while a reopening was in force: per model, the
+# way to its organization's path and its date.
+CHANGED = (
+    ("admissions.Admission", "organization__path", "ceremony_date", "organization"),
+    ("admissions.StepRecord", "candidate__organization__path", "date", "candidate__organization"),
+    ("organizations.MemberCount", "organization__path", "as_of", "organization"),
+)
+
+
+def _window(reopening: LockReopening):
+    """From the reopening to the end of its last day, in the site's time zone."""
+    end = dt.datetime.combine(reopening.until + dt.timedelta(days=1), dt.time.min)
+    return reopening.opened_at, timezone.make_aware(end)
+
+
+def changes_while_reopened(locks: list[PeriodLock], *, within: Organization, limit: int = 200) -> dict[int, list]:
+    """For each reopening (by pk): the history rows of admissions, steps and member counts
+    dated inside its lock, under both the lock's organization and `within`, changed between
+    its opening and the end of its last day, newest first (one query per model)."""
+    from django.apps import apps
+
+    windows = []
+    for lock in locks:
+        lock_path = lock.organization.path
+        path = within.path if within.path.startswith(lock_path) else lock_path
+        for reopening in lock.reopenings.all():
+            windows.append((reopening, lock, path, *_window(reopening)))
+    found: dict[int, list] = {reopening.pk: [] for reopening, *_rest in windows}
+    if not windows:
+        return found
+    for label, path_field, date_field, org_field in CHANGED:
+        history = apps.get_model(label).history.model
+        query = Q()
+        for _reopening, lock, path, start, end in windows:
+            query |= Q(
+                history_date__gte=start,
+                history_date__lt=end,
+                **{f"{path_field}__startswith": path, f"{date_field}__gte": lock.start, f"{date_field}__lte": lock.end},
+            )
+        rows = history.objects.filter(query).select_related("history_user", org_field).order_by("-history_date")
+        if label == "admissions.StepRecord":
+            rows = rows.select_related("candidate")
+        for row in rows[:limit]:
+            day = getattr(row, date_field)
+            organization = row.candidate.organization if label == "admissions.StepRecord" else row.organization
+            for reopening, lock, path, start, end in windows:
+                if (
+                    start <= row.history_date < end
+                    and organization.path.startswith(path)
+                    and lock.start <= day <= lock.end
+                ):
+                    found[reopening.pk].append(
+                        {"model": label, "record": row, "day": day, "organization": organization}
+                    )
+    for rows in found.values():
+        rows.sort(key=lambda change: change["record"].history_date, reverse=True)
+    return found

@@ -272,7 +272,9 @@ class LockReopening(models.Model):
     """A lock lifted by an administrator of the level above, with a reason, through `until`
     (inclusive): from the day after, the period is locked again by itself."""
 
-    lock = models.ForeignKey(PeriodLock, verbose_name=_("period lock"), on_delete=models.PROTECT, related_name="reopenings")
+    lock = models.ForeignKey(
+        PeriodLock, verbose_name=_("period lock"), on_delete=models.PROTECT, related_name="reopenings"
+    )
     reason = models.TextField(_("reason"))
     until = models.DateField(_("open until"))
     opened_at = models.DateTimeField(_("opened at"))

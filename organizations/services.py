@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import stamp as _stamp
@@ -187,9 +188,19 @@ def organization_dissolve(*, organization: Organization, on_date: dt.date, today
 
 @transaction.atomic
 def member_count_record(
-    *, organization: Organization, as_of: dt.date, members: int, note: str = "", user=None
+    *,
+    organization: Organization,
+    as_of: dt.date,
+    members: int,
+    note: str = "",
+    user=None,
+    today: dt.date | None = None,
 ) -> MemberCount:
-    """Enter (or correct) the number of members of an organization on a date."""
+    """Enter (or correct) the number of members of an organization on a date (refused
+    when `as_of` lies in a period locked for it, organizations.locks)."""
+    from . import locks
+
+    locks.check_unlocked(organization=organization, day=as_of, today=today or timezone.localdate())
     count = MemberCount.objects.filter(organization=organization, as_of=as_of).first()
     if count is None:
         count = MemberCount(organization=organization, as_of=as_of)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import lock_views, views
 
 app_name = "organizations"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("<int:org_pk>/reorganize/", views.reorganize, name="reorganize"),
     path("<int:org_pk>/reorganize/apply/", views.reorganize_apply, name="reorganize_apply"),
     path("<int:org_pk>/reorganize/template.xlsx", views.reorganize_template, name="reorganize_template"),
+    path("<int:org_pk>/locks/", lock_views.lock_list, name="locks"),
+    path("<int:org_pk>/locks/<int:lock_pk>/reopen/", lock_views.lock_reopen, name="lock_reopen"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, selectors, services
+from . import access, locks, selectors, services
 from .access import Perm, org_view
 from .forms import DissolveForm, ImportForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm, ReorganizeForm
 from .imports import COLUMNS, COUNT_COLUMNS, member_count_import, tree_import
@@ -95,11 +95,11 @@ def detail(request, organization):
     return render(request, "organizations/detail.html", context)
 
 
-def _form_page(request, organization, form, title, submit):
+def _form_page(request, organization, form, title, submit, **extra):
     return render(
         request,
         "organizations/form.html",
-        {"org": organization, "form": form, "title": title, "submit": submit},
+        {"org": organization, "form": form, "title": title, "submit": submit, **extra},
     )
 
 
@@ -210,15 +210,27 @@ def dissolve(request, organization):
 @org_view(Perm.EDIT_PLANS)
 def add_count(request, organization):
     form = MemberCountForm(request.POST or None)
+    today = _today()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["as_of"] > _today():
+        if data["as_of"] > today:
             form.add_error("as_of", _("The date cannot be in the future."))
         else:
-            services.member_count_record(organization=organization, user=request.user, **data)
-            messages.success(request, _("Member count saved."))
-            return redirect("organizations:detail", org_pk=organization.pk)
-    return _form_page(request, organization, form, _("Member count of %(name)s") % {"name": organization}, _("Save"))
+            try:
+                services.member_count_record(organization=organization, user=request.user, today=today, **data)
+            except ValidationError as exc:  # a locked period
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Member count saved."))
+                return redirect("organizations:detail", org_pk=organization.pk)
+    return _form_page(
+        request,
+        organization,
+        form,
+        _("Member count of %(name)s") % {"name": organization},
+        _("Save"),
+        lock_banner=locks.banner_locks(organization=organization, today=today),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -278,6 +290,7 @@ def import_counts(request, organization):
             "form": form,
             "errors": errors,
             "title": _("Import member counts under %(name)s") % {"name": organization.name},
+            "lock_banner": locks.banner_locks(organization=organization, today=_today()),
             "help": _("The first sheet needs the columns: code, as of (dd/mm/yyyy), members."),
             "columns": [titles[0] for titles in COUNT_COLUMNS.values()],
         },

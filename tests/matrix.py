@@ -101,9 +101,9 @@ ORG_ROUTES: list[Route] = [
 
 
 def _app_routes():
-    from . import routes_admissions, routes_quotas, routes_reports
+    from . import routes_admissions, routes_locks, routes_quotas, routes_reports
 
-    return [routes_quotas, routes_admissions, routes_reports]
+    return [routes_quotas, routes_admissions, routes_reports, routes_locks]
 
 
 ROUTES = ORG_ROUTES + [route for module in _app_routes() for route in module.ROUTES]

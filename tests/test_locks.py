@@ -12,7 +12,10 @@ YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 def _lock(tree, users, org="district"):
     return locks.lock_period(
-        organization=getattr(tree, org), start=YEAR[0], end=YEAR[1], user=users.province_planner,
+        organization=getattr(tree, org),
+        start=YEAR[0],
+        end=YEAR[1],
+        user=users.province_planner,
         reason="Báo cáo năm 2025 đã duyệt",
     )
 
@@ -36,8 +39,13 @@ def test_a_reopening_needs_a_reason_and_locks_again_after_its_last_day(tree, use
     lock = _lock(tree, users)
     with pytest.raises(ValidationError):
         locks.reopen(lock=lock, until=dt.date(2026, 3, 10), reason="  ", user=users.admin, today=dt.date(2026, 3, 1))
-    locks.reopen(lock=lock, until=dt.date(2026, 3, 10), reason="Sửa số liệu xã Ka Đô", user=users.admin,
-                 today=dt.date(2026, 3, 1))
+    locks.reopen(
+        lock=lock,
+        until=dt.date(2026, 3, 10),
+        reason="Sửa số liệu xã Ka Đô",
+        user=users.admin,
+        today=dt.date(2026, 3, 1),
+    )
     day = dt.date(2025, 5, 10)
     locks.check_unlocked(organization=tree.cell, day=day, today=dt.date(2026, 3, 10))
     with pytest.raises(ValidationError):
