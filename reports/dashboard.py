@@ -208,8 +208,15 @@ def _render(organization: Organization, view: View) -> str:
         "rule_groups": group_by_plan(rules),
         "allocation_tables": [with_forecast(t, att) for t in report.allocation_tables],
         "below": below,
+        "without_target": without_target(report.children),
     }
     return render_to_string("reports/_dashboard_body.html", context)
+
+
+def without_target(children: Table) -> int:
+    """How many organizations of the committees table have no target (its third column):
+    the page says why their target and status are empty."""
+    return sum(1 for row in children.rows if row[2] is None)
 
 
 def period_kpi(att) -> dict | None:

@@ -11,6 +11,8 @@ from quotas.models import RuleKind
 
 from .conftest import TODAY
 
+HOME_QUERIES = 48  # the first reader of the day computes the figures (cached after)
+
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
@@ -61,3 +63,17 @@ def test_the_plan_list_offers_add_a_plan_to_planners_only(client_for, tree):
     page = client_for("district_planner").get(reverse("quotas:list")).content.decode()
     assert "Thêm kế hoạch" in page and reverse("quotas:create", args=[tree.district.pk]) in page
     assert "Thêm kế hoạch" not in client_for("viewer").get(reverse("quotas:list")).content.decode()
+
+
+def test_the_planners_day_comes_in_this_order_and_the_clerks_candidates_first(
+    client_for, allocation, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(HOME_QUERIES):
+        page = client_for("district_planner").get("/").content.decode()
+    order = ["reports-home", "allocate-now", "reports-next", "milestones-due"]
+    positions = [page.index(f'data-testid="{testid}"') for testid in order]
+    assert positions == sorted(positions)
+    assert 'data-testid="home-behind"' in page.split('data-testid="reports-next"', 1)[1]
+    with django_assert_max_num_queries(HOME_QUERIES):
+        page = client_for("clerk").get("/").content.decode()
+    assert page.index('data-testid="admissions-alerts"') < page.index('data-testid="reports-home"')
