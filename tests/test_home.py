@@ -77,3 +77,15 @@ def test_the_planners_day_comes_in_this_order_and_the_clerks_candidates_first(
     with django_assert_max_num_queries(HOME_QUERIES):
         page = client_for("clerk").get("/").content.decode()
     assert page.index('data-testid="admissions-alerts"') < page.index('data-testid="reports-home"')
+
+
+def test_a_plan_without_an_allocation_table_is_one_click_from_adding_it(client_for, tree):
+    plan = services.plan_create(
+        issuer=tree.district, title="Kế hoạch năm", symbol="KH/HU", first_year=TODAY.year, last_year=TODAY.year
+    )
+    page = client_for("district_planner").get("/").content.decode()
+    url = reverse("quotas:rule_create", args=[plan.pk]) + "?kind=allocation"
+    assert f'href="{url}"' in page and "Thêm bảng phân bổ chỉ tiêu" in page
+    form = client_for("district_planner").get(url).content.decode()
+    assert '<option value="allocation" selected>' in form
+    assert "Thêm bảng phân bổ" not in client_for("clerk").get("/").content.decode()
