@@ -78,3 +78,15 @@ def test_committees_without_a_target_are_explained_and_the_page_reads_a_fixed_nu
     # The period's comparison comes after the committees and their targets.
     if 'data-testid="period-table"' in html:
         assert html.index('data-testid="committees"') < html.index('data-testid="period-table"')
+
+
+def test_a_long_list_of_laggards_opens_on_a_click_a_short_one_is_open(client_for, tree):
+    plan = make_plan(tree.province, number="97", symbol="KH/TU")
+    make_rule(plan, RuleKind.COUNT, min_count=1, applies_to_each=True, depth=2)  # every committee's cell: many fail
+    make_rule(plan, RuleKind.COUNT, min_count=1, applies_to_each=True, depth=1)  # the two committees
+    html = _page(client_for("province_planner"), tree.province)
+    lists = [part.split(">", 1)[0] for part in html.split('<details class="laggards"')[1:]]
+    counts = [part.split(")", 1)[0] for part in html.split("Chưa đạt (")[1:]]
+    assert len(lists) == 2 and sorted(int(c) > 3 for c in counts) == [False, True], counts
+    for opening, count in zip(lists, counts, strict=True):
+        assert ("open" in opening) == (int(count) <= 3), (opening, count)
