@@ -6,7 +6,28 @@ from django.utils.translation import gettext_lazy as _
 from organizations.text import fold
 
 from .categories import Category
-from .models import Candidate, Outcome, Step
+from .models import Candidate, GeneralEducation, Outcome, ProfessionalLevel, Step, TheoryLevel
+
+NOT_STATED = "not_stated"
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class StatedChoiceFilter(django_filters.ChoiceFilter):
+    """A choice of a field records may leave empty (the Biểu 2 fields): its values, then "Not stated"."""
+
+    def __init__(self, *args, choices, nullable=False, **kwargs):
+        self.nullable = nullable  # a yes/no field stored as NULL when not stated, else "" when not stated
+        super().__init__(*args, choices=[*choices, (NOT_STATED, _("Not stated"))], **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        name = self.field_name
+        if value == NOT_STATED:
+            return qs.filter(**{f"{name}__isnull": True} if self.nullable else {name: ""})
+        if self.nullable:
+            return qs.filter(**{name: value == "yes"})
+        return qs.filter(**{name: value})
 
 
 class CandidateFilter(django_filters.FilterSet):
@@ -16,10 +37,28 @@ class CandidateFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
     year = django_filters.NumberFilter(label=_("Year"), field_name="step_date", lookup_expr="year")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput)
+    # What Biểu 2 counts (issue 15): find the records to complete before the period's form.
+    readmission = django_filters.ChoiceFilter(label=_("Re-admission"), choices=YES_NO, method="filter_readmission")
+    youth_union_member = StatedChoiceFilter(label=_("Youth Union member"), choices=YES_NO, nullable=True)
+    general_education = StatedChoiceFilter(label=_("General education"), choices=GeneralEducation.choices)
+    professional_level = StatedChoiceFilter(label=_("Professional level"), choices=ProfessionalLevel.choices)
+    theory_level = StatedChoiceFilter(label=_("Political theory level"), choices=TheoryLevel.choices)
 
     class Meta:
         model = Candidate
-        fields = ["q", "step", "category", "outcome", "year", "overdue"]
+        fields = [
+            "q",
+            "step",
+            "category",
+            "outcome",
+            "year",
+            "overdue",
+            "readmission",
+            "youth_union_member",
+            "general_education",
+            "professional_level",
+            "theory_level",
+        ]
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,6 +67,9 @@ class CandidateFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         folded = fold(value)
         return queryset.filter(search_name__contains=folded) if folded else queryset
+
+    def filter_readmission(self, queryset, name, value):
+        return queryset.filter(readmission=value == "yes") if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         if not value:

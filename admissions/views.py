@@ -96,7 +96,27 @@ EXPORT_COLUMNS = [
     ("Từ ngày", "step_date"),
     ("Hạn bước tiếp theo", "due_on"),
     ("Kết quả", "get_outcome_display"),
+    # What Biểu 2 counts (issue 15); "Chưa khai" where the record does not state it.
+    ("Kết nạp lại", "readmission"),
+    ("Đoàn viên", "youth_union_member"),
+    ("Giáo dục phổ thông", "get_general_education_display"),
+    ("Chuyên môn nghiệp vụ", "get_professional_level_display"),
+    ("Lý luận chính trị", "get_theory_level_display"),
 ]
+BIEU2_COLUMNS = {
+    "readmission",
+    "youth_union_member",
+    *(f"get_{f}_display" for f in ("general_education", "professional_level", "theory_level")),
+}
+
+
+def _cell(attr, value):
+    """A Biểu 2 yes/no as the form writes it, and "Chưa khai" where the record does not state it."""
+    if attr not in BIEU2_COLUMNS:
+        return value
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return "Chưa khai" if value in (None, "") else value
 
 
 @require_GET
@@ -115,7 +135,7 @@ def export(request, organization):
                 value = candidate
                 for part in attr.split("."):
                     value = getattr(value, part)
-                row.append(value() if callable(value) else value)
+                row.append(_cell(attr, value() if callable(value) else value))
             yield row
 
     content = workbook_bytes(rows(), title="Quan chung uu tu")

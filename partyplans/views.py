@@ -8,19 +8,34 @@ from django.views.decorators.http import require_GET
 
 from organizations import access
 
-# Each app contributes a section to the home page: this year's figures first, then the plans
-# (allocation, milestones due), then the candidates.
-HOME_SECTIONS = ["reports.home", "quotas.home", "admissions.home"]
+# Each app contributes its context to the home page (its module `home.section`: (template, context) or None).
+HOME_APPS = ("reports", "quotas", "admissions")
+# The cards of the start page, the day's work first. A planner: this year's target, progress and
+# the report to export; one click into this year's allocation; the reports due next and the
+# committees behind; the milestones. Candidates come last for a planner, first for a clerk.
+PLANNER_CARDS = [
+    ("reports", "reports/_home.html"),
+    ("quotas", "quotas/_home.html"),
+    ("reports", "reports/_home_due.html"),
+    ("quotas", "quotas/_home_milestones.html"),
+    ("admissions", "admissions/_home.html"),
+]
+CLERK_CARDS = [PLANNER_CARDS[-1], *PLANNER_CARDS[:-1]]
 
 
 @require_GET
 def home(request):
     today = timezone.localdate()
-    sections = [import_module(name).section(request, today) for name in HOME_SECTIONS]
+    found = {app: import_module(f"{app}.home").section(request, today) for app in HOME_APPS}
+    # Who logs candidates and plans nothing (a cell's clerk) starts with the candidates due.
+    cards = CLERK_CARDS if found["admissions"] and not found["quotas"] else PLANNER_CARDS
     return render(
         request,
         "home.html",
-        {"memberships": access.roles_by_org(request.user), "sections": [s for s in sections if s]},
+        {
+            "memberships": access.roles_by_org(request.user),
+            "sections": [(template, found[app][1]) for app, template in cards if found[app]],
+        },
     )
 
 

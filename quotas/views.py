@@ -311,6 +311,17 @@ def rule_create(request, plan_pk):
     return render(request, "quotas/rule_form.html", {"plan": plan, "form": form, "title": _("New quota rule")})
 
 
+# The figures a rule of each kind needs before its sentence says something.
+PREVIEW_FIGURES = {
+    RuleKind.COUNT: ("min_count", "max_count"),
+    RuleKind.SHARE_OF_ADMISSIONS: ("min_percent", "max_percent"),
+    RuleKind.SHARE_OF_MEMBERSHIP: ("min_percent", "max_percent"),
+    RuleKind.ALLOCATION: ("min_count",),
+    RuleKind.CELL_SIZE: ("min_count",),
+    RuleKind.INACTIVITY: ("years_without",),
+}
+
+
 @require_GET
 def rule_preview(request, plan_pk):
     """The sentence the plan will print for the rule being typed (htmx, from the rule editor)."""
@@ -320,7 +331,8 @@ def rule_preview(request, plan_pk):
     data = {name: value for name, value in form.cleaned_data.items() if name in services.RULE_FIELDS}
     data["forms"] = form.cleaned_data.get("org_forms") or []
     sentence = ""
-    if data.get("kind"):
+    # Until the rule's figure is typed, the sentence would read cut off ("… kết nạp đảng viên").
+    if any(data.get(name) is not None for name in PREVIEW_FIGURES.get(data.get("kind"), ())):
         try:
             sentence = rule_sentence(Rule(plan=plan, **data))
         except (KeyError, TypeError, ValueError):  # half-typed: no sentence yet

@@ -49,6 +49,9 @@ from .report import (
 )
 
 LAGGARDS_SHOWN = 50
+# A target's list of organizations not meeting it opens by itself up to this many (longer
+# lists open on a click, so the targets after it stay near the first screen).
+LAGGARDS_OPEN_UP_TO = 3
 # Above this many rules from plans of organizations below the scope (a province has ~100
 # commune committees with a plan each, the country 3,400), the page shows those rules
 # as counts per child organization instead of one card each: the national page had
@@ -208,8 +211,15 @@ def _render(organization: Organization, view: View) -> str:
         "rule_groups": group_by_plan(rules),
         "allocation_tables": [with_forecast(t, att) for t in report.allocation_tables],
         "below": below,
+        "without_target": without_target(report.children),
     }
     return render_to_string("reports/_dashboard_body.html", context)
+
+
+def without_target(children: Table) -> int:
+    """How many organizations of the committees table have no target (its third column):
+    the page says why their target and status are empty."""
+    return sum(1 for row in children.rows if row[2] is None)
 
 
 def period_kpi(att) -> dict | None:
@@ -355,6 +365,7 @@ def _rules_view(att):
                 # ones, the Excel export lists them all.
                 "failing": r.failing[:LAGGARDS_SHOWN],
                 "failing_more": max(0, r.failing_count - LAGGARDS_SHOWN),
+                "failing_open": r.failing_count <= LAGGARDS_OPEN_UP_TO,
             }
         )
     return rows

@@ -94,6 +94,7 @@ def section(request, today):
         )
     return "reports/_home.html", {
         "rows": rows,
+        "any_behind": any(row["behind"] for row in rows),
         "year": today.year,
         "period_query": urlencode({"year": today.year, "as_of": today.isoformat()}),
         "calendar": reports_calendar(request.user, today),

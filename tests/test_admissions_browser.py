@@ -86,3 +86,28 @@ def test_a_clerk_walks_a_candidate_to_full_membership(page, live_server, clerk, 
     assert candidate.step == Step.RECOGNITION
     assert candidate.steps.count() == 10
     assert Admission.objects.get().recognized_on.isoformat() == "2025-09-10"
+
+
+def test_a_birth_date_typed_day_first_in_an_english_language_browser_is_stored_as_typed(page, live_server, clerk, tree):
+    """The browser speaks en-US (conftest): its own date input would read 04/03 as 3 April."""
+    assert page.evaluate("navigator.language") == "en-US"
+    login(page, live_server, username="bt.clerk")
+    page.goto(f"{live_server.url}/candidates/org/{tree.school.pk}/new/")
+    birth = page.locator("#id_date_of_birth")
+    expect(birth).to_have_attribute("placeholder", "dd/mm/yyyy")
+    page.fill("#id_full_name", "Lê Thị Ngày Tháng")
+    birth.press_sequentially("04/03/2005")
+    page.select_option("#id_gender", "female")
+    page.select_option("#id_education", "upper_secondary")
+    page.select_option("#id_category", "pupil")
+    page.select_option("#id_youth_union_member", "true")
+    source = page.locator("#id_source_date")
+    source.fill("")
+    source.press_sequentially("10/01/2024")
+    submit(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lê Thị Ngày Tháng")
+    candidate = Candidate.objects.get(full_name="Lê Thị Ngày Tháng")
+    assert candidate.date_of_birth.isoformat() == "2005-03-04"
+    assert candidate.steps.get().date.isoformat() == "2024-01-10"
+    assert candidate.youth_union_member is True
+    expect(page.locator("main")).to_contain_text("04/03/2005")

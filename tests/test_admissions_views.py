@@ -384,3 +384,64 @@ def test_the_probation_heading_says_the_alert_window_of_the_settings(client_for,
     settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "ALERT_DAYS": 45}
     response = client_for("clerk").get(_url("alerts", org_pk=tree.school.pk))
     assert "Hết thời gian dự bị trong 45 ngày tới" in response.text
+
+
+def test_the_biểu_2_fields_filter_the_list_and_go_into_the_export(client_for, tree, today):
+    """Issue 15: find the records Biểu 2 counts, and those that do not state what it needs."""
+    import io
+
+    from openpyxl import load_workbook
+
+    make_candidate(
+        tree.school,
+        full_name="Đoàn Viên Đủ",
+        youth_union_member=True,
+        general_education="upper_secondary",
+        professional_level="university",
+        theory_level="primary",
+    )
+    make_candidate(tree.school, full_name="Chưa Khai Gì", date_of_birth=D(2003, 3, 3))
+    make_candidate(
+        tree.school,
+        full_name="Không Phải Đoàn Viên",
+        date_of_birth=D(1990, 4, 4),
+        youth_union_member=False,
+        general_education="lower_secondary",
+        professional_level="none",
+        theory_level="none",
+    )
+    client = client_for("clerk")
+    url = _url("list", org_pk=tree.school.pk)
+
+    def listed(**params):
+        text = client.get(url, params).text
+        return {n for n in ("Đoàn Viên Đủ", "Chưa Khai Gì", "Không Phải Đoàn Viên") if n in text}
+
+    assert listed(youth_union_member="yes") == {"Đoàn Viên Đủ"}
+    assert listed(youth_union_member="no") == {"Không Phải Đoàn Viên"}
+    assert listed(youth_union_member="not_stated") == {"Chưa Khai Gì"}
+    assert listed(general_education="upper_secondary") == {"Đoàn Viên Đủ"}
+    assert listed(professional_level="none") == {"Không Phải Đoàn Viên"}
+    assert listed(theory_level="not_stated") == {"Chưa Khai Gì"}
+    assert listed(readmission="yes") == set()
+    assert len(listed(readmission="no")) == 3
+    text = client.get(url).text
+    assert "Chưa khai" in text and "Lý luận chính trị" in text
+
+    response = client.get(_url("export", org_pk=tree.school.pk), {"youth_union_member": "yes"})
+    def sheet_rows(response):
+        return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+    rows = sheet_rows(response)
+    header, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert len(rows) == 2
+    for title in ("Kết nạp lại", "Đoàn viên", "Giáo dục phổ thông", "Chuyên môn nghiệp vụ", "Lý luận chính trị"):
+        assert title in header
+    assert row["Họ và tên"] == "Đoàn Viên Đủ" and row["Đoàn viên"] == "Có" and row["Kết nạp lại"] == "Không"
+    assert row["Giáo dục phổ thông"] == "Trung học phổ thông"
+    assert row["Chuyên môn nghiệp vụ"] == "Đại học" and row["Lý luận chính trị"] == "Sơ cấp"
+    response = client.get(_url("export", org_pk=tree.school.pk), {"q": "chua khai"})
+    header, values = sheet_rows(response)
+    row = dict(zip(header, values, strict=True))
+    assert row["Đoàn viên"] == row["Lý luận chính trị"] == "Chưa khai"
+    assert row["Hạn bước tiếp theo"] != "Chưa khai"

@@ -11,6 +11,8 @@ from quotas.models import RuleKind
 
 from .conftest import TODAY
 
+HOME_QUERIES = 48  # the first reader of the day computes the figures (cached after)
+
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
@@ -61,3 +63,29 @@ def test_the_plan_list_offers_add_a_plan_to_planners_only(client_for, tree):
     page = client_for("district_planner").get(reverse("quotas:list")).content.decode()
     assert "Thêm kế hoạch" in page and reverse("quotas:create", args=[tree.district.pk]) in page
     assert "Thêm kế hoạch" not in client_for("viewer").get(reverse("quotas:list")).content.decode()
+
+
+def test_the_planners_day_comes_in_this_order_and_the_clerks_candidates_first(
+    client_for, allocation, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(HOME_QUERIES):
+        page = client_for("district_planner").get("/").content.decode()
+    order = ["reports-home", "allocate-now", "reports-next", "milestones-due"]
+    positions = [page.index(f'data-testid="{testid}"') for testid in order]
+    assert positions == sorted(positions)
+    assert 'data-testid="home-behind"' in page.split('data-testid="reports-next"', 1)[1]
+    with django_assert_max_num_queries(HOME_QUERIES):
+        page = client_for("clerk").get("/").content.decode()
+    assert page.index('data-testid="admissions-alerts"') < page.index('data-testid="reports-home"')
+
+
+def test_a_plan_without_an_allocation_table_is_one_click_from_adding_it(client_for, tree):
+    plan = services.plan_create(
+        issuer=tree.district, title="Kế hoạch năm", symbol="KH/HU", first_year=TODAY.year, last_year=TODAY.year
+    )
+    page = client_for("district_planner").get("/").content.decode()
+    url = reverse("quotas:rule_create", args=[plan.pk]) + "?kind=allocation"
+    assert f'href="{url}"' in page and "Thêm bảng phân bổ chỉ tiêu" in page
+    form = client_for("district_planner").get(url).content.decode()
+    assert '<option value="allocation" selected>' in form
+    assert "Thêm bảng phân bổ" not in client_for("clerk").get("/").content.decode()

@@ -12,6 +12,7 @@ from quotas.models import RuleKind
 from tests.test_reports_engine import admit, allocate, make_candidate, make_plan, make_rule
 
 Q = "?year=2025&as_of=2025-06-30"
+MAX_QUERIES = 22
 
 
 @pytest.fixture
@@ -59,3 +60,33 @@ def test_targets_are_grouped_by_plan(client_for, tree, province_plan):
     html = _page(client_for("province_planner"), tree.province)
     groups = html.split('data-testid="plan-group"')[1:]
     assert len(groups) == 1 and "97-KH/TU" in groups[0].split("</summary>", 1)[0]
+
+
+def test_committees_without_a_target_are_explained_and_the_page_reads_a_fixed_number_of_queries(
+    client_for, tree, django_assert_max_num_queries
+):
+    plan = make_plan(tree.province, number="97", symbol="KH/TU")
+    allocate(make_rule(plan, RuleKind.ALLOCATION, min_count=6), tree.district, 6)  # Đà Lạt gets nothing
+    admit(tree.city_school, dt.date(2025, 3, 1), Category.PUPIL)
+    client = client_for("province_planner")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        html = _page(client, tree.province)
+    city = _row(html, "committees", tree.city.name)
+    assert "badge" not in city and '<td class="num"><a' in city  # no target, no status; its admission counts
+    note = html.split('data-testid="without-target"', 1)[1].split("</p>", 1)[0]
+    assert "1 tổ chức chưa có chỉ tiêu năm nay" in note and tree.province.name in note
+    # The period's comparison comes after the committees and their targets.
+    if 'data-testid="period-table"' in html:
+        assert html.index('data-testid="committees"') < html.index('data-testid="period-table"')
+
+
+def test_a_long_list_of_laggards_opens_on_a_click_a_short_one_is_open(client_for, tree):
+    plan = make_plan(tree.province, number="97", symbol="KH/TU")
+    make_rule(plan, RuleKind.COUNT, min_count=1, applies_to_each=True, depth=2)  # every committee's cell: many fail
+    make_rule(plan, RuleKind.COUNT, min_count=1, applies_to_each=True, depth=1)  # the two committees
+    html = _page(client_for("province_planner"), tree.province)
+    lists = [part.split(">", 1)[0] for part in html.split('<details class="laggards"')[1:]]
+    counts = [part.split(")", 1)[0] for part in html.split("Chưa đạt (")[1:]]
+    assert len(lists) == 2 and sorted(int(c) > 3 for c in counts) == [False, True], counts
+    for opening, count in zip(lists, counts, strict=True):
+        assert ("open" in opening) == (int(count) <= 3), (opening, count)

@@ -22,8 +22,24 @@ def test_the_preview_prints_the_plans_sentence(client_for, plan, tree):
         url, {"kind": "share_admissions", "category": "non_state_worker", "min_percent": "2", "max_percent": "5"}
     ).content.decode()
     assert "chiếm từ 2% đến 5% trong tổng số đảng viên mới kết nạp" in html
-    # Half typed: a hint, not an error.
+    # Half typed: a hint, not an error, and no sentence cut off before its figure.
     assert client.get(url, {"kind": "", "min_count": "x"}).status_code == 200
+    html = client.get(url, {"kind": "count", "is_soft": "on"}).content.decode()
+    assert "kết nạp đảng viên" not in html and "Nhập chỉ tiêu để xem câu" in html
+    html = client.get(url, {"kind": "inactivity", "applies_to_each": "on"}).content.decode()
+    assert "năm trở lên" not in html
+
+
+def test_the_preview_runs_a_fixed_number_of_queries(client_for, plan, django_assert_max_num_queries):
+    client = client_for("district_planner")
+    url = reverse("quotas:rule_preview", args=[plan.pk])
+    with django_assert_max_num_queries(8):
+        assert client.get(url, {"kind": "count", "min_count": "5", "is_soft": "on"}).status_code == 200
+
+
+def test_a_checkbox_reads_on_the_line_of_its_label(client_for, plan):
+    html = client_for("district_planner").get(reverse("quotas:rule_create", args=[plan.pk])).content.decode()
+    assert '<label class="check" for="id_applies_to_each"><input type="checkbox"' in html
 
 
 def test_the_preview_is_for_planners_of_the_plan_only(client_for, plan):
