@@ -203,13 +203,15 @@ class _Sheet:
         self.pending: list[str] = []
         self.merged: list[str] = []
 
-    def append(self, cells: list[tuple[int, object]] = ()) -> int:
-        """Append a row of (style id, value) cells from column A; returns its number."""
+    def append(self, cells: list[tuple[int, object]] = (), height: float | None = None) -> int:
+        """Append a row of (style id, value) cells from column A (`height` in points, for
+        wrapped text); returns its number."""
         self.row += 1
         r = str(self.row)
         letters = self.letters
+        tall = f' ht="{height}" customHeight="1"' if height else ""
         self.pending.append(
-            f'<row r="{r}">'
+            f'<row r="{r}"{tall}>'
             + "".join(f'<c r="{letters[i]}{r}" s="{s}"{_tail(v)}' for i, (s, v) in enumerate(cells))
             + "</row>"
         )
@@ -235,9 +237,9 @@ class _Sheet:
         # 7,000 merged lines of a national appendix. The ranges here never overlap.
         self.ws.merged_cells = MultiCellRange([CellRange(ref) for ref in self.merged])
 
-    def line(self, text: str, merged=True, **style):
+    def line(self, text: str, merged=True, height: float | None = None, **style):
         """A line of text across the sheet's columns (a title, a caption, a note)."""
-        row = self.append([(self.styles(**style), text)])
+        row = self.append([(self.styles(**style), text)], height=height)
         if merged and self.width > 1:
             self.merged.append(f"A{row}:{self.letters[self.width - 1]}{row}")
         return row
