@@ -6,13 +6,17 @@ Sheets:
   số …", STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ, a total row of SUM formulas, rates as
   formulas, the note), one after the other; with a single table its header is frozen
   and repeated on every printed page;
-* "Trực thuộc": the organizations directly under the scope, totals as formulas;
+* "Trực thuộc": the organizations directly under the scope, the period beside the same
+  period last year, totals as formulas;
 * one sheet per rule kind present ("Số lượng", "Tỷ lệ trong số kết nạp", "Phân bổ",
   "Quy mô chi bộ", …): each rule a block — "N. sentence", the plan reference, for rules
   over many organizations the line "N of M organizations meet it" — then its rows (every
   organization, or those not meeting it above report.LIST_ALL_UP_TO) and, for a rule on
   one organization, the year-on-year table.
-Every sheet is A4, fitted to the page width, Times New Roman.
+Every sheet opens with the document's header block ("ĐẢNG CỘNG SẢN VIỆT NAM", the party
+body, the issuing body, number, place and date, "BÁO CÁO" and the subject: `Document`) and,
+but the sheets of rules, ends with "Nơi nhận" and the signature block. Every sheet is A4,
+fitted to the page width, the usual margins, page numbers from page 2, Times New Roman.
 
 Speed (bench/RESULTS.md "Exports"): a national workbook holds ~235,000 rows and 1.2
 million cells. openpyxl spends ~15 µs per cell building a cell object and an lxml
