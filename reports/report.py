@@ -419,7 +419,7 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
     beside = Beside(att)
     # A row of an organization directly under the scope reads the figure its own row does
     # (last year's "no data" included), so the appendix and the table above never disagree.
-    child_periods = {c.org.pk: c.period for c in att.children if c.ended_on is None}
+    child_periods = {c.org.pk: Beside.figure(c.period, c.last_year) for c in att.children if c.ended_on is None}
     periods = [child_periods.get(row.org.pk, row.period) if row.ended_on is None else None for row in table.rows]
 
     def source():
@@ -534,6 +534,14 @@ class Beside:
                 "this": period_span_label(att),
                 "last": same_span_label(att),
             }
+
+    @staticmethod
+    def figure(period: "PeriodFigure | None", last_year: int | None) -> "PeriodFigure | None":
+        """A row's period figure, with "no data" for the same period when the whole of
+        last year has none (no records at all: never a 0 beside "no data")."""
+        if period is None or last_year is not None or period.last_year is None:
+            return period
+        return PeriodFigure(period.actual, None)
 
     def cells(self, figure) -> list:
         if not self.shown:
@@ -685,13 +693,13 @@ def children_table(att: Attainment) -> Table:
                 fraction(percent),
                 c.forecast,
                 *last,
-                *beside.cells(c.period),
+                *beside.cells(Beside.figure(c.period, c.last_year)),
                 status,
             ],
             {"org": c.org.pk, "category": ""},
         )
     last_years = [c.last_year for c in att.children if c.last_year is not None]
-    figures = [c.period for c in att.children]
+    figures = [Beside.figure(c.period, c.last_year) for c in att.children]
     # No sum of forecasts for a closed year; no sum of "no data" (Excel would write 0).
     table.sum_columns = (
         (3,)
