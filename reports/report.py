@@ -739,7 +739,7 @@ def _build_report(att: Attainment) -> Report:
             Column(_("Achieved"), TEXT, 14),
             Column(_("Base"), INT, 10),
             Column(_("Share / progress"), PERCENT, 12),
-            Column(_("Status"), STATUS, 14),
+            Column(_("Status"), STATUS, 16),
         ],
         caption=_("As of %(date)s") % {"date": att.as_of.strftime("%d/%m/%Y")},
     )
