@@ -11,12 +11,13 @@ group and by religion. Every text is written as text (a name starting with "=" s
 import datetime as dt
 import io
 
+from django.db.models import Exists, Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from organizations.documents import party_body, place_name
-from organizations.models import Organization
+from organizations.models import Organization, OrganizationPath
 
 from .bieu2 import Form, Line, percent_of
 from .report import gc_paused
@@ -37,13 +38,38 @@ def heading(form: Form) -> dict:
     }
 
 
+def moved_within(form: Form) -> bool:
+    """Whether an organization moved into, out of or within the form's subtree, or was
+    merged, from the start of the same period last year to the end of the period (one
+    query). Then the form (each admission where its organization stood on the ceremony
+    date) and the attainment report (where each organization stands on the report's day)
+    can count the same admission in different places, and the form says so."""
+    path = form.organization.path
+    start, end = form.last_period.start, form.period.end
+    moved = OrganizationPath.objects.filter(valid_until__gt=start, valid_until__lte=end).filter(
+        Q(path__startswith=path) | Q(organization__path__startswith=path)
+    )
+    merged = Organization.objects.filter(
+        merged_into__isnull=False, dissolved_on__gt=start, dissolved_on__lte=end
+    ).filter(Q(path__startswith=path) | Q(merged_into__path__startswith=path))
+    return Organization.objects.filter(pk=form.organization.pk).filter(Exists(moved) | Exists(merged)).exists()
+
+
+def moved_note() -> str:
+    return _(
+        "Organizations of this report moved or were merged during the period: this form counts each "
+        "admission where its organization stood on the ceremony date, the attainment report where the "
+        "organization stands on the report's day, so their totals may differ."
+    )
+
+
 def _cell(value):
     return "" if value is None else value
 
 
 def render_xlsx(form: Form, *, today: dt.date) -> bytes:
     with gc_paused():
-        return _render_xlsx(form, heading(form), today)
+        return _render_xlsx(form, heading(form), today, moved_within(form))
 
 
 def _table_sheet(workbook, styles, name: str, head: dict, title: str, form: Form, freeze: bool = False) -> _Sheet:
@@ -93,7 +119,7 @@ def _footer(sheet: _Sheet, styles, head: dict, today: dt.date) -> None:
     sheet.merged.append(f"C{row}:E{row}")
 
 
-def _render_xlsx(form: Form, head: dict, today: dt.date) -> bytes:
+def _render_xlsx(form: Form, head: dict, today: dt.date, moved: bool = False) -> bytes:
     workbook = Workbook(write_only=True)
     styles = _Styles(workbook)
     sheet = _table_sheet(workbook, styles, _("Form 2"), head, _("NEW PARTY MEMBERS ADMITTED"), form, freeze=True)
@@ -118,6 +144,9 @@ def _render_xlsx(form: Form, head: dict, today: dt.date) -> bytes:
                 (decimal if isinstance(percent, float) else styles(border=True, align="center"), percent),
             ]
         )
+    if moved:
+        sheet.append()
+        sheet.line("(*) " + moved_note(), italic=True, wrap=True, height=48)
     _footer(sheet, styles, head, today)
     sheet.close()
 
@@ -125,7 +154,8 @@ def _render_xlsx(form: Form, head: dict, today: dt.date) -> bytes:
     more = _table_sheet(workbook, styles, _("Form 2 (continued)"), head, title, form)
     for title, lines in ((_("By ethnic group"), form.by_ethnicity), (_("By religion"), form.by_religion)):
         more.line(title, merged=False, bold=True)
-        _header(more, styles, [_("No."), title, _("This period"), _("Same period last year"), _("Compared (%)")])
+        column = _("Ethnicity") if lines is form.by_ethnicity else _("Religion")
+        _header(more, styles, [_("No."), column, _("This period"), _("Same period last year"), _("Compared (%)")])
         _lines(more, styles, lines)
         more.append()
     _footer(more, styles, head, today)
@@ -178,9 +208,10 @@ def render_pdf_html(form: Form, *, today: dt.date) -> str:
         "table": form.table(),
         "date": today,
         "sections": [
-            (_("By ethnic group"), with_percent(form.by_ethnicity), total(form.by_ethnicity)),
-            (_("By religion"), with_percent(form.by_religion), total(form.by_religion)),
+            (_("By ethnic group"), _("Ethnicity"), with_percent(form.by_ethnicity), total(form.by_ethnicity)),
+            (_("By religion"), _("Religion"), with_percent(form.by_religion), total(form.by_religion)),
         ],
+        "moved_note": moved_note() if moved_within(form) else "",
         **heading(form),
     }
     return render_to_string("reports/bieu2_pdf.html", context)

@@ -21,7 +21,7 @@ from partyplans.files import attachment
 
 from . import periods
 from .bieu2 import bieu2 as compute
-from .bieu2_exports import render_pdf, render_xlsx
+from .bieu2_exports import moved_note, moved_within, render_pdf, render_xlsx
 from .exports import XLSX_TYPE
 from .tables import AdmissionTable
 
@@ -76,6 +76,7 @@ def form(request, organization):
         "choices": [(year, periods.named_periods(year)) for year in years],
         "period": result.period,  # a merged or dissolved organization's ends on its last day
         "continued": [(_("By ethnic group"), result.by_ethnicity), (_("By religion"), result.by_religion)],
+        "moved": moved_note() if moved_within(result) else "",
     }
     return render(request, "reports/bieu2.html", context)
 

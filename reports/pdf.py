@@ -13,10 +13,16 @@ from django.template.loader import render_to_string
 
 from organizations.documents import party_body, place_name, signer
 from organizations.models import Organization, OrgForm
+from quotas.document import board, committee
 
 from . import charts
-from .report import Report
+from .engine import Status
+from .report import STATUS, Report, status_label
 
+# The symbol of the issuing body after the kind of document (Hướng dẫn 36-HD/VPTW): "TU" for a
+# province (a centrally-run city's Thành ủy too), for a committee under the province the
+# kind of town it leads ("HU" district, "ThU" city, "TX" town, "QU" urban district).
+DISTRICT_SYMBOLS = (("Thành ủy ", "ThU"), ("Thị ủy ", "TX"), ("Quận ủy ", "QU"))
 SYMBOL = {
     OrgForm.PROVINCIAL: "BC/TU",
     OrgForm.DISTRICT: "BC/HU",
@@ -29,24 +35,40 @@ SYMBOL = {
 }
 
 
+def document_symbol(scope: Organization, kind: str = "BC") -> str:
+    """ "BC/HU" for Huyện ủy Đơn Dương, "BC/ThU" for Thành ủy Đà Lạt, "BC/TU" for a province."""
+    if scope.form == OrgForm.DISTRICT:
+        for prefix, symbol in DISTRICT_SYMBOLS:
+            if scope.name.startswith(prefix):
+                return f"{kind}/{symbol}"
+    symbol = SYMBOL.get(scope.form)
+    return f"{kind}/{symbol.split('/', 1)[1]}" if symbol else kind
+
+
 def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 class Printed:
     """A table as the PDF prints it: without the columns no row fills (a closed year's
-    "Dự kiến", a "Cơ sở tính" no rule of the table has); an appendix keeps its first five."""
+    "Dự kiến", a "Cơ sở tính" no rule of the table has). An allocation appendix keeps its
+    first five columns (STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ, as the plan writes them)
+    and the period beside the same period last year; not the totals as numbers or the status."""
 
     def __init__(self, table, appendix: bool = False):
         self.title, self.lead, self.count = table.title, getattr(table, "lead", ""), table.count
+        self.caption, self.note = getattr(table, "caption", ""), getattr(table, "note", "")
         rows, totals = table.rows, table.totals or []
-        width = 5 if appendix else len(table.columns)
+        n = len(table.columns)
+        wanted = [*range(5), *range(7, n - 1)] if appendix else range(n)
         keep = [
             i
-            for i in range(min(width, len(table.columns)))
+            for i in wanted
             if i < 2 or any(_filled(row[i]) for row in rows if i < len(row)) or (i < len(totals) and _filled(totals[i]))
         ]
         self.columns = [table.columns[i] for i in keep]
+        whole = sum(c.width for c in self.columns) or 1
+        self.widths = [round(c.width * 100 / whole, 1) for c in self.columns]
         self.rows = [[row[i] for i in keep] for row in rows]
         self.totals = [totals[i] for i in keep] if totals else []
 
@@ -67,18 +89,52 @@ def _sections(report: Report) -> list[tuple[int, Printed]]:
     return sections
 
 
-def render_pdf_html(report: Report) -> str:
+MEETING = (Status.EXCEEDED, Status.MET)
+
+
+def children_in_appendix(report: Report) -> dict | None:
+    """When the scope's own allocation table lists every organization directly under it,
+    section III says how they stand in a few lines and leaves the figures to the appendix
+    (the same rows twice was what boards noticed first); else None (the table is printed)."""
     att = report.attainment
+    own = [t for t in att.allocations if t.subject.pk == att.scope.pk and not t.partial]
+    numbers = [i for i, t in enumerate(att.allocations, start=1) if any(t is o for o in own)]
+    listed = {row.org.pk for t in own for row in t.rows}
+    children = [c for c in att.children if c.ended_on is None]
+    if not own or not children or any(c.org.pk not in listed for c in children):
+        return None
+    table = report.children
+    status_at = next(i for i, c in enumerate(table.columns) if c.kind == STATUS)
+    by_status: dict[str, list[str]] = {}
+    for row in table.rows:
+        if row[status_at]:
+            figures = f"{row[3]:02d}/{row[2]:02d}" if isinstance(row[2], int) else f"{row[3]:02d}"
+            by_status.setdefault(row[status_at], []).append(f"{row[1]} ({figures})")
+    meeting = sum(len(by_status.get(s, [])) for s in MEETING)
+    return {
+        "meeting": meeting,
+        "total": sum(len(names) for names in by_status.values()),
+        "others": [(status_label(s), by_status[s]) for s in Status.ORDER if s not in MEETING and s in by_status],
+        # "Phụ lục 2" (or "Phụ lục 2, 3") when the report has several appendices.
+        "appendix": "Phụ lục" + (" " + ", ".join(map(str, numbers)) if len(att.allocations) > 1 else ""),
+    }
+
+
+def document_parts(att) -> dict:
+    """What the report says as a party document, in the PDF and the workbook alike: the
+    header block (superior party organization, issuing body, number and symbol, place and
+    date), who signs on behalf of whom, and "Nơi nhận"."""
     scope = att.scope
     ancestors = list(Organization.objects.filter(path__in=scope.ancestor_paths()).order_by("depth"))
     parent = ancestors[-1] if ancestors else None
     on_behalf, title = signer(scope)
-    context = {
-        "report": report,
-        "att": att,
-        "superior": party_body(parent),
-        "issuer": scope.name.upper(),
-        "number": "Số \u00a0\u00a0\u00a0\u00a0\u00a0-" + SYMBOL.get(scope.form, "BC"),
+    symbol = document_symbol(scope)
+    return {
+        "superior": party_body(parent) if parent is not None and parent.form != OrgForm.CENTRAL else "",
+        "issuer": committee(scope).upper(),
+        "number": "Số \u00a0\u00a0\u00a0\u00a0\u00a0-" + symbol,
+        "symbol": symbol,
+        "board": board(scope),
         "place": place_name(scope, ancestors),
         "date": att.as_of,
         "on_behalf": on_behalf,
@@ -87,16 +143,29 @@ def render_pdf_html(report: Report) -> str:
             [f"Ban Thường vụ {parent.name} (báo cáo)", f"Ban Tổ chức {parent.name} (báo cáo)"] if parent else []
         )
         + [f"Các tổ chức đảng trực thuộc {scope.name}", f"Lưu Văn phòng {scope.name}"],
+    }
+
+
+def render_pdf_html(report: Report) -> str:
+    att = report.attainment
+    in_appendix = children_in_appendix(report)
+    context = {
+        "report": report,
+        "att": att,
+        **document_parts(att),
         # The allocation tables follow the signature, each on its own page, captioned with
         # the plan they are attached to (DOCUMENT-FORMAT.md).
         "appendix": [
-            (Printed(table, appendix=True), plan)
+            (Printed(table, appendix=True), plan, board(plan.issuer))
             for table, plan in zip(report.allocation_tables, [t.plan for t in att.allocations], strict=True)
         ],
         "summary": Printed(report.summary),
         "sections": _sections(report),
-        "children": Printed(report.children) if report.children.rows else None,
-        "period_table": Printed(report.period) if report.period else None,
+        "children": Printed(report.children) if report.children.rows and in_appendix is None else None,
+        "children_in_appendix": in_appendix,
+        # The period table once the organizations have their own columns: the scope's total
+        # (said in a sentence above it) and the targets on one organization, if any.
+        "period_table": Printed(report.period) if report.period and report.period.count > 1 else None,
         "cumulative_chart": _svg_data_uri(charts.cumulative_chart(att)),
         "history_chart": _svg_data_uri(charts.history_chart(att)),
     }

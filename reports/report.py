@@ -29,7 +29,16 @@ from admissions.categories import Category
 from quotas.models import RuleKind
 from quotas.sentences import allocation_notation, percent, two_digits
 
-from .engine import STRUCTURAL, AllocationTable, Attainment, Measurement, OrganizationRow, RuleResult, Status
+from .engine import (
+    STRUCTURAL,
+    AllocationTable,
+    Attainment,
+    Measurement,
+    OrganizationRow,
+    PeriodFigure,
+    RuleResult,
+    Status,
+)
 
 # Every status, best first (Status.ORDER): the pages, the workbook, the PDF and the JSON list them so.
 STATUS_LABELS = {
@@ -405,9 +414,16 @@ def _ended_name(row) -> str:
     }
 
 
-def _allocation_table(table: AllocationTable, year: int) -> Table:
+def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
+    year = att.year
+    beside = Beside(att)
+    # A row of an organization directly under the scope reads the figure its own row does
+    # (last year's "no data" included), so the appendix and the table above never disagree.
+    child_periods = {c.org.pk: Beside.figure(c.period, c.last_year) for c in att.children if c.ended_on is None}
+    periods = [child_periods.get(row.org.pk, row.period) if row.ended_on is None else None for row in table.rows]
+
     def source():
-        for i, row in enumerate(table.rows, start=1):
+        for i, (row, figure) in enumerate(zip(table.rows, periods, strict=True), start=1):
             yield (
                 [
                     i,
@@ -417,6 +433,7 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
                     fraction(row.percent),
                     row.total,
                     row.actual,
+                    *beside.cells(figure),
                     row.status,
                 ],
                 {"org": row.org.pk, "category": ""},
@@ -440,12 +457,14 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
             Column(_("RATE"), PERCENT, 10),
             Column(_("Quota (total)"), INT, 10),
             Column(_("Achieved (total)"), INT, 10),
+            *beside.columns,
             Column(_("Status"), STATUS, 14),
         ],
-        sum_columns=(5, 6),
+        sum_columns=(5, 6, *beside.summed(7, periods)),
         source=source,
         count=len(table.rows),
     )
+    t.lead = beside.spans
     allocated = sum(r.total for r in table.rows)
     achieved = sum(r.actual for r in table.rows)
     if table.target is not None and not table.partial:
@@ -462,6 +481,7 @@ def _allocation_table(table: AllocationTable, year: int) -> Table:
         fraction(Decimal(achieved * 100) / allocated if allocated else None),
         allocated,
         achieved,
+        *beside.totals(periods),
         None,
     ]
     return t
@@ -483,6 +503,74 @@ def period_cells(figure) -> list:
         figure.difference,
         NO_PERCENT if percent is None else percent,
     ]
+
+
+class Beside:
+    """The report period beside the same period last year, as columns beside a row's own
+    figures (the organizations directly under the scope, the allocation appendix): this
+    period, the same period last year, the difference and this ÷ last ("—" when last year
+    is 0). A period from 1 January is the year to date: its "this period" is the row's
+    achieved figure already shown, so the column is left out. Every figure comes from the
+    engine's answer (`ChildRow.period`, `AllocationRow.period`): no query per row."""
+
+    def __init__(self, att: Attainment):
+        self.shown = att.period is not None
+        self.year_to_date = not self.shown or att.period.start == dt.date(att.year, 1, 1)
+        self.columns: list[Column] = []
+        self.spans = ""
+        if not self.shown:
+            return
+        if not self.year_to_date:
+            self.columns.append(Column(_("This period"), INT, 12))
+        self.columns += [
+            Column(_("Same period last year"), INT, 16),
+            Column(_("Difference"), INT, 12),
+            Column(_("Rate to last year"), PERCENT, 16),
+        ]
+        if self.year_to_date:
+            self.spans = _("Same period last year: %(last)s.") % {"last": same_span_label(att)}
+        else:
+            self.spans = _("This period: %(this)s; same period last year: %(last)s.") % {
+                "this": period_span_label(att),
+                "last": same_span_label(att),
+            }
+
+    @staticmethod
+    def figure(period: "PeriodFigure | None", last_year: int | None) -> "PeriodFigure | None":
+        """A row's period figure, with "no data" for the same period when the whole of
+        last year has none (no records at all: never a 0 beside "no data")."""
+        if period is None or last_year is not None or period.last_year is None:
+            return period
+        return PeriodFigure(period.actual, None)
+
+    def cells(self, figure) -> list:
+        if not self.shown:
+            return []
+        cells = period_cells(figure)
+        return cells[1:] if self.year_to_date else cells
+
+    def summed(self, first: int, figures: list) -> tuple[int, ...]:
+        """The positions (from `first`) of the columns whose total is the sum of the rows:
+        this period and last year's (unless no row has data)."""
+        if not self.shown:
+            return ()
+        n = 0 if self.year_to_date else 1
+        if not any(f is not None and f.last_year is not None for f in figures):
+            return tuple(range(first, first + n))
+        return tuple(range(first, first + n + 1))
+
+    def totals(self, figures: list) -> list:
+        if not self.shown:
+            return []
+        known = [f for f in figures if f is not None]
+        actuals = [f.actual for f in known if f.actual is not None]
+        lasts = [f.last_year for f in known if f.last_year is not None]
+        total = PeriodFigure(sum(actuals) if actuals else None, sum(lasts) if lasts else None)
+        if total.last_year is None:
+            cells = [total.actual, None, None, None]
+        else:
+            cells = period_cells(total)
+        return cells[1:] if self.year_to_date else cells
 
 
 def period_columns(att: Attainment) -> list[Column]:
@@ -509,8 +597,9 @@ def same_span_label(att: Attainment) -> str:
 
 def period_table(att: Attainment) -> Table | None:
     """The admissions of the report period beside the same period last year: the scope's
-    total, each organization directly under it, and each target measuring the admissions
-    of one organization (of a category) — the same rows in the page, the workbook and the PDF."""
+    total and each target measuring the admissions of one organization (of a category) —
+    the same rows in the page, the workbook and the PDF. The organizations directly under
+    the scope have the same columns beside their own figures (`children_table`)."""
     if att.period is None or att.period_figure is None:
         return None
     columns = [Column("STT", INT, 6), Column(_("Organization"), TEXT, 48), *period_columns(att)]
@@ -526,9 +615,6 @@ def period_table(att: Attainment) -> Table | None:
         [n, _("%(org)s (total)") % {"org": att.scope.name}, *period_cells(att.period_figure)],
         {"org": att.scope.pk, "category": ""},
     )
-    for c in att.children:
-        n += 1
-        table.add([n, _ended_name(c), *period_cells(c.period)], {"org": c.org.pk, "category": ""})
     seen = {(att.scope.pk, "")} | {(c.org.pk, "") for c in att.children}
     for r in att.rules:
         m = r.single
@@ -564,6 +650,77 @@ def _report_subject(att: Attainment) -> str:
     return subject
 
 
+def children_table(att: Attainment) -> Table:
+    """The organizations directly under the scope: quota, achieved, rate, forecast, the
+    report period beside the same period last year, and the status. The whole of last
+    year is a column of its own only while it differs from the same period (a running
+    year); no forecast once the year is over."""
+    beside = Beside(att)
+    whole_year = att.same_period is not None and (att.same_period.start, att.same_period.end) == (
+        dt.date(att.year - 1, 1, 1),
+        dt.date(att.year - 1, 12, 31),
+    )
+    last_year_column = not (beside.shown and beside.year_to_date and whole_year)
+    columns = [
+        Column("STT", INT, 6),
+        Column(_("Organization"), TEXT, 44),
+        Column(_("Quota"), INT, 9),
+        Column(_("Achieved"), INT, 10),
+        Column(_("Rate"), PERCENT, 9),
+        Column(_("Forecast"), INT, 9),
+    ]
+    if last_year_column:
+        # Its own context: not the "Last year" of a plan's years (quotas/forms.py).
+        columns.append(Column(pgettext("report column: the figure of the year before", "Last year"), INT, 10))
+    first_beside = len(columns)
+    columns += [*beside.columns, Column(_("Status"), STATUS, 14)]
+    table = Table(
+        key="children", title=_("Organizations directly under %(org)s") % {"org": att.scope.name}, columns=columns
+    )
+    table.lead = beside.spans
+    targets = child_targets(att)
+    for i, c in enumerate(att.children, start=1):
+        target, percent, status = c.target, c.percent, c.status
+        if target is None and c.ended_on is None and c.org.pk in targets:
+            target, percent, status = targets[c.org.pk]
+        last = [figure_or_no_data(c.last_year)] if last_year_column else []
+        table.add(
+            [
+                i,
+                _ended_name(c),
+                target,
+                c.actual,
+                fraction(percent),
+                c.forecast,
+                *last,
+                *beside.cells(Beside.figure(c.period, c.last_year)),
+                status,
+            ],
+            {"org": c.org.pk, "category": ""},
+        )
+    last_years = [c.last_year for c in att.children if c.last_year is not None]
+    figures = [Beside.figure(c.period, c.last_year) for c in att.children]
+    # No sum of forecasts for a closed year; no sum of "no data" (Excel would write 0).
+    table.sum_columns = (
+        (3,)
+        + (() if att.year_over else (5,))
+        + ((6,) if last_year_column and last_years else ())
+        + beside.summed(first_beside, figures)
+    )
+    table.totals = [
+        None,
+        _("Total"),
+        None,
+        sum(c.actual for c in att.children),
+        None,
+        None if att.year_over else sum(c.forecast or 0 for c in att.children),
+        *([sum(last_years) if last_years else None] if last_year_column else []),
+        *beside.totals(figures),
+        None,
+    ]
+    return table
+
+
 def build_report(att: Attainment) -> Report:
     with gc_paused():
         return _build_report(att)
@@ -575,14 +732,14 @@ def _build_report(att: Attainment) -> Report:
         title=_("Attainment of the %(year)d party development targets") % {"year": att.year},
         columns=[
             Column("STT", INT, 6),
-            Column(_("Plan no."), TEXT, 12),
+            Column(_("Plan no."), TEXT, 20),
             Column(_("Target (as written in the plan)"), TEXT, 60),
             Column(_("Organization"), TEXT, 28),
             Column(_("Target"), TEXT, 14),
             Column(_("Achieved"), TEXT, 14),
             Column(_("Base"), INT, 10),
             Column(_("Share / progress"), PERCENT, 12),
-            Column(_("Status"), STATUS, 14),
+            Column(_("Status"), STATUS, 16),
         ],
         caption=_("As of %(date)s") % {"date": att.as_of.strftime("%d/%m/%Y")},
     )
@@ -600,59 +757,14 @@ def _build_report(att: Attainment) -> Report:
         for kind, name in KIND_SHEETS.items()
         if (tables := by_kind.get(kind))
     ]
-    children = Table(
-        key="children",
-        title=_("Organizations directly under %(org)s") % {"org": att.scope.name},
-        columns=[
-            Column("STT", INT, 6),
-            Column(_("Organization"), TEXT, 48),
-            Column(_("Quota"), INT, 10),
-            Column(_("Achieved"), INT, 10),
-            Column(_("Rate"), PERCENT, 10),
-            Column(_("Forecast"), INT, 10),
-            # Its own context: not the "Last year" of a plan's years (quotas/forms.py).
-            Column(pgettext("report column: the figure of the year before", "Last year"), INT, 10),
-            Column(_("Status"), STATUS, 14),
-        ],
-    )
-    targets = child_targets(att)
-    for i, c in enumerate(att.children, start=1):
-        target, percent, status = c.target, c.percent, c.status
-        if target is None and c.ended_on is None and c.org.pk in targets:
-            target, percent, status = targets[c.org.pk]
-        children.add(
-            [
-                i,
-                _ended_name(c),
-                target,
-                c.actual,
-                fraction(percent),
-                c.forecast,
-                figure_or_no_data(c.last_year),
-                status,
-            ],
-            {"org": c.org.pk, "category": ""},
-        )
-    last_years = [c.last_year for c in att.children if c.last_year is not None]
-    # No sum of forecasts for a closed year; no sum of "no data" (Excel would write 0).
-    children.sum_columns = (3,) + (() if att.year_over else (5,)) + ((6,) if last_years else ())
-    children.totals = [
-        None,
-        _("Total"),
-        None,
-        sum(c.actual for c in att.children),
-        None,
-        None if att.year_over else sum(c.forecast or 0 for c in att.children),
-        sum(last_years) if last_years else None,
-        None,
-    ]
+    children = children_table(att)
     return Report(
         attainment=att,
         title=_("REPORT"),
         subject=_report_subject(att),
         summary=summary,
         rule_tables=rule_tables,
-        allocation_tables=[_allocation_table(t, att.year) for t in att.allocations],
+        allocation_tables=[_allocation_table(t, att) for t in att.allocations],
         children=children,
         sections=sections,
         period=period_table(att),

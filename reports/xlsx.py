@@ -6,13 +6,17 @@ Sheets:
   số …", STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ, a total row of SUM formulas, rates as
   formulas, the note), one after the other; with a single table its header is frozen
   and repeated on every printed page;
-* "Trực thuộc": the organizations directly under the scope, totals as formulas;
+* "Trực thuộc": the organizations directly under the scope, the period beside the same
+  period last year, totals as formulas;
 * one sheet per rule kind present ("Số lượng", "Tỷ lệ trong số kết nạp", "Phân bổ",
   "Quy mô chi bộ", …): each rule a block — "N. sentence", the plan reference, for rules
   over many organizations the line "N of M organizations meet it" — then its rows (every
   organization, or those not meeting it above report.LIST_ALL_UP_TO) and, for a rule on
   one organization, the year-on-year table.
-Every sheet is A4, fitted to the page width, Times New Roman.
+Every sheet opens with the document's header block ("ĐẢNG CỘNG SẢN VIỆT NAM", the party
+body, the issuing body, number, place and date, "BÁO CÁO" and the subject: `Document`) and,
+but the sheets of rules, ends with "Nơi nhận" and the signature block. Every sheet is A4,
+fitted to the page width, the usual margins, page numbers from page 2, Times New Roman.
 
 Speed (bench/RESULTS.md "Exports"): a national workbook holds ~235,000 rows and 1.2
 million cells. openpyxl spends ~15 µs per cell building a cell object and an lxml
@@ -36,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import xmlfile
 
@@ -47,6 +52,10 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 A4 = "9"  # openpyxl's paperSize code for A4
 CHUNK = 500  # rows written to the file at once
+MM = 1 / 25.4  # Excel's margins are in inches
+# The usual margins of party documents (top 20, bottom 20, left 30, right 15 mm).
+MARGINS = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM, footer=10 * MM)
+HEAD_ROWS = 8  # the document's header block: 4 rows, a blank, the kind, the subject, "-----"
 
 
 class Formula(str):
@@ -136,13 +145,25 @@ class _Styles:
         self.ids: dict[tuple, int] = {}
 
     def __call__(
-        self, *, bold=False, italic=False, size=12, fmt=None, border=False, fill=False, wrap=False, align=None
+        self,
+        *,
+        bold=False,
+        italic=False,
+        size=12,
+        fmt=None,
+        border=False,
+        fill=False,
+        wrap=False,
+        align=None,
+        underline=False,
     ):
-        key = (bold, italic, size, fmt, border, fill, wrap, align)
+        key = (bold, italic, size, fmt, border, fill, wrap, align, underline)
         style = self.ids.get(key)
         if style is None:
             template = WriteOnlyCell(_StyleHolder(self.workbook))
-            template.font = Font(name=FONT, bold=bold, italic=italic, size=size)
+            template.font = Font(
+                name=FONT, bold=bold, italic=italic, size=size, underline="single" if underline else None
+            )
             if fmt:
                 template.number_format = fmt
             if border:
@@ -171,6 +192,12 @@ class _Sheet:
         self.ws.page_setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.ws.print_options.horizontalCentered = True
+        self.ws.page_margins = MARGINS
+        # Page numbers from page 2, centred at the top (as the PDF).
+        self.ws.HeaderFooter.differentFirst = True
+        self.ws.oddHeader.center.text = "&P"
+        self.ws.oddHeader.center.font = FONT
+        self.ws.oddHeader.center.size = 13
         for i, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
         self.width = len(widths)
@@ -180,13 +207,15 @@ class _Sheet:
         self.pending: list[str] = []
         self.merged: list[str] = []
 
-    def append(self, cells: list[tuple[int, object]] = ()) -> int:
-        """Append a row of (style id, value) cells from column A; returns its number."""
+    def append(self, cells: list[tuple[int, object]] = (), height: float | None = None) -> int:
+        """Append a row of (style id, value) cells from column A (`height` in points, for
+        wrapped text); returns its number."""
         self.row += 1
         r = str(self.row)
         letters = self.letters
+        tall = f' ht="{height}" customHeight="1"' if height else ""
         self.pending.append(
-            f'<row r="{r}">'
+            f'<row r="{r}"{tall}>'
             + "".join(f'<c r="{letters[i]}{r}" s="{s}"{_tail(v)}' for i, (s, v) in enumerate(cells))
             + "</row>"
         )
@@ -212,9 +241,9 @@ class _Sheet:
         # 7,000 merged lines of a national appendix. The ranges here never overlap.
         self.ws.merged_cells = MultiCellRange([CellRange(ref) for ref in self.merged])
 
-    def line(self, text: str, merged=True, **style):
+    def line(self, text: str, merged=True, height: float | None = None, **style):
         """A line of text across the sheet's columns (a title, a caption, a note)."""
-        row = self.append([(self.styles(**style), text)])
+        row = self.append([(self.styles(**style), text)], height=height)
         if merged and self.width > 1:
             self.merged.append(f"A{row}:{self.letters[self.width - 1]}{row}")
         return row
@@ -223,6 +252,70 @@ class _Sheet:
         # Write-only sheets write their views with the first row: call before appending.
         self.ws.freeze_panes = f"A{header_row + 1}"
         self.ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _split(widths: list[int]) -> int:
+    """Where the header block's left column ends: the first columns making about 45% of the width."""
+    whole, run = sum(widths), 0
+    for i, width in enumerate(widths[:-1]):
+        run += width
+        if run >= whole * 0.45:
+            return i + 1
+    return max(1, len(widths) - 1)
+
+
+class Document:
+    """The report as a party document on each sheet: the header block at the top (as the
+    PDF's: superior body and issuing body left, "ĐẢNG CỘNG SẢN VIỆT NAM" and the place and
+    date right, the number under the star), "BÁO CÁO" and the subject; the signature
+    block and "Nơi nhận" at the end (space to sign, a dotted line for the name)."""
+
+    def __init__(self, parts: dict, title: str, subject: str):
+        self.parts, self.title, self.subject = parts, title, subject
+
+    def _two(self, sheet: _Sheet, left: tuple[dict, str], right: tuple[dict, str]) -> int:
+        split = _split([sheet.ws.column_dimensions[letter].width for letter in sheet.letters[: sheet.width]])
+        (lstyle, ltext), (rstyle, rtext) = left, right
+        ls, rs = sheet.styles(**lstyle), sheet.styles(**rstyle)
+        row = sheet.append(
+            [(ls, ltext), *[(ls, "")] * (split - 1), (rs, rtext), *[(rs, "")] * (sheet.width - split - 1)]
+        )
+        if split > 1:
+            sheet.merged.append(f"A{row}:{sheet.letters[split - 1]}{row}")
+        if sheet.width - split > 1:
+            sheet.merged.append(f"{sheet.letters[split]}{row}:{sheet.letters[sheet.width - 1]}{row}")
+        return row
+
+    def header(self, sheet: _Sheet):
+        p, day = self.parts, self.parts["date"]
+        centre = {"align": "center", "size": 13}
+        self._two(
+            sheet,
+            ({**centre, "wrap": True}, p["superior"]),
+            ({**centre, "bold": True, "underline": True}, "ĐẢNG CỘNG SẢN VIỆT NAM"),
+        )
+        self._two(sheet, ({**centre, "bold": True, "wrap": True}, p["issuer"]), (centre, ""))
+        dateline = f"{p['place']}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+        self._two(sheet, (centre, "*"), ({**centre, "italic": True}, dateline))
+        self._two(sheet, (centre, p["number"]), (centre, ""))
+        sheet.append()
+        sheet.line(self.title, bold=True, size=15, align="center")
+        sheet.line(self.subject, bold=True, size=13, align="center")
+        sheet.line("-----", align="center")
+
+    def signature(self, sheet: _Sheet):
+        p = self.parts
+        recipients = [f"- {r}{'.' if i == len(p['recipients']) - 1 else ','}" for i, r in enumerate(p["recipients"])]
+        right = [p["on_behalf"], p["signer_title"], "", "", "", "…………………………"]
+        label = {"bold": True, "italic": True, "underline": True, "size": 11}
+        sheet.append()
+        for i in range(max(len(recipients) + 1, len(right))):
+            left = (
+                (label, "Nơi nhận:")
+                if i == 0
+                else ({"size": 11, "wrap": False}, recipients[i - 1] if i <= len(recipients) else "")
+            )
+            self._two(sheet, left, ({"bold": i < 2, "align": "center", "size": 13}, right[i] if i < len(right) else ""))
 
 
 def _column_styles(styles: _Styles, columns: list[Column], bold=False) -> list[int]:
@@ -297,32 +390,35 @@ def _extra(sheet: _Sheet, extra: Table):
     _rows(sheet, extra)
 
 
-def _single_table_sheet(workbook, styles, name: str, table: Table, heading: list[str], landscape=False):
-    """A sheet holding one table under the heading, its header frozen and printed on every page."""
+def _single_table_sheet(workbook, styles, name: str, table: Table, document: Document, landscape=False):
+    """A sheet holding one table under the document's header block, its header row frozen
+    and printed on every page; the signature block after it."""
     sheet = _Sheet(workbook, styles, name, [c.width for c in table.columns], landscape)
-    sheet.freeze_below(len(heading) + 1 + (1 if table.caption else 0) + 2)
-    for text in heading:
-        sheet.line(text, bold=True, size=13, align="center")
+    lead = getattr(table, "lead", "")
+    sheet.freeze_below(HEAD_ROWS + 1 + (1 if table.caption else 0) + (1 if lead else 0) + 2)
+    document.header(sheet)
     sheet.line(table.title, bold=True, align="center")
     if table.caption:
         sheet.line(table.caption, italic=True, align="center")
+    if lead:
+        sheet.line(lead, italic=True, align="center")
     sheet.append()
     _header(sheet, table.columns)
     _rows(sheet, table)
     if table.note:
         sheet.append()
         sheet.line(table.note, merged=False, italic=True)
+    document.signature(sheet)
     sheet.close()
 
 
-def _appendix_sheet(workbook, styles, tables: list[Table], heading: list[str]):
+def _appendix_sheet(workbook, styles, tables: list[Table], document: Document):
     """Every allocation table in the appendix layout, one after the other."""
     widths = [max(c.width for c in column) for column in zip(*(t.columns for t in tables), strict=True)]
-    sheet = _Sheet(workbook, styles, "Phụ lục", widths)
+    sheet = _Sheet(workbook, styles, "Phụ lục", widths, landscape=True)
     if len(tables) == 1:
-        sheet.freeze_below(len(heading) + 1 + (1 if tables[0].caption else 0) + 2)
-    for text in heading:
-        sheet.line(text, bold=True, size=13, align="center")
+        sheet.freeze_below(HEAD_ROWS + 1 + (1 if tables[0].caption else 0) + (1 if tables[0].lead else 0) + 2)
+    document.header(sheet)
     for n, table in enumerate(tables):
         if n:
             sheet.append()
@@ -330,21 +426,23 @@ def _appendix_sheet(workbook, styles, tables: list[Table], heading: list[str]):
         sheet.line(table.title.upper(), bold=True, size=13, align="center")
         if table.caption:
             sheet.line(table.caption, italic=True, align="center")
+        if table.lead:
+            sheet.line(table.lead, italic=True, align="center")
         sheet.append()
         _header(sheet, table.columns, upper=True)
         _rows(sheet, table, rate_formula=len(table.columns) >= 7)
         if table.note:
             sheet.append()
             sheet.line(table.note, merged=False, italic=True)
+    document.signature(sheet)
     sheet.close()
 
 
-def _kind_sheet(workbook, styles, section, heading: list[str]):
+def _kind_sheet(workbook, styles, section, document: Document):
     """The rules of one kind, each a block: its number and sentence, the plan, the
     "N of M meet it" line for rules over many organizations, then its rows."""
     sheet = _Sheet(workbook, styles, section.name, [c.width for c in section.columns], landscape=True)
-    for text in heading:
-        sheet.line(text, bold=True, size=13, align="center")
+    document.header(sheet)
     sheet.line(section.title.upper(), bold=True, size=13, align="center")
     for table in section.tables:
         sheet.append()
@@ -369,18 +467,20 @@ def render_xlsx(report: Report) -> bytes:
 
 
 def _render_xlsx(report: Report) -> bytes:
+    from .pdf import document_parts
+
     att = report.attainment
     workbook = Workbook(write_only=True)
     styles = _Styles(workbook)
-    heading = [att.scope.name.upper()]
-    _single_table_sheet(workbook, styles, "Tổng hợp", report.summary, heading, landscape=True)
+    document = Document(document_parts(att), report.title.upper(), report.subject)
+    _single_table_sheet(workbook, styles, "Tổng hợp", report.summary, document, landscape=True)
     if report.allocation_tables:
-        _appendix_sheet(workbook, styles, report.allocation_tables, heading)
-    _single_table_sheet(workbook, styles, "Trực thuộc", report.children, heading)
+        _appendix_sheet(workbook, styles, report.allocation_tables, document)
+    _single_table_sheet(workbook, styles, "Trực thuộc", report.children, document, landscape=True)
     for section in report.sections:
-        _kind_sheet(workbook, styles, section, heading)
+        _kind_sheet(workbook, styles, section, document)
     if report.period is not None:  # last: the sheets before it keep their places
-        _single_table_sheet(workbook, styles, "Cùng kỳ", report.period, heading)
+        _single_table_sheet(workbook, styles, "Cùng kỳ", report.period, document)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -353,3 +353,43 @@ def test_blank_fields_count_as_not_stated(tree):
         assert values[f"{prefix}.not_stated"] == 1
     assert values["occupation.pupils"] == 1 and values["occupation.not_stated"] == 0
     assert fold(form.by_religion[0].label) in ("no religion", "khong")
+
+
+# ---------------------------------------------------------------- the footnote on moves
+
+
+def test_the_form_says_when_its_subtree_changed_during_the_period(tree, client_for, django_assert_num_queries):
+    """Biểu 2 places an admission where its organization stood on the ceremony date, the
+    attainment report where it stands on the report's day: after a move inside the period
+    the form says so (page, .xlsx, PDF), and says nothing when nothing moved."""
+    import io
+
+    from reports.bieu2_exports import moved_within, render_pdf_html, render_xlsx
+
+    admit(tree.school, D(2025, 3, 1), Category.PUPIL)
+    today = D(2025, 12, 31)
+    organization_move(organization=tree.school, new_parent=tree.city, on_date=D(2025, 7, 1), today=today)
+    for org in (tree.district, tree.city, tree.other_province):
+        org.refresh_from_db()
+
+    def form(org, period="2025"):
+        return bieu2(organization=org, period=periods.parse(period), today=today)
+
+    district = form(tree.district)
+    with django_assert_num_queries(1):
+        assert moved_within(district) is True
+    assert moved_within(form(tree.city)) is True  # moved in
+    assert moved_within(form(tree.district, "2025-Q1")) is False  # before the move
+    assert moved_within(form(tree.other_province)) is False
+    with translation.override("vi"):
+        html = render_pdf_html(form(tree.district), today=today)
+        assert 'data-testid="bieu2-moved"' in html and "tại ngày kết nạp" in html
+        assert "<th>Dân tộc</th>" in html and "<th>Tôn giáo</th>" in html and "<th>Chia theo" not in html
+        assert 'data-testid="bieu2-moved"' not in render_pdf_html(form(tree.district, "2025-Q1"), today=today)
+        workbook = load_workbook(io.BytesIO(render_xlsx(form(tree.district), today=today)))
+    texts = [c for row in workbook["Biểu 2"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(t.startswith("(*) Trong kỳ có tổ chức đảng") for t in texts)
+    more = [row for row in workbook["Biểu 2 (tiếp)"].iter_rows(values_only=True) if row[0] == "STT"]
+    assert [row[1] for row in more] == ["Dân tộc", "Tôn giáo"]
+    page = client_for("district_planner").get(reverse("reports:bieu2", args=[tree.district.pk]) + "?period=2025")
+    assert 'data-testid="bieu2-moved"' in page.content.decode()

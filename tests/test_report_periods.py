@@ -211,8 +211,15 @@ def test_export_of_a_period_has_the_same_period_sheet(client_for, admitted):
     rows = list(sheet.iter_rows(values_only=True))
     total = next(r for r in rows if r[1] and str(r[1]).startswith("Huyện ủy Đơn Dương"))
     assert total[2:6] == (3, 2, 1, 1.5)
-    commune = next(r for r in rows if r[1] == "Đảng bộ xã Ka Đô")
-    assert commune[2:6] == (0, 0, 0, "—")
+    # Each organization directly under the district has the period beside its own figures
+    # ("—", not a percentage, when last year is 0), not a second row in this table.
+    assert not any(r[1] == "Đảng bộ xã Ka Đô" for r in rows)
+    children = list(load_workbook(io.BytesIO(response.content))["Trực thuộc"].iter_rows(values_only=True))
+    header = next(r for r in children if r[0] == "STT")
+    at = header.index("Kỳ này")
+    assert header[at : at + 4] == ("Kỳ này", "Cùng kỳ năm trước", "Chênh lệch", "Tỷ lệ so với cùng kỳ")
+    commune = next(r for r in children if r[1] == "Đảng bộ xã Ka Đô")
+    assert commune[at : at + 4] == (0, 0, 0, "—")
 
 
 def test_pdf_of_a_period_names_it(admitted):

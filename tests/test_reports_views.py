@@ -170,7 +170,7 @@ def test_district_workbook_holds_exactly_the_district(client_for, data):
     assert str(school_row[4]).startswith("=IF(")
     total_row = next(r for r in values if r[1] == "Tổng cộng")
     assert str(total_row[5]).startswith("=SUM(F")
-    assert values[-1][0] == "Đã phân bổ 10 trên chỉ tiêu 10 của Huyện ủy Đơn Dương."
+    assert ("Đã phân bổ 10 trên chỉ tiêu 10 của Huyện ủy Đơn Dương.",) in [tuple(c for c in r if c) for r in values]
 
 
 def _sheet_rows(wb, name):
@@ -193,7 +193,8 @@ def test_workbook_rule_blocks_on_their_kind_sheet(client_for, data):
     other = _second_high_school(data)
     wb = _workbook(client_for("district_planner").get(reverse("reports:export_xlsx", args=[data.district.pk]) + Q))
     rows = _sheet_rows(wb, "Số lượng")
-    assert rows[1] == ("SỐ ĐẢNG VIÊN KẾT NẠP",)  # the kind as the sheet's heading
+    assert rows[0] == ("ĐẢNG BỘ TỈNH LÂM ĐỒNG", "ĐẢNG CỘNG SẢN VIỆT NAM")  # the document's header block
+    assert rows[8] == ("SỐ ĐẢNG VIÊN KẾT NẠP",)  # the kind as the sheet's heading
     title = next(i for i, r in enumerate(rows) if r and str(r[0]).startswith("1. Phấn đấu mỗi"))
     assert rows[title + 1] == ("159-KH/HU",)  # the plan reference under the rule's number and sentence
     # A small scope lists every organization the rule measured, under the count.
@@ -277,9 +278,11 @@ def test_pdf_official_layout_and_embedded_font(client_for, data, tmp_path):
         assert expected in text, expected
     assert data.city_school.name not in text
     # The allocation appendix follows the signature and "Nơi nhận", on its own page, captioned
-    # with the plan it is attached to; the signature leaves a line for the name.
+    # with the report it is attached to and the plan its quotas come from; the signature
+    # leaves a line for the name.
     pages = text.split("\f")
-    appendix = next(i for i, page in enumerate(pages) if "Kèm theo Kế hoạch số 159-KH/HU ngày" in page)
+    appendix = next(i for i, page in enumerate(pages) if "Kèm theo Báo cáo số …-BC/HU ngày 30/06/2025" in page)
+    assert "Kế hoạch số 159-KH/HU ngày" in pages[appendix]
     signature = next(i for i, page in enumerate(pages) if "Nơi nhận:" in page)
     assert appendix > signature and "Nơi nhận:" not in pages[appendix]
     assert "(ký, ghi rõ họ tên)" not in text

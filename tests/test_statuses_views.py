@@ -46,7 +46,8 @@ def test_workbook_and_pdf_say_no_data_and_last_year(client_for, tree, tmp_path):
     wb = load_workbook(io.BytesIO(response.content))
     children = [row for row in wb["Trực thuộc"].iter_rows(values_only=True)]
     header = next(row for row in children if row and "STT" in row)
-    assert "Năm trước" in header and "Đến năm" not in header
+    # A closed year: the whole of last year is the same period last year, one column.
+    assert "Cùng kỳ năm trước" in header and "Năm trước" not in header and "Đến năm" not in header
     status = wb["Tổng hợp"]
     assert any("Vượt" in (c or "") for row in status.iter_rows(values_only=True) for c in row if isinstance(c, str))
     city = client.get(reverse("reports:export_xlsx", args=[tree.city.pk]) + YEAR_END_2024)
