@@ -235,7 +235,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Shared by every worker process on one machine; use Redis/memcached across app servers.
 # The engine's answers and rendered dashboards (reports/cache.py). Embedded default: a
-# file cache that every gunicorn worker of this machine shares. Several app servers:
+# file cache that every gunicorn worker of this machine shares (Django's, culled once per
+# set_many: partyplans/cache.py). Several app servers:
 # REDIS_URL=redis://host:6379/0 (Django's own Redis backend; needs the `redis` package).
 # Never the local-memory cache with several workers: a write seen by one worker would not
 # make the others' answers stale.
@@ -246,7 +247,7 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "partyplans.cache.FileCache",
             "LOCATION": env_str("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
