@@ -176,16 +176,18 @@ class Changes:
             self.everything = True
 
     def __call__(self) -> None:
-        """Bump (after the commit)."""
+        """Bump (after the commit). Whatever cannot be placed, or fails to be, makes
+        everything stale: never a stale answer."""
+        subtree = own = None
         if not self.everything:
             try:
                 self._resolve()
-            except _Unplaced:
+                subtree, own = self._paths()
+            except Exception:  # noqa: BLE001 (_Unplaced, or the database failing after the commit)
                 self.everything = True
         if self.everything:
             bump()
             return
-        subtree, own = self._paths()
         token = _new_token()
         keys = {_any_key(): token}
         keys.update({_subtree_key(p): token for path in subtree for p in _prefixes(path)})
@@ -251,6 +253,25 @@ def _after_commit(func) -> None:
     transaction.on_commit(func, robust=True)
 
 
+def _record(note) -> None:
+    """Note a change in this transaction's Changes, bumped once after the commit (dropped
+    with the transaction, or the savepoint, if it rolls back); outside a transaction, at once."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        changes = Changes()
+        note(changes)
+        changes()
+        return
+    changes = next((entry[1] for entry in connection.run_on_commit if isinstance(entry[1], Changes)), None)
+    if changes is None:
+        changes = Changes()
+        _after_commit(changes)
+        # (tests run the callback at once: then the change is noted below and bumped now)
+    note(changes)
+    if not any(entry[1] is changes for entry in connection.run_on_commit):
+        changes()  # the callback already ran (tests): bump this change now
+
+
 def data_changed(sender=None, instance=None, action=None, pk_set=None, **_kwargs) -> None:
     """Signal receiver: cached answers showing the change are stale once it commits. One
     bump per transaction, after its commit: a reader never stores figures of the old data
@@ -259,23 +280,21 @@ def data_changed(sender=None, instance=None, action=None, pk_set=None, **_kwargs
     once. Called without an instance: everything is stale."""
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: the post_ signal follows
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        changes = Changes()
-        changes.everything = action == "post_clear"
+
+    def note(changes):
+        if action == "post_clear":  # the plans on the other side are not named
+            changes.everything = True
         changes.add(sender, instance, pk_set)
-        changes()
-        return
-    changes = next((entry[1] for entry in connection.run_on_commit if isinstance(entry[1], Changes)), None)
-    if changes is None:
-        changes = Changes()
-        _after_commit(changes)  # dropped with the transaction (or savepoint) if it rolls back
-        # (tests run the callback at once: then the change is added below and bumped now)
-    if action == "post_clear":  # the plans on the other side are not named
-        changes.everything = True
-    changes.add(sender, instance, pk_set)
-    if not any(entry[1] is changes for entry in connection.run_on_commit):
-        changes()  # the callback already ran (tests): bump this change now
+
+    _record(note)
+
+
+def organizations_changed(organization_ids) -> None:
+    """For writes that send no signals (bulk inserts and updates of admissions, candidates,
+    member counts or historical results, e.g. a set-based import): the answers showing
+    these organizations' rows are stale once the transaction commits (one bump for it)."""
+    ids = set(organization_ids)
+    _record(lambda changes: changes.orgs.update(ids))
 
 
 def attainment_cached(*, scope: Organization, year: int, as_of: dt.date, period=None, store: bool = True) -> Attainment:

@@ -194,3 +194,30 @@ def test_an_unplaceable_write_and_the_tree_itself_make_everything_stale(tree):
     organization_update(organization=tree.other_city, name="Thành ủy Phan Rang")  # a name shown above it
     after = [answers.data_version(o) for o in scopes]
     assert all(a != b for a, b in zip(versions, after, strict=True))
+
+
+def test_bulk_writes_name_their_organizations(tree):
+    """A set-based import sends no signals: it says which organizations it wrote."""
+    from admissions.models import Admission
+    from admissions.tally import rebuild
+
+    admission = admit(tree.school, dt.date(2025, 5, 1), Category.PUPIL)
+    assert attainment_cached(scope=tree.district, year=YEAR, as_of=AS_OF).actual == 1  # cached
+    assert attainment_cached(scope=tree.district, year=2024, as_of=dt.date(2024, 12, 31)).actual == 0  # cached
+    other = answers.data_version(tree.other_province)
+    Admission.objects.filter(pk=admission.pk).update(  # no signal
+        ceremony_date=dt.date(2024, 5, 1), decision_date=dt.date(2024, 5, 1)
+    )
+    rebuild()  # the tallies, as an import writing in bulk keeps them
+    answers.organizations_changed([tree.school.pk])
+    assert attainment_cached(scope=tree.district, year=YEAR, as_of=AS_OF).actual == 0
+    assert attainment_cached(scope=tree.district, year=2024, as_of=dt.date(2024, 12, 31)).actual == 1
+    assert answers.data_version(tree.other_province) == other
+
+
+def test_a_bump_that_cannot_be_placed_makes_everything_stale(tree, monkeypatch):
+    versions = [answers.data_version(o) for o in (tree.district, tree.other_province)]
+    monkeypatch.setattr(answers.Changes, "_paths", lambda self: 1 / 0)  # e.g. the database went away
+    admit(tree.school, dt.date(2025, 5, 1), Category.PUPIL)
+    after = [answers.data_version(o) for o in (tree.district, tree.other_province)]
+    assert all(a != b for a, b in zip(versions, after, strict=True))
