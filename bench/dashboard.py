@@ -95,9 +95,9 @@ def main():
     # Capture the View each page is rendered for (its cache keys).
     real_body = dashboard.body
 
-    def capturing(view):
+    def capturing(view, organization=None):
         _views[view.org_pk] = view
-        return real_body(view)
+        return real_body(view, organization)
 
     dashboard.body = capturing
     print(f"Dashboard pages for {YEAR}")

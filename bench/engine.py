@@ -3,9 +3,14 @@
 For one year (default: last year) it times, each as the best of three runs:
 * the engine's full report (`reports.engine.attainment`) for the national root and for
   one province, with its query count;
-* the hand-written SQL limit of its main figures, each the fastest single query for the
-  same answer: the roll-up per child, "every high school ≥ 1 pupil" (who fails), the
-  share of non-state workers for every commune committee;
+* the hand-written SQL limit of its main figures: the roll-up per child, "every high
+  school ≥ 1 pupil" (who fails), the share of non-state workers for every commune
+  committee. Each figure is written several ways over the data the database holds (the
+  records joined with the tree, a better-shaped join, and the tallies the engine reads:
+  admissions.Tally), every way checked to give the same answer, and the limit is the
+  FASTEST of them, measured in the same run: a ratio against a slow query would flatter
+  the engine (issue 18: the high-school limit was a LIKE join taking 1,993 ms where the
+  tally answers in 3 ms);
 and checks the engine and the SQL agree.
 """
 
@@ -54,6 +59,90 @@ def failing_high_schools_sql(scope):
     }
 
 
+def rollup_tally_sql(scope):
+    """The same roll-up from the tallies (one row per child path, year and category)."""
+    return {
+        path: n
+        for path, n in raw(
+            """SELECT path, sum(n) FROM admissions_tally
+           WHERE kind = 'a' AND depth = %s AND path LIKE %s AND year = %s GROUP BY path""",
+            (scope.depth + 1, scope.path + "%", YEAR),
+        )
+        if n
+    }
+
+
+def failing_high_schools_grouped_sql(scope):
+    """The LIKE join over admissions grouped per organization first (far fewer rows)."""
+    return {
+        r[0]
+        for r in raw(
+            """WITH hs AS (
+             SELECT id, path FROM organizations_organization
+             WHERE sector = %s AND form IN (%s, %s) AND dissolved_on IS NULL AND path LIKE %s),
+           per_org AS (
+             SELECT o.path, count(*) AS n
+             FROM admissions_admission a JOIN organizations_organization o ON o.id = a.organization_id
+             WHERE a.ceremony_date BETWEEN %s AND %s AND a.category = 'pupil' AND a.archived_at IS NULL
+               AND o.path LIKE %s
+             GROUP BY o.path)
+           SELECT hs.id FROM hs LEFT JOIN per_org ON per_org.path LIKE hs.path || '%%'
+           GROUP BY hs.id HAVING coalesce(sum(per_org.n), 0) < 1""",
+            (
+                Sector.HIGH_SCHOOL,
+                OrgForm.GRASSROOTS_COMMITTEE,
+                OrgForm.GRASSROOTS_CELL,
+                scope.path + "%",
+                FIRST,
+                LAST,
+                scope.path + "%",
+            ),
+        )
+    }
+
+
+def failing_high_schools_tally_sql(scope):
+    """Each high school's pupils of the year: one tally row per school."""
+    return {
+        r[0]
+        for r in raw(
+            """SELECT hs.id FROM organizations_organization hs
+           LEFT JOIN admissions_tally t
+             ON t.kind = 'a' AND t.path = hs.path AND t.year = %s AND t.category = 'pupil'
+           WHERE hs.sector = %s AND hs.form IN (%s, %s) AND hs.dissolved_on IS NULL AND hs.path LIKE %s
+             AND coalesce(t.n, 0) < 1""",
+            (YEAR, Sector.HIGH_SCHOOL, OrgForm.GRASSROOTS_COMMITTEE, OrgForm.GRASSROOTS_CELL, scope.path + "%"),
+        )
+    }
+
+
+def commune_shares_tally_sql(scope, depth):
+    return {
+        r[0]: (r[1], r[2])
+        for r in raw(
+            """SELECT path, sum(CASE WHEN category = 'non_state_worker' THEN n ELSE 0 END), sum(n)
+           FROM admissions_tally WHERE kind = 'a' AND year = %s AND depth = %s AND path LIKE %s
+           GROUP BY path HAVING sum(n) > 0""",
+            (YEAR, depth, scope.path + "%"),
+        )
+    }
+
+
+def fastest(label, ways):
+    """Time every way of writing one figure (best of three each), check they agree, print
+    them, and return the fastest time and its answer."""
+    timed = []
+    for name, fn in ways:
+        seconds, answer = best_of(fn)
+        timed.append((seconds, name, answer))
+    answers = [answer for _s, _n, answer in timed]
+    assert all(a == answers[0] for a in answers), f"{label}: the ways disagree"
+    for seconds, name, _answer in timed:
+        row(f"{label}: {name}", seconds)
+    best = min(timed, key=lambda t: t[0])
+    return best[0], best[2]
+
+
 def commune_shares_sql(scope, depth):
     return {
         r[0]: (r[1], r[2])
@@ -70,14 +159,31 @@ def commune_shares_sql(scope, depth):
 def measure(scope, label):
     engine_time, att = best_of(lambda: attainment(scope=scope, year=YEAR, as_of=AS_OF))
     queries = queries_of(lambda: attainment(scope=scope, year=YEAR, as_of=AS_OF))
-    t_roll, roll = best_of(lambda: rollup_sql(scope))
-    t_hs, failing = best_of(lambda: failing_high_schools_sql(scope))
+    print(f"\n{label}: the SQL ways of each figure (the fastest is the limit)")
+    t_roll, roll = fastest(
+        f"{label} roll-up per child",
+        [("records joined with the tree", lambda: rollup_sql(scope)), ("tallies", lambda: rollup_tally_sql(scope))],
+    )
+    t_hs, failing = fastest(
+        f"{label} high schools without a pupil",
+        [
+            ("LIKE join per admission", lambda: failing_high_schools_sql(scope)),
+            ("grouped per organization, then LIKE", lambda: failing_high_schools_grouped_sql(scope)),
+            ("tallies", lambda: failing_high_schools_tally_sql(scope)),
+        ],
+    )
     commune_depth = (
         Organization.objects.filter(path__startswith=scope.path, form=OrgForm.COMMUNE)
         .values_list("depth", flat=True)
         .first()
     )
-    t_share, shares = best_of(lambda: commune_shares_sql(scope, commune_depth))
+    t_share, shares = fastest(
+        f"{label} non-state share per commune committee",
+        [
+            ("records joined with the tree", lambda: commune_shares_sql(scope, commune_depth)),
+            ("tallies", lambda: commune_shares_tally_sql(scope, commune_depth)),
+        ],
+    )
     limit = t_roll + t_hs + t_share
 
     # The engine and the SQL must give the same answers.
@@ -96,10 +202,7 @@ def measure(scope, label):
         f"{sum(len(t.rows) for t in att.allocations)} allocation rows, {len(failing)} failing high schools"
     )
     row(f"{label}: engine, full report", engine_time, limit, queries)
-    row(f"{label}: SQL roll-up per child", t_roll)
-    row(f"{label}: SQL every high school ≥ 1 pupil (who fails)", t_hs)
-    row(f"{label}: SQL non-state share for every commune committee", t_share)
-    row(f"{label}: SQL limit, the three together", limit)
+    row(f"{label}: SQL limit, the fastest way of each of the three, together", limit)
 
 
 def main():

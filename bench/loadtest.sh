@@ -1,16 +1,37 @@
 #!/usr/bin/env bash
-# Load test: gunicorn on 127.0.0.1 with the national data, 20 logged-in users for 60 s.
+# Load test: gunicorn on 127.0.0.1 and locust, N logged-in users for S seconds.
 #   DATABASE_URL=postgres://…/partyplans_national bench/loadtest.sh [users] [seconds]
-# Prints locust's table (p50/p95 per page, failures). Needs the national dataset.
+#       20 planners of a synthetic province browsing (bench/locustfile.py; national dataset)
+#   LOAD_MODE=writes DATABASE_URL=sqlite:////tmp/demo.sqlite3 bench/loadtest.sh 12 60
+#       the demo: 12 planners saving member counts while reading (bench/locust_writes.py)
+#   LOAD_MODE=other-province DATABASE_URL=… bench/loadtest.sh 13 60
+#       12 readers of Lâm Đồng + one save every 2 s in Ninh Thuận (bench/locust_writes.py)
+# Prints locust's table (p50/p95 per page, failures) and the load average before and after.
+# Everything the run writes (pid file, logs, the file cache) goes to a private temporary
+# folder, removed at the end; the load starts once gunicorn answers (workers preloaded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${DATABASE_URL:?set DATABASE_URL to the database holding the national dataset}"
+: "${DATABASE_URL:?set DATABASE_URL to the database holding the dataset (national, or the demo for the write modes)}"
 USERS=${1:-20}
 SECONDS_=${2:-60}
 PORT=${LOAD_PORT:-8100}
 WORKERS=${LOAD_WORKERS:-4}
+MODE=${LOAD_MODE:-read}
 
-.venv/bin/python manage.py shell -c "
+RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/partyplans-load.XXXXXX")
+cleanup() {
+  if [[ -f "$RUN_DIR/gunicorn.pid" ]]; then
+    kill "$(cat "$RUN_DIR/gunicorn.pid")" 2>/dev/null || true
+    sleep 1
+  fi
+  rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+export DJANGO_CACHE_DIR=${DJANGO_CACHE_DIR:-$RUN_DIR/cache}
+
+if [[ $MODE == read ]]; then
+  LOCUSTFILE=bench/locustfile.py
+  .venv/bin/python manage.py shell -c "
 from django.contrib.auth import get_user_model
 from organizations.models import Membership, Organization, OrgForm, Role
 province = Organization.objects.filter(form=OrgForm.PROVINCIAL, code__startswith='S').order_by('path').first()
@@ -19,12 +40,25 @@ user.set_password('load-test-2025'); user.save()
 Membership.objects.update_or_create(user=user, organization=province, defaults={'role': Role.PLANNER})
 print('load user: planner of', province.name)
 "
+else
+  LOCUSTFILE=bench/locust_writes.py
+  export LOAD_MODE=$MODE
+fi
 .venv/bin/python manage.py collectstatic --noinput -v0
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Plain HTTP on loopback: development settings with DEBUG off (production ones demand HTTPS cookies).
 DJANGO_ENV=development DJANGO_DEBUG=false AXES_FAILURE_LIMIT=1000 \
-  .venv/bin/gunicorn partyplans.wsgi -b 127.0.0.1:$PORT -w "$WORKERS" --access-logfile /dev/null \
-  --pid /tmp/partyplans-load.pid --daemon
-trap 'kill "$(cat /tmp/partyplans-load.pid)" 2>/dev/null || true' EXIT
-sleep 3
-timeout $((SECONDS_ + 60)) .venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r 5 -t "${SECONDS_}s" \
+  .venv/bin/gunicorn partyplans.wsgi -b "127.0.0.1:$PORT" -w "$WORKERS" --preload --access-logfile /dev/null \
+  --error-logfile "$RUN_DIR/gunicorn.log" --pid "$RUN_DIR/gunicorn.pid" --daemon
+# Ready when the login page answers (--preload: the app is loaded before the workers fork).
+for _ in $(seq 1 120); do
+  if curl -sf -o /dev/null "http://127.0.0.1:$PORT/login/"; then break; fi
+  sleep 0.5
+done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/login/" || { echo "gunicorn did not start:"; cat "$RUN_DIR/gunicorn.log"; exit 1; }
+timeout $((SECONDS_ + 60)) .venv/bin/locust -f "$LOCUSTFILE" --headless -u "$USERS" -r 5 -t "${SECONDS_}s" \
   --host "http://127.0.0.1:$PORT" --only-summary 2>&1 | sed -n '/Type/,$p'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if grep -q "database is locked" "$RUN_DIR/gunicorn.log"; then
+  echo "\"database is locked\" in the server log: $(grep -c "database is locked" "$RUN_DIR/gunicorn.log") times"
+fi

@@ -7,17 +7,21 @@
 
 import datetime as dt
 
+from bench.common import best_of, queries_of, raw, row  # first: sets Django up before any model is imported
+
+# isort: split
 from admissions.models import Admission
-from bench.common import best_of, queries_of, raw, row
-from organizations.models import Organization
+from organizations.models import Organization, OrgForm
 from organizations.selectors import subtree_counts
 
 YEAR = int(__import__("os").environ.get("BENCH_YEAR", dt.date.today().year - 1))
 
 
 def main():
-    national = Organization.objects.filter(depth=1, code__startswith="S").order_by("path")
-    province = national.first()
+    # The first province (depth 2 under the national root), not the root itself.
+    province = Organization.objects.filter(form=OrgForm.PROVINCIAL).order_by("path").first()
+    if province is None:
+        raise SystemExit("No province: run `manage.py generate_synthetic` first.")
     print(
         f"Roll-up of {YEAR} admissions; {Organization.objects.count()} organizations, "
         f"{Admission.objects.filter(ceremony_date__year=YEAR).count()} admissions that year"
@@ -53,11 +57,12 @@ def main():
         JOIN admissions_admission a ON a.organization_id = o.id
              AND a.ceremony_date BETWEEN %s AND %s
         WHERE c.path LIKE %s AND c.depth >= %s GROUP BY c.id"""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     def like_join():
         with transaction.atomic():
-            raw("SET LOCAL statement_timeout = '120s'")
+            if connection.vendor == "postgresql":
+                raw("SET LOCAL statement_timeout = '120s'")
             return raw(per_org, (dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31), province.path + "%", province.depth + 1))
 
     try:

@@ -15,6 +15,7 @@ whatever it starts with ("=HYPERLINK(…)" in a name stays a name).
 """
 
 import datetime as dt
+import functools
 import io
 import re
 import time
@@ -26,14 +27,6 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.cell.text import Text
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
 
 from partyplans.files import attachment
 
@@ -202,48 +195,60 @@ class _Budget:
             )
 
 
-class _Reader(ExcelReader):
-    """openpyxl's reader (read-only, values) whose shared strings are read under the budget:
-    openpyxl reads all of them before the first row, used or not."""
+@functools.cache
+def _reader_classes():
+    """openpyxl is imported when a file is read or written, not when the app starts
+    (every page, command and worker imports this module for ImportFailed: openpyxl
+    took ~0.3 s of each start-up)."""
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
 
-    def __init__(self, upload, budget: _Budget):
-        super().__init__(upload, read_only=True, data_only=True)
-        self.budget = budget
+    class _Reader(ExcelReader):
+        """openpyxl's reader (read-only, values) whose shared strings are read under the budget:
+        openpyxl reads all of them before the first row, used or not."""
 
-    def read_strings(self):
-        part = self.package.find(SHARED_STRINGS)
-        if part is None:
-            return
-        tag = f"{{{SHEET_MAIN_NS}}}si"
-        limit = settings.IMPORT_MAX_ROWS * 100  # more than a sheet of that many rows can use
-        strings: list[str] = []
-        with self.archive.open(part.PartName[1:]) as source:
-            for _event, node in iterparse(source):
-                if node.tag != tag:
-                    continue
-                text = Text.from_tree(node).content.replace("x005F_", "")
-                node.clear()
-                if len(text) > EXCEL_CELL_LIMIT or len(strings) >= limit:
-                    raise _too_big()
-                strings.append(text)
-                if len(strings) % BUDGET_EVERY == 0:
-                    self.budget.check()
-        self.shared_strings = strings
+        def __init__(self, upload, budget: _Budget):
+            super().__init__(upload, read_only=True, data_only=True)
+            self.budget = budget
 
-    def read_worksheets(self):
-        # The first worksheet only (the one imports read), as a _Sheet.
-        for sheet, rel in self.parser.find_sheets():
-            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
-                self.wb._sheets.append(_Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
                 return
+            tag = f"{{{SHEET_MAIN_NS}}}si"
+            limit = settings.IMPORT_MAX_ROWS * 100  # more than a sheet of that many rows can use
+            strings: list[str] = []
+            with self.archive.open(part.PartName[1:]) as source:
+                for _event, node in iterparse(source):
+                    if node.tag != tag:
+                        continue
+                    text = Text.from_tree(node).content.replace("x005F_", "")
+                    node.clear()
+                    if len(text) > EXCEL_CELL_LIMIT or len(strings) >= limit:
+                        raise _too_big()
+                    strings.append(text)
+                    if len(strings) % BUDGET_EVERY == 0:
+                        self.budget.check()
+            self.shared_strings = strings
 
+        def read_worksheets(self):
+            # The first worksheet only (the one imports read), as a _Sheet.
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    self.wb._sheets.append(_Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
+                    return
 
-class _Sheet(ReadOnlyWorksheet):
-    def _get_size(self):
-        # The dimensions a file declares are ignored: without them openpyxl parses the whole
-        # sheet to find them (outside any budget), and with them ("A1:XFD1048576") it pads
-        # every row to 16,384 cells and the sheet to a million rows. Rows are read as written.
-        pass
+    class _Sheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            # The dimensions a file declares are ignored: without them openpyxl parses the whole
+            # sheet to find them (outside any budget), and with them ("A1:XFD1048576") it pads
+            # every row to 16,384 cells and the sheet to a million rows. Rows are read as written.
+            pass
+
+    return _Reader, _Sheet
 
 
 def _check_lengths(cells) -> None:
@@ -268,7 +273,7 @@ def read_rows(upload, columns: dict[str, tuple[str, ...]], required: set[str], e
     budget = _Budget(settings.IMPORT_TIME_BUDGET_SECONDS)
     workbook = None
     try:
-        reader = _Reader(upload, budget)
+        reader = _reader_classes()[0](upload, budget)
         reader.read()
         workbook = reader.wb
         return _rows(workbook.worksheets[0], columns, required, exact, budget)
@@ -385,6 +390,9 @@ def _cell(sheet, value):
     the control characters XML cannot hold, at most as long as Excel keeps."""
     if not isinstance(value, str):
         return value
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cell = WriteOnlyCell(sheet)
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_CELL_LIMIT]
     cell.data_type = "s"
@@ -394,6 +402,8 @@ def _cell(sheet, value):
 def workbook_bytes(rows: Iterable[Iterable], *, title: str, widths: dict[str, float] | None = None) -> bytes:
     """One sheet of `rows` as an .xlsx file. Every workbook the app writes goes through here
     (the report's large workbook through reports/xlsx.py, which writes text the same way)."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for letter, width in (widths or {}).items():

@@ -136,7 +136,20 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     # A streaming replica of the primary; report reads go there (partyplans/db.py).
     DATABASES["replica"] = dj_database_url.config(env="DATABASE_REPLICA_URL", conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# SQLite, the embedded default of a small board, under concurrent writes (bench/writes.py:
+# 12 users saving member counts while reading lost 64 of 180 saves to "database is
+# locked" before): the WAL journal lets readers go on while one writes; a writing
+# transaction takes the write lock when it begins (BEGIN IMMEDIATE), so two transactions
+# that read and then write wait for each other instead of one failing at once (SQLite
+# cannot wait in that case); and a writer waits up to SQLITE_TIMEOUT seconds for the lock.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": env_int("SQLITE_TIMEOUT", 20),
+}
 for _db in DATABASES.values():
+    if _db["ENGINE"].endswith("sqlite3"):
+        _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
     if _db["ENGINE"].endswith("postgresql"):
         # PostgreSQL's JIT compiles the report queries (large estimated costs from their
         # correlated subqueries) for 0.2-0.6 s each, more than running them takes.
@@ -221,13 +234,24 @@ IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Shared by every worker process on one machine; use Redis/memcached across app servers.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# The engine's answers and rendered dashboards (reports/cache.py). Embedded default: a
+# file cache that every gunicorn worker of this machine shares (Django's, culled once per
+# set_many: partyplans/cache.py). Several app servers:
+# REDIS_URL=redis://host:6379/0 (Django's own Redis backend; needs the `redis` package).
+# Never the local-memory cache with several workers: a write seen by one worker would not
+# make the others' answers stale.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "partyplans.cache.FileCache",
+            "LOCATION": env_str("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}

@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Cached engine answers (reports/cache.py) go stale when any data they read changes.
-        from admissions.models import Admission, Candidate, StepRecord
+        from admissions.models import Admission, Candidate, Holiday, StepRecord
         from organizations.models import MemberCount, Organization, OrganizationPath
         from quotas.models import Allocation, Plan, Rule, SubQuota
 
@@ -33,5 +33,9 @@ class ReportsConfig(AppConfig):
             # Big dashboards are re-rendered in the background after writes (reports/dashboard.py).
             post_save.connect(data_written, sender=model, dispatch_uid=f"dashboards-{model.__name__}-save")
             post_delete.connect(data_written, sender=model, dispatch_uid=f"dashboards-{model.__name__}-delete")
+        # The working-day calendar moves deadlines, hence statuses: every answer is stale.
+        # (holidays_seed writes in bulk, without signals: it is run when a board is set up.)
+        post_save.connect(data_changed, sender=Holiday, dispatch_uid="attainment-Holiday-save")
+        post_delete.connect(data_changed, sender=Holiday, dispatch_uid="attainment-Holiday-delete")
         m2m_changed.connect(data_changed, sender=Plan.implements.through, dispatch_uid="attainment-plan-implements")
         m2m_changed.connect(data_written, sender=Plan.implements.through, dispatch_uid="dashboards-plan-implements")

@@ -31,7 +31,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -472,3 +472,28 @@ def form_json(form: Form) -> dict:
         "by_ethnicity": [line(li) for li in form.by_ethnicity],
         "by_religion": [line(li) for li in form.by_religion],
     }
+
+
+def moved_within(form: Form) -> bool:
+    """Whether an organization moved into, out of or within the form's subtree, or was
+    merged, from the start of the same period last year to the end of the period (one
+    query). Then the form (each admission where its organization stood on the ceremony
+    date) and the attainment report (where each organization stands on the report's day)
+    can count the same admission in different places, and the form says so."""
+    path = form.organization.path
+    start, end = form.last_period.start, form.period.end
+    moved = OrganizationPath.objects.filter(valid_until__gt=start, valid_until__lte=end).filter(
+        Q(path__startswith=path) | Q(organization__path__startswith=path)
+    )
+    merged = Organization.objects.filter(
+        merged_into__isnull=False, dissolved_on__gt=start, dissolved_on__lte=end
+    ).filter(Q(path__startswith=path) | Q(merged_into__path__startswith=path))
+    return Organization.objects.filter(pk=form.organization.pk).filter(Exists(moved) | Exists(merged)).exists()
+
+
+def moved_note() -> str:
+    return _(
+        "Organizations of this report moved or were merged during the period: this form counts each "
+        "admission where its organization stood on the ceremony date, the attainment report where the "
+        "organization stands on the report's day, so their totals may differ."
+    )

@@ -11,15 +11,14 @@ group and by religion. Every text is written as text (a name starting with "=" s
 import datetime as dt
 import io
 
-from django.db.models import Exists, Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from organizations.documents import party_body, place_name
-from organizations.models import Organization, OrganizationPath
+from organizations.models import Organization
 
-from .bieu2 import Form, Line, percent_of
+from .bieu2 import Form, Line, moved_note, moved_within, percent_of
 from .report import gc_paused
 from .xlsx import _Sheet, _Styles
 
@@ -36,31 +35,6 @@ def heading(form: Form) -> dict:
         "issuer": scope.name.upper(),
         "place": place_name(scope, ancestors),
     }
-
-
-def moved_within(form: Form) -> bool:
-    """Whether an organization moved into, out of or within the form's subtree, or was
-    merged, from the start of the same period last year to the end of the period (one
-    query). Then the form (each admission where its organization stood on the ceremony
-    date) and the attainment report (where each organization stands on the report's day)
-    can count the same admission in different places, and the form says so."""
-    path = form.organization.path
-    start, end = form.last_period.start, form.period.end
-    moved = OrganizationPath.objects.filter(valid_until__gt=start, valid_until__lte=end).filter(
-        Q(path__startswith=path) | Q(organization__path__startswith=path)
-    )
-    merged = Organization.objects.filter(
-        merged_into__isnull=False, dissolved_on__gt=start, dissolved_on__lte=end
-    ).filter(Q(path__startswith=path) | Q(merged_into__path__startswith=path))
-    return Organization.objects.filter(pk=form.organization.pk).filter(Exists(moved) | Exists(merged)).exists()
-
-
-def moved_note() -> str:
-    return _(
-        "Organizations of this report moved or were merged during the period: this form counts each "
-        "admission where its organization stood on the ceremony date, the attainment report where the "
-        "organization stands on the report's day, so their totals may differ."
-    )
 
 
 def _cell(value):

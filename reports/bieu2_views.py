@@ -21,7 +21,7 @@ from partyplans.files import attachment
 
 from . import periods
 from .bieu2 import bieu2 as compute
-from .bieu2_exports import moved_note, moved_within, render_pdf, render_xlsx
+from .bieu2 import moved_note, moved_within
 from .exports import XLSX_TYPE
 from .tables import AdmissionTable
 
@@ -96,6 +96,8 @@ def form_xlsx(request, organization):
     today = _today()
     period, _bad = _period(request, today)
     with report_reads(), translation.override("vi"):
+        from .bieu2_exports import render_xlsx  # openpyxl: imported when a file is made
+
         content = render_xlsx(compute(organization=organization, period=period, today=today), today=today)
     return _download(content, XLSX_TYPE, _filename(organization, period, "xlsx"))
 
@@ -106,6 +108,8 @@ def form_pdf(request, organization):
     today = _today()
     period, _bad = _period(request, today)
     with report_reads(), translation.override("vi"):
+        from .bieu2_exports import render_pdf
+
         content = render_pdf(compute(organization=organization, period=period, today=today), today=today)
     return _download(content, "application/pdf", _filename(organization, period, "pdf"))
 

@@ -1,14 +1,15 @@
 """Server-side SVG charts (pygal), inline in the page and in the PDF: no JavaScript."""
 
+import functools
 import re
 
-import pygal
 from django.utils.translation import gettext as _
-from pygal.style import Style
 
 from .engine import Attainment
 
-STYLE = Style(
+# pygal is imported when a chart is drawn, not when the app starts (0.2-0.6 s of every
+# command's and worker's start-up: manage.py loads every view).
+STYLE = dict(
     background="white",
     plot_background="white",
     foreground="#24292f",
@@ -26,6 +27,15 @@ STYLE = Style(
     guide_stroke_dasharray="1,0",
     major_guide_stroke_dasharray="1,0",
 )
+
+
+@functools.cache
+def _style():
+    from pygal.style import Style
+
+    return Style(**STYLE)
+
+
 _SCRIPT = re.compile(r"<script.*?</script>", re.S)
 MONTHS = [f"{m:02d}" for m in range(1, 13)]
 
@@ -33,7 +43,7 @@ MONTHS = [f"{m:02d}" for m in range(1, 13)]
 def _config(**extra):
     # js=[]: pygal would otherwise reference its tooltip script on a CDN.
     config = dict(
-        style=STYLE,
+        style=_style(),
         js=[],
         disable_xml_declaration=True,
         width=640,
@@ -48,6 +58,8 @@ def _config(**extra):
 
 def cumulative_chart(att: Attainment) -> str:
     """Cumulative admissions by month against the target line."""
+    import pygal
+
     chart = pygal.Line(**_config(title=_("Cumulative new members, %(year)d") % {"year": att.year}, show_dots=True))
     chart.x_labels = MONTHS
     chart.add(_("Admitted"), att.months)
@@ -81,6 +93,8 @@ def history_chart(att: Attainment) -> str:
     if att.periods:
         totals = "; ".join(f"{p.label}: {p.actual}" for p in att.periods)
         title += " (" + _("totals of periods: %(totals)s") % {"totals": totals} + ")"
+    import pygal
+
     chart = pygal.Bar(**_config(title=title, print_values=True))
     chart.x_labels = [str(y.year) if y.actual is not None else f"{y.year}: {_('no data')}" for y in att.history]
     chart.add(att.scope.name, [y.actual for y in att.history])

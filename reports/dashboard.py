@@ -2,8 +2,9 @@
 the task worker while readers are shown the previous figures.
 
 The body depends only on the data, the period, the language and what the reader may
-see, so the rendered HTML is cached under the data version (reports/cache.py). Any
-write anywhere changes that version. For a commune or a province the next reader just
+see, so the rendered HTML is cached under the scope's data version (reports/cache.py):
+any write inside the scope, or to a plan of an organization above it, changes that
+version; writes elsewhere leave it. For a commune or a province the next reader just
 renders it again (well under a second). For the national root that takes ~2 s (the
 engine reads every province's plans), and writes come in all day: so when the last
 rendering took longer than SLOW_SECONDS, the next reader is shown the previous body,
@@ -92,9 +93,11 @@ class Body:
     computed_at: dt.datetime | None = None  # set when the figures are older than the data
 
 
-def body(view: View) -> Body:
+def body(view: View, organization: Organization | None = None) -> Body:
     """The body for this view: current, or (big scopes) the previous one while a task renders it."""
-    version = data_version()
+    if organization is None:
+        organization = Organization.objects.get(pk=view.org_pk)
+    version = data_version(organization)
     html = cache.get(view.key(version))
     if html is not None:
         return Body(html)
@@ -103,16 +106,17 @@ def body(view: View) -> Body:
         if cache.add(f"{view.key(version)}:refreshing", 1, timeout=REFRESH_LOCK_SECONDS):
             refresh_dashboard.enqueue(*dataclasses.astuple(view))
         return Body(latest["html"], computed_at=latest["at"])
-    return Body(render(view, version))
+    return Body(render(view, version, organization=organization))
 
 
-def render(view: View, version: str, *, for_reader: bool = True) -> str:
+def render(view: View, version: str, *, for_reader: bool = True, organization: Organization | None = None) -> str:
     """Render the body now and keep it (under `version`: the data version read before the
     engine ran, so a change during the rendering makes it stale at once). A slow body
     rendered for a reader (now, or by the task a reader started) is re-rendered after
     writes for READ_WITHIN."""
     started, at = time.perf_counter(), timezone.now()
-    organization = Organization.objects.get(pk=view.org_pk)
+    if organization is None:
+        organization = Organization.objects.get(pk=view.org_pk)
     with translation.override(view.language):
         html = _render(organization, view)
     seconds = time.perf_counter() - started
@@ -154,20 +158,24 @@ def _enqueue_refresh() -> None:
 def refresh_slow_dashboards() -> None:
     """Re-render for the current data the slow bodies rendered for readers lately (not the
     ones only this task kept rendering: nobody may be reading those any more)."""
-    version = data_version()
     since = timezone.now() - READ_WITHIN
     for fields, rendered_at in list((cache.get(_slow_views_key()) or {}).items()):
         view = View(*fields)
-        if rendered_at >= since and cache.get(view.key(version)) is None:
-            render(view, version, for_reader=False)
+        organization = Organization.objects.filter(pk=view.org_pk).first()
+        if organization is None or rendered_at < since:
+            continue
+        version = data_version(organization)
+        if cache.get(view.key(version)) is None:
+            render(view, version, for_reader=False, organization=organization)
 
 
 @task
 def refresh_dashboard(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period="") -> None:
     view = View(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period)
-    version = data_version()
+    organization = Organization.objects.get(pk=org_pk)
+    version = data_version(organization)
     if cache.get(view.key(version)) is None:
-        render(view, version)
+        render(view, version, organization=organization)
 
 
 def _render(organization: Organization, view: View) -> str:

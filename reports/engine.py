@@ -481,12 +481,19 @@ def _raw_rows(queryset):
         return cursor.fetchall()
 
 
+ROW_FIELDS = ("pk", "path", "name", "code", "depth", "form", "sector")
+
+
+def _with_parent(queryset):
+    parent = Organization.objects.filter(path=Left(OuterRef("path"), Length(OuterRef("path")) - STEP))
+    return queryset.annotate(parent_name=Subquery(parent.values("name")[:1]))
+
+
 def _organization_rows(queryset, annotations, with_parent: bool = False) -> list[OrganizationRow]:
-    fields = ("pk", "path", "name", "code", "depth", "form", "sector")
+    fields = ROW_FIELDS
     width = len(fields)
     if with_parent:
-        parent = Organization.objects.filter(path=Left(OuterRef("path"), Length(OuterRef("path")) - STEP))
-        queryset = queryset.annotate(parent_name=Subquery(parent.values("name")[:1]))
+        queryset = _with_parent(queryset)
         return [
             OrganizationRow(*row[:width], row[width:-1], row[-1] or "")
             for row in _raw_rows(queryset.values_list(*fields, *annotations, "parent_name"))
@@ -912,12 +919,18 @@ def _failing_page(spec: _FailingSpec, limit: int, after_path: str | None = None)
         rows = rows.filter(path__gt=after_path)
     if spec.kind == RuleKind.CELL_SIZE:  # members only: a size rule's table shows no admissions
         found = _organization_rows(rows.order_by("path")[:limit], ("members_now",), with_parent=True)
+    else:
+        rows = rows.annotate(**_idle_figures(spec.first_year, spec.year, spec.year))
+        found = _organization_rows(rows.order_by("path")[:limit], ("recorded", "entered", "forecast"), with_parent=True)
+    return _failing_measurements(spec, found)
+
+
+def _failing_measurements(spec: _FailingSpec, found: list["OrganizationRow"]) -> list[Measurement]:
+    if spec.kind == RuleKind.CELL_SIZE:
         return [
             Measurement(org=org, status=spec.status, target_min=spec.target_min, members=org.figures[0])
             for org in found
         ]
-    rows = rows.annotate(**_idle_figures(spec.first_year, spec.year, spec.year))
-    found = _organization_rows(rows.order_by("path")[:limit], ("recorded", "entered", "forecast"), with_parent=True)
     return [
         Measurement(
             org=org,
@@ -937,8 +950,12 @@ class FailingList:
 
     PAGE = 5000
 
-    def __init__(self, spec: _FailingSpec, count: int):
+    def __init__(self, spec: _FailingSpec, count: int, rows: "list[Measurement] | None" = None):
         self.spec, self.count = spec, count
+        self.rows = rows  # read with the answer (attainment(list_failing=True)): no query when listed
+
+    def __getstate__(self):  # the description, not the rows (the cache keeps answers)
+        return {"spec": self.spec, "count": self.count, "rows": None}
 
     @property
     def status(self) -> str:
@@ -953,6 +970,9 @@ class FailingList:
     def __iter__(self):
         if not self.count:
             return
+        if self.rows is not None:
+            yield from self.rows
+            return
         after = None
         while True:
             page = _failing_page(self.spec, self.PAGE, after)
@@ -962,6 +982,8 @@ class FailingList:
             after = page[-1].org.path
 
     def __getitem__(self, index):
+        if self.rows is not None:
+            return self.rows[index]
         if isinstance(index, slice):
             start, stop, step = index.indices(self.count)
             return _failing_page(self.spec, stop)[start:stop:step] if start < stop else []
@@ -982,11 +1004,19 @@ class FailingList:
         return f"<FailingList {self.spec.kind} under {self.spec.anchor}: {self.count}>"
 
 
-def _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under) -> dict[int, tuple]:
+def _structural_counted(
+    scope, scope_org, rules, year, count_day, first_year, over, under, list_rows: bool = False
+) -> dict[int, tuple]:
     """The failing organizations of each rule counted in the database (one grouped query for
-    every rule; the rows are read when listed: FailingList)."""
+    every rule; the rows are read when listed: FailingList). With `list_rows` (a caller that
+    lists every failing organization: the JSON), the rows are read instead of counted, one
+    query per kind for every rule, and each FailingList holds its own."""
     stale = Status.NOT_MET if over else Status.BEHIND
-    groups = sorted({(r.kind, _selector_signature(r), _threshold(r), len(_anchor(r, scope)) // STEP) for r in rules})
+    groups = sorted(
+        {(r.kind, _selector_signature(r), _threshold(r), len(_anchor(r, scope)) // STEP) for r in rules}, key=repr
+    )
+    if list_rows:
+        return _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups)
     counted = []
     for i, (kind, signature, threshold, depth) in enumerate(groups):
         rows = _failing(kind, signature, threshold, scope.path, year, count_day).filter(depth__gte=depth)
@@ -1026,12 +1056,68 @@ def _structural_counted(scope, scope_org, rules, year, count_day, first_year, ov
     return results
 
 
+def _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups) -> dict[int, tuple]:
+    """_structural_counted with the failing rows read (one query per kind, every group of
+    rules in it), counted here, and held by each rule's FailingList in path order."""
+    by_group: dict[int, list[tuple[OrganizationRow, str, int]]] = defaultdict(list)
+    for kind in sorted({g[0] for g in groups}):
+        annotations = ("members_now",) if kind == RuleKind.CELL_SIZE else ("recorded", "entered", "forecast")
+        parts = []
+        for i, (group_kind, signature, threshold, depth) in enumerate(groups):
+            if group_kind != kind:
+                continue
+            rows = _failing(kind, signature, threshold, scope.path, year, count_day).filter(depth__gte=depth)
+            if kind != RuleKind.CELL_SIZE:
+                rows = rows.annotate(**_idle_figures(first_year, year, year))
+            parts.append(
+                rows.annotate(
+                    g=Value(i),
+                    bucket=Substr("path", 1, depth * STEP),
+                    own=Case(When(depth=depth, then=Value(1)), default=Value(0)),
+                )
+            )
+        extra = (*annotations, "g", "bucket", "own")
+        union = [_with_parent(part).values_list(*ROW_FIELDS, *extra, "parent_name") for part in parts]
+        width = len(ROW_FIELDS)
+        for row in _raw_rows(union[0].union(*union[1:], all=True)):
+            figures = row[width : width + len(annotations)]
+            g, bucket, own = row[width + len(annotations) : -1]
+            by_group[g].append((OrganizationRow(*row[:width], figures, row[-1] or ""), bucket, own))
+    index = {group: i for i, group in enumerate(groups)}
+    results = {}
+    for rule in rules:
+        signature, anchor, issuer = _selector_signature(rule), _anchor(rule, scope), rule.plan.issuer
+        with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, signature)
+        g = index[(rule.kind, signature, _threshold(rule), len(anchor) // STEP)]
+        found = sorted(
+            (org for org, bucket, own in by_group[g] if bucket == anchor and (not own or with_scope)),
+            key=lambda org: org.path,
+        )
+        spec = _FailingSpec(
+            kind=rule.kind,
+            signature=signature,
+            threshold=_threshold(rule),
+            anchor=anchor,
+            own_pk=scope.pk if with_scope else None,
+            year=year,
+            count_day=count_day,
+            first_year=first_year,
+            status=Status.NOT_MET if rule.kind == RuleKind.CELL_SIZE else stale,
+            target_min=rule.min_count if rule.kind == RuleKind.CELL_SIZE else None,
+        )
+        matched = under.get((signature, anchor), 0) + (1 if with_scope else 0)
+        results[rule.pk] = (matched, FailingList(spec, len(found), rows=_failing_measurements(spec, found)))
+    return results
+
+
 def _threshold(rule: Rule) -> int:
     """Members below which a size rule fails; years without admissions an inactivity rule allows."""
     return (rule.min_count or 0) if rule.kind == RuleKind.CELL_SIZE else (rule.years_without or 1)
 
 
-def _structural(scope, scope_org, rules, year, count_day, first_year, over, after_by_category) -> dict[int, tuple]:
+def _structural(
+    scope, scope_org, rules, year, count_day, first_year, over, after_by_category, list_rows: bool = False
+) -> dict[int, tuple]:
     """CELL_SIZE and INACTIVITY rules over many organizations (e.g. every cell in the
     country), answered in the database: how many organizations each rule measures (one
     grouped count) and how many fail it (one grouped count: the rows are read when a
@@ -1045,7 +1131,8 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, afte
     inside = Organization.objects.filter(path__startswith=scope.path).filter(_alive_on(count_day)).order_by()
 
     # How many alive organizations each (signature, anchor depth) counts under each anchor.
-    groups = sorted({(_selector_signature(r), len(_anchor(r, scope)) // STEP) for r in rules})
+    # repr: a selector's depth may be None (any depth) beside another rule's number
+    groups = sorted({(_selector_signature(r), len(_anchor(r, scope)) // STEP) for r in rules}, key=repr)
     counted = [
         inside.filter(_signature_q(sig), depth__gt=depth)
         .annotate(bucket=Substr("path", 1, depth * STEP), g=Value(i))
@@ -1058,12 +1145,16 @@ def _structural(scope, scope_org, rules, year, count_day, first_year, over, afte
     for g, bucket, n in counted[0].union(*counted[1:], all=True):
         under[(groups[g][0], bucket)] = n
     if not after_by_category:
-        return _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under)
+        return _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under, list_rows)
     # Some of this year's admissions are after the count day (a report as of an earlier
     # day): sizes do not depend on them, inactivity does; its rows are read and checked here.
     sizes = [r for r in rules if r.kind == RuleKind.CELL_SIZE]
     idle = [r for r in rules if r.kind == RuleKind.INACTIVITY]
-    results = _structural_counted(scope, scope_org, sizes, year, count_day, first_year, over, under) if sizes else {}
+    results = (
+        _structural_counted(scope, scope_org, sizes, year, count_day, first_year, over, under, list_rows)
+        if sizes
+        else {}
+    )
     if idle:
         results.update(
             _inactivity_listed(scope, scope_org, idle, year, first_year, over, under, inside, after_by_category)
@@ -1130,11 +1221,18 @@ def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, i
 
 
 def attainment(
-    *, scope: Organization, year: int, as_of: dt.date, period: "report_periods.Period | None" = None
+    *,
+    scope: Organization,
+    year: int,
+    as_of: dt.date,
+    period: "report_periods.Period | None" = None,
+    list_failing: bool = False,
 ) -> Attainment:
     """How the scope and every organization inside it stand against every applicable rule
     in `year` up to `as_of`; and the admissions of the report `period` (by default the
-    year) beside those of the same period last year."""
+    year) beside those of the same period last year. `list_failing`: the caller lists every
+    failing organization of the size and inactivity rules (the JSON): they are read with
+    the answer, one query per kind, instead of counted and read again per rule."""
     # A national report builds ~1 million objects (organizations, counts, measurements)
     # that hold no reference cycles; the cyclic garbage collector, triggered again and
     # again by those allocations, took a quarter of the time. It is paused for the call
@@ -1142,13 +1240,13 @@ def attainment(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _attainment(scope, year, as_of, period or report_periods.parse(str(year)))
+        return _attainment(scope, year, as_of, period or report_periods.parse(str(year)), list_failing)
     finally:
         if collecting:
             gc.enable()
 
 
-def _attainment(scope: Organization, year: int, as_of: dt.date, report_period) -> Attainment:
+def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, list_failing=False) -> Attainment:
     fraction, over = _year_fraction(year, as_of)
     jan1 = dt.date(year, 1, 1)
     count_day = min(as_of, dt.date(year, 12, 31))
@@ -1299,7 +1397,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period) -
             finishable, late = _Counts(), True
         else:
             finishable, late = _finishable_counts(scope, set(full), full, year, as_of, state.merged)
-        structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, after)
+        structural = _structural(scope, scope_org, rules, year, count_day, first_year, over, after, list_failing)
     period = Period(fraction, over, late)
 
     # The report period beside the same period last year: the admissions of each span, at

@@ -49,7 +49,7 @@ def standing(org, today) -> dict:
 
 
 def standing_cached(org, today) -> dict:
-    key = f"home-standing:{data_version()}:{org.pk}:{org.path}:{today.year}:{today.isoformat()}"
+    key = f"home-standing:{data_version(org)}:{org.pk}:{org.path}:{today.year}:{today.isoformat()}"
     found = cache.get(key)
     if found is not None:
         return found

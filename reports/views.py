@@ -97,7 +97,7 @@ def dashboard(request, organization):
         can_edit_history=access.has_perm(request.user, organization, Perm.EDIT_PLANS),
         chain_visible="".join("1" if visible else "0" for _org, visible in chain),
     )
-    body = dashboard_body.body(view)
+    body = dashboard_body.body(view, organization)
     context = {
         "org": organization,
         "body": mark_safe(body.html),

@@ -107,7 +107,8 @@ def test_home_standing_waits_for_the_request_already_computing_it(tree, monkeypa
 
     from reports.cache import data_version
 
-    key = f"home-standing:{data_version()}:{tree.province.pk}:{tree.province.path}:2025:{ALERT_DAY.isoformat()}"
+    version = data_version(tree.province)
+    key = f"home-standing:{version}:{tree.province.pk}:{tree.province.path}:2025:{ALERT_DAY.isoformat()}"
     cache.add(f"{key}:computing", 1)  # another worker is computing the figures
     ready = {"actual": 7, "target": 10, "forecast": 2, "rules": 1, "lagging": 0, "worst": "on_track"}
     monkeypatch.setattr(reports_home.time, "sleep", lambda _s: cache.set(key, ready))

@@ -14,5 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("last_year", type=int)
 
     def handle(self, *args, first_year, last_year, **options):
+        from reports.cache import bump
+
         added = holidays_seed(years=range(first_year, last_year + 1))
+        if added:
+            bump()  # the calendar moves deadlines, hence statuses (bulk writes send no signals)
         self.stdout.write(f"{added} days added to the calendar.")
