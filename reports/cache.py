@@ -32,8 +32,10 @@ shares it; REDIS_URL for several app servers: partyplans/settings.py).
 """
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -60,6 +62,22 @@ def database_tag() -> str:
     db = settings.DATABASES["default"]
     where = f"{db['ENGINE']}|{db.get('HOST')}|{db.get('PORT')}|{db['NAME']}"
     return hashlib.sha1(where.encode()).hexdigest()[:10]
+
+
+@functools.cache
+def code_tag() -> str:
+    """Which code made the answers and pages: the project's templates and Python files,
+    by name, size and modification time (read once per process). A deployment that
+    changes a template or the engine never serves a page cached by the code before it."""
+    base = Path(settings.BASE_DIR)
+    stats = []
+    for pattern in ("templates/**/*.html", "*/*.py", "*/templatetags/*.py"):
+        for path in sorted(base.glob(pattern)):
+            if ".venv" in path.parts or "tests" in path.parts:
+                continue
+            st = path.stat()
+            stats.append(f"{path.relative_to(base)}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha1("\n".join(stats).encode()).hexdigest()[:10]
 
 
 def _version_key() -> str:
@@ -124,7 +142,7 @@ def data_version(scope: Organization | None = None) -> str:
                     seen.add(key)
                     keys.append(key)
     digest = hashlib.sha1("|".join([global_token, *_tokens(keys)]).encode()).hexdigest()[:16]
-    return f"{ANSWERS_VERSION}.{database_tag()}.{digest}"
+    return f"{ANSWERS_VERSION}.{code_tag()}.{database_tag()}.{digest}"
 
 
 def bump() -> None:

@@ -93,3 +93,20 @@ def test_the_version_moves_once_per_transaction_and_only_after_it_commits(
         except RuntimeError:
             pass
     assert callbacks == [] and answers.data_version() == after  # rolled back: nothing changed
+
+
+def test_a_changed_template_makes_every_cached_page_stale(tmp_path, settings, monkeypatch):
+    """A deployment that changes a template never serves a page cached by the old code."""
+    from reports import cache as report_cache
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("old")
+    settings.BASE_DIR = tmp_path
+    report_cache.code_tag.cache_clear()
+    monkeypatch.setattr(report_cache, "code_tag", report_cache.code_tag)
+    before = report_cache.code_tag()
+    page.write_text("the new layout")
+    report_cache.code_tag.cache_clear()
+    assert report_cache.code_tag() != before
+    report_cache.code_tag.cache_clear()
