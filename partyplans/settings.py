@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "quotas",
     "admissions",
     "reports",
+    "submissions",
 ]
 
 MIDDLEWARE = [
