@@ -45,9 +45,12 @@ def send(users, text: str, url: str = "", key: str = "") -> list[Notification]:
                 made.append(Notification.objects.create(user=user, text=text[:500], url=url, key=key))
         except IntegrityError:  # made meanwhile by another run
             continue
-        if getattr(settings, "EMAIL_HOST", "") and user.email:
+        if settings.is_overridden("EMAIL_HOST") and settings.EMAIL_HOST and user.email:
             link = settings.SITE_URL.rstrip("/") + url if getattr(settings, "SITE_URL", "") else url
-            send_mail(text[:120], f"{text}\n\n{link}", None, [user.email], fail_silently=True)
+            try:
+                send_mail(text[:120], f"{text}\n\n{link}", None, [user.email])
+            except OSError:  # the mail server is down: the notification in the app stays
+                pass
     return made
 
 

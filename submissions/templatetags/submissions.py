@@ -13,3 +13,11 @@ def unread_notifications(context) -> int:
     from submissions.models import Notification
 
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+@register.filter
+def who(user) -> str:
+    """A user's full name, else the login; empty for nobody."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
