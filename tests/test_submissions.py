@@ -257,3 +257,24 @@ def test_the_pages_submit_return_and_approve(year_end, users, tree, client_for):
     assert ReportSubmission.objects.get().status == Status.SUBMITTED
     province.post(review, {"action": "approve"})
     assert ReportSubmission.objects.get().status == Status.APPROVED
+
+
+def test_the_report_page_of_a_locked_year_names_the_approved_report(year_end, users, tree, client_for):
+    client = client_for("viewer")
+    url = reverse("reports:dashboard", kwargs={"org_pk": tree.district.pk}) + "?period=2025"
+    assert 'data-testid="approved-report"' not in client.get(url).content.decode()
+    sub = _submit(tree, users)
+    services.approve(submission=sub, user=users.province_planner)
+    page = client.get(url).content.decode()
+    assert "Kỳ báo cáo đã khóa sổ: số liệu theo báo cáo đã duyệt ngày" in page
+    assert reverse("submissions:detail", kwargs={"org_pk": tree.district.pk, "period": "2025"}) in page
+    school = client.get(reverse("reports:dashboard", kwargs={"org_pk": tree.school.pk}) + "?period=2025")
+    assert 'data-testid="approved-report"' not in school.content.decode()  # its own report was not approved
+
+
+def test_the_pages_link_to_the_submission_and_the_board(tree, client_for):
+    client = client_for("district_planner")
+    page = client.get(reverse("organizations:detail", kwargs={"org_pk": tree.district.pk})).content.decode()
+    assert 'data-testid="submission-link"' in page and 'data-testid="board-link"' in page
+    page = client.get(reverse("reports:dashboard", kwargs={"org_pk": tree.district.pk}) + "?period=2025-Q2").content.decode()
+    assert reverse("submissions:detail", kwargs={"org_pk": tree.district.pk, "period": "2025-Q2"}) in page
