@@ -181,8 +181,12 @@ def admissions_changed_after(submission: ReportSubmission, period: periods.Perio
     subtree, were recorded after the submission (simple-history; one query)."""
     if submission.submitted_at is None:
         return 0
+    since = submission.submitted_at
+    frozen_at = (submission.snapshot or {}).get("frozen_at")
+    if frozen_at:  # the figures were read then, whatever day the submission is dated
+        since = max(since, dt.datetime.fromisoformat(frozen_at))
     return Admission.history.filter(
-        history_date__gt=submission.submitted_at,
+        history_date__gt=since,
         ceremony_date__gte=period.start,
         ceremony_date__lte=period.end,
         organization__path__startswith=submission.organization.path,

@@ -96,7 +96,12 @@ def freeze(organization: Organization, period: periods.Period, today: dt.date) -
     with translation.override("vi"):
         att = attainment(scope=organization, year=period.year, as_of=period.as_of(today), period=period)
         form = bieu2(organization=organization, period=period, today=today)
-        return {"attainment": attainment_json(att), "bieu2": form_json(form), "as_of": period.as_of(today).isoformat()}
+        return {
+            "attainment": attainment_json(att),
+            "bieu2": form_json(form),
+            "as_of": period.as_of(today).isoformat(),
+            "frozen_at": timezone.now().isoformat(),  # when the figures were read (submitted_at may be given)
+        }
 
 
 @transaction.atomic
