@@ -76,23 +76,37 @@ def seed(stdout) -> None:
 
     if not ReportSubmission.objects.filter(organization=orgs["LD.DD"], period=PERIOD).exists():
         sub = services.submit(
-            organization=orgs["LD.DD"], period=period, user=dd_planner, today=today,
-            at=_at(dt.date(2025, 12, 22), 9), **NARRATIVE,
+            organization=orgs["LD.DD"],
+            period=period,
+            user=dd_planner,
+            today=today,
+            at=_at(dt.date(2025, 12, 22), 9),
+            **NARRATIVE,
         )
-        services.approve(submission=sub, user=province_planner, at=_at(on(dt.date(2026, 1, 5)), 10),
-                         comment="Đồng ý.")
+        services.approve(submission=sub, user=province_planner, at=_at(on(dt.date(2026, 1, 5)), 10), comment="Đồng ý.")
     if not ReportSubmission.objects.filter(organization=orgs["LD.DT"], period=PERIOD).exists():
         sub = services.submit(
-            organization=orgs["LD.DT"], period=period, user=dt_planner, today=today,
-            at=_at(dt.date(2025, 12, 24), 9), results=NARRATIVE["results"], proposals=NARRATIVE["proposals"],
+            organization=orgs["LD.DT"],
+            period=period,
+            user=dt_planner,
+            today=today,
+            at=_at(dt.date(2025, 12, 24), 9),
+            results=NARRATIVE["results"],
+            proposals=NARRATIVE["proposals"],
         )
         services.return_submission(
-            submission=sub, user=province_planner, at=_at(dt.date(2025, 12, 26), 15),
+            submission=sub,
+            user=province_planner,
+            at=_at(dt.date(2025, 12, 26), 15),
             comment="Báo cáo chưa nêu hạn chế, nguyên nhân; đề nghị bổ sung và gửi lại.",
         )
         sub = services.submit(
-            organization=orgs["LD.DT"], period=period, user=dt_planner, today=today,
-            at=_at(dt.date(2025, 12, 30), 8), limitations=NARRATIVE["limitations"],
+            organization=orgs["LD.DT"],
+            period=period,
+            user=dt_planner,
+            today=today,
+            at=_at(dt.date(2025, 12, 30), 8),
+            limitations=NARRATIVE["limitations"],
         )
         services.approve(submission=sub, user=province_planner, at=_at(on(dt.date(2026, 1, 6)), 10))
     stdout.write(

@@ -35,6 +35,7 @@ class ReportSubmission(models.Model):
     # The figures as submitted: {"attainment": reports.serialize.attainment_json,
     # "bieu2": reports.bieu2.form_json} — aggregated figures only, never a candidate's name.
     snapshot = models.JSONField(_("figures as submitted"), null=True, blank=True)
+    frozen_at = models.DateTimeField(_("figures read at"), null=True, blank=True)  # real time, never backdated
     pdf = models.FileField(storage=PrivateStorage, upload_to="submissions/%Y/", blank=True)
     xlsx = models.FileField(storage=PrivateStorage, upload_to="submissions/%Y/", blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from organizations.models import Membership, Role
+from organizations.models import Role
 
 from .models import Notification, ReportSubmission
 

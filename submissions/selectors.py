@@ -4,6 +4,7 @@ children, the figures as submitted beside the figures as they stand now."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from admissions.models import Admission
@@ -57,9 +58,7 @@ def deadline(organization: Organization, period: periods.Period) -> Deadline | N
     """When `organization` must report `period` to the level above: the first occurrence, on
     or after the period's end, of a milestone of the plans above it that reports that period
     (reports/calendar.py). Two queries."""
-    due: list[DueReport] = [
-        d for d in reports_due(organization, period.end, limit=None) if d.period.key == period.key
-    ]
+    due: list[DueReport] = [d for d in reports_due(organization, period.end, limit=None) if d.period.key == period.key]
     if not due:
         return None
     first = min(due, key=lambda d: d.due_on)
@@ -82,6 +81,7 @@ class BoardRow:
     status: str
     late: bool
     locked: bool
+    changed: bool = False  # admissions of the period changed after its figures were frozen
 
 
 def board(parent: Organization, period: periods.Period, today: dt.date) -> tuple[list[BoardRow], Deadline | None]:
@@ -93,15 +93,16 @@ def board(parent: Organization, period: periods.Period, today: dt.date) -> tuple
 
     year_end = dt.date(period.year, 12, 31)
     children = list(
-        Organization.objects.filter(
-            path__startswith=parent.path, depth=parent.depth + 1, dissolved_on__isnull=True
-        )
+        Organization.objects.filter(path__startswith=parent.path, depth=parent.depth + 1, dissolved_on__isnull=True)
         .annotate(path_then=path_as_of(year_end))
         .order_by("path")
     )
+    changed = Exists(_changes_after(period, OuterRef("frozen_at"), OuterRef("organization__path")))
     submissions = {
         s.organization_id: s
-        for s in ReportSubmission.objects.filter(organization__in=[c.pk for c in children], period=period.key)
+        for s in ReportSubmission.objects.filter(organization__in=[c.pk for c in children], period=period.key).annotate(
+            changed=changed
+        )
     }
     due = deadline(children[0], period) if children else None
     locks = list(locks_in_force(today=today, day=year_end))
@@ -123,6 +124,7 @@ def board(parent: Organization, period: periods.Period, today: dt.date) -> tuple
                 status=submission.status if submission else Status.NOT_STARTED,
                 late=is_late(submission, due, today),
                 locked=any(p and own.startswith(p) for p in lock_paths),
+                changed=bool(submission and submission.frozen_at and submission.changed),
             )
         )
     return rows, due
@@ -181,13 +183,15 @@ def admissions_changed_after(submission: ReportSubmission, period: periods.Perio
     subtree, were recorded after the submission (simple-history; one query)."""
     if submission.submitted_at is None:
         return 0
-    since = submission.submitted_at
-    frozen_at = (submission.snapshot or {}).get("frozen_at")
-    if frozen_at:  # the figures were read then, whatever day the submission is dated
-        since = max(since, dt.datetime.fromisoformat(frozen_at))
+    return _changes_after(period, submission.frozen_at or submission.submitted_at, submission.organization.path).count()
+
+
+def _changes_after(period: periods.Period, since, path):
+    """Changes to admissions dated inside the period under `path`, recorded after `since`
+    (each an expression or a value)."""
     return Admission.history.filter(
         history_date__gt=since,
         ceremony_date__gte=period.start,
         ceremony_date__lte=period.end,
-        organization__path__startswith=submission.organization.path,
-    ).count()
+        organization__path__startswith=path,
+    )

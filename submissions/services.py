@@ -74,12 +74,12 @@ def save_draft(
 ) -> ReportSubmission:
     """Keep the narrative without submitting (a submitted or approved report is not a draft)."""
     period = _period(period)
-    _require_planner(user, organization, _("Only a planner of %(org)s may write its report.") % {"org": organization.name})
+    _require_planner(
+        user, organization, _("Only a planner of %(org)s may write its report.") % {"org": organization.name}
+    )
     submission = _current(organization, period)
     if submission.status in (Status.SUBMITTED, Status.APPROVED):
-        raise ValidationError(
-            _("The report has been submitted already: it can be changed only after it is returned.")
-        )
+        raise ValidationError(_("The report has been submitted already: it can be changed only after it is returned."))
     _narrative(submission, results, limitations, proposals)
     stamp(submission, user, gettext_noop("report draft saved"))
     submission.save()
@@ -100,14 +100,20 @@ def freeze(organization: Organization, period: periods.Period, today: dt.date) -
             "attainment": attainment_json(att),
             "bieu2": form_json(form),
             "as_of": period.as_of(today).isoformat(),
-            "frozen_at": timezone.now().isoformat(),  # when the figures were read (submitted_at may be given)
         }
 
 
 @transaction.atomic
 def submit(
-    *, organization: Organization, period, user, today: dt.date | None = None,
-    results=None, limitations=None, proposals=None, at=None,
+    *,
+    organization: Organization,
+    period,
+    user,
+    today: dt.date | None = None,
+    results=None,
+    limitations=None,
+    proposals=None,
+    at=None,
 ) -> ReportSubmission:
     """Send the report to the level above: its figures frozen, the PDF and .xlsx rendered."""
     from reports.exports import render_export
@@ -129,9 +135,14 @@ def submit(
     if not submission.results.strip():
         raise ValidationError({"results": _("Write the results before submitting the report.")})
     submission.snapshot = freeze(organization, period, today)
+    submission.frozen_at = timezone.now()  # when the figures were read (submitted_at may be given)
     for fmt in ("pdf", "xlsx"):
         content, name, _type = render_export(
-            organization=organization, year=period.year, as_of=period.as_of(today), fmt=fmt, period=period,
+            organization=organization,
+            year=period.year,
+            as_of=period.as_of(today),
+            fmt=fmt,
+            period=period,
             keep_answer=False,
         )
         getattr(submission, fmt).save(name, ContentFile(content), save=False)
@@ -146,9 +157,7 @@ def submit(
 
 def _reviewable(submission: ReportSubmission, user) -> Organization:
     parent = _parent(submission.organization)
-    _require_planner(
-        user, parent, _("Only a planner of %(org)s may review this report.") % {"org": parent.name}
-    )
+    _require_planner(user, parent, _("Only a planner of %(org)s may review this report.") % {"org": parent.name})
     return parent
 
 
@@ -197,8 +206,12 @@ def approve(*, submission: ReportSubmission, user, comment: str = "", at=None) -
                 "day": timezone.localdate(now).strftime("%d/%m/%Y"),
             }
         locks.lock_period(
-            organization=submission.organization, start=period.start, end=period.end, user=user,
-            reason=reason, source=lock_source(submission),
+            organization=submission.organization,
+            start=period.start,
+            end=period.end,
+            user=user,
+            reason=reason,
+            source=lock_source(submission),
         )
     return submission
 

@@ -59,13 +59,19 @@ def extra(tree, users) -> dict:
     for key in ("school", "city_school", "district", "city", "province", SIBLING):
         org = getattr(tree, key)
         sub, _ = ReportSubmission.objects.get_or_create(
-            organization=org, period=APPROVED,
+            organization=org,
+            period=APPROVED,
             defaults={"status": Status.APPROVED, "submitted_at": now, "approved_at": now, "snapshot": {}},
         )
         sub.pdf.save(f"matrix-{org.pk}.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     for child in set(REVIEWS.values()):
         ReportSubmission.objects.create(
-            organization=getattr(tree, child), period=SUBMITTED, status=Status.SUBMITTED, submitted_at=now,
-            submitted_by=users.district_planner, results="Kết quả", snapshot={},
+            organization=getattr(tree, child),
+            period=SUBMITTED,
+            status=Status.SUBMITTED,
+            submitted_at=now,
+            submitted_by=users.district_planner,
+            results="Kết quả",
+            snapshot={},
         )
     return {}

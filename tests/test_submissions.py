@@ -39,8 +39,12 @@ def year_end(tree):
 
 def _submit(tree, users, **kw):
     return services.submit(
-        organization=tree.district, period="2025", user=users.district_planner, today=TODAY,
-        results="Kết quả năm 2025", **kw,
+        organization=tree.district,
+        period="2025",
+        user=users.district_planner,
+        today=TODAY,
+        results="Kết quả năm 2025",
+        **kw,
     )
 
 
@@ -118,8 +122,12 @@ def test_the_snapshot_survives_later_changes_and_the_diff_shows_them(year_end, u
     assert diffs["Kết nạp từ đầu năm"] == (2, 3)
     assert all(old != new for old, new in diffs.values())
     assert selectors.admissions_changed_after(sub, selectors.parse_period("2025")) == 1
+    rows = {r.organization.code: r for r in selectors.board(tree.province, selectors.parse_period("2025"), TODAY)[0]}
+    assert rows["LD.DD"].changed and not rows["LD.DL"].changed
     page = client_for("province_planner").get(
-        reverse("submissions:review", kwargs={"org_pk": tree.province.pk, "child_pk": tree.district.pk, "period": "2025"})
+        reverse(
+            "submissions:review", kwargs={"org_pk": tree.province.pk, "child_pk": tree.district.pk, "period": "2025"}
+        )
     )
     html = page.content.decode()
     assert 'data-testid="differences"' in html and 'data-testid="admissions-changed"' in html
@@ -143,7 +151,11 @@ def test_lateness_against_the_milestone(year_end, users, tree):
     rows, _ = selectors.board(tree.province, period, D(2026, 1, 2))
     assert all(r.late for r in rows)  # nobody submitted, the deadline passed
     services.submit(
-        organization=tree.district, period="2025", user=users.district_planner, today=TODAY, results="x",
+        organization=tree.district,
+        period="2025",
+        user=users.district_planner,
+        today=TODAY,
+        results="x",
         at=dt.datetime(2025, 12, 30, 9, tzinfo=dt.UTC),
     )
     rows = {r.organization.code: r for r in selectors.board(tree.province, period, D(2026, 1, 2))[0]}
@@ -153,8 +165,9 @@ def test_lateness_against_the_milestone(year_end, users, tree):
 
 def test_lateness_in_working_days_where_the_milestone_says_so(tree):
     plan = make_plan(tree.province, first_year=2025)
-    Milestone.objects.create(plan=plan, title="Báo cáo quý trong 10 ngày làm việc", due_on=D(2025, 4, 15),
-                             recurrence=Recurrence.QUARTERLY)
+    Milestone.objects.create(
+        plan=plan, title="Báo cáo quý trong 10 ngày làm việc", due_on=D(2025, 4, 15), recurrence=Recurrence.QUARTERLY
+    )
     due = selectors.deadline(tree.district, selectors.parse_period("2025-Q2"))
     assert due.due_on == D(2025, 7, 15) and due.working_days
     assert due.late_by(D(2025, 7, 21)) == 4  # Wed 16 … Mon 21: four working days
@@ -170,7 +183,9 @@ def test_the_command_json_has_exactly_the_keys(year_end, users, tree):
     sub = _submit(tree, users)
     services.approve(submission=sub, user=users.province_planner)
     rows = json.loads(_command("--org", "LD", "--period", "2025", "--format", "json"))
-    assert all(set(r) == {"org", "code", "period", "status", "late", "submitted_at", "approved_at", "locked"} for r in rows)
+    assert all(
+        set(r) == {"org", "code", "period", "status", "late", "submitted_at", "approved_at", "locked"} for r in rows
+    )
     by_code = {r["code"]: r for r in rows}
     assert by_code["LD.DD"]["status"] == "approved" and by_code["LD.DD"]["locked"] is True
     assert dt.datetime.fromisoformat(by_code["LD.DD"]["approved_at"])
@@ -222,7 +237,9 @@ def test_the_board_reads_a_fixed_number_of_queries(year_end, users, tree, client
 
     for i in range(15):
         tree.province.refresh_from_db()
-        child = organization_create(parent=tree.province, name=f"Huyện ủy Thử {i}", code=f"LD.T{i}", form="district", sector="other")
+        child = organization_create(
+            parent=tree.province, name=f"Huyện ủy Thử {i}", code=f"LD.T{i}", form="district", sector="other"
+        )
         services.save_draft(organization=child, period="2025", user=users.province_planner, results="x")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
@@ -252,7 +269,9 @@ def test_the_pages_submit_return_and_approve(year_end, users, tree, client_for):
     district.post(save, {"action": "submit", "results": "Kết quả"})
     assert ReportSubmission.objects.get().status == Status.SUBMITTED
     province = client_for("province_planner")
-    review = reverse("submissions:review", kwargs={"org_pk": tree.province.pk, "child_pk": tree.district.pk, "period": "2025"})
+    review = reverse(
+        "submissions:review", kwargs={"org_pk": tree.province.pk, "child_pk": tree.district.pk, "period": "2025"}
+    )
     province.post(review, {"action": "return", "comment": ""})
     assert ReportSubmission.objects.get().status == Status.SUBMITTED
     province.post(review, {"action": "approve"})
@@ -276,5 +295,7 @@ def test_the_pages_link_to_the_submission_and_the_board(tree, client_for):
     client = client_for("district_planner")
     page = client.get(reverse("organizations:detail", kwargs={"org_pk": tree.district.pk})).content.decode()
     assert 'data-testid="submission-link"' in page and 'data-testid="board-link"' in page
-    page = client.get(reverse("reports:dashboard", kwargs={"org_pk": tree.district.pk}) + "?period=2025-Q2").content.decode()
+    page = client.get(
+        reverse("reports:dashboard", kwargs={"org_pk": tree.district.pk}) + "?period=2025-Q2"
+    ).content.decode()
     assert reverse("submissions:detail", kwargs={"org_pk": tree.district.pk, "period": "2025-Q2"}) in page

@@ -30,9 +30,11 @@ class Command(BaseCommand):
         horizon = add_working_days(today, SOON)
         made = 0
         # Organizations with a planner: those who owe reports and those who receive them.
-        orgs = Organization.objects.filter(
-            dissolved_on__isnull=True, memberships__role__in=notify.PLANNER_ROLES
-        ).distinct().order_by("path")
+        orgs = (
+            Organization.objects.filter(dissolved_on__isnull=True, memberships__role__in=notify.PLANNER_ROLES)
+            .distinct()
+            .order_by("path")
+        )
         for org in orgs:
             for due in reports_due(org, today, limit=None):
                 if due.due_on > horizon:

@@ -62,9 +62,12 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         width = max([len(r["org"]) for r in rows] + [12])
-        self.stdout.write(f"{'org':<{width}}  {'code':<14} {'status':<12} {'late':<5} {'submitted':<10} {'approved':<10} locked")
+        self.stdout.write(
+            f"{'org':<{width}}  {'code':<14} {'status':<12} {'late':<5} {'submitted':<10} {'approved':<10} locked"
+        )
         for r in rows:
             self.stdout.write(
                 f"{r['org']:<{width}}  {r['code']:<14} {r['status']:<12} {'yes' if r['late'] else 'no':<5} "
-                f"{(r['submitted_at'] or '')[:10]:<10} {(r['approved_at'] or '')[:10]:<10} {'yes' if r['locked'] else 'no'}"
+                f"{(r['submitted_at'] or '')[:10]:<10} {(r['approved_at'] or '')[:10]:<10} "
+                f"{'yes' if r['locked'] else 'no'}"
             )
