@@ -71,15 +71,21 @@ def returned(submission: ReportSubmission, reviewer, comment: str) -> None:
     send([submission.submitted_by, *planners(submission.organization)], text, _detail_url(submission))
 
 
-def late(parent, child, period, due_on: dt.date, today: dt.date) -> list[Notification]:
+def late(parent, children, period, due_on: dt.date) -> list[Notification]:
+    """One notice to the committee's planners per period, naming the children late with it."""
+    names = ", ".join(child.name for child in children)
     with translation.override("vi"):
-        text = _("%(org)s has not submitted the report %(period)s due on %(day)s.") % {
-            "org": child.name,
+        text = _(
+            "%(n)d organizations under %(parent)s have not submitted the report %(period)s due on %(day)s: %(names)s"
+        ) % {
+            "n": len(children),
+            "parent": parent.name,
             "period": period.label,
             "day": due_on.strftime("%d/%m/%Y"),
+            "names": names,
         }
     url = reverse("submissions:board", kwargs={"org_pk": parent.pk, "period": period.key})
-    return send(planners(parent), text, url, key=f"late:{child.pk}:{period.key}")
+    return send(planners(parent), text, url, key=f"late:{parent.pk}:{period.key}")
 
 
 def due_soon(organization, period, due_on: dt.date, today: dt.date) -> list[Notification]:

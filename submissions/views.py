@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -53,7 +55,7 @@ def _summary(snapshot):
         "children": att.get("children", []),
         "rules": att.get("rules", []),
         "bieu2": form.get("rows", [])[:6],
-        "as_of": snapshot.get("as_of") if snapshot else None,
+        "as_of": dt.date.fromisoformat(snapshot["as_of"]) if snapshot and snapshot.get("as_of") else None,
     }
 
 

@@ -50,7 +50,11 @@ class Command(BaseCommand):
                     rows, deadline = selectors.board(org, period, today)
                     if deadline is None or deadline.due_on >= today:
                         continue
-                    for row in rows:
-                        if row.status in (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED) and row.late:
-                            made += len(notify.late(org, row.organization, period, deadline.due_on, today))
+                    late = [
+                        row.organization
+                        for row in rows
+                        if row.late and row.status in (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
+                    ]
+                    if late:
+                        made += len(notify.late(org, late, period, deadline.due_on))
         self.stdout.write(f"{made} notifications.")
