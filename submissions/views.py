@@ -112,8 +112,8 @@ def save(request, organization, period):
     data = {k: form.cleaned_data.get(k, "") for k in ("results", "limitations", "proposals")}
     try:
         if request.POST.get("action") == "submit":
-            with report_reads():
-                services.submit(organization=organization, period=chosen, user=request.user, today=_today(), **data)
+            # Not under report_reads(): the submission is read for update on the primary.
+            services.submit(organization=organization, period=chosen, user=request.user, today=_today(), **data)
             messages.success(request, _("The report has been submitted to the level above."))
         else:
             services.save_draft(organization=organization, period=chosen, user=request.user, **data)
