@@ -195,3 +195,19 @@ def _changes_after(period: periods.Period, since, path):
         ceremony_date__lte=period.end,
         organization__path__startswith=path,
     )
+
+
+def summary(snapshot: dict | None) -> dict:
+    """The headline figures of a snapshot, for the pages."""
+    att = (snapshot or {}).get("attainment") or {}
+    form = (snapshot or {}).get("bieu2") or {}
+    as_of = (snapshot or {}).get("as_of")
+    return {
+        "actual": att.get("actual"),
+        "target": att.get("target"),
+        "period_actual": att.get("period_actual"),
+        "children": att.get("children", []),
+        "rules": att.get("rules", []),
+        "bieu2": form.get("rows", [])[:6],
+        "as_of": dt.date.fromisoformat(as_of) if as_of else None,
+    }

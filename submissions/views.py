@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -44,21 +42,6 @@ def _may_see_figures(user, organization, submission) -> bool:
     return submission.status == Status.APPROVED or access.has_perm(user, organization, Perm.VIEW_PERSONAL)
 
 
-def _summary(snapshot):
-    """The headline figures of a snapshot for the page."""
-    att = (snapshot or {}).get("attainment") or {}
-    form = (snapshot or {}).get("bieu2") or {}
-    return {
-        "actual": att.get("actual"),
-        "target": att.get("target"),
-        "period_actual": att.get("period_actual"),
-        "children": att.get("children", []),
-        "rules": att.get("rules", []),
-        "bieu2": form.get("rows", [])[:6],
-        "as_of": dt.date.fromisoformat(snapshot["as_of"]) if snapshot and snapshot.get("as_of") else None,
-    }
-
-
 @require_GET
 @org_view(Perm.VIEW)
 def detail(request, organization, period):
@@ -95,7 +78,7 @@ def detail(request, organization, period):
         "can_submit": can_submit and parent is not None,
         "can_review": parent is not None and access.has_perm(request.user, parent, Perm.EDIT_PLANS),
         "show_figures": _may_see_figures(request.user, organization, submission),
-        "figures": _summary(submission.snapshot) if submission else None,
+        "figures": selectors.summary(submission.snapshot) if submission else None,
         "deadline": due,
         "late": selectors.is_late(submission, due, _today()),
     }
@@ -184,7 +167,7 @@ def review(request, organization, child_pk, period):
         "period": chosen,
         "submission": submission,
         "steps": list(submission.steps.select_related("user")) if submission else [],
-        "figures": _summary(submission.snapshot) if submission else None,
+        "figures": selectors.summary(submission.snapshot) if submission else None,
         "form": form,
         "differences": differences,
         "changed": changed,

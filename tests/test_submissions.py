@@ -287,6 +287,7 @@ def test_the_report_page_of_a_locked_year_names_the_approved_report(year_end, us
     services.approve(submission=sub, user=users.province_planner)
     page = client.get(url).content.decode()
     assert "Kỳ báo cáo đã khóa sổ: số liệu theo báo cáo đã duyệt ngày" in page
+    assert 'data-testid="approved-figures"' in page and 'data-testid="frozen-actual">2<' in page
     assert reverse("submissions:detail", kwargs={"org_pk": tree.district.pk, "period": "2025"}) in page
     school = client.get(reverse("reports:dashboard", kwargs={"org_pk": tree.school.pk}) + "?period=2025")
     assert 'data-testid="approved-report"' not in school.content.decode()  # its own report was not approved

@@ -42,3 +42,10 @@ def approved_report(organization, period):
         return None
     lock = lock_on(organization=organization, day=period.end, today=timezone.localdate())
     return submission if lock is not None and lock.source == lock_source(submission) else None
+
+
+@register.filter
+def frozen_figures(submission) -> dict:
+    from submissions.selectors import summary
+
+    return summary(submission.snapshot if submission else None)
