@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "quotas",
     "admissions",
     "reports",
+    "submissions",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+# Notifications are e-mailed as well when a mail server is named (submissions/notify.py).
+if os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+    DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+
 if os.environ.get("DATABASE_REPLICA_URL"):
     # A streaming replica of the primary; report reads go there (partyplans/db.py).
     DATABASES["replica"] = dj_database_url.config(env="DATABASE_REPLICA_URL", conn_max_age=60)

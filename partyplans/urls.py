@@ -16,5 +16,6 @@ urlpatterns = [
     path("plans/", include("quotas.urls")),
     path("candidates/", include("admissions.urls")),
     path("reports/", include("reports.urls")),
+    path("submissions/", include("submissions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -102,6 +102,7 @@ def dashboard(request, organization):
         "org": organization,
         "body": mark_safe(body.html),
         "computed_at": body.computed_at,
+        "period": chosen.period,
         **_ended(organization),
     }
     return render(request, "reports/dashboard.html", context)

@@ -101,9 +101,9 @@ ORG_ROUTES: list[Route] = [
 
 
 def _app_routes():
-    from . import routes_admissions, routes_locks, routes_quotas, routes_reports
+    from . import routes_admissions, routes_locks, routes_quotas, routes_reports, routes_submissions
 
-    return [routes_quotas, routes_admissions, routes_reports, routes_locks]
+    return [routes_quotas, routes_admissions, routes_reports, routes_locks, routes_submissions]
 
 
 ROUTES = ORG_ROUTES + [route for module in _app_routes() for route in module.ROUTES]
@@ -116,6 +116,7 @@ UNSCOPED_PAGES = {
     "quotas:list": Perm.VIEW,
     "admissions:mine": Perm.VIEW_PERSONAL,
     "reports:index": Perm.VIEW,
+    "submissions:notifications": Perm.VIEW,
 }
 # Reachable by anyone, signed in or not.
 PUBLIC_PAGES = ["login", "healthz", "set_language"]

@@ -13,7 +13,8 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(seeded_demo):
     text = out.getvalue()
     for login in ["quantri", "tinh.kehoach", "donduong.kehoach", "chibo.ductrong", "xem.ductrong", "ninhthuan"]:
         assert login in text
-    assert Membership.objects.count() == 6
+    # and Đức Trọng's planner, who sends its 2025 report in the submissions demo
+    assert Membership.objects.count() == 7
 
 
 def test_don_duong_has_exactly_the_fifteen_organizations_of_the_2025_table(seeded_demo):

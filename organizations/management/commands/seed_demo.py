@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from organizations import demo
 
 # Each app's demo module has seed(stdout) and is run in this order after the tree.
-APP_SEEDS = ["quotas.demo", "admissions.demo", "reports.demo"]
+APP_SEEDS = ["quotas.demo", "admissions.demo", "reports.demo", "submissions.demo"]
 
 
 class Command(BaseCommand):

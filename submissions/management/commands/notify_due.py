@@ -1,0 +1,60 @@
+"""`manage.py notify_due [--today YYYY-MM-DD]`, meant to run daily: tells each organization's
+planners of a report due within 5 working days, and each committee's planners of a child
+late with its report. Running it twice the same day (or every day) notifies once."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from admissions.workdays import add_working_days
+from organizations.models import Organization
+from reports.calendar import reports_due
+from submissions import notify, selectors
+from submissions.models import ReportSubmission, Status
+
+SOON = 5  # working days
+
+
+class Command(BaseCommand):
+    help = "Notify planners of reports due within 5 working days and of children late with theirs."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="YYYY-MM-DD (default: today)")
+
+    def handle(self, *args, today=None, **options):
+        try:
+            today = dt.date.fromisoformat(today) if today else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"--today {today!r} is not a date (YYYY-MM-DD).") from None
+        horizon = add_working_days(today, SOON)
+        made = 0
+        # Organizations with a planner: those who owe reports and those who receive them.
+        orgs = (
+            Organization.objects.filter(dissolved_on__isnull=True, memberships__role__in=notify.PLANNER_ROLES)
+            .distinct()
+            .order_by("path")
+        )
+        for org in orgs:
+            for due in reports_due(org, today, limit=None):
+                if due.due_on > horizon:
+                    continue
+                done = ReportSubmission.objects.filter(
+                    organization=org, period=due.period.key, status__in=[Status.SUBMITTED, Status.APPROVED]
+                ).exists()
+                if not done:
+                    made += len(notify.due_soon(org, due.period, due.due_on, today))
+            # Children late with the report of the latest period already due.
+            for year in (today.year - 1, today.year):
+                for period in [selectors.parse_period(str(year))]:
+                    rows, deadline = selectors.board(org, period, today)
+                    if deadline is None or deadline.due_on >= today:
+                        continue
+                    late = [
+                        row.organization
+                        for row in rows
+                        if row.late and row.status in (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
+                    ]
+                    if late:
+                        made += len(notify.late(org, late, period, deadline.due_on))
+        self.stdout.write(f"{made} notifications.")

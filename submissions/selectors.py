@@ -1,0 +1,213 @@
+"""Reads of report submissions: the deadline of a period, the status board of a committee's
+children, the figures as submitted beside the figures as they stand now."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from admissions.models import Admission
+from admissions.workdays import working_days_between
+from organizations.models import Organization
+from organizations.text import fold
+from reports import periods
+from reports.calendar import DueReport, reports_due
+
+from .models import ReportSubmission, Status
+
+WORKING_DAYS_WORDS = ("ngay lam viec", "working day")
+
+
+def parent_of(organization: Organization) -> Organization | None:
+    if organization.depth <= 1:
+        return None
+    return Organization.objects.filter(path=organization.parent_path()).first()
+
+
+def children_of(organization: Organization) -> list[Organization]:
+    return list(
+        Organization.objects.filter(
+            path__startswith=organization.path, depth=organization.depth + 1, dissolved_on__isnull=True
+        ).order_by("path")
+    )
+
+
+def parse_period(key: str) -> periods.Period:
+    """A named period (2025, 2025-Q1 … 2025-Q4, 2025-6M, 2025-9M); ValueError otherwise."""
+    period = periods.parse(key)
+    if ".." in period.key:
+        raise ValueError(key)
+    return period
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_on: dt.date
+    title: str
+    working_days: bool  # the milestone counts working days: lateness is counted in them
+
+    def late_by(self, day: dt.date) -> int:
+        """Days (working days where the milestone says so) `day` is after the deadline."""
+        if day <= self.due_on:
+            return 0
+        return working_days_between(self.due_on, day) if self.working_days else (day - self.due_on).days
+
+
+def deadline(organization: Organization, period: periods.Period) -> Deadline | None:
+    """When `organization` must report `period` to the level above: the first occurrence, on
+    or after the period's end, of a milestone of the plans above it that reports that period
+    (reports/calendar.py). Two queries."""
+    due: list[DueReport] = [d for d in reports_due(organization, period.end, limit=None) if d.period.key == period.key]
+    if not due:
+        return None
+    first = min(due, key=lambda d: d.due_on)
+    return Deadline(first.due_on, first.title, any(w in fold(first.title) for w in WORKING_DAYS_WORDS))
+
+
+def is_late(submission: ReportSubmission | None, due: Deadline | None, today: dt.date) -> bool:
+    """Submitted after the deadline, or not submitted (nor approved) and the deadline passed."""
+    if due is None:
+        return False
+    if submission is not None and submission.submitted_at is not None:
+        return timezone.localdate(submission.submitted_at) > due.due_on
+    return today > due.due_on
+
+
+@dataclass
+class BoardRow:
+    organization: Organization
+    submission: ReportSubmission | None
+    status: str
+    late: bool
+    locked: bool
+    changed: bool = False  # admissions of the period changed after its figures were frozen
+
+
+def board(parent: Organization, period: periods.Period, today: dt.date) -> tuple[list[BoardRow], Deadline | None]:
+    """Each active child of `parent`: its submission for `period` (or not started), late or
+    not, its year locked or not today. A constant number of queries whatever the number of
+    children (locks are placed as organizations.locks.covering places them, all at once)."""
+    from organizations.locks import locks_in_force
+    from organizations.selectors import path_as_of
+
+    year_end = dt.date(period.year, 12, 31)
+    children = list(
+        Organization.objects.filter(path__startswith=parent.path, depth=parent.depth + 1, dissolved_on__isnull=True)
+        .annotate(path_then=path_as_of(year_end))
+        .order_by("path")
+    )
+    changed = Exists(_changes_after(period, OuterRef("frozen_at"), OuterRef("organization__path")))
+    submissions = {
+        s.organization_id: s
+        for s in ReportSubmission.objects.filter(organization__in=[c.pk for c in children], period=period.key).annotate(
+            changed=changed
+        )
+    }
+    due = deadline(children[0], period) if children else None
+    locks = list(locks_in_force(today=today, day=year_end))
+    lock_paths = []
+    if locks:
+        lock_paths = list(
+            Organization.objects.filter(pk__in={lock.organization_id for lock in locks})
+            .annotate(path_then=path_as_of(year_end))
+            .values_list("path_then", flat=True)
+        )
+    rows = []
+    for child in children:
+        submission = submissions.get(child.pk)
+        own = child.path_then or child.path
+        rows.append(
+            BoardRow(
+                organization=child,
+                submission=submission,
+                status=submission.status if submission else Status.NOT_STARTED,
+                late=is_late(submission, due, today),
+                locked=any(p and own.startswith(p) for p in lock_paths),
+                changed=bool(submission and submission.frozen_at and submission.changed),
+            )
+        )
+    return rows, due
+
+
+def counts(rows: list[BoardRow]) -> list[tuple[str, str, int]]:
+    return [(s.value, s.label, sum(1 for r in rows if r.status == s)) for s in Status]
+
+
+# ------------------------------------------------------------------ changed after submission
+
+
+def figures(snapshot: dict | None) -> dict[str, tuple[str, object]]:
+    """The figures of a snapshot, flat: key -> (label, value). The attainment's totals, each
+    rule's achieved count, each child's count, and each row of the Biểu 2 form."""
+    if not snapshot:
+        return {}
+    out: dict[str, tuple[str, object]] = {}
+    att = snapshot.get("attainment") or {}
+    if att:
+        out["actual"] = ("Kết nạp từ đầu năm", att.get("actual"))
+        out["period_actual"] = ("Kết nạp trong kỳ", att.get("period_actual"))
+        for i, rule in enumerate(att.get("rules", [])):
+            label = f"{rule.get('plan')}: {rule.get('rule')}"
+            if rule.get("org"):
+                label += f" — {rule['org']}"
+            out[f"rule.{i}.{label}"] = (label, rule.get("actual"))
+        for child in att.get("children", []):
+            out[f"child.{child['org']}"] = (child["org"], child.get("actual"))
+    form = snapshot.get("bieu2") or {}
+    for row in form.get("rows", []):
+        out[f"bieu2.{row['key']}"] = (f"Biểu 2 — {row['label']}", row.get("this_period"))
+    return out
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    submitted: object
+    now: object
+
+
+def differences(submitted: dict | None, now: dict | None) -> list[Difference]:
+    before, after = figures(submitted), figures(now)
+    out = []
+    for key in list(before) + [k for k in after if k not in before]:
+        old = before.get(key, (None, None))
+        new = after.get(key, (None, None))
+        if old[1] != new[1]:
+            out.append(Difference(old[0] or new[0], old[1], new[1]))
+    return out
+
+
+def admissions_changed_after(submission: ReportSubmission, period: periods.Period) -> int:
+    """How many changes to admissions dated inside the period, in the organization's
+    subtree, were recorded after the submission (simple-history; one query)."""
+    if submission.submitted_at is None:
+        return 0
+    return _changes_after(period, submission.frozen_at or submission.submitted_at, submission.organization.path).count()
+
+
+def _changes_after(period: periods.Period, since, path):
+    """Changes to admissions dated inside the period under `path`, recorded after `since`
+    (each an expression or a value)."""
+    return Admission.history.filter(
+        history_date__gt=since,
+        ceremony_date__gte=period.start,
+        ceremony_date__lte=period.end,
+        organization__path__startswith=path,
+    )
+
+
+def summary(snapshot: dict | None) -> dict:
+    """The headline figures of a snapshot, for the pages."""
+    att = (snapshot or {}).get("attainment") or {}
+    form = (snapshot or {}).get("bieu2") or {}
+    as_of = (snapshot or {}).get("as_of")
+    return {
+        "actual": att.get("actual"),
+        "target": att.get("target"),
+        "period_actual": att.get("period_actual"),
+        "children": att.get("children", []),
+        "rules": att.get("rules", []),
+        "bieu2": form.get("rows", [])[:6],
+        "as_of": dt.date.fromisoformat(as_of) if as_of else None,
+    }

@@ -1,0 +1,220 @@
+"""Writes of report submissions: keyword-only, atomic, audited (organizations.audit.stamp).
+
+draft → submitted → approved, or submitted → returned → submitted again. Submitting needs
+the planner role (Perm.EDIT_PLANS) on the organization; returning and approving need it on
+the organization's parent. Approving a year's report locks that year for the organization's
+subtree (organizations.locks.lock_period)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from organizations import access, locks
+from organizations.access import Perm
+from organizations.audit import stamp
+from organizations.models import Organization
+from reports import periods
+
+from . import notify, selectors
+from .models import Action, ReportSubmission, ReviewStep, Status
+
+
+def _period(period: str | periods.Period) -> periods.Period:
+    if isinstance(period, periods.Period):
+        return period
+    try:
+        return selectors.parse_period(period)
+    except ValueError:
+        raise ValidationError(_("“%(period)s” is not a report period.") % {"period": period}) from None
+
+
+def _require_planner(user, organization: Organization, message: str) -> None:
+    if user is None or not access.has_perm(user, organization, Perm.EDIT_PLANS):
+        raise ValidationError(message, code="forbidden")
+
+
+def _parent(organization: Organization) -> Organization:
+    parent = selectors.parent_of(organization)
+    if parent is None:
+        raise ValidationError(_("%(org)s has no level above to report to.") % {"org": organization.name})
+    return parent
+
+
+def _step(submission, action, user, comment="", at=None) -> ReviewStep:
+    step = ReviewStep(submission=submission, action=action, user=user, at=at or timezone.now(), comment=comment)
+    stamp(step, user, f"report {action}")
+    step.save()
+    return step
+
+
+def _current(organization: Organization, period: periods.Period) -> ReportSubmission:
+    submission = (
+        ReportSubmission.objects.select_for_update().filter(organization=organization, period=period.key).first()
+    )
+    if submission is None:
+        due = selectors.deadline(organization, period)
+        submission = ReportSubmission(organization=organization, period=period.key, deadline=due and due.due_on)
+    return submission
+
+
+def _narrative(submission, results, limitations, proposals) -> None:
+    for name, value in (("results", results), ("limitations", limitations), ("proposals", proposals)):
+        if value is not None:
+            setattr(submission, name, value.strip())
+
+
+@transaction.atomic
+def save_draft(
+    *, organization: Organization, period, user, results=None, limitations=None, proposals=None
+) -> ReportSubmission:
+    """Keep the narrative without submitting (a submitted or approved report is not a draft)."""
+    period = _period(period)
+    _require_planner(
+        user, organization, _("Only a planner of %(org)s may write its report.") % {"org": organization.name}
+    )
+    submission = _current(organization, period)
+    if submission.status in (Status.SUBMITTED, Status.APPROVED):
+        raise ValidationError(_("The report has been submitted already: it can be changed only after it is returned."))
+    _narrative(submission, results, limitations, proposals)
+    stamp(submission, user, gettext_noop("report draft saved"))
+    submission.save()
+    return submission
+
+
+def freeze(organization: Organization, period: periods.Period, today: dt.date) -> dict:
+    """The figures of the report as they stand: the attainment report (reports.serialize)
+    and the Biểu 2 form (reports.bieu2) of the period. Aggregated counts only."""
+    from reports.bieu2 import bieu2, form_json
+    from reports.engine import attainment
+    from reports.serialize import attainment_json
+
+    with translation.override("vi"):
+        att = attainment(scope=organization, year=period.year, as_of=period.as_of(today), period=period)
+        form = bieu2(organization=organization, period=period, today=today)
+        return {
+            "attainment": attainment_json(att),
+            "bieu2": form_json(form),
+            "as_of": period.as_of(today).isoformat(),
+        }
+
+
+@transaction.atomic
+def submit(
+    *,
+    organization: Organization,
+    period,
+    user,
+    today: dt.date | None = None,
+    results=None,
+    limitations=None,
+    proposals=None,
+    at=None,
+) -> ReportSubmission:
+    """Send the report to the level above: its figures frozen, the PDF and .xlsx rendered."""
+    from reports.exports import render_export
+
+    today = today or timezone.localdate()
+    period = _period(period)
+    _require_planner(
+        user, organization, _("Only a planner of %(org)s may submit its report.") % {"org": organization.name}
+    )
+    _parent(organization)
+    if period.start > today:
+        raise ValidationError(_("The period has not begun: there is nothing to report yet."))
+    submission = _current(organization, period)
+    if submission.status == Status.SUBMITTED:
+        raise ValidationError(_("The report has been submitted already and awaits review."))
+    if submission.status == Status.APPROVED:
+        raise ValidationError(_("The report has been approved: it cannot be submitted again."))
+    _narrative(submission, results, limitations, proposals)
+    if not submission.results.strip():
+        raise ValidationError({"results": _("Write the results before submitting the report.")})
+    submission.snapshot = freeze(organization, period, today)
+    submission.frozen_at = timezone.now()  # when the figures were read (submitted_at may be given)
+    for fmt in ("pdf", "xlsx"):
+        content, name, _type = render_export(
+            organization=organization,
+            year=period.year,
+            as_of=period.as_of(today),
+            fmt=fmt,
+            period=period,
+            keep_answer=False,
+        )
+        getattr(submission, fmt).save(name, ContentFile(content), save=False)
+    was_returned = submission.status == Status.RETURNED
+    submission.status = Status.SUBMITTED
+    submission.submitted_at, submission.submitted_by = at or timezone.now(), user
+    stamp(submission, user, gettext_noop("report resubmitted") if was_returned else gettext_noop("report submitted"))
+    submission.save()
+    _step(submission, Action.SUBMIT, user, at=at)
+    return submission
+
+
+def _reviewable(submission: ReportSubmission, user) -> Organization:
+    parent = _parent(submission.organization)
+    _require_planner(user, parent, _("Only a planner of %(org)s may review this report.") % {"org": parent.name})
+    return parent
+
+
+@transaction.atomic
+def return_submission(*, submission: ReportSubmission, user, comment: str, at=None) -> ReportSubmission:
+    """Send the report back for correction, saying why."""
+    submission = ReportSubmission.objects.select_for_update().select_related("organization").get(pk=submission.pk)
+    _reviewable(submission, user)
+    if submission.status != Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted report can be returned (this one is: %(status)s).")
+            % {"status": submission.get_status_display()}
+        )
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what must be corrected: a returned report needs a comment.")})
+    submission.status = Status.RETURNED
+    stamp(submission, user, gettext_noop("report returned"))
+    submission.save()
+    _step(submission, Action.RETURN, user, comment, at=at)
+    notify.returned(submission, user, comment)
+    return submission
+
+
+@transaction.atomic
+def approve(*, submission: ReportSubmission, user, comment: str = "", at=None) -> ReportSubmission:
+    """Accept the report; a year's report locks the year for the organization's subtree."""
+    submission = ReportSubmission.objects.select_for_update().select_related("organization").get(pk=submission.pk)
+    _reviewable(submission, user)
+    if submission.status != Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted report can be approved (this one is: %(status)s).")
+            % {"status": submission.get_status_display()}
+        )
+    now = at or timezone.now()
+    submission.status = Status.APPROVED
+    submission.approved_at, submission.approved_by = now, user
+    stamp(submission, user, gettext_noop("report approved"))
+    submission.save()
+    _step(submission, Action.APPROVE, user, (comment or "").strip(), at=now)
+    period = _period(submission.period)
+    if period.is_year:
+        with translation.override("vi"):
+            reason = _("The %(year)s report was approved on %(day)s") % {
+                "year": period.year,
+                "day": timezone.localdate(now).strftime("%d/%m/%Y"),
+            }
+        locks.lock_period(
+            organization=submission.organization,
+            start=period.start,
+            end=period.end,
+            user=user,
+            reason=reason,
+            source=lock_source(submission),
+        )
+    return submission
+
+
+def lock_source(submission: ReportSubmission) -> str:
+    return f"submission:{submission.pk}"
