@@ -429,6 +429,7 @@ def test_the_biểu_2_fields_filter_the_list_and_go_into_the_export(client_for, 
     assert "Chưa khai" in text and "Lý luận chính trị" in text
 
     response = client.get(_url("export", org_pk=tree.school.pk), {"youth_union_member": "yes"})
+
     def sheet_rows(response):
         return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
 
