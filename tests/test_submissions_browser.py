@@ -1,10 +1,11 @@
 """End to end: the district's planner submits its 2025 report, the province's planner returns
 it with a comment, the district corrects it and submits again, the province approves, and the
-status board shows it approved and the year locked."""
+status board shows it approved and the year locked; the province's administrator reopens it."""
 
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
@@ -59,3 +60,18 @@ def test_submit_return_resubmit_approve_lock(browser, live_server, tree, users):
     expect(row.get_by_test_id("status-approved")).to_be_visible()
     expect(row.get_by_test_id("locked")).to_be_visible()
     expect(province.get_by_test_id("count-approved")).to_contain_text("1")
+
+    # The province's administrator reopens the locked year, with a reason and an end date:
+    # the board no longer shows the district locked; it locks itself again after that day.
+    admin = _login(browser, live_server, "admin")
+    admin.goto(f"{live_server.url}/orgs/{tree.district.pk}/")
+    admin.get_by_role("link", name="Kỳ đã khóa").click()
+    until = (timezone.localdate() + dt.timedelta(days=5)).strftime("%d/%m/%Y")
+    admin.locator("form.reopen input[name=until]").fill(until)
+    admin.locator("form.reopen textarea[name=reason]").fill("Bổ sung hồ sơ kết nạp còn thiếu")
+    admin.locator("form.reopen button[type=submit]").click()
+    expect(admin.locator(".messages")).to_contain_text(until)
+    province.goto(f"{live_server.url}/submissions/{tree.province.pk}/2025/board/")
+    row = province.locator("[data-testid=board-row][data-code='LD.DD']")
+    expect(row.get_by_test_id("status-approved")).to_be_visible()
+    expect(row.get_by_test_id("locked")).to_have_count(0)
