@@ -22,7 +22,9 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from organizations import access, locks
@@ -135,6 +137,14 @@ EARLIER_STEPS = (
     ("introduction_date", Step.INTRODUCTION),
     ("resolution_date", Step.CELL_RESOLUTION),
 )
+# Column labels and messages named in a row's problems, translated only when a row has one
+# (lazily: a 10,000-row file would otherwise look up a dozen translations per row).
+EARLIER_LABELS = {
+    "certificate_date": _lazy("Certificate date"),
+    "introduction_date": _lazy("Introductions date"),
+    "resolution_date": _lazy("Cell resolution date"),
+}
+INTRODUCER_SINCE = {n: lazy(lambda n: _("Introducer %(n)d known since") % {"n": n}, str)(n) for n in (1, 2)}
 EXAMPLE_PADDING = ["", "", "", ""]  # the dates of earlier steps and the provincial consent
 WORKING_DAY_RULES = ("DECISION_WORKING_DAYS", "CEREMONY_WORKING_DAYS", "RECOGNITION_WORKING_DAYS")
 # Rows per INSERT: None lets Django take the most the database allows (on SQLite its limit on
@@ -236,7 +246,7 @@ def _introducers(row, problems: list[str]) -> list[dict]:
     given = []
     for n in (1, 2):
         name = " ".join(row.text(f"introducer_{n}").split())
-        since = _date(row.values.get(f"introducer_{n}_since"), problems, _("Introducer %(n)d known since") % {"n": n})
+        since = _date(row.values.get(f"introducer_{n}_since"), problems, INTRODUCER_SINCE[n])
         if name:
             given.append({"kind": IntroducerKind.MEMBER, "full_name": name, "known_since": since})
     if row.text("youth_union"):
@@ -285,26 +295,26 @@ def _lookups() -> dict[str, dict[str, str]]:
 def _form_fields(row, lookups: dict, problems: list[str]) -> dict:
     """The optional columns of the statistical form of new members."""
     return {
-        "youth_union_member": _yes_no(row, "youth_union_member", _("Youth Union member"), problems),
+        "youth_union_member": _yes_no(row, "youth_union_member", _lazy("Youth Union member"), problems),
         "general_education": _level(
             row,
             "general_education",
             lookups["general"],
-            _("unknown general education “%(value)s” (tiểu học, THCS, THPT)"),
+            _lazy("unknown general education “%(value)s” (tiểu học, THCS, THPT)"),
             problems,
         ),
         "professional_level": _level(
             row,
             "professional_level",
             lookups["professional"],
-            _("unknown professional level “%(value)s” (không, trung cấp, cao đẳng, đại học, sau đại học)"),
+            _lazy("unknown professional level “%(value)s” (không, trung cấp, cao đẳng, đại học, sau đại học)"),
             problems,
         ),
         "theory_level": _level(
             row,
             "theory_level",
             lookups["theory"],
-            _("unknown political theory level “%(value)s” (không, sơ cấp, trung cấp, cao cấp)"),
+            _lazy("unknown political theory level “%(value)s” (không, sơ cấp, trung cấp, cao cấp)"),
             problems,
         ),
     }
@@ -312,13 +322,13 @@ def _form_fields(row, lookups: dict, problems: list[str]) -> dict:
 
 def _readmission(row, lookups: dict, problems: list[str]) -> dict:
     """The re-admission columns: yes/no, and when, how and why the earlier membership ended."""
-    readmission = _yes_no(row, "readmission", _("Re-admission"), problems)
-    ended_on = _date(row.values.get("earlier_membership_ended_on"), problems, _("Earlier membership ended on"))
+    readmission = _yes_no(row, "readmission", _lazy("Re-admission"), problems)
+    ended_on = _date(row.values.get("earlier_membership_ended_on"), problems, _lazy("Earlier membership ended on"))
     how = _level(
         row,
         "earlier_membership_end",
         lookups["ends"],
-        _("unknown way the earlier membership ended “%(value)s” (xóa tên, xin ra khỏi Đảng, khai trừ, khác)"),
+        _lazy("unknown way the earlier membership ended “%(value)s” (xóa tên, xin ra khỏi Đảng, khai trừ, khác)"),
         problems,
     )
     note = " ".join(row.text("earlier_membership_note").split())
@@ -379,7 +389,7 @@ def candidates_import(
         name = " ".join(row.text("full_name").split())
         if not name:
             problems.append(_("the name is empty"))
-        dob = _date(row.values.get("date_of_birth"), problems, _("Date of birth"), required=True)
+        dob = _date(row.values.get("date_of_birth"), problems, _lazy("Date of birth"), required=True)
         gender = genders.get(fold(row.text("gender")))
         if gender is None:
             problems.append(_("unknown gender “%(value)s”") % {"value": row.text("gender")})
@@ -395,8 +405,10 @@ def candidates_import(
                 national_id_validator(national_id)
             except ValidationError as exc:
                 problems.extend(exc.messages)
-        ceremony = _date(row.values.get("ceremony_date"), problems, _("Ceremony date"))
-        decision = _date(row.values.get("decision_date"), problems, _("Decision date"), required=ceremony is not None)
+        ceremony = _date(row.values.get("ceremony_date"), problems, _lazy("Ceremony date"))
+        decision = _date(
+            row.values.get("decision_date"), problems, _lazy("Decision date"), required=ceremony is not None
+        )
         decision_number = row.text("decision_number")
         if ceremony and not decision_number:
             problems.append(_("a past admission needs the decision number"))
@@ -408,15 +420,11 @@ def candidates_import(
         elif not row.text("step") and not row.text("step_date"):
             step_date = today  # a new source candidate, identified today
         else:
-            step_date = _date(row.values.get("step_date"), problems, _("Step date"), required=True)
+            step_date = _date(row.values.get("step_date"), problems, _lazy("Step date"), required=True)
         introducers = _introducers(row, problems)
         earlier = []
         for key, earlier_step in EARLIER_STEPS:
-            label = {
-                "certificate_date": _("Certificate date"),
-                "introduction_date": _("Introductions date"),
-                "resolution_date": _("Cell resolution date"),
-            }[key]
+            label = EARLIER_LABELS[key]
             day = _date(row.values.get(key), problems, label)
             if day is None:
                 continue
@@ -424,7 +432,7 @@ def candidates_import(
                 problems.append(_("%(column)s is for a step the row has not passed") % {"column": label})
             else:
                 earlier.append((earlier_step, day))
-        consent = _date(row.values.get("provincial_consent_on"), problems, _("Provincial consent date"))
+        consent = _date(row.values.get("provincial_consent_on"), problems, _lazy("Provincial consent date"))
         form_fields = _form_fields(row, lookups, problems)
         readmission = _readmission(row, lookups, problems)
         if dob and name:
