@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from organizations import access, locks
@@ -140,9 +140,9 @@ EARLIER_STEPS = (
 # Column labels and messages named in a row's problems, translated only when a row has one
 # (lazily: a 10,000-row file would otherwise look up a dozen translations per row).
 EARLIER_LABELS = {
-    "certificate_date": _lazy("Certificate date"),
-    "introduction_date": _lazy("Introductions date"),
-    "resolution_date": _lazy("Cell resolution date"),
+    "certificate_date": gettext_lazy("Certificate date"),
+    "introduction_date": gettext_lazy("Introductions date"),
+    "resolution_date": gettext_lazy("Cell resolution date"),
 }
 INTRODUCER_SINCE = {n: lazy(lambda n: _("Introducer %(n)d known since") % {"n": n}, str)(n) for n in (1, 2)}
 EXAMPLE_PADDING = ["", "", "", ""]  # the dates of earlier steps and the provincial consent
@@ -295,26 +295,26 @@ def _lookups() -> dict[str, dict[str, str]]:
 def _form_fields(row, lookups: dict, problems: list[str]) -> dict:
     """The optional columns of the statistical form of new members."""
     return {
-        "youth_union_member": _yes_no(row, "youth_union_member", _lazy("Youth Union member"), problems),
+        "youth_union_member": _yes_no(row, "youth_union_member", gettext_lazy("Youth Union member"), problems),
         "general_education": _level(
             row,
             "general_education",
             lookups["general"],
-            _lazy("unknown general education “%(value)s” (tiểu học, THCS, THPT)"),
+            gettext_lazy("unknown general education “%(value)s” (tiểu học, THCS, THPT)"),
             problems,
         ),
         "professional_level": _level(
             row,
             "professional_level",
             lookups["professional"],
-            _lazy("unknown professional level “%(value)s” (không, trung cấp, cao đẳng, đại học, sau đại học)"),
+            gettext_lazy("unknown professional level “%(value)s” (không, trung cấp, cao đẳng, đại học, sau đại học)"),
             problems,
         ),
         "theory_level": _level(
             row,
             "theory_level",
             lookups["theory"],
-            _lazy("unknown political theory level “%(value)s” (không, sơ cấp, trung cấp, cao cấp)"),
+            gettext_lazy("unknown political theory level “%(value)s” (không, sơ cấp, trung cấp, cao cấp)"),
             problems,
         ),
     }
@@ -322,13 +322,16 @@ def _form_fields(row, lookups: dict, problems: list[str]) -> dict:
 
 def _readmission(row, lookups: dict, problems: list[str]) -> dict:
     """The re-admission columns: yes/no, and when, how and why the earlier membership ended."""
-    readmission = _yes_no(row, "readmission", _lazy("Re-admission"), problems)
-    ended_on = _date(row.values.get("earlier_membership_ended_on"), problems, _lazy("Earlier membership ended on"))
+    readmission = _yes_no(row, "readmission", gettext_lazy("Re-admission"), problems)
+    ended_label = gettext_lazy("Earlier membership ended on")
+    ended_on = _date(row.values.get("earlier_membership_ended_on"), problems, ended_label)
     how = _level(
         row,
         "earlier_membership_end",
         lookups["ends"],
-        _lazy("unknown way the earlier membership ended “%(value)s” (xóa tên, xin ra khỏi Đảng, khai trừ, khác)"),
+        gettext_lazy(
+            "unknown way the earlier membership ended “%(value)s” (xóa tên, xin ra khỏi Đảng, khai trừ, khác)"
+        ),
         problems,
     )
     note = " ".join(row.text("earlier_membership_note").split())
@@ -389,7 +392,7 @@ def candidates_import(
         name = " ".join(row.text("full_name").split())
         if not name:
             problems.append(_("the name is empty"))
-        dob = _date(row.values.get("date_of_birth"), problems, _lazy("Date of birth"), required=True)
+        dob = _date(row.values.get("date_of_birth"), problems, gettext_lazy("Date of birth"), required=True)
         gender = genders.get(fold(row.text("gender")))
         if gender is None:
             problems.append(_("unknown gender “%(value)s”") % {"value": row.text("gender")})
@@ -405,9 +408,9 @@ def candidates_import(
                 national_id_validator(national_id)
             except ValidationError as exc:
                 problems.extend(exc.messages)
-        ceremony = _date(row.values.get("ceremony_date"), problems, _lazy("Ceremony date"))
+        ceremony = _date(row.values.get("ceremony_date"), problems, gettext_lazy("Ceremony date"))
         decision = _date(
-            row.values.get("decision_date"), problems, _lazy("Decision date"), required=ceremony is not None
+            row.values.get("decision_date"), problems, gettext_lazy("Decision date"), required=ceremony is not None
         )
         decision_number = row.text("decision_number")
         if ceremony and not decision_number:
@@ -420,7 +423,7 @@ def candidates_import(
         elif not row.text("step") and not row.text("step_date"):
             step_date = today  # a new source candidate, identified today
         else:
-            step_date = _date(row.values.get("step_date"), problems, _lazy("Step date"), required=True)
+            step_date = _date(row.values.get("step_date"), problems, gettext_lazy("Step date"), required=True)
         introducers = _introducers(row, problems)
         earlier = []
         for key, earlier_step in EARLIER_STEPS:
@@ -432,7 +435,7 @@ def candidates_import(
                 problems.append(_("%(column)s is for a step the row has not passed") % {"column": label})
             else:
                 earlier.append((earlier_step, day))
-        consent = _date(row.values.get("provincial_consent_on"), problems, _lazy("Provincial consent date"))
+        consent = _date(row.values.get("provincial_consent_on"), problems, gettext_lazy("Provincial consent date"))
         form_fields = _form_fields(row, lookups, problems)
         readmission = _readmission(row, lookups, problems)
         if dob and name:
