@@ -153,3 +153,17 @@ def test_an_import_marks_the_answers_of_its_organizations_stale_and_no_others(tr
     _import(import_rows(20), tree, users)
     assert cache.data_version(tree.district) != here
     assert cache.data_version(tree.other_province) == elsewhere
+
+
+def test_a_row_s_problems_name_its_columns_in_the_user_s_language(tree, users):
+    rows = [(*HEADER, *MORE, "Giáo dục phổ thông")]
+    rows.append(
+        ("LD.DD.THPT", "Ngày Sai", "31/02/2006", "Nam", "Khác", "", "", 6, D(2025, 2, 2), "", "", "", "",
+         "Lê Văn C", "hôm qua", "", "", "x", "", "", "", "lớp 13")
+    )  # fmt: skip
+    with translation.override("vi"), pytest.raises(ImportFailed) as exc:
+        _import(rows, tree, users)
+    (error,) = exc.value.errors
+    assert "Ngày sinh “31/02/2006” không phải là ngày (dd/mm/yyyy)" in error.message
+    assert "Người giới thiệu 1 biết từ ngày “hôm qua” không phải là ngày" in error.message
+    assert "không rõ trình độ giáo dục phổ thông “lớp 13”" in error.message
