@@ -2,19 +2,30 @@
 
 Each row is one person at the step they have reached (the steps before it are not
 in the file, so they are not recorded); a row with a ceremony date is a past
-admission. The rows are written by the services the pages use (candidate_create,
-candidate_advance, admission_record), so every rule the pages check is checked here
-with the same code; the look-ups of the same person (party-wide admissions, likely
-duplicates in scope) are made once for the whole file. If any row is bad nothing is
-saved and every bad row is listed with its reasons.
+admission. Every row is checked by the services the pages use, with the same code:
+candidate_build, advance_build and admission_build are the checks of candidate_create,
+candidate_advance and admission_record, run against the row's records held in memory.
+What the checks read is read once for the whole file: the organizations, the person
+look-ups (party-wide admissions, likely duplicates in scope), the locks, the holidays.
+If any row is bad nothing is saved and every bad row is listed with its reasons;
+otherwise the rows are written together (bulk inserts with their history rows, the
+tallies counted once, the cached answers of the organizations written marked stale), so
+the queries of an import do not grow with its rows (bench/imports.py).
+
+`row_by_row=True` writes each row through the page services themselves, one save at a
+time (as imports did before): the reference the tests compare with, and the bench's "before".
 """
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from organizations import access, locks
 from organizations.access import Perm
@@ -22,20 +33,24 @@ from organizations.models import Organization
 from organizations.text import fold
 from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, not_found, parse_date, read_rows
 
-from . import selectors, services
+from . import selectors, services, tally
 from .categories import CATEGORY_ABBREVIATIONS, Category
 from .models import (
+    Admission,
     Candidate,
     Education,
     Gender,
     GeneralEducation,
+    Introducer,
     IntroducerKind,
     MembershipEnd,
     ProfessionalLevel,
     Step,
+    StepRecord,
     TheoryLevel,
     national_id_validator,
 )
+from .workdays import Calendar, calendar_between
 
 __all__ = ["COLUMNS", "ImportFailed", "candidates_import", "example_rows"]
 
@@ -122,7 +137,19 @@ EARLIER_STEPS = (
     ("introduction_date", Step.INTRODUCTION),
     ("resolution_date", Step.CELL_RESOLUTION),
 )
+# Column labels and messages named in a row's problems, translated only when a row has one
+# (lazily: a 10,000-row file would otherwise look up a dozen translations per row).
+EARLIER_LABELS = {
+    "certificate_date": gettext_lazy("Certificate date"),
+    "introduction_date": gettext_lazy("Introductions date"),
+    "resolution_date": gettext_lazy("Cell resolution date"),
+}
+INTRODUCER_SINCE = {n: lazy(lambda n: _("Introducer %(n)d known since") % {"n": n}, str)(n) for n in (1, 2)}
 EXAMPLE_PADDING = ["", "", "", ""]  # the dates of earlier steps and the provincial consent
+WORKING_DAY_RULES = ("DECISION_WORKING_DAYS", "CEREMONY_WORKING_DAYS", "RECOGNITION_WORKING_DAYS")
+# Rows per INSERT: None lets Django take the most the database allows (on SQLite its limit on
+# parameters over the table's columns, ~1,000 candidates; on PostgreSQL one statement).
+BATCH = None
 REQUIRED = {"organization", "full_name", "date_of_birth", "gender", "category"}
 
 
@@ -219,7 +246,7 @@ def _introducers(row, problems: list[str]) -> list[dict]:
     given = []
     for n in (1, 2):
         name = " ".join(row.text(f"introducer_{n}").split())
-        since = _date(row.values.get(f"introducer_{n}_since"), problems, _("Introducer %(n)d known since") % {"n": n})
+        since = _date(row.values.get(f"introducer_{n}_since"), problems, INTRODUCER_SINCE[n])
         if name:
             given.append({"kind": IntroducerKind.MEMBER, "full_name": name, "known_since": since})
     if row.text("youth_union"):
@@ -268,26 +295,26 @@ def _lookups() -> dict[str, dict[str, str]]:
 def _form_fields(row, lookups: dict, problems: list[str]) -> dict:
     """The optional columns of the statistical form of new members."""
     return {
-        "youth_union_member": _yes_no(row, "youth_union_member", _("Youth Union member"), problems),
+        "youth_union_member": _yes_no(row, "youth_union_member", gettext_lazy("Youth Union member"), problems),
         "general_education": _level(
             row,
             "general_education",
             lookups["general"],
-            _("unknown general education “%(value)s” (tiểu học, THCS, THPT)"),
+            gettext_lazy("unknown general education “%(value)s” (tiểu học, THCS, THPT)"),
             problems,
         ),
         "professional_level": _level(
             row,
             "professional_level",
             lookups["professional"],
-            _("unknown professional level “%(value)s” (không, trung cấp, cao đẳng, đại học, sau đại học)"),
+            gettext_lazy("unknown professional level “%(value)s” (không, trung cấp, cao đẳng, đại học, sau đại học)"),
             problems,
         ),
         "theory_level": _level(
             row,
             "theory_level",
             lookups["theory"],
-            _("unknown political theory level “%(value)s” (không, sơ cấp, trung cấp, cao cấp)"),
+            gettext_lazy("unknown political theory level “%(value)s” (không, sơ cấp, trung cấp, cao cấp)"),
             problems,
         ),
     }
@@ -295,13 +322,16 @@ def _form_fields(row, lookups: dict, problems: list[str]) -> dict:
 
 def _readmission(row, lookups: dict, problems: list[str]) -> dict:
     """The re-admission columns: yes/no, and when, how and why the earlier membership ended."""
-    readmission = _yes_no(row, "readmission", _("Re-admission"), problems)
-    ended_on = _date(row.values.get("earlier_membership_ended_on"), problems, _("Earlier membership ended on"))
+    readmission = _yes_no(row, "readmission", gettext_lazy("Re-admission"), problems)
+    ended_label = gettext_lazy("Earlier membership ended on")
+    ended_on = _date(row.values.get("earlier_membership_ended_on"), problems, ended_label)
     how = _level(
         row,
         "earlier_membership_end",
         lookups["ends"],
-        _("unknown way the earlier membership ended “%(value)s” (xóa tên, xin ra khỏi Đảng, khai trừ, khác)"),
+        gettext_lazy(
+            "unknown way the earlier membership ended “%(value)s” (xóa tên, xin ra khỏi Đảng, khai trừ, khác)"
+        ),
         problems,
     )
     note = " ".join(row.text("earlier_membership_note").split())
@@ -326,7 +356,9 @@ def _messages(exc: ValidationError) -> list[str]:
     return [m[:1].lower() + m[1:] if m else m for m in exc.messages]
 
 
-def candidates_import(*, upload, under: Organization, user, today: dt.date) -> list[Candidate]:
+def candidates_import(
+    *, upload, under: Organization, user, today: dt.date, row_by_row: bool = False
+) -> list[Candidate]:
     try:
         rows = read_rows(upload, COLUMNS, required=REQUIRED)
     except SheetError as exc:
@@ -360,7 +392,7 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
         name = " ".join(row.text("full_name").split())
         if not name:
             problems.append(_("the name is empty"))
-        dob = _date(row.values.get("date_of_birth"), problems, _("Date of birth"), required=True)
+        dob = _date(row.values.get("date_of_birth"), problems, gettext_lazy("Date of birth"), required=True)
         gender = genders.get(fold(row.text("gender")))
         if gender is None:
             problems.append(_("unknown gender “%(value)s”") % {"value": row.text("gender")})
@@ -376,8 +408,10 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
                 national_id_validator(national_id)
             except ValidationError as exc:
                 problems.extend(exc.messages)
-        ceremony = _date(row.values.get("ceremony_date"), problems, _("Ceremony date"))
-        decision = _date(row.values.get("decision_date"), problems, _("Decision date"), required=ceremony is not None)
+        ceremony = _date(row.values.get("ceremony_date"), problems, gettext_lazy("Ceremony date"))
+        decision = _date(
+            row.values.get("decision_date"), problems, gettext_lazy("Decision date"), required=ceremony is not None
+        )
         decision_number = row.text("decision_number")
         if ceremony and not decision_number:
             problems.append(_("a past admission needs the decision number"))
@@ -389,15 +423,11 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
         elif not row.text("step") and not row.text("step_date"):
             step_date = today  # a new source candidate, identified today
         else:
-            step_date = _date(row.values.get("step_date"), problems, _("Step date"), required=True)
+            step_date = _date(row.values.get("step_date"), problems, gettext_lazy("Step date"), required=True)
         introducers = _introducers(row, problems)
         earlier = []
         for key, earlier_step in EARLIER_STEPS:
-            label = {
-                "certificate_date": _("Certificate date"),
-                "introduction_date": _("Introductions date"),
-                "resolution_date": _("Cell resolution date"),
-            }[key]
+            label = EARLIER_LABELS[key]
             day = _date(row.values.get(key), problems, label)
             if day is None:
                 continue
@@ -405,7 +435,7 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
                 problems.append(_("%(column)s is for a step the row has not passed") % {"column": label})
             else:
                 earlier.append((earlier_step, day))
-        consent = _date(row.values.get("provincial_consent_on"), problems, _("Provincial consent date"))
+        consent = _date(row.values.get("provincial_consent_on"), problems, gettext_lazy("Provincial consent date"))
         form_fields = _form_fields(row, lookups, problems)
         readmission = _readmission(row, lookups, problems)
         if dob and name:
@@ -449,19 +479,144 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
     ]
     twins = selectors.admitted_twins_many(people)
     duplicates = selectors.likely_duplicates_many(user=user, people=people)
-    created = []
-    # The locks read once for the file: every service below checks its dates against them,
+    if row_by_row:
+        return _import_row_by_row(parsed, twins, duplicates, errors, known=known, user=user, today=today)
+    # The working-day calendar of every deadline the rows set, read once for the file.
+    calendar = _calendar_for(parsed)
+    built: list[Built] = []
+    # The locks read once for the file: every check below tests its dates against them,
     # so a row dated in a locked period is a row error naming the lock.
     with transaction.atomic(), locks.read_once(today=today, organizations=known.values()):
         for item, twin, found in zip(parsed, twins, duplicates, strict=True):
-            row = item["row"]
+            try:
+                looked_up = {"twin": twin, "duplicates": found}
+                built.append(_build(item, looked_up=looked_up, user=user, today=today, calendar=calendar))
+            except ValidationError as exc:
+                errors.append(RowError(item["row"].number, "; ".join(_messages(exc))))
+        if errors:
+            # Nothing is saved: every row is checked before any is written.
+            raise ImportFailed(sorted(errors, key=lambda e: e.row))
+        _save(built)
+    return [b.candidate for b in built]
+
+
+class Built:
+    """One row checked by the services and not yet saved: its candidate, the step records,
+    introducers and admission the services made for it (all saved together by `_save`)."""
+
+    def __init__(self, candidate: Candidate):
+        self.candidate = candidate
+        self.records: dict[int, StepRecord] = {}
+        self.introducers: list[Introducer] = []
+        self.admission: Admission | None = None
+
+
+def _calendar_for(parsed: list[dict]) -> Calendar:
+    """One read of the holidays covering every deadline the file's rows may set: from the
+    earliest date of the file to a probation and the longest working-day span after the latest."""
+    days = [day for p in parsed for day in (p["step_date"], p["ceremony"], *(d for _s, d in p["earlier"])) if day]
+    if not days:
+        return Calendar()
+    longest = max(services.rule(name) for name in WORKING_DAY_RULES)
+    end = max(days) + relativedelta(months=services.rule("PROBATION_MONTHS"))
+    return calendar_between(min(days), end + dt.timedelta(days=longest * 2 + 30))
+
+
+def _build(item: dict, *, looked_up: dict, user, today: dt.date, calendar: Calendar) -> Built:
+    """One row through the checks of the pages' services (candidate_build, advance_build,
+    admission_build: what candidate_create, candidate_advance and admission_record check),
+    against the row's own records held in memory: created, moved to its step, admitted."""
+    step, step_date, ceremony = item["step"], item["step_date"], item["ceremony"]
+    earlier, introducers = item["earlier"], item["introducers"]
+    candidate, source = services.candidate_build(
+        **item["person"],
+        user=user,
+        today=today,
+        source_date=earlier[0][1] if earlier else step_date,
+        source_document=item["row"].text("document_number") if step == Step.SOURCE else "",
+        notes=_("Imported from Excel: earlier steps not recorded."),
+        looked_up=looked_up,
+        source_on_file=step == Step.SOURCE,
+    )
+    built = Built(candidate)
+    if source is not None:
+        built.records[Step.SOURCE] = source
+
+    def advance(to: int, day: dt.date, **kwargs) -> None:
+        record, new = services.advance_build(
+            candidate=candidate,
+            step=to,
+            date=day,
+            user=user,
+            today=today,
+            earlier_steps_missing=True,
+            records=dict(built.records),
+            introducers_on_file=list(built.introducers),
+            calendar=calendar,
+            **kwargs,
+        )
+        built.records[to] = record
+        built.introducers += new
+
+    # The earlier steps the file dates, then the row's step: each checked as on the page.
+    introduced = any(earlier_step == Step.INTRODUCTION for earlier_step, _day in earlier)
+    for earlier_step, day in earlier:
+        advance(earlier_step, day, introducers=introducers if earlier_step == Step.INTRODUCTION else None)
+    if step > Step.SOURCE:
+        advance(
+            step,
+            step_date,
+            document_number=item["decision_number"] if ceremony else item["row"].text("document_number"),
+            introducers=None if introduced else introducers,
+        )
+    elif introducers:
+        raise ValidationError(_("introducers are given for a step before the introductions"))
+    if ceremony:
+        built.admission, built.records[Step.CEREMONY] = services.admission_build(
+            candidate=candidate,
+            decision=built.records.get(Step.DECISION),
+            ceremony_date=ceremony,
+            user=user,
+            today=today,
+            twin=looked_up["twin"],
+            calendar=calendar,
+        )
+    return built
+
+
+def _save(built: list[Built]) -> None:
+    """Every row at once: the candidates, their step records, introducers and admissions, each
+    with its history row (who imported them), in a few statements per table; the tallies
+    counted once for the file and the cached answers of the organizations written marked stale."""
+    candidates = [b.candidate for b in built]
+    bulk_create_with_history(candidates, Candidate, batch_size=BATCH)
+    rows = {
+        StepRecord: [r for b in built for r in b.records.values()],
+        Introducer: [i for b in built for i in b.introducers],
+        Admission: [b.admission for b in built if b.admission is not None],
+    }
+    for model, objects in rows.items():  # bulk_create takes each candidate's new id
+        if objects:
+            bulk_create_with_history(objects, model, batch_size=BATCH)
+    tally.count_created([*candidates, *rows[Admission]])
+    from reports import cache, dashboard
+
+    cache.organizations_changed({c.organization_id for c in candidates})
+    dashboard.data_written()
+
+
+def _import_row_by_row(parsed, twins, duplicates, errors, *, known, user, today) -> list[Candidate]:
+    """The reference: each row written through candidate_create, candidate_advance and
+    admission_record, one save (with its history row, tally move and signals) at a time."""
+    created = []
+    with transaction.atomic(), locks.read_once(today=today, organizations=known.values()):
+        for item, twin, found in zip(parsed, twins, duplicates, strict=True):
             try:
                 with transaction.atomic():
                     created.append(_write(item, looked_up={"twin": twin, "duplicates": found}, user=user, today=today))
             except ValidationError as exc:
-                errors.append(RowError(row.number, "; ".join(_messages(exc))))
+                errors.append(RowError(item["row"].number, "; ".join(_messages(exc))))
         if errors:
-            # Nothing is saved: the rows written so far are undone with the transaction.
             raise ImportFailed(sorted(errors, key=lambda e: e.row))
     return created
 

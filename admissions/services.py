@@ -35,7 +35,7 @@ from .models import (
     Step,
     StepRecord,
 )
-from .workdays import add_working_days, calendar_between
+from .workdays import Calendar, add_working_days, calendar_between
 
 PERSONAL_FIELDS = (
     "full_name",
@@ -387,7 +387,18 @@ def _check_person(*, date_of_birth: dt.date, today: dt.date, errors: dict) -> No
 
 
 @transaction.atomic
-def candidate_create(
+def candidate_create(**fields) -> Candidate:
+    """A new candidate at the first step of the road (identified as a source): every check
+    of `candidate_build`, then saved (with its identification's step record when on file)."""
+    candidate, record = candidate_build(**fields)
+    candidate.save()
+    if record is not None:
+        record.candidate = candidate
+        record.save()
+    return candidate
+
+
+def candidate_build(
     *,
     organization: Organization,
     user,
@@ -416,8 +427,10 @@ def candidate_create(
     general_education: str = "",
     professional_level: str = "",
     theory_level: str = "",
-) -> Candidate:
-    """A new candidate at the first step of the road (identified as a source).
+) -> tuple[Candidate, StepRecord | None]:
+    """A new candidate at the first step of the road (identified as a source), checked and
+    not saved: the candidate and the step record of its identification (None when not on
+    file). `candidate_create` saves them; imports save many at once.
 
     A person already admitted anywhere in the party is refused (without saying where if
     it is outside the user's scope); a likely duplicate in the user's scope is refused
@@ -472,7 +485,9 @@ def candidate_create(
             _("The earlier membership is given for a re-admission only.")
         )
     try:
-        candidate.full_clean(exclude=["search_name"])
+        # The organization is a loaded instance (checked above), not an id to look up; the
+        # table's one constraint (a re-admission has its earlier end) is checked just above.
+        candidate.full_clean(exclude=["search_name", "organization"], validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -496,14 +511,12 @@ def candidate_create(
             ignore_admitted=readmission,
         )
     _stamp(candidate, user, gettext_noop("created"))
-    candidate.save()
     if not source_on_file:
-        return candidate
+        return candidate, None
     record = StepRecord(candidate=candidate, step=Step.SOURCE, date=source_date, document_number=source_document)
     record.recorded_by = user if getattr(user, "pk", None) else None
     _stamp(record, user, gettext_noop("created"))
-    record.save()
-    return candidate
+    return candidate, record
 
 
 def admitted_problems(*, twin: Admission | None, user) -> list[str]:
@@ -677,9 +690,52 @@ def candidate_advance(
     `introducers` (for the introductions step): dicts with kind, full_name, known_since.
     `earlier_steps_missing` (imports of people already on the road): the steps between
     the candidate's and `step` are not on file; every rule whose data is on file is
-    still checked (the introducers when given).
+    still checked (the introducers when given). The checks are `advance_build`'s.
     """
     candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
+    step = int(step)
+    records = {r.step: r for r in candidate.steps.all()}
+    wants_introducers = step == Step.INTRODUCTION or (earlier_steps_missing and introducers)
+    on_file = list(candidate.introducers.all()) if wants_introducers else []
+    record, new_introducers = advance_build(
+        candidate=candidate,
+        step=step,
+        date=date,
+        document_number=document_number,
+        note=note,
+        introducers=introducers,
+        user=user,
+        today=today,
+        earlier_steps_missing=earlier_steps_missing,
+        records=records,
+        introducers_on_file=on_file,
+    )
+    for introducer in new_introducers:
+        introducer.save()
+    record.save()
+    candidate.save()
+    return record
+
+
+def advance_build(
+    *,
+    candidate: Candidate,
+    step: int,
+    date: dt.date,
+    document_number: str = "",
+    note: str = "",
+    introducers: list[dict] | None = None,
+    user,
+    today: dt.date,
+    earlier_steps_missing: bool = False,
+    records: dict[int, StepRecord],
+    introducers_on_file: list[Introducer],
+    calendar: Calendar | None = None,
+) -> tuple[StepRecord, list[Introducer]]:
+    """Every check of taking `step` on `date`, against the candidate's steps (`records`, by
+    step) and introducers on file; raises ValidationError, else moves `candidate` (not
+    saved) to the step and returns the new step record and introducers (not saved).
+    `calendar`: the working-day calendar when the caller read it already (imports)."""
     step = int(step)
     problems: list[str] = []
     if candidate.archived_at or candidate.outcome != Outcome.IN_PROGRESS:
@@ -704,12 +760,10 @@ def candidate_advance(
         problems.append(
             _("The date cannot be before the previous step (%(date)s).") % {"date": _d(candidate.step_date)}
         )
-    records = {r.step: r for r in candidate.steps.all()}
     given = introducers or []
     if step == Step.INTRODUCTION or (earlier_steps_missing and given):
         existing = [
-            {"kind": i.kind, "full_name": i.full_name, "known_since": i.known_since}
-            for i in candidate.introducers.all()
+            {"kind": i.kind, "full_name": i.full_name, "known_since": i.known_since} for i in introducers_on_file
         ]
         on = date if step == Step.INTRODUCTION else getattr(records.get(Step.INTRODUCTION), "date", date)
         problems += check_introducers(introducers=existing + given, on=on)
@@ -717,30 +771,28 @@ def candidate_advance(
     if problems:
         raise ValidationError(problems)
 
-    if given:
-        for item in given:
-            introducer = Introducer(
-                candidate=candidate,
-                kind=item["kind"],
-                full_name=item["full_name"].strip(),
-                known_since=item.get("known_since"),
-            )
-            _stamp(introducer, user, gettext_noop("introduction"))
-            introducer.save()
+    new_introducers = []
+    for item in given:
+        introducer = Introducer(
+            candidate=candidate,
+            kind=item["kind"],
+            full_name=item["full_name"].strip(),
+            known_since=item.get("known_since"),
+        )
+        _stamp(introducer, user, gettext_noop("introduction"))
+        new_introducers.append(introducer)
     record = StepRecord(candidate=candidate, step=step, date=date, document_number=document_number.strip(), note=note)
     record.recorded_by = user if getattr(user, "pk", None) else None
     _stamp(record, user, gettext_noop("advanced"))
-    record.save()
     candidate.step, candidate.step_date = step, date
     if step == Step.CELL_RESOLUTION:
-        candidate.due_on = add_working_days(date, rule("DECISION_WORKING_DAYS"))
+        candidate.due_on = add_working_days(date, rule("DECISION_WORKING_DAYS"), calendar)
     elif step == Step.DECISION:
-        candidate.due_on = add_working_days(date, rule("CEREMONY_WORKING_DAYS"))
+        candidate.due_on = add_working_days(date, rule("CEREMONY_WORKING_DAYS"), calendar)
     elif step != Step.COMMITTEE_RESOLUTION:  # the decision stays due from the cell resolution
         candidate.due_on = None
     _stamp(candidate, user, gettext_noop("advanced"))
-    candidate.save()
-    return record
+    return record, new_introducers
 
 
 @transaction.atomic
@@ -830,12 +882,45 @@ def admission_record(
             today=today,
         )
     candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
+    if twin is False:
+        twin = selectors.admitted_twin(candidate)
+    admission, record = admission_build(
+        candidate=candidate,
+        decision=candidate.steps.filter(step=Step.DECISION).first(),
+        ceremony_date=ceremony_date,
+        user=user,
+        today=today,
+        decision_number=decision_number,
+        note=note,
+        twin=twin,
+    )
+    admission.save()
+    record.save()
+    candidate.save()
+    return admission
+
+
+def admission_build(
+    *,
+    candidate: Candidate,
+    decision: StepRecord | None,
+    ceremony_date: dt.date,
+    user,
+    today: dt.date,
+    decision_number: str = "",
+    note: str = "",
+    twin: Admission | None,
+    calendar: Calendar | None = None,
+) -> tuple[Admission, StepRecord]:
+    """Every check of the ceremony of `candidate` (at the decision step, `decision` its step
+    record; `twin` its earlier admission on record, or None); raises ValidationError, else
+    marks the candidate admitted (not saved) and returns the admission and the ceremony's
+    step record (not saved). `calendar`: the working-day calendar, when read already."""
     if candidate.archived_at or candidate.outcome != Outcome.IN_PROGRESS:
         raise ValidationError(_("This candidate is no longer on the road."))
-    if candidate.step != Step.DECISION:
+    if candidate.step != Step.DECISION or decision is None:
         raise ValidationError(_("An admission is logged once the admission decision is recorded."))
     locks.check_unlocked(organization=candidate.organization, day=ceremony_date, today=today)
-    decision = candidate.steps.get(step=Step.DECISION)
     number = decision.document_number or decision_number.strip()
     problems = []
     if not number:
@@ -844,8 +929,6 @@ def admission_record(
         problems.append(_("The date cannot be in the future."))
     if ceremony_date < decision.date:
         problems.append(_("The ceremony cannot be before the decision (%(date)s).") % {"date": _d(decision.date)})
-    if twin is False:
-        twin = selectors.admitted_twin(candidate)
     if candidate.readmission:
         problems += readmission_twin_problems(twin=twin, ended_on=candidate.earlier_membership_ended_on, user=user)
     else:
@@ -862,19 +945,16 @@ def admission_record(
         decision_date=decision.date,
         readmission=candidate.readmission,
         probation_due=probation_due,
-        recognition_due=add_working_days(probation_due, rule("RECOGNITION_WORKING_DAYS")),
+        recognition_due=add_working_days(probation_due, rule("RECOGNITION_WORKING_DAYS"), calendar),
     )
     _stamp(admission, user, gettext_noop("admitted"))
-    admission.save()
     record = StepRecord(candidate=candidate, step=Step.CEREMONY, date=ceremony_date, note=note)
     record.recorded_by = user if getattr(user, "pk", None) else None
     _stamp(record, user, gettext_noop("ceremony"))
-    record.save()
     candidate.step, candidate.step_date, candidate.due_on = Step.CEREMONY, ceremony_date, None
     candidate.outcome, candidate.outcome_date = Outcome.ADMITTED, ceremony_date
     _stamp(candidate, user, gettext_noop("admitted"))
-    candidate.save()
-    return admission
+    return admission, record
 
 
 def _open_admission(admission: Admission) -> Admission:
