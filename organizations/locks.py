@@ -35,9 +35,17 @@ STEP = Organization.steplen
 
 
 def lock_period(
-    *, organization: Organization, start: dt.date, end: dt.date, user, reason: str, source: str = ""
+    *,
+    organization: Organization,
+    start: dt.date,
+    end: dt.date,
+    user,
+    reason: str,
+    source: str = "",
+    at: dt.datetime | None = None,
 ) -> PeriodLock:
-    """Lock [start, end] for `organization`'s subtree (the same span twice is one lock)."""
+    """Lock [start, end] for `organization`'s subtree (the same span twice is one lock),
+    as of `at` (now by default; the approval's time when an approval locks it)."""
     if end < start:
         raise ValidationError(_("The end of the period is before its start."))
     lock = PeriodLock.objects.filter(organization=organization, start=start, end=end).first()
@@ -49,7 +57,7 @@ def lock_period(
         end=end,
         reason=reason,
         source=source,
-        locked_at=timezone.now(),
+        locked_at=at or timezone.now(),
         locked_by=user,
     )
     stamp(lock, user, reason)

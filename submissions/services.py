@@ -212,6 +212,7 @@ def approve(*, submission: ReportSubmission, user, comment: str = "", at=None) -
             user=user,
             reason=reason,
             source=lock_source(submission),
+            at=now,
         )
     return submission
 

@@ -66,6 +66,7 @@ def test_the_whole_road_submit_return_resubmit_approve_locks_the_year(year_end, 
     lock = PeriodLock.objects.get()
     assert (lock.organization, lock.start, lock.end) == (tree.district, D(2025, 1, 1), D(2025, 12, 31))
     assert lock.source == f"submission:{sub.pk}" and lock.reason.startswith("Báo cáo năm 2025 đã được duyệt ngày")
+    assert lock.locked_at == sub.approved_at and lock.locked_by == users.province_planner  # locked when approved
     assert lock_on(organization=tree.school, day=D(2025, 6, 1), today=TODAY) == lock
     assert sub.history.count() >= 4
 
