@@ -114,10 +114,14 @@ def test_amending_a_rule_of_an_issued_plan(page, live_server, planner, issued_pl
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
     page.locator("[data-testid=rule][data-kind=count]").get_by_role("link", name="sửa").click()
     page.fill("#id_min_count", "12")
+    # The live preview's request must end before the save: the live server shares one
+    # in-memory SQLite connection between its threads, and overlapping requests garble it.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator(".has-error")).to_contain_text("Lý do điều chỉnh")
     page.fill("#id_reason", "Theo chỉ đạo của Ban Thường vụ")
     page.fill("#id_min_count", "12")
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator("[data-testid=rule][data-kind=count]").first).to_contain_text("ít nhất 12 đảng viên")
     expect(page.locator("#amendments")).to_contain_text("Theo chỉ đạo của Ban Thường vụ")
