@@ -1035,25 +1035,38 @@ def _structural_counted(
         failing[(groups[g][:3], bucket, own)] = n
     results = {}
     for rule in rules:
-        signature, anchor, issuer = _selector_signature(rule), _anchor(rule, scope), rule.plan.issuer
-        with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, signature)
+        signature, anchor, with_scope = _placed(rule, scope, scope_org)
         key = (rule.kind, signature, _threshold(rule))
         count = failing.get((key, anchor, 0), 0) + (failing.get((key, anchor, 1), 0) if with_scope else 0)
-        spec = _FailingSpec(
-            kind=rule.kind,
-            signature=signature,
-            threshold=_threshold(rule),
-            anchor=anchor,
-            own_pk=scope.pk if with_scope else None,
-            year=year,
-            count_day=count_day,
-            first_year=first_year,
-            status=Status.NOT_MET if rule.kind == RuleKind.CELL_SIZE else stale,
-            target_min=rule.min_count if rule.kind == RuleKind.CELL_SIZE else None,
-        )
+        own_pk = scope.pk if with_scope else None
+        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale)
         matched = under.get((signature, anchor), 0) + (1 if with_scope else 0)
         results[rule.pk] = (matched, FailingList(spec, count))
     return results
+
+
+def _placed(rule: Rule, scope, scope_org) -> tuple:
+    """A structural rule's selector signature, its anchor path in the scope, and whether
+    the scope itself is among the organizations it measures."""
+    signature, anchor = _selector_signature(rule), _anchor(rule, scope)
+    with_scope = anchor == scope.path and scope.path != rule.plan.issuer.path and _matches(scope_org, signature)
+    return signature, anchor, with_scope
+
+
+def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_year, stale) -> _FailingSpec:
+    cell_size = rule.kind == RuleKind.CELL_SIZE
+    return _FailingSpec(
+        kind=rule.kind,
+        signature=signature,
+        threshold=_threshold(rule),
+        anchor=anchor,
+        own_pk=own_pk,
+        year=year,
+        count_day=count_day,
+        first_year=first_year,
+        status=Status.NOT_MET if cell_size else stale,
+        target_min=rule.min_count if cell_size else None,
+    )
 
 
 def _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups) -> dict[int, tuple]:
@@ -1086,25 +1099,14 @@ def _structural_listed(scope, scope_org, rules, year, count_day, first_year, sta
     index = {group: i for i, group in enumerate(groups)}
     results = {}
     for rule in rules:
-        signature, anchor, issuer = _selector_signature(rule), _anchor(rule, scope), rule.plan.issuer
-        with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, signature)
+        signature, anchor, with_scope = _placed(rule, scope, scope_org)
         g = index[(rule.kind, signature, _threshold(rule), len(anchor) // STEP)]
         found = sorted(
             (org for org, bucket, own in by_group[g] if bucket == anchor and (not own or with_scope)),
             key=lambda org: org.path,
         )
-        spec = _FailingSpec(
-            kind=rule.kind,
-            signature=signature,
-            threshold=_threshold(rule),
-            anchor=anchor,
-            own_pk=scope.pk if with_scope else None,
-            year=year,
-            count_day=count_day,
-            first_year=first_year,
-            status=Status.NOT_MET if rule.kind == RuleKind.CELL_SIZE else stale,
-            target_min=rule.min_count if rule.kind == RuleKind.CELL_SIZE else None,
-        )
+        own_pk = scope.pk if with_scope else None
+        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale)
         matched = under.get((signature, anchor), 0) + (1 if with_scope else 0)
         results[rule.pk] = (matched, FailingList(spec, len(found), rows=_failing_measurements(spec, found)))
     return results
@@ -1196,8 +1198,7 @@ def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, i
     stale = Status.NOT_MET if over else Status.BEHIND
     results = {}
     for rule in rules:
-        signature, anchor, issuer = _selector_signature(rule), _anchor(rule, scope), rule.plan.issuer
-        with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, signature)
+        signature, anchor, with_scope = _placed(rule, scope, scope_org)
         candidates = under_anchor.get(anchor, [])
         if with_scope:
             candidates = [o for o in found if o.pk == scope.pk] + candidates
