@@ -161,16 +161,22 @@ def _reviewable(submission: ReportSubmission, user) -> Organization:
     return parent
 
 
-@transaction.atomic
-def return_submission(*, submission: ReportSubmission, user, comment: str, at=None) -> ReportSubmission:
-    """Send the report back for correction, saying why."""
+def _under_review(submission: ReportSubmission, user, refusal: str) -> ReportSubmission:
+    """The submission locked for the reviewer's decision: `user` plans the parent, and the
+    report is submitted (else `refusal`, naming its status)."""
     submission = ReportSubmission.objects.select_for_update().select_related("organization").get(pk=submission.pk)
     _reviewable(submission, user)
     if submission.status != Status.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted report can be returned (this one is: %(status)s).")
-            % {"status": submission.get_status_display()}
-        )
+        raise ValidationError(refusal % {"status": submission.get_status_display()})
+    return submission
+
+
+@transaction.atomic
+def return_submission(*, submission: ReportSubmission, user, comment: str, at=None) -> ReportSubmission:
+    """Send the report back for correction, saying why."""
+    submission = _under_review(
+        submission, user, _("Only a submitted report can be returned (this one is: %(status)s).")
+    )
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what must be corrected: a returned report needs a comment.")})
@@ -185,13 +191,9 @@ def return_submission(*, submission: ReportSubmission, user, comment: str, at=No
 @transaction.atomic
 def approve(*, submission: ReportSubmission, user, comment: str = "", at=None) -> ReportSubmission:
     """Accept the report; a year's report locks the year for the organization's subtree."""
-    submission = ReportSubmission.objects.select_for_update().select_related("organization").get(pk=submission.pk)
-    _reviewable(submission, user)
-    if submission.status != Status.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted report can be approved (this one is: %(status)s).")
-            % {"status": submission.get_status_display()}
-        )
+    submission = _under_review(
+        submission, user, _("Only a submitted report can be approved (this one is: %(status)s).")
+    )
     now = at or timezone.now()
     submission.status = Status.APPROVED
     submission.approved_at, submission.approved_by = now, user
