@@ -86,11 +86,11 @@ class ReviewStep(models.Model):
 
 class Notification(models.Model):
     """A message in the app for one user (and by e-mail when configured): a report returned,
-    due soon, or children late. `url` is a page of the app, never a stored file."""
+    due soon, or children late. `link` is a page of the app."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(_("text"), max_length=500)
-    url = models.CharField(max_length=300, blank=True)
+    link = models.CharField(max_length=300, blank=True)  # a page of the app
     key = models.CharField(max_length=120, blank=True)  # one per (user, key): idempotent reminders
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -106,8 +106,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-    @property
-    def page(self) -> str:
-        """The app page it leads to (named apart from `.url`, which templates keep for files)."""
-        return self.url

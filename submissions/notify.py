@@ -42,7 +42,7 @@ def send(users, text: str, url: str = "", key: str = "") -> list[Notification]:
             continue
         try:
             with transaction.atomic():
-                made.append(Notification.objects.create(user=user, text=text[:500], url=url, key=key))
+                made.append(Notification.objects.create(user=user, text=text[:500], link=url, key=key))
         except IntegrityError:  # made meanwhile by another run
             continue
         if settings.is_overridden("EMAIL_HOST") and settings.EMAIL_HOST and user.email:

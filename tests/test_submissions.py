@@ -222,7 +222,7 @@ def test_notify_due_runs_daily_without_repeating(year_end, users, tree):
 
 
 def test_the_bell_counts_unread_and_the_list_marks_them_read(users, client_for):
-    Notification.objects.create(user=users.district_planner, text="Báo cáo bị trả lại", url="/")
+    Notification.objects.create(user=users.district_planner, text="Báo cáo bị trả lại", link="/")
     client = client_for("district_planner")
     assert 'data-testid="unread">1<' in client.get(reverse("home")).content.decode()
     assert "Báo cáo bị trả lại" in client.get(reverse("submissions:notifications")).content.decode()

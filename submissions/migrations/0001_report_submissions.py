@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.CharField(max_length=500, verbose_name='text')),
-                ('url', models.CharField(blank=True, max_length=300)),
+                ('link', models.CharField(blank=True, max_length=300)),
                 ('key', models.CharField(blank=True, max_length=120)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('read_at', models.DateTimeField(blank=True, null=True)),
