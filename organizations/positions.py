@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 
 from .models import Organization, OrganizationPath
 from .selectors import path_as_of
@@ -109,6 +109,26 @@ def tree_on(scope: Organization, day: dt.date) -> TreeOnDay:
     tree = TreeOnDay(day=day, root=root, paths=dict(rows))
     tree.counts_for = successors_on(day)
     return tree
+
+
+def children_on(parent: Organization, day: dt.date):
+    """The organizations directly under `parent` on `day`, annotated `path_then` (their path
+    that day) and in that order: those moved away since are in; those moved in since,
+    founded after the day, or dissolved or merged on or before it are not. A queryset (one
+    query, and one for the parent's path that day)."""
+    root = path_on(parent, day)
+    moved_away = OrganizationPath.objects.filter(path__startswith=root, valid_until__gt=day).values("organization_id")
+    return (
+        Organization.objects.filter(
+            Q(path__startswith=root, depth=len(root) // Organization.steplen + 1) | Q(pk__in=moved_away)
+        )
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=day))
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+        .annotate(path_then=path_as_of(day))
+        .annotate(width=Length("path_then"))
+        .filter(path_then__startswith=root, width=len(root) + Organization.steplen)
+        .order_by("path_then")
+    )
 
 
 def any_merged() -> bool:

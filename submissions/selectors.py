@@ -10,6 +10,7 @@ from django.utils import timezone
 from admissions.models import Admission
 from admissions.workdays import working_days_between
 from organizations.models import Organization
+from organizations.positions import children_on
 from organizations.text import fold
 from reports import periods
 from reports.calendar import DueReport, reports_due
@@ -85,18 +86,17 @@ class BoardRow:
 
 
 def board(parent: Organization, period: periods.Period, today: dt.date) -> tuple[list[BoardRow], Deadline | None]:
-    """Each active child of `parent`: its submission for `period` (or not started), late or
+    """Each child of `parent` at the period's end: its submission for `period` (or not started), late or
     not, its year locked or not today. A constant number of queries whatever the number of
     children (locks are placed as organizations.locks.covering places them, all at once)."""
     from organizations.locks import locks_in_force
     from organizations.selectors import path_as_of
 
     year_end = dt.date(period.year, 12, 31)
-    children = list(
-        Organization.objects.filter(path__startswith=parent.path, depth=parent.depth + 1, dissolved_on__isnull=True)
-        .annotate(path_then=path_as_of(year_end))
-        .order_by("path")
-    )
+    # The children as they stood at the period's end (a past period keeps the committees it
+    # had, even those moved away or dissolved since); their paths at the year's end place
+    # the year's locks.
+    children = list(children_on(parent, min(period.end, today)).annotate(lock_path=path_as_of(year_end)))
     changed = Exists(_changes_after(period, OuterRef("frozen_at"), OuterRef("organization__path")))
     submissions = {
         s.organization_id: s
@@ -116,7 +116,7 @@ def board(parent: Organization, period: periods.Period, today: dt.date) -> tuple
     rows = []
     for child in children:
         submission = submissions.get(child.pk)
-        own = child.path_then or child.path
+        own = child.lock_path or child.path
         rows.append(
             BoardRow(
                 organization=child,

@@ -302,3 +302,19 @@ def test_the_pages_link_to_the_submission_and_the_board(tree, client_for):
         reverse("reports:dashboard", kwargs={"org_pk": tree.district.pk}) + "?period=2025-Q2"
     ).content.decode()
     assert reverse("submissions:detail", kwargs={"org_pk": tree.district.pk, "period": "2025-Q2"}) in page
+
+
+def test_a_past_periods_board_keeps_the_committees_it_had_after_a_merger(year_end, users, tree):
+    """Đơn Dương, merged into Đà Lạt in January 2026, still has its approved 2025 report on
+    the province's 2025 board; the 2026 board lists the committees of 2026 only."""
+    from organizations.services import organization_merge
+
+    sub = services.approve(submission=_submit(tree, users), user=users.province_planner)
+    organization_merge(source=tree.district, target=tree.city, on_date=D(2026, 1, 10), today=TODAY)
+    rows, _due = selectors.board(tree.province, selectors.parse_period("2025"), TODAY)
+    by_code = {row.organization.code: row for row in rows}
+    assert set(by_code) == {"LD.DD", "LD.DL"}
+    assert by_code["LD.DD"].submission == sub and by_code["LD.DD"].status == Status.APPROVED
+    assert by_code["LD.DD"].locked
+    rows, _due = selectors.board(tree.province, selectors.parse_period("2026"), TODAY)
+    assert [row.organization.code for row in rows] == ["LD.DL"]
