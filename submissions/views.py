@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
+from organizations.positions import children_on
 from partyplans.db import report_reads
 from partyplans.files import content_type_of, serve_file
 
@@ -122,8 +123,10 @@ def download(request, organization, period, fmt):
     return serve_file(file, filename=file.name.rsplit("/", 1)[-1], content_type=content_type_of(file.name))
 
 
-def _child(parent, child_pk) -> Organization:
-    return get_object_or_404(Organization, pk=child_pk, path__startswith=parent.path, depth=parent.depth + 1)
+def _child(parent, child_pk, period) -> Organization:
+    """A child of `parent` at the period's end, as the status board lists it (one moved away
+    or merged since is still reviewed with the period it reported)."""
+    return get_object_or_404(children_on(parent, min(period.end, _today())), pk=child_pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,7 +135,7 @@ def review(request, organization, child_pk, period):
     """The level above reviews a child's report: approve, or return with a comment; the
     figures as submitted beside the figures as they stand now."""
     chosen = _period(period)
-    child = _child(organization, child_pk)
+    child = _child(organization, child_pk, chosen)
     submission = (
         ReportSubmission.objects.filter(organization=child, period=chosen.key)
         .select_related("organization", "submitted_by", "approved_by")

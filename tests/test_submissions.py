@@ -304,7 +304,7 @@ def test_the_pages_link_to_the_submission_and_the_board(tree, client_for):
     assert reverse("submissions:detail", kwargs={"org_pk": tree.district.pk, "period": "2025-Q2"}) in page
 
 
-def test_a_past_periods_board_keeps_the_committees_it_had_after_a_merger(year_end, users, tree):
+def test_a_past_periods_board_keeps_the_committees_it_had_after_a_merger(year_end, users, tree, client_for):
     """Đơn Dương, merged into Đà Lạt in January 2026, still has its approved 2025 report on
     the province's 2025 board; the 2026 board lists the committees of 2026 only."""
     from organizations.services import organization_merge
@@ -318,3 +318,9 @@ def test_a_past_periods_board_keeps_the_committees_it_had_after_a_merger(year_en
     assert by_code["LD.DD"].locked
     rows, _due = selectors.board(tree.province, selectors.parse_period("2026"), TODAY)
     assert [row.organization.code for row in rows] == ["LD.DL"]
+    # Its 2025 report is still reviewed from the board's link; not a 2026 one.
+    review = "submissions:review"
+    page = client_for("province_planner").get(reverse(review, args=[tree.province.pk, "2025", tree.district.pk]))
+    assert page.status_code == 200 and "Kết quả năm 2025" in page.content.decode()
+    page = client_for("province_planner").get(reverse(review, args=[tree.province.pk, "2026", tree.district.pk]))
+    assert page.status_code == 404
