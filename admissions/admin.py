@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from organizations.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 
 from .models import Admission, Candidate, Holiday
 from .services import deadlines_refresh

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.text import fold
+from common.text import fold
 
 from .categories import Category
 from .models import Candidate, GeneralEducation, Outcome, ProfessionalLevel, Step, TheoryLevel

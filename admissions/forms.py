@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import join_note, split_note
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import Organization
-from organizations.text import join_note, split_note
 from partyplans.forms import DateField
 
 from .models import Candidate, IntroducerKind, Outcome, Step

@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from common.text import fold
+from common.xlsx import ImportFailed, RowError, SheetError, choice_lookup, not_found, parse_date, read_rows
 from organizations import access, locks
 from organizations.access import Perm
 from organizations.models import Organization
-from organizations.text import fold
-from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, not_found, parse_date, read_rows
 
 from . import selectors, services, tally
 from .categories import CATEGORY_ABBREVIATIONS, Category

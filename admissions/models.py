@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.text import fold
 from organizations.models import Organization
-from organizations.text import fold
 
 from .categories import Category
 

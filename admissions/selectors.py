@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 
+from common.text import fold
 from organizations import access
 from organizations.access import Perm
 from organizations.models import Organization
-from organizations.text import fold
 
 from .models import Admission, Candidate, Outcome, Step, StepRecord
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common.audit import stamp as _stamp
+from common.text import fold
 from organizations import access, locks
-from organizations.audit import stamp as _stamp
 from organizations.models import Organization, OrgForm
-from organizations.text import fold
 
 from . import selectors
 from .models import (

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
+from common.xlsx import workbook_bytes, xlsx_response
 from organizations import access, locks
 from organizations.access import Perm, org_view
 from organizations.models import Organization
-from organizations.xlsx import workbook_bytes, xlsx_response
 
 from . import forms, imports, selectors, services
 from .filters import CandidateFilter

@@ -52,7 +52,7 @@ def main(n: int, before: bool = True) -> None:
     from admissions import services, tally
     from admissions.imports import candidates_import
     from admissions.models import Admission, Candidate
-    from organizations.xlsx import read_rows
+    from common.xlsx import read_rows
     from tests.conftest import build_tree, build_users
     from tests.import_rows import import_rows
     from tests.xlsx_files import xlsx_upload

@@ -19,8 +19,8 @@ from django.utils import timezone
 from admissions import tally
 from admissions.categories import Category
 from admissions.models import Admission, Candidate, Education, Gender, MassOrganization, Outcome, Step
+from common.text import fold
 from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization, OrgForm, Sector
-from organizations.text import fold
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
 
 

@@ -5,11 +5,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.text import fold
+from common.xlsx import ImportFailed, RowError, SheetError, choice_lookup, name_key, not_found, parse_date, read_rows
+
 from . import access, locks
 from .models import Organization, OrgForm, Sector
 from .services import organization_create
-from .text import fold
-from .xlsx import ImportFailed, RowError, SheetError, choice_lookup, name_key, not_found, parse_date, read_rows
 
 COLUMNS = {
     "parent": ("Tổ chức cấp trên", "Cấp trên", "Parent"),

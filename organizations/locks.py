@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .audit import stamp
+from common.audit import stamp
+
 from .models import LockReopening, Organization, OrganizationPath, PeriodLock
 from .positions import path_on
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
-from .text import fold
+from common.text import fold
 
 
 class OrgForm(models.TextChoices):

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.text import fold
+from common.xlsx import ImportFailed, RowError, SheetError, choice_lookup, parse_date, read_rows
+
 from . import access, services
 from .models import Organization, OrganizationPath, OrgForm, Reorganization, Sector
-from .text import fold
-from .xlsx import ImportFailed, RowError, SheetError, choice_lookup, parse_date, read_rows
 
 COLUMNS = {
     "operation": ("Thao tác", "Operation"),

@@ -5,8 +5,9 @@ import datetime as dt
 from django.db.models import Count, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Substr
 
+from common.text import fold
+
 from .models import GRASSROOTS_FORMS, MemberCount, Organization, OrganizationPath
-from .text import fold
 
 STEP = Organization.steplen
 

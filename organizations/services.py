@@ -8,7 +8,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import stamp as _stamp
+from common.audit import stamp as _stamp
+
 from .models import MemberCount, Organization, OrganizationPath
 from .signals import organization_merged, subtree_moved
 

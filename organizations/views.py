@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.xlsx import ImportFailed, workbook_bytes, xlsx_response
+
 from . import access, locks, selectors, services
 from .access import Perm, org_view
 from .forms import DissolveForm, ImportForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm, ReorganizeForm
@@ -18,7 +20,6 @@ from .imports import COLUMNS, COUNT_COLUMNS, member_count_import, tree_import
 from .models import UPPER_COMMITTEE_FORMS, Organization, Reorganization
 from .reorganize import COLUMNS as REORGANIZE_COLUMNS
 from .reorganize import reorganization_apply, reorganization_preview
-from .xlsx import ImportFailed, workbook_bytes, xlsx_response
 
 
 def _today():

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "common",
     "organizations",
     "quotas",
     "admissions",

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
+from common.text import fold
 from organizations.documents import party_body, place_name, signer
 from organizations.models import Organization, OrgForm
-from organizations.text import fold
 
 from .models import Plan, PlanStatus, Recurrence, RuleKind
 from .selectors import plan_rules

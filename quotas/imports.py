@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from admissions.categories import CATEGORY_ABBREVIATIONS
-from organizations.xlsx import ImportFailed, RowError, SheetError, name_key, not_found, read_rows
+from common.xlsx import ImportFailed, RowError, SheetError, name_key, not_found, read_rows
 
 from .models import Rule
 from .services import RowInput, allocation_candidates, allocation_set

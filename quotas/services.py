@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from admissions.categories import Category
-from organizations.audit import stamp as _stamp
+from common.audit import stamp as _stamp
 from organizations.models import Organization, OrgForm, Sector
 
 from .models import Allocation, Milestone, Plan, PlanAmendment, PlanStatus, Rule, RuleKind, SubQuota

@@ -47,9 +47,9 @@ from admissions.models import (
     TheoryLevel,
 )
 from admissions.services import age_on
+from common.text import fold
 from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
 from organizations.positions import TreeOnDay, any_merged, counting_path, tree_on
-from organizations.text import fold
 
 from .engine import _admissions, _admissions_now
 from .periods import Period, between

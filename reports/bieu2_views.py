@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from admissions.models import Admission
+from common.xlsx import parse_date
 from organizations import access
 from organizations.access import Perm, org_view
-from organizations.xlsx import parse_date
 from partyplans.db import report_reads
 from partyplans.files import attachment
 

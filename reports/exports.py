@@ -12,9 +12,9 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
 
+from common.text import fold
+from common.xlsx import workbook_bytes
 from organizations.models import Organization
-from organizations.text import fold
-from organizations.xlsx import workbook_bytes
 from partyplans.db import report_reads
 
 from .cache import attainment_cached

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admissions.categories import CATEGORY_ABBREVIATIONS, Category
+from common.text import fold
+from common.xlsx import ImportFailed, RowError, SheetError, choice_lookup, name_key, not_found, read_rows
 from organizations import access
 from organizations.models import Organization
-from organizations.text import fold
-from organizations.xlsx import ImportFailed, RowError, SheetError, choice_lookup, name_key, not_found, read_rows
 
 from .models import HistoricalResult
 from .services import historical_result_record

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from organizations.audit import stamp
+from common.audit import stamp
 from organizations.models import Organization
 
 from .models import HistoricalResult

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from admissions.categories import Category
+from common.xlsx import ImportFailed
 from organizations import access, selectors
 from organizations.access import Perm, org_view
-from organizations.xlsx import ImportFailed
 from partyplans.db import report_reads
 from partyplans.files import attachment, serve_file
 

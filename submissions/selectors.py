@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from admissions.models import Admission
 from admissions.workdays import working_days_between
+from common.text import fold
 from organizations.models import Organization
 from organizations.positions import children_on
-from organizations.text import fold
 from reports import periods
 from reports.calendar import DueReport, reports_due
 

@@ -1,4 +1,4 @@
-"""Writes of report submissions: keyword-only, atomic, audited (organizations.audit.stamp).
+"""Writes of report submissions: keyword-only, atomic, audited (common.audit.stamp).
 
 draft → submitted → approved, or submitted → returned → submitted again. Submitting needs
 the planner role (Perm.EDIT_PLANS) on the organization; returning and approving need it on
@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common.audit import stamp
 from organizations import access, locks
 from organizations.access import Perm
-from organizations.audit import stamp
 from organizations.models import Organization
 from reports import periods
 

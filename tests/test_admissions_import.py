@@ -6,7 +6,7 @@ from django.utils import translation
 
 from admissions.imports import candidates_import
 from admissions.models import Admission, Candidate, Outcome, Step
-from organizations.xlsx import ImportFailed
+from common.xlsx import ImportFailed
 
 from .admissions_helpers import TODAY, make_candidate
 from .xlsx_files import xlsx_upload

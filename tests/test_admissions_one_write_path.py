@@ -16,8 +16,8 @@ from django.utils import translation
 from admissions import services
 from admissions.imports import candidates_import
 from admissions.models import Admission, Candidate, IntroducerKind, Step
+from common.xlsx import ImportFailed
 from organizations.models import Membership, OrgForm, Role, Sector
-from organizations.xlsx import ImportFailed
 
 from .admissions_helpers import TODAY, make_candidate, walk
 from .conftest import _org

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from admissions.categories import OCCUPATION_OF, OCCUPATIONS, Category
 from admissions.models import Admission
 from admissions.services import age_on
+from common.text import fold
 from organizations.models import Organization
 from organizations.services import organization_create, organization_merge, organization_move
-from organizations.text import fold
 from reports import periods
 from reports.bieu2 import GROUPS, bieu2
 

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from admissions.imports import candidates_import
 from admissions.models import Admission, Candidate
-from organizations.xlsx import ImportFailed
+from common.xlsx import ImportFailed
 
 from .admissions_helpers import TODAY
 from .xlsx_files import xlsx_upload

@@ -16,13 +16,13 @@ from django.utils import translation
 from admissions.imports import COLUMNS as CANDIDATE_COLUMNS
 from admissions.imports import candidates_import
 from admissions.models import Candidate
+from common.xlsx import ImportFailed, read_rows
 from organizations import access
 from organizations.imports import COLUMNS as TREE_COLUMNS
 from organizations.imports import COUNT_COLUMNS, member_count_import, tree_import
 from organizations.models import MemberCount, Organization
 from organizations.reorganize import COLUMNS as REORGANIZE_COLUMNS
 from organizations.reorganize import reorganization_preview
-from organizations.xlsx import ImportFailed, read_rows
 from quotas import services as quota_services
 from quotas.imports import COLUMNS as ALLOCATION_COLUMNS
 from quotas.imports import allocation_import

@@ -9,11 +9,11 @@ import pytest
 from django.utils import translation
 
 from admissions.imports import candidates_import
+from common.text import fold
+from common.xlsx import ImportFailed
 from organizations.imports import member_count_import, tree_import
 from organizations.models import Organization, OrgForm, Sector
 from organizations.services import organization_create
-from organizations.text import fold
-from organizations.xlsx import ImportFailed
 from quotas import services as quota_services
 from quotas.imports import allocation_import
 from quotas.models import Allocation, RuleKind

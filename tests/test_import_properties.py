@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from admissions.imports import candidates_import
 from admissions.models import Candidate
+from common.xlsx import ImportFailed
 from organizations.imports import member_count_import, tree_import
 from organizations.models import MemberCount, Organization
-from organizations.xlsx import ImportFailed
 from quotas import services as quota_services
 from quotas.imports import allocation_import
 from quotas.models import Allocation, RuleKind

@@ -11,8 +11,8 @@ from django.utils import translation
 from admissions import tally
 from admissions.imports import candidates_import
 from admissions.models import Admission, Candidate, Introducer, StepRecord
+from common.xlsx import ImportFailed
 from organizations.locks import lock_period
-from organizations.xlsx import ImportFailed
 from reports import cache
 
 from .admissions_helpers import TODAY

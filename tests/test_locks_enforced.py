@@ -12,11 +12,11 @@ from django.utils import timezone, translation
 from admissions import services
 from admissions.imports import candidates_import
 from admissions.models import Admission, Candidate, Step, StepRecord
+from common.xlsx import ImportFailed
 from organizations import locks
 from organizations.imports import member_count_import
 from organizations.models import LockReopening, MemberCount
 from organizations.services import member_count_record
-from organizations.xlsx import ImportFailed
 
 from .admissions_helpers import TODAY, make_candidate, walk
 from .test_access_matrix import fingerprint

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
+from common.xlsx import ImportFailed
 from organizations.models import Organization, OrgForm, Reorganization, Sector
 from organizations.reorganize import reorganization_apply, reorganization_preview
-from organizations.xlsx import ImportFailed
 
 from .conftest import TODAY
 from .xlsx_files import xlsx_upload

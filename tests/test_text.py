@@ -1,4 +1,4 @@
-from organizations.text import fold
+from common.text import fold
 
 
 def test_fold_strips_vietnamese_diacritics_and_the_letter_d_with_stroke():

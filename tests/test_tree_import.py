@@ -3,9 +3,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from common.xlsx import ImportFailed
 from organizations.imports import tree_import
 from organizations.models import Organization, OrgForm, Sector
-from organizations.xlsx import ImportFailed
 
 from .conftest import TODAY
 from .xlsx_files import xlsx_upload

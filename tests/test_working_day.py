@@ -16,9 +16,9 @@ from admissions import services
 from admissions.demo import DEMO_NOTE
 from admissions.forms import CandidateCreateForm
 from admissions.models import Candidate, Outcome, Step
+from common.text import join_note, split_note
 from organizations.models import Organization, OrgForm, Sector
 from organizations.services import organization_create
-from organizations.text import join_note, split_note
 from quotas import services as quota_services
 from quotas.models import RuleKind
 

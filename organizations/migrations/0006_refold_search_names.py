@@ -6,7 +6,7 @@ from django.db import migrations
 
 def refold(model, field_from: str):
     """Store fold(name) wherever it differs; in batches, so a national tree fits in memory."""
-    from organizations.text import fold
+    from common.text import fold
 
     changed = []
     for pk, name, stored in model.objects.values_list("pk", field_from, "search_name").iterator(chunk_size=5000):

@@ -1,6 +1,6 @@
 from django import template
 
-from organizations.text import public_note as _public_note
+from common.text import public_note as _public_note
 
 register = template.Library()
 

@@ -21,10 +21,10 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.xlsx import ImportFailed
 from organizations import access
 from organizations.access import Perm
 from organizations.models import Organization
-from organizations.xlsx import ImportFailed
 
 KINDS = ("tree", "counts", "allocation", "candidates", "history")
 # The role each import's page requires on the organization of its URL.

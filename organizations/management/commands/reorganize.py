@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.xlsx import ImportFailed, parse_date
 from organizations.reorganize import Preview, reorganization_apply, reorganization_preview
-from organizations.xlsx import ImportFailed, parse_date
 
 
 def preview_lines(preview: Preview) -> list[str]:

@@ -3,8 +3,8 @@ import datetime as dt
 from django.core.management.base import CommandError
 from django.db.models import Q
 
+from common.text import fold
 from organizations.models import Organization
-from organizations.text import fold
 
 
 def find_organization(ref: str) -> Organization:
