@@ -1,6 +1,7 @@
 """System checks of ADMISSION_RULES (`manage.py check`).
 
-PROCEDURE.md gives each number a certainty. That column decides only one thing here:
+docs/statute-rules.md gives each number a certainty (how sure the restatements of the
+statute were of it). That column decides only one thing here:
 changing the default of a rule marked "sure" warns; the others may be changed freely
 when the texts change. A value the code cannot use is an error.
 """
@@ -8,7 +9,7 @@ when the texts change. A value the code cannot use is an error.
 from django.conf import settings
 from django.core import checks
 
-# rule → (PROCEDURE.md's default, its certainty)
+# rule → (the documented default, its certainty: docs/statute-rules.md)
 DEFAULTS = {
     "MIN_AGE_YEARS": (18, "sure"),
     "PROBATION_MONTHS": (12, "sure"),
@@ -20,7 +21,7 @@ DEFAULTS = {
     "RECOGNITION_WORKING_DAYS": (30, "fairly sure"),
     "CERTIFICATE_VALID_MONTHS": (60, "uncertain"),
     "INTRODUCTION_STALE_MONTHS": (12, "uncertain"),
-    "READMISSION_MIN_MONTHS": (36, "uncertain"),  # not in PROCEDURE.md
+    "READMISSION_MIN_MONTHS": (36, "uncertain"),  # from restatements of 24-QĐ/TW point 3.5
 }
 
 
@@ -34,7 +35,7 @@ def admission_rules(app_configs=None, **kwargs):
         if certainty == "sure" and rules.get(name) != default:
             found.append(
                 checks.Warning(
-                    f"ADMISSION_RULES[{name!r}] is {rules.get(name)!r}; PROCEDURE.md is sure of {default!r}.",
+                    f"ADMISSION_RULES[{name!r}] is {rules.get(name)!r}; the documented default is {default!r}.",
                     hint="Change it only if the statute has changed.",
                     id="admissions.W001",
                 )

@@ -19,7 +19,7 @@ from .categories import Category
 
 
 class Step(models.IntegerChoices):
-    """The road, in order (DOMAIN.md, PROCEDURE.md)."""
+    """The road, in order (docs/domain.md, docs/statute-rules.md)."""
 
     SOURCE = 1, _("Identified as a source candidate")
     CLASS = 2, _("Awareness class certificate")

@@ -309,7 +309,7 @@ LOGGING = {
     "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING", "propagate": True}},
 }
 
-# Admission procedure numbers (PROCEDURE.md): the texts change every few years, so each
+# Admission procedure numbers (docs/statute-rules.md): the texts change every few years, so each
 # is a setting with the documented default.
 ADMISSION_RULES = {
     "MIN_AGE_YEARS": env_int("ADMISSION_MIN_AGE_YEARS", 18),
@@ -320,7 +320,7 @@ ADMISSION_RULES = {
     "INTRODUCER_KNOWN_MONTHS": env_int("ADMISSION_INTRODUCER_KNOWN_MONTHS", 12),
     # The lowest education level accepted (a value of admissions.models.Education).
     "MIN_EDUCATION": env_str("ADMISSION_MIN_EDUCATION", "lower_secondary"),
-    # Re-admission (not in PROCEDURE.md; uncertain, from restatements of 24-QĐ/TW point 3.5):
+    # Re-admission (uncertain, from restatements of 24-QĐ/TW point 3.5):
     # months since the earlier membership ended, and the ways of ending that bar it.
     "READMISSION_MIN_MONTHS": env_int("ADMISSION_READMISSION_MIN_MONTHS", 36),
     "READMISSION_BARRED": env_list("ADMISSION_READMISSION_BARRED", "expelled"),

@@ -2,7 +2,7 @@
 
 Every rule in the seeds is data: a kind, who it applies to (one organization or a
 selector of form/sector/depth inside the issuer's subtree), an optional candidate
-category, and a count range or a percent range. See DOMAIN.md's table.
+category, and a count range or a percent range. See docs/domain.md's table of rule kinds.
 """
 
 from django.conf import settings

@@ -154,7 +154,7 @@ def render_pdf_html(report: Report) -> str:
         "att": att,
         **document_parts(att),
         # The allocation tables follow the signature, each on its own page, captioned with
-        # the plan they are attached to (DOCUMENT-FORMAT.md).
+        # the plan they are attached to (docs/documents.md).
         "appendix": [
             (Printed(table, appendix=True), plan, board(plan.issuer))
             for table, plan in zip(report.allocation_tables, [t.plan for t in att.allocations], strict=True)

@@ -1,6 +1,6 @@
 """Statuses that read like the plan: how an organization stands against one target.
 
-Boards write "đạt", "vượt", "chưa đạt" in their reports (DOMAIN.md). The targets of the
+Boards write "đạt", "vượt", "chưa đạt" in their reports (docs/domain.md, "Statuses"). The targets of the
 seeds are "phấn đấu" (strive for): a range ("từ 2% đến 5%", "05–10", "15–20 … trở lên")
 gives the level expected; falling short of its lower end is the failure, going past its
 upper end is *exceeded* (vượt), which counts as met. Only a rule marked as a cap
