@@ -80,8 +80,9 @@ def get_or_compute(
         return _compute_and_store(parts, compute, version=version, stale_ok=stale_ok, timeout=timeout, keep=keep)
     if not cache.add(lock, 1, timeout=lock_timeout):
         value = _wait_for(current, lock, wait)
-        if value is not None:
-            return value
+        if value is None:  # computed here as well; the lock stays the other caller's
+            value = _compute_and_store(parts, compute, version=version, stale_ok=stale_ok, timeout=timeout, keep=keep)
+        return value
     try:
         return _compute_and_store(parts, compute, version=version, stale_ok=stale_ok, timeout=timeout, keep=keep)
     finally:

@@ -27,7 +27,9 @@ Tokens are random, never counters: two processes bumping at once can lose neithe
 change (a counter's get-and-set could write back a value a reader already used), and a
 token evicted from the cache is replaced by a new one, never by a value used before.
 
-The cache is Django's (file-based by default so every gunicorn worker of one machine
+Answers are kept through common.cache.get_or_compute (keys from parts, one reader computes
+while the others wait); lower apps report bulk writes through common.cache.changed,
+received here (`changed_below`). The cache is Django's (file-based by default so every gunicorn worker of one machine
 shares it; REDIS_URL for several app servers: partyplans/settings.py).
 """
 

@@ -86,10 +86,8 @@ class View:
         """What the body is cached under (common.cache), besides the data version."""
         return ("dashboard-html", database_tag(), *dataclasses.astuple(self))
 
-    def key(self, version: str) -> str:
-        return key(*self.parts(), version)
-
     def latest_key(self) -> str:
+        """The key of the body last rendered (bench/dashboard.py drops it for a cold start)."""
         return key(*self.parts(), PREVIOUS)
 
 

@@ -83,6 +83,7 @@ def test_a_lock_left_behind_makes_callers_wait_no_longer_than_wait(any_cache):
     started = time.monotonic()
     assert computed.get_or_compute(("figures",), lambda: "computed", version="v1", wait=0.3) == "computed"
     assert time.monotonic() - started < 2
+    assert cache.get(computed.key("figures", "v1", computed.LOCK)) == 1  # not released by a caller that did not take it
 
 
 def test_previous_value_shown_while_one_background_refresh_runs(any_cache):
@@ -180,3 +181,18 @@ def test_admissions_no_longer_import_reports():
     for name in ("admissions/imports.py", "admissions/management/commands/seed_holidays.py"):
         source = (Path(settings.BASE_DIR) / name).read_text()
         assert "from reports" not in source and "import reports" not in source, name
+
+
+def test_seed_holidays_makes_every_answer_stale(tree):
+    import io
+
+    from django.core.management import call_command
+
+    from admissions.models import Holiday
+    from reports.cache import data_version
+
+    Holiday.objects.filter(date__year=2031).delete()
+    before = data_version(tree.other_province)
+    call_command("seed_holidays", 2031, 2031, stdout=io.StringIO())
+    assert Holiday.objects.filter(date__year=2031).exists()
+    assert data_version(tree.other_province) != before
