@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from common import cache
 from common.text import fold
 from common.xlsx import ImportFailed, RowError, SheetError, choice_lookup, not_found, parse_date, read_rows
 from organizations import access, locks
@@ -599,10 +600,7 @@ def _save(built: list[Built]) -> None:
         if objects:
             bulk_create_with_history(objects, model, batch_size=BATCH)
     tally.count_created([*candidates, *rows[Admission]])
-    from reports import cache, dashboard
-
     cache.organizations_changed({c.organization_id for c in candidates})
-    dashboard.data_written()
 
 
 def _import_row_by_row(parsed, twins, duplicates, errors, *, known, user, today) -> list[Candidate]:

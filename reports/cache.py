@@ -27,7 +27,9 @@ Tokens are random, never counters: two processes bumping at once can lose neithe
 change (a counter's get-and-set could write back a value a reader already used), and a
 token evicted from the cache is replaced by a new one, never by a value used before.
 
-The cache is Django's (file-based by default so every gunicorn worker of one machine
+Answers are kept through common.cache.get_or_compute (keys from parts, one reader computes
+while the others wait); lower apps report bulk writes through common.cache.changed,
+received here (`changed_below`). The cache is Django's (file-based by default so every gunicorn worker of one machine
 shares it; REDIS_URL for several app servers: partyplans/settings.py).
 """
 
@@ -40,12 +42,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import receiver
 
+from common import cache as computed
+from common.cache import key
 from organizations.models import Organization, OrganizationPath
 
 from .engine import Attainment, FailingList, attainment
 
-TIMEOUT = 6 * 3600
 # Answers listing more rows than this are not kept: the national answer (~155,000
 # measurements and allocation rows) took 3.9 s to pickle and 3.1 s to load back, more
 # than the engine takes to compute it again (bench/RESULTS.md).
@@ -81,19 +85,19 @@ def code_tag() -> str:
 
 
 def _version_key() -> str:
-    return f"attainment:data-version:{database_tag()}"
+    return key("attainment", "data-version", database_tag())
 
 
 def _any_key() -> str:
-    return f"attainment:any-write:{database_tag()}"
+    return key("attainment", "any-write", database_tag())
 
 
 def _subtree_key(path: str) -> str:
-    return f"attainment:subtree:{database_tag()}:{path}"
+    return key("attainment", "subtree", database_tag(), path)
 
 
 def _own_key(path: str) -> str:
-    return f"attainment:own:{database_tag()}:{path}"
+    return key("attainment", "own", database_tag(), path)
 
 
 def _new_token() -> str:
@@ -105,8 +109,8 @@ def _tokens(keys: list[str]) -> list[str]:
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
     if missing:
-        for key in missing:
-            cache.add(key, _new_token(), timeout=None)
+        for name in missing:
+            cache.add(name, _new_token(), timeout=None)
         found.update(cache.get_many(missing))
     # A cache that keeps nothing (DummyCache): a token of its own, never matched again.
     return [str(found.get(k) or _new_token()) for k in keys]
@@ -119,13 +123,13 @@ def _prefixes(path: str) -> list[str]:
 def scope_paths(scope: Organization, global_token: str) -> list[str]:
     """The scope's path and every path it had before a move (kept under the global token:
     moves bump it), one query when not cached."""
-    key = f"attainment:scope-paths:{database_tag()}:{global_token}:{scope.pk}:{scope.path}"
-    paths = cache.get(key)
-    if paths is None:
+
+    def read():
         past = OrganizationPath.objects.filter(organization_id=scope.pk).values_list("path", flat=True)
-        paths = sorted({scope.path, *past})
-        cache.set(key, paths, timeout=TIMEOUT)
-    return paths
+        return sorted({scope.path, *past})
+
+    parts = ("attainment", "scope-paths", database_tag(), scope.pk, scope.path)
+    return computed.get_or_compute(parts, read, version=global_token, lock_timeout=None)  # one small query
 
 
 def data_version(scope: Organization | None = None) -> str:
@@ -137,10 +141,10 @@ def data_version(scope: Organization | None = None) -> str:
     else:
         keys, seen = [], set()
         for path in scope_paths(scope, global_token):
-            for key in (_subtree_key(path), *(_own_key(p) for p in _prefixes(path)[:-1])):
-                if key not in seen:
-                    seen.add(key)
-                    keys.append(key)
+            for name in (_subtree_key(path), *(_own_key(p) for p in _prefixes(path)[:-1])):
+                if name not in seen:
+                    seen.add(name)
+                    keys.append(name)
     digest = hashlib.sha1("|".join([global_token, *_tokens(keys)]).encode()).hexdigest()[:16]
     return f"{ANSWERS_VERSION}.{code_tag()}.{database_tag()}.{digest}"
 
@@ -315,17 +319,31 @@ def organizations_changed(organization_ids) -> None:
     _record(lambda changes: changes.orgs.update(ids))
 
 
+@receiver(computed.changed, dispatch_uid="attainment-changed")
+def changed_below(organization_ids=None, **_kwargs) -> None:
+    """What lower apps report through common.cache (bulk writes, a seeded calendar): stale
+    once their transaction commits; the slow dashboards re-rendered after it."""
+    from .dashboard import data_written
+
+    if organization_ids is None:
+        _record(lambda changes: setattr(changes, "everything", True))
+    else:
+        organizations_changed(organization_ids)
+    data_written()
+
+
 def attainment_cached(*, scope: Organization, year: int, as_of: dt.date, period=None, store: bool = True) -> Attainment:
     """The cached answer, else the engine's, kept for the next reader unless `store` is False
     or the answer is too big to be worth keeping (STORE_UP_TO). `period`: a
     reports.periods.Period (default: the year)."""
-    key = f"attainment:{data_version(scope)}:{scope.pk}:{scope.path}:{year}:{as_of.isoformat()}:{period or year}"
-    result = cache.get(key)
-    if result is None:
-        result = attainment(scope=scope, year=year, as_of=as_of, period=period)
-        if store and answer_rows(result) <= STORE_UP_TO:
-            cache.set(key, result, timeout=TIMEOUT)
-    return result
+    return computed.get_or_compute(
+        ("attainment", scope.pk, scope.path, year, as_of.isoformat(), period or year),
+        lambda: attainment(scope=scope, year=year, as_of=as_of, period=period),
+        version=data_version(scope),
+        # One reader computes, the others wait for it; not when nothing is kept to wait for.
+        lock_timeout=computed.LOCK_SECONDS if store else None,
+        keep=lambda answer: store and answer_rows(answer) <= STORE_UP_TO,
+    )
 
 
 def answer_rows(att: Attainment) -> int:

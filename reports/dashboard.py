@@ -1,5 +1,6 @@
 """The dashboard's body: rendered once per data version, and for big scopes refreshed by
-the task worker while readers are shown the previous figures.
+the task worker while readers are shown the previous figures (common.cache.get_or_compute
+with `stale_ok`).
 
 The body depends only on the data, the period, the language and what the reader may
 see, so the rendered HTML is cached under the scope's data version (reports/cache.py):
@@ -29,12 +30,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.cache import PREVIOUS, TIMEOUT, get_or_compute, key, recompute
 from organizations import selectors
 from organizations.models import Organization
 from partyplans.db import report_reads
 
 from . import charts, periods
-from .cache import TIMEOUT, attainment_cached, data_version, database_tag
+from .cache import attainment_cached, data_version, database_tag
 from .engine import FailingList, Status
 from .forms import CUSTOM, Chosen, PeriodForm
 from .report import (
@@ -80,11 +82,13 @@ class View:
     chain_visible: str  # "1"/"0" per ancestor: may the reader open its dashboard?
     period: str = ""  # a reports.periods key; "" = the year
 
-    def key(self, version: str) -> str:
-        return ":".join(str(v) for v in ("dashboard-html", version, *dataclasses.astuple(self)))
+    def parts(self) -> tuple:
+        """What the body is cached under (common.cache), besides the data version."""
+        return ("dashboard-html", database_tag(), *dataclasses.astuple(self))
 
     def latest_key(self) -> str:
-        return ":".join(str(v) for v in ("dashboard-html-latest", database_tag(), *dataclasses.astuple(self)))
+        """The key of the body last rendered (bench/dashboard.py drops it for a cold start)."""
+        return key(*self.parts(), PREVIOUS)
 
 
 @dataclass
@@ -98,37 +102,52 @@ def body(view: View, organization: Organization | None = None) -> Body:
     if organization is None:
         organization = Organization.objects.get(pk=view.org_pk)
     version = data_version(organization)
-    html = cache.get(view.key(version))
-    if html is not None:
-        return Body(html)
-    latest = cache.get(view.latest_key())
-    if latest and latest["seconds"] > SLOW_SECONDS and timezone.now() - latest["at"] < MAX_STALE:
-        if cache.add(f"{view.key(version)}:refreshing", 1, timeout=REFRESH_LOCK_SECONDS):
-            refresh_dashboard.enqueue(*dataclasses.astuple(view))
-        return Body(latest["html"], computed_at=latest["at"])
-    return Body(render(view, version, organization=organization))
+    rendered = get_or_compute(
+        view.parts(),
+        _rendering(view, version, organization),
+        version=version,
+        stale_ok=_may_show_previous,
+        in_background=lambda: refresh_dashboard.enqueue(*dataclasses.astuple(view)),
+        lock_timeout=REFRESH_LOCK_SECONDS,
+    )
+    if rendered["version"] != version:
+        return Body(rendered["html"], computed_at=rendered["at"])
+    return Body(rendered["html"])
 
 
-def render(view: View, version: str, *, for_reader: bool = True, organization: Organization | None = None) -> str:
-    """Render the body now and keep it (under `version`: the data version read before the
-    engine ran, so a change during the rendering makes it stale at once). A slow body
-    rendered for a reader (now, or by the task a reader started) is re-rendered after
-    writes for READ_WITHIN."""
-    started, at = time.perf_counter(), timezone.now()
-    if organization is None:
-        organization = Organization.objects.get(pk=view.org_pk)
-    with translation.override(view.language):
-        html = _render(organization, view)
-    seconds = time.perf_counter() - started
-    cache.set(view.key(version), html, timeout=TIMEOUT)
-    cache.set(view.latest_key(), {"html": html, "at": at, "seconds": seconds}, timeout=TIMEOUT)
-    if seconds > SLOW_SECONDS and for_reader:
-        _remember_slow(view, at)
-    return html
+def _may_show_previous(rendered: dict) -> bool:
+    """The previous body is shown while a task renders the new one when rendering is slow
+    (and it is recent: without a worker it would stay forever)."""
+    return rendered["seconds"] > SLOW_SECONDS and timezone.now() - rendered["at"] < MAX_STALE
+
+
+def _rendering(view: View, version: str, organization: Organization | None = None, *, for_reader: bool = True):
+    """The function rendering the body now, for common.cache (kept under `version`: the data
+    version read before the engine ran, so a change during the rendering makes it stale at
+    once). A slow body rendered for a reader (now, or by the task a reader started) is
+    re-rendered after writes for READ_WITHIN."""
+
+    def render() -> dict:
+        started, at = time.perf_counter(), timezone.now()
+        scope = organization or Organization.objects.get(pk=view.org_pk)
+        with translation.override(view.language):
+            html = _render(scope, view)
+        seconds = time.perf_counter() - started
+        if seconds > SLOW_SECONDS and for_reader:
+            _remember_slow(view, at)
+        return {"html": html, "version": version, "at": at, "seconds": seconds}
+
+    return render
+
+
+def _refresh(view: View, organization: Organization, *, for_reader: bool = True) -> None:
+    version = data_version(organization)
+    rendering = _rendering(view, version, organization, for_reader=for_reader)
+    recompute(view.parts(), rendering, version=version, stale_ok=_may_show_previous)
 
 
 def _slow_views_key() -> str:
-    return f"dashboard-slow-views:{database_tag()}"
+    return key("dashboard-slow-views", database_tag())
 
 
 def _remember_slow(view: View, at: dt.datetime) -> None:
@@ -143,7 +162,7 @@ def data_written(**_kwargs) -> None:
     slow bodies for the burst of writes this one starts."""
     if not cache.get(_slow_views_key()):
         return
-    if cache.add(f"dashboard-refresh-scheduled:{database_tag()}", 1, timeout=REFRESH_DELAY):
+    if cache.add(key("dashboard-refresh-scheduled", database_tag()), 1, timeout=REFRESH_DELAY):
         transaction.on_commit(_enqueue_refresh)
 
 
@@ -164,18 +183,13 @@ def refresh_slow_dashboards() -> None:
         organization = Organization.objects.filter(pk=view.org_pk).first()
         if organization is None or rendered_at < since:
             continue
-        version = data_version(organization)
-        if cache.get(view.key(version)) is None:
-            render(view, version, for_reader=False, organization=organization)
+        _refresh(view, organization, for_reader=False)
 
 
 @task
 def refresh_dashboard(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period="") -> None:
     view = View(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period)
-    organization = Organization.objects.get(pk=org_pk)
-    version = data_version(organization)
-    if cache.get(view.key(version)) is None:
-        render(view, version, organization=organization)
+    _refresh(view, Organization.objects.get(pk=org_pk))
 
 
 def _render(organization: Organization, view: View) -> str:

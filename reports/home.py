@@ -5,28 +5,25 @@ They come from the engine's answer, which for a province is megabytes of pickled
 measurements: loading it from the cache on every home page cost more than the rest of
 the page. So the few figures the section shows are cached on their own, under the same
 data version as the engine's answers (reports/cache.py), and only one request computes
-them when they are missing (the others wait for it briefly instead of all running the
-engine at once, as happens when every board member logs in at 8 o'clock).
+them when they are missing (common.cache's lock: the others wait for it briefly instead
+of all running the engine at once, as happens when every board member logs in at 8 o'clock).
 """
 
-import time
 from urllib.parse import urlencode
 
-from django.core.cache import cache
-
+from common.cache import get_or_compute
 from organizations import access, selectors
 from organizations.access import Perm
 
 from . import calendar
-from .cache import TIMEOUT, attainment_cached, data_version
+from .cache import attainment_cached, data_version
 from .engine import Status
 from .report import STATUS_CLASS, STATUS_LABELS
 
 MAX_ROOTS = 3
 MAX_BEHIND = 10
-# How long a request waits for another one computing the same figures, and how often it looks.
+# How long a request waits for another one computing the same figures.
 WAIT_SECONDS = 10.0
-POLL_SECONDS = 0.1
 
 
 def standing(org, today) -> dict:
@@ -48,26 +45,19 @@ def standing(org, today) -> dict:
     }
 
 
+def standing_parts(org, today) -> tuple:
+    """What the figures of `standing` are cached under (besides the data version)."""
+    return ("home-standing", org.pk, org.path, today.year, today.isoformat())
+
+
 def standing_cached(org, today) -> dict:
-    key = f"home-standing:{data_version(org)}:{org.pk}:{org.path}:{today.year}:{today.isoformat()}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    lock = f"{key}:computing"
-    if not cache.add(lock, 1, timeout=int(WAIT_SECONDS) + 5):
-        # Someone else is computing these figures: wait for them rather than compute them again.
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(POLL_SECONDS)
-            found = cache.get(key)
-            if found is not None:
-                return found
-    try:
-        found = standing(org, today)
-        cache.set(key, found, timeout=TIMEOUT)
-    finally:
-        cache.delete(lock)
-    return found
+    return get_or_compute(
+        standing_parts(org, today),
+        lambda: standing(org, today),
+        version=data_version(org),
+        lock_timeout=int(WAIT_SECONDS) + 5,
+        wait=WAIT_SECONDS,
+    )
 
 
 def section(request, today):

@@ -105,12 +105,14 @@ def test_home_standing_is_computed_once_per_data_version(tree, monkeypatch):
 def test_home_standing_waits_for_the_request_already_computing_it(tree, monkeypatch):
     from django.core.cache import cache
 
+    from common import cache as computed
     from reports.cache import data_version
 
     version = data_version(tree.province)
-    key = f"home-standing:{version}:{tree.province.pk}:{tree.province.path}:2025:{ALERT_DAY.isoformat()}"
-    cache.add(f"{key}:computing", 1)  # another worker is computing the figures
+    parts = reports_home.standing_parts(tree.province, ALERT_DAY)
+    key = computed.key(*parts, version)
+    cache.add(computed.key(*parts, version, computed.LOCK), 1)  # another worker is computing the figures
     ready = {"actual": 7, "target": 10, "forecast": 2, "rules": 1, "lagging": 0, "worst": "on_track"}
-    monkeypatch.setattr(reports_home.time, "sleep", lambda _s: cache.set(key, ready))
+    monkeypatch.setattr(computed.time, "sleep", lambda _s: cache.set(key, ready))
     monkeypatch.setattr(reports_home, "attainment_cached", lambda **_k: pytest.fail("computed twice"))
     assert reports_home.standing_cached(tree.province, ALERT_DAY) == ready

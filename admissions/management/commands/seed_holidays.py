@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from admissions.services import holidays_seed
+from common import cache
 
 
 class Command(BaseCommand):
@@ -14,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("last_year", type=int)
 
     def handle(self, *args, first_year, last_year, **options):
-        from reports.cache import bump
-
         added = holidays_seed(years=range(first_year, last_year + 1))
         if added:
-            bump()  # the calendar moves deadlines, hence statuses (bulk writes send no signals)
+            cache.everything_changed()  # the calendar moves deadlines, hence statuses (bulk writes send no signals)
         self.stdout.write(f"{added} days added to the calendar.")
