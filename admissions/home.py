@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from organizations import access
 from organizations.access import Perm
-from organizations.models import Organization
 
 from . import selectors
 from .models import Step
@@ -18,10 +17,7 @@ from .views import act_url
 
 
 def section(request, today):
-    paths = access.scope_paths(request.user, Perm.EDIT_ADMISSIONS)
-    if paths == []:
-        return None
-    org = Organization.get_first_root_node() if paths is None else Organization.objects.filter(path=paths[0]).first()
+    org = access.landing_organization(request.user, Perm.EDIT_ADMISSIONS)
     if org is None:
         return None
     counts, in_progress = selectors.alert_summary(request.user, org, today)

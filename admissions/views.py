@@ -14,7 +14,6 @@ from django_tables2 import RequestConfig
 from common.xlsx import workbook_bytes, xlsx_response
 from organizations import access, locks
 from organizations.access import Perm, org_view
-from organizations.models import Organization
 
 from . import forms, imports, selectors, services
 from .filters import CandidateFilter
@@ -41,13 +40,7 @@ def _can_edit(request, organization) -> bool:
 @require_GET
 def mine(request):
     """“My candidates”: the list for the first organization where the user may see them."""
-    paths = access.scope_paths(request.user, Perm.VIEW_PERSONAL)
-    if paths is None:
-        root = Organization.get_first_root_node()
-    elif paths:
-        root = Organization.objects.filter(path=paths[0]).first()
-    else:
-        raise PermissionDenied
+    root = access.landing_organization(request.user, Perm.VIEW_PERSONAL)
     if root is None:
         raise PermissionDenied
     return redirect("admissions:list", org_pk=root.pk)
@@ -206,11 +199,7 @@ def act_url(candidate) -> str:
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.EDIT_ADMISSIONS)
 def candidate_create(request, organization):
-    choices = (
-        access.organizations(request.user, Perm.EDIT_ADMISSIONS)
-        .filter(path__startswith=organization.path, dissolved_on__isnull=True)
-        .order_by("path")
-    )
+    choices = access.organizations_under(request.user, organization, Perm.EDIT_ADMISSIONS, active=True).order_by("path")
     form = forms.CandidateCreateForm(
         request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
     )
@@ -232,11 +221,7 @@ def candidate_create(request, organization):
 @org_view(Perm.EDIT_ADMISSIONS)
 def readmission_create(request, organization):
     """Re-admission (kết nạp lại): its own procedure, with the earlier membership's end and reason."""
-    choices = (
-        access.organizations(request.user, Perm.EDIT_ADMISSIONS)
-        .filter(path__startswith=organization.path, dissolved_on__isnull=True)
-        .order_by("path")
-    )
+    choices = access.organizations_under(request.user, organization, Perm.EDIT_ADMISSIONS, active=True).order_by("path")
     form = forms.ReadmissionCreateForm(
         request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
     )

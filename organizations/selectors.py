@@ -131,12 +131,5 @@ def descendant_counts(queryset: QuerySet[Organization], scope: Organization) -> 
     )
 
 
-def tree_roots(root_paths: list[str] | None) -> QuerySet[Organization]:
-    """The organizations at the top of a user's scope (None: the whole tree)."""
-    if root_paths is None:
-        return Organization.objects.filter(depth=1).order_by("search_name")
-    return Organization.objects.filter(path__in=root_paths).order_by("search_name")
-
-
 def recent_history(organization: Organization, limit: int = 10):
     return organization.history.select_related("history_user").order_by("-history_date")[:limit]

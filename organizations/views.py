@@ -41,7 +41,7 @@ def tree(request):
         context["results"] = [(org, selectors.parent_chain(org, ancestors)) for org in results]
     else:
         today = _today()
-        roots = list(selectors.with_member_counts(selectors.tree_roots(access.scope_paths(request.user)), today))
+        roots = list(selectors.with_member_counts(access.top_organizations(request.user), today))
         # The tree opens at the user's own level with its children shown (a query per root: a
         # user has a handful of memberships); deeper levels load when opened.
         context["roots"] = [

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404
 
 from admissions.categories import ABBREVIATION_OF, Category
 from organizations import access
-from organizations import selectors as org_selectors
 from organizations.access import Perm
 from organizations.models import Organization, OrgForm
 
@@ -85,8 +84,8 @@ def editable_roots_below(user, organization: Organization) -> QuerySet[Organizat
     """Organizations strictly below `organization` where the user may write plans (for
     "implement this plan" links): committees only."""
     return (
-        access.organizations(user, Perm.EDIT_PLANS)
-        .filter(path__startswith=organization.path, form__in=COMMITTEE_FORMS, dissolved_on__isnull=True)
+        access.organizations_under(user, organization, Perm.EDIT_PLANS, active=True)
+        .filter(form__in=COMMITTEE_FORMS)
         .exclude(pk=organization.pk)
         .order_by("path")
     )
@@ -205,7 +204,7 @@ def allocation_grid(rule: Rule, user=None) -> Grid:
 
 def creatable_issuers(user, limit: int = 3) -> QuerySet[Organization]:
     """The organizations at the top of the user's planning scope: where "Add a plan" leads."""
-    return org_selectors.tree_roots(access.scope_paths(user, Perm.EDIT_PLANS))[:limit]
+    return access.top_organizations(user, Perm.EDIT_PLANS)[:limit]
 
 
 def allocations_this_year(user, year: int, limit: int = 3) -> list[Rule]:

@@ -278,11 +278,7 @@ def plan_implement(request, organization, plan_pk):
 
 
 def _targets(request, plan):
-    return (
-        access.organizations(request.user, Perm.VIEW)
-        .filter(path__startswith=plan.issuer.path, dissolved_on__isnull=True)
-        .order_by("path")
-    )
+    return access.organizations_under(request.user, plan.issuer, Perm.VIEW, active=True).order_by("path")
 
 
 @require_http_methods(["GET", "POST"])
