@@ -3,9 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from admissions.categories import ABBREVIATION_OF, Category
 from organizations import access
@@ -39,30 +37,9 @@ def visible_plans(user) -> QuerySet[Plan]:
     return Plan.objects.filter(condition)
 
 
-def get_plan(user, pk, perm: Perm = Perm.VIEW) -> Plan:
-    """The plan a URL names: 404 if the user cannot see it, 403 if they see it but lack `perm`."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        from django.http import Http404
-
-        raise Http404 from None
-    plan = get_object_or_404(visible_plans(user).select_related("issuer", "replaced_by"), pk=pk)
-    if perm is not Perm.VIEW and not access.has_perm(user, plan.issuer, perm):
-        raise PermissionDenied
-    return plan
-
-
-def get_rule(plan: Plan, pk) -> Rule:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        from django.http import Http404
-
-        raise Http404 from None
-    rule = get_object_or_404(Rule.objects.select_related("target", "plan__issuer"), plan=plan, pk=pk)
-    rule.plan = plan
-    return rule
+def rules_of(plan: Plan) -> QuerySet[Rule]:
+    """The rules of a plan, for fetching the one a URL names."""
+    return Rule.objects.filter(plan=plan).select_related("target", "plan__issuer")
 
 
 def plan_list(user) -> QuerySet[Plan]:

@@ -38,6 +38,19 @@ def _amending(plan) -> bool:
     return plan.status != PlanStatus.DRAFT
 
 
+def _plan(request, plan_pk, perm: Perm = Perm.VIEW):
+    """The plan a URL names: 404 if the user cannot see it, 403 if they see it but lack `perm`."""
+    plans = selectors.visible_plans(request.user).select_related("issuer", "replaced_by")
+    return access.get_visible(request.user, plans, plan_pk, perm, org_field="issuer")
+
+
+def _rule(request, plan, rule_pk):
+    """A rule of `plan` (already fetched with the permission the page needs): 404 if not one of its rules."""
+    rule = access.get_visible(request.user, selectors.rules_of(plan), rule_pk)
+    rule.plan = plan
+    return rule
+
+
 def _form_page(request, plan, form, title, submit, *, org=None, multipart=False, intro=""):
     return render(
         request,
@@ -126,7 +139,7 @@ def plan_create(request, organization):
 
 @require_GET
 def plan_detail(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk)
+    plan = _plan(request, plan_pk)
     can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS)
     rules = selectors.plan_rules(plan, request.user)
     context = {
@@ -151,7 +164,7 @@ def plan_print(request, plan_pk, fmt):
     """The plan as the document the board signs ("In kế hoạch"): PDF or .docx, same content."""
     if fmt not in document.RENDERERS:
         raise Http404
-    plan = selectors.get_plan(request.user, plan_pk)
+    plan = _plan(request, plan_pk)
     doc = document.plan_document(plan)
     return attachment(
         document.RENDERERS[fmt](doc), content_type=document.CONTENT_TYPES[fmt], filename=f"{doc.filename}.{fmt}"
@@ -161,7 +174,7 @@ def plan_print(request, plan_pk, fmt):
 @require_GET
 def plan_document(request, plan_pk):
     """The signed document of a plan the user may see (there is no public URL for it)."""
-    plan = selectors.get_plan(request.user, plan_pk)
+    plan = _plan(request, plan_pk)
     if not plan.document:
         raise Http404
     name = plan.document.name.rsplit("/", 1)[-1]
@@ -170,7 +183,7 @@ def plan_document(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
     initial["implements"] = list(plan.implements.all())
     form = PlanForm(
@@ -194,7 +207,7 @@ def plan_edit(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_issue(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = IssueForm(request.POST or None, initial={"number": plan.number, "issued_on": plan.issued_on or _today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,7 +229,7 @@ def plan_issue(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_close(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,7 +244,7 @@ def plan_close(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_copy(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = CopyForm(request.POST or None, initial={"year": (plan.last_year or plan.first_year) + 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,7 +261,7 @@ def plan_copy(request, plan_pk):
 @org_view(Perm.EDIT_PLANS)
 def plan_implement(request, organization, plan_pk):
     """A draft plan of `organization` implementing a plan of a committee above it."""
-    parent = selectors.get_plan(request.user, plan_pk)
+    parent = _plan(request, plan_pk)
     if not organization.path.startswith(parent.issuer.path) or organization.pk == parent.issuer_id:
         from django.http import Http404
 
@@ -283,7 +296,7 @@ def _targets(request, plan):
 
 @require_http_methods(["GET", "POST"])
 def rule_create(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = RuleForm(
         request.POST or None,
         targets=_targets(request, plan),
@@ -321,7 +334,7 @@ PREVIEW_FIGURES = {
 @require_GET
 def rule_preview(request, plan_pk):
     """The sentence the plan will print for the rule being typed (htmx, from the rule editor)."""
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = RuleForm(request.GET, targets=_targets(request, plan))
     form.is_valid()  # the fields typed so far are cleaned even when others are missing
     data = {name: value for name, value in form.cleaned_data.items() if name in services.RULE_FIELDS}
@@ -347,8 +360,8 @@ def _add_errors(form, exc: ValidationError):
 
 @require_http_methods(["GET", "POST"])
 def rule_edit(request, plan_pk, rule_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
-    rule = selectors.get_rule(plan, rule_pk)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
+    rule = _rule(request, plan, rule_pk)
     initial = {name: getattr(rule, name) for name in services.RULE_FIELDS}
     initial["org_forms"] = initial.pop("forms")
     initial["version"] = rule.version
@@ -375,8 +388,8 @@ def rule_edit(request, plan_pk, rule_pk):
 
 @require_http_methods(["GET", "POST"])
 def rule_delete(request, plan_pk, rule_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
-    rule = selectors.get_rule(plan, rule_pk)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
+    rule = _rule(request, plan, rule_pk)
     error = None
     if request.method == "POST":
         try:
@@ -393,8 +406,8 @@ def rule_delete(request, plan_pk, rule_pk):
 
 
 def _allocation_rule(request, plan_pk, rule_pk, perm):
-    plan = selectors.get_plan(request.user, plan_pk, perm)
-    rule = selectors.get_rule(plan, rule_pk)
+    plan = _plan(request, plan_pk, perm)
+    rule = _rule(request, plan, rule_pk)
     if rule.kind != RuleKind.ALLOCATION:
         from django.http import Http404
 
@@ -535,7 +548,7 @@ def allocation_template(request, plan_pk, rule_pk):
 
 @require_http_methods(["GET", "POST"])
 def milestone_create(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = MilestoneForm(request.POST or None, amending=_amending(plan))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
