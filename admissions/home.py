@@ -20,7 +20,7 @@ def section(request, today):
     org = access.landing_organization(request.user, Perm.EDIT_ADMISSIONS)
     if org is None:
         return None
-    counts, in_progress = selectors.alert_summary(request.user, org, today)
+    counts, in_progress = selectors.alert_summary(request.user, organization=org, today=today)
     labels = {
         "certificates": _("Certificates expiring"),
         "decisions": _("Admission decisions overdue"),
@@ -30,7 +30,7 @@ def section(request, today):
         "stuck": _("Stuck at a step"),
     }
     items = [(labels[key], counts[key]) for key in labels]
-    deadlines, more = selectors.deadlines(request.user, org, today)
+    deadlines, more = selectors.deadlines(request.user, organization=org, today=today)
     for row in deadlines:
         row["what"], row["act_url"], row["act"] = _due(row, today)
     start, end = selectors.deadline_window(today)

@@ -141,20 +141,20 @@ def plan_create(request, organization):
 def plan_detail(request, plan_pk):
     plan = _plan(request, plan_pk)
     can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS)
-    rules = selectors.plan_rules(plan, request.user)
+    rules = selectors.plan_rules(plan, user=request.user)
     context = {
         "plan": plan,
         "rules": rules,
         "milestones": plan.milestones.all(),
         # Every related list goes through the user's scope: no names of plans elsewhere.
-        "implements": selectors.implemented_plans(request.user, plan),
-        "implemented_by": selectors.implementing_plans(request.user, plan),
+        "implements": selectors.implemented_plans(request.user, plan=plan),
+        "implemented_by": selectors.implementing_plans(request.user, plan=plan),
         "amendments": plan.amendments.select_related("made_by")[:50],
         "can_edit": can_edit and plan.status in (PlanStatus.DRAFT, PlanStatus.ISSUED),
         "can_manage": can_edit,
         "implementers": []
         if plan.status == PlanStatus.DRAFT
-        else selectors.editable_roots_below(request.user, plan.issuer),
+        else selectors.editable_roots_below(request.user, organization=plan.issuer),
     }
     return render(request, "quotas/detail.html", context)
 
@@ -455,7 +455,7 @@ def _posted_rows(request, grid):
 def allocation_grid(request, plan_pk, rule_pk):
     perm = Perm.EDIT_PLANS if request.method == "POST" else Perm.VIEW
     plan, rule = _allocation_rule(request, plan_pk, rule_pk, perm)
-    grid = selectors.allocation_grid(rule, request.user)
+    grid = selectors.allocation_grid(rule, user=request.user)
     can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS) and plan.status in (
         PlanStatus.DRAFT,
         PlanStatus.ISSUED,
@@ -534,7 +534,7 @@ def allocation_import_view(request, plan_pk, rule_pk):
 def allocation_template(request, plan_pk, rule_pk):
     """The appendix layout, pre-filled with the table's organizations and quotas."""
     plan, rule = _allocation_rule(request, plan_pk, rule_pk, Perm.VIEW)
-    grid = selectors.allocation_grid(rule, request.user)
+    grid = selectors.allocation_grid(rule, user=request.user)
     rows = [[titles[0] for titles in COLUMNS.values()]]
     for number, row in enumerate(grid.rows, start=1):
         quota = allocation_notation(row.total, row.sub_quotas) if row.total is not None else ""
@@ -570,7 +570,7 @@ def cascade(request, organization):
         year = int(request.GET.get("year") or _today().year)
     except ValueError:
         year = _today().year
-    parent_plans, rows = selectors.cascade(organization, year)
+    parent_plans, rows = selectors.cascade(organization, year=year)
     return render(
         request,
         "quotas/cascade.html",

@@ -70,7 +70,10 @@ def _ended(organization) -> dict:
 
 def _chain(request, organization):
     ancestors = selectors.ancestors_by_path([organization])
-    return [(o, access.has_perm(request.user, o, Perm.VIEW)) for o in selectors.parent_chain(organization, ancestors)]
+    return [
+        (o, access.has_perm(request.user, o, Perm.VIEW))
+        for o in selectors.parent_chain(organization, ancestors=ancestors)
+    ]
 
 
 @require_GET
