@@ -96,3 +96,26 @@ def test_landing_costs_the_memberships_and_one_query(tree, users, django_assert_
     user = get_user_model().objects.get(pk=users.clerk.pk)
     with django_assert_num_queries(2):
         assert access.landing_organization(user, Perm.EDIT_ADMISSIONS) == tree.school
+
+
+def test_get_visible_reads_the_selector_then_checks_the_role(tree, users):
+    """A plan issued above the district is seen there (its planner may not change it: 403);
+    a draft above is not seen (404), nor an id that is not a number."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from quotas import selectors, services
+    from quotas.models import RuleKind
+
+    issued = services.plan_create(issuer=tree.province, title="KH tỉnh", symbol="KH/TU", first_year=2025)
+    services.rule_create(plan=issued, today=dt.date(2025, 6, 30), kind=RuleKind.ALLOCATION, min_count=75)
+    services.plan_issue(plan=issued, number="97", issued_on=dt.date(2025, 6, 30), today=dt.date(2025, 6, 30))
+    draft = services.plan_create(issuer=tree.province, title="Dự thảo", symbol="KH/TU", first_year=2026)
+    user = users.district_planner
+    plans = selectors.visible_plans(user)
+    assert access.get_visible(user, plans, str(issued.pk), org_field="issuer") == issued
+    with pytest.raises(PermissionDenied):
+        access.get_visible(user, plans, issued.pk, Perm.EDIT_PLANS, org_field="issuer")
+    for pk in (draft.pk, "x", None):
+        with pytest.raises(Http404):
+            access.get_visible(user, plans, pk, org_field="issuer")
