@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from organizations import access
 from organizations.access import Perm
-from organizations.models import Organization
 
 from . import selectors
 from .models import Step
@@ -18,13 +17,10 @@ from .views import act_url
 
 
 def section(request, today):
-    paths = access.scope_paths(request.user, Perm.EDIT_ADMISSIONS)
-    if paths == []:
-        return None
-    org = Organization.get_first_root_node() if paths is None else Organization.objects.filter(path=paths[0]).first()
+    org = access.landing_organization(request.user, Perm.EDIT_ADMISSIONS)
     if org is None:
         return None
-    counts, in_progress = selectors.alert_summary(request.user, org, today)
+    counts, in_progress = selectors.alert_summary(request.user, organization=org, today=today)
     labels = {
         "certificates": _("Certificates expiring"),
         "decisions": _("Admission decisions overdue"),
@@ -34,7 +30,7 @@ def section(request, today):
         "stuck": _("Stuck at a step"),
     }
     items = [(labels[key], counts[key]) for key in labels]
-    deadlines, more = selectors.deadlines(request.user, org, today)
+    deadlines, more = selectors.deadlines(request.user, organization=org, today=today)
     for row in deadlines:
         row["what"], row["act_url"], row["act"] = _due(row, today)
     start, end = selectors.deadline_window(today)

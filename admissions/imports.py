@@ -376,8 +376,8 @@ def candidates_import(
     codes = {row.text("organization") for row in rows}
     known = {o.code: o for o in Organization.objects.filter(code__in=codes)}
     writable = set(
-        access.organizations(user, Perm.EDIT_ADMISSIONS)
-        .filter(path__startswith=under.path, code__in=codes)
+        access.organizations_under(user, under, Perm.EDIT_ADMISSIONS)
+        .filter(code__in=codes)
         .values_list("code", flat=True)
     )
     seen: dict[tuple, int] = {}

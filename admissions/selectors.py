@@ -15,7 +15,7 @@ from organizations.models import Organization
 from .models import Admission, Candidate, Outcome, Step, StepRecord
 
 
-def candidates(user, organization: Organization | None = None, *, include_archived: bool = False):
+def candidates(user, *, organization: Organization | None = None, include_archived: bool = False):
     """The candidates whose personal data `user` may see, optionally within one subtree.
 
     `user` None is the system itself (demo data, commands): no scope limit.
@@ -47,7 +47,7 @@ def followed_first(qs):
     return qs.alias(followed=rank).order_by("followed", "search_name", "pk")
 
 
-def admissions(user, organization: Organization | None = None):
+def admissions(user, *, organization: Organization | None = None):
     qs = Admission.objects.filter(archived_at__isnull=True)
     if organization is not None:
         qs = access.scoped_subtree(qs, user, organization, Perm.VIEW_PERSONAL)
@@ -148,13 +148,13 @@ def likely_duplicates_many(*, user, people: list[tuple[str, dt.date | None, str]
     return [matches(person) for person in people]
 
 
-def days_late(due: dt.date | None, today: dt.date) -> int:
+def days_late(due: dt.date | None, *, today: dt.date) -> int:
     """Calendar days past a deadline (0 when not due yet). A deadline never blocks a record:
     it marks it overdue, and this is how much."""
     return max((today - due).days, 0) if due else 0
 
 
-def board(qs, per_column: int = 12) -> list[dict]:
+def board(qs, *, per_column: int = 12) -> list[dict]:
     """Columns of the road for in-progress candidates: count and the first names. Two queries."""
     live = qs.filter(outcome=Outcome.IN_PROGRESS)
     counts = dict(live.values("step").annotate(n=Count("pk")).values_list("step", "n"))
@@ -208,13 +208,13 @@ def _alert_filters(today: dt.date) -> tuple[dict[str, Q], dict[str, Q]]:
 
 
 def _on_probation(user, organization: Organization):
-    return admissions(user, organization).filter(recognized_on__isnull=True, struck_off_on__isnull=True)
+    return admissions(user, organization=organization).filter(recognized_on__isnull=True, struck_off_on__isnull=True)
 
 
-def alerts(user, organization: Organization, today: dt.date) -> dict:
+def alerts(user, *, organization: Organization, today: dt.date) -> dict:
     """What needs attention in a subtree; each entry a queryset evaluated by the page."""
     on_candidates, on_admissions = _alert_filters(today)
-    live = candidates(user, organization).filter(outcome=Outcome.IN_PROGRESS)
+    live = candidates(user, organization=organization).filter(outcome=Outcome.IN_PROGRESS)
     probation = _on_probation(user, organization)
     return {
         "certificates": certificate_dates(live)
@@ -235,7 +235,7 @@ def deadline_window(today: dt.date) -> tuple[dt.date, dt.date]:
     return today.replace(day=1), max(month_end, today + dt.timedelta(days=30))
 
 
-def deadlines(user, organization: Organization, today: dt.date, limit: int = 10) -> tuple[list[dict], bool]:
+def deadlines(user, *, organization: Organization, today: dt.date, limit: int = 10) -> tuple[list[dict], bool]:
     """The deadlines of the window (`deadline_window`), soonest first: candidates in progress whose
     next step falls due (decision, ceremony) and admissions whose recognition does.
 
@@ -243,7 +243,7 @@ def deadlines(user, organization: Organization, today: dt.date, limit: int = 10)
     whether there are more than `limit`."""
     start, end = deadline_window(today)
     live = (
-        candidates(user, organization)
+        candidates(user, organization=organization)
         .filter(outcome=Outcome.IN_PROGRESS, due_on__gte=start, due_on__lte=end)
         .order_by("due_on", "pk")
     )
@@ -264,7 +264,7 @@ def deadlines(user, organization: Organization, today: dt.date, limit: int = 10)
 ALERT_KEYS = ("certificates", "decisions", "ceremonies", "probation", "recognition", "stuck")
 
 
-def alert_summary(user, organization: Organization, today: dt.date) -> tuple[dict[str, int], int]:
+def alert_summary(user, *, organization: Organization, today: dt.date) -> tuple[dict[str, int], int]:
     """The number of each alert and of candidates on the road, for the home page.
 
     Three queries whatever the size of the subtree: the in-progress candidates are counted
@@ -273,7 +273,7 @@ def alert_summary(user, organization: Organization, today: dt.date) -> tuple[dic
     once for both of their alerts.
     """
     on_candidates, on_admissions = _alert_filters(today)
-    live = candidates(user, organization).filter(outcome=Outcome.IN_PROGRESS).order_by()
+    live = candidates(user, organization=organization).filter(outcome=Outcome.IN_PROGRESS).order_by()
     # Counted on organization_id (never null), not on the id: the id is not in the indexes,
     # so counting it would read the table.
     totals = live.aggregate(
@@ -289,11 +289,11 @@ def alert_summary(user, organization: Organization, today: dt.date) -> tuple[dic
     return {key: totals[key] for key in ALERT_KEYS}, totals["in_progress"]
 
 
-def alert_counts(user, organization: Organization | None, today: dt.date) -> dict[str, int]:
+def alert_counts(user, *, organization: Organization | None, today: dt.date) -> dict[str, int]:
     """The number of each alert (a fixed number of queries, whatever the scope)."""
     if organization is None:
         return {}
-    return alert_summary(user, organization, today)[0]
+    return alert_summary(user, organization=organization, today=today)[0]
 
 
 HISTORY_SKIP = {
@@ -322,7 +322,7 @@ def _shown(record, field) -> str:
     return str(value)
 
 
-def history_rows(candidate: Candidate, limit: int = 30) -> list[dict]:
+def history_rows(candidate: Candidate, *, limit: int = 30) -> list[dict]:
     """The candidate's audit trail, newest first: who, when, why, and each field's old → new.
 
     One query; the differences are computed between consecutive records in memory.

@@ -26,7 +26,7 @@ class DueColumn(DayColumn):
 
     def render(self, value, record, table):
         text = super().render(value)
-        late = days_late(value, table.today) if record.outcome == Outcome.IN_PROGRESS else 0
+        late = days_late(value, today=table.today) if record.outcome == Outcome.IN_PROGRESS else 0
         if not late:
             return text
         badge = ngettext("%(n)d day late", "%(n)d days late", late) % {"n": late}

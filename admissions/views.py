@@ -14,7 +14,6 @@ from django_tables2 import RequestConfig
 from common.xlsx import workbook_bytes, xlsx_response
 from organizations import access, locks
 from organizations.access import Perm, org_view
-from organizations.models import Organization
 
 from . import forms, imports, selectors, services
 from .filters import CandidateFilter
@@ -41,13 +40,7 @@ def _can_edit(request, organization) -> bool:
 @require_GET
 def mine(request):
     """“My candidates”: the list for the first organization where the user may see them."""
-    paths = access.scope_paths(request.user, Perm.VIEW_PERSONAL)
-    if paths is None:
-        root = Organization.get_first_root_node()
-    elif paths:
-        root = Organization.objects.filter(path=paths[0]).first()
-    else:
-        raise PermissionDenied
+    root = access.landing_organization(request.user, Perm.VIEW_PERSONAL)
     if root is None:
         raise PermissionDenied
     return redirect("admissions:list", org_pk=root.pk)
@@ -57,7 +50,7 @@ def mine(request):
 @org_view(Perm.VIEW_PERSONAL)
 def candidate_list(request, organization):
     today = _today()
-    qs = selectors.followed_first(selectors.candidates(request.user, organization))
+    qs = selectors.followed_first(selectors.candidates(request.user, organization=organization))
     filterset = CandidateFilter(request.GET or None, queryset=qs, today=today)
     # One cell's list names its cell in the heading, not on every row.
     single = _single_cell(organization)
@@ -124,7 +117,7 @@ def _cell(attr, value):
 def export(request, organization):
     """The filtered list as .xlsx (same scope and filters as the page)."""
     filterset = CandidateFilter(
-        request.GET or None, queryset=selectors.candidates(request.user, organization), today=_today()
+        request.GET or None, queryset=selectors.candidates(request.user, organization=organization), today=_today()
     )
 
     def rows():
@@ -146,14 +139,14 @@ def export(request, organization):
 @org_view(Perm.VIEW_PERSONAL)
 def board(request, organization):
     today = _today()
-    columns = selectors.board(selectors.candidates(request.user, organization))
+    columns = selectors.board(selectors.candidates(request.user, organization=organization))
     for column in columns:
         for candidate in column["candidates"]:
             # The one-line form on a card records the next step; introductions need the full form.
             steps = services.next_steps(candidate)
             candidate.quick_step = steps[0] if steps and steps[0] != Step.INTRODUCTION else None
             candidate.quick_label = Step(candidate.quick_step).label if candidate.quick_step else ""
-            candidate.days_late = selectors.days_late(candidate.due_on, today)
+            candidate.days_late = selectors.days_late(candidate.due_on, today=today)
     return render(
         request,
         "admissions/board.html",
@@ -170,17 +163,17 @@ def board(request, organization):
 @org_view(Perm.VIEW_PERSONAL)
 def alerts(request, organization):
     today = _today()
-    found = selectors.alerts(request.user, organization, today)
+    found = selectors.alerts(request.user, organization=organization, today=today)
     # The first rows of each kind and how many there are: a fixed number of queries, whatever the scope.
     alerts = {key: {"rows": list(qs[:ALERT_ROWS]), "count": qs.count()} for key, qs in found.items()}
     can_edit = _can_edit(request, organization)
     for key in ("certificates", "decisions", "ceremonies", "stuck"):
         for candidate in alerts[key]["rows"]:
-            candidate.days_late = selectors.days_late(candidate.due_on, today) if key != "stuck" else 0
+            candidate.days_late = selectors.days_late(candidate.due_on, today=today) if key != "stuck" else 0
             candidate.act_url = act_url(candidate) if can_edit else ""
     for key in ("probation", "recognition"):
         for admission in alerts[key]["rows"]:
-            admission.days_late = selectors.days_late(admission.recognition_due, today)
+            admission.days_late = selectors.days_late(admission.recognition_due, today=today)
             # Recognition is recorded once the probation has ended.
             settled_now = can_edit and admission.probation_due <= today
             admission.act_url = reverse("admissions:recognize", args=[admission.candidate_id]) if settled_now else ""
@@ -206,11 +199,7 @@ def act_url(candidate) -> str:
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.EDIT_ADMISSIONS)
 def candidate_create(request, organization):
-    choices = (
-        access.organizations(request.user, Perm.EDIT_ADMISSIONS)
-        .filter(path__startswith=organization.path, dissolved_on__isnull=True)
-        .order_by("path")
-    )
+    choices = access.organizations_under(request.user, organization, Perm.EDIT_ADMISSIONS, active=True).order_by("path")
     form = forms.CandidateCreateForm(
         request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
     )
@@ -232,11 +221,7 @@ def candidate_create(request, organization):
 @org_view(Perm.EDIT_ADMISSIONS)
 def readmission_create(request, organization):
     """Re-admission (kết nạp lại): its own procedure, with the earlier membership's end and reason."""
-    choices = (
-        access.organizations(request.user, Perm.EDIT_ADMISSIONS)
-        .filter(path__startswith=organization.path, dissolved_on__isnull=True)
-        .order_by("path")
-    )
+    choices = access.organizations_under(request.user, organization, Perm.EDIT_ADMISSIONS, active=True).order_by("path")
     form = forms.ReadmissionCreateForm(
         request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
     )

@@ -2,8 +2,10 @@
 
 A user's scope for a permission is the union of the subtrees of the organizations
 where they hold a role granting it. Every list, dropdown, filter, export and report
-starts from `organizations()` or `scope_q()`; every object a URL names is fetched
-through `get_organization()` or `get_scoped()`:
+starts from `organizations()`, `organizations_under()` or `scope_q()`; a page without an
+organization in its URL starts at `landing_organization()` (or `top_organizations()`);
+every object a URL names is fetched through `get_organization()`, `get_scoped()` or
+`get_visible()`:
 
 * outside every subtree the user can see → 404 (we do not reveal what exists),
 * inside, but the role there is too low → 403.
@@ -88,20 +90,50 @@ def scoped(queryset: QuerySet, user, perm: Perm = Perm.VIEW, org_field: str = "o
     return queryset.filter(scope_q(user, perm, f"{org_field}__path"))
 
 
+def _path_field(org_field: str) -> str:
+    return f"{org_field}__path" if org_field else "path"
+
+
 def scoped_subtree(
     queryset: QuerySet, user, organization: Organization, perm: Perm = Perm.VIEW, org_field: str = "organization"
 ):
-    """Rows under `organization` (its subtree) that the user may see with `perm`.
+    """Rows under `organization` (its subtree) that the user may see with `perm`;
+    `org_field=""` for a queryset of organizations themselves.
 
     The same rows as `scoped(queryset, …).filter(<org_field>__path__startswith=organization.path)`,
     with one prefix condition instead of two when the organization lies inside the user's
     scope (its whole subtree does then): PostgreSQL estimates a single range far better,
     which matters for the plans of large subtrees.
     """
-    subtree = queryset.filter(**{f"{org_field}__path__startswith": organization.path})
+    path_field = _path_field(org_field)
+    subtree = queryset.filter(**{f"{path_field}__startswith": organization.path})
     if has_perm(user, organization, perm):
         return subtree
-    return subtree.filter(scope_q(user, perm, f"{org_field}__path"))
+    return subtree.filter(scope_q(user, perm, path_field))
+
+
+def organizations_under(
+    user, organization: Organization, perm: Perm = Perm.VIEW, *, active: bool = False
+) -> QuerySet[Organization]:
+    """The organizations of `organization`'s subtree (itself included) the user may reach
+    with `perm`; only those not dissolved when `active`. Outside the scope: none."""
+    queryset = Organization.objects.filter(dissolved_on__isnull=True) if active else Organization.objects.all()
+    return scoped_subtree(queryset, user, organization, perm, org_field="")
+
+
+def top_organizations(user, perm: Perm = Perm.VIEW) -> QuerySet[Organization]:
+    """The organizations at the top of the user's scope for `perm` (the tree's roots for a
+    superuser), by name: where the tree, the dashboards and "Add a plan" start."""
+    paths = scope_paths(user, perm)
+    if paths is None:
+        return Organization.objects.filter(depth=1).order_by("search_name")
+    return Organization.objects.filter(path__in=paths).order_by("search_name")
+
+
+def landing_organization(user, perm: Perm = Perm.VIEW) -> Organization | None:
+    """The organization a user lands on: the top of their memberships granting `perm`, the
+    first in tree order (the first root for a superuser); None without any."""
+    return top_organizations(user, perm).order_by("path").first()
 
 
 def has_perm(user, organization: Organization, perm: Perm) -> bool:
@@ -118,28 +150,40 @@ def check_perm(user, organization: Organization, perm: Perm) -> None:
     raise Http404
 
 
-def get_organization(user, pk, perm: Perm = Perm.VIEW) -> Organization:
-    """The organization a URL names, if the user may act on it with `perm`."""
+def _pk(pk) -> int:
     try:
-        pk = int(pk)
+        return int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    organization = get_object_or_404(Organization, pk=pk)
+
+
+def _organization_of(obj: Model, org_field: str) -> Organization:
+    for part in org_field.split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
+def get_organization(user, pk, perm: Perm = Perm.VIEW) -> Organization:
+    """The organization a URL names, if the user may act on it with `perm`."""
+    organization = get_object_or_404(Organization, pk=_pk(pk))
     check_perm(user, organization, perm)
     return organization
 
 
 def get_scoped(user, queryset: QuerySet, pk, perm: Perm = Perm.VIEW, org_field="organization") -> Model:
     """An object with a foreign key to Organization, fetched by id from a URL or form."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    obj = get_object_or_404(queryset.select_related(org_field), pk=pk)
-    organization = obj
-    for part in org_field.split("__"):
-        organization = getattr(organization, part)
-    check_perm(user, organization, perm)
+    obj = get_object_or_404(queryset.select_related(org_field), pk=_pk(pk))
+    check_perm(user, _organization_of(obj, org_field), perm)
+    return obj
+
+
+def get_visible(user, queryset: QuerySet, pk, perm: Perm = Perm.VIEW, org_field="organization") -> Model:
+    """An object fetched by id from a URL or form among `queryset`, a selector's reading of
+    what the user may see (plans: also those issued above the scope): 404 outside it, 403
+    if seen but the user lacks `perm` on the object's organization."""
+    obj = get_object_or_404(queryset, pk=_pk(pk))
+    if perm is not Perm.VIEW and not has_perm(user, _organization_of(obj, org_field), perm):
+        raise PermissionDenied
     return obj
 
 

@@ -37,7 +37,7 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
 
     forms = choice_lookup(OrgForm)
     sectors = choice_lookup(Sector)
-    manageable = access.organizations(user, access.Perm.MANAGE).filter(path__startswith=under.path)
+    manageable = access.organizations_under(user, under, access.Perm.MANAGE)
     errors: list[RowError] = []
     parsed = []
     file_codes: dict[str, int] = {}
@@ -151,8 +151,7 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
         raise ImportFailed([RowError(0, _("The file has no data rows."))])
     codes = {row.text("code") for row in rows}
     allowed = {
-        o.code: o
-        for o in access.organizations(user, access.Perm.EDIT_PLANS).filter(path__startswith=under.path, code__in=codes)
+        o.code: o for o in access.organizations_under(user, under, access.Perm.EDIT_PLANS).filter(code__in=codes)
     }
     errors, parsed, numbers, seen = [], [], [], {}
     for row in rows:

@@ -236,10 +236,9 @@ class _Tree:
 def _scope(user, under: Organization | None, perm: access.Perm):
     """The organizations a file may name: the user's scope for `perm` (everything for a
     command run without a user), below `under` when given."""
-    queryset = Organization.objects.all() if user is None else access.organizations(user, perm)
-    if under is not None:
-        queryset = queryset.filter(path__startswith=under.path)
-    return queryset
+    if user is not None:
+        return access.organizations(user, perm) if under is None else access.organizations_under(user, under, perm)
+    return Organization.objects.all() if under is None else Organization.objects.filter(path__startswith=under.path)
 
 
 def _parse(rows, today: dt.date) -> tuple[list[Operation], dict[int, list[str]]]:

@@ -12,7 +12,7 @@ from .models import GRASSROOTS_FORMS, MemberCount, Organization, OrganizationPat
 STEP = Organization.steplen
 
 
-def search(queryset: QuerySet[Organization], query: str, limit: int = 50) -> list[Organization]:
+def search(queryset: QuerySet[Organization], *, query: str, limit: int = 50) -> list[Organization]:
     """Organizations whose name contains every word of `query`, diacritics ignored."""
     words = fold(query).split()
     if not words:
@@ -51,11 +51,11 @@ def organization_labels(organizations: list[Organization]) -> dict[int, str]:
     return labels
 
 
-def parent_chain(organization: Organization, ancestors: dict[str, Organization]) -> list[Organization]:
+def parent_chain(organization: Organization, *, ancestors: dict[str, Organization]) -> list[Organization]:
     return [ancestors[p] for p in organization.ancestor_paths() if p in ancestors]
 
 
-def with_member_counts(queryset: QuerySet[Organization], on: dt.date) -> QuerySet[Organization]:
+def with_member_counts(queryset: QuerySet[Organization], *, on: dt.date) -> QuerySet[Organization]:
     """Annotate each organization with its latest member count on or before `on`."""
     latest = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=on).order_by("-as_of")
     return queryset.annotate(
@@ -64,7 +64,7 @@ def with_member_counts(queryset: QuerySet[Organization], on: dt.date) -> QuerySe
     )
 
 
-def grassroots_members(organization: Organization, on: dt.date) -> dict:
+def grassroots_members(organization: Organization, *, on: dt.date) -> dict:
     """The members of a committee above the grassroots: the sum of the latest counts of the
     grassroots organizations in its subtree (as the reports sum them), in one query.
 
@@ -74,17 +74,17 @@ def grassroots_members(organization: Organization, on: dt.date) -> dict:
         Organization.objects.filter(
             path__startswith=organization.path, form__in=GRASSROOTS_FORMS, dissolved_on__isnull=True
         ).exclude(pk=organization.pk),
-        on,
+        on=on,
     ).order_by()
     totals = rows.aggregate(total=Sum("members"), counted=Count("members"), of=Count("pk"), as_of=Max("members_as_of"))
     return {"members": totals["total"], "counted": totals["counted"], "of": totals["of"], "as_of": totals["as_of"]}
 
 
-def children(organization: Organization, on: dt.date, include_dissolved: bool = False):
+def children(organization: Organization, *, on: dt.date, include_dissolved: bool = False):
     queryset = Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1)
     if not include_dissolved:
         queryset = queryset.filter(dissolved_on__isnull=True)
-    return with_member_counts(queryset, on).order_by("search_name")
+    return with_member_counts(queryset, on=on).order_by("search_name")
 
 
 def path_as_of(day, pk_ref: str = "pk", path_field: str = "path"):
@@ -118,7 +118,7 @@ def subtree_counts(rows: QuerySet, scope: Organization, path_field: str = "organ
     return dict(grouped)
 
 
-def descendant_counts(queryset: QuerySet[Organization], scope: Organization) -> dict[str, int]:
+def descendant_counts(queryset: QuerySet[Organization], *, scope: Organization) -> dict[str, int]:
     """Number of (active) organizations under each child of `scope`, in one query."""
     width = (scope.depth + 1) * STEP
     return dict(
@@ -131,12 +131,5 @@ def descendant_counts(queryset: QuerySet[Organization], scope: Organization) -> 
     )
 
 
-def tree_roots(root_paths: list[str] | None) -> QuerySet[Organization]:
-    """The organizations at the top of a user's scope (None: the whole tree)."""
-    if root_paths is None:
-        return Organization.objects.filter(depth=1).order_by("search_name")
-    return Organization.objects.filter(path__in=root_paths).order_by("search_name")
-
-
-def recent_history(organization: Organization, limit: int = 10):
+def recent_history(organization: Organization, *, limit: int = 10):
     return organization.history.select_related("history_user").order_by("-history_date")[:limit]

@@ -36,16 +36,16 @@ def tree(request):
     visible = access.organizations(request.user)
     context = {"query": query}
     if query:
-        results = selectors.search(visible, query)
+        results = selectors.search(visible, query=query)
         ancestors = selectors.ancestors_by_path(results)
-        context["results"] = [(org, selectors.parent_chain(org, ancestors)) for org in results]
+        context["results"] = [(org, selectors.parent_chain(org, ancestors=ancestors)) for org in results]
     else:
         today = _today()
-        roots = list(selectors.with_member_counts(selectors.tree_roots(access.scope_paths(request.user)), today))
+        roots = list(selectors.with_member_counts(access.top_organizations(request.user), on=today))
         # The tree opens at the user's own level with its children shown (a query per root: a
         # user has a handful of memberships); deeper levels load when opened.
         context["roots"] = [
-            (org, list(selectors.children(org, today)) if len(roots) <= OPEN_ROOTS else None) for org in roots
+            (org, list(selectors.children(org, on=today)) if len(roots) <= OPEN_ROOTS else None) for org in roots
         ]
     return render(request, "organizations/tree.html", context)
 
@@ -57,7 +57,7 @@ def children(request, organization):
     return render(
         request,
         "organizations/_children.html",
-        {"children": selectors.children(organization, _today())},
+        {"children": selectors.children(organization, on=_today())},
     )
 
 
@@ -66,11 +66,11 @@ def children(request, organization):
 def detail(request, organization):
     today = _today()
     ancestors = selectors.ancestors_by_path([organization])
-    chain = selectors.parent_chain(organization, ancestors)
+    chain = selectors.parent_chain(organization, ancestors=ancestors)
     visible = access.organizations(request.user)
-    counted = selectors.with_member_counts(Organization.objects.filter(pk=organization.pk), today).get()
-    kids = list(selectors.children(organization, today, include_dissolved=True))
-    below = selectors.descendant_counts(visible, organization)
+    counted = selectors.with_member_counts(Organization.objects.filter(pk=organization.pk), on=today).get()
+    kids = list(selectors.children(organization, on=today, include_dissolved=True))
+    below = selectors.descendant_counts(visible, scope=organization)
     for kid in kids:
         kid.descendants = below.get(kid.path, 0)
     can_manage = access.has_perm(request.user, organization, Perm.MANAGE)
@@ -80,7 +80,7 @@ def detail(request, organization):
         "members": counted.members,
         "members_as_of": counted.members_as_of,
         # A committee above the grassroots has no count of its own: its grassroots organizations' sum.
-        "subtree_members": selectors.grassroots_members(organization, today)
+        "subtree_members": selectors.grassroots_members(organization, on=today)
         if counted.members is None and organization.form in UPPER_COMMITTEE_FORMS
         else None,
         "children": kids,

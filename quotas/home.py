@@ -37,11 +37,11 @@ def plans_without_allocation(user, year: int, allocated: list) -> list[Plan]:
 def section(request, today):
     if access.scope_paths(request.user, Perm.EDIT_PLANS) == []:  # None: a superuser, everywhere
         return None
-    allocations = allocations_this_year(request.user, today.year)
+    allocations = allocations_this_year(request.user, year=today.year)
     return "quotas/_home.html", {
         "allocations": allocations,
         "to_allocate": plans_without_allocation(request.user, today.year, allocations),
         "year": today.year,
-        "due": milestones_due(request.user, today, DAYS_AHEAD),
+        "due": milestones_due(request.user, today=today, days=DAYS_AHEAD),
         "days": DAYS_AHEAD,
     }

@@ -3,13 +3,10 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from admissions.categories import ABBREVIATION_OF, Category
 from organizations import access
-from organizations import selectors as org_selectors
 from organizations.access import Perm
 from organizations.models import Organization, OrgForm
 
@@ -40,53 +37,32 @@ def visible_plans(user) -> QuerySet[Plan]:
     return Plan.objects.filter(condition)
 
 
-def get_plan(user, pk, perm: Perm = Perm.VIEW) -> Plan:
-    """The plan a URL names: 404 if the user cannot see it, 403 if they see it but lack `perm`."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        from django.http import Http404
-
-        raise Http404 from None
-    plan = get_object_or_404(visible_plans(user).select_related("issuer", "replaced_by"), pk=pk)
-    if perm is not Perm.VIEW and not access.has_perm(user, plan.issuer, perm):
-        raise PermissionDenied
-    return plan
-
-
-def get_rule(plan: Plan, pk) -> Rule:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        from django.http import Http404
-
-        raise Http404 from None
-    rule = get_object_or_404(Rule.objects.select_related("target", "plan__issuer"), plan=plan, pk=pk)
-    rule.plan = plan
-    return rule
+def rules_of(plan: Plan) -> QuerySet[Rule]:
+    """The rules of a plan, for fetching the one a URL names."""
+    return Rule.objects.filter(plan=plan).select_related("target", "plan__issuer")
 
 
 def plan_list(user) -> QuerySet[Plan]:
     return visible_plans(user).select_related("issuer").prefetch_related("implements")
 
 
-def implementing_plans(user, plan: Plan) -> QuerySet[Plan]:
+def implementing_plans(user, *, plan: Plan) -> QuerySet[Plan]:
     """The plans implementing `plan` that the user may see: not a sibling's, not a draft of
     another scope (the same rule as every plan list)."""
     return visible_plans(user).filter(implements=plan).select_related("issuer").order_by("issuer__path", "pk")
 
 
-def implemented_plans(user, plan: Plan) -> QuerySet[Plan]:
+def implemented_plans(user, *, plan: Plan) -> QuerySet[Plan]:
     """The plans `plan` implements, as far as the user may see them."""
     return visible_plans(user).filter(implemented_by=plan).select_related("issuer").order_by("issuer__path", "pk")
 
 
-def editable_roots_below(user, organization: Organization) -> QuerySet[Organization]:
+def editable_roots_below(user, *, organization: Organization) -> QuerySet[Organization]:
     """Organizations strictly below `organization` where the user may write plans (for
     "implement this plan" links): committees only."""
     return (
-        access.organizations(user, Perm.EDIT_PLANS)
-        .filter(path__startswith=organization.path, form__in=COMMITTEE_FORMS, dissolved_on__isnull=True)
+        access.organizations_under(user, organization, Perm.EDIT_PLANS, active=True)
+        .filter(form__in=COMMITTEE_FORMS)
         .exclude(pk=organization.pk)
         .order_by("path")
     )
@@ -100,7 +76,7 @@ class RuleRow:
     allocated: int = 0
 
 
-def plan_rules(plan: Plan, user=None) -> list[RuleRow]:
+def plan_rules(plan: Plan, *, user=None) -> list[RuleRow]:
     """A plan's rules with their sentences and allocation tables, in three queries.
 
     Given a `user`, an allocation table lists only the rows of organizations the user may
@@ -168,7 +144,7 @@ class Grid:
         return None if self.target is None else self.allocated - self.target
 
 
-def allocation_grid(rule: Rule, user=None) -> Grid:
+def allocation_grid(rule: Rule, *, user=None) -> Grid:
     """One row per active child of the table's committee, plus any organization already
     allocated (e.g. further down); in three queries.
 
@@ -203,17 +179,17 @@ def allocation_grid(rule: Rule, user=None) -> Grid:
     )
 
 
-def creatable_issuers(user, limit: int = 3) -> QuerySet[Organization]:
+def creatable_issuers(user, *, limit: int = 3) -> QuerySet[Organization]:
     """The organizations at the top of the user's planning scope: where "Add a plan" leads."""
-    return org_selectors.tree_roots(access.scope_paths(user, Perm.EDIT_PLANS))[:limit]
+    return access.top_organizations(user, Perm.EDIT_PLANS)[:limit]
 
 
-def allocations_this_year(user, year: int, limit: int = 3) -> list[Rule]:
+def allocations_this_year(user, *, year: int, limit: int = 3) -> list[Rule]:
     """The allocation tables of this year's plans issued by the organizations the user plans for,
     at the top of their scope: the home page's one click into the grid (one query).
 
     An issued plan comes before a draft of the same issuer, a newer plan before an older one."""
-    roots = creatable_issuers(user, limit)
+    roots = creatable_issuers(user, limit=limit)
     rules = (
         Rule.objects.filter(
             kind=RuleKind.ALLOCATION,
@@ -238,7 +214,7 @@ class DueMilestone:
     days: int
 
 
-def next_occurrence(milestone: Milestone, plan: Plan, today: dt.date) -> dt.date | None:
+def next_occurrence(milestone: Milestone, *, plan: Plan, today: dt.date) -> dt.date | None:
     """The first due date on or after `today` (recurring milestones repeat while the plan runs)."""
     due = milestone.due_on
     if milestone.recurrence == Recurrence.ONCE:
@@ -256,14 +232,14 @@ def next_occurrence(milestone: Milestone, plan: Plan, today: dt.date) -> dt.date
     return due
 
 
-def milestones_due(user, today: dt.date, days: int = 30) -> list[DueMilestone]:
+def milestones_due(user, *, today: dt.date, days: int = 30) -> list[DueMilestone]:
     """Milestones of issued plans the user sees, due within `days` (one query)."""
     plans = visible_plans(user).filter(status=PlanStatus.ISSUED)
     milestones = Milestone.objects.filter(plan__in=plans).select_related("plan__issuer")
     horizon = today + dt.timedelta(days=days)
     due = []
     for milestone in milestones:
-        when = next_occurrence(milestone, milestone.plan, today)
+        when = next_occurrence(milestone, plan=milestone.plan, today=today)
         if when is not None and when <= horizon:
             due.append(DueMilestone(milestone, when, (when - today).days))
     due.sort(key=lambda d: (d.due_on, d.milestone.title))
@@ -302,7 +278,7 @@ def _weaker(expected: dict, rules: list[Rule]) -> str | None:
     return None
 
 
-def cascade(organization: Organization, year: int) -> tuple[list[Plan], list[CascadeRow]]:
+def cascade(organization: Organization, *, year: int) -> tuple[list[Plan], list[CascadeRow]]:
     """For the issued plans of `organization` covering `year`: which committees directly
     below have issued a plan implementing them, and where a child's rule is weaker than
     (or missing from) what the parent's plan asks of it."""

@@ -38,6 +38,19 @@ def _amending(plan) -> bool:
     return plan.status != PlanStatus.DRAFT
 
 
+def _plan(request, plan_pk, perm: Perm = Perm.VIEW):
+    """The plan a URL names: 404 if the user cannot see it, 403 if they see it but lack `perm`."""
+    plans = selectors.visible_plans(request.user).select_related("issuer", "replaced_by")
+    return access.get_visible(request.user, plans, plan_pk, perm, org_field="issuer")
+
+
+def _rule(request, plan, rule_pk):
+    """A rule of `plan` (already fetched with the permission the page needs): 404 if not one of its rules."""
+    rule = access.get_visible(request.user, selectors.rules_of(plan), rule_pk)
+    rule.plan = plan
+    return rule
+
+
 def _form_page(request, plan, form, title, submit, *, org=None, multipart=False, intro=""):
     return render(
         request,
@@ -126,22 +139,22 @@ def plan_create(request, organization):
 
 @require_GET
 def plan_detail(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk)
+    plan = _plan(request, plan_pk)
     can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS)
-    rules = selectors.plan_rules(plan, request.user)
+    rules = selectors.plan_rules(plan, user=request.user)
     context = {
         "plan": plan,
         "rules": rules,
         "milestones": plan.milestones.all(),
         # Every related list goes through the user's scope: no names of plans elsewhere.
-        "implements": selectors.implemented_plans(request.user, plan),
-        "implemented_by": selectors.implementing_plans(request.user, plan),
+        "implements": selectors.implemented_plans(request.user, plan=plan),
+        "implemented_by": selectors.implementing_plans(request.user, plan=plan),
         "amendments": plan.amendments.select_related("made_by")[:50],
         "can_edit": can_edit and plan.status in (PlanStatus.DRAFT, PlanStatus.ISSUED),
         "can_manage": can_edit,
         "implementers": []
         if plan.status == PlanStatus.DRAFT
-        else selectors.editable_roots_below(request.user, plan.issuer),
+        else selectors.editable_roots_below(request.user, organization=plan.issuer),
     }
     return render(request, "quotas/detail.html", context)
 
@@ -151,7 +164,7 @@ def plan_print(request, plan_pk, fmt):
     """The plan as the document the board signs ("In kế hoạch"): PDF or .docx, same content."""
     if fmt not in document.RENDERERS:
         raise Http404
-    plan = selectors.get_plan(request.user, plan_pk)
+    plan = _plan(request, plan_pk)
     doc = document.plan_document(plan)
     return attachment(
         document.RENDERERS[fmt](doc), content_type=document.CONTENT_TYPES[fmt], filename=f"{doc.filename}.{fmt}"
@@ -161,7 +174,7 @@ def plan_print(request, plan_pk, fmt):
 @require_GET
 def plan_document(request, plan_pk):
     """The signed document of a plan the user may see (there is no public URL for it)."""
-    plan = selectors.get_plan(request.user, plan_pk)
+    plan = _plan(request, plan_pk)
     if not plan.document:
         raise Http404
     name = plan.document.name.rsplit("/", 1)[-1]
@@ -170,7 +183,7 @@ def plan_document(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
     initial["implements"] = list(plan.implements.all())
     form = PlanForm(
@@ -194,7 +207,7 @@ def plan_edit(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_issue(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = IssueForm(request.POST or None, initial={"number": plan.number, "issued_on": plan.issued_on or _today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,7 +229,7 @@ def plan_issue(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_close(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,7 +244,7 @@ def plan_close(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_copy(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = CopyForm(request.POST or None, initial={"year": (plan.last_year or plan.first_year) + 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,7 +261,7 @@ def plan_copy(request, plan_pk):
 @org_view(Perm.EDIT_PLANS)
 def plan_implement(request, organization, plan_pk):
     """A draft plan of `organization` implementing a plan of a committee above it."""
-    parent = selectors.get_plan(request.user, plan_pk)
+    parent = _plan(request, plan_pk)
     if not organization.path.startswith(parent.issuer.path) or organization.pk == parent.issuer_id:
         from django.http import Http404
 
@@ -278,16 +291,12 @@ def plan_implement(request, organization, plan_pk):
 
 
 def _targets(request, plan):
-    return (
-        access.organizations(request.user, Perm.VIEW)
-        .filter(path__startswith=plan.issuer.path, dissolved_on__isnull=True)
-        .order_by("path")
-    )
+    return access.organizations_under(request.user, plan.issuer, Perm.VIEW, active=True).order_by("path")
 
 
 @require_http_methods(["GET", "POST"])
 def rule_create(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = RuleForm(
         request.POST or None,
         targets=_targets(request, plan),
@@ -325,7 +334,7 @@ PREVIEW_FIGURES = {
 @require_GET
 def rule_preview(request, plan_pk):
     """The sentence the plan will print for the rule being typed (htmx, from the rule editor)."""
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = RuleForm(request.GET, targets=_targets(request, plan))
     form.is_valid()  # the fields typed so far are cleaned even when others are missing
     data = {name: value for name, value in form.cleaned_data.items() if name in services.RULE_FIELDS}
@@ -351,8 +360,8 @@ def _add_errors(form, exc: ValidationError):
 
 @require_http_methods(["GET", "POST"])
 def rule_edit(request, plan_pk, rule_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
-    rule = selectors.get_rule(plan, rule_pk)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
+    rule = _rule(request, plan, rule_pk)
     initial = {name: getattr(rule, name) for name in services.RULE_FIELDS}
     initial["org_forms"] = initial.pop("forms")
     initial["version"] = rule.version
@@ -379,8 +388,8 @@ def rule_edit(request, plan_pk, rule_pk):
 
 @require_http_methods(["GET", "POST"])
 def rule_delete(request, plan_pk, rule_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
-    rule = selectors.get_rule(plan, rule_pk)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
+    rule = _rule(request, plan, rule_pk)
     error = None
     if request.method == "POST":
         try:
@@ -397,8 +406,8 @@ def rule_delete(request, plan_pk, rule_pk):
 
 
 def _allocation_rule(request, plan_pk, rule_pk, perm):
-    plan = selectors.get_plan(request.user, plan_pk, perm)
-    rule = selectors.get_rule(plan, rule_pk)
+    plan = _plan(request, plan_pk, perm)
+    rule = _rule(request, plan, rule_pk)
     if rule.kind != RuleKind.ALLOCATION:
         from django.http import Http404
 
@@ -446,7 +455,7 @@ def _posted_rows(request, grid):
 def allocation_grid(request, plan_pk, rule_pk):
     perm = Perm.EDIT_PLANS if request.method == "POST" else Perm.VIEW
     plan, rule = _allocation_rule(request, plan_pk, rule_pk, perm)
-    grid = selectors.allocation_grid(rule, request.user)
+    grid = selectors.allocation_grid(rule, user=request.user)
     can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS) and plan.status in (
         PlanStatus.DRAFT,
         PlanStatus.ISSUED,
@@ -525,7 +534,7 @@ def allocation_import_view(request, plan_pk, rule_pk):
 def allocation_template(request, plan_pk, rule_pk):
     """The appendix layout, pre-filled with the table's organizations and quotas."""
     plan, rule = _allocation_rule(request, plan_pk, rule_pk, Perm.VIEW)
-    grid = selectors.allocation_grid(rule, request.user)
+    grid = selectors.allocation_grid(rule, user=request.user)
     rows = [[titles[0] for titles in COLUMNS.values()]]
     for number, row in enumerate(grid.rows, start=1):
         quota = allocation_notation(row.total, row.sub_quotas) if row.total is not None else ""
@@ -539,7 +548,7 @@ def allocation_template(request, plan_pk, rule_pk):
 
 @require_http_methods(["GET", "POST"])
 def milestone_create(request, plan_pk):
-    plan = selectors.get_plan(request.user, plan_pk, Perm.EDIT_PLANS)
+    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = MilestoneForm(request.POST or None, amending=_amending(plan))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -561,7 +570,7 @@ def cascade(request, organization):
         year = int(request.GET.get("year") or _today().year)
     except ValueError:
         year = _today().year
-    parent_plans, rows = selectors.cascade(organization, year)
+    parent_plans, rows = selectors.cascade(organization, year=year)
     return render(
         request,
         "quotas/cascade.html",

@@ -68,7 +68,7 @@ def _due(milestones, organization, recipient, today: dt.date, limit: int | None)
     items = []
     for milestone in milestones:
         plan = milestone.plan
-        when = next_occurrence(milestone, plan, today)
+        when = next_occurrence(milestone, plan=plan, today=today)
         if when is None or when.year < plan.first_year:
             continue
         items.append(

@@ -199,7 +199,7 @@ def _render(organization: Organization, view: View) -> str:
         att = attainment_cached(scope=organization, year=year, as_of=as_of, period=chosen.period)
     att, below = split_below(att)
     report = build_report(att)
-    ancestors = selectors.parent_chain(organization, selectors.ancestors_by_path([organization]))
+    ancestors = selectors.parent_chain(organization, ancestors=selectors.ancestors_by_path([organization]))
     chain = list(zip(ancestors, [flag == "1" for flag in view.chain_visible], strict=False))
     rules = _rules_view(att)
     context = {

@@ -12,7 +12,7 @@ of all running the engine at once, as happens when every board member logs in at
 from urllib.parse import urlencode
 
 from common.cache import get_or_compute
-from organizations import access, selectors
+from organizations import access
 from organizations.access import Perm
 
 from . import calendar
@@ -62,7 +62,7 @@ def standing_cached(org, today) -> dict:
 
 def section(request, today):
     """This year's standing of the organizations at the top of the user's scope."""
-    roots = list(selectors.tree_roots(access.scope_paths(request.user))[:MAX_ROOTS])
+    roots = list(access.top_organizations(request.user)[:MAX_ROOTS])
     if not roots:
         return None
     rows = []
@@ -95,11 +95,8 @@ def reports_calendar(user, today) -> list[dict]:
     """For planners: per organization at the top of their planning scope, the reports it
     must send next (for which period, to whom) and those due to it from the organizations
     directly under it (reports/calendar.py). A constant number of queries per organization."""
-    paths = access.scope_paths(user, Perm.EDIT_PLANS)
-    if paths == []:
-        return []
     result = []
-    for org in selectors.tree_roots(paths)[:MAX_ROOTS]:
+    for org in access.top_organizations(user, Perm.EDIT_PLANS)[:MAX_ROOTS]:
         owed = calendar.reports_due(org, today)
         expected = calendar.reports_expected(org, today)
         if owed or expected:

@@ -60,7 +60,7 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
         raise ImportFailed([RowError(0, str(exc))]) from None
     if not rows:
         raise ImportFailed([RowError(0, _("The file has no data rows."))])
-    editable = access.organizations(user, access.Perm.EDIT_PLANS).filter(path__startswith=under.path)
+    editable = access.organizations_under(user, under, access.Perm.EDIT_PLANS)
     refs = {row.text("organization") for row in rows}
     by_code = {o.code: o for o in editable.filter(code__in=refs)}
     by_name: dict[str, list[Organization]] = {}

@@ -70,13 +70,16 @@ def _ended(organization) -> dict:
 
 def _chain(request, organization):
     ancestors = selectors.ancestors_by_path([organization])
-    return [(o, access.has_perm(request.user, o, Perm.VIEW)) for o in selectors.parent_chain(organization, ancestors)]
+    return [
+        (o, access.has_perm(request.user, o, Perm.VIEW))
+        for o in selectors.parent_chain(organization, ancestors=ancestors)
+    ]
 
 
 @require_GET
 def index(request):
     """The dashboard of the user's first organization (or the tree roots to choose from)."""
-    roots = list(selectors.tree_roots(access.scope_paths(request.user)))
+    roots = list(access.top_organizations(request.user))
     if len(roots) == 1:
         return redirect("reports:dashboard", org_pk=roots[0].pk)
     return render(request, "reports/index.html", {"roots": roots})
@@ -277,7 +280,7 @@ def export_job(request, organization, job_pk):
 @org_view(Perm.EDIT_PLANS)
 def history(request, organization):
     """Enter and import the counts of past years (historical results)."""
-    editable = access.organizations(request.user, Perm.EDIT_PLANS).filter(path__startswith=organization.path)
+    editable = access.organizations_under(request.user, organization, Perm.EDIT_PLANS)
     form = HistoricalResultForm(request.POST or None, organizations=editable)
     import_form = HistoricalImportForm()
     errors = []

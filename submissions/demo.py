@@ -60,7 +60,7 @@ def seed(stdout) -> None:
         stdout.write("submissions demo: the districts are missing, skipped")
         return
     period = selectors.parse_period(PERIOD)
-    due = selectors.deadline(orgs["LD.DD"], period)
+    due = selectors.deadline(orgs["LD.DD"], period=period)
     if due is None or today <= due.due_on:
         stdout.write("submissions demo: the 2025 year report is not due yet, no cycle seeded")
         return

@@ -55,7 +55,7 @@ class Deadline:
         return working_days_between(self.due_on, day) if self.working_days else (day - self.due_on).days
 
 
-def deadline(organization: Organization, period: periods.Period) -> Deadline | None:
+def deadline(organization: Organization, *, period: periods.Period) -> Deadline | None:
     """When `organization` must report `period` to the level above: the first occurrence, on
     or after the period's end, of a milestone of the plans above it that reports that period
     (reports/calendar.py). Two queries."""
@@ -66,7 +66,7 @@ def deadline(organization: Organization, period: periods.Period) -> Deadline | N
     return Deadline(first.due_on, first.title, any(w in fold(first.title) for w in WORKING_DAYS_WORDS))
 
 
-def is_late(submission: ReportSubmission | None, due: Deadline | None, today: dt.date) -> bool:
+def is_late(submission: ReportSubmission | None, *, due: Deadline | None, today: dt.date) -> bool:
     """Submitted after the deadline, or not submitted (nor approved) and the deadline passed."""
     if due is None:
         return False
@@ -85,7 +85,7 @@ class BoardRow:
     changed: bool = False  # admissions of the period changed after its figures were frozen
 
 
-def board(parent: Organization, period: periods.Period, today: dt.date) -> tuple[list[BoardRow], Deadline | None]:
+def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tuple[list[BoardRow], Deadline | None]:
     """Each child of `parent` at the period's end: its submission for `period` (or not started), late or
     not, its year locked or not today. A constant number of queries whatever the number of
     children (locks are placed as organizations.locks.covering places them, all at once)."""
@@ -104,7 +104,7 @@ def board(parent: Organization, period: periods.Period, today: dt.date) -> tuple
             changed=changed
         )
     }
-    due = deadline(children[0], period) if children else None
+    due = deadline(children[0], period=period) if children else None
     locks = list(locks_in_force(today=today, day=year_end))
     lock_paths = []
     if locks:
@@ -122,7 +122,7 @@ def board(parent: Organization, period: periods.Period, today: dt.date) -> tuple
                 organization=child,
                 submission=submission,
                 status=submission.status if submission else Status.NOT_STARTED,
-                late=is_late(submission, due, today),
+                late=is_late(submission, due=due, today=today),
                 locked=any(p and own.startswith(p) for p in lock_paths),
                 changed=bool(submission and submission.frozen_at and submission.changed),
             )
@@ -167,7 +167,7 @@ class Difference:
     now: object
 
 
-def differences(submitted: dict | None, now: dict | None) -> list[Difference]:
+def differences(submitted: dict | None, *, now: dict | None) -> list[Difference]:
     before, after = figures(submitted), figures(now)
     out = []
     for key in list(before) + [k for k in after if k not in before]:
@@ -178,7 +178,7 @@ def differences(submitted: dict | None, now: dict | None) -> list[Difference]:
     return out
 
 
-def admissions_changed_after(submission: ReportSubmission, period: periods.Period) -> int:
+def admissions_changed_after(submission: ReportSubmission, *, period: periods.Period) -> int:
     """How many changes to admissions dated inside the period, in the organization's
     subtree, were recorded after the submission (simple-history; one query)."""
     if submission.submitted_at is None:

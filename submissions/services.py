@@ -57,7 +57,7 @@ def _current(organization: Organization, period: periods.Period) -> ReportSubmis
         ReportSubmission.objects.select_for_update().filter(organization=organization, period=period.key).first()
     )
     if submission is None:
-        due = selectors.deadline(organization, period)
+        due = selectors.deadline(organization, period=period)
         submission = ReportSubmission(organization=organization, period=period.key, deadline=due and due.due_on)
     return submission
 

@@ -59,7 +59,7 @@ def detail(request, organization, period):
         submission is None or submission.status in EDITABLE
     )
     parent = selectors.parent_of(organization)
-    due = selectors.deadline(organization, chosen)
+    due = selectors.deadline(organization, period=chosen)
     form = NarrativeForm(
         initial={
             "results": submission.results if submission else "",
@@ -81,7 +81,7 @@ def detail(request, organization, period):
         "show_figures": _may_see_figures(request.user, organization, submission),
         "figures": selectors.summary(submission.snapshot) if submission else None,
         "deadline": due,
-        "late": selectors.is_late(submission, due, _today()),
+        "late": selectors.is_late(submission, due=due, today=_today()),
     }
     return render(request, "submissions/detail.html", context)
 
@@ -161,9 +161,9 @@ def review(request, organization, child_pk, period):
     if submission and submission.snapshot:
         with report_reads():
             now = services.freeze(child, chosen, _today())
-        differences = selectors.differences(submission.snapshot, now)
-        changed = selectors.admissions_changed_after(submission, chosen)
-    due = selectors.deadline(child, chosen)
+        differences = selectors.differences(submission.snapshot, now=now)
+        changed = selectors.admissions_changed_after(submission, period=chosen)
+    due = selectors.deadline(child, period=chosen)
     context = {
         "org": organization,
         "child": child,
@@ -175,7 +175,7 @@ def review(request, organization, child_pk, period):
         "differences": differences,
         "changed": changed,
         "deadline": due,
-        "late": selectors.is_late(submission, due, _today()),
+        "late": selectors.is_late(submission, due=due, today=_today()),
         "can_decide": submission is not None and submission.status == Status.SUBMITTED,
     }
     return render(request, "submissions/review.html", context)
@@ -187,7 +187,7 @@ def board(request, organization, period):
     """Every committee directly under the organization: where its report for the period stands."""
     chosen = _period(period)
     today = _today()
-    rows, due = selectors.board(organization, chosen, today)
+    rows, due = selectors.board(organization, period=chosen, today=today)
     context = {
         "org": organization,
         "period": chosen,

@@ -37,7 +37,7 @@ def test_don_duong_current_year_is_alive_after_seed_demo(seeded_demo):
     assert any(m.actual == 0 and m.status != Status.MET for m in schools.values())
 
     planner = Membership.objects.get(organization=district).user
-    counts = alert_counts(planner, district, today)
+    counts = alert_counts(planner, organization=district, today=today)
     assert sum(1 for n in counts.values() if n > 0) >= 4, counts
 
     # nothing the demo wrote lies in the future

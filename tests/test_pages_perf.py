@@ -42,16 +42,16 @@ def test_home_alert_counts_are_the_rows_of_the_alerts_page(alerting, users, user
     user, org = getattr(users, user_key), getattr(alerting, org_key)
     if not access.has_perm(user, org, Perm.VIEW_PERSONAL):
         org = alerting.province  # a planner of the district asking about the province sees the district only
-    listed = {key: qs.count() for key, qs in selectors.alerts(user, org, ALERT_DAY).items()}
+    listed = {key: qs.count() for key, qs in selectors.alerts(user, organization=org, today=ALERT_DAY).items()}
     with CaptureQueriesContext(connection) as queries:
-        counts, in_progress = selectors.alert_summary(user, org, ALERT_DAY)
+        counts, in_progress = selectors.alert_summary(user, organization=org, today=ALERT_DAY)
     assert counts == listed
     assert len(queries) == 3
-    assert in_progress == selectors.candidates(user, org).filter(outcome="in_progress").count()
+    assert in_progress == selectors.candidates(user, organization=org).filter(outcome="in_progress").count()
 
 
 def test_every_alert_is_counted_once_and_archived_or_outside_candidates_never(alerting, users):
-    counts, in_progress = selectors.alert_summary(users.admin, alerting.province, ALERT_DAY)
+    counts, in_progress = selectors.alert_summary(users.admin, organization=alerting.province, today=ALERT_DAY)
     assert counts == {
         "certificates": 1,
         "decisions": 1,

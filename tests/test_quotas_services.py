@@ -307,7 +307,7 @@ def test_cascade_flags_a_weaker_district_rule_and_committees_without_a_plan(tree
     rule = weak.rules.get()
     services.rule_update(rule=rule, version=rule.version, today=TODAY, min_percent=1, max_percent=None)
     services.plan_issue(plan=weak, number="2", issued_on=TODAY, today=TODAY)
-    _plans, rows = selectors.cascade(tree.province, 2025)
+    _plans, rows = selectors.cascade(tree.province, year=2025)
     by_org = {r.organization: r for r in rows}
     assert by_org[tree.district].plans == [weak]
     assert by_org[tree.district].problems[0][0] == "weaker"
@@ -336,6 +336,6 @@ def test_milestones_due_soon_include_the_next_quarterly_report(tree, users):
         today=TODAY,
         reason="bổ sung",
     )
-    due = selectors.milestones_due(users.district_planner, TODAY, days=30)
+    due = selectors.milestones_due(users.district_planner, today=TODAY, days=30)
     assert [(d.milestone.title, d.due_on) for d in due] == [("Báo cáo quý", dt.date(2025, 6, 30))]
-    assert selectors.milestones_due(users.outsider, TODAY) == []
+    assert selectors.milestones_due(users.outsider, today=TODAY) == []

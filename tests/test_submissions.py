@@ -119,11 +119,14 @@ def test_the_snapshot_survives_later_changes_and_the_diff_shows_them(year_end, u
     sub.refresh_from_db()
     assert sub.snapshot["attainment"]["actual"] == 2
     now = services.freeze(tree.district, selectors.parse_period("2025"), TODAY)
-    diffs = {d.label: (d.submitted, d.now) for d in selectors.differences(sub.snapshot, now)}
+    diffs = {d.label: (d.submitted, d.now) for d in selectors.differences(sub.snapshot, now=now)}
     assert diffs["Kết nạp từ đầu năm"] == (2, 3)
     assert all(old != new for old, new in diffs.values())
-    assert selectors.admissions_changed_after(sub, selectors.parse_period("2025")) == 1
-    rows = {r.organization.code: r for r in selectors.board(tree.province, selectors.parse_period("2025"), TODAY)[0]}
+    assert selectors.admissions_changed_after(sub, period=selectors.parse_period("2025")) == 1
+    rows = {
+        r.organization.code: r
+        for r in selectors.board(tree.province, period=selectors.parse_period("2025"), today=TODAY)[0]
+    }
     assert rows["LD.DD"].changed and not rows["LD.DL"].changed
     page = client_for("province_planner").get(
         reverse(
@@ -145,11 +148,11 @@ def test_the_snapshot_holds_no_candidate_name(year_end, users, tree):
 
 def test_lateness_against_the_milestone(year_end, users, tree):
     period = selectors.parse_period("2025")
-    due = selectors.deadline(tree.district, period)
+    due = selectors.deadline(tree.district, period=period)
     assert due.due_on == D(2025, 12, 31) and not due.working_days
-    rows, _ = selectors.board(tree.province, period, D(2025, 12, 30))
+    rows, _ = selectors.board(tree.province, period=period, today=D(2025, 12, 30))
     assert not any(r.late for r in rows)
-    rows, _ = selectors.board(tree.province, period, D(2026, 1, 2))
+    rows, _ = selectors.board(tree.province, period=period, today=D(2026, 1, 2))
     assert all(r.late for r in rows)  # nobody submitted, the deadline passed
     services.submit(
         organization=tree.district,
@@ -159,7 +162,7 @@ def test_lateness_against_the_milestone(year_end, users, tree):
         results="x",
         at=dt.datetime(2025, 12, 30, 9, tzinfo=dt.UTC),
     )
-    rows = {r.organization.code: r for r in selectors.board(tree.province, period, D(2026, 1, 2))[0]}
+    rows = {r.organization.code: r for r in selectors.board(tree.province, period=period, today=D(2026, 1, 2))[0]}
     assert not rows["LD.DD"].late and rows["LD.DL"].late
     assert due.late_by(D(2026, 1, 5)) == 5
 
@@ -169,7 +172,7 @@ def test_lateness_in_working_days_where_the_milestone_says_so(tree):
     Milestone.objects.create(
         plan=plan, title="Báo cáo quý trong 10 ngày làm việc", due_on=D(2025, 4, 15), recurrence=Recurrence.QUARTERLY
     )
-    due = selectors.deadline(tree.district, selectors.parse_period("2025-Q2"))
+    due = selectors.deadline(tree.district, period=selectors.parse_period("2025-Q2"))
     assert due.due_on == D(2025, 7, 15) and due.working_days
     assert due.late_by(D(2025, 7, 21)) == 4  # Wed 16 … Mon 21: four working days
 
@@ -311,12 +314,12 @@ def test_a_past_periods_board_keeps_the_committees_it_had_after_a_merger(year_en
 
     sub = services.approve(submission=_submit(tree, users), user=users.province_planner)
     organization_merge(source=tree.district, target=tree.city, on_date=D(2026, 1, 10), today=TODAY)
-    rows, _due = selectors.board(tree.province, selectors.parse_period("2025"), TODAY)
+    rows, _due = selectors.board(tree.province, period=selectors.parse_period("2025"), today=TODAY)
     by_code = {row.organization.code: row for row in rows}
     assert set(by_code) == {"LD.DD", "LD.DL"}
     assert by_code["LD.DD"].submission == sub and by_code["LD.DD"].status == Status.APPROVED
     assert by_code["LD.DD"].locked
-    rows, _due = selectors.board(tree.province, selectors.parse_period("2026"), TODAY)
+    rows, _due = selectors.board(tree.province, period=selectors.parse_period("2026"), today=TODAY)
     assert [row.organization.code for row in rows] == ["LD.DL"]
     # Its 2025 report is still reviewed from the board's link; not a 2026 one.
     review = "submissions:review"

@@ -122,8 +122,9 @@ class Command(BaseCommand):
 
         plan_pk = Rule.objects.filter(pk=rule_id).values_list("plan_id", flat=True).first()
         try:
-            plan = selectors.get_plan(user, plan_pk, Perm.EDIT_PLANS)
-            table = selectors.get_rule(plan, rule_id)
+            plans = selectors.visible_plans(user).select_related("issuer")
+            plan = access.get_visible(user, plans, plan_pk, Perm.EDIT_PLANS, org_field="issuer")
+            table = access.get_visible(user, selectors.rules_of(plan), rule_id)
         except Http404:
             raise CommandError(f"No allocation table {rule_id} in the scope of this user.") from None
         except PermissionDenied:

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             # Children late with the report of the latest period already due.
             for year in (today.year - 1, today.year):
                 for period in [selectors.parse_period(str(year))]:
-                    rows, deadline = selectors.board(org, period, today)
+                    rows, deadline = selectors.board(org, period=period, today=today)
                     if deadline is None or deadline.due_on >= today:
                         continue
                     late = [

@@ -24,7 +24,7 @@ def _iso(value):
 
 
 def board_rows(organization, period, today) -> list[dict]:
-    rows, _due = selectors.board(organization, period, today)
+    rows, _due = selectors.board(organization, period=period, today=today)
     year_end = dt.date(period.year, 12, 31)
     return [
         {
