@@ -23,10 +23,11 @@ from django.db.models.functions import ExtractYear
 from organizations.models import Organization
 from organizations.positions import counting_path
 
-from .models import Admission, Candidate, Outcome, Step, Tally
+from . import counting
+from .counting import ADMITTED, PIPELINE, admission_key, candidate_key
+from .models import Admission, Candidate, Tally
 
 STEP = Organization.steplen
-ADMITTED, PIPELINE = Tally.Kind.ADMITTED, Tally.Kind.PIPELINE
 
 # --- what one record counts for ------------------------------------------------------
 
@@ -37,26 +38,14 @@ def _path_of(organization_id: int, using: str) -> str:
     return organization.annotate(p=counting_path()).values_list("p", flat=True).get()
 
 
-def _admission_key(organization_id, ceremony_date, category, archived_at):
-    if archived_at is not None or ceremony_date is None or organization_id is None:
-        return None
-    return (ADMITTED, organization_id, ceremony_date, category)
-
-
-def _candidate_key(organization_id, category, step, outcome, archived_at):
-    if archived_at is not None or outcome != Outcome.IN_PROGRESS or step < Step.CELL_RESOLUTION:
-        return None
-    return (PIPELINE, organization_id, None, category)
-
-
 ADMISSION_FIELDS = ("organization_id", "ceremony_date", "category", "archived_at")
 CANDIDATE_FIELDS = ("organization_id", "category", "step", "outcome", "archived_at")
 
 
 def _key_of(instance):
     if isinstance(instance, Admission):
-        return _admission_key(*(getattr(instance, f) for f in ADMISSION_FIELDS))
-    return _candidate_key(*(getattr(instance, f) for f in CANDIDATE_FIELDS))
+        return admission_key(*(getattr(instance, f) for f in ADMISSION_FIELDS))
+    return candidate_key(*(getattr(instance, f) for f in CANDIDATE_FIELDS))
 
 
 def _stored_key(instance, using: str):
@@ -65,7 +54,7 @@ def _stored_key(instance, using: str):
     row = model._base_manager.using(using).filter(pk=instance.pk).values_list(*fields).first()
     if row is None:
         return None
-    return _admission_key(*row) if model is Admission else _candidate_key(*row)
+    return admission_key(*row) if model is Admission else candidate_key(*row)
 
 
 def _leaf(key, using: str) -> tuple[str, str, int, str]:
@@ -191,7 +180,7 @@ def _shift(owners: dict[int, int], old: dict[int, str], new: dict[int, str]) -> 
         changes[(ADMITTED, old[owner], int(year), category)] -= n
         changes[(ADMITTED, new[owner], int(year), category)] += n
     for organization_id, category, n in (
-        _pipeline(Candidate.objects.filter(organization_id__in=owners))
+        counting.pipeline(Candidate.objects.filter(organization_id__in=owners))
         .values_list("organization_id", "category")
         .annotate(n=Count("pk"))
     ):
@@ -199,12 +188,6 @@ def _shift(owners: dict[int, int], old: dict[int, str], new: dict[int, str]) -> 
         changes[(PIPELINE, old[owner], 0, category)] -= n
         changes[(PIPELINE, new[owner], 0, category)] += n
     apply(changes, router.db_for_write(Tally))
-
-
-def _pipeline(candidates):
-    return candidates.filter(
-        archived_at__isnull=True, outcome=Outcome.IN_PROGRESS, step__gte=Step.CELL_RESOLUTION
-    ).order_by()
 
 
 # --- rebuilding ----------------------------------------------------------------------
@@ -224,7 +207,7 @@ def rebuild(using: str = "default") -> int:
         .annotate(n=Count("pk"))
     )
     pipeline = (
-        _pipeline(Candidate.objects.using(using))
+        counting.pipeline(Candidate.objects.using(using))
         .annotate(p=counting_path("organization__"))
         .values("p", "category")
         .annotate(n=Count("pk"))

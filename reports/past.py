@@ -19,15 +19,21 @@ import datetime as dt
 from collections import Counter
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractMonth, ExtractYear
 
-from admissions.models import Admission, Candidate, Outcome, Step
+from admissions import counting
+from admissions.models import Admission, Candidate
 from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
 from organizations.positions import TreeOnDay
 from organizations.selectors import path_as_of
 from quotas.models import RuleKind
 
+from .engine.counts import _add_historical, _blank_total, _Counts
+from .engine.results import Measurement
+from .engine.rows import OrganizationRow
+from .engine.rules import _anchor, _many_structural, _matches, _selector_signature, _threshold
 from .models import HistoricalResult
+from .status import Status
 
 STEP = Organization.steplen
 
@@ -108,12 +114,7 @@ def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, perio
     """Historical results of those years, as the engine's _historical_counts adds them: a
     blank-category row is its organization's total of the year; a total over several years
     (`first_year` set) goes to `periods` ({(path, first year, last year, category): n})."""
-    blank = HistoricalResult.objects.annotate(span=Coalesce("first_year", 0)).filter(
-        organization=OuterRef("organization_id"),
-        year=OuterRef("year"),
-        category="",
-        span=Coalesce(OuterRef("first_year"), 0),
-    )
+    blank = _blank_total()
     entered = (
         HistoricalResult.objects.filter(organization_id__in=tree.counted_ids(), year__gte=first_year, year__lte=year)
         .annotate(covered=Exists(blank))
@@ -127,14 +128,7 @@ def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, perio
         if path is None:
             continue
         for prefix in _prefixes(path, tree.root):
-            if first is not None:
-                if category:
-                    periods[(prefix, first, y, category)] += n
-                if not (category and covered):
-                    periods[(prefix, first, y, "")] += n
-                continue
-            # A category row under a blank (total) row is already in that total.
-            counts.add(prefix, y, category, n, total=not (category and covered))
+            _add_historical(counts, periods, prefix, y, category, covered, first, n)
 
 
 def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
@@ -157,17 +151,12 @@ def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
 def pipeline_counts(tree: TreeOnDay, counts, year: int) -> None:
     """The candidates past the cell's resolution (as the tallies count them), each placed
     where its organization stood on the day."""
-    pipeline = Candidate.objects.filter(
-        archived_at__isnull=True, outcome=Outcome.IN_PROGRESS, step__gte=Step.CELL_RESOLUTION
-    )
-    _place_candidates(tree, counts, pipeline, year)
+    _place_candidates(tree, counts, counting.pipeline(Candidate.objects.all()), year)
 
 
 def finishable_counts(tree: TreeOnDay, year: int, finishable, late: bool):
     """The candidates the deadlines still bring to the ceremony by 31/12 (`finishable`, a
     filter from the engine), placed where their organizations stood on the day."""
-    from .engine import _Counts
-
     counts = _Counts()
     _place_candidates(tree, counts, Candidate.objects.filter(finishable), year)
     return counts, late
@@ -207,12 +196,12 @@ def grassroots_members(orgs: dict[int, Organization], subjects) -> dict[str, int
     return result
 
 
-def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_day, first_year, over, engine):
+def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_day, first_year, over):
     """Size and inactivity rules over many organizations, checked over the scope's rows
     of the day. Returns {rule pk: (matched, failing measurements)} as the engine does; a
     failing row shows what the tally readers show (members; latest year counted and the
     pipeline)."""
-    stale = engine.Status.NOT_MET if over else engine.Status.BEHIND
+    stale = Status.NOT_MET if over else Status.BEHIND
     latest: dict[str, int] = {}
     for (path, y, category), n in actuals.data.items():
         if n and not category and first_year <= y <= year and y > latest.get(path, 0):
@@ -220,20 +209,20 @@ def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_
     parents = {org.path: org.name for org in orgs.values()}
     results = {}
     for rule in rules:
-        if not engine._many_structural(rule):
+        if not _many_structural(rule):
             continue
-        signature, anchor, issuer = engine._selector_signature(rule), engine._anchor(rule, scope), rule.plan.issuer
-        with_scope = anchor == scope.path and scope.path != issuer.path and engine._matches(scope_org, signature)
-        threshold = engine._threshold(rule)
+        signature, anchor, issuer = _selector_signature(rule), _anchor(rule, scope), rule.plan.issuer
+        with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, signature)
+        threshold = _threshold(rule)
         matched, failing = 0, []
         for org in orgs.values():
             inside = org.path.startswith(anchor) and len(org.path) > len(anchor)
             if not (inside or (with_scope and org.pk == scope.pk)):
                 continue
-            if not org.existed_on(count_day) or not engine._matches(org, signature):
+            if not org.existed_on(count_day) or not _matches(org, signature):
                 continue
             matched += 1
-            row = engine.OrganizationRow(
+            row = OrganizationRow(
                 org.pk,
                 org.path,
                 org.name,
@@ -247,18 +236,14 @@ def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_
             if rule.kind == RuleKind.CELL_SIZE:
                 if org.members_now is None or org.members_now < threshold:
                     failing.append(
-                        engine.Measurement(
-                            org=row, status=engine.Status.NOT_MET, target_min=rule.min_count, members=org.members_now
-                        )
+                        Measurement(org=row, status=Status.NOT_MET, target_min=rule.min_count, members=org.members_now)
                     )
                 continue
             last = latest.get(org.path)
             if last and last >= year - threshold + 1:
                 continue
             failing.append(
-                engine.Measurement(
-                    org=row, forecast=pipeline.get(org.path, year), last_admission_year=last, status=stale
-                )
+                Measurement(org=row, forecast=pipeline.get(org.path, year), last_admission_year=last, status=stale)
             )
         results[rule.pk] = (matched, failing)
     return results

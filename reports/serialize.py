@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from .engine import Attainment
+from .report.rule_tables import achieved
 from .status import Status
 
 
@@ -72,9 +73,7 @@ def attainment_json(att: Attainment) -> dict:
                 "share_min": _num(r.rule.min_percent),
                 "share_max": _num(r.rule.max_percent),
                 "implied_min": m.implied_min if m else None,
-                "actual": (m.members if r.kind == "cell_size" else m.actual)
-                if m
-                else sum(x.actual for x in measurements),
+                "actual": achieved(m, r.kind) if m else sum(x.actual for x in measurements),
                 "base": m.base if m else None,
                 "share": _num(m.share) if m else None,
                 "forecast": _forecast(att, m, measurements),

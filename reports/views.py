@@ -21,11 +21,11 @@ from partyplans.files import attachment, serve_file
 from . import dashboard as dashboard_body
 from . import exports
 from .cache import attainment_cached as attainment
-from .engine import Status, admissions_in
+from .engine import admissions_in
 from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
-from .report import STATUS_CLASS, STATUS_LABELS
+from .report.compare import compare_choices, compare_rows
 from .services import historical_result_record
 from .tables import AdmissionTable, HistoricalResultTable
 
@@ -143,62 +143,6 @@ def admissions(request, organization):
     return render(request, "reports/admissions.html", context)
 
 
-SORT_KEYS = {
-    "org": lambda row: row["org"].name,
-    "actual": lambda row: row["actual"] or 0,
-    "target": lambda row: row["target_min"] or 0,
-    "share": lambda row: row["share"] or 0,
-    "status": lambda row: row["status_order"],
-}
-
-
-def compare_rows(att, chosen: str) -> list[dict]:
-    """One row per committee directly under the scope on the chosen kind of target: the
-    organizations it holds that the target measures, each counted once however many plans
-    set it (97-KH/TU and 159-KH/HU both ask each high school for one pupil), the plans
-    setting it, the strictest minimum, the achieved figures and the worst status."""
-    children = {c.org.path: c.org for c in att.children}
-    periods = {c.org.pk: c.period for c in att.children}
-    by_child: dict[int, dict] = {}
-    for r in att.rules:
-        if f"{r.kind}:{r.category}" != chosen:
-            continue
-        for m in r.measurements:
-            child = next((c for p, c in children.items() if m.org.path.startswith(p)), None)
-            if child is None:
-                continue
-            row = by_child.setdefault(child.pk, {"org": child, "plans": [], "orgs": {}, "period": periods[child.pk]})
-            if r.plan.reference not in row["plans"]:
-                row["plans"].append(r.plan.reference)
-            row["orgs"].setdefault(m.org.pk, []).append(m)
-    rows = []
-    for row in by_child.values():
-        per_org = list(row.pop("orgs").values())
-        firsts = [ms[0] for ms in per_org]
-        statuses = [m.status for ms in per_org for m in ms]
-        targets = [max((m.target_min for m in ms if m.target_min is not None), default=None) for ms in per_org]
-        single = firsts[0] if len(firsts) == 1 else None
-        status = Status.worst(statuses)
-        actual = [m.members if chosen.startswith("cell_size:") else m.actual for m in firsts]
-        row.update(
-            {
-                "plan": " · ".join(row["plans"]),
-                "measured": len(per_org),
-                "meeting": sum(1 for ms in per_org if all(Status.meets(m.status) for m in ms)),
-                "target_min": None if None in targets else sum(targets),
-                "actual": sum(a or 0 for a in actual),
-                "base": single.base if single else None,
-                "share": (single.share if single.share is not None else single.percent) if single else None,
-                "status": status,
-                "status_order": Status.ORDER[status],
-                "css": STATUS_CLASS[status],
-                "label": STATUS_LABELS[status],
-            }
-        )
-        rows.append(row)
-    return rows
-
-
 @require_GET
 @org_view(Perm.VIEW)
 def compare(request, organization):
@@ -207,18 +151,12 @@ def compare(request, organization):
     year, as_of = period.year, period.as_of
     with report_reads():
         att = attainment(scope=organization, year=year, as_of=as_of, period=period.period)
-    keys = {}
-    for r in att.rules:
-        keys.setdefault(f"{r.kind}:{r.category}", r)
-    choices = [(key, r.sentence) for key, r in keys.items()]
+    choices = compare_choices(att)
     chosen = request.GET.get("rule") or (choices[0][0] if choices else "")
-    if chosen and chosen not in keys:
+    if chosen and chosen not in dict(choices):
         raise Http404
-    rows = compare_rows(att, chosen)
     sort = request.GET.get("sort", "org")
-    descending = sort.startswith("-")
-    key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["org"])
-    rows.sort(key=key, reverse=descending)
+    rows = compare_rows(att, chosen, sort)
     context = {
         "org": organization,
         "choices": choices,

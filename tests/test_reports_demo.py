@@ -15,9 +15,9 @@ from quotas.models import RuleKind
 from reports import dashboard
 from reports.engine import _admission_counts, _after_count_day, _historical_counts, attainment
 from reports.models import HistoricalResult
+from reports.report.compare import compare_rows
 from reports.serialize import attainment_json
 from reports.status import Status
-from reports.views import compare_rows
 from tests.test_reports_engine import by_sentence
 
 

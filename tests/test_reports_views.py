@@ -215,7 +215,7 @@ def test_workbook_of_a_large_scope_lists_only_those_not_meeting_a_rule(client_fo
     from reports import report
 
     other = _second_high_school(data)
-    monkeypatch.setattr(report, "LIST_ALL_UP_TO", 1)  # as if the rule measured thousands of schools
+    monkeypatch.setattr(report.rule_tables, "LIST_ALL_UP_TO", 1)  # as if the rule measured thousands of schools
     client = client_for("district_planner")
     wb = _workbook(client.get(reverse("reports:export_xlsx", args=[data.district.pk]) + Q))
     rows = _sheet_rows(wb, "Số lượng")
@@ -247,7 +247,7 @@ def test_workbook_when_the_engine_capped_the_failing_list(data, monkeypatch):
         form=OrgForm.GRASSROOTS_CELL,
         sector=Sector.HIGH_SCHOOL,
     )
-    monkeypatch.setattr(report, "LIST_ALL_UP_TO", 1)
+    monkeypatch.setattr(report.rule_tables, "LIST_ALL_UP_TO", 1)
     with translation.override("vi"):
         att = attainment(scope=data.district, year=2025, as_of=dt.date(2025, 6, 30))
         rule = next(r for r in att.rules if r.many)
@@ -469,7 +469,7 @@ def test_no_list_sentence_when_every_organization_meets_it(data, monkeypatch):
     from reports import report
     from reports.engine import attainment
 
-    monkeypatch.setattr(report, "LIST_ALL_UP_TO", 0)  # only the failing ones would be listed
+    monkeypatch.setattr(report.rule_tables, "LIST_ALL_UP_TO", 0)  # only the failing ones would be listed
     with translation.override("vi"):
         att = attainment(scope=data.district, year=2025, as_of=dt.date(2025, 6, 30))
         rule = next(r for r in att.rules if r.many)

@@ -1,0 +1,44 @@
+"""What counts, for the side that keeps the tallies and the side that reads them alike.
+
+An admission counts in the year of its ceremony while it is not archived; a candidate is
+in the pipeline from the cell's resolution on while in progress and not archived. The
+tallies (admissions/tally.py) keep these counts on every write; the reports
+(reports/engine, reports/past.py) read the tallies, or recount the records with the same
+filters when the tree changed after the report's day.
+"""
+
+import datetime as dt
+
+from django.db.models import Q
+
+from .models import Admission, Outcome, Step, Tally
+
+ADMITTED, PIPELINE = Tally.Kind.ADMITTED, Tally.Kind.PIPELINE
+
+IN_PIPELINE = Q(archived_at__isnull=True, outcome=Outcome.IN_PROGRESS, step__gte=Step.CELL_RESOLUTION)
+
+
+def pipeline(candidates):
+    """The candidates of the pipeline among `candidates`."""
+    return candidates.filter(IN_PIPELINE).order_by()
+
+
+def admitted_between(first_day: dt.date, last_day: dt.date):
+    """The admissions (not archived) with ceremony dates in [first_day, last_day]."""
+    return Admission.objects.filter(
+        archived_at__isnull=True, ceremony_date__gte=first_day, ceremony_date__lte=last_day
+    ).order_by()
+
+
+def admission_key(organization_id, ceremony_date, category, archived_at):
+    """What one admission counts for: (kind, organization, day, category), or None."""
+    if archived_at is not None or ceremony_date is None or organization_id is None:
+        return None
+    return (ADMITTED, organization_id, ceremony_date, category)
+
+
+def candidate_key(organization_id, category, step, outcome, archived_at):
+    """What one candidate counts for in the pipeline: (kind, organization, None, category), or None."""
+    if archived_at is not None or outcome != Outcome.IN_PROGRESS or step < Step.CELL_RESOLUTION:
+        return None
+    return (PIPELINE, organization_id, None, category)

@@ -1,0 +1,199 @@
+"""The attainment engine: how every organization in a scope stands against every rule.
+
+One entry point, `attainment(scope=, year=, as_of=)`, returning plain dataclasses. No
+HTML, Excel or PDF here: the report object (reports/report.py) and its renderers read
+these results.
+
+Query budget (constant in the number of organizations and rules):
+* the applicable rules with their plans, issuers and targets (1), their allocation rows
+  and sub-quotas as tuples (2),
+* the organizations the rules and the drill-down need, annotated with member counts (1),
+* whether any organization moved or was merged after the count day (1; when one did, the
+  readers of reports/past.py replace the tally reads below),
+* admissions: ONE read of the tallies (admissions.Tally: counts kept per node of the tree,
+  by year and category) for every depth, each depth over the years it needs (this year;
+  last year; the five years shown year on year for the scope, its children and
+  single-subject rules; the years an INACTIVITY rule looks back); when the report's day
+  is inside the year, the admissions after it, from the records (1, normally empty),
+* historical results per depth (a small table) (depths),
+* the pipeline: one read of the tallies (1); when the year is not over, the candidates of
+  the pipeline who can still finish by 31/12 under the deadlines: the holidays (1) and one
+  grouped count for every depth (1) (`_finishable_counts`, for the statuses of
+  reports/status.py),
+* rules over many organizations that only ask for a size or for recent admissions
+  (CELL_SIZE, INACTIVITY over e.g. every cell in the country): how many each measures (1),
+  the failing ones, with their figures (1 per kind), the admissions after the report's
+  day (1, only when it is inside the year),
+* per distinct depth of membership-share subjects without their own count: one grouped
+  sum of their grassroots organizations' counts (≤ depths),
+* cumulative admissions by month for the scope (1),
+* the report period and the same period last year: the admissions of both spans at the
+  paths the report shows, every depth in one query (1; `_span_counts`, in the tree the
+  rest reads).
+
+Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): no query
+joins admissions with the tree except for the months and the days after the report's
+day; organizations are built from `values_list` rows (the failing rows of structural
+rules as plain `OrganizationRow`s); the year-on-year history is computed only where it is
+shown; the cyclic garbage collector is paused during the call.
+
+The tree is the one that stood on the report's count day (its "as of", or 31/12 of a
+past year): rules' subjects, roll-ups, children and allocation rows are resolved in it,
+and every admission counts where its organization (or, after a merger, its successor)
+stood that day, by the category and organization at admission. When nothing moved or
+merged after that day, that tree is today's and the tallies hold it; otherwise the
+figures are recounted from the records (reports/past.py; one more query says which).
+Historical results (counts entered for past years) are added to the records of the same
+organization and year: boards enter only what the records do not hold. A total entered
+for a period of several years is shown as that period's total, never as one of its
+years. A past year without data (see _has_data) reads None ("no data"), never 0.
+
+Statuses are decided in reports/status.py (`count_status`, `share_status`).
+
+The package's rooms: `rules` (the rules that apply to a scope, their selectors and where
+they look from), `rows` (the row readers), `counts` (tallies, history, pipeline,
+finishable candidates), `spans` (admission records between two days: months, the report
+period), `failing` and `structural` (size and inactivity rules over many organizations,
+their lazily read failing lists), `measure` (one computation: every rule measured),
+`allocation` (allocation tables, ended organizations), `results` (the dataclasses).
+"""
+
+import datetime as dt
+import gc
+
+from organizations.models import Organization
+from organizations.positions import tree_on, tree_state
+from quotas.models import RuleKind
+
+from .. import periods as report_periods
+from ..status import Status
+from .allocation import _allocation_table, _Ended
+from .counts import _admission_counts, _after_count_day, _deadline_days, _historical_counts
+from .failing import FailingList
+from .measure import _Computation
+from .results import (
+    AllocationRow,
+    AllocationTable,
+    Attainment,
+    ChildRow,
+    Measurement,
+    PeriodFigure,
+    RuleResult,
+    YearFigure,
+)
+from .rows import OrganizationRow, _scope_organizations
+from .rules import STRUCTURAL, _rules_of_day, _subjects, applicable_rules
+from .spans import _admissions, _admissions_now, _monthly, admissions_in, report_spans
+
+# Status lives in reports/status.py; re-exported for the pages. The other names are what
+# the rest of the project reads from the engine.
+__all__ = [
+    "STRUCTURAL",
+    "AllocationRow",
+    "AllocationTable",
+    "Attainment",
+    "ChildRow",
+    "FailingList",
+    "Measurement",
+    "OrganizationRow",
+    "PeriodFigure",
+    "RuleResult",
+    "Status",
+    "YearFigure",
+    "_admission_counts",
+    "_admissions",
+    "_admissions_now",
+    "_after_count_day",
+    "_deadline_days",
+    "_historical_counts",
+    "admissions_in",
+    "applicable_rules",
+    "attainment",
+    "report_spans",
+    "tree_state",
+]
+
+
+def attainment(
+    *,
+    scope: Organization,
+    year: int,
+    as_of: dt.date,
+    period: "report_periods.Period | None" = None,
+    list_failing: bool = False,
+) -> Attainment:
+    """How the scope and every organization inside it stand against every applicable rule
+    in `year` up to `as_of`; and the admissions of the report `period` (by default the
+    year) beside those of the same period last year. `list_failing`: the caller lists every
+    failing organization of the size and inactivity rules (the JSON): they are read with
+    the answer, one query per kind, instead of counted and read again per rule."""
+    # A national report builds ~1 million objects (organizations, counts, measurements)
+    # that hold no reference cycles; the cyclic garbage collector, triggered again and
+    # again by those allocations, took a quarter of the time. It is paused for the call
+    # (process-wide: other threads' allocations are not collected meanwhile either).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _attainment(scope, year, as_of, period or report_periods.parse(str(year)), list_failing)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, list_failing=False) -> Attainment:
+    count_day = min(as_of, dt.date(year, 12, 31))
+    # The tree as it stood on the count day: today's (the tallies keep it) unless an
+    # organization moved or was merged since; then the figures are recounted from the
+    # records with every organization where it stood that day (reports/past.py).
+    state = tree_state(count_day)
+    tree = tree_on(scope, count_day) if state.changed else None
+    scope, rules = _rules_of_day(scope, year, count_day, tree)
+    orgs, listed, scope_org = _scope_organizations(scope, rules, tree, dt.date(year, 1, 1), count_day)
+    c = _Computation(
+        scope=scope,
+        scope_org=scope_org,
+        year=year,
+        as_of=as_of,
+        rules=rules,
+        subjects=_subjects(rules, scope, scope_org, orgs, count_day),
+        orgs=orgs,
+        listed=listed,
+    )
+    c.need_all()
+    c.count(tree, state.merged, list_failing)
+    c.read_period(report_period, tree, state.merged)
+
+    results: list[RuleResult] = []
+    tables: list[AllocationTable] = []
+    ended = _Ended(rules, year, count_day, state.ended)
+    for rule in rules:
+        if rule.kind == RuleKind.ALLOCATION:
+            table = _allocation_table(
+                rule, scope, listed, c.actuals, year, c.period, c.pipeline, c.finishable, ended, c.period_of
+            )
+            if table is not None:
+                tables.append(table)
+        result = c.rule_result(rule)
+        if result is not None:
+            results.append(result)
+
+    return Attainment(
+        scope=scope_org,
+        year=year,
+        as_of=as_of,
+        year_fraction=c.fraction,
+        year_over=c.over,
+        actual=c.actuals.get(scope.path, year),
+        forecast=None if c.over else c.pipeline.get(scope.path, year),
+        target=c.planned.get(scope.pk),
+        rules=results,
+        allocations=tables,
+        children=c.children(),
+        months=_monthly(scope, year, as_of, tree, state.merged),
+        history=c.history_of(scope_org, "", False),
+        periods=c.periods_of(scope_org, ""),
+        period=report_period,
+        period_to=c.period_to,
+        same_period=c.same_period,
+        period_figure=c.period_of(scope.path, engine_last_year=True),
+    )

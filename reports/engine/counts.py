@@ -1,0 +1,253 @@
+"""The counts: admissions and the pipeline read from the tallies (admissions.Tally),
+historical results added to them, the candidates the deadlines can still bring to the
+ceremony, and the members of grassroots organizations."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
+
+from admissions.models import Candidate, Outcome, Step, Tally
+from admissions.workdays import add_working_days, calendar_between
+from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization
+from organizations.positions import any_merged, counting_path
+
+from ..models import HistoricalResult
+from .rows import BUCKET_FILTER_LIMIT, _bucket_filter
+from .spans import _admissions_now
+
+STEP = Organization.steplen
+
+
+class _Counts:
+    """Grouped counts keyed by (bucket path, year, category); '' = every category."""
+
+    def __init__(self):
+        self.data: dict[tuple[str, int, str], int] = defaultdict(int)
+        self.recorded_years: set[int] = set()
+
+    def add(self, path, year, category, n, total=True):
+        if category:
+            self.data[(path, year, category)] += n
+        if total:
+            self.data[(path, year, "")] += n
+
+    def get(self, path, year, category="") -> int:
+        return self.data.get((path, year, category or ""), 0)
+
+
+def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int) -> list[tuple]:
+    """Rows (depth, path, year, category, n) of admissions.Tally for every depth, in one query:
+    inside the scope, from `since[depth]` to `year`, only the wanted paths when they are few."""
+    table = Tally._meta.db_table
+    selects, params = [], []
+    for depth in sorted(depths):
+        where = "kind = %s AND depth = %s AND path LIKE %s AND year BETWEEN %s AND %s AND n <> 0"
+        params += [kind, depth, scope.path + "%", since[depth] if since else 0, year]
+        paths = wanted.get(depth, set())
+        if paths and len(paths) <= BUCKET_FILTER_LIMIT:
+            where += f" AND path IN ({', '.join(['%s'] * len(paths))})"
+            params += sorted(paths)
+        selects.append(f"SELECT depth, path, year, category, n FROM {table} WHERE {where}")
+    if not selects:
+        return []
+    with connections[Tally.objects.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return cursor.fetchall()
+
+
+def _after_count_day(scope, year, count_day, merged: bool | None = None) -> Counter:
+    """Admissions of `year` after `count_day`, per (path, category) at their organization
+    and every node above it. The tallies hold whole years, so a count up to a day inside
+    the year takes these off. Usually none (nothing is admitted in the future); a report
+    "as of" an earlier day reads them."""
+    after: Counter = Counter()
+    last_day = dt.date(year, 12, 31)
+    if count_day >= last_day:
+        return after
+    first_day = max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1))
+    for path, category, n in (
+        _admissions_now(scope, first_day, last_day, merged)
+        .values("p", "category")
+        .annotate(n=Count("pk"))
+        .values_list("p", "category", "n")
+    ):
+        for end in range(STEP, len(path) + 1, STEP):
+            after[(path[:end], category)] += n
+    return after
+
+
+def _admission_counts(scope, depths, wanted, since: dict[int, int], year, after: Counter) -> _Counts:
+    """Admissions from 1 January of `since[depth]` to the count day per (path, year,
+    category) at every depth: read from the tallies (one query) less `after` (those after
+    the count day, see _after_count_day)."""
+    counts = _Counts()
+    data = counts.data  # _Counts.add inlined: a national report reads ~300,000 rows
+    for _depth, path, y, category, n in _tally(Tally.Kind.ADMITTED, scope, depths, wanted, since, year):
+        data[(path, y, category)] += n
+        data[(path, y, "")] += n
+    # The years the records hold admissions for in the scope (whole years: see _has_data).
+    counts.recorded_years = {y for (path, y, category) in data if path == scope.path and not category}
+    for (path, category), n in after.items():
+        if len(path) // STEP in depths:
+            counts.add(path, year, category, -n)
+    return counts
+
+
+def _blank_total():
+    """The blank-category (total) historical result of the outer row's organization, year
+    and span: a category row under it is already counted in it."""
+    return HistoricalResult.objects.annotate(span=Coalesce("first_year", 0)).filter(
+        organization=OuterRef("organization_id"),
+        year=OuterRef("year"),
+        category="",
+        span=Coalesce(OuterRef("first_year"), 0),
+    )
+
+
+def _historical_counts(
+    scope, depths, wanted, first_year, last_year, counts: _Counts, periods=None, merged: bool | None = None
+) -> None:
+    """Add historical results; a blank-category row is the total of its organization and year.
+
+    A total over several years (`first_year` set, e.g. 2020–2023) is no year's figure: it
+    goes to `periods` ({(bucket, first year, last year, category): n}), not to `counts`.
+    A row, even of 0, makes its key present in `counts` ("entered": see _has_data)."""
+    blank = _blank_total()
+    # Where each result counts: its organization, or after a merger its successor.
+    base = HistoricalResult.objects.filter(year__gte=first_year, year__lte=last_year).annotate(
+        p=counting_path("organization__") if (any_merged() if merged is None else merged) else F("organization__path")
+    )
+    base = base.filter(p__startswith=scope.path).annotate(covered=Exists(blank)).order_by()
+    for depth in sorted(depths):
+        width = depth * STEP
+        rows = _bucket_filter(base.annotate(bucket=Substr("p", 1, width)), wanted.get(depth, set()), width)
+        for bucket, year, category, covered, first, n in (
+            rows.values("bucket", "year", "category", "covered", "first_year")
+            .annotate(n=Sum("count"))
+            .values_list("bucket", "year", "category", "covered", "first_year", "n")
+        ):
+            _add_historical(counts, periods, bucket, year, category, covered, first, n)
+
+
+def _add_historical(counts: _Counts, periods, path: str, year: int, category: str, covered, first, n) -> None:
+    """One grouped row of historical results at `path`: a year's figure into `counts`, or
+    (`first` set) a period's total into `periods` when it is kept. `covered`: a blank
+    (total) row of the same organization and year exists, so a category row is already in it."""
+    if first is not None:
+        if periods is not None:
+            if category:
+                periods[(path, first, year, category)] += n
+            if not (category and covered):
+                periods[(path, first, year, "")] += n
+        return
+    counts.add(path, year, category, n, total=not (category and covered))
+
+
+def _deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:
+    """The last days, by the deadlines (ADMISSION_RULES), from which a candidate still
+    reaches the ceremony by 31/12: the decision (CEREMONY_WORKING_DAYS before 31/12) and
+    the cell's resolution (DECISION_WORKING_DAYS before that); and whether the report's
+    day is past the latter ("late": a resolution passed now no longer finishes this year).
+    One query (the holidays of the year's second half)."""
+    dec31 = dt.date(year, 12, 31)
+    rules = settings.ADMISSION_RULES
+    # Public holidays are days off; make-up working Saturdays are working days (as the services count).
+    holidays = calendar_between(dec31 - dt.timedelta(days=250), dec31)
+    last_decision = add_working_days(dec31, -rules["CEREMONY_WORKING_DAYS"], holidays)
+    last_resolution = add_working_days(last_decision, -rules["DECISION_WORKING_DAYS"], holidays)
+    return last_decision, last_resolution, as_of > last_resolution
+
+
+def _finishable_filter(year: int, as_of: dt.date) -> tuple[Q, bool]:
+    """Which candidates of the pipeline the deadlines still bring to the ceremony by 31/12
+    of `year` (see _finishable_counts), and whether the report's day is "late" (one query,
+    the holidays)."""
+    dec31 = dt.date(year, 12, 31)
+    last_decision, last_resolution, late = _deadline_days(year, as_of)
+    resolutions = Q(step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION]) & (
+        Q(due_on__lte=last_decision) | Q(due_on__isnull=True, step_date__lte=last_resolution)
+    )
+    decided = Q(step=Step.DECISION) & (Q(due_on__lte=dec31) | Q(due_on__isnull=True, step_date__lte=last_decision))
+    live = Q(archived_at__isnull=True, outcome=Outcome.IN_PROGRESS) & (
+        resolutions | decided | Q(step__gte=Step.CEREMONY)
+    )
+    return live, late
+
+
+def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None = None) -> tuple[_Counts, bool]:
+    """Candidates past the cell's resolution (the pipeline) whose ceremony the deadlines
+    still put on or before 31/12 of `year`, per (bucket, category) at every depth, and
+    whether the report's day is "late" (see _deadline_days). Two queries (the holidays,
+    then one grouped count for every depth); none for a closed year.
+
+    A candidate's next deadline is `Candidate.due_on` (kept by the services): at the
+    resolutions, the decision's (60 working days from the cell's resolution); at the
+    decision, the ceremony's (30 working days from it). Finishable: at a resolution with
+    the decision due by the last decision day, or at the decision with the ceremony due by
+    31/12. Without a due date (imported), the step's date against the same last days.
+    The deadlines are the longest the statute allows: a candidate may go faster, so this
+    is the count the board can rely on, not a ceiling."""
+    counts = _Counts()
+    dec31 = dt.date(year, 12, 31)
+    if as_of >= dec31 or not depths:
+        return counts, True
+    finishable, late = _finishable_filter(year, as_of)
+    if any_merged() if merged is None else merged:  # a merged organization's candidates count with its successor
+        live = Candidate.objects.annotate(p=counting_path("organization__"))
+    else:
+        live = Candidate.objects.annotate(p=F("organization__path"))
+    live = live.filter(finishable, p__startswith=scope.path)
+    grouped = []
+    for depth in sorted(depths):
+        width = depth * STEP
+        rows = live.annotate(bucket=Substr("p", 1, width)).order_by()
+        rows = _bucket_filter(rows, wanted.get(depth, set()), width)
+        grouped.append(
+            rows.values("bucket", "category").annotate(n=Count("pk")).values_list("bucket", "category", "n").order_by()
+        )
+    for bucket, category, n in grouped[0].union(*grouped[1:], all=True).order_by():
+        counts.add(bucket, year, category, n)
+    return counts, late
+
+
+def _has_data(counts: _Counts, recorded_years: set[int], path: str, year: int) -> bool:
+    """Whether an organization has a figure for `year`: the records hold admissions that
+    year somewhere in the report's scope (so they are kept here, and nothing means 0), or a
+    historical result (even 0) was entered for that year for the organization or inside
+    its subtree. Otherwise the year reads "no data", never 0. Totals of periods
+    (2020–2023) are no year's figure."""
+    return year in recorded_years or (path, year, "") in counts.data
+
+
+def _pipeline_counts(scope, depths, wanted, year) -> _Counts:
+    """Candidates past the cell's resolution, per path and category at every depth, from
+    the tallies in one query."""
+    counts = _Counts()
+    for _depth, path, _y, category, n in _tally(Tally.Kind.PIPELINE, scope, depths, wanted, None, 0):
+        counts.add(path, year, category, n)
+    return counts
+
+
+def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dict[str, int]:
+    """Sum of grassroots organizations' latest counts under each subject, per depth."""
+    result: dict[str, int] = {}
+    by_depth: dict[int, set[str]] = defaultdict(set)
+    for org in subjects:
+        by_depth[org.depth].add(org.path)
+    latest = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=on).order_by("-as_of")
+    for depth, paths in sorted(by_depth.items()):
+        width = depth * STEP
+        rows = (
+            Organization.objects.filter(path__startswith=scope.path[: min(len(scope.path), width)])
+            .filter(form__in=GRASSROOTS_FORMS)
+            .annotate(m=Subquery(latest.values("members")[:1], output_field=IntegerField()))
+            .annotate(bucket=Substr("path", 1, width))
+            .order_by()
+        )
+        rows = _bucket_filter(rows, paths, width)
+        result.update(dict(rows.values("bucket").annotate(total=Sum("m")).values_list("bucket", "total")))
+    return result

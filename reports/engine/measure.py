@@ -1,0 +1,376 @@
+"""The measurement of the rules of one scope: `_Computation` holds the state of one
+computation (the year, the counts read for the scope, the report period's figures) and
+measures an organization against a rule (`measure`), reading its year-on-year history
+(`history_of`) and its period beside the same period last year (`period_of`)."""
+
+import calendar
+import datetime as dt
+import math
+from collections import defaultdict
+from decimal import Decimal
+
+from organizations.models import Organization
+from quotas.models import Rule, RuleKind
+from quotas.sentences import rule_sentence
+
+from ..status import Period, Status, count_status, share_status
+from .allocation import _child_on
+from .counts import (
+    _admission_counts,
+    _after_count_day,
+    _Counts,
+    _finishable_counts,
+    _finishable_filter,
+    _grassroots_members,
+    _has_data,
+    _historical_counts,
+    _pipeline_counts,
+)
+from .failing import FailingList
+from .results import ChildRow, Measurement, PeriodFigure, RuleResult, YearFigure, _pct
+from .rules import (
+    STRUCTURAL,
+    _many_structural,
+    _subject,
+)
+from .spans import _span_counts, report_spans
+from .structural import _structural
+
+STEP = Organization.steplen
+HISTORY_YEARS = 5  # the year itself and four before it
+
+
+def _ceil_share(percent: Decimal, total: int) -> int:
+    """Shares imply counts rounded up: 2% of 191 → 4 (seed 001's footnote).
+
+    A positive share asks for at least one admission even when the total is unknown (0).
+    """
+    implied = math.ceil(Decimal(percent) * total / 100 - Decimal("1e-9"))
+    return max(implied, 1) if percent > 0 else implied
+
+
+def _year_fraction(year: int, as_of: dt.date) -> tuple[float, bool]:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if as_of >= end:
+        return 1.0, True
+    if as_of < start:
+        return 0.0, False
+    days = 366 if calendar.isleap(year) else 365
+    return ((as_of - start).days + 1) / days, False
+
+
+class _Computation:
+    """One attainment computation of `scope` in `year` up to `as_of`, once its rules, its
+    organizations and each rule's subjects are known. `need` says what each organization
+    needs counted, `count` reads it, `read_period` reads the report period; then
+    `rule_result` measures each rule and `children` lists the organizations directly
+    under the scope."""
+
+    def __init__(self, *, scope, scope_org, year: int, as_of: dt.date, rules, subjects, orgs, listed):
+        self.scope, self.scope_org, self.year, self.as_of = scope, scope_org, year, as_of
+        self.rules, self.subjects, self.orgs, self.listed = rules, subjects, orgs, listed
+        self.fraction, self.over = _year_fraction(year, as_of)
+        self.jan1 = dt.date(year, 1, 1)
+        self.count_day = min(as_of, dt.date(year, 12, 31))
+        # What each organization needs, by depth (one tally query for every depth): this
+        # year by category (the scope, its children, rule subjects, allocation rows, matches
+        # of count and share rules), from the first year `start` gives the depth: last year
+        # (share subjects without a planned total), the years shown year on year (the scope,
+        # its children, subjects of single-subject rules; for the matches of a rule over many
+        # organizations no history is shown or computed), the years an INACTIVITY rule looks
+        # back. Structural rules over many organizations need nothing here (_structural).
+        self.full: dict[int, set[str]] = defaultdict(set)
+        self.start: dict[int, int] = {}
+        inactivity = [r.years_without or 0 for r in rules if r.kind == RuleKind.INACTIVITY]
+        self.first_year = year - max([HISTORY_YEARS - 1, *[k - 1 for k in inactivity]])
+        self.history_first = year - HISTORY_YEARS + 1
+        self.periods: dict[tuple, int] = defaultdict(int)  # totals entered for periods of several years
+
+    # --- what to count -----------------------------------------------------------------
+
+    def need(self, org: Organization, since: int | None = None) -> None:
+        since = self.year if since is None else since
+        self.full[org.depth].add(org.path)
+        self.start[org.depth] = min(self.start.get(org.depth, self.year), since)
+
+    def need_all(self) -> None:
+        year, scope = self.year, self.scope
+        children_orgs = [o for o in self.orgs.values() if o.depth == scope.depth + 1]
+        for org in [self.scope_org, *children_orgs]:
+            self.need(org, self.history_first)
+        for rule in self.rules:
+            each = rule.applies_to_each
+            since = self.first_year if rule.kind == RuleKind.INACTIVITY else year
+            if not each:
+                since = min(since, self.history_first)
+            elif rule.kind == RuleKind.SHARE_OF_ADMISSIONS:
+                since = year - 1  # last year's total when no total is planned
+            for org in self.subjects[rule.pk]:
+                self.need(org, since)
+            for a in rule.allocation_rows:
+                if a.organization_id in self.listed:
+                    self.need(self.listed[a.organization_id])
+
+    def count(self, tree, merged: bool, list_failing: bool) -> None:
+        """Read the counts: admissions, historical results, the pipeline, the finishable
+        candidates, the structural rules; from the tallies, or from the records in the tree
+        of the count day (`tree`, reports/past.py)."""
+        scope, scope_org, rules = self.scope, self.scope_org, self.rules
+        year, as_of, over = self.year, self.as_of, self.over
+        count_day, first_year, full, periods = self.count_day, self.first_year, self.full, self.periods
+        if tree is not None:
+            from .. import past
+
+            actuals, pipeline = _Counts(), _Counts()
+            past.admission_counts(tree, actuals, first_year, year, count_day)
+            past.historical_counts(tree, actuals, first_year, year, periods)
+            past.pipeline_counts(tree, pipeline, year)
+            if over:
+                finishable, late = _Counts(), True
+            else:
+                finishable, late = past.finishable_counts(tree, year, *_finishable_filter(year, as_of))
+            self.structural = past.structural(
+                scope, scope_org, rules, self.orgs, actuals, pipeline,
+                year=year, count_day=count_day, first_year=first_year, over=over,
+            )  # fmt: skip
+        else:
+            after = _after_count_day(scope, year, count_day, merged)
+            actuals = _admission_counts(scope, set(full), full, self.start, year, after)
+            _historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged)
+            pipeline = _pipeline_counts(scope, set(full), full, year)
+            if over:
+                finishable, late = _Counts(), True
+            else:
+                finishable, late = _finishable_counts(scope, set(full), full, year, as_of, merged)
+            self.structural = _structural(
+                scope, scope_org, rules, year, count_day, first_year, over, after, list_failing
+            )
+        self.actuals, self.pipeline, self.finishable = actuals, pipeline, finishable
+        self.recorded_years = actuals.recorded_years
+        self.period = Period(self.fraction, over, late)
+        # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
+        self.latest_counted: dict[str, int] = {}
+        for (path, y, category), n in actuals.data.items():
+            if n and not category and first_year <= y <= year and y > self.latest_counted.get(path, 0):
+                self.latest_counted[path] = y
+        need_sum = [
+            o for r in rules if r.kind == RuleKind.SHARE_OF_MEMBERSHIP for o in self.subjects[r.pk] if o.members is None
+        ]
+        if not need_sum:
+            self.grassroots_sum = {}
+        elif tree is not None:
+            self.grassroots_sum = past.grassroots_members(self.orgs, need_sum)
+        else:
+            self.grassroots_sum = _grassroots_members(scope, need_sum, self.jan1)
+        # Planned totals: a COUNT rule's minimum, an ALLOCATION rule's total, or an allocation row.
+        self.planned: dict[int, int] = {}
+        for rule in rules:
+            if rule.kind == RuleKind.ALLOCATION:
+                for allocation in rule.allocation_rows:
+                    self.planned.setdefault(allocation.organization_id, allocation.total)
+        for rule in rules:
+            if rule.applies_to_each or rule.category or rule.min_count is None:
+                continue
+            if rule.kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
+                self.planned[_subject(rule).pk] = rule.min_count
+
+    def read_period(self, report_period, tree, merged: bool) -> None:
+        """The report period beside the same period last year: the admissions of each span, at
+        the paths the report shows, in the same tree (one query). A period from 1 January of
+        the year is the year to date: its figures are the engine's (historical results included)."""
+        year = self.year
+        self.report_period = report_period
+        self.period_to, self.same_period = report_spans(report_period, self.count_day)
+        same = self.same_period
+        self.year_to_date = report_period.start == self.jan1
+        spans = [(report_period.start, self.period_to)] if not self.year_to_date else []
+        *self.this_counts, self.last_counts = _span_counts(
+            self.scope, [*spans, (same.start, same.end)], self.full, tree, merged
+        )
+        # Last year's whole year: the engine's figure where it reads one (the scope and its
+        # children: "no data" stays None, historical results count).
+        self.whole_last_year = (same.start, same.end) == (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))
+
+    # --- figures -----------------------------------------------------------------------
+
+    def period_of(self, path: str, category: str = "", engine_last_year: bool = False) -> PeriodFigure:
+        category = category or ""
+        if self.year_to_date:
+            actual = self.actuals.get(path, self.year, category)
+        else:
+            actual = self.this_counts[0].get((path, category), 0)
+        if self.whole_last_year and engine_last_year:
+            last = self.figure(path, self.year - 1, category)
+        else:
+            last = self.last_counts.get((path, category), 0)
+        return PeriodFigure(actual, last)
+
+    def figure(self, path: str, y: int, category: str = "") -> int | None:
+        """A year's count, or None without data for that year (the report's year always has)."""
+        if y != self.year and not _has_data(self.actuals, self.recorded_years, path, y):
+            return None
+        return self.actuals.get(path, y, category)
+
+    def history_of(self, org: Organization, category: str, with_base: bool) -> list[YearFigure]:
+        figures = []
+        for y in range(self.year - HISTORY_YEARS + 1, self.year + 1):
+            n = self.figure(org.path, y, category)
+            base = self.figure(org.path, y) if with_base else None
+            figures.append(YearFigure(y, n, base, _pct(n, base) if with_base and n is not None else None))
+        return figures
+
+    def periods_of(self, org: Organization, category: str) -> list[YearFigure]:
+        """Totals entered for periods of several years (seed 002's 2020–2023) overlapping the years shown."""
+        return [
+            YearFigure(last, n, first_year=first)
+            for (path, first, last, c), n in sorted(self.periods.items(), key=lambda item: item[0][1:3])
+            if path == org.path and c == (category or "") and last >= self.year - HISTORY_YEARS + 1
+        ]
+
+    # --- measuring -----------------------------------------------------------------------
+
+    def measure(self, rule: Rule, org: Organization) -> Measurement:
+        """One organization against one rule. Rules over every matching organization get no
+        year-on-year history (it is shown for single subjects only)."""
+        year, actuals, period, over = self.year, self.actuals, self.period, self.over
+        m = Measurement(org=org)
+        category = rule.category
+        shown = not rule.applies_to_each
+        m.actual = actuals.get(org.path, year, category)
+        m.forecast = self.pipeline.get(org.path, year, category)
+        m.finishable = self.finishable.get(org.path, year, category)
+        cap = rule.max_is_cap
+
+        def status_of(low, high):
+            return count_status(m.actual, low, high, period, pipeline=m.forecast, finishable=m.finishable, cap=cap)
+
+        kind = rule.kind
+        if kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
+            m.target_min, m.target_max = rule.min_count, rule.max_count
+            m.status, m.expected = status_of(m.target_min, m.target_max)
+            if shown:
+                m.history = self.history_of(org, category, False)
+        elif kind == RuleKind.SHARE_OF_ADMISSIONS:
+            m.share_min, m.share_max = rule.min_percent, rule.max_percent
+            m.base = actuals.get(org.path, year)
+            m.share = _pct(m.actual, m.base)
+            if org.pk in self.planned:
+                m.planned_total, m.planned_from = self.planned[org.pk], "plan"
+            else:
+                m.planned_total, m.planned_from = actuals.get(org.path, year - 1), "last_year"
+            if m.share_min is not None:
+                m.implied_min = _ceil_share(m.share_min, m.planned_total or 0)
+            if m.share_max is not None and m.planned_total:
+                m.implied_max = math.floor(Decimal(m.share_max) * m.planned_total / 100)
+            m.target_min = m.implied_min
+            m.status, m.expected = status_of(m.implied_min, None)
+            m.status = share_status(m.status, m.share, m.share_min, m.share_max, period, has_base=bool(m.base), cap=cap)
+            if shown:
+                m.history = self.history_of(org, category, True)
+        elif kind == RuleKind.SHARE_OF_MEMBERSHIP:
+            m.share_min, m.share_max = rule.min_percent, rule.max_percent
+            members = org.members  # at the start of the year
+            if members is None:
+                members = self.grassroots_sum.get(org.path)
+            m.base = members
+            m.share = _pct(m.actual, members)
+            if m.share_min is not None and members:
+                m.implied_min = _ceil_share(m.share_min, members)
+            if m.share_max is not None and members:
+                m.implied_max = math.floor(Decimal(m.share_max) * members / 100)
+            m.target_min, m.target_max = m.implied_min, m.implied_max
+            m.status, m.expected = status_of(m.implied_min, m.implied_max)
+            if shown:
+                m.history = self.history_of(org, category, False)
+        elif kind == RuleKind.CELL_SIZE:
+            m.target_min = rule.min_count
+            m.members = org.members_now
+            small = m.members is None or (rule.min_count is not None and m.members < rule.min_count)
+            m.status = Status.NOT_MET if small else Status.MET
+        elif kind == RuleKind.INACTIVITY:
+            k = rule.years_without or 1
+            # The latest year with an admission on record or a historical result.
+            m.last_admission_year = self.latest_counted.get(org.path)
+            if m.last_admission_year and m.last_admission_year >= year - k + 1:
+                m.status = Status.MET
+            else:
+                m.status = Status.NOT_MET if over else Status.BEHIND
+            if shown:
+                m.history = self.history_of(org, "", False)
+        if m.target_min and kind not in (RuleKind.CELL_SIZE, RuleKind.INACTIVITY):
+            m.percent = _pct(m.actual, m.target_min)
+        if over:  # a closed year: no forecast, no pace
+            m.forecast, m.expected = None, None
+        if shown and kind != RuleKind.CELL_SIZE:
+            m.periods = self.periods_of(org, category if kind != RuleKind.INACTIVITY else "")
+        if kind not in STRUCTURAL:
+            m.period = self.period_of(org.path, category)
+        return m
+
+    def rule_result(self, rule: Rule) -> RuleResult | None:
+        """A rule measured on its subjects (None when it measures nothing in the scope)."""
+        subjects = self.subjects[rule.pk]
+        if _many_structural(rule):
+            # Only the failing organizations are listed (the others meet it).
+            matched, measurements = self.structural[rule.pk]
+            if not matched:
+                return None
+        elif not subjects:
+            return None
+        else:
+            measurements = [self.measure(rule, org) for org in subjects]
+            matched = len(measurements)
+        if isinstance(measurements, FailingList):  # counted, listed when read
+            failing, status = measurements, measurements.status
+        else:
+            failing = [m for m in measurements if not Status.meets(m.status)]
+            status = Status.worst(m.status for m in (failing or measurements))
+        return RuleResult(
+            rule=rule,
+            plan=rule.plan,
+            sentence=rule_sentence(rule),
+            subject=None if rule.applies_to_each else subjects[0],
+            many=rule.applies_to_each,
+            measurements=measurements,
+            status=status,
+            meeting=matched - len(failing),
+            failing=failing,
+            matched=matched,
+        )
+
+    def children(self) -> list[ChildRow]:
+        """The organizations directly under the scope on the count day, ended ones last."""
+        year, count_day, actuals, pipeline = self.year, self.count_day, self.actuals, self.pipeline
+        children = []
+        for org in self.orgs.values():
+            if org.depth != self.scope.depth + 1 or not _child_on(org, count_day):
+                continue
+            target = self.planned.get(org.pk)
+            actual = actuals.get(org.path, year)
+            forecast = pipeline.get(org.path, year)
+            status = None
+            ended_on = org.dissolved_on if org.dissolved_on is not None and org.dissolved_on <= count_day else None
+            if ended_on is not None:
+                # Dissolved: its units moved on and count where they stand; what is still
+                # counted here (units dissolved with it) is listed, its target no longer applies.
+                target = None
+                if not actual and not self.figure(org.path, year - 1):
+                    continue
+            if target:
+                ready = self.finishable.get(org.path, year)
+                status = count_status(actual, target, None, self.period, pipeline=forecast, finishable=ready)[0]
+            children.append(
+                ChildRow(
+                    org=org,
+                    actual=actual,
+                    forecast=None if self.over else forecast,
+                    last_year=self.figure(org.path, year - 1),
+                    target=target,
+                    percent=_pct(actual, target),
+                    status=status,
+                    ended_on=ended_on,
+                    period=self.period_of(org.path, engine_last_year=True),
+                )
+            )
+        children.sort(key=lambda c: (c.ended_on is not None, c.org.name))  # the tree of the day: ended last
+        return children

@@ -1,0 +1,158 @@
+"""The row readers: organizations built from `values_list` rows without Model.__init__
+(`_light_organizations`), rows straight from the cursor (`_raw_rows`), and the light
+`OrganizationRow`s failing rows of structural rules are listed as."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import IntegerField, OuterRef, Q, Subquery
+from django.db.models.base import ModelState
+from django.db.models.functions import Left, Length
+
+from organizations.models import MemberCount, Organization
+from quotas.models import Allocation
+
+STEP = Organization.steplen
+# Above this many organizations at one depth, a grouped query returns every bucket
+# instead of listing the wanted ones in an IN clause.
+BUCKET_FILTER_LIMIT = 2000
+
+
+ORG_ANNOTATIONS = ("members", "members_now")
+
+
+def _light_organizations(queryset, annotations) -> list[Organization]:
+    """The queryset's organizations, built from `values_list` rows without Model.__init__
+    (a national report loads ~300,000 of them; __init__ and its per-field setattr were a
+    third of the time). The instances are ordinary: every concrete field and the
+    annotations are set, `_state` says they come from the database."""
+    names = [f.attname for f in Organization._meta.concrete_fields] + list(annotations)
+    db = queryset.db
+    new = Organization.__new__
+    result = []
+    for row in queryset.values_list(*names):
+        org = new(Organization)
+        state = ModelState()
+        state.adding, state.db = False, db
+        org.__dict__.update(zip(names, row, strict=True))
+        org._state = state
+        result.append(org)
+    return result
+
+
+@dataclass(slots=True, eq=False)
+class OrganizationRow:
+    """An organization as a failing row of a structural rule lists it (e.g. one of 77,000
+    cells below ten members in the country): the fields reports show, without a model
+    instance (building those was 7 µs a row, most of the time of a national report)."""
+
+    pk: int
+    path: str
+    name: str
+    code: str
+    depth: int
+    form: str
+    sector: str
+    figures: tuple  # the annotations asked for, in order
+    parent: str = ""  # the parent's name, where asked for: names like "Chi bộ thôn 1" repeat
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self):
+        return self.name
+
+    def __eq__(self, other):  # the same organization as a row or as a model instance
+        return isinstance(other, OrganizationRow | Organization) and other.pk == self.pk
+
+    def __hash__(self):
+        return hash(self.pk)
+
+
+def _raw_rows(queryset):
+    """The rows of a `values_list` queryset straight from the cursor: without Django's
+    per-value converters (the integer annotations' were 0.2 s of a national report).
+    Only for columns the driver returns as Python values already on every backend:
+    integers and text (SQLite returns dates as text)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `pk__in` an empty list: Django knows no row matches
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+ROW_FIELDS = ("pk", "path", "name", "code", "depth", "form", "sector")
+
+
+def _with_parent(queryset):
+    parent = Organization.objects.filter(path=Left(OuterRef("path"), Length(OuterRef("path")) - STEP))
+    return queryset.annotate(parent_name=Subquery(parent.values("name")[:1]))
+
+
+def _organization_rows(queryset, annotations, with_parent: bool = False) -> list[OrganizationRow]:
+    fields = ROW_FIELDS
+    width = len(fields)
+    if with_parent:
+        queryset = _with_parent(queryset)
+        return [
+            OrganizationRow(*row[:width], row[width:-1], row[-1] or "")
+            for row in _raw_rows(queryset.values_list(*fields, *annotations, "parent_name"))
+        ]
+    return [
+        OrganizationRow(*row[:width], row[width:]) for row in _raw_rows(queryset.values_list(*fields, *annotations))
+    ]
+
+
+def _bucket_filter(queryset, paths: set[str], width: int):
+    if paths and len(paths) <= BUCKET_FILTER_LIMIT:
+        return queryset.filter(bucket__in=sorted(paths))
+    return queryset
+
+
+def _members_on(day: dt.date) -> Subquery:
+    """An organization's latest member count on or before `day` (None without one)."""
+    latest = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=day).order_by("-as_of")
+    return Subquery(latest.values("members")[:1], output_field=IntegerField())
+
+
+def _scope_organizations(scope, rules, tree, jan1: dt.date, count_day: dt.date) -> tuple[dict, dict, Organization]:
+    """The organizations a computation needs: the scope, its children, every rule's subject
+    inside the scope, allocation rows inside it, and every selector's matches, annotated
+    with their members at the start of the year (membership shares) and on the count day
+    (CELL_SIZE). Returns ({pk: organization}, the same with the organizations only in
+    allocation tables, as rows; the scope's own organization)."""
+    from .rules import _many_structural, _selector_signature, _signature_q, _subject, _within
+
+    pks = {scope.pk}
+    signatures = set()
+    for rule in rules:
+        if _many_structural(rule):
+            continue  # answered in the database: _structural
+        if rule.applies_to_each:
+            signatures.add(_selector_signature(rule))
+        elif _within(_subject(rule).path, scope.path):
+            pks.add(_subject(rule).pk)
+    wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1)
+    for signature in signatures:
+        wanted_q |= _signature_q(signature) & Q(depth__gt=scope.depth)
+    members = {"members": _members_on(jan1), "members_now": _members_on(count_day)}
+    if tree is not None:  # every organization of the scope that day, at its path then
+        from .. import past
+
+        orgs = past.organizations(tree, _light_organizations, members)
+        listed = dict(orgs)
+    else:
+        orgs_qs = Organization.objects.filter(path__startswith=scope.path).filter(wanted_q).annotate(**members)
+        orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
+        # Organizations only in allocation tables (inside the scope) are read as rows: name and
+        # path are all a table shows (51,000 nationally; model objects were 80 MB of the answer).
+        allocated = Allocation.objects.filter(rule__in=[rule.pk for rule in rules]).values("organization_id")
+        rows_only = Organization.objects.filter(path__startswith=scope.path, pk__in=allocated).exclude(wanted_q)
+        listed = {org.pk: org for org in _organization_rows(rows_only.order_by(), ())}
+        listed.update(orgs)
+    return orgs, listed, orgs.get(scope.pk, scope)

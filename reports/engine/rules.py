@@ -1,0 +1,189 @@
+"""The rules that apply to a scope: the plans in force, their allocation rows, and where
+a rule over many organizations looks (its selector signature, its anchor, and whether the
+scope itself is among the organizations it measures)."""
+
+import copy
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+
+from organizations.models import Organization
+from quotas.models import Allocation, Rule, RuleKind, SubQuota, in_force_on
+
+STEP = Organization.steplen
+STRUCTURAL = (RuleKind.CELL_SIZE, RuleKind.INACTIVITY)
+
+
+def _subject(rule: Rule) -> Organization:
+    return rule.target or rule.plan.issuer
+
+
+def _within(path: str, scope_path: str) -> bool:
+    return path.startswith(scope_path)
+
+
+@dataclass(slots=True)
+class _Alloc:
+    """One allocation row as the engine reads it."""
+
+    organization_id: int
+    total: int
+    sub_quotas: dict[str, int]
+
+
+def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: list[int] | None = None) -> list[Rule]:
+    """Rules of the plans in force on `on` covering `year` (issued, or closed or replaced
+    after that day), issued inside the scope or above it (or by `issuers`, the
+    organizations inside or above it on an earlier day).
+
+    Each rule gets `allocation_rows`: its allocation rows as light `_Alloc` tuples (read
+    with `.values()`: a national report holds ~51,000 of them, too many for model objects).
+    """
+    if issuers is None:
+        by_issuer = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
+    else:
+        by_issuer = Q(plan__issuer__in=issuers)
+    rules = list(
+        Rule.objects.filter(by_issuer, in_force_on(on, "plan__"), plan__first_year__lte=year)
+        .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
+        .select_related("plan__issuer", "target")
+        # Plans without an issue date first on every database (as reports/past.py sorts them).
+        .order_by("plan__issuer__depth", F("plan__issued_on").asc(nulls_first=True), "plan_id", "order", "pk")
+    )
+    by_rule: dict[int, list[_Alloc]] = {rule.pk: [] for rule in rules}
+    by_allocation: dict[int, _Alloc] = {}
+    for pk, rule_id, organization_id, total in (
+        Allocation.objects.filter(rule__in=[rule.pk for rule in rules])
+        .order_by("rule_id", "order", "pk")
+        .values_list("pk", "rule_id", "organization_id", "total")
+    ):
+        allocation = _Alloc(organization_id, total, {})
+        by_rule[rule_id].append(allocation)
+        by_allocation[pk] = allocation
+    if by_allocation:
+        for allocation_id, category, count in (
+            SubQuota.objects.filter(allocation__rule__in=[rule.pk for rule in rules])
+            .order_by("pk")
+            .values_list("allocation_id", "category", "count")
+        ):
+            by_allocation[allocation_id].sub_quotas[category] = count
+    for rule in rules:
+        rule.allocation_rows = by_rule[rule.pk]
+    return rules
+
+
+def _selector_signature(rule: Rule) -> tuple:
+    depth = rule.plan.issuer.depth + rule.depth if rule.depth else None
+    return (tuple(sorted(rule.forms or [])), tuple(sorted(rule.sectors or [])), depth)
+
+
+def _signature_q(signature: tuple) -> Q:
+    forms, sectors, depth = signature
+    q = Q()
+    if forms:
+        q &= Q(form__in=forms)
+    if sectors:
+        q &= Q(sector__in=sectors)
+    if depth:
+        q &= Q(depth=depth)
+    return q
+
+
+def _matches(org: Organization, signature: tuple) -> bool:
+    forms, sectors, depth = signature
+    return (
+        (not forms or org.form in forms)
+        and (not sectors or org.sector in sectors)
+        and (not depth or org.depth == depth)
+    )
+
+
+def _kind_matches(form: str, sector: str, depth: int, signature: tuple) -> bool:
+    """`_matches` for an organization's (form, sector, depth)."""
+    forms, sectors, wanted = signature
+    return (not forms or form in forms) and (not sectors or sector in sectors) and (not wanted or depth == wanted)
+
+
+def _many_structural(rule: Rule) -> bool:
+    return rule.applies_to_each and rule.kind in STRUCTURAL
+
+
+def _anchor(rule: Rule, scope: Organization) -> str:
+    """Where a rule over many organizations looks from: the scope for rules from above it
+    (they apply to the part of the tree inside it), else the issuer."""
+    issuer = rule.plan.issuer
+    return scope.path if _within(scope.path, issuer.path) else issuer.path
+
+
+def _placed(rule: Rule, scope, scope_org) -> tuple:
+    """A structural rule's selector signature, its anchor path in the scope, and whether
+    the scope itself is among the organizations it measures."""
+    signature, anchor = _selector_signature(rule), _anchor(rule, scope)
+    with_scope = anchor == scope.path and scope.path != rule.plan.issuer.path and _matches(scope_org, signature)
+    return signature, anchor, with_scope
+
+
+def _threshold(rule: Rule) -> int:
+    """Members below which a size rule fails; years without admissions an inactivity rule allows."""
+    return (rule.min_count or 0) if rule.kind == RuleKind.CELL_SIZE else (rule.years_without or 1)
+
+
+def _rules_of_day(scope, year: int, count_day: dt.date, tree) -> tuple[Organization, list[Rule]]:
+    """The scope and its applicable rules in the tree of the count day: today's, or (`tree`)
+    the tree as it stood that day, the scope at its path then and every rule's issuer and
+    target where they stood (reports/past.py)."""
+    if tree is None:
+        return scope, applicable_rules(scope, year, count_day)
+    from .. import past
+
+    scope = copy.copy(scope)
+    scope.path, scope.depth = tree.root, len(tree.root) // STEP
+    rules = applicable_rules(scope, year, count_day, issuers=[*tree.paths, *past.above(tree)])
+    past.place(rules, count_day)
+    return scope, rules
+
+
+def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date) -> dict[int, list[Organization]]:
+    """{rule pk: the organizations it measures}: its subject (when inside the scope), or
+    for a rule over many organizations the matches of its selector under the path it looks
+    from (none for the size and inactivity rules answered in the database: _structural)."""
+    # Index selector matches by signature and by the ancestor paths rules look from.
+    anchors: dict[tuple, set[str]] = defaultdict(set)
+    for rule in rules:
+        if rule.applies_to_each and not _many_structural(rule):
+            anchors[_selector_signature(rule)].add(_anchor(rule, scope))
+    alive = [o for o in orgs.values() if o.depth > scope.depth and o.existed_on(count_day)]
+    matched: dict[tuple, dict[str, list[Organization]]] = {}
+    kinds = {(o.form, o.sector, o.depth) for o in alive}
+    for signature in anchors:
+        index: dict[str, list[Organization]] = defaultdict(list)
+        wanted_anchors = anchors[signature]
+        matching = {kind for kind in kinds if _kind_matches(*kind, signature)}
+        for org in alive:
+            if (org.form, org.sector, org.depth) in matching:
+                path = org.path
+                for i in range(STEP, len(path), STEP):
+                    if path[:i] in wanted_anchors:
+                        index[path[:i]].append(org)
+        matched[signature] = index
+
+    def matches_of(rule: Rule) -> list[Organization]:
+        issuer = rule.plan.issuer
+        anchor = _anchor(rule, scope)
+        found = matched[_selector_signature(rule)].get(anchor, [])
+        if anchor == scope.path and _matches(scope_org, _selector_signature(rule)) and scope.path != issuer.path:
+            found = [scope_org, *found]
+        return [o for o in found if o.depth > issuer.depth]
+
+    subjects: dict[int, list[Organization]] = {}
+    for rule in rules:
+        if _many_structural(rule):
+            subjects[rule.pk] = []  # see _structural
+        elif rule.applies_to_each:
+            subjects[rule.pk] = matches_of(rule)
+        else:
+            subject = _subject(rule)
+            subjects[rule.pk] = [orgs[subject.pk]] if subject.pk in orgs else []
+    return subjects

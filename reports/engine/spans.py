@@ -1,0 +1,138 @@
+"""Admission records between two days: the admissions of a scope, its months, and the
+report period beside the same period last year (`_span_counts`), each admission placed
+where its organization (or its successor) stood on the count day."""
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import ExtractMonth, Substr
+
+from admissions.counting import admitted_between
+from organizations.models import Organization
+from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on
+
+from .. import periods as report_periods
+from .rows import _bucket_filter
+
+STEP = Organization.steplen
+
+
+def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *, tree: TreeOnDay | None = None):
+    """Admissions (not archived) with ceremony dates in [first_day, last_day] inside `scope`
+    in the tree as it stood on `last_day`: each counted where its organization (or, after
+    a merger, its successor) stood that day.
+
+    In today's tree (nothing moved or merged after `last_day`) they are annotated `p`, the
+    path they count under; otherwise (`tree`, or one read here) they are only filtered.
+    """
+    if tree is None and changed_after(last_day):
+        tree = tree_on(scope, last_day)
+    if tree is not None:
+        return _admissions(first_day, last_day).filter(organization_id__in=tree.counted_ids())
+    return _admissions_now(scope, first_day, last_day)
+
+
+def _admissions(first_day: dt.date, last_day: dt.date):
+    return admitted_between(first_day, last_day)
+
+
+def _admissions_now(scope: Organization, first_day: dt.date, last_day: dt.date, merged: bool | None = None):
+    """admissions_in, in today's tree: annotated `p`, the path each counts under now
+    (`merged`: whether any organization was merged, if the caller knows)."""
+    rows = _admissions(first_day, last_day)
+    if not (any_merged() if merged is None else merged):
+        return rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
+    rows = rows.filter(Q(organization__path__startswith=scope.path) | Q(organization__merged_into__isnull=False))
+    return rows.annotate(p=counting_path("organization__")).filter(p__startswith=scope.path)
+
+
+def _monthly(scope, year, as_of, tree: TreeOnDay | None, merged: bool | None = None) -> list[int | None]:
+    if tree is not None:
+        from .. import past
+
+        counts = past.monthly(tree, year, as_of)
+    else:
+        counts = dict(
+            _admissions_now(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)), merged)
+            .annotate(m=ExtractMonth("ceremony_date"))
+            .values("m")
+            .annotate(n=Count("pk"))
+            .values_list("m", "n")
+        )
+    months: list[int | None] = []
+    running = 0
+    for month in range(1, 13):
+        if dt.date(year, month, 1) > as_of:
+            months.append(None)
+            continue
+        running += counts.get(month, 0)
+        months.append(running)
+    return months
+
+
+def report_spans(period: "report_periods.Period", count_day: dt.date) -> tuple[dt.date, "report_periods.Period"]:
+    """The last day a period is counted to (its end, or the report's day while it runs)
+    and the same span a year before (a running period against last year's same days)."""
+    counted_to = min(period.end, count_day)
+    same = period.same_period_last_year()
+    if counted_to < period.end and counted_to >= period.start:
+        same = report_periods.between(same.start, report_periods.a_year_before(counted_to))
+    return counted_to, same
+
+
+def _span_counts(scope, spans, wanted: dict[int, set[str]], tree: TreeOnDay | None, merged: bool) -> list[Counter]:
+    """Admissions (not archived) with ceremony dates in each span [first, last], per
+    (path, category) and (path, "") at the wanted paths of each depth, every admission
+    placed where its organization (or its successor) stood on the report's count day:
+    the tree the rest of the report reads (`tree`, or today's when nothing moved since).
+    One query for every span and depth."""
+    results = [Counter() for _span in spans]
+    parts = []
+    for i, (first, last) in enumerate(spans):
+        if last < first:
+            continue
+        rows = _admissions(first, last)
+        if tree is not None:
+            parts.append(
+                rows.filter(organization_id__in=tree.counted_ids())
+                .values("organization_id", "category")
+                .annotate(n=Count("pk"), s=Value(i))
+                .values_list("organization_id", "category", "n", "s")
+                .order_by()
+            )
+            continue
+        if merged:
+            inside = Q(organization__path__startswith=scope.path) | Q(organization__merged_into__isnull=False)
+            rows = rows.filter(inside).annotate(p=counting_path("organization__")).filter(p__startswith=scope.path)
+        else:
+            rows = rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
+        for depth in sorted(wanted):
+            width = depth * STEP
+            grouped = _bucket_filter(rows.annotate(bucket=Substr("p", 1, width)), wanted[depth], width)
+            parts.append(
+                grouped.values("bucket", "category")
+                .annotate(n=Count("pk"), s=Value(i))
+                .values_list("bucket", "category", "n", "s")
+                .order_by()
+            )
+    if not parts:
+        return results
+    for key, category, n, i in parts[0].union(*parts[1:], all=True).order_by():
+        counts = results[i]
+        if tree is None:
+            if key in wanted.get(len(key) // STEP, ()):
+                if category:
+                    counts[(key, category)] += n
+                counts[(key, "")] += n
+            continue
+        path = tree.position(key)
+        if path is None:
+            continue
+        for end in range(len(tree.root), len(path) + 1, STEP):
+            prefix = path[:end]
+            if prefix in wanted.get(end // STEP, ()):
+                if category:
+                    counts[(prefix, category)] += n
+                counts[(prefix, "")] += n
+    return results

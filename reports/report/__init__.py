@@ -1,0 +1,315 @@
+"""One report object, rendered as HTML, Excel and PDF from the same rows.
+
+`build_report(attainment)` turns the engine's result into titled tables of plain cells
+(text, integers, fractions for percentages, status codes). The renderers
+(templates, reports/xlsx.py, reports/pdf.py) only lay these cells out, so the screen,
+the workbook and the PDF never disagree.
+
+Large scopes (bench/RESULTS.md "Exports"): a national report measures ~320,000
+organizations and lists 51,000 allocation rows, so a table's rows are produced from the
+engine's result when a renderer iterates them (`Table.iter_rows`, a generator: the
+workbook streams them to the file) and kept only when a template asks for `rows`.
+A rule over more than `LIST_ALL_UP_TO` organizations lists only those not meeting it,
+under the line "N of M organizations meet it" (a board cannot read 7,000 cells that meet
+the rule; it acts on those that do not). Rules are grouped by kind (`Report.sections`):
+one sheet per kind in the workbook, each rule a titled block on it.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from quotas.models import RuleKind
+from quotas.sentences import allocation_notation, two_digits
+
+from ..engine import AllocationTable, Attainment
+from .periods import (
+    Beside,
+    _ended_name,
+    period_cells,
+    period_columns,
+    period_span_label,
+    period_table,
+    same_span_label,
+)
+from .rule_tables import (
+    KIND_SHEETS,
+    _rule_row,
+    _rule_table,
+    lists_every_organization,
+    rule_columns,
+    target_text,
+    year_on_year,
+)
+from .table import (
+    INT,
+    NO_DATA,
+    NO_PERCENT,
+    PERCENT,
+    STATUS,
+    STATUS_CLASS,
+    STATUS_LABELS,
+    TEXT,
+    Column,
+    Report,
+    RuleSection,
+    Table,
+    category_label,
+    figure_or_no_data,
+    fraction,
+    gc_paused,
+    status_label,
+)
+
+# What the renderers and pages read from the report object.
+__all__ = [
+    "Beside",
+    "Column",
+    "INT",
+    "NO_DATA",
+    "NO_PERCENT",
+    "PERCENT",
+    "Report",
+    "RuleSection",
+    "STATUS",
+    "STATUS_CLASS",
+    "STATUS_LABELS",
+    "TEXT",
+    "Table",
+    "build_report",
+    "category_label",
+    "child_targets",
+    "children_table",
+    "figure_or_no_data",
+    "fraction",
+    "gc_paused",
+    "lists_every_organization",
+    "period_cells",
+    "period_columns",
+    "period_span_label",
+    "period_table",
+    "rule_columns",
+    "same_span_label",
+    "status_label",
+    "target_text",
+    "year_on_year",
+]
+
+
+def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
+    year = att.year
+    beside = Beside(att)
+    # A row of an organization directly under the scope reads the figure its own row does
+    # (last year's "no data" included), so the appendix and the table above never disagree.
+    child_periods = {c.org.pk: Beside.figure(c.period, c.last_year) for c in att.children if c.ended_on is None}
+    periods = [child_periods.get(row.org.pk, row.period) if row.ended_on is None else None for row in table.rows]
+
+    def source():
+        for i, (row, figure) in enumerate(zip(table.rows, periods, strict=True), start=1):
+            yield (
+                [
+                    i,
+                    _ended_name(row),
+                    allocation_notation(row.total, row.sub_targets),
+                    allocation_notation(row.actual, row.sub_actual),
+                    fraction(row.percent),
+                    row.total,
+                    row.actual,
+                    *beside.cells(figure),
+                    row.status,
+                ],
+                {"org": row.org.pk, "category": ""},
+            )
+
+    t = Table(
+        key=f"allocation-{table.rule.pk}",
+        title=_("ALLOCATION OF THE %(year)d ADMISSION QUOTA") % {"year": year},
+        caption=(
+            _("Attached to plan no. %(ref)s of the standing committee of %(org)s")
+            % {
+                "ref": table.plan.reference or "…",
+                "org": table.subject.name,
+            }
+        ),
+        columns=[
+            Column("STT", INT, 6),
+            Column("TCCSĐ", TEXT, 48),
+            Column(_("QUOTA"), TEXT, 14),
+            Column(_("ACHIEVED"), TEXT, 14),
+            Column(_("RATE"), PERCENT, 10),
+            Column(_("Quota (total)"), INT, 10),
+            Column(_("Achieved (total)"), INT, 10),
+            *beside.columns,
+            Column(_("Status"), STATUS, 14),
+        ],
+        sum_columns=(5, 6, *beside.summed(7, periods)),
+        source=source,
+        count=len(table.rows),
+    )
+    t.lead = beside.spans
+    allocated = sum(r.total for r in table.rows)
+    achieved = sum(r.actual for r in table.rows)
+    if table.target is not None and not table.partial:
+        t.note = _("Allocated %(allocated)s of %(org)s's target of %(target)s.") % {
+            "allocated": allocated,
+            "org": table.subject.name,
+            "target": table.target,
+        }
+    t.totals = [
+        None,
+        _("Total"),
+        two_digits(allocated),
+        two_digits(achieved),
+        fraction(Decimal(achieved * 100) / allocated if allocated else None),
+        allocated,
+        achieved,
+        *beside.totals(periods),
+        None,
+    ]
+    return t
+
+
+def child_targets(att: Attainment) -> dict[int, tuple]:
+    """(target, percent, status) of each child organization the engine gives no target,
+    by its id: the total its own plan sets (a count rule of all new members for the child
+    itself), else the quota an allocation table gives it (the scope's own table first,
+    then the tables of the plans above it)."""
+    found: dict[int, tuple] = {}
+    for r in att.rules:
+        m = r.single
+        if r.kind == RuleKind.COUNT and not r.category and m is not None and m.target_min is not None:
+            found.setdefault(m.org.pk, (m.target_min, m.percent, r.status))
+    for table in sorted(att.allocations, key=lambda t: t.subject.pk != att.scope.pk):
+        for row in table.rows:
+            found.setdefault(row.org.pk, (row.total, row.percent, row.status))
+    return found
+
+
+def _report_subject(att: Attainment) -> str:
+    subject = _("Results of the %(year)d party development targets") % {"year": att.year}
+    if att.period is not None and att.period.key != str(att.year):
+        subject += " — " + att.period.label
+    return subject
+
+
+def children_table(att: Attainment) -> Table:
+    """The organizations directly under the scope: quota, achieved, rate, forecast, the
+    report period beside the same period last year, and the status. The whole of last
+    year is a column of its own only while it differs from the same period (a running
+    year); no forecast once the year is over."""
+    beside = Beside(att)
+    whole_year = att.same_period is not None and (att.same_period.start, att.same_period.end) == (
+        dt.date(att.year - 1, 1, 1),
+        dt.date(att.year - 1, 12, 31),
+    )
+    last_year_column = not (beside.shown and beside.year_to_date and whole_year)
+    columns = [
+        Column("STT", INT, 6),
+        Column(_("Organization"), TEXT, 44),
+        Column(_("Quota"), INT, 9),
+        Column(_("Achieved"), INT, 10),
+        Column(_("Rate"), PERCENT, 9),
+        Column(_("Forecast"), INT, 9),
+    ]
+    if last_year_column:
+        # Its own context: not the "Last year" of a plan's years (quotas/forms.py).
+        columns.append(Column(pgettext("report column: the figure of the year before", "Last year"), INT, 10))
+    first_beside = len(columns)
+    columns += [*beside.columns, Column(_("Status"), STATUS, 14)]
+    table = Table(
+        key="children", title=_("Organizations directly under %(org)s") % {"org": att.scope.name}, columns=columns
+    )
+    table.lead = beside.spans
+    targets = child_targets(att)
+    for i, c in enumerate(att.children, start=1):
+        target, percent, status = c.target, c.percent, c.status
+        if target is None and c.ended_on is None and c.org.pk in targets:
+            target, percent, status = targets[c.org.pk]
+        last = [figure_or_no_data(c.last_year)] if last_year_column else []
+        table.add(
+            [
+                i,
+                _ended_name(c),
+                target,
+                c.actual,
+                fraction(percent),
+                c.forecast,
+                *last,
+                *beside.cells(Beside.figure(c.period, c.last_year)),
+                status,
+            ],
+            {"org": c.org.pk, "category": ""},
+        )
+    last_years = [c.last_year for c in att.children if c.last_year is not None]
+    figures = [Beside.figure(c.period, c.last_year) for c in att.children]
+    # No sum of forecasts for a closed year; no sum of "no data" (Excel would write 0).
+    table.sum_columns = (
+        (3,)
+        + (() if att.year_over else (5,))
+        + ((6,) if last_year_column and last_years else ())
+        + beside.summed(first_beside, figures)
+    )
+    table.totals = [
+        None,
+        _("Total"),
+        None,
+        sum(c.actual for c in att.children),
+        None,
+        None if att.year_over else sum(c.forecast or 0 for c in att.children),
+        *([sum(last_years) if last_years else None] if last_year_column else []),
+        *beside.totals(figures),
+        None,
+    ]
+    return table
+
+
+def build_report(att: Attainment) -> Report:
+    with gc_paused():
+        return _build_report(att)
+
+
+def _build_report(att: Attainment) -> Report:
+    summary = Table(
+        key="summary",
+        title=_("Attainment of the %(year)d party development targets") % {"year": att.year},
+        columns=[
+            Column("STT", INT, 6),
+            Column(_("Plan no."), TEXT, 20),
+            Column(_("Target (as written in the plan)"), TEXT, 60),
+            Column(_("Organization"), TEXT, 28),
+            Column(_("Target"), TEXT, 14),
+            Column(_("Achieved"), TEXT, 14),
+            Column(_("Base"), INT, 10),
+            Column(_("Share / progress"), PERCENT, 12),
+            Column(_("Status"), STATUS, 16),
+        ],
+        caption=_("As of %(date)s") % {"date": att.as_of.strftime("%d/%m/%Y")},
+    )
+    rule_tables = []
+    by_kind: dict[str, list[Table]] = {}
+    for i, r in enumerate(att.rules, start=1):
+        summary.add(_rule_row(i, r), {"org": (r.subject or att.scope).pk, "category": r.category})
+        table = _rule_table(i, r, att.year_over)
+        rule_tables.append(table)
+        by_kind.setdefault(r.kind, []).append(table)
+    sections = [
+        RuleSection(
+            kind=kind, name=str(name), title=str(RuleKind(kind).label), columns=rule_columns(kind), tables=tables
+        )
+        for kind, name in KIND_SHEETS.items()
+        if (tables := by_kind.get(kind))
+    ]
+    children = children_table(att)
+    return Report(
+        attainment=att,
+        title=_("REPORT"),
+        subject=_report_subject(att),
+        summary=summary,
+        rule_tables=rule_tables,
+        allocation_tables=[_allocation_table(t, att) for t in att.allocations],
+        children=children,
+        sections=sections,
+        period=period_table(att),
+    )

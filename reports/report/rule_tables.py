@@ -1,0 +1,215 @@
+"""The tables of the rules: one row per rule in the summary, and each rule's own table
+(every organization it measures, or only those not meeting it above `LIST_ALL_UP_TO`)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from quotas.models import RuleKind
+from quotas.sentences import percent, two_digits
+
+from ..engine import (
+    STRUCTURAL,
+    Measurement,
+    OrganizationRow,
+    RuleResult,
+)
+from .table import INT, PERCENT, STATUS, TEXT, Column, Table, figure_or_no_data, fraction
+
+# A rule over at most this many organizations lists each of them; above it, only those
+# not meeting it (all of them, or as many as the engine kept if it capped the list).
+LIST_ALL_UP_TO = 200
+
+
+# Short names of the kinds (a workbook sheet's name: at most 31 characters), in order.
+KIND_SHEETS = {
+    RuleKind.COUNT: gettext_lazy("Counts"),
+    RuleKind.SHARE_OF_ADMISSIONS: gettext_lazy("Shares of new members"),
+    RuleKind.SHARE_OF_MEMBERSHIP: gettext_lazy("Shares of membership"),
+    RuleKind.ALLOCATION: gettext_lazy("Allocations"),
+    RuleKind.CELL_SIZE: gettext_lazy("Cell size"),
+    RuleKind.INACTIVITY: gettext_lazy("Inactive cells"),
+}
+
+
+def target_text(m: Measurement, kind: str) -> str:
+    if kind == RuleKind.SHARE_OF_ADMISSIONS:
+        parts = []
+        if m.share_min is not None:
+            parts.append("≥ " + percent(m.share_min))
+        if m.share_max is not None:
+            parts.append("≤ " + percent(m.share_max))
+        text = ", ".join(parts)
+        if m.implied_min is not None:
+            text += " (≈ " + two_digits(m.implied_min) + ")"
+        return text
+    if kind == RuleKind.SHARE_OF_MEMBERSHIP:
+        text = "≥ " + percent(m.share_min) if m.share_min is not None else ""
+        if m.implied_min is not None:
+            text += " (≈ " + two_digits(m.implied_min) + ")"
+        return text
+    if kind == RuleKind.INACTIVITY:
+        return ""
+    low, high = m.target_min, m.target_max
+    if low is not None and high is not None:
+        return two_digits(low) if low == high else f"{two_digits(low)}–{two_digits(high)}"
+    if low is not None:
+        return "≥ " + two_digits(low)
+    if high is not None:
+        return "≤ " + two_digits(high)
+    return ""
+
+
+def achieved(m: Measurement, kind: str):
+    """What a row shows achieved: a size rule's members, else the admissions."""
+    return m.members if kind == RuleKind.CELL_SIZE else m.actual
+
+
+def _rule_row(index: int, r: RuleResult) -> list:
+    subject = r.subject.name if r.subject else _("%(n)d organizations") % {"n": r.matched}
+    if r.many:
+        if r.kind in STRUCTURAL:  # the rule's own minimum: its rows are read only when listed
+            target = target_text(Measurement(org=None, target_min=r.rule.min_count), r.kind)
+        else:
+            target = target_text(r.measurements[0], r.kind) if r.measurements else ""
+        actual = _("%(meeting)d of %(total)d meet it") % {"meeting": r.meeting, "total": r.matched}
+        return [index, r.plan.reference, r.sentence, subject, target, actual, None, None, r.status]
+    m = r.single
+    actual_value = achieved(m, r.kind)
+    share = _rate(m, r.kind)
+    return [
+        index,
+        r.plan.reference,
+        r.sentence,
+        subject,
+        target_text(m, r.kind),
+        actual_value,
+        m.base,
+        fraction(share),
+        r.status,
+    ]
+
+
+def rule_columns(kind: str) -> list[Column]:
+    """The columns of a rule's table: the same for every rule of a kind (one sheet per kind)."""
+    organization = [Column("STT", INT, 8), Column(_("Organization"), TEXT, 44)]
+    if kind in STRUCTURAL:  # long lists of cells whose names repeat: say what each is part of
+        organization.append(Column(_("Part of"), TEXT, 36))
+    if kind == RuleKind.CELL_SIZE:
+        return [
+            *organization,
+            Column(_("Target"), TEXT, 14),
+            Column(_("Members"), INT, 12),
+            Column(_("Status"), STATUS, 16),
+        ]
+    if kind == RuleKind.INACTIVITY:
+        return [
+            *organization,
+            Column(_("Last admission"), INT, 14),
+            Column(_("Achieved"), INT, 12),
+            Column(_("Forecast"), INT, 10),
+            Column(_("Status"), STATUS, 16),
+        ]
+    return [
+        *organization,
+        Column(_("Target"), TEXT, 14),
+        Column(_("Achieved"), INT, 12),
+        Column(_("Base"), INT, 10),
+        Column(_("Share / progress"), PERCENT, 12),
+        Column(_("Forecast"), INT, 10),
+        Column(_("Status"), STATUS, 14),
+    ]
+
+
+def _rate(m: Measurement, kind: str):
+    """The share, or the progress towards the target; none for "at least 01" (met or not is
+    all it says: 4 admissions against "≥ 01" are not "400%")."""
+    if m.share is not None:
+        return m.share
+    if kind == RuleKind.COUNT and m.target_min == 1 and m.target_max is None:
+        return None
+    return m.percent
+
+
+def _parent_name(org) -> str:
+    """The parent's name where the engine read it (rows of organizations failing a size or
+    inactivity rule: names like "Chi bộ thôn 1" repeat across a province)."""
+    return org.parent if isinstance(org, OrganizationRow) else ""
+
+
+def _measurement_row(i: int, m: Measurement, kind: str, closed: bool = False) -> list:
+    """One organization's row; a closed year shows no forecast."""
+    forecast = None if closed else m.forecast
+    if kind == RuleKind.CELL_SIZE:
+        return [i, m.org.name, _parent_name(m.org), target_text(m, kind), m.members, m.status]
+    if kind == RuleKind.INACTIVITY:
+        return [i, m.org.name, _parent_name(m.org), m.last_admission_year, m.actual, forecast, m.status]
+    return [i, m.org.name, target_text(m, kind), m.actual, m.base, fraction(_rate(m, kind)), forecast, m.status]
+
+
+def lists_every_organization(r: RuleResult) -> bool:
+    """Whether a rule's table lists every organization it measured, or only those not meeting it.
+
+    Size and inactivity rules over many organizations list only the failing ones whatever
+    the scope: the engine answers them in the database and returns no others."""
+    if r.kind in STRUCTURAL:
+        return False
+    return r.matched <= LIST_ALL_UP_TO
+
+
+def _rule_table(index: int, r: RuleResult, closed: bool = False) -> Table:
+    every = not r.many or lists_every_organization(r)
+    listed = r.measurements if every else r.failing
+    kind, link = r.kind, {"category": r.category}
+
+    def source():
+        for i, m in enumerate(listed, start=1):
+            yield _measurement_row(i, m, kind, closed), {**link, "org": m.org.pk}
+
+    lead = ""
+    if r.many:
+        counts = {"meeting": r.meeting, "total": r.matched, "failing": r.failing_count, "listed": len(listed)}
+        if every or not r.failing_count:  # no "the 0 that do not are listed"
+            lead = _("%(meeting)s of %(total)s organizations meet it.") % counts
+        elif len(listed) < r.failing_count:
+            lead = (
+                _(
+                    "%(meeting)s of %(total)s organizations meet it; the first %(listed)s of the %(failing)s "
+                    "that do not are listed."
+                )
+                % counts
+            )
+        else:
+            lead = _("%(meeting)s of %(total)s organizations meet it; the %(failing)s that do not are listed.") % counts
+    table = Table(
+        key=f"rule-{r.rule.pk}",
+        title=f"{index}. {r.sentence}",
+        columns=rule_columns(kind),
+        source=source,
+        count=len(listed),
+        caption=r.plan.reference,
+        lead=lead,
+    )
+    if not r.many and r.single and r.single.history:
+        table.extra.append(year_on_year(r.single))
+    return table
+
+
+def year_on_year(m: Measurement) -> Table:
+    """The same figure for earlier years: records, or historical results entered as counts.
+    A year without data reads "no data"; a total entered for a period (2020–2023) is a
+    row of its own, the period's total, not split into its years."""
+    table = Table(
+        key="history",
+        title=_("Year on year"),
+        columns=[
+            Column(_("Year"), INT, 8),
+            Column(_("Achieved"), INT, 12),
+            Column(_("Base"), INT, 10),
+            Column(_("Share"), PERCENT, 10),
+        ],
+    )
+    for figure in m.periods:
+        table.add([figure.label, figure.actual, None, None])
+    for figure in m.history:
+        table.add([figure.year, figure_or_no_data(figure.actual), figure.base, fraction(figure.share)])
+    return table
