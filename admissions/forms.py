@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from common.text import join_note, split_note
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import Organization
-from partyplans.forms import DateField
+from common.forms import DateField
 
 from .models import Candidate, IntroducerKind, Outcome, Step
 from .services import LEAVING_OUTCOMES

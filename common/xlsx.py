@@ -28,7 +28,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from partyplans.files import attachment
+from common.files import attachment
 
 from .text import fold
 

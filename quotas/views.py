@@ -11,7 +11,7 @@ from common.xlsx import ImportFailed, workbook_bytes, xlsx_response
 from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
-from partyplans.files import attachment, content_type_of, serve_file
+from common.files import attachment, content_type_of, serve_file
 
 from . import document, selectors, services
 from .forms import (

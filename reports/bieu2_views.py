@@ -16,8 +16,8 @@ from admissions.models import Admission
 from common.xlsx import parse_date
 from organizations import access
 from organizations.access import Perm, org_view
-from partyplans.db import report_reads
-from partyplans.files import attachment
+from common.db import report_reads
+from common.files import attachment
 
 from . import periods
 from .bieu2 import bieu2 as compute

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from organizations import selectors
 from organizations.models import Organization
-from partyplans.db import report_reads
+from common.db import report_reads
 
 from . import charts, periods
 from .cache import TIMEOUT, attainment_cached, data_version, database_tag

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from common.text import fold
 from common.xlsx import workbook_bytes
 from organizations.models import Organization
-from partyplans.db import report_reads
+from common.db import report_reads
 
 from .cache import attainment_cached
 from .models import ExportJob, ExportStatus

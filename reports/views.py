@@ -15,8 +15,8 @@ from admissions.categories import Category
 from common.xlsx import ImportFailed
 from organizations import access, selectors
 from organizations.access import Perm, org_view
-from partyplans.db import report_reads
-from partyplans.files import attachment, serve_file
+from common.db import report_reads
+from common.files import attachment, serve_file
 
 from . import dashboard as dashboard_body
 from . import exports

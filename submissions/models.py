@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organizations.models import Organization
-from partyplans.files import PrivateStorage
+from common.files import PrivateStorage
 
 
 class Status(models.TextChoices):

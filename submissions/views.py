@@ -10,8 +10,8 @@ from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
 from organizations.positions import children_on
-from partyplans.db import report_reads
-from partyplans.files import content_type_of, serve_file
+from common.db import report_reads
+from common.files import content_type_of, serve_file
 
 from . import selectors, services
 from .forms import NarrativeForm, ReviewForm
