@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateField
 from common.text import join_note, split_note
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import Organization
-from common.forms import DateField
 
 from .models import Candidate, IntroducerKind, Outcome, Step
 from .services import LEAVING_OUTCOMES

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
+from common.files import attachment, content_type_of, serve_file
 from common.xlsx import ImportFailed, workbook_bytes, xlsx_response
 from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
-from common.files import attachment, content_type_of, serve_file
 
 from . import document, selectors, services
 from .forms import (

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from admissions.models import Admission
+from common.db import report_reads
+from common.files import attachment
 from common.xlsx import parse_date
 from organizations import access
 from organizations.access import Perm, org_view
-from common.db import report_reads
-from common.files import attachment
 
 from . import periods
 from .bieu2 import bieu2 as compute

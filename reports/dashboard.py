@@ -29,9 +29,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.db import report_reads
 from organizations import selectors
 from organizations.models import Organization
-from common.db import report_reads
 
 from . import charts, periods
 from .cache import TIMEOUT, attainment_cached, data_version, database_tag

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
 
+from common.db import report_reads
 from common.text import fold
 from common.xlsx import workbook_bytes
 from organizations.models import Organization
-from common.db import report_reads
 
 from .cache import attainment_cached
 from .models import ExportJob, ExportStatus

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from admissions.categories import Category
+from common.db import report_reads
+from common.files import attachment, serve_file
 from common.xlsx import ImportFailed
 from organizations import access, selectors
 from organizations.access import Perm, org_view
-from common.db import report_reads
-from common.files import attachment, serve_file
 
 from . import dashboard as dashboard_body
 from . import exports
