@@ -53,7 +53,7 @@ class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
         fields = PERSONAL
-        # dd/mm/yyyy in every browser language (partyplans/forms.py): a browser's own picker
+        # dd/mm/yyyy in every browser language (common/forms.py): a browser's own picker
         # reads 06/07/2025 as June 7 in English.
         field_classes = {
             "date_of_birth": DateField,
