@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateField
 from common.text import join_note, split_note
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import Organization
-from partyplans.forms import DateField
 
 from .models import Candidate, IntroducerKind, Outcome, Step
 from .services import LEAVING_OUTCOMES
@@ -53,7 +53,7 @@ class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
         fields = PERSONAL
-        # dd/mm/yyyy in every browser language (partyplans/forms.py): a browser's own picker
+        # dd/mm/yyyy in every browser language (common/forms.py): a browser's own picker
         # reads 06/07/2025 as June 7 in English.
         field_classes = {
             "date_of_birth": DateField,

@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from common.xlsx import workbook_bytes, xlsx_response
 from organizations import access, locks
 from organizations.access import Perm, org_view
 
-from . import forms, imports, selectors, services
+from . import forms, selectors, services
 from .filters import CandidateFilter
 from .models import Candidate, Outcome, Step
 from .tables import CandidateTable
@@ -75,64 +74,6 @@ def candidate_list(request, organization):
 def _single_cell(organization) -> bool:
     """An organization without children: every candidate of its list is developed by it."""
     return organization.numchild == 0
-
-
-EXPORT_COLUMNS = [
-    ("Họ và tên", "full_name"),
-    ("Ngày sinh", "date_of_birth"),
-    ("Giới tính", "get_gender_display"),
-    ("Dân tộc", "ethnicity"),
-    ("Đối tượng", "get_category_display"),
-    ("Chi bộ", "organization.name"),
-    ("Mã chi bộ", "organization.code"),
-    ("Bước", "get_step_display"),
-    ("Từ ngày", "step_date"),
-    ("Hạn bước tiếp theo", "due_on"),
-    ("Kết quả", "get_outcome_display"),
-    # What Biểu 2 counts (issue 15); "Chưa khai" where the record does not state it.
-    ("Kết nạp lại", "readmission"),
-    ("Đoàn viên", "youth_union_member"),
-    ("Giáo dục phổ thông", "get_general_education_display"),
-    ("Chuyên môn nghiệp vụ", "get_professional_level_display"),
-    ("Lý luận chính trị", "get_theory_level_display"),
-]
-BIEU2_COLUMNS = {
-    "readmission",
-    "youth_union_member",
-    *(f"get_{f}_display" for f in ("general_education", "professional_level", "theory_level")),
-}
-
-
-def _cell(attr, value):
-    """A Biểu 2 yes/no as the form writes it, and "Chưa khai" where the record does not state it."""
-    if attr not in BIEU2_COLUMNS:
-        return value
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return "Chưa khai" if value in (None, "") else value
-
-
-@require_GET
-@org_view(Perm.VIEW_PERSONAL)
-def export(request, organization):
-    """The filtered list as .xlsx (same scope and filters as the page)."""
-    filterset = CandidateFilter(
-        request.GET or None, queryset=selectors.candidates(request.user, organization=organization), today=_today()
-    )
-
-    def rows():
-        yield [title for title, _attr in EXPORT_COLUMNS]
-        for candidate in filterset.qs.order_by("organization__path", "search_name", "pk").iterator(chunk_size=2000):
-            row = []
-            for _title, attr in EXPORT_COLUMNS:
-                value = candidate
-                for part in attr.split("."):
-                    value = getattr(value, part)
-                row.append(_cell(attr, value() if callable(value) else value))
-            yield row
-
-    content = workbook_bytes(rows(), title="Quan chung uu tu")
-    return xlsx_response(content, f"quan-chung-{organization.code}.xlsx")
 
 
 @require_GET
@@ -451,38 +392,3 @@ def candidate_archive(request, pk):
     return _form(
         request, candidate.organization, form, _("Archive %(name)s") % {"name": candidate}, _("Archive"), candidate
     )
-
-
-@require_http_methods(["GET", "POST"])
-@org_view(Perm.EDIT_ADMISSIONS)
-def import_candidates(request, organization):
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = imports.candidates_import(
-                upload=form.cleaned_data["file"], under=organization, user=request.user, today=_today()
-            )
-        except imports.ImportFailed as exc:
-            errors = exc.errors
-        else:
-            messages.success(request, _("%(n)d candidates imported.") % {"n": len(created)})
-            return redirect("admissions:list", org_pk=organization.pk)
-    return render(
-        request,
-        "admissions/import.html",
-        {
-            "org": organization,
-            "form": form,
-            "errors": errors,
-            "lock_banner": locks.banner_locks(organization=organization, today=_today()),
-        },
-    )
-
-
-@require_GET
-@org_view(Perm.EDIT_ADMISSIONS)
-def import_template(request, organization):
-    rows = [[titles[0] for titles in imports.COLUMNS.values()], *imports.example_rows(organization)]
-    content = workbook_bytes(rows, title="Quan chung uu tu", widths=dict.fromkeys("ABCDEFGHIJKLMNOP", 22))
-    return xlsx_response(content, "mau-nhap-quan-chung.xlsx")

@@ -1,6 +1,6 @@
 """The candidate/admission import of a district's year-end file (issue 18), before and after,
 in one run: the same 2,000-row file written row by row through the page services (the
-import before the change, kept as `candidates_import(row_by_row=True)`) and in bulk.
+import before the change, kept as tests/reference_import.py) and in bulk.
 
     .venv/bin/python -m bench.imports [ROWS] [--after-only]
 
@@ -55,6 +55,7 @@ def main(n: int, before: bool = True) -> None:
     from common.xlsx import read_rows
     from tests.conftest import build_tree, build_users
     from tests.import_rows import import_rows
+    from tests.reference_import import candidates_import_row_by_row
     from tests.xlsx_files import xlsx_upload
 
     call_command("migrate", verbosity=0)
@@ -77,15 +78,13 @@ def main(n: int, before: bool = True) -> None:
     print(f"{'reading the file alone':<34} {reading:8.2f} s")
 
     results = {}
-    ways = [("row by row (before)", "Từng Dòng", {"row_by_row": True})] if before else []
-    for label, prefix, kwargs in [*ways, ("bulk (after)", "Cả Tệp", {})]:
+    ways = [("row by row (before)", "Từng Dòng", candidates_import_row_by_row)] if before else []
+    for label, prefix, way in [*ways, ("bulk (after)", "Cả Tệp", candidates_import)]:
         upload = file(prefix)
         box = {}
 
-        def run(upload=upload, kwargs=kwargs, box=box):
-            box["created"] = candidates_import(
-                upload=upload, under=tree.district, user=users.admin, today=today, **kwargs
-            )
+        def run(upload=upload, way=way, box=box):
+            box["created"] = way(upload=upload, under=tree.district, user=users.admin, today=today)
 
         start = time.perf_counter()
         queries = counted(run)

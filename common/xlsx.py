@@ -1,5 +1,4 @@
-"""Reading uploaded .xlsx files for the all-or-nothing imports of every app, and writing the
-workbooks the app hands out.
+"""Reading uploaded .xlsx files for the all-or-nothing imports of every app.
 
 Every import reads through `read_rows`, which opens nothing it has not checked first
 (`check_upload`): the upload's size, that it is a zip holding an .xlsx workbook without
@@ -9,9 +8,7 @@ are counted empty ones included, and the reading gives up after a time budget. W
 else goes wrong inside openpyxl (malformed XML, a missing part) is the same clear message:
 the file is not a readable workbook. Cell text quoted in messages is cut short (RowError).
 
-Every workbook the app writes goes through `workbook_bytes` (or, for the large report,
-reports/xlsx.py's streaming writer): text is always stored as text, never as a formula,
-whatever it starts with ("=HYPERLINK(…)" in a name stays a name).
+Writing workbooks is common/workbook.py.
 """
 
 import datetime as dt
@@ -20,15 +17,11 @@ import io
 import re
 import time
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
-
-from partyplans.files import attachment
 
 from .text import fold
 
@@ -378,42 +371,3 @@ def parse_date(value) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-# ------------------------------------------------------------------ writing workbooks
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _cell(sheet, value):
-    """A value as a cell: text always as text (openpyxl would make "=…" a formula), without
-    the control characters XML cannot hold, at most as long as Excel keeps."""
-    if not isinstance(value, str):
-        return value
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell = WriteOnlyCell(sheet)
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_CELL_LIMIT]
-    cell.data_type = "s"
-    return cell
-
-
-def workbook_bytes(rows: Iterable[Iterable], *, title: str, widths: dict[str, float] | None = None) -> bytes:
-    """One sheet of `rows` as an .xlsx file. Every workbook the app writes goes through here
-    (the report's large workbook through reports/xlsx.py, which writes text the same way)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for letter, width in (widths or {}).items():
-        sheet.column_dimensions[letter].width = width
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    return attachment(content, content_type=XLSX_CONTENT_TYPE, filename=filename)

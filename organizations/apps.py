@@ -11,6 +11,6 @@ class OrganizationsConfig(AppConfig):
         # (Django reads this module attribute each time it builds a choice list).
         from django.db.models import fields
 
-        from partyplans.forms import EMPTY_CHOICE_LABEL
+        from common.forms import EMPTY_CHOICE_LABEL
 
         fields.BLANK_CHOICE_LABEL = EMPTY_CHOICE_LABEL

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partyplans.forms import DateField
+from common.forms import DateField
 
 from .models import MemberCount, Organization
 from .selectors import organization_labels

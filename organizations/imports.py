@@ -5,8 +5,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.imports import read_or_fail, register, register_resolver
 from common.text import fold
-from common.xlsx import ImportFailed, RowError, SheetError, choice_lookup, name_key, not_found, parse_date, read_rows
+from common.xlsx import ImportFailed, RowError, choice_lookup, name_key, not_found, parse_date
 
 from . import access, locks
 from .models import Organization, OrgForm, Sector
@@ -28,12 +29,7 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
     is unique) within the user's administration scope, or the code of another row of
     the file; empty means `under`. Raises ImportFailed listing every bad row.
     """
-    try:
-        rows = read_rows(upload, COLUMNS, required=set(COLUMNS))
-    except SheetError as exc:
-        raise ImportFailed([RowError(0, str(exc))]) from None
-    if not rows:
-        raise ImportFailed([RowError(0, _("The file has no data rows."))])
+    rows = read_or_fail(upload, COLUMNS, required=set(COLUMNS))
 
     forms = choice_lookup(OrgForm)
     sectors = choice_lookup(Sector)
@@ -143,12 +139,7 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
     """
     from .services import member_count_record
 
-    try:
-        rows = read_rows(upload, COUNT_COLUMNS, required=set(COUNT_COLUMNS))
-    except SheetError as exc:
-        raise ImportFailed([RowError(0, str(exc))]) from None
-    if not rows:
-        raise ImportFailed([RowError(0, _("The file has no data rows."))])
+    rows = read_or_fail(upload, COUNT_COLUMNS, required=set(COUNT_COLUMNS))
     codes = {row.text("code") for row in rows}
     allowed = {
         o.code: o for o in access.organizations_under(user, under, access.Perm.EDIT_PLANS).filter(code__in=codes)
@@ -194,3 +185,36 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
                     organization=organization, as_of=day, members=members, note="nhập từ Excel", user=user, today=today
                 )
     return len(parsed)
+
+
+# ------------------------------------------------------------------ manage.py import_xlsx
+
+
+def page_organization(user, code: str, perm: access.Perm) -> Organization:
+    """The organization of an import page's URL, for the command: not found outside the
+    scope (the page's 404), refused below the role (its 403)."""
+    from django.core.management.base import CommandError
+
+    found = Organization.objects.filter(code=code).first()
+    if found is None or not access.has_perm(user, found, access.Perm.VIEW):
+        raise CommandError(f"No organization with code “{code}” in the scope of this user.")
+    if not access.has_perm(user, found, perm):
+        raise CommandError(f"The user's role on “{code}” does not allow this import.")
+    return found
+
+
+register_resolver(page_organization)
+register(
+    "tree",
+    lambda *, upload, organization, user, today, **_options: len(
+        tree_import(upload=upload, under=organization, user=user, today=today)
+    ),
+    perm=access.Perm.MANAGE,
+)
+register(
+    "counts",
+    lambda *, upload, organization, user, today, **_options: member_count_import(
+        upload=upload, under=organization, user=user, today=today
+    ),
+    perm=access.Perm.EDIT_PLANS,
+)

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.imports import read_or_fail
 from common.text import fold
-from common.xlsx import ImportFailed, RowError, SheetError, choice_lookup, parse_date, read_rows
+from common.xlsx import ImportFailed, RowError, choice_lookup, parse_date
 
 from . import access, services
 from .models import Organization, OrganizationPath, OrgForm, Reorganization, Sector
@@ -445,12 +446,7 @@ def reorganization_preview(
     Every organization the file names must lie in the user's scope for `perm` (below
     `under` when given); `user=None` (a command) may name any organization.
     """
-    try:
-        rows = read_rows(upload, COLUMNS, required=set(COLUMNS), exact=True)
-    except SheetError as exc:
-        raise ImportFailed([RowError(0, str(exc))]) from None
-    if not rows:
-        raise ImportFailed([RowError(0, _("The file has no data rows."))])
+    rows = read_or_fail(upload, COLUMNS, required=set(COLUMNS), exact=True)
     operations, problems = _parse(rows, today)
     codes = {op.code for op in operations if op.code} | {op.target for op in operations if op.target}
     named = list(_scope(user, under, perm).filter(code__in=codes))

@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "partyplans.headers.NoStoreMiddleware",
+    "common.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "partyplans.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,7 +162,7 @@ for _db in DATABASES.values():
         # PostgreSQL's JIT compiles the report queries (large estimated costs from their
         # correlated subqueries) for 0.2-0.6 s each, more than running them takes.
         _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-DATABASE_ROUTERS = ["partyplans.db.ReplicaRouter"]
+DATABASE_ROUTERS = ["common.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -217,7 +217,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # and have no URL: views check the user's scope and send them (partyplans/files.py).
 PRIVATE_FILES_ROOT = Path(env_str("DJANGO_PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
-    "default": {"BACKEND": "partyplans.files.PrivateStorage"},
+    "default": {"BACKEND": "common.files.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
+from common.files import DOCUMENT_TYPES, NOT_A_DOCUMENT, document_type
+from common.forms import DateField
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import OrgForm, Sector
-from partyplans.files import DOCUMENT_TYPES, NOT_A_DOCUMENT, document_type
-from partyplans.forms import DateField
 
 from .models import Plan, Recurrence, RuleKind
 

@@ -11,7 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from admissions.categories import CATEGORY_ABBREVIATIONS
-from common.xlsx import ImportFailed, RowError, SheetError, name_key, not_found, read_rows
+from common.imports import read_or_fail, register
+from common.xlsx import ImportFailed, RowError, name_key, not_found
+from organizations import access
+from organizations.access import Perm
 
 from .models import Rule
 from .services import RowInput, allocation_candidates, allocation_set
@@ -61,12 +64,7 @@ def parse_notation(text) -> tuple[int, dict[str, int]]:
 def allocation_import(*, upload, rule: Rule, user, today: dt.date, reason: str = "") -> int:
     """Set the table's rows from the file (rows not in the file are kept). Returns the
     number of rows read. Raises ImportFailed listing every bad row; nothing is saved then."""
-    try:
-        rows = read_rows(upload, COLUMNS, required={"organization", "quota"})
-    except SheetError as exc:
-        raise ImportFailed([RowError(0, str(exc))]) from None
-    if not rows:
-        raise ImportFailed([RowError(0, _("The file has no data rows."))])
+    rows = read_or_fail(upload, COLUMNS, required={"organization", "quota"})
 
     inside = {}
     for org in allocation_candidates(rule):
@@ -110,3 +108,33 @@ def allocation_import(*, upload, rule: Rule, user, today: dt.date, reason: str =
     except ValidationError as exc:
         raise ImportFailed([RowError(0, message) for message in exc.messages]) from None
     return len(parsed)
+
+
+def _allocation_command(*, upload, organization, user, today: dt.date, rule: int, reason: str, **_options) -> int:
+    """`manage.py import_xlsx allocation --rule ID`: the table as its import page resolves it."""
+    from django.core.exceptions import PermissionDenied
+    from django.core.management.base import CommandError
+    from django.http import Http404
+
+    from . import selectors
+    from .models import PlanStatus, RuleKind
+
+    plan_pk = Rule.objects.filter(pk=rule).values_list("plan_id", flat=True).first()
+    try:
+        plans = selectors.visible_plans(user).select_related("issuer")
+        plan = access.get_visible(user, plans, plan_pk, Perm.EDIT_PLANS, org_field="issuer")
+        table = access.get_visible(user, selectors.rules_of(plan), rule)
+    except Http404:
+        raise CommandError(f"No allocation table {rule} in the scope of this user.") from None
+    except PermissionDenied:
+        raise CommandError(f"The user's role does not allow changing allocation table {rule}.") from None
+    if table.kind != RuleKind.ALLOCATION:
+        raise CommandError(f"Rule {rule} is not an allocation table.")
+    if organization not in (plan.issuer, table.target):
+        raise CommandError(f"Allocation table {rule} belongs to {plan.issuer.code}, not to {organization.code}.")
+    if plan.status != PlanStatus.DRAFT and not reason.strip():
+        raise CommandError("The plan is issued: give the reason for amending it with --reason.")
+    return allocation_import(upload=upload, rule=table, user=user, today=today, reason=reason)
+
+
+register("allocation", _allocation_command, perm=Perm.EDIT_PLANS, requires=("rule",))

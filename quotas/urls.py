@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import allocation_views, document_views, views
 
 app_name = "quotas"
 
@@ -11,8 +11,8 @@ urlpatterns = [
     path("org/<int:org_pk>/cascade/", views.cascade, name="cascade"),
     path("org/<int:org_pk>/implement/<int:plan_pk>/", views.plan_implement, name="implement"),
     path("<int:plan_pk>/", views.plan_detail, name="detail"),
-    path("<int:plan_pk>/print.<str:fmt>", views.plan_print, name="print"),
-    path("<int:plan_pk>/document/", views.plan_document, name="document"),
+    path("<int:plan_pk>/print.<str:fmt>", document_views.plan_print, name="print"),
+    path("<int:plan_pk>/document/", document_views.plan_document, name="document"),
     path("<int:plan_pk>/edit/", views.plan_edit, name="edit"),
     path("<int:plan_pk>/issue/", views.plan_issue, name="issue"),
     path("<int:plan_pk>/close/", views.plan_close, name="close"),
@@ -22,13 +22,15 @@ urlpatterns = [
     path("<int:plan_pk>/rules/preview/", views.rule_preview, name="rule_preview"),
     path("<int:plan_pk>/rules/<int:rule_pk>/", views.rule_edit, name="rule_edit"),
     path("<int:plan_pk>/rules/<int:rule_pk>/delete/", views.rule_delete, name="rule_delete"),
-    path("<int:plan_pk>/rules/<int:rule_pk>/allocations/", views.allocation_grid, name="allocations"),
+    path("<int:plan_pk>/rules/<int:rule_pk>/allocations/", allocation_views.allocation_grid, name="allocations"),
     path(
-        "<int:plan_pk>/rules/<int:rule_pk>/allocations/import/", views.allocation_import_view, name="allocation_import"
+        "<int:plan_pk>/rules/<int:rule_pk>/allocations/import/",
+        allocation_views.allocation_import_view,
+        name="allocation_import",
     ),
     path(
         "<int:plan_pk>/rules/<int:rule_pk>/allocations/template.xlsx",
-        views.allocation_template,
+        allocation_views.allocation_template,
         name="allocation_template",
     ),
 ]

@@ -1,21 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from common.xlsx import ImportFailed, workbook_bytes, xlsx_response
 from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
-from partyplans.files import attachment, content_type_of, serve_file
 
-from . import document, selectors, services
+from . import selectors, services
 from .forms import (
-    AllocationImportForm,
     CloseForm,
     CopyForm,
     ImplementForm,
@@ -24,9 +20,8 @@ from .forms import (
     PlanForm,
     RuleForm,
 )
-from .imports import COLUMNS, allocation_import
 from .models import PlanStatus, Rule, RuleKind
-from .sentences import allocation_notation, rule_sentence
+from .sentences import rule_sentence
 from .tables import PlanFilter, PlanTable
 
 
@@ -157,28 +152,6 @@ def plan_detail(request, plan_pk):
         else selectors.editable_roots_below(request.user, organization=plan.issuer),
     }
     return render(request, "quotas/detail.html", context)
-
-
-@require_GET
-def plan_print(request, plan_pk, fmt):
-    """The plan as the document the board signs ("In kế hoạch"): PDF or .docx, same content."""
-    if fmt not in document.RENDERERS:
-        raise Http404
-    plan = _plan(request, plan_pk)
-    doc = document.plan_document(plan)
-    return attachment(
-        document.RENDERERS[fmt](doc), content_type=document.CONTENT_TYPES[fmt], filename=f"{doc.filename}.{fmt}"
-    )
-
-
-@require_GET
-def plan_document(request, plan_pk):
-    """The signed document of a plan the user may see (there is no public URL for it)."""
-    plan = _plan(request, plan_pk)
-    if not plan.document:
-        raise Http404
-    name = plan.document.name.rsplit("/", 1)[-1]
-    return serve_file(plan.document, filename=name, content_type=content_type_of(name))
 
 
 @require_http_methods(["GET", "POST"])
@@ -400,147 +373,6 @@ def rule_delete(request, plan_pk, rule_pk):
             messages.success(request, _("Rule deleted."))
             return redirect("quotas:detail", plan_pk=plan.pk)
     return render(request, "quotas/rule_delete.html", {"plan": plan, "rule": rule, "error": error})
-
-
-# --- allocations ---------------------------------------------------------------------
-
-
-def _allocation_rule(request, plan_pk, rule_pk, perm):
-    plan = _plan(request, plan_pk, perm)
-    rule = _rule(request, plan, rule_pk)
-    if rule.kind != RuleKind.ALLOCATION:
-        from django.http import Http404
-
-        raise Http404
-    return plan, rule
-
-
-def _int_or_none(value):
-    value = (value or "").strip()
-    if not value:
-        return None, None
-    try:
-        number = int(value)
-    except ValueError:
-        return None, _("“%(value)s” is not a whole number") % {"value": value}
-    if number < 0:
-        return None, _("a quota cannot be negative")
-    return number, None
-
-
-def _posted_rows(request, grid):
-    """The grid's rows as the user typed them, and the problems found reading them."""
-    rows, problems = [], []
-    for row in grid.rows:
-        pk = row.organization.pk
-        total, problem = _int_or_none(request.POST.get(f"total-{pk}"))
-        if problem:
-            problems.append(f"{row.organization.name}: {problem}")
-        subs = {}
-        for category, _label, _abbr in grid.categories:
-            count, problem = _int_or_none(request.POST.get(f"sub-{pk}-{category}"))
-            if problem:
-                problems.append(f"{row.organization.name}: {problem}")
-            if count:
-                subs[category] = count
-        try:
-            version = int(request.POST.get(f"version-{pk}", "0"))
-        except ValueError:
-            version = -1
-        rows.append(services.RowInput(pk, total, subs, version))
-    return rows, problems
-
-
-@require_http_methods(["GET", "POST"])
-def allocation_grid(request, plan_pk, rule_pk):
-    perm = Perm.EDIT_PLANS if request.method == "POST" else Perm.VIEW
-    plan, rule = _allocation_rule(request, plan_pk, rule_pk, perm)
-    grid = selectors.allocation_grid(rule, user=request.user)
-    can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS) and plan.status in (
-        PlanStatus.DRAFT,
-        PlanStatus.ISSUED,
-    )
-    errors = []
-    reason = ""
-    if request.method == "POST":
-        reason = request.POST.get("reason", "").strip()
-        rows, errors = _posted_rows(request, grid)
-        by_org = {r.organization_id: r for r in rows}
-        stored = {g.organization.pk: (g.total, g.sub_quotas) for g in grid.rows}
-        changed = [r for r in rows if (r.total, r.sub_quotas) != stored[r.organization_id]]
-        if not errors:
-            try:
-                services.allocation_set(rule=rule, rows=changed, user=request.user, today=_today(), reason=reason)
-            except services.StaleVersion as exc:
-                errors = exc.messages
-                fresh = selectors.allocation_grid(rule)
-                stored = {g.organization.pk: g for g in fresh.rows}
-                for g in grid.rows:  # keep what the user typed, show what is stored now
-                    mine = by_org[g.organization.pk]
-                    now = stored.get(g.organization.pk)
-                    if now is not None and now.version != mine.version:
-                        g.saved_total, g.saved_subs = now.total, now.sub_quotas
-                        g.saved_text = allocation_notation(now.total, now.sub_quotas) if now.total is not None else "—"
-                        g.version = now.version
-                    g.total, g.sub_quotas = mine.total, mine.sub_quotas
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                messages.success(request, _("Allocation saved."))
-                return redirect("quotas:allocations", plan_pk=plan.pk, rule_pk=rule.pk)
-        if errors and not any(g.saved_total is not None for g in grid.rows):
-            for g in grid.rows:
-                mine = by_org[g.organization.pk]
-                g.total, g.sub_quotas = mine.total, mine.sub_quotas
-    return render(
-        request,
-        "quotas/allocations.html",
-        {
-            "plan": plan,
-            "rule": rule,
-            "grid": grid,
-            "can_edit": can_edit,
-            "amending": _amending(plan),
-            "errors": errors,
-            "reason": reason,
-        },
-        status=409 if errors and any(g.saved_total is not None for g in grid.rows) else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def allocation_import_view(request, plan_pk, rule_pk):
-    plan, rule = _allocation_rule(request, plan_pk, rule_pk, Perm.EDIT_PLANS)
-    form = AllocationImportForm(request.POST or None, request.FILES or None, amending=_amending(plan))
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = allocation_import(
-                upload=form.cleaned_data["file"],
-                rule=rule,
-                user=request.user,
-                today=_today(),
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except ImportFailed as exc:
-            errors = exc.errors
-        else:
-            messages.success(request, _("%(n)d rows imported.") % {"n": count})
-            return redirect("quotas:allocations", plan_pk=plan.pk, rule_pk=rule.pk)
-    return render(request, "quotas/import.html", {"plan": plan, "rule": rule, "form": form, "errors": errors})
-
-
-@require_GET
-def allocation_template(request, plan_pk, rule_pk):
-    """The appendix layout, pre-filled with the table's organizations and quotas."""
-    plan, rule = _allocation_rule(request, plan_pk, rule_pk, Perm.VIEW)
-    grid = selectors.allocation_grid(rule, user=request.user)
-    rows = [[titles[0] for titles in COLUMNS.values()]]
-    for number, row in enumerate(grid.rows, start=1):
-        quota = allocation_notation(row.total, row.sub_quotas) if row.total is not None else ""
-        rows.append([f"{number:02d}", row.organization.name, quota])
-    content = workbook_bytes(rows, title="Phan bo", widths={"B": 60, "C": 16})
-    return xlsx_response(content, f"phan-bo-chi-tieu-{plan.pk}-{rule.pk}.xlsx")
 
 
 # --- milestones and cascade -----------------------------------------------------------

@@ -5,7 +5,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,16 +13,16 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from admissions.models import Admission
+from common.db import report_reads
+from common.files import PDF_TYPE, attachment
+from common.workbook import xlsx_response
 from common.xlsx import parse_date
 from organizations import access
 from organizations.access import Perm, org_view
-from partyplans.db import report_reads
-from partyplans.files import attachment
 
 from . import periods
 from .bieu2 import bieu2 as compute
 from .bieu2 import moved_note, moved_within
-from .exports import XLSX_TYPE
 from .tables import AdmissionTable
 
 PAGE_SIZE = 100
@@ -81,10 +81,6 @@ def form(request, organization):
     return render(request, "reports/bieu2.html", context)
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    return attachment(content, content_type=content_type, filename=filename)
-
-
 def _filename(organization, period, ext: str) -> str:
     return f"bieu2-{organization.code}-{period.key}.{ext}".replace("..", "_")
 
@@ -99,7 +95,7 @@ def form_xlsx(request, organization):
         from .bieu2_exports import render_xlsx  # openpyxl: imported when a file is made
 
         content = render_xlsx(compute(organization=organization, period=period, today=today), today=today)
-    return _download(content, XLSX_TYPE, _filename(organization, period, "xlsx"))
+    return xlsx_response(content, _filename(organization, period, "xlsx"))
 
 
 @require_GET
@@ -111,7 +107,7 @@ def form_pdf(request, organization):
         from .bieu2_exports import render_pdf
 
         content = render_pdf(compute(organization=organization, period=period, today=today), today=today)
-    return _download(content, "application/pdf", _filename(organization, period, "pdf"))
+    return attachment(content, content_type=PDF_TYPE, filename=_filename(organization, period, "pdf"))
 
 
 @require_GET

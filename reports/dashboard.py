@@ -31,9 +31,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.cache import PREVIOUS, TIMEOUT, get_or_compute, key, recompute
+from common.db import report_reads
 from organizations import selectors
 from organizations.models import Organization
-from partyplans.db import report_reads
 
 from . import charts, periods
 from .cache import attainment_cached, data_version, database_tag

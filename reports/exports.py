@@ -12,18 +12,19 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
 
+from common.db import report_reads
+from common.files import PDF_TYPE
 from common.text import fold
-from common.xlsx import workbook_bytes
+from common.workbook import XLSX_CONTENT_TYPE as XLSX_TYPE
+from common.workbook import workbook_bytes
 from organizations.models import Organization
-from partyplans.db import report_reads
 
 from .cache import attainment_cached
 from .models import ExportJob, ExportStatus
 from .periods import parse
 from .report import build_report
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {"xlsx": XLSX_TYPE, "pdf": "application/pdf"}
+CONTENT_TYPES = {"xlsx": XLSX_TYPE, "pdf": PDF_TYPE}
 # Above this many organizations in the subtree an export from the web runs in the background.
 LARGE_SCOPE = 2000
 

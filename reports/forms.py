@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
-from partyplans.forms import EMPTY_FILTER_LABEL, DateField
+from common.forms import EMPTY_FILTER_LABEL, DateField
 
 from . import periods
 

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admissions.categories import CATEGORY_ABBREVIATIONS, Category
+from common.imports import read_or_fail, register
 from common.text import fold
-from common.xlsx import ImportFailed, RowError, SheetError, choice_lookup, name_key, not_found, read_rows
+from common.xlsx import ImportFailed, RowError, choice_lookup, name_key, not_found
 from organizations import access
 from organizations.models import Organization
 
@@ -54,12 +55,7 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
     An empty category means all new members; categories may be written as labels,
     values or the abbreviations of allocation tables (HS, SV, CN, …).
     """
-    try:
-        rows = read_rows(upload, COLUMNS, required={"organization", "year", "count"})
-    except SheetError as exc:
-        raise ImportFailed([RowError(0, str(exc))]) from None
-    if not rows:
-        raise ImportFailed([RowError(0, _("The file has no data rows."))])
+    rows = read_or_fail(upload, COLUMNS, required={"organization", "year", "count"})
     editable = access.organizations_under(user, under, access.Perm.EDIT_PLANS)
     refs = {row.text("organization") for row in rows}
     by_code = {o.code: o for o in editable.filter(code__in=refs)}
@@ -115,3 +111,12 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
             )
             for org, first_year, year, category, count, source in parsed
         ]
+
+
+register(
+    "history",
+    lambda *, upload, organization, user, **_options: len(
+        historical_import(upload=upload, under=organization, user=user)
+    ),
+    perm=access.Perm.EDIT_PLANS,
+)

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from admissions.categories import Category
-from common.xlsx import ImportFailed
+from common.db import report_reads
+from common.files import attachment, serve_file
+from common.imports import run_import
+from common.workbook import xlsx_response
 from organizations import access, selectors
 from organizations.access import Perm, org_view
-from partyplans.db import report_reads
-from partyplans.files import attachment, serve_file
 
 from . import dashboard as dashboard_body
 from . import exports
@@ -226,12 +227,12 @@ def history(request, organization):
         import_form = HistoricalImportForm(request.POST, request.FILES)
         form = HistoricalResultForm(organizations=editable)
         if import_form.is_valid():
-            try:
-                saved = historical_import(upload=request.FILES["file"], under=organization, user=request.user)
-            except ImportFailed as exc:
-                errors = exc.errors
-            else:
-                messages.success(request, _("%(n)d historical results imported.") % {"n": len(saved)})
+            errors = run_import(
+                request,
+                lambda: len(historical_import(upload=request.FILES["file"], under=organization, user=request.user)),
+                _("%(n)d historical results imported."),
+            )
+            if errors is None:
                 return redirect("reports:history", org_pk=organization.pk)
     elif request.method == "POST":
         if form.is_valid():
@@ -271,5 +272,4 @@ def history(request, organization):
 @require_GET
 @org_view(Perm.EDIT_PLANS)
 def history_template(request, organization):
-    content = exports.historical_template()
-    return attachment(content, content_type=exports.XLSX_TYPE, filename="ket-qua-cac-nam-truoc.xlsx")
+    return xlsx_response(exports.historical_template(), "ket-qua-cac-nam-truoc.xlsx")

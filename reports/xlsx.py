@@ -114,7 +114,7 @@ _SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f&<>]")
 
 
 def _text(value) -> str:
-    """User text for a cell: always written as text (`_tail`), as common.xlsx's writer does."""
+    """User text for a cell: always written as text (`_tail`), as common.workbook's writer does."""
     value = str(value)
     if _SPECIAL.search(value):
         value = escape(ILLEGAL_CHARACTERS_RE.sub("", value), quote=False).replace("\r", "&#13;")

@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.files import PrivateStorage
 from organizations.models import Organization
-from partyplans.files import PrivateStorage
 
 
 class Status(models.TextChoices):

@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.db import report_reads
+from common.files import content_type_of, serve_file
 from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
 from organizations.positions import children_on
-from partyplans.db import report_reads
-from partyplans.files import content_type_of, serve_file
 
 from . import selectors, services
 from .forms import NarrativeForm, ReviewForm

@@ -1,4 +1,4 @@
-from partyplans.db import ReplicaRouter, report_reads
+from common.db import ReplicaRouter, report_reads
 
 
 def test_report_reads_go_to_the_replica_when_there_is_one():

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 
-from partyplans.files import PrivateStorage, move_to_private
+from common.files import PrivateStorage, move_to_private
 from quotas.models import Plan
 from reports.models import ExportJob, ExportStatus
 

@@ -17,6 +17,7 @@ from reports import cache
 
 from .admissions_helpers import TODAY
 from .import_rows import HEADER, import_rows
+from .reference_import import candidates_import_row_by_row
 from .xlsx_files import xlsx_upload
 
 D = dt.date
@@ -34,8 +35,9 @@ def _english():
         yield
 
 
-def _import(rows, tree, users, **kwargs):
-    return candidates_import(upload=xlsx_upload(rows), under=tree.district, user=users.admin, today=TODAY, **kwargs)
+def _import(rows, tree, users, row_by_row=False):
+    run = candidates_import_row_by_row if row_by_row else candidates_import
+    return run(upload=xlsx_upload(rows), under=tree.district, user=users.admin, today=TODAY)
 
 
 def _queries(rows, tree, users) -> int:

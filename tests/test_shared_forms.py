@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from partyplans.forms import DateField
+from common.forms import DateField
 from quotas import services
 from quotas.models import Milestone
 

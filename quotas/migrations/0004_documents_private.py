@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from partyplans.files import move_to_private
+    from common.files import move_to_private
 
     Plan = apps.get_model("quotas", "Plan")
     move_to_private(Plan.objects.exclude(document="").values_list("document", flat=True))

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from partyplans.files import move_to_private
+    from common.files import move_to_private
 
     ExportJob = apps.get_model("reports", "ExportJob")
     move_to_private(ExportJob.objects.exclude(file="").values_list("file", flat=True))
