@@ -69,7 +69,7 @@ def _posted_rows(request, grid):
 def allocation_grid(request, plan_pk, rule_pk):
     perm = Perm.EDIT_PLANS if request.method == "POST" else Perm.VIEW
     plan, rule = _allocation_rule(request, plan_pk, rule_pk, perm)
-    grid = selectors.allocation_grid(rule, request.user)
+    grid = selectors.allocation_grid(rule, user=request.user)
     can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS) and plan.status in (
         PlanStatus.DRAFT,
         PlanStatus.ISSUED,
@@ -159,7 +159,7 @@ def allocation_import_view(request, plan_pk, rule_pk):
 def allocation_template(request, plan_pk, rule_pk):
     """The appendix layout, pre-filled with the table's organizations and quotas."""
     plan, rule = _allocation_rule(request, plan_pk, rule_pk, Perm.VIEW)
-    grid = selectors.allocation_grid(rule, request.user)
+    grid = selectors.allocation_grid(rule, user=request.user)
     rows = [[titles[0] for titles in COLUMNS.values()]]
     for number, row in enumerate(grid.rows, start=1):
         quota = allocation_notation(row.total, row.sub_quotas) if row.total is not None else ""
