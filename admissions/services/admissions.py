@@ -1,0 +1,191 @@
+"""The admission ceremony, and the probation's end: recognized as a full member, or struck off."""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from common.audit import stamp as _stamp
+from organizations import locks
+
+from .. import selectors
+from ..models import Admission, Candidate, Outcome, Step, StepRecord
+from ..workdays import Calendar, add_working_days
+from .checks import _d, admitted_problems, readmission_twin_problems, rule
+from .steps import candidate_advance
+
+
+@transaction.atomic
+def admission_record(
+    *,
+    candidate: Candidate,
+    ceremony_date: dt.date,
+    user,
+    today: dt.date,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    note: str = "",
+    twin: Admission | None | bool = False,
+) -> Admission:
+    """The admission ceremony: the candidate becomes a probationary member.
+
+    The candidate is at the decision step (its date and number are the decision's), or
+    the decision is given here and recorded first with every check of candidate_advance.
+    `twin`: the imports' batched look-up of an earlier admission of the person (False: look it up).
+    """
+    if decision_date is not None and candidate.step < Step.DECISION:
+        candidate_advance(
+            candidate=candidate,
+            step=Step.DECISION,
+            date=decision_date,
+            document_number=decision_number,
+            user=user,
+            today=today,
+        )
+    candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
+    if twin is False:
+        twin = selectors.admitted_twin(candidate)
+    admission, record = admission_build(
+        candidate=candidate,
+        decision=candidate.steps.filter(step=Step.DECISION).first(),
+        ceremony_date=ceremony_date,
+        user=user,
+        today=today,
+        decision_number=decision_number,
+        note=note,
+        twin=twin,
+    )
+    admission.save()
+    record.save()
+    candidate.save()
+    return admission
+
+
+def admission_build(
+    *,
+    candidate: Candidate,
+    decision: StepRecord | None,
+    ceremony_date: dt.date,
+    user,
+    today: dt.date,
+    decision_number: str = "",
+    note: str = "",
+    twin: Admission | None,
+    calendar: Calendar | None = None,
+) -> tuple[Admission, StepRecord]:
+    """Every check of the ceremony of `candidate` (at the decision step, `decision` its step
+    record; `twin` its earlier admission on record, or None); raises ValidationError, else
+    marks the candidate admitted (not saved) and returns the admission and the ceremony's
+    step record (not saved). `calendar`: the working-day calendar, when read already."""
+    if candidate.archived_at or candidate.outcome != Outcome.IN_PROGRESS:
+        raise ValidationError(_("This candidate is no longer on the road."))
+    if candidate.step != Step.DECISION or decision is None:
+        raise ValidationError(_("An admission is logged once the admission decision is recorded."))
+    locks.check_unlocked(organization=candidate.organization, day=ceremony_date, today=today)
+    number = decision.document_number or decision_number.strip()
+    problems = []
+    if not number:
+        problems.append(_("The admission decision needs its number."))
+    if ceremony_date > today:
+        problems.append(_("The date cannot be in the future."))
+    if ceremony_date < decision.date:
+        problems.append(_("The ceremony cannot be before the decision (%(date)s).") % {"date": _d(decision.date)})
+    if candidate.readmission:
+        problems += readmission_twin_problems(twin=twin, ended_on=candidate.earlier_membership_ended_on, user=user)
+    else:
+        problems += admitted_problems(twin=twin, user=user)
+    if problems:
+        raise ValidationError(problems)
+    probation_due = ceremony_date + relativedelta(months=rule("PROBATION_MONTHS"))
+    admission = Admission(
+        candidate=candidate,
+        organization=candidate.organization,
+        category=candidate.category,
+        ceremony_date=ceremony_date,
+        decision_number=number,
+        decision_date=decision.date,
+        readmission=candidate.readmission,
+        probation_due=probation_due,
+        recognition_due=add_working_days(probation_due, rule("RECOGNITION_WORKING_DAYS"), calendar),
+    )
+    _stamp(admission, user, gettext_noop("admitted"))
+    record = StepRecord(candidate=candidate, step=Step.CEREMONY, date=ceremony_date, note=note)
+    record.recorded_by = user if getattr(user, "pk", None) else None
+    _stamp(record, user, gettext_noop("ceremony"))
+    candidate.step, candidate.step_date, candidate.due_on = Step.CEREMONY, ceremony_date, None
+    candidate.outcome, candidate.outcome_date = Outcome.ADMITTED, ceremony_date
+    _stamp(candidate, user, gettext_noop("admitted"))
+    return admission, record
+
+
+def _open_admission(admission: Admission) -> Admission:
+    admission = (
+        Admission.objects.select_for_update(of=("self", "candidate"))
+        .select_related("candidate", "organization")
+        .get(pk=admission.pk)
+    )
+    if admission.archived_at:
+        raise ValidationError(_("This record is archived."))
+    if admission.recognized_on or admission.struck_off_on:
+        raise ValidationError(_("The probation of this member is already settled."))
+    return admission
+
+
+@transaction.atomic
+def admission_recognize(
+    *, admission: Admission, on_date: dt.date, decision_number: str, user, today: dt.date
+) -> Admission:
+    """Recognition as a full member after the probation."""
+    admission = _open_admission(admission)
+    locks.check_unlocked(organization=admission.organization, day=on_date, today=today)
+    problems = []
+    if not decision_number.strip():
+        problems.append(_("The recognition decision needs its number."))
+    if on_date > today:
+        problems.append(_("The date cannot be in the future."))
+    if on_date < admission.probation_due:
+        problems.append(
+            _("The probation ends on %(date)s: recognition comes after it.") % {"date": _d(admission.probation_due)}
+        )
+    if problems:
+        raise ValidationError(problems)
+    admission.recognized_on, admission.recognition_decision = on_date, decision_number.strip()
+    # PROCEDURE: recognized late (after the recognition deadline) or not, the member is full
+    # from the end of the 12 months of probation; the lateness is shown, never refused.
+    admission.full_member_from = admission.probation_due
+    _stamp(admission, user, gettext_noop("recognized"))
+    admission.save()
+    candidate = admission.candidate
+    record = StepRecord(
+        candidate=candidate, step=Step.RECOGNITION, date=on_date, document_number=decision_number.strip()
+    )
+    record.recorded_by = user if getattr(user, "pk", None) else None
+    _stamp(record, user, gettext_noop("recognized"))
+    record.save()
+    candidate.step, candidate.step_date = Step.RECOGNITION, on_date
+    _stamp(candidate, user, gettext_noop("recognized"))
+    candidate.save()
+    return admission
+
+
+@transaction.atomic
+def admission_strike_off(*, admission: Admission, on_date: dt.date, reason: str, user, today: dt.date) -> Admission:
+    """Not recognized: struck off the list of probationary members (the admission still counts)."""
+    admission = _open_admission(admission)
+    locks.check_unlocked(organization=admission.organization, day=on_date, today=today)
+    problems = []
+    if not reason.strip():
+        problems.append(_("Give the reason for striking off."))
+    if on_date > today:
+        problems.append(_("The date cannot be in the future."))
+    if on_date < admission.ceremony_date:
+        problems.append(_("The date cannot be before the ceremony (%(date)s).") % {"date": _d(admission.ceremony_date)})
+    if problems:
+        raise ValidationError(problems)
+    admission.struck_off_on, admission.struck_off_reason = on_date, reason.strip()
+    _stamp(admission, user, reason)
+    admission.save()
+    return admission

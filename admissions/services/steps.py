@@ -1,0 +1,208 @@
+"""The road a candidate walks, one step at a time: which step comes next, the rules of taking
+it, and the step record.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from common.audit import stamp as _stamp
+from organizations import locks
+
+from ..models import Candidate, Introducer, Outcome, Step, StepRecord
+from ..workdays import Calendar, add_working_days
+from .checks import (
+    _d,
+    check_age,
+    check_certificate,
+    check_consent,
+    check_education,
+    check_introducers,
+    check_introductions_fresh,
+    check_readmission_end,
+    check_readmission_wait,
+    check_step_form,
+    rule,
+)
+
+
+def next_steps(candidate: Candidate) -> list[int]:
+    """The steps `candidate_advance` accepts now (the ceremony goes through admission_record).
+
+    The road follows the organization's form: a grassroots cell is itself the grassroots
+    organization, so it goes from the cell resolution straight to the decision; a cell
+    under a grassroots committee needs the committee's resolution first.
+    """
+    if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at or candidate.step >= Step.DECISION:
+        return []
+    following = candidate.step + 1
+    if check_step_form(organization=candidate.organization, step=following):
+        following += 1
+    return [following]
+
+
+def step_problems(*, candidate: Candidate, step: int, date: dt.date, records: dict) -> list[str]:
+    """The eligibility rules of taking `step` on `date` (records: the steps already taken, by step).
+
+    The introducers are checked by candidate_advance, which has them. A step past the cell
+    resolution whose resolution is not on file (an import) is checked for age and education
+    on its own date: the resolution came before it, so this refuses no one it should accept.
+    """
+    problems = check_step_form(organization=candidate.organization, step=step)
+    if step > Step.CELL_RESOLUTION and Step.CELL_RESOLUTION not in records:
+        problems += check_age(date_of_birth=candidate.date_of_birth, on=date)
+        problems += check_education(education=candidate.education, on=date)
+    if step == Step.CELL_RESOLUTION:
+        problems += check_age(date_of_birth=candidate.date_of_birth, on=date)
+        problems += check_education(education=candidate.education, on=date)
+        certificate = records.get(Step.CLASS)
+        problems += check_certificate(certificate_on=certificate and certificate.date, on=date)
+        introduction = records.get(Step.INTRODUCTION)
+        problems += check_introductions_fresh(introduced_on=introduction and introduction.date, on=date)
+    if candidate.readmission and (
+        step == Step.CELL_RESOLUTION or (step > Step.CELL_RESOLUTION and Step.CELL_RESOLUTION not in records)
+    ):
+        problems += check_readmission_end(
+            ended_on=candidate.earlier_membership_ended_on,
+            how=candidate.earlier_membership_end,
+            reason=candidate.earlier_membership_note,
+            on=date,
+        )
+        if candidate.earlier_membership_ended_on:
+            problems += check_readmission_wait(ended_on=candidate.earlier_membership_ended_on, on=date)
+    if step == Step.DECISION:
+        resolution = records.get(Step.CELL_RESOLUTION)
+        if resolution is not None:
+            problems += check_consent(
+                date_of_birth=candidate.date_of_birth,
+                resolution_on=resolution.date,
+                consent_on=candidate.provincial_consent_on,
+                on=date,
+            )
+    return problems
+
+
+@transaction.atomic
+def candidate_advance(
+    *,
+    candidate: Candidate,
+    step: int,
+    date: dt.date,
+    document_number: str = "",
+    note: str = "",
+    introducers: list[dict] | None = None,
+    user,
+    today: dt.date,
+    earlier_steps_missing: bool = False,
+) -> StepRecord:
+    """Record the next step of the road with its date and document number.
+
+    `introducers` (for the introductions step): dicts with kind, full_name, known_since.
+    `earlier_steps_missing` (imports of people already on the road): the steps between
+    the candidate's and `step` are not on file; every rule whose data is on file is
+    still checked (the introducers when given). The checks are `advance_build`'s.
+    """
+    candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
+    step = int(step)
+    records = {r.step: r for r in candidate.steps.all()}
+    wants_introducers = step == Step.INTRODUCTION or (earlier_steps_missing and introducers)
+    on_file = list(candidate.introducers.all()) if wants_introducers else []
+    record, new_introducers = advance_build(
+        candidate=candidate,
+        step=step,
+        date=date,
+        document_number=document_number,
+        note=note,
+        introducers=introducers,
+        user=user,
+        today=today,
+        earlier_steps_missing=earlier_steps_missing,
+        records=records,
+        introducers_on_file=on_file,
+    )
+    for introducer in new_introducers:
+        introducer.save()
+    record.save()
+    candidate.save()
+    return record
+
+
+def advance_build(
+    *,
+    candidate: Candidate,
+    step: int,
+    date: dt.date,
+    document_number: str = "",
+    note: str = "",
+    introducers: list[dict] | None = None,
+    user,
+    today: dt.date,
+    earlier_steps_missing: bool = False,
+    records: dict[int, StepRecord],
+    introducers_on_file: list[Introducer],
+    calendar: Calendar | None = None,
+) -> tuple[StepRecord, list[Introducer]]:
+    """Every check of taking `step` on `date`, against the candidate's steps (`records`, by
+    step) and introducers on file; raises ValidationError, else moves `candidate` (not
+    saved) to the step and returns the new step record and introducers (not saved).
+    `calendar`: the working-day calendar when the caller read it already (imports)."""
+    step = int(step)
+    problems: list[str] = []
+    if candidate.archived_at or candidate.outcome != Outcome.IN_PROGRESS:
+        raise ValidationError(_("This candidate is no longer on the road."))
+    if step >= Step.CEREMONY:
+        raise ValidationError(_("Log the admission ceremony with the admission form."))
+    locks.check_unlocked(organization=candidate.organization, day=date, today=today)
+    wrong_form = check_step_form(organization=candidate.organization, step=step)
+    if wrong_form:
+        raise ValidationError(wrong_form)
+    if earlier_steps_missing and step > candidate.step:
+        pass
+    elif step not in next_steps(candidate):
+        following = next_steps(candidate)
+        raise ValidationError(
+            _("Steps are taken in order: the next step is “%(step)s”.")
+            % {"step": Step(following[0] if following else candidate.step + 1).label}
+        )
+    if date > today:
+        problems.append(_("The date cannot be in the future."))
+    if date < candidate.step_date:
+        problems.append(
+            _("The date cannot be before the previous step (%(date)s).") % {"date": _d(candidate.step_date)}
+        )
+    given = introducers or []
+    if step == Step.INTRODUCTION or (earlier_steps_missing and given):
+        existing = [
+            {"kind": i.kind, "full_name": i.full_name, "known_since": i.known_since} for i in introducers_on_file
+        ]
+        on = date if step == Step.INTRODUCTION else getattr(records.get(Step.INTRODUCTION), "date", date)
+        problems += check_introducers(introducers=existing + given, on=on)
+    problems += step_problems(candidate=candidate, step=step, date=date, records=records)
+    if problems:
+        raise ValidationError(problems)
+
+    new_introducers = []
+    for item in given:
+        introducer = Introducer(
+            candidate=candidate,
+            kind=item["kind"],
+            full_name=item["full_name"].strip(),
+            known_since=item.get("known_since"),
+        )
+        _stamp(introducer, user, gettext_noop("introduction"))
+        new_introducers.append(introducer)
+    record = StepRecord(candidate=candidate, step=step, date=date, document_number=document_number.strip(), note=note)
+    record.recorded_by = user if getattr(user, "pk", None) else None
+    _stamp(record, user, gettext_noop("advanced"))
+    candidate.step, candidate.step_date = step, date
+    if step == Step.CELL_RESOLUTION:
+        candidate.due_on = add_working_days(date, rule("DECISION_WORKING_DAYS"), calendar)
+    elif step == Step.DECISION:
+        candidate.due_on = add_working_days(date, rule("CEREMONY_WORKING_DAYS"), calendar)
+    elif step != Step.COMMITTEE_RESOLUTION:  # the decision stays due from the cell resolution
+        candidate.due_on = None
+    _stamp(candidate, user, gettext_noop("advanced"))
+    return record, new_introducers

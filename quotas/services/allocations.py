@@ -1,0 +1,131 @@
+"""Writes to an allocation table: its rows saved all or none, versioned, amended on an issued plan."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from admissions.categories import Category
+from common.audit import stamp as _stamp
+from organizations.models import Organization
+
+from ..models import Allocation, Rule, RuleKind, SubQuota
+from ..sentences import allocation_notation
+from .amendments import StaleVersion, _amend, _change, _require_editable
+
+
+@dataclass(frozen=True)
+class RowInput:
+    """One row of an allocation grid as the user entered it."""
+
+    organization_id: int
+    total: int | None  # None: no quota for this organization (row removed)
+    sub_quotas: dict[str, int]
+    version: int = 0  # the version read; 0 = the row did not exist
+
+
+def allocation_candidates(rule: Rule):
+    """The organizations an allocation table may list: active organizations below its committee."""
+    owner = rule.target or rule.plan.issuer
+    return Organization.objects.filter(path__startswith=owner.path, dissolved_on__isnull=True).exclude(pk=owner.pk)
+
+
+def _validate_row(row: RowInput, allowed: set[int]) -> list[str]:
+    problems = []
+    if row.organization_id not in allowed:
+        problems.append(_("the organization is not below the committee of this table"))
+    if row.total is not None and row.total < 0:
+        problems.append(_("the quota cannot be negative"))
+    for category, count in row.sub_quotas.items():
+        if category not in Category.values:
+            problems.append(_("unknown category %(value)s") % {"value": category})
+        elif count < 0:
+            problems.append(_("a sub-quota cannot be negative"))
+        elif row.total is not None and count > row.total:
+            problems.append(_("a sub-quota cannot exceed the row's quota"))
+    if sum(row.sub_quotas.values()) and row.total is None:
+        problems.append(_("a sub-quota needs a quota"))
+    return problems
+
+
+def _notation(total, subs: dict[str, int]) -> str:
+    return "" if total is None else allocation_notation(total, subs)
+
+
+@transaction.atomic
+def allocation_set(
+    *,
+    rule: Rule,
+    rows: list[RowInput],
+    user=None,
+    today: dt.date,
+    reason: str = "",
+    check_versions: bool = True,
+) -> list[Allocation]:
+    """Save the given rows of an allocation table, all or none.
+
+    A row whose version differs from the stored one was saved by someone else since
+    it was read: the whole save is refused (StaleVersion), nothing is lost on either
+    side. A row with total None removes the organization from the table.
+    """
+    rule = Rule.objects.select_for_update(of=("self",)).select_related("plan__issuer", "target").get(pk=rule.pk)
+    if rule.kind != RuleKind.ALLOCATION:
+        raise ValidationError(_("This rule is not an allocation table."))
+    reason = _require_editable(rule.plan, reason)
+    allowed = set(allocation_candidates(rule).values_list("pk", flat=True))
+    existing = {a.organization_id: a for a in rule.allocations.select_for_update().prefetch_related("sub_quotas")}
+    names = dict(Organization.objects.filter(pk__in=[r.organization_id for r in rows]).values_list("pk", "name"))
+    errors, stale = [], []
+    for row in rows:
+        for problem in _validate_row(row, allowed):
+            errors.append(f"{names.get(row.organization_id, row.organization_id)}: {problem}")
+        current = existing.get(row.organization_id)
+        if check_versions and (current.version if current else 0) != row.version:
+            stale.append(names.get(row.organization_id, str(row.organization_id)))
+    if errors:
+        raise ValidationError(errors)
+    if stale:
+        raise StaleVersion(
+            _(
+                "Someone else saved these rows while you were editing: %(rows)s. Nothing was saved; "
+                "their values are shown next to yours."
+            )
+            % {"rows": ", ".join(stale)}
+        )
+    changes, saved = [], []
+    next_order = max((a.order for a in existing.values()), default=0) + 1
+    for row in rows:
+        current = existing.get(row.organization_id)
+        subs = {c: n for c, n in row.sub_quotas.items() if n}
+        old_subs = {s.category: s.count for s in current.sub_quotas.all()} if current else {}
+        old_text = _notation(current.total if current else None, old_subs)
+        new_text = _notation(row.total, subs)
+        if old_text == new_text:
+            if current:
+                saved.append(current)
+            continue
+        changes.append(_change(names[row.organization_id], old_text, new_text))
+        if row.total is None:
+            _stamp(current, user, reason or gettext_noop("removed"))
+            current.delete()
+            continue
+        if current is None:
+            current = Allocation(rule=rule, organization_id=row.organization_id, total=row.total, order=next_order)
+            next_order += 1
+        else:
+            current.total = row.total
+            current.version += 1  # the rows are locked (select_for_update) until commit
+        _stamp(current, user, reason or gettext_noop("allocated"))
+        current.save()
+        current.sub_quotas.exclude(category__in=list(subs)).delete()
+        for category, count in subs.items():
+            SubQuota.objects.update_or_create(allocation=current, category=category, defaults={"count": count})
+        saved.append(current)
+    if changes:
+        Rule.objects.filter(pk=rule.pk).update(version=F("version") + 1)
+    _amend(plan=rule.plan, user=user, today=today, reason=reason, changes=changes)
+    return saved

@@ -1,0 +1,138 @@
+"""`bieu2()`: the form of an organization for a period beside the same period last year; its
+JSON; whether organizations moved inside it (and the note that says so).
+"""
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Exists, Q
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization, OrganizationPath
+from organizations.positions import any_merged
+
+from ..periods import Period, between
+from .counting import _change_days, _Column, _count
+from .rows import GROUPS, HEAD_ROWS, NOT_STATED, ORGANIZATION_ROWS, Form, Line, Row
+
+
+def _rows(this: _Column, last: _Column) -> list[Row]:
+    rows = [Row(key, str(label), this.counts[key], last.counts[key]) for key, label in HEAD_ROWS]
+    rows[0].this_period, rows[0].same_period_last_year = this.total, last.total
+    for prefix, _heading, choices in GROUPS:
+        for key, label in [*choices, ("not_stated", NOT_STATED)]:
+            full = f"{prefix}.{key}"
+            rows.append(Row(full, str(label), this.counts[full], last.counts[full], group=prefix))
+        if prefix == "age":
+            rows.append(
+                Row(
+                    "mean_age",
+                    _("Mean age"),
+                    round(sum(this.ages) / len(this.ages), 1) if this.ages else None,
+                    round(sum(last.ages) / len(last.ages), 1) if last.ages else None,
+                    group=prefix,
+                    links=False,
+                )
+            )
+    return rows
+
+
+def _lines(this: Counter, last: Counter, spelling: dict[str, str], prefix: str, blank: str, first: str) -> list[Line]:
+    keys = sorted(set(this) | set(last), key=lambda k: (k != first, -(this[k] + last[k]), k))
+    return [Line(spelling.get(prefix + k) or (blank if not k else k), this[k], last[k]) for k in keys]
+
+
+def bieu2(*, organization: Organization, period: Period, today: dt.date, with_ids: bool = False) -> Form:
+    """The form of `organization` for `period` beside the same period last year.
+
+    `with_ids`: keep the admissions behind each cell (for users allowed to see names).
+    A merged or dissolved organization's form ends on its last day (as its dashboard does):
+    the period is cut there, and so is the same period last year."""
+    if organization.dissolved_on is not None and period.end >= organization.dissolved_on:
+        last_day = organization.dissolved_on - dt.timedelta(days=1)
+        period = between(period.start, max(last_day, period.start))
+    last_period = period.same_period_last_year()
+    changes = _change_days(last_period.start)
+    merged = any_merged()
+    this = _count(organization, period, changes, merged, today, with_ids)
+    last = _count(organization, last_period, changes, merged, today, with_ids)
+    spelling = {**last.spelling, **this.spelling}
+    ids = {}
+    if with_ids:
+        ids = {(key, "this"): pks for key, pks in this.ids.items()}
+        ids.update({(key, "last"): pks for key, pks in last.ids.items()})
+    return Form(
+        organization=organization,
+        period=period,
+        last_period=last_period,
+        rows=_rows(this, last),
+        organization_rows=[
+            Row(key, str(label), this.organizations[key], last.organizations[key], links=False)
+            for key, label in ORGANIZATION_ROWS
+        ],
+        by_ethnicity=_lines(this.ethnicities, last.ethnicities, spelling, "", "Kinh", "kinh"),
+        by_religion=_lines(this.religions, last.religions, spelling, "religion:", _("No religion"), ""),
+        ids=ids,
+    )
+
+
+def form_json(form: Form) -> dict:
+    """The `bieu2` command's JSON (keys: org, period, rows, by_ethnicity, by_religion; and the
+    organizations block under `organizations`)."""
+
+    def row(r: Row) -> dict:
+        return {
+            "key": r.key,
+            "label": r.label,
+            "this_period": r.this_period,
+            "same_period_last_year": r.same_period_last_year,
+            "percent": r.percent,
+        }
+
+    def line(li: Line) -> dict:
+        return {"label": li.label, "this_period": li.this_period, "same_period_last_year": li.same_period_last_year}
+
+    return {
+        "org": form.organization.name,
+        "code": form.organization.code,
+        "period": {
+            "key": form.period.key,
+            "label": form.period.label,
+            "start": form.period.start.isoformat(),
+            "end": form.period.end.isoformat(),
+            "same_period_last_year": {
+                "key": form.last_period.key,
+                "start": form.last_period.start.isoformat(),
+                "end": form.last_period.end.isoformat(),
+            },
+        },
+        "rows": [row(r) for r in form.rows],
+        "organizations": [row(r) for r in form.organization_rows],
+        "by_ethnicity": [line(li) for li in form.by_ethnicity],
+        "by_religion": [line(li) for li in form.by_religion],
+    }
+
+
+def moved_within(form: Form) -> bool:
+    """Whether an organization moved into, out of or within the form's subtree, or was
+    merged, from the start of the same period last year to the end of the period (one
+    query). Then the form (each admission where its organization stood on the ceremony
+    date) and the attainment report (where each organization stands on the report's day)
+    can count the same admission in different places, and the form says so."""
+    path = form.organization.path
+    start, end = form.last_period.start, form.period.end
+    moved = OrganizationPath.objects.filter(valid_until__gt=start, valid_until__lte=end).filter(
+        Q(path__startswith=path) | Q(organization__path__startswith=path)
+    )
+    merged = Organization.objects.filter(
+        merged_into__isnull=False, dissolved_on__gt=start, dissolved_on__lte=end
+    ).filter(Q(path__startswith=path) | Q(merged_into__path__startswith=path))
+    return Organization.objects.filter(pk=form.organization.pk).filter(Exists(moved) | Exists(merged)).exists()
+
+
+def moved_note() -> str:
+    return _(
+        "Organizations of this report moved or were merged during the period: this form counts each "
+        "admission where its organization stood on the ceremony date, the attainment report where the "
+        "organization stands on the report's day, so their totals may differ."
+    )
