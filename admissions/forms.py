@@ -42,7 +42,7 @@ READMISSION = ["earlier_membership_ended_on", "earlier_membership_end", "earlier
 
 def candidate_note_parts(notes: str) -> tuple[str, str]:
     """A candidate's notes as (what the pages show, the demo's markers kept aside)."""
-    from .demo import DEMO_NOTE
+    from .models import DEMO_NOTE
 
     return split_note(notes, (DEMO_NOTE,))
 

@@ -106,6 +106,10 @@ class MembershipEnd(models.TextChoices):
 national_id_validator = RegexValidator(r"^\d{12}$", _("A national ID number has exactly 12 digits."))
 
 
+# The notes of a person the demo invented start with this (devdata writes it; pages show a badge instead).
+DEMO_NOTE = "Nhân vật hư cấu — dữ liệu minh họa."
+
+
 class Candidate(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("developing cell"), on_delete=models.PROTECT, related_name="candidates"

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "admissions",
     "reports",
     "submissions",
+    "devdata",
 ]
 
 MIDDLEWARE = [

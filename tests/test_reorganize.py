@@ -364,7 +364,7 @@ def test_the_page_is_linked_from_the_organization_and_the_tree_import(client_for
 def test_the_stored_fixture_is_the_one_the_demo_rows_make():
     from openpyxl import load_workbook
 
-    from organizations import demo
+    from devdata import reorganization as demo
 
     sheet = load_workbook(demo.REORGANIZATION_FILE, read_only=True).worksheets[0]
     stored = [tuple("" if c is None else c for c in row) for row in sheet.iter_rows(values_only=True)]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from organizations import demo
+from devdata import reorganization as demo
 from organizations.models import Organization
 from organizations.reorganize import reorganization_apply
 from reports.engine import attainment
@@ -43,7 +43,7 @@ def year_end(code: str) -> int:
 def test_the_2025_reorganization_moves_no_past_figure(seeded_demo):
     with transaction.atomic():
         for node in demo.ABSORBED_PROVINCES:  # the provinces Lâm Đồng absorbs, as they stood
-            demo._ensure(node, None)
+            demo.ensure(node, None)
     before = snapshot()
     assert appendix("LD.DD", 2025, D(2025, 6, 30)) == (15, 91)
     totals = {code: year_end(code) for code in ("LD", "DNO", "BTH")}

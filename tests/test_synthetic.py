@@ -25,7 +25,7 @@ def test_tiny_synthetic_dataset_is_a_valid_tree_with_plans_and_admissions(db, ca
 
 
 def test_generation_is_deterministic(db):
-    from bench.synthetic import generate
+    from devdata.synthetic import generate
 
     def made():
         return (
@@ -43,7 +43,7 @@ def test_generation_is_deterministic(db):
 
 
 def test_national_shape_has_one_central_root_above_the_provinces(db):
-    from bench.synthetic import generate
+    from devdata.synthetic import generate
 
     generate(scale="tiny-national", seed=1)
     root = Organization.objects.get(depth=1)

@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from admissions import home as admissions_home
 from admissions import services
-from admissions.demo import DEMO_NOTE
 from admissions.forms import CandidateCreateForm
-from admissions.models import Candidate, Outcome, Step
+from admissions.models import DEMO_NOTE, Candidate, Outcome, Step
 from common.text import join_note, split_note
 from organizations.models import Organization, OrgForm, Sector
 from organizations.services import organization_create

@@ -32,6 +32,6 @@ def candidate_note(candidate) -> str:
 @register.filter
 def invented_person(candidate) -> bool:
     """A person the demo invented (marked so in the notes, shown as a badge instead)."""
-    from admissions.demo import DEMO_NOTE
+    from admissions.models import DEMO_NOTE
 
     return (candidate.notes or "").startswith(DEMO_NOTE)

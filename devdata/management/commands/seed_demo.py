@@ -1,11 +1,11 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from organizations import demo
+from admissions import tally
+from devdata import candidates, cycle, history, plans, reorganization, tree
 
-# Each app's demo module has seed(stdout) and is run in this order after the tree.
-APP_SEEDS = ["quotas.demo", "admissions.demo", "reports.demo", "submissions.demo"]
+# Run in this order after the tree and the logins.
+SEEDS = [plans.seed, candidates.seed, history.seed, cycle.seed]
 
 
 class Command(BaseCommand):
@@ -19,19 +19,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        created = demo.seed_organizations()
+        created = tree.seed_organizations()
         self.stdout.write(f"Organizations: {created} created.")
-        logins = demo.seed_users()
-        for name in APP_SEEDS:
-            import_module(name).seed(self.stdout)
+        logins = tree.seed_users()
+        for seed in SEEDS:
+            seed(self.stdout)
         if options["reorganized"]:
-            from django.utils import timezone
-
-            demo.seed_reorganized(self.stdout, today=timezone.localdate())
+            reorganization.seed_reorganized(self.stdout, today=timezone.localdate())
         # The demo loads some rows in bulk (no signals): recount the tallies reports read.
-        from admissions import tally
-
         tally.rebuild()
-        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):"))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {tree.DEMO_PASSWORD}):"))
         for username, description, organization in logins:
             self.stdout.write(f"  {username:<18} {description:<38} {organization}")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from bench.synthetic import SCALES, generate
+from devdata.synthetic import SCALES, generate
 
 
 class Command(BaseCommand):

@@ -1,0 +1,76 @@
+"""`seed_demo --reorganized`: the shape of Lâm Đồng after 1 July 2025, made through the
+reorganization service from fixtures/reorganization-2025.xlsx, whose rows are written from
+fixtures/reorganization-2025.json (`reorganization_2025_rows`; a test compares the stored file)."""
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from organizations.models import Reorganization
+from organizations.reorganize import COLUMNS, reorganization_apply
+
+from . import fixtures
+from .tree import ensure
+
+PLAN = fixtures.load("reorganization-2025")
+REORGANIZATION_FILE = PLAN["file"]
+REORGANIZATION_DECISION = PLAN["decision"]
+REORGANIZATION_DECISION_DATE = fixtures.date(PLAN["decision_date"])
+REORGANIZATION_DAY = PLAN["day"]
+ABSORBED_PROVINCES = PLAN["absorbed_provinces"]
+
+
+def reorganization_2025_rows() -> list[tuple[str, str, str, str, str, str, str]]:
+    """The rows of fixtures/reorganization-2025.xlsx (without the header)."""
+    day, parent, rows = REORGANIZATION_DAY, PLAN["parent"], []
+    form, sector = PLAN["commune_form"], PLAN["commune_sector"]
+    for district in PLAN["districts"]:
+        for commune in district["new_communes"]:
+            code = commune["code"]
+            rows.append(("thành lập", day, code, parent, commune["name"], form, sector))
+            rows += [("sáp nhập", day, old, code, "", "", "") for old in commune["merged"]]
+            rows += [("chuyển", day, unit, code, "", "", "") for unit in commune["moved"]]
+        rows += [("giải thể", day, code, "", "", "", "") for code in district.get("dissolved_first", [])]
+        rows.append(("giải thể", day, district["code"], "", "", "", ""))
+    rows += [("sáp nhập", day, province["code"], parent, "", "", "") for province in ABSORBED_PROVINCES]
+    return rows
+
+
+def reorganization_2025_workbook() -> bytes:
+    """fixtures/reorganization-2025.xlsx as it should be."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sap xep 2025"
+    sheet.append([titles[0] for titles in COLUMNS.values()])
+    for row in reorganization_2025_rows():
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def seed_reorganized(stdout, today: dt.date) -> None:
+    """Apply the 2025 reorganization once (a second run finds it applied and does nothing)."""
+    if Reorganization.objects.filter(decision=REORGANIZATION_DECISION).exists():
+        stdout.write("Reorganization 2025: already applied.")
+        return
+    with transaction.atomic():
+        for node in ABSORBED_PROVINCES:
+            ensure(node, None)
+        path = Path(settings.BASE_DIR) / REORGANIZATION_FILE
+        with path.open("rb") as upload:
+            record = reorganization_apply(
+                upload=upload,
+                today=today,
+                decision=REORGANIZATION_DECISION,
+                decision_date=REORGANIZATION_DECISION_DATE,
+                file_name=path.name,
+            )
+    stdout.write(
+        f"Reorganization 2025: {len(record.summary['operations'])} operations applied ({record.summary['counts']})."
+    )
