@@ -17,3 +17,9 @@ class AdmissionsConfig(AppConfig):
             post_delete.connect(tally.after_delete, sender=model, dispatch_uid=f"tally-{model.__name__}-delete")
         subtree_moved.connect(tally.subtree_moved, dispatch_uid="tally-subtree-moved")
         organization_merged.connect(tally.organization_merged, dispatch_uid="tally-organization-merged")
+
+    def home_section(self, request, today):
+        """This app's card on the start page: (template, context), or None when it has none for the user."""
+        from .home import section
+
+        return section(request, today)

@@ -1,5 +1,4 @@
-from importlib import import_module
-
+from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -8,8 +7,6 @@ from django.views.decorators.http import require_GET
 
 from organizations import access
 
-# Each app contributes its context to the home page (its module `home.section`: (template, context) or None).
-HOME_APPS = ("reports", "quotas", "admissions")
 # The cards of the start page, the day's work first. A planner: this year's target, progress and
 # the report to export; one click into this year's allocation; the reports due next and the
 # committees behind; the milestones. Candidates come last for a planner, first for a clerk.
@@ -26,7 +23,12 @@ CLERK_CARDS = [PLANNER_CARDS[-1], *PLANNER_CARDS[:-1]]
 @require_GET
 def home(request):
     today = timezone.localdate()
-    found = {app: import_module(f"{app}.home").section(request, today) for app in HOME_APPS}
+    # Each app contributes its card through its AppConfig's `home_section` (reports, quotas, admissions).
+    found = {
+        config.label: config.home_section(request, today)
+        for config in apps.get_app_configs()
+        if hasattr(config, "home_section")
+    }
     # Who logs candidates and plans nothing (a cell's clerk) starts with the candidates due.
     cards = CLERK_CARDS if found["admissions"] and not found["quotas"] else PLANNER_CARDS
     return render(

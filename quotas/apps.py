@@ -11,3 +11,9 @@ class QuotasConfig(AppConfig):
 
         # A reorganization's preview lists the plans, allocation rows and rules it touches.
         register_effect(reorganization_effect)
+
+    def home_section(self, request, today):
+        """This app's card on the start page: (template, context), or None when it has none for the user."""
+        from .home import section
+
+        return section(request, today)

@@ -39,3 +39,9 @@ class ReportsConfig(AppConfig):
         post_delete.connect(data_changed, sender=Holiday, dispatch_uid="attainment-Holiday-delete")
         m2m_changed.connect(data_changed, sender=Plan.implements.through, dispatch_uid="attainment-plan-implements")
         m2m_changed.connect(data_written, sender=Plan.implements.through, dispatch_uid="dashboards-plan-implements")
+
+    def home_section(self, request, today):
+        """This app's card on the start page: (template, context), or None when it has none for the user."""
+        from .home import section
+
+        return section(request, today)
