@@ -47,9 +47,9 @@ def run_import(request, run: Callable[[], int], success: str) -> list[RowError] 
     return None
 
 
-def note(text: str, url: str = "", label: str = "", muted: bool = False) -> dict:
+def note(text: str, link: str = "", label: str = "", muted: bool = False) -> dict:
     """A paragraph of an import page, with a link (a template to download, another page)."""
-    return {"text": text, "url": url, "label": label, "muted": muted}
+    return {"text": text, "link": link, "label": label, "muted": muted}
 
 
 def import_page(request, form, *, run: Callable[[dict], int], success: str, done: str, **context):
