@@ -8,11 +8,18 @@ the peak Python heap (tracemalloc) from a second run, each stage's own peak abov
 the stages before it hold; then the process's peak RSS (over every run of this script,
 tracemalloc's included: the export's own process is measured with
 `/usr/bin/time -v manage.py export_report …`, see RESULTS.md).
+
+`python -m bench.exports writers [ROWS]` instead compares the workbook writers on the
+national appendix's shape (ROWS rows of STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ,
+default 235,000): reports/workbook.py against XlsxWriter's constant_memory mode (needs
+`pip install xlsxwriter`), each in a fresh process for its own peak RSS, alternated.
 """
 
 import datetime as dt
 import os
 import resource
+import subprocess
+import sys
 import time
 import tracemalloc
 
@@ -84,5 +91,54 @@ def main():
     measure("Excel of the national root (every grassroots organization)", root, render_xlsx)
 
 
+def write_rows(writer: str, count: int) -> str:
+    """One writer's CPU seconds, µs per cell, peak RSS (MB) and file size for `count` rows."""
+    rows = ((str(i), f"Chi bộ Thôn số {i} & <{i % 7}>", i % 37, i % 41, i % 5) for i in range(count))
+    start = time.process_time()
+    if writer == "xlsxwriter":
+        import io
+
+        import xlsxwriter
+
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+        sheet = book.add_worksheet("Phụ lục")
+        base = {"font_name": "Times New Roman", "border": 1, "valign": "vcenter"}
+        text = book.add_format({**base, "text_wrap": True})
+        number = book.add_format({**base, "num_format": "0", "align": "right"})
+        formats = [text, text, number, number, number]
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                if isinstance(value, str):
+                    sheet.write_string(r, c, value, formats[c])
+                else:
+                    sheet.write_number(r, c, value, formats[c])
+        book.close()
+        size = len(buffer.getvalue())
+    else:
+        from reports.workbook import Book
+
+        book = Book()
+        sheet = book.sheet("Phụ lục", [6, 40, 10, 10, 10])
+        text, number = book.styles(border=True, wrap=True), book.styles(fmt="0", border=True, align="right")
+        formats = [text, text, number, number, number]
+        for values in rows:
+            sheet.append(list(zip(formats, values, strict=True)))
+        sheet.close()
+        size = len(book.save())
+    cpu = time.process_time() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return f"{writer}: {cpu:.1f} s CPU, {cpu / count / 5 * 1e6:.1f} µs/cell, peak RSS {rss:.0f} MB, {size / 1e6:.1f} MB"
+
+
+def compare_writers(count: int):
+    for writer in ("workbook", "xlsxwriter", "workbook", "xlsxwriter"):
+        code = f"from bench.exports import write_rows; print(write_rows({writer!r}, {count}))"
+        subprocess.run([sys.executable, "-c", code], check=True)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["writers"]:
+        compare_writers(int(sys.argv[2]) if len(sys.argv) > 2 else 235_000)
+    else:
+        main()

@@ -135,11 +135,17 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
-# Notifications are e-mailed as well when a mail server is named (submissions/notify.py).
+# Notifications are e-mailed as well when a mail server is named (submissions/notify.py):
+# then MAILERS (Django 6.1's replacement of the EMAIL_* settings) has a "default" mailer.
+MAILERS = {}
 if os.environ.get("DJANGO_EMAIL_HOST"):
-    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+    MAILERS["default"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": os.environ["DJANGO_EMAIL_HOST"], "port": env_int("DJANGO_EMAIL_PORT", 25)},
+    }
     DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+else:  # no mail server: notifications stay in the app, nothing is sent (so no "default" mailer)
+    SILENCED_SYSTEM_CHECKS = ["mail.W001"]
 
 if os.environ.get("DATABASE_REPLICA_URL"):
     # A streaming replica of the primary; report reads go there (partyplans/db.py).

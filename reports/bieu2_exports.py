@@ -9,18 +9,16 @@ group and by religion. Every text is written as text (a name starting with "=" s
 """
 
 import datetime as dt
-import io
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from organizations.documents import party_body, place_name
 from organizations.models import Organization
 
 from .bieu2 import Form, Line, moved_note, moved_within, percent_of
 from .report import gc_paused
-from .xlsx import _Sheet, _Styles
+from .workbook import Book, Sheet
 
 WIDTHS = [6, 52, 12, 14, 12]
 
@@ -46,8 +44,9 @@ def render_xlsx(form: Form, *, today: dt.date) -> bytes:
         return _render_xlsx(form, heading(form), today, moved_within(form))
 
 
-def _table_sheet(workbook, styles, name: str, head: dict, title: str, form: Form, freeze: bool = False) -> _Sheet:
-    sheet = _Sheet(workbook, styles, name, WIDTHS)
+def _table_sheet(book: Book, name: str, head: dict, title: str, form: Form, freeze: bool = False) -> Sheet:
+    sheet = book.sheet(name, WIDTHS)
+    styles = book.styles
     if freeze:  # the table's header (row 8) stays on screen and is printed on every page
         sheet.freeze_below(8)
     left, right = styles(size=12), styles(bold=True, size=12, align="right")
@@ -72,12 +71,12 @@ def _table_sheet(workbook, styles, name: str, head: dict, title: str, form: Form
     return sheet
 
 
-def _header(sheet: _Sheet, styles, titles: list[str]) -> None:
+def _header(sheet: Sheet, styles, titles: list[str]) -> None:
     style = styles(bold=True, border=True, fill=True, wrap=True, align="center")
     sheet.append([(style, t) for t in titles])
 
 
-def _footer(sheet: _Sheet, styles, head: dict, today: dt.date) -> None:
+def _footer(sheet: Sheet, styles, head: dict, today: dt.date) -> None:
     sheet.append()
     italic = styles(italic=True, align="center")
     bold = styles(bold=True, align="center")
@@ -94,9 +93,9 @@ def _footer(sheet: _Sheet, styles, head: dict, today: dt.date) -> None:
 
 
 def _render_xlsx(form: Form, head: dict, today: dt.date, moved: bool = False) -> bytes:
-    workbook = Workbook(write_only=True)
-    styles = _Styles(workbook)
-    sheet = _table_sheet(workbook, styles, _("Form 2"), head, _("NEW PARTY MEMBERS ADMITTED"), form, freeze=True)
+    book = Book()
+    styles = book.styles
+    sheet = _table_sheet(book, _("Form 2"), head, _("NEW PARTY MEMBERS ADMITTED"), form, freeze=True)
     _header(sheet, styles, [_("No."), _("Indicator"), _("This period"), _("Same period last year"), _("Compared (%)")])
     number = styles(border=True, align="right", fmt="0")
     decimal = styles(border=True, align="right", fmt="0.0")
@@ -125,7 +124,7 @@ def _render_xlsx(form: Form, head: dict, today: dt.date, moved: bool = False) ->
     sheet.close()
 
     title = _("NEW PARTY MEMBERS ADMITTED (CONTINUED)")
-    more = _table_sheet(workbook, styles, _("Form 2 (continued)"), head, title, form)
+    more = _table_sheet(book, _("Form 2 (continued)"), head, title, form)
     for title, lines in ((_("By ethnic group"), form.by_ethnicity), (_("By religion"), form.by_religion)):
         more.line(title, merged=False, bold=True)
         column = _("Ethnicity") if lines is form.by_ethnicity else _("Religion")
@@ -134,12 +133,10 @@ def _render_xlsx(form: Form, head: dict, today: dt.date, moved: bool = False) ->
         more.append()
     _footer(more, styles, head, today)
     more.close()
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return book.save()
 
 
-def _lines(sheet: _Sheet, styles, lines: list[Line]) -> None:
+def _lines(sheet: Sheet, styles, lines: list[Line]) -> None:
     text = styles(border=True, wrap=True)
     centre = styles(border=True, align="center")
     number = styles(border=True, align="right", fmt="0")

@@ -1,4 +1,4 @@
-"""Notifications in the app (and by e-mail when settings.EMAIL_HOST is set): a report
+"""Notifications in the app (and by e-mail when settings.MAILERS has a "default" mailer): a report
 returned, a report due in 5 working days, a child late. A notification with a key is made
 once per (user, key): the daily command can run as often as it likes."""
 
@@ -45,10 +45,10 @@ def send(users, text: str, url: str = "", key: str = "") -> list[Notification]:
                 made.append(Notification.objects.create(user=user, text=text[:500], link=url, key=key))
         except IntegrityError:  # made meanwhile by another run
             continue
-        if settings.is_overridden("EMAIL_HOST") and settings.EMAIL_HOST and user.email:
+        if "default" in settings.MAILERS and user.email:
             link = settings.SITE_URL.rstrip("/") + url if getattr(settings, "SITE_URL", "") else url
             try:
-                send_mail(text[:120], f"{text}\n\n{link}", None, [user.email])
+                send_mail(text[:120], f"{text}\n\n{link}", None, [user.email], using="default")
             except OSError:  # the mail server is down: the notification in the app stays
                 pass
     return made

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 from django.utils import timezone
 
 from organizations.models import Membership, OrgForm, Role, Sector
@@ -90,9 +91,16 @@ def client_for(client, users):
     return login
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(django_test_environment):
+    """Settings of the whole run (set once, not per test): MD5 password hashes (Argon2 takes
+    ~0.1 s for each user made or logged in, module-scoped fixtures included), and an
+    in-memory cache that shares no files with a running demo or another test run."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}},
+    ):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -119,10 +127,9 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache(settings):
-    """A fresh in-memory cache per test: cached report answers must not leak from one
-    test's database into the next, nor share files with a running demo or test run."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+def _empty_cache():
+    """An empty cache per test: cached report answers must not leak from one test's
+    database into the next (the in-memory cache itself: `_test_settings`)."""
     from django.core.cache import cache
 
     cache.clear()

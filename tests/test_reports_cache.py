@@ -38,12 +38,10 @@ def test_answers_of_another_database_or_release_are_never_read(tree, settings, m
     admit(tree.school, dt.date(2025, 5, 1), Category.PUPIL)
     stale_token = answers.data_version()
     # The same ids in another database: not this one's answer.
-    settings.DATABASES = {**settings.DATABASES, "default": {**settings.DATABASES["default"], "NAME": "elsewhere"}}
+    name = settings.DATABASES["default"]["NAME"]
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", "elsewhere")
     assert answers.data_version() != stale_token
-    settings.DATABASES = {
-        **settings.DATABASES,
-        "default": {**settings.DATABASES["default"], "NAME": connection.settings_dict["NAME"]},
-    }
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", name)
     monkeypatch.setattr(answers, "ANSWERS_VERSION", answers.ANSWERS_VERSION + 1)
     assert answers.data_version() != stale_token
     assert attainment_cached(scope=tree.district, year=2025, as_of=as_of).actual == 1

@@ -201,7 +201,7 @@ def test_the_command_json_has_exactly_the_keys(year_end, users, tree):
         _command("--org", "LD", "--period", "2025-13")
 
 
-@override_settings(EMAIL_HOST="smtp.example.org", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+@override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}})
 def test_a_returned_report_notifies_the_submitter_once_and_mails(year_end, users, tree):
     users.district_planner.email = "dd@example.org"
     users.district_planner.save()
