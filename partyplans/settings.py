@@ -148,7 +148,7 @@ else:  # no mail server: notifications stay in the app, nothing is sent (so no "
     SILENCED_SYSTEM_CHECKS = ["mail.W001"]
 
 if os.environ.get("DATABASE_REPLICA_URL"):
-    # A streaming replica of the primary; report reads go there (partyplans/db.py).
+    # A streaming replica of the primary; report reads go there (common/db.py).
     DATABASES["replica"] = dj_database_url.config(env="DATABASE_REPLICA_URL", conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 # SQLite, the embedded default of a small board, under concurrent writes (bench/writes.py:
@@ -221,7 +221,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Stored files (signed plan documents, background exports) live outside any served folder
-# and have no URL: views check the user's scope and send them (partyplans/files.py).
+# and have no URL: views check the user's scope and send them (common/files.py).
 PRIVATE_FILES_ROOT = Path(env_str("DJANGO_PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "common.files.PrivateStorage"},

@@ -1,5 +1,5 @@
 """Signed plan documents move from the public media folder to the private storage
-(partyplans/files.py); their stored names stay the same."""
+(common/files.py); their stored names stay the same."""
 
 from django.db import migrations
 
