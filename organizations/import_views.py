@@ -31,14 +31,14 @@ def _today():
     return timezone.localdate()
 
 
-def _import_page(request, organization, *, run, success, **context):
+def _import_page(request, organization, *, run, success, title, **context):
     return import_page(
         request,
         ImportForm(request.POST or None, request.FILES or None),
         run=lambda data: run(upload=data["file"], under=organization, user=request.user, today=_today()),
         success=success,
         done=reverse("organizations:detail", args=[organization.pk]),
-        title=_("Import organizations"),
+        title=title,
         back_url=reverse("organizations:detail", args=[organization.pk]),
         back_label=organization.name,
         **context,
@@ -74,6 +74,7 @@ def import_tree(request, organization):
         organization,
         run=lambda **kwargs: len(tree_import(**kwargs)),
         success=_("%(n)d organizations imported."),
+        title=_("Import organizations"),
         heading=_("Import organizations under %(name)s") % {"name": organization.name},
         notes=notes,
     )
@@ -98,6 +99,7 @@ def import_counts(request, organization):
         organization,
         run=member_count_import,
         success=_("%(n)d member counts imported."),
+        title=_("Import member counts"),
         heading=_("Import member counts under %(name)s") % {"name": organization.name},
         notes=[note(_("The first sheet needs the columns: code, as of (dd/mm/yyyy), members."))],
         lock_banner=locks.banner_locks(organization=organization, today=_today()),

@@ -116,6 +116,7 @@ def test_every_url_for_every_role(client, users, tree, matrix_extra, case, user_
     client.force_login(getattr(users, user_key))
     url = _url(route, target, tree, matrix_extra)
     response = client.get(url)
+    response.close()  # a stored file is streamed: its file closes with the response, as a server does
     assert response.status_code == expected_status(user_key, route, target, tree), url
     if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
         page = response.content.decode()
