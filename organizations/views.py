@@ -142,10 +142,11 @@ def _manageable_others(request, organization):
 
 
 def _tree_change(request, organization, form, *, change, success, destination, title, submit):
-    """Move, merge and dissolve: `change(data)` on a valid form, then the page of `destination(data)`."""
+    """Move, merge and dissolve: `change(data, on_date=, today=, user=)` on a valid form, then the
+    page of `destination(data)`."""
 
     def save(data):
-        change(data)
+        change(data, on_date=data["on_date"], today=_today(), user=request.user)
         return data
 
     return form_page(
@@ -165,12 +166,8 @@ def move(request, organization):
         request,
         organization,
         MoveForm(request.POST or None, parents=_manageable_others(request, organization)),
-        change=lambda data: services.organization_move(
-            organization=organization,
-            new_parent=data["new_parent"],
-            on_date=data["on_date"],
-            today=_today(),
-            user=request.user,
+        change=lambda data, **when: services.organization_move(
+            organization=organization, new_parent=data["new_parent"], **when
         ),
         success=_("Organization moved."),
         destination=lambda data: organization,
@@ -186,13 +183,7 @@ def merge(request, organization):
         request,
         organization,
         MergeForm(request.POST or None, targets=_manageable_others(request, organization)),
-        change=lambda data: services.organization_merge(
-            source=organization,
-            target=data["target"],
-            on_date=data["on_date"],
-            today=_today(),
-            user=request.user,
-        ),
+        change=lambda data, **when: services.organization_merge(source=organization, target=data["target"], **when),
         success=_("Organization merged."),
         destination=lambda data: data["target"],
         title=_("Merge %(name)s into another organization"),
@@ -207,9 +198,7 @@ def dissolve(request, organization):
         request,
         organization,
         DissolveForm(request.POST or None),
-        change=lambda data: services.organization_dissolve(
-            organization=organization, on_date=data["on_date"], today=_today(), user=request.user
-        ),
+        change=lambda data, **when: services.organization_dissolve(organization=organization, **when),
         success=_("Organization dissolved."),
         destination=lambda data: organization,
         title=_("Dissolve %(name)s"),
