@@ -1,8 +1,7 @@
 """Thin views: resolve scope through organizations.access, call services, render."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
+from common.views import add_errors, form_page
 from organizations import access, locks
 from organizations.access import Perm, org_view
 
@@ -140,52 +140,59 @@ def act_url(candidate) -> str:
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.EDIT_ADMISSIONS)
 def candidate_create(request, organization):
-    choices = access.organizations_under(request.user, organization, Perm.EDIT_ADMISSIONS, active=True).order_by("path")
-    form = forms.CandidateCreateForm(
-        request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
+    return _create(
+        request, organization, forms.CandidateCreateForm, _("Candidate “%(name)s” added."), _("New candidate")
     )
-    duplicate = False
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            candidate = services.candidate_create(user=request.user, today=_today(), **data)
-        except ValidationError as exc:
-            duplicate = not hasattr(exc, "error_dict") and any(e.code == "duplicate" for e in exc.error_list)
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Candidate “%(name)s” added.") % {"name": candidate.full_name})
-            return redirect(candidate)
-    return _form(request, organization, form, _("New candidate"), _("Add"), duplicate=duplicate)
 
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.EDIT_ADMISSIONS)
 def readmission_create(request, organization):
     """Re-admission (kết nạp lại): its own procedure, with the earlier membership's end and reason."""
+    return _create(
+        request,
+        organization,
+        forms.ReadmissionCreateForm,
+        _("Re-admission of “%(name)s” opened."),
+        _("New re-admission"),
+        readmission=True,
+    )
+
+
+def _create(request, organization, form_class, added, title, **readmission):
     choices = access.organizations_under(request.user, organization, Perm.EDIT_ADMISSIONS, active=True).order_by("path")
-    form = forms.ReadmissionCreateForm(
+    form = form_class(
         request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
     )
     duplicate = False
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            candidate = services.candidate_create(user=request.user, today=_today(), readmission=True, **data)
-        except ValidationError as exc:
-            duplicate = not hasattr(exc, "error_dict") and any(e.code == "duplicate" for e in exc.error_list)
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Re-admission of “%(name)s” opened.") % {"name": candidate.full_name})
-            return redirect(candidate)
-    return _form(request, organization, form, _("New re-admission"), _("Add"), duplicate=duplicate)
+
+    def on_error(form, exc):
+        nonlocal duplicate
+        duplicate = not hasattr(exc, "error_dict") and any(e.code == "duplicate" for e in exc.error_list)
+        add_errors(form, exc)
+
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.candidate_create(user=request.user, today=_today(), **readmission, **data),
+        success=lambda candidate: added % {"name": candidate.full_name},
+        redirect_to=redirect,
+        render_page=lambda: _form(request, organization, form, title, _("Add"), duplicate=duplicate),
+        on_error=on_error,
+    )
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+def _candidate_form(request, candidate, form, *, save, success, title, submit, redirect_to=None, **extra):
+    """A form page about one candidate: back to the candidate (or `redirect_to(saved)`) once saved."""
+    return form_page(
+        request,
+        form,
+        save=save,
+        success=success,
+        redirect_to=redirect_to or (lambda _saved: redirect(candidate)),
+        render_page=lambda: _form(request, candidate.organization, form, title, submit, candidate, **extra),
+        on_error=add_errors,
+    )
 
 
 def _form(request, organization, form, title, submit, candidate=None, **extra):
@@ -238,22 +245,21 @@ def candidate_edit(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
     form_class = forms.ReadmissionForm if candidate.readmission else forms.CandidateForm
     form = form_class(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in services.PERSONAL_FIELDS}
-        try:
-            services.candidate_update(
-                candidate=candidate,
-                user=request.user,
-                today=_today(),
-                allow_duplicate=form.cleaned_data["allow_duplicate"],
-                **data,
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(candidate)
-    return _form(request, candidate.organization, form, _("Edit %(name)s") % {"name": candidate}, _("Save"), candidate)
+    return _candidate_form(
+        request,
+        candidate,
+        form,
+        save=lambda data: services.candidate_update(
+            candidate=candidate,
+            user=request.user,
+            today=_today(),
+            allow_duplicate=data["allow_duplicate"],
+            **{k: v for k, v in data.items() if k in services.PERSONAL_FIELDS},
+        ),
+        success=_("Changes saved."),
+        title=_("Edit %(name)s") % {"name": candidate},
+        submit=_("Save"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -262,34 +268,34 @@ def candidate_advance(request, pk):
     steps = services.next_steps(candidate)
     form = forms.AdvanceForm(request.POST or None, steps=steps, initial={"date": _today()})
     notice = "" if steps else _("This candidate has no next step to record here.")
-    if steps and request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.candidate_advance(
-                candidate=candidate,
-                step=data["step"],
-                date=data["date"],
-                document_number=data["document_number"],
-                note=data["note"],
-                introducers=form.introducers(),
-                user=request.user,
-                today=_today(),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Step “%(step)s” recorded.") % {"step": Step(data["step"]).label})
-            back = request.POST.get("next", "")
-            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                back = candidate.get_absolute_url()
-            return redirect(back)
-    return _form(
+    title = _("Next step for %(name)s") % {"name": candidate}
+    if not steps:
+        return _form(request, candidate.organization, form, title, _("Record"), candidate, notice=notice)
+
+    def back(_saved):
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = candidate.get_absolute_url()
+        return redirect(back)
+
+    return _candidate_form(
         request,
-        candidate.organization,
-        form,
-        _("Next step for %(name)s") % {"name": candidate},
-        _("Record"),
         candidate,
+        form,
+        save=lambda data: services.candidate_advance(
+            candidate=candidate,
+            step=data["step"],
+            date=data["date"],
+            document_number=data["document_number"],
+            note=data["note"],
+            introducers=form.introducers(),
+            user=request.user,
+            today=_today(),
+        ),
+        success=lambda record: _("Step “%(step)s” recorded.") % {"step": Step(form.cleaned_data["step"]).label},
+        title=title,
+        submit=_("Record"),
+        redirect_to=back,
         notice=notice,
     )
 
@@ -298,21 +304,14 @@ def candidate_advance(request, pk):
 def admission_record(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
     form = forms.AdmissionForm(request.POST or None, initial={"ceremony_date": _today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.admission_record(candidate=candidate, user=request.user, today=_today(), **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Admission of %(name)s recorded.") % {"name": candidate.full_name})
-            return redirect(candidate)
-    return _form(
+    return _candidate_form(
         request,
-        candidate.organization,
-        form,
-        _("Log the admission of %(name)s") % {"name": candidate},
-        _("Save"),
         candidate,
+        form,
+        save=lambda data: services.admission_record(candidate=candidate, user=request.user, today=_today(), **data),
+        success=_("Admission of %(name)s recorded.") % {"name": candidate.full_name},
+        title=_("Log the admission of %(name)s") % {"name": candidate},
+        submit=_("Save"),
     )
 
 
@@ -321,16 +320,19 @@ def _admission_form(request, pk, form_class, service, title, done):
     admission = getattr(candidate, "admission", None)
     form = form_class(request.POST or None, initial={"on_date": _today()})
     notice = "" if admission else _("This candidate has no admission on record.")
-    if admission and request.method == "POST" and form.is_valid():
-        try:
-            service(admission=admission, user=request.user, today=_today(), **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(candidate)
-    return _form(
-        request, candidate.organization, form, title % {"name": candidate}, _("Save"), candidate, notice=notice
+    if not admission:
+        return _form(
+            request, candidate.organization, form, title % {"name": candidate}, _("Save"), candidate, notice=notice
+        )
+    return _candidate_form(
+        request,
+        candidate,
+        form,
+        save=lambda data: service(admission=admission, user=request.user, today=_today(), **data),
+        success=done,
+        title=title % {"name": candidate},
+        submit=_("Save"),
+        notice=notice,
     )
 
 
@@ -362,16 +364,14 @@ def admission_strike_off(request, pk):
 def candidate_withdraw(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
     form = forms.WithdrawForm(request.POST or None, initial={"on_date": _today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.candidate_withdraw(candidate=candidate, user=request.user, today=_today(), **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(candidate)
-    return _form(
-        request, candidate.organization, form, _("%(name)s leaves the road") % {"name": candidate}, _("Save"), candidate
+    return _candidate_form(
+        request,
+        candidate,
+        form,
+        save=lambda data: services.candidate_withdraw(candidate=candidate, user=request.user, today=_today(), **data),
+        success=_("Changes saved."),
+        title=_("%(name)s leaves the road") % {"name": candidate},
+        submit=_("Save"),
     )
 
 
@@ -379,16 +379,15 @@ def candidate_withdraw(request, pk):
 def candidate_archive(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
     form = forms.ArchiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.candidate_archive(
-                candidate=candidate, reason=form.cleaned_data["reason"], user=request.user, today=_today()
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Record archived: it no longer counts in lists and reports."))
-            return redirect("admissions:list", org_pk=candidate.organization_id)
-    return _form(
-        request, candidate.organization, form, _("Archive %(name)s") % {"name": candidate}, _("Archive"), candidate
+    return _candidate_form(
+        request,
+        candidate,
+        form,
+        save=lambda data: services.candidate_archive(
+            candidate=candidate, reason=data["reason"], user=request.user, today=_today()
+        ),
+        success=_("Record archived: it no longer counts in lists and reports."),
+        title=_("Archive %(name)s") % {"name": candidate},
+        submit=_("Archive"),
+        redirect_to=lambda _saved: redirect("admissions:list", org_pk=candidate.organization_id),
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import NoEditMixin, ReadOnlyAdmin
 
 from .models import LockReopening, MemberCount, Membership, Organization, PeriodLock, Reorganization
 
@@ -70,17 +70,8 @@ class LockReopeningAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reorganization)
-class ReorganizationAdmin(admin.ModelAdmin):
+class ReorganizationAdmin(NoEditMixin, admin.ModelAdmin):
     """Applied by the reorganization page or command (organizations/reorganize.py): a record, read-only."""
 
     list_display = ["decision", "decision_date", "organization", "applied_at", "applied_by", "file_name"]
     date_hierarchy = "applied_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.views import form_page
+
 from . import access, locks, selectors, services
 from .access import Perm, org_view
 from .forms import DissolveForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm
@@ -93,20 +95,23 @@ def _form_page(request, organization, form, title, submit, **extra):
     )
 
 
+def _detail(organization):
+    return redirect("organizations:detail", org_pk=organization.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE)
 def add_child(request, organization):
     form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child = services.organization_create(parent=organization, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Organization “%(name)s” created.") % {"name": child.name})
-            return redirect("organizations:detail", org_pk=child.pk)
-    return _form_page(
-        request, organization, form, _("New organization under %(name)s") % {"name": organization}, _("Create")
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.organization_create(parent=organization, user=request.user, **data),
+        success=lambda child: _("Organization “%(name)s” created.") % {"name": child.name},
+        redirect_to=_detail,
+        render_page=lambda: _form_page(
+            request, organization, form, _("New organization under %(name)s") % {"name": organization}, _("Create")
+        ),
     )
 
 
@@ -114,15 +119,16 @@ def add_child(request, organization):
 @org_view(Perm.MANAGE)
 def edit(request, organization):
     form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=organization.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_update(organization=organization, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("organizations:detail", org_pk=organization.pk)
-    return _form_page(request, organization, form, _("Edit %(name)s") % {"name": organization}, _("Save"))
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.organization_update(organization=organization, user=request.user, **data),
+        success=_("Changes saved."),
+        redirect_to=lambda _saved: _detail(organization),
+        render_page=lambda: _form_page(
+            request, organization, form, _("Edit %(name)s") % {"name": organization}, _("Save")
+        ),
+    )
 
 
 def _manageable_others(request, organization):
@@ -135,65 +141,69 @@ def _manageable_others(request, organization):
     )
 
 
+def _tree_change(request, organization, form, *, change, success, destination, title, submit):
+    """Move, merge and dissolve: `change(data, on_date=, today=, user=)` on a valid form, then the
+    page of `destination(data)`."""
+
+    def save(data):
+        change(data, on_date=data["on_date"], today=_today(), user=request.user)
+        return data
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        success=success,
+        redirect_to=lambda data: _detail(destination(data)),
+        render_page=lambda: _form_page(request, organization, form, title % {"name": organization}, submit),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE)
 def move(request, organization):
-    form = MoveForm(request.POST or None, parents=_manageable_others(request, organization))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_move(
-                organization=organization,
-                new_parent=form.cleaned_data["new_parent"],
-                on_date=form.cleaned_data["on_date"],
-                today=_today(),
-                user=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Organization moved."))
-            return redirect("organizations:detail", org_pk=organization.pk)
-    return _form_page(request, organization, form, _("Move %(name)s") % {"name": organization}, _("Move"))
+    return _tree_change(
+        request,
+        organization,
+        MoveForm(request.POST or None, parents=_manageable_others(request, organization)),
+        change=lambda data, **when: services.organization_move(
+            organization=organization, new_parent=data["new_parent"], **when
+        ),
+        success=_("Organization moved."),
+        destination=lambda data: organization,
+        title=_("Move %(name)s"),
+        submit=_("Move"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE)
 def merge(request, organization):
-    form = MergeForm(request.POST or None, targets=_manageable_others(request, organization))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_merge(
-                source=organization,
-                target=form.cleaned_data["target"],
-                on_date=form.cleaned_data["on_date"],
-                today=_today(),
-                user=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Organization merged."))
-            return redirect("organizations:detail", org_pk=form.cleaned_data["target"].pk)
-    return _form_page(
-        request, organization, form, _("Merge %(name)s into another organization") % {"name": organization}, _("Merge")
+    return _tree_change(
+        request,
+        organization,
+        MergeForm(request.POST or None, targets=_manageable_others(request, organization)),
+        change=lambda data, **when: services.organization_merge(source=organization, target=data["target"], **when),
+        success=_("Organization merged."),
+        destination=lambda data: data["target"],
+        title=_("Merge %(name)s into another organization"),
+        submit=_("Merge"),
     )
 
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE)
 def dissolve(request, organization):
-    form = DissolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_dissolve(
-                organization=organization, on_date=form.cleaned_data["on_date"], today=_today(), user=request.user
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Organization dissolved."))
-            return redirect("organizations:detail", org_pk=organization.pk)
-    return _form_page(request, organization, form, _("Dissolve %(name)s") % {"name": organization}, _("Dissolve"))
+    return _tree_change(
+        request,
+        organization,
+        DissolveForm(request.POST or None),
+        change=lambda data, **when: services.organization_dissolve(organization=organization, **when),
+        success=_("Organization dissolved."),
+        destination=lambda data: organization,
+        title=_("Dissolve %(name)s"),
+        submit=_("Dissolve"),
+    )
 
 
 @require_http_methods(["GET", "POST"])

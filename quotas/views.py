@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
+from common.views import add_errors, form_page
 from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
@@ -62,6 +63,22 @@ def _form_page(request, plan, form, title, submit, *, org=None, multipart=False,
     )
 
 
+def _to_plan(plan):
+    return redirect("quotas:detail", plan_pk=plan.pk)
+
+
+def _plan_form(request, plan, form, *, save, success, title, submit, **page):
+    """A form page that changes `plan` and goes back to it."""
+    return form_page(
+        request,
+        form,
+        save=save,
+        success=success,
+        redirect_to=lambda _saved: _to_plan(plan),
+        render_page=lambda: _form_page(request, plan, form, title, submit, **page),
+    )
+
+
 def _parents_for(user, issuer: Organization):
     """Plans `issuer` may implement: issued plans of the committees above it that the user sees."""
     return (
@@ -112,23 +129,21 @@ def plan_create(request, organization):
         parents=_parents_for(request.user, organization),
         initial={"first_year": year, "last_year": year, "title": _("Party development plan %(year)d") % {"year": year}},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.plan_create(issuer=organization, user=request.user, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Draft plan created. Add its quota rules, then issue it."))
-            return redirect("quotas:detail", plan_pk=plan.pk)
-    return _form_page(
+    return form_page(
         request,
-        None,
         form,
-        _("New plan of %(name)s") % {"name": organization.name},
-        _("Create"),
-        org=organization,
-        multipart=True,
+        save=lambda data: services.plan_create(issuer=organization, user=request.user, **data),
+        success=_("Draft plan created. Add its quota rules, then issue it."),
+        redirect_to=_to_plan,
+        render_page=lambda: _form_page(
+            request,
+            None,
+            form,
+            _("New plan of %(name)s") % {"name": organization.name},
+            _("Create"),
+            org=organization,
+            multipart=True,
+        ),
     )
 
 
@@ -166,36 +181,30 @@ def plan_edit(request, plan_pk):
         amending=_amending(plan),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.plan_update(plan=plan, user=request.user, today=_today(), **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("quotas:detail", plan_pk=plan.pk)
-    return _form_page(request, plan, form, _("Edit the plan"), _("Save"), multipart=True)
+    return _plan_form(
+        request,
+        plan,
+        form,
+        save=lambda data: services.plan_update(plan=plan, user=request.user, today=_today(), **data),
+        success=_("Changes saved."),
+        title=_("Edit the plan"),
+        submit=_("Save"),
+        multipart=True,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def plan_issue(request, plan_pk):
     plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = IssueForm(request.POST or None, initial={"number": plan.number, "issued_on": plan.issued_on or _today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_issue(plan=plan, today=_today(), user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The plan is issued. From now on it changes only by recorded amendments."))
-            return redirect("quotas:detail", plan_pk=plan.pk)
-    return _form_page(
+    return _plan_form(
         request,
         plan,
         form,
-        _("Issue the plan"),
-        _("Issue"),
+        save=lambda data: services.plan_issue(plan=plan, today=_today(), user=request.user, **data),
+        success=_("The plan is issued. From now on it changes only by recorded amendments."),
+        title=_("Issue the plan"),
+        submit=_("Issue"),
         intro=_("Once issued, every change to the plan is recorded as an amendment with its reason."),
     )
 
@@ -204,30 +213,29 @@ def plan_issue(request, plan_pk):
 def plan_close(request, plan_pk):
     plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_close(plan=plan, today=_today(), user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The plan is closed."))
-            return redirect("quotas:detail", plan_pk=plan.pk)
-    return _form_page(request, plan, form, _("Close the plan"), _("Close"))
+    return _plan_form(
+        request,
+        plan,
+        form,
+        save=lambda data: services.plan_close(plan=plan, today=_today(), user=request.user, reason=data["reason"]),
+        success=_("The plan is closed."),
+        title=_("Close the plan"),
+        submit=_("Close"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def plan_copy(request, plan_pk):
     plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = CopyForm(request.POST or None, initial={"year": (plan.last_year or plan.first_year) + 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.plan_copy_to_year(plan=plan, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Draft copy for %(year)d created.") % {"year": new.first_year})
-            return redirect("quotas:detail", plan_pk=new.pk)
-    return _form_page(request, plan, form, _("Copy the plan to another year"), _("Copy"))
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.plan_copy_to_year(plan=plan, user=request.user, **data),
+        success=lambda new: _("Draft copy for %(year)d created.") % {"year": new.first_year},
+        redirect_to=_to_plan,
+        render_page=lambda: _form_page(request, plan, form, _("Copy the plan to another year"), _("Copy")),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -244,19 +252,19 @@ def plan_implement(request, organization, plan_pk):
         request.POST or None,
         initial={"title": parent.title, "symbol": "KH/HU", "first_year": year, "last_year": parent.last_year},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.plan_implement(parent=parent, issuer=organization, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Draft plan created with the rules of the plan above that apply here."))
-            return redirect("quotas:detail", plan_pk=new.pk)
-    derived = services.rules_applying_to(parent, organization) if parent.status != PlanStatus.DRAFT else []
-    return render(
+
+    def render_page():
+        derived = services.rules_applying_to(parent, organization) if parent.status != PlanStatus.DRAFT else []
+        context = {"parent": parent, "org": organization, "form": form, "derived": derived}
+        return render(request, "quotas/implement.html", context)
+
+    return form_page(
         request,
-        "quotas/implement.html",
-        {"parent": parent, "org": organization, "form": form, "derived": derived},
+        form,
+        save=lambda data: services.plan_implement(parent=parent, issuer=organization, user=request.user, **data),
+        success=_("Draft plan created with the rules of the plan above that apply here."),
+        redirect_to=_to_plan,
+        render_page=render_page,
     )
 
 
@@ -276,21 +284,29 @@ def rule_create(request, plan_pk):
         amending=_amending(plan),
         initial={"is_soft": True, "kind": request.GET.get("kind", RuleKind.COUNT)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_create(
-                plan=plan,
-                user=request.user,
-                today=_today(),
-                reason=form.cleaned_data.get("reason", ""),
-                **form.rule_fields(),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Rule added."))
-            return redirect("quotas:detail", plan_pk=plan.pk)
-    return render(request, "quotas/rule_form.html", {"plan": plan, "form": form, "title": _("New quota rule")})
+    return _rule_form(
+        request,
+        plan,
+        form,
+        save=lambda data: services.rule_create(
+            plan=plan, user=request.user, today=_today(), reason=data.get("reason", ""), **form.rule_fields()
+        ),
+        success=_("Rule added."),
+        title=_("New quota rule"),
+    )
+
+
+def _rule_form(request, plan, form, *, save, success, **context):
+    """The rule editor: a service's messages under the fields they name; back to the plan once saved."""
+    return form_page(
+        request,
+        form,
+        save=save,
+        success=success,
+        redirect_to=lambda _saved: _to_plan(plan),
+        render_page=lambda: render(request, "quotas/rule_form.html", {"plan": plan, "form": form, **context}),
+        on_error=lambda form, exc: add_errors(form, exc, renames={"forms": "org_forms"}),
+    )
 
 
 # The figures a rule of each kind needs before its sentence says something.
@@ -322,15 +338,6 @@ def rule_preview(request, plan_pk):
     return render(request, "quotas/_rule_preview.html", {"sentence": sentence})
 
 
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            field = "org_forms" if name == "forms" else name
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @require_http_methods(["GET", "POST"])
 def rule_edit(request, plan_pk, rule_pk):
     plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
@@ -339,23 +346,21 @@ def rule_edit(request, plan_pk, rule_pk):
     initial["org_forms"] = initial.pop("forms")
     initial["version"] = rule.version
     form = RuleForm(request.POST or None, targets=_targets(request, plan), amending=_amending(plan), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_update(
-                rule=rule,
-                version=form.cleaned_data.get("version") or 0,
-                user=request.user,
-                today=_today(),
-                reason=form.cleaned_data.get("reason", ""),
-                **form.rule_fields(),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Rule saved."))
-            return redirect("quotas:detail", plan_pk=plan.pk)
-    return render(
-        request, "quotas/rule_form.html", {"plan": plan, "rule": rule, "form": form, "title": _("Edit the quota rule")}
+    return _rule_form(
+        request,
+        plan,
+        form,
+        save=lambda data: services.rule_update(
+            rule=rule,
+            version=data.get("version") or 0,
+            user=request.user,
+            today=_today(),
+            reason=data.get("reason", ""),
+            **form.rule_fields(),
+        ),
+        success=_("Rule saved."),
+        rule=rule,
+        title=_("Edit the quota rule"),
     )
 
 
@@ -382,17 +387,15 @@ def rule_delete(request, plan_pk, rule_pk):
 def milestone_create(request, plan_pk):
     plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
     form = MilestoneForm(request.POST or None, amending=_amending(plan))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason", "")
-        try:
-            services.milestone_create(plan=plan, user=request.user, today=_today(), reason=reason, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Milestone added."))
-            return redirect("quotas:detail", plan_pk=plan.pk)
-    return _form_page(request, plan, form, _("New milestone"), _("Add"))
+    return _plan_form(
+        request,
+        plan,
+        form,
+        save=lambda data: services.milestone_create(plan=plan, user=request.user, today=_today(), **data),
+        success=_("Milestone added."),
+        title=_("New milestone"),
+        submit=_("Add"),
+    )
 
 
 @require_GET

@@ -85,29 +85,31 @@ def _filename(organization, period, ext: str) -> str:
     return f"bieu2-{organization.code}-{period.key}.{ext}".replace("..", "_")
 
 
+def _rendered(request, organization, ext: str):
+    """The form of the period the request asks for, as an xlsx or pdf file's bytes, and that period."""
+    today = _today()
+    period, _bad = _period(request, today)
+    with report_reads(), translation.override("vi"):
+        from . import bieu2_exports  # openpyxl and the PDF library: imported when a file is made
+
+        render = bieu2_exports.render_xlsx if ext == "xlsx" else bieu2_exports.render_pdf
+        content = render(compute(organization=organization, period=period, today=today), today=today)
+    return content, _filename(organization, period, ext)
+
+
 @require_GET
 @org_view(Perm.VIEW)
 def form_xlsx(request, organization):
     """Counts only: anyone who may view the organization may download it."""
-    today = _today()
-    period, _bad = _period(request, today)
-    with report_reads(), translation.override("vi"):
-        from .bieu2_exports import render_xlsx  # openpyxl: imported when a file is made
-
-        content = render_xlsx(compute(organization=organization, period=period, today=today), today=today)
-    return xlsx_response(content, _filename(organization, period, "xlsx"))
+    content, filename = _rendered(request, organization, "xlsx")
+    return xlsx_response(content, filename)
 
 
 @require_GET
 @org_view(Perm.VIEW)
 def form_pdf(request, organization):
-    today = _today()
-    period, _bad = _period(request, today)
-    with report_reads(), translation.override("vi"):
-        from .bieu2_exports import render_pdf
-
-        content = render_pdf(compute(organization=organization, period=period, today=today), today=today)
-    return attachment(content, content_type=PDF_TYPE, filename=_filename(organization, period, "pdf"))
+    content, filename = _rendered(request, organization, "pdf")
+    return attachment(content, content_type=PDF_TYPE, filename=filename)
 
 
 @require_GET
