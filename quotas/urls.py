@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import allocation_views, document_views, views
+from . import allocation_views, document_views, rule_views, views
 
 app_name = "quotas"
 
@@ -18,10 +18,10 @@ urlpatterns = [
     path("<int:plan_pk>/close/", views.plan_close, name="close"),
     path("<int:plan_pk>/copy/", views.plan_copy, name="copy"),
     path("<int:plan_pk>/milestones/new/", views.milestone_create, name="milestone_create"),
-    path("<int:plan_pk>/rules/new/", views.rule_create, name="rule_create"),
-    path("<int:plan_pk>/rules/preview/", views.rule_preview, name="rule_preview"),
-    path("<int:plan_pk>/rules/<int:rule_pk>/", views.rule_edit, name="rule_edit"),
-    path("<int:plan_pk>/rules/<int:rule_pk>/delete/", views.rule_delete, name="rule_delete"),
+    path("<int:plan_pk>/rules/new/", rule_views.rule_create, name="rule_create"),
+    path("<int:plan_pk>/rules/preview/", rule_views.rule_preview, name="rule_preview"),
+    path("<int:plan_pk>/rules/<int:rule_pk>/", rule_views.rule_edit, name="rule_edit"),
+    path("<int:plan_pk>/rules/<int:rule_pk>/delete/", rule_views.rule_delete, name="rule_delete"),
     path("<int:plan_pk>/rules/<int:rule_pk>/allocations/", allocation_views.allocation_grid, name="allocations"),
     path(
         "<int:plan_pk>/rules/<int:rule_pk>/allocations/import/",
