@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -57,8 +58,8 @@ def test_the_form_its_cells_and_both_files(page, live_server, planner, tree):
 
     with page.expect_download() as xlsx_info:
         page.locator("[data-testid=bieu2-xlsx]").click()
-    workbook = load_workbook(io.BytesIO(open(xlsx_info.value.path(), "rb").read()))
+    workbook = load_workbook(io.BytesIO(Path(xlsx_info.value.path()).read_bytes()))
     assert workbook.sheetnames == ["Biểu 2", "Biểu 2 (tiếp)"]
     with page.expect_download() as pdf_info:
         page.locator("[data-testid=bieu2-pdf]").click()
-    assert open(pdf_info.value.path(), "rb").read(4) == b"%PDF"
+    assert Path(pdf_info.value.path()).read_bytes()[:4] == b"%PDF"

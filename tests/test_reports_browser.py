@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -58,11 +59,11 @@ def test_dashboard_drill_down_and_downloads(page, live_server, planner, tree):
         page.locator("[data-testid=export-xlsx]").click()
         # A spinner on the link while the file is built (issue 17)
         expect(page.locator("[data-testid=export-xlsx]")).to_have_attribute("aria-busy", "true")
-    workbook = load_workbook(io.BytesIO(open(xlsx_info.value.path(), "rb").read()))
+    workbook = load_workbook(io.BytesIO(Path(xlsx_info.value.path()).read_bytes()))
     assert workbook.sheetnames[0] == "Tổng hợp"
     with page.expect_download() as pdf_info:
         page.locator("[data-testid=export-pdf]").click()
-    assert open(pdf_info.value.path(), "rb").read(4) == b"%PDF"
+    assert Path(pdf_info.value.path()).read_bytes()[:4] == b"%PDF"
 
 
 def test_a_date_typed_day_first_in_an_english_language_browser(page, live_server, planner, tree):
