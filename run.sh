@@ -66,10 +66,11 @@ install() {
     say "Creating .venv with $py"
     rm -rf .venv; $uv venv -q -p "$py" .venv
   fi
-  # The versions pinned in uv.lock (`uv lock` after changing pyproject.toml's dependencies),
-  # so CI and every machine run the same; --inexact leaves other packages in .venv alone.
+  # The versions pinned in uv.lock, so CI and every machine run the same. --locked refuses
+  # a uv.lock that no longer matches pyproject.toml (run `uv lock` after changing the
+  # dependencies); --inexact leaves other packages in .venv alone.
   say "Installing Python packages from uv.lock (about 30 s the first time, a few seconds after)"
-  UV_PROJECT_ENVIRONMENT=.venv $uv sync -q --frozen --inexact --compile-bytecode -p .venv/bin/python $extras
+  UV_PROJECT_ENVIRONMENT=.venv $uv sync -q --locked --inexact --compile-bytecode -p .venv/bin/python $extras
   # (libharfbuzz-subset0: WeasyPrint subsets the PDF fonts with it, fast and without a
   # "Using fontTools instead of HarfBuzz-Subset" warning per PDF.)
   apt_install_missing gettext fonts-liberation2 fonts-noto-core libharfbuzz-subset0
