@@ -120,8 +120,7 @@ def organization_move(
     last = _last_move(organization)
     if last is not None and on_date <= last:
         raise ValidationError(
-            _("The organization was already moved on %(date)s; a new move must come later.")
-            % {"date": _day(last)}
+            _("The organization was already moved on %(date)s; a new move must come later.") % {"date": _day(last)}
         )
     old_paths = _record_past_paths(organization, on_date)
     Organization.objects.move(organization, new_parent, "last-child")
