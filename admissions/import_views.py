@@ -4,12 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common import clock
 from common.imports import import_page, note
 from common.workbook import xlsx_download
 from organizations import locks
 from organizations.access import Perm, org_view
 
-from . import forms, imports, selectors, views
+from . import forms, imports, selectors
 from .filters import CandidateFilter
 
 EXPORT_COLUMNS = [
@@ -54,7 +55,7 @@ def export(request, organization):
     filterset = CandidateFilter(
         request.GET or None,
         queryset=selectors.candidates(request.user, organization=organization),
-        today=views._today(),
+        today=clock.today(),
     )
 
     def rows():
@@ -79,7 +80,7 @@ def import_candidates(request, organization):
         request,
         forms.ImportForm(request.POST or None, request.FILES or None),
         run=lambda data: len(
-            imports.candidates_import(upload=data["file"], under=organization, user=request.user, today=views._today())
+            imports.candidates_import(upload=data["file"], under=organization, user=request.user, today=clock.today())
         ),
         success=_("%(n)d candidates imported."),
         done=listing,
@@ -107,7 +108,7 @@ def import_candidates(request, organization):
                 )
             ),
         ],
-        lock_banner=locks.banner_locks(organization=organization, today=views._today()),
+        lock_banner=locks.banner_locks(organization=organization, today=clock.today()),
     )
 
 

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
+from common import clock
 from common.views import add_errors, form_page
 from organizations import access, locks
 from organizations.access import Perm, org_view
@@ -21,10 +21,6 @@ from .tables import CandidateTable
 
 PAGE_SIZE = 25
 ALERT_ROWS = 50
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _candidate(request, pk, perm: Perm) -> Candidate:
@@ -48,7 +44,7 @@ def mine(request):
 @require_GET
 @org_view(Perm.VIEW_PERSONAL)
 def candidate_list(request, organization):
-    today = _today()
+    today = clock.today()
     qs = selectors.followed_first(selectors.candidates(request.user, organization=organization))
     filterset = CandidateFilter(request.GET or None, queryset=qs, today=today)
     # One cell's list names its cell in the heading, not on every row.
@@ -79,7 +75,7 @@ def _single_cell(organization) -> bool:
 @require_GET
 @org_view(Perm.VIEW_PERSONAL)
 def board(request, organization):
-    today = _today()
+    today = clock.today()
     columns = selectors.board(selectors.candidates(request.user, organization=organization))
     for column in columns:
         for candidate in column["candidates"]:
@@ -103,7 +99,7 @@ def board(request, organization):
 @require_GET
 @org_view(Perm.VIEW_PERSONAL)
 def alerts(request, organization):
-    today = _today()
+    today = clock.today()
     found = selectors.alerts(request.user, organization=organization, today=today)
     # The first rows of each kind and how many there are: a fixed number of queries, whatever the scope.
     alerts = {key: {"rows": list(qs[:ALERT_ROWS]), "count": qs.count()} for key, qs in found.items()}
@@ -162,7 +158,9 @@ def readmission_create(request, organization):
 def _create(request, organization, form_class, added, title, **readmission):
     choices = access.organizations_under(request.user, organization, Perm.EDIT_ADMISSIONS, active=True).order_by("path")
     form = form_class(
-        request.POST or None, organizations=choices, initial={"organization": organization, "source_date": _today()}
+        request.POST or None,
+        organizations=choices,
+        initial={"organization": organization, "source_date": clock.today()},
     )
     duplicate = False
 
@@ -174,7 +172,7 @@ def _create(request, organization, form_class, added, title, **readmission):
     return form_page(
         request,
         form,
-        save=lambda data: services.candidate_create(user=request.user, today=_today(), **readmission, **data),
+        save=lambda data: services.candidate_create(user=request.user, today=clock.today(), **readmission, **data),
         success=lambda candidate: added % {"name": candidate.full_name},
         redirect_to=redirect,
         render_page=lambda: _form(request, organization, form, title, _("Add"), duplicate=duplicate),
@@ -208,7 +206,7 @@ def _form(request, organization, form, title, submit, candidate=None, **extra):
             "candidate": candidate,
             "back": back,
             # Where a record would fall in a locked period, the form says so first (one query).
-            "lock_banner": locks.banner_locks(organization=organization, today=_today()),
+            "lock_banner": locks.banner_locks(organization=organization, today=clock.today()),
             **extra,
         },
     )
@@ -252,7 +250,7 @@ def candidate_edit(request, pk):
         save=lambda data: services.candidate_update(
             candidate=candidate,
             user=request.user,
-            today=_today(),
+            today=clock.today(),
             allow_duplicate=data["allow_duplicate"],
             **{k: v for k, v in data.items() if k in services.PERSONAL_FIELDS},
         ),
@@ -266,7 +264,7 @@ def candidate_edit(request, pk):
 def candidate_advance(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
     steps = services.next_steps(candidate)
-    form = forms.AdvanceForm(request.POST or None, steps=steps, initial={"date": _today()})
+    form = forms.AdvanceForm(request.POST or None, steps=steps, initial={"date": clock.today()})
     notice = "" if steps else _("This candidate has no next step to record here.")
     title = _("Next step for %(name)s") % {"name": candidate}
     if not steps:
@@ -290,7 +288,7 @@ def candidate_advance(request, pk):
             note=data["note"],
             introducers=form.introducers(),
             user=request.user,
-            today=_today(),
+            today=clock.today(),
         ),
         success=lambda record: _("Step “%(step)s” recorded.") % {"step": Step(form.cleaned_data["step"]).label},
         title=title,
@@ -303,12 +301,14 @@ def candidate_advance(request, pk):
 @require_http_methods(["GET", "POST"])
 def admission_record(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
-    form = forms.AdmissionForm(request.POST or None, initial={"ceremony_date": _today()})
+    form = forms.AdmissionForm(request.POST or None, initial={"ceremony_date": clock.today()})
     return _candidate_form(
         request,
         candidate,
         form,
-        save=lambda data: services.admission_record(candidate=candidate, user=request.user, today=_today(), **data),
+        save=lambda data: services.admission_record(
+            candidate=candidate, user=request.user, today=clock.today(), **data
+        ),
         success=_("Admission of %(name)s recorded.") % {"name": candidate.full_name},
         title=_("Log the admission of %(name)s") % {"name": candidate},
         submit=_("Save"),
@@ -318,7 +318,7 @@ def admission_record(request, pk):
 def _admission_form(request, pk, form_class, service, title, done):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
     admission = getattr(candidate, "admission", None)
-    form = form_class(request.POST or None, initial={"on_date": _today()})
+    form = form_class(request.POST or None, initial={"on_date": clock.today()})
     notice = "" if admission else _("This candidate has no admission on record.")
     if not admission:
         return _form(
@@ -328,7 +328,7 @@ def _admission_form(request, pk, form_class, service, title, done):
         request,
         candidate,
         form,
-        save=lambda data: service(admission=admission, user=request.user, today=_today(), **data),
+        save=lambda data: service(admission=admission, user=request.user, today=clock.today(), **data),
         success=done,
         title=title % {"name": candidate},
         submit=_("Save"),
@@ -363,12 +363,14 @@ def admission_strike_off(request, pk):
 @require_http_methods(["GET", "POST"])
 def candidate_withdraw(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
-    form = forms.WithdrawForm(request.POST or None, initial={"on_date": _today()})
+    form = forms.WithdrawForm(request.POST or None, initial={"on_date": clock.today()})
     return _candidate_form(
         request,
         candidate,
         form,
-        save=lambda data: services.candidate_withdraw(candidate=candidate, user=request.user, today=_today(), **data),
+        save=lambda data: services.candidate_withdraw(
+            candidate=candidate, user=request.user, today=clock.today(), **data
+        ),
         success=_("Changes saved."),
         title=_("%(name)s leaves the road") % {"name": candidate},
         submit=_("Save"),
@@ -384,7 +386,7 @@ def candidate_archive(request, pk):
         candidate,
         form,
         save=lambda data: services.candidate_archive(
-            candidate=candidate, reason=data["reason"], user=request.user, today=_today()
+            candidate=candidate, reason=data["reason"], user=request.user, today=clock.today()
         ),
         success=_("Record archived: it no longer counts in lists and reports."),
         title=_("Archive %(name)s") % {"name": candidate},

@@ -35,3 +35,10 @@ class DateField(forms.DateField):
     widget = DateInput
     input_formats = DATE_INPUT_FORMATS
     default_error_messages = {"invalid": _("Enter a date as day/month/year, e.g. 30/06/2026.")}
+
+
+class YearField(forms.IntegerField):
+    """A calendar year as plans and counts are typed: 1990 to 2100 unless told otherwise."""
+
+    def __init__(self, *, min_value=1990, max_value=2100, **kwargs):
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)

@@ -21,6 +21,17 @@ def _because(action: str, reason: str) -> str:
     return f"{reason}: {action}" if reason else action
 
 
+def _save(organization: Organization, user, action: str, reason: str) -> Organization:
+    """Save a change with its history note (`_because`)."""
+    _stamp(organization, user, _because(action, reason))
+    organization.save()
+    return organization
+
+
+def _day(on_date: dt.date) -> str:
+    return on_date.strftime("%d/%m/%Y")
+
+
 @transaction.atomic
 def organization_create(
     *,
@@ -62,9 +73,7 @@ def organization_update(*, organization: Organization, user=None, reason: str = 
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
-    _stamp(organization, user, _because(_("edited"), reason))
-    organization.save()
-    return organization
+    return _save(organization, user, _("edited"), reason)
 
 
 def _last_move(organization: Organization) -> dt.date | None:
@@ -111,8 +120,7 @@ def organization_move(
     last = _last_move(organization)
     if last is not None and on_date <= last:
         raise ValidationError(
-            _("The organization was already moved on %(date)s; a new move must come later.")
-            % {"date": last.strftime("%d/%m/%Y")}
+            _("The organization was already moved on %(date)s; a new move must come later.") % {"date": _day(last)}
         )
     old_paths = _record_past_paths(organization, on_date)
     Organization.objects.move(organization, new_parent, "last-child")
@@ -121,13 +129,8 @@ def organization_move(
     subtree_moved.send(
         sender=Organization, paths={pk: (old, new_paths[pk]) for pk, old in old_paths.items()}, on_date=on_date
     )
-    moved = _("moved under %(parent)s from %(date)s") % {
-        "parent": new_parent.name,
-        "date": on_date.strftime("%d/%m/%Y"),
-    }
-    _stamp(organization, user, _because(moved, reason))
-    organization.save()
-    return organization
+    moved = _("moved under %(parent)s from %(date)s") % {"parent": new_parent.name, "date": _day(on_date)}
+    return _save(organization, user, moved, reason)
 
 
 @transaction.atomic
@@ -160,9 +163,8 @@ def organization_merge(
     source.refresh_from_db()
     source.dissolved_on = on_date
     source.merged_into = target
-    merged = _("merged into %(target)s on %(date)s") % {"target": target.name, "date": on_date.strftime("%d/%m/%Y")}
-    _stamp(source, user, _because(merged, reason))
-    source.save()
+    merged = _("merged into %(target)s on %(date)s") % {"target": target.name, "date": _day(on_date)}
+    _save(source, user, merged, reason)
     organization_merged.send(sender=Organization, source=source, target=target, on_date=on_date)
     return source
 
@@ -181,10 +183,8 @@ def organization_dissolve(*, organization: Organization, on_date: dt.date, today
             _("The organization still has active child organizations: move, merge or dissolve them first.")
         )
     organization.dissolved_on = on_date
-    dissolved = _("dissolved on %(date)s") % {"date": on_date.strftime("%d/%m/%Y")}
-    _stamp(organization, user, _because(dissolved, reason))
-    organization.save()
-    return organization
+    dissolved = _("dissolved on %(date)s") % {"date": _day(on_date)}
+    return _save(organization, user, dissolved, reason)
 
 
 @transaction.atomic

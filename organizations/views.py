@@ -1,21 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common import clock
 from common.views import form_page
 
 from . import access, locks, selectors, services
 from .access import Perm, org_view
 from .forms import DissolveForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm
 from .models import UPPER_COMMITTEE_FORMS, Organization
-
-
-def _today():
-    return timezone.localdate()
-
 
 # Up to this many roots open with their children shown.
 OPEN_ROOTS = 5
@@ -31,7 +26,7 @@ def tree(request):
         ancestors = selectors.ancestors_by_path(results)
         context["results"] = [(org, selectors.parent_chain(org, ancestors=ancestors)) for org in results]
     else:
-        today = _today()
+        today = clock.today()
         roots = list(selectors.with_member_counts(access.top_organizations(request.user), on=today))
         # The tree opens at the user's own level with its children shown (a query per root: a
         # user has a handful of memberships); deeper levels load when opened.
@@ -48,14 +43,14 @@ def children(request, organization):
     return render(
         request,
         "organizations/_children.html",
-        {"children": selectors.children(organization, on=_today())},
+        {"children": selectors.children(organization, on=clock.today())},
     )
 
 
 @require_GET
 @org_view(Perm.VIEW)
 def detail(request, organization):
-    today = _today()
+    today = clock.today()
     ancestors = selectors.ancestors_by_path([organization])
     chain = selectors.parent_chain(organization, ancestors=ancestors)
     visible = access.organizations(request.user)
@@ -146,7 +141,7 @@ def _tree_change(request, organization, form, *, change, success, destination, t
     page of `destination(data)`."""
 
     def save(data):
-        change(data, on_date=data["on_date"], today=_today(), user=request.user)
+        change(data, on_date=data["on_date"], today=clock.today(), user=request.user)
         return data
 
     return form_page(
@@ -210,7 +205,7 @@ def dissolve(request, organization):
 @org_view(Perm.EDIT_PLANS)
 def add_count(request, organization):
     form = MemberCountForm(request.POST or None)
-    today = _today()
+    today = clock.today()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["as_of"] > today:

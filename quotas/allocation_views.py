@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common import clock
 from common.imports import import_page, note
 from common.workbook import xlsx_download
 from organizations import access
 from organizations.access import Perm
 
-from . import selectors, services, views
+from . import selectors, services, view_helpers
 from .forms import AllocationImportForm
 from .imports import COLUMNS, allocation_import
 from .models import PlanStatus, RuleKind
@@ -22,8 +23,8 @@ from .sentences import allocation_notation
 
 
 def _allocation_rule(request, plan_pk, rule_pk, perm):
-    plan = views._plan(request, plan_pk, perm)
-    rule = views._rule(request, plan, rule_pk)
+    plan = view_helpers.visible_plan(request, plan_pk, perm)
+    rule = view_helpers.plan_rule(request, plan, rule_pk)
     if rule.kind != RuleKind.ALLOCATION:
         raise Http404
     return plan, rule
@@ -84,7 +85,7 @@ def allocation_grid(request, plan_pk, rule_pk):
         changed = [r for r in rows if (r.total, r.sub_quotas) != stored[r.organization_id]]
         if not errors:
             try:
-                services.allocation_set(rule=rule, rows=changed, user=request.user, today=views._today(), reason=reason)
+                services.allocation_set(rule=rule, rows=changed, user=request.user, today=clock.today(), reason=reason)
             except services.StaleVersion as exc:
                 errors = exc.messages
                 fresh = selectors.allocation_grid(rule)
@@ -114,7 +115,7 @@ def allocation_grid(request, plan_pk, rule_pk):
             "rule": rule,
             "grid": grid,
             "can_edit": can_edit,
-            "amending": views._amending(plan),
+            "amending": view_helpers.is_amending(plan),
             "errors": errors,
             "reason": reason,
         },
@@ -128,9 +129,9 @@ def allocation_import_view(request, plan_pk, rule_pk):
     table = reverse("quotas:allocations", args=[plan.pk, rule.pk])
     return import_page(
         request,
-        AllocationImportForm(request.POST or None, request.FILES or None, amending=views._amending(plan)),
+        AllocationImportForm(request.POST or None, request.FILES or None, amending=view_helpers.is_amending(plan)),
         run=lambda data: allocation_import(
-            upload=data["file"], rule=rule, user=request.user, today=views._today(), reason=data.get("reason", "")
+            upload=data["file"], rule=rule, user=request.user, today=clock.today(), reason=data.get("reason", "")
         ),
         success=_("%(n)d rows imported."),
         done=table,

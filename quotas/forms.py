@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
 from common.files import DOCUMENT_TYPES, NOT_A_DOCUMENT, document_type
-from common.forms import DateField
+from common.forms import DateField, YearField
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import OrgForm, Sector
 
@@ -26,11 +26,9 @@ class PlanForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=20, required=False, help_text=_("e.g. 97"))
     symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/TU, KH/HU, KH/ThU"))
     issued_on = DateField(label=_("Issued on"), required=False)
-    first_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
-    last_year = forms.IntegerField(
+    first_year = YearField(label=_("First year"))
+    last_year = YearField(
         label=_("Last year"),
-        min_value=1990,
-        max_value=2100,
         required=False,
         help_text=_("Empty: every year from the first year until replaced."),
     )
@@ -77,15 +75,15 @@ class CloseForm(forms.Form):
 
 
 class CopyForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    year = YearField(label=_("Year"))
     title = forms.CharField(label=_("Title"), max_length=500, required=False, help_text=_("Empty: the same title."))
 
 
 class ImplementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/HU, KH/ThU"))
-    first_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
-    last_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100, required=False)
+    first_year = YearField(label=_("First year"))
+    last_year = YearField(label=_("Last year"), required=False)
 
 
 # The fields each kind of rule reads (the others are hidden in the editor and ignored on save).

@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common import clock
 from common.views import add_errors, form_page
 from organizations import access
 from organizations.access import Perm
 
-from . import services, views
+from . import services, view_helpers
 from .forms import RuleForm
 from .models import Rule, RuleKind
 from .sentences import rule_sentence
@@ -24,11 +25,11 @@ def _targets(request, plan):
 
 @require_http_methods(["GET", "POST"])
 def rule_create(request, plan_pk):
-    plan = views._plan(request, plan_pk, Perm.EDIT_PLANS)
+    plan = view_helpers.visible_plan(request, plan_pk, Perm.EDIT_PLANS)
     form = RuleForm(
         request.POST or None,
         targets=_targets(request, plan),
-        amending=views._amending(plan),
+        amending=view_helpers.is_amending(plan),
         initial={"is_soft": True, "kind": request.GET.get("kind", RuleKind.COUNT)},
     )
     return _rule_form(
@@ -36,7 +37,7 @@ def rule_create(request, plan_pk):
         plan,
         form,
         save=lambda data: services.rule_create(
-            plan=plan, user=request.user, today=views._today(), reason=data.get("reason", ""), **form.rule_fields()
+            plan=plan, user=request.user, today=clock.today(), reason=data.get("reason", ""), **form.rule_fields()
         ),
         success=_("Rule added."),
         title=_("New quota rule"),
@@ -50,7 +51,7 @@ def _rule_form(request, plan, form, *, save, success, **context):
         form,
         save=save,
         success=success,
-        redirect_to=lambda _saved: views._to_plan(plan),
+        redirect_to=lambda _saved: view_helpers.to_plan(plan),
         render_page=lambda: render(request, "quotas/rule_form.html", {"plan": plan, "form": form, **context}),
         on_error=lambda form, exc: add_errors(form, exc, renames={"forms": "org_forms"}),
     )
@@ -70,7 +71,7 @@ PREVIEW_FIGURES = {
 @require_GET
 def rule_preview(request, plan_pk):
     """The sentence the plan will print for the rule being typed (htmx, from the rule editor)."""
-    plan = views._plan(request, plan_pk, Perm.EDIT_PLANS)
+    plan = view_helpers.visible_plan(request, plan_pk, Perm.EDIT_PLANS)
     form = RuleForm(request.GET, targets=_targets(request, plan))
     form.is_valid()  # the fields typed so far are cleaned even when others are missing
     data = {name: value for name, value in form.cleaned_data.items() if name in services.RULE_FIELDS}
@@ -87,13 +88,13 @@ def rule_preview(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def rule_edit(request, plan_pk, rule_pk):
-    plan = views._plan(request, plan_pk, Perm.EDIT_PLANS)
-    rule = views._rule(request, plan, rule_pk)
+    plan = view_helpers.visible_plan(request, plan_pk, Perm.EDIT_PLANS)
+    rule = view_helpers.plan_rule(request, plan, rule_pk)
     initial = {name: getattr(rule, name) for name in services.RULE_FIELDS}
     initial["org_forms"] = initial.pop("forms")
     initial["version"] = rule.version
     form = RuleForm(
-        request.POST or None, targets=_targets(request, plan), amending=views._amending(plan), initial=initial
+        request.POST or None, targets=_targets(request, plan), amending=view_helpers.is_amending(plan), initial=initial
     )
     return _rule_form(
         request,
@@ -103,7 +104,7 @@ def rule_edit(request, plan_pk, rule_pk):
             rule=rule,
             version=data.get("version") or 0,
             user=request.user,
-            today=views._today(),
+            today=clock.today(),
             reason=data.get("reason", ""),
             **form.rule_fields(),
         ),
@@ -115,8 +116,8 @@ def rule_edit(request, plan_pk, rule_pk):
 
 @require_http_methods(["GET", "POST"])
 def rule_delete(request, plan_pk, rule_pk):
-    plan = views._plan(request, plan_pk, Perm.EDIT_PLANS)
-    rule = views._rule(request, plan, rule_pk)
+    plan = view_helpers.visible_plan(request, plan_pk, Perm.EDIT_PLANS)
+    rule = view_helpers.plan_rule(request, plan, rule_pk)
     error = None
     if request.method == "POST":
         try:

@@ -1,9 +1,10 @@
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
+from common import clock
 from common.views import form_page
 from organizations import access
 from organizations.access import Perm, org_view
@@ -20,27 +21,7 @@ from .forms import (
 )
 from .models import PlanStatus
 from .tables import PlanFilter, PlanTable
-
-
-def _today():
-    return timezone.localdate()
-
-
-def _amending(plan) -> bool:
-    return plan.status != PlanStatus.DRAFT
-
-
-def _plan(request, plan_pk, perm: Perm = Perm.VIEW):
-    """The plan a URL names: 404 if the user cannot see it, 403 if they see it but lack `perm`."""
-    plans = selectors.visible_plans(request.user).select_related("issuer", "replaced_by")
-    return access.get_visible(request.user, plans, plan_pk, perm, org_field="issuer")
-
-
-def _rule(request, plan, rule_pk):
-    """A rule of `plan` (already fetched with the permission the page needs): 404 if not one of its rules."""
-    rule = access.get_visible(request.user, selectors.rules_of(plan), rule_pk)
-    rule.plan = plan
-    return rule
+from .view_helpers import is_amending, to_plan, visible_plan
 
 
 def _form_page(request, plan, form, title, submit, *, org=None, multipart=False, intro=""):
@@ -59,10 +40,6 @@ def _form_page(request, plan, form, title, submit, *, org=None, multipart=False,
     )
 
 
-def _to_plan(plan):
-    return redirect("quotas:detail", plan_pk=plan.pk)
-
-
 def _plan_form(request, plan, form, *, save, success, title, submit, **page):
     """A form page that changes `plan` and goes back to it."""
     return form_page(
@@ -70,7 +47,7 @@ def _plan_form(request, plan, form, *, save, success, title, submit, **page):
         form,
         save=save,
         success=success,
-        redirect_to=lambda _saved: _to_plan(plan),
+        redirect_to=lambda _saved: to_plan(plan),
         render_page=lambda: _form_page(request, plan, form, title, submit, **page),
     )
 
@@ -118,7 +95,7 @@ def org_plans(request, organization):
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.EDIT_PLANS)
 def plan_create(request, organization):
-    year = _today().year
+    year = clock.today().year
     form = PlanForm(
         request.POST or None,
         request.FILES or None,
@@ -130,7 +107,7 @@ def plan_create(request, organization):
         form,
         save=lambda data: services.plan_create(issuer=organization, user=request.user, **data),
         success=_("Draft plan created. Add its quota rules, then issue it."),
-        redirect_to=_to_plan,
+        redirect_to=to_plan,
         render_page=lambda: _form_page(
             request,
             None,
@@ -145,7 +122,7 @@ def plan_create(request, organization):
 
 @require_GET
 def plan_detail(request, plan_pk):
-    plan = _plan(request, plan_pk)
+    plan = visible_plan(request, plan_pk)
     can_edit = access.has_perm(request.user, plan.issuer, Perm.EDIT_PLANS)
     rules = selectors.plan_rules(plan, user=request.user)
     context = {
@@ -167,21 +144,21 @@ def plan_detail(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, plan_pk):
-    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
+    plan = visible_plan(request, plan_pk, Perm.EDIT_PLANS)
     initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
     initial["implements"] = list(plan.implements.all())
     form = PlanForm(
         request.POST or None,
         request.FILES or None,
         parents=_parents_for(request.user, plan.issuer),
-        amending=_amending(plan),
+        amending=is_amending(plan),
         initial=initial,
     )
     return _plan_form(
         request,
         plan,
         form,
-        save=lambda data: services.plan_update(plan=plan, user=request.user, today=_today(), **data),
+        save=lambda data: services.plan_update(plan=plan, user=request.user, today=clock.today(), **data),
         success=_("Changes saved."),
         title=_("Edit the plan"),
         submit=_("Save"),
@@ -191,13 +168,15 @@ def plan_edit(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_issue(request, plan_pk):
-    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
-    form = IssueForm(request.POST or None, initial={"number": plan.number, "issued_on": plan.issued_on or _today()})
+    plan = visible_plan(request, plan_pk, Perm.EDIT_PLANS)
+    form = IssueForm(
+        request.POST or None, initial={"number": plan.number, "issued_on": plan.issued_on or clock.today()}
+    )
     return _plan_form(
         request,
         plan,
         form,
-        save=lambda data: services.plan_issue(plan=plan, today=_today(), user=request.user, **data),
+        save=lambda data: services.plan_issue(plan=plan, today=clock.today(), user=request.user, **data),
         success=_("The plan is issued. From now on it changes only by recorded amendments."),
         title=_("Issue the plan"),
         submit=_("Issue"),
@@ -207,13 +186,13 @@ def plan_issue(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_close(request, plan_pk):
-    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
+    plan = visible_plan(request, plan_pk, Perm.EDIT_PLANS)
     form = CloseForm(request.POST or None)
     return _plan_form(
         request,
         plan,
         form,
-        save=lambda data: services.plan_close(plan=plan, today=_today(), user=request.user, reason=data["reason"]),
+        save=lambda data: services.plan_close(plan=plan, today=clock.today(), user=request.user, reason=data["reason"]),
         success=_("The plan is closed."),
         title=_("Close the plan"),
         submit=_("Close"),
@@ -222,14 +201,14 @@ def plan_close(request, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_copy(request, plan_pk):
-    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
+    plan = visible_plan(request, plan_pk, Perm.EDIT_PLANS)
     form = CopyForm(request.POST or None, initial={"year": (plan.last_year or plan.first_year) + 1})
     return form_page(
         request,
         form,
         save=lambda data: services.plan_copy_to_year(plan=plan, user=request.user, **data),
         success=lambda new: _("Draft copy for %(year)d created.") % {"year": new.first_year},
-        redirect_to=_to_plan,
+        redirect_to=to_plan,
         render_page=lambda: _form_page(request, plan, form, _("Copy the plan to another year"), _("Copy")),
     )
 
@@ -238,12 +217,10 @@ def plan_copy(request, plan_pk):
 @org_view(Perm.EDIT_PLANS)
 def plan_implement(request, organization, plan_pk):
     """A draft plan of `organization` implementing a plan of a committee above it."""
-    parent = _plan(request, plan_pk)
-    if not organization.path.startswith(parent.issuer.path) or organization.pk == parent.issuer_id:
-        from django.http import Http404
-
+    parent = visible_plan(request, plan_pk)
+    if not services.may_implement(parent, organization):
         raise Http404
-    year = max(_today().year, parent.first_year)
+    year = max(clock.today().year, parent.first_year)
     form = ImplementForm(
         request.POST or None,
         initial={"title": parent.title, "symbol": "KH/HU", "first_year": year, "last_year": parent.last_year},
@@ -259,7 +236,7 @@ def plan_implement(request, organization, plan_pk):
         form,
         save=lambda data: services.plan_implement(parent=parent, issuer=organization, user=request.user, **data),
         success=_("Draft plan created with the rules of the plan above that apply here."),
-        redirect_to=_to_plan,
+        redirect_to=to_plan,
         render_page=render_page,
     )
 
@@ -269,13 +246,13 @@ def plan_implement(request, organization, plan_pk):
 
 @require_http_methods(["GET", "POST"])
 def milestone_create(request, plan_pk):
-    plan = _plan(request, plan_pk, Perm.EDIT_PLANS)
-    form = MilestoneForm(request.POST or None, amending=_amending(plan))
+    plan = visible_plan(request, plan_pk, Perm.EDIT_PLANS)
+    form = MilestoneForm(request.POST or None, amending=is_amending(plan))
     return _plan_form(
         request,
         plan,
         form,
-        save=lambda data: services.milestone_create(plan=plan, user=request.user, today=_today(), **data),
+        save=lambda data: services.milestone_create(plan=plan, user=request.user, today=clock.today(), **data),
         success=_("Milestone added."),
         title=_("New milestone"),
         submit=_("Add"),
@@ -286,9 +263,9 @@ def milestone_create(request, plan_pk):
 @org_view(Perm.VIEW)
 def cascade(request, organization):
     try:
-        year = int(request.GET.get("year") or _today().year)
+        year = int(request.GET.get("year") or clock.today().year)
     except ValueError:
-        year = _today().year
+        year = clock.today().year
     parent_plans, rows = selectors.cascade(organization, year=year)
     return render(
         request,

@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from admissions.models import Admission
+from common import clock
 from common.db import report_reads
 from common.files import PDF_TYPE, attachment
 from common.workbook import xlsx_response
@@ -27,10 +28,6 @@ from .tables import AdmissionTable
 
 PAGE_SIZE = 100
 COLUMNS = ("this", "last")
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _period(request, today: dt.date) -> tuple[periods.Period, bool]:
@@ -61,7 +58,7 @@ def _query(period: periods.Period) -> str:
 @require_GET
 @org_view(Perm.VIEW)
 def form(request, organization):
-    today = _today()
+    today = clock.today()
     period, _bad = _period(request, today)
     names = access.has_perm(request.user, organization, Perm.VIEW_PERSONAL)
     with report_reads():
@@ -87,7 +84,7 @@ def _filename(organization, period, ext: str) -> str:
 
 def _rendered(request, organization, ext: str):
     """The form of the period the request asks for, as an xlsx or pdf file's bytes, and that period."""
-    today = _today()
+    today = clock.today()
     period, _bad = _period(request, today)
     with report_reads(), translation.override("vi"):
         from . import bieu2_exports  # openpyxl and the PDF library: imported when a file is made
@@ -116,7 +113,7 @@ def form_pdf(request, organization):
 @org_view(Perm.VIEW_PERSONAL)
 def admissions(request, organization):
     """The admissions behind one cell of the form (`row`, `column` this|last)."""
-    today = _today()
+    today = clock.today()
     period, _bad = _period(request, today)
     key, column = request.GET.get("row", "total"), request.GET.get("column", "this")
     if column not in COLUMNS:

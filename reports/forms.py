@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
-from common.forms import EMPTY_FILTER_LABEL, DateField
+from common.forms import EMPTY_FILTER_LABEL, DateField, YearField
 
 from . import periods
 
@@ -126,11 +126,9 @@ class AdmissionFilterForm(PeriodForm):
 
 class HistoricalResultForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
-    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
-    first_year = forms.IntegerField(
+    year = YearField(label=_("Year"))
+    first_year = YearField(
         label=_("From year"),
-        min_value=1990,
-        max_value=2100,
         required=False,
         help_text=_("Only for a total over several years (2020–2023): the first year; “Year” is the last."),
     )

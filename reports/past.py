@@ -28,10 +28,10 @@ from organizations.positions import TreeOnDay
 from organizations.selectors import path_as_of
 from quotas.models import RuleKind
 
-from .engine.counts import _add_historical, _blank_total, _Counts
+from .engine.counts import Counts, add_historical, blank_total
 from .engine.results import Measurement
 from .engine.rows import OrganizationRow
-from .engine.rules import _anchor, _many_structural, _matches, _selector_signature, _threshold
+from .engine.rules import is_many_structural, matches_signature, rule_anchor, rule_threshold, selector_signature
 from .models import HistoricalResult
 from .status import Status
 
@@ -111,10 +111,10 @@ def admission_counts(tree: TreeOnDay, counts, first_year: int, year: int, count_
 
 
 def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, periods) -> None:
-    """Historical results of those years, as the engine's _historical_counts adds them: a
+    """Historical results of those years, as the engine's historical_counts adds them: a
     blank-category row is its organization's total of the year; a total over several years
     (`first_year` set) goes to `periods` ({(path, first year, last year, category): n})."""
-    blank = _blank_total()
+    blank = blank_total()
     entered = (
         HistoricalResult.objects.filter(organization_id__in=tree.counted_ids(), year__gte=first_year, year__lte=year)
         .annotate(covered=Exists(blank))
@@ -128,7 +128,7 @@ def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, perio
         if path is None:
             continue
         for prefix in _prefixes(path, tree.root):
-            _add_historical(counts, periods, prefix, y, category, covered, first, n)
+            add_historical(counts, periods, prefix, y, category, covered, first, n)
 
 
 def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
@@ -157,7 +157,7 @@ def pipeline_counts(tree: TreeOnDay, counts, year: int) -> None:
 def finishable_counts(tree: TreeOnDay, year: int, finishable, late: bool):
     """The candidates the deadlines still bring to the ceremony by 31/12 (`finishable`, a
     filter from the engine), placed where their organizations stood on the day."""
-    counts = _Counts()
+    counts = Counts()
     _place_candidates(tree, counts, Candidate.objects.filter(finishable), year)
     return counts, late
 
@@ -209,17 +209,17 @@ def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_
     parents = {org.path: org.name for org in orgs.values()}
     results = {}
     for rule in rules:
-        if not _many_structural(rule):
+        if not is_many_structural(rule):
             continue
-        signature, anchor, issuer = _selector_signature(rule), _anchor(rule, scope), rule.plan.issuer
-        with_scope = anchor == scope.path and scope.path != issuer.path and _matches(scope_org, signature)
-        threshold = _threshold(rule)
+        signature, anchor, issuer = selector_signature(rule), rule_anchor(rule, scope), rule.plan.issuer
+        with_scope = anchor == scope.path and scope.path != issuer.path and matches_signature(scope_org, signature)
+        threshold = rule_threshold(rule)
         matched, failing = 0, []
         for org in orgs.values():
             inside = org.path.startswith(anchor) and len(org.path) > len(anchor)
             if not (inside or (with_scope and org.pk == scope.pk)):
                 continue
-            if not org.existed_on(count_day) or not _matches(org, signature):
+            if not org.existed_on(count_day) or not matches_signature(org, signature):
                 continue
             matched += 1
             row = OrganizationRow(

@@ -2,19 +2,19 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from admissions.categories import Category
+from common import clock
 from common.db import report_reads
 from common.files import attachment, serve_file
 from common.imports import run_import
+from common.views import form_page
 from common.workbook import xlsx_response
 from organizations import access, selectors
 from organizations.access import Perm, org_view
@@ -33,10 +33,6 @@ from .tables import AdmissionTable, HistoricalResultTable
 PAGE_SIZE = 100
 
 
-def _today():
-    return timezone.localdate()
-
-
 def _last_day(organization) -> dt.date | None:
     """The last day of a merged or dissolved organization: its reports end there."""
     if organization.dissolved_on is None:
@@ -48,7 +44,7 @@ def _chosen(request, organization):
     """The period a report page shows (default: the year as of today); a bad one in the URL
     is said, in the user's language, and the default shown instead."""
     form = PeriodForm(request.GET)
-    chosen = form.chosen(_today(), _last_day(organization))
+    chosen = form.chosen(clock.today(), _last_day(organization))
     if request.GET and not form.is_valid():
         bad = [str(e) for name in ("period", "from", "to") for e in form.errors.get(name, [])]
         if bad:
@@ -117,7 +113,7 @@ def dashboard(request, organization):
 def admissions(request, organization):
     """The admissions behind a figure: names need VIEW_PERSONAL (viewers get 403)."""
     form = AdmissionFilterForm(request.GET)
-    chosen = form.chosen(_today(), _last_day(organization))
+    chosen = form.chosen(clock.today(), _last_day(organization))
     year, as_of = chosen.year, chosen.as_of
     category = form.cleaned_data.get("category", "") if form.is_valid() else ""
     # The year to date (the achieved figures), or with `in_period` the period's own admissions.
@@ -223,6 +219,27 @@ def history(request, organization):
     form = HistoricalResultForm(request.POST or None, organizations=editable)
     import_form = HistoricalImportForm()
     errors = []
+
+    def back(_saved=None):
+        return redirect("reports:history", org_pk=organization.pk)
+
+    def render_page():
+        results = HistoricalResultTable(
+            HistoricalResult.objects.filter(organization__path__startswith=organization.path)
+            .select_related("organization")
+            .order_by("-year", "organization__path", "category")
+        )
+        RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(results)
+        context = {
+            "org": organization,
+            "form": form,
+            "import_form": import_form,
+            "errors": errors,
+            "results": results,
+            "columns": TEMPLATE_COLUMNS,
+        }
+        return render(request, "reports/history.html", context)
+
     if request.method == "POST" and "file" in request.FILES:
         import_form = HistoricalImportForm(request.POST, request.FILES)
         form = HistoricalResultForm(organizations=editable)
@@ -233,40 +250,24 @@ def history(request, organization):
                 _("%(n)d historical results imported."),
             )
             if errors is None:
-                return redirect("reports:history", org_pk=organization.pk)
-    elif request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                historical_result_record(
-                    organization=data["organization"],
-                    year=data["year"],
-                    category=data["category"],
-                    count=data["count"],
-                    source=data["source"],
-                    first_year=data.get("first_year"),
-                    user=request.user,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Historical result saved."))
-                return redirect("reports:history", org_pk=organization.pk)
-    results = HistoricalResultTable(
-        HistoricalResult.objects.filter(organization__path__startswith=organization.path)
-        .select_related("organization")
-        .order_by("-year", "organization__path", "category")
+                return back()
+        return render_page()
+    return form_page(
+        request,
+        form,
+        save=lambda data: historical_result_record(
+            organization=data["organization"],
+            year=data["year"],
+            category=data["category"],
+            count=data["count"],
+            source=data["source"],
+            first_year=data.get("first_year"),
+            user=request.user,
+        ),
+        success=_("Historical result saved."),
+        redirect_to=back,
+        render_page=render_page,
     )
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(results)
-    context = {
-        "org": organization,
-        "form": form,
-        "import_form": import_form,
-        "errors": errors,
-        "results": results,
-        "columns": TEMPLATE_COLUMNS,
-    }
-    return render(request, "reports/history.html", context)
 
 
 @require_GET

@@ -16,7 +16,7 @@ D = dt.date
 
 @pytest.fixture
 def today(monkeypatch):
-    monkeypatch.setattr("admissions.views._today", lambda: TODAY)
+    monkeypatch.setattr("common.clock.today", lambda: TODAY)
     return TODAY
 
 
@@ -227,7 +227,7 @@ def test_board_shows_counts_and_names(client_for, tree):
 
 
 def test_alerts_page_and_home_section(client_for, tree, monkeypatch):
-    monkeypatch.setattr("admissions.views._today", lambda: D(2025, 9, 15))
+    monkeypatch.setattr("common.clock.today", lambda: D(2025, 9, 15))
     walk(make_candidate(tree.school, full_name="Lê Văn Trễ Hạn"), until=Step.CELL_RESOLUTION)
     admitted = walk(make_candidate(tree.school, full_name="Sắp Hết Dự Bị", date_of_birth=D(2002, 2, 2)))
     services.admission_record(candidate=admitted, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
@@ -344,7 +344,7 @@ def test_history_reasons_are_shown_in_the_readers_language(client_for, tree, use
 
 
 def test_the_board_names_the_next_step_and_marks_the_days_late(client_for, tree, monkeypatch):
-    monkeypatch.setattr("admissions.views._today", lambda: D(2025, 9, 15))
+    monkeypatch.setattr("common.clock.today", lambda: D(2025, 9, 15))
     late = walk(make_candidate(tree.school, full_name="Lê Văn Trễ Hạn"), until=Step.CELL_RESOLUTION)
     make_candidate(tree.school, full_name="Cột Một", date_of_birth=D(2001, 1, 1))
     page = client_for("clerk").get(_url("board", org_pk=tree.school.pk)).content.decode()
@@ -358,7 +358,7 @@ def test_the_board_names_the_next_step_and_marks_the_days_late(client_for, tree,
 
 
 def test_the_list_marks_overdue_candidates_with_the_days_late(client_for, tree, monkeypatch):
-    monkeypatch.setattr("admissions.views._today", lambda: D(2025, 9, 15))
+    monkeypatch.setattr("common.clock.today", lambda: D(2025, 9, 15))
     late = walk(make_candidate(tree.school, full_name="Lê Văn Trễ Hạn"), until=Step.CELL_RESOLUTION)
     page = client_for("clerk").get(_url("list", org_pk=tree.school.pk)).content.decode()
     days = (D(2025, 9, 15) - late.due_on).days
@@ -366,7 +366,7 @@ def test_the_list_marks_overdue_candidates_with_the_days_late(client_for, tree, 
 
 
 def test_the_alerts_give_the_days_late_and_a_link_to_act(client_for, tree, monkeypatch):
-    monkeypatch.setattr("admissions.views._today", lambda: D(2026, 1, 15))
+    monkeypatch.setattr("common.clock.today", lambda: D(2026, 1, 15))
     late = walk(make_candidate(tree.school, full_name="Lê Văn Trễ Hạn"), until=Step.CELL_RESOLUTION)
     admitted = walk(make_candidate(tree.school, full_name="Chưa Công Nhận", date_of_birth=D(2002, 2, 2)))
     admission = services.admission_record(candidate=admitted, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)

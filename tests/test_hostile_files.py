@@ -33,6 +33,7 @@ from reports.models import HistoricalResult
 
 from .conftest import TODAY
 from .hostile_files import CORPUS, corpus
+from .xlsx_files import xlsx_upload
 
 # Kept low here so that the million blank rows are read past the limit quickly; the
 # default (50,000) is measured once below.
@@ -261,3 +262,34 @@ def test_cell_text_quoted_in_a_message_is_cut(setup):
     message = failure.value.errors[0].message
     assert len(message) < 400
     assert "“Đảng bộ xxxxx" in message and "…”" in message
+
+
+# Every import page (common/imports.py `import_page` / `run_import`) in a fixed number of
+# queries: shown, and refusing a file of wrong rows (each listed, nothing written) whether
+# it has 2 wrong rows or 40. Name -> (to show the page, to refuse the file).
+PAGE_QUERIES = {
+    "tree": (6, 9),
+    "counts": (6, 8),
+    "allocation": (6, 7),
+    "candidates": (6, 12),
+    "history": (7, 9),
+}
+
+
+@pytest.mark.parametrize("kind", list(PAGE_QUERIES))
+def test_every_import_page_reads_a_fixed_number_of_queries(kind, setup, client, django_assert_max_num_queries):
+    header, _service, page = IMPORTS[kind]
+    user, url = page(setup)
+    client.force_login(getattr(setup.users, user))
+    show, refuse = PAGE_QUERIES[kind]
+    with django_assert_max_num_queries(show):
+        assert client.get(url).status_code == 200
+    before = _written()
+    for n in (2, 40):
+        # An organization code that does not exist: every import refuses the row.
+        rows = [header, *(["XX.99"] + ["x"] * (len(header) - 1) for _ in range(n))]
+        with translation.override("vi"), django_assert_max_num_queries(refuse):
+            response = client.post(url, {"file": xlsx_upload(rows), "reason": "Nhập phụ lục"})
+        assert response.status_code == 200
+        assert len(response.context["errors"]) == n
+    assert _written() == before

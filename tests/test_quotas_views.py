@@ -21,7 +21,7 @@ from .conftest import TODAY
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr("quotas.views._today", lambda: TODAY)
+    monkeypatch.setattr("common.clock.today", lambda: TODAY)
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from admissions.categories import Category
 from organizations.models import Organization
 from quotas.models import RuleKind
 from reports import dashboard
-from reports.engine import _admission_counts, _after_count_day, _historical_counts, attainment
+from reports.engine import attainment
+from reports.engine.counts import admission_counts, after_count_day, historical_counts
 from reports.models import HistoricalResult
 from reports.report.compare import compare_rows
 from reports.serialize import attainment_json
@@ -62,16 +63,16 @@ def test_seed_002_2020_to_2023_is_a_period_total_not_any_one_year(seeded_demo):
         (2022, None),
         (2023, 2),
     ]
-    counts = _admission_counts(
+    counts = admission_counts(
         ductrong,
         {ductrong.depth},
         {ductrong.depth: {ductrong.path}},
         {ductrong.depth: 2020},
         2023,
-        _after_count_day(ductrong, 2023, dt.date(2023, 12, 31)),
+        after_count_day(ductrong, 2023, dt.date(2023, 12, 31)),
     )
     periods = defaultdict(int)
-    _historical_counts(ductrong, {ductrong.depth}, {ductrong.depth: {ductrong.path}}, 2020, 2023, counts, periods)
+    historical_counts(ductrong, {ductrong.depth}, {ductrong.depth: {ductrong.path}}, 2020, 2023, counts, periods)
     assert sum(counts.get(ductrong.path, y, Category.PUPIL) for y in range(2020, 2024)) == 2  # the records only
     assert periods[(ductrong.path, 2020, 2023, Category.PUPIL)] == 3
     assert periods[(ductrong.path, 2020, 2023, Category.NON_STATE_WORKER)] == 5

@@ -9,7 +9,8 @@ from admissions.categories import Category
 from admissions.models import Candidate, Step
 from quotas.models import RuleKind
 from reports.engine import Status as EngineStatus
-from reports.engine import _deadline_days, attainment
+from reports.engine import attainment
+from reports.engine.counts import deadline_days
 from reports.status import Period, Status, count_status, expected_by_now, share_status
 from tests.test_reports_engine import admit, make_candidate, make_plan, make_rule
 
@@ -147,12 +148,12 @@ def _on_the_road(org, step, step_date, due_on, category=Category.OTHER):
 
 
 def test_deadline_days_of_the_year(db):
-    last_decision, last_resolution, late = _deadline_days(2025, dt.date(2025, 11, 29))
+    last_decision, last_resolution, late = deadline_days(2025, dt.date(2025, 11, 29))
     # 30 working days before Wednesday 31/12/2025 (no holiday entered here): six weeks;
     # then 60 working days before that: twelve weeks.
     assert (last_decision, last_resolution) == (dt.date(2025, 11, 19), dt.date(2025, 8, 27))
     assert late
-    assert not _deadline_days(2025, dt.date(2025, 3, 31))[2]
+    assert not deadline_days(2025, dt.date(2025, 3, 31))[2]
 
 
 def test_deadline_days_count_a_make_up_saturday_as_a_working_day(db):
@@ -161,9 +162,9 @@ def test_deadline_days_count_a_make_up_saturday_as_a_working_day(db):
     from admissions.models import Holiday
 
     Holiday.objects.create(date=dt.date(2025, 12, 1), name="a day off")
-    assert _deadline_days(2025, dt.date(2025, 11, 29))[0] == dt.date(2025, 11, 18)
+    assert deadline_days(2025, dt.date(2025, 11, 29))[0] == dt.date(2025, 11, 18)
     Holiday.objects.create(date=dt.date(2025, 12, 6), name="worked for it", working=True)
-    assert _deadline_days(2025, dt.date(2025, 11, 29))[0] == dt.date(2025, 11, 19)
+    assert deadline_days(2025, dt.date(2025, 11, 29))[0] == dt.date(2025, 11, 19)
 
 
 def test_finishable_candidates_decide_on_track_and_at_risk(tree):

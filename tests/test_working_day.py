@@ -29,7 +29,7 @@ D = dt.date
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
     monkeypatch.setattr("partyplans.views.timezone.localdate", lambda: TODAY)
-    monkeypatch.setattr("admissions.views._today", lambda: TODAY)
+    monkeypatch.setattr("common.clock.today", lambda: TODAY)
 
 
 def _options(html: str) -> list[str]:

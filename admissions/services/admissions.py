@@ -134,24 +134,40 @@ def _open_admission(admission: Admission) -> Admission:
     return admission
 
 
+def _open_to_settle(admission, *, on_date, today, text, missing, not_before, too_early) -> Admission:
+    """The open admission whose probation is settled on `on_date` (recognition or striking
+    off), locked for the change; refused, listing every problem, when the period is locked,
+    `text` (the decision number, the reason) is blank, the day is in the future or before
+    the admission's `not_before` day."""
+    admission = _open_admission(admission)
+    locks.check_unlocked(organization=admission.organization, day=on_date, today=today)
+    earliest = getattr(admission, not_before)
+    problems = []
+    if not text.strip():
+        problems.append(missing)
+    if on_date > today:
+        problems.append(_("The date cannot be in the future."))
+    if on_date < earliest:
+        problems.append(too_early % {"date": _d(earliest)})
+    if problems:
+        raise ValidationError(problems)
+    return admission
+
+
 @transaction.atomic
 def admission_recognize(
     *, admission: Admission, on_date: dt.date, decision_number: str, user, today: dt.date
 ) -> Admission:
     """Recognition as a full member after the probation."""
-    admission = _open_admission(admission)
-    locks.check_unlocked(organization=admission.organization, day=on_date, today=today)
-    problems = []
-    if not decision_number.strip():
-        problems.append(_("The recognition decision needs its number."))
-    if on_date > today:
-        problems.append(_("The date cannot be in the future."))
-    if on_date < admission.probation_due:
-        problems.append(
-            _("The probation ends on %(date)s: recognition comes after it.") % {"date": _d(admission.probation_due)}
-        )
-    if problems:
-        raise ValidationError(problems)
+    admission = _open_to_settle(
+        admission,
+        on_date=on_date,
+        today=today,
+        text=decision_number,
+        missing=_("The recognition decision needs its number."),
+        not_before="probation_due",
+        too_early=_("The probation ends on %(date)s: recognition comes after it."),
+    )
     admission.recognized_on, admission.recognition_decision = on_date, decision_number.strip()
     # PROCEDURE: recognized late (after the recognition deadline) or not, the member is full
     # from the end of the 12 months of probation; the lateness is shown, never refused.
@@ -174,17 +190,15 @@ def admission_recognize(
 @transaction.atomic
 def admission_strike_off(*, admission: Admission, on_date: dt.date, reason: str, user, today: dt.date) -> Admission:
     """Not recognized: struck off the list of probationary members (the admission still counts)."""
-    admission = _open_admission(admission)
-    locks.check_unlocked(organization=admission.organization, day=on_date, today=today)
-    problems = []
-    if not reason.strip():
-        problems.append(_("Give the reason for striking off."))
-    if on_date > today:
-        problems.append(_("The date cannot be in the future."))
-    if on_date < admission.ceremony_date:
-        problems.append(_("The date cannot be before the ceremony (%(date)s).") % {"date": _d(admission.ceremony_date)})
-    if problems:
-        raise ValidationError(problems)
+    admission = _open_to_settle(
+        admission,
+        on_date=on_date,
+        today=today,
+        text=reason,
+        missing=_("Give the reason for striking off."),
+        not_before="ceremony_date",
+        too_early=_("The date cannot be before the ceremony (%(date)s)."),
+    )
     admission.struck_off_on, admission.struck_off_reason = on_date, reason.strip()
     _stamp(admission, user, reason)
     admission.save()

@@ -15,6 +15,7 @@ from .amendments import StaleVersion
 from .derived import DerivedRule, rules_applying_to, selector_matches
 from .plans import (
     PLAN_FIELDS,
+    may_implement,
     milestone_create,
     plan_close,
     plan_copy_to_year,
@@ -33,6 +34,7 @@ __all__ = [
     "StaleVersion",
     "allocation_candidates",
     "allocation_set",
+    "may_implement",
     "milestone_create",
     "plan_close",
     "plan_copy_to_year",

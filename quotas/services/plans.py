@@ -220,6 +220,11 @@ def _shift_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def may_implement(parent: Plan, organization: Organization) -> bool:
+    """Only an organization below a plan's issuer implements it (the pages offer no other)."""
+    return organization.is_descendant_of(parent.issuer)
+
+
 @transaction.atomic
 def plan_implement(
     *, parent: Plan, issuer: Organization, title: str, symbol: str, first_year: int, last_year=None, user=None
@@ -229,7 +234,7 @@ def plan_implement(
     parent = Plan.objects.select_related("issuer").get(pk=parent.pk)
     if parent.status == PlanStatus.DRAFT:
         raise ValidationError(_("A draft cannot be implemented: wait until it is issued."))
-    if not issuer.path.startswith(parent.issuer.path) or issuer.pk == parent.issuer_id:
+    if not may_implement(parent, issuer):
         raise ValidationError(_("Only an organization below the issuer can implement this plan."))
     new = plan_create(
         issuer=issuer,

@@ -16,7 +16,7 @@ from common.text import fold
 from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
 from organizations.positions import TreeOnDay, counting_path, tree_on
 
-from ..engine import _admissions, _admissions_now
+from ..engine.spans import admissions_in, admissions_now
 from ..periods import Period
 from .rows import AGE_BANDS
 
@@ -125,12 +125,12 @@ def _count(scope: Organization, period: Period, changes, merged: bool, today: dt
         grassroots = _grassroots(scope, piece.tree)
         last_grassroots = grassroots
         if piece.tree is None:
-            rows = _admissions_now(scope, piece.start, piece.end, merged=merged).values_list("p", *ADMISSION_FIELDS)
+            rows = admissions_now(scope, piece.start, piece.end, merged=merged).values_list("p", *ADMISSION_FIELDS)
             placed = ((row[0], row[1:]) for row in rows)
             root = scope.path
         else:
             tree = piece.tree
-            rows = _admissions(piece.start, piece.end).filter(organization_id__in=tree.counted_ids())
+            rows = admissions_in(scope, piece.start, piece.end, tree=tree)
             placed = ((tree.position(row[1]), row) for row in rows.values_list(*ADMISSION_FIELDS))
             root = tree.root
         for path, row in placed:

@@ -17,12 +17,12 @@ from organizations.positions import any_merged, counting_path
 
 from ..models import HistoricalResult
 from .rows import BUCKET_FILTER_LIMIT, _bucket_filter
-from .spans import _admissions_now
+from .spans import admissions_now
 
 STEP = Organization.steplen
 
 
-class _Counts:
+class Counts:
     """Grouped counts keyed by (bucket path, year, category); '' = every category."""
 
     def __init__(self):
@@ -59,7 +59,7 @@ def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int)
         return cursor.fetchall()
 
 
-def _after_count_day(scope, year, count_day, merged: bool | None = None) -> Counter:
+def after_count_day(scope, year, count_day, merged: bool | None = None) -> Counter:
     """Admissions of `year` after `count_day`, per (path, category) at their organization
     and every node above it. The tallies hold whole years, so a count up to a day inside
     the year takes these off. Usually none (nothing is admitted in the future); a report
@@ -70,7 +70,7 @@ def _after_count_day(scope, year, count_day, merged: bool | None = None) -> Coun
         return after
     first_day = max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1))
     for path, category, n in (
-        _admissions_now(scope, first_day, last_day, merged)
+        admissions_now(scope, first_day, last_day, merged)
         .values("p", "category")
         .annotate(n=Count("pk"))
         .values_list("p", "category", "n")
@@ -80,12 +80,12 @@ def _after_count_day(scope, year, count_day, merged: bool | None = None) -> Coun
     return after
 
 
-def _admission_counts(scope, depths, wanted, since: dict[int, int], year, after: Counter) -> _Counts:
+def admission_counts(scope, depths, wanted, since: dict[int, int], year, after: Counter) -> Counts:
     """Admissions from 1 January of `since[depth]` to the count day per (path, year,
     category) at every depth: read from the tallies (one query) less `after` (those after
-    the count day, see _after_count_day)."""
-    counts = _Counts()
-    data = counts.data  # _Counts.add inlined: a national report reads ~300,000 rows
+    the count day, see after_count_day)."""
+    counts = Counts()
+    data = counts.data  # Counts.add inlined: a national report reads ~300,000 rows
     for _depth, path, y, category, n in _tally(Tally.Kind.ADMITTED, scope, depths, wanted, since, year):
         data[(path, y, category)] += n
         data[(path, y, "")] += n
@@ -97,7 +97,7 @@ def _admission_counts(scope, depths, wanted, since: dict[int, int], year, after:
     return counts
 
 
-def _blank_total():
+def blank_total():
     """The blank-category (total) historical result of the outer row's organization, year
     and span: a category row under it is already counted in it."""
     return HistoricalResult.objects.annotate(span=Coalesce("first_year", 0)).filter(
@@ -108,15 +108,15 @@ def _blank_total():
     )
 
 
-def _historical_counts(
-    scope, depths, wanted, first_year, last_year, counts: _Counts, periods=None, merged: bool | None = None
+def historical_counts(
+    scope, depths, wanted, first_year, last_year, counts: Counts, periods=None, merged: bool | None = None
 ) -> None:
     """Add historical results; a blank-category row is the total of its organization and year.
 
     A total over several years (`first_year` set, e.g. 2020–2023) is no year's figure: it
     goes to `periods` ({(bucket, first year, last year, category): n}), not to `counts`.
     A row, even of 0, makes its key present in `counts` ("entered": see _has_data)."""
-    blank = _blank_total()
+    blank = blank_total()
     # Where each result counts: its organization, or after a merger its successor.
     base = HistoricalResult.objects.filter(year__gte=first_year, year__lte=last_year).annotate(
         p=counting_path("organization__") if (any_merged() if merged is None else merged) else F("organization__path")
@@ -130,10 +130,10 @@ def _historical_counts(
             .annotate(n=Sum("count"))
             .values_list("bucket", "year", "category", "covered", "first_year", "n")
         ):
-            _add_historical(counts, periods, bucket, year, category, covered, first, n)
+            add_historical(counts, periods, bucket, year, category, covered, first, n)
 
 
-def _add_historical(counts: _Counts, periods, path: str, year: int, category: str, covered, first, n) -> None:
+def add_historical(counts: Counts, periods, path: str, year: int, category: str, covered, first, n) -> None:
     """One grouped row of historical results at `path`: a year's figure into `counts`, or
     (`first` set) a period's total into `periods` when it is kept. `covered`: a blank
     (total) row of the same organization and year exists, so a category row is already in it."""
@@ -147,7 +147,7 @@ def _add_historical(counts: _Counts, periods, path: str, year: int, category: st
     counts.add(path, year, category, n, total=not (category and covered))
 
 
-def _deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:
+def deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:
     """The last days, by the deadlines (ADMISSION_RULES), from which a candidate still
     reaches the ceremony by 31/12: the decision (CEREMONY_WORKING_DAYS before 31/12) and
     the cell's resolution (DECISION_WORKING_DAYS before that); and whether the report's
@@ -167,7 +167,7 @@ def _finishable_filter(year: int, as_of: dt.date) -> tuple[Q, bool]:
     of `year` (see _finishable_counts), and whether the report's day is "late" (one query,
     the holidays)."""
     dec31 = dt.date(year, 12, 31)
-    last_decision, last_resolution, late = _deadline_days(year, as_of)
+    last_decision, last_resolution, late = deadline_days(year, as_of)
     resolutions = Q(step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION]) & (
         Q(due_on__lte=last_decision) | Q(due_on__isnull=True, step_date__lte=last_resolution)
     )
@@ -178,10 +178,10 @@ def _finishable_filter(year: int, as_of: dt.date) -> tuple[Q, bool]:
     return live, late
 
 
-def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None = None) -> tuple[_Counts, bool]:
+def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None = None) -> tuple[Counts, bool]:
     """Candidates past the cell's resolution (the pipeline) whose ceremony the deadlines
     still put on or before 31/12 of `year`, per (bucket, category) at every depth, and
-    whether the report's day is "late" (see _deadline_days). Two queries (the holidays,
+    whether the report's day is "late" (see deadline_days). Two queries (the holidays,
     then one grouped count for every depth); none for a closed year.
 
     A candidate's next deadline is `Candidate.due_on` (kept by the services): at the
@@ -191,7 +191,7 @@ def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None =
     31/12. Without a due date (imported), the step's date against the same last days.
     The deadlines are the longest the statute allows: a candidate may go faster, so this
     is the count the board can rely on, not a ceiling."""
-    counts = _Counts()
+    counts = Counts()
     dec31 = dt.date(year, 12, 31)
     if as_of >= dec31 or not depths:
         return counts, True
@@ -214,7 +214,7 @@ def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None =
     return counts, late
 
 
-def _has_data(counts: _Counts, recorded_years: set[int], path: str, year: int) -> bool:
+def _has_data(counts: Counts, recorded_years: set[int], path: str, year: int) -> bool:
     """Whether an organization has a figure for `year`: the records hold admissions that
     year somewhere in the report's scope (so they are kept here, and nothing means 0), or a
     historical result (even 0) was entered for that year for the organization or inside
@@ -223,10 +223,10 @@ def _has_data(counts: _Counts, recorded_years: set[int], path: str, year: int) -
     return year in recorded_years or (path, year, "") in counts.data
 
 
-def _pipeline_counts(scope, depths, wanted, year) -> _Counts:
+def _pipeline_counts(scope, depths, wanted, year) -> Counts:
     """Candidates past the cell's resolution, per path and category at every depth, from
     the tallies in one query."""
-    counts = _Counts()
+    counts = Counts()
     for _depth, path, _y, category, n in _tally(Tally.Kind.PIPELINE, scope, depths, wanted, None, 0):
         counts.add(path, year, category, n)
     return counts

@@ -16,22 +16,22 @@ from quotas.sentences import rule_sentence
 from ..status import Period, Status, count_status, share_status
 from .allocation import _child_on
 from .counts import (
-    _admission_counts,
-    _after_count_day,
-    _Counts,
+    Counts,
     _finishable_counts,
     _finishable_filter,
     _grassroots_members,
     _has_data,
-    _historical_counts,
     _pipeline_counts,
+    admission_counts,
+    after_count_day,
+    historical_counts,
 )
 from .failing import FailingList
 from .results import ChildRow, Measurement, PeriodFigure, RuleResult, YearFigure, _pct
 from .rules import (
     STRUCTURAL,
-    _many_structural,
     _subject,
+    is_many_structural,
 )
 from .spans import _span_counts, report_spans
 from .structural import _structural
@@ -121,12 +121,12 @@ class _Computation:
         if tree is not None:
             from .. import past
 
-            actuals, pipeline = _Counts(), _Counts()
+            actuals, pipeline = Counts(), Counts()
             past.admission_counts(tree, actuals, first_year, year, count_day)
             past.historical_counts(tree, actuals, first_year, year, periods)
             past.pipeline_counts(tree, pipeline, year)
             if over:
-                finishable, late = _Counts(), True
+                finishable, late = Counts(), True
             else:
                 finishable, late = past.finishable_counts(tree, year, *_finishable_filter(year, as_of))
             self.structural = past.structural(
@@ -134,12 +134,12 @@ class _Computation:
                 year=year, count_day=count_day, first_year=first_year, over=over,
             )  # fmt: skip
         else:
-            after = _after_count_day(scope, year, count_day, merged)
-            actuals = _admission_counts(scope, set(full), full, self.start, year, after)
-            _historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged)
+            after = after_count_day(scope, year, count_day, merged)
+            actuals = admission_counts(scope, set(full), full, self.start, year, after)
+            historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged)
             pipeline = _pipeline_counts(scope, set(full), full, year)
             if over:
-                finishable, late = _Counts(), True
+                finishable, late = Counts(), True
             else:
                 finishable, late = _finishable_counts(scope, set(full), full, year, as_of, merged)
             self.structural = _structural(
@@ -310,7 +310,7 @@ class _Computation:
     def rule_result(self, rule: Rule) -> RuleResult | None:
         """A rule measured on its subjects (None when it measures nothing in the scope)."""
         subjects = self.subjects[rule.pk]
-        if _many_structural(rule):
+        if is_many_structural(rule):
             # Only the failing organizations are listed (the others meet it).
             matched, measurements = self.structural[rule.pk]
             if not matched:

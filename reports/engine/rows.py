@@ -126,15 +126,15 @@ def _scope_organizations(scope, rules, tree, jan1: dt.date, count_day: dt.date) 
     with their members at the start of the year (membership shares) and on the count day
     (CELL_SIZE). Returns ({pk: organization}, the same with the organizations only in
     allocation tables, as rows; the scope's own organization)."""
-    from .rules import _many_structural, _selector_signature, _signature_q, _subject, _within
+    from .rules import _signature_q, _subject, _within, is_many_structural, selector_signature
 
     pks = {scope.pk}
     signatures = set()
     for rule in rules:
-        if _many_structural(rule):
+        if is_many_structural(rule):
             continue  # answered in the database: _structural
         if rule.applies_to_each:
-            signatures.add(_selector_signature(rule))
+            signatures.add(selector_signature(rule))
         elif _within(_subject(rule).path, scope.path):
             pks.add(_subject(rule).pk)
     wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1)

@@ -74,7 +74,7 @@ def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: list[
     return rules
 
 
-def _selector_signature(rule: Rule) -> tuple:
+def selector_signature(rule: Rule) -> tuple:
     depth = rule.plan.issuer.depth + rule.depth if rule.depth else None
     return (tuple(sorted(rule.forms or [])), tuple(sorted(rule.sectors or [])), depth)
 
@@ -91,7 +91,7 @@ def _signature_q(signature: tuple) -> Q:
     return q
 
 
-def _matches(org: Organization, signature: tuple) -> bool:
+def matches_signature(org: Organization, signature: tuple) -> bool:
     forms, sectors, depth = signature
     return (
         (not forms or org.form in forms)
@@ -101,16 +101,16 @@ def _matches(org: Organization, signature: tuple) -> bool:
 
 
 def _kind_matches(form: str, sector: str, depth: int, signature: tuple) -> bool:
-    """`_matches` for an organization's (form, sector, depth)."""
+    """`matches_signature` for an organization's (form, sector, depth)."""
     forms, sectors, wanted = signature
     return (not forms or form in forms) and (not sectors or sector in sectors) and (not wanted or depth == wanted)
 
 
-def _many_structural(rule: Rule) -> bool:
+def is_many_structural(rule: Rule) -> bool:
     return rule.applies_to_each and rule.kind in STRUCTURAL
 
 
-def _anchor(rule: Rule, scope: Organization) -> str:
+def rule_anchor(rule: Rule, scope: Organization) -> str:
     """Where a rule over many organizations looks from: the scope for rules from above it
     (they apply to the part of the tree inside it), else the issuer."""
     issuer = rule.plan.issuer
@@ -120,12 +120,14 @@ def _anchor(rule: Rule, scope: Organization) -> str:
 def _placed(rule: Rule, scope, scope_org) -> tuple:
     """A structural rule's selector signature, its anchor path in the scope, and whether
     the scope itself is among the organizations it measures."""
-    signature, anchor = _selector_signature(rule), _anchor(rule, scope)
-    with_scope = anchor == scope.path and scope.path != rule.plan.issuer.path and _matches(scope_org, signature)
+    signature, anchor = selector_signature(rule), rule_anchor(rule, scope)
+    with_scope = (
+        anchor == scope.path and scope.path != rule.plan.issuer.path and matches_signature(scope_org, signature)
+    )
     return signature, anchor, with_scope
 
 
-def _threshold(rule: Rule) -> int:
+def rule_threshold(rule: Rule) -> int:
     """Members below which a size rule fails; years without admissions an inactivity rule allows."""
     return (rule.min_count or 0) if rule.kind == RuleKind.CELL_SIZE else (rule.years_without or 1)
 
@@ -152,8 +154,8 @@ def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date) -> dict[i
     # Index selector matches by signature and by the ancestor paths rules look from.
     anchors: dict[tuple, set[str]] = defaultdict(set)
     for rule in rules:
-        if rule.applies_to_each and not _many_structural(rule):
-            anchors[_selector_signature(rule)].add(_anchor(rule, scope))
+        if rule.applies_to_each and not is_many_structural(rule):
+            anchors[selector_signature(rule)].add(rule_anchor(rule, scope))
     alive = [o for o in orgs.values() if o.depth > scope.depth and o.existed_on(count_day)]
     matched: dict[tuple, dict[str, list[Organization]]] = {}
     kinds = {(o.form, o.sector, o.depth) for o in alive}
@@ -171,15 +173,19 @@ def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date) -> dict[i
 
     def matches_of(rule: Rule) -> list[Organization]:
         issuer = rule.plan.issuer
-        anchor = _anchor(rule, scope)
-        found = matched[_selector_signature(rule)].get(anchor, [])
-        if anchor == scope.path and _matches(scope_org, _selector_signature(rule)) and scope.path != issuer.path:
+        anchor = rule_anchor(rule, scope)
+        found = matched[selector_signature(rule)].get(anchor, [])
+        if (
+            anchor == scope.path
+            and matches_signature(scope_org, selector_signature(rule))
+            and scope.path != issuer.path
+        ):
             found = [scope_org, *found]
         return [o for o in found if o.depth > issuer.depth]
 
     subjects: dict[int, list[Organization]] = {}
     for rule in rules:
-        if _many_structural(rule):
+        if is_many_structural(rule):
             subjects[rule.pk] = []  # see _structural
         elif rule.applies_to_each:
             subjects[rule.pk] = matches_of(rule)

@@ -30,14 +30,14 @@ def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *,
         tree = tree_on(scope, last_day)
     if tree is not None:
         return _admissions(first_day, last_day).filter(organization_id__in=tree.counted_ids())
-    return _admissions_now(scope, first_day, last_day)
+    return admissions_now(scope, first_day, last_day)
 
 
 def _admissions(first_day: dt.date, last_day: dt.date):
     return admitted_between(first_day, last_day)
 
 
-def _admissions_now(scope: Organization, first_day: dt.date, last_day: dt.date, merged: bool | None = None):
+def admissions_now(scope: Organization, first_day: dt.date, last_day: dt.date, merged: bool | None = None):
     """admissions_in, in today's tree: annotated `p`, the path each counts under now
     (`merged`: whether any organization was merged, if the caller knows)."""
     rows = _admissions(first_day, last_day)
@@ -54,7 +54,7 @@ def _monthly(scope, year, as_of, tree: TreeOnDay | None, merged: bool | None = N
         counts = past.monthly(tree, year, as_of)
     else:
         counts = dict(
-            _admissions_now(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)), merged)
+            admissions_now(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)), merged)
             .annotate(m=ExtractMonth("ceremony_date"))
             .values("m")
             .annotate(n=Count("pk"))

@@ -15,7 +15,15 @@ from ..status import Status
 from .failing import FailingList, _alive_on, _failing, _failing_measurements, _FailingSpec, _idle_figures, _tally_sum
 from .results import Measurement
 from .rows import ROW_FIELDS, OrganizationRow, _organization_rows, _raw_rows, _with_parent
-from .rules import _anchor, _many_structural, _matches, _placed, _selector_signature, _signature_q, _threshold
+from .rules import (
+    _placed,
+    _signature_q,
+    is_many_structural,
+    matches_signature,
+    rule_anchor,
+    rule_threshold,
+    selector_signature,
+)
 
 STEP = Organization.steplen
 
@@ -30,14 +38,14 @@ def _structural(
     count day, the failing rows are read and checked here instead (one query per kind:
     each with its members or its latest admission year, this year's admissions and the
     pipeline from the tallies). Returns {rule pk: (matched, failing measurements)}."""
-    rules = [r for r in rules if _many_structural(r)]
+    rules = [r for r in rules if is_many_structural(r)]
     if not rules:
         return {}
     inside = Organization.objects.filter(path__startswith=scope.path).filter(_alive_on(count_day)).order_by()
 
     # How many alive organizations each (signature, anchor depth) counts under each anchor.
     # repr: a selector's depth may be None (any depth) beside another rule's number
-    groups = sorted({(_selector_signature(r), len(_anchor(r, scope)) // STEP) for r in rules}, key=repr)
+    groups = sorted({(selector_signature(r), len(rule_anchor(r, scope)) // STEP) for r in rules}, key=repr)
     counted = [
         inside.filter(_signature_q(sig), depth__gt=depth)
         .annotate(bucket=Substr("path", 1, depth * STEP), g=Value(i))
@@ -76,7 +84,8 @@ def _structural_counted(
     query per kind for every rule, and each FailingList holds its own."""
     stale = Status.NOT_MET if over else Status.BEHIND
     groups = sorted(
-        {(r.kind, _selector_signature(r), _threshold(r), len(_anchor(r, scope)) // STEP) for r in rules}, key=repr
+        {(r.kind, selector_signature(r), rule_threshold(r), len(rule_anchor(r, scope)) // STEP) for r in rules},
+        key=repr,
     )
     if list_rows:
         return _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups)
@@ -99,7 +108,7 @@ def _structural_counted(
     results = {}
     for rule in rules:
         signature, anchor, with_scope = _placed(rule, scope, scope_org)
-        key = (rule.kind, signature, _threshold(rule))
+        key = (rule.kind, signature, rule_threshold(rule))
         count = failing.get((key, anchor, 0), 0) + (failing.get((key, anchor, 1), 0) if with_scope else 0)
         own_pk = scope.pk if with_scope else None
         spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale)
@@ -113,7 +122,7 @@ def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_
     return _FailingSpec(
         kind=rule.kind,
         signature=signature,
-        threshold=_threshold(rule),
+        threshold=rule_threshold(rule),
         anchor=anchor,
         own_pk=own_pk,
         year=year,
@@ -155,7 +164,7 @@ def _structural_listed(scope, scope_org, rules, year, count_day, first_year, sta
     results = {}
     for rule in rules:
         signature, anchor, with_scope = _placed(rule, scope, scope_org)
-        g = index[(rule.kind, signature, _threshold(rule), len(anchor) // STEP)]
+        g = index[(rule.kind, signature, rule_threshold(rule), len(anchor) // STEP)]
         found = sorted(
             (org for org, bucket, own in by_group[g] if bucket == anchor and (not own or with_scope)),
             key=lambda org: org.path,
@@ -175,7 +184,7 @@ def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, i
     after: Counter = Counter()
     for (path, _category), n in after_by_category.items():
         after[path] += n
-    signatures = {_selector_signature(r) for r in rules}
+    signatures = {selector_signature(r) for r in rules}
     window = year - min(r.years_without or 1 for r in rules) + 1
     matching = Q(pk__in=[])
     for signature in signatures:
@@ -192,7 +201,7 @@ def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, i
     )
     found = _organization_rows(rows, ("recorded", "entered", "forecast", "actual"), with_parent=True)
     # The rows strictly under each anchor a rule looks from (the scope's own row apart).
-    anchors = {_anchor(r, scope) for r in rules}
+    anchors = {rule_anchor(r, scope) for r in rules}
     under_anchor: dict[str, list[OrganizationRow]] = defaultdict(list)
     for org in found:
         for end in range(STEP, len(org.path), STEP):
@@ -207,7 +216,7 @@ def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, i
             candidates = [o for o in found if o.pk == scope.pk] + candidates
         failing = []
         for org in candidates:
-            if not _matches(org, signature):
+            if not matches_signature(org, signature):
                 continue
             recorded_year, entered_year, forecast, actual = org.figures
             actual = (actual or 0) - after.get(org.path, 0)
