@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common import clock
 from common.imports import import_page, note
 from common.workbook import xlsx_download
 from common.xlsx import ImportFailed
@@ -27,15 +28,11 @@ from .reorganize import COLUMNS as REORGANIZE_COLUMNS
 from .reorganize import reorganization_apply, reorganization_preview
 
 
-def _today():
-    return timezone.localdate()
-
-
 def _import_page(request, organization, *, run, success, title, **context):
     return import_page(
         request,
         ImportForm(request.POST or None, request.FILES or None),
-        run=lambda data: run(upload=data["file"], under=organization, user=request.user, today=_today()),
+        run=lambda data: run(upload=data["file"], under=organization, user=request.user, today=clock.today()),
         success=success,
         done=reverse("organizations:detail", args=[organization.pk]),
         title=title,
@@ -102,7 +99,7 @@ def import_counts(request, organization):
         title=_("Import member counts"),
         heading=_("Import member counts under %(name)s") % {"name": organization.name},
         notes=[note(_("The first sheet needs the columns: code, as of (dd/mm/yyyy), members."))],
-        lock_banner=locks.banner_locks(organization=organization, today=_today()),
+        lock_banner=locks.banner_locks(organization=organization, today=clock.today()),
     )
 
 
@@ -161,7 +158,7 @@ def reorganize(request, organization):
     try:
         preview = reorganization_preview(
             upload=io.BytesIO(data),
-            today=_today(),
+            today=clock.today(),
             user=request.user,
             under=organization,
             perm=Perm.MANAGE if can_apply else Perm.EDIT_PLANS,
@@ -195,7 +192,7 @@ def reorganize_apply(request, organization):
     try:
         record = reorganization_apply(
             upload=io.BytesIO(base64.b64decode(pending["data"])),
-            today=_today(),
+            today=clock.today(),
             user=request.user,
             under=organization,
             decision=pending["decision"],
@@ -222,7 +219,7 @@ def reorganize_apply(request, organization):
 @org_view(Perm.EDIT_PLANS)
 def reorganize_template(request, organization):
     """An example file: a new commune committee under this organization, a cell under it, a rename."""
-    day = _today().strftime("%d/%m/%Y")
+    day = clock.today().strftime("%d/%m/%Y")
     form, sector = "Đảng ủy xã, phường trực thuộc tỉnh", "Xã, phường, thị trấn"
     rows = [
         [titles[0] for titles in REORGANIZE_COLUMNS.values()],

@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from common import clock
 
 from . import access, locks
 from .access import Perm, org_view
@@ -14,16 +15,12 @@ from .forms import ReopenForm
 from .models import PeriodLock
 
 
-def _today():
-    return timezone.localdate()
-
-
 @require_GET
 @org_view(Perm.VIEW)
 def lock_list(request, organization):
     """Every lock over the subtree with its reopenings and the changes made while one was in
     force; the reopen form beside each lock its viewer administers the level above of."""
-    today = _today()
+    today = clock.today()
     found = locks.page_locks(organization=organization)
     changes = locks.changes_while_reopened(found, within=organization)
     rows = []
@@ -76,7 +73,7 @@ def lock_reopen(request, organization, lock_pk):
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            locks.reopen(lock=lock, user=request.user, today=_today(), **form.cleaned_data)
+            locks.reopen(lock=lock, user=request.user, today=clock.today(), **form.cleaned_data)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

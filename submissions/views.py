@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common import clock
 from common.db import report_reads
 from common.files import content_type_of, serve_file
 from organizations import access
@@ -18,10 +19,6 @@ from .forms import NarrativeForm, ReviewForm
 from .models import Notification, ReportSubmission, Status
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _period(key):
@@ -81,7 +78,7 @@ def detail(request, organization, period):
         "show_figures": _may_see_figures(request.user, organization, submission),
         "figures": selectors.summary(submission.snapshot) if submission else None,
         "deadline": due,
-        "late": selectors.is_late(submission, due=due, today=_today()),
+        "late": selectors.is_late(submission, due=due, today=clock.today()),
     }
     return render(request, "submissions/detail.html", context)
 
@@ -97,7 +94,7 @@ def save(request, organization, period):
     try:
         if request.POST.get("action") == "submit":
             # Not under report_reads(): the submission is read for update on the primary.
-            services.submit(organization=organization, period=chosen, user=request.user, today=_today(), **data)
+            services.submit(organization=organization, period=chosen, user=request.user, today=clock.today(), **data)
             messages.success(request, _("The report has been submitted to the level above."))
         else:
             services.save_draft(organization=organization, period=chosen, user=request.user, **data)
@@ -126,7 +123,7 @@ def download(request, organization, period, fmt):
 def _child(parent, child_pk, period) -> Organization:
     """A child of `parent` at the period's end, as the status board lists it (one moved away
     or merged since is still reviewed with the period it reported)."""
-    return get_object_or_404(children_on(parent, min(period.end, _today())), pk=child_pk)
+    return get_object_or_404(children_on(parent, min(period.end, clock.today())), pk=child_pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,7 +157,7 @@ def review(request, organization, child_pk, period):
     differences, changed = [], 0
     if submission and submission.snapshot:
         with report_reads():
-            now = services.freeze(child, chosen, _today())
+            now = services.freeze(child, chosen, clock.today())
         differences = selectors.differences(submission.snapshot, now=now)
         changed = selectors.admissions_changed_after(submission, period=chosen)
     due = selectors.deadline(child, period=chosen)
@@ -175,7 +172,7 @@ def review(request, organization, child_pk, period):
         "differences": differences,
         "changed": changed,
         "deadline": due,
-        "late": selectors.is_late(submission, due=due, today=_today()),
+        "late": selectors.is_late(submission, due=due, today=clock.today()),
         "can_decide": submission is not None and submission.status == Status.SUBMITTED,
     }
     return render(request, "submissions/review.html", context)
@@ -186,7 +183,7 @@ def review(request, organization, child_pk, period):
 def board(request, organization, period):
     """Every committee directly under the organization: where its report for the period stands."""
     chosen = _period(period)
-    today = _today()
+    today = clock.today()
     rows, due = selectors.board(organization, period=chosen, today=today)
     context = {
         "org": organization,
