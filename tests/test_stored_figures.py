@@ -12,7 +12,7 @@ from organizations.models import MemberCount, OrgForm, Sector
 from organizations.services import member_count_record, organization_create
 from quotas.models import RuleKind
 from reports.engine import attainment
-from tests.test_reports_engine import make_plan, make_rule
+from tests.test_reports_engine import admit, make_plan, make_rule
 
 from .conftest import TODAY
 from .xlsx_files import xlsx_upload
@@ -139,3 +139,24 @@ def test_counts_stay_with_their_organization_across_a_move_and_a_merger(tree, ce
     result = attainment(scope=tree.district, year=2026, as_of=D(2026, 3, 31))
     size = next(r for r in result.rules if r.kind == RuleKind.CELL_SIZE)
     assert size.failing_count == 0 and size.matched == 2
+
+
+def test_last_years_whole_year_beside_the_report_counts_as_the_records_do(tree):
+    """The same period last year, a whole year, is read from the tallies: an archived
+    admission does not count, a merged organization's count with its successor."""
+    plan = make_plan(tree.district, number="4", symbol="KH/HU")
+    make_rule(plan, RuleKind.COUNT, target=tree.school, min_count=1)
+    admit(tree.cell, D(2025, 3, 1))
+    admit(tree.commune, D(2025, 5, 1))
+    admit(tree.commune, D(2025, 12, 31))
+    archived = admit(tree.cell, D(2025, 6, 1))
+    archived.archived_at = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
+    archived.save()
+    admit(tree.commune, D(2026, 2, 1))
+    services.organization_merge(source=tree.commune, target=tree.school, on_date=D(2026, 1, 1), today=D(2026, 1, 1))
+    result = attainment(scope=tree.district, year=2026, as_of=D(2026, 12, 31))
+    children = {c.org.code: c.period for c in result.children}
+    # The commune's three 2025 admissions (its cell's included) count with the school now.
+    assert children["LD.DD.THPT"].last_year == 3 and children["LD.DD.THPT"].actual == 1
+    count = next(r for r in result.rules if r.kind == RuleKind.COUNT)
+    assert (count.measurements[0].period.actual, count.measurements[0].period.last_year) == (1, 3)
