@@ -130,6 +130,7 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
                         cells.append((kid, kpath, ksector))
         org_sink.flush()
         count_sink.flush()
+        MemberCount.objects.refresh_until()  # COPY bypasses MemberCount.save: each count's end
         say(f"organizations: {org_sink.count} ({time.monotonic() - started:.0f} s)")
 
         # Plans and rules: one provincial plan per province, one per commune committee with its allocation table.

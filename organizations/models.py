@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
@@ -154,8 +154,29 @@ class OrganizationPath(models.Model):
         return f"{self.organization_id} at {self.path} until {self.valid_until}"
 
 
+class MemberCountQuerySet(models.QuerySet):
+    def latest_on(self, day):
+        """The counts that are their organization's latest on `day` (at most one each)."""
+        return self.filter(Q(as_of__lte=day) & (Q(until__isnull=True) | Q(until__gt=day)))
+
+    def refresh_until(self, organization_ids=None) -> int:
+        """Set `until` of the counts of these organizations (all when None) to the date of
+        the next count of the same organization (None for the latest), in one statement.
+        Every write of counts calls it: `MemberCount.save` and `delete` for one count, and
+        a bulk load (bulk_create, COPY) for the organizations it wrote counts of."""
+        rows = self.all() if organization_ids is None else self.filter(organization_id__in=list(organization_ids))
+        following = MemberCount.objects.filter(organization_id=OuterRef("organization_id"), as_of__gt=OuterRef("as_of"))
+        return rows.update(until=Subquery(following.order_by("as_of").values("as_of")[:1]))
+
+
 class MemberCount(models.Model):
-    """The number of party members of an organization on a date (entered or imported)."""
+    """The number of party members of an organization on a date (entered or imported).
+
+    `until` is stored, not entered: the date of the organization's next count (None for
+    its latest), so "the latest count on day D" is the one row with `as_of <= D` and
+    (`until` null or after D), readable as a join for every organization at once. It
+    depends only on the counts of the same organization (moves and mergers leave it
+    alone) and is kept by `refresh_until` on every write."""
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="member_counts"
@@ -163,8 +184,10 @@ class MemberCount(models.Model):
     as_of = models.DateField(_("as of"))
     members = models.PositiveIntegerField(_("party members"))
     note = models.CharField(_("note"), max_length=255, blank=True)
+    until = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["until"])
+    objects = MemberCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member count")
@@ -174,6 +197,21 @@ class MemberCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.as_of}: {self.members}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._refresh_until(kwargs.get("using") or self._state.db)
+
+    def delete(self, *args, **kwargs):
+        using = kwargs.get("using") or self._state.db
+        result = super().delete(*args, **kwargs)
+        self._refresh_until(using)
+        return result
+
+    def _refresh_until(self, using) -> None:
+        # One statement for the organization's counts; this instance's `until` in memory
+        # is not read again (the engine reads the stored rows).
+        MemberCount.objects.using(using).refresh_until([self.organization_id])
 
 
 class Role(models.TextChoices):

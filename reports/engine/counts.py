@@ -7,16 +7,16 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 
 from admissions.models import Candidate, Outcome, Step, Tally
 from admissions.workdays import add_working_days, calendar_between
-from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization
+from organizations.models import GRASSROOTS_FORMS, Organization
 from organizations.positions import any_merged, counting_path
 
 from ..models import HistoricalResult
-from .rows import BUCKET_FILTER_LIMIT, _bucket_filter
+from .rows import BUCKET_FILTER_LIMIT, _bucket_filter, _members_on
 from .spans import admissions_now
 
 STEP = Organization.steplen
@@ -238,13 +238,12 @@ def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dic
     by_depth: dict[int, set[str]] = defaultdict(set)
     for org in subjects:
         by_depth[org.depth].add(org.path)
-    latest = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=on).order_by("-as_of")
     for depth, paths in sorted(by_depth.items()):
         width = depth * STEP
         rows = (
             Organization.objects.filter(path__startswith=scope.path[: min(len(scope.path), width)])
             .filter(form__in=GRASSROOTS_FORMS)
-            .annotate(m=Subquery(latest.values("members")[:1], output_field=IntegerField()))
+            .annotate(**_members_on(m=on))
             .annotate(bucket=Substr("path", 1, width))
             .order_by()
         )

@@ -52,7 +52,7 @@ def _failing(kind, signature, threshold, within: str, year, count_day):
         .order_by()
     )
     if kind == RuleKind.CELL_SIZE:
-        return rows.annotate(members_now=_members_on(count_day)).filter(
+        return rows.annotate(**_members_on(members_now=count_day)).filter(
             Q(members_now__isnull=True) | Q(members_now__lt=threshold)
         )
     window = year - threshold + 1

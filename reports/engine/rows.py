@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import IntegerField, OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.base import ModelState
 from django.db.models.functions import Left, Length
 
-from organizations.models import MemberCount, Organization
+from organizations.models import Organization
 from quotas.models import Allocation
 
 STEP = Organization.steplen
@@ -28,6 +28,8 @@ def _light_organizations(queryset, annotations) -> list[Organization]:
     (a national report loads ~300,000 of them; __init__ and its per-field setattr were a
     third of the time). The instances are ordinary: every concrete field and the
     annotations are set, `_state` says they come from the database."""
+    if isinstance(annotations, dict):  # the values, without the joins they read from
+        annotations = [name for name, value in annotations.items() if not isinstance(value, FilteredRelation)]
     names = [f.attname for f in Organization._meta.concrete_fields] + list(annotations)
     db = queryset.db
     new = Organization.__new__
@@ -114,10 +116,18 @@ def _bucket_filter(queryset, paths: set[str], width: int):
     return queryset
 
 
-def _members_on(day: dt.date) -> Subquery:
-    """An organization's latest member count on or before `day` (None without one)."""
-    latest = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=day).order_by("-as_of")
-    return Subquery(latest.values("members")[:1], output_field=IntegerField())
+def _members_on(**days: dt.date) -> dict:
+    """Annotations: for each name, an organization's latest member count on or before its
+    day (None without one). Read as a join on the count that was the latest that day
+    (`MemberCount.until`), not a subquery per organization."""
+    annotations = {}
+    for name, day in days.items():
+        latest = Q(member_counts__as_of__lte=day) & (
+            Q(member_counts__until__isnull=True) | Q(member_counts__until__gt=day)
+        )
+        annotations[f"{name}_count"] = FilteredRelation("member_counts", condition=latest)
+        annotations[name] = F(f"{name}_count__members")
+    return annotations
 
 
 def _scope_organizations(scope, rules, tree, jan1: dt.date, count_day: dt.date) -> tuple[dict, dict, Organization]:
@@ -140,7 +150,7 @@ def _scope_organizations(scope, rules, tree, jan1: dt.date, count_day: dt.date) 
     wanted_q = Q(pk__in=pks) | Q(depth=scope.depth + 1)
     for signature in signatures:
         wanted_q |= _signature_q(signature) & Q(depth__gt=scope.depth)
-    members = {"members": _members_on(jan1), "members_now": _members_on(count_day)}
+    members = _members_on(members=jan1, members_now=count_day)
     if tree is not None:  # every organization of the scope that day, at its path then
         from .. import past
 

@@ -136,7 +136,7 @@ def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_
 def _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups) -> dict[int, tuple]:
     """_structural_counted with the failing rows read (one query per kind, every group of
     rules in it), counted here, and held by each rule's FailingList in path order."""
-    by_group: dict[int, list[tuple[OrganizationRow, str, int]]] = defaultdict(list)
+    by_group: dict[tuple[int, str], list[tuple[OrganizationRow, int]]] = defaultdict(list)  # (group, bucket)
     for kind in sorted({g[0] for g in groups}):
         annotations = ("members_now",) if kind == RuleKind.CELL_SIZE else ("recorded", "entered", "forecast")
         parts = []
@@ -159,15 +159,14 @@ def _structural_listed(scope, scope_org, rules, year, count_day, first_year, sta
         for row in _raw_rows(union[0].union(*union[1:], all=True)):
             figures = row[width : width + len(annotations)]
             g, bucket, own = row[width + len(annotations) : -1]
-            by_group[g].append((OrganizationRow(*row[:width], figures, row[-1] or ""), bucket, own))
+            by_group[(g, bucket)].append((OrganizationRow(*row[:width], figures, row[-1] or ""), own))
     index = {group: i for i, group in enumerate(groups)}
     results = {}
     for rule in rules:
         signature, anchor, with_scope = _placed(rule, scope, scope_org)
         g = index[(rule.kind, signature, rule_threshold(rule), len(anchor) // STEP)]
         found = sorted(
-            (org for org, bucket, own in by_group[g] if bucket == anchor and (not own or with_scope)),
-            key=lambda org: org.path,
+            (org for org, own in by_group.get((g, anchor), ()) if not own or with_scope), key=lambda org: org.path
         )
         own_pk = scope.pk if with_scope else None
         spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale)
