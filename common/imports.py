@@ -7,14 +7,19 @@
   `run_import` is its core for a page that holds an import beside other forms.
 - `register` records an import for `manage.py import_xlsx KIND`: each app registers its
   own in its `imports` module (found by `importers()`), so the command names no app.
+- `insert_with_history` writes a file's new records at once with their history rows
+  (what simple-history's `bulk_create_with_history` leaves, several times faster).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.db import connection, models
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
@@ -31,6 +36,128 @@ def read_or_fail(upload, columns: dict[str, tuple[str, ...]], required: set[str]
     if not rows:
         raise ImportFailed([RowError(0, _("The file has no data rows."))])
     return rows
+
+
+# ------------------------------------------------------------------ the writes
+
+
+def insert_with_history(objects: list[models.Model], model: type[models.Model]) -> None:
+    """Insert `objects` (new, unsaved instances of `model`, each stamped with its user and
+    reason by common.audit.stamp) and one history row each ("+": created), a few statements
+    per table: what simple-history's `bulk_create_with_history` leaves (the ids set on the
+    objects, foreign keys taken from related objects saved before), without Django compiling
+    every value of every row twice. The history rows share the import's time. Sends no
+    signals (the caller says what changed, common.cache)."""
+    if not objects:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:  # not SQLite ≥ 3.35 nor PostgreSQL
+        from simple_history.utils import bulk_create_with_history
+
+        bulk_create_with_history(objects, model)
+        return
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    related = [f for f in fields if f.is_relation]
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    convert = [_converter(f) for f in fields]
+    rows = []
+    for obj in objects:
+        for f in related:  # the id of a related object saved since this one was built
+            if getattr(obj, f.attname) is None and f.is_cached(obj):
+                target = f.get_cached_value(obj)
+                if target is not None:
+                    if target.pk is None:
+                        raise ValueError(f"{model.__name__}.{f.name}: the related object is not saved")
+                    setattr(obj, f.name, target)  # sets its id, keeps it cached (as Django's save)
+        for f in stamped:
+            f.pre_save(obj, add=True)
+        rows.append([conv(getattr(obj, f.attname)) for f, conv in zip(fields, convert, strict=True)])
+    returned = _insert(opts.db_table, [f.column for f in fields], rows, returning=opts.pk.column)
+    for obj, pk in zip(objects, returned, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
+    insert_history(objects, model, rows={id(o): (o.pk, row) for o, row in zip(objects, rows, strict=True)})
+
+
+def insert_history(objects: list[models.Model], model: type[models.Model], *, history_type: str = "+", rows=None):
+    """The history rows of `objects` (saved instances of `model`, stamped) in a few
+    statements: `history_type` "+" created, "~" changed. `rows`: the objects' values as
+    `insert_with_history` prepared them (else read from the objects)."""
+    if not objects or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = model.history.model
+    base = {f.attname: i for i, f in enumerate(f for f in model._meta.concrete_fields if not f.primary_key)}
+    fields = [f for f in history._meta.concrete_fields if not f.primary_key]
+    tracked = {f.attname for f in history.tracked_fields}
+    pk_name = model._meta.pk.attname
+    now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
+    convert = {f.attname: _converter(model._meta.get_field(f.name)) for f in history.tracked_fields}
+    out = []
+    for obj in objects:
+        pk, values = rows[id(obj)] if rows is not None else (obj.pk, None)
+        user = getattr(obj, "_history_user", None)
+        extra = {
+            "history_date": now,  # one time for the file
+            "history_change_reason": getattr(obj, "_change_reason", None) or "",
+            "history_type": history_type,
+            "history_user_id": getattr(user, "pk", None),
+        }
+        row = []
+        for f in fields:
+            name = f.attname
+            if name == pk_name:
+                row.append(pk)
+            elif name in tracked:
+                row.append(values[base[name]] if values is not None else convert[name](getattr(obj, name)))
+            else:
+                row.append(extra[name])
+        out.append(row)
+    _insert(history._meta.db_table, [f.column for f in fields], out)
+
+
+def _converter(field: models.Field):
+    """The database value of `field` for a Python value, as Django's INSERT prepares it: the
+    common plain values passed as they are (what get_db_prep_save returns for them)."""
+    prep = field.get_db_prep_save
+    kind = type(field)
+    if kind in (models.CharField, models.TextField):
+        plain = (str,)
+    elif kind is models.BooleanField:
+        plain = (bool,)
+    elif kind in (models.IntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField):
+        plain = (int,)
+    else:
+        plain = ()
+
+    def convert(value):
+        if value is None and plain:
+            return None
+        if type(value) in plain:
+            return value
+        return prep(value, connection)
+
+    return convert
+
+
+def _insert(table: str, columns: list[str], rows: list[list], returning: str | None = None) -> list:
+    """INSERT `rows` into `table` (as many rows per statement as the database takes); the
+    `returning` column of each row, in order, when asked."""
+    if not rows:
+        return []
+    qn = connection.ops.quote_name
+    head = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES "
+    tail = f" RETURNING {qn(returning)}" if returning else ""
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    limit = connection.features.max_query_params or 65535  # PostgreSQL: its protocol's limit
+    per = max(1, min(len(rows), limit // len(columns)))
+    found = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per):
+            batch = rows[start : start + per]
+            cursor.execute(head + ", ".join([one] * len(batch)) + tail, [v for row in batch for v in row])
+            if returning:
+                found += [r[0] for r in cursor.fetchall()]
+    return found
 
 
 # ------------------------------------------------------------------ the page
