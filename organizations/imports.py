@@ -107,7 +107,7 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
     # The service's checks of each new organization (organization_create: its fields; the
     # code's uniqueness is the one query above, the parent's activity checked above).
     built = {}
-    for row, name, code, form, sector, problems in parsed:
+    for _row, name, code, form, sector, problems in parsed:
         if problems:
             continue
         organization = Organization(name=name.strip(), code=code.strip(), form=form, sector=sector)

@@ -29,9 +29,10 @@ def _english():
         yield
 
 
-def _count_rows(tree, n: int, start: dt.date = D(2020, 1, 1)) -> list[tuple]:
+def _count_rows(tree, n: int, start: dt.date | None = None) -> list[tuple]:
     """n counts: the district's grassroots organizations and the cell, one a day from `start`."""
     orgs = [tree.school, tree.cell, tree.commune, tree.enterprise, tree.district]
+    start = start or D(2020, 1, 1)
     return [COUNT_HEADER] + [
         (orgs[i % 5].code, (start + dt.timedelta(days=i // 5)).strftime("%d/%m/%Y"), 10 + i % 37) for i in range(n)
     ]
