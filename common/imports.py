@@ -14,6 +14,7 @@
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -69,7 +70,7 @@ def insert_with_history(objects: list[models.Model], model: type[models.Model]) 
                 if target is not None:
                     if target.pk is None:
                         raise ValueError(f"{model.__name__}.{f.name}: the related object is not saved")
-                    setattr(obj, f.name, target)  # sets its id, keeps it cached (as Django's save)
+                    obj.__dict__[f.attname] = target.pk  # its id (it stays cached, as Django's save keeps it)
         for f in stamped:
             f.pre_save(obj, add=True)
         rows.append([conv(getattr(obj, f.attname)) for f, conv in zip(fields, convert, strict=True)])
@@ -87,32 +88,24 @@ def insert_history(objects: list[models.Model], model: type[models.Model], *, hi
     if not objects or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history = model.history.model
-    base = {f.attname: i for i, f in enumerate(f for f in model._meta.concrete_fields if not f.primary_key)}
+    own = [f for f in model._meta.concrete_fields if not f.primary_key]
     fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-    tracked = {f.attname for f in history.tracked_fields}
-    pk_name = model._meta.pk.attname
-    now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
-    convert = {f.attname: _converter(model._meta.get_field(f.name)) for f in history.tracked_fields}
+    # Each history column's place in [the object's values..., pk, date, reason, type, user].
+    extras = ["pk", "history_date", "history_change_reason", "history_type", "history_user_id"]
+    place = {f.attname: i for i, f in enumerate(own)}
+    place.update({name: len(own) + i for i, name in enumerate(extras)})
+    place[model._meta.pk.attname] = place["pk"]
+    pick = itemgetter(*(place[f.attname] for f in fields))
+    if rows is None:
+        convert = [_converter(f) for f in own]
+        rows = {id(o): (o.pk, [c(getattr(o, f.attname)) for f, c in zip(own, convert, strict=True)]) for o in objects}
+    now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)  # one for the file
     out = []
     for obj in objects:
-        pk, values = rows[id(obj)] if rows is not None else (obj.pk, None)
+        pk, values = rows[id(obj)]
         user = getattr(obj, "_history_user", None)
-        extra = {
-            "history_date": now,  # one time for the file
-            "history_change_reason": getattr(obj, "_change_reason", None) or "",
-            "history_type": history_type,
-            "history_user_id": getattr(user, "pk", None),
-        }
-        row = []
-        for f in fields:
-            name = f.attname
-            if name == pk_name:
-                row.append(pk)
-            elif name in tracked:
-                row.append(values[base[name]] if values is not None else convert[name](getattr(obj, name)))
-            else:
-                row.append(extra[name])
-        out.append(row)
+        reason = getattr(obj, "_change_reason", None) or ""
+        out.append(pick([*values, pk, now, reason, history_type, getattr(user, "pk", None)]))
     _insert(history._meta.db_table, [f.column for f in fields], out)
 
 
