@@ -68,13 +68,13 @@ def _counts_state() -> list[tuple]:
     ]
 
 
-def _snapshot_of(run) -> list:
-    """What `run` leaves, then undone."""
+def _snapshot_of(run, state=_counts_state) -> list:
+    """What `run` leaves (`state()` after it), then undone."""
     with transaction.atomic():
         run()
-        state = _counts_state()
+        left = state()
         transaction.set_rollback(True)
-    return state
+    return left
 
 
 def test_the_bulk_member_count_import_leaves_what_the_service_row_by_row_leaves(tree, users):
@@ -201,19 +201,11 @@ def test_the_bulk_tree_import_leaves_what_the_service_row_by_row_leaves(tree, us
             pending = waiting
 
     before = _tree_state()
-    reference = _snapshot_tree(row_by_row)
+    reference = _snapshot_of(row_by_row, _tree_state)
     assert _tree_state() == before
-    bulk = _snapshot_tree(lambda: _tree_import(rows, tree, users))
+    bulk = _snapshot_of(lambda: _tree_import(rows, tree, users), _tree_state)
     assert bulk == reference
     assert len(bulk[0]) == len(before[0]) + 90
-
-
-def _snapshot_tree(run) -> list:
-    with transaction.atomic():
-        run()
-        state = _tree_state()
-        transaction.set_rollback(True)
-    return state
 
 
 def test_a_bad_tree_row_after_many_good_ones_changes_nothing(tree, users):
