@@ -24,10 +24,9 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from common import cache
-from common.imports import read_or_fail, register
+from common.imports import insert_with_history, read_or_fail, register
 from common.text import fold
 from common.xlsx import ImportFailed, RowError
 from organizations import locks
@@ -81,9 +80,6 @@ COLUMNS = {
 }
 EXAMPLE_PADDING = ["", "", "", ""]  # the dates of earlier steps and the provincial consent
 WORKING_DAY_RULES = ("DECISION_WORKING_DAYS", "CEREMONY_WORKING_DAYS", "RECOGNITION_WORKING_DAYS")
-# Rows per INSERT: None lets Django take the most the database allows (on SQLite its limit on
-# parameters over the table's columns, ~1,000 candidates; on PostgreSQL one statement).
-BATCH = None
 REQUIRED = {"organization", "full_name", "date_of_birth", "gender", "category"}
 
 
@@ -290,7 +286,7 @@ def _save(built: list[Built]) -> None:
     with its history row (who imported them), in a few statements per table; the tallies
     counted once for the file and the cached answers of the organizations written marked stale."""
     candidates = [b.candidate for b in built]
-    bulk_create_with_history(candidates, Candidate, batch_size=BATCH)
+    insert_with_history(candidates, Candidate)
     rows = {
         StepRecord: [r for b in built for r in b.records.values()],
         Introducer: [i for b in built for i in b.introducers],
@@ -298,7 +294,7 @@ def _save(built: list[Built]) -> None:
     }
     for model, objects in rows.items():  # bulk_create takes each candidate's new id
         if objects:
-            bulk_create_with_history(objects, model, batch_size=BATCH)
+            insert_with_history(objects, model)
     tally.count_created([*candidates, *rows[Admission]])
     cache.organizations_changed({c.organization_id for c in candidates})
 

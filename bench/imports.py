@@ -2,7 +2,14 @@
 in one run: the same 2,000-row file written row by row through the page services (the
 import before the change, kept as tests/reference_import.py) and in bulk.
 
-    .venv/bin/python -m bench.imports [ROWS] [--after-only]
+    .venv/bin/python -m bench.imports [ROWS] [--after-only] [--no-row-by-row] [--counts-only]
+
+Before: row by row (tests/reference_import.py) and the fifth pass's bulk import (its writes
+through simple-history's bulk_create_with_history); after: the import now.
+
+Then the member-count import of ROWS counts (organizations.imports.member_count_import),
+before (the service member_count_record once per row, as the import wrote until the sixth
+pass) and after (set-based), each on its own organizations and days.
 
 Runs on a fresh SQLite database and file cache in a temporary folder (unless DATABASE_URL
 is set: then it must be an empty, migrated database), with the test suite's tree and the
@@ -42,21 +49,14 @@ def counted(fn) -> int:
     return box["n"]
 
 
-def main(n: int, before: bool = True) -> None:
+def main(n: int, before: bool = True, candidates: bool = True, row_by_row: bool = True) -> None:
     import datetime as dt
 
     from django.core.management import call_command
-    from django.db import transaction
     from django.utils import translation
 
-    from admissions import services, tally
-    from admissions.imports import candidates_import
-    from admissions.models import Admission, Candidate
-    from common.xlsx import read_rows
+    from admissions import services
     from tests.conftest import build_tree, build_users
-    from tests.import_rows import import_rows
-    from tests.reference_import import candidates_import_row_by_row
-    from tests.xlsx_files import xlsx_upload
 
     call_command("migrate", verbosity=0)
     tree = build_tree()
@@ -65,6 +65,40 @@ def main(n: int, before: bool = True) -> None:
     today = dt.date(2025, 6, 30)
     translation.activate("vi")
     print(f"{n} rows; database {os.environ['DATABASE_URL']}; load average {os.getloadavg()[0]:.2f}")
+    if candidates:
+        candidate_import(n, tree, users, today, before, row_by_row)
+    member_count_import(n, tree, users, today, before)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def simple_history_writes(**kwargs):
+    """The bulk import as the fifth pass wrote it: simple-history's bulk_create_with_history
+    per table (Django compiling each INSERT value by value, a history instance per row)."""
+    from simple_history.utils import bulk_create_with_history
+
+    from admissions import imports
+
+    def insert(objects, model):
+        bulk_create_with_history(objects, model)
+
+    kept = imports.insert_with_history
+    imports.insert_with_history = insert
+    try:
+        return imports.candidates_import(**kwargs)
+    finally:
+        imports.insert_with_history = kept
+
+
+def candidate_import(n, tree, users, today, before, row_by_row=True) -> None:
+    from django.db import transaction
+
+    from admissions import tally
+    from admissions.imports import candidates_import
+    from admissions.models import Admission, Candidate
+    from common.xlsx import read_rows
+    from tests.import_rows import import_rows
+    from tests.reference_import import candidates_import_row_by_row
+    from tests.xlsx_files import xlsx_upload
 
     def file(prefix):
         return xlsx_upload(import_rows(n, prefix=prefix))
@@ -78,7 +112,9 @@ def main(n: int, before: bool = True) -> None:
     print(f"{'reading the file alone':<34} {reading:8.2f} s")
 
     results = {}
-    ways = [("row by row (before)", "Từng Dòng", candidates_import_row_by_row)] if before else []
+    ways = [("row by row (before)", "Từng Dòng", candidates_import_row_by_row)] if before and row_by_row else []
+    if before:
+        ways.append(("bulk, simple-history (5th pass)", "Lịch Sử", simple_history_writes))
     for label, prefix, way in [*ways, ("bulk (after)", "Cả Tệp", candidates_import)]:
         upload = file(prefix)
         box = {}
@@ -117,8 +153,9 @@ def main(n: int, before: bool = True) -> None:
 
     limit = plain()
     print(f"{'limit: plain inserts + one upsert':<34} {limit:8.2f} s")
-    if before:
-        print(f"{'ratio before / after':<34} {results['row by row (before)'] / after:8.1f}×")
+    for label in ("row by row (before)", "bulk, simple-history (5th pass)"):
+        if label in results:
+            print(f"{'ratio ' + label.split(' (')[0] + ' / after':<34} {results[label] / after:8.1f}×")
     print(f"{'ratio after / limit':<34} {after / limit:8.1f}×")
     # The tallies kept on write equal a recount from the records.
     kept = tally.current()
@@ -126,7 +163,61 @@ def main(n: int, before: bool = True) -> None:
     assert kept == tally.current(), "the tallies differ from a recount"
     counts = f"candidates {Candidate.objects.count()}, admissions {Admission.objects.count()}"
     print(f"{counts} (with the limit's copies); tallies = recount")
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def member_count_import(n, tree, users, today, before) -> None:
+    """n member counts (5 organizations of the district, one day each) imported row by row
+    through the service, then set-based, each on days of its own."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from common.imports import read_or_fail
+    from organizations import imports, locks
+    from organizations.models import MemberCount
+    from organizations.services import member_count_record
+    from tests.xlsx_files import xlsx_upload
+
+    orgs = [tree.school, tree.cell, tree.commune, tree.enterprise, tree.district]
+
+    def file(start):
+        return xlsx_upload(
+            [("Mã", "Tính đến ngày", "Số đảng viên")]
+            + [
+                (orgs[i % 5].code, (start + dt.timedelta(days=i // 5)).strftime("%d/%m/%Y"), 10 + i % 37)
+                for i in range(n)
+            ]
+        )
+
+    def row_by_row(upload, under, user, today):  # the import before the sixth pass, its writes
+        rows = read_or_fail(upload, imports.COUNT_COLUMNS, required=set(imports.COUNT_COLUMNS))
+        with locks.read_once(today=today, organizations=orgs), transaction.atomic():
+            for row in rows:
+                member_count_record(
+                    organization=next(o for o in orgs if o.code == row.text("code")),
+                    as_of=dt.datetime.strptime(row.text("as_of"), "%d/%m/%Y").date(),
+                    members=int(row.text("members")),
+                    note=imports.NOTE,
+                    user=user,
+                    today=today,
+                )
+
+    ways = [("counts row by row (before)", dt.date(1990, 1, 1), row_by_row)] if before else []
+    results = {}
+    for label, start, way in [*ways, ("counts bulk (after)", dt.date(2000, 1, 1), imports.member_count_import)]:
+        upload = file(start)
+
+        def run(upload=upload, way=way):
+            way(upload=upload, under=tree.district, user=users.admin, today=today)
+
+        began = time.perf_counter()
+        queries = counted(run)
+        results[label] = time.perf_counter() - began
+        print(f"{label:<34} {results[label]:8.2f} s  {queries:6d} queries")
+    if before:
+        ratio = results["counts row by row (before)"] / results["counts bulk (after)"]
+        print(f"{'ratio before / after':<34} {ratio:8.1f}×")
+    print(f"member counts {MemberCount.objects.count()}")
 
 
 if __name__ == "__main__":
@@ -134,6 +225,11 @@ if __name__ == "__main__":
 
     try:
         args = [a for a in sys.argv[1:] if not a.startswith("--")]
-        main(int(args[0]) if args else 2000, before="--after-only" not in sys.argv)
+        main(
+            int(args[0]) if args else 2000,
+            before="--after-only" not in sys.argv,
+            candidates="--counts-only" not in sys.argv,
+            row_by_row="--no-row-by-row" not in sys.argv,
+        )
     finally:
         shutil.rmtree(_tmp, ignore_errors=True)

@@ -39,6 +39,7 @@ from .synthetic_parts import (  # noqa: F401  (SCALES: the command's choices)
     _next_id,
     _people_through_services,
     _reset_sequences,
+    member_counts_over_years,
     pick,
     segment,
 )
@@ -51,7 +52,8 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
     say = (lambda msg: stdout.write(msg)) if stdout else (lambda msg: None)
     started = time.monotonic()
     now = timezone.now()
-    year_start = dt.date(end_year, 1, 1)
+    # The member counts drift on their own generator: the rest of the data stays what a seed gave.
+    drift = random.Random(f"member-counts-{seed}")
 
     with transaction.atomic():
         org_sink, count_sink = Sink(Organization), Sink(MemberCount, with_id=False)
@@ -83,7 +85,8 @@ def generate(*, scale: str, seed: int = 2025, end_year: int = 2025, years: int =
                 merged_into_id=None,
             )
             if members is not None:
-                count_sink.add(organization_id=pk, as_of=year_start, members=members, note="synthetic")
+                for as_of, n in member_counts_over_years(drift, members, end_year=end_year, years=years):
+                    count_sink.add(organization_id=pk, as_of=as_of, members=n, note="synthetic")
             return pk
 
         # Nationally the provinces sit under one central root, so a report can start from it.

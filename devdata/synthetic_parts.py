@@ -38,6 +38,19 @@ SCALES = {
 }
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def member_counts_over_years(rng: random.Random, members: int, *, end_year: int, years: int) -> list[tuple]:
+    """An organization's counts as a board enters them: one at the start of each generated
+    year (its year-end count of the year before), `members` at the start of `end_year` and
+    drifting back a few members a year (growing a little on average, never below 3)."""
+    counts, n = [], members
+    for year in range(end_year, end_year - years, -1):
+        counts.append((dt.date(year, 1, 1), n))
+        n = max(3, n - rng.choice((-2, -1, 0, 0, 1, 1, 2, 3)))
+    return counts[::-1]
+
+
 STEP = Organization.steplen
 
 # Sector mix of grassroots organizations (weights).

@@ -1,17 +1,29 @@
-"""Import a tree of organizations from .xlsx: all rows or none."""
+"""Import a tree of organizations, or member counts, from .xlsx: all rows or none.
+
+Both are set-based like the candidate import (admissions/imports.py): every row is checked
+(the checks of the services organization_create and member_count_record, with what they
+read read once for the file), every bad row is named, and the good rows are written together
+(bulk inserts with their history rows naming the importing user, one cache bump on commit),
+so the queries of an import do not grow with its rows.
+"""
 
 import datetime as dt
+from collections import Counter
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 
-from common.imports import read_or_fail, register, register_resolver
+from common import cache
+from common.audit import stamp
+from common.imports import insert_history, insert_with_history, read_or_fail, register, register_resolver
 from common.text import fold
 from common.xlsx import ImportFailed, RowError, choice_lookup, name_key, not_found, parse_date
 
 from . import access, locks
-from .models import Organization, OrgForm, Sector
-from .services import organization_create
+from .models import MemberCount, Organization, OrgForm, Sector
 
 COLUMNS = {
     "parent": ("Tổ chức cấp trên", "Cấp trên", "Parent"),
@@ -92,39 +104,92 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
             seen.add(ref)
             ref = parent_of[ref]
 
+    # The service's checks of each new organization (organization_create: its fields; the
+    # code's uniqueness is the one query above, the parent's activity checked above).
+    built = {}
+    for _row, name, code, form, sector, problems in parsed:
+        if problems:
+            continue
+        organization = Organization(name=name.strip(), code=code.strip(), form=form, sector=sector)
+        try:
+            organization.full_clean(
+                exclude=["path", "depth", "numchild", "search_name"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+        built[code] = organization
     for row, *_fields, problems in parsed:
         if problems:
             errors.append(RowError(row.number, "; ".join(problems)))
     if errors:
         raise ImportFailed(errors)
 
-    created: dict[str, Organization] = {}
-    pending = list(parsed)
+    # The order the rows are created in: passes over the file, each row once its parent is
+    # created (earlier in the pass or before), as the row-by-row import always did.
+    order, placed, pending = [], set(), [(row.number, row.text("parent"), code) for row, _n, code, *_r in parsed]
+    while pending:
+        waiting = []
+        for item in pending:
+            if item[1] in file_codes and item[1] not in placed:
+                waiting.append(item)
+            else:
+                order.append(item)
+                placed.add(item[2])
+        pending = waiting  # never stuck: the cycles were refused above
     with transaction.atomic():
-        while pending:
-            waiting = []
-            for item in pending:
-                row, name, code, form, sector, _problems = item
-                ref = row.text("parent")
-                if not ref:
-                    parent = under
-                elif ref in file_codes:
-                    parent = created.get(ref)
-                    if parent is None:
-                        waiting.append(item)
-                        continue
-                else:
-                    parent = existing[ref]
-                parent.refresh_from_db()
-                created[code] = organization_create(
-                    parent=parent, name=name, code=code, form=form, sector=sector, user=user
-                )
-            if len(waiting) == len(pending):  # unreachable after the cycle check
-                raise ImportFailed([RowError(r.number, _("parent not found")) for r, *_x in waiting])
-            pending = waiting
-    return list(created.values())
+        return _write_tree(order, built=built, under=under, existing=existing, user=user)
 
 
+def _write_tree(order, *, built: dict, under: Organization, existing: dict, user) -> list[Organization]:
+    """The new organizations placed as treebeard's add_child places one child (after the
+    parent's last child; the first child of a leaf at step 1), in `order`, written together:
+    the parents read (locked) once, one insert with the history rows, one update of the
+    parents' child counts; every cached answer is stale after the commit (the tree changed)."""
+    in_db = {under.pk: under, **{o.pk: o for o in existing.values()}}
+    parents = {o.pk: o for o in Organization.objects.select_for_update().filter(pk__in=in_db)}
+    if not parents[under.pk].is_active:
+        raise ImportFailed([RowError(0, _("Cannot add an organization under a dissolved organization."))])
+    steplen = Organization.steplen
+    last_child = dict(
+        Organization.objects.filter(depth__in={p.depth + 1 for p in parents.values()})
+        .annotate(parent_path=Substr("path", 1, Length("path") - steplen))
+        .filter(parent_path__in=[p.path for p in parents.values() if p.numchild])
+        .values("parent_path")
+        .annotate(last=Max("path"))
+        .values_list("parent_path", "last")
+    )
+    next_step: dict[str, int] = {}
+    children: Counter = Counter()
+    for number, ref, code in order:
+        parent = under if not ref else built.get(ref) or existing[ref]
+        parent = parents.get(parent.pk, parent) if parent.pk else parent
+        if parent.path not in next_step:
+            last = last_child.get(parent.path) if parent.pk and parent.numchild else None
+            next_step[parent.path] = Organization._str2int(last[-steplen:]) + 1 if last else 1
+        step = next_step[parent.path]
+        next_step[parent.path] = step + 1
+        key = Organization._int2str(step)
+        organization = built[code]
+        organization.depth = parent.depth + 1
+        organization.path = parent.path + Organization.alphabet[0] * (steplen - len(key)) + key
+        if len(key) > steplen or len(organization.path) > Organization._meta.get_field("path").max_length:
+            raise ImportFailed([RowError(number, _("no room left under %(name)s") % {"name": parent.name})])
+        organization.search_name = fold(organization.name)  # what Organization.save sets
+        stamp(organization, user, _("created"))
+        children[parent.path] += 1
+    new = [built[code] for _number, _ref, code in order]
+    for organization in new:
+        organization.numchild = children[organization.path]
+    insert_with_history(new, Organization)
+    for parent in parents.values():
+        parent.numchild += children[parent.path]
+    Organization.objects.bulk_update([p for p in parents.values() if children[p.path]], ["numchild"])
+    under.numchild = parents[under.pk].numchild
+    cache.everything_changed()
+    return new
+
+
+NOTE = "nhập từ Excel"  # the note of an imported count
 COUNT_COLUMNS = {
     "code": ("Mã", "Mã tổ chức", "Code"),
     "as_of": ("Tính đến ngày", "Ngày", "As of"),
@@ -137,8 +202,6 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
 
     All rows or none; raises ImportFailed listing every bad row.
     """
-    from .services import member_count_record
-
     rows = read_or_fail(upload, COUNT_COLUMNS, required=set(COUNT_COLUMNS))
     codes = {row.text("code") for row in rows}
     allowed = {
@@ -172,19 +235,57 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
             parsed.append((organization, day, members))
             numbers.append(row.number)
     # The locks read once for the file: a row dated in a locked period is a row error naming it.
-    with locks.read_once(today=today, organizations=allowed.values()) as in_force:
-        for number, (organization, day, _members) in zip(numbers, parsed, strict=True):
-            lock = locks.covering(in_force, organization=organization, day=day)
-            if lock:
-                errors.append(RowError(number, locks.locked_message(lock)))
+    with transaction.atomic(), locks.read_once(today=today, organizations=allowed.values()):
+        new, changed = [], []
+        stored = _stored_counts(parsed)
+        for number, (organization, day, members) in zip(numbers, parsed, strict=True):
+            try:
+                count = _count_build(organization, day, members, stored=stored, user=user, today=today)
+            except ValidationError as exc:
+                errors.append(RowError(number, "; ".join(exc.messages)))
+                continue
+            (new if count.pk is None else changed).append(count)
         if errors:
             raise ImportFailed(sorted(errors, key=lambda e: e.row))
-        with transaction.atomic():
-            for organization, day, members in parsed:
-                member_count_record(
-                    organization=organization, as_of=day, members=members, note="nhập từ Excel", user=user, today=today
-                )
+        member_counts_write(new=new, changed=changed)
     return len(parsed)
+
+
+def _stored_counts(parsed) -> dict[tuple[int, dt.date], MemberCount]:
+    """The counts already stored for the file's organizations on its dates (one query)."""
+    if not parsed:
+        return {}
+    found = MemberCount.objects.filter(
+        organization_id__in={o.pk for o, _d, _m in parsed}, as_of__in={d for _o, d, _m in parsed}
+    )
+    return {(c.organization_id, c.as_of): c for c in found}
+
+
+def _count_build(organization, day, members, *, stored: dict, user, today: dt.date) -> MemberCount:
+    """The checks of member_count_record for one row, against what was read once: the
+    period not locked, the count of that day corrected when there is one, its fields clean
+    (one count per organization and day: the stored ones looked up, repeats in the file refused)."""
+    locks.check_unlocked(organization=organization, day=day, today=today)
+    count = stored.get((organization.pk, day)) or MemberCount(organization=organization, as_of=day)
+    count.members = members
+    count.note = NOTE
+    count.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
+    stamp(count, user, _("member count recorded"))
+    return count
+
+
+def member_counts_write(*, new: list[MemberCount], changed: list[MemberCount]) -> None:
+    """The one bulk write of member counts (checked, stamped): the new ones inserted and the
+    corrected ones updated, with their history rows, in a few statements; the answers of
+    their organizations stale once the transaction commits. Each count's stored end
+    (`MemberCount.until`) is set again for the organizations written, in one statement."""
+    insert_with_history(new, MemberCount)
+    if changed:
+        MemberCount.objects.bulk_update(changed, ["members", "note"])
+        insert_history(changed, MemberCount, history_type="~")
+    organization_ids = {c.organization_id for c in (*new, *changed)}
+    MemberCount.objects.refresh_until(organization_ids)
+    cache.organizations_changed(organization_ids)
 
 
 # ------------------------------------------------------------------ manage.py import_xlsx

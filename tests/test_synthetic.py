@@ -53,3 +53,30 @@ def test_national_shape_has_one_central_root_above_the_provinces(db):
     # each commune committee's allocation table lists its own grassroots organizations
     for allocation in Allocation.objects.select_related("rule__target", "organization"):
         assert Organization.objects.get_parent(allocation.organization) == allocation.rule.target
+
+
+def test_member_counts_are_dated_across_the_years_so_a_past_report_sees_every_cell_counted(db):
+    """Issue 18: the counts were all dated on one day, so a past year's report saw every cell
+    "without a count". A 2024 report reads the latest count on or before its days (the start
+    of the year for the shares, the year end for the cell sizes): every grassroots
+    organization and cell that holds members has one, and the counts drift over the years."""
+    import datetime as dt
+
+    from devdata.synthetic import generate
+    from organizations.models import GRASSROOTS_FORMS, MemberCount
+    from organizations.selectors import with_member_counts
+
+    generate(scale="tiny", seed=5, end_year=2025, years=5)
+    counted = Organization.objects.filter(member_counts__isnull=False).distinct()
+    leaves = Organization.objects.filter(form__in=[*GRASSROOTS_FORMS, "cell"], numchild=0)
+    assert set(leaves) == set(counted) and leaves.exists()
+    for day in (dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date(2021, 1, 1)):
+        assert not with_member_counts(leaves, on=day).filter(members__isnull=True).exists(), day
+    assert sorted({c.as_of.year for c in MemberCount.objects.all()}) == [2021, 2022, 2023, 2024, 2025]
+    assert MemberCount.objects.count() == 5 * counted.count()
+    yearly = [
+        list(MemberCount.objects.filter(organization=o).order_by("as_of").values_list("members", flat=True))
+        for o in counted
+    ]
+    assert any(len(set(members)) > 1 for members in yearly)  # members drift from year to year
+    assert all(min(members) >= 3 for members in yearly)
