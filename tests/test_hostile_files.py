@@ -269,7 +269,7 @@ def test_cell_text_quoted_in_a_message_is_cut(setup):
 # it has 2 wrong rows or 40. Name -> (to show the page, to refuse the file).
 PAGE_QUERIES = {
     "tree": (6, 9),
-    "counts": (6, 8),
+    "counts": (6, 11),
     "allocation": (6, 7),
     "candidates": (6, 12),
     "history": (7, 9),
