@@ -16,7 +16,9 @@ second waits for the first and reads its file.
 The file's name is a hash of everything the seeded rows depend on; a snapshot is used only
 when all of it is the same:
 - the content (and path) of every file of the checkout that git tracks or would track
-  (not ignored): the code, the fixtures, the settings, the tests themselves;
+  (not ignored): the code, the fixtures, the settings, tests/conftest.py and this file;
+  but the test modules (`tests/test_*.py`), which the command never imports, so editing
+  a test reuses the snapshot;
 - the installed packages and their versions, and the Python version;
 - the environment variables that settings read and that can change a seeded value
   (`ADMISSION_*`, `IMPORT_*`, `DJANGO_*` but the file and cache folders);
@@ -111,6 +113,8 @@ def _source_key() -> str | None:
         _SOURCE_KEY.append(None)
         return None
     for name in sorted(set(filter(None, listed.split(b"\0")))):
+        if name.startswith(b"tests/test_") and name.endswith(b".py"):
+            continue
         path = ROOT / os.fsdecode(name)
         digest.update(name + b"\0")
         if path.is_file():  # a tracked file deleted in the working tree is left out
@@ -131,7 +135,8 @@ def _rows_before(models_before: dict) -> str:
     for model, count in models_before.items():
         if count:
             names = [field.attname for field in model._meta.concrete_fields]
-            digest.update(repr((model._meta.label, list(model._base_manager.order_by("pk").values_list(*names)))).encode())
+            rows = list(model._base_manager.order_by("pk").values_list(*names))
+            digest.update(repr((model._meta.label, rows)).encode())
     return digest.hexdigest()
 
 
