@@ -26,7 +26,8 @@ when all of it is the same:
 - the rows the database holds before the command (content types, permissions, and any
   other: their ids are what the seeded rows point to), so a database whose pre-filled rows
   differ (another backend numbering them otherwise) takes its own snapshot.
-Without git (no checkout) nothing is kept on disk. Remove the folder to start afresh.
+The checkout is hashed once, as the test run starts (tests/conftest.py). Without git (no
+checkout) nothing is kept on disk. Remove the folder to start afresh.
 
 Tests of the command itself (idempotency, what it prints, `--reorganized`) still run it.
 """
@@ -97,7 +98,7 @@ def _take(today: dt.date, models_before: dict) -> dict:
     return {"rows": taken, "files": files}
 
 
-def _source_key() -> str | None:
+def source_key() -> str | None:
     """The hash of the checkout, the packages, Python and the environment (None: not a git checkout)."""
     if _SOURCE_KEY:
         return _SOURCE_KEY[0]
@@ -152,7 +153,7 @@ def _cleanup(keep: Path) -> None:
 
 def _read_or_take(today: dt.date) -> dict:
     models_before = {model: model._base_manager.count() for model in _tables()}
-    source = _source_key()
+    source = source_key()
     if source is None:
         return _take(today, models_before)
     key = hashlib.sha256(f"{source}\n{today.isoformat()}\n{_rows_before(models_before)}".encode()).hexdigest()[:32]
