@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from admissions import services
 from admissions.categories import Category
 from admissions.models import DEMO_NOTE, Candidate, IntroducerKind, Step
+from organizations import locks
 from organizations.models import Organization
 
 from . import fixtures
@@ -118,7 +119,14 @@ def _form_fields(person: dict, day: dt.date) -> dict:
 
 
 def walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> Candidate:
-    """Create the candidate and take every step with a date up to `today`."""
+    """Create the candidate and take every step with a date up to `today`, each through
+    the services and their every check. No lock is made or lifted while one person walks:
+    the locks are read once for the walk (`locks.read_once`), not once per step."""
+    with locks.read_once(today=today, organizations=[org]):
+        return _walk(rng, org, person, dates, today)
+
+
+def _walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> Candidate:
     candidate = services.candidate_create(
         organization=org,
         user=None,

@@ -15,6 +15,16 @@ from organizations.services import member_count_record, organization_create
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 TODAY = dt.date(2025, 6, 30)
+
+
+def pytest_configure(config):
+    """The demo snapshot's key hashes the checkout as the run starts (tests/demo_snapshot.py),
+    not as it stands when the first test asks for the demo minutes later."""
+    from tests import demo_snapshot
+
+    demo_snapshot.source_key()
+
+
 PASSWORD = "test-pass-2025"
 
 

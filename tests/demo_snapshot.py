@@ -1,26 +1,64 @@
-"""The demo, seeded once per test session and copied into each test that needs it.
+"""The demo, seeded once and copied into each test that needs it.
 
 `manage.py seed_demo` walks ~420 candidates through the services (about a minute). Tests
-that only need the demo as it stands (not the command's own behaviour) take the `demo`
-fixture instead: the first one in a session (per pytest-xdist worker, and per "today") runs
-the real command inside a transaction, reads every table it filled, and rolls back; each
-test then gets those rows back by bulk insert inside its own transaction (a few seconds),
-rolled back after it like any other test's data.
+that only need the demo as it stands (not the command's own behaviour) take the
+`seeded_demo` / `demo_on(day)` fixtures instead: the first one to ask for a day runs the
+real command inside a transaction, reads every table it filled (and the stored files its
+rows name), and rolls back; each test then gets those rows back by bulk insert inside its
+own transaction (a few seconds), rolled back after it like any other test's data.
+
+A snapshot is kept in memory for the process and on disk for the next processes (the
+other pytest-xdist worker, the PostgreSQL run after the SQLite one, a developer's next
+run), in `<system temp dir>/partyplans-demo-snapshots/`, written atomically (a temporary
+file renamed), under a file lock so two workers never seed the same snapshot twice: the
+second waits for the first and reads its file.
+
+The file's name is a hash of everything the seeded rows depend on; a snapshot is used only
+when all of it is the same:
+- the content (and path) of every file of the checkout that git tracks or would track
+  (not ignored): the code, the fixtures, the settings, tests/conftest.py and this file;
+  but the test modules (`tests/test_*.py`), which the command never imports, so editing
+  a test reuses the snapshot;
+- the installed packages and their versions, and the Python version;
+- the environment variables that settings read and that can change a seeded value
+  (`ADMISSION_*`, `IMPORT_*`, `DJANGO_*` but the file and cache folders);
+- the day the demo is seeded on (`timezone.localdate()` during the command);
+- the rows the database holds before the command (content types, permissions, and any
+  other: their ids are what the seeded rows point to), so a database whose pre-filled rows
+  differ (another backend numbering them otherwise) takes its own snapshot.
+The checkout is hashed once, as the test run starts (tests/conftest.py). Without git (no
+checkout) nothing is kept on disk. Remove the folder to start afresh.
 
 Tests of the command itself (idempotency, what it prints, `--reorganized`) still run it.
 """
 
 import datetime as dt
+import fcntl
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
 from io import StringIO
+from pathlib import Path
 from unittest import mock
 
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+FOLDER = Path(tempfile.gettempdir()) / "partyplans-demo-snapshots"
+ROOT = Path(__file__).resolve().parent.parent
+KEEP_DAYS = 7  # files of other keys older than this are removed
+FORMAT = 1  # bump when the file's layout changes
+
 _SNAPSHOTS: dict[dt.date, list] = {}
+_SOURCE_KEY: list[str | None] = []
 
 
 def _tables():
@@ -31,28 +69,122 @@ def _tables():
     ]
 
 
-def _take(today: dt.date) -> list:
-    models = _tables()
-    before = {model: model._base_manager.count() for model in models}
+def _file_fields(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
+
+
+def _take(today: dt.date, models_before: dict) -> dict:
+    taken = []
+    files = {}
     with mock.patch.object(timezone, "localdate", lambda *a, **k: today):
         with transaction.atomic():
             call_command("seed_demo", stdout=StringIO())
-            taken = []
-            for model in models:
-                if model._base_manager.count() == before[model]:
+            for model in models_before:
+                if model._base_manager.count() == models_before[model]:
                     continue
-                if before[model]:
+                if models_before[model]:
                     raise RuntimeError(f"seed_demo changed {model._meta.label}, which held rows before")
                 names = [field.attname for field in model._meta.concrete_fields]
                 rows = list(model._base_manager.order_by().values_list(*names))
-                taken.append((model, names, rows))
+                taken.append((model._meta.label, names, rows))
+                for attname in _file_fields(model):
+                    storage = model._meta.get_field(attname).storage
+                    index = names.index(attname)
+                    for row in rows:
+                        if row[index] and storage.exists(row[index]):
+                            with storage.open(row[index], "rb") as stored:
+                                files[(model._meta.label, attname, row[index])] = stored.read()
             transaction.set_rollback(True)
+    return {"rows": taken, "files": files}
+
+
+def source_key() -> str | None:
+    """The hash of the checkout, the packages, Python and the environment (None: not a git checkout)."""
+    if _SOURCE_KEY:
+        return _SOURCE_KEY[0]
+    digest = hashlib.sha256(f"format {FORMAT}\n{sys.version}\n".encode())
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        _SOURCE_KEY.append(None)
+        return None
+    for name in sorted(set(filter(None, listed.split(b"\0")))):
+        if name.startswith(b"tests/test_") and name.endswith(b".py"):
+            continue
+        path = ROOT / os.fsdecode(name)
+        digest.update(name + b"\0")
+        if path.is_file():  # a tracked file deleted in the working tree is left out
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for dist in sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()):
+        digest.update(dist.encode() + b"\n")
+    unkeyed = {"DJANGO_PRIVATE_FILES_ROOT", "DJANGO_CACHE_DIR", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    for name in sorted(os.environ):
+        if name.startswith(("ADMISSION_", "IMPORT_", "DJANGO_")) and name not in unkeyed:
+            digest.update(f"{name}={os.environ[name]}\n".encode())
+    _SOURCE_KEY.append(digest.hexdigest())
+    return _SOURCE_KEY[0]
+
+
+def _rows_before(models_before: dict) -> str:
+    """The hash of the rows the database holds before the command."""
+    digest = hashlib.sha256()
+    for model, count in models_before.items():
+        if count:
+            names = [field.attname for field in model._meta.concrete_fields]
+            rows = list(model._base_manager.order_by("pk").values_list(*names))
+            digest.update(repr((model._meta.label, rows)).encode())
+    return digest.hexdigest()
+
+
+def _cleanup(keep: Path) -> None:
+    cutoff = time.time() - KEEP_DAYS * 86400
+    for path in FOLDER.glob("demo-*"):
+        try:
+            if path != keep and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _read_or_take(today: dt.date) -> dict:
+    models_before = {model: model._base_manager.count() for model in _tables()}
+    source = source_key()
+    if source is None:
+        return _take(today, models_before)
+    key = hashlib.sha256(f"{source}\n{today.isoformat()}\n{_rows_before(models_before)}".encode()).hexdigest()[:32]
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    path = FOLDER / f"demo-{today.isoformat()}-{key}.pickle"
+    with open(FOLDER / f"demo-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker seeding this one: wait, then read its file
+        if path.exists():
+            with path.open("rb") as stored:
+                return pickle.load(stored)
+        taken = _take(today, models_before)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as out:
+            pickle.dump(taken, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    _cleanup(keep=path)
     return taken
 
 
 def snapshot(today: dt.date) -> list:
+    """The rows `seed_demo` leaves when run on `today`: [(model, field names, rows)]; the
+    stored files they name are written back into this run's storage when missing."""
     if today not in _SNAPSHOTS:
-        _SNAPSHOTS[today] = _take(today)
+        taken = _read_or_take(today)
+        for (label, attname, name), content in taken["files"].items():
+            storage = apps.get_model(label)._meta.get_field(attname).storage
+            if not storage.exists(name):
+                target = Path(storage.path(name))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        _SNAPSHOTS[today] = [(apps.get_model(label), names, rows) for label, names, rows in taken["rows"]]
     return _SNAPSHOTS[today]
 
 

@@ -372,14 +372,16 @@ def test_the_stored_fixture_is_the_one_the_demo_rows_make():
     assert stored[1:] == demo.reorganization_2025_rows()
 
 
-@pytest.mark.slow  # two full demo seeds (the reorganization itself takes about 4 s)
-def test_seed_demo_reorganized_is_idempotent_and_keeps_the_allocation_table(db):
+def test_seed_demo_reorganized_is_idempotent_and_keeps_the_allocation_table(seeded_demo):
     from io import StringIO
 
     from django.core.management import call_command
 
     from quotas.models import Allocation, Plan, RuleKind
 
+    # From the demo as `seed_demo` leaves it (its own idempotence: tests/test_seed_demo.py),
+    # `--reorganized` walks the same seeds again and applies the reorganization; a second
+    # run changes nothing.
     call_command("seed_demo", "--reorganized", stdout=StringIO())
     count = Organization.objects.count()
     call_command("seed_demo", "--reorganized", stdout=StringIO())
