@@ -17,12 +17,11 @@ from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 
 from common import cache
-from common.audit import stamp
 from common.imports import insert_history, insert_with_history, read_or_fail, register, register_resolver
 from common.text import fold
 from common.xlsx import ImportFailed, RowError, choice_lookup, name_key, not_found, parse_date
 
-from . import access, locks
+from . import access, locks, services
 from .models import MemberCount, Organization, OrgForm, Sector
 
 COLUMNS = {
@@ -104,20 +103,18 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
             seen.add(ref)
             ref = parent_of[ref]
 
-    # The service's checks of each new organization (organization_create: its fields; the
-    # code's uniqueness is the one query above, the parent's activity checked above).
+    # The service's checks of each new organization (organization_build: its fields; the
+    # codes' uniqueness is the one query above, the parent's activity checked above).
     built = {}
     for _row, name, code, form, sector, problems in parsed:
         if problems:
             continue
-        organization = Organization(name=name.strip(), code=code.strip(), form=form, sector=sector)
         try:
-            organization.full_clean(
-                exclude=["path", "depth", "numchild", "search_name"], validate_unique=False, validate_constraints=False
+            built[code] = services.organization_build(
+                parent=None, name=name, code=code, form=form, sector=sector, user=user, check_code=False
             )
         except ValidationError as exc:
             problems.extend(exc.messages)
-        built[code] = organization
     for row, *_fields, problems in parsed:
         if problems:
             errors.append(RowError(row.number, "; ".join(problems)))
@@ -175,7 +172,6 @@ def _write_tree(order, *, built: dict, under: Organization, existing: dict, user
         if len(key) > steplen or len(organization.path) > Organization._meta.get_field("path").max_length:
             raise ImportFailed([RowError(number, _("no room left under %(name)s") % {"name": parent.name})])
         organization.search_name = fold(organization.name)  # what Organization.save sets
-        stamp(organization, user, _("created"))
         children[parent.path] += 1
     new = [built[code] for _number, _ref, code in order]
     for organization in new:
@@ -240,7 +236,15 @@ def member_count_import(*, upload, under: Organization, user, today: dt.date) ->
         stored = _stored_counts(parsed)
         for number, (organization, day, members) in zip(numbers, parsed, strict=True):
             try:
-                count = _count_build(organization, day, members, stored=stored, user=user, today=today)
+                count = services.member_count_build(
+                    organization=organization,
+                    as_of=day,
+                    members=members,
+                    note=NOTE,
+                    user=user,
+                    today=today,
+                    stored=stored,
+                )
             except ValidationError as exc:
                 errors.append(RowError(number, "; ".join(exc.messages)))
                 continue
@@ -259,19 +263,6 @@ def _stored_counts(parsed) -> dict[tuple[int, dt.date], MemberCount]:
         organization_id__in={o.pk for o, _d, _m in parsed}, as_of__in={d for _o, d, _m in parsed}
     )
     return {(c.organization_id, c.as_of): c for c in found}
-
-
-def _count_build(organization, day, members, *, stored: dict, user, today: dt.date) -> MemberCount:
-    """The checks of member_count_record for one row, against what was read once: the
-    period not locked, the count of that day corrected when there is one, its fields clean
-    (one count per organization and day: the stored ones looked up, repeats in the file refused)."""
-    locks.check_unlocked(organization=organization, day=day, today=today)
-    count = stored.get((organization.pk, day)) or MemberCount(organization=organization, as_of=day)
-    count.members = members
-    count.note = NOTE
-    count.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
-    stamp(count, user, _("member count recorded"))
-    return count
 
 
 def member_counts_write(*, new: list[MemberCount], changed: list[MemberCount]) -> None:

@@ -32,8 +32,7 @@ def _day(on_date: dt.date) -> str:
     return on_date.strftime("%d/%m/%Y")
 
 
-@transaction.atomic
-def organization_create(
+def organization_build(
     *,
     parent: Organization | None,
     name: str,
@@ -45,7 +44,11 @@ def organization_create(
     is_invented: bool = False,
     user=None,
     reason: str = "",
+    check_code: bool = True,
 ) -> Organization:
+    """The checks of a new organization, and the organization built (not saved, not placed
+    in the tree): what `organization_create` saves and the tree import writes in bulk.
+    `check_code=False` when the caller has checked the code's uniqueness for many at once."""
     if parent is not None and not parent.is_active:
         raise ValidationError(_("Cannot add an organization under a dissolved organization."))
     organization = Organization(
@@ -57,8 +60,18 @@ def organization_create(
         note=note,
         is_invented=is_invented,
     )
-    organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
+    organization.full_clean(
+        exclude=["path", "depth", "numchild", "search_name"],
+        validate_unique=check_code,
+        validate_constraints=check_code,
+    )
     _stamp(organization, user, _because(_("created"), reason))
+    return organization
+
+
+@transaction.atomic
+def organization_create(*, parent: Organization | None, **fields) -> Organization:
+    organization = organization_build(parent=parent, **fields)
     if parent is None:
         return Organization.objects.add_root(instance=organization)
     return Organization.objects.add_child(parent, instance=organization)
@@ -187,6 +200,36 @@ def organization_dissolve(*, organization: Organization, on_date: dt.date, today
     return _save(organization, user, dissolved, reason)
 
 
+def member_count_build(
+    *,
+    organization: Organization,
+    as_of: dt.date,
+    members: int,
+    note: str = "",
+    user=None,
+    today: dt.date,
+    stored: dict | None = None,
+) -> MemberCount:
+    """The checks of a member count (refused when `as_of` lies in a period locked for the
+    organization, organizations.locks; its fields clean), and the count built, not saved:
+    the one of that day corrected when there is one. `stored` ({(organization id, day):
+    count}) is what a bulk writer read once for many rows (the member-count import)."""
+    from . import locks
+
+    locks.check_unlocked(organization=organization, day=as_of, today=today)
+    if stored is None:
+        count = MemberCount.objects.filter(organization=organization, as_of=as_of).first()
+    else:
+        count = stored.get((organization.pk, as_of))
+    count = count or MemberCount(organization=organization, as_of=as_of)
+    count.members = members
+    count.note = note
+    # One count per organization and day: looked up above (a bulk writer refuses repeats in its file).
+    count.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
+    _stamp(count, user, _("member count recorded"))
+    return count
+
+
 @transaction.atomic
 def member_count_record(
     *,
@@ -197,17 +240,14 @@ def member_count_record(
     user=None,
     today: dt.date | None = None,
 ) -> MemberCount:
-    """Enter (or correct) the number of members of an organization on a date (refused
-    when `as_of` lies in a period locked for it, organizations.locks)."""
-    from . import locks
-
-    locks.check_unlocked(organization=organization, day=as_of, today=today or timezone.localdate())
-    count = MemberCount.objects.filter(organization=organization, as_of=as_of).first()
-    if count is None:
-        count = MemberCount(organization=organization, as_of=as_of)
-    count.members = members
-    count.note = note
-    count.full_clean()
-    _stamp(count, user, _("member count recorded"))
+    """Enter (or correct) the number of members of an organization on a date."""
+    count = member_count_build(
+        organization=organization,
+        as_of=as_of,
+        members=members,
+        note=note,
+        user=user,
+        today=today or timezone.localdate(),
+    )
     count.save()
     return count
