@@ -8,25 +8,7 @@ from organizations.models import Organization
 
 from .models import Candidate, IntroducerKind, Outcome, Step
 from .services import LEAVING_OUTCOMES
-
-PERSONAL = [
-    "full_name",
-    "date_of_birth",
-    "gender",
-    "ethnicity",
-    "religion",
-    "education",
-    "category",
-    "introduced_by",
-    "national_id",
-    "notes",
-    "provincial_consent_on",
-    # What the statistical form of new members counts (blank: not stated).
-    "youth_union_member",
-    "general_education",
-    "professional_level",
-    "theory_level",
-]
+from .services.candidates import PERSONAL, READMISSION
 
 
 class NotStatedYesNo(forms.NullBooleanSelect):
@@ -35,9 +17,6 @@ class NotStatedYesNo(forms.NullBooleanSelect):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.choices = [("unknown", _("Not stated")), ("true", _("Yes")), ("false", _("No"))]
-
-
-READMISSION = ["earlier_membership_ended_on", "earlier_membership_end", "earlier_membership_note"]
 
 
 def candidate_note_parts(notes: str) -> tuple[str, str]:
@@ -52,7 +31,7 @@ class CandidateForm(forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = PERSONAL
+        fields = list(PERSONAL)
         # dd/mm/yyyy in every browser language (common/forms.py): a browser's own picker
         # reads 06/07/2025 as June 7 in English.
         field_classes = {

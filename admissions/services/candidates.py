@@ -19,7 +19,9 @@ from .. import selectors
 from ..models import Admission, Candidate, Outcome, Step, StepRecord
 from .checks import _d, admitted_problems, check_age, check_education, check_readmission_end, readmission_twin_problems
 
-PERSONAL_FIELDS = (
+# The person's fields a page or an import may set, in the order the forms show them
+# (admissions/forms.py), then those of an earlier membership (a re-admission).
+PERSONAL = (
     "full_name",
     "date_of_birth",
     "gender",
@@ -27,18 +29,18 @@ PERSONAL_FIELDS = (
     "religion",
     "education",
     "category",
-    "youth_union_member",
-    "general_education",
-    "professional_level",
-    "theory_level",
     "introduced_by",
     "national_id",
     "notes",
     "provincial_consent_on",
-    "earlier_membership_ended_on",
-    "earlier_membership_end",
-    "earlier_membership_note",
+    # What the statistical form of new members counts (blank: not stated).
+    "youth_union_member",
+    "general_education",
+    "professional_level",
+    "theory_level",
 )
+READMISSION = ("earlier_membership_ended_on", "earlier_membership_end", "earlier_membership_note")
+PERSONAL_FIELDS = (*PERSONAL, *READMISSION)
 LEAVING_OUTCOMES = (Outcome.WITHDRAWN, Outcome.NOT_QUALIFIED, Outcome.MOVED_AWAY)
 
 
