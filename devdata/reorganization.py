@@ -54,12 +54,27 @@ def reorganization_2025_workbook() -> bytes:
     return buffer.getvalue()
 
 
+def reopen_for_reorganization(today: dt.date) -> list:
+    """The demo's 2025 year reports are approved, which locks 2025 for their districts; a
+    reorganization dated inside 2025 changes those figures, so (as a board would) the locks
+    covering its day are reopened first, with the decision as the reason, through today."""
+    from organizations import locks
+
+    day = dt.datetime.strptime(REORGANIZATION_DAY, "%d/%m/%Y").date()
+    reason = f"Sắp xếp tổ chức theo {REORGANIZATION_DECISION}"
+    return [
+        locks.reopen(lock=lock, until=today, reason=reason, user=None, today=today)
+        for lock in locks.locks_in_force(today=today, day=day)
+    ]
+
+
 def seed_reorganized(stdout, today: dt.date) -> None:
     """Apply the 2025 reorganization once (a second run finds it applied and does nothing)."""
     if Reorganization.objects.filter(decision=REORGANIZATION_DECISION).exists():
         stdout.write("Reorganization 2025: already applied.")
         return
     with transaction.atomic():
+        reopen_for_reorganization(today)
         for node in ABSORBED_PROVINCES:
             ensure(node, None)
         path = Path(settings.BASE_DIR) / REORGANIZATION_FILE

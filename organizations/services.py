@@ -32,6 +32,17 @@ def _day(on_date: dt.date) -> str:
     return on_date.strftime("%d/%m/%Y")
 
 
+def _check_tree_day(*organizations: Organization, day: dt.date, today: dt.date) -> None:
+    """A change of the tree dated `day` (a founding, move, merger or dissolution) changes the
+    figures of every report counted on a day after it, in the tree of that day: refused when
+    `day` lies in a period locked for one of `organizations` as it stood then (the same
+    check, and message, as every dated record: organizations.locks)."""
+    from . import locks
+
+    for organization in organizations:
+        locks.check_unlocked(organization=organization, day=day, today=today)
+
+
 def organization_build(
     *,
     parent: Organization | None,
@@ -45,12 +56,15 @@ def organization_build(
     user=None,
     reason: str = "",
     check_code: bool = True,
+    today: dt.date | None = None,
 ) -> Organization:
     """The checks of a new organization, and the organization built (not saved, not placed
     in the tree): what `organization_create` saves and the tree import writes in bulk.
     `check_code=False` when the caller has checked the code's uniqueness for many at once."""
     if parent is not None and not parent.is_active:
         raise ValidationError(_("Cannot add an organization under a dissolved organization."))
+    if parent is not None and founded_on is not None:
+        _check_tree_day(parent, day=founded_on, today=today or timezone.localdate())
     organization = Organization(
         name=name.strip(),
         code=code.strip(),
@@ -130,6 +144,7 @@ def organization_move(
         raise ValidationError(_("Dissolved organizations cannot be moved or receive children."))
     if on_date > today:
         raise ValidationError(_("The date of a move cannot be in the future."))
+    _check_tree_day(organization, new_parent, day=on_date, today=today)
     last = _last_move(organization)
     if last is not None and on_date <= last:
         raise ValidationError(
@@ -171,6 +186,7 @@ def organization_merge(
         raise ValidationError(_("Both organizations must be active to merge."))
     if on_date > today:
         raise ValidationError(_("The date of a merger cannot be in the future."))
+    _check_tree_day(source, target, day=on_date, today=today)
     for child in Organization.objects.get_children(source).filter(dissolved_on__isnull=True):
         organization_move(organization=child, new_parent=target, on_date=on_date, today=today, user=user, reason=reason)
     source.refresh_from_db()
@@ -191,6 +207,7 @@ def organization_dissolve(*, organization: Organization, on_date: dt.date, today
         raise ValidationError(_("The date of dissolution cannot be in the future."))
     if organization.founded_on and on_date < organization.founded_on:
         raise ValidationError(_("An organization cannot be dissolved before it was founded."))
+    _check_tree_day(organization, day=on_date, today=today)
     if Organization.objects.get_children(organization).filter(dissolved_on__isnull=True).exists():
         raise ValidationError(
             _("The organization still has active child organizations: move, merge or dissolve them first.")

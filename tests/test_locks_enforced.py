@@ -482,3 +482,59 @@ def test_the_import_command_names_the_lock_and_saves_nothing(world, tree, tmp_pa
     assert "row 2" in (out.getvalue() + err.getvalue()).lower() or "dòng 2" in (out.getvalue() + err.getvalue()).lower()
     assert "Huyện ủy Đơn Dương" in out.getvalue() + err.getvalue()
     assert not MemberCount.objects.filter(as_of=D(2025, 6, 30)).exists()
+
+
+# ---------------------------------------------------------------- changes of the tree dated inside a locked year
+
+
+def test_a_change_of_the_tree_dated_inside_a_locked_year_is_refused_and_goes_through_after_a_reopening(
+    world, tree, users
+):
+    """A move, merger, dissolution or founding dated in 2025 would change Đơn Dương's signed
+    2025 figures (reports recount a past day in the tree of that day): refused naming the
+    lock, for the organization leaving and for the one receiving; dated 2026 it goes through,
+    and after a reopening the 2025 date does too."""
+    from organizations import services as org_services
+
+    move = dict(organization=tree.cell, new_parent=tree.district, user=users.admin, today=LATER)
+    _refused(lambda: org_services.organization_move(on_date=LOCKED_DAY, **move))
+    _refused(
+        lambda: org_services.organization_move(
+            organization=tree.city_school, new_parent=tree.district, on_date=LOCKED_DAY, today=LATER
+        )
+    )
+    _refused(
+        lambda: org_services.organization_merge(source=tree.commune, target=tree.city, on_date=LOCKED_DAY, today=LATER)
+    )
+    _refused(lambda: org_services.organization_dissolve(organization=tree.cell, on_date=LOCKED_DAY, today=LATER))
+    _refused(
+        lambda: org_services.organization_create(
+            parent=tree.commune,
+            name="Chi bộ Thôn Mới",
+            code="LD.DD.KD.09",
+            form="cell",
+            sector="village",
+            founded_on=LOCKED_DAY,
+            today=LATER,
+        )
+    )
+    # Outside the locked year (and in another district's 2025): no refusal.
+    org_services.organization_create(
+        parent=tree.city,
+        name="Chi bộ Mới",
+        code="LD.DL.09",
+        form="cell",
+        sector="village",
+        founded_on=LOCKED_DAY,
+        today=LATER,
+    )
+    org_services.organization_move(on_date=D(2026, 1, 5), **move)
+    tree.cell.refresh_from_db()
+    assert tree.cell.parent_path() == tree.district.path
+
+    locks.reopen(
+        lock=world["lock"], until=LATER, reason="Sáp nhập theo quyết định", user=users.province_planner, today=LATER
+    )
+    org_services.organization_dissolve(organization=tree.school, on_date=LOCKED_DAY, today=LATER)
+    tree.school.refresh_from_db()
+    assert tree.school.dissolved_on == LOCKED_DAY

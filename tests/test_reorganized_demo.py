@@ -51,6 +51,7 @@ def test_the_2025_reorganization_moves_no_past_figure(seeded_demo):
     schools = {code: year_end(code) for code in codes.values_list("code", flat=True)}
     assert sum(schools.values()) > 0
 
+    demo.reopen_for_reorganization(timezone.localdate())  # 2025 is locked for the approved districts
     path = Path(settings.BASE_DIR) / demo.REORGANIZATION_FILE
     with path.open("rb") as upload:
         reorganization_apply(

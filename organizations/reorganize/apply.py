@@ -42,6 +42,7 @@ def _apply_one(op: Operation, *, user, today: dt.date, reason: str) -> None:
             founded_on=op.on_date,
             user=user,
             reason=reason,
+            today=today,
         )
         return
     organization = get(code=op.code)
