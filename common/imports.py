@@ -155,8 +155,12 @@ def _insert(table: str, columns: list[str], rows: list[list], returning: str | N
     head = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES "
     tail = f" RETURNING {qn(returning)}" if returning else ""
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    limit = connection.features.max_query_params or 65535  # PostgreSQL: its protocol's limit
-    per = max(1, min(len(rows), limit // len(columns)))
+    # As Django's bulk_create batches: SQLite's limit on parameters; none on PostgreSQL, whose
+    # driver binds them client-side (65,535, the protocol's limit, with server-side binding).
+    limit = connection.features.max_query_params
+    if limit is None and connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        limit = 65535
+    per = len(rows) if limit is None else max(1, min(len(rows), limit // len(columns)))
     found = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):
