@@ -9,7 +9,7 @@ own transaction (a few seconds), rolled back after it like any other test's data
 
 A snapshot is kept in memory for the process and on disk for the next processes (the
 other pytest-xdist worker, the PostgreSQL run after the SQLite one, a developer's next
-run), in `<system temp dir>/partyplans-demo-snapshots/`, written atomically (a temporary
+run), in `<system temp dir>/partyplans-demo-snapshots-<uid>/ (private to the user: a pickle runs code when loaded)`, written atomically (a temporary
 file renamed), under a file lock so two workers never seed the same snapshot twice: the
 second waits for the first and reads its file.
 
@@ -52,7 +52,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-FOLDER = Path(tempfile.gettempdir()) / "partyplans-demo-snapshots"
+# Per user, private: a pickle is code when loaded, so no other account may write here.
+FOLDER = Path(tempfile.gettempdir()) / f"partyplans-demo-snapshots-{os.getuid()}"
 ROOT = Path(__file__).resolve().parent.parent
 KEEP_DAYS = 7  # files of other keys older than this are removed
 FORMAT = 1  # bump when the file's layout changes
@@ -157,7 +158,10 @@ def _read_or_take(today: dt.date) -> dict:
     if source is None:
         return _take(today, models_before)
     key = hashlib.sha256(f"{source}\n{today.isoformat()}\n{_rows_before(models_before)}".encode()).hexdigest()[:32]
-    FOLDER.mkdir(parents=True, exist_ok=True)
+    FOLDER.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = FOLDER.lstat()
+    if folder.st_uid != os.getuid() or folder.st_mode & 0o077 or not FOLDER.is_dir() or FOLDER.is_symlink():
+        return _take(today, models_before)  # not ours alone: seed, never load what another could have written
     path = FOLDER / f"demo-{today.isoformat()}-{key}.pickle"
     with open(FOLDER / f"demo-{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another worker seeding this one: wait, then read its file
