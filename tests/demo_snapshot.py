@@ -9,7 +9,7 @@ own transaction (a few seconds), rolled back after it like any other test's data
 
 A snapshot is kept in memory for the process and on disk for the next processes (the
 other pytest-xdist worker, the PostgreSQL run after the SQLite one, a developer's next
-run), in `<system temp dir>/partyplans-demo-snapshots-<uid>/ (private to the user: a pickle runs code when loaded)`, written atomically (a temporary
+run), in `<system temp dir>/partyplans-demo-snapshots-<uid>/` (private to the user: a pickle runs code when loaded), written atomically (a temporary
 file renamed), under a file lock so two workers never seed the same snapshot twice: the
 second waits for the first and reads its file.
 
