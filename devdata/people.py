@@ -163,7 +163,7 @@ def _walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> 
                     else {"kind": IntroducerKind.MEMBER, "full_name": helpers[1], "known_since": known_since}
                 ),
             ]
-            services.candidate_advance(
+            record = services.candidate_advance(
                 candidate=candidate,
                 step=step,
                 date=day,
@@ -172,7 +172,7 @@ def _walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> 
                 user=None,
                 today=today,
             )
-            candidate.refresh_from_db()
+            candidate = record.candidate  # as the service saved it (read afresh under its lock)
         elif step == Step.CEREMONY:
             admission = services.admission_record(candidate=candidate, ceremony_date=day, user=None, today=today)
         elif step == Step.RECOGNITION and admission is not None:

@@ -9,9 +9,10 @@ own transaction (a few seconds), rolled back after it like any other test's data
 
 A snapshot is kept in memory for the process and on disk for the next processes (the
 other pytest-xdist worker, the PostgreSQL run after the SQLite one, a developer's next
-run), in `<system temp dir>/partyplans-demo-snapshots-<uid>/` (private to the user: a pickle runs code when loaded), written atomically (a temporary
-file renamed), under a file lock so two workers never seed the same snapshot twice: the
-second waits for the first and reads its file.
+run), in `<system temp dir>/partyplans-demo-snapshots-<uid>/` (private to the user: a
+pickle runs code when loaded), written atomically (a temporary file renamed), under a file
+lock so two workers never seed the same snapshot twice: the second waits for the first and
+reads its file.
 
 The file's name is a hash of everything the seeded rows depend on; a snapshot is used only
 when all of it is the same:
@@ -52,6 +53,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from reports import cache as answers
+
 # Per user, private: a pickle is code when loaded, so no other account may write here.
 FOLDER = Path(tempfile.gettempdir()) / f"partyplans-demo-snapshots-{os.getuid()}"
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +80,12 @@ def _file_fields(model) -> list[str]:
 def _take(today: dt.date, models_before: dict) -> dict:
     taken = []
     files = {}
-    with mock.patch.object(timezone, "localdate", lambda *a, **k: today):
+    with (
+        mock.patch.object(timezone, "localdate", lambda *a, **k: today),
+        # as in production: one cache bump for the command's transaction, after its commit
+        # (never, as it rolls back), not the tests' bump per write (tests/conftest.py)
+        mock.patch.object(answers, "_after_commit", lambda func: transaction.on_commit(func, robust=True)),
+    ):
         with transaction.atomic():
             call_command("seed_demo", stdout=StringIO())
             for model in models_before:

@@ -1,13 +1,31 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
 from django.core.management import call_command
 from django.db import transaction
 
 from admissions.models import Admission, Candidate, Introducer
-from organizations.models import Organization
+from devdata.synthetic import generate
+from organizations.models import GRASSROOTS_FORMS, MemberCount, Organization
+from organizations.selectors import with_member_counts
 from quotas.models import Allocation, Rule
 
 
-def test_tiny_synthetic_dataset_is_a_valid_tree_with_plans_and_admissions(db, capsys):
-    call_command("generate_synthetic", "--scale", "tiny", "--seed", "7")
+@pytest.fixture(autouse=True)
+def _one_cache_bump_per_generation(monkeypatch):
+    """As in production: a generation is one transaction, bumped once after its commit (never
+    here: the test rolls back), not once per write as tests/conftest.py makes other tests do.
+    Nothing here reads a cached answer."""
+    from reports import cache
+
+    monkeypatch.setattr(cache, "_after_commit", lambda func: transaction.on_commit(func, robust=True))
+
+
+def test_tiny_synthetic_dataset_is_a_valid_tree_with_plans_admissions_and_dated_member_counts(db):
+    """One generation (through the command, five years up to 2025) checked for its tree,
+    plans and people, then for its member counts (issue 18)."""
+    call_command("generate_synthetic", "--scale", "tiny", "--seed", "5", "--end-year", "2025", stdout=StringIO())
     # 1 province + 3 communes + 12 grassroots + their cells
     assert Organization.objects.filter(depth__lte=3).count() == 16
     assert all(not problems for problems in Organization.objects.find_problems())
@@ -23,49 +41,10 @@ def test_tiny_synthetic_dataset_is_a_valid_tree_with_plans_and_admissions(db, ca
     province = Organization.objects.get(depth=1)
     assert Organization.objects.filter(path__startswith=province.path).count() == Organization.objects.count()
 
-
-# What a generation made, by (scale, seed), in this process: the determinism test compares
-# a new generation with the one the national-shape test made (or makes its own first).
-_MADE: dict[tuple[str, int], tuple] = {}
-
-
-def _made():
-    return (
-        list(Organization.objects.order_by("path").values_list("name", "sector")),
-        list(Candidate.objects.order_by("search_name", "date_of_birth").values_list("full_name", "date_of_birth")),
-    )
-
-
-def _generate(*, scale: str, seed: int) -> None:
-    from devdata.synthetic import generate
-
-    generate(scale=scale, seed=seed)
-    _MADE[(scale, seed)] = _made()
-
-
-def test_national_shape_has_one_central_root_above_the_provinces(db):
-    _generate(scale="tiny-national", seed=1)
-    root = Organization.objects.get(depth=1)
-    assert root.form == "central"
-    assert Organization.objects.filter(depth=2, form="provincial").count() == 2
-    assert all(not problems for problems in Organization.objects.find_problems())
-    # each commune committee's allocation table lists its own grassroots organizations
-    for allocation in Allocation.objects.select_related("rule__target", "organization"):
-        assert Organization.objects.get_parent(allocation.organization) == allocation.rule.target
-
-
-def test_member_counts_are_dated_across_the_years_so_a_past_report_sees_every_cell_counted(db):
-    """Issue 18: the counts were all dated on one day, so a past year's report saw every cell
-    "without a count". A 2024 report reads the latest count on or before its days (the start
-    of the year for the shares, the year end for the cell sizes): every grassroots
-    organization and cell that holds members has one, and the counts drift over the years."""
-    import datetime as dt
-
-    from devdata.synthetic import generate
-    from organizations.models import GRASSROOTS_FORMS, MemberCount
-    from organizations.selectors import with_member_counts
-
-    generate(scale="tiny", seed=5, end_year=2025, years=5)
+    # Member counts (issue 18): they were all dated on one day, so a past year's report saw
+    # every cell "without a count". A 2024 report reads the latest count on or before its
+    # days (the start of the year for the shares, the year end for the cell sizes): every
+    # grassroots organization and cell that holds members has one, and the counts drift.
     counted = Organization.objects.filter(member_counts__isnull=False).distinct()
     leaves = Organization.objects.filter(form__in=[*GRASSROOTS_FORMS, "cell"], numchild=0)
     assert set(leaves) == set(counted) and leaves.exists()
@@ -81,15 +60,31 @@ def test_member_counts_are_dated_across_the_years_so_a_past_report_sees_every_ce
     assert all(min(members) >= 3 for members in yearly)
 
 
-def test_generation_is_deterministic(db):
-    from devdata.synthetic import generate
+def _made():
+    return (
+        list(Organization.objects.order_by("path").values_list("name", "sector")),
+        list(Candidate.objects.order_by("search_name", "date_of_birth").values_list("full_name", "date_of_birth")),
+    )
 
-    made_before = ("tiny-national", 1)
-    if made_before not in _MADE:  # the national-shape test ran in another process
-        with transaction.atomic():
-            _generate(scale="tiny-national", seed=1)
-            transaction.set_rollback(True)
-    first = _MADE[made_before]
+
+def test_national_shape_has_one_central_root_above_the_provinces(db):
+    generate(scale="tiny-national", seed=1, years=1)  # the shape does not depend on the years
+    root = Organization.objects.get(depth=1)
+    assert root.form == "central"
+    assert Organization.objects.filter(depth=2, form="provincial").count() == 2
+    assert all(not problems for problems in Organization.objects.find_problems())
+    # each commune committee's allocation table lists its own grassroots organizations
+    for allocation in Allocation.objects.select_related("rule__target", "organization"):
+        assert Organization.objects.get_parent(allocation.organization) == allocation.rule.target
+
+
+def test_generation_is_deterministic(db):
+    """Two generations with one seed make the same organizations and people (two years of
+    them: the determinism does not depend on how many)."""
+    with transaction.atomic():
+        generate(scale="tiny-national", seed=1, years=2)
+        first = _made()
+        transaction.set_rollback(True)
     assert not Organization.objects.exists()
-    generate(scale="tiny-national", seed=1)
-    assert _made() == first
+    generate(scale="tiny-national", seed=1, years=2)
+    assert _made() == first and first[1]
