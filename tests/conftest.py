@@ -37,8 +37,11 @@ def _org(parent, code, name, form, sector):
 @pytest.fixture
 def tree(db):
     """Two provinces; Lâm Đồng has Đơn Dương (a school, a commune with a cell, an
-    enterprise) and Đà Lạt (a school)."""
-    return build_tree()
+    enterprise) and Đà Lạt (a school). Built through the services once per process and
+    put back by insert in each test (tests/demo_snapshot.py `built`)."""
+    from tests import demo_snapshot
+
+    return demo_snapshot.built("tree", build_tree)
 
 
 def build_tree() -> SimpleNamespace:
@@ -77,7 +80,9 @@ CAST = {
 
 @pytest.fixture
 def users(tree):
-    return build_users(tree)
+    from tests import demo_snapshot
+
+    return demo_snapshot.built("users", lambda: build_users(tree))
 
 
 def build_users(tree) -> SimpleNamespace:

@@ -45,6 +45,7 @@ import tempfile
 import time
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 from unittest import mock
 
 from django.apps import apps
@@ -242,3 +243,35 @@ def restore(taken: list) -> None:
         # PostgreSQL's sequences do not move on explicit ids: move them past the copied rows.
         for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _, _ in taken]):
             cursor.execute(sql)
+
+
+# --- any builder's rows (the tests' small tree and cast, tests/conftest.py) ----------------
+
+_BUILT: dict[str, tuple] = {}
+
+
+def built(name: str, build):
+    """What `build()` returns (a namespace of model instances), its rows written once per
+    process (in a transaction rolled back) and put back by insert in each later call; the
+    objects are read again by id. The rows are those `build()` added to the tables."""
+    if name not in _BUILT:
+        with transaction.atomic():
+            before = {model: set(model._base_manager.values_list("pk", flat=True)) for model in _tables()}
+            made = build()
+            taken = []
+            for model, pks in before.items():
+                names = [field.attname for field in model._meta.concrete_fields]
+                at = names.index(model._meta.pk.attname)
+                rows = [row for row in model._base_manager.order_by("pk").values_list(*names) if row[at] not in pks]
+                if rows:
+                    taken.append((model, names, rows))
+            ids = {key: (type(obj), obj.pk) for key, obj in vars(made).items()}
+            transaction.set_rollback(True)
+        _BUILT[name] = (taken, ids)
+    taken, ids = _BUILT[name]
+    restore(taken)
+    by_model: dict = {}
+    for model, pk in ids.values():
+        by_model.setdefault(model, set()).add(pk)
+    loaded = {model: model._base_manager.in_bulk(pks) for model, pks in by_model.items()}
+    return SimpleNamespace(**{key: loaded[model][pk] for key, (model, pk) in ids.items()})
