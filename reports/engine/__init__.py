@@ -147,7 +147,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         listed=listed,
     )
     c.need_all()
-    c.count(tree, state.merged, list_failing)
+    c.count(tree, state.merged, list_failing, report_period)
     c.read_period(report_period, tree, state.merged)
 
     results: list[RuleResult] = []
