@@ -29,7 +29,8 @@ Query budget (constant in the number of organizations and rules):
 * cumulative admissions by month for the scope (1),
 * the report period and the same period last year: the admissions of both spans at the
   paths the report shows, every depth in one query (1; `_span_counts`, in the tree the
-  rest reads).
+  rest reads; none when they are the year to date and last year's whole year, read with
+  the tallies above).
 
 Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): no query
 joins admissions with the tree except for the months and the days after the report's
