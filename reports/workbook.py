@@ -39,6 +39,9 @@ MM = 1 / 25.4  # Excel's margins are in inches
 MARGINS = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM, footer=10 * MM)
 EMPTY_ROWS = b"<sheetData></sheetData>"  # how openpyxl writes a sheet without rows
 SHEET_PART = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+# The sheets' deflate level: 3 compresses the national workbook's 80 MB of XML in 0.7 s to
+# 9.0 MB; zlib's default (6) took 1.6 s for 7.8 MB.
+LEVEL = 3
 
 
 class Formula(str):
@@ -60,6 +63,8 @@ def _text(value) -> str:
 
 def cell_end(value) -> str:
     """What follows `<c r=".." s=".."` for a value: its type and content."""
+    if type(value) is int:  # most cells of a large export: counts
+        return f' t="n"><v>{value}</v></c>'
     if value is None or value == "":
         return "/>"
     if isinstance(value, Formula):
@@ -210,7 +215,10 @@ class Book:
         package = io.BytesIO()
         self.workbook.save(package)
         out = io.BytesIO()
-        with zipfile.ZipFile(package) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        with (
+            zipfile.ZipFile(package) as source,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as target,
+        ):
             assert len([n for n in source.namelist() if SHEET_PART.fullmatch(n)]) == len(self.sheets)
             for info in source.infolist():
                 part = SHEET_PART.fullmatch(info.filename)

@@ -29,7 +29,8 @@ Query budget (constant in the number of organizations and rules):
 * cumulative admissions by month for the scope (1),
 * the report period and the same period last year: the admissions of both spans at the
   paths the report shows, every depth in one query (1; `_span_counts`, in the tree the
-  rest reads).
+  rest reads; none when they are the year to date and last year's whole year, read with
+  the tallies above).
 
 Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): no query
 joins admissions with the tree except for the months and the days after the report's
@@ -59,7 +60,6 @@ their lazily read failing lists), `measure` (one computation: every rule measure
 """
 
 import datetime as dt
-import gc
 
 from organizations.models import Organization
 from organizations.positions import tree_on, tree_state
@@ -80,7 +80,7 @@ from .results import (
     RuleResult,
     YearFigure,
 )
-from .rows import OrganizationRow, _scope_organizations
+from .rows import OrganizationRow, _scope_organizations, gc_paused
 from .rules import STRUCTURAL, _rules_of_day, _subjects, applicable_rules
 from .spans import _monthly, admissions_in, report_spans
 
@@ -106,6 +106,7 @@ __all__ = [
     "admissions_in",
     "applicable_rules",
     "attainment",
+    "gc_paused",
     "report_spans",
 ]
 
@@ -123,17 +124,8 @@ def attainment(
     year) beside those of the same period last year. `list_failing`: the caller lists every
     failing organization of the size and inactivity rules (the JSON): they are read with
     the answer, one query per kind, instead of counted and read again per rule."""
-    # A national report builds ~1 million objects (organizations, counts, measurements)
-    # that hold no reference cycles; the cyclic garbage collector, triggered again and
-    # again by those allocations, took a quarter of the time. It is paused for the call
-    # (process-wide: other threads' allocations are not collected meanwhile either).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # ~1 million objects without cycles: see gc_paused
         return _attainment(scope, year, as_of, period or report_periods.parse(str(year)), list_failing)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, list_failing=False) -> Attainment:
@@ -156,7 +148,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         listed=listed,
     )
     c.need_all()
-    c.count(tree, state.merged, list_failing)
+    c.count(tree, state.merged, list_failing, report_period)
     c.read_period(report_period, tree, state.merged)
 
     results: list[RuleResult] = []

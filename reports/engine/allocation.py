@@ -14,6 +14,7 @@ from .rules import _subject, _within
 from .spans import admissions_in
 
 STEP = Organization.steplen
+YEAR_OVER = Period(1.0, True)
 
 
 def _child_on(org: Organization, day: dt.date) -> bool:
@@ -57,6 +58,11 @@ class _Ended:
         return self._counts[org.pk]
 
 
+def _ended_status(actual: int, low: int) -> str:
+    """An ended organization's row: its year is over."""
+    return count_status(actual, low, None, YEAR_OVER)[0]
+
+
 def _allocation_table(
     rule, scope, orgs, actuals, year, period, pipeline, finishable, ended, period_of
 ) -> AllocationTable | None:
@@ -73,36 +79,31 @@ def _allocation_table(
         key = (path, year, category)
         return count_status(actual, low, None, period, pipeline=pending.get(key, 0), finishable=ready.get(key, 0))[0]
 
+    ended_on_of = ended.on.get
     for allocation in rule.allocation_rows:
         org = orgs.get(allocation.organization_id)
         if org is None:  # outside the scope
             continue
         path, total, subs = org.path, allocation.total, allocation.sub_quotas
-        ended_on = ended.on.get(org.pk)
+        ended_on = ended_on_of(org.pk)
+        sub_actual = {}
         if ended_on is not None:  # its figures up to its last day; its year is over
             figures = ended.counts(org)
-
-            def row_status(category, actual, low):
-                return count_status(actual, low, None, Period(1.0, True))[0]
-
             actual = figures[""]
-        else:
-
-            def row_status(category, actual, low, path=path):
-                return status_of(path, category, actual, low)
-
-            actual = counted.get((path, year, ""), 0)
-        status = row_status("", actual, total)
-        sub_actual = {}
-        if subs:
-            subs = dict(subs)
-            if ended_on is not None:
+            status = _ended_status(actual, total)
+            if subs:
+                subs = dict(subs)
                 sub_actual = {category: figures[category] for category in subs}
-            else:
+                status = Status.worst([status, *[_ended_status(sub_actual[c], n) for c, n in subs.items()]])
+            figure = None
+        else:
+            actual = counted.get((path, year, ""), 0)
+            status = status_of(path, "", actual, total)
+            if subs:
+                subs = dict(subs)
                 sub_actual = {category: counted.get((path, year, category), 0) for category in subs}
-            sub_statuses = [row_status(c, sub_actual[c], n) for c, n in subs.items()]
-            status = Status.worst([status, *sub_statuses])
-        figure = None if ended_on is not None else period_of(path)
+                status = Status.worst([status, *[status_of(path, c, sub_actual[c], n) for c, n in subs.items()]])
+            figure = period_of(path)
         rows.append(AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status, ended_on, figure))
     if partial and not rows:
         return None

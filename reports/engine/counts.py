@@ -4,6 +4,7 @@ ceremony, and the members of grassroots organizations."""
 
 import datetime as dt
 from collections import Counter, defaultdict
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connections
@@ -20,6 +21,7 @@ from .rows import BUCKET_FILTER_LIMIT, _bucket_filter, _members_on
 from .spans import admissions_now
 
 STEP = Organization.steplen
+_PATH_YEAR_CATEGORY, _N = itemgetter(1, 2, 3), itemgetter(4)  # of a tally row (depth, path, year, category, n)
 
 
 class Counts:
@@ -80,17 +82,39 @@ def after_count_day(scope, year, count_day, merged: bool | None = None) -> Count
     return after
 
 
-def admission_counts(scope, depths, wanted, since: dict[int, int], year, after: Counter) -> Counts:
+def admission_counts(
+    scope, depths, wanted, since: dict[int, int], year, after: Counter, last_year: Counter | None = None
+) -> Counts:
     """Admissions from 1 January of `since[depth]` to the count day per (path, year,
     category) at every depth: read from the tallies (one query) less `after` (those after
-    the count day, see after_count_day)."""
+    the count day, see after_count_day). `last_year`: a Counter filled, from the same
+    query, with last year's whole-year tallies per (path, category) and (path, "") at the
+    wanted paths of every depth (what spans._whole_year reads for the same period last
+    year), instead of reading them again."""
     counts = Counts()
-    data = counts.data  # Counts.add inlined: a national report reads ~300,000 rows
-    for _depth, path, y, category, n in _tally(Tally.Kind.ADMITTED, scope, depths, wanted, since, year):
-        data[(path, y, category)] += n
+    data = counts.data  # ~300,000 rows nationally: no call per row
+    before = year - 1
+    if last_year is None:
+        rows = _tally(Tally.Kind.ADMITTED, scope, depths, wanted, since, year)
+    else:
+        reach = {depth: min(since[depth], before) for depth in depths}
+        rows = _tally(Tally.Kind.ADMITTED, scope, depths, wanted, reach, year)
+        for depth, path, _y, category, n in [row for row in rows if row[2] == before]:
+            if path in wanted[depth]:
+                if category:
+                    last_year[(path, category)] += n
+                last_year[(path, "")] += n
+        read_for_last_year = {depth for depth in depths if since[depth] > before}
+        if read_for_last_year:
+            rows = [row for row in rows if row[2] != before or row[0] not in read_for_last_year]
+    # Each (path, year, category) is one tally row (its unique key; paths differ by depth):
+    # set at once, then every row added to its (path, year) total.
+    data.update(zip(map(_PATH_YEAR_CATEGORY, rows), map(_N, rows), strict=True))
+    for _depth, path, y, _category, n in rows:
         data[(path, y, "")] += n
     # The years the records hold admissions for in the scope (whole years: see _has_data).
-    counts.recorded_years = {y for (path, y, category) in data if path == scope.path and not category}
+    first = min((since[depth] for depth in depths), default=year)
+    counts.recorded_years = {y for y in range(first, year + 1) if (scope.path, y, "") in data}
     for (path, category), n in after.items():
         if len(path) // STEP in depths:
             counts.add(path, year, category, -n)
@@ -227,8 +251,11 @@ def _pipeline_counts(scope, depths, wanted, year) -> Counts:
     """Candidates past the cell's resolution, per path and category at every depth, from
     the tallies in one query."""
     counts = Counts()
+    data = counts.data  # Counts.add inlined (~100,000 rows nationally)
     for _depth, path, _y, category, n in _tally(Tally.Kind.PIPELINE, scope, depths, wanted, None, 0):
-        counts.add(path, year, category, n)
+        if category:
+            data[(path, year, category)] += n
+        data[(path, year, "")] += n
     return counts
 
 

@@ -6,7 +6,7 @@ measures an organization against a rule (`measure`), reading its year-on-year hi
 import calendar
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from organizations.models import Organization
@@ -59,6 +59,12 @@ def _year_fraction(year: int, as_of: dt.date) -> tuple[float, bool]:
     return ((as_of - start).days + 1) / days, False
 
 
+def _is_whole_year(report_period, count_day: dt.date, year: int) -> bool:
+    """Whether a report period's same period last year (as read_period reads it) is `year`."""
+    same = report_spans(report_period, count_day)[1]
+    return (same.start, same.end) == (dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
 class _Computation:
     """One attainment computation of `scope` in `year` up to `as_of`, once its rules, its
     organizations and each rule's subjects are known. `need` says what each organization
@@ -85,6 +91,7 @@ class _Computation:
         self.first_year = year - max([HISTORY_YEARS - 1, *[k - 1 for k in inactivity]])
         self.history_first = year - HISTORY_YEARS + 1
         self.periods: dict[tuple, int] = defaultdict(int)  # totals entered for periods of several years
+        self.known_years: dict[int, Counter] = {}  # whole years' tallies read by `count` (read_period)
 
     # --- what to count -----------------------------------------------------------------
 
@@ -111,10 +118,12 @@ class _Computation:
                 if a.organization_id in self.listed:
                     self.need(self.listed[a.organization_id])
 
-    def count(self, tree, merged: bool, list_failing: bool) -> None:
+    def count(self, tree, merged: bool, list_failing: bool, report_period=None) -> None:
         """Read the counts: admissions, historical results, the pipeline, the finishable
         candidates, the structural rules; from the tallies, or from the records in the tree
-        of the count day (`tree`, reports/past.py)."""
+        of the count day (`tree`, reports/past.py). `report_period`: the one read_period
+        will read (when its same period last year is last year's whole year, that year's
+        tallies are read here with the rest)."""
         scope, scope_org, rules = self.scope, self.scope_org, self.rules
         year, as_of, over = self.year, self.as_of, self.over
         count_day, first_year, full, periods = self.count_day, self.first_year, self.full, self.periods
@@ -135,7 +144,11 @@ class _Computation:
             )  # fmt: skip
         else:
             after = after_count_day(scope, year, count_day, merged)
-            actuals = admission_counts(scope, set(full), full, self.start, year, after)
+            # Last year's whole year, when the report period's same period last year is it
+            # (read_period), comes from the same read of the tallies.
+            if report_period is not None and _is_whole_year(report_period, count_day, year - 1):
+                self.known_years = {year - 1: Counter()}
+            actuals = admission_counts(scope, set(full), full, self.start, year, after, self.known_years.get(year - 1))
             historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged)
             pipeline = _pipeline_counts(scope, set(full), full, year)
             if over:
@@ -185,7 +198,7 @@ class _Computation:
         self.year_to_date = report_period.start == self.jan1
         spans = [(report_period.start, self.period_to)] if not self.year_to_date else []
         *self.this_counts, self.last_counts = _span_counts(
-            self.scope, [*spans, (same.start, same.end)], self.full, tree, merged
+            self.scope, [*spans, (same.start, same.end)], self.full, tree, merged, self.known_years
         )
         # Last year's whole year: the engine's figure where it reads one (the scope and its
         # children: "no data" stays None, historical results count).

@@ -3,6 +3,8 @@
 `OrganizationRow`s failing rows of structural rules are listed as."""
 
 import datetime as dt
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -21,6 +23,22 @@ BUCKET_FILTER_LIMIT = 2000
 
 
 ORG_ANNOTATIONS = ("members", "members_now")
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector (process-wide: other threads' allocations are not
+    collected meanwhile either). A national report builds ~1 million objects (organizations,
+    counts, measurements, then the report's rows and the JSON's dicts) that hold no
+    reference cycles; every collection triggered by those allocations walks all of them
+    (a quarter of the engine's time; 0.2 s of report work took 1 s)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _light_organizations(queryset, annotations) -> list[Organization]:

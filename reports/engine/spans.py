@@ -82,19 +82,25 @@ def report_spans(period: "report_periods.Period", count_day: dt.date) -> tuple[d
     return counted_to, same
 
 
-def _span_counts(scope, spans, wanted: dict[int, set[str]], tree: TreeOnDay | None, merged: bool) -> list[Counter]:
+def _span_counts(
+    scope, spans, wanted: dict[int, set[str]], tree: TreeOnDay | None, merged: bool, known: dict | None = None
+) -> list[Counter]:
     """Admissions (not archived) with ceremony dates in each span [first, last], per
     (path, category) and (path, "") at the wanted paths of each depth, every admission
     placed where its organization (or its successor) stood on the report's count day:
     the tree the rest of the report reads (`tree`, or today's when nothing moved since).
-    One query for every span and depth."""
+    One query for every span and depth. `known`: {year: Counter} of whole years already
+    read from the tallies (counts.admission_counts), in today's tree."""
     results = [Counter() for _span in spans]
     parts = []
     for i, (first, last) in enumerate(spans):
         if last < first:
             continue
         if tree is None and (first, last) == (dt.date(first.year, 1, 1), dt.date(first.year, 12, 31)):
-            _whole_year(scope, first.year, wanted, results[i])
+            if known and first.year in known:
+                results[i].update(known[first.year])
+            else:
+                _whole_year(scope, first.year, wanted, results[i])
             continue
         rows = _admissions(first, last)
         if tree is not None:

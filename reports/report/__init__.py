@@ -24,7 +24,7 @@ from django.utils.translation import pgettext
 from quotas.models import RuleKind
 from quotas.sentences import allocation_notation, two_digits
 
-from ..engine import AllocationTable, Attainment
+from ..engine import AllocationTable, Attainment, gc_paused
 from .periods import (
     Beside,
     _ended_name,
@@ -59,7 +59,6 @@ from .table import (
     category_label,
     figure_or_no_data,
     fraction,
-    gc_paused,
     status_label,
 )
 
