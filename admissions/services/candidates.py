@@ -3,6 +3,7 @@ withdrawn from the road or archived.
 """
 
 import datetime as dt
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,6 +43,20 @@ PERSONAL = (
 READMISSION = ("earlier_membership_ended_on", "earlier_membership_end", "earlier_membership_note")
 PERSONAL_FIELDS = (*PERSONAL, *READMISSION)
 LEAVING_OUTCOMES = (Outcome.WITHDRAWN, Outcome.NOT_QUALIFIED, Outcome.MOVED_AWAY)
+
+
+# The fields full_clean leaves out when a candidate is built: the search name is made from the
+# name, the organization is a loaded instance (checked), not an id to look up.
+CLEAN_EXCLUDE = ("search_name", "organization")
+
+
+@functools.cache
+def _unique_checked() -> bool:
+    """Whether full_clean's unique checks can refuse a new candidate: not while its only unique
+    field is the id (None before the save), and finding that out per instance was 10% of an
+    import's checks. Worked out from the model, so a unique field added later is checked."""
+    unique, for_date = Candidate()._get_unique_checks(exclude=set(CLEAN_EXCLUDE))
+    return bool(for_date) or any(fields != (Candidate._meta.pk.name,) for _model, fields in unique)
 
 
 def _check_person(*, date_of_birth: dt.date, today: dt.date, errors: dict) -> None:
@@ -150,7 +165,9 @@ def candidate_build(
     try:
         # The organization is a loaded instance (checked above), not an id to look up; the
         # table's one constraint (a re-admission has its earlier end) is checked just above.
-        candidate.full_clean(exclude=["search_name", "organization"], validate_constraints=False)
+        candidate.full_clean(
+            exclude=CLEAN_EXCLUDE, validate_unique=_unique_checked(), validate_constraints=False
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)

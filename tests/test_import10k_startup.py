@@ -1,0 +1,31 @@
+"""Start-up (issue 18): loading every view imports neither the holiday calendars (read only
+when holidays are seeded) nor psycopg through django_tables2 (PostgreSQL's HStoreField,
+used nowhere here); `manage.py check --deploy` still runs."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_loading_every_view_imports_neither_holidays_nor_psycopg():
+    code = (
+        "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'partyplans.settings'); "
+        "django.setup(); from django.urls import get_resolver; get_resolver().url_patterns; "
+        "import django_tables2.columns.jsoncolumn as j; "
+        "print(sorted(m for m in ('holidays', 'psycopg', 'psycopg2') if m in sys.modules), j.POSTGRES_AVAILABLE)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[] False"
+
+
+@pytest.mark.django_db
+def test_holidays_are_seeded_with_the_calendar_imported_when_needed():
+    from admissions.models import Holiday
+    from admissions.services import holidays_seed
+
+    assert holidays_seed(years=[2025]) > 0
+    assert Holiday.objects.filter(date="2025-09-02").exists()  # Quốc khánh
