@@ -54,23 +54,31 @@ def _shared_strings(data: bytes) -> bytes:
         return f'<c r="{match.group(1)}" t="s"><v>{len(items) - 1}</v></c>'
 
     sheet = re.sub(r'<c r="([A-Z]+\d+)"[^>]*t="inlineStr"[^>]*><is>(<t[^>]*>[^<]*</t>)</is></c>', shared, sheet)
-    items.append('<r><t>chữ </t></r><r><rPr><b/></rPr><t>đậm</t></r>')
-    items.append("<t>Hà Nội</t><rPh sb=\"0\" eb=\"1\"><t>ハ</t></rPh>")
+    items.append("<r><t>chữ </t></r><r><rPr><b/></rPr><t>đậm</t></r>")
+    items.append('<t>Hà Nội</t><rPh sb="0" eb="1"><t>ハ</t></rPh>')
     sheet = sheet.replace("</sheetData>", f'<row r="12"><c r="A12" t="s"><v>{len(items) - 2}</v></c>'
                           f'<c r="B12" t="s"><v>{len(items) - 1}</v></c></row></sheetData>')  # fmt: skip
     sheet = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:H12"', sheet)  # for openpyxl's own reading
     strings = "".join(f"<si>{item}</si>" for item in items)
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     part = f'<sst xmlns="{main}" count="{len(items)}" uniqueCount="{len(items)}">{strings}</sst>'
-    types = source.read("[Content_Types].xml").decode().replace(
-        "</Types>",
-        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    types = (
+        source.read("[Content_Types].xml")
+        .decode()
+        .replace(
+            "</Types>",
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
     )
-    rels = source.read("xl/_rels/workbook.xml.rels").decode().replace(
-        "</Relationships>",
-        '<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    rels = (
+        source.read("xl/_rels/workbook.xml.rels")
+        .decode()
+        .replace(
+            "</Relationships>",
+            '<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        )
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

@@ -165,9 +165,7 @@ def candidate_build(
     try:
         # The organization is a loaded instance (checked above), not an id to look up; the
         # table's one constraint (a re-admission has its earlier end) is checked just above.
-        candidate.full_clean(
-            exclude=CLEAN_EXCLUDE, validate_unique=_unique_checked(), validate_constraints=False
-        )
+        candidate.full_clean(exclude=CLEAN_EXCLUDE, validate_unique=_unique_checked(), validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
