@@ -19,6 +19,7 @@ def reader_classes():
     from openpyxl.cell.text import Text
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.utils.datetime import from_excel
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.worksheet._reader import WorkSheetParser, _cast_number
     from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
@@ -81,16 +82,23 @@ def reader_classes():
             style = int(style) if style else style
             if kind == "inlineStr":
                 child = element.find(inline)
-                value = None if child is None else plain_text(child)
-                if value is None:
-                    return super().parse_cell(element)
-                kind = "s"
+                if child is not None:  # (without one: an empty cell, None)
+                    value = plain_text(child)
+                    if value is None:
+                        return super().parse_cell(element)
+                    kind = "s"
+                else:
+                    value = None
             else:
                 value = element.findtext(value_tag, None) or None
                 if value is None:
                     pass
                 elif kind == "n" and style in self.date_formats:  # a date, as openpyxl reads it
-                    return super().parse_cell(element)
+                    try:
+                        value = from_excel(_cast_number(value), self.epoch, timedelta=style in self.timedelta_formats)
+                    except (OverflowError, ValueError):  # out of range: openpyxl's warning and error value
+                        return super().parse_cell(element)
+                    kind = "d"
                 elif kind == "n":
                     value = _cast_number(value)
                 elif kind == "s":

@@ -35,6 +35,8 @@ def _workbook() -> bytes:
         sheet.append(row)
     sheet["H8"] = CellRichText(["đậm ", TextBlock(InlineFont(b=True), "chữ")])  # inline rich text
     sheet["C10"] = "after a gap of a row"
+    sheet["D9"], sheet["E9"] = 1e10, 45000.5  # dated by their format: out of range, and a date with a time
+    sheet["D9"].number_format = sheet["E9"].number_format = "dd/mm/yyyy"
     sheet["A7"].value = "#DIV/0!"
     sheet["A7"].data_type = "e"
     buffer = io.BytesIO()
@@ -117,6 +119,7 @@ def test_inline_strings_read_as_openpyxl_reads_them():
     assert by_row[2][:4] == ["Nguyễn Văn A", 12, 3.5, True] and by_row[2][4] == dt.datetime(2024, 1, 31)
     assert by_row[8][7] == "đậm chữ" and by_row[10][2] == "after a gap of a row"
     assert by_row[3][6] is None  # a formula without a cached value: nothing (values only)
+    assert by_row[9][3:5] == ["#VALUE!", dt.datetime(2023, 3, 15, 12, 0)]
 
 
 def test_shared_strings_read_as_openpyxl_reads_them():
