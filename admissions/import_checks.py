@@ -3,6 +3,7 @@ cells as the pages' forms read them (dates dd/mm/yyyy, choices by their Vietname
 English labels and the ways boards write them), every problem of a row listed together."""
 
 import datetime as dt
+import functools
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -29,6 +30,8 @@ from .models import (
     national_id_validator,
 )
 
+# The cells of choices (gender, category, steps, levels…) repeat down a file: folded once each.
+_fold = functools.lru_cache(maxsize=4096)(fold)
 YES = {"x", "co", "yes", "true", "1", "dung"}
 NO = {"khong", "no", "false", "0", "sai"}
 # The ways boards write these levels, besides the labels of the choices.
@@ -110,7 +113,7 @@ def _step(text: str, lookup: dict[str, int]) -> int | None:
         return Step.SOURCE
     if text.isdigit() and int(text) in Step.values and int(text) < Step.CEREMONY:
         return int(text)
-    return lookup.get(fold(text))
+    return lookup.get(_fold(text))
 
 
 def _introducers(row, problems: list[str]) -> list[dict]:
@@ -131,7 +134,7 @@ def _yes_no(row, key: str, label: str, problems: list[str]) -> bool | None:
     text = row.text(key)
     if not text:
         return None
-    folded = fold(text)
+    folded = _fold(text)
     if folded in YES:
         return True
     if folded in NO:
@@ -147,7 +150,7 @@ def _level(row, key: str, lookup: dict[str, str], message: str, problems: list[s
     text = row.text(key)
     if not text:
         return ""
-    value = lookup.get(fold(text))
+    value = lookup.get(_fold(text))
     if value is None:
         problems.append(message % {"value": text})
         return ""
@@ -256,13 +259,13 @@ def parse_rows(
         if not name:
             problems.append(_("the name is empty"))
         dob = _date(row.values.get("date_of_birth"), problems, gettext_lazy("Date of birth"), required=True)
-        gender = genders.get(fold(row.text("gender")))
+        gender = genders.get(_fold(row.text("gender")))
         if gender is None:
             problems.append(_("unknown gender “%(value)s”") % {"value": row.text("gender")})
-        category = categories.get(fold(row.text("category")))
+        category = categories.get(_fold(row.text("category")))
         if category is None:
             problems.append(_("unknown category “%(value)s”") % {"value": row.text("category")})
-        education = educations.get(fold(row.text("education"))) if row.text("education") else Education.UPPER_SECONDARY
+        education = educations.get(_fold(row.text("education"))) if row.text("education") else Education.UPPER_SECONDARY
         if education is None:
             problems.append(_("unknown education level “%(value)s”") % {"value": row.text("education")})
         national_id = row.text("national_id")

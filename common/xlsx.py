@@ -8,11 +8,10 @@ are counted empty ones included, and the reading gives up after a time budget. W
 else goes wrong inside openpyxl (malformed XML, a missing part) is the same clear message:
 the file is not a readable workbook. Cell text quoted in messages is cut short (RowError).
 
-Writing workbooks is common/workbook.py.
+Writing workbooks is common/workbook.py; openpyxl's reader as imports use it, common/xlsx_reader.py.
 """
 
 import datetime as dt
-import functools
 import io
 import re
 import time
@@ -188,62 +187,6 @@ class _Budget:
             )
 
 
-@functools.cache
-def _reader_classes():
-    """openpyxl is imported when a file is read or written, not when the app starts
-    (every page, command and worker imports this module for ImportFailed: openpyxl
-    took ~0.3 s of each start-up)."""
-    from openpyxl.cell.text import Text
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
-    from openpyxl.xml.functions import iterparse
-
-    class _Reader(ExcelReader):
-        """openpyxl's reader (read-only, values) whose shared strings are read under the budget:
-        openpyxl reads all of them before the first row, used or not."""
-
-        def __init__(self, upload, budget: _Budget):
-            super().__init__(upload, read_only=True, data_only=True)
-            self.budget = budget
-
-        def read_strings(self):
-            part = self.package.find(SHARED_STRINGS)
-            if part is None:
-                return
-            tag = f"{{{SHEET_MAIN_NS}}}si"
-            limit = settings.IMPORT_MAX_ROWS * 100  # more than a sheet of that many rows can use
-            strings: list[str] = []
-            with self.archive.open(part.PartName[1:]) as source:
-                for _event, node in iterparse(source):
-                    if node.tag != tag:
-                        continue
-                    text = Text.from_tree(node).content.replace("x005F_", "")
-                    node.clear()
-                    if len(text) > EXCEL_CELL_LIMIT or len(strings) >= limit:
-                        raise _too_big()
-                    strings.append(text)
-                    if len(strings) % BUDGET_EVERY == 0:
-                        self.budget.check()
-            self.shared_strings = strings
-
-        def read_worksheets(self):
-            # The first worksheet only (the one imports read), as a _Sheet.
-            for sheet, rel in self.parser.find_sheets():
-                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
-                    self.wb._sheets.append(_Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
-                    return
-
-    class _Sheet(ReadOnlyWorksheet):
-        def _get_size(self):
-            # The dimensions a file declares are ignored: without them openpyxl parses the whole
-            # sheet to find them (outside any budget), and with them ("A1:XFD1048576") it pads
-            # every row to 16,384 cells and the sheet to a million rows. Rows are read as written.
-            pass
-
-    return _Reader, _Sheet
-
-
 def _check_lengths(cells) -> None:
     # Text written inline in the sheet (not a shared string) is only as long as the part allows.
     if any(isinstance(c, str) and len(c) > EXCEL_CELL_LIMIT for c in cells):
@@ -266,7 +209,9 @@ def read_rows(upload, columns: dict[str, tuple[str, ...]], required: set[str], e
     budget = _Budget(settings.IMPORT_TIME_BUDGET_SECONDS)
     workbook = None
     try:
-        reader = _reader_classes()[0](upload, budget)
+        from .xlsx_reader import reader_classes  # openpyxl, imported when a file is read
+
+        reader = reader_classes()[0](upload, budget)
         reader.read()
         workbook = reader.wb
         return _rows(workbook.worksheets[0], columns, required, exact, budget)

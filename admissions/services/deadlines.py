@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import holidays as holiday_calendars
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
@@ -18,6 +17,9 @@ def holidays_seed(*, years: range | list[int]) -> int:
 
     Existing dates are left alone, so an administrator's edits survive a re-seed.
     """
+    # Imported here, not at start-up: the package's calendars cost ~50 ms of every process's start.
+    import holidays as holiday_calendars
+
     calendar = holiday_calendars.country_holidays("VN", years=list(years), language="vi")
     existing = set(Holiday.objects.filter(date__in=list(calendar)).values_list("date", flat=True))
     new = [Holiday(date=day, name=name[:120]) for day, name in sorted(calendar.items()) if day not in existing]
