@@ -115,7 +115,7 @@ def _size(upload) -> int:
     return size
 
 
-def _too_big() -> SheetError:
+def too_big() -> SheetError:
     return SheetError(_("The workbook expands to more data than an import reads: it is not a table to import."))
 
 
@@ -147,7 +147,7 @@ def check_upload(upload) -> None:
     with archive:
         entries = archive.infolist()
         if len(entries) > settings.IMPORT_ZIP_MAX_ENTRIES:
-            raise _too_big()
+            raise too_big()
         total = 0
         for entry in entries:
             total += entry.file_size
@@ -157,7 +157,7 @@ def check_upload(upload) -> None:
                 or total > settings.IMPORT_ZIP_MAX_TOTAL_BYTES
                 or (entry.file_size > RATIO_FLOOR and ratio > settings.IMPORT_ZIP_MAX_RATIO)
             ):
-                raise _too_big()
+                raise too_big()
         names = {entry.filename.lower() for entry in entries}
         if "[content_types].xml" not in names:
             raise SheetError(unreadable())
@@ -190,7 +190,7 @@ class _Budget:
 def _check_lengths(cells) -> None:
     # Text written inline in the sheet (not a shared string) is only as long as the part allows.
     if any(isinstance(c, str) and len(c) > EXCEL_CELL_LIMIT for c in cells):
-        raise _too_big()
+        raise too_big()
 
 
 def _blank(cells) -> bool:

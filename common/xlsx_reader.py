@@ -7,8 +7,7 @@ import functools
 
 from django.conf import settings
 
-from .xlsx import BUDGET_EVERY, EXCEL_CELL_LIMIT
-from .xlsx import _too_big as too_big
+from .xlsx import BUDGET_EVERY, EXCEL_CELL_LIMIT, too_big
 
 
 @functools.cache
