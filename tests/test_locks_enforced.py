@@ -538,3 +538,28 @@ def test_a_change_of_the_tree_dated_inside_a_locked_year_is_refused_and_goes_thr
     org_services.organization_dissolve(organization=tree.school, on_date=LOCKED_DAY, today=LATER)
     tree.school.refresh_from_db()
     assert tree.school.dissolved_on == LOCKED_DAY
+
+
+def test_the_reorganization_preview_refuses_a_row_dated_inside_a_locked_year(world, tree, users):
+    """The preview a board reads before applying says what applying would say: a move
+    dated in Đơn Dương's locked 2025 is refused on its row, naming the lock; nothing changes.
+    The same file dated in 2026 previews and applies."""
+    from organizations.reorganize import reorganization_apply, reorganization_preview
+
+    header = ("Thao tác", "Ngày hiệu lực", "Mã", "Mã đích", "Tên mới", "Loại hình", "Lĩnh vực")
+
+    def upload(day):
+        return xlsx_upload([header, ("chuyển", day, tree.cell.code, tree.district.code, "", "", "")], name="s.xlsx")
+
+    before = fingerprint()
+    with translation.override("vi"), pytest.raises(ImportFailed) as failure:
+        reorganization_preview(upload=upload("10/05/2025"), user=users.admin, today=LATER)
+    [error] = failure.value.errors
+    assert error.row == 2 and "Huyện ủy Đơn Dương" in error.message and "đã khóa" in error.message, error.message
+    assert fingerprint() == before
+
+    preview = reorganization_preview(upload=upload("05/01/2026"), user=users.admin, today=LATER)
+    assert preview.counts["moved"] == 1 and fingerprint() == before  # a preview changes nothing
+    reorganization_apply(upload=upload("05/01/2026"), user=users.admin, today=LATER)
+    tree.cell.refresh_from_db()
+    assert tree.cell.parent_path() == tree.district.path

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from common.xlsx import ImportFailed, RowError
 
-from .. import access, services
+from .. import access
 from ..models import Organization, Reorganization
-from .operations import CREATE, MERGE, MOVE, RENAME, Operation
+from .operations import CREATE, apply_operation
 from .preview import reorganization_preview
 
 
@@ -28,34 +28,6 @@ def decision_reason(decision: str, decision_date: dt.date | None) -> str:
     if date:
         return _("reorganization of %(date)s") % {"date": date}
     return _("reorganization")
-
-
-def _apply_one(op: Operation, *, user, today: dt.date, reason: str) -> None:
-    get = Organization.objects.get
-    if op.kind == CREATE:
-        services.organization_create(
-            parent=get(code=op.target),
-            code=op.code,
-            name=op.name,
-            form=op.form,
-            sector=op.sector,
-            founded_on=op.on_date,
-            user=user,
-            reason=reason,
-            today=today,
-        )
-        return
-    organization = get(code=op.code)
-    dated = {"on_date": op.on_date, "today": today, "user": user, "reason": reason}
-    if op.kind == RENAME:
-        fields = {"name": op.name} | {key: getattr(op, key) for key in ("form", "sector") if getattr(op, key)}
-        services.organization_update(organization=organization, user=user, reason=reason, **fields)
-    elif op.kind == MOVE:
-        services.organization_move(organization=organization, new_parent=get(code=op.target), **dated)
-    elif op.kind == MERGE:
-        services.organization_merge(source=organization, target=get(code=op.target), **dated)
-    else:
-        services.organization_dissolve(organization=organization, **dated)
 
 
 def _common_root(paths: list[str]) -> str:
@@ -87,7 +59,13 @@ def reorganization_apply(
     ImportFailed naming it, and nothing is changed. Needs the administrator's scope.
     """
     preview = reorganization_preview(
-        upload=upload, today=today, user=user, under=under, perm=access.Perm.MANAGE, file_name=file_name
+        upload=upload,
+        today=today,
+        user=user,
+        under=under,
+        perm=access.Perm.MANAGE,
+        file_name=file_name,
+        check_by_applying=False,  # applied below, in the same checks
     )
     reason = decision_reason(decision, decision_date)
     touched: list[str] = []  # codes of the committees whose children change
@@ -100,7 +78,7 @@ def reorganization_apply(
                     parents = Organization.objects.filter(path=acted.parent_path()).values_list("code", flat=True)
                     touched += list(parents)
                 touched += [current.target] if current.target else []
-                _apply_one(current, user=user, today=today, reason=reason)
+                apply_operation(current, user=user, today=today, reason=reason)
             root = under
             if root is None:  # a command: file the record under the committee holding the result
                 kept = Organization.objects.filter(code__in=touched, dissolved_on__isnull=True)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from common.text import fold
 from common.xlsx import choice_lookup, parse_date
 
-from ..models import OrgForm, Sector
+from .. import services
+from ..models import Organization, OrgForm, Sector
 
 COLUMNS = {
     "operation": ("Thao tác", "Operation"),
@@ -141,3 +142,33 @@ def _parse(rows, today: dt.date) -> tuple[list[Operation], dict[int, list[str]]]
             errors.append(_("the effective date (Ngày hiệu lực) is empty"))
         operations.append(op)
     return operations, problems
+
+
+def apply_operation(op: Operation, *, user, today: dt.date, reason: str) -> None:
+    """Make one row's change through the organization services (their every check: a
+    period lock on the row's day among them)."""
+    get = Organization.objects.get
+    if op.kind == CREATE:
+        services.organization_create(
+            parent=get(code=op.target),
+            code=op.code,
+            name=op.name,
+            form=op.form,
+            sector=op.sector,
+            founded_on=op.on_date,
+            user=user,
+            reason=reason,
+            today=today,
+        )
+        return
+    organization = get(code=op.code)
+    dated = {"on_date": op.on_date, "today": today, "user": user, "reason": reason}
+    if op.kind == RENAME:
+        fields = {"name": op.name} | {key: getattr(op, key) for key in ("form", "sector") if getattr(op, key)}
+        services.organization_update(organization=organization, user=user, reason=reason, **fields)
+    elif op.kind == MOVE:
+        services.organization_move(organization=organization, new_parent=get(code=op.target), **dated)
+    elif op.kind == MERGE:
+        services.organization_merge(source=organization, target=get(code=op.target), **dated)
+    else:
+        services.organization_dissolve(organization=organization, **dated)

@@ -5,13 +5,17 @@ counts, and what other apps list as affected (their registered effects).
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
 from common.imports import read_or_fail
 from common.xlsx import ImportFailed, RowError
 
 from .. import access
 from ..models import Organization
 from .effects import affected_by
-from .operations import COLUMNS, CREATE, DISSOLVE, MERGE, MOVE, RENAME, Operation, _parse
+from .operations import COLUMNS, CREATE, DISSOLVE, MERGE, MOVE, RENAME, Operation, _parse, apply_operation
 from .simulation import _simulate, _Tree
 
 
@@ -76,6 +80,19 @@ def _moved_and_ended(operations: list[Operation], tree: _Tree) -> tuple[set[int]
     return moved, ended
 
 
+def _apply_and_roll_back(operations: list[Operation], *, user, today: dt.date) -> None:
+    current = None
+    try:
+        with transaction.atomic():
+            for current in operations:
+                apply_operation(current, user=user, today=today, reason="")
+            transaction.set_rollback(True)
+    except ValidationError as exc:
+        raise ImportFailed([RowError(current.row, "; ".join(exc.messages))]) from None
+    except IntegrityError:
+        raise ImportFailed([RowError(current.row if current else 0, _("the database refused this change"))]) from None
+
+
 def reorganization_preview(
     *,
     upload,
@@ -84,9 +101,14 @@ def reorganization_preview(
     under: Organization | None = None,
     perm: access.Perm = access.Perm.MANAGE,
     file_name: str = "",
+    check_by_applying: bool = True,
 ) -> Preview:
     """Read and check every row of a reorganization file; raise ImportFailed listing every
     bad row, or return what applying it would do. Changes nothing.
+
+    When the rows pass, they are applied through the services in a transaction rolled back
+    (`check_by_applying`), so the preview refuses what applying would refuse (a period
+    locked on a row's day, for one): the first row a service refuses is named.
 
     Every organization the file names must lie in the user's scope for `perm` (below
     `under` when given); `user=None` (a command) may name any organization.
@@ -102,6 +124,8 @@ def reorganization_preview(
     errors = [RowError(number, "; ".join(messages)) for number, messages in sorted(problems.items()) if messages]
     if errors:
         raise ImportFailed(errors)
+    if check_by_applying:
+        _apply_and_roll_back(operations, user=user, today=today)
     counts = {kind: 0 for kind in ("created", "renamed", "moved", "merged", "dissolved")}
     for op in operations:
         key = {CREATE: "created", RENAME: "renamed", MOVE: "moved", MERGE: "merged", DISSOLVE: "dissolved"}[op.kind]
