@@ -1,6 +1,6 @@
-"""A candidate's fields are checked as Django's full_clean checks them, values that passed kept
-for the next rows (issue 18: full_clean was half of each row's checks): the same refusals in
-the same words, on a first look and on a value seen before."""
+"""A candidate's fields are checked by Django's full_clean, without the unique checks that can
+refuse nothing (issue 18: full_clean was half of each row's checks): the same refusals in the
+same words, on a first look and on a value seen before."""
 
 import datetime as dt
 
@@ -56,7 +56,7 @@ def test_refusals_are_djangos_first_time_and_again(fields, language):
     with translation.override(language):
         expected = _django(**fields)
         assert expected
-        for _again in range(2):  # the good fields of the row are kept after the first time
+        for _again in range(2):
             assert _ours(**fields)[0] == expected
 
 

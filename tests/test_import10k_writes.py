@@ -1,6 +1,6 @@
 """The import's writes (common.imports.insert_with_history): on PostgreSQL a COPY per table
 (issue 18: the 10,000-row INSERTs took 20 s there), with the ids taken in the file's order,
-each statement counted and logged like any other; a failure inside rolls everything back."""
+each statement counted and logged like any other."""
 
 import pytest
 from django.db import connection
