@@ -507,27 +507,14 @@ def test_a_change_of_the_tree_dated_inside_a_locked_year_is_refused_and_goes_thr
         lambda: org_services.organization_merge(source=tree.commune, target=tree.city, on_date=LOCKED_DAY, today=LATER)
     )
     _refused(lambda: org_services.organization_dissolve(organization=tree.cell, on_date=LOCKED_DAY, today=LATER))
+    new_cell = dict(form="cell", sector="village", founded_on=LOCKED_DAY, today=LATER)
     _refused(
         lambda: org_services.organization_create(
-            parent=tree.commune,
-            name="Chi bộ Thôn Mới",
-            code="LD.DD.KD.09",
-            form="cell",
-            sector="village",
-            founded_on=LOCKED_DAY,
-            today=LATER,
+            parent=tree.commune, name="Chi bộ Thôn Mới", code="LD.DD.KD.09", **new_cell
         )
     )
     # Outside the locked year (and in another district's 2025): no refusal.
-    org_services.organization_create(
-        parent=tree.city,
-        name="Chi bộ Mới",
-        code="LD.DL.09",
-        form="cell",
-        sector="village",
-        founded_on=LOCKED_DAY,
-        today=LATER,
-    )
+    org_services.organization_create(parent=tree.city, name="Chi bộ Mới", code="LD.DL.09", **new_cell)
     org_services.organization_move(on_date=D(2026, 1, 5), **move)
     tree.cell.refresh_from_db()
     assert tree.cell.parent_path() == tree.district.path
