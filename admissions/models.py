@@ -8,7 +8,7 @@ the organization later moves or merges.
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -40,6 +40,17 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     NOT_QUALIFIED = "not_qualified", _("Not qualified")
     MOVED_AWAY = "moved_away", _("Moved away")
+
+
+def followed_rank():
+    """0 for candidates on the road, 1 for those admitted (on probation), 2 for those who
+    left it: the candidate lists' first sort key, and the index that serves it."""
+    return Case(
+        When(outcome=Outcome.IN_PROGRESS, then=Value(0)),
+        When(outcome=Outcome.ADMITTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
 
 
 class Gender(models.TextChoices):
@@ -174,6 +185,11 @@ class Candidate(models.Model):
                 name="candidate_live_org",
                 condition=Q(archived_at__isnull=True),
             ),
+            # The lists' order (followed first, then by name) read in order from an index: a
+            # province's first page stops after 25 rows instead of sorting its 60,000.
+            models.Index(
+                followed_rank(), "search_name", "id", name="candidate_followed", condition=Q(archived_at__isnull=True)
+            ),
             models.Index(fields=["search_name", "date_of_birth"], name="candidate_name_dob"),
             models.Index(fields=["national_id"], name="candidate_national_id"),
         ]
@@ -272,6 +288,13 @@ class Admission(models.Model):
         ordering = ["-ceremony_date", "pk"]
         indexes = [
             models.Index(fields=["ceremony_date", "organization"], name="admission_date_org"),
+            # A subtree's live admissions between two days (the months of a report): one probe
+            # per organization instead of a year of the whole country's admissions.
+            models.Index(
+                fields=["organization", "ceremony_date"],
+                name="admission_live_org_date",
+                condition=Q(archived_at__isnull=True),
+            ),
             # The alerts of the home page count the admissions still on probation in a subtree:
             # a small index (one year of admissions) instead of a scan of every admission.
             models.Index(

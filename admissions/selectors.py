@@ -4,7 +4,7 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from common.text import fold
@@ -12,7 +12,7 @@ from organizations import access
 from organizations.access import Perm
 from organizations.models import Organization
 
-from .models import Admission, Candidate, Outcome, Step, StepRecord
+from .models import Admission, Candidate, Outcome, Step, StepRecord, followed_rank
 
 
 def candidates(user, *, organization: Organization | None = None, include_archived: bool = False):
@@ -38,13 +38,7 @@ ENDED_OUTCOMES = (Outcome.WITHDRAWN, Outcome.NOT_QUALIFIED, Outcome.MOVED_AWAY)
 
 def followed_first(qs):
     """Candidates on the road first, then those admitted (on probation), then those who left; by name."""
-    rank = Case(
-        When(outcome=Outcome.IN_PROGRESS, then=Value(0)),
-        When(outcome=Outcome.ADMITTED, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return qs.alias(followed=rank).order_by("followed", "search_name", "pk")
+    return qs.alias(followed=followed_rank()).order_by("followed", "search_name", "pk")
 
 
 def admissions(user, *, organization: Organization | None = None):

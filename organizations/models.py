@@ -89,6 +89,9 @@ class Organization(MP_Node):
             # subtree: expanding the national root read 288,000 rows for its 34 children.
             models.Index(fields=["depth", "path"], name="org_depth_path", opclasses=["", "varchar_pattern_ops"]),
             models.Index(fields=["form", "sector"], name="org_form_sector"),
+            # Every report asks whether anything was dissolved or merged by its day: a few
+            # dissolved organizations, not a scan of the whole tree.
+            models.Index(fields=["dissolved_on"], name="org_dissolved", condition=Q(dissolved_on__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
