@@ -12,6 +12,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.choices import ChoiceLabels
 from common.text import fold
 from organizations.models import Organization
 
@@ -121,7 +122,7 @@ national_id_validator = RegexValidator(r"^\d{12}$", _("A national ID number has 
 DEMO_NOTE = "Nhân vật hư cấu — dữ liệu minh họa."
 
 
-class Candidate(models.Model):
+class Candidate(ChoiceLabels, models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("developing cell"), on_delete=models.PROTECT, related_name="candidates"
     )
@@ -255,7 +256,7 @@ class Introducer(models.Model):
         return self.full_name
 
 
-class Admission(models.Model):
+class Admission(ChoiceLabels, models.Model):
     """A person admitted: the ceremony date is the admission date quotas count."""
 
     candidate = models.OneToOneField(Candidate, on_delete=models.PROTECT, related_name="admission")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from common.choices import ChoiceLabels
 from common.text import fold
 
 
@@ -44,7 +45,7 @@ GRASSROOTS_FORMS = (OrgForm.GRASSROOTS_COMMITTEE, OrgForm.GRASSROOTS_CELL)
 UPPER_COMMITTEE_FORMS = (OrgForm.CENTRAL, OrgForm.PROVINCIAL, OrgForm.DISTRICT, OrgForm.BLOC, OrgForm.COMMUNE)
 
 
-class Organization(MP_Node):
+class Organization(ChoiceLabels, MP_Node):
     """A party organization in the tree (materialized path from django-treebeard).
 
     Organizations are never deleted: they are dissolved or merged, and keep the
