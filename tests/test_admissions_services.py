@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -381,6 +382,45 @@ def test_a_new_holiday_moves_the_deadlines(tree):
     assert services.deadlines_refresh(around=D(2024, 9, 3)) == 1
     candidate.refresh_from_db()
     assert candidate.due_on == add_working_days(before, 1)
+
+
+def test_changed_deadline_settings_reach_the_stored_deadlines_through_refresh_deadlines(tree, settings):
+    from django.core.management import call_command
+
+    waiting = walk(make_candidate(tree.school), until=Step.CELL_RESOLUTION)
+    admitted = walk(make_candidate(tree.school, full_name="Trần Văn Kết Nạp"))
+    admission = services.admission_record(candidate=admitted, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    assert waiting.due_on == add_working_days(D(2024, 8, 5), 60)
+    assert admission.probation_due == D(2025, 9, 30)
+
+    settings.ADMISSION_RULES = {
+        **settings.ADMISSION_RULES,
+        "DECISION_WORKING_DAYS": 45,
+        "PROBATION_MONTHS": 18,
+        "RECOGNITION_WORKING_DAYS": 20,
+    }
+    call_command("refresh_deadlines", stdout=(out := io.StringIO()))
+
+    waiting.refresh_from_db()
+    admission.refresh_from_db()
+    assert waiting.due_on == add_working_days(D(2024, 8, 5), 45)
+    assert admission.probation_due == D(2026, 3, 30)
+    assert admission.recognition_due == add_working_days(D(2026, 3, 30), 20)
+    assert out.getvalue().strip() == "deadlines: 2 records changed"
+    call_command("refresh_deadlines", stdout=(again := io.StringIO()))
+    assert again.getvalue().strip() == "deadlines: 0 records changed"
+
+
+def test_refreshing_deadlines_leaves_recognized_members_alone(tree, settings):
+    admitted = walk(make_candidate(tree.school))
+    admission = services.admission_record(candidate=admitted, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)
+    services.admission_recognize(
+        admission=admission, on_date=D(2025, 10, 2), decision_number="5-QĐ", user=None, today=D(2025, 10, 10)
+    )
+    settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "PROBATION_MONTHS": 18}
+    assert services.deadlines_refresh() == 0
+    admission.refresh_from_db()
+    assert admission.probation_due == D(2025, 9, 30)
 
 
 def test_holiday_admin_refreshes_deadlines(tree, client, users):

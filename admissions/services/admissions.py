@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from .. import selectors
 from ..models import Admission, Candidate, Outcome, Step, StepRecord
 from ..workdays import Calendar, add_working_days
 from .checks import _d, admitted_problems, readmission_twin_problems, rule
+from .deadlines import probation_end
 from .steps import candidate_advance
 
 
@@ -99,7 +99,7 @@ def admission_build(
         problems += admitted_problems(twin=twin, user=user)
     if problems:
         raise ValidationError(problems)
-    probation_due = ceremony_date + relativedelta(months=rule("PROBATION_MONTHS"))
+    probation_due = probation_end(ceremony_date)
     admission = Admission(
         candidate=candidate,
         organization=candidate.organization,

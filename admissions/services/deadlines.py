@@ -2,8 +2,9 @@
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, Min, OuterRef, Subquery
 
 from ..models import Admission, Candidate, Holiday, Outcome, Step, StepRecord
 from ..workdays import add_working_days, calendar_between
@@ -52,24 +53,42 @@ def make_up_working_days(years) -> dict[dt.date, str]:
     return days
 
 
-@transaction.atomic
-def deadlines_refresh(*, around: dt.date) -> int:
-    """Recompute the working-day deadlines that a holiday on `around` may move.
+def probation_end(ceremony_date: dt.date) -> dt.date:
+    """The day the probation ends: PROBATION_MONTHS after the ceremony."""
+    return ceremony_date + relativedelta(months=rule("PROBATION_MONTHS"))
 
-    Called when an administrator edits the holiday calendar. Returns the rows changed.
-    """
+
+@transaction.atomic
+def deadlines_refresh(*, around: dt.date | None = None) -> int:
+    """Recompute the stored deadlines: the working-day ones a holiday on `around` may move
+    (called when an administrator edits the holiday calendar), or, with `around` None,
+    every open deadline from the settings in force (`manage.py refresh_deadlines`, after a
+    change of ADMISSION_DECISION_WORKING_DAYS, _CEREMONY_, _RECOGNITION_ or _PROBATION_MONTHS).
+    Returns the rows changed."""
     span = dt.timedelta(days=200)  # longer than any deadline in working days
-    holidays = calendar_between(around - 2 * span, around + 2 * span)
     resolution = StepRecord.objects.filter(candidate=OuterRef("pk"), step=Step.CELL_RESOLUTION).values("date")[:1]
-    changed: list = []
     candidates = Candidate.objects.filter(
         outcome=Outcome.IN_PROGRESS,
         archived_at__isnull=True,
         step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION, Step.DECISION],
-        step_date__gte=around - span,
-        step_date__lte=around,
     ).annotate(resolution_on=Subquery(resolution))
-    for candidate in candidates:
+    admissions = Admission.objects.filter(
+        archived_at__isnull=True, recognized_on__isnull=True, struck_off_on__isnull=True
+    )
+    if around is not None:
+        candidates = candidates.filter(step_date__gte=around - span, step_date__lte=around)
+        admissions = admissions.filter(probation_due__gte=around - span, probation_due__lte=around)
+        first, last = around - 2 * span, around + 2 * span
+    else:
+        bounds = [*candidates.aggregate(a=Min("step_date"), b=Max("step_date")).values()]
+        bounds += [*admissions.aggregate(a=Min("ceremony_date"), b=Max("probation_due")).values()]
+        bounds = [day for day in bounds if day is not None]
+        if not bounds:
+            return 0
+        first, last = min(bounds) - span, max(bounds) + 2 * span
+    holidays = calendar_between(first, last)
+    changed: list = []
+    for candidate in candidates.iterator(chunk_size=2000):
         if candidate.step == Step.DECISION:
             due = add_working_days(candidate.step_date, rule("CEREMONY_WORKING_DAYS"), holidays)
         else:
@@ -77,19 +96,15 @@ def deadlines_refresh(*, around: dt.date) -> int:
         if due != candidate.due_on:
             candidate.due_on = due
             changed.append(candidate)
-    Candidate.objects.bulk_update(changed, ["due_on"])
-    admissions = Admission.objects.filter(
-        archived_at__isnull=True,
-        recognized_on__isnull=True,
-        struck_off_on__isnull=True,
-        probation_due__gte=around - span,
-        probation_due__lte=around,
-    )
+    Candidate.objects.bulk_update(changed, ["due_on"], batch_size=1000)
     moved = []
-    for admission in admissions:
-        due = add_working_days(admission.probation_due, rule("RECOGNITION_WORKING_DAYS"), holidays)
-        if due != admission.recognition_due:
-            admission.recognition_due = due
+    for admission in admissions.iterator(chunk_size=2000):
+        probation_due = admission.probation_due
+        if around is None:  # the settings may have changed: the probation's end too
+            probation_due = probation_end(admission.ceremony_date)
+        due = add_working_days(probation_due, rule("RECOGNITION_WORKING_DAYS"), holidays)
+        if (probation_due, due) != (admission.probation_due, admission.recognition_due):
+            admission.probation_due, admission.recognition_due = probation_due, due
             moved.append(admission)
-    Admission.objects.bulk_update(moved, ["recognition_due"])
+    Admission.objects.bulk_update(moved, ["probation_due", "recognition_due"], batch_size=1000)
     return len(changed) + len(moved)
