@@ -56,8 +56,9 @@ def parent_chain(organization: Organization, *, ancestors: dict[str, Organizatio
 
 
 def with_member_counts(queryset: QuerySet[Organization], *, on: dt.date) -> QuerySet[Organization]:
-    """Annotate each organization with its latest member count on or before `on`."""
-    latest = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lte=on).order_by("-as_of")
+    """Annotate each organization with its latest member count on or before `on` (the
+    engine's reading: `MemberCount.objects.latest_on`, at most one count each)."""
+    latest = MemberCount.objects.latest_on(on).filter(organization=OuterRef("pk")).order_by()
     return queryset.annotate(
         members=Subquery(latest.values("members")[:1], output_field=IntegerField()),
         members_as_of=Subquery(latest.values("as_of")[:1]),
