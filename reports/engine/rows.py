@@ -129,9 +129,14 @@ def _organization_rows(queryset, annotations, with_parent: bool = False) -> list
 
 
 def _bucket_filter(queryset, paths: set[str], width: int):
+    """The rows of a query grouped by `bucket` (a path cut to `width`) that count at that
+    depth: those of the wanted paths when they are few, else every row whose path reaches
+    the depth. A row of a shallower organization (a grassroots cell with no cells under
+    it, among cells one level down) has its own path as its bucket, and is counted at its
+    own depth already."""
     if paths and len(paths) <= BUCKET_FILTER_LIMIT:
         return queryset.filter(bucket__in=sorted(paths))
-    return queryset
+    return queryset.alias(bucket_width=Length("bucket")).filter(bucket_width=width)
 
 
 def _members_on(**days: dt.date) -> dict:
