@@ -17,7 +17,7 @@ from organizations.models import GRASSROOTS_FORMS, Organization
 from organizations.positions import any_merged, counting_path
 
 from ..models import HistoricalResult
-from .rows import BUCKET_FILTER_LIMIT, _bucket_filter, _members_on
+from .rows import BUCKET_FILTER_LIMIT, _asked, _bucket_filter, _members_on
 from .spans import admissions_now
 
 STEP = Organization.steplen
@@ -225,16 +225,14 @@ def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None =
     else:
         live = Candidate.objects.annotate(p=F("organization__path"))
     live = live.filter(finishable, p__startswith=scope.path)
-    grouped = []
-    for depth in sorted(depths):
-        width = depth * STEP
-        rows = live.annotate(bucket=Substr("p", 1, width)).order_by()
-        rows = _bucket_filter(rows, wanted.get(depth, set()), width)
-        grouped.append(
-            rows.values("bucket", "category").annotate(n=Count("pk")).values_list("bucket", "category", "n").order_by()
-        )
-    for bucket, category, n in grouped[0].union(*grouped[1:], all=True).order_by():
-        counts.add(bucket, year, category, n)
+    # One grouped read per organization, rolled up to every depth here (a read per depth
+    # scanned the candidates once for each: 5 s of the national report).
+    widths = [(depth * STEP, _asked(wanted.get(depth, set()))) for depth in sorted(depths)]
+    for path, category, n in live.values("p", "category").annotate(n=Count("pk")).values_list("p", "category", "n"):
+        for width, asked in widths:
+            bucket = path[:width]
+            if len(path) >= width and (asked is None or bucket in asked):
+                counts.add(bucket, year, category, n)
     return counts, late
 
 

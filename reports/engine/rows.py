@@ -134,9 +134,16 @@ def _bucket_filter(queryset, paths: set[str], width: int):
     the depth. A row of a shallower organization (a grassroots cell with no cells under
     it, among cells one level down) has its own path as its bucket, and is counted at its
     own depth already."""
-    if paths and len(paths) <= BUCKET_FILTER_LIMIT:
-        return queryset.filter(bucket__in=sorted(paths))
+    asked = _asked(paths)
+    if asked is not None:
+        return queryset.filter(bucket__in=sorted(asked))
     return queryset.alias(bucket_width=Length("bucket")).filter(bucket_width=width)
+
+
+def _asked(paths: set[str]) -> set[str] | None:
+    """The wanted paths of a depth when they are few enough to ask for by name; None: every
+    path of that depth is taken."""
+    return paths if paths and len(paths) <= BUCKET_FILTER_LIMIT else None
 
 
 def _members_on(**days: dt.date) -> dict:

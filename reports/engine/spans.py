@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db.models import Count, F, Q, Value
-from django.db.models.functions import ExtractMonth, Substr
+from django.db.models.functions import ExtractMonth
 
 from admissions.counting import admitted_between
 from admissions.models import Tally
@@ -14,7 +14,6 @@ from organizations.models import Organization
 from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on
 
 from .. import periods as report_periods
-from .rows import _bucket_filter
 
 STEP = Organization.steplen
 
@@ -117,29 +116,21 @@ def _span_counts(
             rows = rows.filter(inside).annotate(p=counting_path("organization__")).filter(p__startswith=scope.path)
         else:
             rows = rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
-        for depth in sorted(wanted):
-            width = depth * STEP
-            grouped = _bucket_filter(rows.annotate(bucket=Substr("p", 1, width)), wanted[depth], width)
-            parts.append(
-                grouped.values("bucket", "category")
-                .annotate(n=Count("pk"), s=Value(i))
-                .values_list("bucket", "category", "n", "s")
-                .order_by()
-            )
+        # Per organization, rolled up below (a read per depth scanned the span once for each).
+        parts.append(
+            rows.values("p", "category")
+            .annotate(n=Count("pk"), s=Value(i))
+            .values_list("p", "category", "n", "s")
+            .order_by()
+        )
     if not parts:
         return results
     for key, category, n, i in parts[0].union(*parts[1:], all=True).order_by():
         counts = results[i]
-        if tree is None:
-            if key in wanted.get(len(key) // STEP, ()):
-                if category:
-                    counts[(key, category)] += n
-                counts[(key, "")] += n
-            continue
-        path = tree.position(key)
+        path = key if tree is None else tree.position(key)
         if path is None:
             continue
-        for end in range(len(tree.root), len(path) + 1, STEP):
+        for end in range(STEP if tree is None else len(tree.root), len(path) + 1, STEP):
             prefix = path[:end]
             if prefix in wanted.get(end // STEP, ()):
                 if category:
