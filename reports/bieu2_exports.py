@@ -13,6 +13,7 @@ import datetime as dt
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from common.pdf import html_to_pdf
 from organizations.documents import party_body, place_name
 from organizations.models import Organization
 
@@ -189,6 +190,4 @@ def render_pdf_html(form: Form, *, today: dt.date) -> str:
 
 
 def render_pdf(form: Form, *, today: dt.date) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_pdf_html(form, today=today), base_url=".").write_pdf()
+    return html_to_pdf(render_pdf_html(form, today=today))

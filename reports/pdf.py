@@ -11,6 +11,7 @@ import base64
 
 from django.template.loader import render_to_string
 
+from common.pdf import html_to_pdf
 from organizations.documents import party_body, place_name, signer
 from organizations.models import Organization, OrgForm
 from quotas.document import board, committee
@@ -173,6 +174,4 @@ def render_pdf_html(report: Report) -> str:
 
 
 def render_pdf(report: Report) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_pdf_html(report), base_url=".").write_pdf()
+    return html_to_pdf(render_pdf_html(report))

@@ -2,6 +2,8 @@
 
 from django.template.loader import render_to_string
 
+from common.pdf import html_to_pdf
+
 from .content import DRAFT_MARK, RECIPIENTS_LABEL, PlanDocument
 
 
@@ -12,6 +14,4 @@ def render_pdf_html(document: PlanDocument) -> str:
 
 
 def render_pdf(document: PlanDocument) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_pdf_html(document), base_url=".").write_pdf()
+    return html_to_pdf(render_pdf_html(document))
