@@ -228,7 +228,8 @@ def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None =
     # One grouped read per organization, rolled up to every depth here (a read per depth
     # scanned the candidates once for each: 5 s of the national report).
     widths = [(depth * STEP, _asked(wanted.get(depth, set()))) for depth in sorted(depths)]
-    for path, category, n in live.values("p", "category").annotate(n=Count("pk")).values_list("p", "category", "n"):
+    grouped = live.values("p", "category").annotate(n=Count("pk")).values_list("p", "category", "n").order_by()
+    for path, category, n in grouped:
         for width, asked in widths:
             bucket = path[:width]
             if len(path) >= width and (asked is None or bucket in asked):
