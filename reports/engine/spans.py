@@ -125,17 +125,19 @@ def _span_counts(
         )
     if not parts:
         return results
+    start = STEP if tree is None else len(tree.root)
+    counted_at: dict = {}  # path (or organization id) -> the wanted paths it counts under
     for key, category, n, i in parts[0].union(*parts[1:], all=True).order_by():
+        prefixes = counted_at.get(key)
+        if prefixes is None:
+            path = key if tree is None else tree.position(key)
+            ends = range(start, len(path) + 1, STEP) if path is not None else ()
+            prefixes = counted_at[key] = [path[:end] for end in ends if path[:end] in wanted.get(end // STEP, ())]
         counts = results[i]
-        path = key if tree is None else tree.position(key)
-        if path is None:
-            continue
-        for end in range(STEP if tree is None else len(tree.root), len(path) + 1, STEP):
-            prefix = path[:end]
-            if prefix in wanted.get(end // STEP, ()):
-                if category:
-                    counts[(prefix, category)] += n
-                counts[(prefix, "")] += n
+        for prefix in prefixes:
+            if category:
+                counts[(prefix, category)] += n
+            counts[(prefix, "")] += n
     return results
 
 
