@@ -411,6 +411,17 @@ def test_changed_deadline_settings_reach_the_stored_deadlines_through_refresh_de
     assert again.getvalue().strip() == "deadlines: 0 records changed"
 
 
+def test_refreshing_deadlines_skips_a_candidate_imported_without_the_cell_resolution_date(tree):
+    candidate = walk(make_candidate(tree.school), until=Step.COMMITTEE_RESOLUTION)
+    StepRecord.objects.filter(candidate=candidate, step=Step.CELL_RESOLUTION).delete()  # as an import leaves it
+    Candidate.objects.filter(pk=candidate.pk).update(due_on=None)
+    Holiday.objects.create(date=D(2024, 8, 21), name="nghỉ bổ sung")
+    assert services.deadlines_refresh(around=D(2024, 8, 21)) == 0
+    assert services.deadlines_refresh() == 0
+    candidate.refresh_from_db()
+    assert candidate.due_on is None
+
+
 def test_refreshing_deadlines_leaves_recognized_members_alone(tree, settings):
     admitted = walk(make_candidate(tree.school))
     admission = services.admission_record(candidate=admitted, ceremony_date=D(2024, 9, 30), user=None, today=TODAY)

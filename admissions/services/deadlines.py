@@ -91,8 +91,10 @@ def deadlines_refresh(*, around: dt.date | None = None) -> int:
     for candidate in candidates.iterator(chunk_size=2000):
         if candidate.step == Step.DECISION:
             due = add_working_days(candidate.step_date, rule("CEREMONY_WORKING_DAYS"), holidays)
-        else:
+        elif candidate.resolution_on is not None:
             due = add_working_days(candidate.resolution_on, rule("DECISION_WORKING_DAYS"), holidays)
+        else:  # imported past the cell's resolution without its date: nothing to count from
+            continue
         if due != candidate.due_on:
             candidate.due_on = due
             changed.append(candidate)
