@@ -134,16 +134,29 @@ def _bucket_filter(queryset, paths: set[str], width: int):
     the depth. A row of a shallower organization (a grassroots cell with no cells under
     it, among cells one level down) has its own path as its bucket, and is counted at its
     own depth already."""
-    asked = _asked(paths)
-    if asked is not None:
-        return queryset.filter(bucket__in=sorted(asked))
+    if paths and len(paths) <= BUCKET_FILTER_LIMIT:
+        return queryset.filter(bucket__in=sorted(paths))
     return queryset.alias(bucket_width=Length("bucket")).filter(bucket_width=width)
 
 
-def _asked(paths: set[str]) -> set[str] | None:
-    """The wanted paths of a depth when they are few enough to ask for by name; None: every
-    path of that depth is taken."""
-    return paths if paths and len(paths) <= BUCKET_FILTER_LIMIT else None
+class WantedPrefixes:
+    """Rows read per organization, rolled up in Python: `prefixes(key)` gives the wanted
+    paths (`wanted`: {depth: paths}) that a row's path counts under, from `start` (a path
+    length) down to its own, worked out once per key. `position` maps a key to its path
+    (an organization's id to where it stood on a past day; None: the key is the path)."""
+
+    def __init__(self, wanted: dict[int, set[str]], start: int = STEP, position=None):
+        self.wanted, self.start, self.position = wanted, start, position
+        self._known: dict = {}
+
+    def __call__(self, key) -> list[str]:
+        prefixes = self._known.get(key)
+        if prefixes is None:
+            path = key if self.position is None else self.position(key)
+            ends = range(self.start, len(path) + 1, STEP) if path is not None else ()
+            wanted = self.wanted
+            prefixes = self._known[key] = [path[:end] for end in ends if path[:end] in wanted.get(end // STEP, ())]
+        return prefixes
 
 
 def _members_on(**days: dt.date) -> dict:

@@ -14,6 +14,7 @@ from organizations.models import Organization
 from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on
 
 from .. import periods as report_periods
+from .rows import WantedPrefixes
 
 STEP = Organization.steplen
 
@@ -125,16 +126,10 @@ def _span_counts(
         )
     if not parts:
         return results
-    start = STEP if tree is None else len(tree.root)
-    counted_at: dict = {}  # path (or organization id) -> the wanted paths it counts under
+    prefixes = WantedPrefixes(wanted) if tree is None else WantedPrefixes(wanted, len(tree.root), tree.position)
     for key, category, n, i in parts[0].union(*parts[1:], all=True).order_by():
-        prefixes = counted_at.get(key)
-        if prefixes is None:
-            path = key if tree is None else tree.position(key)
-            ends = range(start, len(path) + 1, STEP) if path is not None else ()
-            prefixes = counted_at[key] = [path[:end] for end in ends if path[:end] in wanted.get(end // STEP, ())]
         counts = results[i]
-        for prefix in prefixes:
+        for prefix in prefixes(key):
             if category:
                 counts[(prefix, category)] += n
             counts[(prefix, "")] += n
