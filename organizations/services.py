@@ -103,12 +103,8 @@ def organization_update(*, organization: Organization, user=None, reason: str = 
     return _save(organization, user, _("edited"), reason)
 
 
-def _last_move(organization: Organization) -> dt.date | None:
-    return organization.past_paths.aggregate(last=Max("valid_until"))["last"]
-
-
-def _record_past_paths(root: Organization, on_date: dt.date) -> dict[int, str]:
-    """Remember where `root` and its descendants sat until `on_date`; returns {pk: path}."""
+def _last_moves(root: Organization) -> tuple[list[tuple[int, str]], dict[int, dt.date]]:
+    """`root`'s subtree as [(pk, path)], and {pk: the day of its last move} for those moved."""
     subtree = list(Organization.objects.get_tree(root).values_list("pk", "path"))
     last_until = dict(
         OrganizationPath.objects.filter(organization_id__in=[pk for pk, _path in subtree])
@@ -116,9 +112,38 @@ def _record_past_paths(root: Organization, on_date: dt.date) -> dict[int, str]:
         .annotate(last=Max("valid_until"))
         .values_list("organization_id", "last")
     )
+    return subtree, last_until
+
+
+def _check_move_day(organization: Organization, on_date: dt.date, last_until: dict[int, dt.date]) -> None:
+    """A move comes after the organization's last move, and not before the last move of an
+    organization under it: that one's path history after `on_date` would be wrong (it sat
+    elsewhere until its own move). The same day is fine: a reorganization merges a commune
+    into another and moves the other under the province on one date."""
+    last = last_until.get(organization.pk)
+    if last is not None and on_date <= last:
+        raise ValidationError(
+            _("The organization was already moved on %(date)s; a new move must come later.") % {"date": _day(last)}
+        )
+    later = [(day, pk) for pk, day in last_until.items() if day > on_date]
+    if later:
+        day, pk = max(later)
+        raise ValidationError(
+            _(
+                "%(name)s, under this organization, was moved on %(date)s; a move of the organization"
+                " cannot be dated before that day."
+            )
+            % {"name": Organization.objects.get(pk=pk).name, "date": _day(day)}
+        )
+
+
+def _record_past_paths(on_date: dt.date, subtree, last_until) -> dict[int, str]:
+    """Remember where the subtree's organizations sat until `on_date`; returns {pk: path}.
+    One moved into it on that same day sat there for no day: nothing to remember."""
     OrganizationPath.objects.bulk_create(
         OrganizationPath(organization_id=pk, path=path, valid_from=last_until.get(pk), valid_until=on_date)
         for pk, path in subtree
+        if last_until.get(pk) != on_date
     )
     return dict(subtree)
 
@@ -145,12 +170,9 @@ def organization_move(
     if on_date > today:
         raise ValidationError(_("The date of a move cannot be in the future."))
     _check_tree_day(organization, new_parent, day=on_date, today=today)
-    last = _last_move(organization)
-    if last is not None and on_date <= last:
-        raise ValidationError(
-            _("The organization was already moved on %(date)s; a new move must come later.") % {"date": _day(last)}
-        )
-    old_paths = _record_past_paths(organization, on_date)
+    subtree, last_until = _last_moves(organization)
+    _check_move_day(organization, on_date, last_until)
+    old_paths = _record_past_paths(on_date, subtree, last_until)
     Organization.objects.move(organization, new_parent, "last-child")
     organization.refresh_from_db()
     new_paths = dict(Organization.objects.get_tree(organization).values_list("pk", "path"))

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from organizations import selectors, services
 from organizations.models import Organization, OrganizationPath, OrgForm, Sector
@@ -241,3 +242,24 @@ def test_subtree_counts_group_by_path_prefix_in_one_query(tree, django_assert_nu
     assert counts[tree.district.path] == 5  # the district, its school, commune, cell, enterprise
     assert counts[tree.city.path] == 2
     assert counts[tree.province.path] == 1
+
+
+def test_a_move_dated_before_a_later_move_under_it_is_refused_and_changes_nothing(tree):
+    """The cell joined the school on 01/03; the school cannot then be moved as of 01/02: the
+    cell's path history between those days would say it sat under the school."""
+    services.organization_move(organization=tree.cell, new_parent=tree.school, on_date=dt.date(2025, 3, 1), today=TODAY)
+    with translation.override("vi"), pytest.raises(ValidationError) as refusal:
+        services.organization_move(
+            organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 2, 1), today=TODAY
+        )
+    assert refusal.value.messages == [
+        "Chi bộ Thôn Ka Đô Mới, thuộc tổ chức này, đã được chuyển ngày 01/03/2025;"
+        " không thể ghi ngày chuyển tổ chức trước ngày đó."
+    ]
+    tree.school.refresh_from_db()
+    assert Organization.objects.get_parent(tree.school) == tree.district
+    assert OrganizationPath.objects.count() == 1  # the cell's own move only
+    # The same day as the cell's move, or later, is a move like any other.
+    services.organization_move(organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 3, 1), today=TODAY)
+    cell = Organization.objects.get(pk=tree.cell.pk)
+    assert cell.path.startswith(Organization.objects.get(pk=tree.city.pk).path)

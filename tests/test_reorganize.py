@@ -420,3 +420,32 @@ def test_the_tree_import_page_lists_the_reorganizations(client_for, users, tree)
     reorganization_apply(upload=_file(*MERGE_KA_DO), user=users.admin, today=TODAY, decision="Quyết định số 99-QĐ/TU")
     url = reverse("organizations:import", kwargs={"org_pk": tree.province.pk})
     assert "Quyết định số 99-QĐ/TU" in client_for("admin").get(url).content.decode()
+
+
+def test_a_commune_merged_into_another_that_moves_the_same_day(users, tree):
+    """The 2025 reorganization in one file: Ka Đô merges into a new commune, which goes under
+    the province on the same day. The village cell moves twice on that day; its admissions
+    count under the district before it and under the new commune from it."""
+    from reports.engine import attainment
+
+    from .test_reports_engine import admit
+
+    admit(tree.cell, dt.date(2025, 3, 1))
+    upload = _file(
+        ("thành lập", JULY, "LD.DD.XM", "LD.DD", "Đảng ủy xã Ka Đô Mới", "commune", "commune"),
+        ("sáp nhập", JULY, "LD.DD.KD", "LD.DD.XM", "", "", ""),
+        ("chuyển", JULY, "LD.DD.XM", "LD", "", "", ""),
+    )
+    reorganization_preview(upload=upload, user=users.admin, today=TODAY)
+    reorganization_apply(upload=upload, user=users.admin, today=TODAY)
+    new = Organization.objects.get(code="LD.DD.XM")
+    assert Organization.objects.get_parent(new) == tree.province
+    assert Organization.objects.get_parent(Organization.objects.get(pk=tree.cell.pk)) == new
+
+    def actual(org, day):
+        return attainment(scope=Organization.objects.get(pk=org.pk), year=2025, as_of=day).actual
+
+    before, on_the_day = dt.date(2025, 5, 31), dt.date(2025, 6, 1)
+    assert (actual(tree.district, before), actual(tree.district, on_the_day)) == (1, 0)
+    assert actual(new, on_the_day) == 1
+    assert (actual(tree.province, before), actual(tree.province, on_the_day)) == (1, 1)
