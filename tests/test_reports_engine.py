@@ -70,7 +70,7 @@ def admit(org, day, category=Category.OTHER, name=None):
         ceremony_date=day,
         decision_number=f"{next(_seq)}-QĐ/HU",
         decision_date=day,
-        probation_due=day.replace(year=day.year + 1),
+        probation_due=day.replace(year=day.year + 1, day=28 if (day.month, day.day) == (2, 29) else day.day),
     )
 
 
