@@ -116,14 +116,16 @@ def _last_moves(root: Organization) -> tuple[list[tuple[int, str]], dict[int, dt
 
 
 def _check_move_day(organization: Organization, on_date: dt.date, last_until: dict[int, dt.date]) -> None:
-    """A move comes after the organization's last move, and not before the last move of an
-    organization under it: that one's path history after `on_date` would be wrong (it sat
-    elsewhere until its own move). The same day is fine: a reorganization merges a commune
-    into another and moves the other under the province on one date."""
+    """A move is not dated before the organization's last move, nor before the last move of
+    an organization under it: that one's path history after `on_date` would be wrong (it
+    sat elsewhere until its own move). The same day is fine, in any order: a reorganization
+    merges a commune into another, moves the other under the province and a cell of it
+    elsewhere, all on one date, and the tree of that day is the one the rows leave."""
     last = last_until.get(organization.pk)
-    if last is not None and on_date <= last:
+    if last is not None and on_date < last:
         raise ValidationError(
-            _("The organization was already moved on %(date)s; a new move must come later.") % {"date": _day(last)}
+            _("The organization was already moved on %(date)s; a new move cannot be dated before that day.")
+            % {"date": _day(last)}
         )
     later = [(day, pk) for pk, day in last_until.items() if day > on_date]
     if later:
@@ -139,7 +141,7 @@ def _check_move_day(organization: Organization, on_date: dt.date, last_until: di
 
 def _record_past_paths(on_date: dt.date, subtree, last_until) -> dict[int, str]:
     """Remember where the subtree's organizations sat until `on_date`; returns {pk: path}.
-    One moved into it on that same day sat there for no day: nothing to remember."""
+    One moved already on that same day sat there for no day: nothing to remember."""
     OrganizationPath.objects.bulk_create(
         OrganizationPath(organization_id=pk, path=path, valid_from=last_until.get(pk), valid_until=on_date)
         for pk, path in subtree

@@ -263,3 +263,22 @@ def test_a_move_dated_before_a_later_move_under_it_is_refused_and_changes_nothin
     services.organization_move(organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 3, 1), today=TODAY)
     cell = Organization.objects.get(pk=tree.cell.pk)
     assert cell.path.startswith(Organization.objects.get(pk=tree.city.pk).path)
+
+
+def test_two_moves_on_one_day_in_either_order_leave_the_tree_of_that_day(tree):
+    """Ka Đô goes under Đà Lạt on 01/03 and its village cell, moved with it, goes to the school
+    the same day: the day before, the cell sat in Ka Đô under Đơn Dương; from 01/03, under the school."""
+    day = dt.date(2025, 3, 1)
+    services.organization_move(organization=tree.commune, new_parent=tree.city, on_date=day, today=TODAY)
+    services.organization_move(organization=tree.cell, new_parent=tree.school, on_date=day, today=TODAY)
+
+    def where(on):
+        return Organization.objects.annotate(p=selectors.path_as_of(on)).get(pk=tree.cell.pk).p
+
+    before = where(day - dt.timedelta(days=1))
+    assert before.startswith(tree.district.path) and len(before) == 16  # in Ka Đô, under Đơn Dương
+    assert where(day).startswith(Organization.objects.get(pk=tree.school.pk).path)
+    with pytest.raises(ValidationError):  # but not before that day
+        services.organization_move(
+            organization=tree.cell, new_parent=tree.enterprise, on_date=day - dt.timedelta(days=1), today=TODAY
+        )

@@ -146,9 +146,9 @@ def _simulate(operations: list[Operation], tree: _Tree, taken: set[str], problem
             )
 
     def movable(node: _Node, on_date, errors) -> bool:
-        if on_date and node.last_move and on_date <= node.last_move:
+        if on_date and node.last_move and on_date < node.last_move:
             errors.append(
-                _("“%(code)s” was already moved on %(date)s; a new move must come later")
+                _("“%(code)s” was already moved on %(date)s; a new move cannot be dated before that day")
                 % {"code": node.code, "date": node.last_move.strftime("%d/%m/%Y")}
             )
             return False
