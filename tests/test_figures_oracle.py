@@ -19,13 +19,14 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from admissions.models import Admission
+from admissions.counting import IN_PIPELINE
+from admissions.models import Admission, Candidate, Step
 from organizations.models import Organization, OrganizationPath, OrgForm, Sector
 from organizations.services import organization_create, organization_dissolve, organization_merge, organization_move
 from quotas.models import RuleKind
 from reports.engine import attainment, rows
 
-from .test_reports_engine import admit, allocate, make_plan, make_rule
+from .test_reports_engine import admit, allocate, make_candidate, make_plan, make_rule
 
 D = dt.date
 FIRST_DAY = D(2024, 1, 1)
@@ -41,7 +42,7 @@ SAME_DAY = st.sampled_from([(D(2024, 7, 1) - FIRST_DAY).days, (D(2025, 3, 1) - F
 # (kind, first organization, second organization, day, category). Indexes pick among the
 # organizations of the moment; a step the services refuse is skipped (as a board's would be).
 STEP = st.tuples(
-    st.sampled_from(["admit", "admit", "admit", "move", "merge", "found", "dissolve"]),
+    st.sampled_from(["admit", "admit", "admit", "candidate", "move", "merge", "found", "dissolve"]),
     st.integers(0, 30),
     st.integers(0, 30),
     st.one_of(st.integers(0, DAYS), SAME_DAY),
@@ -65,6 +66,7 @@ class Recount:
                 "organization_id", "ceremony_date", "category"
             )
         )
+        self.candidates = list(Candidate.objects.filter(IN_PIPELINE).values_list("organization_id", "category"))
 
     def path_on(self, pk: int, day: dt.date) -> str:
         for org_id, path, valid_from, valid_until in self.past:
@@ -88,6 +90,15 @@ class Recount:
             if first <= ceremony <= last
             and category in ("", of)
             and self.path_on(self.owner_on(org_id, day), day).startswith(under)
+        )
+
+    def pipeline(self, pk: int, day: dt.date, category: str = "") -> int:
+        """Candidates past the cell's resolution, still on the road, who count under `pk` on `day`."""
+        under = self.path_on(pk, day)
+        return sum(
+            1
+            for org_id, of in self.candidates
+            if category in ("", of) and self.path_on(self.owner_on(org_id, day), day).startswith(under)
         )
 
     def ended_row(self, pk: int, year: int, count_day: dt.date, category: str = "") -> int:
@@ -116,6 +127,8 @@ def _apply(step, serial):
     if kind == "admit":
         existed = [o for o in orgs if o.existed_on(day)]
         admit(existed[i % len(existed)], day, category)
+    elif kind == "candidate":  # on the road today, past the cell's resolution
+        make_candidate(pick, category=category, step=[Step.CELL_RESOLUTION, Step.DECISION][j % 2])
     elif kind == "move" and pick.depth > 1 and other.depth < 4:
         organization_move(organization=pick, new_parent=other, on_date=day, today=TODAY)
     elif kind == "merge" and pick.depth > 1 and other.depth > 1 and pick.depth == other.depth:
@@ -172,6 +185,8 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
     first = D(year, 1, 1)
     where = f"{scope.code} as of {as_of}"
     assert result.actual == recount.count(scope.pk, as_of, first, as_of), where
+    if not result.year_over:
+        assert result.forecast == recount.pipeline(scope.pk, as_of), f"{where}, forecast"
     for month, cumulative in enumerate(result.months, start=1):
         if cumulative is None:
             continue
@@ -179,6 +194,8 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
         assert cumulative == recount.count(scope.pk, as_of, first, month_end), f"{where}, month {month}"
     for child in result.children:
         assert child.actual == recount.count(child.org.pk, as_of, first, as_of), f"{where}, child {child.org.code}"
+        if not result.year_over:
+            assert child.forecast == recount.pipeline(child.org.pk, as_of), f"{where}, child {child.org.code}"
         last_year = recount.count(child.org.pk, as_of, D(year - 1, 1, 1), D(year - 1, 12, 31))
         assert child.last_year in (last_year, None if not last_year else last_year), f"{where}, {child.org.code}"
     listed = {child.org.pk for child in result.children}
@@ -194,6 +211,8 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
     for rule in result.rules:
         for m in rule.measurements:
             assert m.actual == recount.count(m.org.pk, as_of, first, as_of, rule.rule.category), f"{where}, {m.org.code}"
+            if not result.year_over:
+                assert m.forecast == recount.pipeline(m.org.pk, as_of, rule.rule.category), f"{where}, {m.org.code}"
     for table in result.allocations:
         for row in table.rows:
             for category, actual in [("", row.actual), *row.sub_actual.items()]:
