@@ -21,8 +21,14 @@ from hypothesis import strategies as st
 
 from admissions.counting import IN_PIPELINE
 from admissions.models import Admission, Candidate, Step
-from organizations.models import Organization, OrganizationPath, OrgForm, Sector
-from organizations.services import organization_create, organization_dissolve, organization_merge, organization_move
+from organizations.models import MemberCount, Organization, OrganizationPath, OrgForm, Sector
+from organizations.services import (
+    member_count_record,
+    organization_create,
+    organization_dissolve,
+    organization_merge,
+    organization_move,
+)
 from quotas.models import RuleKind
 from reports.bieu2.form import bieu2
 from reports.engine import attainment, rows
@@ -35,6 +41,9 @@ FIRST_DAY = D(2024, 1, 1)
 TODAY = D(2025, 6, 30)
 DAYS = (TODAY - FIRST_DAY).days
 CATEGORIES = ["pupil", "farmer", "other"]
+CELLS = [OrgForm.GRASSROOTS_CELL, OrgForm.CELL]
+IDLE_YEARS = 2  # the inactivity rule: no admission in this year and the one before fails
+MIN_MEMBERS = 10  # the size rule
 
 # 15 histories in the quick loop (~30 s); ORACLE_EXAMPLES=200 for a longer search.
 SETTINGS = settings(
@@ -49,7 +58,7 @@ SAME_DAY = st.sampled_from([(D(2024, 7, 1) - FIRST_DAY).days, (D(2025, 3, 1) - F
 # (kind, first organization, second organization, day, category). Indexes pick among the
 # organizations of the moment; a step the services refuse is skipped (as a board's would be).
 STEP = st.tuples(
-    st.sampled_from(["admit", "admit", "admit", "candidate", "move", "merge", "found", "dissolve"]),
+    st.sampled_from(["admit", "admit", "admit", "candidate", "members", "move", "merge", "found", "dissolve"]),
     st.integers(0, 30),
     st.integers(0, 30),
     st.one_of(st.integers(0, DAYS), SAME_DAY),
@@ -74,6 +83,7 @@ class Recount:
             )
         )
         self.candidates = list(Candidate.objects.filter(IN_PIPELINE).values_list("organization_id", "category"))
+        self.members = list(MemberCount.objects.values_list("organization_id", "as_of", "members"))
 
     def path_on(self, pk: int, day: dt.date) -> str:
         for org_id, path, valid_from, valid_until in self.past:
@@ -108,6 +118,19 @@ class Recount:
             if first <= ceremony <= last
             and self.path_on(self.owner_on(org_id, ceremony), ceremony).startswith(self.path_on(pk, ceremony))
         )
+
+    def cells(self, pk: int, day: dt.date) -> list[int]:
+        """The cells (the structural rules' subjects) standing under `pk` on `day`."""
+        under = self.path_on(pk, day)
+        return [
+            o.pk
+            for o in self.orgs.values()
+            if o.form in CELLS and o.existed_on(day) and self.path_on(o.pk, day).startswith(under)
+        ]
+
+    def members_on(self, pk: int, day: dt.date) -> int | None:
+        counts = sorted((as_of, n) for org_id, as_of, n in self.members if org_id == pk and as_of <= day)
+        return counts[-1][1] if counts else None
 
     def pipeline(self, pk: int, day: dt.date, category: str = "") -> int:
         """Candidates past the cell's resolution, still on the road, who count under `pk` on `day`."""
@@ -144,6 +167,8 @@ def _apply(step, serial):
     if kind == "admit":
         existed = [o for o in orgs if o.existed_on(day)]
         admit(existed[i % len(existed)], day, category)
+    elif kind == "members":
+        member_count_record(organization=pick, as_of=day, members=5 + j % 10, today=TODAY)
     elif kind == "candidate":  # on the road today, past the cell's resolution
         make_candidate(pick, category=category, step=[Step.CELL_RESOLUTION, Step.DECISION][j % 2])
     elif kind == "move" and pick.depth > 1 and other.depth < 4:
@@ -176,6 +201,8 @@ def _plans(tree):
         category="pupil",
         min_count=1,
     )
+    make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=CELLS, years_without=IDLE_YEARS)
+    make_rule(plan, RuleKind.CELL_SIZE, applies_to_each=True, forms=CELLS, min_count=MIN_MEMBERS)
     table = make_rule(plan, RuleKind.ALLOCATION, min_count=12)
     for org, total in ((tree.district, 6), (tree.city, 3), (tree.commune, 2), (tree.cell, 1)):
         allocate(table, org, total)
@@ -226,6 +253,9 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
     same_days = recount.count(scope.pk, as_of, D(year - 1, 1, 1), a_year_before(as_of))
     assert period.last_year in (same_days, None if not same_days else same_days), f"{where}, period"
     for rule in result.rules:
+        if rule.rule.kind in (RuleKind.INACTIVITY, RuleKind.CELL_SIZE):
+            _compare_structural(recount, scope, as_of, rule, where)
+            continue
         category = rule.rule.category
         for m in rule.measurements:
             assert m.actual == recount.count(m.org.pk, as_of, first, as_of, category), f"{where}, {m.org.code}"
@@ -244,6 +274,17 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
             last = min(as_of, D(figure.year, 12, 31))
             expected = recount.count(scope.pk, as_of, D(figure.year, 1, 1), last)
             assert figure.actual == expected, f"{where}, history {figure.year}"
+
+
+def _compare_structural(recount: Recount, scope: Organization, as_of: dt.date, rule, where: str):
+    """How many cells a size or inactivity rule measures and how many meet it."""
+    cells = recount.cells(scope.pk, as_of)
+    if rule.rule.kind == RuleKind.INACTIVITY:
+        since = D(as_of.year - IDLE_YEARS + 1, 1, 1)
+        meeting = [pk for pk in cells if recount.count(pk, as_of, since, as_of)]
+    else:
+        meeting = [pk for pk in cells if (recount.members_on(pk, as_of) or 0) >= MIN_MEMBERS]
+    assert (rule.matched, rule.meeting) == (len(cells), len(meeting)), f"{where}, {rule.rule.kind}"
 
 
 def _compare_bieu2(recount: Recount, scope: Organization, first: dt.date, last: dt.date):
