@@ -43,6 +43,17 @@ def _check_tree_day(*organizations: Organization, day: dt.date, today: dt.date) 
         locks.check_unlocked(organization=organization, day=day, today=today)
 
 
+def _check_founded(*organizations: Organization, day: dt.date) -> None:
+    """A move or merger dated `day` involves only organizations founded by then: the tree
+    of that day would otherwise hold one that did not exist yet."""
+    for organization in organizations:
+        if organization.founded_on and day < organization.founded_on:
+            raise ValidationError(
+                _("%(name)s was founded on %(founded)s: a change dated %(day)s cannot involve it.")
+                % {"name": organization.name, "founded": _day(organization.founded_on), "day": _day(day)}
+            )
+
+
 def organization_build(
     *,
     parent: Organization | None,
@@ -172,6 +183,7 @@ def organization_move(
     if on_date > today:
         raise ValidationError(_("The date of a move cannot be in the future."))
     _check_tree_day(organization, new_parent, day=on_date, today=today)
+    _check_founded(organization, new_parent, day=on_date)
     subtree, last_until = _last_moves(organization)
     _check_move_day(organization, on_date, last_until)
     old_paths = _record_past_paths(on_date, subtree, last_until)
@@ -211,6 +223,7 @@ def organization_merge(
     if on_date > today:
         raise ValidationError(_("The date of a merger cannot be in the future."))
     _check_tree_day(source, target, day=on_date, today=today)
+    _check_founded(source, target, day=on_date)
     for child in Organization.objects.get_children(source).filter(dissolved_on__isnull=True):
         organization_move(organization=child, new_parent=target, on_date=on_date, today=today, user=user, reason=reason)
     source.refresh_from_db()

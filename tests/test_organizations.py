@@ -282,3 +282,25 @@ def test_two_moves_on_one_day_in_either_order_leave_the_tree_of_that_day(tree):
         services.organization_move(
             organization=tree.cell, new_parent=tree.enterprise, on_date=day - dt.timedelta(days=1), today=TODAY
         )
+
+
+def test_nothing_moves_or_merges_into_an_organization_before_it_was_founded(tree):
+    """A reorganization row dated 30/06 for a commune founded on 01/07 (a typo) would put the
+    cells of 30/06 under a commune that did not exist yet: refused, nothing changed."""
+    new = services.organization_create(
+        parent=tree.province, code="LD.XM", name="Đảng ủy xã Ka Đô Mới", form=OrgForm.COMMUNE,
+        sector=Sector.COMMUNE, founded_on=dt.date(2025, 6, 1),
+    )  # fmt: skip
+    day = dt.date(2025, 5, 31)
+    expected = "Đảng ủy xã Ka Đô Mới được thành lập ngày 01/06/2025: không thể ghi thay đổi ngày 31/05/2025"
+    with translation.override("vi"):
+        with pytest.raises(ValidationError, match=expected):
+            services.organization_move(organization=tree.school, new_parent=new, on_date=day, today=TODAY)
+        with pytest.raises(ValidationError, match=expected):
+            services.organization_merge(source=tree.commune, target=new, on_date=day, today=TODAY)
+        with pytest.raises(ValidationError, match=expected):
+            services.organization_move(organization=new, new_parent=tree.district, on_date=day, today=TODAY)
+    assert not OrganizationPath.objects.exists()
+    tree.commune.refresh_from_db()
+    assert tree.commune.is_active
+    services.organization_merge(source=tree.commune, target=new, on_date=dt.date(2025, 6, 1), today=TODAY)
