@@ -509,3 +509,23 @@ def test_changing_a_sure_rule_warns_and_a_bad_value_is_an_error(settings):
     assert admission_rules() == []
     settings.ADMISSION_RULES = {**settings.ADMISSION_RULES, "MIN_AGE_YEARS": 17, "MIN_EDUCATION": "kindergarten"}
     assert sorted(m.id for m in admission_rules()) == ["admissions.E001", "admissions.W001"]
+
+
+def test_no_admission_before_the_cell_was_founded_nor_after_it_was_dissolved(tree):
+    """Either would count in a tree that had no such cell on that day (docs/domain.md)."""
+    from organizations.models import Organization
+
+    candidate = walk(make_candidate(tree.school))  # the decision on 10/09/2024
+    Organization.objects.filter(pk=tree.school.pk).update(founded_on=D(2024, 9, 20))
+    candidate.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        services.admission_record(candidate=candidate, ceremony_date=D(2024, 9, 15), user=None, today=TODAY)
+    assert "before Chi bộ Trường THPT Đơn Dương was founded (20/09/2024)" in messages(exc)
+    Organization.objects.filter(pk=tree.school.pk).update(founded_on=None, dissolved_on=D(2024, 9, 25))
+    candidate.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        services.admission_record(candidate=candidate, ceremony_date=D(2024, 9, 25), user=None, today=TODAY)
+    assert "dissolved on 25/09/2024" in messages(exc)
+    assert not Admission.objects.exists()
+    services.admission_record(candidate=candidate, ceremony_date=D(2024, 9, 24), user=None, today=TODAY)
+    assert Admission.objects.count() == 1

@@ -64,6 +64,23 @@ def admission_record(
     return admission
 
 
+def _outside_the_organizations_days(organization, ceremony_date: dt.date) -> list[str]:
+    """An admission counts where its organization stood on the report's day: one dated before
+    the organization was founded, or after it was dissolved (not merged: a merged one's
+    figures go on with its successor), would count for a tree that had no such organization."""
+    if organization.founded_on and ceremony_date < organization.founded_on:
+        return [
+            _("The ceremony cannot be before %(org)s was founded (%(date)s).")
+            % {"org": organization.name, "date": _d(organization.founded_on)}
+        ]
+    if organization.dissolved_on and ceremony_date >= organization.dissolved_on and not organization.merged_into_id:
+        return [
+            _("%(org)s was dissolved on %(date)s: no admission can be dated from that day.")
+            % {"org": organization.name, "date": _d(organization.dissolved_on)}
+        ]
+    return []
+
+
 def admission_build(
     *,
     candidate: Candidate,
@@ -93,6 +110,7 @@ def admission_build(
         problems.append(_("The date cannot be in the future."))
     if ceremony_date < decision.date:
         problems.append(_("The ceremony cannot be before the decision (%(date)s).") % {"date": _d(decision.date)})
+    problems += _outside_the_organizations_days(candidate.organization, ceremony_date)
     if candidate.readmission:
         problems += readmission_twin_problems(twin=twin, ended_on=candidate.earlier_membership_ended_on, user=user)
     else:
