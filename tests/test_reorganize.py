@@ -366,8 +366,12 @@ def test_the_stored_fixture_is_the_one_the_demo_rows_make():
 
     from devdata import reorganization as demo
 
-    sheet = load_workbook(demo.REORGANIZATION_FILE, read_only=True).worksheets[0]
-    stored = [tuple("" if c is None else c for c in row) for row in sheet.iter_rows(values_only=True)]
+    workbook = load_workbook(demo.REORGANIZATION_FILE, read_only=True)  # keeps the file open until closed
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        stored = [tuple("" if c is None else c for c in row) for row in rows]
+    finally:
+        workbook.close()
     assert stored[0] == HEADER
     assert stored[1:] == demo.reorganization_2025_rows()
 
