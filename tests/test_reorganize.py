@@ -453,3 +453,17 @@ def test_a_commune_merged_into_another_that_moves_the_same_day(users, tree):
     assert (actual(tree.district, before), actual(tree.district, on_the_day)) == (1, 0)
     assert actual(new, on_the_day) == 1
     assert (actual(tree.province, before), actual(tree.province, on_the_day)) == (1, 1)
+
+
+def test_a_row_dated_before_the_commune_it_names_was_founded_is_named(users, tree):
+    """The new commune is founded on 01/06; merging into it on 31/05 (a typo) is refused at the
+    preview, row by row, and nothing changes."""
+    upload = _file(
+        ("thành lập", JULY, "LD.XKD", "LD", "Đảng ủy xã Ka Đô", "commune", "commune"),
+        ("sáp nhập", "31/05/2025", "LD.DD.KD", "LD.XKD", "", "", ""),
+        ("chuyển", "31/05/2025", "LD.DD.THPT", "LD.XKD", "", "", ""),
+    )
+    errors = _errors(upload, users.admin)
+    assert set(errors) == {3, 4}
+    assert set(errors.values()) == {"“LD.XKD” thành lập ngày 01/06/2025, sau ngày này"}
+    assert not Organization.objects.filter(code="LD.XKD").exists()

@@ -180,6 +180,8 @@ def _simulate(operations: list[Operation], tree: _Tree, taken: set[str], problem
             if op.name:
                 node.name = op.name
         elif op.kind == MOVE and target is not None:
+            after_founding(node, op.on_date, errors)
+            after_founding(target, op.on_date, errors)
             if tree.within(target, node):
                 errors.append(
                     _("“%(code)s” cannot be moved under itself or its own subtree (“%(target)s”)")
@@ -191,6 +193,7 @@ def _simulate(operations: list[Operation], tree: _Tree, taken: set[str], problem
                 tree.move(node, target, op.on_date)
         elif op.kind == MERGE and target is not None:
             after_founding(node, op.on_date, errors)
+            after_founding(target, op.on_date, errors)
             if node.key == target.key:
                 errors.append(_("an organization cannot be merged into itself"))
             elif tree.within(target, node):
