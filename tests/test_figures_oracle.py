@@ -32,7 +32,9 @@ from organizations.services import (
 from quotas.models import RuleKind
 from reports.bieu2.form import bieu2
 from reports.engine import attainment, rows
+from reports.models import HistoricalResult
 from reports.periods import a_year_before, between
+from reports.services import historical_result_record
 
 from .test_reports_engine import admit, allocate, make_candidate, make_plan, make_rule
 
@@ -58,7 +60,9 @@ SAME_DAY = st.sampled_from([(D(2024, 7, 1) - FIRST_DAY).days, (D(2025, 3, 1) - F
 # (kind, first organization, second organization, day, category). Indexes pick among the
 # organizations of the moment; a step the services refuse is skipped (as a board's would be).
 STEP = st.tuples(
-    st.sampled_from(["admit", "admit", "admit", "candidate", "members", "move", "merge", "found", "dissolve"]),
+    st.sampled_from(
+        ["admit", "admit", "admit", "candidate", "members", "result", "move", "merge", "found", "dissolve"]
+    ),
     st.integers(0, 30),
     st.integers(0, 30),
     st.one_of(st.integers(0, DAYS), SAME_DAY),
@@ -84,6 +88,12 @@ class Recount:
         )
         self.candidates = list(Candidate.objects.filter(IN_PIPELINE).values_list("organization_id", "category"))
         self.members = list(MemberCount.objects.values_list("organization_id", "as_of", "members"))
+        # Entered counts of past years (all categories), each a total of its organization's subtree.
+        self.results = list(
+            HistoricalResult.objects.filter(category="", first_year__isnull=True).values_list(
+                "organization_id", "year", "count"
+            )
+        )
 
     def path_on(self, pk: int, day: dt.date) -> str:
         for org_id, path, valid_from, valid_until in self.past:
@@ -101,13 +111,22 @@ class Recount:
         """Admissions dated first..last (of `category`, if given) that count under organization
         `pk` in the tree of `day`."""
         under = self.path_on(pk, day)
-        return sum(
+        recorded = sum(
             1
             for org_id, ceremony, of in self.admissions
             if first <= ceremony <= last
             and category in ("", of)
             and self.path_on(self.owner_on(org_id, day), day).startswith(under)
         )
+        entered = sum(
+            n
+            for org_id, year, n in self.results
+            if not category
+            and first <= D(year, 1, 1)
+            and D(year, 12, 31) <= last
+            and self.path_on(self.owner_on(org_id, day), day).startswith(under)
+        )
+        return recorded + entered
 
     def on_their_days(self, pk: int, first: dt.date, last: dt.date) -> int:
         """Biểu 2's count: admissions dated first..last, each placed on its own ceremony day
@@ -167,6 +186,8 @@ def _apply(step, serial):
     if kind == "admit":
         existed = [o for o in orgs if o.existed_on(day)]
         admit(existed[i % len(existed)], day, category)
+    elif kind == "result":  # a count entered for 2023, before the records begin
+        historical_result_record(organization=pick, year=2023, category="", count=1 + j % 5)
     elif kind == "members":
         member_count_record(organization=pick, as_of=day, members=5 + j % 10, today=TODAY)
     elif kind == "candidate":  # on the road today, past the cell's resolution
