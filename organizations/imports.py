@@ -12,8 +12,6 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
-from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 
 from common import cache
@@ -138,8 +136,8 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
 
 
 def _write_tree(order, *, built: dict, under: Organization, existing: dict, user) -> list[Organization]:
-    """The new organizations placed as treebeard's add_child places one child (after the
-    parent's last child; the first child of a leaf at step 1), in `order`, written together:
+    """The new organizations placed after the parent's children (after every step they ever
+    held: services.last_steps; the first child of a leaf at step 1), in `order`, written together:
     the parents read (locked) once, one insert with the history rows, one update of the
     parents' child counts; every cached answer is stale after the commit (the tree changed)."""
     in_db = {under.pk: under, **{o.pk: o for o in existing.values()}}
@@ -147,22 +145,14 @@ def _write_tree(order, *, built: dict, under: Organization, existing: dict, user
     if not parents[under.pk].is_active:
         raise ImportFailed([RowError(0, _("Cannot add an organization under a dissolved organization."))])
     steplen = Organization.steplen
-    last_child = dict(
-        Organization.objects.filter(depth__in={p.depth + 1 for p in parents.values()})
-        .annotate(parent_path=Substr("path", 1, Length("path") - steplen))
-        .filter(parent_path__in=[p.path for p in parents.values() if p.numchild])
-        .values("parent_path")
-        .annotate(last=Max("path"))
-        .values_list("parent_path", "last")
-    )
+    last_step = services.last_steps(p.path for p in parents.values())  # never a path held before
     next_step: dict[str, int] = {}
     children: Counter = Counter()
     for number, ref, code in order:
         parent = under if not ref else built.get(ref) or existing[ref]
         parent = parents.get(parent.pk, parent) if parent.pk else parent
         if parent.path not in next_step:
-            last = last_child.get(parent.path) if parent.pk and parent.numchild else None
-            next_step[parent.path] = Organization._str2int(last[-steplen:]) + 1 if last else 1
+            next_step[parent.path] = (last_step.get(parent.path, 0) if parent.pk else 0) + 1
         step = next_step[parent.path]
         next_step[parent.path] = step + 1
         key = Organization._int2str(step)

@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Value
+from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,12 +95,52 @@ def organization_build(
     return organization
 
 
+def last_steps(parent_paths) -> dict[str, int]:
+    """{parent path: the highest step a child of it holds now or held before a move}: the
+    next child takes the step after it. (Treebeard takes the step after the last child's
+    now, giving again the path of a child that moved away: two organizations would then
+    stand at one path on the days before that move, and the reports of those days would
+    mix their figures.)"""
+    parent_paths = set(parent_paths)
+    steplen = Organization.steplen
+    last: dict[str, int] = {}
+    for model in (Organization, OrganizationPath):
+        rows = (
+            model.objects.annotate(parent_path=Substr("path", 1, Length("path") - steplen))
+            .filter(parent_path__in=parent_paths)
+            .values("parent_path")
+            .annotate(last=Max("path"))
+            .values_list("parent_path", "last")
+        )
+        for parent_path, path in rows:
+            last[parent_path] = max(last.get(parent_path, 0), Organization._str2int(path[-steplen:]))
+    return last
+
+
+def _never_a_past_path(organization: Organization) -> None:
+    """Give `organization` (just added or moved by treebeard, with its subtree) the step after
+    every one its parent's children ever held, when its path is one another organization
+    held before a move (see last_steps)."""
+    path = organization.path
+    held = OrganizationPath.objects.filter(path=path).exclude(organization=organization)
+    if organization.depth == 1 or not held.exists():
+        return
+    parent_path = path[: -Organization.steplen]
+    step = last_steps([parent_path])[parent_path] + 1
+    fresh = Organization._get_path(parent_path, organization.depth, step)
+    rest = Substr("path", len(path) + 1)
+    Organization.objects.filter(path__startswith=path).update(path=Concat(Value(fresh), rest))
+    organization.refresh_from_db()
+
+
 @transaction.atomic
 def organization_create(*, parent: Organization | None, **fields) -> Organization:
     organization = organization_build(parent=parent, **fields)
     if parent is None:
         return Organization.objects.add_root(instance=organization)
-    return Organization.objects.add_child(parent, instance=organization)
+    organization = Organization.objects.add_child(parent, instance=organization)
+    _never_a_past_path(organization)
+    return organization
 
 
 @transaction.atomic
@@ -189,6 +230,7 @@ def organization_move(
     old_paths = _record_past_paths(on_date, subtree, last_until)
     Organization.objects.move(organization, new_parent, "last-child")
     organization.refresh_from_db()
+    _never_a_past_path(organization)
     new_paths = dict(Organization.objects.get_tree(organization).values_list("pk", "path"))
     subtree_moved.send(
         sender=Organization, paths={pk: (old, new_paths[pk]) for pk, old in old_paths.items()}, on_date=on_date

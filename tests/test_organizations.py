@@ -304,3 +304,33 @@ def test_nothing_moves_or_merges_into_an_organization_before_it_was_founded(tree
     tree.commune.refresh_from_db()
     assert tree.commune.is_active
     services.organization_merge(source=tree.commune, target=new, on_date=dt.date(2025, 6, 1), today=TODAY)
+
+
+def test_a_path_held_before_a_move_is_never_given_to_another_organization(tree):
+    """The enterprise leaves Đơn Dương on 01/05 (its path free now); Đà Lạt's school is then moved
+    in, dated 01/03, and a new cell founded on 01/02: on 15/04 the enterprise still stood at its
+    old path, so neither may take it, or the reports of that day would mix their figures."""
+    from reports.engine import attainment
+
+    from .test_reports_engine import admit
+
+    old_path = tree.enterprise.path
+    admit(tree.enterprise, dt.date(2025, 4, 1))
+    services.organization_move(
+        organization=tree.enterprise, new_parent=tree.city, on_date=dt.date(2025, 5, 1), today=TODAY
+    )
+    services.organization_move(
+        organization=tree.city_school, new_parent=tree.district, on_date=dt.date(2025, 3, 1), today=TODAY
+    )
+    new = services.organization_create(
+        parent=Organization.objects.get(pk=tree.district.pk), code="LD.DD.N", name="Chi bộ mới",
+        form=OrgForm.GRASSROOTS_CELL, sector=Sector.OTHER, founded_on=dt.date(2025, 2, 1),
+    )  # fmt: skip
+    school = Organization.objects.get(pk=tree.city_school.pk)
+    assert old_path not in (school.path, new.path)
+    assert len({school.path, new.path, *Organization.objects.values_list("path", flat=True)}) == 10 + 1
+
+    def actual(org):
+        return attainment(scope=Organization.objects.get(pk=org.pk), year=2025, as_of=dt.date(2025, 4, 15)).actual
+
+    assert (actual(tree.enterprise), actual(school), actual(new)) == (1, 0, 0)
