@@ -78,7 +78,7 @@ install() {
   .venv/bin/python manage.py compilemessages -v0 --ignore=.venv
   # The project's own modules compiled to bytecode once (the packages above are compiled
   # by uv), so that no start of the server, a worker or a command compiles them again:
-  # about a third of `manage.py check`'s start-up where PYTHONDONTWRITEBYTECODE is set.
+  # 0.7–0.9× `manage.py check`'s start-up where PYTHONDONTWRITEBYTECODE is set (bench/RESULTS.md).
   .venv/bin/python -m compileall -q -j 0 manage.py $(ls -d */__init__.py | xargs -n1 dirname) >/dev/null
 }
 
