@@ -1,7 +1,8 @@
-"""The engine's admission figures against a plain recount (Hypothesis).
+"""Every figure of the reports against a plain recount (Hypothesis).
 
-Random histories of a small tree (admissions entered before or after moves, mergers,
-foundings and dissolutions, in any order of entry) are reported "as of" random days, and
+Random histories of a small tree (admissions, candidates, member counts and historical
+results entered before or after moves, mergers, foundings and dissolutions, in any order
+of entry) are reported "as of" random days, and
 every figure a board signs is compared with a recount written from the rule itself
 (docs/domain.md, "Reports as of a day"): an admission of the year up to the count day
 counts where its organization stood on that day, or with its successor once merged. The
@@ -335,6 +336,8 @@ def test_every_admission_figure_matches_a_recount_on_any_day(tree, history, repo
         recount = Recount()
         for offset in report_days:
             as_of = FIRST_DAY + dt.timedelta(days=offset)
+            paths = [recount.path_on(pk, as_of) for pk in recount.orgs]
+            assert len(set(paths)) == len(paths), f"two organizations at one path on {as_of}"
             for scope in Organization.objects.order_by("path"):
                 if scope.existed_on(as_of):
                     _compare(recount, scope, as_of)
