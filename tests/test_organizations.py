@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -334,3 +335,33 @@ def test_a_path_held_before_a_move_is_never_given_to_another_organization(tree):
         return attainment(scope=Organization.objects.get(pk=org.pk), year=2025, as_of=dt.date(2025, 4, 15)).actual
 
     assert (actual(tree.enterprise), actual(school), actual(new)) == (1, 0, 0)
+
+
+def test_check_paths_lists_two_organizations_at_one_path_as_older_databases_may_hold(tree, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setattr(services, "_never_a_past_path", lambda organization: None)  # as before the fix
+    services.organization_move(
+        organization=tree.enterprise, new_parent=tree.city, on_date=dt.date(2025, 5, 1), today=TODAY
+    )
+    services.organization_move(
+        organization=tree.city_school, new_parent=tree.district, on_date=dt.date(2025, 3, 1), today=TODAY
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 shared path"):
+        call_command("check_paths", stdout=out)
+    assert out.getvalue() == "000100010003: LD.DD.DN and LD.DL.TP, 01/03/2025–01/05/2025\n"
+
+
+def test_check_paths_finds_nothing_in_a_tree_the_services_wrote(tree):
+    from django.core.management import call_command
+
+    services.organization_move(
+        organization=tree.enterprise, new_parent=tree.city, on_date=dt.date(2025, 5, 1), today=TODAY
+    )
+    services.organization_move(
+        organization=tree.city_school, new_parent=tree.district, on_date=dt.date(2025, 3, 1), today=TODAY
+    )
+    out = io.StringIO()
+    call_command("check_paths", stdout=out)
+    assert out.getvalue() == "No two organizations at one path on the same day.\n"
