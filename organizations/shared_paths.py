@@ -24,7 +24,7 @@ def shared_paths() -> list[SharedPath]:
     """Every pair of organizations that stood at one path on overlapping days: each past path
     (OrganizationPath) against the other past paths and the current path of the same text
     (held from the organization's last move, or its founding, on)."""
-    held = defaultdict(list)  # path -> [(start, end, pk)]
+    held = defaultdict(list)  # path -> [(start, end, organization id)]
     past = OrganizationPath.objects.values_list("path", "valid_from", "valid_until", "organization_id")
     for path, start, end, pk in past:
         held[path].append((start, end, pk))
@@ -33,22 +33,17 @@ def shared_paths() -> list[SharedPath]:
         .annotate(last=Max("valid_until"))
         .values_list("organization_id", "last")
     )
-    orgs = {o.pk: o for o in Organization.objects.filter(path__in=list(held))}
-    for org in orgs.values():
-        since = [day for day in (last_move.get(org.pk), org.founded_on) if day is not None]
-        held[org.path].append((max(since) if since else None, None, org.pk))
-    others = set()
-    for intervals in held.values():
-        others.update(pk for _s, _e, pk in intervals)
-    orgs.update(Organization.objects.in_bulk(list(others - set(orgs))))
-    found = []
+    holders = Organization.objects.filter(path__in=OrganizationPath.objects.values("path"))
+    for pk, path, founded_on in holders.values_list("pk", "path", "founded_on"):
+        since = [day for day in (last_move.get(pk), founded_on) if day is not None]
+        held[path].append((max(since) if since else None, None, pk))
+    pairs = []
     for path, intervals in sorted(held.items()):
         for i, (start, end, pk) in enumerate(intervals):
             for other_start, other_end, other in intervals[i + 1 :]:
-                if other == pk:
-                    continue
                 begin = max((d for d in (start, other_start) if d is not None), default=None)
                 finish = min((d for d in (end, other_end) if d is not None), default=None)
-                if begin is None or finish is None or begin < finish:
-                    found.append(SharedPath(path, orgs[pk], orgs[other], begin, finish))
-    return found
+                if other != pk and (begin is None or finish is None or begin < finish):
+                    pairs.append((path, pk, other, begin, finish))
+    orgs = Organization.objects.in_bulk({pk for _path, *pks, _b, _f in pairs for pk in pks})
+    return [SharedPath(path, orgs[a], orgs[b], begin, finish) for path, a, b, begin, finish in pairs]
