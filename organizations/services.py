@@ -104,9 +104,11 @@ def last_steps(parent_paths) -> dict[str, int]:
     parent_paths = set(parent_paths)
     steplen = Organization.steplen
     last: dict[str, int] = {}
-    for model in (Organization, OrganizationPath):
+    depths = {len(path) // steplen + 1 for path in parent_paths}
+    children = (Organization.objects.filter(depth__in=depths), OrganizationPath.objects.all())
+    for queryset in children:
         rows = (
-            model.objects.annotate(parent_path=Substr("path", 1, Length("path") - steplen))
+            queryset.annotate(parent_path=Substr("path", 1, Length("path") - steplen))
             .filter(parent_path__in=parent_paths)
             .values("parent_path")
             .annotate(last=Max("path"))
