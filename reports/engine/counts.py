@@ -4,7 +4,7 @@ ceremony, and the members of grassroots organizations."""
 
 import datetime as dt
 from collections import Counter, defaultdict
-from operator import itemgetter
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connections
@@ -21,7 +21,6 @@ from .rows import BUCKET_FILTER_LIMIT, WantedPrefixes, _bucket_filter, _members_
 from .spans import admissions_now
 
 STEP = Organization.steplen
-_PATH_YEAR_CATEGORY, _N = itemgetter(1, 2, 3), itemgetter(4)  # of a tally row (depth, path, year, category, n)
 
 
 class Counts:
@@ -41,9 +40,10 @@ class Counts:
         return self.data.get((path, year, category or ""), 0)
 
 
-def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int) -> list[tuple]:
+def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int) -> Iterator[tuple]:
     """Rows (depth, path, year, category, n) of admissions.Tally for every depth, in one query:
-    inside the scope, from `since[depth]` to `year`, only the wanted paths when they are few."""
+    inside the scope, from `since[depth]` to `year`, only the wanted paths when they are few.
+    Read a batch at a time (nationally 1.1 million rows: never all of them as tuples at once)."""
     table = Tally._meta.db_table
     selects, params = [], []
     for depth in sorted(depths):
@@ -55,10 +55,11 @@ def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int)
             params += sorted(paths)
         selects.append(f"SELECT depth, path, year, category, n FROM {table} WHERE {where}")
     if not selects:
-        return []
+        return
     with connections[Tally.objects.db].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
-        return cursor.fetchall()
+        while batch := cursor.fetchmany(20_000):
+            yield from batch
 
 
 def after_count_day(scope, year, count_day, merged: bool | None = None) -> Counter:
@@ -92,25 +93,30 @@ def admission_counts(
     wanted paths of every depth (what spans._whole_year reads for the same period last
     year), instead of reading them again."""
     counts = Counts()
-    data = counts.data  # ~300,000 rows nationally: no call per row
+    data = counts.data
     before = year - 1
     if last_year is None:
         rows = _tally(Tally.Kind.ADMITTED, scope, depths, wanted, since, year)
+        skip = set()
     else:
         reach = {depth: min(since[depth], before) for depth in depths}
         rows = _tally(Tally.Kind.ADMITTED, scope, depths, wanted, reach, year)
-        for depth, path, _y, category, n in [row for row in rows if row[2] == before]:
+        skip = {depth for depth in depths if since[depth] > before}  # read for last year only
+    # Nationally 1.1 million tally rows name 285,000 paths, a few years and nine categories:
+    # each key's texts and years are held once (the driver makes a new object per value),
+    # which halves what the counts hold. Each (path, year, category) is one tally row (its
+    # unique key; paths differ by depth); every row is also added to its (path, year) total.
+    one = {}.setdefault
+    for depth, path, y, category, n in rows:
+        path, y = one(path, path), one(y, y)
+        if y == before and last_year is not None:
             if path in wanted[depth]:
                 if category:
-                    last_year[(path, category)] += n
+                    last_year[(path, one(category, category))] += n
                 last_year[(path, "")] += n
-        read_for_last_year = {depth for depth in depths if since[depth] > before}
-        if read_for_last_year:
-            rows = [row for row in rows if row[2] != before or row[0] not in read_for_last_year]
-    # Each (path, year, category) is one tally row (its unique key; paths differ by depth):
-    # set at once, then every row added to its (path, year) total.
-    data.update(zip(map(_PATH_YEAR_CATEGORY, rows), map(_N, rows), strict=True))
-    for _depth, path, y, _category, n in rows:
+            if depth in skip:
+                continue
+        data[(path, y, one(category, category))] = n
         data[(path, y, "")] += n
     # The years the records hold admissions for in the scope (whole years: see _has_data).
     first = min((since[depth] for depth in depths), default=year)
