@@ -332,13 +332,15 @@ def changed_below(organization_ids=None, **_kwargs) -> None:
     data_written()
 
 
-def attainment_cached(*, scope: Organization, year: int, as_of: dt.date, period=None, store: bool = True) -> Attainment:
+def attainment_cached(
+    *, scope: Organization, year: int, as_of: dt.date, period=None, store: bool = True, list_failing: bool = False
+) -> Attainment:
     """The cached answer, else the engine's, kept for the next reader unless `store` is False
     or the answer is too big to be worth keeping (STORE_UP_TO). `period`: a
     reports.periods.Period (default: the year)."""
     return computed.get_or_compute(
         ("attainment", scope.pk, scope.path, year, as_of.isoformat(), period or year),
-        lambda: attainment(scope=scope, year=year, as_of=as_of, period=period),
+        lambda: attainment(scope=scope, year=year, as_of=as_of, period=period, list_failing=list_failing),
         version=data_version(scope),
         # One reader computes, the others wait for it; not when nothing is kept to wait for.
         lock_timeout=computed.LOCK_SECONDS if store else None,

@@ -58,7 +58,9 @@ def render_export(
     if fmt not in CONTENT_TYPES:
         raise ValueError(fmt)
     with translation.override("vi"), report_reads():
-        att = attainment_cached(scope=organization, year=year, as_of=as_of, period=period, store=keep_answer)
+        att = attainment_cached(
+            scope=organization, year=year, as_of=as_of, period=period, store=keep_answer, list_failing=True
+        )
         if progress:
             progress(50)
         report = build_report(att)

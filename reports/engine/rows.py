@@ -109,6 +109,33 @@ def _raw_rows(queryset):
 ROW_FIELDS = ("pk", "path", "name", "code", "depth", "form", "sector")
 
 
+def _iter_raw_rows(queryset, size: int = 2000):
+    """_raw_rows a batch at a time: for tens of thousands of rows only one batch's values
+    are Python objects at once (the driver holds the others as its raw result)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield from batch
+
+
+_FORM, _SECTOR = ROW_FIELDS.index("form"), ROW_FIELDS.index("sector")
+
+
+def _listed_row(values, figures: tuple, parent: str | None, one) -> OrganizationRow:
+    """An OrganizationRow of a failing list from ROW_FIELDS' `values`. Such lists hold tens
+    of thousands of rows (the national workbook's: 32,000), so the texts that repeat from
+    row to row (form, sector, the parent's name) are held once: `one` is a dict's
+    setdefault, one dict per list read."""
+    values = list(values)
+    values[_FORM] = one(values[_FORM], values[_FORM])
+    values[_SECTOR] = one(values[_SECTOR], values[_SECTOR])
+    return OrganizationRow(*values, figures, one(parent or "", parent or ""))
+
+
 def _with_parent(queryset):
     parent = Organization.objects.filter(path=Left(OuterRef("path"), Length(OuterRef("path")) - STEP))
     return queryset.annotate(parent_name=Subquery(parent.values("name")[:1]))
@@ -118,10 +145,10 @@ def _organization_rows(queryset, annotations, with_parent: bool = False) -> list
     fields = ROW_FIELDS
     width = len(fields)
     if with_parent:
-        queryset = _with_parent(queryset)
+        one = {}.setdefault
         return [
-            OrganizationRow(*row[:width], row[width:-1], row[-1] or "")
-            for row in _raw_rows(queryset.values_list(*fields, *annotations, "parent_name"))
+            _listed_row(row[:width], row[width:-1], row[-1], one)
+            for row in _iter_raw_rows(_with_parent(queryset).values_list(*fields, *annotations, "parent_name"))
         ]
     return [
         OrganizationRow(*row[:width], row[width:]) for row in _raw_rows(queryset.values_list(*fields, *annotations))

@@ -14,7 +14,7 @@ from ..models import HistoricalResult
 from ..status import Status
 from .failing import FailingList, _alive_on, _failing, _failing_measurements, _FailingSpec, _idle_figures, _tally_sum
 from .results import Measurement
-from .rows import ROW_FIELDS, OrganizationRow, _organization_rows, _raw_rows, _with_parent
+from .rows import ROW_FIELDS, OrganizationRow, _iter_raw_rows, _listed_row, _organization_rows, _with_parent
 from .rules import (
     _placed,
     _signature_q,
@@ -155,11 +155,11 @@ def _structural_listed(scope, scope_org, rules, year, count_day, first_year, sta
             )
         extra = (*annotations, "g", "bucket", "own")
         union = [_with_parent(part).values_list(*ROW_FIELDS, *extra, "parent_name") for part in parts]
-        width = len(ROW_FIELDS)
-        for row in _raw_rows(union[0].union(*union[1:], all=True)):
+        width, one = len(ROW_FIELDS), {}.setdefault
+        for row in _iter_raw_rows(union[0].union(*union[1:], all=True)):
             figures = row[width : width + len(annotations)]
             g, bucket, own = row[width + len(annotations) : -1]
-            by_group[(g, bucket)].append((OrganizationRow(*row[:width], figures, row[-1] or ""), own))
+            by_group[(g, one(bucket, bucket))].append((_listed_row(row[:width], figures, row[-1], one), own))
     index = {group: i for i, group in enumerate(groups)}
     results = {}
     for rule in rules:
