@@ -122,8 +122,9 @@ def attainment(
     """How the scope and every organization inside it stand against every applicable rule
     in `year` up to `as_of`; and the admissions of the report `period` (by default the
     year) beside those of the same period last year. `list_failing`: the caller lists every
-    failing organization of the size and inactivity rules (the JSON): they are read with
-    the answer, one query per kind, instead of counted and read again per rule."""
+    failing organization of the size and inactivity rules (the JSON, the workbook and the
+    PDF): they are read with the answer, one query per kind, instead of counted and read
+    again per rule."""
     with gc_paused():  # ~1 million objects without cycles: see gc_paused
         return _attainment(scope, year, as_of, period or report_periods.parse(str(year)), list_failing)
 

@@ -80,8 +80,8 @@ def _structural_counted(
 ) -> dict[int, tuple]:
     """The failing organizations of each rule counted in the database (one grouped query for
     every rule; the rows are read when listed: FailingList). With `list_rows` (a caller that
-    lists every failing organization: the JSON), the rows are read instead of counted, one
-    query per kind for every rule, and each FailingList holds its own."""
+    lists every failing organization: the JSON and the exports), the rows are read instead
+    of counted, one query per kind for every rule, and each FailingList holds its own."""
     stale = Status.NOT_MET if over else Status.BEHIND
     groups = sorted(
         {(r.kind, selector_signature(r), rule_threshold(r), len(rule_anchor(r, scope)) // STEP) for r in rules},
