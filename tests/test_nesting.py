@@ -262,3 +262,38 @@ def test_a_tree_stored_before_the_rule_still_shows_and_edits(client_for, tree):
     services.organization_update(organization=Organization.objects.get(pk=tree.cell.pk), name="Chi bộ Thôn Ka Đô 1")
     services.organization_update(organization=bad, name="Tổ đảng cũ (đã đổi)")
     assert Organization.objects.get(pk=bad.pk).name == "Tổ đảng cũ (đã đổi)"
+
+
+def _breaches() -> list[tuple[str, str]]:
+    """(code, problem) of every stored organization standing where the rule allows none."""
+    by_path = {o.path: o for o in Organization.objects.all()}
+    parents = {o.path: by_path.get(o.parent_path()) for o in by_path.values()}
+    return [
+        (o.code, problem)
+        for o in by_path.values()
+        if (problem := nesting_problem(o.form, parents[o.path].form if parents[o.path] else None))
+    ]
+
+
+def test_the_demo_tree_and_its_2025_reorganization_break_no_rule(seeded_demo):
+    import io
+
+    from django.utils import timezone
+
+    from devdata.reorganization import seed_reorganized
+
+    assert _breaches() == []
+    seed_reorganized(io.StringIO(), timezone.localdate())  # through reorganization_apply: checked
+    assert Organization.objects.filter(form=F.COMMUNE).exists()
+    assert _breaches() == []
+
+
+def test_the_synthetic_tree_breaks_no_rule(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("generate_synthetic", "--scale", "tiny", "--seed", "5", "--end-year", "2025", stdout=io.StringIO())
+    # communes holding grassroots committees that hold cells, and grassroots cells
+    assert Organization.objects.filter(form=F.COMMUNE).exists()
+    assert _breaches() == []
