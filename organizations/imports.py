@@ -21,6 +21,7 @@ from common.xlsx import ImportFailed, RowError, choice_lookup, name_key, not_fou
 
 from . import access, locks, services
 from .models import MemberCount, Organization, OrgForm, Sector
+from .nesting import nesting_problem
 
 COLUMNS = {
     "parent": ("Tổ chức cấp trên", "Cấp trên", "Parent"),
@@ -113,6 +114,17 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
             )
         except ValidationError as exc:
             problems.extend(exc.messages)
+
+    # Which form may stand under which (organizations.nesting), the parent being `under`, an
+    # existing organization or another row of the file (when its form was read).
+    form_of = {code: form for _row, _name, code, form, _sector, _problems in parsed if code}
+    for row, _name, _code, form, _sector, problems in parsed:
+        ref = row.text("parent")
+        parent_form = under.form if not ref else form_of.get(ref) or getattr(existing.get(ref), "form", None)
+        if form is not None and parent_form is not None:
+            problem = nesting_problem(form, parent_form)
+            if problem:
+                problems.append(problem)
     for row, *_fields, problems in parsed:
         if problems:
             errors.append(RowError(row.number, "; ".join(problems)))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from common.audit import stamp as _stamp
 
 from .models import MemberCount, Organization, OrganizationPath
+from .nesting import check_nesting
 from .signals import organization_merged, subtree_moved
 
 
@@ -91,6 +92,8 @@ def organization_build(
         validate_unique=check_code,
         validate_constraints=check_code,
     )
+    # (the tree import builds its rows with parent=None and checks their parents itself)
+    check_nesting(organization.form, parent.form if parent is not None else None)
     _stamp(organization, user, _because(_("created"), reason))
     return organization
 
@@ -151,10 +154,22 @@ def organization_update(*, organization: Organization, user=None, reason: str = 
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Cannot update {sorted(unknown)} here")
+    old_form = Organization.objects.filter(pk=organization.pk).values_list("form", flat=True).first()
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
+    if organization.form != old_form:
+        _check_form_fits(organization)
     return _save(organization, user, _("edited"), reason)
+
+
+def _check_form_fits(organization: Organization) -> None:
+    """A new form the organization's parent and active children allow (organizations.nesting);
+    checked only when the form changes, so a tree stored before the rule stays editable."""
+    parent = Organization.objects.get_parent(organization, update=True)
+    check_nesting(organization.form, parent.form if parent is not None else None)
+    for child in Organization.objects.get_children(organization).filter(dissolved_on__isnull=True):
+        check_nesting(child.form, organization.form, name=child.name)
 
 
 def _last_moves(root: Organization) -> tuple[list[tuple[int, str]], dict[int, dt.date]]:
@@ -225,6 +240,7 @@ def organization_move(
         raise ValidationError(_("Dissolved organizations cannot be moved or receive children."))
     if on_date > today:
         raise ValidationError(_("The date of a move cannot be in the future."))
+    check_nesting(organization.form, new_parent.form)
     _check_tree_day(organization, new_parent, day=on_date, today=today)
     _check_founded(organization, new_parent, day=on_date)
     subtree, last_until = _last_moves(organization)
@@ -268,7 +284,10 @@ def organization_merge(
         raise ValidationError(_("The date of a merger cannot be in the future."))
     _check_tree_day(source, target, day=on_date, today=today)
     _check_founded(source, target, day=on_date)
-    for child in Organization.objects.get_children(source).filter(dissolved_on__isnull=True):
+    children = list(Organization.objects.get_children(source).filter(dissolved_on__isnull=True))
+    for child in children:  # every child checked before any moves
+        check_nesting(child.form, target.form, name=child.name)
+    for child in children:
         organization_move(organization=child, new_parent=target, on_date=on_date, today=today, user=user, reason=reason)
     source.refresh_from_db()
     source.dissolved_on = on_date

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import timezone
 
-from organizations.models import Membership, OrgForm, Role, Sector
+from organizations.models import Membership, Organization, OrgForm, Role, Sector
 from organizations.services import member_count_record, organization_create
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -65,6 +65,16 @@ def build_tree() -> SimpleNamespace:
     member_count_record(organization=t.school, as_of=dt.date(2025, 1, 1), members=27)
     member_count_record(organization=t.cell, as_of=dt.date(2025, 1, 1), members=8)
     return t
+
+
+def takes_cells(organization):
+    """A grassroots cell of `tree` that a test's merger or move gives cells to becomes a
+    grassroots committee first: a grassroots cell holds no organization (organizations.nesting)."""
+    from organizations.services import organization_update
+
+    organization_update(organization=Organization.objects.get(pk=organization.pk), form=OrgForm.GRASSROOTS_COMMITTEE)
+    organization.refresh_from_db()
+    return organization
 
 
 # user key -> (organization key in `tree`, role). The matrix tests read this too.

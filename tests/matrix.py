@@ -66,6 +66,7 @@ ORG_ROUTES: list[Route] = [
         "organizations:add_child",
         _org(),
         Perm.MANAGE,
+        target="commune",  # a grassroots committee: a cell may stand under it (the school, a cell, holds none)
         targets=EVERYWHERE,
         post=_data(name="Chi bộ Ma Trận", code="MT-01", form="cell", sector="village"),
     ),
@@ -74,7 +75,7 @@ ORG_ROUTES: list[Route] = [
         "organizations:move",
         _org(),
         Perm.MANAGE,
-        post=lambda t, extra, target: {"new_parent": t.commune.pk, "on_date": "2025-01-01"},
+        post=lambda t, extra, target: {"new_parent": t.city.pk, "on_date": "2025-01-01"},  # (organizations.nesting)
     ),
     Route(
         "organizations:merge",

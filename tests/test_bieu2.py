@@ -23,6 +23,7 @@ from organizations.services import organization_create, organization_merge, orga
 from reports import periods
 from reports.bieu2 import GROUPS, bieu2
 
+from .conftest import takes_cells
 from .test_reports_engine import admit
 
 D = dt.date
@@ -326,6 +327,7 @@ def test_admissions_count_where_their_organization_stood_on_the_ceremony_date(tr
     admit(tree.commune, D(2025, 11, 1), Category.FARMER)  # after the merger: with the successor
     today = D(2025, 12, 31)
     organization_move(organization=tree.school, new_parent=tree.city, on_date=D(2025, 7, 1), today=today)
+    takes_cells(tree.enterprise)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 10, 1), today=today)
 
     def total(org, period="2025"):

@@ -20,7 +20,7 @@ from quotas.models import Allocation, RuleKind
 from reports.imports import historical_import
 from reports.models import HistoricalResult
 
-from .conftest import TODAY
+from .conftest import TODAY, takes_cells
 from .xlsx_files import xlsx_upload
 
 STORED = "Chi bộ Công ty ‘Hoa Mai’ – Đơn Dương (cũ)"
@@ -73,6 +73,7 @@ def test_the_historical_import_matches_a_name_typed_differently(typed, users, tr
 
 @pytest.mark.parametrize("typed", TYPED)
 def test_the_tree_import_matches_a_parent_typed_differently(typed, users, tree, company):
+    takes_cells(company)
     upload = xlsx_upload(
         [
             ("Tổ chức cấp trên", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Mã"),

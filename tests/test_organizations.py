@@ -11,7 +11,7 @@ from django.utils import translation
 from organizations import selectors, services
 from organizations.models import Organization, OrganizationPath, OrgForm, Sector
 
-from .conftest import TODAY
+from .conftest import TODAY, takes_cells
 
 
 def test_tree_page_starts_at_the_users_own_organization(client_for, tree):
@@ -147,7 +147,7 @@ def test_move_keeps_the_old_position_for_past_reports(tree):
 def test_a_second_move_records_the_interval_between_moves(tree):
     services.organization_move(organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 2, 1), today=TODAY)
     services.organization_move(
-        organization=tree.school, new_parent=tree.commune, on_date=dt.date(2025, 5, 1), today=TODAY
+        organization=tree.school, new_parent=tree.other_city, on_date=dt.date(2025, 5, 1), today=TODAY
     )
     expr = selectors.path_as_of
 
@@ -156,7 +156,7 @@ def test_a_second_move_records_the_interval_between_moves(tree):
 
     assert where(dt.date(2025, 1, 15)).startswith(tree.district.path) and len(where(dt.date(2025, 1, 15))) == 12
     assert where(dt.date(2025, 3, 1)).startswith(tree.city.path)
-    assert where(dt.date(2025, 6, 1)).startswith(tree.commune.path)
+    assert where(dt.date(2025, 6, 1)).startswith(tree.other_city.path)
 
 
 @pytest.mark.parametrize("bad", ["own_subtree", "future", "same_parent"])
@@ -188,6 +188,7 @@ def test_move_form_offers_only_organizations_the_admin_may_manage(client_for, tr
 
 
 def test_merge_moves_children_and_dissolves_the_source(tree):
+    takes_cells(tree.enterprise)
     services.organization_merge(source=tree.commune, target=tree.enterprise, on_date=dt.date(2025, 4, 1), today=TODAY)
     tree.commune.refresh_from_db()
     tree.cell.refresh_from_db()
@@ -246,42 +247,44 @@ def test_subtree_counts_group_by_path_prefix_in_one_query(tree, django_assert_nu
 
 
 def test_a_move_dated_before_a_later_move_under_it_is_refused_and_changes_nothing(tree):
-    """The cell joined the school on 01/03; the school cannot then be moved as of 01/02: the
-    cell's path history between those days would say it sat under the school."""
-    services.organization_move(organization=tree.cell, new_parent=tree.school, on_date=dt.date(2025, 3, 1), today=TODAY)
+    """The cell joined Đà Lạt on 01/03; Đà Lạt cannot then be moved as of 01/02: the
+    cell's path history between those days would say it sat under Đà Lạt."""
+    services.organization_move(organization=tree.cell, new_parent=tree.city, on_date=dt.date(2025, 3, 1), today=TODAY)
     with translation.override("vi"), pytest.raises(ValidationError) as refusal:
         services.organization_move(
-            organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 2, 1), today=TODAY
+            organization=tree.city, new_parent=tree.other_province, on_date=dt.date(2025, 2, 1), today=TODAY
         )
     assert refusal.value.messages == [
         "Chi bộ Thôn Ka Đô Mới, thuộc tổ chức này, đã được chuyển ngày 01/03/2025;"
         " không thể ghi ngày chuyển tổ chức trước ngày đó."
     ]
-    tree.school.refresh_from_db()
-    assert Organization.objects.get_parent(tree.school) == tree.district
+    tree.city.refresh_from_db()
+    assert Organization.objects.get_parent(tree.city) == tree.province
     assert OrganizationPath.objects.count() == 1  # the cell's own move only
     # The same day as the cell's move, or later, is a move like any other.
-    services.organization_move(organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 3, 1), today=TODAY)
+    services.organization_move(
+        organization=tree.city, new_parent=tree.other_province, on_date=dt.date(2025, 3, 1), today=TODAY
+    )
     cell = Organization.objects.get(pk=tree.cell.pk)
-    assert cell.path.startswith(Organization.objects.get(pk=tree.city.pk).path)
+    assert cell.path.startswith(Organization.objects.get(pk=tree.other_province.pk).path)
 
 
 def test_two_moves_on_one_day_in_either_order_leave_the_tree_of_that_day(tree):
-    """Ka Đô goes under Đà Lạt on 01/03 and its village cell, moved with it, goes to the school
-    the same day: the day before, the cell sat in Ka Đô under Đơn Dương; from 01/03, under the school."""
+    """Ka Đô goes under Đà Lạt on 01/03 and its village cell, moved with it, goes directly under
+    Đà Lạt the same day: the day before, the cell sat in Ka Đô under Đơn Dương; from 01/03, under Đà Lạt."""
     day = dt.date(2025, 3, 1)
     services.organization_move(organization=tree.commune, new_parent=tree.city, on_date=day, today=TODAY)
-    services.organization_move(organization=tree.cell, new_parent=tree.school, on_date=day, today=TODAY)
+    services.organization_move(organization=tree.cell, new_parent=tree.city, on_date=day, today=TODAY)
 
     def where(on):
         return Organization.objects.annotate(p=selectors.path_as_of(on)).get(pk=tree.cell.pk).p
 
     before = where(day - dt.timedelta(days=1))
     assert before.startswith(tree.district.path) and len(before) == 16  # in Ka Đô, under Đơn Dương
-    assert where(day).startswith(Organization.objects.get(pk=tree.school.pk).path)
-    with pytest.raises(ValidationError):  # but not before that day
+    assert where(day)[:-4] == Organization.objects.get(pk=tree.city.pk).path
+    with pytest.raises(ValidationError, match="01/03/2025"):  # but not before that day
         services.organization_move(
-            organization=tree.cell, new_parent=tree.enterprise, on_date=day - dt.timedelta(days=1), today=TODAY
+            organization=tree.cell, new_parent=tree.district, on_date=day - dt.timedelta(days=1), today=TODAY
         )
 
 

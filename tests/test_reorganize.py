@@ -75,7 +75,8 @@ def test_a_bad_last_row_changes_nothing_and_every_bad_row_is_named(users, tree):
         ("chuyển", JULY, "LD.KHONG", "LD", "", "", ""),  # 6: unknown code
         ("thành lập", JULY, "LD.DD.THPT", "LD", "Trùng", "Chi bộ", "Khác"),  # 7: code exists
         ("thành lập", JULY, "LD.XKD", "LD", "Trùng trong tệp", "Chi bộ", "Khác"),  # 8: repeats row 2
-        ("chuyển", JULY, "LD.DD", "LD.DD.KD.01", "", "", ""),  # 9: the cell (now under LD.XKD) is not below LD.DD
+        # 9: the cell (now under LD.XKD) is not below LD.DD, but a cell holds no organization
+        ("chuyển", JULY, "LD.DD", "LD.DD.KD.01", "", "", ""),
         ("chuyển", JULY, "LD", "LD.DD.THPT", "", "", ""),  # 10: under its own subtree
         ("giải thể", JULY, "LD.DD", "", "", "", ""),  # 11: still has the school and the enterprise
         ("giải thể", "01/01/2099", "LD.DD.DN", "", "", "", ""),  # 12: in the future
@@ -86,12 +87,13 @@ def test_a_bad_last_row_changes_nothing_and_every_bad_row_is_named(users, tree):
         ("giải thể", JULY, "NT.PR", "", "", "", ""),  # 17: outside the admin's scope
     )
     errors = _errors(upload, users.admin)
-    assert sorted(errors) == [4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17]
+    assert sorted(errors) == [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
     assert "đã sáp nhập hoặc giải thể ở dòng 3" in errors[4]
     assert "thao tác “nhập khẩu” không hợp lệ" in errors[5]
     assert "không tìm thấy tổ chức “LD.KHONG”" in errors[6]
     assert "mã LD.DD.THPT đã tồn tại" in errors[7]
     assert "trùng với dòng 2" in errors[8]
+    assert "Chi bộ không có tổ chức trực thuộc" in errors[9] and "chính nó" not in errors[9]
     assert "chính nó" in errors[10]
     assert "LD.DD.DN" in errors[11] and "LD.DD.THPT" in errors[11]
     assert "tương lai" in errors[12]
@@ -112,7 +114,7 @@ def test_a_district_admin_cannot_name_an_organization_outside_their_subtree(user
 
     Membership.objects.filter(user=users.district_planner).update(role=Role.ADMIN)
     upload = _file(
-        ("chuyển", JULY, "LD.DD.THPT", "LD.DD.KD", "", "", ""),
+        ("chuyển", JULY, "LD.DD.KD.01", "LD.DD", "", "", ""),
         ("sáp nhập", JULY, "LD.DD.DN", "LD.DL", "", "", ""),  # Đà Lạt: another district
         ("chuyển", JULY, "LD.DD.KD", "LD", "", "", ""),  # the province above: not theirs either
     )

@@ -24,6 +24,7 @@ from reports.engine import attainment
 from reports.periods import parse
 from reports.serialize import attainment_json
 
+from .conftest import takes_cells
 from .test_reports_across_time import move
 from .test_reports_engine import admit, allocate, make_plan, make_rule
 
@@ -276,6 +277,7 @@ def test_a_merger_keeps_past_periods_and_last_years_admissions_follow_the_succes
     before = figures(tree.district, q2)
     tree.commune.refresh_from_db()
     tree.enterprise.refresh_from_db()
+    takes_cells(tree.enterprise)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 8, 1), today=D(2026, 1, 15))
     assert figures(tree.district, q2) == before
     # After the merger the commune's past admissions count with the enterprise, last year's too.

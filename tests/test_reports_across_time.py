@@ -10,6 +10,7 @@ from quotas.models import RuleKind
 from reports.engine import admissions_in, attainment
 from reports.serialize import attainment_json
 
+from .conftest import takes_cells
 from .test_reports_engine import admit, allocate, make_candidate, make_plan, make_rule
 
 D = dt.date
@@ -104,6 +105,7 @@ def test_a_merged_organization_keeps_its_reports_to_its_last_day_then_counts_wit
     before_district = figures(tree.district, 2025, D(2025, 4, 30))
     tree.commune.refresh_from_db()
     tree.enterprise.refresh_from_db()
+    takes_cells(tree.enterprise)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
 
     assert figures(tree.commune, 2025, D(2025, 4, 30)) == before
@@ -154,6 +156,7 @@ def test_an_issued_allocation_table_keeps_the_rows_of_merged_organizations(tree)
     admit(tree.school, D(2025, 3, 2))
     tree.commune.refresh_from_db()
     tree.enterprise.refresh_from_db()
+    takes_cells(tree.enterprise)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
     admit(tree.cell, D(2025, 6, 1), Category.PUPIL)  # now the enterprise's
 
@@ -173,6 +176,7 @@ def test_the_dashboard_of_a_merged_organization_ends_on_its_last_day_and_links_i
     admit(tree.commune, D(2025, 2, 1))
     tree.commune.refresh_from_db()
     tree.enterprise.refresh_from_db()
+    takes_cells(tree.enterprise)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
     client = client_for("district_planner")
     page = client.get(f"/reports/{tree.commune.pk}/?year=2026").content.decode()
@@ -213,6 +217,7 @@ def test_the_attainment_command_reports_a_merged_organization_up_to_its_last_day
     admit(tree.commune, D(2025, 2, 1))
     tree.commune.refresh_from_db()
     tree.enterprise.refresh_from_db()
+    takes_cells(tree.enterprise)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
     out = StringIO()
     call_command("attainment", "--org", "LD.DD.KD", "--year", "2025", stdout=out)

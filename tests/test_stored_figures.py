@@ -14,7 +14,7 @@ from quotas.models import RuleKind
 from reports.engine import attainment
 from tests.test_reports_engine import admit, make_plan, make_rule
 
-from .conftest import TODAY
+from .conftest import TODAY, takes_cells
 from .xlsx_files import xlsx_upload
 
 D = dt.date
@@ -123,9 +123,11 @@ def test_reports_as_of_an_earlier_day_read_the_count_of_that_day(tree, cell_size
 
 def test_counts_stay_with_their_organization_across_a_move_and_a_merger(tree, cell_size):
     before = [_figures(tree.district, day) for day in (D(2025, 6, 30), D(2025, 12, 31))]
+    takes_cells(tree.enterprise)
     services.organization_move(
         organization=cell_size, new_parent=tree.enterprise, on_date=D(2026, 2, 1), today=D(2026, 2, 1)
     )
+    takes_cells(tree.school)
     services.organization_merge(source=tree.commune, target=tree.school, on_date=D(2026, 3, 1), today=D(2026, 3, 1))
     _until_as_recomputed()
     # The 2025 reports read the tree of 2025 and the counts of their day, as before.
@@ -153,6 +155,7 @@ def test_last_years_whole_year_beside_the_report_counts_as_the_records_do(tree):
     archived.archived_at = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
     archived.save()
     admit(tree.commune, D(2026, 2, 1))
+    takes_cells(tree.school)
     services.organization_merge(source=tree.commune, target=tree.school, on_date=D(2026, 1, 1), today=D(2026, 1, 1))
     result = attainment(scope=tree.district, year=2026, as_of=D(2026, 12, 31))
     children = {c.org.code: c.period for c in result.children}

@@ -9,6 +9,7 @@ from admissions import tally
 from admissions.categories import Category
 from admissions.models import Outcome, Step, Tally
 from organizations.services import organization_merge, organization_move
+from tests.conftest import takes_cells
 from tests.test_reports_engine import admit, make_candidate
 
 
@@ -90,6 +91,7 @@ def test_a_merge_moves_the_children_counts_and_its_own_to_the_successor(tree):
     admit(tree.cell, dt.date(2025, 6, 1))
     admit(tree.commune, dt.date(2025, 3, 1))  # the commune's own admission
     make_candidate(tree.commune, step=Step.DECISION)
+    takes_cells(tree.enterprise)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=dt.date(2025, 5, 1), today=TODAY_2025)
     tree.cell.refresh_from_db()
     assert (n("a", tree.commune, 2025), n("a", tree.enterprise, 2025), n("a", tree.district, 2025)) == (0, 2, 2)
@@ -102,6 +104,7 @@ def test_a_merge_moves_the_children_counts_and_its_own_to_the_successor(tree):
 
 def test_counts_follow_a_successor_that_moves_later(tree):
     admit(tree.commune, dt.date(2025, 3, 1))
+    takes_cells(tree.enterprise)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=dt.date(2025, 5, 1), today=TODAY_2025)
     tree.enterprise.refresh_from_db()
     organization_move(organization=tree.enterprise, new_parent=tree.city, on_date=dt.date(2025, 6, 1), today=TODAY_2025)

@@ -11,6 +11,7 @@ from django.db.models.functions import Left
 from django.utils.translation import gettext as _
 
 from ..models import Organization, OrganizationPath
+from ..nesting import nesting_problem
 from .operations import CREATE, DISSOLVE, MERGE, MOVE, NEEDS_TARGET, RENAME, Operation
 
 
@@ -24,6 +25,7 @@ class _Node:
     parent: int | str | None
     active: bool
     founded_on: dt.date | None
+    form: str = ""
     last_move: dt.date | None = None
     children: set | None = None  # keys of the active children; None when not loaded
     gone_in: int = 0  # the row that merged or dissolved it
@@ -67,6 +69,7 @@ class _Tree:
                 parent=pk_by_path.get(organization.parent_path()),
                 active=organization.is_active,
                 founded_on=organization.founded_on,
+                form=organization.form,
                 last_move=last_moves.get(organization.pk),
                 children=set() if organization.path in named_paths else None,
             )
@@ -86,8 +89,8 @@ class _Tree:
     def within(self, node: _Node, root: _Node) -> bool:
         return any(n.key == root.key for n in self.chain(node))
 
-    def create(self, *, code: str, name: str, parent: _Node | None, on_date: dt.date | None) -> _Node:
-        node = _Node(f"new:{code}", code, name, parent.key if parent else None, True, on_date, children=set())
+    def create(self, *, code: str, name: str, form: str, parent: _Node | None, on_date: dt.date | None) -> _Node:
+        node = _Node(f"new:{code}", code, name, parent.key if parent else None, True, on_date, form, children=set())
         self.nodes[node.key] = node
         self.by_code[code] = node
         self.nameable.add(code)
@@ -154,18 +157,34 @@ def _simulate(operations: list[Operation], tree: _Tree, taken: set[str], problem
             return False
         return True
 
+    def nests(form: str, parent_form: str | None, errors, child: _Node | None = None) -> bool:
+        """Whether `form` may stand under `parent_form` (None: at the top; organizations.nesting);
+        a problem when not, after the child's code when it is not the row's own organization."""
+        problem = nesting_problem(form, parent_form) if form and parent_form != "" else None
+        if problem:
+            errors.append(f"“{child.code}”: {problem}" if child is not None else problem)
+        return not problem
+
+    def form_above(node: _Node) -> str | None:
+        parent = tree.nodes.get(node.parent) if node.parent is not None else None
+        return parent.form if parent is not None else None
+
     seen_codes: dict[str, int] = {}
     for op in operations:
         errors = problems[op.row]
         if op.kind == CREATE:
             parent = find(op.target, errors) if op.target else None
+            nested = parent is None or nests(op.form, parent.form, errors)
             if op.code in taken:
                 errors.append(_("code %(code)s already exists") % {"code": op.code})
             elif op.code in seen_codes:
                 errors.append(_("code %(code)s repeats row %(row)d") % {"code": op.code, "row": seen_codes[op.code]})
             elif op.code:
                 seen_codes[op.code] = op.row
-                tree.create(code=op.code, name=op.name, parent=parent, on_date=op.on_date)
+                # (refused under its parent: created nowhere, as under a parent not found)
+                tree.create(
+                    code=op.code, name=op.name, form=op.form, parent=parent if nested else None, on_date=op.on_date
+                )
             if parent is not None:
                 op.target_name = parent.name
             continue
@@ -179,6 +198,12 @@ def _simulate(operations: list[Operation], tree: _Tree, taken: set[str], problem
         if op.kind == RENAME:
             if op.name:
                 node.name = op.name
+            if op.form and op.form != node.form:
+                children = [tree.nodes[key] for key in sorted(node.children or (), key=str)]
+                fits = [nests(op.form, form_above(node), errors)]
+                fits += [nests(child.form, op.form, errors, child) for child in children]
+                if all(fits):
+                    node.form = op.form
         elif op.kind == MOVE and target is not None:
             after_founding(node, op.on_date, errors)
             after_founding(target, op.on_date, errors)
@@ -189,7 +214,7 @@ def _simulate(operations: list[Operation], tree: _Tree, taken: set[str], problem
                 )
             elif node.parent == target.key:
                 errors.append(_("“%(code)s” is already under “%(target)s”") % {"code": op.code, "target": op.target})
-            elif op.on_date and movable(node, op.on_date, errors):
+            elif nests(node.form, target.form, errors) and op.on_date and movable(node, op.on_date, errors):
                 tree.move(node, target, op.on_date)
         elif op.kind == MERGE and target is not None:
             after_founding(node, op.on_date, errors)
@@ -203,7 +228,8 @@ def _simulate(operations: list[Operation], tree: _Tree, taken: set[str], problem
                 )
             elif op.on_date:
                 children = [tree.nodes[key] for key in sorted(node.children or (), key=str)]
-                if all(movable(child, op.on_date, errors) for child in children):
+                fit = all([nests(child.form, target.form, errors, child) for child in children])
+                if fit and all(movable(child, op.on_date, errors) for child in children):
                     for child in children:
                         tree.move(child, target, op.on_date)
                     op.carried = [child.code for child in children]

@@ -1,0 +1,59 @@
+"""Which form of organization may stand under which: only what the party statute makes
+certain (docs/domain.md, "The organization tree"). Everything else stays allowed.
+
+- a cell and a grassroots cell hold no organization (a cell is the base unit);
+- a partial committee holds only cells;
+- a grassroots committee holds only partial committees and cells;
+- the central committee stands under nothing; a provincial committee stands only under
+  the central committee, or at the top.
+
+The one place of the rule: every write of the tree (the services, the tree import, the
+reorganization file's simulation) asks `nesting_problem`. Writes only: a tree stored before
+the rule that breaks it still reads and reports.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import OrgForm
+
+# What a form may hold; a form not listed here may hold any form (the central and provincial
+# committees aside, see nesting_problem).
+HOLDS_ONLY = {
+    OrgForm.CELL: frozenset(),
+    OrgForm.GRASSROOTS_CELL: frozenset(),
+    OrgForm.PARTIAL_COMMITTEE: frozenset({OrgForm.CELL}),
+    OrgForm.GRASSROOTS_COMMITTEE: frozenset({OrgForm.PARTIAL_COMMITTEE, OrgForm.CELL}),
+}
+
+
+def _form_name(form: str) -> str:
+    """The form's name inside a sentence ("a grassroots cell", "một chi bộ cơ sở")."""
+    return str(OrgForm(form).label).lower() if form in OrgForm.values else form
+
+
+def nesting_problem(form: str, parent_form: str | None) -> str | None:
+    """Why an organization of `form` may not stand under one of `parent_form` (None: at the
+    top of the tree), in the user's language; None when it may."""
+    if form == OrgForm.CENTRAL and parent_form is not None:
+        return _("The central committee stands under no organization.")
+    if form == OrgForm.PROVINCIAL and parent_form not in (None, OrgForm.CENTRAL):
+        return _("A provincial committee stands only under the central committee.")
+    if parent_form not in HOLDS_ONLY or form in HOLDS_ONLY[parent_form]:
+        return None
+    if parent_form == OrgForm.CELL:
+        return _("A cell holds no organization under it: it is the base unit of the party.")
+    if parent_form == OrgForm.GRASSROOTS_CELL:
+        return _("A grassroots cell holds no organization under it: it is the base unit of the party.")
+    if parent_form == OrgForm.PARTIAL_COMMITTEE:
+        return _("A partial committee holds only cells, not a %(form)s.") % {"form": _form_name(form)}
+    return _("A grassroots committee holds only partial committees and cells, not a %(form)s.") % {
+        "form": _form_name(form)
+    }
+
+
+def check_nesting(form: str, parent_form: str | None, *, name: str = "") -> None:
+    """Raise ValidationError with `nesting_problem`'s message (after `name`, when given)."""
+    problem = nesting_problem(form, parent_form)
+    if problem:
+        raise ValidationError(f"{name}: {problem}" if name else problem)
