@@ -204,7 +204,9 @@ def _apply(step, serial):
             parent=other,
             code=f"N{serial}",
             name=f"Chi bộ mới {serial}",
-            form=OrgForm.GRASSROOTS_CELL,
+            # a cell under a grassroots committee, else a grassroots cell (organizations.nesting;
+            # under a cell the service refuses, which the recount checks too)
+            form=OrgForm.CELL if other.form == OrgForm.GRASSROOTS_COMMITTEE else OrgForm.GRASSROOTS_CELL,
             sector=Sector.OTHER,
             founded_on=day,
         )
