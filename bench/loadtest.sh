@@ -46,8 +46,10 @@ else
 fi
 .venv/bin/python manage.py collectstatic --noinput -v0
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-# Plain HTTP on loopback: development settings with DEBUG off (production ones demand HTTPS cookies).
-DJANGO_ENV=development DJANGO_DEBUG=false AXES_FAILURE_LIMIT=1000 \
+# Plain HTTP on loopback: development settings with DEBUG off (production ones demand HTTPS
+# cookies), and database connections kept between requests as production keeps them (60 s;
+# development opens one per request).
+DJANGO_ENV=development DJANGO_DEBUG=false AXES_FAILURE_LIMIT=1000 DATABASE_CONN_MAX_AGE=${DATABASE_CONN_MAX_AGE:-60} \
   .venv/bin/gunicorn partyplans.wsgi -b "127.0.0.1:$PORT" -w "$WORKERS" --preload --access-logfile /dev/null \
   --error-logfile "$RUN_DIR/gunicorn.log" --pid "$RUN_DIR/gunicorn.pid" --daemon
 # Ready when the login page answers (--preload: the app is loaded before the workers fork).
