@@ -44,7 +44,8 @@ def export(scope, render, trace=False):
         if trace:
             tracemalloc.start()
         for stage, run in (
-            ("engine", lambda _: attainment(scope=scope, year=YEAR, as_of=AS_OF)),
+            # as render_export asks it: the failing lists read with the answer
+            ("engine", lambda _: attainment(scope=scope, year=YEAR, as_of=AS_OF, list_failing=True)),
             ("report", build_report),
             ("render", render),
         ):
