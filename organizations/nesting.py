@@ -52,6 +52,11 @@ def nesting_problem(form: str, parent_form: str | None) -> str | None:
     }
 
 
+def parent_forms(form: str) -> list[str]:
+    """The forms an organization of `form` may stand under: what the move page offers."""
+    return [parent for parent in OrgForm.values if nesting_problem(form, parent) is None]
+
+
 def check_nesting(form: str, parent_form: str | None, *, name: str = "") -> None:
     """Raise ValidationError with `nesting_problem`'s message (after `name`, when given)."""
     problem = nesting_problem(form, parent_form)

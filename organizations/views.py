@@ -11,6 +11,7 @@ from . import access, locks, selectors, services
 from .access import Perm, org_view
 from .forms import DissolveForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm
 from .models import UPPER_COMMITTEE_FORMS, Organization
+from .nesting import parent_forms
 
 # Up to this many roots open with their children shown.
 OPEN_ROOTS = 5
@@ -160,7 +161,11 @@ def move(request, organization):
     return _tree_change(
         request,
         organization,
-        MoveForm(request.POST or None, parents=_manageable_others(request, organization)),
+        MoveForm(
+            request.POST or None,
+            # only parents that may hold it (organizations.nesting); the service checks again
+            parents=_manageable_others(request, organization).filter(form__in=parent_forms(organization.form)),
+        ),
         change=lambda data, **when: services.organization_move(
             organization=organization, new_parent=data["new_parent"], **when
         ),

@@ -161,6 +161,20 @@ def test_a_move_the_statute_forbids_is_refused_and_changes_nothing(tree, moved, 
     assert _state() == before
 
 
+def test_the_move_page_offers_only_parents_that_may_hold_the_organization(client_for, tree):
+    """A grassroots committee is offered the committees above it, never a grassroots cell or a
+    cell; an id edited into the form is refused and nothing moves."""
+    client = client_for("admin")
+    url = reverse("organizations:move", kwargs={"org_pk": tree.commune.pk})
+    offered = set(client.get(url).context["form"].fields["new_parent"].queryset)
+    assert {tree.province, tree.city} <= offered
+    assert not offered & {tree.school, tree.enterprise, tree.cell, tree.city_school}
+    before = _state()
+    response = client.post(url, {"new_parent": tree.school.pk, "on_date": "2025-06-01"})
+    assert response.status_code == 200 and response.context["form"].errors["new_parent"]
+    assert _state() == before
+
+
 def test_a_merge_whose_children_may_not_stand_under_the_target_changes_nothing(tree):
     """The commune's cell would go under a grassroots cell."""
     before = _state()
