@@ -57,6 +57,13 @@ def parent_forms(form: str) -> list[str]:
     return [parent for parent in OrgForm.values if nesting_problem(form, parent) is None]
 
 
+def holder_forms(child_forms) -> list[str]:
+    """The forms that may hold organizations of every form in `child_forms`: where a merger
+    may carry an organization's children (the merge page offers only these)."""
+    child_forms = set(child_forms)
+    return [form for form in OrgForm.values if all(nesting_problem(child, form) is None for child in child_forms)]
+
+
 def check_nesting(form: str, parent_form: str | None, *, name: str = "") -> None:
     """Raise ValidationError with `nesting_problem`'s message (after `name`, when given)."""
     problem = nesting_problem(form, parent_form)

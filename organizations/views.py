@@ -11,7 +11,7 @@ from . import access, locks, selectors, services
 from .access import Perm, org_view
 from .forms import DissolveForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm
 from .models import UPPER_COMMITTEE_FORMS, Organization
-from .nesting import parent_forms
+from .nesting import holder_forms, parent_forms
 
 # Up to this many roots open with their children shown.
 OPEN_ROOTS = 5
@@ -137,6 +137,14 @@ def _manageable_others(request, organization):
     )
 
 
+def _merge_targets(request, organization):
+    """Where the organization may merge: organizations that may hold each of its active
+    children (organizations.nesting); the service checks again."""
+    children = Organization.objects.get_children(organization).filter(dissolved_on__isnull=True)
+    forms = holder_forms(children.values_list("form", flat=True).distinct())
+    return _manageable_others(request, organization).filter(form__in=forms)
+
+
 def _tree_change(request, organization, form, *, change, success, destination, title, submit):
     """Move, merge and dissolve: `change(data, on_date=, today=, user=)` on a valid form, then the
     page of `destination(data)`."""
@@ -182,7 +190,7 @@ def merge(request, organization):
     return _tree_change(
         request,
         organization,
-        MergeForm(request.POST or None, targets=_manageable_others(request, organization)),
+        MergeForm(request.POST or None, targets=_merge_targets(request, organization)),
         change=lambda data, **when: services.organization_merge(source=organization, target=data["target"], **when),
         success=_("Organization merged."),
         destination=lambda data: data["target"],

@@ -175,6 +175,27 @@ def test_the_move_page_offers_only_parents_that_may_hold_the_organization(client
     assert _state() == before
 
 
+def test_the_merge_page_offers_only_organizations_that_may_hold_the_children(client_for, tree):
+    """The commune's cell may not stand under a grassroots cell: the school and the
+    enterprise are not offered; a childless grassroots cell may merge into either."""
+    client = client_for("admin")
+    offered = set(
+        client.get(reverse("organizations:merge", kwargs={"org_pk": tree.commune.pk}))
+        .context["form"]
+        .fields["target"]
+        .queryset
+    )
+    assert {tree.district, tree.city} <= offered
+    assert not offered & {tree.school, tree.enterprise, tree.city_school}
+    offered = set(
+        client.get(reverse("organizations:merge", kwargs={"org_pk": tree.city_school.pk}))
+        .context["form"]
+        .fields["target"]
+        .queryset
+    )
+    assert {tree.school, tree.enterprise} <= offered
+
+
 def test_a_merge_whose_children_may_not_stand_under_the_target_changes_nothing(tree):
     """The commune's cell would go under a grassroots cell."""
     before = _state()
@@ -184,14 +205,14 @@ def test_a_merge_whose_children_may_not_stand_under_the_target_changes_nothing(t
     assert _state() == before
 
 
-def test_the_merge_page_says_why(client_for, tree):
+def test_the_merge_page_refuses_a_target_edited_into_the_form(client_for, tree):
+    before = _state()
     response = client_for("admin").post(
         reverse("organizations:merge", kwargs={"org_pk": tree.commune.pk}),
         {"target": tree.enterprise.pk, "on_date": "2025-06-01"},
     )
-    assert response.status_code == 200
-    assert "không có tổ chức trực thuộc" in str(response.context["form"].non_field_errors())
-    assert Organization.objects.get(pk=tree.commune.pk).dissolved_on is None
+    assert response.status_code == 200 and response.context["form"].errors["target"]
+    assert _state() == before
 
 
 HEADER = ("Tổ chức cấp trên", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Mã")
