@@ -15,7 +15,7 @@ the rule that breaks it still reads and reports.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .models import OrgForm
+from .models import Organization, OrgForm
 
 # What a form may hold; a form not listed here may hold any form (the central and provincial
 # committees aside, see nesting_problem).
@@ -69,3 +69,19 @@ def check_nesting(form: str, parent_form: str | None, *, name: str = "") -> None
     problem = nesting_problem(form, parent_form)
     if problem:
         raise ValidationError(f"{name}: {problem}" if name else problem)
+
+
+def misplaced():
+    """Active organizations standing under a parent whose form may not hold them, with the
+    reason, in path order: what a tree stored before the rule may hold (`manage.py
+    check_nesting`). Reads every active organization's path and form once; an organization
+    at the top of the tree breaks none."""
+    forms = dict(Organization.objects.filter(dissolved_on__isnull=True).values_list("path", "form"))
+    found = []
+    for path, form in sorted(forms.items()):
+        parent_form = forms.get(path[: -Organization.steplen])
+        problem = nesting_problem(form, parent_form) if parent_form is not None else None
+        if problem:
+            found.append((path, problem))
+    by_path = Organization.objects.in_bulk([path for path, _problem in found], field_name="path")
+    return [(by_path[path], problem) for path, problem in found]

@@ -3,9 +3,11 @@ of the tree: the page and service that create, edit, move and merge, the tree im
 reorganization file. A refused write says why and changes nothing."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -299,6 +301,22 @@ def test_a_tree_stored_before_the_rule_still_shows_and_edits(client_for, tree):
     assert Organization.objects.get(pk=bad.pk).name == "Tổ đảng cũ (đã đổi)"
 
 
+def test_check_nesting_lists_what_a_tree_stored_before_the_rule_holds(tree):
+    Organization.objects.add_child(
+        tree.cell, instance=Organization(code="OLD", name="Tổ đảng cũ", form=F.CELL, sector=Sector.VILLAGE)
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 organization"):
+        call_command("check_nesting", stdout=out)
+    assert f"OLD Tổ đảng cũ: {NO_CHILDREN_VI}" in out.getvalue()
+
+
+def test_check_nesting_finds_nothing_in_a_tree_the_services_wrote(tree):
+    out = io.StringIO()
+    call_command("check_nesting", stdout=out)
+    assert "Every organization stands where its parent's form allows." in out.getvalue()
+
+
 def _breaches() -> list[tuple[str, str]]:
     """(code, problem) of every stored organization standing where the rule allows none."""
     by_path = {o.path: o for o in Organization.objects.all()}
@@ -311,8 +329,6 @@ def _breaches() -> list[tuple[str, str]]:
 
 
 def test_the_demo_tree_and_its_2025_reorganization_break_no_rule(seeded_demo):
-    import io
-
     from django.utils import timezone
 
     from devdata.reorganization import seed_reorganized
