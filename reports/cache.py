@@ -337,7 +337,9 @@ def attainment_cached(
 ) -> Attainment:
     """The cached answer, else the engine's, kept for the next reader unless `store` is False
     or the answer is too big to be worth keeping (STORE_UP_TO). `period`: a
-    reports.periods.Period (default: the year)."""
+    reports.periods.Period (default: the year). `list_failing`: see engine.attainment; an
+    answer found in the cache reads its failing lists when they are listed instead (the
+    cache keeps their description, not their rows), with the same figures."""
     return computed.get_or_compute(
         ("attainment", scope.pk, scope.path, year, as_of.isoformat(), period or year),
         lambda: attainment(scope=scope, year=year, as_of=as_of, period=period, list_failing=list_failing),
