@@ -6,7 +6,8 @@
 #       the demo: 12 planners saving member counts while reading (bench/locust_writes.py)
 #   LOAD_MODE=other-province DATABASE_URL=… bench/loadtest.sh 13 60
 #       12 readers of Lâm Đồng + one save every 2 s in Ninh Thuận (bench/locust_writes.py)
-# Prints locust's table (p50/p95 per page, failures) and the load average before and after.
+# Prints locust's table (p50/p95 per page, failures), the same for the steady state after the
+# logins (bench/load_summary.py), and the load average before and after.
 # Everything the run writes (pid file, logs, the file cache) goes to a private temporary
 # folder, removed at the end; the load starts once gunicorn answers (workers preloaded).
 set -euo pipefail
@@ -58,8 +59,16 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 curl -sf -o /dev/null "http://127.0.0.1:$PORT/login/" || { echo "gunicorn did not start:"; cat "$RUN_DIR/gunicorn.log"; exit 1; }
-timeout $((SECONDS_ + 60)) .venv/bin/locust -f "$LOCUSTFILE" --headless -u "$USERS" -r 5 -t "${SECONDS_}s" \
-  --host "http://127.0.0.1:$PORT" --only-summary 2>&1 | sed -n '/Type/,$p'
+.venv/bin/python bench/cpu_use.py snapshot > "$RUN_DIR/cpu-before"
+STARTED=$(date +%s)
+LOAD_LOG="$RUN_DIR/requests.csv" TIMEFORMAT="%U %S" \
+  bash -c "time timeout $((SECONDS_ + 60)) .venv/bin/locust -f $LOCUSTFILE --headless -u $USERS -r 5 \
+  -t ${SECONDS_}s --host http://127.0.0.1:$PORT --only-summary" > "$RUN_DIR/locust.out" 2>&1 || true
+sed -n '/Type/,$p' "$RUN_DIR/locust.out" | head -n -1
+LOCUST_CPU=$(tail -1 "$RUN_DIR/locust.out" | awk '{print $1 + $2}')
+.venv/bin/python bench/cpu_use.py since "$RUN_DIR/cpu-before" $(($(date +%s) - STARTED)) "locust=$LOCUST_CPU"
+# The same requests without the first seconds, when every user logs in at once.
+.venv/bin/python bench/load_summary.py "$RUN_DIR/requests.csv"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if grep -q "database is locked" "$RUN_DIR/gunicorn.log"; then
   echo "\"database is locked\" in the server log: $(grep -c "database is locked" "$RUN_DIR/gunicorn.log") times"

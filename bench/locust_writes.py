@@ -17,6 +17,7 @@ import os
 import random
 import re
 
+import request_log  # noqa: F401  (LOAD_LOG: every request to a file, for the steady state)
 from locust import HttpUser, between, constant, task
 
 MODE = os.environ.get("LOAD_MODE", "writes")

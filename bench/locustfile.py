@@ -10,6 +10,7 @@ import os
 import random
 import re
 
+import request_log  # noqa: F401  (LOAD_LOG: every request to a file, for the steady state)
 from locust import HttpUser, between, task
 
 USERS = os.environ.get("LOAD_USERS", "load.planner").split(",")
