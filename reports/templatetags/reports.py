@@ -31,29 +31,44 @@ def format_value(value, kind) -> str:
 
 
 @register.simple_tag
-def cell(value, column, link, query, can_see_names, position):
-    """A <td>: numbers right-aligned, statuses as badges; the organization links to its
-    dashboard and the achieved figure to the admissions behind it (for users who may see names)."""
+def cells(row, columns, link, query, can_see_names):
+    """The <td>s of one row: numbers right-aligned, statuses as badges; the organization
+    links to its dashboard and the achieved figures to the admissions behind them (for
+    users who may see names). One tag per row, its links reversed once: a tag per cell
+    cost a province's dashboard more than its figures."""
+    dashboard_url = admissions_url = None
+    if link:
+        dashboard_url = reverse("reports:dashboard", args=[link["org"]]) + "?" + query
+    achieved = _achieved_titles()
+    if link and can_see_names and any(column.kind == INT and column.title in achieved for column in columns):
+        params = query + ("&" + urlencode({"category": link["category"]}) if link.get("category") else "")
+        admissions_url = reverse("reports:admissions", args=[link["org"]]) + "?" + params
+    return mark_safe(
+        "".join(
+            _cell(value, column, dashboard_url if position == 1 else None, admissions_url, achieved)
+            for position, (value, column) in enumerate(zip(row, columns, strict=False))
+        )
+    )
+
+
+def _cell(value, column, dashboard_url, admissions_url, achieved) -> str:
     if column.kind == STATUS:
         if not value:
-            return mark_safe("<td></td>")
+            return "<td></td>"
         return format_html('<td><span class="badge {}">{}</span></td>', STATUS_CLASS[value], status_label(value))
     text = format_value(value, column.kind)
+    if dashboard_url and column.kind == "text":
+        return format_html('<td><a href="{}">{}</a></td>', dashboard_url, text)
+    if admissions_url and column.kind == INT and column.title in achieved and value not in (None, ""):
+        return format_html('<td class="num"><a href="{}">{}</a></td>', admissions_url, text)
     css = ' class="num"' if column.kind in (INT, PERCENT) else ""
-    if link and position == 1 and column.kind == "text":
-        url = reverse("reports:dashboard", args=[link["org"]]) + "?" + query
-        return format_html('<td><a href="{}">{}</a></td>', url, text)
-    if link and can_see_names and column.kind == INT and _is_achieved(column) and value not in (None, ""):
-        params = query + ("&" + urlencode({"category": link["category"]}) if link.get("category") else "")
-        url = reverse("reports:admissions", args=[link["org"]]) + "?" + params
-        return format_html('<td class="num"><a href="{}">{}</a></td>', url, text)
     return format_html("<td{}>{}</td>", mark_safe(css), text)
 
 
-def _is_achieved(column) -> bool:
+def _achieved_titles() -> tuple[str, str]:
     from django.utils.translation import gettext as _
 
-    return column.title in (_("Achieved"), _("Achieved (total)"))
+    return _("Achieved"), _("Achieved (total)")
 
 
 @register.filter
