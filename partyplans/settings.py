@@ -250,8 +250,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Shared by every worker process on one machine; use Redis/memcached across app servers.
 # The engine's answers and rendered dashboards (reports/cache.py). Embedded default: a
-# file cache that every gunicorn worker of this machine shares (Django's, culled once per
-# set_many: partyplans/cache.py). Several app servers:
+# file cache that every gunicorn worker of this machine shares (Django's, looking at its
+# folder's size once every 20 writes: partyplans/cache.py). Several app servers:
 # REDIS_URL=redis://host:6379/0 (Django's own Redis backend; needs the `redis` package).
 # Never the local-memory cache with several workers: a write seen by one worker would not
 # make the others' answers stale.
