@@ -15,13 +15,15 @@ from collections import Counter
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def snapshot() -> dict[str, float]:
-    """{pid: "group seconds"} of every process readable now."""
+def snapshot() -> dict[str, tuple[str, float]]:
+    """{pid: (group, CPU seconds so far)} of every process readable now."""
     found = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            stat = open(f"/proc/{pid}/stat").read()
-            command = open(f"/proc/{pid}/cmdline").read().replace("\0", " ")
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/cmdline") as f:
+                command = f.read().replace("\0", " ")
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
@@ -39,9 +41,10 @@ def main() -> None:
             print(pid, group, seconds)
         return
     before = {}
-    for line in open(sys.argv[2]):
-        pid, group, seconds = line.split()
-        before[pid] = (group, float(seconds))
+    with open(sys.argv[2]) as f:
+        for line in f:
+            pid, group, seconds = line.split()
+            before[pid] = (group, float(seconds))
     wall = float(sys.argv[3])
     used = Counter()
     for pid, (group, seconds) in snapshot().items():

@@ -17,7 +17,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main(path: str, settle: float = 10.0) -> None:
-    rows = [(float(at), name, float(ms), failed == "1") for at, name, ms, failed in csv.reader(open(path))]
+    with open(path, newline="") as f:
+        rows = [(float(at), name, float(ms), failed == "1") for at, name, ms, failed in csv.reader(f)]
     logins = [at + ms / 1000 for at, name, ms, _failed in rows if name.endswith(("login", "home"))]
     start = (max(logins) if logins else 0.0) + settle
     steady = [row for row in rows if row[0] >= start]

@@ -6,8 +6,9 @@
 #       the demo: 12 planners saving member counts while reading (bench/locust_writes.py)
 #   LOAD_MODE=other-province DATABASE_URL=… bench/loadtest.sh 13 60
 #       12 readers of Lâm Đồng + one save every 2 s in Ninh Thuận (bench/locust_writes.py)
-# Prints locust's table (p50/p95 per page, failures), the same for the steady state after the
-# logins (bench/load_summary.py), and the load average before and after.
+# Prints locust's table (p50/p95 per page, failures), the CPU seconds of gunicorn, PostgreSQL
+# and locust (bench/cpu_use.py), the percentiles of the steady state after the logins
+# (bench/load_summary.py), and the load average before and after.
 # Everything the run writes (pid file, logs, the file cache) goes to a private temporary
 # folder, removed at the end; the load starts once gunicorn answers (workers preloaded).
 set -euo pipefail
