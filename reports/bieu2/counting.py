@@ -14,7 +14,7 @@ from admissions.models import Candidate, Gender, Outcome, StepRecord
 from admissions.services import age_on
 from common.text import fold
 from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
-from organizations.positions import TreeOnDay, counting_path, tree_on
+from organizations.positions import CountedUnder, TreeOnDay, tree_on
 
 from ..engine.spans import admissions_in, admissions_now
 from ..periods import Period
@@ -116,7 +116,9 @@ def _on_the_road(day: dt.date):
     )
 
 
-def _count(scope: Organization, period: Period, changes, merged: bool, today: dt.date, with_ids: bool) -> _Column:
+def _count(
+    scope: Organization, period: Period, changes, counted: CountedUnder, today: dt.date, with_ids: bool
+) -> _Column:
     column = _Column()
     last_grassroots: dict[str, Organization] = {}
     admitted_by: set[int] = set()
@@ -125,7 +127,7 @@ def _count(scope: Organization, period: Period, changes, merged: bool, today: dt
         grassroots = _grassroots(scope, piece.tree)
         last_grassroots = grassroots
         if piece.tree is None:
-            rows = admissions_now(scope, piece.start, piece.end, merged=merged).values_list("p", *ADMISSION_FIELDS)
+            rows = admissions_now(scope, piece.start, piece.end, counted=counted).values_list("p", *ADMISSION_FIELDS)
             placed = ((row[0], row[1:]) for row in rows)
             root = scope.path
         else:
@@ -146,14 +148,7 @@ def _count(scope: Organization, period: Period, changes, merged: bool, today: dt
     standing = {org.pk for org in last_grassroots.values() if org.existed_on(day)}
     road = _on_the_road(day)
     if tree is None:
-        if merged:
-            road = road.filter(
-                Q(organization__path__startswith=scope.path) | Q(organization__merged_into__isnull=False)
-            )
-            paths = road.annotate(p=counting_path("organization__")).filter(p__startswith=scope.path)
-        else:
-            paths = road.filter(organization__path__startswith=scope.path).annotate(p=counting_path("organization__"))
-        with_road = paths.values_list("p", flat=True).distinct()
+        with_road = counted.records(road).values_list("p", flat=True).distinct()
         root = scope.path
     else:
         ids = road.filter(organization_id__in=tree.counted_ids()).values_list("organization_id", flat=True).distinct()

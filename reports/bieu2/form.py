@@ -9,7 +9,7 @@ from django.db.models import Exists, Q
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, OrganizationPath
-from organizations.positions import any_merged
+from organizations.positions import counted_under
 
 from ..periods import Period, between
 from .counting import _change_days, _Column, _count
@@ -53,9 +53,9 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
         period = between(period.start, max(last_day, period.start))
     last_period = period.same_period_last_year()
     changes = _change_days(last_period.start)
-    merged = any_merged()
-    this = _count(organization, period, changes, merged, today, with_ids)
-    last = _count(organization, last_period, changes, merged, today, with_ids)
+    counted = counted_under(organization)  # where its records are in today's tree
+    this = _count(organization, period, changes, counted, today, with_ids)
+    last = _count(organization, last_period, changes, counted, today, with_ids)
     spelling = {**last.spelling, **this.spelling}
     ids = {}
     if with_ids:

@@ -10,6 +10,9 @@ Query budget (constant in the number of organizations and rules):
 * the organizations the rules and the drill-down need, annotated with member counts (1),
 * whether any organization moved or was merged after the count day (1; when one did, the
   readers of reports/past.py replace the tally reads below),
+* in today's tree, the ids of the organizations whose records count under the scope, when
+  they are few (1; `organizations.positions.counted_under`: the reads of admissions and
+  candidates below filter by them instead of a path prefix),
 * admissions: ONE read of the tallies (admissions.Tally: counts kept per node of the tree,
   by year and category) for every depth, each depth over the years it needs (this year;
   last year; the five years shown year on year for the scope, its children and
@@ -62,7 +65,7 @@ their lazily read failing lists), `measure` (one computation: every rule measure
 import datetime as dt
 
 from organizations.models import Organization
-from organizations.positions import tree_on, tree_state
+from organizations.positions import counted_under, tree_on, tree_state
 from quotas.models import RuleKind
 
 from .. import periods as report_periods
@@ -148,9 +151,11 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         orgs=orgs,
         listed=listed,
     )
+    # Today's tree: where the scope's records are, read once for the reads of records below.
+    counted = counted_under(scope, state.merged) if tree is None else None
     c.need_all()
-    c.count(tree, state.merged, list_failing, report_period)
-    c.read_period(report_period, tree, state.merged)
+    c.count(tree, state.merged, list_failing, report_period, counted)
+    c.read_period(report_period, tree, counted)
 
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
@@ -178,7 +183,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         rules=results,
         allocations=tables,
         children=c.children(),
-        months=_monthly(scope, year, as_of, tree, state.merged),
+        months=_monthly(scope, year, as_of, tree, counted),
         history=c.history_of(scope_org, "", False),
         periods=c.periods_of(scope_org, ""),
         period=report_period,

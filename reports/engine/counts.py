@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, Substr
 from admissions.models import Candidate, Outcome, Step, Tally
 from admissions.workdays import add_working_days, calendar_between
 from organizations.models import GRASSROOTS_FORMS, Organization
-from organizations.positions import any_merged, counting_path
+from organizations.positions import CountedUnder, any_merged, counted_under, counting_path
 
 from ..models import HistoricalResult
 from .rows import BUCKET_FILTER_LIMIT, WantedPrefixes, _bucket_filter, _members_on
@@ -62,7 +62,7 @@ def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int)
             yield from batch
 
 
-def after_count_day(scope, year, count_day, merged: bool | None = None) -> Counter:
+def after_count_day(scope, year, count_day, merged: bool | None = None, counted: CountedUnder | None = None) -> Counter:
     """Admissions of `year` after `count_day`, per (path, category) at their organization
     and every node above it. The tallies hold whole years, so a count up to a day inside
     the year takes these off. Usually none (nothing is admitted in the future); a report
@@ -73,7 +73,7 @@ def after_count_day(scope, year, count_day, merged: bool | None = None) -> Count
         return after
     first_day = max(count_day + dt.timedelta(days=1), dt.date(year, 1, 1))
     for path, category, n in (
-        admissions_now(scope, first_day, last_day, merged)
+        admissions_now(scope, first_day, last_day, merged, counted)
         .values("p", "category")
         .annotate(n=Count("pk"))
         .values_list("p", "category", "n")
@@ -208,7 +208,7 @@ def _finishable_filter(year: int, as_of: dt.date) -> tuple[Q, bool]:
     return live, late
 
 
-def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None = None) -> tuple[Counts, bool]:
+def _finishable_counts(scope, depths, wanted, year, as_of, counted: CountedUnder | None = None) -> tuple[Counts, bool]:
     """Candidates past the cell's resolution (the pipeline) whose ceremony the deadlines
     still put on or before 31/12 of `year`, per (bucket, category) at every depth, and
     whether the report's day is "late" (see deadline_days). Two queries (the holidays,
@@ -226,11 +226,8 @@ def _finishable_counts(scope, depths, wanted, year, as_of, merged: bool | None =
     if as_of >= dec31 or not depths:
         return counts, True
     finishable, late = _finishable_filter(year, as_of)
-    if any_merged() if merged is None else merged:  # a merged organization's candidates count with its successor
-        live = Candidate.objects.annotate(p=counting_path("organization__"))
-    else:
-        live = Candidate.objects.annotate(p=F("organization__path"))
-    live = live.filter(finishable, p__startswith=scope.path)
+    # A merged organization's candidates count with its successor.
+    live = (counted or counted_under(scope)).records(Candidate.objects.filter(finishable))
     # One grouped read per organization, rolled up to the wanted paths of every depth here
     # (a read per depth scanned the candidates once for each: 5 s of the national report).
     prefixes = WantedPrefixes({depth: wanted.get(depth, set()) for depth in depths})

@@ -118,12 +118,13 @@ class _Computation:
                 if a.organization_id in self.listed:
                     self.need(self.listed[a.organization_id])
 
-    def count(self, tree, merged: bool, list_failing: bool, report_period=None) -> None:
+    def count(self, tree, merged: bool, list_failing: bool, report_period=None, counted=None) -> None:
         """Read the counts: admissions, historical results, the pipeline, the finishable
         candidates, the structural rules; from the tallies, or from the records in the tree
         of the count day (`tree`, reports/past.py). `report_period`: the one read_period
         will read (when its same period last year is last year's whole year, that year's
-        tallies are read here with the rest)."""
+        tallies are read here with the rest). `counted`: where the scope's records are in
+        today's tree (organizations.positions.counted_under; when `tree` is None)."""
         scope, scope_org, rules = self.scope, self.scope_org, self.rules
         year, as_of, over = self.year, self.as_of, self.over
         count_day, first_year, full, periods = self.count_day, self.first_year, self.full, self.periods
@@ -143,7 +144,7 @@ class _Computation:
                 year=year, count_day=count_day, first_year=first_year, over=over,
             )  # fmt: skip
         else:
-            after = after_count_day(scope, year, count_day, merged)
+            after = after_count_day(scope, year, count_day, merged, counted)
             # Last year's whole year, when the report period's same period last year is it
             # (read_period), comes from the same read of the tallies.
             if report_period is not None and _is_whole_year(report_period, count_day, year - 1):
@@ -154,7 +155,7 @@ class _Computation:
             if over:
                 finishable, late = Counts(), True
             else:
-                finishable, late = _finishable_counts(scope, set(full), full, year, as_of, merged)
+                finishable, late = _finishable_counts(scope, set(full), full, year, as_of, counted)
             self.structural = _structural(
                 scope, scope_org, rules, year, count_day, first_year, over, after, list_failing
             )
@@ -187,7 +188,7 @@ class _Computation:
             if rule.kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
                 self.planned[_subject(rule).pk] = rule.min_count
 
-    def read_period(self, report_period, tree, merged: bool) -> None:
+    def read_period(self, report_period, tree, counted) -> None:
         """The report period beside the same period last year: the admissions of each span, at
         the paths the report shows, in the same tree (one query). A period from 1 January of
         the year is the year to date: its figures are the engine's (historical results included)."""
@@ -198,7 +199,7 @@ class _Computation:
         self.year_to_date = report_period.start == self.jan1
         spans = [(report_period.start, self.period_to)] if not self.year_to_date else []
         *self.this_counts, self.last_counts = _span_counts(
-            self.scope, [*spans, (same.start, same.end)], self.full, tree, merged, self.known_years
+            self.scope, [*spans, (same.start, same.end)], self.full, tree, counted, self.known_years
         )
         # Last year's whole year: the engine's figure where it reads one (the scope and its
         # children: "no data" stays None, historical results count).

@@ -5,13 +5,13 @@ where its organization (or its successor) stood on the count day."""
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, Value
 from django.db.models.functions import ExtractMonth
 
 from admissions.counting import admitted_between
 from admissions.models import Tally
 from organizations.models import Organization
-from organizations.positions import TreeOnDay, any_merged, changed_after, counting_path, tree_on
+from organizations.positions import CountedUnder, TreeOnDay, changed_after, counted_under, tree_on
 
 from .. import periods as report_periods
 from .rows import WantedPrefixes
@@ -38,24 +38,27 @@ def _admissions(first_day: dt.date, last_day: dt.date):
     return admitted_between(first_day, last_day)
 
 
-def admissions_now(scope: Organization, first_day: dt.date, last_day: dt.date, merged: bool | None = None):
+def admissions_now(
+    scope: Organization,
+    first_day: dt.date,
+    last_day: dt.date,
+    merged: bool | None = None,
+    counted: CountedUnder | None = None,
+):
     """admissions_in, in today's tree: annotated `p`, the path each counts under now
-    (`merged`: whether any organization was merged, if the caller knows)."""
-    rows = _admissions(first_day, last_day)
-    if not (any_merged() if merged is None else merged):
-        return rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
-    rows = rows.filter(Q(organization__path__startswith=scope.path) | Q(organization__merged_into__isnull=False))
-    return rows.annotate(p=counting_path("organization__")).filter(p__startswith=scope.path)
+    (`merged`: whether any organization was merged, if the caller knows; `counted`: where
+    the scope's records are, if the caller has read it)."""
+    return (counted or counted_under(scope, merged)).records(_admissions(first_day, last_day))
 
 
-def _monthly(scope, year, as_of, tree: TreeOnDay | None, merged: bool | None = None) -> list[int | None]:
+def _monthly(scope, year, as_of, tree: TreeOnDay | None, counted: CountedUnder | None) -> list[int | None]:
     if tree is not None:
         from .. import past
 
         counts = past.monthly(tree, year, as_of)
     else:
         counts = dict(
-            admissions_now(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)), merged)
+            admissions_now(scope, dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)), counted=counted)
             .annotate(m=ExtractMonth("ceremony_date"))
             .values("m")
             .annotate(n=Count("pk"))
@@ -83,14 +86,20 @@ def report_spans(period: "report_periods.Period", count_day: dt.date) -> tuple[d
 
 
 def _span_counts(
-    scope, spans, wanted: dict[int, set[str]], tree: TreeOnDay | None, merged: bool, known: dict | None = None
+    scope,
+    spans,
+    wanted: dict[int, set[str]],
+    tree: TreeOnDay | None,
+    counted: CountedUnder | None,
+    known: dict | None = None,
 ) -> list[Counter]:
     """Admissions (not archived) with ceremony dates in each span [first, last], per
     (path, category) and (path, "") at the wanted paths of each depth, every admission
     placed where its organization (or its successor) stood on the report's count day:
     the tree the rest of the report reads (`tree`, or today's when nothing moved since).
-    One query for every span and depth. `known`: {year: Counter} of whole years already
-    read from the tallies (counts.admission_counts), in today's tree."""
+    One query for every span and depth. `counted`: where the scope's records are in today's
+    tree (when `tree` is None). `known`: {year: Counter} of whole years already read from
+    the tallies (counts.admission_counts), in today's tree."""
     results = [Counter() for _span in spans]
     parts = []
     for i, (first, last) in enumerate(spans):
@@ -112,11 +121,7 @@ def _span_counts(
                 .order_by()
             )
             continue
-        if merged:
-            inside = Q(organization__path__startswith=scope.path) | Q(organization__merged_into__isnull=False)
-            rows = rows.filter(inside).annotate(p=counting_path("organization__")).filter(p__startswith=scope.path)
-        else:
-            rows = rows.filter(organization__path__startswith=scope.path).annotate(p=F("organization__path"))
+        rows = (counted or counted_under(scope)).records(rows)
         # Per organization, rolled up below (a read per depth scanned the span once for each).
         parts.append(
             rows.values("p", "category")
