@@ -6,10 +6,11 @@ class AdmissionsConfig(AppConfig):
     name = "admissions"
 
     def ready(self):
-        from organizations.signals import organization_merged, subtree_moved
+        from organizations.signals import organization_dissolving, organization_merged, subtree_moved
 
         from . import checks, tally  # noqa: F401 (checks registers the system checks)
         from .models import Admission, Candidate
+        from .services.admissions import refuse_dissolution_leaving_records
 
         for model in (Admission, Candidate):
             pre_save.connect(tally.before_save, sender=model, dispatch_uid=f"tally-{model.__name__}-pre")
@@ -17,6 +18,7 @@ class AdmissionsConfig(AppConfig):
             post_delete.connect(tally.after_delete, sender=model, dispatch_uid=f"tally-{model.__name__}-delete")
         subtree_moved.connect(tally.subtree_moved, dispatch_uid="tally-subtree-moved")
         organization_merged.connect(tally.organization_merged, dispatch_uid="tally-organization-merged")
+        organization_dissolving.connect(refuse_dissolution_leaving_records, dispatch_uid="admissions-dissolving")
 
     def home_section(self, request, today):
         """This app's card on the start page: (template, context), or None when it has none for the user."""

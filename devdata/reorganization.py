@@ -27,13 +27,15 @@ def reorganization_2025_rows() -> list[tuple[str, str, str, str, str, str, str]]
     """The rows of fixtures/reorganization-2025.xlsx (without the header)."""
     day, parent, rows = REORGANIZATION_DAY, PLAN["parent"], []
     form, sector = PLAN["commune_form"], PLAN["commune_sector"]
+    for unit in PLAN["provincial_units"]:
+        rows.append(("thành lập", day, unit["code"], parent, unit["name"], unit["form"], unit["sector"]))
+        rows += [("chuyển", day, moved, unit["code"], "", "", "") for moved in unit["moved"]]
     for district in PLAN["districts"]:
         for commune in district["new_communes"]:
             code = commune["code"]
             rows.append(("thành lập", day, code, parent, commune["name"], form, sector))
             rows += [("sáp nhập", day, old, code, "", "", "") for old in commune["merged"]]
             rows += [("chuyển", day, unit, code, "", "", "") for unit in commune["moved"]]
-        rows += [("giải thể", day, code, "", "", "", "") for code in district.get("dissolved_first", [])]
         rows.append(("giải thể", day, district["code"], "", "", "", ""))
     rows += [("sáp nhập", day, province["code"], parent, "", "", "") for province in ABSORBED_PROVINCES]
     return rows

@@ -13,7 +13,7 @@ from common.audit import stamp as _stamp
 
 from .models import MemberCount, Organization, OrganizationPath
 from .nesting import check_nesting
-from .signals import organization_merged, subtree_moved
+from .signals import organization_dissolving, organization_merged, subtree_moved
 
 
 def _because(action: str, reason: str) -> str:
@@ -312,6 +312,8 @@ def organization_dissolve(*, organization: Organization, on_date: dt.date, today
         raise ValidationError(
             _("The organization still has active child organizations: move, merge or dissolve them first.")
         )
+    # Records of other apps dated from that day would count for no organization.
+    organization_dissolving.send(sender=Organization, organization=organization, on_date=on_date)
     organization.dissolved_on = on_date
     dissolved = _("dissolved on %(date)s") % {"date": _day(on_date)}
     return _save(organization, user, dissolved, reason)

@@ -9,3 +9,9 @@ subtree_moved = Signal()
 # Sent by services.organization_merge once `source` is merged into `target` (its children
 # moved, itself dissolved) on `on_date`.
 organization_merged = Signal()
+
+# Sent by services.organization_dissolve before `organization` is dissolved on `on_date`
+# (a merger does not send it: a merged organization's records count with its successor).
+# A receiver refuses with a ValidationError when records it keeps would be left where no
+# organization stands from that day (admissions dated from it, candidates on the road).
+organization_dissolving = Signal()

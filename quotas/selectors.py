@@ -180,8 +180,10 @@ def allocation_grid(rule: Rule, *, user=None) -> Grid:
 
 
 def creatable_issuers(user, *, limit: int = 3) -> QuerySet[Organization]:
-    """The organizations at the top of the user's planning scope: where "Add a plan" leads."""
-    return access.top_organizations(user, Perm.EDIT_PLANS)[:limit]
+    """The organizations at the top of the user's planning scope that still stand (a
+    dissolved one issues no plan: services.plan_create): where "Add a plan" leads, and
+    whose plans of this year the home page offers to allocate."""
+    return access.top_organizations(user, Perm.EDIT_PLANS).filter(dissolved_on__isnull=True)[:limit]
 
 
 def allocations_this_year(user, *, year: int, limit: int = 3) -> list[Rule]:

@@ -9,6 +9,7 @@ them when they are missing (common.cache's lock: the others wait for it briefly 
 of all running the engine at once, as happens when every board member logs in at 8 o'clock).
 """
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from common.cache import get_or_compute
@@ -26,9 +27,20 @@ MAX_BEHIND = 10
 WAIT_SECONDS = 10.0
 
 
+def figures_day(org, today) -> dt.date:
+    """The day an organization's figures are read to: today, or for one merged or dissolved
+    by today its last day, where its dashboard ends (after it, it has no figures, no target
+    of its own and no status: a district dissolved in 2025 is not "behind" in 2026)."""
+    if org.dissolved_on is not None and org.dissolved_on <= today:
+        return org.dissolved_on - dt.timedelta(days=1)
+    return today
+
+
 def standing(org, today) -> dict:
-    """This year's figures of one organization for the home page (no model instances: small to cache)."""
-    att = attainment_cached(scope=org, year=today.year, as_of=today)
+    """This year's figures of one organization for the home page (no model instances: small
+    to cache); for one that has ended, those of its last year to its last day."""
+    day = figures_day(org, today)
+    att = attainment_cached(scope=org, year=day.year, as_of=day)
     worst = Status.worst(r.status for r in att.rules) if att.rules else None
     return {
         "actual": att.actual,
@@ -69,9 +81,13 @@ def section(request, today):
     for org in roots:  # at most MAX_ROOTS: a constant number of queries
         figures = standing_cached(org, today)
         worst = figures["worst"]
+        day = figures_day(org, today)
         rows.append(
             {
                 "org": org,
+                "ended_on": org.dissolved_on if day != today else None,
+                "last_day": day,
+                "period_query": urlencode({"year": day.year, "as_of": day.isoformat()}),
                 **{name: figures[name] for name in ("actual", "target", "forecast", "rules", "lagging")},
                 "percent": figures.get("percent"),
                 "behind": [
@@ -86,7 +102,6 @@ def section(request, today):
         "rows": rows,
         "any_behind": any(row["behind"] for row in rows),
         "year": today.year,
-        "period_query": urlencode({"year": today.year, "as_of": today.isoformat()}),
         "calendar": reports_calendar(request.user, today),
     }
 

@@ -83,7 +83,8 @@ ORG_ROUTES: list[Route] = [
         Perm.MANAGE,
         post=lambda t, extra, target: {"target": t.enterprise.pk, "on_date": "2025-01-01"},
     ),
-    Route("organizations:dissolve", _org(), Perm.MANAGE, post=_data(on_date="2025-01-01")),
+    # The enterprise: the school has candidates on the road, which refuse a dissolution.
+    Route("organizations:dissolve", _org(), Perm.MANAGE, post=_data(on_date="2025-01-01"), target="enterprise"),
     Route(
         "organizations:add_count",
         _org(),

@@ -522,9 +522,10 @@ def test_a_change_of_the_tree_dated_inside_a_locked_year_is_refused_and_goes_thr
     locks.reopen(
         lock=world["lock"], until=LATER, reason="Sáp nhập theo quyết định", user=users.province_planner, today=LATER
     )
-    org_services.organization_dissolve(organization=tree.school, on_date=LOCKED_DAY, today=LATER)
-    tree.school.refresh_from_db()
-    assert tree.school.dissolved_on == LOCKED_DAY
+    # (The enterprise: the school's candidates on the road would refuse its dissolution.)
+    org_services.organization_dissolve(organization=tree.enterprise, on_date=LOCKED_DAY, today=LATER)
+    tree.enterprise.refresh_from_db()
+    assert tree.enterprise.dissolved_on == LOCKED_DAY
 
 
 def test_the_reorganization_preview_refuses_a_row_dated_inside_a_locked_year(world, tree, users):

@@ -81,6 +81,33 @@ def _outside_the_organizations_days(organization, ceremony_date: dt.date) -> lis
     return []
 
 
+def refuse_dissolution_leaving_records(sender, organization, on_date: dt.date, **kwargs) -> None:
+    """Receiver of organizations.signals.organization_dissolving: the check above from the
+    other side. A dissolution entered late (dated back, as the 2025 reorganization often
+    is) must not leave admissions dated from that day, or candidates still on the road, at
+    an organization that no longer stands: reports would count them for an organization
+    that had ended (and the admission form would refuse to enter them there)."""
+    admitted = Admission.objects.filter(organization=organization, ceremony_date__gte=on_date, archived_at__isnull=True)
+    on_the_road = Candidate.objects.filter(
+        organization=organization, outcome=Outcome.IN_PROGRESS, archived_at__isnull=True
+    )
+    problems = []
+    if n := admitted.count():
+        first = admitted.order_by("ceremony_date").values_list("ceremony_date", flat=True).first()
+        problems.append(
+            _("%(org)s has %(n)d admission(s) dated on or after %(date)s (the first on %(first)s).")
+            % {"org": organization.name, "n": n, "date": _d(on_date), "first": _d(first)}
+        )
+    if n := on_the_road.count():
+        problems.append(
+            _("%(org)s has %(n)d candidate(s) still in progress: move them to the organization that takes them over.")
+            % {"org": organization.name, "n": n}
+        )
+    if problems:
+        problems.append(_("Or merge it into its successor instead of dissolving it: its records then count there."))
+        raise ValidationError(problems)
+
+
 def admission_build(
     *,
     candidate: Candidate,

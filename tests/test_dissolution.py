@@ -1,0 +1,131 @@
+"""A dissolution leaves no records where no organization stands: admissions dated from its
+day and candidates still on the road refuse it (a merger takes them over instead). After
+it, the start page reads the organization's last year to its last day, and the calendar
+asks it only for reports on periods that began while it stood."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from admissions.models import Outcome, Step
+from organizations.services import organization_dissolve, organization_merge
+from organizations.models import Membership, Role
+from quotas.models import Milestone, Recurrence, RuleKind
+from quotas.selectors import creatable_issuers
+from reports.calendar import reports_due
+from reports.engine import attainment
+
+from .conftest import TODAY
+from .test_reorganize import _errors, _file
+from .test_reports_engine import admit, allocate, make_candidate, make_plan, make_rule
+
+D = dt.date
+
+
+def _refusal(organization, on_date) -> str:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        organization_dissolve(organization=organization, on_date=on_date, today=TODAY)
+    organization.refresh_from_db()
+    assert organization.dissolved_on is None  # nothing changed
+    return " ".join(refused.value.messages)
+
+
+def test_admissions_dated_from_the_day_refuse_a_dissolution_until_it_is_dated_after_them(tree):
+    admit(tree.enterprise, D(2025, 3, 5))
+    admit(tree.enterprise, D(2025, 5, 20))
+    admit(tree.enterprise, D(2025, 6, 2))
+    text = _refusal(tree.enterprise, D(2025, 5, 1))
+    assert "has 2 admission(s) dated on or after 01/05/2025 (the first on 20/05/2025)" in text
+    assert "merge it into its successor" in text
+
+    organization_dissolve(organization=tree.enterprise, on_date=D(2025, 6, 3), today=TODAY)
+    tree.enterprise.refresh_from_db()
+    assert tree.enterprise.dissolved_on == D(2025, 6, 3)
+
+
+def test_candidates_on_the_road_refuse_a_dissolution_those_who_left_do_not(tree):
+    make_candidate(tree.enterprise, step=Step.DECISION)
+    make_candidate(tree.enterprise, step=Step.CELL_RESOLUTION, outcome=Outcome.WITHDRAWN)
+    text = _refusal(tree.enterprise, D(2025, 5, 1))
+    assert "has 1 candidate(s) still in progress" in text
+    assert "admission(s)" not in text
+
+
+def test_a_merger_takes_the_records_over_where_a_dissolution_is_refused(tree):
+    admit(tree.city_school, D(2025, 5, 20))
+    make_candidate(tree.city_school, step=Step.DECISION)
+    tree.city_school.refresh_from_db()
+    tree.school.refresh_from_db()
+    organization_merge(source=tree.city_school, target=tree.school, on_date=D(2025, 5, 1), today=TODAY)
+    tree.school.refresh_from_db()
+    report = attainment(scope=tree.school, year=2025, as_of=TODAY)
+    assert (report.actual, report.forecast) == (1, 1)
+
+
+def test_the_page_and_a_reorganization_file_say_why_in_vietnamese(client_for, users, tree):
+    admit(tree.enterprise, D(2025, 5, 20))
+    url = reverse("organizations:dissolve", kwargs={"org_pk": tree.enterprise.pk})
+    response = client_for("admin").post(url, {"on_date": "2025-05-01"})
+    assert response.status_code == 200
+    errors = str(response.context["form"].non_field_errors())
+    assert "có 1 đảng viên được kết nạp từ ngày 01/05/2025 trở đi (người đầu tiên ngày 20/05/2025)" in errors
+    tree.enterprise.refresh_from_db()
+    assert tree.enterprise.dissolved_on is None
+
+    errors = _errors(_file(("giải thể", "01/05/2025", "LD.DD.DN", "", "", "", "")), users.admin)
+    assert "có 1 đảng viên được kết nạp từ ngày 01/05/2025 trở đi" in errors[2]
+    assert "sáp nhập tổ chức này vào tổ chức kế thừa" in errors[2]
+
+
+@pytest.fixture
+def dissolved_school(tree, monkeypatch):
+    """The school has 4 to admit in 2025; it admits one on 10/02 and is dissolved on 01/03."""
+    monkeypatch.setattr("partyplans.views.timezone.localdate", lambda: TODAY)
+    allocate(make_rule(make_plan(tree.district), RuleKind.ALLOCATION, min_count=4), tree.school, 4)
+    admit(tree.school, D(2025, 2, 10))
+    organization_dissolve(organization=tree.school, on_date=D(2025, 3, 1), today=TODAY)
+    tree.school.refresh_from_db()
+    return tree.school
+
+
+def test_the_start_page_reads_a_dissolved_organization_to_its_last_day(client_for, dissolved_school):
+    page = client_for("clerk").get("/").content.decode()  # the clerk of the school
+    assert 'data-testid="home-ended"' in page
+    assert "Đã kết thúc hoạt động từ ngày 01/03/2025: số liệu năm 2025, đến ngày 28/02/2025" in page
+    assert 'data-testid="home-actual">1<' in page
+    pdf = reverse("reports:export_pdf", args=[dissolved_school.pk])
+    assert f"{pdf}?year=2025&amp;as_of=2025-02-28" in page
+
+
+def test_an_active_organization_has_no_ended_note(client_for, tree, monkeypatch):
+    monkeypatch.setattr("partyplans.views.timezone.localdate", lambda: TODAY)
+    page = client_for("clerk").get("/").content.decode()
+    assert 'data-testid="home-ended"' not in page
+    assert f"year=2025&amp;as_of={TODAY.isoformat()}" in page
+
+
+def test_a_dissolved_organization_owes_reports_only_on_periods_begun_while_it_stood(tree):
+    plan = make_plan(tree.district, first_year=2025, last_year=2026, number="12", symbol="KH/HU")
+    Milestone.objects.create(plan=plan, title="Báo cáo quý", due_on=D(2025, 3, 31), recurrence=Recurrence.QUARTERLY)
+    Milestone.objects.create(plan=plan, title="Tổng kết năm", due_on=D(2025, 12, 31), recurrence=Recurrence.YEARLY)
+    organization_dissolve(organization=tree.enterprise, on_date=D(2025, 5, 1), today=TODAY)
+    tree.enterprise.refresh_from_db()
+
+    owed = [(d.due_on, d.period.key) for d in reports_due(tree.enterprise, D(2025, 6, 10), limit=None)]
+    assert owed == [(D(2025, 6, 30), "2025-Q2"), (D(2025, 12, 31), "2025")]  # Q2 began on 01/04
+    owed = [(d.due_on, d.period.key) for d in reports_due(tree.enterprise, D(2025, 7, 10), limit=None)]
+    assert owed == [(D(2025, 12, 31), "2025")]  # not Q3: it began after the dissolution
+    assert reports_due(tree.enterprise, D(2026, 1, 10), limit=None) == []
+    # An organization still standing owes them all.
+    assert len(reports_due(tree.school, D(2025, 7, 10), limit=None)) == 2
+
+
+def test_a_dissolved_organization_is_offered_no_new_plan_or_allocation(tree, django_user_model):
+    planner = django_user_model.objects.create_user(username="dn.planner", password="x")
+    Membership.objects.create(user=planner, organization=tree.enterprise, role=Role.PLANNER)
+    assert list(creatable_issuers(planner)) == [tree.enterprise]
+    organization_dissolve(organization=tree.enterprise, on_date=D(2025, 5, 1), today=TODAY)
+    assert list(creatable_issuers(planner)) == []  # the plan service would refuse it
