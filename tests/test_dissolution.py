@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from admissions.models import Outcome, Step
-from organizations.services import organization_dissolve, organization_merge
 from organizations.models import Membership, Role
+from organizations.services import organization_dissolve, organization_merge
 from quotas.models import Milestone, Recurrence, RuleKind
 from quotas.selectors import creatable_issuers
 from reports.calendar import reports_due
