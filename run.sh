@@ -88,8 +88,8 @@ case "${1:-}" in
     install ""
     say "Creating the database (SQLite, db.sqlite3; about 10 s)"
     .venv/bin/python manage.py migrate -v0
-    say "Loading the demo data: two provinces, their plans and candidates (about 60 s)"
-    .venv/bin/python manage.py seed_demo
+    say "Loading the demo data: two provinces, their plans and candidates, then the 2025 reorganization (about 60 s)"
+    .venv/bin/python manage.py seed_demo --reorganized
     address=${1:-127.0.0.1:8000}
     # The task worker runs large exports and refreshes big dashboards in the background.
     .venv/bin/python manage.py db_worker --no-reload -v0 &

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from organizations.models import Reorganization
+from organizations.models import Membership, Organization, Reorganization
 from organizations.reorganize import COLUMNS, reorganization_apply
 
 from . import fixtures
@@ -91,3 +91,24 @@ def seed_reorganized(stdout, today: dt.date) -> None:
     stdout.write(
         f"Reorganization 2025: {len(record.summary['operations'])} operations applied ({record.summary['counts']})."
     )
+
+
+def seed_logins(logins: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The demo logins of dissolved districts (PLAN["logins"]) also hold their role in the
+    commune committee that took their district's place, as its staff did from 1 July 2025
+    (their district's membership stays: its past reports are theirs to read). Returns the
+    logins to print (idempotent: every run of seed_demo --reorganized)."""
+    moved = {row["username"]: row for row in PLAN["logins"]}
+    result = []
+    for username, description, organization in logins:
+        row = moved.get(username)
+        if row is None:
+            result.append((username, description, organization))
+            continue
+        old = Membership.objects.select_related("user").filter(user__username=username).order_by("pk").first()
+        new = Organization.objects.get(code=row["to"])
+        Membership.objects.update_or_create(user=old.user, organization=new, defaults={"role": old.role})
+        old.user.first_name = row["full_name"]
+        old.user.save(update_fields=["first_name"])
+        result.append((username, row["description"], f"{new.name} (and {organization}, dissolved)"))
+    return result

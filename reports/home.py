@@ -90,7 +90,10 @@ def section(request, today):
                 "period_query": urlencode({"year": day.year, "as_of": day.isoformat()}),
                 **{name: figures[name] for name in ("actual", "target", "forecast", "rules", "lagging")},
                 "percent": figures.get("percent"),
-                "behind": [
+                # Not for one that has ended: its committees were behind on its last day, not now.
+                "behind": []
+                if day != today
+                else [
                     {**c, "css": STATUS_CLASS.get(c["status"], ""), "label": STATUS_LABELS.get(c["status"], "")}
                     for c in figures.get("behind", [])
                 ],

@@ -129,3 +129,23 @@ def test_a_dissolved_organization_is_offered_no_new_plan_or_allocation(tree, dja
     assert list(creatable_issuers(planner)) == [tree.enterprise]
     organization_dissolve(organization=tree.enterprise, on_date=D(2025, 5, 1), today=TODAY)
     assert list(creatable_issuers(planner)) == []  # the plan service would refuse it
+
+
+def test_an_ended_organization_lists_no_committees_behind(client, tree, django_user_model, monkeypatch):
+    """Its committees were behind on its last day, not now: the list is of this year's work."""
+    from .conftest import takes_cells
+
+    monkeypatch.setattr("partyplans.views.timezone.localdate", lambda: TODAY)
+    planner = django_user_model.objects.create_user(username="kd.planner", password="x")
+    Membership.objects.create(user=planner, organization=tree.commune, role=Role.PLANNER)
+    allocate(make_rule(make_plan(tree.commune), RuleKind.ALLOCATION, min_count=5), tree.cell, 5)
+    client.force_login(planner)
+    assert 'data-testid="home-behind"' in client.get("/").content.decode()  # the cell, with nothing admitted
+
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    takes_cells(tree.enterprise)
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=TODAY)
+    page = client.get("/").content.decode()
+    assert 'data-testid="home-ended"' in page
+    assert 'data-testid="home-behind"' not in page

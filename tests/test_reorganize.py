@@ -412,6 +412,23 @@ def test_seed_demo_reorganized_is_idempotent_and_keeps_the_allocation_table(seed
     for org in Organization.objects.filter(dissolved_on__isnull=True).exclude(depth=1):
         assert Organization.objects.get_parent(org).is_active, org.code
     assert Organization.objects.get(code="NT").is_active  # Ninh Thuận is left alone
+    # The district's police committee went to the province's, with its records.
+    police = Organization.objects.get(code="LD.DD.CA")
+    assert police.is_active and Organization.objects.get_parent(police).code == "LD.CAT"
+    # The logins of dissolved districts also work for the commune that took their place.
+    from organizations.models import Membership
+
+    held = sorted(
+        Membership.objects.filter(user__username__in=["donduong.kehoach", "xem.ductrong"]).values_list(
+            "user__username", "organization__code", "role"
+        )
+    )
+    assert held == [
+        ("donduong.kehoach", "LD.DD", "planner"),
+        ("donduong.kehoach", "LD.X-DONDUONG", "planner"),
+        ("xem.ductrong", "LD.DT", "viewer"),
+        ("xem.ductrong", "LD.X-DUCTRONG", "viewer"),
+    ]
 
     plan = Plan.objects.get(issuer__code="LD.DD", first_year=2025)
     rows = Allocation.objects.filter(rule__plan=plan, rule__kind=RuleKind.ALLOCATION)

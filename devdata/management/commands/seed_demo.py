@@ -15,7 +15,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reorganized",
             action="store_true",
-            help="then apply the 2025 reorganization (fixtures/reorganization-2025.xlsx) to the demo tree",
+            help=(
+                "then apply the 2025 reorganization (fixtures/reorganization-2025.xlsx) to the demo tree: "
+                "the tree of 2026 (./run.sh demo loads this one)"
+            ),
         )
 
     def handle(self, *args, **options):
@@ -26,6 +29,7 @@ class Command(BaseCommand):
             seed(self.stdout)
         if options["reorganized"]:
             reorganization.seed_reorganized(self.stdout, today=timezone.localdate())
+            logins = reorganization.seed_logins(logins)
         # The demo loads some rows in bulk (no signals): recount the tallies reports read.
         tally.rebuild()
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {tree.DEMO_PASSWORD}):"))
