@@ -40,6 +40,20 @@ def year_end(code: str) -> int:
     return attainment(scope=Organization.objects.get(code=code), year=2025, as_of=D(2025, 12, 31)).actual
 
 
+def reorganize() -> None:
+    """The demo's reorganization file, applied as `seed_demo --reorganized` does."""
+    demo.reopen_for_reorganization(timezone.localdate())  # 2025 is locked for the approved districts
+    path = Path(settings.BASE_DIR) / demo.REORGANIZATION_FILE
+    with path.open("rb") as upload:
+        reorganization_apply(
+            upload=upload,
+            today=timezone.localdate(),
+            decision=demo.REORGANIZATION_DECISION,
+            decision_date=demo.REORGANIZATION_DECISION_DATE,
+            file_name=path.name,
+        )
+
+
 def test_the_2025_reorganization_moves_no_past_figure(seeded_demo):
     with transaction.atomic():
         for node in demo.ABSORBED_PROVINCES:  # the provinces Lâm Đồng absorbs, as they stood
@@ -51,16 +65,7 @@ def test_the_2025_reorganization_moves_no_past_figure(seeded_demo):
     schools = {code: year_end(code) for code in codes.values_list("code", flat=True)}
     assert sum(schools.values()) > 0
 
-    demo.reopen_for_reorganization(timezone.localdate())  # 2025 is locked for the approved districts
-    path = Path(settings.BASE_DIR) / demo.REORGANIZATION_FILE
-    with path.open("rb") as upload:
-        reorganization_apply(
-            upload=upload,
-            today=timezone.localdate(),
-            decision=demo.REORGANIZATION_DECISION,
-            decision_date=demo.REORGANIZATION_DECISION_DATE,
-            file_name=path.name,
-        )
+    reorganize()
     assert not Organization.objects.get(code="LD.DD").is_active
 
     after = snapshot()
@@ -75,3 +80,35 @@ def test_the_2025_reorganization_moves_no_past_figure(seeded_demo):
     # provinces' years together, and every moved school keeps its own year.
     assert year_end("LD") == sum(totals.values())
     assert {code: year_end(code) for code in schools} == schools
+
+
+def test_after_the_reorganization_the_tallies_and_the_records_agree_to_the_unit(seeded_demo, monkeypatch):
+    """From 1 July 2025 the tree is today's: every organization standing on a day after the
+    reorganization has the same figures from the tallies (today's tree, mergers followed
+    to the successor) as from the records placed in the tree of that day (reports/past.py)."""
+    import dataclasses
+
+    from reports import engine
+
+    with transaction.atomic():
+        for node in demo.ABSORBED_PROVINCES:
+            demo.ensure(node, None)
+    reorganize()
+    today = timezone.localdate()
+    days = [(2025, D(2025, 7, 1)), (2025, D(2025, 12, 31)), (today.year, today)]
+    with translation.override("vi"):
+        standing = [o for o in Organization.objects.order_by("path") if o.is_active]
+        tallied = {
+            (o.code, day): attainment_json(attainment(scope=o, year=year, as_of=day))
+            for o in standing
+            for year, day in days
+        }
+        real = engine.tree_state
+        monkeypatch.setattr(engine, "tree_state", lambda day: dataclasses.replace(real(day), changed=True))
+        recounted = {
+            (o.code, day): attainment_json(attainment(scope=o, year=year, as_of=day))
+            for o in standing
+            for year, day in days
+        }
+    assert sorted(key for key in tallied if recounted[key] != tallied[key]) == []
+    assert len(tallied) > 100 and tallied[("LD.X-DONDUONG", D(2025, 12, 31))]["actual"] > 0
