@@ -121,7 +121,9 @@ def _span_counts(
                 .order_by()
             )
             continue
-        rows = (counted or counted_under(scope)).records(rows)
+        if counted is None:  # read once, for every span
+            counted = counted_under(scope)
+        rows = counted.records(rows)
         # Per organization, rolled up below (a read per depth scanned the span once for each).
         parts.append(
             rows.values("p", "category")
