@@ -100,7 +100,7 @@ def refuse_dissolution_leaving_records(sender, organization, on_date: dt.date, *
         )
     if n := on_the_road.count():
         problems.append(
-            _("%(org)s has %(n)d candidate(s) still in progress: move them to the organization that takes them over.")
+            _("%(org)s has %(n)d candidate(s) still in progress: close their files first (moved away or withdrawn).")
             % {"org": organization.name, "n": n}
         )
     if problems:
