@@ -312,7 +312,7 @@ def organization_dissolve(*, organization: Organization, on_date: dt.date, today
         raise ValidationError(
             _("The organization still has active child organizations: move, merge or dissolve them first.")
         )
-    # Records of other apps dated from that day would count for no organization.
+    # Records of other apps dated from that day would count for an organization that had ended.
     organization_dissolving.send(sender=Organization, organization=organization, on_date=on_date)
     organization.dissolved_on = on_date
     dissolved = _("dissolved on %(date)s") % {"date": _day(on_date)}

@@ -82,17 +82,18 @@ def section(request, today):
         figures = standing_cached(org, today)
         worst = figures["worst"]
         day = figures_day(org, today)
+        ended = day != today
         rows.append(
             {
                 "org": org,
-                "ended_on": org.dissolved_on if day != today else None,
+                "ended_on": org.dissolved_on if ended else None,
                 "last_day": day,
                 "period_query": urlencode({"year": day.year, "as_of": day.isoformat()}),
                 **{name: figures[name] for name in ("actual", "target", "forecast", "rules", "lagging")},
                 "percent": figures.get("percent"),
                 # Not for one that has ended: its committees were behind on its last day, not now.
                 "behind": []
-                if day != today
+                if ended
                 else [
                     {**c, "css": STATUS_CLASS.get(c["status"], ""), "label": STATUS_LABELS.get(c["status"], "")}
                     for c in figures.get("behind", [])
