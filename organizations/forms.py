@@ -15,6 +15,17 @@ class OrganizationForm(forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
+class OrganizationEditForm(OrganizationForm):
+    """The edit page: a new form or sector takes effect on a day (services.organization_update)."""
+
+    field_order = ["name", "code", "form", "sector", "kind_from", "founded_on", "note"]
+    kind_from = DateField(
+        label=_("A new form or sector takes effect on"),
+        required=False,
+        help_text=_("Only when the form or sector changes; reports of the days before keep the old one. Empty: today."),
+    )
+
+
 class _NamedChoiceIterator(forms.models.ModelChoiceIterator):
     """Choices labelled by name; a name that repeats among them is followed by its parent's name."""
 

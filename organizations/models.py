@@ -158,6 +158,30 @@ class OrganizationPath(models.Model):
         return f"{self.organization_id} at {self.path} until {self.valid_until}"
 
 
+class PastKind(models.Model):
+    """The form and sector an organization had until a day.
+
+    Written by services.organization_update when a change of form or sector is dated
+    (a cell grown into a grassroots committee, a commune committee placed directly under
+    the province): until `valid_until` (exclusive) the organization was `form`/`sector`.
+    Reports of a day before it read these (organizations.positions.TreeOnDay.kinds); the
+    current form and sector are the organization's own fields."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="past_kinds")
+    form = models.CharField(max_length=32, choices=OrgForm.choices)
+    sector = models.CharField(max_length=32, choices=Sector.choices)
+    valid_until = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_until"], name="pastkind_until")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "valid_until"], name="pastkind_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.form}/{self.sector} until {self.valid_until}"
+
+
 class MemberCountQuerySet(models.QuerySet):
     def latest_on(self, day):
         """The counts that are their organization's latest on `day` (at most one each)."""

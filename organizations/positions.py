@@ -1,10 +1,11 @@
 """Where organizations stood on a day, and whose figures they count for.
 
-The tree changes by moves (OrganizationPath keeps every old path with its interval)
-and mergers (from the day of a merger, the merged organization's admissions and
-candidates count for its successor). A report "as of" a day reads the tree as it stood
-that day: every organization at its path of that day, every merged organization's
-figures with its successor of that day.
+The tree changes by moves (OrganizationPath keeps every old path with its interval),
+mergers (from the day of a merger, the merged organization's admissions and candidates
+count for its successor) and changes of form or sector (PastKind keeps the old one until
+the day of the change: rules select organizations by them). A report "as of" a day
+reads the tree as it stood that day: every organization at its path and of its kind of
+that day, every merged organization's figures with its successor of that day.
 
 When nothing changed after the day (`changed_after`), that tree is today's, which is
 what admissions.Tally keeps; otherwise `TreeOnDay` places every organization of a
@@ -18,7 +19,7 @@ from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Length
 
-from .models import Organization, OrganizationPath
+from .models import Organization, OrganizationPath, PastKind
 from .selectors import path_as_of
 
 
@@ -26,27 +27,28 @@ from .selectors import path_as_of
 class TreeState:
     """What a report of a day needs to know of the tree's changes, read in one query."""
 
-    changed: bool  # an organization moved, or was merged, after the day
+    changed: bool  # an organization moved, was merged, or changed its form or sector after the day
     merged: bool  # some organization was merged (its figures count with its successor)
     ended: bool  # some organization was dissolved or merged on or before the day
 
 
 def tree_state(day: dt.date) -> TreeState:
-    org, paths = Organization._meta.db_table, OrganizationPath._meta.db_table
+    org, paths, kinds = Organization._meta.db_table, OrganizationPath._meta.db_table, PastKind._meta.db_table
     with connections[Organization.objects.db].cursor() as cursor:
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM {paths} WHERE valid_until > %s)"
-            f" OR EXISTS (SELECT 1 FROM {org} WHERE merged_into_id IS NOT NULL AND dissolved_on > %s),"
+            f" OR EXISTS (SELECT 1 FROM {org} WHERE merged_into_id IS NOT NULL AND dissolved_on > %s)"
+            f" OR EXISTS (SELECT 1 FROM {kinds} WHERE valid_until > %s),"
             f" EXISTS (SELECT 1 FROM {org} WHERE merged_into_id IS NOT NULL),"
             f" EXISTS (SELECT 1 FROM {org} WHERE dissolved_on <= %s)",
-            [day, day, day],
+            [day, day, day, day],
         )
         changed, merged, ended = cursor.fetchone()
     return TreeState(bool(changed), bool(merged), bool(ended))
 
 
 def changed_after(day: dt.date) -> bool:
-    """Whether any organization moved, or was merged, after `day`."""
+    """Whether any organization moved, was merged, or changed its form or sector after `day`."""
     return tree_state(day).changed
 
 
@@ -74,12 +76,15 @@ class TreeOnDay:
     `paths`: {pk: path on the day} for every organization that stood under `root` then
     (dissolved and merged ones included: they keep their last place);
     `counts_for`: {pk: pk} for the organizations whose figures count for another (their
-    successor on the day); `root` is the scope's path on the day."""
+    successor on the day); `kinds`: {pk: (form, sector)} for those whose form or sector
+    changed after the day (PastKind): what they were then; `root` is the scope's path on
+    the day."""
 
     day: dt.date
     root: str
     paths: dict[int, str] = field(default_factory=dict)
     counts_for: dict[int, int] = field(default_factory=dict)
+    kinds: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def position(self, organization_id: int) -> str | None:
         """The path under which an organization's admissions count on the day."""
@@ -108,7 +113,18 @@ def tree_on(scope: Organization, day: dt.date) -> TreeOnDay:
     )
     tree = TreeOnDay(day=day, root=root, paths=dict(rows))
     tree.counts_for = successors_on(day)
+    tree.kinds = kinds_on(day)
     return tree
+
+
+def kinds_on(day: dt.date) -> dict[int, tuple[str, str]]:
+    """{pk: (form, sector) on `day`} for the organizations whose form or sector changed
+    after it (one query: each one's first PastKind ending after the day)."""
+    kinds: dict[int, tuple[str, str]] = {}
+    rows = PastKind.objects.filter(valid_until__gt=day).order_by("valid_until")
+    for pk, form, sector in rows.values_list("organization_id", "form", "sector"):
+        kinds.setdefault(pk, (form, sector))
+    return kinds
 
 
 def children_on(parent: Organization, day: dt.date):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from common.audit import stamp as _stamp
 
-from .models import MemberCount, Organization, OrganizationPath
+from .models import MemberCount, Organization, OrganizationPath, PastKind
 from .nesting import check_nesting
 from .signals import organization_dissolving, organization_merged, subtree_moved
 
@@ -149,18 +149,55 @@ def organization_create(*, parent: Organization | None, **fields) -> Organizatio
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, user=None, reason: str = "", **fields) -> Organization:
+def organization_update(
+    *,
+    organization: Organization,
+    user=None,
+    reason: str = "",
+    kind_from: dt.date | None = None,
+    today: dt.date | None = None,
+    **fields,
+) -> Organization:
+    """Edit an organization. A new form or sector takes effect on `kind_from` (default
+    today): reports of the days before it keep the old one (_date_kind_change)."""
     allowed = {"name", "code", "form", "sector", "founded_on", "note"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Cannot update {sorted(unknown)} here")
-    old_form = Organization.objects.filter(pk=organization.pk).values_list("form", flat=True).first()
+    before = Organization.objects.filter(pk=organization.pk).values("form", "sector").first()
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
-    if organization.form != old_form:
+    if organization.form != before["form"]:
         _check_form_fits(organization)
+    if (organization.form, organization.sector) != (before["form"], before["sector"]):
+        _date_kind_change(organization, before, kind_from, today or timezone.localdate())
     return _save(organization, user, _("edited"), reason)
+
+
+def _date_kind_change(organization: Organization, before: dict, day: dt.date | None, today: dt.date) -> None:
+    """A change of form or sector takes effect on `day` (today when not given): the old
+    kind is kept until then (PastKind), so the reports of earlier days, whose rules select
+    by form and sector, keep their figures. Refused in the future, before the
+    organization's last such change, or inside a period locked for it (its figures from
+    that day on change: the same check as a move). Dated on or before the founding,
+    nothing is kept: it never had the old kind."""
+    day = day or today
+    if day > today:
+        raise ValidationError(_("A new form or sector cannot take effect in the future."))
+    last = organization.past_kinds.aggregate(last=Max("valid_until"))["last"]
+    if last is not None and day < last:
+        raise ValidationError(
+            _("The form or sector was already changed on %(date)s; a new change cannot be dated before that day.")
+            % {"date": _day(last)}
+        )
+    if organization.founded_on and day <= organization.founded_on:
+        return
+    _check_tree_day(organization, day=day, today=today)
+    if last != day:  # a second change the same day: the kind before that day is kept already
+        PastKind.objects.create(
+            organization=organization, form=before["form"], sector=before["sector"], valid_until=day
+        )
 
 
 def _check_form_fits(organization: Organization) -> None:

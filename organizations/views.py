@@ -9,7 +9,7 @@ from common.views import form_page
 
 from . import access, locks, selectors, services
 from .access import Perm, org_view
-from .forms import DissolveForm, MemberCountForm, MergeForm, MoveForm, OrganizationForm
+from .forms import DissolveForm, MemberCountForm, MergeForm, MoveForm, OrganizationEditForm, OrganizationForm
 from .models import UPPER_COMMITTEE_FORMS, Organization
 from .nesting import holder_forms, parent_forms
 
@@ -114,11 +114,13 @@ def add_child(request, organization):
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE)
 def edit(request, organization):
-    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=organization.pk))
+    form = OrganizationEditForm(request.POST or None, instance=Organization.objects.get(pk=organization.pk))
     return form_page(
         request,
         form,
-        save=lambda data: services.organization_update(organization=organization, user=request.user, **data),
+        save=lambda data: services.organization_update(
+            organization=organization, user=request.user, today=clock.today(), **data
+        ),
         success=_("Changes saved."),
         redirect_to=lambda _saved: _detail(organization),
         render_page=lambda: _form_page(

@@ -69,11 +69,14 @@ def place(rules, day: dt.date) -> None:
 
 
 def organizations(tree: TreeOnDay, light, annotations: dict) -> dict[int, Organization]:
-    """Every organization under the scope on the day, at its path then, in path order."""
+    """Every organization under the scope on the day, at its path and of its form and
+    sector then, in path order."""
     rows = light(Organization.objects.filter(pk__in=list(tree.paths)).annotate(**annotations).order_by(), annotations)
     for org in rows:
         org.path = tree.paths[org.pk]
         org.depth = len(org.path) // STEP
+        if org.pk in tree.kinds:
+            org.form, org.sector = tree.kinds[org.pk]
     return {org.pk: org for org in sorted(rows, key=lambda o: o.path)}
 
 

@@ -13,7 +13,7 @@ from admissions.categories import occupation
 from admissions.models import Candidate, Gender, Outcome, StepRecord
 from admissions.services import age_on
 from common.text import fold
-from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
+from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath, PastKind
 from organizations.positions import CountedUnder, TreeOnDay, tree_on
 
 from ..engine.spans import admissions_in, admissions_now
@@ -53,14 +53,16 @@ class _Column:
 
 
 def _change_days(after: dt.date) -> list[dt.date]:
-    """The days after `after` on which an organization moved (its old path ended) or was merged."""
+    """The days after `after` on which an organization moved (its old path ended), was
+    merged, or changed its form (a grassroots organization then or not)."""
     moved = OrganizationPath.objects.filter(valid_until__gt=after).order_by().values_list("valid_until")
     merged = (
         Organization.objects.filter(merged_into__isnull=False, dissolved_on__gt=after)
         .order_by()
         .values_list("dissolved_on")
     )
-    return sorted({day for (day,) in moved.union(merged)})
+    kinds = PastKind.objects.filter(valid_until__gt=after).order_by().values_list("valid_until")
+    return sorted({day for (day,) in moved.union(merged, kinds)})
 
 
 @dataclass
@@ -87,11 +89,15 @@ def _grassroots(scope: Organization, tree: TreeOnDay | None) -> dict[str, Organi
     if tree is None:
         orgs = Organization.objects.filter(path__startswith=scope.path, form__in=GRASSROOTS_FORMS)
         return {org.path: org for org in orgs.only("pk", "path", "founded_on", "dissolved_on", "form")}
-    orgs = Organization.objects.filter(pk__in=list(tree.paths), form__in=GRASSROOTS_FORMS)
+    # Those of a grassroots form today, and those whose form changed after the day (their form then decides).
+    changed = [pk for pk in tree.kinds if pk in tree.paths]
+    orgs = Organization.objects.filter(pk__in=list(tree.paths)).filter(Q(form__in=GRASSROOTS_FORMS) | Q(pk__in=changed))
     result = {}
     for org in orgs.only("pk", "path", "founded_on", "dissolved_on", "form"):
         org.path = tree.paths[org.pk]
-        result[org.path] = org
+        org.form = tree.kinds.get(org.pk, (org.form, ""))[0]  # its form that day
+        if org.form in GRASSROOTS_FORMS:
+            result[org.path] = org
     return result
 
 

@@ -8,8 +8,8 @@ Query budget (constant in the number of organizations and rules):
 * the applicable rules with their plans, issuers and targets (1), their allocation rows
   and sub-quotas as tuples (2),
 * the organizations the rules and the drill-down need, annotated with member counts (1),
-* whether any organization moved or was merged after the count day (1; when one did, the
-  readers of reports/past.py replace the tally reads below),
+* whether any organization moved, was merged or changed its form or sector after the count
+  day (1; when one did, the readers of reports/past.py replace the tally reads below),
 * in today's tree, the ids of the organizations whose records count under the scope, when
   they are few (1; `organizations.positions.counted_under`: the reads of admissions and
   candidates below filter by them instead of a path prefix),
@@ -135,8 +135,9 @@ def attainment(
 def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, list_failing=False) -> Attainment:
     count_day = min(as_of, dt.date(year, 12, 31))
     # The tree as it stood on the count day: today's (the tallies keep it) unless an
-    # organization moved or was merged since; then the figures are recounted from the
-    # records with every organization where it stood that day (reports/past.py).
+    # organization moved, was merged or changed its kind since; then the figures are
+    # recounted from the records with every organization where, and of what form and
+    # sector, it stood that day (reports/past.py).
     state = tree_state(count_day)
     tree = tree_on(scope, count_day) if state.changed else None
     scope, rules = _rules_of_day(scope, year, count_day, tree)
