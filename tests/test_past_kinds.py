@@ -121,3 +121,17 @@ def test_a_reorganization_row_dates_its_new_form(users, tree):
     assert list(PastKind.objects.values_list("organization__code", "sector", "valid_until")) == [
         ("LD.DD.KD", Sector.COMMUNE, D(2025, 7, 1))
     ]
+
+
+def test_a_change_dated_inside_a_locked_year_is_refused(each_school_cell):
+    from organizations import locks
+
+    school = each_school_cell.school
+    locks.lock_period(
+        organization=each_school_cell.district, start=D(2025, 1, 1), end=D(2025, 12, 31), user=None, reason="Đã duyệt"
+    )
+    with pytest.raises(ValidationError, match="2025"):
+        organization_update(organization=school, sector=Sector.UNIVERSITY, kind_from=D(2025, 9, 1), today=TODAY)
+    assert not PastKind.objects.exists()
+    organization_update(organization=school, sector=Sector.UNIVERSITY, kind_from=D(2026, 1, 1), today=TODAY)
+    assert PastKind.objects.get().valid_until == D(2026, 1, 1)
