@@ -149,3 +149,23 @@ def test_an_ended_organization_lists_no_committees_behind(client, tree, django_u
     page = client.get("/").content.decode()
     assert 'data-testid="home-ended"' in page
     assert 'data-testid="home-behind"' not in page
+
+
+def test_check_dissolved_lists_what_a_database_holds_from_before_the_check(tree):
+    """A dissolution written before the refusal existed (here: straight in the table)."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from organizations.models import Organization
+
+    admit(tree.enterprise, D(2025, 5, 20))
+    out = StringIO()
+    call_command("check_dissolved", stdout=out)
+    assert "No dissolved organization holds records" in out.getvalue()
+
+    Organization.objects.filter(pk=tree.enterprise.pk).update(dissolved_on=D(2025, 5, 1))
+    out = StringIO()
+    with translation.override("en"), pytest.raises(CommandError, match="1 dissolved organization"):
+        call_command("check_dissolved", stdout=out)
+    assert "LD.DD.DN: " in out.getvalue() and "1 admission(s) dated on or after 01/05/2025" in out.getvalue()

@@ -81,12 +81,10 @@ def _outside_the_organizations_days(organization, ceremony_date: dt.date) -> lis
     return []
 
 
-def refuse_dissolution_leaving_records(sender, organization, on_date: dt.date, **kwargs) -> None:
-    """Receiver of organizations.signals.organization_dissolving: the check above from the
-    other side. A dissolution entered late (dated back, as the 2025 reorganization often
-    is) must not leave admissions dated from that day, or candidates still on the road, at
-    an organization that no longer stands: reports would count them for an organization
-    that had ended (and the admission form would refuse to enter them there)."""
+def records_after_dissolution(organization, on_date: dt.date) -> list[str]:
+    """What of `organization` a dissolution on `on_date` would leave where no organization
+    stands: admissions dated from that day, candidates still on the road (messages; empty
+    when nothing)."""
     admitted = Admission.objects.filter(organization=organization, ceremony_date__gte=on_date, archived_at__isnull=True)
     on_the_road = Candidate.objects.filter(
         organization=organization, outcome=Outcome.IN_PROGRESS, archived_at__isnull=True
@@ -103,6 +101,17 @@ def refuse_dissolution_leaving_records(sender, organization, on_date: dt.date, *
             _("%(org)s has %(n)d candidate(s) still in progress: close their files first (moved away or withdrawn).")
             % {"org": organization.name, "n": n}
         )
+    return problems
+
+
+def refuse_dissolution_leaving_records(sender, organization, on_date: dt.date, **kwargs) -> None:
+    """Receiver of organizations.signals.organization_dissolving: the check above from the
+    other side. A dissolution entered late (dated back, as the 2025 reorganization often
+    is) must not leave admissions dated from that day, or candidates still on the road, at
+    an organization that no longer stands: reports would count them for an organization
+    that had ended (and the admission form would refuse to enter them there).
+    `manage.py check_dissolved` finds those a database holds from before this check."""
+    problems = records_after_dissolution(organization, on_date)
     if problems:
         problems.append(_("Or merge it into its successor instead of dissolving it: its records then count there."))
         raise ValidationError(problems)
