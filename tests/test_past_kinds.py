@@ -28,8 +28,8 @@ def each_school_cell(tree):
     school (a grassroots cell of a high school) admits one in 2025, the enterprise none."""
     plan = make_plan(tree.district, first_year=2025, last_year=2026, number="159", symbol="KH/HU")
     make_rule(plan, RuleKind.COUNT, applies_to_each=True, forms=[OrgForm.GRASSROOTS_CELL], min_count=1)
-    make_rule(plan, RuleKind.COUNT, applies_to_each=True, sectors=[Sector.HIGH_SCHOOL], category=Category.PUPIL,
-              min_count=1)  # fmt: skip
+    pupils = dict(sectors=[Sector.HIGH_SCHOOL], category=Category.PUPIL, min_count=1)
+    make_rule(plan, RuleKind.COUNT, applies_to_each=True, **pupils)
     admit(tree.school, D(2025, 10, 1), Category.PUPIL)
     return tree
 
