@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
@@ -124,6 +126,12 @@ class Organization(ChoiceLabels, MP_Node):
 
     def ancestor_paths(self) -> list[str]:
         return [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]
+
+    @property
+    def last_day(self):
+        """The last day a merged or dissolved organization stood (its reports end there);
+        None while it stands."""
+        return None if self.dissolved_on is None else self.dissolved_on - dt.timedelta(days=1)
 
     def existed_on(self, day) -> bool:
         return (self.founded_on is None or self.founded_on <= day) and (

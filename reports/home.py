@@ -31,9 +31,7 @@ def figures_day(org, today) -> dt.date:
     """The day an organization's figures are read to: today, or for one merged or dissolved
     by today its last day, where its dashboard ends (after it, it has no figures, no target
     of its own and no status: a district dissolved in 2025 is not "behind" in 2026)."""
-    if org.dissolved_on is not None and org.dissolved_on <= today:
-        return org.dissolved_on - dt.timedelta(days=1)
-    return today
+    return min(today, org.last_day or today)
 
 
 def standing(org, today) -> dict:

@@ -33,18 +33,11 @@ from .tables import AdmissionTable, HistoricalResultTable
 PAGE_SIZE = 100
 
 
-def _last_day(organization) -> dt.date | None:
-    """The last day of a merged or dissolved organization: its reports end there."""
-    if organization.dissolved_on is None:
-        return None
-    return organization.dissolved_on - dt.timedelta(days=1)
-
-
 def _chosen(request, organization):
     """The period a report page shows (default: the year as of today); a bad one in the URL
     is said, in the user's language, and the default shown instead."""
     form = PeriodForm(request.GET)
-    chosen = form.chosen(clock.today(), _last_day(organization))
+    chosen = form.chosen(clock.today(), organization.last_day)
     if request.GET and not form.is_valid():
         bad = [str(e) for name in ("period", "from", "to") for e in form.errors.get(name, [])]
         if bad:
@@ -60,7 +53,7 @@ def _ended(organization) -> dict:
         return {}
     return {
         "ended_on": organization.dissolved_on,
-        "last_day": _last_day(organization),
+        "last_day": organization.last_day,
         "successor": organization.merged_into,
     }
 
@@ -113,7 +106,7 @@ def dashboard(request, organization):
 def admissions(request, organization):
     """The admissions behind a figure: names need VIEW_PERSONAL (viewers get 403)."""
     form = AdmissionFilterForm(request.GET)
-    chosen = form.chosen(clock.today(), _last_day(organization))
+    chosen = form.chosen(clock.today(), organization.last_day)
     year, as_of = chosen.year, chosen.as_of
     category = form.cleaned_data.get("category", "") if form.is_valid() else ""
     # The year to date (the achieved figures), or with `in_period` the period's own admissions.

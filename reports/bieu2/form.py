@@ -49,7 +49,7 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
     A merged or dissolved organization's form ends on its last day (as its dashboard does):
     the period is cut there, and so is the same period last year."""
     if organization.dissolved_on is not None and period.end >= organization.dissolved_on:
-        last_day = organization.dissolved_on - dt.timedelta(days=1)
+        last_day = organization.last_day
         period = between(period.start, max(last_day, period.start))
     last_period = period.same_period_last_year()
     changes = _change_days(last_period.start)

@@ -28,8 +28,8 @@ def report_day(organization: Organization, year: int, as_of: str | None, today) 
         except ValueError:
             raise CommandError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD).") from None
     day = today if year >= today.year else dt.date(year, 12, 31)
-    if organization.dissolved_on is not None:
-        day = min(day, organization.dissolved_on - dt.timedelta(days=1))
+    if organization.last_day is not None:
+        day = min(day, organization.last_day)
     return day
 
 
@@ -74,6 +74,6 @@ def report_period(organization: Organization, options: dict, today: dt.date):
         day = min(report_day(organization, period.year, as_of, today), period.end)
     else:
         day = period.as_of(today)
-        if organization.dissolved_on is not None:
-            day = min(day, organization.dissolved_on - dt.timedelta(days=1))
+        if organization.last_day is not None:
+            day = min(day, organization.last_day)
     return period, period.year, day
