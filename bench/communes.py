@@ -18,7 +18,7 @@ import time
 
 from django.db import connection
 
-from bench.common import best_of  # noqa: F401  (sets Django up)
+import bench.common  # noqa: F401  (sets Django up)
 from organizations import positions
 from organizations.models import Organization, OrgForm
 from reports.engine import attainment
