@@ -48,9 +48,12 @@ def standing(org, today) -> dict:
         "lagging": sum(1 for r in att.rules if r.status in Status.LAGGING),
         "worst": worst,  # a Status string, or None without rules
         "percent": att.actual * 100 // att.target if att.target else None,
-        # The committees directly below that are behind (names and ids only: small to cache).
+        # The committees directly below that are behind (names and ids only: small to cache);
+        # none for one that has ended: they were behind on its last day, not now.
         "behind": [
-            {"pk": c.org.pk, "name": c.org.name, "status": c.status} for c in att.children if c.status in Status.LAGGING
+            {"pk": c.org.pk, "name": c.org.name, "status": c.status}
+            for c in att.children
+            if c.status in Status.LAGGING and day == today
         ][:MAX_BEHIND],
     }
 
@@ -89,10 +92,7 @@ def section(request, today):
                 "period_query": urlencode({"year": day.year, "as_of": day.isoformat()}),
                 **{name: figures[name] for name in ("actual", "target", "forecast", "rules", "lagging")},
                 "percent": figures.get("percent"),
-                # Not for one that has ended: its committees were behind on its last day, not now.
-                "behind": []
-                if ended
-                else [
+                "behind": [
                     {**c, "css": STATUS_CLASS.get(c["status"], ""), "label": STATUS_LABELS.get(c["status"], "")}
                     for c in figures.get("behind", [])
                 ],
