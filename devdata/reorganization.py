@@ -9,11 +9,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from organizations.models import Membership, Organization, Reorganization
+from organizations.models import Organization, Reorganization
 from organizations.reorganize import COLUMNS, reorganization_apply
 
 from . import fixtures
-from .tree import ensure
+from .tree import USERS, demo_user, ensure
 
 PLAN = fixtures.load("reorganization-2025")
 REORGANIZATION_FILE = PLAN["file"]
@@ -99,16 +99,16 @@ def seed_logins(logins: list[tuple[str, str, str]]) -> list[tuple[str, str, str]
     (their district's membership stays: its past reports are theirs to read). Returns the
     logins to print (idempotent: every run of seed_demo --reorganized)."""
     moved = {row["username"]: row for row in PLAN["logins"]}
+    roles = {row["username"]: row["role"] for row in USERS["users"]}
     result = []
     for username, description, organization in logins:
         row = moved.get(username)
         if row is None:
             result.append((username, description, organization))
             continue
-        old = Membership.objects.select_related("user").filter(user__username=username).order_by("pk").first()
         new = Organization.objects.get(code=row["to"])
-        Membership.objects.update_or_create(user=old.user, organization=new, defaults={"role": old.role})
-        old.user.first_name = row["full_name"]
-        old.user.save(update_fields=["first_name"])
+        user = demo_user(username=username, full_name=row["full_name"], organization=new, role=roles[username])
+        user.first_name = row["full_name"]  # demo_user names a login only when it creates it
+        user.save(update_fields=["first_name"])
         result.append((username, row["description"], f"{new.name} (and {organization}, dissolved)"))
     return result
