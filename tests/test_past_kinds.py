@@ -135,3 +135,15 @@ def test_a_change_dated_inside_a_locked_year_is_refused(each_school_cell):
     assert not PastKind.objects.exists()
     organization_update(organization=school, sector=Sector.UNIVERSITY, kind_from=D(2026, 1, 1), today=TODAY)
     assert PastKind.objects.get().valid_until == D(2026, 1, 1)
+
+
+def test_the_edit_page_says_why_a_date_is_refused_and_changes_nothing(client_for, each_school_cell, monkeypatch):
+    monkeypatch.setattr("common.clock.today", lambda: TODAY)
+    school = each_school_cell.school
+    url = reverse("organizations:edit", kwargs={"org_pk": school.pk})
+    data = {"name": school.name, "code": school.code, "form": school.form, "sector": Sector.UNIVERSITY}
+    response = client_for("admin").post(url, {**data, "kind_from": "2026-04-01"})
+    assert response.status_code == 200
+    assert "không thể có hiệu lực từ một ngày trong tương lai" in response.content.decode()
+    school.refresh_from_db()
+    assert school.sector == Sector.HIGH_SCHOOL and not PastKind.objects.exists()
