@@ -16,13 +16,16 @@ class OrganizationForm(forms.ModelForm):
 
 
 class OrganizationEditForm(OrganizationForm):
-    """The edit page: a new form or sector takes effect on a day (services.organization_update)."""
+    """The edit page: a new name, form or sector takes effect on a day (services.organization_update)."""
 
-    field_order = ["name", "code", "form", "sector", "kind_from", "founded_on", "note"]
-    kind_from = DateField(
-        label=_("A new form or sector takes effect on"),
+    field_order = ["name", "code", "form", "sector", "changes_from", "founded_on", "note"]
+    changes_from = DateField(
+        label=_("A new name, form or sector takes effect on"),
         required=False,
-        help_text=_("Only when the form or sector changes; reports of the days before keep the old one. Empty: today."),
+        help_text=_(
+            "Only when the name, form or sector changes; reports of the days before keep the old one. Empty: today."
+            " To correct a mistake in every report, give the founding date."
+        ),
     )
 
 

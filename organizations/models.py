@@ -190,6 +190,34 @@ class PastKind(models.Model):
         return f"{self.organization_id} {self.form}/{self.sector} until {self.valid_until}"
 
 
+class PastName(models.Model):
+    """The name an organization had until a day.
+
+    Written by services.organization_update when a rename is dated ("Đảng bộ xã" becoming
+    "Đảng ủy xã", a committee renamed by the 2025 reorganization): until `valid_until`
+    (exclusive) the organization was called `name`. Reports of a day before it show that
+    name (organizations.positions.names_on); a rename changes no figure, so it never sends
+    a report to the records (unlike PastKind)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="past_names")
+    name = models.CharField(max_length=255)
+    valid_until = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_until"], name="pastname_until")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "valid_until"], name="pastname_one_per_day"),
+        ]
+
+    @property
+    def last_day(self):
+        """The last day the organization bore this name."""
+        return self.valid_until - dt.timedelta(days=1)
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.name} until {self.valid_until}"
+
+
 class MemberCountQuerySet(models.QuerySet):
     def latest_on(self, day):
         """The counts that are their organization's latest on `day` (at most one each)."""

@@ -3,7 +3,8 @@
 The tree changes by moves (OrganizationPath keeps every old path with its interval),
 mergers (from the day of a merger, the merged organization's admissions and candidates
 count for its successor) and changes of form or sector (PastKind keeps the old one until
-the day of the change: rules select organizations by them). A report "as of" a day
+the day of the change: rules select organizations by them). Renames (PastName) change no
+figure: a report of an earlier day only shows the old names (`names_on`). A report "as of" a day
 reads the tree as it stood that day: every organization at its path and of its kind of
 that day, every merged organization's figures with its successor of that day.
 
@@ -19,7 +20,7 @@ from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Length
 
-from .models import Organization, OrganizationPath, PastKind
+from .models import Organization, OrganizationPath, PastKind, PastName
 from .selectors import path_as_of
 
 
@@ -30,21 +31,24 @@ class TreeState:
     changed: bool  # an organization moved, was merged, or changed its form or sector after the day
     merged: bool  # some organization was merged (its figures count with its successor)
     ended: bool  # some organization was dissolved or merged on or before the day
+    renamed: bool = False  # some organization was renamed after the day (names_on)
 
 
 def tree_state(day: dt.date) -> TreeState:
     org, paths, kinds = Organization._meta.db_table, OrganizationPath._meta.db_table, PastKind._meta.db_table
+    names = PastName._meta.db_table
     with connections[Organization.objects.db].cursor() as cursor:
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM {paths} WHERE valid_until > %s)"
             f" OR EXISTS (SELECT 1 FROM {org} WHERE merged_into_id IS NOT NULL AND dissolved_on > %s)"
             f" OR EXISTS (SELECT 1 FROM {kinds} WHERE valid_until > %s),"
             f" EXISTS (SELECT 1 FROM {org} WHERE merged_into_id IS NOT NULL),"
-            f" EXISTS (SELECT 1 FROM {org} WHERE dissolved_on <= %s)",
-            [day, day, day, day],
+            f" EXISTS (SELECT 1 FROM {org} WHERE dissolved_on <= %s),"
+            f" EXISTS (SELECT 1 FROM {names} WHERE valid_until > %s)",
+            [day, day, day, day, day],
         )
-        changed, merged, ended = cursor.fetchone()
-    return TreeState(bool(changed), bool(merged), bool(ended))
+        changed, merged, ended, renamed = cursor.fetchone()
+    return TreeState(bool(changed), bool(merged), bool(ended), bool(renamed))
 
 
 def changed_after(day: dt.date) -> bool:
@@ -125,6 +129,43 @@ def kinds_on(day: dt.date) -> dict[int, tuple[str, str]]:
     for pk, form, sector in rows.values_list("organization_id", "form", "sector"):
         kinds.setdefault(pk, (form, sector))
     return kinds
+
+
+@dataclass(frozen=True)
+class NamesOnDay:
+    """The names organizations renamed after a day had on it (PastName): `by_pk`, and
+    `by_path` keyed by their path today (for rows that name their parent by path)."""
+
+    by_pk: dict[int, str]
+    by_path: dict[str, str]
+
+    def __bool__(self) -> bool:
+        return bool(self.by_pk)
+
+    def rename(self, organizations) -> None:
+        """Give each organization (a model instance or a row: its `name` is set) its name of the day."""
+        for org in organizations:
+            name = self.by_pk.get(org.pk)
+            if name is not None:
+                org.name = name
+
+
+def names_on(day: dt.date) -> NamesOnDay:
+    """The names of `day` of the organizations renamed after it (one query: each one's
+    first PastName ending after the day)."""
+    by_pk: dict[int, str] = {}
+    by_path: dict[str, str] = {}
+    rows = PastName.objects.filter(valid_until__gt=day).order_by("valid_until")
+    for pk, path, name in rows.values_list("organization_id", "organization__path", "name"):
+        if pk not in by_pk:
+            by_pk[pk] = by_path[path] = name
+    return NamesOnDay(by_pk, by_path)
+
+
+def named_on(organizations, day: dt.date) -> None:
+    """Give these organizations (e.g. a report's header: the scope and those above it)
+    the names they had on `day` (one query)."""
+    names_on(day).rename(organizations)
 
 
 def children_on(parent: Organization, day: dt.date):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from common.audit import stamp as _stamp
 
-from .models import MemberCount, Organization, OrganizationPath, PastKind
+from .models import MemberCount, Organization, OrganizationPath
 from .nesting import check_nesting
 from .signals import organization_dissolving, organization_merged, subtree_moved
 
@@ -154,50 +154,60 @@ def organization_update(
     organization: Organization,
     user=None,
     reason: str = "",
-    kind_from: dt.date | None = None,
+    changes_from: dt.date | None = None,
     today: dt.date | None = None,
     **fields,
 ) -> Organization:
-    """Edit an organization. A new form or sector takes effect on `kind_from` (default
-    today): reports of the days before it keep the old one (_date_kind_change)."""
+    """Edit an organization. A new name, form or sector takes effect on `changes_from`
+    (default today): reports of the days before it keep the old ones (_date_change)."""
     allowed = {"name", "code", "form", "sector", "founded_on", "note"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Cannot update {sorted(unknown)} here")
-    before = Organization.objects.filter(pk=organization.pk).values("form", "sector").first()
+    before = Organization.objects.filter(pk=organization.pk).values("name", "form", "sector").first()
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
     if organization.form != before["form"]:
         _check_form_fits(organization)
+    today = today or timezone.localdate()
+    day = changes_from or today
     if (organization.form, organization.sector) != (before["form"], before["sector"]):
-        _date_kind_change(organization, before, kind_from, today or timezone.localdate())
+        _date_change(organization, organization.past_kinds, day, today, form=before["form"], sector=before["sector"])
+    if organization.name != before["name"]:
+        _date_change(organization, organization.past_names, day, today, name=before["name"])
     return _save(organization, user, _("edited"), reason)
 
 
-def _date_kind_change(organization: Organization, before: dict, day: dt.date | None, today: dt.date) -> None:
-    """A change of form or sector takes effect on `day` (today when not given): the old
-    kind is kept until then (PastKind), so the reports of earlier days, whose rules select
-    by form and sector, keep their figures. Refused in the future, before the
-    organization's last such change, or inside a period locked for it (its figures from
-    that day on change: the same check as a move). Dated on or before the founding,
-    nothing is kept: it never had the old kind."""
-    day = day or today
+def _date_change(organization: Organization, past, day: dt.date, today: dt.date, **old) -> None:
+    """A new name, or a new form or sector, takes effect on `day`: the old one is kept
+    until then (`past`: the organization's PastName or PastKind rows, `old` their fields),
+    so the reports of earlier days keep it (rules select by form and sector; a signed
+    report names organizations as they were called). Refused in the future or before the
+    organization's last such change; a new form or sector also inside a period locked for
+    it (its figures from that day on change: the same check as a move). Dated on or before
+    the founding, nothing is kept: a correction, it never had the old one."""
+    naming = "name" in old
     if day > today:
-        raise ValidationError(_("A new form or sector cannot take effect in the future."))
-    last = organization.past_kinds.aggregate(last=Max("valid_until"))["last"]
-    if last is not None and day < last:
         raise ValidationError(
-            _("The form or sector was already changed on %(date)s; a new change cannot be dated before that day.")
-            % {"date": _day(last)}
+            _("A new name cannot take effect in the future.")
+            if naming
+            else _("A new form or sector cannot take effect in the future.")
         )
+    last = past.aggregate(last=Max("valid_until"))["last"]
+    if last is not None and day < last:
+        message = (
+            _("The name was already changed on %(date)s; a new name cannot be dated before that day.")
+            if naming
+            else _("The form or sector was already changed on %(date)s; a new change cannot be dated before that day.")
+        )
+        raise ValidationError(message % {"date": _day(last)})
     if organization.founded_on and day <= organization.founded_on:
         return
-    _check_tree_day(organization, day=day, today=today)
-    if last != day:  # a second change the same day: the kind before that day is kept already
-        PastKind.objects.create(
-            organization=organization, form=before["form"], sector=before["sector"], valid_until=day
-        )
+    if not naming:
+        _check_tree_day(organization, day=day, today=today)
+    if last != day:  # a second change the same day: what it was before that day is kept already
+        past.create(valid_until=day, **old)
 
 
 def _check_form_fits(organization: Organization) -> None:

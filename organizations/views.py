@@ -77,6 +77,7 @@ def detail(request, organization):
         "history": selectors.recent_history(organization) if can_manage else [],
         # Mergers may cross subtrees: name only the organizations the user may see.
         "merged_from": organization.merged_from.filter(access.scope_q(request.user)),
+        "past_names": organization.past_names.order_by("valid_until"),
         "merged_into_visible": organization.merged_into_id is not None
         and access.has_perm(request.user, organization.merged_into, Perm.VIEW),
     }

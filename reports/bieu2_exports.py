@@ -28,6 +28,8 @@ def heading(form: Form) -> dict:
     """What the header block says: the party organization above, the issuing body, the place."""
     scope = form.organization
     ancestors = list(Organization.objects.filter(path__in=scope.ancestor_paths()).order_by("depth"))
+    if form.names:
+        form.names.rename(ancestors)
     parent = ancestors[-1] if ancestors else None
     return {
         "superior": party_body(parent),

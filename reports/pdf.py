@@ -127,6 +127,8 @@ def document_parts(att) -> dict:
     date), who signs on behalf of whom, and "Nơi nhận"."""
     scope = att.scope
     ancestors = list(Organization.objects.filter(path__in=scope.ancestor_paths()).order_by("depth"))
+    if att.names:  # the names of the report's day
+        att.names.rename(ancestors)
     parent = ancestors[-1] if ancestors else None
     on_behalf, title = signer(scope)
     symbol = document_symbol(scope)

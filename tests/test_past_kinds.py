@@ -24,6 +24,10 @@ TODAY = D(2026, 3, 1)
 
 @pytest.fixture
 def each_school_cell(tree):
+    return school_cell_rules(tree)
+
+
+def school_cell_rules(tree):
     """Đơn Dương asks every grassroots cell for one admission a year, 2025 and 2026; the
     school (a grassroots cell of a high school) admits one in 2025, the enterprise none."""
     plan = make_plan(tree.district, first_year=2025, last_year=2026, number="159", symbol="KH/HU")
@@ -62,7 +66,7 @@ def test_a_dated_change_of_form_and_sector_moves_no_figure_of_a_day_before_it(ea
         organization=tree.school,
         form=OrgForm.GRASSROOTS_COMMITTEE,
         sector=Sector.UNIVERSITY,
-        kind_from=D(2026, 2, 1),
+        changes_from=D(2026, 2, 1),
         today=TODAY,
     )
     assert list(PastKind.objects.values_list("form", "sector", "valid_until")) == [
@@ -80,11 +84,11 @@ def test_a_dated_change_of_form_and_sector_moves_no_figure_of_a_day_before_it(ea
 def test_undated_it_takes_effect_today_and_the_dates_are_checked(each_school_cell):
     school = each_school_cell.school
     with pytest.raises(ValidationError, match="tương lai"):
-        organization_update(organization=school, sector=Sector.UNIVERSITY, kind_from=D(2026, 3, 2), today=TODAY)
+        organization_update(organization=school, sector=Sector.UNIVERSITY, changes_from=D(2026, 3, 2), today=TODAY)
     organization_update(organization=school, sector=Sector.UNIVERSITY, today=TODAY)
     assert PastKind.objects.get().valid_until == TODAY
     with pytest.raises(ValidationError, match="đã được thay đổi ngày 01/03/2026"):
-        organization_update(organization=school, sector=Sector.SCHOOL, kind_from=D(2026, 1, 1), today=TODAY)
+        organization_update(organization=school, sector=Sector.SCHOOL, changes_from=D(2026, 1, 1), today=TODAY)
     school.refresh_from_db()
     assert school.sector == Sector.UNIVERSITY  # the refused change left it as it was
     # A name or a note is no change of kind: nothing is kept.
@@ -95,7 +99,7 @@ def test_undated_it_takes_effect_today_and_the_dates_are_checked(each_school_cel
 def test_a_change_dated_on_the_founding_keeps_no_old_kind(each_school_cell):
     school = each_school_cell.school
     organization_update(organization=school, founded_on=D(2020, 1, 1), today=TODAY)
-    organization_update(organization=school, sector=Sector.UNIVERSITY, kind_from=D(2020, 1, 1), today=TODAY)
+    organization_update(organization=school, sector=Sector.UNIVERSITY, changes_from=D(2020, 1, 1), today=TODAY)
     assert not PastKind.objects.exists()  # it never was a high school's cell
 
 
@@ -104,9 +108,9 @@ def test_the_edit_page_dates_the_change(client_for, each_school_cell, monkeypatc
     school = each_school_cell.school
     url = reverse("organizations:edit", kwargs={"org_pk": school.pk})
     page = client_for("admin").get(url).content.decode()
-    assert 'name="kind_from"' in page
+    assert 'name="changes_from"' in page
     data = {"name": school.name, "code": school.code, "form": school.form, "sector": Sector.UNIVERSITY}
-    response = client_for("admin").post(url, {**data, "kind_from": "2026-01-15"})
+    response = client_for("admin").post(url, {**data, "changes_from": "2026-01-15"})
     assert response.status_code == 302
     assert PastKind.objects.get().valid_until == D(2026, 1, 15)
 
@@ -131,9 +135,9 @@ def test_a_change_dated_inside_a_locked_year_is_refused(each_school_cell):
         organization=each_school_cell.district, start=D(2025, 1, 1), end=D(2025, 12, 31), user=None, reason="Đã duyệt"
     )
     with pytest.raises(ValidationError, match="2025"):
-        organization_update(organization=school, sector=Sector.UNIVERSITY, kind_from=D(2025, 9, 1), today=TODAY)
+        organization_update(organization=school, sector=Sector.UNIVERSITY, changes_from=D(2025, 9, 1), today=TODAY)
     assert not PastKind.objects.exists()
-    organization_update(organization=school, sector=Sector.UNIVERSITY, kind_from=D(2026, 1, 1), today=TODAY)
+    organization_update(organization=school, sector=Sector.UNIVERSITY, changes_from=D(2026, 1, 1), today=TODAY)
     assert PastKind.objects.get().valid_until == D(2026, 1, 1)
 
 
@@ -142,7 +146,7 @@ def test_the_edit_page_says_why_a_date_is_refused_and_changes_nothing(client_for
     school = each_school_cell.school
     url = reverse("organizations:edit", kwargs={"org_pk": school.pk})
     data = {"name": school.name, "code": school.code, "form": school.form, "sector": Sector.UNIVERSITY}
-    response = client_for("admin").post(url, {**data, "kind_from": "2026-04-01"})
+    response = client_for("admin").post(url, {**data, "changes_from": "2026-04-01"})
     assert response.status_code == 200
     assert "không thể có hiệu lực từ một ngày trong tương lai" in response.content.decode()
     school.refresh_from_db()

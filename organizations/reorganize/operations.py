@@ -166,7 +166,7 @@ def apply_operation(op: Operation, *, user, today: dt.date, reason: str) -> None
     if op.kind == RENAME:
         fields = {"name": op.name} | {key: getattr(op, key) for key in ("form", "sector") if getattr(op, key)}
         services.organization_update(
-            organization=organization, user=user, reason=reason, kind_from=op.on_date, today=today, **fields
+            organization=organization, user=user, reason=reason, changes_from=op.on_date, today=today, **fields
         )
     elif op.kind == MOVE:
         services.organization_move(organization=organization, new_parent=get(code=op.target), **dated)

@@ -2,6 +2,7 @@
 JSON; whether organizations moved inside it (and the note that says so).
 """
 
+import copy
 import datetime as dt
 from collections import Counter
 
@@ -9,7 +10,7 @@ from django.db.models import Exists, Q
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, OrganizationPath
-from organizations.positions import counted_under
+from organizations.positions import counted_under, names_on
 
 from ..periods import Period, between
 from .counting import _change_days, _Column, _count
@@ -57,6 +58,10 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
     this = _count(organization, period, changes, counted, today, with_ids)
     last = _count(organization, last_period, changes, counted, today, with_ids)
     spelling = {**last.spelling, **this.spelling}
+    names = names_on(min(period.end, today))  # the form names organizations as on its day
+    if names.by_pk.get(organization.pk):
+        organization = copy.copy(organization)
+        names.rename([organization])
     ids = {}
     if with_ids:
         ids = {(key, "this"): pks for key, pks in this.ids.items()}
@@ -73,6 +78,7 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
         by_ethnicity=_lines(this.ethnicities, last.ethnicities, spelling, "", "Kinh", "kinh"),
         by_religion=_lines(this.religions, last.religions, spelling, "religion:", _("No religion"), ""),
         ids=ids,
+        names=names,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from admissions.categories import OCCUPATIONS
 from admissions.models import GeneralEducation, ProfessionalLevel, TheoryLevel
 from organizations.models import Organization
+from organizations.positions import NamesOnDay
 
 from ..periods import Period
 
@@ -91,6 +92,9 @@ class Form:
     by_ethnicity: list[Line]
     by_religion: list[Line]
     ids: dict[tuple[str, str], list[int]]  # (row key, "this" | "last") → admission ids; empty without names
+    # The names of the form's day (its period's end, or today) of organizations renamed
+    # since: `organization` carries its own; the header names those above it by them.
+    names: NamesOnDay | None = None
 
     @property
     def groups(self) -> list[tuple[str, list[Row]]]:

@@ -8,8 +8,10 @@ Query budget (constant in the number of organizations and rules):
 * the applicable rules with their plans, issuers and targets (1), their allocation rows
   and sub-quotas as tuples (2),
 * the organizations the rules and the drill-down need, annotated with member counts (1),
-* whether any organization moved, was merged or changed its form or sector after the count
-  day (1; when one did, the readers of reports/past.py replace the tally reads below),
+* whether any organization moved, was merged, changed its form or sector or was renamed
+  after the count day (1; when one moved, merged or changed, the readers of reports/past.py
+  replace the tally reads below; when one was renamed, its name of the day is read (1) and
+  shown everywhere in the answer: `_name_of_day`),
 * in today's tree, the ids of the organizations whose records count under the scope, when
   they are few (1; `organizations.positions.counted_under`: the reads of admissions and
   candidates below filter by them instead of a path prefix),
@@ -62,10 +64,12 @@ their lazily read failing lists), `measure` (one computation: every rule measure
 `allocation` (allocation tables, ended organizations), `results` (the dataclasses).
 """
 
+import copy
+import dataclasses
 import datetime as dt
 
 from organizations.models import Organization
-from organizations.positions import counted_under, tree_on, tree_state
+from organizations.positions import NamesOnDay, counted_under, names_on, tree_on, tree_state
 from quotas.models import RuleKind
 
 from .. import periods as report_periods
@@ -83,7 +87,7 @@ from .results import (
     RuleResult,
     YearFigure,
 )
-from .rows import OrganizationRow, _scope_organizations, gc_paused
+from .rows import OrganizationRow, _scope_organizations, gc_paused, name_rows
 from .rules import STRUCTURAL, _rules_of_day, _subjects, applicable_rules
 from .spans import _monthly, admissions_in, report_spans
 
@@ -142,6 +146,12 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
     tree = tree_on(scope, count_day) if state.changed else None
     scope, rules = _rules_of_day(scope, year, count_day, tree)
     orgs, listed, scope_org = _scope_organizations(scope, rules, tree, dt.date(year, 1, 1), count_day)
+    names = names_on(count_day) if state.renamed else None
+    if names:
+        if scope_org is scope:  # the caller's instance: never renamed in place
+            scope_org = copy.copy(scope)
+        subjects = [org for rule in rules for org in (rule.plan.issuer, rule.target) if org is not None]
+        names.rename([*orgs.values(), *listed.values(), scope_org, *subjects])
     c = _Computation(
         scope=scope,
         scope_org=scope_org,
@@ -171,6 +181,8 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         result = c.rule_result(rule)
         if result is not None:
             results.append(result)
+    if names:
+        _name_of_day(results, names, today_tree=tree is None)
 
     return Attainment(
         scope=scope_org,
@@ -191,4 +203,22 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         period_to=c.period_to,
         same_period=c.same_period,
         period_figure=c.period_of(scope.path, engine_last_year=True),
+        names=names,
     )
+
+
+def _name_of_day(results: list[RuleResult], names: NamesOnDay, today_tree: bool) -> None:
+    """The failing organizations of size and inactivity rules, read as rows from the
+    database, named as on the count day (those listed later by a FailingList: when read).
+    Read from today's tree their parents are named by path; from the tree of the day they
+    were built from the organizations named already."""
+    for result in results:
+        for found in (result.measurements, result.failing):
+            if isinstance(found, FailingList):
+                found.spec = dataclasses.replace(found.spec, names=names)
+                found = found.rows or []
+            rows = [m.org for m in found if isinstance(m.org, OrganizationRow)]
+            if today_tree:
+                name_rows(rows, names)
+            else:
+                names.rename(rows)

@@ -2,18 +2,19 @@
 lazily from the database: `FailingList` and the queries behind it."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum
 
 from admissions.models import Tally
 from organizations.models import Organization
+from organizations.positions import NamesOnDay
 from quotas.models import RuleKind
 
 from ..models import HistoricalResult
 from ..status import Status
 from .results import Measurement
-from .rows import OrganizationRow, _members_on, _organization_rows
+from .rows import OrganizationRow, _members_on, _organization_rows, name_rows
 from .rules import _signature_q
 
 STEP = Organization.steplen
@@ -41,6 +42,8 @@ class _FailingSpec:
     first_year: int
     status: str  # of each failing organization
     target_min: int | None  # CELL_SIZE: the rule's minimum, shown in each row
+    # The names of the count day of organizations renamed after it (set by the engine).
+    names: "NamesOnDay | None" = field(default=None, compare=False)
 
 
 def _failing(kind, signature, threshold, within: str, year, count_day):
@@ -109,6 +112,8 @@ def _failing_page(spec: _FailingSpec, limit: int, after_path: str | None = None)
 
 
 def _failing_measurements(spec: _FailingSpec, found: list["OrganizationRow"]) -> list[Measurement]:
+    if spec.names:
+        name_rows(found, spec.names)
     if spec.kind == RuleKind.CELL_SIZE:
         return [
             Measurement(org=org, status=spec.status, target_min=spec.target_min, members=org.figures[0])

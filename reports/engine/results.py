@@ -14,6 +14,8 @@ from .. import periods as report_periods
 from ..status import Status
 
 if TYPE_CHECKING:
+    from organizations.positions import NamesOnDay
+
     from .failing import FailingList
 
 STEP = Organization.steplen
@@ -183,6 +185,9 @@ class Attainment:
     period_to: dt.date | None = None
     same_period: "report_periods.Period | None" = None
     period_figure: PeriodFigure | None = None
+    # Organizations renamed after the count day, by their names of that day: the answer's
+    # organizations carry them already; the document's header reads those above the scope.
+    names: "NamesOnDay | None" = None
 
     @property
     def rule_count(self) -> int:

@@ -109,6 +109,15 @@ def _raw_rows(queryset):
 ROW_FIELDS = ("pk", "path", "name", "code", "depth", "form", "sector")
 
 
+def name_rows(rows: "list[OrganizationRow]", names) -> None:
+    """Give rows read from today's tree the names of the report's day (`names`: a
+    NamesOnDay), their parent's too."""
+    for row in rows:
+        row.name = names.by_pk.get(row.pk, row.name)
+        if row.parent:
+            row.parent = names.by_path.get(row.path[:-STEP], row.parent)
+
+
 def _iter_raw_rows(queryset, size: int = 2000):
     """_raw_rows a batch at a time: for tens of thousands of rows only one batch's values
     are Python objects at once (the driver holds the others as its raw result)."""
