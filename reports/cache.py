@@ -36,6 +36,7 @@ shares it; REDIS_URL for several app servers: partyplans/settings.py).
 import datetime as dt
 import functools
 import hashlib
+import os
 import secrets
 from pathlib import Path
 
@@ -68,19 +69,27 @@ def database_tag() -> str:
     return hashlib.sha1(where.encode()).hexdigest()[:10]
 
 
+# Folders of the project whose files make no page: skipped by code_tag.
+_NOT_CODE = {"tests", "bench", "scripts", "node_modules", "static", "staticfiles", "var", "locale", "docs", "fixtures"}
+
+
 @functools.cache
 def code_tag() -> str:
-    """Which code made the answers and pages: the project's templates and Python files,
-    by name, size and modification time (read once per process). A deployment that
-    changes a template or the engine never serves a page cached by the code before it."""
+    """Which code made the answers and pages: the project's templates and Python files
+    (packages inside apps too: the engine is reports/engine/), by name, size and
+    modification time (read once per process). A deployment that changes a template or the
+    engine never serves a page cached by the code before it."""
     base = Path(settings.BASE_DIR)
     stats = []
-    for pattern in ("templates/**/*.html", "*/*.py", "*/templatetags/*.py"):
-        for path in sorted(base.glob(pattern)):
-            if ".venv" in path.parts or "tests" in path.parts:
-                continue
-            st = path.stat()
-            stats.append(f"{path.relative_to(base)}:{st.st_size}:{st.st_mtime_ns}")
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith((".", "__")) and not (folder == str(base) and d in _NOT_CODE)
+        )
+        for name in sorted(files):
+            if name.endswith((".py", ".html")):
+                path = Path(folder) / name
+                st = path.stat()
+                stats.append(f"{path.relative_to(base)}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha1("\n".join(stats).encode()).hexdigest()[:10]
 
 

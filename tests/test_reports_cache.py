@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -93,18 +94,24 @@ def test_the_version_moves_once_per_transaction_and_only_after_it_commits(
     assert callbacks == [] and answers.data_version() == after  # rolled back: nothing changed
 
 
-def test_a_changed_template_makes_every_cached_page_stale(tmp_path, settings, monkeypatch):
-    """A deployment that changes a template never serves a page cached by the old code."""
+@pytest.mark.parametrize("changed", ["templates/page.html", "reports/engine/rules.py", "reports/views.py"])
+def test_a_changed_template_or_module_makes_every_cached_page_stale(changed, tmp_path, settings, monkeypatch):
+    """A deployment that changes a template or a module (one inside an app's package, as
+    the engine's, too) never serves a page cached by the old code; a test file changes
+    nothing a page shows."""
     from reports import cache as report_cache
 
-    (tmp_path / "templates").mkdir()
-    page = tmp_path / "templates" / "page.html"
-    page.write_text("old")
+    for name in ("templates/page.html", "reports/engine/rules.py", "reports/views.py", "tests/test_x.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("old")
     settings.BASE_DIR = tmp_path
     report_cache.code_tag.cache_clear()
     monkeypatch.setattr(report_cache, "code_tag", report_cache.code_tag)
     before = report_cache.code_tag()
-    page.write_text("the new layout")
+    (tmp_path / "tests/test_x.py").write_text("a new test")
+    report_cache.code_tag.cache_clear()
+    assert report_cache.code_tag() == before
+    (tmp_path / changed).write_text("the new code")
     report_cache.code_tag.cache_clear()
     assert report_cache.code_tag() != before
     report_cache.code_tag.cache_clear()
