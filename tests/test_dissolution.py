@@ -169,3 +169,26 @@ def test_check_dissolved_lists_what_a_database_holds_from_before_the_check(tree)
     with translation.override("en"), pytest.raises(CommandError, match="1 dissolved organization"):
         call_command("check_dissolved", stdout=out)
     assert "LD.DD.DN: " in out.getvalue() and "1 admission(s) dated on or after 01/05/2025" in out.getvalue()
+
+
+def test_a_dissolved_committee_sets_no_target_for_a_year_it_never_stood_in(tree):
+    """Thành ủy Đà Lạt's plan for 2025–2026 allocates 2 to its school; the city is
+    dissolved on 01/07/2025 (its school moved under Đơn Dương). The province's 2025 report
+    still shows the city's table, the school's row to the day; its 2026 report has no rule
+    of a committee that stood no day of 2026."""
+    from organizations.services import organization_move
+
+    plan = make_plan(tree.city, first_year=2025, last_year=2026, number="12", symbol="KH/ThU")
+    allocate(make_rule(plan, RuleKind.ALLOCATION, min_count=2), tree.city_school, 2)
+    admit(tree.city_school, D(2025, 3, 1))
+    today = D(2026, 3, 1)
+    organization_move(organization=tree.city_school, new_parent=tree.district, on_date=D(2025, 7, 1), today=today)
+    organization_dissolve(organization=tree.city, on_date=D(2025, 7, 1), today=today)
+
+    def city_rules(year, day):
+        answer = attainment(scope=tree.province, year=year, as_of=day)
+        return [r for r in answer.rules if r.plan == plan], [t for t in answer.allocations if t.plan == plan]
+
+    rules, tables = city_rules(2025, D(2025, 12, 31))
+    assert len(rules) == 1 and [row.actual for row in tables[0].rows] == [1]
+    assert city_rules(2026, today) == ([], [])

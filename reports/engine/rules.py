@@ -38,6 +38,11 @@ def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: list[
     after that day), issued inside the scope or above it (or by `issuers`, the
     organizations inside or above it on an earlier day).
 
+    An organization that stood no day of `year` sets no target for it: the plans of an
+    issuer dissolved or merged by 1 January (a district's plan for 2026 after the 2025
+    reorganization) do not apply to that year; in the year it ended they still do (its
+    allocation table shows each row up to its organization's last day).
+
     Each rule gets `allocation_rows`: its allocation rows as light `_Alloc` tuples (read
     with `.values()`: a national report holds ~51,000 of them, too many for model objects).
     """
@@ -48,6 +53,7 @@ def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: list[
     rules = list(
         Rule.objects.filter(by_issuer, in_force_on(on, "plan__"), plan__first_year__lte=year)
         .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
+        .filter(Q(plan__issuer__dissolved_on__isnull=True) | Q(plan__issuer__dissolved_on__gt=dt.date(year, 1, 1)))
         .select_related("plan__issuer", "target")
         # Plans without an issue date first on every database (as reports/past.py sorts them).
         .order_by("plan__issuer__depth", F("plan__issued_on").asc(nulls_first=True), "plan_id", "order", "pk")
