@@ -209,13 +209,13 @@ class PastName(models.Model):
             models.UniqueConstraint(fields=["organization", "valid_until"], name="pastname_one_per_day"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.name} until {self.valid_until}"
+
     @property
     def last_day(self):
         """The last day the organization bore this name."""
         return self.valid_until - dt.timedelta(days=1)
-
-    def __str__(self) -> str:
-        return f"{self.organization_id} {self.name} until {self.valid_until}"
 
 
 class MemberCountQuerySet(models.QuerySet):

@@ -208,4 +208,4 @@ def test_the_organization_page_lists_its_former_names(client_for, tree):
     _rename(tree.school, "Chi bộ Trường THPT Đơn Dương mới", D(2026, 1, 1))
     page = client_for("admin").get(reverse("organizations:detail", kwargs={"org_pk": tree.school.pk}))
     assert "Tên trước đây" in page.content.decode()
-    assert "Chi bộ Trường THPT Đơn Dương <span class=\"muted\">(đến ngày 31/12/2025)</span>" in page.content.decode()
+    assert 'Chi bộ Trường THPT Đơn Dương <span class="muted">(đến ngày 31/12/2025)</span>' in page.content.decode()
