@@ -43,7 +43,8 @@ def standing(org, today) -> dict:
     return {
         "actual": att.actual,
         "target": att.target,
-        "forecast": att.forecast,
+        # One that has ended admits no one any more: its candidates then went on elsewhere.
+        "forecast": att.forecast if day == today else None,
         "rules": len(att.rules),
         "lagging": sum(1 for r in att.rules if r.status in Status.LAGGING),
         "worst": worst,  # a Status string, or None without rules

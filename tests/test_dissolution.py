@@ -131,16 +131,20 @@ def test_a_dissolved_organization_is_offered_no_new_plan_or_allocation(tree, dja
     assert list(creatable_issuers(planner)) == []  # the plan service would refuse it
 
 
-def test_an_ended_organization_lists_no_committees_behind(client, tree, django_user_model, monkeypatch):
-    """Its committees were behind on its last day, not now: the list is of this year's work."""
+def test_an_ended_organization_lists_no_committees_behind_nor_a_forecast(client, tree, django_user_model, monkeypatch):
+    """Its committees were behind on its last day, not now: the list is of this year's work;
+    and it admits no one any more (its candidates went on with its successor)."""
     from .conftest import takes_cells
 
     monkeypatch.setattr("partyplans.views.timezone.localdate", lambda: TODAY)
     planner = django_user_model.objects.create_user(username="kd.planner", password="x")
     Membership.objects.create(user=planner, organization=tree.commune, role=Role.PLANNER)
     allocate(make_rule(make_plan(tree.commune), RuleKind.ALLOCATION, min_count=5), tree.cell, 5)
+    make_candidate(tree.commune, step=Step.CELL_RESOLUTION)
     client.force_login(planner)
-    assert 'data-testid="home-behind"' in client.get("/").content.decode()  # the cell, with nothing admitted
+    page = client.get("/").content.decode()
+    assert 'data-testid="home-behind"' in page  # the cell, with nothing admitted
+    assert 'data-testid="home-forecast">+1<' in page
 
     tree.commune.refresh_from_db()
     tree.enterprise.refresh_from_db()
@@ -149,6 +153,7 @@ def test_an_ended_organization_lists_no_committees_behind(client, tree, django_u
     page = client.get("/").content.decode()
     assert 'data-testid="home-ended"' in page
     assert 'data-testid="home-behind"' not in page
+    assert 'data-testid="home-forecast"><' in page
 
 
 def test_check_dissolved_lists_what_a_database_holds_from_before_the_check(tree):
