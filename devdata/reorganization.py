@@ -30,6 +30,7 @@ def reorganization_2025_rows() -> list[tuple[str, str, str, str, str, str, str]]
     for unit in PLAN["provincial_units"]:
         rows.append(("thành lập", day, unit["code"], parent, unit["name"], unit["form"], unit["sector"]))
         rows += [("chuyển", day, moved, unit["code"], "", "", "") for moved in unit["moved"]]
+    rows += [("đổi tên", day, unit["code"], "", unit["name"], "", "") for unit in PLAN["renamed"]]
     for district in PLAN["districts"]:
         for commune in district["new_communes"]:
             code = commune["code"]

@@ -415,6 +415,12 @@ def test_seed_demo_reorganized_is_idempotent_and_keeps_the_allocation_table(seed
     # The district's police committee went to the province's, with its records.
     police = Organization.objects.get(code="LD.DD.CA")
     assert police.is_active and Organization.objects.get_parent(police).code == "LD.CAT"
+    # The provincial agencies' committee took its new name on the day: reports before it keep the old.
+    agencies = Organization.objects.get(code="LD.KCQ")
+    assert agencies.name == "Đảng ủy các cơ quan Đảng tỉnh"
+    assert list(agencies.past_names.values_list("name", "valid_until")) == [
+        ("Đảng ủy Khối các cơ quan tỉnh", dt.date(2025, 7, 1))
+    ]
     # The logins of dissolved districts also work for the commune that took their place.
     from organizations.models import Membership
 
