@@ -11,6 +11,7 @@ class AdmissionsConfig(AppConfig):
         from . import checks, tally  # noqa: F401 (checks registers the system checks)
         from .models import Admission, Candidate
         from .services.admissions import refuse_dissolution_leaving_records
+        from .services.candidates import transfer_with_merger
 
         for model in (Admission, Candidate):
             pre_save.connect(tally.before_save, sender=model, dispatch_uid=f"tally-{model.__name__}-pre")
@@ -18,6 +19,8 @@ class AdmissionsConfig(AppConfig):
             post_delete.connect(tally.after_delete, sender=model, dispatch_uid=f"tally-{model.__name__}-delete")
         subtree_moved.connect(tally.subtree_moved, dispatch_uid="tally-subtree-moved")
         organization_merged.connect(tally.organization_merged, dispatch_uid="tally-organization-merged")
+        # After the tallies' receiver, which reads the merged organization's candidates where they were.
+        organization_merged.connect(transfer_with_merger, dispatch_uid="admissions-candidates-merged")
         organization_dissolving.connect(refuse_dissolution_leaving_records, dispatch_uid="admissions-dissolving")
 
     def home_section(self, request, today):

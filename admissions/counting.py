@@ -42,3 +42,23 @@ def candidate_key(organization_id, category, step, outcome, archived_at):
     if archived_at is not None or outcome != Outcome.IN_PROGRESS or step < Step.CELL_RESOLUTION:
         return None
     return (PIPELINE, organization_id, None, category)
+
+
+def moved_after(candidates, day: dt.date) -> list[tuple[int, int, str]]:
+    """(organization now, organization on `day`, category) for each of `candidates` (a
+    queryset) transferred after `day` (CandidateTransfer: their organization was merged
+    into another): the first transfer after the day says where they were. One query; the
+    readers of a past day's tree place the others by their organization now."""
+    from .models import CandidateTransfer
+
+    rows = (
+        CandidateTransfer.objects.filter(valid_until__gt=day, candidate__in=candidates.values("pk"))
+        .order_by("candidate_id", "valid_until")
+        .values_list("candidate_id", "candidate__organization_id", "organization_id", "candidate__category")
+    )
+    seen, moved = set(), []
+    for pk, now, then, category in rows:
+        if pk not in seen:
+            seen.add(pk)
+            moved.append((now, then, category))
+    return moved

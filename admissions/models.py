@@ -215,6 +215,30 @@ class Candidate(ChoiceLabels, models.Model):
         return reverse("admissions:detail", kwargs={"pk": self.pk})
 
 
+class CandidateTransfer(models.Model):
+    """Where a candidate was developed until a day.
+
+    Written when the candidate's organization is merged into another
+    (services.candidates.transfer_with_merger): from the merger's day the successor's
+    staff carry the file on, so the candidate's `organization` becomes the successor, and
+    until `valid_until` (exclusive) the candidate was at `organization`. Reports of an
+    earlier day place the candidate there (reports/past.py, Biểu 2). A merged
+    organization's candidates already count for its successor today, so no tally changes."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="transfers")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    valid_until = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_until"], name="candidatetransfer_until")]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "valid_until"], name="candidatetransfer_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} at {self.organization_id} until {self.valid_until}"
+
+
 class StepRecord(models.Model):
     """A step taken, with its date and document number."""
 

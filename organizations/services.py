@@ -341,7 +341,7 @@ def organization_merge(
     source.merged_into = target
     merged = _("merged into %(target)s on %(date)s") % {"target": target.name, "date": _day(on_date)}
     _save(source, user, merged, reason)
-    organization_merged.send(sender=Organization, source=source, target=target, on_date=on_date)
+    organization_merged.send(sender=Organization, source=source, target=target, on_date=on_date, user=user)
     return source
 
 

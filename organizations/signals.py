@@ -7,7 +7,7 @@ from django.dispatch import Signal
 subtree_moved = Signal()
 
 # Sent by services.organization_merge once `source` is merged into `target` (its children
-# moved, itself dissolved) on `on_date`.
+# moved, itself dissolved) on `on_date`, by `user` (None from a command).
 organization_merged = Signal()
 
 # Sent by services.organization_dissolve before `organization` is dissolved on `on_date`

@@ -135,15 +135,27 @@ def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, perio
 
 
 def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
-    """Count `candidates` per category, each where its organization stood on the day."""
-    rows = (
-        candidates.filter(organization_id__in=tree.counted_ids())
+    """Count `candidates` per category, each where its organization stood on the day (for
+    those transferred since with a merger, the organization they were at then)."""
+    counted = tree.counted_ids()
+    rows = Counter()
+    for organization_id, category, n in (
+        candidates.filter(organization_id__in=counted)
         .order_by()
         .values("organization_id", "category")
         .annotate(n=Count("pk"))
         .values_list("organization_id", "category", "n")
-    )
-    for organization_id, category, n in rows:
+    ):
+        rows[(organization_id, category)] += n
+    inside = set(counted)
+    for now, then, category in counting.moved_after(candidates, tree.day):
+        if now in inside:
+            rows[(now, category)] -= 1
+        if then in inside:
+            rows[(then, category)] += 1
+    for (organization_id, category), n in rows.items():
+        if not n:
+            continue
         path = tree.position(organization_id)
         if path is None:
             continue

@@ -338,3 +338,33 @@ def candidate_archive(
         _stamp(admission, user, reason)
         admission.save()
     return candidate
+
+
+def transfer_with_merger(sender, source: Organization, target: Organization, on_date: dt.date, user=None, **kwargs):
+    """Receiver of organizations.signals.organization_merged (after the tallies' own): the
+    candidates still on the road at `source` go on at `target`, whose staff carry their
+    files from the merger's day (the candidate lists of the new commune show them). Each
+    keeps a CandidateTransfer (at `source` until `on_date`), so the reports of an earlier
+    day place them where they were; the change is in each candidate's history. Counted
+    for `target` before as after (a merged organization's candidates count for its
+    successor): no tally changes, and the merger already made every cached answer stale."""
+    from common.imports import insert_history
+
+    from ..models import CandidateTransfer
+
+    moving = list(Candidate.objects.filter(organization=source, outcome=Outcome.IN_PROGRESS, archived_at__isnull=True))
+    if not moving:
+        return
+    CandidateTransfer.objects.bulk_create(
+        [CandidateTransfer(candidate=c, organization=source, valid_until=on_date) for c in moving]
+    )
+    reason = _("%(source)s merged into %(target)s on %(date)s") % {
+        "source": source.name,
+        "target": target.name,
+        "date": _d(on_date),
+    }
+    for candidate in moving:
+        candidate.organization = target
+        _stamp(candidate, user, reason)
+    Candidate.objects.bulk_update(moving, ["organization"])
+    insert_history(moving, Candidate, history_type="~")

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from admissions.categories import occupation
+from admissions.counting import moved_after
 from admissions.models import Candidate, Gender, Outcome, StepRecord
 from admissions.services import age_on
 from common.text import fold
@@ -157,7 +158,10 @@ def _count(
         with_road = counted.records(road).values_list("p", flat=True).distinct()
         root = scope.path
     else:
-        ids = road.filter(organization_id__in=tree.counted_ids()).values_list("organization_id", flat=True).distinct()
+        # Where each was on the day: those transferred since (a merger) at the organization then.
+        stayed = road.exclude(transfers__valid_until__gt=day).filter(organization_id__in=tree.counted_ids())
+        ids = set(stayed.values_list("organization_id", flat=True).distinct())
+        ids.update(then for _now, then, _category in moved_after(road, day))
         with_road = [tree.position(pk) for pk in ids]
         root = tree.root
     having = set()

@@ -1,0 +1,120 @@
+"""A merger hands the merged organization's candidates still on the road to its successor:
+the new commune's staff see and carry on their files, and the reports of a day before the
+merger still place them where they were (CandidateTransfer)."""
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from admissions.models import Candidate, CandidateTransfer, Outcome, Step
+from organizations.models import Membership, Role
+from organizations.services import organization_merge
+from reports import periods
+from reports.bieu2 import bieu2, form_json
+from reports.engine import attainment
+from reports.serialize import attainment_json
+
+from .conftest import TODAY, takes_cells
+from .test_reports_engine import make_candidate
+
+D = dt.date
+MERGER = D(2025, 5, 1)
+
+
+@pytest.fixture
+def road(tree):
+    """Đảng bộ xã Ka Đô has two candidates on the road (one past the cell's resolution), one
+    who withdrew, and its cell one more; then it is merged into the enterprise's committee."""
+    return {
+        "resolved": make_candidate(tree.commune, step=Step.CELL_RESOLUTION, name="Nguyễn Văn A"),
+        "early": make_candidate(tree.commune, step=Step.CLASS, name="Trần Thị B"),
+        "withdrew": make_candidate(tree.commune, step=Step.HELPERS, outcome=Outcome.WITHDRAWN, name="Lê C"),
+        "in_cell": make_candidate(tree.cell, step=Step.INTRODUCTION, name="Phạm D"),
+    }
+
+
+def _merge(tree, user=None):
+    takes_cells(tree.enterprise)
+    tree.commune.refresh_from_db()
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=MERGER, today=TODAY, user=user)
+
+
+def _reports(tree) -> dict:
+    with translation.override("vi"):
+        return {
+            org.code: attainment_json(attainment(scope=org, year=2025, as_of=D(2025, 4, 30)))
+            for org in (tree.province, tree.district, tree.commune)
+        }
+
+
+def test_a_merger_hands_the_candidates_on_the_road_to_the_successor(tree, users, road):
+    _merge(tree, user=users.admin)
+    at = {key: Candidate.objects.get(pk=c.pk).organization for key, c in road.items()}
+    assert at["resolved"] == at["early"] == tree.enterprise
+    assert at["withdrew"] == tree.commune  # a closed file stays where it was closed
+    assert at["in_cell"] == tree.cell  # the cell moved under the successor with its candidates
+    transfers = CandidateTransfer.objects.values_list("candidate__full_name", "organization__code", "valid_until")
+    assert sorted(transfers) == [
+        ("Nguyễn Văn A", "LD.DD.KD", MERGER),
+        ("Trần Thị B", "LD.DD.KD", MERGER),
+    ]
+    last = Candidate.objects.get(pk=road["resolved"].pk).history.first()
+    assert (last.history_type, last.history_user) == ("~", users.admin)
+    assert "Đảng bộ xã Ka Đô" in last.history_change_reason
+
+
+def test_the_successors_staff_see_the_candidates_handed_over(client, tree, road, django_user_model):
+    planner = django_user_model.objects.create_user(username="dn.planner", password="x")
+    Membership.objects.create(user=planner, organization=tree.enterprise, role=Role.PLANNER)
+    client.force_login(planner)
+    url = reverse("admissions:list", kwargs={"org_pk": tree.enterprise.pk})
+    assert "Nguyễn Văn A" not in client.get(url).content.decode()
+    _merge(tree)
+    page = client.get(url).content.decode()
+    assert "Nguyễn Văn A" in page and "Trần Thị B" in page
+    assert "Lê C" not in page
+
+
+def test_reports_of_a_day_before_the_merger_place_the_candidates_where_they_were(tree, road):
+    before = _reports(tree)
+    assert before["LD.DD.KD"]["forecast"] == 1  # the candidate past the cell's resolution
+    _merge(tree)
+    assert _reports(tree) == before
+    # After the merger the successor counts them, as it counted its merged organization's.
+    assert attainment(scope=tree.enterprise, year=2025, as_of=TODAY).forecast == 1
+
+
+def test_form_2_of_a_period_before_the_merger_finds_the_candidates_where_they_were(tree, road):
+    """On 31/03/2025 the commune's candidates were its own (its cell's is archived here) and
+    the enterprise had one: the school alone had none. So it stays after the merger."""
+    Candidate.objects.filter(pk=road["in_cell"].pk).update(archived_at=timezone.now())
+    make_candidate(tree.enterprise, step=Step.CLASS)
+
+    def without_candidates():
+        form = bieu2(organization=tree.district, period=periods.parse("2025-Q1"), today=TODAY)
+        return next(r for r in form_json(form)["organizations"] if r["key"] == "organizations.no_candidates")
+
+    before = without_candidates()
+    assert before["this_period"] == 1
+    _merge(tree)
+    assert without_candidates() == before
+
+
+def test_the_migration_hands_over_what_a_merger_before_it_left(tree, road):
+    """A database merged before transfers existed: the candidates stayed at the merged
+    organization. The migration moves them as a merger now does."""
+    migration = __import__("admissions.migrations.0012_transfer_candidates_of_merged", fromlist=["transfer"])
+    _merge(tree)
+    after_merger = sorted(Candidate.objects.values_list("pk", "organization_id"))
+    transfers = sorted(CandidateTransfer.objects.values_list("candidate_id", "organization_id", "valid_until"))
+    CandidateTransfer.objects.all().delete()  # as a merger left them before
+    Candidate.objects.filter(pk__in=[road["resolved"].pk, road["early"].pk]).update(organization=tree.commune)
+
+    migration.transfer(apps, None)
+    assert sorted(Candidate.objects.values_list("pk", "organization_id")) == after_merger
+    assert sorted(CandidateTransfer.objects.values_list("candidate_id", "organization_id", "valid_until")) == transfers
+    migration.transfer(apps, None)  # a second run finds nothing left to move
+    assert CandidateTransfer.objects.count() == len(transfers)
