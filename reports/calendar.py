@@ -90,13 +90,15 @@ def _due(milestones, organization, recipient, today: dt.date, limit: int | None)
 def reports_due(organization: Organization, today: dt.date, limit: int | None = SHOWN) -> list[DueReport]:
     """What the organization must report next to the organization directly above it,
     soonest first: the next due date of each milestone of the issued plans above it. A
-    merged or dissolved organization owes only reports on periods that began while it stood."""
+    merged or dissolved organization owes only reports on periods it stood through to their
+    end: the period it ended in is reported by those above it (and its successor), as the
+    board of reports (submissions.selectors.board) lists the committees of a period's end."""
     above = list(Organization.objects.filter(path__in=organization.ancestor_paths()).order_by("depth"))
     if not above:
         return []
     items = _due(_milestones([o.path for o in above]), organization, above[-1], today, None)
     if organization.dissolved_on is not None:
-        items = [item for item in items if item.period.start < organization.dissolved_on]
+        items = [item for item in items if item.period.end < organization.dissolved_on]
     return items[:limit] if limit else items
 
 

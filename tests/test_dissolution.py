@@ -107,18 +107,23 @@ def test_an_active_organization_has_no_ended_note(client_for, tree, monkeypatch)
     assert f"year=2025&amp;as_of={TODAY.isoformat()}" in page
 
 
-def test_a_dissolved_organization_owes_reports_only_on_periods_begun_while_it_stood(tree):
+def test_a_dissolved_organization_owes_reports_only_on_periods_it_stood_through(tree):
+    """As the province's board of reports lists the committees standing at a period's end:
+    the period an organization ended in is reported by those above it."""
     plan = make_plan(tree.district, first_year=2025, last_year=2026, number="12", symbol="KH/HU")
     Milestone.objects.create(plan=plan, title="Báo cáo quý", due_on=D(2025, 3, 31), recurrence=Recurrence.QUARTERLY)
     Milestone.objects.create(plan=plan, title="Tổng kết năm", due_on=D(2025, 12, 31), recurrence=Recurrence.YEARLY)
     organization_dissolve(organization=tree.enterprise, on_date=D(2025, 5, 1), today=TODAY)
     tree.enterprise.refresh_from_db()
 
-    owed = [(d.due_on, d.period.key) for d in reports_due(tree.enterprise, D(2025, 6, 10), limit=None)]
-    assert owed == [(D(2025, 6, 30), "2025-Q2"), (D(2025, 12, 31), "2025")]  # Q2 began on 01/04
-    owed = [(d.due_on, d.period.key) for d in reports_due(tree.enterprise, D(2025, 7, 10), limit=None)]
-    assert owed == [(D(2025, 12, 31), "2025")]  # not Q3: it began after the dissolution
-    assert reports_due(tree.enterprise, D(2026, 1, 10), limit=None) == []
+    owed = [(d.due_on, d.period.key) for d in reports_due(tree.enterprise, D(2025, 3, 10), limit=None)]
+    assert owed == [(D(2025, 3, 31), "2025-Q1")]  # it stood through the first quarter
+    for day in (D(2025, 6, 10), D(2025, 7, 10), D(2026, 1, 10)):  # not Q2 nor the year: it ended in them
+        assert reports_due(tree.enterprise, day, limit=None) == []
+    from submissions import selectors
+
+    board = selectors.board(tree.district, period=selectors.parse_period("2025-Q2"), today=D(2025, 7, 10))[0]
+    assert tree.enterprise.pk not in {row.organization.pk for row in board}
     # An organization still standing owes them all.
     assert len(reports_due(tree.school, D(2025, 7, 10), limit=None)) == 2
 
