@@ -154,6 +154,18 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
+class TransferForm(forms.Form):
+    """The candidate's file moves to another organization of the user's scope (services.candidate_transfer)."""
+
+    organization = ScopedOrganizationChoiceField(queryset=Organization.objects.none(), label=_("New developing cell"))
+    on_date = DateField(label=_("From date"))
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
 class ArchiveForm(forms.Form):
     reason = forms.CharField(label=_("Reason for archiving"), max_length=300)
 

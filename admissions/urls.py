@@ -21,5 +21,6 @@ urlpatterns = [
     path("<int:pk>/recognize/", views.admission_recognize, name="recognize"),
     path("<int:pk>/strike-off/", views.admission_strike_off, name="strike_off"),
     path("<int:pk>/withdraw/", views.candidate_withdraw, name="withdraw"),
+    path("<int:pk>/transfer/", views.candidate_transfer, name="transfer"),
     path("<int:pk>/archive/", views.candidate_archive, name="archive"),
 ]

@@ -378,6 +378,30 @@ def candidate_withdraw(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+def candidate_transfer(request, pk):
+    """Move the candidate's file to another organization the user edits (never an id from the form unchecked)."""
+    candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
+    choices = (
+        access.organizations(request.user, Perm.EDIT_ADMISSIONS)
+        .filter(dissolved_on__isnull=True)
+        .exclude(pk=candidate.organization_id)
+        .order_by("path")
+    )
+    form = forms.TransferForm(request.POST or None, organizations=choices, initial={"on_date": clock.today()})
+    return _candidate_form(
+        request,
+        candidate,
+        form,
+        save=lambda data: services.candidate_transfer(
+            candidate=candidate, user=request.user, today=clock.today(), **data
+        ),
+        success=_("Changes saved."),
+        title=_("Move %(name)s to another organization") % {"name": candidate},
+        submit=_("Move"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def candidate_archive(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
     form = forms.ArchiveForm(request.POST or None)

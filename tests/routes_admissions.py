@@ -80,6 +80,13 @@ ROUTES = [
         post=_data(outcome="moved_away", on_date="2025-03-01"),
     ),
     Route(
+        "admissions:transfer",
+        _candidate(),
+        Perm.EDIT_ADMISSIONS,
+        targets=CANDIDATE_TARGETS,
+        post=lambda t, extra, target: {"organization": t.enterprise.pk, "on_date": "2025-06-30"},
+    ),
+    Route(
         "admissions:archive",
         _candidate(),
         Perm.EDIT_ADMISSIONS,

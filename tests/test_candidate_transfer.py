@@ -118,3 +118,118 @@ def test_the_migration_hands_over_what_a_merger_before_it_left(tree, road):
     assert sorted(CandidateTransfer.objects.values_list("candidate_id", "organization_id", "valid_until")) == transfers
     migration.transfer(apps, None)  # a second run finds nothing left to move
     assert CandidateTransfer.objects.count() == len(transfers)
+
+
+# ---------------------------------------------------------------- moved by hand
+
+
+def test_a_candidate_moves_to_another_cell_with_the_pipeline_and_the_cached_answers(tree, users):
+    from admissions import tally
+    from admissions.services import candidate_transfer
+    from reports.cache import attainment_cached
+
+    candidate = make_candidate(tree.school, step=Step.CELL_RESOLUTION, name="Võ Văn E")
+    forecast = {
+        org.code: attainment_cached(scope=org, year=2025, as_of=TODAY).forecast
+        for org in (tree.school, tree.enterprise)
+    }
+    assert forecast == {"LD.DD.THPT": 1, "LD.DD.DN": 0}
+
+    candidate_transfer(
+        candidate=candidate,
+        organization=tree.enterprise,
+        on_date=D(2025, 6, 1),
+        user=users.district_planner,
+        today=TODAY,
+    )
+    candidate.refresh_from_db()
+    assert candidate.organization == tree.enterprise
+    assert list(candidate.transfers.values_list("organization__code", "valid_until")) == [("LD.DD.THPT", D(2025, 6, 1))]
+    forecast = {
+        org.code: attainment_cached(scope=org, year=2025, as_of=TODAY).forecast
+        for org in (tree.school, tree.enterprise)
+    }
+    assert forecast == {"LD.DD.THPT": 0, "LD.DD.DN": 1}  # neither answer served stale
+    kept = tally.current()
+    tally.rebuild()
+    assert tally.current() == kept
+    last = candidate.history.first()
+    assert (last.history_user, "Chi bộ Trường THPT Đơn Dương" in last.history_change_reason) == (
+        users.district_planner,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "where, day, message",
+    [
+        ("enterprise", D(2025, 7, 1), "tương lai"),
+        ("enterprise", D(2024, 12, 31), "bước trước"),
+        ("school", D(2025, 6, 1), "đang được bồi dưỡng tại"),
+        ("founded_later", D(2025, 6, 1), "được thành lập ngày 15/06/2025"),
+        ("dissolved", D(2025, 6, 1), "đã giải thể"),
+    ],
+)
+def test_a_move_that_cannot_be_is_refused_and_changes_nothing(tree, where, day, message):
+    from django.core.exceptions import ValidationError
+
+    from admissions.services import candidate_transfer
+    from organizations.services import organization_create, organization_dissolve
+
+    candidate = make_candidate(tree.school, step=Step.CELL_RESOLUTION)
+    targets = {"enterprise": tree.enterprise, "school": tree.school}
+    if where == "founded_later":
+        targets[where] = organization_create(
+            parent=tree.district,
+            code="LD.DD.MOI",
+            name="Chi bộ Mới",
+            form="grassroots_cell",
+            sector="other",
+            founded_on=D(2025, 6, 15),
+            today=TODAY,
+        )
+    if where == "dissolved":
+        organization_dissolve(organization=tree.enterprise, on_date=D(2025, 5, 1), today=TODAY)
+        targets[where] = tree.enterprise
+    with translation.override("vi"), pytest.raises(ValidationError, match=message):
+        candidate_transfer(candidate=candidate, organization=targets[where], on_date=day, user=None, today=TODAY)
+    candidate.refresh_from_db()
+    assert candidate.organization == tree.school and not CandidateTransfer.objects.exists()
+
+
+def test_the_page_offers_only_organizations_of_the_users_scope(client_for, tree, users):
+    candidate = make_candidate(tree.school, step=Step.CELL_RESOLUTION)
+    url = reverse("admissions:transfer", kwargs={"pk": candidate.pk})
+    client = client_for("admin")  # of the province
+    page = client.get(url).content.decode()
+    assert "Chi bộ Công ty TNHH Đồng Thúy" in page and "Thành ủy Phan Rang" not in page
+    response = client.post(url, {"organization": tree.other_city.pk, "on_date": "2025-06-01"})
+    assert response.status_code == 200  # refused by the form: another province's organization
+    candidate.refresh_from_db()
+    assert candidate.organization == tree.school
+    response = client.post(
+        url, {"organization": tree.enterprise.pk, "on_date": "2025-06-01", "reason": "Đổi nơi làm việc"}
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.organization == tree.enterprise
+
+
+def test_form_2_of_a_period_before_a_move_by_hand_finds_the_candidate_where_they_were(tree):
+    """On 31/03/2025 each of Đơn Dương's grassroots organizations had a candidate; the
+    school's moved to the enterprise in June. The first quarter's form still counts no
+    organization without candidates (the tree did not change: today's tree is read)."""
+    from admissions.services import candidate_transfer
+
+    moving = make_candidate(tree.school, step=Step.CLASS)
+    for org in (tree.commune, tree.enterprise):
+        make_candidate(org, step=Step.CLASS)
+
+    def without_candidates():
+        form = bieu2(organization=tree.district, period=periods.parse("2025-Q1"), today=TODAY)
+        return next(r for r in form_json(form)["organizations"] if r["key"] == "organizations.no_candidates")
+
+    before = without_candidates()
+    assert before["this_period"] == 0
+    candidate_transfer(candidate=moving, organization=tree.enterprise, on_date=D(2025, 6, 1), user=None, today=TODAY)
+    assert without_candidates() == before

@@ -17,6 +17,7 @@ from .candidates import (
     candidate_archive,
     candidate_build,
     candidate_create,
+    candidate_transfer,
     candidate_update,
     candidate_withdraw,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "candidate_archive",
     "candidate_build",
     "candidate_create",
+    "candidate_transfer",
     "candidate_update",
     "candidate_withdraw",
     "check_age",

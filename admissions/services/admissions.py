@@ -98,7 +98,10 @@ def records_after_dissolution(organization, on_date: dt.date) -> list[str]:
         )
     if n := on_the_road.count():
         problems.append(
-            _("%(org)s has %(n)d candidate(s) still in progress: close their files first (moved away or withdrawn).")
+            _(
+                "%(org)s has %(n)d candidate(s) still in progress: move them to another organization first,"
+                " or close their files (moved away or withdrawn)."
+            )
             % {"org": organization.name, "n": n}
         )
     return problems

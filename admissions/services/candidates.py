@@ -340,6 +340,61 @@ def candidate_archive(
     return candidate
 
 
+@transaction.atomic
+def candidate_transfer(
+    *, candidate: Candidate, organization: Organization, on_date: dt.date, user, today: dt.date, reason: str = ""
+) -> Candidate:
+    """The candidate's file moves to another organization from `on_date` (chuyển nơi bồi
+    dưỡng: they changed school, workplace or residence). A CandidateTransfer keeps where
+    they were until that day, for the reports of earlier days; the pipeline tallies follow
+    the save. Refused for a file no longer on the road, to an organization that has ended
+    or was founded later, in the future, before the candidate's last step or last move,
+    or on a day locked for either organization. `organization` must come from the
+    caller's scope (the form's choices)."""
+    from common.cache import organizations_changed
+
+    from ..models import CandidateTransfer
+
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    source = candidate.organization
+    if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at:
+        raise ValidationError(_("This candidate is no longer on the road."))
+    if organization.pk == source.pk:
+        raise ValidationError(_("The candidate is already developed at %(org)s.") % {"org": organization.name})
+    if not organization.is_active:
+        raise ValidationError(_("Cannot add a candidate to a dissolved organization."))
+    if on_date > today:
+        raise ValidationError(_("The date cannot be in the future."))
+    if on_date < candidate.step_date:
+        raise ValidationError(
+            _("The date cannot be before the previous step (%(date)s).") % {"date": _d(candidate.step_date)}
+        )
+    if organization.founded_on and on_date < organization.founded_on:
+        raise ValidationError(
+            _("%(org)s was founded on %(date)s.") % {"org": organization.name, "date": _d(organization.founded_on)}
+        )
+    last = candidate.transfers.order_by("-valid_until").values_list("valid_until", flat=True).first()
+    if last is not None and on_date < last:
+        raise ValidationError(
+            _("The candidate already moved on %(date)s; a new move cannot be dated before that day.")
+            % {"date": _d(last)}
+        )
+    locks.check_unlocked(organization=source, day=on_date, today=today)
+    locks.check_unlocked(organization=organization, day=on_date, today=today)
+    if last != on_date:  # a second move the same day: where they were before that day is kept already
+        CandidateTransfer.objects.create(candidate=candidate, organization=source, valid_until=on_date)
+    candidate.organization = organization
+    moved = _("moved from %(source)s to %(target)s on %(date)s") % {
+        "source": source.name,
+        "target": organization.name,
+        "date": _d(on_date),
+    }
+    _stamp(candidate, user, f"{moved}: {reason}" if reason else moved)
+    candidate.save()
+    organizations_changed([source.pk])  # the save reports the new organization; the old one's answers too
+    return candidate
+
+
 def transfer_with_merger(sender, source: Organization, target: Organization, on_date: dt.date, user=None, **kwargs):
     """Receiver of organizations.signals.organization_merged (after the tallies' own): the
     candidates still on the road at `source` go on at `target`, whose staff carry their

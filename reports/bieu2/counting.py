@@ -6,12 +6,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from admissions.categories import occupation
 from admissions.counting import moved_after
-from admissions.models import Candidate, Gender, Outcome, StepRecord
+from admissions.models import Candidate, CandidateTransfer, Gender, Outcome, StepRecord
 from admissions.services import age_on
 from common.text import fold
 from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath, PastKind
@@ -53,17 +53,30 @@ class _Column:
     organizations: Counter = field(default_factory=Counter)
 
 
-def _change_days(after: dt.date) -> list[dt.date]:
-    """The days after `after` on which an organization moved (its old path ended), was
-    merged, or changed its form (a grassroots organization then or not)."""
-    moved = OrganizationPath.objects.filter(valid_until__gt=after).order_by().values_list("valid_until")
+@dataclass(frozen=True)
+class Changes:
+    """The days after a form's earliest day on which the tree changed (an organization
+    moved, was merged, or changed its form: a grassroots organization then or not), and
+    those on which a candidate moved to another organization (CandidateTransfer)."""
+
+    tree: list[dt.date]
+    candidates: list[dt.date]
+
+
+def _change_days(after: dt.date) -> Changes:
+    """The Changes after `after` (one query)."""
+    moved = OrganizationPath.objects.filter(valid_until__gt=after).annotate(k=Value(0)).values_list("valid_until", "k")
     merged = (
         Organization.objects.filter(merged_into__isnull=False, dissolved_on__gt=after)
-        .order_by()
-        .values_list("dissolved_on")
+        .annotate(k=Value(0))
+        .values_list("dissolved_on", "k")
     )
-    kinds = PastKind.objects.filter(valid_until__gt=after).order_by().values_list("valid_until")
-    return sorted({day for (day,) in moved.union(merged, kinds)})
+    kinds = PastKind.objects.filter(valid_until__gt=after).annotate(k=Value(0)).values_list("valid_until", "k")
+    people = (
+        CandidateTransfer.objects.filter(valid_until__gt=after).annotate(k=Value(1)).values_list("valid_until", "k")
+    )
+    rows = {(day, k) for day, k in moved.order_by().union(merged.order_by(), kinds.order_by(), people.order_by())}
+    return Changes(sorted(day for day, k in rows if not k), sorted(day for day, k in rows if k))
 
 
 @dataclass
@@ -74,6 +87,7 @@ class _Piece:
 
 
 def _pieces(period_start: dt.date, period_end: dt.date, changes: list[dt.date], scope) -> list[_Piece]:
+    """The period cut at the days the tree changed (`changes`), each piece with its tree."""
     inside = [day for day in changes if period_start < day <= period_end]
     later = any(day > period_end for day in changes)
     starts = [period_start, *inside]
@@ -129,7 +143,7 @@ def _count(
     column = _Column()
     last_grassroots: dict[str, Organization] = {}
     admitted_by: set[int] = set()
-    pieces = _pieces(period.start, period.end, changes, scope)
+    pieces = _pieces(period.start, period.end, changes.tree, scope)
     for piece in pieces:
         grassroots = _grassroots(scope, piece.tree)
         last_grassroots = grassroots
@@ -154,15 +168,24 @@ def _count(
     tree = pieces[-1].tree
     standing = {org.pk for org in last_grassroots.values() if org.existed_on(day)}
     road = _on_the_road(day)
+    # Where each was on the day: those moved since (by hand, or with a merger) at the
+    # organization they were at then.
+    moved = set()
+    if any(later > day for later in changes.candidates):
+        moved = {then for _now, then, _category in moved_after(road, day)}
+    stayed = road.exclude(transfers__valid_until__gt=day) if moved else road
     if tree is None:
-        with_road = counted.records(road).values_list("p", flat=True).distinct()
+        with_road = list(counted.records(stayed).values_list("p", flat=True).distinct())
+        if moved:
+            with_road += Organization.objects.filter(pk__in=moved, path__startswith=scope.path).values_list(
+                "path", flat=True
+            )
         root = scope.path
     else:
-        # Where each was on the day: those transferred since (a merger) at the organization then.
-        stayed = road.exclude(transfers__valid_until__gt=day).filter(organization_id__in=tree.counted_ids())
-        ids = set(stayed.values_list("organization_id", flat=True).distinct())
-        ids.update(then for _now, then, _category in moved_after(road, day))
-        with_road = [tree.position(pk) for pk in ids]
+        ids = set(
+            stayed.filter(organization_id__in=tree.counted_ids()).values_list("organization_id", flat=True).distinct()
+        )
+        with_road = [tree.position(pk) for pk in ids | moved]
         root = tree.root
     having = set()
     for path in with_road:
