@@ -319,19 +319,28 @@ def _shown(record, field) -> str:
 def history_rows(candidate: Candidate, *, limit: int = 30) -> list[dict]:
     """The candidate's audit trail, newest first: who, when, why, and each field's old → new.
 
-    One query; the differences are computed between consecutive records in memory.
+    One query; the differences are computed between consecutive records in memory (and
+    one more, for the names, when the candidate moved to another organization).
     """
     records = list(
         candidate.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     fields = [f for f in Candidate._meta.fields if f.name in {x.name for x in candidate.history.model._meta.fields}]
     fields = [f for f in fields if f.name not in HISTORY_SKIP]
-    rows = []
+    rows, moves = [], []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         changes = []
         if older is not None:
             for field in fields:
                 if getattr(newer, field.attname) != getattr(older, field.attname):
+                    if field.name == "organization":  # named below, not by id
+                        moves.append((changes, len(changes), older.organization_id, newer.organization_id))
                     changes.append((str(field.verbose_name), _shown(older, field), _shown(newer, field)))
         rows.append({"record": newer, "reason": newer.history_change_reason or "", "changes": changes})
+    if moves:
+        names = dict(
+            Organization.objects.filter(pk__in={pk for move in moves for pk in move[2:]}).values_list("pk", "name")
+        )
+        for changes, i, old, new in moves:
+            changes[i] = (changes[i][0], names.get(old, "—"), names.get(new, "—"))
     return rows[:limit]

@@ -384,12 +384,10 @@ def candidate_transfer(
     if last != on_date:  # a second move the same day: where they were before that day is kept already
         CandidateTransfer.objects.create(candidate=candidate, organization=source, valid_until=on_date)
     candidate.organization = organization
-    moved = _("moved from %(source)s to %(target)s on %(date)s") % {
-        "source": source.name,
-        "target": organization.name,
-        "date": _d(on_date),
-    }
-    _stamp(candidate, user, f"{moved}: {reason}" if reason else moved)
+    if reason:
+        candidate.notes = f"{candidate.notes}\n{_d(on_date)}: {reason}".strip()
+    # The history shows the organizations (old → new); the reason says from when.
+    _stamp(candidate, user, _("moved to another organization from %(date)s") % {"date": _d(on_date)})
     candidate.save()
     organizations_changed([source.pk])  # the save reports the new organization; the old one's answers too
     return candidate
