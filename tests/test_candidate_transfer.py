@@ -160,7 +160,7 @@ def test_a_candidate_moves_to_another_cell_with_the_pipeline_and_the_cached_answ
         (last, *_older) = history_rows(candidate)
     assert last["record"].history_user == users.district_planner
     assert last["reason"] == "chuyển nơi bồi dưỡng từ ngày 01/06/2025"
-    assert ("Chi bộ bồi dưỡng", "Chi bộ Trường THPT Đơn Dương", "Chi bộ Công ty TNHH Đồng Thúy") in last["changes"]
+    assert ("chi bộ bồi dưỡng", "Chi bộ Trường THPT Đơn Dương", "Chi bộ Công ty TNHH Đồng Thúy") in last["changes"]
 
 
 @pytest.mark.parametrize(
