@@ -3,10 +3,10 @@
 The tree changes by moves (OrganizationPath keeps every old path with its interval),
 mergers (from the day of a merger, the merged organization's admissions and candidates
 count for its successor) and changes of form or sector (PastKind keeps the old one until
-the day of the change: rules select organizations by them). Renames (PastName) change no
-figure: a report of an earlier day only shows the old names (`names_on`). A report "as of" a day
-reads the tree as it stood that day: every organization at its path and of its kind of
-that day, every merged organization's figures with its successor of that day.
+the day of the change: rules select organizations by them). A report "as of" a day reads
+the tree as it stood that day: every organization at its path and of its kind of that
+day, every merged organization's figures with its successor of that day. Renames
+(PastName) change no figure: a report of an earlier day shows the old names (`names_on`).
 
 When nothing changed after the day (`changed_after`), that tree is today's, which is
 what admissions.Tally keeps; otherwise `TreeOnDay` places every organization of a
@@ -160,12 +160,6 @@ def names_on(day: dt.date) -> NamesOnDay:
         if pk not in by_pk:
             by_pk[pk] = by_path[path] = name
     return NamesOnDay(by_pk, by_path)
-
-
-def named_on(organizations, day: dt.date) -> None:
-    """Give these organizations (e.g. a report's header: the scope and those above it)
-    the names they had on `day` (one query)."""
-    names_on(day).rename(organizations)
 
 
 def children_on(parent: Organization, day: dt.date):
