@@ -46,8 +46,8 @@ def candidate_key(organization_id, category, step, outcome, archived_at):
 
 def moved_after(candidates, day: dt.date) -> list[tuple[int, int, str]]:
     """(organization now, organization on `day`, category) for each of `candidates` (a
-    queryset) transferred after `day` (CandidateTransfer: their organization was merged
-    into another): the first transfer after the day says where they were. One query; the
+    queryset) moved to another organization after `day` (CandidateTransfer: by hand or
+    with a merger): the first move after the day says where they were. One query; the
     readers of a past day's tree place the others by their organization now."""
     from .models import CandidateTransfer
 

@@ -218,12 +218,12 @@ class Candidate(ChoiceLabels, models.Model):
 class CandidateTransfer(models.Model):
     """Where a candidate was developed until a day.
 
-    Written when the candidate's organization is merged into another
-    (services.candidates.transfer_with_merger): from the merger's day the successor's
-    staff carry the file on, so the candidate's `organization` becomes the successor, and
-    until `valid_until` (exclusive) the candidate was at `organization`. Reports of an
-    earlier day place the candidate there (reports/past.py, Biểu 2). A merged
-    organization's candidates already count for its successor today, so no tally changes."""
+    Written when the candidate's file moves to another organization: by hand
+    (services.candidates.candidate_transfer: they changed school, workplace or residence)
+    or with a merger of their organization (transfer_with_merger: the successor's staff
+    carry the file on). The candidate's `organization` is where they are now; until
+    `valid_until` (exclusive) they were at `organization` here. Reports of an earlier day
+    read from the records place them there (reports/past.py, Biểu 2)."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="transfers")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")

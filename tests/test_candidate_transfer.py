@@ -61,9 +61,13 @@ def test_a_merger_hands_the_candidates_on_the_road_to_the_successor(tree, users,
         ("Nguyễn Văn A", "LD.DD.KD", MERGER),
         ("Trần Thị B", "LD.DD.KD", MERGER),
     ]
-    last = Candidate.objects.get(pk=road["resolved"].pk).history.first()
-    assert (last.history_type, last.history_user) == ("~", users.admin)
-    assert "Đảng bộ xã Ka Đô" in last.history_change_reason
+    from admissions.selectors import history_rows
+
+    with translation.override("vi"):
+        (last, *_older) = history_rows(Candidate.objects.get(pk=road["resolved"].pk))
+    assert (last["record"].history_type, last["record"].history_user) == ("~", users.admin)
+    assert last["reason"] == "chuyển theo việc hợp nhất tổ chức đảng từ ngày 01/05/2025"
+    assert ("chi bộ bồi dưỡng", "Đảng bộ xã Ka Đô", "Chi bộ Công ty TNHH Đồng Thúy") in last["changes"]
 
 
 def test_the_successors_staff_see_the_candidates_handed_over(client, tree, road, django_user_model):

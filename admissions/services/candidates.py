@@ -411,11 +411,8 @@ def transfer_with_merger(sender, source: Organization, target: Organization, on_
     CandidateTransfer.objects.bulk_create(
         [CandidateTransfer(candidate=c, organization=source, valid_until=on_date) for c in moving]
     )
-    reason = _("%(source)s merged into %(target)s on %(date)s") % {
-        "source": source.name,
-        "target": target.name,
-        "date": _d(on_date),
-    }
+    # The history shows the organizations (old → new); the reason says why and from when.
+    reason = _("handed over with the merger of their organization from %(date)s") % {"date": _d(on_date)}
     for candidate in moving:
         candidate.organization = target
         _stamp(candidate, user, reason)
