@@ -70,14 +70,14 @@ def database_tag() -> str:
 
 
 # Folders of the project whose files make no page: skipped by code_tag.
-_NOT_CODE = {"tests", "bench", "scripts", "node_modules", "static", "staticfiles", "var", "locale", "docs", "fixtures"}
+_NOT_CODE = {"tests", "bench", "scripts", "node_modules", "static", "staticfiles", "var", "docs", "fixtures"}
 
 
 @functools.cache
 def code_tag() -> str:
-    """Which code made the answers and pages: the project's templates and Python files
-    (packages inside apps too: the engine is reports/engine/), by name, size and
-    modification time (read once per process). A deployment that changes a template or the
+    """Which code made the answers and pages: the project's templates, Python files
+    (packages inside apps too: the engine is reports/engine/) and translations, by name,
+    size and modification time (read once per process). A deployment that changes a template or the
     engine never serves a page cached by the code before it."""
     base = Path(settings.BASE_DIR)
     stats = []
@@ -86,7 +86,7 @@ def code_tag() -> str:
             d for d in dirs if not d.startswith((".", "__")) and not (folder == str(base) and d in _NOT_CODE)
         )
         for name in sorted(files):
-            if name.endswith((".py", ".html")):
+            if name.endswith((".py", ".html", ".po")):
                 path = Path(folder) / name
                 st = path.stat()
                 stats.append(f"{path.relative_to(base)}:{st.st_size}:{st.st_mtime_ns}")

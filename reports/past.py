@@ -136,7 +136,8 @@ def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, perio
 
 def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
     """Count `candidates` per category, each where its organization stood on the day (for
-    those transferred since with a merger, the organization they were at then)."""
+    those moved since to another organization, by hand or with a merger, where they were
+    then: CandidateTransfer)."""
     counted = tree.counted_ids()
     rows = Counter()
     for organization_id, category, n in (

@@ -94,14 +94,22 @@ def test_the_version_moves_once_per_transaction_and_only_after_it_commits(
     assert callbacks == [] and answers.data_version() == after  # rolled back: nothing changed
 
 
-@pytest.mark.parametrize("changed", ["templates/page.html", "reports/engine/rules.py", "reports/views.py"])
+@pytest.mark.parametrize(
+    "changed", ["templates/page.html", "reports/engine/rules.py", "reports/views.py", "locale/vi/LC_MESSAGES/django.po"]
+)
 def test_a_changed_template_or_module_makes_every_cached_page_stale(changed, tmp_path, settings, monkeypatch):
-    """A deployment that changes a template or a module (one inside an app's package, as
-    the engine's, too) never serves a page cached by the old code; a test file changes
-    nothing a page shows."""
+    """A deployment that changes a template, a module (one inside an app's package, as the
+    engine's, too) or a translation never serves a page cached by the old code; a test
+    file changes nothing a page shows."""
     from reports import cache as report_cache
 
-    for name in ("templates/page.html", "reports/engine/rules.py", "reports/views.py", "tests/test_x.py"):
+    for name in (
+        "templates/page.html",
+        "reports/engine/rules.py",
+        "reports/views.py",
+        "locale/vi/LC_MESSAGES/django.po",
+        "tests/test_x.py",
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("old")
     settings.BASE_DIR = tmp_path
