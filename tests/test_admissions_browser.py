@@ -111,3 +111,29 @@ def test_a_birth_date_typed_day_first_in_an_english_language_browser_is_stored_a
     assert candidate.steps.get().date.isoformat() == "2024-01-10"
     assert candidate.youth_union_member is True
     expect(page.locator("main")).to_contain_text("04/03/2005")
+
+
+def test_a_clerk_moves_a_candidate_to_another_organization_of_the_commune(page, live_server, tree):
+    """The commune's clerk moves a candidate from its village cell to the commune committee:
+    a date in the future is refused in Vietnamese; then the file is at the committee, and
+    its history names both organizations."""
+    from .test_reports_engine import make_candidate
+
+    user = get_user_model().objects.create_user(username="kd.clerk", password="browser-pass-1")
+    Membership.objects.create(user=user, organization=tree.commune, role=Role.CLERK)
+    candidate = make_candidate(tree.cell, step=Step.CELL_RESOLUTION, name="Đinh Văn Chuyển")
+    login(page, live_server, username="kd.clerk")
+    page.goto(f"{live_server.url}/candidates/{candidate.pk}/")
+    page.get_by_role("link", name="Chuyển nơi bồi dưỡng").click()
+    page.select_option("#id_organization", label="Đảng bộ xã Ka Đô")
+    page.fill("#id_on_date", "2999-01-01")
+    submit(page)
+    expect(page.locator(".error").first).to_contain_text("không được ở tương lai")
+    page.fill("#id_on_date", "2025-06-01")
+    page.fill("#id_reason", "Chuyển về đảng ủy xã")
+    submit(page)
+    expect(page.get_by_text("Đã lưu thay đổi.")).to_be_visible()
+    moved = "Chi bộ bồi dưỡng: Chi bộ Thôn Ka Đô Mới → Đảng bộ xã Ka Đô"
+    expect(page.locator("ul.changes li").first).to_have_text(moved)
+    candidate.refresh_from_db()
+    assert candidate.organization == tree.commune
