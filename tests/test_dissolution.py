@@ -1,7 +1,7 @@
 """A dissolution leaves no records where no organization stands: admissions dated from its
 day and candidates still on the road refuse it (a merger takes them over instead). After
 it, the start page reads the organization's last year to its last day, and the calendar
-asks it only for reports on periods that began while it stood."""
+asks it only for reports on periods it stood through to their end."""
 
 import datetime as dt
 

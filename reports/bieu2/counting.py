@@ -15,7 +15,7 @@ from admissions.models import Candidate, CandidateTransfer, Gender, Outcome, Ste
 from admissions.services import age_on
 from common.text import fold
 from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath, PastKind
-from organizations.positions import CountedUnder, TreeOnDay, tree_on
+from organizations.positions import CountedUnder, TreeOnDay, counting_path, tree_on
 
 from ..engine.spans import admissions_in, admissions_now
 from ..periods import Period
@@ -176,10 +176,9 @@ def _count(
     stayed = road.exclude(transfers__valid_until__gt=day) if moved else road
     if tree is None:
         with_road = list(counted.records(stayed).values_list("p", flat=True).distinct())
-        if moved:
-            with_road += Organization.objects.filter(pk__in=moved, path__startswith=scope.path).values_list(
-                "path", flat=True
-            )
+        if moved:  # counted where their organization then counts today (its successor, if merged since)
+            then = Organization.objects.filter(pk__in=moved).annotate(p=counting_path())
+            with_road += then.filter(p__startswith=scope.path).values_list("p", flat=True)
         root = scope.path
     else:
         ids = set(
