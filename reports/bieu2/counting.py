@@ -54,7 +54,7 @@ class _Column:
 
 
 @dataclass(frozen=True)
-class Changes:
+class ChangeDays:
     """The days after a form's earliest day on which the tree changed (an organization
     moved, was merged, or changed its form: a grassroots organization then or not), and
     those on which a candidate moved to another organization (CandidateTransfer)."""
@@ -63,8 +63,8 @@ class Changes:
     candidates: list[dt.date]
 
 
-def _change_days(after: dt.date) -> Changes:
-    """The Changes after `after` (one query)."""
+def _change_days(after: dt.date) -> ChangeDays:
+    """The ChangeDays after `after` (one query)."""
     moved = OrganizationPath.objects.filter(valid_until__gt=after).annotate(k=Value(0)).values_list("valid_until", "k")
     merged = (
         Organization.objects.filter(merged_into__isnull=False, dissolved_on__gt=after)
@@ -76,7 +76,7 @@ def _change_days(after: dt.date) -> Changes:
         CandidateTransfer.objects.filter(valid_until__gt=after).annotate(k=Value(1)).values_list("valid_until", "k")
     )
     rows = {(day, k) for day, k in moved.order_by().union(merged.order_by(), kinds.order_by(), people.order_by())}
-    return Changes(sorted(day for day, k in rows if not k), sorted(day for day, k in rows if k))
+    return ChangeDays(sorted(day for day, k in rows if not k), sorted(day for day, k in rows if k))
 
 
 @dataclass
@@ -138,7 +138,7 @@ def _on_the_road(day: dt.date):
 
 
 def _count(
-    scope: Organization, period: Period, changes, counted: CountedUnder, today: dt.date, with_ids: bool
+    scope: Organization, period: Period, changes: ChangeDays, counted: CountedUnder, today: dt.date, with_ids: bool
 ) -> _Column:
     column = _Column()
     last_grassroots: dict[str, Organization] = {}
