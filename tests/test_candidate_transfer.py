@@ -245,3 +245,37 @@ def test_form_2_of_a_period_before_a_move_by_hand_finds_the_candidate_where_they
     assert before["this_period"] == 0
     candidate_transfer(candidate=moving, organization=tree.enterprise, on_date=D(2025, 6, 1), user=None, today=TODAY)
     assert without_candidates() == before
+
+
+def test_reports_of_a_day_before_a_move_by_hand_place_the_candidate_where_they_were(tree):
+    """The tree did not change, so the reports read the tallies, which count the candidate
+    where they are now: a report of a day before the move counts them, in its forecast and
+    in what the deadlines can still bring to the ceremony, at the school, as before the
+    move (and as the readers of a past day's tree do)."""
+    from admissions.services import candidate_transfer
+
+    moving = make_candidate(tree.school, step=Step.CELL_RESOLUTION, name="Võ Văn E")
+    make_candidate(tree.enterprise, step=Step.DECISION)
+    make_candidate(tree.school, step=Step.CLASS)  # not yet in the pipeline: counts nowhere
+    scopes = (tree.school, tree.enterprise, tree.district, tree.province)
+
+    def reports(day):
+        with translation.override("vi"):
+            return {org.code: attainment_json(attainment(scope=org, year=2025, as_of=day)) for org in scopes}
+
+    before = reports(D(2025, 5, 31))
+    assert {code: data["forecast"] for code, data in before.items()} == {
+        "LD.DD.THPT": 1,
+        "LD.DD.DN": 1,
+        "LD.DD": 2,
+        "LD": 2,
+    }
+    candidate_transfer(candidate=moving, organization=tree.enterprise, on_date=D(2025, 6, 1), user=None, today=TODAY)
+    assert reports(D(2025, 5, 31)) == before
+    after = reports(D(2025, 6, 1))
+    assert {code: data["forecast"] for code, data in after.items()} == {
+        "LD.DD.THPT": 0,
+        "LD.DD.DN": 2,
+        "LD.DD": 2,
+        "LD": 2,
+    }

@@ -11,6 +11,7 @@ from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 
+from admissions import counting
 from admissions.models import Candidate, Outcome, Step, Tally
 from admissions.workdays import add_working_days, calendar_between
 from organizations.models import GRASSROOTS_FORMS, Organization
@@ -208,7 +209,9 @@ def _finishable_filter(year: int, as_of: dt.date) -> tuple[Q, bool]:
     return live, late
 
 
-def _finishable_counts(scope, depths, wanted, year, as_of, counted: CountedUnder | None = None) -> tuple[Counts, bool]:
+def _finishable_counts(
+    scope, depths, wanted, year, as_of, counted: CountedUnder | None = None, moved_since: dt.date | None = None
+) -> tuple[Counts, bool, Q | None]:
     """Candidates past the cell's resolution (the pipeline) whose ceremony the deadlines
     still put on or before 31/12 of `year`, per (bucket, category) at every depth, and
     whether the report's day is "late" (see deadline_days). Two queries (the holidays,
@@ -220,11 +223,12 @@ def _finishable_counts(scope, depths, wanted, year, as_of, counted: CountedUnder
     the decision due by the last decision day, or at the decision with the ceremony due by
     31/12. Without a due date (imported), the step's date against the same last days.
     The deadlines are the longest the statute allows: a candidate may go faster, so this
-    is the count the board can rely on, not a ceiling."""
+    is the count the board can rely on, not a ceiling. Also returns the filter (None when
+    nothing is finishable), for _moved_back."""
     counts = Counts()
     dec31 = dt.date(year, 12, 31)
     if as_of >= dec31 or not depths:
-        return counts, True
+        return counts, True, None
     finishable, late = _finishable_filter(year, as_of)
     # A merged organization's candidates count with its successor.
     live = (counted or counted_under(scope)).records(Candidate.objects.filter(finishable))
@@ -235,7 +239,7 @@ def _finishable_counts(scope, depths, wanted, year, as_of, counted: CountedUnder
     for path, category, n in grouped:
         for prefix in prefixes(path):
             counts.add(prefix, year, category, n)
-    return counts, late
+    return counts, late, finishable
 
 
 def _has_data(counts: Counts, recorded_years: set[int], path: str, year: int) -> bool:
@@ -245,6 +249,44 @@ def _has_data(counts: Counts, recorded_years: set[int], path: str, year: int) ->
     its subtree. Otherwise the year reads "no data", never 0. Totals of periods
     (2020–2023) are no year's figure."""
     return year in recorded_years or (path, year, "") in counts.data
+
+
+def _moved_back(scope, day: dt.date, year: int, pipeline: Counts, finishable: Counts, finishable_q: Q | None) -> None:
+    """The candidates of the pipeline moved to another organization after `day` by hand
+    (CandidateTransfer), counted where they were that day, as the readers of a past day's
+    tree count them (reports/past.py): the tallies and the finishable count place them
+    where they are now. A merger's hand-over moves no count (the merged organization's
+    candidates count with its successor already). One query, for both counts: a report of
+    an earlier day asks it (nothing is moved after today)."""
+    from admissions.models import CandidateTransfer
+
+    finishable_now = Candidate.objects.filter(finishable_q) if finishable_q is not None else Candidate.objects.none()
+    rows = (
+        CandidateTransfer.objects.filter(
+            valid_until__gt=day, candidate__in=counting.pipeline(Candidate.objects.all()).values("pk")
+        )
+        .annotate(
+            now=counting_path("candidate__organization__"),
+            then=counting_path("organization__"),
+            finishable=Exists(finishable_now.filter(pk=OuterRef("candidate_id"))),
+        )
+        .order_by("candidate_id", "valid_until")
+        .values_list("candidate_id", "now", "then", "candidate__category", "finishable")
+    )
+    seen = set()
+    for pk, now, then, category, finishes in rows:
+        if pk in seen:
+            continue  # the first move after the day says where they were
+        seen.add(pk)
+        if now == then:
+            continue
+        for path, n in ((now, -1), (then, 1)):
+            if not path.startswith(scope.path):
+                continue
+            for end in range(len(scope.path), len(path) + 1, STEP):
+                pipeline.add(path[:end], year, category, n)
+                if finishes:
+                    finishable.add(path[:end], year, category, n)
 
 
 def _pipeline_counts(scope, depths, wanted, year) -> Counts:

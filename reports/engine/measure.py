@@ -9,6 +9,8 @@ import math
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.utils import timezone
+
 from organizations.models import Organization
 from quotas.models import Rule, RuleKind
 from quotas.sentences import rule_sentence
@@ -21,6 +23,7 @@ from .counts import (
     _finishable_filter,
     _grassroots_members,
     _has_data,
+    _moved_back,
     _pipeline_counts,
     admission_counts,
     after_count_day,
@@ -153,9 +156,11 @@ class _Computation:
             historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged)
             pipeline = _pipeline_counts(scope, set(full), full, year)
             if over:
-                finishable, late = Counts(), True
+                finishable, late, finishable_q = Counts(), True, None
             else:
-                finishable, late = _finishable_counts(scope, set(full), full, year, as_of, counted)
+                finishable, late, finishable_q = _finishable_counts(scope, set(full), full, year, as_of, counted)
+            if count_day < timezone.localdate():  # moved by hand since the day: where they were
+                _moved_back(scope, count_day, year, pipeline, finishable, finishable_q)
             self.structural = _structural(
                 scope, scope_org, rules, year, count_day, first_year, over, after, list_failing
             )
