@@ -76,6 +76,48 @@ def test_same_period_last_year_from_this_years_read_equals_its_own_read(admitted
     assert len(alone_queries) == len(shared_queries) + 1
 
 
+def test_same_period_last_year_late_in_the_year_is_the_years_tallies_less_the_days_after(admitted, monkeypatch):  # noqa: F811
+    """A report of 15/11 compares with 2024 up to 15/11: read as 2024's tallies (with this
+    year's) less the admissions of 16/11–31/12/2024, not as ten months of records; every
+    figure equals the records' read of the whole span."""
+    tree = admitted
+    admit(tree.commune, D(2024, 11, 15), Category.PUPIL)  # the span's last day: counts
+    admit(tree.commune, D(2024, 11, 16), Category.PUPIL)  # the day after: does not
+    admit(tree.school, D(2024, 12, 31), Category.PUPIL)
+    read = []
+    original = spans._admissions
+
+    def recorded(first, last):
+        if first.year == 2024:  # last year's (the months and the days after 15/11/2025 read this year's)
+            read.append((first, last))
+        return original(first, last)
+
+    monkeypatch.setattr(spans, "_admissions", recorded)
+
+    def reports():
+        return [
+            attainment_json(attainment(scope=org, year=2025, as_of=D(2025, 11, 15)))
+            for org in (tree.province, tree.district, tree.commune, tree.school)
+        ]
+
+    with CaptureQueriesContext(connection) as from_tallies_queries:
+        from_tallies = reports()
+    assert set(read) == {(D(2024, 11, 16), D(2024, 12, 31))}
+    province, district, commune, school = from_tallies
+    assert district["same_period_last_year"]["actual"] == 5  # 01/02, 10/04, 10/05, 03/11, 15/11
+    assert commune["same_period_last_year"]["actual"] == 3  # its cell's 01/02 and 03/11, its own 15/11
+    assert school["same_period_last_year"]["actual"] == 1  # 10/04 (a pupil), not 31/12
+    pupils = next(c for c in province["allocations"][0]["children"] if c["org"] == tree.district.name)
+    assert pupils["same_period_last_year"]["actual"] == 5
+
+    read.clear()
+    monkeypatch.setattr("reports.engine.measure._is_whole_year", lambda *args: False)
+    with CaptureQueriesContext(connection) as from_records_queries:
+        assert reports() == from_tallies
+    assert set(read) == {(D(2024, 1, 1), D(2024, 11, 15))}
+    assert len(from_records_queries) == len(from_tallies_queries)
+
+
 def test_same_period_last_year_inside_the_year_and_for_a_quarter_still_reads_the_records(admitted):  # noqa: F811
     tree = admitted
     mid = attainment(scope=tree.district, year=2025, as_of=D(2025, 6, 30))

@@ -36,7 +36,8 @@ Query budget (constant in the number of organizations and rules):
 * the report period and the same period last year: the admissions of both spans at the
   paths the report shows, every depth in one query (1; `_span_counts`, in the tree the
   rest reads; none when they are the year to date and last year's whole year, read with
-  the tallies above).
+  the tallies above; when last year's span is most of its year from 1 January, that
+  year's tallies less the admissions after the span: `spans.from_whole_year`).
 
 Performance notes (national dataset, bench/RESULTS.md "Attainment engine"): no query
 joins admissions with the tree except for the months and the days after the report's

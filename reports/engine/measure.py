@@ -36,7 +36,7 @@ from .rules import (
     _subject,
     is_many_structural,
 )
-from .spans import _span_counts, report_spans
+from .spans import _span_counts, from_whole_year, report_spans
 from .structural import _structural
 
 STEP = Organization.steplen
@@ -63,9 +63,10 @@ def _year_fraction(year: int, as_of: dt.date) -> tuple[float, bool]:
 
 
 def _is_whole_year(report_period, count_day: dt.date, year: int) -> bool:
-    """Whether a report period's same period last year (as read_period reads it) is `year`."""
+    """Whether read_period reads `year`'s whole-year tallies for a report period's same
+    period last year: it is that year, or most of it from 1 January (spans.from_whole_year)."""
     same = report_spans(report_period, count_day)[1]
-    return (same.start, same.end) == (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return same.start == dt.date(year, 1, 1) and from_whole_year(same.start, same.end)
 
 
 class _Computation:
