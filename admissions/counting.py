@@ -9,9 +9,9 @@ filters when the tree changed after the report's day.
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from .models import Admission, Outcome, Step, Tally
+from .models import Admission, Candidate, Outcome, Step, StepRecord, Tally
 
 ADMITTED, PIPELINE = Tally.Kind.ADMITTED, Tally.Kind.PIPELINE
 
@@ -21,6 +21,33 @@ IN_PIPELINE = Q(archived_at__isnull=True, outcome=Outcome.IN_PROGRESS, step__gte
 def pipeline(candidates):
     """The candidates of the pipeline among `candidates`."""
     return candidates.filter(IN_PIPELINE).order_by()
+
+
+def pipeline_on(candidates, day: dt.date):
+    """The candidates of the pipeline among `candidates` as it stood on `day`: past the
+    cell's resolution by then (a step of it or after it recorded by then, or their present
+    step, if dated by then) and not yet admitted, withdrawn or stopped. A candidate without
+    step records whose present step is dated after the day is left out: when they passed
+    the resolution is not known."""
+    resolved = StepRecord.objects.filter(candidate=OuterRef("pk"), step__gte=Step.CELL_RESOLUTION, date__lte=day)
+    return candidates.filter(
+        Q(archived_at__isnull=True)
+        & (Q(outcome=Outcome.IN_PROGRESS) | Q(outcome_date__gt=day))
+        & (Q(step__gte=Step.CELL_RESOLUTION, step_date__lte=day) | Exists(resolved))
+    ).order_by()
+
+
+def pipeline_changed_after(day: dt.date) -> bool:
+    """Whether the pipeline of `day` (pipeline_on) may differ from today's (pipeline): a
+    candidate still on the road took a step after the day, or one left the road (admitted,
+    withdrawn, stopped) after it. One query."""
+    return (
+        Candidate.objects.filter(archived_at__isnull=True)
+        .filter(
+            Q(outcome=Outcome.IN_PROGRESS, step__gte=Step.CELL_RESOLUTION, step_date__gt=day) | Q(outcome_date__gt=day)
+        )
+        .exists()
+    )
 
 
 def admitted_between(first_day: dt.date, last_day: dt.date):

@@ -22,7 +22,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from admissions import counting
-from admissions.models import Admission, Candidate
+from admissions.models import Admission
 from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
 from organizations.positions import TreeOnDay
 from organizations.selectors import path_as_of
@@ -164,18 +164,21 @@ def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
             counts.add(prefix, year, category, n)
 
 
-def pipeline_counts(tree: TreeOnDay, counts, year: int) -> None:
-    """The candidates past the cell's resolution (as the tallies count them), each placed
-    where its organization stood on the day."""
-    _place_candidates(tree, counts, counting.pipeline(Candidate.objects.all()), year)
+def pipeline_counts(tree: TreeOnDay, counts, year: int, road) -> None:
+    """The candidates of the pipeline of the day (`road`: counting.pipeline, or
+    pipeline_on for a day it changed since), each placed where their organization stood
+    on the day."""
+    _place_candidates(tree, counts, road, year)
 
 
-def finishable_counts(tree: TreeOnDay, year: int, finishable, late: bool):
-    """The candidates the deadlines still bring to the ceremony by 31/12 (`finishable`, a
-    filter from the engine), placed where their organizations stood on the day."""
+def finishable_counts(tree: TreeOnDay, year: int, finishing) -> Counts:
+    """The candidates the deadlines still bring to the ceremony by 31/12 (`finishing`, from
+    the engine: engine.counts.finishable_candidates; None once the year is over), placed
+    where their organizations stood on the day."""
     counts = Counts()
-    _place_candidates(tree, counts, Candidate.objects.filter(finishable), year)
-    return counts, late
+    if finishing is not None:
+        _place_candidates(tree, counts, finishing, year)
+    return counts
 
 
 def monthly(tree: TreeOnDay, year: int, as_of: dt.date) -> dict[int, int]:

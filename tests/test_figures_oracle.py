@@ -88,7 +88,9 @@ class Recount:
                 "organization_id", "ceremony_date", "category"
             )
         )
-        self.candidates = list(Candidate.objects.filter(IN_PIPELINE).values_list("organization_id", "category"))
+        self.candidates = list(
+            Candidate.objects.filter(IN_PIPELINE).values_list("organization_id", "category", "step_date")
+        )
         self.members = list(MemberCount.objects.values_list("organization_id", "as_of", "members"))
         # Entered counts of past years (all categories), each a total of its organization's subtree.
         self.results = list(
@@ -154,12 +156,13 @@ class Recount:
         return counts[-1][1] if counts else None
 
     def pipeline(self, pk: int, day: dt.date, category: str = "") -> int:
-        """Candidates past the cell's resolution, still on the road, who count under `pk` on `day`."""
+        """Candidates past the cell's resolution on `day` (their step's date), still on the
+        road, who count under `pk` on `day`."""
         under = self.path_on(pk, day)
         return sum(
             1
-            for org_id, of in self.candidates
-            if category in ("", of) and self.path_on(self.owner_on(org_id, day), day).startswith(under)
+            for org_id, of, since in self.candidates
+            if category in ("", of) and since <= day and self.path_on(self.owner_on(org_id, day), day).startswith(under)
         )
 
     def ended_row(self, pk: int, year: int, count_day: dt.date, category: str = "") -> int:
@@ -192,8 +195,9 @@ def _apply(step, serial):
         historical_result_record(organization=pick, year=2023, category="", count=1 + j % 5)
     elif kind == "members":
         member_count_record(organization=pick, as_of=day, members=5 + j % 10, today=TODAY)
-    elif kind == "candidate":  # on the road today, past the cell's resolution
-        make_candidate(pick, category=category, step=[Step.CELL_RESOLUTION, Step.DECISION][j % 2])
+    elif kind == "candidate":  # on the road today, past the cell's resolution since the day
+        candidate = make_candidate(pick, category=category, step=[Step.CELL_RESOLUTION, Step.DECISION][j % 2])
+        Candidate.objects.filter(pk=candidate.pk).update(step_date=day)
     elif kind == "move" and pick.depth > 1 and other.depth < 4:
         organization_move(organization=pick, new_parent=other, on_date=day, today=TODAY)
     elif kind == "merge" and pick.depth > 1 and other.depth > 1 and pick.depth == other.depth:

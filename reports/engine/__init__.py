@@ -23,9 +23,12 @@ Query budget (constant in the number of organizations and rules):
 * historical results per depth (a small table) (depths),
 * the pipeline: one read of the tallies (1); when the year is not over, the candidates of
   the pipeline who can still finish by 31/12 under the deadlines: the holidays (1) and one
-  grouped count for every depth (1) (`_finishable_counts`, for the statuses of
-  reports/status.py); for a day before today, the candidates of both moved by hand since,
-  counted where they were that day (1, `_moved_back`),
+  grouped count for every depth (1) (`finishable_candidates`, for the statuses of
+  reports/status.py); for a day before today, whether the pipeline changed since (1:
+  `admissions.counting.pipeline_changed_after`; when it did, the pipeline of that day is
+  read from the records instead of the tallies, each candidate at the step they had then,
+  one grouped count), and the candidates of both moved by hand since, counted where they
+  were that day (1, `_moved_back`),
 * rules over many organizations that only ask for a size or for recent admissions
   (CELL_SIZE, INACTIVITY over e.g. every cell in the country): how many each measures (1),
   the failing ones, with their figures (1 per kind), the admissions after the report's

@@ -3,16 +3,17 @@ historical results added to them, the candidates the deadlines can still bring t
 ceremony, and the members of grassroots organizations."""
 
 import datetime as dt
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 
 from admissions import counting
-from admissions.models import Candidate, Outcome, Step, Tally
+from admissions.models import Candidate, Outcome, Step, StepRecord, Tally
 from admissions.workdays import add_working_days, calendar_between
 from organizations.models import GRASSROOTS_FORMS, Organization
 from organizations.positions import CountedUnder, any_merged, counted_under, counting_path
@@ -193,53 +194,64 @@ def deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:
     return last_decision, last_resolution, as_of > last_resolution
 
 
-def _finishable_filter(year: int, as_of: dt.date) -> tuple[Q, bool]:
-    """Which candidates of the pipeline the deadlines still bring to the ceremony by 31/12
-    of `year` (see _finishable_counts), and whether the report's day is "late" (one query,
-    the holidays)."""
-    dec31 = dt.date(year, 12, 31)
-    last_decision, last_resolution, late = deadline_days(year, as_of)
-    resolutions = Q(step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION]) & (
-        Q(due_on__lte=last_decision) | Q(due_on__isnull=True, step_date__lte=last_resolution)
+def _deadline_q(step: str, since: str, due: str, year: int, last_decision: dt.date, last_resolution: dt.date) -> Q:
+    """Candidates (at `step` since `since`, the next deadline `due`: field names) whose
+    ceremony the deadlines still put on or before 31/12 of `year` (see finishable_candidates)."""
+    resolutions = Q(**{f"{step}__in": [Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION]}) & (
+        Q(**{f"{due}__lte": last_decision}) | Q(**{f"{due}__isnull": True, f"{since}__lte": last_resolution})
     )
-    decided = Q(step=Step.DECISION) & (Q(due_on__lte=dec31) | Q(due_on__isnull=True, step_date__lte=last_decision))
-    live = Q(archived_at__isnull=True, outcome=Outcome.IN_PROGRESS) & (
-        resolutions | decided | Q(step__gte=Step.CEREMONY)
+    decided = Q(**{step: Step.DECISION}) & (
+        Q(**{f"{due}__lte": dt.date(year, 12, 31)}) | Q(**{f"{due}__isnull": True, f"{since}__lte": last_decision})
     )
-    return live, late
+    return resolutions | decided | Q(**{f"{step}__gte": Step.CEREMONY})
 
 
-def _finishable_counts(
-    scope, depths, wanted, year, as_of, counted: CountedUnder | None = None, moved_since: dt.date | None = None
-) -> tuple[Counts, bool, Q | None]:
-    """Candidates past the cell's resolution (the pipeline) whose ceremony the deadlines
-    still put on or before 31/12 of `year`, per (bucket, category) at every depth, and
-    whether the report's day is "late" (see deadline_days). Two queries (the holidays,
-    then one grouped count for every depth); none for a closed year.
+def finishable_candidates(year: int, as_of: dt.date, day: dt.date | None = None):
+    """The candidates of the pipeline the deadlines still bring to the ceremony by 31/12 of
+    `year` (a queryset; None once the year is over), and whether the report's day is
+    "late" (see deadline_days). One query (the holidays). `day`: the pipeline as it stood
+    on that day (counting.pipeline_on), each candidate at the step they had then.
 
     A candidate's next deadline is `Candidate.due_on` (kept by the services): at the
     resolutions, the decision's (60 working days from the cell's resolution); at the
     decision, the ceremony's (30 working days from it). Finishable: at a resolution with
     the decision due by the last decision day, or at the decision with the ceremony due by
-    31/12. Without a due date (imported), the step's date against the same last days.
-    The deadlines are the longest the statute allows: a candidate may go faster, so this
-    is the count the board can rely on, not a ceiling. Also returns the filter (None when
-    nothing is finishable), for _moved_back."""
+    31/12. Without a due date (imported; a step of a past day taken since), the step's
+    date against the same last days. The deadlines are the longest the statute allows: a
+    candidate may go faster, so this is the count the board can rely on, not a ceiling."""
+    if as_of >= dt.date(year, 12, 31):
+        return None, True
+    last_decision, last_resolution, late = deadline_days(year, as_of)
+    if day is None:
+        live = Q(archived_at__isnull=True, outcome=Outcome.IN_PROGRESS)
+        deadlines = _deadline_q("step", "step_date", "due_on", year, last_decision, last_resolution)
+        return Candidate.objects.filter(live & deadlines), late
+    # The step each had on the day: their present one if taken by then, else the last recorded by then.
+    latest = StepRecord.objects.filter(candidate=OuterRef("pk"), date__lte=day).order_by("-step", "-date")
+    taken = Q(step_date__lte=day)
+    road = counting.pipeline_on(Candidate.objects.all(), day).annotate(
+        step_then=Case(When(taken, then=F("step")), default=Subquery(latest.values("step")[:1])),
+        since_then=Case(When(taken, then=F("step_date")), default=Subquery(latest.values("date")[:1])),
+        due_then=Case(When(taken, then=F("due_on")), default=Value(None, output_field=DateField())),
+    )
+    return road.filter(_deadline_q("step_then", "since_then", "due_then", year, last_decision, last_resolution)), late
+
+
+def _candidate_counts(scope, depths, wanted, year, candidates, counted: CountedUnder | None = None) -> Counts:
+    """`candidates` (a queryset) per (bucket, category) at every depth, each where their
+    organization counts today (a merged organization's with its successor): one grouped
+    read per organization, rolled up to the wanted paths of every depth here (a read per
+    depth scanned the candidates once for each: 5 s of the national report)."""
     counts = Counts()
-    dec31 = dt.date(year, 12, 31)
-    if as_of >= dec31 or not depths:
-        return counts, True, None
-    finishable, late = _finishable_filter(year, as_of)
-    # A merged organization's candidates count with its successor.
-    live = (counted or counted_under(scope)).records(Candidate.objects.filter(finishable))
-    # One grouped read per organization, rolled up to the wanted paths of every depth here
-    # (a read per depth scanned the candidates once for each: 5 s of the national report).
+    if candidates is None or not depths:
+        return counts
+    live = (counted or counted_under(scope)).records(candidates)
     prefixes = WantedPrefixes({depth: wanted.get(depth, set()) for depth in depths})
     grouped = live.values("p", "category").annotate(n=Count("pk")).values_list("p", "category", "n").order_by()
     for path, category, n in grouped:
         for prefix in prefixes(path):
             counts.add(prefix, year, category, n)
-    return counts, late, finishable
+    return counts
 
 
 def _has_data(counts: Counts, recorded_years: set[int], path: str, year: int) -> bool:
@@ -251,24 +263,24 @@ def _has_data(counts: Counts, recorded_years: set[int], path: str, year: int) ->
     return year in recorded_years or (path, year, "") in counts.data
 
 
-def _moved_back(scope, day: dt.date, year: int, pipeline: Counts, finishable: Counts, finishable_q: Q | None) -> None:
-    """The candidates of the pipeline moved to another organization after `day` by hand
-    (CandidateTransfer), counted where they were that day, as the readers of a past day's
-    tree count them (reports/past.py): the tallies and the finishable count place them
-    where they are now. A merger's hand-over moves no count (the merged organization's
-    candidates count with its successor already). One query, for both counts: a report of
-    an earlier day asks it (nothing is moved after today)."""
+def _moved_back(root: str, day: dt.date, year: int, pipeline: Counts, finishable: Counts, road, finishing) -> None:
+    """The candidates of the pipeline of `day` (`road`; `finishing`: those of them the
+    deadlines can still bring to the ceremony, or None) moved to another organization
+    after the day by hand (CandidateTransfer), counted where they were that day, as the
+    readers of a past day's tree count them (reports/past.py): the tallies and the records
+    read in today's tree place them where they are now. A merger's hand-over moves no
+    count (the merged organization's candidates count with its successor already). One
+    query, for both counts: a report of an earlier day asks it (nothing is moved after today).
+    `root`: the path the counts are kept under (the scope's)."""
     from admissions.models import CandidateTransfer
 
-    finishable_now = Candidate.objects.filter(finishable_q) if finishable_q is not None else Candidate.objects.none()
+    finishing = finishing if finishing is not None else Candidate.objects.none()
     rows = (
-        CandidateTransfer.objects.filter(
-            valid_until__gt=day, candidate__in=counting.pipeline(Candidate.objects.all()).values("pk")
-        )
+        CandidateTransfer.objects.filter(valid_until__gt=day, candidate__in=road.values("pk"))
         .annotate(
             now=counting_path("candidate__organization__"),
             then=counting_path("organization__"),
-            finishable=Exists(finishable_now.filter(pk=OuterRef("candidate_id"))),
+            finishable=Exists(finishing.filter(pk=OuterRef("candidate_id"))),
         )
         .order_by("candidate_id", "valid_until")
         .values_list("candidate_id", "now", "then", "candidate__category", "finishable")
@@ -281,12 +293,41 @@ def _moved_back(scope, day: dt.date, year: int, pipeline: Counts, finishable: Co
         if now == then:
             continue
         for path, n in ((now, -1), (then, 1)):
-            if not path.startswith(scope.path):
+            if not path.startswith(root):
                 continue
-            for end in range(len(scope.path), len(path) + 1, STEP):
+            for end in range(len(root), len(path) + 1, STEP):
                 pipeline.add(path[:end], year, category, n)
                 if finishes:
                     finishable.add(path[:end], year, category, n)
+
+
+def pipeline_at(paths: list[str], day: dt.date) -> dict[str, int]:
+    """The pipeline of `day` (counting.pipeline_on) under each of `paths` in today's tree,
+    those moved by hand since where they were: what the failing rows of an inactivity rule
+    forecast in a report of a day the pipeline changed since (their tallied pipeline is
+    today's). Two queries."""
+    if not paths:
+        return {}
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for path in paths:
+        wanted[len(path) // STEP].add(path)
+    root = os.path.commonprefix(paths)
+    root = root[: len(root) // STEP * STEP]
+    road = counting.pipeline_on(Candidate.objects.all(), day)
+    counts, prefixes = Counts(), WantedPrefixes(wanted)
+    rows = (
+        road.annotate(p=counting_path("organization__"))
+        .filter(p__startswith=root)
+        .values("p")
+        .annotate(n=Count("pk"))
+        .values_list("p", "n")
+        .order_by()
+    )
+    for path, n in rows:
+        for prefix in prefixes(path):
+            counts.add(prefix, 0, "", n)
+    _moved_back(root, day, 0, counts, Counts(), road, None)
+    return {path: counts.get(path, 0) for path in paths}
 
 
 def _pipeline_counts(scope, depths, wanted, year) -> Counts:

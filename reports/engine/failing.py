@@ -13,6 +13,7 @@ from quotas.models import RuleKind
 
 from ..models import HistoricalResult
 from ..status import Status
+from .counts import pipeline_at
 from .results import Measurement
 from .rows import OrganizationRow, _members_on, _organization_rows, name_rows
 from .rules import _signature_q
@@ -44,6 +45,9 @@ class _FailingSpec:
     target_min: int | None  # CELL_SIZE: the rule's minimum, shown in each row
     # The names of the count day of organizations renamed after it (set by the engine).
     names: "NamesOnDay | None" = field(default=None, compare=False)
+    # INACTIVITY: the day whose pipeline the rows forecast when it changed since (the
+    # tallies hold today's; set by the engine: measure._forecast_of_day).
+    pipeline_day: dt.date | None = None
 
 
 def _failing(kind, signature, threshold, within: str, year, count_day):
@@ -119,10 +123,11 @@ def _failing_measurements(spec: _FailingSpec, found: list["OrganizationRow"]) ->
             Measurement(org=org, status=spec.status, target_min=spec.target_min, members=org.figures[0])
             for org in found
         ]
+    forecasts = pipeline_at([org.path for org in found], spec.pipeline_day) if spec.pipeline_day else {}
     return [
         Measurement(
             org=org,
-            forecast=org.figures[2] or 0,
+            forecast=forecasts.get(org.path, org.figures[2] or 0),
             last_admission_year=max(org.figures[0] or 0, org.figures[1] or 0) or None,
             status=spec.status,
         )

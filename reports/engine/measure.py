@@ -4,6 +4,7 @@ measures an organization against a rule (`measure`), reading its year-on-year hi
 (`history_of`) and its period beside the same period last year (`period_of`)."""
 
 import calendar
+import dataclasses
 import datetime as dt
 import math
 from collections import Counter, defaultdict
@@ -11,6 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from admissions import counting
+from admissions.models import Candidate
 from organizations.models import Organization
 from quotas.models import Rule, RuleKind
 from quotas.sentences import rule_sentence
@@ -19,15 +22,16 @@ from ..status import Period, Status, count_status, share_status
 from .allocation import _child_on
 from .counts import (
     Counts,
-    _finishable_counts,
-    _finishable_filter,
+    _candidate_counts,
     _grassroots_members,
     _has_data,
     _moved_back,
     _pipeline_counts,
     admission_counts,
     after_count_day,
+    finishable_candidates,
     historical_counts,
+    pipeline_at,
 )
 from .failing import FailingList
 from .results import ChildRow, Measurement, PeriodFigure, RuleResult, YearFigure, _pct
@@ -67,6 +71,25 @@ def _is_whole_year(report_period, count_day: dt.date, year: int) -> bool:
     period last year: it is that year, or most of it from 1 January (spans.from_whole_year)."""
     same = report_spans(report_period, count_day)[1]
     return same.start == dt.date(year, 1, 1) and from_whole_year(same.start, same.end)
+
+
+def _forecast_of_day(structural: dict[int, tuple], day: dt.date) -> None:
+    """Give the failing rows of inactivity rules (read with the tallies' pipeline, today's)
+    the pipeline of `day`: those read already here (one read for all), those a FailingList
+    reads later when it reads them (`_FailingSpec.pipeline_day`)."""
+    rows = []
+    for _matched, failing in structural.values():
+        if isinstance(failing, FailingList):
+            if failing.spec.kind != RuleKind.INACTIVITY:
+                continue
+            if failing.rows is None:
+                failing.spec = dataclasses.replace(failing.spec, pipeline_day=day)
+                continue
+            failing = failing.rows
+        rows += failing
+    forecasts = pipeline_at(sorted({m.org.path for m in rows}), day)
+    for m in rows:
+        m.forecast = forecasts[m.org.path]
 
 
 class _Computation:
@@ -132,17 +155,22 @@ class _Computation:
         scope, scope_org, rules = self.scope, self.scope_org, self.rules
         year, as_of, over = self.year, self.as_of, self.over
         count_day, first_year, full, periods = self.count_day, self.first_year, self.full, self.periods
+        # The pipeline as it stood on the count day: today's (the tallies keep it) unless a
+        # candidate took a step or left the road since (then read from the records, each
+        # candidate at the step they had that day); those moved by hand since, where they were.
+        before_today = count_day < timezone.localdate()
+        then = before_today and (tree is not None or counting.pipeline_changed_after(count_day))
+        candidates = Candidate.objects.all()
+        road = counting.pipeline_on(candidates, count_day) if then else counting.pipeline(candidates)
+        finishing, late = (None, True) if over else finishable_candidates(year, as_of, count_day if then else None)
         if tree is not None:
             from .. import past
 
             actuals, pipeline = Counts(), Counts()
             past.admission_counts(tree, actuals, first_year, year, count_day)
             past.historical_counts(tree, actuals, first_year, year, periods)
-            past.pipeline_counts(tree, pipeline, year)
-            if over:
-                finishable, late = Counts(), True
-            else:
-                finishable, late = past.finishable_counts(tree, year, *_finishable_filter(year, as_of))
+            past.pipeline_counts(tree, pipeline, year, road)
+            finishable = past.finishable_counts(tree, year, finishing)
             self.structural = past.structural(
                 scope, scope_org, rules, self.orgs, actuals, pipeline,
                 year=year, count_day=count_day, first_year=first_year, over=over,
@@ -155,16 +183,18 @@ class _Computation:
                 self.known_years = {year - 1: Counter()}
             actuals = admission_counts(scope, set(full), full, self.start, year, after, self.known_years.get(year - 1))
             historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged)
-            pipeline = _pipeline_counts(scope, set(full), full, year)
-            if over:
-                finishable, late, finishable_q = Counts(), True, None
+            if then:
+                pipeline = _candidate_counts(scope, set(full), full, year, road, counted)
             else:
-                finishable, late, finishable_q = _finishable_counts(scope, set(full), full, year, as_of, counted)
-            if count_day < timezone.localdate():  # moved by hand since the day: where they were
-                _moved_back(scope, count_day, year, pipeline, finishable, finishable_q)
+                pipeline = _pipeline_counts(scope, set(full), full, year)
+            finishable = _candidate_counts(scope, set(full), full, year, finishing, counted)
+            if before_today:
+                _moved_back(scope.path, count_day, year, pipeline, finishable, road, finishing)
             self.structural = _structural(
                 scope, scope_org, rules, year, count_day, first_year, over, after, list_failing
             )
+            if then:  # the failing rows' forecast: the tallies hold today's pipeline
+                _forecast_of_day(self.structural, count_day)
         self.actuals, self.pipeline, self.finishable = actuals, pipeline, finishable
         self.recorded_years = actuals.recorded_years
         self.period = Period(self.fraction, over, late)

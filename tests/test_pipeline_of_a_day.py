@@ -1,0 +1,99 @@
+"""A report of an earlier day forecasts the pipeline of that day: the candidates past the
+cell's resolution by then and not yet admitted or gone, each at the step they had then.
+Today's pipeline (the tallies) holds none of the candidates admitted since, and holds
+those who passed the resolution after the day."""
+
+import datetime as dt
+
+import pytest
+
+from admissions.models import Candidate, Outcome, Step, StepRecord
+from organizations.services import organization_move
+from quotas.models import RuleKind
+from reports.engine import attainment
+
+from .conftest import TODAY
+from .test_reports_engine import admit, make_candidate, make_plan, make_rule
+
+D = dt.date
+
+
+def _steps(candidate, *steps):
+    for step, day in steps:
+        StepRecord.objects.create(candidate=candidate, step=step, date=day)
+
+
+@pytest.fixture
+def road(tree):
+    """At the school, on 31/05/2025: Anh at the decision (admitted on 10/06), Bình past the
+    cell's resolution (withdrew on 15/06); Chi passed the resolution only on 20/06."""
+    make_rule(make_plan(tree.district, number="159", symbol="KH/HU"), RuleKind.COUNT, target=tree.school, min_count=3)
+    admission = admit(tree.school, D(2025, 6, 10), name="Anh")
+    _steps(admission.candidate, (Step.CELL_RESOLUTION, D(2025, 3, 1)), (Step.DECISION, D(2025, 5, 1)))
+    Candidate.objects.filter(pk=admission.candidate_id).update(step_date=D(2025, 6, 10), outcome_date=D(2025, 6, 10))
+    binh = make_candidate(tree.school, step=Step.CELL_RESOLUTION, outcome=Outcome.WITHDRAWN, name="Bình")
+    Candidate.objects.filter(pk=binh.pk).update(step_date=D(2025, 4, 1), outcome_date=D(2025, 6, 15))
+    chi = make_candidate(tree.school, step=Step.CELL_RESOLUTION, name="Chi")
+    _steps(chi, (Step.INTRODUCTION, D(2025, 5, 20)), (Step.CELL_RESOLUTION, D(2025, 6, 20)))
+    Candidate.objects.filter(pk=chi.pk).update(step_date=D(2025, 6, 20))
+    return tree
+
+
+def _figures(scope, day):
+    result = attainment(scope=scope, year=2025, as_of=day)
+    (rule,) = [r for r in result.rules if r.rule.kind == RuleKind.COUNT]
+    (m,) = rule.measurements
+    return result.actual, result.forecast, m.forecast, m.finishable
+
+
+def test_an_earlier_day_forecasts_its_own_pipeline(road):
+    # 31/05: nobody admitted yet; Anh and Bình on the road past the resolution, both able to finish.
+    assert _figures(road.school, D(2025, 5, 31)) == (0, 2, 2, 2)
+    assert _figures(road.district, D(2025, 5, 31))[:2] == (0, 2)
+    # 30/06 (the fixture's today): Anh admitted, Bình gone, Chi past the resolution.
+    assert _figures(road.school, TODAY) == (1, 1, 1, 1)
+    # Before anyone passed the resolution: no forecast.
+    assert _figures(road.school, D(2025, 2, 28)) == (0, 0, 0, 0)
+
+
+def test_a_step_of_that_day_decides_whether_the_candidate_can_still_finish(road):
+    """A resolution of 01/10 no longer brings the ceremony by 31/12 (the decision may take
+    60 working days, the ceremony 30 more), a decision of 10/11 still does: the step each
+    candidate had on the day decides, not the one they have now."""
+    dung = make_candidate(road.school, step=Step.DECISION, name="Dung")
+    _steps(dung, (Step.CELL_RESOLUTION, D(2025, 10, 1)), (Step.DECISION, D(2025, 11, 10)))
+    Candidate.objects.filter(pk=dung.pk).update(step_date=D(2025, 11, 10))
+    _actual, forecast, _rule_forecast, finishable = _figures(road.school, D(2025, 11, 1))
+    assert (forecast, finishable) == (2, 1)  # Chi (at the resolution since 20/06) can; Dung cannot
+    _actual, forecast, _rule_forecast, finishable = _figures(road.school, D(2025, 11, 15))
+    assert (forecast, finishable) == (2, 2)  # at the decision since 10/11, Dung can
+
+
+def test_the_pipeline_of_the_day_in_the_tree_of_the_day(road):
+    """When the tree changed after the day, the records of the day's tree are read: the same pipeline."""
+    before = _figures(road.district, D(2025, 5, 31))
+    organization_move(organization=road.school, new_parent=road.city, on_date=D(2025, 6, 1), today=TODAY)
+    assert _figures(road.district, D(2025, 5, 31)) == before
+
+
+@pytest.mark.parametrize("list_failing", [False, True])
+def test_an_idle_organizations_row_forecasts_the_pipeline_of_that_day(road, list_failing):
+    """The rows of an inactivity rule are read with the tallies' pipeline (today's): of an
+    earlier day they show that day's, whether read with the answer (the exports), checked
+    against admissions after the day, or read when the dashboard lists them."""
+    from organizations.models import OrgForm
+
+    plan = make_plan(road.district, number="160", symbol="KH/HU")
+    make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=[OrgForm.GRASSROOTS_CELL], years_without=1)
+    em = make_candidate(road.enterprise, step=Step.CELL_RESOLUTION, outcome=Outcome.WITHDRAWN, name="Em")
+    Candidate.objects.filter(pk=em.pk).update(step_date=D(2025, 6, 1), outcome_date=D(2025, 6, 25))
+
+    def forecasts(day):
+        result = attainment(scope=road.district, year=2025, as_of=day, list_failing=list_failing)
+        (rule,) = [r for r in result.rules if r.rule.kind == RuleKind.INACTIVITY]
+        return {m.org.code: m.forecast for m in rule.failing}
+
+    # 31/05, with Anh's admission of 10/06 after it: the rows are read and checked here.
+    assert forecasts(D(2025, 5, 31)) == {"LD.DD.THPT": 2, "LD.DD.DN": 0}  # today's: Chi, 1
+    # 18/06, nothing admitted after it: the rows are counted, and listed when read.
+    assert forecasts(D(2025, 6, 18)) == {"LD.DD.DN": 1}  # Em, who left on 25/06
