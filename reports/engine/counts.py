@@ -237,11 +237,14 @@ def finishable_candidates(year: int, as_of: dt.date, day: dt.date | None = None)
     return road.filter(_deadline_q("step_then", "since_then", "due_then", year, last_decision, last_resolution)), late
 
 
-def _candidate_counts(scope, depths, wanted, year, candidates, counted: CountedUnder | None = None) -> Counts:
+def _candidate_counts(
+    scope, depths, wanted, year, candidates, counted: CountedUnder | None = None, by_path: Counter | None = None
+) -> Counts:
     """`candidates` (a queryset) per (bucket, category) at every depth, each where their
     organization counts today (a merged organization's with its successor): one grouped
     read per organization, rolled up to the wanted paths of every depth here (a read per
-    depth scanned the candidates once for each: 5 s of the national report)."""
+    depth scanned the candidates once for each: 5 s of the national report). `by_path`: a
+    Counter filled with the rows read, every category, per organization's path."""
     counts = Counts()
     if candidates is None or not depths:
         return counts
@@ -251,7 +254,21 @@ def _candidate_counts(scope, depths, wanted, year, candidates, counted: CountedU
     for path, category, n in grouped:
         for prefix in prefixes(path):
             counts.add(prefix, year, category, n)
+        if by_path is not None:
+            by_path[path] += n
     return counts
+
+
+def rolled_up(by_path: Counter, paths) -> dict[str, int]:
+    """Counts per organization's path (`by_path`) summed under each of `paths`."""
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for path in paths:
+        wanted[len(path) // STEP].add(path)
+    totals, prefixes = dict.fromkeys(paths, 0), WantedPrefixes(wanted)
+    for path, n in by_path.items():
+        for prefix in prefixes(path):
+            totals[prefix] += n
+    return totals
 
 
 def _has_data(counts: Counts, recorded_years: set[int], path: str, year: int) -> bool:
@@ -263,7 +280,9 @@ def _has_data(counts: Counts, recorded_years: set[int], path: str, year: int) ->
     return year in recorded_years or (path, year, "") in counts.data
 
 
-def _moved_back(root: str, day: dt.date, year: int, pipeline: Counts, finishable: Counts, road, finishing) -> None:
+def _moved_back(
+    root: str, day: dt.date, year: int, pipeline: Counts, finishable: Counts, road, finishing, by_path=None
+) -> None:
     """The candidates of the pipeline of `day` (`road`; `finishing`: those of them the
     deadlines can still bring to the ceremony, or None) moved to another organization
     after the day by hand (CandidateTransfer), counted where they were that day, as the
@@ -271,7 +290,8 @@ def _moved_back(root: str, day: dt.date, year: int, pipeline: Counts, finishable
     read in today's tree place them where they are now. A merger's hand-over moves no
     count (the merged organization's candidates count with its successor already). One
     query, for both counts: a report of an earlier day asks it (nothing is moved after today).
-    `root`: the path the counts are kept under (the scope's)."""
+    `root`: the path the counts are kept under (the scope's); `by_path`: a Counter of the
+    pipeline per organization's path (_candidate_counts), moved the same way."""
     from admissions.models import CandidateTransfer
 
     finishing = finishing if finishing is not None else Candidate.objects.none()
@@ -295,6 +315,8 @@ def _moved_back(root: str, day: dt.date, year: int, pipeline: Counts, finishable
         for path, n in ((now, -1), (then, 1)):
             if not path.startswith(root):
                 continue
+            if by_path is not None:
+                by_path[path] += n
             for end in range(len(root), len(path) + 1, STEP):
                 pipeline.add(path[:end], year, category, n)
                 if finishes:
@@ -305,29 +327,18 @@ def pipeline_at(paths: list[str], day: dt.date) -> dict[str, int]:
     """The pipeline of `day` (counting.pipeline_on) under each of `paths` in today's tree,
     those moved by hand since where they were: what the failing rows of an inactivity rule
     forecast in a report of a day the pipeline changed since (their tallied pipeline is
-    today's). Two queries."""
+    today's), when a FailingList reads them. Two queries."""
     if not paths:
         return {}
-    wanted: dict[int, set[str]] = defaultdict(set)
-    for path in paths:
-        wanted[len(path) // STEP].add(path)
     root = os.path.commonprefix(paths)
     root = root[: len(root) // STEP * STEP]
     road = counting.pipeline_on(Candidate.objects.all(), day)
-    counts, prefixes = Counts(), WantedPrefixes(wanted)
-    rows = (
-        road.annotate(p=counting_path("organization__"))
-        .filter(p__startswith=root)
-        .values("p")
-        .annotate(n=Count("pk"))
-        .values_list("p", "n")
-        .order_by()
-    )
-    for path, n in rows:
-        for prefix in prefixes(path):
-            counts.add(prefix, 0, "", n)
-    _moved_back(root, day, 0, counts, Counts(), road, None)
-    return {path: counts.get(path, 0) for path in paths}
+    by_path: Counter = Counter()
+    rows = CountedUnder(root, True, None).records(road).values("p").annotate(n=Count("pk")).values_list("p", "n")
+    for path, n in rows.order_by():
+        by_path[path] += n
+    _moved_back(root, day, 0, Counts(), Counts(), road, None, by_path)
+    return rolled_up(by_path, paths)
 
 
 def _pipeline_counts(scope, depths, wanted, year) -> Counts:

@@ -31,7 +31,7 @@ from .counts import (
     after_count_day,
     finishable_candidates,
     historical_counts,
-    pipeline_at,
+    rolled_up,
 )
 from .failing import FailingList
 from .results import ChildRow, Measurement, PeriodFigure, RuleResult, YearFigure, _pct
@@ -73,10 +73,11 @@ def _is_whole_year(report_period, count_day: dt.date, year: int) -> bool:
     return same.start == dt.date(year, 1, 1) and from_whole_year(same.start, same.end)
 
 
-def _forecast_of_day(structural: dict[int, tuple], day: dt.date) -> None:
+def _forecast_of_day(structural: dict[int, tuple], day: dt.date, by_path: Counter) -> None:
     """Give the failing rows of inactivity rules (read with the tallies' pipeline, today's)
-    the pipeline of `day`: those read already here (one read for all), those a FailingList
-    reads later when it reads them (`_FailingSpec.pipeline_day`)."""
+    the pipeline of `day`: those read already here from `by_path` (the pipeline of the day
+    per organization, read by `count`), those a FailingList reads later when it reads them
+    (`_FailingSpec.pipeline_day`)."""
     rows = []
     for _matched, failing in structural.values():
         if isinstance(failing, FailingList):
@@ -87,7 +88,7 @@ def _forecast_of_day(structural: dict[int, tuple], day: dt.date) -> None:
                 continue
             failing = failing.rows
         rows += failing
-    forecasts = pipeline_at(sorted({m.org.path for m in rows}), day)
+    forecasts = rolled_up(by_path, {m.org.path for m in rows})
     for m in rows:
         m.forecast = forecasts[m.org.path]
 
@@ -183,18 +184,19 @@ class _Computation:
                 self.known_years = {year - 1: Counter()}
             actuals = admission_counts(scope, set(full), full, self.start, year, after, self.known_years.get(year - 1))
             historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged)
+            by_path = Counter()  # the pipeline of the day per organization (then)
             if then:
-                pipeline = _candidate_counts(scope, set(full), full, year, road, counted)
+                pipeline = _candidate_counts(scope, set(full), full, year, road, counted, by_path)
             else:
                 pipeline = _pipeline_counts(scope, set(full), full, year)
             finishable = _candidate_counts(scope, set(full), full, year, finishing, counted)
             if before_today:
-                _moved_back(scope.path, count_day, year, pipeline, finishable, road, finishing)
+                _moved_back(scope.path, count_day, year, pipeline, finishable, road, finishing, by_path)
             self.structural = _structural(
                 scope, scope_org, rules, year, count_day, first_year, over, after, list_failing
             )
             if then:  # the failing rows' forecast: the tallies hold today's pipeline
-                _forecast_of_day(self.structural, count_day)
+                _forecast_of_day(self.structural, count_day, by_path)
         self.actuals, self.pipeline, self.finishable = actuals, pipeline, finishable
         self.recorded_years = actuals.recorded_years
         self.period = Period(self.fraction, over, late)
