@@ -289,27 +289,25 @@ def _moved_back(
     readers of a past day's tree count them (reports/past.py): the tallies and the records
     read in today's tree place them where they are now. A merger's hand-over moves no
     count (the merged organization's candidates count with its successor already). One
-    query, for both counts: a report of an earlier day asks it (nothing is moved after today).
+    query (two when some moved), for both counts: a report of an earlier day asks it
+    (nothing is moved after today).
     `root`: the path the counts are kept under (the scope's); `by_path`: a Counter of the
     pipeline per organization's path (_candidate_counts), moved the same way."""
-    finishing = finishing if finishing is not None else Candidate.objects.none()
     rows = (
         CandidateTransfer.objects.filter(valid_until__gt=day, candidate__in=road.values("pk"))
-        .annotate(
-            now=counting_path("candidate__organization__"),
-            then=counting_path("organization__"),
-            finishable=Exists(finishing.filter(pk=OuterRef("candidate_id"))),
-        )
+        .annotate(now=counting_path("candidate__organization__"), then=counting_path("organization__"))
         .order_by("candidate_id", "valid_until")
-        .values_list("candidate_id", "now", "then", "candidate__category", "finishable")
+        .values_list("candidate_id", "now", "then", "candidate__category")
     )
-    seen = set()
-    for pk, now, then, category, finishes in rows:
-        if pk in seen:
-            continue  # the first move after the day says where they were
-        seen.add(pk)
-        if now == then:
-            continue
+    moved = {}
+    for pk, now, then, category in rows:
+        if pk not in moved:  # the first move after the day says where they were
+            moved[pk] = (now, then, category)
+    moved = {pk: move for pk, move in moved.items() if move[0] != move[1]}
+    finishes = set()
+    if moved and finishing is not None:  # rare: a second query (a subquery per row is slow on PostgreSQL)
+        finishes = set(finishing.filter(pk__in=list(moved)).values_list("pk", flat=True))
+    for pk, (now, then, category) in moved.items():
         for path, n in ((now, -1), (then, 1)):
             if not path.startswith(root):
                 continue
@@ -317,7 +315,7 @@ def _moved_back(
                 by_path[path] += n
             for end in range(len(root), len(path) + 1, STEP):
                 pipeline.add(path[:end], year, category, n)
-                if finishes:
+                if pk in finishes:
                     finishable.add(path[:end], year, category, n)
 
 
