@@ -74,21 +74,27 @@ def candidate_key(organization_id, category, step, outcome, archived_at):
     return (PIPELINE, organization_id, None, category)
 
 
-def moved_after(candidates, day: dt.date) -> list[tuple[int, int, str]]:
-    """(organization now, organization on `day`, category) for each of `candidates` (a
-    queryset) moved to another organization after `day` (CandidateTransfer: by hand or
-    with a merger): the first move after the day says where they were. One query; the
-    readers of a past day's tree place the others by their organization now."""
+def moved_after(candidates, day: dt.date) -> list[tuple[int, int, int, str]]:
+    """(candidate, organization now, organization on `day`, category) for each of
+    `candidates` (a queryset) moved to another organization after `day`
+    (CandidateTransfer: by hand or with a merger): the first move after the day says where
+    they were. The readers of a past day's tree place the others by their organization now.
+
+    The moves after the day are read first (one query; few: a merger's hand-over dates
+    them on its day), then which of them are among `candidates` (one more, when any):
+    `candidates` may be a filter with subqueries of its own (the pipeline of a day), which
+    PostgreSQL, joined to the moves, could run once per move."""
     from .models import CandidateTransfer
 
     rows = (
-        CandidateTransfer.objects.filter(valid_until__gt=day, candidate__in=candidates.values("pk"))
+        CandidateTransfer.objects.filter(valid_until__gt=day)
         .order_by("candidate_id", "valid_until")
         .values_list("candidate_id", "candidate__organization_id", "organization_id", "candidate__category")
     )
-    seen, moved = set(), []
+    first: dict[int, tuple] = {}
     for pk, now, then, category in rows:
-        if pk not in seen:
-            seen.add(pk)
-            moved.append((now, then, category))
-    return moved
+        first.setdefault(pk, (pk, now, then, category))
+    if not first:
+        return []
+    among = set(candidates.filter(pk__in=list(first)).values_list("pk", flat=True))
+    return [move for pk, move in first.items() if pk in among]

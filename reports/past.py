@@ -149,7 +149,7 @@ def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
     ):
         rows[(organization_id, category)] += n
     inside = set(counted)
-    for now, then, category in counting.moved_after(candidates, tree.day):
+    for _pk, now, then, category in counting.moved_after(candidates, tree.day):
         if now in inside:
             rows[(now, category)] -= 1
         if then in inside:

@@ -172,7 +172,7 @@ def _count(
     # organization they were at then.
     moved = set()
     if any(later > day for later in changes.candidates):
-        moved = {then for _now, then, _category in moved_after(road, day)}
+        moved = {then for _pk, _now, then, _category in moved_after(road, day)}
     stayed = road.exclude(transfers__valid_until__gt=day) if moved else road
     if tree is None:
         with_road = list(counted.records(stayed).values_list("p", flat=True).distinct())

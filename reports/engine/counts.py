@@ -13,7 +13,7 @@ from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce, Substr
 
 from admissions import counting
-from admissions.models import Candidate, CandidateTransfer, Outcome, Step, StepRecord, Tally
+from admissions.models import Candidate, Outcome, Step, StepRecord, Tally
 from admissions.workdays import add_working_days, calendar_between
 from organizations.models import GRASSROOTS_FORMS, Organization
 from organizations.positions import CountedUnder, any_merged, counted_under, counting_path
@@ -289,23 +289,19 @@ def _moved_back(
     readers of a past day's tree count them (reports/past.py): the tallies and the records
     read in today's tree place them where they are now. A merger's hand-over moves no
     count (the merged organization's candidates count with its successor already). One
-    query (two when some moved), for both counts: a report of an earlier day asks it
-    (nothing is moved after today).
+    query (counting.moved_after), three more when some moved, for both counts: a report of
+    an earlier day asks it (nothing is moved after today).
     `root`: the path the counts are kept under (the scope's); `by_path`: a Counter of the
     pipeline per organization's path (_candidate_counts), moved the same way."""
-    rows = (
-        CandidateTransfer.objects.filter(valid_until__gt=day, candidate__in=road.values("pk"))
-        .annotate(now=counting_path("candidate__organization__"), then=counting_path("organization__"))
-        .order_by("candidate_id", "valid_until")
-        .values_list("candidate_id", "now", "then", "candidate__category")
-    )
-    moved = {}
-    for pk, now, then, category in rows:
-        if pk not in moved:  # the first move after the day says where they were
-            moved[pk] = (now, then, category)
-    moved = {pk: move for pk, move in moved.items() if move[0] != move[1]}
+    moves = counting.moved_after(road, day)
+    if not moves:
+        return
+    ids = {org for _pk, now, then, _category in moves for org in (now, then)}
+    paths = dict(Organization.objects.filter(pk__in=ids).annotate(p=counting_path()).values_list("pk", "p"))
+    moved = {pk: (paths[now], paths[then], category) for pk, now, then, category in moves}
+    moved = {pk: move for pk, move in moved.items() if move[0] != move[1]}  # a merger's: counted there already
     finishes = set()
-    if moved and finishing is not None:  # rare: a second query (a subquery per row is slow on PostgreSQL)
+    if moved and finishing is not None:
         finishes = set(finishing.filter(pk__in=list(moved)).values_list("pk", flat=True))
     for pk, (now, then, category) in moved.items():
         for path, n in ((now, -1), (then, 1)):
