@@ -80,10 +80,10 @@ def moved_after(candidates, day: dt.date) -> list[tuple[int, int, int, str]]:
     (CandidateTransfer: by hand or with a merger): the first move after the day says where
     they were. The readers of a past day's tree place the others by their organization now.
 
-    The moves after the day are read first (one query; few: a merger's hand-over dates
-    them on its day), then which of them are among `candidates` (one more, when any):
-    `candidates` may be a filter with subqueries of its own (the pipeline of a day), which
-    PostgreSQL, joined to the moves, could run once per move."""
+    The moves after the day are read first (one query), then which of them are among
+    `candidates` (one more when there are any, per 5,000: a reorganization's hand-overs of
+    a day before it can be many): `candidates` may be a filter with subqueries of its own
+    (the pipeline of a day), which PostgreSQL, joined to the moves, could run once per move."""
     from .models import CandidateTransfer
 
     rows = (
@@ -96,5 +96,7 @@ def moved_after(candidates, day: dt.date) -> list[tuple[int, int, int, str]]:
         first.setdefault(pk, (pk, now, then, category))
     if not first:
         return []
-    among = set(candidates.filter(pk__in=list(first)).values_list("pk", flat=True))
+    ids, among = list(first), set()
+    for start in range(0, len(ids), 5000):
+        among.update(candidates.filter(pk__in=ids[start : start + 5000]).values_list("pk", flat=True))
     return [move for pk, move in first.items() if pk in among]
