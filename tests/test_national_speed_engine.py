@@ -68,7 +68,7 @@ def test_same_period_last_year_from_this_years_read_equals_its_own_read(admitted
     assert district["same_period_last_year"]["actual"] == 6  # an allocation row: the tallies of 2024
 
     # The same report with last year read on its own (as before issue 18).
-    monkeypatch.setattr("reports.engine.measure._is_whole_year", lambda *args: False)
+    monkeypatch.setattr("reports.engine.measure._last_year_from_tallies", lambda *args: False)
     with CaptureQueriesContext(connection) as alone_queries:
         alone = attainment_json(attainment(scope=tree.province, year=2025, as_of=D(2025, 12, 31)))
     assert calls == [2024]
@@ -111,7 +111,7 @@ def test_same_period_last_year_late_in_the_year_is_the_years_tallies_less_the_da
     assert pupils["same_period_last_year"]["actual"] == 5
 
     read.clear()
-    monkeypatch.setattr("reports.engine.measure._is_whole_year", lambda *args: False)
+    monkeypatch.setattr("reports.engine.measure._last_year_from_tallies", lambda *args: False)
     with CaptureQueriesContext(connection) as from_records_queries:
         assert reports() == from_tallies
     assert set(read) == {(D(2024, 1, 1), D(2024, 11, 15))}

@@ -28,7 +28,8 @@ Query budget (constant in the number of organizations and rules):
   `admissions.counting.pipeline_changed_after`; when it did, the pipeline of that day is
   read from the records instead of the tallies, each candidate at the step they had then,
   one grouped count), and the candidates of both moved by hand since, counted where they
-  were that day (1, `_moved_back`),
+  were that day (1: the moves after the day, `counting.moved_after`; when some are, up to
+  three more: which are in the pipeline, their organizations' paths, which can finish),
 * rules over many organizations that only ask for a size or for recent admissions
   (CELL_SIZE, INACTIVITY over e.g. every cell in the country): how many each measures (1),
   the failing ones, with their figures (1 per kind), the admissions after the report's

@@ -66,7 +66,7 @@ def _year_fraction(year: int, as_of: dt.date) -> tuple[float, bool]:
     return ((as_of - start).days + 1) / days, False
 
 
-def _is_whole_year(report_period, count_day: dt.date, year: int) -> bool:
+def _last_year_from_tallies(report_period, count_day: dt.date, year: int) -> bool:
     """Whether read_period reads `year`'s whole-year tallies for a report period's same
     period last year: it is that year, or most of it from 1 January (spans.from_whole_year)."""
     same = report_spans(report_period, count_day)[1]
@@ -160,10 +160,11 @@ class _Computation:
         # candidate took a step or left the road since (then read from the records, each
         # candidate at the step they had that day); those moved by hand since, where they were.
         before_today = count_day < timezone.localdate()
-        then = before_today and (tree is not None or counting.pipeline_changed_after(count_day))
+        of_the_day = before_today and (tree is not None or counting.pipeline_changed_after(count_day))
         candidates = Candidate.objects.all()
-        road = counting.pipeline_on(candidates, count_day) if then else counting.pipeline(candidates)
-        finishing, late = (None, True) if over else finishable_candidates(year, as_of, count_day if then else None)
+        road = counting.pipeline_on(candidates, count_day) if of_the_day else counting.pipeline(candidates)
+        day = count_day if of_the_day else None
+        finishing, late = (None, True) if over else finishable_candidates(year, as_of, day)
         if tree is not None:
             from .. import past
 
@@ -180,12 +181,12 @@ class _Computation:
             after = after_count_day(scope, year, count_day, merged, counted)
             # Last year's whole year, when the report period's same period last year is it
             # (read_period), comes from the same read of the tallies.
-            if report_period is not None and _is_whole_year(report_period, count_day, year - 1):
+            if report_period is not None and _last_year_from_tallies(report_period, count_day, year - 1):
                 self.known_years = {year - 1: Counter()}
             actuals = admission_counts(scope, set(full), full, self.start, year, after, self.known_years.get(year - 1))
             historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged)
-            by_path = Counter()  # the pipeline of the day per organization (then)
-            if then:
+            by_path = Counter()  # the pipeline of the day per organization (of_the_day)
+            if of_the_day:
                 pipeline = _candidate_counts(scope, set(full), full, year, road, counted, by_path)
             else:
                 pipeline = _pipeline_counts(scope, set(full), full, year)
@@ -195,7 +196,7 @@ class _Computation:
             self.structural = _structural(
                 scope, scope_org, rules, year, count_day, first_year, over, after, list_failing
             )
-            if then:  # the failing rows' forecast: the tallies hold today's pipeline
+            if of_the_day:  # the failing rows' forecast: the tallies hold today's pipeline
                 _forecast_of_day(self.structural, count_day, by_path)
         self.actuals, self.pipeline, self.finishable = actuals, pipeline, finishable
         self.recorded_years = actuals.recorded_years
