@@ -97,3 +97,27 @@ def test_an_idle_organizations_row_forecasts_the_pipeline_of_that_day(road, list
     assert forecasts(D(2025, 5, 31)) == {"LD.DD.THPT": 2, "LD.DD.DN": 0}  # today's: Chi, 1
     # 18/06, nothing admitted after it: the rows are counted, and listed when read.
     assert forecasts(D(2025, 6, 18)) == {"LD.DD.DN": 1}  # Em, who left on 25/06
+
+
+@pytest.mark.parametrize("list_failing", [False, True])
+def test_an_idle_organizations_row_counts_a_candidate_moved_since_where_they_were(road, list_failing):
+    """Nothing but a move by hand after the day (no step, no admission, no one leaving):
+    the tallies' pipeline is the day's except for the moved candidate, whom they place
+    at the new organization. The idle organization's row counts them where they were."""
+    from admissions.services.candidates import candidate_transfer
+    from organizations.models import OrgForm
+
+    plan = make_plan(road.district, number="160", symbol="KH/HU")
+    make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=[OrgForm.GRASSROOTS_CELL], years_without=1)
+    giang = make_candidate(road.enterprise, step=Step.CELL_RESOLUTION, name="Giang")
+    Candidate.objects.filter(pk=giang.pk).update(step_date=D(2025, 5, 1))
+    candidate_transfer(candidate=giang, organization=road.school, on_date=D(2025, 6, 25), user=None, today=TODAY)
+
+    def forecasts(day):
+        result = attainment(scope=road.district, year=2025, as_of=day, list_failing=list_failing)
+        (rule,) = [r for r in result.rules if r.rule.kind == RuleKind.INACTIVITY]
+        return {m.org.code: m.forecast for m in rule.failing}
+
+    # 22/06: Anh admitted (10/06), Chi past the resolution (20/06), Giang at the enterprise.
+    assert forecasts(D(2025, 6, 22)) == {"LD.DD.DN": 1}
+    assert forecasts(TODAY) == {"LD.DD.DN": 0}  # Giang is at the school now

@@ -73,11 +73,12 @@ def _last_year_from_tallies(report_period, count_day: dt.date, year: int) -> boo
     return same.start == dt.date(year, 1, 1) and from_whole_year(same.start, same.end)
 
 
-def _forecast_of_day(structural: dict[int, tuple], day: dt.date, by_path: Counter) -> None:
+def _forecast_of_day(structural: dict[int, tuple], day: dt.date, by_path: Counter, moves_only: bool = False) -> None:
     """Give the failing rows of inactivity rules (read with the tallies' pipeline, today's)
     the pipeline of `day`: those read already here from `by_path` (the pipeline of the day
-    per organization, read by `count`), those a FailingList reads later when it reads them
-    (`_FailingSpec.pipeline_day`)."""
+    per organization, read by `count`; `moves_only`: what the moves by hand since change
+    in today's, nothing else having changed), those a FailingList reads later when it
+    reads them (`_FailingSpec.pipeline_day`)."""
     rows = []
     for _matched, failing in structural.values():
         if isinstance(failing, FailingList):
@@ -90,7 +91,7 @@ def _forecast_of_day(structural: dict[int, tuple], day: dt.date, by_path: Counte
         rows += failing
     forecasts = rolled_up(by_path, {m.org.path for m in rows})
     for m in rows:
-        m.forecast = forecasts[m.org.path]
+        m.forecast = (m.forecast or 0) + forecasts[m.org.path] if moves_only else forecasts[m.org.path]
 
 
 class _Computation:
@@ -196,8 +197,10 @@ class _Computation:
             self.structural = _structural(
                 scope, scope_org, rules, year, count_day, first_year, over, after, list_failing
             )
-            if of_the_day:  # the failing rows' forecast: the tallies hold today's pipeline
-                _forecast_of_day(self.structural, count_day, by_path)
+            # The failing rows' forecast: the tallies hold today's pipeline, with those
+            # moved by hand since at their new organization (by_path then holds the moves).
+            if of_the_day or any(by_path.values()):
+                _forecast_of_day(self.structural, count_day, by_path, moves_only=not of_the_day)
         self.actuals, self.pipeline, self.finishable = actuals, pipeline, finishable
         self.recorded_years = actuals.recorded_years
         self.period = Period(self.fraction, over, late)
