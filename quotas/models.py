@@ -84,6 +84,12 @@ class Plan(models.Model):
         """Number and symbol as written on the document: "97-KH/TU"."""
         return f"{self.number}-{self.symbol}" if self.number else ""
 
+    @property
+    def label(self) -> str:
+        """What names the plan in a list or a report's column: its reference, or its title
+        while it has no number (a draft, or a plan entered without one)."""
+        return self.reference or self.title
+
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 

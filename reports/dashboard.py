@@ -378,7 +378,7 @@ def _rules_view(att):
         rows.append(
             {
                 "result": r,
-                "plans": [p.reference for p in plans],
+                "plans": [p.label for p in plans],
                 "m": m,
                 "progress": progress,
                 "css": STATUS_CLASS[r.status],

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from admissions.categories import Category
 from organizations.models import Organization
-from quotas.models import RuleKind
+from quotas.models import Plan, RuleKind
 from reports import dashboard
 from reports.engine import attainment
 from reports.engine.counts import admission_counts, after_count_day, historical_counts
@@ -157,6 +157,9 @@ def test_demo_on_29_november(demo):
         6,
         4,
     )
+    # Đà Lạt's plan carries no number (the seed leaves it blank): its title names it.
+    dalat_plan = Plan.objects.get(issuer__code="LD.DL")
+    assert dalat_plan.number == "" and rows["LD.DL"]["plan"] == f"97-KH/TU · {dalat_plan.title}"
 
 
 def test_demo_a_closed_year_has_no_forecast_and_years_without_data_read_no_data(demo):

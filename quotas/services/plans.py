@@ -33,7 +33,7 @@ def _validate_implements(issuer: Organization, implements) -> None:
         if not issuer.path.startswith(parent.issuer.path) or parent.issuer_id == issuer.pk:
             raise ValidationError(
                 _("A plan can only implement plans of the committees above its issuer (%(ref)s is not).")
-                % {"ref": parent.reference or parent.title}
+                % {"ref": parent.label}
             )
 
 
@@ -101,8 +101,8 @@ def plan_update(*, plan: Plan, user=None, today: dt.date, reason: str = "", docu
     _validate_plan(plan)
     if implements is not None:
         _validate_implements(plan.issuer, implements)
-        old_refs = sorted(p.reference or p.title for p in plan.implements.all())
-        new_refs = sorted(p.reference or p.title for p in implements)
+        old_refs = sorted(p.label for p in plan.implements.all())
+        new_refs = sorted(p.label for p in implements)
         if old_refs != new_refs:
             changes.append(_change(_("implements"), ", ".join(old_refs), ", ".join(new_refs)))
     if _is_issued(plan) and plan.issued_on is None:

@@ -52,8 +52,8 @@ def _rows(att, chosen: str) -> list[dict]:
             if child is None:
                 continue
             row = by_child.setdefault(child.pk, {"org": child, "plans": [], "orgs": {}, "period": periods[child.pk]})
-            if r.plan.reference not in row["plans"]:
-                row["plans"].append(r.plan.reference)
+            if r.plan.label not in row["plans"]:
+                row["plans"].append(r.plan.label)
             row["orgs"].setdefault(m.org.pk, []).append(m)
     rows = []
     for row in by_child.values():

@@ -72,13 +72,13 @@ def _rule_row(index: int, r: RuleResult) -> list:
         else:
             target = target_text(r.measurements[0], r.kind) if r.measurements else ""
         actual = _("%(meeting)d of %(total)d meet it") % {"meeting": r.meeting, "total": r.matched}
-        return [index, r.plan.reference, r.sentence, subject, target, actual, None, None, r.status]
+        return [index, r.plan.label, r.sentence, subject, target, actual, None, None, r.status]
     m = r.single
     actual_value = achieved(m, r.kind)
     share = _rate(m, r.kind)
     return [
         index,
-        r.plan.reference,
+        r.plan.label,
         r.sentence,
         subject,
         target_text(m, r.kind),
@@ -186,7 +186,7 @@ def _rule_table(index: int, r: RuleResult, closed: bool = False) -> Table:
         columns=rule_columns(kind),
         source=source,
         count=len(listed),
-        caption=r.plan.reference,
+        caption=r.plan.label,
         lead=lead,
     )
     if not r.many and r.single and r.single.history:
