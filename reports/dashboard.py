@@ -240,8 +240,9 @@ def _render(organization: Organization, view: View) -> str:
 
 def without_target(children: Table) -> int:
     """How many organizations of the committees table have no target (its third column):
-    the page says why their target and status are empty."""
-    return sum(1 for row in children.rows if row[2] is None)
+    the page says why their target and status are empty. The row of what counts at the
+    organization itself (no link: it is no organization under it) has none to have."""
+    return sum(1 for row, link in zip(children.rows, children.links, strict=True) if row[2] is None and link)
 
 
 def period_kpi(att) -> dict | None:

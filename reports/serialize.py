@@ -143,6 +143,17 @@ def _attainment_json(att: Attainment) -> dict:
             }
             for c in att.children
         ],
+        # What counts at the organization itself beside its children (its own records and
+        # those of the organizations merged into it): with it the children add up.
+        "own": None
+        if att.own is None
+        else {
+            "merged": att.own.merged,
+            "actual": att.own.actual,
+            "forecast": att.own.forecast,
+            "last_year": att.own.last_year,
+            **_period_keys(att.own.period),
+        },
         "statuses": list(Status.ORDER),
         "period": period_json(att.period, att.period_to),
         "period_actual": att.period_actual,

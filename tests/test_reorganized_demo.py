@@ -110,3 +110,25 @@ def test_after_the_reorganization_the_tallies_and_the_records_agree_to_the_unit(
         }
     assert sorted(key for key in tallied if recounted[key] != tallied[key]) == []
     assert len(tallied) > 100 and tallied[("LD.X-DONDUONG", D(2025, 12, 31))]["actual"] > 0
+
+
+def test_after_the_reorganization_every_report_s_rows_add_up_to_its_total(seeded_demo):
+    """A commune of 1 July 2025 holds its merged predecessors' admissions of the year: the
+    row of what counts at the organization itself names them, and with it the children's
+    rows add up to the total, the forecast and last year's figure, in every report."""
+    today = timezone.localdate()
+    demo.seed_reorganized(StringIO(), today=today)
+    with translation.override("vi"):
+        for org in [o for o in Organization.objects.order_by("path") if o.is_active]:
+            for year, day in ((2025, D(2025, 12, 31)), (today.year, today)):
+                data = attainment_json(attainment(scope=org, year=year, as_of=day))
+                rows = [*data["children"], *([data["own"]] if data["own"] else [])]
+                if not rows:
+                    continue
+                assert sum(r["actual"] for r in rows) == data["actual"], (org.code, day)
+                if data["forecast"] is not None:
+                    assert sum(r["forecast"] or 0 for r in rows) == data["forecast"], (org.code, day)
+        commune = Organization.objects.get(code="LD.X-DONDUONG")
+        result = attainment(scope=commune, year=2025, as_of=D(2025, 12, 31))
+    assert result.own.merged == ["Đảng bộ thị trấn Thạnh Mỹ", "Đảng bộ xã Tu Tra", "Đảng bộ xã Đạ Ròn"]
+    assert result.own.actual == result.actual - sum(c.actual for c in result.children) > 0

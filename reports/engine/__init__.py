@@ -202,6 +202,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         rules=results,
         allocations=tables,
         children=c.children(),
+        own=c.own_row(),
         months=_monthly(scope, year, as_of, tree, counted),
         history=c.history_of(scope_org, "", False),
         periods=c.periods_of(scope_org, ""),

@@ -10,6 +10,7 @@ import math
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from admissions import counting
@@ -430,3 +431,40 @@ class _Computation:
             )
         children.sort(key=lambda c: (c.ended_on is not None, c.org.name))  # the tree of the day: ended last
         return children
+
+    def own_row(self) -> ChildRow | None:
+        """What counts at the scope itself and in none of its children: the records of the
+        organization itself (a grassroots committee's own admissions), and those of the
+        organizations merged into it, whose figures count with it (a commune of 2025 holds
+        its predecessors' admissions of the year). Without this row the children's rows
+        would not add up to the total. None when nothing counts there; one query when it does."""
+        year, path, over = self.year, self.scope.path, self.over
+        kids = [o.path for o in self.orgs.values() if o.depth == self.scope.depth + 1]
+
+        def rest(figure):
+            total = figure(path)
+            return None if total is None else total - sum(figure(kid) or 0 for kid in kids)
+
+        actual = rest(lambda p: self.actuals.get(p, year))
+        forecast = rest(lambda p: self.pipeline.get(p, year))
+        last_year = rest(lambda p: self.figure(p, year - 1))
+        period = PeriodFigure(
+            rest(lambda p: self.period_of(p, engine_last_year=True).actual),
+            rest(lambda p: self.period_of(p, engine_last_year=True).last_year),
+        )
+        if not (actual or forecast or last_year or period.actual or period.last_year):
+            return None
+        scope = self.scope_org
+        into = Q(merged_into=scope) | Q(merged_into__merged_into=scope) | Q(merged_into__merged_into__merged_into=scope)
+        merged = Organization.objects.filter(into, dissolved_on__gt=dt.date(year - 1, 1, 1))
+        return ChildRow(
+            org=scope,
+            actual=actual,
+            forecast=None if over else forecast,
+            last_year=last_year,
+            target=None,
+            percent=None,
+            status=None,
+            period=period,
+            merged=list(merged.order_by("name").values_list("name", flat=True)),
+        )

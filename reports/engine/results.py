@@ -160,6 +160,8 @@ class ChildRow:
     status: str | None
     ended_on: dt.date | None = None  # dissolved by the report's day: what is still counted there, no target
     period: PeriodFigure | None = None
+    # The row of the scope itself (Attainment.own): the organizations merged into it, by name.
+    merged: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +177,9 @@ class Attainment:
     rules: list[RuleResult]
     allocations: list[AllocationTable]
     children: list[ChildRow]
+    # What counts at the scope itself beside its children (None when nothing does): the
+    # records of the organization itself and of the organizations merged into it.
+    own: ChildRow | None
     months: list[int | None]  # cumulative admissions at the end of each month (None after as_of)
     history: list[YearFigure]  # the scope's totals, oldest first, ending with this year
     periods: list[YearFigure] = field(default_factory=list)  # totals of periods entered as one figure

@@ -28,6 +28,7 @@ from ..engine import AllocationTable, Attainment, gc_paused
 from .periods import (
     Beside,
     _ended_name,
+    own_name,
     period_cells,
     period_columns,
     period_span_label,
@@ -241,8 +242,15 @@ def children_table(att: Attainment) -> Table:
             ],
             {"org": c.org.pk, "category": ""},
         )
-    last_years = [c.last_year for c in att.children if c.last_year is not None]
-    figures = [Beside.figure(c.period, c.last_year) for c in att.children]
+    rows = att.children
+    if att.own is not None:  # what counts at the scope itself: the rows add up to its total
+        c = att.own
+        last = [figure_or_no_data(c.last_year)] if last_year_column else []
+        beside_own = beside.cells(Beside.figure(c.period, c.last_year))
+        table.add([len(rows) + 1, own_name(c), None, c.actual, None, c.forecast, *last, *beside_own, None])
+        rows = [*rows, c]
+    last_years = [c.last_year for c in rows if c.last_year is not None]
+    figures = [Beside.figure(c.period, c.last_year) for c in rows]
     # No sum of forecasts for a closed year; no sum of "no data" (Excel would write 0).
     table.sum_columns = (
         (3,)
@@ -254,9 +262,9 @@ def children_table(att: Attainment) -> Table:
         None,
         _("Total"),
         None,
-        sum(c.actual for c in att.children),
+        sum(c.actual for c in rows),
         None,
-        None if att.year_over else sum(c.forecast or 0 for c in att.children),
+        None if att.year_over else sum(c.forecast or 0 for c in rows),
         *([sum(last_years) if last_years else None] if last_year_column else []),
         *beside.totals(figures),
         None,

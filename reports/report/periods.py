@@ -148,6 +148,16 @@ def period_table(att: Attainment) -> Table | None:
     return table
 
 
+def own_name(row) -> str:
+    """The row of what counts at the report's organization itself (Attainment.own)."""
+    if row.merged:
+        return _("Recorded at %(name)s itself and at the organizations merged into it (%(merged)s)") % {
+            "name": row.org.name,
+            "merged": ", ".join(row.merged),
+        }
+    return _("Recorded at %(name)s itself") % {"name": row.org.name}
+
+
 def _ended_name(row) -> str:
     """A row's organization, and when it was merged or dissolved (an issued allocation
     table keeps the row, counted up to its last day; a dissolved child keeps what is still
