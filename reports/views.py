@@ -58,6 +58,14 @@ def _ended(organization) -> dict:
     }
 
 
+def _not_yet(organization, as_of) -> dict:
+    """What a page of a day before the organization was founded says first: it did not
+    exist, and which organizations merged into it (their pages hold that day's figures)."""
+    if organization.founded_on is None or as_of >= organization.founded_on:
+        return {}
+    return {"founded_on": organization.founded_on, "predecessors": list(organization.merged_from.order_by("name"))}
+
+
 def _chain(request, organization):
     ancestors = selectors.ancestors_by_path([organization])
     return [
@@ -96,7 +104,9 @@ def dashboard(request, organization):
         "body": mark_safe(body.html),
         "computed_at": body.computed_at,
         "period": chosen.period,
+        "period_query": urlencode(chosen.params()),
         **_ended(organization),
+        **_not_yet(organization, chosen.as_of),
     }
     return render(request, "reports/dashboard.html", context)
 

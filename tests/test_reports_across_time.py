@@ -187,6 +187,22 @@ def test_the_dashboard_of_a_merged_organization_ends_on_its_last_day_and_links_i
     assert 'data-testid="ended"' not in active
 
 
+def test_a_report_of_a_day_before_an_organization_was_founded_says_so_and_links_what_merged_into_it(tree, client_for):
+    from organizations.models import Organization
+
+    takes_cells(tree.enterprise)
+    Organization.objects.filter(pk=tree.enterprise.pk).update(founded_on=D(2025, 3, 1))
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
+    client = client_for("district_planner")
+    page = client.get(f"/reports/{tree.enterprise.pk}/?year=2025&as_of=2025-02-15").content.decode()
+    assert 'data-testid="not-yet"' in page and "01/03/2025" in page
+    assert f'href="/reports/{tree.commune.pk}/?year=2025&amp;as_of=2025-02-15"' in page
+    page = client.get(f"/reports/{tree.enterprise.pk}/?year=2025&as_of=2025-06-01").content.decode()
+    assert 'data-testid="not-yet"' not in page
+
+
 def test_the_records_reader_gives_the_tallies_figures_on_the_demo(seeded_demo, monkeypatch):
     """The reader of a past tree (reports/past.py) and the tallies agree to the unit when
     the tree did not change: every committee of the demo, every year it has figures."""
