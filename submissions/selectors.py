@@ -14,6 +14,7 @@ from organizations.models import Organization
 from organizations.positions import children_on
 from reports import periods
 from reports.calendar import DueReport, reports_due
+from reports.report.periods import own_label
 
 from .models import ReportSubmission, Status
 
@@ -152,12 +153,22 @@ def figures(snapshot: dict | None) -> dict[str, tuple[str, object]]:
             if rule.get("org"):
                 label += f" — {rule['org']}"
             out[f"rule.{i}.{label}"] = (label, rule.get("actual"))
-        for child in att.get("children", []):
+        for child in _children(att):
             out[f"child.{child['org']}"] = (child["org"], child.get("actual"))
     form = snapshot.get("bieu2") or {}
     for row in form.get("rows", []):
         out[f"bieu2.{row['key']}"] = (f"Biểu 2 — {row['label']}", row.get("this_period"))
     return out
+
+
+def _children(att: dict) -> list[dict]:
+    """The rows of the organizations directly under the snapshot's organization, with the
+    row of what counts at the organization itself when there is one (the JSON's `own`)."""
+    children = att.get("children", [])
+    own = att.get("own")
+    if not own:
+        return children
+    return [*children, {"org": own_label(att.get("org", ""), own.get("merged", [])), "target": None, **own}]
 
 
 @dataclass(frozen=True)
@@ -206,7 +217,7 @@ def summary(snapshot: dict | None) -> dict:
         "actual": att.get("actual"),
         "target": att.get("target"),
         "period_actual": att.get("period_actual"),
-        "children": att.get("children", []),
+        "children": _children(att),
         "rules": att.get("rules", []),
         "bieu2": form.get("rows", [])[:6],
         "as_of": dt.date.fromisoformat(as_of) if as_of else None,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from organizations.locks import lock_on
 from organizations.models import PeriodLock
@@ -327,3 +328,23 @@ def test_a_past_periods_board_keeps_the_committees_it_had_after_a_merger(year_en
     assert page.status_code == 200 and "Kết quả năm 2025" in page.content.decode()
     page = client_for("province_planner").get(reverse(review, args=[tree.province.pk, "2026", tree.district.pk]))
     assert page.status_code == 404
+
+
+def test_the_snapshot_s_children_include_what_counts_at_the_organization_itself():
+    """The snapshot's `own` row (its own records and its merged predecessors') is listed
+    and compared with the children, so the rows shown add up to the total."""
+    snapshot = {
+        "attainment": {
+            "org": "Đảng ủy xã Đơn Dương",
+            "actual": 16,
+            "children": [{"org": "Chi bộ Trường THPT Đơn Dương", "target": None, "actual": 10}],
+            "own": {"merged": ["Đảng bộ xã Tu Tra"], "actual": 6, "forecast": None, "last_year": None},
+        }
+    }
+    with translation.override("vi"):
+        rows = selectors.summary(snapshot)["children"]
+        label = "Hồ sơ tại chính Đảng ủy xã Đơn Dương và các tổ chức đã hợp nhất vào (Đảng bộ xã Tu Tra)"
+        assert [(r["org"], r["actual"]) for r in rows] == [("Chi bộ Trường THPT Đơn Dương", 10), (label, 6)]
+        now = {"attainment": {**snapshot["attainment"], "own": {"merged": ["Đảng bộ xã Tu Tra"], "actual": 7}}}
+        assert [(d.label, d.submitted, d.now) for d in selectors.differences(snapshot, now=now)] == [(label, 6, 7)]
+    assert selectors.summary({"attainment": {"children": []}})["children"] == []  # snapshots before the row

@@ -150,12 +150,17 @@ def period_table(att: Attainment) -> Table | None:
 
 def own_name(row) -> str:
     """The row of what counts at the report's organization itself (Attainment.own)."""
-    if row.merged:
+    return own_label(row.org.name, row.merged)
+
+
+def own_label(name: str, merged: list[str]) -> str:
+    """What counts at organization `name` itself, and at the organizations `merged` into it."""
+    if merged:
         return _("Recorded at %(name)s itself and at the organizations merged into it (%(merged)s)") % {
-            "name": row.org.name,
-            "merged": ", ".join(row.merged),
+            "name": name,
+            "merged": ", ".join(merged),
         }
-    return _("Recorded at %(name)s itself") % {"name": row.org.name}
+    return _("Recorded at %(name)s itself") % {"name": name}
 
 
 def _ended_name(row) -> str:
