@@ -42,14 +42,15 @@ def pipeline_on(candidates, day: dt.date):
 
 def pipeline_changed_after(day: dt.date) -> bool:
     """Whether the pipeline of `day` (pipeline_on) may differ from today's (pipeline): a
-    candidate still on the road took a step after the day, or one left the road (admitted,
-    withdrawn, stopped) after it. One query."""
+    candidate still on the road took a step after the day, or one past the cell's
+    resolution left the road (admitted, withdrawn, stopped) after it. One query, two when
+    nobody left the road since: asked apart, each reads a few entries of its index
+    (Candidate's candidate_left_road, candidate_on_road); asked together, PostgreSQL read
+    the candidates in turn until it found one (0.2 s on the national data)."""
+    past_resolution = Candidate.objects.filter(archived_at__isnull=True, step__gte=Step.CELL_RESOLUTION)
     return (
-        Candidate.objects.filter(archived_at__isnull=True)
-        .filter(
-            Q(outcome=Outcome.IN_PROGRESS, step__gte=Step.CELL_RESOLUTION, step_date__gt=day) | Q(outcome_date__gt=day)
-        )
-        .exists()
+        past_resolution.filter(outcome_date__gt=day).exists()
+        or past_resolution.filter(outcome=Outcome.IN_PROGRESS, step_date__gt=day).exists()
     )
 
 

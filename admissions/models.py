@@ -191,6 +191,21 @@ class Candidate(ChoiceLabels, models.Model):
             models.Index(
                 followed_rank(), "search_name", "id", name="candidate_followed", condition=Q(archived_at__isnull=True)
             ),
+            # The pipeline of a past day (counting.pipeline_on): those on the road now, or who
+            # left it (admitted, withdrew, stopped) after the day, past the cell's resolution.
+            # PostgreSQL ORs the two instead of reading the 2 million candidates (a province's
+            # past day: 0.5 against 0.23 s on the national data); whether either moved after
+            # a day (counting.pipeline_changed_after) is a look at each index's end.
+            models.Index(
+                fields=["step_date"],
+                name="candidate_on_road",
+                condition=Q(archived_at__isnull=True, outcome=Outcome.IN_PROGRESS, step__gte=Step.CELL_RESOLUTION),
+            ),
+            models.Index(
+                fields=["outcome_date"],
+                name="candidate_left_road",
+                condition=Q(archived_at__isnull=True, step__gte=Step.CELL_RESOLUTION),
+            ),
             models.Index(fields=["search_name", "date_of_birth"], name="candidate_name_dob"),
             models.Index(fields=["national_id"], name="candidate_national_id"),
         ]

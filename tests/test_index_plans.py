@@ -51,3 +51,28 @@ class _Explain:
         execute("EXPLAIN " + sql, params, many, context)
         self.plan = "\n".join(row[0] for row in context["cursor"].fetchall())
         execute(sql, params, many, context)
+
+
+def test_the_pipeline_of_a_past_day_reads_the_road_indexes(tree):
+    """Whether the pipeline changed after a day, and the pipeline of that day, read the
+    partial indexes of those on the road and those who left it (not every candidate)."""
+    from admissions import counting
+    from admissions.models import Candidate
+
+    day = dt.date(2025, 6, 30)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plans = []
+    explain = _Explain()
+
+    def each(execute, sql, params, many, context):
+        explain(execute, sql, params, many, context)
+        plans.append(explain.plan)
+
+    with connection.execute_wrapper(each):
+        counting.pipeline_changed_after(day)
+    assert "candidate_left_road" in plans[0] and "candidate_on_road" in plans[1]
+    plan = _plan(*counting.pipeline_on(Candidate.objects.all(), day).query.sql_with_params())
+    # On the national data the two ORed; on this empty one the index of those past the
+    # resolution alone (it holds those on the road too) is the cheapest.
+    assert "candidate_left_road" in plan or "candidate_on_road" in plan

@@ -121,3 +121,22 @@ def test_an_idle_organizations_row_counts_a_candidate_moved_since_where_they_wer
     # 22/06: Anh admitted (10/06), Chi past the resolution (20/06), Giang at the enterprise.
     assert forecasts(D(2025, 6, 22)) == {"LD.DD.DN": 1}
     assert forecasts(TODAY) == {"LD.DD.DN": 0}  # Giang is at the school now
+
+
+def test_whether_the_pipeline_of_a_day_changed_since(tree):
+    """Only candidates past the cell's resolution make the pipeline of a day differ from
+    today's: one leaving the road before it changes nothing."""
+    from admissions.counting import pipeline_changed_after
+
+    day = D(2025, 5, 31)
+    early = make_candidate(tree.school, step=Step.INTRODUCTION, outcome=Outcome.WITHDRAWN, name="Giao")
+    Candidate.objects.filter(pk=early.pk).update(step_date=D(2025, 3, 1), outcome_date=D(2025, 6, 10))
+    on_road = make_candidate(tree.school, step=Step.CELL_RESOLUTION, name="Hà")
+    Candidate.objects.filter(pk=on_road.pk).update(step_date=D(2025, 4, 1))
+    assert not pipeline_changed_after(day)
+    Candidate.objects.filter(pk=on_road.pk).update(step_date=D(2025, 6, 2))  # passed it after the day
+    assert pipeline_changed_after(day)
+    Candidate.objects.filter(pk=on_road.pk).update(
+        step_date=D(2025, 4, 1), outcome=Outcome.WITHDRAWN, outcome_date=D(2025, 6, 3)
+    )
+    assert pipeline_changed_after(day) and not pipeline_changed_after(D(2025, 6, 3))

@@ -361,9 +361,10 @@ def test_query_count_does_not_grow_with_the_tree(tree):
     # the candidates who can still finish by 31/12 (reports/status.py; none for a closed year),
     # plus one for the state of the tree (moved or merged since the day? organizations/positions.py)
     # and one for the organizations whose records count under the scope (counted_under),
-    # plus, of a day before today, one for whether the pipeline changed since
-    # (counting.pipeline_changed_after) and one for the candidates moved by hand since (_moved_back).
-    assert small <= 22
+    # plus, of a day before today, one or two for whether the pipeline changed since
+    # (counting.pipeline_changed_after: two when nobody left the road since, as here) and one
+    # for the candidates moved by hand since (_moved_back).
+    assert small <= 23
 
 
 def _grow_extra(tree, start, stop):
