@@ -18,13 +18,18 @@ class OrganizationForm(forms.ModelForm):
 class OrganizationEditForm(OrganizationForm):
     """The edit page: a new name, form or sector takes effect on a day (services.organization_update)."""
 
-    field_order = ["name", "code", "form", "sector", "changes_from", "founded_on", "note"]
+    field_order = ["name", "name_correction", "code", "form", "sector", "changes_from", "founded_on", "note"]
+    name_correction = forms.BooleanField(
+        label=_("The new name corrects a mistake"),
+        required=False,
+        help_text=_("A misspelt name: every report shows the corrected one, those of earlier days too."),
+    )
     changes_from = DateField(
         label=_("A new name, form or sector takes effect on"),
         required=False,
         help_text=_(
             "Only when the name, form or sector changes; reports of the days before keep the old one. Empty: today."
-            " To correct a mistake in every report, give the founding date."
+            " To correct a mistaken form or sector in every report, give the founding date."
         ),
     )
 

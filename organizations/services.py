@@ -156,10 +156,13 @@ def organization_update(
     reason: str = "",
     changes_from: dt.date | None = None,
     today: dt.date | None = None,
+    name_correction: bool = False,
     **fields,
 ) -> Organization:
     """Edit an organization. A new name, form or sector takes effect on `changes_from`
-    (default today): reports of the days before it keep the old ones (_date_change)."""
+    (default today): reports of the days before it keep the old ones (_date_change). With
+    `name_correction` the new name corrects a misspelt one: no report keeps the old one
+    (the edit's history does)."""
     allowed = {"name", "code", "form", "sector", "founded_on", "note"}
     unknown = set(fields) - allowed
     if unknown:
@@ -174,7 +177,7 @@ def organization_update(
     day = changes_from or today
     if (organization.form, organization.sector) != (before["form"], before["sector"]):
         _date_change(organization, organization.past_kinds, day, today, form=before["form"], sector=before["sector"])
-    if organization.name != before["name"]:
+    if organization.name != before["name"] and not name_correction:
         _date_change(organization, organization.past_names, day, today, name=before["name"])
     return _save(organization, user, _("edited"), reason)
 

@@ -173,6 +173,24 @@ def test_a_correction_dated_at_the_founding_renames_every_report(tree):
     assert _json(school, OLD_DAY)["org"] == "Chi bộ Trường THPT Đơn Dương (sửa)"
 
 
+def test_a_misspelt_name_is_corrected_in_every_report_without_a_founding_date(client_for, tree, monkeypatch):
+    """The edit page's "corrects a mistake": no former name is kept, a report of an earlier
+    day shows the corrected name, and the edit's history keeps what it was."""
+    monkeypatch.setattr("common.clock.today", lambda: TODAY)
+    school = tree.school
+    assert school.founded_on is None
+    url = reverse("organizations:edit", kwargs={"org_pk": school.pk})
+    data = {"name": "Chi bộ Trường THPT Đơn Dương", "code": school.code, "form": school.form, "sector": school.sector}
+    corrected = {**data, "name": "Chi bộ Trường THPT Đơn Dương 2", "name_correction": "on"}
+    assert client_for("admin").post(url, corrected).status_code == 302
+    assert not PastName.objects.exists()
+    assert _json(school, OLD_DAY)["org"] == "Chi bộ Trường THPT Đơn Dương 2"
+    assert "Chi bộ Trường THPT Đơn Dương" in school.history.values_list("name", flat=True)
+    # Without it, the same edit is a rename from today: earlier reports keep the old name.
+    client_for("admin").post(url, {**data, "name": "Chi bộ Trường THPT Đơn Dương 3"})
+    assert list(PastName.objects.values_list("name", "valid_until")) == [("Chi bộ Trường THPT Đơn Dương 2", TODAY)]
+
+
 def test_a_reorganization_row_dates_its_new_name(users, tree):
     from organizations.reorganize import reorganization_apply
 
