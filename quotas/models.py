@@ -85,6 +85,12 @@ class Plan(models.Model):
         return f"{self.number}-{self.symbol}" if self.number else ""
 
     @property
+    def number_label(self) -> str:
+        """The plan's number where a document writes one: "97-KH/TU"; "…-KH/HU" while it
+        has none (a document's "Kế hoạch số …-KH/HU")."""
+        return self.reference or f"…-{self.symbol}"
+
+    @property
     def label(self) -> str:
         """What names the plan in a list or a report's column: its reference, or its title
         while it has no number (a draft, or a plan entered without one)."""

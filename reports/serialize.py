@@ -72,6 +72,9 @@ def _attainment_json(att: Attainment) -> dict:
                 "rule": r.sentence,
                 "kind": r.kind,
                 "org": r.subject.name if r.subject else None,
+                # Its one subject merged or dissolved by the report's day: counted up to the
+                # day before this one (its year over).
+                "ended_on": m.ended_on.isoformat() if m and m.ended_on else None,
                 "category": r.category or None,
                 "target_min": r.rule.min_count,
                 "target_max": r.rule.max_count,

@@ -132,3 +132,26 @@ def test_after_the_reorganization_every_report_s_rows_add_up_to_its_total(seeded
         result = attainment(scope=commune, year=2025, as_of=D(2025, 12, 31))
     assert result.own.merged == ["Đảng bộ thị trấn Thạnh Mỹ", "Đảng bộ xã Tu Tra", "Đảng bộ xã Đạ Ròn"]
     assert result.own.actual == result.actual - sum(c.actual for c in result.children) > 0
+
+
+def test_a_plan_of_a_district_dissolved_in_the_year_counts_its_admissions_to_its_last_day(seeded_demo):
+    """Đơn Dương's own 2025 plan (88 new members) in the province's report of the year's
+    end: the district admitted 20 up to 30/06/2025, its last day; in the tree of 31/12 it
+    holds nothing, which read 0 of 88. The figure is its own report's, its year over."""
+    demo.seed_reorganized(StringIO(), today=timezone.localdate())
+    district = Organization.objects.get(code="LD.DD")
+    own = attainment(scope=district, year=2025, as_of=D(2025, 6, 30))
+    (own_rule,) = [r for r in own.rules if r.rule.kind == "count" and r.rule.min_count == 88]
+    assert own_rule.single.actual == own.actual == 20
+    with translation.override("vi"):
+        data = attainment_json(attainment(scope=Organization.objects.get(code="LD"), year=2025, as_of=D(2025, 12, 31)))
+    rows = [r for r in data["rules"] if r["org"] == district.name and r["target_min"] == 88]
+    assert [(r["actual"], r["ended_on"], r["status"], r["history"]) for r in rows] == [
+        (20, "2025-07-01", "not_met", []),
+        (20, "2025-07-01", "not_met", []),
+    ]  # the count and the allocation of the same 88
+    # Đà Lạt's 2 % of its new members: 1 of its 3 up to its last day. Its last year is no
+    # base: today's tree holds nothing under it.
+    dalat = Organization.objects.get(code="LD.DL")
+    (share,) = [r for r in data["rules"] if r["org"] == dalat.name]
+    assert (share["actual"], share["base"], share["planned_total"], share["ended_on"]) == (1, 3, None, "2025-07-01")

@@ -15,7 +15,7 @@ date yet (a draft, or a seed that does not give them), the blanks are left to fi
 The rooms: `content` (the structure), `pdf` and `word` (the two layouts).
 """
 
-from .content import Appendix, Cell, Paragraph, PlanDocument, attached_to, board, committee, plan_document, reference
+from .content import Appendix, Cell, Paragraph, PlanDocument, attached_to, board, committee, plan_document
 from .pdf import render_pdf, render_pdf_html
 from .word import render_docx
 
@@ -36,7 +36,6 @@ __all__ = [
     "board",
     "committee",
     "plan_document",
-    "reference",
     "render_docx",
     "render_pdf",
     "render_pdf_html",

@@ -119,14 +119,9 @@ def board(org: Organization) -> str:
     return committee(org)
 
 
-def reference(plan: Plan) -> str:
-    """ "97-KH/TU"; "…-KH/HU" while the plan has no number."""
-    return plan.reference or f"{ELLIPSIS}-{plan.symbol}"
-
-
 def attached_to(plan: Plan) -> str:
     day = _date(plan.issued_on) if plan.issued_on else ELLIPSIS
-    return f"(Kèm theo Kế hoạch số {reference(plan)}, ngày {day} của {board(plan.issuer)})"
+    return f"(Kèm theo Kế hoạch số {plan.number_label}, ngày {day} của {board(plan.issuer)})"
 
 
 def _dateline(place: str, day: dt.date | None) -> str:
@@ -209,7 +204,7 @@ def plan_document(plan: Plan) -> PlanDocument:
         day = f", ngày {_date(parent_plan.issued_on)}" if parent_plan.issued_on else ""
         body.append(
             Paragraph(
-                f"Thực hiện Kế hoạch số {reference(parent_plan)}{day} của {board(parent_plan.issuer)}"
+                f"Thực hiện Kế hoạch số {parent_plan.number_label}{day} của {board(parent_plan.issuer)}"
                 f" về {_first_lower(_subject(parent_plan.title))};"
             )
         )
@@ -258,7 +253,7 @@ def plan_document(plan: Plan) -> PlanDocument:
     ).exists()
     ascii_ref = fold(plan.reference or "du thao").replace("/", "-").replace(" ", "-")
     return PlanDocument(
-        title=f"Kế hoạch số {reference(plan)} — {subject}",
+        title=f"Kế hoạch số {plan.number_label} — {subject}",
         filename=f"ke-hoach-{plan.pk}-{re.sub(r'[^a-z0-9-]', '', ascii_ref)}",
         draft=plan.status == PlanStatus.DRAFT,
         header=_header(plan, ancestors),

@@ -176,7 +176,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
 
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
-    ended = _Ended(rules, year, count_day, state.ended)
+    c.ended = ended = _Ended(rules, year, count_day, state.ended)
     for rule in rules:
         if rule.kind == RuleKind.ALLOCATION:
             table = _allocation_table(

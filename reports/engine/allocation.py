@@ -26,15 +26,17 @@ def _child_on(org: Organization, day: dt.date) -> bool:
 
 
 class _Ended:
-    """Allocation rows (and tables) of organizations merged or dissolved by the count day:
-    an issued table keeps its rows, each with what the organization admitted up to its
-    last day (when any organization ended by then: one query for which, then one per
-    ended organization; a handful after a reorganization, none otherwise)."""
+    """Allocation rows (and tables) of organizations merged or dissolved by the count day,
+    and rules whose one subject ended by then (a district's own plan, after 1 July 2025):
+    an issued table keeps its rows, and such a rule its subject, each with what the
+    organization admitted up to its last day (when any organization ended by then: one
+    query for which, then one per ended organization; a handful after a reorganization,
+    none otherwise)."""
 
     def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool = True):
         self.year, self.count_day = year, count_day
         pks = {a.organization_id for rule in rules if rule.kind == RuleKind.ALLOCATION for a in rule.allocation_rows}
-        pks |= {_subject(rule).pk for rule in rules if rule.kind == RuleKind.ALLOCATION}
+        pks |= {_subject(rule).pk for rule in rules if not rule.applies_to_each}
         self.on: dict[int, dt.date] = {}
         if pks and any_ended:
             self.on = dict(

@@ -20,7 +20,7 @@ from quotas.models import Rule, RuleKind
 from quotas.sentences import rule_sentence
 
 from ..status import Period, Status, count_status, share_status
-from .allocation import _child_on
+from .allocation import YEAR_OVER, _child_on
 from .counts import (
     Counts,
     _candidate_counts,
@@ -106,6 +106,7 @@ class _Computation:
         self.scope, self.scope_org, self.year, self.as_of = scope, scope_org, year, as_of
         self.rules, self.subjects, self.orgs, self.listed = rules, subjects, orgs, listed
         self.fraction, self.over = _year_fraction(year, as_of)
+        self.ended = None  # allocation._Ended, set before the rules are measured
         self.jan1 = dt.date(year, 1, 1)
         self.count_day = min(as_of, dt.date(year, 12, 31))
         # What each organization needs, by depth (one tally query for every depth): this
@@ -296,6 +297,15 @@ class _Computation:
         m.actual = actuals.get(org.path, year, category)
         m.forecast = self.pipeline.get(org.path, year, category)
         m.finishable = self.finishable.get(org.path, year, category)
+        ended = self.ended.on.get(org.pk) if shown and self.ended is not None else None
+        if ended is not None:
+            # Its one subject ended by the count day (merged or dissolved): what it admitted
+            # up to its last day, in the tree of that day, its year over (as an allocation
+            # row of an ended organization). Today's tree holds nothing under it any more;
+            # its years before are not shown (they were counted in that tree too).
+            figures = self.ended.counts(org)
+            m.actual, m.ended_on = figures[category or ""], ended
+            period, over, shown = YEAR_OVER, True, False
         cap = rule.max_is_cap
 
         def status_of(low, high):
@@ -309,12 +319,13 @@ class _Computation:
                 m.history = self.history_of(org, category, False)
         elif kind == RuleKind.SHARE_OF_ADMISSIONS:
             m.share_min, m.share_max = rule.min_percent, rule.max_percent
-            m.base = actuals.get(org.path, year)
+            m.base = actuals.get(org.path, year) if ended is None else figures[""]
             m.share = _pct(m.actual, m.base)
             if org.pk in self.planned:
                 m.planned_total, m.planned_from = self.planned[org.pk], "plan"
-            else:
+            elif ended is None:
                 m.planned_total, m.planned_from = actuals.get(org.path, year - 1), "last_year"
+            # else: its last year is not in today's tree (it holds nothing under it any more)
             if m.share_min is not None:
                 m.implied_min = _ceil_share(m.share_min, m.planned_total or 0)
             if m.share_max is not None and m.planned_total:
@@ -360,7 +371,7 @@ class _Computation:
             m.forecast, m.expected = None, None
         if shown and kind != RuleKind.CELL_SIZE:
             m.periods = self.periods_of(org, category if kind != RuleKind.INACTIVITY else "")
-        if kind not in STRUCTURAL:
+        if kind not in STRUCTURAL and ended is None:
             m.period = self.period_of(org.path, category)
         return m
 

@@ -90,6 +90,7 @@ class Measurement:
     history: list[YearFigure] = field(default_factory=list)
     periods: list[YearFigure] = field(default_factory=list)  # totals entered for periods (2020–2023)
     period: PeriodFigure | None = None  # the report's period beside the same period last year
+    ended_on: dt.date | None = None  # a single subject merged or dissolved by then: counted to the day before
 
 
 @dataclass

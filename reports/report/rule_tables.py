@@ -13,6 +13,7 @@ from ..engine import (
     OrganizationRow,
     RuleResult,
 )
+from .periods import _ended_name
 from .table import INT, PERCENT, STATUS, TEXT, Column, Table, figure_or_no_data, fraction
 
 # A rule over at most this many organizations lists each of them; above it, only those
@@ -72,15 +73,15 @@ def _rule_row(index: int, r: RuleResult) -> list:
         else:
             target = target_text(r.measurements[0], r.kind) if r.measurements else ""
         actual = _("%(meeting)d of %(total)d meet it") % {"meeting": r.meeting, "total": r.matched}
-        return [index, r.plan.label, r.sentence, subject, target, actual, None, None, r.status]
+        return [index, r.plan.number_label, r.sentence, subject, target, actual, None, None, r.status]
     m = r.single
     actual_value = achieved(m, r.kind)
     share = _rate(m, r.kind)
     return [
         index,
-        r.plan.label,
+        r.plan.number_label,
         r.sentence,
-        subject,
+        _ended_name(m) if m.ended_on else subject,
         target_text(m, r.kind),
         actual_value,
         m.base,
