@@ -27,7 +27,7 @@ from quotas.sentences import allocation_notation, two_digits
 from ..engine import AllocationTable, Attainment, gc_paused
 from .periods import (
     Beside,
-    _ended_name,
+    ended_name,
     own_name,
     period_cells,
     period_columns,
@@ -111,7 +111,7 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
             yield (
                 [
                     i,
-                    _ended_name(row),
+                    ended_name(row),
                     allocation_notation(row.total, row.sub_targets),
                     allocation_notation(row.actual, row.sub_actual),
                     fraction(row.percent),
@@ -231,7 +231,7 @@ def children_table(att: Attainment) -> Table:
         table.add(
             [
                 i,
-                _ended_name(c),
+                ended_name(c),
                 target,
                 c.actual,
                 fraction(percent),

@@ -163,7 +163,7 @@ def own_label(name: str, merged: list[str]) -> str:
     return _("Recorded at %(name)s itself") % {"name": name}
 
 
-def _ended_name(row) -> str:
+def ended_name(row) -> str:
     """A row's organization, and when it was merged or dissolved (an issued allocation
     table keeps the row, counted up to its last day; a dissolved child keeps what is still
     counted under it)."""

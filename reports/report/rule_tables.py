@@ -13,7 +13,7 @@ from ..engine import (
     OrganizationRow,
     RuleResult,
 )
-from .periods import _ended_name
+from .periods import ended_name
 from .table import INT, PERCENT, STATUS, TEXT, Column, Table, figure_or_no_data, fraction
 
 # A rule over at most this many organizations lists each of them; above it, only those
@@ -81,7 +81,7 @@ def _rule_row(index: int, r: RuleResult) -> list:
         index,
         r.plan.number_label,
         r.sentence,
-        _ended_name(m) if m.ended_on else subject,
+        ended_name(m) if m.ended_on else subject,
         target_text(m, r.kind),
         actual_value,
         m.base,
