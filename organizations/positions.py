@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length
 
 from .models import Organization, OrganizationPath, PastKind, PastName
@@ -160,6 +160,16 @@ def names_on(day: dt.date) -> NamesOnDay:
         if pk not in by_pk:
             by_pk[pk] = by_path[path] = name
     return NamesOnDay(by_pk, by_path)
+
+
+def name_as_of(day_field: str, to_organization: str = "organization__"):
+    """An expression: the name the row's organization had on the row's `day_field` (its
+    first PastName ending after that day, else its name now); `to_organization` leads from
+    the row's model to the organization."""
+    past = PastName.objects.filter(
+        organization=OuterRef(f"{to_organization}id"), valid_until__gt=OuterRef(day_field)
+    ).order_by("valid_until")
+    return Coalesce(Subquery(past.values("name")[:1]), F(f"{to_organization}name"))
 
 
 def children_on(parent: Organization, day: dt.date):

@@ -24,7 +24,7 @@ from organizations.access import Perm, org_view
 from . import periods
 from .bieu2 import bieu2 as compute
 from .bieu2 import moved_note, moved_within
-from .tables import AdmissionTable
+from .tables import admission_table
 
 PAGE_SIZE = 100
 COLUMNS = ("this", "last")
@@ -127,7 +127,7 @@ def admissions(request, organization):
     ids = result.ids.get((key, column), [])
     # Names shown are only those the user may see where the admissions' organizations stand now.
     rows = access.scoped(Admission.objects.filter(pk__in=ids), request.user, Perm.VIEW_PERSONAL)
-    table = AdmissionTable(rows.select_related("candidate", "organization").order_by("ceremony_date", "pk"))
+    table = admission_table(rows.order_by("ceremony_date", "pk"))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     context = {
         "org": organization,

@@ -28,7 +28,7 @@ from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
 from .report.compare import compare_choices, compare_rows
 from .services import historical_result_record
-from .tables import AdmissionTable, HistoricalResultTable
+from .tables import HistoricalResultTable, admission_table
 
 PAGE_SIZE = 100
 
@@ -127,7 +127,7 @@ def admissions(request, organization):
         rows = rows.filter(category=category)
     # Names shown are only those the user may see (the subtree is already within scope).
     rows = access.scoped(rows, request.user, Perm.VIEW_PERSONAL).select_related("candidate", "organization")
-    table = AdmissionTable(rows.order_by("ceremony_date", "pk"))
+    table = admission_table(rows.order_by("ceremony_date", "pk"))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     context = {
         "org": organization,

@@ -203,6 +203,24 @@ def test_a_report_of_a_day_before_an_organization_was_founded_says_so_and_links_
     assert 'data-testid="not-yet"' not in page
 
 
+def test_the_admissions_behind_a_figure_name_each_organization_as_on_its_ceremony_day(tree, client_for):
+    """Renamed since: its name of that day. A record kept at an organization already merged
+    by then (entered before the merger was): its successor, saying where it is recorded."""
+    from organizations.services import organization_update
+
+    admit(tree.school, D(2025, 3, 1), name="Anh")
+    admit(tree.commune, D(2025, 6, 1), name="Bình")  # after the commune's merger of 01/05
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    takes_cells(tree.enterprise)
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
+    organization_update(organization=tree.school, name="Chi bộ Trường THPT Đơn Dương mới", changes_from=D(2025, 4, 1))
+    page = client_for("district_planner").get(f"/reports/{tree.district.pk}/admissions/?year=2025&as_of=2025-12-31")
+    rows = {row.split("</td>")[0].rsplit(">", 1)[-1]: row for row in page.content.decode().split("<tr")[2:]}
+    assert ">Chi bộ Trường THPT Đơn Dương<" in rows["Anh"] and "mới" not in rows["Anh"]
+    assert f">{tree.enterprise.name} <span" in rows["Bình"] and "Đảng bộ xã Ka Đô" in rows["Bình"]
+
+
 def test_the_records_reader_gives_the_tallies_figures_on_the_demo(seeded_demo, monkeypatch):
     """The reader of a past tree (reports/past.py) and the tallies agree to the unit when
     the tree did not change: every committee of the demo, every year it has figures."""
