@@ -155,3 +155,18 @@ def test_a_plan_of_a_district_dissolved_in_the_year_counts_its_admissions_to_its
     dalat = Organization.objects.get(code="LD.DL")
     (share,) = [r for r in data["rules"] if r["org"] == dalat.name]
     assert (share["actual"], share["base"], share["planned_total"], share["ended_on"]) == (1, 3, None, "2025-07-01")
+
+
+def test_the_allocation_of_a_district_dissolved_in_the_year_counts_every_row_to_its_last_day(seeded_demo):
+    """Đơn Dương's 2025 allocation in the province's report of the year's end: its quota
+    applied to its organizations until 30/06/2025. Every row counts up to that day (the
+    schools and the police kept admitting under other committees afterwards), so the rows
+    add up to the district's own 20."""
+    demo.seed_reorganized(StringIO(), today=timezone.localdate())
+    result = attainment(scope=Organization.objects.get(code="LD"), year=2025, as_of=D(2025, 12, 31))
+    table = next(t for t in result.allocations if t.subject.code == "LD.DD")
+    own = attainment(scope=table.subject, year=2025, as_of=D(2025, 6, 30))
+    own_table = next(t for t in own.allocations if t.subject.code == "LD.DD")
+    assert {r.org.code: r.actual for r in table.rows} == {r.org.code: r.actual for r in own_table.rows}
+    assert sum(r.actual for r in table.rows) == table.actual == own.actual == 20
+    assert all(r.status == "met" or r.status == "not_met" for r in table.rows)  # its year is over

@@ -6,10 +6,12 @@ from collections import Counter
 from django.db.models import Count
 
 from organizations.models import Organization
+from organizations.positions import tree_on
 from quotas.models import RuleKind
 
 from ..status import Period, Status, count_status
 from .results import AllocationRow, AllocationTable, _pct
+from .rows import WantedPrefixes
 from .rules import _subject, _within
 from .spans import admissions_in
 
@@ -59,6 +61,34 @@ class _Ended:
             self._counts[org.pk] = counts
         return self._counts[org.pk]
 
+    def under(self, subject, orgs) -> dict[int, Counter]:
+        """{pk: {category: n, "": total}} admitted in the year up to the ended `subject`'s
+        last day by each of `orgs` (standing then: the rows of its allocation table), in the
+        tree of that day: the quota of a committee that ended applied to them until then.
+        One read of its admissions per category and organization, after the tree of the
+        day (three queries)."""
+        counts = {org.pk: Counter() for org in orgs}
+        last_day = self.on[subject.pk] - dt.timedelta(days=1)
+        if not orgs or last_day.year != self.year:
+            return counts
+        tree = tree_on(Organization.objects.get(pk=subject.pk), last_day)
+        row_of = {tree.paths[pk]: pk for pk in counts if pk in tree.paths}
+        wanted: dict[int, set[str]] = {}
+        for path in row_of:
+            wanted.setdefault(len(path) // STEP, set()).add(path)
+        prefixes = WantedPrefixes(wanted, position=tree.position)
+        rows = admissions_in(subject, dt.date(self.year, 1, 1), min(last_day, self.count_day), tree=tree)
+        for org_id, category, n in (
+            rows.values("organization_id", "category")
+            .annotate(n=Count("pk"))
+            .values_list("organization_id", "category", "n")
+        ):
+            for prefix in prefixes(org_id):
+                row = counts[row_of[prefix]]
+                row[category] += n
+                row[""] += n
+        return counts
+
 
 def _ended_status(actual: int, low: int) -> str:
     """An ended organization's row: its year is over."""
@@ -71,11 +101,16 @@ def _allocation_table(
     """The allocation rows inside the scope. A row's status is the worst of its total's and
     of each sub-quota's ("03 (01 HS)": 3 admitted without the pupil has not met it). A row
     whose organization ended by the count day shows what it admitted up to its last day,
-    its year over."""
+    its year over; when the committee of the table ended, every row does, up to the
+    committee's last day (its quota no longer applied after it)."""
     subject = _subject(rule)
     partial = not _within(subject.path, scope.path)
     rows = []
     counted, pending, ready = actuals.data, pipeline.data, finishable.data  # ~51,000 rows nationally
+    until_subject = {}
+    if subject.pk in ended.on:
+        standing = [orgs[a.organization_id] for a in rule.allocation_rows if a.organization_id in orgs]
+        until_subject = ended.under(subject, [org for org in standing if org.pk not in ended.on])
 
     def status_of(path, category, actual, low):
         key = (path, year, category)
@@ -89,8 +124,8 @@ def _allocation_table(
         path, total, subs = org.path, allocation.total, allocation.sub_quotas
         ended_on = ended_on_of(org.pk)
         sub_actual = {}
-        if ended_on is not None:  # its figures up to its last day; its year is over
-            figures = ended.counts(org)
+        if ended_on is not None or org.pk in until_subject:  # up to its (or its committee's) last day
+            figures = ended.counts(org) if ended_on is not None else until_subject[org.pk]
             actual = figures[""]
             status = _ended_status(actual, total)
             if subs:
