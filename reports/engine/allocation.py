@@ -66,12 +66,12 @@ class _Ended:
         last day by each of `orgs` (standing then: the rows of its allocation table), in the
         tree of that day: the quota of a committee that ended applied to them until then.
         One read of its admissions per category and organization, after the tree of the
-        day (three queries)."""
+        day (four queries)."""
         counts = {org.pk: Counter() for org in orgs}
         last_day = self.on[subject.pk] - dt.timedelta(days=1)
         if not orgs or last_day.year != self.year:
             return counts
-        tree = tree_on(Organization.objects.get(pk=subject.pk), last_day)
+        tree = tree_on(subject, last_day)
         row_of = {tree.paths[pk]: pk for pk in counts if pk in tree.paths}
         wanted: dict[int, set[str]] = {}
         for path in row_of:
