@@ -1,5 +1,6 @@
 """Thin views: resolve scope through organizations.access, call services, render."""
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -104,9 +105,12 @@ def alerts(request, organization):
     # The first rows of each kind and how many there are: a fixed number of queries, whatever the scope.
     alerts = {key: {"rows": list(qs[:ALERT_ROWS]), "count": qs.count()} for key, qs in found.items()}
     can_edit = _can_edit(request, organization)
+    stuck_for = relativedelta(months=settings.ADMISSION_RULES["STUCK_MONTHS"])
     for key in ("certificates", "decisions", "ceremonies", "stuck"):
         for candidate in alerts[key]["rows"]:
-            candidate.days_late = selectors.days_late(candidate.due_on, today=today) if key != "stuck" else 0
+            # Stuck: the days past the months a step may take before it is flagged.
+            due = candidate.step_date + stuck_for if key == "stuck" else candidate.due_on
+            candidate.days_late = selectors.days_late(due, today=today)
             candidate.act_url = act_url(candidate) if can_edit else ""
     for key in ("probation", "recognition"):
         for admission in alerts[key]["rows"]:

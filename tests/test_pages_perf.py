@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from admissions import selectors, services
 from admissions.models import Candidate, Step
@@ -116,3 +117,15 @@ def test_home_standing_waits_for_the_request_already_computing_it(tree, monkeypa
     monkeypatch.setattr(computed.time, "sleep", lambda _s: cache.set(key, ready))
     monkeypatch.setattr(reports_home, "attainment_cached", lambda **_k: pytest.fail("computed twice"))
     assert reports_home.standing_cached(tree.province, ALERT_DAY) == ready
+
+
+def test_a_candidate_stuck_at_a_step_shows_the_days_past_the_months_allowed(alerting, client_for, monkeypatch):
+    from dateutil.relativedelta import relativedelta
+    from django.conf import settings
+
+    monkeypatch.setattr("common.clock.today", lambda: ALERT_DAY)
+    stuck = Candidate.objects.get(full_name="Đứng Yên Lâu")
+    due = stuck.step_date + relativedelta(months=settings.ADMISSION_RULES["STUCK_MONTHS"])
+    page = client_for("admin").get(reverse("admissions:alerts", args=[alerting.province.pk])).content.decode()
+    section = page.split('data-alert="stuck"')[1].split("</section>")[0]
+    assert f'data-days-late="{(ALERT_DAY - due).days}"' in section and (ALERT_DAY - due).days > 0
