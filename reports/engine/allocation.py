@@ -109,8 +109,11 @@ def _allocation_table(
     counted, pending, ready = actuals.data, pipeline.data, finishable.data  # ~51,000 rows nationally
     until_subject = {}
     if subject.pk in ended.on:
-        standing = [orgs[a.organization_id] for a in rule.allocation_rows if a.organization_id in orgs]
-        until_subject = ended.under(subject, [org for org in standing if org.pk not in ended.on])
+        # One read for every row that stood to the committee's last day (those ended with
+        # it included: a reorganization ends a district and its communes on one day).
+        last = ended.on[subject.pk]
+        listed = [orgs[a.organization_id] for a in rule.allocation_rows if a.organization_id in orgs]
+        until_subject = ended.under(subject, [org for org in listed if ended.on.get(org.pk, last) == last])
 
     def status_of(path, category, actual, low):
         key = (path, year, category)
@@ -125,7 +128,7 @@ def _allocation_table(
         ended_on = ended_on_of(org.pk)
         sub_actual = {}
         if ended_on is not None or org.pk in until_subject:  # up to its (or its committee's) last day
-            figures = ended.counts(org) if ended_on is not None else until_subject[org.pk]
+            figures = until_subject[org.pk] if org.pk in until_subject else ended.counts(org)
             actual = figures[""]
             status = _ended_status(actual, total)
             if subs:
