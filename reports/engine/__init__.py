@@ -177,6 +177,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
     c.ended = ended = _Ended(rules, year, count_day, state.ended)
+    ended.prefetch(scope_org)
     for rule in rules:
         if rule.kind == RuleKind.ALLOCATION:
             table = _allocation_table(

@@ -1,7 +1,7 @@
 """Allocation tables, and the organizations ended (merged or dissolved) by the count day."""
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.db.models import Count
 
@@ -31,9 +31,10 @@ class _Ended:
     """Allocation rows (and tables) of organizations merged or dissolved by the count day,
     and rules whose one subject ended by then (a district's own plan, after 1 July 2025):
     an issued table keeps its rows, and such a rule its subject, each with what the
-    organization admitted up to its last day (when any organization ended by then: one
-    query for which, then one per ended organization; a handful after a reorganization,
-    none otherwise)."""
+    organization admitted up to its last day, in the tree of that day. When any
+    organization ended by then: one query for which; then those that ended on one day
+    under the report's scope are read together (`prefetch`: five queries per day; a
+    reorganization ends them on one), any other one by one."""
 
     def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool = True):
         self.year, self.count_day = year, count_day
@@ -45,6 +46,18 @@ class _Ended:
                 Organization.objects.filter(pk__in=pks, dissolved_on__lte=count_day).values_list("pk", "dissolved_on")
             )
         self._counts: dict[int, Counter] = {}
+
+    def prefetch(self, scope) -> None:
+        """Read together the organizations that ended on one day and stood under `scope`
+        (the report's organization) on the day before."""
+        by_day: dict[dt.date, list[int]] = defaultdict(list)
+        for pk, ended_on in self.on.items():
+            by_day[ended_on].append(pk)
+        for ended_on, pks in by_day.items():
+            last_day = ended_on - dt.timedelta(days=1)
+            if len(pks) < 2 or last_day.year != self.year or (scope.founded_on and scope.founded_on > last_day):
+                continue
+            self._counts.update(self._read(scope, last_day, pks))
 
     def counts(self, org) -> Counter:
         """{category: n, "": total} admitted in the year up to the organization's last day,
@@ -63,21 +76,27 @@ class _Ended:
 
     def under(self, subject, orgs) -> dict[int, Counter]:
         """{pk: {category: n, "": total}} admitted in the year up to the ended `subject`'s
-        last day by each of `orgs` (standing then: the rows of its allocation table), in the
-        tree of that day: the quota of a committee that ended applied to them until then.
-        One read of its admissions per category and organization, after the tree of the
-        day (four queries)."""
+        last day by each of `orgs` (the rows of its allocation table; 0 for one not under
+        it then), in the tree of that day: the quota of a committee that ended applied to
+        them until then (five queries)."""
         counts = {org.pk: Counter() for org in orgs}
         last_day = self.on[subject.pk] - dt.timedelta(days=1)
-        if not orgs or last_day.year != self.year:
-            return counts
-        tree = tree_on(subject, last_day)
-        row_of = {tree.paths[pk]: pk for pk in counts if pk in tree.paths}
-        wanted: dict[int, set[str]] = {}
+        if orgs and last_day.year == self.year:
+            counts.update(self._read(subject, last_day, list(counts)))
+        return counts
+
+    def _read(self, root, last_day: dt.date, pks: list[int]) -> dict[int, Counter]:
+        """{pk: {category: n, "": total}} admitted in the year up to `last_day` under each
+        of `pks` that stood under `root` that day, in the tree of that day: one grouped read
+        of root's admissions, after the tree of the day (five queries in all)."""
+        tree = tree_on(root, last_day)
+        row_of = {tree.paths[pk]: pk for pk in pks if pk in tree.paths}
+        counts = {pk: Counter() for pk in row_of.values()}
+        wanted: dict[int, set[str]] = defaultdict(set)
         for path in row_of:
-            wanted.setdefault(len(path) // STEP, set()).add(path)
+            wanted[len(path) // STEP].add(path)
         prefixes = WantedPrefixes(wanted, position=tree.position)
-        rows = admissions_in(subject, dt.date(self.year, 1, 1), min(last_day, self.count_day), tree=tree)
+        rows = admissions_in(root, dt.date(self.year, 1, 1), min(last_day, self.count_day), tree=tree)
         for org_id, category, n in (
             rows.values("organization_id", "category")
             .annotate(n=Count("pk"))
