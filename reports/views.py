@@ -58,12 +58,14 @@ def _ended(organization) -> dict:
     }
 
 
-def _not_yet(organization, as_of) -> dict:
+def _not_yet(request, organization, as_of) -> dict:
     """What a page of a day before the organization was founded says first: it did not
-    exist, and which organizations merged into it (their pages hold that day's figures)."""
+    exist, and which organizations merged into it (their pages hold that day's figures;
+    linked where the user may view them)."""
     if organization.founded_on is None or as_of >= organization.founded_on:
         return {}
-    return {"founded_on": organization.founded_on, "predecessors": list(organization.merged_from.order_by("name"))}
+    predecessors = [(o, access.has_perm(request.user, o, Perm.VIEW)) for o in organization.merged_from.order_by("name")]
+    return {"founded_on": organization.founded_on, "predecessors": predecessors}
 
 
 def _chain(request, organization):
@@ -106,7 +108,7 @@ def dashboard(request, organization):
         "period": chosen.period,
         "period_query": urlencode(chosen.params()),
         **_ended(organization),
-        **_not_yet(organization, chosen.as_of),
+        **_not_yet(request, organization, chosen.as_of),
     }
     return render(request, "reports/dashboard.html", context)
 

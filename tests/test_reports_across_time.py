@@ -201,6 +201,20 @@ def test_a_report_of_a_day_before_an_organization_was_founded_says_so_and_links_
     assert f'href="/reports/{tree.commune.pk}/?year=2025&amp;as_of=2025-02-15"' in page
     page = client.get(f"/reports/{tree.enterprise.pk}/?year=2025&as_of=2025-06-01").content.decode()
     assert 'data-testid="not-yet"' not in page
+    # A viewer of the enterprise alone reads the predecessor's name, without a link to a
+    # page it may not open.
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from organizations.models import Membership, Role
+
+    viewer = get_user_model().objects.create_user(username="xem.dn", password="x")
+    Membership.objects.create(user=viewer, organization=tree.enterprise, role=Role.VIEWER)
+    other = Client()
+    other.force_login(viewer)
+    page = other.get(f"/reports/{tree.enterprise.pk}/?year=2025&as_of=2025-02-15").content.decode()
+    assert 'data-testid="not-yet"' in page and tree.commune.name in page
+    assert f'href="/reports/{tree.commune.pk}/' not in page
 
 
 def test_the_admissions_behind_a_figure_name_each_organization_as_on_its_ceremony_day(tree, client_for):
