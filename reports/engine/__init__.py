@@ -24,8 +24,9 @@ Query budget (constant in the number of organizations and rules):
 * the pipeline: one read of the tallies (1); when the year is not over, the candidates of
   the pipeline who can still finish by 31/12 under the deadlines: the holidays (1) and one
   grouped count for every depth (1) (`finishable_candidates`, for the statuses of
-  reports/status.py); for a day before today, whether the pipeline changed since (1:
-  `admissions.counting.pipeline_changed_after`; when it did, the pipeline of that day is
+  reports/status.py); for a day before today, whether the pipeline changed since (1, 2
+  when nobody left the road since: `admissions.counting.pipeline_changed_after`; when it
+  changed, the pipeline of that day is
   read from the records instead of the tallies, each candidate at the step they had then,
   one grouped count), and the candidates of both moved by hand since, counted where they
   were that day (1: the moves after the day, `counting.moved_after`; when some are, up to
@@ -36,6 +37,13 @@ Query budget (constant in the number of organizations and rules):
   day (1, only when it is inside the year),
 * per distinct depth of membership-share subjects without their own count: one grouped
   sum of their grassroots organizations' counts (≤ depths),
+* organizations ended (merged or dissolved) by the count day among the allocation rows and
+  the single subjects (1, when any organization ended by then: `allocation._Ended`); their
+  figures up to their last day, those ended on one day under the scope read together (5
+  per such day), an ended committee's allocation rows in one read (5), any other one by
+  one (a tree of its last day each),
+* what counts at the scope itself beside its children, the organizations merged into it
+  by name (1, only when something does: `own_row`),
 * cumulative admissions by month for the scope (1),
 * the report period and the same period last year: the admissions of both spans at the
   paths the report shows, every depth in one query (1; `_span_counts`, in the tree the
