@@ -175,6 +175,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         subjects=_subjects(rules, scope, scope_org, orgs, count_day),
         orgs=orgs,
         listed=listed,
+        ended=_Ended(rules, year, count_day, state.ended),
     )
     # Today's tree: where the scope's records are, read once for the reads of records below.
     counted = counted_under(scope, state.merged) if tree is None else None
@@ -184,7 +185,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
 
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
-    c.ended = ended = _Ended(rules, year, count_day, state.ended)
+    ended = c.ended
     ended.prefetch(scope_org)
     for rule in rules:
         if rule.kind == RuleKind.ALLOCATION:

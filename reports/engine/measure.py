@@ -102,11 +102,11 @@ class _Computation:
     `rule_result` measures each rule and `children` lists the organizations directly
     under the scope."""
 
-    def __init__(self, *, scope, scope_org, year: int, as_of: dt.date, rules, subjects, orgs, listed):
+    def __init__(self, *, scope, scope_org, year: int, as_of: dt.date, rules, subjects, orgs, listed, ended):
         self.scope, self.scope_org, self.year, self.as_of = scope, scope_org, year, as_of
         self.rules, self.subjects, self.orgs, self.listed = rules, subjects, orgs, listed
         self.fraction, self.over = _year_fraction(year, as_of)
-        self.ended = None  # allocation._Ended, set before the rules are measured
+        self.ended = ended  # allocation._Ended: the organizations ended by the count day
         self.jan1 = dt.date(year, 1, 1)
         self.count_day = min(as_of, dt.date(year, 12, 31))
         # What each organization needs, by depth (one tally query for every depth): this
@@ -297,7 +297,7 @@ class _Computation:
         m.actual = actuals.get(org.path, year, category)
         m.forecast = self.pipeline.get(org.path, year, category)
         m.finishable = self.finishable.get(org.path, year, category)
-        ended = self.ended.on.get(org.pk) if shown and self.ended is not None else None
+        ended = self.ended.on.get(org.pk) if shown else None
         if ended is not None:
             # Its one subject ended by the count day (merged or dissolved): what it admitted
             # up to its last day, in the tree of that day, its year over (as an allocation
