@@ -92,7 +92,8 @@ def _forecast_of_day(structural: dict[int, tuple], day: dt.date, by_path: Counte
         rows += failing
     forecasts = rolled_up(by_path, {m.org.path for m in rows})
     for m in rows:
-        m.forecast = (m.forecast or 0) + forecasts[m.org.path] if moves_only else forecasts[m.org.path]
+        tallied = (m.forecast or 0) if moves_only else 0  # the moves change today's; else the day's whole
+        m.forecast = tallied + forecasts[m.org.path]
 
 
 class _Computation:
