@@ -202,3 +202,73 @@ def test_a_dissolved_committee_sets_no_target_for_a_year_it_never_stood_in(tree)
     rules, tables = city_rules(2025, D(2025, 12, 31))
     assert len(rules) == 1 and [row.actual for row in tables[0].rows] == [1]
     assert city_rules(2026, today) == ([], [])
+
+
+def test_a_rule_over_each_school_of_a_committee_dissolved_in_the_year_measures_its_schools_to_its_last_day(
+    tree, client_for
+):
+    """Thành ủy Đà Lạt asks each of its high schools for a pupil in 2025. The city is
+    dissolved on 01/07/2025, its school moved under Đơn Dương. The province's year-end
+    report still shows the rule, over the school it held, counted up to 30/06/2025: the
+    school's admission of September was under Đơn Dương. In the tree of 31/12 nothing stands
+    under the city, and the rule vanished from the report."""
+    from organizations.services import organization_move
+
+    plan = make_plan(tree.city, first_year=2025, number="12", symbol="KH/ThU")
+    make_rule(plan, RuleKind.COUNT, applies_to_each=True, sectors=["high_school"], min_count=2)
+    admit(tree.city_school, D(2025, 3, 1))
+    today = D(2026, 3, 1)
+    organization_move(organization=tree.city_school, new_parent=tree.district, on_date=D(2025, 7, 1), today=today)
+    admit(tree.city_school, D(2025, 9, 1))
+    organization_dissolve(organization=tree.city, on_date=D(2025, 7, 1), today=today)
+
+    answer = attainment(scope=tree.province, year=2025, as_of=D(2025, 12, 31))
+    (rule,) = [r for r in answer.rules if r.plan == plan]
+    assert [(m.org.pk, m.actual, m.ended_on, m.status) for m in rule.measurements] == [
+        (tree.city_school.pk, 1, D(2025, 7, 1), "not_met")  # its year over: 1 of 2
+    ]
+    assert (rule.matched, rule.meeting, rule.status) == (1, 0, "not_met")
+    # The page says to which day the school is counted.
+    page = client_for("province_planner").get(f"/reports/{tree.province.pk}/?year=2025&as_of=2025-12-31")
+    assert (
+        'Chi bộ Trường THPT Trần Phú</a> <span class="muted" data-testid="failing-until">(đến 30/06/2025)</span>'
+        in page.content.decode()
+    )
+    # The city's own report of its last day said the same, on pace then.
+    own = attainment(scope=tree.city, year=2025, as_of=D(2025, 6, 30))
+    (then,) = [r for r in own.rules if r.plan == plan]
+    assert [(m.org.pk, m.actual) for m in then.measurements] == [(tree.city_school.pk, 1)]
+
+
+def test_a_school_dissolved_in_the_year_stays_in_a_rule_over_each_school_with_its_figures(tree):
+    """The province asks each high school for a pupil in 2025; Trường THPT Đơn Dương admits
+    one in March and is dissolved on 01/07/2025. The year-end report lists it, met, counted
+    up to 30/06/2025 and saying so; Trần Phú, standing, is not met."""
+    plan = make_plan(tree.province, first_year=2025)
+    make_rule(plan, RuleKind.COUNT, applies_to_each=True, sectors=["high_school"], min_count=1)
+    admit(tree.school, D(2025, 3, 1))
+    organization_dissolve(organization=tree.school, on_date=D(2025, 7, 1), today=D(2026, 3, 1))
+
+    answer = attainment(scope=tree.province, year=2025, as_of=D(2025, 12, 31))
+    (rule,) = [r for r in answer.rules if r.plan == plan]
+    assert [(m.org.pk, m.actual, m.ended_on, m.status) for m in rule.measurements] == [
+        (tree.school.pk, 1, D(2025, 7, 1), "met"),
+        (tree.city_school.pk, 0, None, "not_met"),
+    ]
+    # Before the dissolution, as before.
+    answer = attainment(scope=tree.province, year=2025, as_of=D(2025, 6, 30))
+    (rule,) = [r for r in answer.rules if r.plan == plan]
+    assert [(m.org.pk, m.ended_on) for m in rule.measurements] == [(tree.school.pk, None), (tree.city_school.pk, None)]
+
+
+def test_a_school_merged_in_the_year_is_not_a_row_of_a_rule_over_each_school(tree):
+    """Trần Phú is merged into Trường THPT Đơn Dương on 01/07/2025: its admission of March
+    counts with its successor, the one row of the province's rule over each high school."""
+    plan = make_plan(tree.province, first_year=2025)
+    make_rule(plan, RuleKind.COUNT, applies_to_each=True, sectors=["high_school"], min_count=1)
+    admit(tree.city_school, D(2025, 3, 1))
+    organization_merge(source=tree.city_school, target=tree.school, on_date=D(2025, 7, 1), today=D(2026, 3, 1))
+
+    answer = attainment(scope=tree.province, year=2025, as_of=D(2025, 12, 31))
+    (rule,) = [r for r in answer.rules if r.plan == plan]
+    assert [(m.org.pk, m.actual, m.ended_on, m.status) for m in rule.measurements] == [(tree.school.pk, 1, None, "met")]

@@ -287,6 +287,12 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
             continue
         category = rule.rule.category
         for m in rule.measurements:
+            if m.ended_on is not None:  # dissolved in the year: to its last day, its year over
+                ended = recount.orgs[m.org.pk]
+                assert (m.ended_on, ended.merged_into_id) == (ended.dissolved_on, None), f"{where}, {m.org.code}"
+                assert m.actual == recount.ended_row(m.org.pk, year, as_of, category), f"{where}, {m.org.code}"
+                assert m.forecast is None, f"{where}, {m.org.code}"
+                continue
             assert m.actual == recount.count(m.org.pk, as_of, first, as_of, category), f"{where}, {m.org.code}"
             if not result.year_over:
                 assert m.forecast == recount.pipeline(m.org.pk, as_of, category), f"{where}, {m.org.code}"

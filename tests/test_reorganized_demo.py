@@ -155,6 +155,29 @@ def test_a_plan_of_a_district_dissolved_in_the_year_counts_its_admissions_to_its
     dalat = Organization.objects.get(code="LD.DL")
     (share,) = [r for r in data["rules"] if r["org"] == dalat.name]
     assert (share["actual"], share["base"], share["planned_total"], share["ended_on"]) == (1, 3, None, "2025-07-01")
+    # The rules over many organizations of the districts' plans measure what each district
+    # held on its last day, up to that day: Đức Trọng's "each high school" lists the six
+    # schools of its own report of 30/06 with the same figures (they vanished in the tree
+    # of 31/12); 97-KH/TU's "each city or district committee" lists the three districts.
+    province = attainment(scope=Organization.objects.get(code="LD"), year=2025, as_of=D(2025, 12, 31))
+    ductrong = Organization.objects.get(code="LD.DT")
+    last_day = attainment(scope=ductrong, year=2025, as_of=D(2025, 6, 30))
+
+    def each(answer, issuer, kind):
+        return [r for r in answer.rules if r.plan.issuer.pk == issuer.pk and r.many and r.kind == kind]
+
+    for then, now in zip(each(last_day, ductrong, "count"), each(province, ductrong, "count"), strict=True):
+        assert sorted((m.org.pk, m.actual) for m in now.measurements) == sorted(
+            (m.org.pk, m.actual) for m in then.measurements
+        )
+        assert {m.ended_on for m in now.measurements} == {D(2025, 7, 1)}
+    assert len(each(province, ductrong, "count")) == 2  # high schools, non-state enterprises
+    (districts,) = [r for r in province.rules if r.many and "district" in r.rule.forms]
+    assert sorted((m.org.code, m.actual, m.status) for m in districts.measurements) == [
+        ("LD.DD", 0, "not_met"),
+        ("LD.DL", 1, "exceeded"),
+        ("LD.DT", 0, "not_met"),
+    ]
 
 
 def test_the_allocation_of_a_district_dissolved_in_the_year_counts_every_row_to_its_last_day(seeded_demo):

@@ -166,16 +166,17 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
             scope_org = copy.copy(scope)
         subjects = [org for rule in rules for org in (rule.plan.issuer, rule.target) if org is not None]
         names.rename([*orgs.values(), *listed.values(), scope_org, *subjects])
+    ended = _Ended(rules, year, count_day, state.ended)
     c = _Computation(
         scope=scope,
         scope_org=scope_org,
         year=year,
         as_of=as_of,
         rules=rules,
-        subjects=_subjects(rules, scope, scope_org, orgs, count_day),
+        subjects=_subjects(rules, scope, scope_org, orgs, count_day, ended),
         orgs=orgs,
         listed=listed,
-        ended=_Ended(rules, year, count_day, state.ended),
+        ended=ended,
     )
     # Today's tree: where the scope's records are, read once for the reads of records below.
     counted = counted_under(scope, state.merged) if tree is None else None
@@ -185,7 +186,6 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
 
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
-    ended = c.ended
     ended.prefetch(scope_org)
     for rule in rules:
         if rule.kind == RuleKind.ALLOCATION:

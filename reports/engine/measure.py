@@ -298,13 +298,15 @@ class _Computation:
         m.actual = actuals.get(org.path, year, category)
         m.forecast = self.pipeline.get(org.path, year, category)
         m.finishable = self.finishable.get(org.path, year, category)
-        ended = self.ended.on.get(org.pk) if shown else None
-        if ended is not None:
-            # Its one subject ended by the count day (merged or dissolved): what it admitted
-            # up to its last day, in the tree of that day, its year over (as an allocation
-            # row of an ended organization). Today's tree holds nothing under it any more;
-            # its years before are not shown (they were counted in that tree too).
-            figures = self.ended.counts(org)
+        until = self.ended.of(rule, org)
+        ended = None
+        if until is not None:
+            # Its one subject ended by the count day (merged or dissolved), or the issuer of
+            # a rule over many organizations did, or this match was dissolved: what it
+            # admitted up to that last day, in the tree of that day, its year over (as an
+            # allocation row of an ended organization). Today's tree holds nothing under it
+            # any more; its years before are not shown (they were counted in that tree too).
+            ended, figures = until
             m.actual, m.ended_on = figures[category or ""], ended
             period, over, shown = YEAR_OVER, True, False
         cap = rule.max_is_cap

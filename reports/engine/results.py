@@ -90,7 +90,13 @@ class Measurement:
     history: list[YearFigure] = field(default_factory=list)
     periods: list[YearFigure] = field(default_factory=list)  # totals entered for periods (2020–2023)
     period: PeriodFigure | None = None  # the report's period beside the same period last year
-    ended_on: dt.date | None = None  # a single subject merged or dissolved by then: counted to the day before
+    # Counted to the day before: a single subject merged or dissolved by then, a rule over
+    # many organizations whose issuer ended by then, or a match of one dissolved in the year.
+    ended_on: dt.date | None = None
+
+    @property
+    def counted_to(self) -> dt.date | None:
+        return None if self.ended_on is None else self.ended_on - dt.timedelta(days=1)
 
 
 @dataclass

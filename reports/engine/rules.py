@@ -153,16 +153,18 @@ def _rules_of_day(scope, year: int, count_day: dt.date, tree) -> tuple[Organizat
     return scope, rules
 
 
-def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date) -> dict[int, list[Organization]]:
+def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date, ended) -> dict[int, list[Organization]]:
     """{rule pk: the organizations it measures}: its subject (when inside the scope), or
     for a rule over many organizations the matches of its selector under the path it looks
-    from (none for the size and inactivity rules answered in the database: _structural)."""
+    from (none for the size and inactivity rules answered in the database: _structural),
+    standing on the count day or dissolved in the year by then; for one whose issuer ended
+    by then, its matches on the issuer's last day (`ended`: allocation._Ended)."""
     # Index selector matches by signature and by the ancestor paths rules look from.
     anchors: dict[tuple, set[str]] = defaultdict(set)
     for rule in rules:
         if rule.applies_to_each and not is_many_structural(rule):
             anchors[selector_signature(rule)].add(rule_anchor(rule, scope))
-    alive = [o for o in orgs.values() if o.depth > scope.depth and o.existed_on(count_day)]
+    alive = [o for o in orgs.values() if o.depth > scope.depth and (o.existed_on(count_day) or ended.dissolved(o))]
     matched: dict[tuple, dict[str, list[Organization]]] = {}
     kinds = {(o.form, o.sector, o.depth) for o in alive}
     for signature in anchors:
@@ -193,6 +195,8 @@ def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date) -> dict[i
     for rule in rules:
         if is_many_structural(rule):
             subjects[rule.pk] = []  # see _structural
+        elif rule.applies_to_each and rule.plan.issuer.pk in ended.on and _within(rule.plan.issuer.path, scope.path):
+            subjects[rule.pk] = ended.matches(rule, selector_signature(rule), scope_org)
         elif rule.applies_to_each:
             subjects[rule.pk] = matches_of(rule)
         else:

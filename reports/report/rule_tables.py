@@ -144,7 +144,8 @@ def _measurement_row(i: int, m: Measurement, kind: str, closed: bool = False) ->
         return [i, m.org.name, _parent_name(m.org), target_text(m, kind), m.members, m.status]
     if kind == RuleKind.INACTIVITY:
         return [i, m.org.name, _parent_name(m.org), m.last_admission_year, m.actual, forecast, m.status]
-    return [i, m.org.name, target_text(m, kind), m.actual, m.base, fraction(_rate(m, kind)), forecast, m.status]
+    name = ended_name(m)  # counted up to an earlier day (its issuer's last, or its own)
+    return [i, name, target_text(m, kind), m.actual, m.base, fraction(_rate(m, kind)), forecast, m.status]
 
 
 def lists_every_organization(r: RuleResult) -> bool:
