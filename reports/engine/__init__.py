@@ -37,11 +37,13 @@ Query budget (constant in the number of organizations and rules):
   day (1, only when it is inside the year),
 * per distinct depth of membership-share subjects without their own count: one grouped
   sum of their grassroots organizations' counts (≤ depths),
-* organizations ended (merged or dissolved) by the count day among the allocation rows and
-  the single subjects (1, when any organization ended by then: `allocation._Ended`); their
-  figures up to their last day, those ended on one day under the scope read together (5
-  per such day), an ended committee's allocation rows in one read (5), any other one by
-  one (a tree of its last day each),
+* organizations ended (merged or dissolved) by the count day among the allocation rows,
+  the single subjects and the issuers of rules over many organizations (1, when any
+  organization ended by then: `ended._Ended`); their figures up to their last day, those
+  ended on one day under the scope read together (5 per such day), an ended committee's
+  allocation rows or the matches of its rules over many organizations in one read (2,
+  the tree of the day cut from the scope's), any other one by one (a tree of its last
+  day each),
 * what counts at the scope itself beside its children, the organizations merged into it
   by name (1, only when something does: `own_row`),
 * cumulative admissions by month for the scope (1),
@@ -88,7 +90,8 @@ from quotas.models import RuleKind
 
 from .. import periods as report_periods
 from ..status import Status
-from .allocation import _allocation_table, _Ended
+from .allocation import _allocation_table
+from .ended import _Ended
 from .failing import FailingList
 from .measure import _Computation
 from .results import (
