@@ -272,3 +272,35 @@ def test_a_school_merged_in_the_year_is_not_a_row_of_a_rule_over_each_school(tre
     answer = attainment(scope=tree.province, year=2025, as_of=D(2025, 12, 31))
     (rule,) = [r for r in answer.rules if r.plan == plan]
     assert [(m.org.pk, m.actual, m.ended_on, m.status) for m in rule.measurements] == [(tree.school.pk, 1, None, "met")]
+
+
+def test_size_and_inactivity_rules_of_a_committee_dissolved_in_the_year_are_checked_on_its_last_day(tree):
+    """Thành ủy Đà Lạt asks its cells for 10 members and an admission a year. Its school had
+    8 members and no admission up to 30/06/2025, the city's last day; under Đơn Dương it
+    reached 12 and admitted one in September. The province's year-end report checks the
+    city's rules on its last day: the school fails both, its year over."""
+    from organizations.services import member_count_record, organization_move
+
+    plan = make_plan(tree.city, first_year=2025, number="12", symbol="KH/ThU")
+    make_rule(plan, RuleKind.CELL_SIZE, applies_to_each=True, forms=["grassroots_cell"], min_count=10)
+    make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=["grassroots_cell"], years_without=1)
+    member_count_record(organization=tree.city_school, as_of=D(2025, 1, 1), members=8)
+    today = D(2026, 3, 1)
+    organization_move(organization=tree.city_school, new_parent=tree.district, on_date=D(2025, 7, 1), today=today)
+    member_count_record(organization=tree.city_school, as_of=D(2025, 9, 1), members=12)
+    admit(tree.city_school, D(2025, 9, 1))
+    organization_dissolve(organization=tree.city, on_date=D(2025, 7, 1), today=today)
+
+    answer = attainment(scope=tree.province, year=2025, as_of=D(2025, 12, 31))
+    size, idle = sorted((r for r in answer.rules if r.plan == plan), key=lambda r: r.kind)
+    assert (size.kind, size.matched, size.meeting, size.status) == ("cell_size", 1, 0, "not_met")
+    (row,) = size.failing
+    assert (row.org.pk, row.members, row.ended_on, row.org.parent) == (
+        tree.city_school.pk,
+        8,
+        D(2025, 7, 1),
+        "Thành ủy Đà Lạt",
+    )
+    assert (idle.kind, idle.matched, idle.meeting, idle.status) == ("inactivity", 1, 0, "not_met")
+    (row,) = idle.failing
+    assert (row.org.pk, row.last_admission_year, row.forecast) == (tree.city_school.pk, None, None)

@@ -172,6 +172,19 @@ def test_a_plan_of_a_district_dissolved_in_the_year_counts_its_admissions_to_its
         )
         assert {m.ended_on for m in now.measurements} == {D(2025, 7, 1)}
     assert len(each(province, ductrong, "count")) == 2  # high schools, non-state enterprises
+    # Đơn Dương's size and inactivity rules, on its last day: its own report's rows.
+    dondung = Organization.objects.get(code="LD.DD")
+    own_rules = {r.rule.pk: r for r in own.rules if r.rule.kind in ("cell_size", "inactivity")}
+    now_rules = {r.rule.pk: r for r in each(province, dondung, "cell_size") + each(province, dondung, "inactivity")}
+    assert set(now_rules) == set(own_rules) and len(own_rules) == 2
+    for pk, now in now_rules.items():
+        then = own_rules[pk]
+        assert (now.matched, now.meeting) == (then.matched, then.meeting) == (7, 4 if now.kind == "cell_size" else 3)
+        assert sorted((m.org.pk, m.members, m.last_admission_year) for m in now.failing) == sorted(
+            (m.org.pk, m.members, m.last_admission_year) for m in then.failing
+        )
+        assert {(m.status, m.ended_on) for m in now.failing} == {("not_met", D(2025, 7, 1))}  # its year over
+        assert not any(m.forecast for m in now.failing)
     (districts,) = [r for r in province.rules if r.many and "district" in r.rule.forms]
     assert sorted((m.org.code, m.actual, m.status) for m in districts.measurements) == [
         ("LD.DD", 0, "not_met"),
@@ -192,9 +205,11 @@ def test_the_allocation_of_a_district_dissolved_in_the_year_counts_every_row_to_
     with CaptureQueriesContext(connection) as queries:
         result = attainment(scope=Organization.objects.get(code="LD"), year=2025, as_of=D(2025, 12, 31))
     # One read for the rows that stood to the district's last day, the nine communes and
-    # towns ended with it included, and one for the three districts' own plans: 107
+    # towns ended with it included, and one for the three districts' own plans; the
+    # districts' rules over many organizations, from the province's tree of that day, each
+    # district's organizations (3), member counts (1), latest admission years (2): 107
     # queries when each ended organization read its own tree of the day.
-    assert len(queries) <= 30
+    assert len(queries) <= 34
     table = next(t for t in result.allocations if t.subject.code == "LD.DD")
     own = attainment(scope=table.subject, year=2025, as_of=D(2025, 6, 30))
     own_table = next(t for t in own.allocations if t.subject.code == "LD.DD")

@@ -6,13 +6,18 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db.models import Count
+from django.db.models.functions import ExtractYear
 
-from organizations.models import Organization
+from admissions.counting import admitted_between
+from organizations.models import MemberCount, Organization
 from organizations.positions import TreeOnDay, tree_on
 from quotas.models import RuleKind
 
-from .rows import WantedPrefixes
-from .rules import _kind_matches, _subject, is_many_structural
+from ..models import HistoricalResult
+from ..status import Status
+from .results import Measurement
+from .rows import OrganizationRow, WantedPrefixes
+from .rules import _kind_matches, _subject, selector_signature
 from .spans import admissions_in
 
 STEP = Organization.steplen
@@ -34,7 +39,7 @@ class _Ended:
         self.year, self.count_day = year, count_day
         pks = {a.organization_id for rule in rules if rule.kind == RuleKind.ALLOCATION for a in rule.allocation_rows}
         pks |= {_subject(rule).pk for rule in rules if not rule.applies_to_each}
-        pks |= {rule.plan.issuer.pk for rule in rules if rule.applies_to_each and not is_many_structural(rule)}
+        pks |= {rule.plan.issuer.pk for rule in rules if rule.applies_to_each}
         self.on: dict[int, dt.date] = {}
         if pks and any_ended:
             self.on = dict(
@@ -68,22 +73,106 @@ class _Ended:
             if scope.existed_on(last_day):
                 self._tree(scope, last_day)  # the issuer's tree is cut from it, as `prefetch`'s
             self._matched[issuer.pk] = self._stood_under(issuer, last_day)
-        depth_then, kinds = self._matched[issuer.pk]
+        tree, standing = self._matched[issuer.pk]
         forms, sectors, depth = signature
-        if depth:  # the rule counts it from its issuer, who stood at depth_then that day
-            depth = depth - issuer.depth + depth_then
-        return [org for org, kind in kinds if _kind_matches(*kind, (forms, sectors, depth))]
+        if depth:  # the rule counts it from its issuer, who stood elsewhere that day
+            depth = depth - issuer.depth + len(tree.root) // STEP
+        return [org for org, kind in standing if _kind_matches(*kind, (forms, sectors, depth))]
 
-    def _stood_under(self, issuer, day: dt.date) -> tuple[int, list[tuple[Organization, tuple]]]:
-        """The issuer's depth on `day`, and the organizations standing under it that day,
+    def _stood_under(self, issuer, day: dt.date) -> tuple[TreeOnDay, list[tuple[Organization, tuple]]]:
+        """The tree of the issuer on `day`, and the organizations standing under it that day,
         each with its (form, sector, depth) of the day."""
         tree = self._tree(issuer, day)
         organizations = Organization.objects.filter(pk__in=tree.paths).exclude(pk=issuer.pk).order_by("path")
-        return len(tree.root) // STEP, [
+        return tree, [
             (org, (*tree.kinds.get(org.pk, (org.form, org.sector)), len(tree.paths[org.pk]) // STEP))
             for org in organizations
             if org.existed_on(day)
         ]
+
+    def structural(self, rule, scope, first_year: int) -> tuple[int, list[Measurement]]:
+        """A size or inactivity rule over many organizations of an issuer ended by the count
+        day, checked on the issuer's last day over what it held then (`matches`): (how many
+        it measures, the failing ones), as _structural answers; their year is over. A size
+        rule reads each one's member count of that day (one query); an inactivity rule the
+        latest year from `first_year` with an admission up to that day, or a result entered
+        (two queries)."""
+        issuer = rule.plan.issuer
+        matched = self.matches(rule, selector_signature(rule), scope)
+        if not matched:
+            return 0, []
+        tree, standing = self._matched[issuer.pk]
+        ended_on = self.on[issuer.pk]
+        last_day = ended_on - dt.timedelta(days=1)
+        names = {tree.root: issuer.name, **{tree.paths[org.pk]: org.name for org, _kind in standing}}
+        kinds = {org.pk: kind for org, kind in standing}
+
+        def row(org) -> OrganizationRow:
+            path = tree.paths[org.pk]
+            form, sector, depth = kinds[org.pk]
+            parent = names.get(path[:-STEP], "")
+            return OrganizationRow(org.pk, path, org.name, org.code, depth, form, sector, (), parent)
+
+        failing = []
+        if rule.kind == RuleKind.CELL_SIZE:
+            members = dict(
+                MemberCount.objects.latest_on(last_day)
+                .filter(organization_id__in=[org.pk for org in matched])
+                .values_list("organization_id", "members")
+            )
+            for org in matched:
+                n = members.get(org.pk)
+                if n is None or n < (rule.min_count or 0):
+                    failing.append(
+                        Measurement(
+                            org=row(org), status=Status.NOT_MET, target_min=rule.min_count, members=n, ended_on=ended_on
+                        )
+                    )
+            return len(matched), failing
+        latest = self._latest_years(tree, matched, first_year, last_day)
+        for org in matched:
+            last = latest.get(tree.paths[org.pk])
+            if not last or last < self.year - (rule.years_without or 1) + 1:
+                failing.append(
+                    Measurement(
+                        org=row(org), forecast=None, last_admission_year=last, status=Status.NOT_MET, ended_on=ended_on
+                    )
+                )
+        return len(matched), failing
+
+    @staticmethod
+    def _latest_years(tree: TreeOnDay, orgs, first_year: int, last_day: dt.date) -> dict[str, int]:
+        """{path on the day: the latest year from `first_year` with an admission up to
+        `last_day`, or a result entered for it} under each of `orgs`, in the tree of that day."""
+        wanted: dict[int, set[str]] = defaultdict(set)
+        for org in orgs:
+            path = tree.paths[org.pk]
+            wanted[len(path) // STEP].add(path)
+        prefixes = WantedPrefixes(wanted, position=tree.position)
+        counted = tree.counted_ids()
+        admitted = (
+            admitted_between(dt.date(first_year, 1, 1), last_day)
+            .filter(organization_id__in=counted)
+            .annotate(y=ExtractYear("ceremony_date"))
+            .values_list("organization_id", "y")
+            .distinct()
+        )
+        entered = (
+            HistoricalResult.objects.filter(
+                organization_id__in=counted,
+                first_year__isnull=True,
+                year__gte=first_year,
+                year__lte=last_day.year,
+                count__gt=0,
+            )
+            .values_list("organization_id", "year")
+            .distinct()
+        )
+        latest: dict[str, int] = {}
+        for organization_id, year in [*admitted, *entered]:
+            for prefix in prefixes(organization_id):
+                latest[prefix] = max(year, latest.get(prefix, 0))
+        return latest
 
     def of(self, rule, org) -> tuple[dt.date, Counter] | None:
         """(the day it ended, {category: n, "": total} up to the day before) when `org` is
@@ -97,7 +186,7 @@ class _Ended:
         issuer = rule.plan.issuer
         if issuer.pk in self._matched:
             if issuer.pk not in self._under:
-                self._under[issuer.pk] = self.under(issuer, [o for o, _kind in self._matched[issuer.pk][1]])
+                self._under[issuer.pk] = self.under(issuer, [org for org, _kind in self._matched[issuer.pk][1]])
             return self.on[issuer.pk], self._under[issuer.pk][org.pk]
         day = self.on.get(org.pk)
         return None if day is None else (day, self.counts(org))

@@ -39,6 +39,7 @@ from .results import ChildRow, Measurement, PeriodFigure, RuleResult, YearFigure
 from .rules import (
     STRUCTURAL,
     _subject,
+    _within,
     is_many_structural,
 )
 from .spans import _span_counts, from_whole_year, report_spans
@@ -204,6 +205,11 @@ class _Computation:
             # moved by hand since at their new organization (by_path then holds the moves).
             if of_the_day or any(by_path.values()):
                 _forecast_of_day(self.structural, count_day, by_path, moves_only=not of_the_day)
+        # Size and inactivity rules of an issuer ended by the count day: on its last day.
+        for rule in rules:
+            issuer = rule.plan.issuer
+            if is_many_structural(rule) and issuer.pk in self.ended.on and _within(issuer.path, scope.path):
+                self.structural[rule.pk] = self.ended.structural(rule, scope_org, first_year)
         self.actuals, self.pipeline, self.finishable = actuals, pipeline, finishable
         self.recorded_years = actuals.recorded_years
         self.period = Period(self.fraction, over, late)

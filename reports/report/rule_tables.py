@@ -140,11 +140,11 @@ def _parent_name(org) -> str:
 def _measurement_row(i: int, m: Measurement, kind: str, closed: bool = False) -> list:
     """One organization's row; a closed year shows no forecast."""
     forecast = None if closed else m.forecast
-    if kind == RuleKind.CELL_SIZE:
-        return [i, m.org.name, _parent_name(m.org), target_text(m, kind), m.members, m.status]
-    if kind == RuleKind.INACTIVITY:
-        return [i, m.org.name, _parent_name(m.org), m.last_admission_year, m.actual, forecast, m.status]
     name = ended_name(m)  # counted up to an earlier day (its issuer's last, or its own)
+    if kind == RuleKind.CELL_SIZE:
+        return [i, name, _parent_name(m.org), target_text(m, kind), m.members, m.status]
+    if kind == RuleKind.INACTIVITY:
+        return [i, name, _parent_name(m.org), m.last_admission_year, m.actual, forecast, m.status]
     return [i, name, target_text(m, kind), m.actual, m.base, fraction(_rate(m, kind)), forecast, m.status]
 
 
