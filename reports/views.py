@@ -108,6 +108,8 @@ def dashboard(request, organization):
         "period": chosen.period,
         "period_query": urlencode(chosen.params()),
         **_ended(organization),
+        # Its report of its last day is its closing one (engine.measure.closing).
+        "closing": organization.last_day is not None and chosen.as_of >= organization.last_day,
         **_not_yet(request, organization, chosen.as_of),
     }
     return render(request, "reports/dashboard.html", context)

@@ -100,6 +100,23 @@ def test_the_start_page_reads_a_dissolved_organization_to_its_last_day(client_fo
     assert f"{pdf}?year=2025&amp;as_of=2025-02-28" in page
 
 
+def test_the_report_of_a_dissolved_organization_s_last_day_is_its_closing_one(client_for, dissolved_school):
+    """The school admitted 1 of its 4 by 28/02/2025, its last day: it will admit no more, so
+    its report of that day is final (not met, no forecast), as the district's allocation
+    table reads its row. A report of an earlier day keeps its pace."""
+    closing = attainment(scope=dissolved_school, year=2025, as_of=D(2025, 2, 28))
+    assert (closing.year_over, closing.forecast) == (True, None)
+    assert [(row.actual, row.status) for row in closing.allocations[0].rows] == [(1, "not_met")]
+    earlier = attainment(scope=dissolved_school, year=2025, as_of=D(2025, 1, 31))
+    assert not earlier.year_over and earlier.allocations[0].rows[0].status not in ("met", "not_met")
+
+    client = client_for("clerk")
+    page = client.get(reverse("reports:dashboard", args=[dissolved_school.pk])).content.decode()
+    assert "Năm công tác của tổ chức kết thúc ở ngày đó" in page and 'data-testid="closing"' in page
+    page = client.get(reverse("reports:dashboard", args=[dissolved_school.pk]) + "?year=2025&as_of=2025-01-31")
+    assert 'data-testid="ended"' in page.content.decode() and 'data-testid="closing"' not in page.content.decode()
+
+
 def test_an_active_organization_has_no_ended_note(client_for, tree, monkeypatch):
     monkeypatch.setattr("partyplans.views.timezone.localdate", lambda: TODAY)
     page = client_for("clerk").get("/").content.decode()

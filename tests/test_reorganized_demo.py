@@ -14,6 +14,8 @@ from organizations.reorganize import reorganization_apply
 from reports.engine import attainment
 from reports.serialize import attainment_json
 
+from .test_reports_across_time import figures_only, statuses_in
+
 D = dt.date
 
 
@@ -72,7 +74,20 @@ def test_the_2025_reorganization_moves_no_past_figure(seeded_demo):
     after = snapshot()
     assert len(before) > 150
     changed = sorted(key for key in before if after.get(key) != before[key])
-    assert changed == []
+    # Only the reports of the organizations that ended on 01/07/2025 (the districts, the
+    # merged communes and towns, the absorbed provinces) as of their last day, 30/06: they
+    # became their closing reports, their year over. No figure moved.
+    ended = {
+        (org.code, 2025)
+        for org in Organization.objects.filter(dissolved_on=D(2025, 7, 1))
+        if org.existed_on(D(2025, 6, 30))
+    }
+    assert set(changed) == ended and len(ended) > 20
+    for key in changed:
+        assert figures_only(after[key]) == figures_only(before[key]), key
+        assert (after[key]["forecast"], before[key]["forecast"] is None) == (None, False), key
+        assert statuses_in(after[key]) <= {"exceeded", "met", "not_met"}, key  # no pace
+    assert any(statuses_in(before[key]) & {"on_track", "behind", "at_risk"} for key in changed)
     # Đơn Dương's issued appendix keeps its 15 rows / 91, in its own report up to its last
     # day and in the province's report of the year's end.
     assert appendix("LD.DD", 2025, D(2025, 6, 30)) == (15, 91)

@@ -26,6 +26,29 @@ def figures(org, year, as_of):
     return attainment_json(report(org, year, as_of))
 
 
+def figures_only(data):
+    """An `attainment` JSON without what a closing report decides anew (statuses, forecasts,
+    pace, who meets a rule): its figures."""
+    if isinstance(data, dict):
+        return {
+            key: figures_only(value)
+            for key, value in data.items()
+            if key not in ("status", "statuses", "forecast", "expected", "meeting", "failing")
+        }
+    if isinstance(data, list):
+        return [figures_only(value) for value in data]
+    return data
+
+
+def statuses_in(data) -> set[str]:
+    if isinstance(data, dict):
+        found = {data["status"]} if isinstance(data.get("status"), str) else set()
+        return found.union(*(statuses_in(value) for value in data.values()))
+    if isinstance(data, list):
+        return set().union(*(statuses_in(value) for value in data))
+    return set()
+
+
 def move(org, parent, day):
     org.refresh_from_db()
     parent.refresh_from_db()
@@ -108,7 +131,11 @@ def test_a_merged_organization_keeps_its_reports_to_its_last_day_then_counts_wit
     takes_cells(tree.enterprise)
     organization_merge(source=tree.commune, target=tree.enterprise, on_date=D(2025, 5, 1), today=LATER)
 
-    assert figures(tree.commune, 2025, D(2025, 4, 30)) == before
+    # Its report of its last day is now its closing one: the same figures, its year over.
+    closing = figures(tree.commune, 2025, D(2025, 4, 30))
+    assert figures_only(closing) == figures_only(before)
+    assert (closing["forecast"], before["forecast"]) == (None, 0)
+    assert statuses_in(closing) <= {"exceeded", "met", "not_met"}
     assert figures(tree.district, 2025, D(2025, 4, 30)) == before_district
     assert before["actual"] == 2
     enterprise = report(tree.enterprise, 2025, D(2025, 12, 31))

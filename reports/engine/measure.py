@@ -68,6 +68,14 @@ def _year_fraction(year: int, as_of: dt.date) -> tuple[float, bool]:
     return ((as_of - start).days + 1) / days, False
 
 
+def closing(scope: Organization, year: int, as_of: dt.date) -> bool:
+    """Whether a report is the closing one of a scope merged or dissolved in `year`: counted
+    to its last day (or a later one), its year is over (final statuses, no forecast nor
+    pace), as its own plan and allocation row read in the reports of the committee above."""
+    last_day = scope.last_day
+    return last_day is not None and last_day.year == year and as_of >= last_day
+
+
 def _last_year_from_tallies(report_period, count_day: dt.date, year: int) -> bool:
     """Whether read_period reads `year`'s whole-year tallies for a report period's same
     period last year: it is that year, or most of it from 1 January (spans.from_whole_year)."""
@@ -108,6 +116,8 @@ class _Computation:
         self.scope, self.scope_org, self.year, self.as_of = scope, scope_org, year, as_of
         self.rules, self.subjects, self.orgs, self.listed = rules, subjects, orgs, listed
         self.fraction, self.over = _year_fraction(year, as_of)
+        if closing(scope_org, year, as_of):
+            self.fraction, self.over = 1.0, True
         self.ended = ended  # allocation._Ended: the organizations ended by the count day
         self.jan1 = dt.date(year, 1, 1)
         self.count_day = min(as_of, dt.date(year, 12, 31))
