@@ -60,16 +60,19 @@ def _table_sheet(book: Book, name: str, head: dict, title: str, form: Form, free
     sheet.append()
     sheet.line(title, bold=True, size=14, align="center")
     sheet.line(form.organization.name, bold=True, size=12, align="center")
-    sheet.line(
-        _("%(period)s (from %(start)s to %(end)s)")
-        % {
-            "period": form.period.label,
-            "start": form.period.start.strftime("%d/%m/%Y"),
-            "end": form.period.end.strftime("%d/%m/%Y"),
-        },
-        italic=True,
-        align="center",
-    )
+    span = {
+        "period": form.period.label,
+        "start": form.period.start.strftime("%d/%m/%Y"),
+        "end": form.period.end.strftime("%d/%m/%Y"),
+    }
+    if form.counted_to:  # the period runs: last year's column ends a year before this day
+        line = _("%(period)s (from %(start)s to %(end)s, counted to %(day)s)") % {
+            **span,
+            "day": form.counted_to.strftime("%d/%m/%Y"),
+        }
+    else:
+        line = _("%(period)s (from %(start)s to %(end)s)") % span
+    sheet.line(line, italic=True, align="center")
     sheet.append()
     return sheet
 

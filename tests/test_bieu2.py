@@ -397,3 +397,29 @@ def test_the_form_says_when_its_subtree_changed_during_the_period(tree, client_f
     assert [row[1] for row in more] == ["Dân tộc", "Tôn giáo"]
     page = client_for("district_planner").get(reverse("reports:bieu2", args=[tree.district.pk]) + "?period=2025")
     assert 'data-testid="bieu2-moved"' in page.content.decode()
+
+
+def test_a_running_period_is_beside_the_same_days_last_year(tree):
+    """On 01/03/2026 the year 2026 has run two months: last year's column counts 2025 to
+    01/03/2025 (as the dashboard does), not the whole of 2025. A period that is over is
+    beside the whole same period."""
+    from .test_reports_engine import admit
+
+    admit(tree.school, D(2025, 2, 1))
+    admit(tree.school, D(2025, 6, 1))
+    admit(tree.school, D(2026, 2, 10))
+    running = bieu2(organization=tree.district, period=periods.parse("2026"), today=D(2026, 3, 1))
+    total = running.row("total")
+    assert (total.this_period, total.same_period_last_year) == (1, 1)
+    assert (running.counted_to, running.last_period.start, running.last_period.end) == (
+        D(2026, 3, 1),
+        D(2025, 1, 1),
+        D(2025, 3, 1),
+    )
+    over = bieu2(organization=tree.district, period=periods.parse("2025"), today=D(2026, 3, 1))
+    assert (over.row("total").this_period, over.counted_to, over.last_period.end) == (2, None, D(2024, 12, 31))
+    with translation.override("vi"):
+        from reports.bieu2 import form_json
+
+        assert form_json(running)["period"]["counted_to"] == "2026-03-01"
+        assert form_json(over)["period"]["counted_to"] is None

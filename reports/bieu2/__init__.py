@@ -4,8 +4,9 @@ For an organization and a period: the admissions (not archived) whose ceremony f
 the period, inside the organization's subtree, each placed where its organization stood
 on its ceremony date; from the day of a merger, a merged organization's admissions count
 with its successor (organizations.positions, as reports/past.py places them). The same
-figures for the same period a year before, and this ÷ last as a percentage ("—" when
-last year is 0).
+figures for the same period a year before (while the period runs, its days so far: to the
+day a year before today, as the dashboard compares), and this ÷ last as a percentage ("—"
+when last year is 0).
 
 Rows (`Row.key`): `total`; of whom `readmitted`, `women`, `ethnic_minority`, `religious`,
 `youth_union` (and `youth_union.not_stated`); the groups `occupation.<key>` (the list of

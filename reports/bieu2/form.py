@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Organization, OrganizationPath
 from organizations.positions import counted_under, names_on
 
+from ..engine.spans import report_spans
 from ..periods import Period, between
 from .counting import _change_days, _Column, _count
 from .rows import GROUPS, HEAD_ROWS, NOT_STATED, ORGANIZATION_ROWS, Form, Line, Row
@@ -52,7 +53,9 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
     if organization.dissolved_on is not None and period.end >= organization.dissolved_on:
         last_day = organization.last_day
         period = between(period.start, max(last_day, period.start))
-    last_period = period.same_period_last_year()
+    # A period that runs is counted to today, beside the same days last year (as the
+    # dashboard's period beside the same period last year).
+    counted_to, last_period = report_spans(period, today)
     changes = _change_days(last_period.start)
     counted = counted_under(organization)  # where its records are in today's tree
     this = _count(organization, period, changes, counted, today, with_ids)
@@ -70,6 +73,7 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
         organization=organization,
         period=period,
         last_period=last_period,
+        counted_to=counted_to if period.start <= counted_to < period.end else None,
         rows=_rows(this, last),
         organization_rows=[
             Row(key, str(label), this.organizations[key], last.organizations[key], links=False)
@@ -106,6 +110,7 @@ def form_json(form: Form) -> dict:
             "label": form.period.label,
             "start": form.period.start.isoformat(),
             "end": form.period.end.isoformat(),
+            "counted_to": form.counted_to.isoformat() if form.counted_to else None,  # while it runs
             "same_period_last_year": {
                 "key": form.last_period.key,
                 "start": form.last_period.start.isoformat(),

@@ -2,6 +2,7 @@
 up to the total), the grassroots organizations, the continuation sheet's lines.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -92,6 +93,7 @@ class Form:
     by_ethnicity: list[Line]
     by_religion: list[Line]
     ids: dict[tuple[str, str], list[int]]  # (row key, "this" | "last") → admission ids; empty without names
+    counted_to: dt.date | None = None  # while the period runs: today (last year's column ends a year before)
     # The names of the form's day (its period's end, or today) of organizations renamed
     # since: `organization` carries its own; the header names those above it by them.
     names: NamesOnDay | None = None
