@@ -81,14 +81,17 @@ class _Ended:
 
     def _stood_under(self, issuer, day: dt.date) -> tuple[TreeOnDay, list[tuple[Organization, tuple]]]:
         """The tree of the issuer on `day`, and the organizations standing under it that day,
-        each with its (form, sector, depth) of the day."""
+        each at its path of the day (the pages place its row under the issuer, not under
+        where it stands now) with its (form, sector, depth) of the day."""
         tree = self._tree(issuer, day)
-        organizations = Organization.objects.filter(pk__in=tree.paths).exclude(pk=issuer.pk).order_by("path")
-        return tree, [
-            (org, (*tree.kinds.get(org.pk, (org.form, org.sector)), len(tree.paths[org.pk]) // STEP))
-            for org in organizations
-            if org.existed_on(day)
-        ]
+        standing = []
+        for org in Organization.objects.filter(pk__in=tree.paths).exclude(pk=issuer.pk):
+            if org.existed_on(day):
+                org.path = tree.paths[org.pk]
+                org.depth = len(org.path) // STEP
+                standing.append((org, (*tree.kinds.get(org.pk, (org.form, org.sector)), org.depth)))
+        standing.sort(key=lambda pair: pair[0].path)
+        return tree, standing
 
     def structural(self, rule, scope, first_year: int) -> tuple[int, list[Measurement]]:
         """A size or inactivity rule over many organizations of an issuer ended by the count
