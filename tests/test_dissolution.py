@@ -110,6 +110,18 @@ def test_the_report_of_a_dissolved_organization_s_last_day_is_its_closing_one(cl
     earlier = attainment(scope=dissolved_school, year=2025, as_of=D(2025, 1, 31))
     assert not earlier.year_over and earlier.allocations[0].rows[0].status not in ("met", "not_met")
 
+    # The documents say so: the PDF under "I. KẾT QUẢ CHUNG", the workbook under the title.
+    from reports.pdf import render_pdf_html
+    from reports.report import build_report
+
+    with translation.override("vi"):
+        report = build_report(closing)
+        html = render_pdf_html(report)
+        assert not build_report(earlier).closing
+    note = "Đã giải thể từ ngày 01/03/2025: năm công tác của tổ chức kết thúc ở ngày hoạt động cuối cùng"
+    assert report.closing.startswith(note) and note in report.summary.caption
+    assert f'data-testid="closing">{report.closing}<' in html
+
     client = client_for("clerk")
     page = client.get(reverse("reports:dashboard", args=[dissolved_school.pk])).content.decode()
     assert "Năm công tác của tổ chức kết thúc ở ngày đó" in page and 'data-testid="closing"' in page

@@ -136,6 +136,13 @@ def test_a_merged_organization_keeps_its_reports_to_its_last_day_then_counts_wit
     assert figures_only(closing) == figures_only(before)
     assert (closing["forecast"], before["forecast"]) == (None, 0)
     assert statuses_in(closing) <= {"exceeded", "met", "not_met"}
+    from django.utils import translation
+
+    from reports.report import build_report
+
+    with translation.override("vi"):
+        note = build_report(report(tree.commune, 2025, D(2025, 4, 30))).closing
+    assert note.startswith(f"Đã hợp nhất vào {tree.enterprise.name} từ ngày 01/05/2025: năm công tác")
     assert figures(tree.district, 2025, D(2025, 4, 30)) == before_district
     assert before["actual"] == 2
     enterprise = report(tree.enterprise, 2025, D(2025, 12, 31))

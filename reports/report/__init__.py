@@ -21,10 +21,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from organizations.models import Organization
 from quotas.models import RuleKind
 from quotas.sentences import allocation_notation, two_digits
 
 from ..engine import AllocationTable, Attainment, gc_paused
+from ..engine.measure import closing
 from .periods import (
     Beside,
     ended_name,
@@ -272,6 +274,23 @@ def children_table(att: Attainment) -> Table:
     return table
 
 
+def closing_note(att: Attainment) -> str:
+    """What the closing report of an organization that ended says of it (engine.measure.closing),
+    else ""."""
+    scope = att.scope
+    if not closing(scope, att.year, att.as_of):
+        return ""
+    day = scope.dissolved_on.strftime("%d/%m/%Y")
+    successor = Organization.objects.filter(pk=scope.merged_into_id).values_list("name", flat=True).first()
+    if successor:
+        ended = _("Merged into %(successor)s on %(day)s") % {"successor": successor, "day": day}
+    else:
+        ended = _("Dissolved on %(day)s") % {"day": day}
+    return _("%(ended)s: its year ended on its last day; its targets are judged on what it achieved by then.") % {
+        "ended": ended
+    }
+
+
 def build_report(att: Attainment) -> Report:
     with gc_paused():
         return _build_report(att)
@@ -294,6 +313,9 @@ def _build_report(att: Attainment) -> Report:
         ],
         caption=_("As of %(date)s") % {"date": att.as_of.strftime("%d/%m/%Y")},
     )
+    closing = closing_note(att)
+    if closing:
+        summary.caption = f"{summary.caption}. {closing}"
     rule_tables = []
     by_kind: dict[str, list[Table]] = {}
     for i, r in enumerate(att.rules, start=1):
@@ -319,4 +341,5 @@ def _build_report(att: Attainment) -> Report:
         children=children,
         sections=sections,
         period=period_table(att),
+        closing=closing,
     )

@@ -149,6 +149,7 @@ class Report:
     children: Table
     sections: list[RuleSection] = field(default_factory=list)  # the rule tables grouped by kind
     period: Table | None = None  # the report period beside the same period last year
+    closing: str = ""  # an organization that ended, as of its last day: says so (closing_note)
 
     @property
     def tables(self) -> list[Table]:
