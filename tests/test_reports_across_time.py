@@ -308,6 +308,13 @@ def test_the_attainment_command_reports_a_merged_organization_up_to_its_last_day
     out = StringIO()
     call_command("attainment", "--org", "LD.DD.KD", "--year", "2025", "--as-of", "2025-03-01", stdout=out)
     assert json.loads(out.getvalue())["as_of"] == "2025-03-01"
+    # A day after it ended reads as its last day, as on its page (it read 0 in the tree of
+    # that day, where nothing stands under it).
+    for args in (["--as-of", "2025-12-31"], ["--period", "2025", "--as-of", "2025-12-31"]):
+        out = StringIO()
+        call_command("attainment", "--org", "LD.DD.KD", "--year", "2025", *args, stdout=out)
+        data = json.loads(out.getvalue())
+        assert (data["as_of"], data["actual"], data["forecast"]) == ("2025-04-30", 1, None), args
 
 
 def test_a_dissolved_child_keeps_its_figures_without_its_target(tree):

@@ -24,11 +24,12 @@ def report_day(organization: Organization, year: int, as_of: str | None, today) 
     year); for a merged or dissolved organization never after its last day."""
     if as_of:
         try:
-            return dt.date.fromisoformat(as_of)
+            day = dt.date.fromisoformat(as_of)
         except ValueError:
             raise CommandError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD).") from None
-    day = today if year >= today.year else dt.date(year, 12, 31)
-    if organization.last_day is not None:
+    else:
+        day = today if year >= today.year else dt.date(year, 12, 31)
+    if organization.last_day is not None:  # a later day reads as that day, as on the pages
         day = min(day, organization.last_day)
     return day
 
