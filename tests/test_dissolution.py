@@ -107,6 +107,9 @@ def test_the_report_of_a_dissolved_organization_s_last_day_is_its_closing_one(cl
     closing = attainment(scope=dissolved_school, year=2025, as_of=D(2025, 2, 28))
     assert (closing.year_over, closing.forecast) == (True, None)
     assert [(row.actual, row.status) for row in closing.allocations[0].rows] == [(1, "not_met")]
+    # A later day reads as its last day (in the tree of that day nothing counts under it).
+    later = attainment(scope=dissolved_school, year=2025, as_of=D(2025, 12, 31))
+    assert (later.as_of, later.actual, later.allocations[0].rows[0].actual) == (D(2025, 2, 28), 1, 1)
     earlier = attainment(scope=dissolved_school, year=2025, as_of=D(2025, 1, 31))
     assert not earlier.year_over and earlier.allocations[0].rows[0].status not in ("met", "not_met")
 

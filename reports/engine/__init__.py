@@ -149,6 +149,8 @@ def attainment(
     failing organization of the size and inactivity rules (the JSON, the workbook and the
     PDF): they are read with the answer, one query per kind, instead of counted and read
     again per rule."""
+    if scope.last_day is not None and as_of > scope.last_day:
+        as_of = scope.last_day  # an organization that ended reports up to its last day
     with gc_paused():  # ~1 million objects without cycles: see gc_paused
         return _attainment(scope, year, as_of, period or report_periods.parse(str(year)), list_failing)
 
