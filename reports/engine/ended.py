@@ -3,7 +3,9 @@ measured of them up to their last day: allocation rows, a rule's one subject, th
 a rule over many organizations whose issuer ended, or a match dissolved in the year."""
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
@@ -16,11 +18,30 @@ from quotas.models import RuleKind
 from ..models import HistoricalResult
 from ..status import Status
 from .results import Measurement
-from .rows import OrganizationRow, WantedPrefixes
+from .rows import OrganizationRow, WantedPrefixes, _light_organizations
 from .rules import _kind_matches, _subject, selector_signature
 from .spans import admissions_in
 
 STEP = Organization.steplen
+
+
+@dataclass
+class _HeldOn:
+    """What the issuers of rules over many organizations that ended on one day held on their
+    last day (`day`): {issuer pk: its path that day, and the organizations standing under it
+    then, each at its path of the day with its (form, sector, depth) of the day}; then, when
+    asked, what each admitted in the year up to that day, its member count that day and the
+    latest year it admitted in (all of them together: one read each)."""
+
+    day: dt.date
+    root: Organization | None  # whose tree of the day it was cut from (None: each issuer's own)
+    standing: dict[int, tuple[str, list[tuple[Organization, tuple]]]]
+    counts: dict[int, Counter] | None = None
+    members: dict[int, int] | None = None
+    latest: dict[str, int] | None = None
+
+    def organizations(self) -> list[Organization]:
+        return list({org.pk: org for _path, pairs in self.standing.values() for org, _kind in pairs}.values())
 
 
 class _Ended:
@@ -33,22 +54,25 @@ class _Ended:
     a standing issuer keeps a match dissolved in the year (`of`). When any organization
     ended by then: one query for which; then those that ended on one day under the
     report's scope are read together (`prefetch`: five queries per day; a reorganization
-    ends them on one), any other one by one."""
+    ends them on one), any other one by one; the issuers of rules over many organizations
+    that ended on one day, together (`_held_on`)."""
 
     def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool = True):
         self.year, self.count_day = year, count_day
         pks = {a.organization_id for rule in rules if rule.kind == RuleKind.ALLOCATION for a in rule.allocation_rows}
         pks |= {_subject(rule).pk for rule in rules if not rule.applies_to_each}
-        pks |= {rule.plan.issuer.pk for rule in rules if rule.applies_to_each}
+        each = {rule.plan.issuer.pk: rule.plan.issuer for rule in rules if rule.applies_to_each}
         self.on: dict[int, dt.date] = {}
-        if pks and any_ended:
+        if (pks or each) and any_ended:
             self.on = dict(
-                Organization.objects.filter(pk__in=pks, dissolved_on__lte=count_day).values_list("pk", "dissolved_on")
+                Organization.objects.filter(pk__in=pks | set(each), dissolved_on__lte=count_day).values_list(
+                    "pk", "dissolved_on"
+                )
             )
+        self._each_ended = {pk: issuer for pk, issuer in each.items() if pk in self.on}
         self._counts: dict[int, Counter] = {}
-        self._matched: dict[int, tuple] = {}  # {ended issuer: _stood_under on its last day}
-        self._under: dict[int, dict[int, Counter]] = {}  # {ended issuer: what each of those admitted}
-        self._trees: dict[dt.date, list[TreeOnDay]] = {}
+        self._held: dict[dt.date, _HeldOn] = {}
+        self._trees: dict[dt.date, list[tuple[TreeOnDay, list[tuple[str, int]]]]] = {}
 
     def dissolved(self, org) -> bool:
         """Whether a match of a rule over many organizations stood part of the year up to the
@@ -60,71 +84,109 @@ class _Ended:
         self.on[org.pk] = day
         return True
 
+    # --- rules over many organizations of an issuer that ended -------------------------
+
     def matches(self, rule, signature: tuple, scope) -> list[Organization]:
         """What a rule over many organizations of an issuer ended by the count day measures:
         the organizations matching `signature` (its depth counted from the issuer) under the
-        issuer on its last day, of the form and sector they had then (once per issuer: its
-        organizations, in the tree of `scope`, the report's organization, that day)."""
+        issuer on its last day, of the form and sector they had then (`_held_on`)."""
         issuer = rule.plan.issuer
         last_day = self.on[issuer.pk] - dt.timedelta(days=1)
         if last_day.year != self.year:
             return []
-        if issuer.pk not in self._matched:
-            if scope.existed_on(last_day):
-                self._tree(scope, last_day)  # the issuer's tree is cut from it, as `prefetch`'s
-            self._matched[issuer.pk] = self._stood_under(issuer, last_day)
-        tree, standing = self._matched[issuer.pk]
+        path_then, standing = self._held_on(last_day, scope).standing[issuer.pk]
         forms, sectors, depth = signature
-        if depth:  # the rule counts it from its issuer, who stood elsewhere that day
-            depth = depth - issuer.depth + len(tree.root) // STEP
+        if depth:  # the rule counts it from its issuer, who may have stood elsewhere that day
+            depth = depth - issuer.depth + len(path_then) // STEP
         return [org for org, kind in standing if _kind_matches(*kind, (forms, sectors, depth))]
 
-    def _stood_under(self, issuer, day: dt.date) -> tuple[TreeOnDay, list[tuple[Organization, tuple]]]:
-        """The tree of the issuer on `day`, and the organizations standing under it that day,
-        each at its path of the day (the pages place its row under the issuer, not under
-        where it stands now) with its (form, sector, depth) of the day."""
-        tree = self._tree(issuer, day)
-        standing = []
-        for org in Organization.objects.filter(pk__in=tree.paths).exclude(pk=issuer.pk):
-            if org.existed_on(day):
-                org.path = tree.paths[org.pk]
-                org.depth = len(org.path) // STEP
-                standing.append((org, (*tree.kinds.get(org.pk, (org.form, org.sector)), org.depth)))
-        standing.sort(key=lambda pair: pair[0].path)
-        return tree, standing
+    def _held_on(self, day: dt.date, scope) -> _HeldOn:
+        """What every issuer of a rule over many organizations that ended the day after `day`
+        held that day, read together: the tree of the report's organization that day (three
+        queries; each issuer's, when that organization did not stand then) and the
+        organizations in it (one)."""
+        if day in self._held:
+            return self._held[day]
+        issuers = [issuer for pk, issuer in self._each_ended.items() if self.on[pk] - dt.timedelta(days=1) == day]
+        root = scope if scope.existed_on(day) else None
+        trees = {issuer.pk: self._tree(root or issuer, day, under=issuer) for issuer in issuers}
+        pks = {pk for tree in trees.values() for pk in tree.paths} - set(trees)
+        found = {org.pk: org for org in _light_organizations(Organization.objects.filter(pk__in=pks), ())}
+        standing = {}
+        for issuer in issuers:
+            tree, pairs = trees[issuer.pk], []
+            for pk in sorted(tree.paths, key=tree.paths.get):
+                org = found.get(pk)
+                if org is not None and org.existed_on(day):
+                    org.path = tree.paths[pk]  # the pages place its row under the issuer, not where it is now
+                    org.depth = len(org.path) // STEP
+                    pairs.append((org, (*tree.kinds.get(pk, (org.form, org.sector)), org.depth)))
+            standing[issuer.pk] = (tree.root, pairs)
+        held = self._held[day] = _HeldOn(day, root, standing)
+        return held
+
+    def of(self, rule, org) -> tuple[dt.date, Counter] | None:
+        """(the day it ended, {category: n, "": total} up to the day before) when `org` is
+        measured against `rule` up to an earlier day than the count day: the rule's one
+        subject ended by then, or the issuer of a rule over many organizations did (its
+        matches counted up to its last day, where they stood that day: one grouped read for
+        the issuers that ended on one day), or such a rule's match was dissolved in the year
+        (`dissolved`)."""
+        if not rule.applies_to_each:
+            day = self.on.get(org.pk)
+            return None if day is None else (day, self.counts(org))
+        issuer = rule.plan.issuer
+        if issuer.pk in self._each_ended:
+            held = self._held[self.on[issuer.pk] - dt.timedelta(days=1)]
+            if held.counts is None:
+                held.counts = self._read_held(held)
+            return self.on[issuer.pk], held.counts.get(org.pk, Counter())
+        day = self.on.get(org.pk)
+        return None if day is None else (day, self.counts(org))
+
+    def _read_held(self, held: _HeldOn) -> dict[int, Counter]:
+        pks = [org.pk for org in held.organizations()]
+        if held.root is not None:
+            return self._read(held.root, held.day, pks)
+        counts: dict[int, Counter] = {}
+        for issuer_pk in held.standing:  # the report's organization did not stand that day
+            counts.update(self._read(self._each_ended[issuer_pk], held.day, pks))
+        return counts
 
     def structural(self, rule, scope, first_year: int) -> tuple[int, list[Measurement]]:
         """A size or inactivity rule over many organizations of an issuer ended by the count
         day, checked on the issuer's last day over what it held then (`matches`): (how many
-        it measures, the failing ones), as _structural answers; their year is over. A size
-        rule reads each one's member count of that day (one query); an inactivity rule the
-        latest year from `first_year` with an admission up to that day, or a result entered
-        (two queries)."""
+        it measures, the failing ones), as _structural answers; their year is over. The
+        member counts of that day, or the latest year from `first_year` with an admission
+        up to that day or a result entered, are read once for the issuers that ended on one
+        day (one query; two)."""
         issuer = rule.plan.issuer
         matched = self.matches(rule, selector_signature(rule), scope)
         if not matched:
             return 0, []
-        tree, standing = self._matched[issuer.pk]
         ended_on = self.on[issuer.pk]
-        last_day = ended_on - dt.timedelta(days=1)
-        names = {tree.root: issuer.name, **{tree.paths[org.pk]: org.name for org, _kind in standing}}
-        kinds = {org.pk: kind for org, kind in standing}
+        held = self._held[ended_on - dt.timedelta(days=1)]
+        names = {held.standing[issuer.pk][0]: issuer.name}
+        for _path, pairs in held.standing.values():
+            names.update((org.path, org.name) for org, _kind in pairs)
+
+        kinds = {org.pk: kind for org, kind in held.standing[issuer.pk][1]}
 
         def row(org) -> OrganizationRow:
-            path = tree.paths[org.pk]
             form, sector, depth = kinds[org.pk]
-            parent = names.get(path[:-STEP], "")
-            return OrganizationRow(org.pk, path, org.name, org.code, depth, form, sector, (), parent)
+            parent = names.get(org.path[:-STEP], "")
+            return OrganizationRow(org.pk, org.path, org.name, org.code, depth, form, sector, (), parent)
 
         failing = []
         if rule.kind == RuleKind.CELL_SIZE:
-            members = dict(
-                MemberCount.objects.latest_on(last_day)
-                .filter(organization_id__in=[org.pk for org in matched])
-                .values_list("organization_id", "members")
-            )
+            if held.members is None:
+                held.members = dict(
+                    MemberCount.objects.latest_on(held.day)
+                    .filter(organization_id__in=[org.pk for org in held.organizations()])
+                    .values_list("organization_id", "members")
+                )
             for org in matched:
-                n = members.get(org.pk)
+                n = held.members.get(org.pk)
                 if n is None or n < (rule.min_count or 0):
                     failing.append(
                         Measurement(
@@ -132,9 +194,10 @@ class _Ended:
                         )
                     )
             return len(matched), failing
-        latest = self._latest_years(tree, matched, first_year, last_day)
+        if held.latest is None:
+            held.latest = self._latest_years(held, first_year)
         for org in matched:
-            last = latest.get(tree.paths[org.pk])
+            last = held.latest.get(org.path)
             if not last or last < self.year - (rule.years_without or 1) + 1:
                 failing.append(
                     Measurement(
@@ -143,56 +206,42 @@ class _Ended:
                 )
         return len(matched), failing
 
-    @staticmethod
-    def _latest_years(tree: TreeOnDay, orgs, first_year: int, last_day: dt.date) -> dict[str, int]:
-        """{path on the day: the latest year from `first_year` with an admission up to
-        `last_day`, or a result entered for it} under each of `orgs`, in the tree of that day."""
+    def _latest_years(self, held: _HeldOn, first_year: int) -> dict[str, int]:
+        """{path on the day: the latest year from `first_year` with an admission up to the
+        day, or a result entered for it} under each organization held that day, in the tree
+        of that day (two queries; two per issuer when the report's organization did not
+        stand that day)."""
         wanted: dict[int, set[str]] = defaultdict(set)
-        for org in orgs:
-            path = tree.paths[org.pk]
-            wanted[len(path) // STEP].add(path)
-        prefixes = WantedPrefixes(wanted, position=tree.position)
-        counted = tree.counted_ids()
-        admitted = (
-            admitted_between(dt.date(first_year, 1, 1), last_day)
-            .filter(organization_id__in=counted)
-            .annotate(y=ExtractYear("ceremony_date"))
-            .values_list("organization_id", "y")
-            .distinct()
-        )
-        entered = (
-            HistoricalResult.objects.filter(
-                organization_id__in=counted,
-                first_year__isnull=True,
-                year__gte=first_year,
-                year__lte=last_day.year,
-                count__gt=0,
-            )
-            .values_list("organization_id", "year")
-            .distinct()
-        )
+        for org in held.organizations():
+            wanted[org.depth].add(org.path)
         latest: dict[str, int] = {}
-        for organization_id, year in [*admitted, *entered]:
-            for prefix in prefixes(organization_id):
-                latest[prefix] = max(year, latest.get(prefix, 0))
+        roots = [held.root] if held.root is not None else [self._each_ended[pk] for pk in held.standing]
+        for root in roots:
+            tree = self._tree(root, held.day)
+            prefixes = WantedPrefixes(wanted, position=tree.position)
+            counted = tree.counted_ids()
+            admitted = (
+                admitted_between(dt.date(first_year, 1, 1), held.day)
+                .filter(organization_id__in=counted)
+                .annotate(y=ExtractYear("ceremony_date"))
+                .values_list("organization_id", "y")
+                .distinct()
+            )
+            entered = (
+                HistoricalResult.objects.filter(
+                    organization_id__in=counted,
+                    first_year__isnull=True,
+                    year__gte=first_year,
+                    year__lte=held.day.year,
+                    count__gt=0,
+                )
+                .values_list("organization_id", "year")
+                .distinct()
+            )
+            for organization_id, year in [*admitted, *entered]:
+                for prefix in prefixes(organization_id):
+                    latest[prefix] = max(year, latest.get(prefix, 0))
         return latest
-
-    def of(self, rule, org) -> tuple[dt.date, Counter] | None:
-        """(the day it ended, {category: n, "": total} up to the day before) when `org` is
-        measured against `rule` up to an earlier day than the count day: the rule's one
-        subject ended by then, or the issuer of a rule over many organizations did (its
-        matches counted up to its last day, where they stood that day: one grouped read per
-        issuer), or such a rule's match was dissolved in the year (`dissolved`)."""
-        if not rule.applies_to_each:
-            day = self.on.get(org.pk)
-            return None if day is None else (day, self.counts(org))
-        issuer = rule.plan.issuer
-        if issuer.pk in self._matched:
-            if issuer.pk not in self._under:
-                self._under[issuer.pk] = self.under(issuer, [org for org, _kind in self._matched[issuer.pk][1]])
-            return self.on[issuer.pk], self._under[issuer.pk][org.pk]
-        day = self.on.get(org.pk)
-        return None if day is None else (day, self.counts(org))
 
     def prefetch(self, scope) -> None:
         """Read together the organizations that ended on one day and stood under `scope`
@@ -232,17 +281,20 @@ class _Ended:
             counts.update(self._read(subject, last_day, list(counts)))
         return counts
 
-    def _tree(self, root, day: dt.date) -> TreeOnDay:
-        """The tree under `root` on `day`: cut from a tree of that day read already that
-        holds it (the report's organization's, read once per day), else read (three queries)."""
-        for tree in self._trees.get(day, ()):
-            path = tree.paths.get(root.pk)
-            if path is not None:
-                paths = {pk: p for pk, p in tree.paths.items() if p.startswith(path)}
-                return TreeOnDay(day, path, paths, tree.counts_for, tree.kinds)
+    def _tree(self, root, day: dt.date, under=None) -> TreeOnDay:
+        """The tree under `under` (by default `root`) on `day`: cut from a tree of that day
+        read already that holds it (the report's organization's, read once per day), else
+        from `root`'s, read here (three queries)."""
+        under = under or root
+        for tree, ordered in self._trees.get(day, ()):
+            if under.pk in tree.paths:
+                return _cut(tree, ordered, tree.paths[under.pk])
         tree = tree_on(root, day)
-        self._trees.setdefault(day, []).append(tree)
-        return tree
+        ordered = sorted((path, pk) for pk, path in tree.paths.items())
+        self._trees.setdefault(day, []).append((tree, ordered))
+        if under.pk not in tree.paths:  # it stood elsewhere that day
+            return self._tree(under, day)
+        return _cut(tree, ordered, tree.paths[under.pk])
 
     def _read(self, root, last_day: dt.date, pks: list[int]) -> dict[int, Counter]:
         """{pk: {category: n, "": total}} admitted in the year up to `last_day` under each
@@ -266,3 +318,12 @@ class _Ended:
                 row[category] += n
                 row[""] += n
         return counts
+
+
+def _cut(tree: TreeOnDay, ordered: list[tuple[str, int]], root: str) -> TreeOnDay:
+    """The part of a tree of a day under the path `root` (`ordered`: its (path, pk) sorted)."""
+    if root == tree.root:
+        return tree
+    first, last = bisect_left(ordered, (root,)), bisect_left(ordered, (root + "~",))
+    paths = {pk: path for path, pk in ordered[first:last]}
+    return TreeOnDay(tree.day, root, paths, tree.counts_for, tree.kinds)
