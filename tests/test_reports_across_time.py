@@ -354,3 +354,27 @@ def test_a_closed_or_replaced_plan_keeps_its_targets_in_reports_of_the_days_befo
     assert targets(2024, D(2024, 12, 31)) == [7]  # its own year, read today: unchanged
     assert targets(2025, D(2025, 3, 31)) == [7, 9]  # the day before it was replaced
     assert targets(2025, D(2025, 12, 31)) == [9]  # the year's end: only the plan in force
+
+
+def test_a_result_entered_for_a_merged_cell_counts_for_its_successor_in_an_inactivity_rule(tree):
+    """Đồng Thúy's cell had 2 admissions entered for 2023; it is merged into the school's
+    cell in 2024. The province asks every grassroots cell for an admission in three years:
+    in 2025 the school's cell meets it with its predecessor's 2023, as every other figure
+    counts a merged organization's results with its successor (it was listed as idle)."""
+    from reports.services import historical_result_record
+
+    plan = make_plan(tree.province, first_year=2025)
+    make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=["grassroots_cell"], years_without=3)
+    historical_result_record(organization=tree.enterprise, year=2023, category="", count=2)
+    tree.enterprise.refresh_from_db()
+    tree.school.refresh_from_db()
+    organization_merge(source=tree.enterprise, target=tree.school, on_date=D(2024, 6, 1), today=LATER)
+    admit(tree.city_school, D(2025, 3, 1))
+
+    for listed in (False, True):
+        for day in (D(2025, 12, 31), D(2025, 2, 1)):  # the tallies, and a day before an admission
+            answer = attainment(scope=tree.province, year=2025, as_of=day, list_failing=listed)
+            (rule,) = [r for r in answer.rules if r.plan == plan]
+            failing = [m.org.pk for m in rule.failing]
+            assert tree.school.pk not in failing, (listed, day)
+            assert (rule.matched, rule.meeting) == (2, 2 if day.month == 12 else 1), (listed, day)

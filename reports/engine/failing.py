@@ -8,7 +8,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum
 
 from admissions.models import Tally
 from organizations.models import Organization
-from organizations.positions import NamesOnDay
+from organizations.positions import NamesOnDay, counting_path
 from quotas.models import RuleKind
 
 from ..models import HistoricalResult
@@ -48,11 +48,31 @@ class _FailingSpec:
     # INACTIVITY: the day whose pipeline the rows forecast when it changed since (the
     # tallies hold today's; set by the engine: measure._forecast_of_day).
     pipeline_day: dt.date | None = None
+    merged: bool = False  # any organization was merged: see _results_under
 
 
-def _failing(kind, signature, threshold, within: str, year, count_day):
+def _results_under(merged: bool, first_year: int, last_year: int) -> list:
+    """Historical results (count > 0) of the years first_year..last_year counted under the
+    outer row's path, as subqueries, each for a NOT EXISTS (an anti-join on PostgreSQL):
+    those of organizations at their own path; once any organization was merged (`merged`),
+    those of merged organizations apart, at their successor's path (counting_path), where
+    the engine counts them everywhere else."""
+    rows = HistoricalResult.objects.filter(count__gt=0, year__gte=first_year, year__lte=last_year)
+    if not merged:
+        return [rows.filter(organization__path__startswith=OuterRef("path"))]
+    successor = counting_path("organization__")
+    return [
+        rows.filter(organization__merged_into__isnull=True, organization__path__startswith=OuterRef("path")),
+        rows.filter(organization__merged_into__isnull=False)
+        .annotate(p=successor)
+        .filter(p__startswith=OuterRef("path")),
+    ]
+
+
+def _failing(kind, signature, threshold, within: str, year, count_day, merged: bool = False):
     """Alive organizations under the path `within` matching `signature` and failing the rule
-    on the count day (nothing after the count day: see _structural)."""
+    on the count day (nothing after the count day: see _structural; `merged`: see
+    _results_under)."""
     rows = (
         Organization.objects.filter(path__startswith=within)
         .filter(_alive_on(count_day), _signature_q(signature))
@@ -63,20 +83,17 @@ def _failing(kind, signature, threshold, within: str, year, count_day):
             Q(members_now__isnull=True) | Q(members_now__lt=threshold)
         )
     window = year - threshold + 1
-    # Two NOT EXISTS, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
-    return rows.exclude(
+    # NOT EXISTS each, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
+    rows = rows.exclude(
         Exists(
             Tally.objects.filter(
                 kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0, year__gte=window, year__lte=year
             )
         )
-    ).exclude(
-        Exists(
-            HistoricalResult.objects.filter(
-                organization__path__startswith=OuterRef("path"), count__gt=0, year__gte=window, year__lte=year
-            )
-        )
     )
+    for entered in _results_under(merged, window, year):
+        rows = rows.exclude(Exists(entered))
+    return rows
 
 
 def _tally_sum(kind: str, year: int) -> Subquery:
@@ -85,12 +102,16 @@ def _tally_sum(kind: str, year: int) -> Subquery:
     return Subquery(rows.values("s")[:1], output_field=IntegerField())
 
 
-def _idle_figures(first_year: int, last_recorded: int, year: int) -> dict:
+def _idle_figures(first_year: int, last_recorded: int, year: int, merged: bool = False) -> dict:
     """What an idle organization's row shows: the latest year with admissions on record
-    (from first_year to last_recorded) and with historical results entered (to year), and
-    its pipeline."""
+    (from first_year to last_recorded) and with historical results entered (to year; a
+    merged organization's at its successor's: _results_under), and its pipeline."""
     recorded = Tally.objects.filter(kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0)
-    entered = HistoricalResult.objects.filter(organization__path__startswith=OuterRef("path"), count__gt=0)
+    entered = HistoricalResult.objects.filter(count__gt=0)
+    if merged:
+        entered = entered.annotate(p=counting_path("organization__")).filter(p__startswith=OuterRef("path"))
+    else:
+        entered = entered.filter(organization__path__startswith=OuterRef("path"))
     return {
         "recorded": Subquery(
             recorded.filter(year__gte=first_year, year__lte=last_recorded).order_by("-year").values("year")[:1]
@@ -103,14 +124,14 @@ def _idle_figures(first_year: int, last_recorded: int, year: int) -> dict:
 def _failing_page(spec: _FailingSpec, limit: int, after_path: str | None = None) -> list[Measurement]:
     """Up to `limit` failing organizations of one rule in path order, from `after_path` on."""
     depth = len(spec.anchor) // STEP
-    rows = _failing(spec.kind, spec.signature, spec.threshold, spec.anchor, spec.year, spec.count_day)
+    rows = _failing(spec.kind, spec.signature, spec.threshold, spec.anchor, spec.year, spec.count_day, spec.merged)
     rows = rows.filter(Q(depth__gt=depth) | Q(pk=spec.own_pk or 0))
     if after_path is not None:
         rows = rows.filter(path__gt=after_path)
     if spec.kind == RuleKind.CELL_SIZE:  # members only: a size rule's table shows no admissions
         found = _organization_rows(rows.order_by("path")[:limit], ("members_now",), with_parent=True)
     else:
-        rows = rows.annotate(**_idle_figures(spec.first_year, spec.year, spec.year))
+        rows = rows.annotate(**_idle_figures(spec.first_year, spec.year, spec.year, spec.merged))
         found = _organization_rows(rows.order_by("path")[:limit], ("recorded", "entered", "forecast"), with_parent=True)
     return _failing_measurements(spec, found)
 

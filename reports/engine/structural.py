@@ -10,9 +10,17 @@ from admissions.models import Tally
 from organizations.models import Organization
 from quotas.models import Rule, RuleKind
 
-from ..models import HistoricalResult
 from ..status import Status
-from .failing import FailingList, _alive_on, _failing, _failing_measurements, _FailingSpec, _idle_figures, _tally_sum
+from .failing import (
+    FailingList,
+    _alive_on,
+    _failing,
+    _failing_measurements,
+    _FailingSpec,
+    _idle_figures,
+    _results_under,
+    _tally_sum,
+)
 from .results import Measurement
 from .rows import ROW_FIELDS, OrganizationRow, _iter_raw_rows, _listed_row, _organization_rows, _with_parent
 from .rules import (
@@ -29,7 +37,7 @@ STEP = Organization.steplen
 
 
 def _structural(
-    scope, scope_org, rules, year, count_day, first_year, over, after_by_category, list_rows: bool = False
+    scope, scope_org, rules, year, count_day, first_year, over, after_by_category, list_rows=False, merged=False
 ) -> dict[int, tuple]:
     """CELL_SIZE and INACTIVITY rules over many organizations (e.g. every cell in the
     country), answered in the database: how many organizations each rule measures (one
@@ -37,7 +45,8 @@ def _structural(
     table lists them, FailingList). When some of this year's admissions are after the
     count day, the failing rows are read and checked here instead (one query per kind:
     each with its members or its latest admission year, this year's admissions and the
-    pipeline from the tallies). Returns {rule pk: (matched, failing measurements)}."""
+    pipeline from the tallies; `merged`: any organization was merged, see
+    failing._results_under). Returns {rule pk: (matched, failing measurements)}."""
     rules = [r for r in rules if is_many_structural(r)]
     if not rules:
         return {}
@@ -58,25 +67,25 @@ def _structural(
     for g, bucket, n in counted[0].union(*counted[1:], all=True):
         under[(groups[g][0], bucket)] = n
     if not after_by_category:
-        return _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under, list_rows)
+        return _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under, list_rows, merged)
     # Some of this year's admissions are after the count day (a report as of an earlier
     # day): sizes do not depend on them, inactivity does; its rows are read and checked here.
     sizes = [r for r in rules if r.kind == RuleKind.CELL_SIZE]
     idle = [r for r in rules if r.kind == RuleKind.INACTIVITY]
     results = (
-        _structural_counted(scope, scope_org, sizes, year, count_day, first_year, over, under, list_rows)
+        _structural_counted(scope, scope_org, sizes, year, count_day, first_year, over, under, list_rows, merged)
         if sizes
         else {}
     )
     if idle:
         results.update(
-            _inactivity_listed(scope, scope_org, idle, year, first_year, over, under, inside, after_by_category)
+            _inactivity_listed(scope, scope_org, idle, year, first_year, over, under, inside, after_by_category, merged)
         )
     return results
 
 
 def _structural_counted(
-    scope, scope_org, rules, year, count_day, first_year, over, under, list_rows: bool = False
+    scope, scope_org, rules, year, count_day, first_year, over, under, list_rows=False, merged=False
 ) -> dict[int, tuple]:
     """The failing organizations of each rule counted in the database (one grouped query for
     every rule; the rows are read when listed: FailingList). With `list_rows` (a caller that
@@ -88,10 +97,10 @@ def _structural_counted(
         key=repr,
     )
     if list_rows:
-        return _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups)
+        return _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups, merged)
     counted = []
     for i, (kind, signature, threshold, depth) in enumerate(groups):
-        rows = _failing(kind, signature, threshold, scope.path, year, count_day).filter(depth__gte=depth)
+        rows = _failing(kind, signature, threshold, scope.path, year, count_day, merged).filter(depth__gte=depth)
         counted.append(
             rows.annotate(
                 g=Value(i),
@@ -111,13 +120,13 @@ def _structural_counted(
         key = (rule.kind, signature, rule_threshold(rule))
         count = failing.get((key, anchor, 0), 0) + (failing.get((key, anchor, 1), 0) if with_scope else 0)
         own_pk = scope.pk if with_scope else None
-        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale)
+        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale, merged)
         matched = under.get((signature, anchor), 0) + (1 if with_scope else 0)
         results[rule.pk] = (matched, FailingList(spec, count))
     return results
 
 
-def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_year, stale) -> _FailingSpec:
+def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_year, stale, merged) -> _FailingSpec:
     cell_size = rule.kind == RuleKind.CELL_SIZE
     return _FailingSpec(
         kind=rule.kind,
@@ -130,10 +139,13 @@ def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_
         first_year=first_year,
         status=Status.NOT_MET if cell_size else stale,
         target_min=rule.min_count if cell_size else None,
+        merged=merged,
     )
 
 
-def _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups) -> dict[int, tuple]:
+def _structural_listed(
+    scope, scope_org, rules, year, count_day, first_year, stale, under, groups, merged
+) -> dict[int, tuple]:
     """_structural_counted with the failing rows read (one query per kind, every group of
     rules in it), counted here, and held by each rule's FailingList in path order."""
     by_group: dict[tuple[int, str], list[tuple[OrganizationRow, int]]] = defaultdict(list)  # (group, bucket)
@@ -143,9 +155,9 @@ def _structural_listed(scope, scope_org, rules, year, count_day, first_year, sta
         for i, (group_kind, signature, threshold, depth) in enumerate(groups):
             if group_kind != kind:
                 continue
-            rows = _failing(kind, signature, threshold, scope.path, year, count_day).filter(depth__gte=depth)
+            rows = _failing(kind, signature, threshold, scope.path, year, count_day, merged).filter(depth__gte=depth)
             if kind != RuleKind.CELL_SIZE:
-                rows = rows.annotate(**_idle_figures(first_year, year, year))
+                rows = rows.annotate(**_idle_figures(first_year, year, year, merged))
             parts.append(
                 rows.annotate(
                     g=Value(i),
@@ -169,13 +181,15 @@ def _structural_listed(scope, scope_org, rules, year, count_day, first_year, sta
             (org for org, own in by_group.get((g, anchor), ()) if not own or with_scope), key=lambda org: org.path
         )
         own_pk = scope.pk if with_scope else None
-        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale)
+        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale, merged)
         matched = under.get((signature, anchor), 0) + (1 if with_scope else 0)
         results[rule.pk] = (matched, FailingList(spec, len(found), rows=_failing_measurements(spec, found)))
     return results
 
 
-def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, inside, after_by_category) -> dict:
+def _inactivity_listed(
+    scope, scope_org, rules, year, first_year, over, under, inside, after_by_category, merged
+) -> dict:
     """INACTIVITY rules over many organizations when some of this year's admissions are
     after the count day (the tallies hold whole years): the organizations idle up to last
     year are read (one query), and this year's admissions less those after the count day
@@ -189,15 +203,13 @@ def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, i
     for signature in signatures:
         matching |= _signature_q(signature)
     recorded = Tally.objects.filter(kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0)
-    entered = HistoricalResult.objects.filter(organization__path__startswith=OuterRef("path"), count__gt=0)
-    # Two NOT EXISTS, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
-    rows = (
-        inside.filter(matching)
-        .exclude(Exists(recorded.filter(year__gte=window, year__lte=year - 1)))
-        .exclude(Exists(entered.filter(year__gte=window, year__lte=year)))
-        .annotate(**_idle_figures(first_year, year - 1, year), actual=_tally_sum(Tally.Kind.ADMITTED, year))
-        .order_by("path")
-    )
+    # NOT EXISTS each, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
+    rows = inside.filter(matching).exclude(Exists(recorded.filter(year__gte=window, year__lte=year - 1)))
+    for entered in _results_under(merged, window, year):
+        rows = rows.exclude(Exists(entered))
+    rows = rows.annotate(
+        **_idle_figures(first_year, year - 1, year, merged), actual=_tally_sum(Tally.Kind.ADMITTED, year)
+    ).order_by("path")
     found = _organization_rows(rows, ("recorded", "entered", "forecast", "actual"), with_parent=True)
     # The rows strictly under each anchor a rule looks from (the scope's own row apart).
     anchors = {rule_anchor(r, scope) for r in rules}
