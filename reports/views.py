@@ -23,6 +23,7 @@ from . import dashboard as dashboard_body
 from . import exports
 from .cache import attainment_cached as attainment
 from .engine import admissions_in
+from .engine.measure import closing
 from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
@@ -108,8 +109,8 @@ def dashboard(request, organization):
         "period": chosen.period,
         "period_query": urlencode(chosen.params()),
         **_ended(organization),
-        # Its report of its last day is its closing one (engine.measure.closing).
-        "closing": organization.last_day is not None and chosen.as_of >= organization.last_day,
+        # Its report of its last day is its closing one.
+        "closing": closing(organization, chosen.year, chosen.as_of),
         **_not_yet(request, organization, chosen.as_of),
     }
     return render(request, "reports/dashboard.html", context)
