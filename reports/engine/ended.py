@@ -86,6 +86,10 @@ class _Ended:
 
     # --- rules over many organizations of an issuer that ended -------------------------
 
+    def issuer_ended(self, rule) -> bool:
+        """Whether `rule` is over many organizations and its issuer ended by the count day."""
+        return rule.applies_to_each and rule.plan.issuer.pk in self._each_ended
+
     def matches(self, rule, signature: tuple, scope) -> list[Organization]:
         """What a rule over many organizations of an issuer ended by the count day measures:
         the organizations matching `signature` (its depth counted from the issuer) under the
@@ -136,8 +140,8 @@ class _Ended:
             day = self.on.get(org.pk)
             return None if day is None else (day, self.counts(org))
         issuer = rule.plan.issuer
-        if issuer.pk in self._each_ended:
-            held = self._held[self.on[issuer.pk] - dt.timedelta(days=1)]
+        held = self._held.get(self.on[issuer.pk] - dt.timedelta(days=1)) if self.issuer_ended(rule) else None
+        if held is not None and issuer.pk in held.standing:  # its matches were read (`matches`)
             if held.counts is None:
                 held.counts = self._read_held(held)
             return self.on[issuer.pk], held.counts.get(org.pk, Counter())

@@ -118,7 +118,7 @@ class _Computation:
         self.fraction, self.over = _year_fraction(year, as_of)
         if closing(scope_org, year, as_of):
             self.fraction, self.over = 1.0, True
-        self.ended = ended  # allocation._Ended: the organizations ended by the count day
+        self.ended = ended  # ended._Ended: the organizations ended by the count day
         self.jan1 = dt.date(year, 1, 1)
         self.count_day = min(as_of, dt.date(year, 12, 31))
         # What each organization needs, by depth (one tally query for every depth): this
@@ -218,7 +218,7 @@ class _Computation:
         # Size and inactivity rules of an issuer ended by the count day: on its last day.
         for rule in rules:
             issuer = rule.plan.issuer
-            if is_many_structural(rule) and issuer.pk in self.ended.on and _within(issuer.path, scope.path):
+            if is_many_structural(rule) and self.ended.issuer_ended(rule) and _within(issuer.path, scope.path):
                 self.structural[rule.pk] = self.ended.structural(rule, scope_org, first_year)
         self.actuals, self.pipeline, self.finishable = actuals, pipeline, finishable
         self.recorded_years = actuals.recorded_years

@@ -158,7 +158,7 @@ def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date, ended) ->
     for a rule over many organizations the matches of its selector under the path it looks
     from (none for the size and inactivity rules answered in the database: _structural),
     standing on the count day or dissolved in the year by then; for one whose issuer ended
-    by then, its matches on the issuer's last day (`ended`: allocation._Ended)."""
+    by then, its matches on the issuer's last day (`ended`: ended._Ended)."""
     # Index selector matches by signature and by the ancestor paths rules look from.
     anchors: dict[tuple, set[str]] = defaultdict(set)
     for rule in rules:
@@ -195,7 +195,7 @@ def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date, ended) ->
     for rule in rules:
         if is_many_structural(rule):
             subjects[rule.pk] = []  # see _structural
-        elif rule.applies_to_each and rule.plan.issuer.pk in ended.on and _within(rule.plan.issuer.path, scope.path):
+        elif ended.issuer_ended(rule) and _within(rule.plan.issuer.path, scope.path):
             subjects[rule.pk] = ended.matches(rule, selector_signature(rule), scope_org)
         elif rule.applies_to_each:
             subjects[rule.pk] = matches_of(rule)
