@@ -32,7 +32,8 @@ COLUMNS = ("this", "last")
 
 def _period(request, today: dt.date) -> tuple[periods.Period, bool]:
     """The period the query string names (`period=2025-Q1`, or `from` and `to` as
-    dd/mm/yyyy or ISO), this year by default; and whether the query was bad."""
+    dd/mm/yyyy or ISO; `year=2025`, as the report pages name a year, is that year), this
+    year by default; and whether the query was bad."""
     start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
     try:
         if start or end:
@@ -40,7 +41,7 @@ def _period(request, today: dt.date) -> tuple[periods.Period, bool]:
             if first is None or last is None:
                 raise ValueError(_("Give both dates of the period (dd/mm/yyyy)."))
             return periods.between(first, last), False
-        key = request.GET.get("period", "").strip()
+        key = request.GET.get("period", "").strip() or request.GET.get("year", "").strip()
         if key:
             return periods.parse(key), False
     except ValueError as exc:

@@ -316,6 +316,12 @@ def test_a_bad_period_on_the_page_shows_this_year(seeded_demo, client):
     assert "2025-Q9" in " ".join(str(m) for m in page.context["messages"])
 
 
+def test_a_year_in_the_query_as_the_report_pages_write_it_is_that_year(seeded_demo, client):
+    dd = Organization.objects.get(code="LD.DD")
+    page = _login(client, "donduong.kehoach").get(reverse("reports:bieu2", args=[dd.pk]), {"year": "2025"})
+    assert page.context["period"].key == "2025"
+
+
 # ---------------------------------------------------------------- across moves and mergers
 
 
