@@ -385,7 +385,7 @@ def _rules_view(att):
                 "css": STATUS_CLASS[r.status],
                 "history": history,
                 # Its one subject ended by the report's day: counted to its last day.
-                "ended_to": m.ended_on - dt.timedelta(days=1) if m is not None and m.ended_on else None,
+                "ended_to": m.counted_to if m is not None else None,
                 # A national scope can fail thousands of cells: the page lists the first
                 # ones, the Excel export lists them all.
                 "failing": r.failing[:LAGGARDS_SHOWN],
