@@ -340,3 +340,22 @@ def test_size_and_inactivity_rules_of_a_committee_dissolved_in_the_year_are_chec
     assert (idle.kind, idle.matched, idle.meeting, idle.status) == ("inactivity", 1, 0, "not_met")
     (row,) = idle.failing
     assert (row.org.pk, row.last_admission_year, row.forecast) == (tree.city_school.pk, None, None)
+
+
+def test_the_province_page_says_to_which_day_a_dissolved_city_s_own_target_is_counted(tree, client_for):
+    """Thành ủy Đà Lạt's own target of 3 for 2025, the city dissolved on 01/07/2025: the
+    province's year-end page reads its 1 admission up to 30/06 and says so on the rule card."""
+    plan = make_plan(tree.city, first_year=2025, number="12", symbol="KH/ThU")
+    make_rule(plan, RuleKind.COUNT, min_count=3)
+    from organizations.services import organization_move
+
+    admit(tree.city_school, D(2025, 3, 1))
+    today = D(2026, 3, 1)
+    organization_move(organization=tree.city_school, new_parent=tree.district, on_date=D(2025, 7, 1), today=today)
+    organization_dissolve(organization=tree.city, on_date=D(2025, 7, 1), today=today)
+
+    page = client_for("province_planner").get(f"/reports/{tree.province.pk}/?year=2025&as_of=2025-12-31")
+    assert (
+        '<span class="muted" data-testid="rule-ended">(Thành ủy Đà Lạt tính đến ngày 30/06/2025, '
+        "ngày hoạt động cuối cùng)</span>" in page.content.decode()
+    )
