@@ -41,9 +41,10 @@ Query budget (constant in the number of organizations and rules):
   the single subjects and the issuers of rules over many organizations (1, when any
   organization ended by then: `ended._Ended`); their figures up to their last day, those
   ended on one day under the scope read together (5 per such day), an ended committee's
-  allocation rows or the matches of its rules over many organizations in one read (2,
-  the tree of the day cut from the scope's), any other one by one (a tree of its last
-  day each),
+  allocation rows in one read (2, the tree of the day cut from the scope's), the issuers of
+  rules over many organizations that ended on one day together (their organizations 1,
+  their admissions 1, and for size and inactivity rules member counts 1 and latest years
+  2), any other one by one (a tree of its last day each),
 * what counts at the scope itself beside its children, the organizations merged into it
   by name (1, only when something does: `own_row`),
 * cumulative admissions by month for the scope (1),
