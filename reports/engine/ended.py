@@ -8,15 +8,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.db.models.functions import ExtractYear
 
-from admissions.counting import admitted_between
 from organizations.models import MemberCount, Organization
 from organizations.positions import TreeOnDay, tree_on
 from quotas.models import RuleKind
 
-from ..models import HistoricalResult
 from ..status import Status
+from .counts import Counts
 from .results import Measurement
 from .rows import OrganizationRow, WantedPrefixes, _light_organizations
 from .rules import _kind_matches, _subject, selector_signature
@@ -212,39 +210,21 @@ class _Ended:
 
     def _latest_years(self, held: _HeldOn, first_year: int) -> dict[str, int]:
         """{path on the day: the latest year from `first_year` with an admission up to the
-        day, or a result entered for it} under each organization held that day, in the tree
-        of that day (two queries; two per issuer when the report's organization did not
-        stand that day)."""
-        wanted: dict[int, set[str]] = defaultdict(set)
-        for org in held.organizations():
-            wanted[org.depth].add(org.path)
-        latest: dict[str, int] = {}
+        day, or a result entered for it}, in the tree of that day, as a report of that day
+        counts them (reports/past.py: two queries; two per issuer when the report's
+        organization did not stand that day)."""
+        from .. import past
+
+        counts = Counts()
         roots = [held.root] if held.root is not None else [self._each_ended[pk] for pk in held.standing]
         for root in roots:
             tree = self._tree(root, held.day)
-            prefixes = WantedPrefixes(wanted, position=tree.position)
-            counted = tree.counted_ids()
-            admitted = (
-                admitted_between(dt.date(first_year, 1, 1), held.day)
-                .filter(organization_id__in=counted)
-                .annotate(y=ExtractYear("ceremony_date"))
-                .values_list("organization_id", "y")
-                .distinct()
-            )
-            entered = (
-                HistoricalResult.objects.filter(
-                    organization_id__in=counted,
-                    first_year__isnull=True,
-                    year__gte=first_year,
-                    year__lte=held.day.year,
-                    count__gt=0,
-                )
-                .values_list("organization_id", "year")
-                .distinct()
-            )
-            for organization_id, year in [*admitted, *entered]:
-                for prefix in prefixes(organization_id):
-                    latest[prefix] = max(year, latest.get(prefix, 0))
+            past.admission_counts(tree, counts, first_year, held.day.year, held.day)
+            past.historical_counts(tree, counts, first_year, held.day.year, None)
+        latest: dict[str, int] = {}
+        for (path, year, category), n in counts.data.items():
+            if n and not category and year > latest.get(path, 0):
+                latest[path] = year
         return latest
 
     def prefetch(self, scope) -> None:
