@@ -71,7 +71,7 @@ def place(rules, day: dt.date) -> None:
 def organizations(tree: TreeOnDay, light, annotations: dict) -> dict[int, Organization]:
     """Every organization under the scope on the day, at its path and of its form and
     sector then, in path order."""
-    rows = light(Organization.objects.filter(pk__in=list(tree.paths)).annotate(**annotations).order_by(), annotations)
+    rows = light(Organization.objects.filter(pk__among=tree.paths).annotate(**annotations).order_by(), annotations)
     for org in rows:
         org.path = tree.paths[org.pk]
         org.depth = len(org.path) // STEP
@@ -94,7 +94,7 @@ def admission_counts(tree: TreeOnDay, counts, first_year: int, year: int, count_
             archived_at__isnull=True,
             ceremony_date__gte=dt.date(first_year, 1, 1),
             ceremony_date__lte=dt.date(year, 12, 31),
-            organization_id__in=tree.counted_ids(),
+            organization_id__among=tree.counted_ids(),
         )
         .order_by()
         .annotate(later=Case(When(ceremony_date__gt=count_day, then=Value(1)), default=Value(0)))
@@ -119,7 +119,7 @@ def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, perio
     (`first_year` set) goes to `periods` ({(path, first year, last year, category): n})."""
     blank = blank_total()
     entered = (
-        HistoricalResult.objects.filter(organization_id__in=tree.counted_ids(), year__gte=first_year, year__lte=year)
+        HistoricalResult.objects.filter(organization_id__among=tree.counted_ids(), year__gte=first_year, year__lte=year)
         .annotate(covered=Exists(blank))
         .order_by()
         .values("organization_id", "year", "category", "covered", "first_year")
@@ -141,7 +141,7 @@ def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
     counted = tree.counted_ids()
     rows = Counter()
     for organization_id, category, n in (
-        candidates.filter(organization_id__in=counted)
+        candidates.filter(organization_id__among=counted)
         .order_by()
         .values("organization_id", "category")
         .annotate(n=Count("pk"))
@@ -188,7 +188,7 @@ def monthly(tree: TreeOnDay, year: int, as_of: dt.date) -> dict[int, int]:
             archived_at__isnull=True,
             ceremony_date__gte=dt.date(year, 1, 1),
             ceremony_date__lte=min(as_of, dt.date(year, 12, 31)),
-            organization_id__in=tree.counted_ids(),
+            organization_id__among=tree.counted_ids(),
         )
         .order_by()
         .values("organization_id")

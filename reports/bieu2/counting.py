@@ -106,7 +106,7 @@ def _grassroots(scope: Organization, tree: TreeOnDay | None) -> dict[str, Organi
         return {org.path: org for org in orgs.only("pk", "path", "founded_on", "dissolved_on", "form")}
     # Those of a grassroots form today, and those whose form changed after the day (their form then decides).
     changed = [pk for pk in tree.kinds if pk in tree.paths]
-    orgs = Organization.objects.filter(pk__in=list(tree.paths)).filter(Q(form__in=GRASSROOTS_FORMS) | Q(pk__in=changed))
+    orgs = Organization.objects.filter(pk__among=tree.paths).filter(Q(form__in=GRASSROOTS_FORMS) | Q(pk__in=changed))
     result = {}
     for org in orgs.only("pk", "path", "founded_on", "dissolved_on", "form"):
         org.path = tree.paths[org.pk]
@@ -181,9 +181,8 @@ def _count(
             with_road += then.filter(p__startswith=scope.path).values_list("p", flat=True)
         root = scope.path
     else:
-        ids = set(
-            stayed.filter(organization_id__in=tree.counted_ids()).values_list("organization_id", flat=True).distinct()
-        )
+        stayed = stayed.filter(organization_id__among=tree.counted_ids())
+        ids = set(stayed.values_list("organization_id", flat=True).distinct())
         with_road = [tree.position(pk) for pk in ids | moved]
         root = tree.root
     having = set()

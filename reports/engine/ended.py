@@ -113,7 +113,7 @@ class _Ended:
         root = scope if scope.existed_on(day) else None
         trees = {issuer.pk: self._tree(root or issuer, day, under=issuer) for issuer in issuers}
         pks = {pk for tree in trees.values() for pk in tree.paths} - set(trees)
-        found = {org.pk: org for org in _light_organizations(Organization.objects.filter(pk__in=pks), ())}
+        found = {org.pk: org for org in _light_organizations(Organization.objects.filter(pk__among=pks), ())}
         standing = {}
         for issuer in issuers:
             tree, pairs = trees[issuer.pk], []
@@ -184,7 +184,7 @@ class _Ended:
             if held.members is None:
                 held.members = dict(
                     MemberCount.objects.latest_on(held.day)
-                    .filter(organization_id__in=[org.pk for org in held.organizations()])
+                    .filter(organization_id__among=[org.pk for org in held.organizations()])
                     .values_list("organization_id", "members")
                 )
             for org in matched:

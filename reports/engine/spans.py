@@ -30,7 +30,7 @@ def admissions_in(scope: Organization, first_day: dt.date, last_day: dt.date, *,
     if tree is None and changed_after(last_day):
         tree = tree_on(scope, last_day)
     if tree is not None:
-        return _admissions(first_day, last_day).filter(organization_id__in=tree.counted_ids())
+        return _admissions(first_day, last_day).filter(organization_id__among=tree.counted_ids())
     return admissions_now(scope, first_day, last_day)
 
 
@@ -121,7 +121,7 @@ def _span_counts(
         rows = _admissions(first, last)
         if tree is not None:
             parts.append(
-                rows.filter(organization_id__in=tree.counted_ids())
+                rows.filter(organization_id__among=tree.counted_ids())
                 .values("organization_id", "category")
                 .annotate(n=Count("pk"), s=Value(i))
                 .values_list("organization_id", "category", "n", "s")
