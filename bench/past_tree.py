@@ -27,7 +27,7 @@ AS_OF = dt.date(YEAR, 12, 31)
 
 
 def run(scope):
-    return attainment_json(engine.attainment(scope=scope, year=YEAR, as_of=AS_OF))
+    return attainment_json(engine.attainment(scope=scope, year=YEAR, as_of=AS_OF, list_failing=True))  # as the command
 
 
 def main(codes):

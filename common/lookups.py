@@ -6,6 +6,9 @@ day's tree by id: Django prepares each value, psycopg splits a query of 290,000
 placeholders and PostgreSQL parses them, about two seconds a query. `among` sends the ids
 as one array (PostgreSQL: `= ANY(%s::bigint[])`) or one JSON text (SQLite:
 `IN (SELECT value FROM json_each(%s))`); the rows matched are the same.
+
+Pass a set, a frozenset or a dict's keys: Django walks a list or a tuple given to any
+lookup value by value (to resolve expressions in it), about a second for 290,000 ids.
 """
 
 import json
@@ -25,6 +28,7 @@ class Among(Lookup):
         ids = [int(value) for value in self.rhs]
         if not ids:
             raise EmptyResultSet  # as `__in=[]`: nothing matches
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, ids]
+        if connection.vendor == "postgresql":  # an array's text: psycopg dumps a list element by element
+            array = "{" + ",".join(map(str, ids)) + "}"
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, array]
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(ids)]

@@ -16,6 +16,7 @@ of a day after which the tree changed come here.
 """
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
@@ -30,7 +31,7 @@ from quotas.models import RuleKind
 
 from .engine.counts import Counts, add_historical, blank_total
 from .engine.results import Measurement
-from .engine.rows import OrganizationRow
+from .engine.rows import OrganizationRow, _iter_raw_rows
 from .engine.rules import is_many_structural, matches_signature, rule_anchor, rule_threshold, selector_signature
 from .models import HistoricalResult
 from .status import Status
@@ -85,6 +86,25 @@ def _prefixes(path: str, root: str):
         yield path[:end]
 
 
+def _add_above(counts, root: str, placed: Counter) -> None:
+    """Add `placed` ({(path, year, category): n} at organizations' paths) to `counts` at
+    each path and every one above it up to `root`, a level at a time: each node's figure
+    is added once, not once per organization under it (a country's tree of a day holds
+    a million such rows)."""
+    data, top = counts.data, len(root)
+    level = Counter({key: n for key, n in placed.items() if n})
+    while level:
+        above = Counter()
+        for key, n in level.items():
+            path, year, category = key
+            if category:  # Counts.add inlined
+                data[key] += n
+            data[(path, year, "")] += n
+            if len(path) > top:
+                above[(path[:-STEP], year, category)] += n
+        level = above
+
+
 def admission_counts(tree: TreeOnDay, counts, first_year: int, year: int, count_day: dt.date) -> None:
     """Admissions from 1 January of `first_year` to the count day, per (path then, year,
     category) at every node of the scope; and (`counts.recorded_years`) the years the
@@ -102,15 +122,15 @@ def admission_counts(tree: TreeOnDay, counts, first_year: int, year: int, count_
         .annotate(y=ExtractYear("ceremony_date"), n=Count("pk"))
         .values_list("organization_id", "y", "category", "later", "n")
     )
-    for organization_id, y, category, later, n in rows:
+    placed = Counter()
+    for organization_id, y, category, later, n in _iter_raw_rows(rows):  # a country's: a million rows
         path = tree.position(organization_id)
         if path is None:
             continue
         counts.recorded_years.add(int(y))
-        if later:
-            continue
-        for prefix in _prefixes(path, tree.root):
-            counts.add(prefix, int(y), category, n)
+        if not later:
+            placed[(path, int(y), category)] += n
+    _add_above(counts, tree.root, placed)
 
 
 def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, periods) -> None:
@@ -148,20 +168,18 @@ def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:
         .values_list("organization_id", "category", "n")
     ):
         rows[(organization_id, category)] += n
-    inside = set(counted)
+    inside = counted
     for _pk, now, then, category in counting.moved_after(candidates, tree.day):
         if now in inside:
             rows[(now, category)] -= 1
         if then in inside:
             rows[(then, category)] += 1
+    placed = Counter()
     for (organization_id, category), n in rows.items():
-        if not n:
-            continue
-        path = tree.position(organization_id)
-        if path is None:
-            continue
-        for prefix in _prefixes(path, tree.root):
-            counts.add(prefix, year, category, n)
+        path = tree.position(organization_id) if n else None
+        if path is not None:
+            placed[(path, year, category)] += n
+    _add_above(counts, tree.root, placed)
 
 
 def pipeline_counts(tree: TreeOnDay, counts, year: int, road) -> None:
@@ -215,6 +233,11 @@ def grassroots_members(orgs: dict[int, Organization], subjects) -> dict[str, int
     return result
 
 
+def _after_prefix(path: str) -> str:
+    """The first string after every path starting with `path`, in sort order."""
+    return path[:-1] + chr(ord(path[-1]) + 1) if path else "\U0010ffff"
+
+
 def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_day, first_year, over):
     """Size and inactivity rules over many organizations, checked over the scope's rows
     of the day. Returns {rule pk: (matched, failing measurements)} as the engine does; a
@@ -226,6 +249,8 @@ def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_
         if n and not category and first_year <= y <= year and y > latest.get(path, 0):
             latest[path] = y
     parents = {org.path: org.name for org in orgs.values()}
+    ordered = sorted(orgs.values(), key=lambda org: org.path)
+    paths = [org.path for org in ordered]
     results = {}
     for rule in rules:
         if not is_many_structural(rule):
@@ -234,9 +259,8 @@ def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_
         with_scope = anchor == scope.path and scope.path != issuer.path and matches_signature(scope_org, signature)
         threshold = rule_threshold(rule)
         matched, failing = 0, []
-        for org in orgs.values():
-            inside = org.path.startswith(anchor) and len(org.path) > len(anchor)
-            if not (inside or (with_scope and org.pk == scope.pk)):
+        for org in ordered[bisect_left(paths, anchor) : bisect_left(paths, _after_prefix(anchor))]:
+            if len(org.path) == len(anchor) and not (with_scope and org.pk == scope.pk):
                 continue
             if not org.existed_on(count_day) or not matches_signature(org, signature):
                 continue

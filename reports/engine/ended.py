@@ -184,7 +184,7 @@ class _Ended:
             if held.members is None:
                 held.members = dict(
                     MemberCount.objects.latest_on(held.day)
-                    .filter(organization_id__among=[org.pk for org in held.organizations()])
+                    .filter(organization_id__among={org.pk for org in held.organizations()})
                     .values_list("organization_id", "members")
                 )
             for org in matched:

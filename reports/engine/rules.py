@@ -33,7 +33,7 @@ class _Alloc:
     sub_quotas: dict[str, int]
 
 
-def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: list[int] | None = None) -> list[Rule]:
+def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: set[int] | None = None) -> list[Rule]:
     """Rules of the plans in force on `on` covering `year` (issued, or closed or replaced
     after that day), issued inside the scope or above it (or by `issuers`, the
     organizations inside or above it on an earlier day).
@@ -49,7 +49,7 @@ def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: list[
     if issuers is None:
         by_issuer = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
     else:
-        by_issuer = Q(plan__issuer__in=issuers)
+        by_issuer = Q(plan__issuer__among=issuers)  # a past day's whole tree: ids as one parameter
     rules = list(
         Rule.objects.filter(by_issuer, in_force_on(on, "plan__"), plan__first_year__lte=year)
         .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
@@ -148,7 +148,7 @@ def _rules_of_day(scope, year: int, count_day: dt.date, tree) -> tuple[Organizat
 
     scope = copy.copy(scope)
     scope.path, scope.depth = tree.root, len(tree.root) // STEP
-    rules = applicable_rules(scope, year, count_day, issuers=[*tree.paths, *past.above(tree)])
+    rules = applicable_rules(scope, year, count_day, issuers={*tree.paths, *past.above(tree)})
     past.place(rules, count_day)
     return scope, rules
 
