@@ -91,11 +91,12 @@ def _add_above(counts, root: str, placed: Counter) -> None:
     each path and every one above it up to `root`, a level at a time: each node's figure
     is added once, not once per organization under it (a country's tree of a day holds
     a million such rows)."""
-    data, top = counts.data, len(root)
-    level = Counter({key: n for key, n in placed.items() if n})
+    data, top, level = counts.data, len(root), placed
     while level:
         above = Counter()
         for key, n in level.items():
+            if not n:  # as the tallies hold no zero
+                continue
             path, year, category = key
             if category:  # Counts.add inlined
                 data[key] += n
