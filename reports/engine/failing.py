@@ -59,10 +59,10 @@ def _results_under(merged: bool, first_year: int, last_year: int) -> list:
     the engine counts them everywhere else."""
     rows = HistoricalResult.objects.filter(count__gt=0, year__gte=first_year, year__lte=last_year)
     if not merged:
-        return [rows.filter(organization__path__startswith=OuterRef("path"))]
+        return [rows.filter(organization__path__under=OuterRef("path"))]
     successor = counting_path("organization__")
     return [
-        rows.filter(organization__merged_into__isnull=True, organization__path__startswith=OuterRef("path")),
+        rows.filter(organization__merged_into__isnull=True, organization__path__under=OuterRef("path")),
         rows.filter(organization__merged_into__isnull=False)
         .annotate(p=successor)
         .filter(p__startswith=OuterRef("path")),
@@ -111,7 +111,7 @@ def _idle_figures(first_year: int, last_recorded: int, year: int, merged: bool =
     if merged:
         entered = entered.annotate(p=counting_path("organization__")).filter(p__startswith=OuterRef("path"))
     else:
-        entered = entered.filter(organization__path__startswith=OuterRef("path"))
+        entered = entered.filter(organization__path__under=OuterRef("path"))
     return {
         "recorded": Subquery(
             recorded.filter(year__gte=first_year, year__lte=last_recorded).order_by("-year").values("year")[:1]
