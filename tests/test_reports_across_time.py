@@ -378,3 +378,30 @@ def test_a_result_entered_for_a_merged_cell_counts_for_its_successor_in_an_inact
             failing = [m.org.pk for m in rule.failing]
             assert tree.school.pk not in failing, (listed, day)
             assert (rule.matched, rule.meeting) == (2, 2 if day.month == 12 else 1), (listed, day)
+
+
+def test_a_result_entered_before_two_mergers_counts_for_the_last_successor(tree):
+    """Đồng Thúy's cell (2 admissions entered for 2023) is merged into the school's cell,
+    which is merged into Trần Phú's. For a rule of one year without admissions, Trần Phú's
+    row is idle in 2025 and shows 2023, its predecessors' latest year; for three years it
+    meets the rule (failing._results_under reads chains of mergers one length at a time)."""
+    from reports.services import historical_result_record
+
+    plan = make_plan(tree.province, first_year=2025)
+    one = make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=["grassroots_cell"], years_without=1)
+    three = make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=["grassroots_cell"], years_without=3)
+    historical_result_record(organization=tree.enterprise, year=2023, category="", count=2)
+    for source, target, day in (
+        (tree.enterprise, tree.school, D(2024, 3, 1)),
+        (tree.school, tree.city_school, D(2024, 6, 1)),
+    ):
+        source.refresh_from_db()
+        target.refresh_from_db()
+        organization_merge(source=source, target=target, on_date=day, today=LATER)
+
+    for listed in (False, True):
+        answer = attainment(scope=tree.province, year=2025, as_of=D(2025, 12, 31), list_failing=listed)
+        by_rule = {r.rule.pk: r for r in answer.rules if r.plan == plan}
+        assert [m.org.pk for m in by_rule[three.pk].failing] == [], listed
+        (idle,) = by_rule[one.pk].failing
+        assert (idle.org.pk, idle.last_admission_year) == (tree.city_school.pk, 2023), listed

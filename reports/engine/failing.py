@@ -5,10 +5,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest, NullIf
 
 from admissions.models import Tally
 from organizations.models import Organization
-from organizations.positions import NamesOnDay, counting_path
+from organizations.positions import NamesOnDay
 from quotas.models import RuleKind
 
 from ..models import HistoricalResult
@@ -55,18 +56,19 @@ def _results_under(merged: bool, first_year: int, last_year: int) -> list:
     """Historical results (count > 0) of the years first_year..last_year counted under the
     outer row's path, as subqueries, each for a NOT EXISTS (an anti-join on PostgreSQL):
     those of organizations at their own path; once any organization was merged (`merged`),
-    those of merged organizations apart, at their successor's path (counting_path), where
-    the engine counts them everywhere else."""
+    those of merged organizations apart, at their successor's path (organizations.positions
+    .counting_path: chains of up to three mergers, one subquery per length), where the
+    engine counts them everywhere else. Each compares a stored path with `__under`, which
+    the paths' index answers (a path computed by COALESCE, or LIKE, has none)."""
     rows = HistoricalResult.objects.filter(count__gt=0, year__gte=first_year, year__lte=last_year)
     if not merged:
         return [rows.filter(organization__path__under=OuterRef("path"))]
-    successor = counting_path("organization__")
-    return [
-        rows.filter(organization__merged_into__isnull=True, organization__path__under=OuterRef("path")),
-        rows.filter(organization__merged_into__isnull=False)
-        .annotate(p=successor)
-        .filter(p__startswith=OuterRef("path")),
-    ]
+    found = [rows.filter(organization__merged_into__isnull=True, organization__path__under=OuterRef("path"))]
+    for length in (1, 2, 3):
+        successor = "organization__" + "merged_into__" * length
+        last = {} if length == 3 else {f"{successor}merged_into__isnull": True}
+        found.append(rows.filter(**last, **{f"{successor}path__under": OuterRef("path")}))
+    return found
 
 
 def _failing(kind, signature, threshold, within: str, year, count_day, merged: bool = False):
@@ -107,16 +109,15 @@ def _idle_figures(first_year: int, last_recorded: int, year: int, merged: bool =
     (from first_year to last_recorded) and with historical results entered (to year; a
     merged organization's at its successor's: _results_under), and its pipeline."""
     recorded = Tally.objects.filter(kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0)
-    entered = HistoricalResult.objects.filter(count__gt=0)
-    if merged:
-        entered = entered.annotate(p=counting_path("organization__")).filter(p__startswith=OuterRef("path"))
-    else:
-        entered = entered.filter(organization__path__under=OuterRef("path"))
+    latest = [
+        Coalesce(Subquery(rows.order_by("-year").values("year")[:1]), 0, output_field=IntegerField())
+        for rows in _results_under(merged, first_year, year)
+    ]
     return {
         "recorded": Subquery(
             recorded.filter(year__gte=first_year, year__lte=last_recorded).order_by("-year").values("year")[:1]
         ),
-        "entered": Subquery(entered.filter(year__gte=first_year, year__lte=year).order_by("-year").values("year")[:1]),
+        "entered": NullIf(Greatest(*latest) if len(latest) > 1 else latest[0], 0),
         "forecast": _tally_sum(Tally.Kind.PIPELINE, 0),
     }
 
