@@ -1,4 +1,7 @@
-"""`field__among=ids`: an integer field's value among many, sent as one parameter.
+"""Two lookups for reading a large tree: `__among` (ids by the hundred thousand) and
+`__under` (a path below another row's, by an index).
+
+`field__among=ids`: an integer field's value among many, sent as one parameter.
 
 `field__in=[…]` writes one placeholder per value. A report of the whole country of a day
 before the 2025 reorganization reads the records of the ~290,000 organizations of that
