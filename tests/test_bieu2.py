@@ -322,6 +322,14 @@ def test_a_year_in_the_query_as_the_report_pages_write_it_is_that_year(seeded_de
     assert page.context["period"].key == "2025"
 
 
+def test_a_bad_year_in_the_query_shows_this_year_and_says_so(seeded_demo, client):
+    dd = Organization.objects.get(code="LD.DD")
+    page = _login(client, "donduong.kehoach").get(reverse("reports:bieu2", args=[dd.pk]), {"year": "20x5"})
+    assert page.status_code == 200
+    assert page.context["period"].key == str(timezone.localdate().year)
+    assert "20x5" in " ".join(str(m) for m in page.context["messages"])
+
+
 # ---------------------------------------------------------------- across moves and mergers
 
 
