@@ -17,11 +17,11 @@ lookup value by value (to resolve expressions in it), about a second for 290,000
 import json
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import CharField, ForeignObject, IntegerField, Lookup
 
 
-@ForeignObject.register_lookup  # a foreign key's lookups are its own, not Field's
-@Field.register_lookup
+@ForeignObject.register_lookup  # a foreign key's lookups are its own, not its column's
+@IntegerField.register_lookup  # ids: AutoField and BigAutoField are IntegerFields
 class Among(Lookup):
     lookup_name = "among"
     prepare_rhs = False
@@ -37,7 +37,7 @@ class Among(Lookup):
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(ids)]
 
 
-@Field.register_lookup
+@CharField.register_lookup  # tree paths
 class Under(Lookup):
     """`path__under=OuterRef("path")`: a tree path at or below another row's, as
     `__startswith` matches it, written as a range the path's index can answer for each
