@@ -234,11 +234,6 @@ def grassroots_members(orgs: dict[int, Organization], subjects) -> dict[str, int
     return result
 
 
-def _after_prefix(path: str) -> str:
-    """The first string after every path starting with `path`, in sort order."""
-    return path[:-1] + chr(ord(path[-1]) + 1) if path else "\U0010ffff"
-
-
 def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_day, first_year, over):
     """Size and inactivity rules over many organizations, checked over the scope's rows
     of the day. Returns {rule pk: (matched, failing measurements)} as the engine does; a
@@ -260,7 +255,8 @@ def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_
         with_scope = anchor == scope.path and scope.path != issuer.path and matches_signature(scope_org, signature)
         threshold = rule_threshold(rule)
         matched, failing = 0, []
-        for org in ordered[bisect_left(paths, anchor) : bisect_left(paths, _after_prefix(anchor))]:
+        # its anchor's organizations: paths run 0-9 and A-Z, so those under it sort before anchor + "~"
+        for org in ordered[bisect_left(paths, anchor) : bisect_left(paths, anchor + "~")]:
             if len(org.path) == len(anchor) and not (with_scope and org.pk == scope.pk):
                 continue
             if not org.existed_on(count_day) or not matches_signature(org, signature):
