@@ -400,14 +400,20 @@ class Tally(models.Model):
       admission; reports of a day after which the tree changed recount from the
       records instead (reports/past.py);
     * PIPELINE: candidates in progress past the cell's resolution, not archived, by
-      their organization's current path and their category (year 0).
+      their organization's current path and their category (year 0);
+    * ENTERED: historical results (reports.HistoricalResult) of more than 0 new members,
+      how many rows, by the path where their organization counts today, their (last)
+      year and category: whether any was entered under a node in some years is one index
+      probe (the inactivity rules), where the results themselves would be a scan.
     Kept in step by admissions/tally.py (on every save and delete, and when a subtree
-    moves); `manage.py retally` rebuilds it from the records. Rows may hold n = 0.
+    moves; ENTERED by reports/entered.py); `manage.py retally` rebuilds it from the
+    records. Rows may hold n = 0.
     """
 
     class Kind(models.TextChoices):
         ADMITTED = "a", _("admissions")
         PIPELINE = "p", _("pipeline")
+        ENTERED = "h", _("historical results")
 
     kind = models.CharField(max_length=1, choices=Kind.choices)
     path = models.CharField(max_length=255)

@@ -1,11 +1,25 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self):
+        from admissions.tally import tallies_rebuilt
+        from organizations.signals import organization_merged, subtree_moved
+
+        from . import entered
+        from .models import HistoricalResult
+
+        # Historical results are tallied as admissions are (reports/entered.py).
+        pre_save.connect(entered.before_save, sender=HistoricalResult, dispatch_uid="tally-HistoricalResult-pre")
+        post_save.connect(entered.after_save, sender=HistoricalResult, dispatch_uid="tally-HistoricalResult-save")
+        post_delete.connect(entered.after_delete, sender=HistoricalResult, dispatch_uid="tally-HistoricalResult-delete")
+        subtree_moved.connect(entered.subtree_moved, dispatch_uid="tally-entered-subtree-moved")
+        organization_merged.connect(entered.organization_merged, dispatch_uid="tally-entered-organization-merged")
+        tallies_rebuilt.connect(entered.rebuild, dispatch_uid="tally-entered-rebuilt")
+
         # Cached engine answers (reports/cache.py) go stale when any data they read changes.
         from admissions.models import Admission, Candidate, Holiday, StepRecord
         from organizations.models import MemberCount, Organization, OrganizationPath
@@ -13,7 +27,6 @@ class ReportsConfig(AppConfig):
 
         from .cache import data_changed
         from .dashboard import data_written
-        from .models import HistoricalResult
 
         for model in (
             Admission,

@@ -121,3 +121,66 @@ def test_retally_command_recounts_bulk_loads(tree):
     Tally.objects.all().delete()  # as after a COPY, which bypasses the signals
     call_command("retally", stdout=io.StringIO())
     assert n("a", tree.province, 2025) == 1
+
+
+def entered(org, year, category=""):
+    return n("h", org, year, category)
+
+
+def test_a_historical_result_counts_at_its_organization_and_every_ancestor(tree):
+    """Results of more than 0 new members count (how many rows) where their organization
+    stands and above it, by their last year; a correction to 0, a change of year and a
+    deletion move the count."""
+    from reports.models import HistoricalResult
+    from reports.services import historical_result_record
+
+    result = historical_result_record(organization=tree.cell, year=2023, category="", count=5)
+    historical_result_record(organization=tree.cell, year=2023, category=Category.PUPIL, count=2)
+    historical_result_record(organization=tree.school, year=2023, category="", count=0)  # entered: none
+    historical_result_record(organization=tree.school, year=2022, first_year=2020, category="", count=3)
+    assert (entered(tree.cell, 2023), entered(tree.cell, 2023, Category.PUPIL)) == (1, 1)
+    assert (entered(tree.province, 2023), entered(tree.province, 2022)) == (1, 1)  # a period by its last year
+    assert entered(tree.school, 2023) == 0
+    assert_matches_a_rebuild()
+
+    historical_result_record(organization=tree.cell, year=2023, category="", count=0)  # corrected to none
+    assert (entered(tree.cell, 2023), entered(tree.province, 2023)) == (0, 0)
+    result.refresh_from_db()
+    result.count, result.year = 4, 2024
+    result.save()
+    assert (entered(tree.province, 2023), entered(tree.province, 2024)) == (0, 1)
+    HistoricalResult.objects.filter(pk=result.pk).delete()
+    assert entered(tree.province, 2024) == 0
+    assert_matches_a_rebuild()
+
+
+def test_historical_results_follow_moves_and_mergers(tree):
+    """A merged commune's results count with its successor, those entered for it after the
+    merger too, and follow the successor when it moves."""
+    from reports.services import historical_result_record
+
+    historical_result_record(organization=tree.commune, year=2023, category="", count=2)
+    historical_result_record(organization=tree.cell, year=2024, category="", count=1)
+    takes_cells(tree.enterprise)
+    organization_merge(source=tree.commune, target=tree.enterprise, on_date=dt.date(2025, 5, 1), today=TODAY_2025)
+    tree.commune.refresh_from_db()
+    tree.enterprise.refresh_from_db()
+    assert (entered(tree.commune, 2023), entered(tree.enterprise, 2023)) == (0, 1)
+    historical_result_record(organization=tree.commune, year=2022, category="", count=1)  # entered later
+    assert entered(tree.enterprise, 2022) == 1
+    assert_matches_a_rebuild()
+
+    organization_move(organization=tree.enterprise, new_parent=tree.city, on_date=dt.date(2025, 6, 1), today=TODAY_2025)
+    tree.enterprise.refresh_from_db()
+    assert (entered(tree.district, 2023), entered(tree.city, 2023), entered(tree.enterprise, 2023)) == (0, 1, 1)
+    assert (entered(tree.city, 2022), entered(tree.province, 2022)) == (1, 1)
+    assert_matches_a_rebuild()
+
+
+def test_retally_recounts_the_historical_results(tree):
+    from reports.services import historical_result_record
+
+    historical_result_record(organization=tree.cell, year=2023, category="", count=5)
+    Tally.objects.all().delete()
+    call_command("retally", stdout=io.StringIO())
+    assert entered(tree.province, 2023) == 1

@@ -5,14 +5,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, Greatest, NullIf
 
 from admissions.models import Tally
 from organizations.models import Organization
 from organizations.positions import NamesOnDay
 from quotas.models import RuleKind
 
-from ..models import HistoricalResult
 from ..status import Status
 from .counts import pipeline_at
 from .results import Measurement
@@ -49,32 +47,20 @@ class _FailingSpec:
     # INACTIVITY: the day whose pipeline the rows forecast when it changed since (the
     # tallies hold today's; set by the engine: measure._forecast_of_day).
     pipeline_day: dt.date | None = None
-    merged: bool = False  # any organization was merged: see _results_under
 
 
-def _results_under(merged: bool, first_year: int, last_year: int) -> list:
-    """Historical results (count > 0) of the years first_year..last_year counted under the
-    outer row's path, as subqueries, each for a NOT EXISTS (an anti-join on PostgreSQL):
-    those of organizations at their own path; once any organization was merged (`merged`),
-    those of merged organizations apart, at their successor's path (organizations.positions
-    .counting_path: chains of up to three mergers, one subquery per length), where the
-    engine counts them everywhere else. Each compares a stored path with `__under`, which
-    the paths' index answers (a path computed by COALESCE, or LIKE, has none)."""
-    rows = HistoricalResult.objects.filter(count__gt=0, year__gte=first_year, year__lte=last_year)
-    if not merged:
-        return [rows.filter(organization__path__under=OuterRef("path"))]
-    found = [rows.filter(organization__merged_into__isnull=True, organization__path__under=OuterRef("path"))]
-    for length in (1, 2, 3):
-        successor = "organization__" + "merged_into__" * length
-        last = {} if length == 3 else {f"{successor}merged_into__isnull": True}
-        found.append(rows.filter(**last, **{f"{successor}path__under": OuterRef("path")}))
-    return found
+def _entered_under(first_year: int, last_year: int):
+    """Historical results (more than 0 new members) of the years first_year..last_year
+    under the outer row's path, from the tallies (kind ENTERED: reports/entered.py; a
+    merged organization's count at its successor's path, as everywhere else)."""
+    return Tally.objects.filter(
+        kind=Tally.Kind.ENTERED, path=OuterRef("path"), n__gt=0, year__gte=first_year, year__lte=last_year
+    )
 
 
-def _failing(kind, signature, threshold, within: str, year, count_day, merged: bool = False):
+def _failing(kind, signature, threshold, within: str, year, count_day):
     """Alive organizations under the path `within` matching `signature` and failing the rule
-    on the count day (nothing after the count day: see _structural; `merged`: see
-    _results_under)."""
+    on the count day (nothing after the count day: see _structural)."""
     rows = (
         Organization.objects.filter(path__startswith=within)
         .filter(_alive_on(count_day), _signature_q(signature))
@@ -93,9 +79,7 @@ def _failing(kind, signature, threshold, within: str, year, count_day, merged: b
             )
         )
     )
-    for entered in _results_under(merged, window, year):
-        rows = rows.exclude(Exists(entered))
-    return rows
+    return rows.exclude(Exists(_entered_under(window, year)))
 
 
 def _tally_sum(kind: str, year: int) -> Subquery:
@@ -104,20 +88,16 @@ def _tally_sum(kind: str, year: int) -> Subquery:
     return Subquery(rows.values("s")[:1], output_field=IntegerField())
 
 
-def _idle_figures(first_year: int, last_recorded: int, year: int, merged: bool = False) -> dict:
+def _idle_figures(first_year: int, last_recorded: int, year: int) -> dict:
     """What an idle organization's row shows: the latest year with admissions on record
-    (from first_year to last_recorded) and with historical results entered (to year; a
-    merged organization's at its successor's: _results_under), and its pipeline."""
+    (from first_year to last_recorded) and with historical results entered (to year), and
+    its pipeline."""
     recorded = Tally.objects.filter(kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0)
-    latest = [
-        Coalesce(Subquery(rows.order_by("-year").values("year")[:1]), 0, output_field=IntegerField())
-        for rows in _results_under(merged, first_year, year)
-    ]
     return {
         "recorded": Subquery(
             recorded.filter(year__gte=first_year, year__lte=last_recorded).order_by("-year").values("year")[:1]
         ),
-        "entered": NullIf(Greatest(*latest) if len(latest) > 1 else latest[0], 0),
+        "entered": Subquery(_entered_under(first_year, year).order_by("-year").values("year")[:1]),
         "forecast": _tally_sum(Tally.Kind.PIPELINE, 0),
     }
 
@@ -125,14 +105,14 @@ def _idle_figures(first_year: int, last_recorded: int, year: int, merged: bool =
 def _failing_page(spec: _FailingSpec, limit: int, after_path: str | None = None) -> list[Measurement]:
     """Up to `limit` failing organizations of one rule in path order, from `after_path` on."""
     depth = len(spec.anchor) // STEP
-    rows = _failing(spec.kind, spec.signature, spec.threshold, spec.anchor, spec.year, spec.count_day, spec.merged)
+    rows = _failing(spec.kind, spec.signature, spec.threshold, spec.anchor, spec.year, spec.count_day)
     rows = rows.filter(Q(depth__gt=depth) | Q(pk=spec.own_pk or 0))
     if after_path is not None:
         rows = rows.filter(path__gt=after_path)
     if spec.kind == RuleKind.CELL_SIZE:  # members only: a size rule's table shows no admissions
         found = _organization_rows(rows.order_by("path")[:limit], ("members_now",), with_parent=True)
     else:
-        rows = rows.annotate(**_idle_figures(spec.first_year, spec.year, spec.year, spec.merged))
+        rows = rows.annotate(**_idle_figures(spec.first_year, spec.year, spec.year))
         found = _organization_rows(rows.order_by("path")[:limit], ("recorded", "entered", "forecast"), with_parent=True)
     return _failing_measurements(spec, found)
 

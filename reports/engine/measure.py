@@ -209,7 +209,7 @@ class _Computation:
             if before_today:
                 _moved_back(scope.path, count_day, year, pipeline, finishable, road, finishing, by_path)
             self.structural = _structural(
-                scope, scope_org, rules, year, count_day, first_year, over, after, list_failing, merged
+                scope, scope_org, rules, year, count_day, first_year, over, after, list_failing
             )
             # The failing rows' forecast: the tallies hold today's pipeline, with those
             # moved by hand since at their new organization (by_path then holds the moves).

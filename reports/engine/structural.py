@@ -14,11 +14,11 @@ from ..status import Status
 from .failing import (
     FailingList,
     _alive_on,
+    _entered_under,
     _failing,
     _failing_measurements,
     _FailingSpec,
     _idle_figures,
-    _results_under,
     _tally_sum,
 )
 from .results import Measurement
@@ -37,7 +37,7 @@ STEP = Organization.steplen
 
 
 def _structural(
-    scope, scope_org, rules, year, count_day, first_year, over, after_by_category, list_rows=False, merged=False
+    scope, scope_org, rules, year, count_day, first_year, over, after_by_category, list_rows=False
 ) -> dict[int, tuple]:
     """CELL_SIZE and INACTIVITY rules over many organizations (e.g. every cell in the
     country), answered in the database: how many organizations each rule measures (one
@@ -45,8 +45,7 @@ def _structural(
     table lists them, FailingList). When some of this year's admissions are after the
     count day, the failing rows are read and checked here instead (one query per kind:
     each with its members or its latest admission year, this year's admissions and the
-    pipeline from the tallies; `merged`: any organization was merged, see
-    failing._results_under). Returns {rule pk: (matched, failing measurements)}."""
+    pipeline from the tallies). Returns {rule pk: (matched, failing measurements)}."""
     rules = [r for r in rules if is_many_structural(r)]
     if not rules:
         return {}
@@ -67,25 +66,25 @@ def _structural(
     for g, bucket, n in counted[0].union(*counted[1:], all=True):
         under[(groups[g][0], bucket)] = n
     if not after_by_category:
-        return _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under, list_rows, merged)
+        return _structural_counted(scope, scope_org, rules, year, count_day, first_year, over, under, list_rows)
     # Some of this year's admissions are after the count day (a report as of an earlier
     # day): sizes do not depend on them, inactivity does; its rows are read and checked here.
     sizes = [r for r in rules if r.kind == RuleKind.CELL_SIZE]
     idle = [r for r in rules if r.kind == RuleKind.INACTIVITY]
     results = (
-        _structural_counted(scope, scope_org, sizes, year, count_day, first_year, over, under, list_rows, merged)
+        _structural_counted(scope, scope_org, sizes, year, count_day, first_year, over, under, list_rows)
         if sizes
         else {}
     )
     if idle:
         results.update(
-            _inactivity_listed(scope, scope_org, idle, year, first_year, over, under, inside, after_by_category, merged)
+            _inactivity_listed(scope, scope_org, idle, year, first_year, over, under, inside, after_by_category)
         )
     return results
 
 
 def _structural_counted(
-    scope, scope_org, rules, year, count_day, first_year, over, under, list_rows=False, merged=False
+    scope, scope_org, rules, year, count_day, first_year, over, under, list_rows=False
 ) -> dict[int, tuple]:
     """The failing organizations of each rule counted in the database (one grouped query for
     every rule; the rows are read when listed: FailingList). With `list_rows` (a caller that
@@ -97,10 +96,10 @@ def _structural_counted(
         key=repr,
     )
     if list_rows:
-        return _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups, merged)
+        return _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups)
     counted = []
     for i, (kind, signature, threshold, depth) in enumerate(groups):
-        rows = _failing(kind, signature, threshold, scope.path, year, count_day, merged).filter(depth__gte=depth)
+        rows = _failing(kind, signature, threshold, scope.path, year, count_day).filter(depth__gte=depth)
         counted.append(
             rows.annotate(
                 g=Value(i),
@@ -120,13 +119,13 @@ def _structural_counted(
         key = (rule.kind, signature, rule_threshold(rule))
         count = failing.get((key, anchor, 0), 0) + (failing.get((key, anchor, 1), 0) if with_scope else 0)
         own_pk = scope.pk if with_scope else None
-        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale, merged)
+        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale)
         matched = under.get((signature, anchor), 0) + (1 if with_scope else 0)
         results[rule.pk] = (matched, FailingList(spec, count))
     return results
 
 
-def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_year, stale, merged) -> _FailingSpec:
+def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_year, stale) -> _FailingSpec:
     cell_size = rule.kind == RuleKind.CELL_SIZE
     return _FailingSpec(
         kind=rule.kind,
@@ -139,13 +138,10 @@ def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_
         first_year=first_year,
         status=Status.NOT_MET if cell_size else stale,
         target_min=rule.min_count if cell_size else None,
-        merged=merged,
     )
 
 
-def _structural_listed(
-    scope, scope_org, rules, year, count_day, first_year, stale, under, groups, merged
-) -> dict[int, tuple]:
+def _structural_listed(scope, scope_org, rules, year, count_day, first_year, stale, under, groups) -> dict[int, tuple]:
     """_structural_counted with the failing rows read (one query per kind, every group of
     rules in it), counted here, and held by each rule's FailingList in path order."""
     by_group: dict[tuple[int, str], list[tuple[OrganizationRow, int]]] = defaultdict(list)  # (group, bucket)
@@ -155,9 +151,9 @@ def _structural_listed(
         for i, (group_kind, signature, threshold, depth) in enumerate(groups):
             if group_kind != kind:
                 continue
-            rows = _failing(kind, signature, threshold, scope.path, year, count_day, merged).filter(depth__gte=depth)
+            rows = _failing(kind, signature, threshold, scope.path, year, count_day).filter(depth__gte=depth)
             if kind != RuleKind.CELL_SIZE:
-                rows = rows.annotate(**_idle_figures(first_year, year, year, merged))
+                rows = rows.annotate(**_idle_figures(first_year, year, year))
             parts.append(
                 rows.annotate(
                     g=Value(i),
@@ -181,15 +177,13 @@ def _structural_listed(
             (org for org, own in by_group.get((g, anchor), ()) if not own or with_scope), key=lambda org: org.path
         )
         own_pk = scope.pk if with_scope else None
-        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale, merged)
+        spec = _failing_spec(rule, signature, anchor, own_pk, year, count_day, first_year, stale)
         matched = under.get((signature, anchor), 0) + (1 if with_scope else 0)
         results[rule.pk] = (matched, FailingList(spec, len(found), rows=_failing_measurements(spec, found)))
     return results
 
 
-def _inactivity_listed(
-    scope, scope_org, rules, year, first_year, over, under, inside, after_by_category, merged
-) -> dict:
+def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, inside, after_by_category) -> dict:
     """INACTIVITY rules over many organizations when some of this year's admissions are
     after the count day (the tallies hold whole years): the organizations idle up to last
     year are read (one query), and this year's admissions less those after the count day
@@ -205,10 +199,9 @@ def _inactivity_listed(
     recorded = Tally.objects.filter(kind=Tally.Kind.ADMITTED, path=OuterRef("path"), n__gt=0)
     # NOT EXISTS each, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
     rows = inside.filter(matching).exclude(Exists(recorded.filter(year__gte=window, year__lte=year - 1)))
-    for entered in _results_under(merged, window, year):
-        rows = rows.exclude(Exists(entered))
+    rows = rows.exclude(Exists(_entered_under(window, year)))
     rows = rows.annotate(
-        **_idle_figures(first_year, year - 1, year, merged), actual=_tally_sum(Tally.Kind.ADMITTED, year)
+        **_idle_figures(first_year, year - 1, year), actual=_tally_sum(Tally.Kind.ADMITTED, year)
     ).order_by("path")
     found = _organization_rows(rows, ("recorded", "entered", "forecast", "actual"), with_parent=True)
     # The rows strictly under each anchor a rule looks from (the scope's own row apart).

@@ -4,7 +4,7 @@ from admissions import tally
 
 
 class Command(BaseCommand):
-    help = "Recount the admissions and pipeline tallies (admissions.Tally) from the records."
+    help = "Recount the tallies (admissions.Tally: admissions, the pipeline and historical results) from the records."
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default="default")
