@@ -199,7 +199,7 @@ class _Computation:
             if report_period is not None and _last_year_from_tallies(report_period, count_day, year - 1):
                 self.known_years = {year - 1: Counter()}
             actuals = admission_counts(scope, set(full), full, self.start, year, after, self.known_years.get(year - 1))
-            historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged)
+            historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged, counted)
             by_path = Counter()  # the pipeline of the day per organization (of_the_day)
             if of_the_day:
                 pipeline = _candidate_counts(scope, set(full), full, year, road, counted, by_path)
