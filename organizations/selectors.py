@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Count, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext as _
 
 from common.text import fold
 
@@ -31,7 +32,9 @@ def ancestors_by_path(organizations: list[Organization]) -> dict[str, Organizati
 
 
 def organization_labels(organizations: list[Organization]) -> dict[int, str]:
-    """pk → the name to show in a choice: the name, and where names repeat, " — " and the parent's name.
+    """pk → the name to show in a choice: the name, and where names repeat, " — " and the parent's name;
+    for an organization merged or dissolved, its last day, as the reports write it: "Huyện ủy Đức Trọng
+    (until 30/06/2025)" beside the commune committees of 2025 that took over its communes.
 
     One query, for the parents of the repeated names only (none when every name differs)."""
     seen: dict[str, int] = {}
@@ -48,6 +51,10 @@ def organization_labels(organizations: list[Organization]) -> dict[int, str]:
         parent = parents.get(org.parent_path())
         if parent:
             labels[org.pk] = f"{org.name} — {parent}"
+    for org in organizations:
+        if org.dissolved_on is not None:
+            last_day = (org.dissolved_on - dt.timedelta(days=1)).strftime("%d/%m/%Y")
+            labels[org.pk] = _("%(name)s (until %(day)s)") % {"name": labels[org.pk], "day": last_day}
     return labels
 
 

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
 from common.forms import EMPTY_FILTER_LABEL, DateField, YearField
+from organizations.forms import ScopedOrganizationChoiceField
+from organizations.models import Organization
 
 from . import periods
 
@@ -125,7 +127,9 @@ class AdmissionFilterForm(PeriodForm):
 
 
 class HistoricalResultForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
+    # Every organization of the scope, those ended in the reorganization too (their past
+    # years are what boards enter), labelled with their last day.
+    organization = ScopedOrganizationChoiceField(label=_("Organization"), queryset=Organization.objects.none())
     year = YearField(label=_("Year"))
     first_year = YearField(
         label=_("From year"),

@@ -400,6 +400,22 @@ def test_historical_entry_and_import(client_for, data):
     assert HistoricalResult.objects.count() == 3
 
 
+def test_the_history_form_names_an_ended_organization_with_its_last_day(client_for, data):
+    """Boards enter the years before the app for organizations the 2025 reorganization ended
+    too: the choice says which they are, as the reports do, and takes their results."""
+    from organizations.services import organization_dissolve
+
+    organization_dissolve(organization=data.enterprise, on_date=dt.date(2025, 7, 1), today=dt.date(2025, 7, 1))
+    client = client_for("district_planner")
+    url = reverse("reports:history", args=[data.district.pk])
+    page = client.get(url).content.decode()
+    assert f">{data.enterprise.name} (đến 30/06/2025)</option>" in page
+    assert f">{data.school.name}</option>" in page
+    response = client.post(url, {"organization": data.enterprise.pk, "year": 2024, "count": 3})
+    assert response.status_code == 302
+    assert HistoricalResult.objects.get().organization == data.enterprise
+
+
 def test_history_needs_edit_plans(client_for, data):
     assert client_for("viewer").get(reverse("reports:history", args=[data.district.pk])).status_code == 403
     assert client_for("clerk").get(reverse("reports:history", args=[data.school.pk])).status_code == 403
