@@ -52,10 +52,16 @@ def organization_labels(organizations: list[Organization]) -> dict[int, str]:
         if parent:
             labels[org.pk] = f"{org.name} — {parent}"
     for org in organizations:
-        if org.dissolved_on is not None:
-            last_day = (org.dissolved_on - dt.timedelta(days=1)).strftime("%d/%m/%Y")
-            labels[org.pk] = _("%(name)s (until %(day)s)") % {"name": labels[org.pk], "day": last_day}
+        labels[org.pk] = with_last_day(labels[org.pk], org.dissolved_on)
     return labels
+
+
+def with_last_day(name: str, ended_on: dt.date | None) -> str:
+    """A name, and for an organization merged or dissolved on `ended_on`, its last day:
+    "Huyện ủy Đức Trọng (until 30/06/2025)"."""
+    if ended_on is None:
+        return name
+    return _("%(name)s (until %(day)s)") % {"name": name, "day": (ended_on - dt.timedelta(days=1)).strftime("%d/%m/%Y")}
 
 
 def parent_chain(organization: Organization, *, ancestors: dict[str, Organization]) -> list[Organization]:

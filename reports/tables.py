@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Admission
 from organizations.positions import name_as_of
+from organizations.selectors import with_last_day
 from reports.models import HistoricalResult
 
 
@@ -50,6 +51,9 @@ class HistoricalResultTable(tables.Table):
     organization = tables.Column(_("Organization"), accessor="organization__name", order_by=("organization__path",))
     year = tables.Column(_("Year"))
     category = tables.Column(_("Category"), default=_("All new members"))
+
+    def render_organization(self, record):
+        return with_last_day(record.organization.name, record.organization.dissolved_on)
 
     def render_year(self, record):
         return record.period

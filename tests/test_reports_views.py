@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 
 import pytest
@@ -414,6 +415,8 @@ def test_the_history_form_names_an_ended_organization_with_its_last_day(client_f
     response = client.post(url, {"organization": data.enterprise.pk, "year": 2024, "count": 3})
     assert response.status_code == 302
     assert HistoricalResult.objects.get().organization == data.enterprise
+    table = client.get(url).content.decode().split('data-testid="historical"')[1]
+    assert re.search(rf"<td[^>]*>\s*{data.enterprise.name} \(đến 30/06/2025\)\s*</td>", table)
 
 
 def test_history_needs_edit_plans(client_for, data):

@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from organizations.selectors import with_last_day
+
 from ..engine import (
     Attainment,
     PeriodFigure,
@@ -167,9 +169,4 @@ def ended_name(row) -> str:
     """A row's organization, and when it was merged or dissolved (an issued allocation
     table keeps the row, counted up to its last day; a dissolved child keeps what is still
     counted under it)."""
-    if row.ended_on is None:
-        return row.org.name
-    return _("%(name)s (until %(day)s)") % {
-        "name": row.org.name,
-        "day": (row.ended_on - dt.timedelta(days=1)).strftime("%d/%m/%Y"),
-    }
+    return with_last_day(row.org.name, row.ended_on)
