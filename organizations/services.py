@@ -56,6 +56,23 @@ def _check_founded(*organizations: Organization, day: dt.date) -> None:
             )
 
 
+def _check_no_child_left(organization: Organization, day: dt.date) -> None:
+    """A merger or dissolution dated `day` ends `organization` then: refused while one of its
+    children stood under it after that day (ended later, its end entered first: a merger only
+    moves the children still standing), which the tree of those days would leave under an
+    organization that had ended, its figures under no row of the reports."""
+    children = Organization.objects.get_children(organization)
+    child = children.filter(dissolved_on__gt=day).order_by("-dissolved_on", "path").first()  # the last to end
+    if child is not None:
+        raise ValidationError(
+            _(
+                "%(child)s stood under %(name)s until it ended on %(end)s: a change dated %(day)s would leave it "
+                "under an organization that had ended. Date the change from %(end)s."
+            )
+            % {"child": child.name, "name": organization.name, "end": _day(child.dissolved_on), "day": _day(day)}
+        )
+
+
 def organization_build(
     *,
     parent: Organization | None,
@@ -334,6 +351,7 @@ def organization_merge(
         raise ValidationError(_("The date of a merger cannot be in the future."))
     _check_tree_day(source, target, day=on_date, today=today)
     _check_founded(source, target, day=on_date)
+    _check_no_child_left(source, on_date)
     children = list(Organization.objects.get_children(source).filter(dissolved_on__isnull=True))
     for child in children:  # every child checked before any moves
         check_nesting(child.form, target.form, name=child.name)
@@ -358,6 +376,7 @@ def organization_dissolve(*, organization: Organization, on_date: dt.date, today
     if organization.founded_on and on_date < organization.founded_on:
         raise ValidationError(_("An organization cannot be dissolved before it was founded."))
     _check_tree_day(organization, day=on_date, today=today)
+    _check_no_child_left(organization, on_date)
     if Organization.objects.get_children(organization).filter(dissolved_on__isnull=True).exists():
         raise ValidationError(
             _("The organization still has active child organizations: move, merge or dissolve them first.")

@@ -359,6 +359,23 @@ def _compare_bieu2(recount: Recount, scope: Organization, first: dt.date, last: 
     report_days=[0],
     whole_buckets=False,
 )
+@example(
+    history=[
+        ("dissolve", 21, 0, 141, "pupil"),
+        ("admit", 29, 21, 88, "pupil"),
+        ("admit", 24, 16, 0, "pupil"),
+        ("admit", 0, 20, 508, "pupil"),
+        ("admit", 30, 0, 44, "pupil"),
+        ("merge", 1, 19, 71, "pupil"),
+        ("admit", 13, 0, 0, "pupil"),
+        ("admit", 0, 21, 0, "pupil"),
+        ("admit", 19, 24, 499, "pupil"),
+        ("admit", 0, 23, 0, "pupil"),
+        ("admit", 12, 0, 0, "pupil"),
+    ],
+    report_days=[182],
+    whole_buckets=False,
+)
 def test_every_admission_figure_matches_a_recount_on_any_day(tree, history, report_days, whole_buckets):
     """`whole_buckets`: the engine takes every depth's rows whole, as it does in scopes of
     more than BUCKET_FILTER_LIMIT organizations at one depth (a real province)."""

@@ -198,6 +198,40 @@ def test_merge_moves_children_and_dissolves_the_source(tree):
     assert Organization.objects.filter(pk=tree.commune.pk).exists()  # never deleted
 
 
+@pytest.mark.parametrize("change", ["merge", "dissolve"])
+def test_a_parent_cannot_end_before_a_child_that_ended_later(tree, change):
+    """Entered out of order: the enterprise's dissolution on 21/05/2024 first, then its
+    district merged into the city (or dissolved) from 12/03/2024. A merger moves only the
+    children still standing, so from 12/03 to 20/05 the enterprise would stand under a
+    district that had ended, and the province's report of those days would count its
+    admissions under no row (the figures oracle found it). Refused, naming the child and
+    the first day the change can take; dated from it, accepted."""
+    from admissions.models import Admission
+    from tests.test_reports_engine import admit
+
+    admit(tree.enterprise, dt.date(2024, 3, 29))
+    services.organization_dissolve(organization=tree.enterprise, on_date=dt.date(2024, 5, 21), today=TODAY)
+    end = (
+        (lambda day: services.organization_merge(source=tree.district, target=tree.city, on_date=day, today=TODAY))
+        if change == "merge"
+        else (lambda day: services.organization_dissolve(organization=tree.district, on_date=day, today=TODAY))
+    )
+    if change == "dissolve":  # its other children first, from the same day
+        for child in (tree.cell, tree.school):
+            services.organization_dissolve(organization=child, on_date=dt.date(2024, 5, 21), today=TODAY)
+        Admission.objects.all().delete()
+        services.organization_dissolve(organization=tree.commune, on_date=dt.date(2024, 5, 21), today=TODAY)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        end(dt.date(2024, 3, 12))
+    assert f"stood under {tree.district.name} until it ended on 21/05/2024" in str(refused.value)
+    assert "Date the change from 21/05/2024" in str(refused.value)  # the last of its children's ends
+    tree.district.refresh_from_db()
+    assert tree.district.dissolved_on is None
+    end(dt.date(2024, 5, 21))
+    tree.district.refresh_from_db()
+    assert tree.district.dissolved_on == dt.date(2024, 5, 21)
+
+
 def test_dissolving_with_active_children_is_refused_and_changes_nothing(client_for, tree):
     response = client_for("admin").post(
         reverse("organizations:dissolve", kwargs={"org_pk": tree.commune.pk}), {"on_date": "2025-01-01"}
