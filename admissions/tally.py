@@ -5,7 +5,7 @@ candidate of the pipeline is counted under the path where its organization stand
 or, once that organization was merged, where its successor stands. Reports of a day
 after which the tree changed recount from the records (reports/past.py). The reports app
 keeps its historical results in the same way (reports/entered.py), with the public
-helpers below: `move`, `moved_owners`, `merged_owners`, `shift`, `add_leaves` and the
+helpers below: `move`, `move_many`, `moved_owners`, `merged_owners`, `shift`, `add_leaves` and the
 signal `tallies_rebuilt`.
 
 Every save or delete of an Admission or a Candidate moves its count from the key it
@@ -111,16 +111,25 @@ def apply(changes: Counter, using: str = "default") -> None:
 def count_created(instances, using: str = "default") -> None:
     """Count new Admissions and Candidates written without signals (bulk_create), in one
     read of their organizations' paths and one upsert: what `after_save` would have added."""
-    keys = [key for key in map(_key_of, instances) if key is not None]
-    if not keys:
+    move_many([(None, key) for key in map(_key_of, instances)], using)
+
+
+def move_many(moves, using: str = "default") -> None:
+    """`move` for many records written without signals (bulk writes): each (before, after)
+    pair of keys, in one read of their organizations' paths and one upsert."""
+    moves = [(before, after) for before, after in moves if before != after]
+    ids = {key[1] for pair in moves for key in pair if key is not None}
+    if not ids:
         return
-    ids = {organization_id for _kind, organization_id, _year, _category in keys}
     paths = dict(
         Organization.objects.using(using).filter(pk__in=ids).annotate(p=counting_path()).values_list("pk", "p")
     )
     changes: Counter = Counter()
-    for kind, organization_id, year, category in keys:
-        changes[(kind, paths[organization_id], year, category)] += 1
+    for before, after in moves:
+        for key, delta in ((before, -1), (after, 1)):
+            if key is not None:
+                kind, organization_id, year, category = key
+                changes[(kind, paths[organization_id], year, category)] += delta
     apply(changes, using)
 
 

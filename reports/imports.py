@@ -6,6 +6,7 @@ total (seed 002), stored as one row from its first to its last year.
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from organizations import access
 from organizations.models import Organization
 
 from .models import HistoricalResult
-from .services import historical_result_record
+from .services import historical_result_build, historical_results_stored, historical_results_write
 
 COLUMNS = {
     "organization": ("Mã tổ chức", "Mã", "Tổ chức", "Organization", "Code"),
@@ -65,7 +66,7 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
     categories = choice_lookup(Category)
     categories.update({fold(abbr): value for abbr, value in CATEGORY_ABBREVIATIONS.items()})
 
-    errors, parsed, seen = [], [], {}
+    errors, parsed, numbers, seen = [], [], [], {}
     for row in rows:
         problems = []
         ref = row.text("organization")
@@ -96,11 +97,15 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
         if problems:
             errors.append(RowError(row.number, "; ".join(problems)))
         parsed.append((org, first_year, year, category, count, row.text("source")))
+        numbers.append(row.number)
     if errors:
         raise ImportFailed(errors)
-    with transaction.atomic():
-        return [
-            historical_result_record(
+    # Checked as the page checks each entry, then written at once (reports.services).
+    stored = historical_results_stored((org.pk, year, category) for org, _first, year, category, _n, _s in parsed)
+    new, changed = [], []
+    for number, (org, first_year, year, category, count, source) in zip(numbers, parsed, strict=True):
+        try:
+            result = historical_result_build(
                 organization=org,
                 first_year=first_year,
                 year=year,
@@ -108,9 +113,17 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
                 count=count,
                 source=source,
                 user=user,
+                stored=stored,
             )
-            for org, first_year, year, category, count, source in parsed
-        ]
+        except ValidationError as exc:
+            errors.append(RowError(number, "; ".join(exc.messages)))
+            continue
+        (new if result.pk is None else changed).append(result)
+    if errors:
+        raise ImportFailed(errors)
+    with transaction.atomic():
+        historical_results_write(new=new, changed=changed)
+    return [*new, *changed]
 
 
 register(

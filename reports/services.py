@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from common.audit import stamp
+from common.imports import insert_history, insert_with_history
 from organizations.models import Organization
 
+from . import cache, entered
 from .models import HistoricalResult
 
 
@@ -25,18 +27,84 @@ def historical_result_record(
     """Enter (or correct) the new members of an organization's subtree in a past year, or
     in a period of several years ending with `year` (from `first_year`): a total of the
     period, never counted as any one of its years."""
+    result = historical_result_build(
+        organization=organization,
+        year=year,
+        category=category,
+        count=count,
+        source=source,
+        first_year=first_year,
+        user=user,
+    )
+    result.save()
+    return result
+
+
+def historical_result_build(
+    *,
+    organization: Organization,
+    year: int,
+    category: str,
+    count: int,
+    source: str = "",
+    first_year: int | None = None,
+    user=None,
+    stored: dict | None = None,
+) -> HistoricalResult:
+    """historical_result_record's checks and stamp, without saving: the result to insert
+    (no pk) or the stored one corrected. `stored`: the results already entered for a whole
+    file, {(organization, year, category): result} (an import: no query per row; its own
+    rows are told apart before); without it, one query and Django's full checks."""
     if count < 0:
         raise ValidationError(_("The number of new members cannot be negative."))
     if first_year is not None and first_year >= year:
         raise ValidationError(_("A period's first year comes before its last year."))
-    result = HistoricalResult.objects.filter(organization=organization, year=year, category=category or "").first()
+    key = (organization.pk, year, category or "")
+    if stored is None:
+        result = HistoricalResult.objects.filter(organization=organization, year=year, category=key[2]).first()
+    else:
+        result = stored.get(key)
     if result is None:
-        result = HistoricalResult(organization=organization, year=year, category=category or "")
+        result = HistoricalResult(organization=organization, year=year, category=key[2])
     result.first_year = first_year
     result.count = count
     result.source = source.strip()
     result.entered_by = user
-    result.full_clean()
+    if stored is None:
+        result.full_clean()
+    else:
+        # An import knows from `stored` that the key is free or the row's own, and its
+        # organization and user are the ones it was given (Django would check each with a
+        # query per row: the constraints are the database's too).
+        result.full_clean(exclude=["organization", "entered_by"], validate_unique=False, validate_constraints=False)
     stamp(result, user, gettext_noop("historical result recorded"))
-    result.save()
     return result
+
+
+def historical_results_stored(keys) -> dict[tuple[int, int, str], HistoricalResult]:
+    """The results already entered for `keys` ((organization pk, year, category)), in one
+    query, each remembering what it counted for in the tallies (reports/entered.py)."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    found = HistoricalResult.objects.filter(
+        organization_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}, category__in={k[2] for k in keys}
+    )
+    stored = {(r.organization_id, r.year, r.category): r for r in found}
+    stored = {key: result for key, result in stored.items() if key in keys}
+    for result in stored.values():
+        entered.remember(result)
+    return stored
+
+
+def historical_results_write(*, new: list[HistoricalResult], changed: list[HistoricalResult]) -> None:
+    """The one bulk write of an import's results (built by historical_result_build): the
+    new ones inserted and the corrected ones updated, with their history rows, in a few
+    statements; their tallies counted in one upsert; the answers of their organizations
+    stale once the transaction commits."""
+    insert_with_history(new, HistoricalResult)
+    if changed:
+        HistoricalResult.objects.bulk_update(changed, ["first_year", "count", "source", "entered_by"])
+        insert_history(changed, HistoricalResult, history_type="~")
+    entered.count_written([*new, *changed])
+    cache.organizations_changed({r.organization_id for r in (*new, *changed)})
