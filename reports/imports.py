@@ -96,11 +96,11 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
         seen.setdefault(key, row.number)
         if problems:
             errors.append(RowError(row.number, "; ".join(problems)))
+            continue
         parsed.append((org, first_year, year, category, count, row.text("source")))
         numbers.append(row.number)
-    if errors:
-        raise ImportFailed(errors)
-    # Checked as the page checks each entry, then written at once (reports.services).
+    # The rows read are checked as the page checks each entry (every bad row is listed),
+    # then written at once (reports.services).
     stored = historical_results_stored((org.pk, year, category) for org, _first, year, category, _n, _s in parsed)
     new, changed = [], []
     for number, (org, first_year, year, category, count, source) in zip(numbers, parsed, strict=True):
@@ -120,7 +120,7 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
             continue
         (new if result.pk is None else changed).append(result)
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(sorted(errors, key=lambda e: e.row))
     with transaction.atomic():
         historical_results_write(new=new, changed=changed)
     return [*new, *changed]

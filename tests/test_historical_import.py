@@ -82,9 +82,12 @@ def test_a_file_corrects_what_was_entered_with_its_history_and_tallies(users, tr
 
 
 def test_a_row_the_page_would_refuse_is_a_row_error_and_nothing_is_saved(users, tree):
-    rows = [("LD.DD.THPT", 2023, "", 2, "ok"), ("LD.DD.KD", 2023, "", 1, "x" * 301)]
+    """Every bad row is listed: those the file's reading refuses (an unknown organization)
+    beside those the page's checks refuse (a source too long for the field)."""
+    rows = [("LD.DD.THPT", 2023, "", 2, "ok"), ("LD.DD.KD", 2023, "", 1, "x" * 301), ("XX.99", 2023, "", 1, "")]
     with pytest.raises(ImportFailed) as failed:
         historical_import(upload=upload(rows), under=tree.district, user=users.district_planner)
-    (error,) = failed.value.errors
-    assert error.row == 3 and "300" in error.message
+    too_long, unknown = failed.value.errors
+    assert too_long.row == 3 and "300" in too_long.message
+    assert unknown.row == 4 and "XX.99" in unknown.message
     assert not HistoricalResult.objects.exists() and not Tally.objects.filter(kind="h").exists()
