@@ -10,4 +10,4 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self):
-        from . import lookups  # noqa: F401  (registers `__among` and `__under`)
+        from . import lookups  # noqa: F401  (registers `__among`)

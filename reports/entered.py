@@ -3,9 +3,9 @@
 An inactivity rule asks, for each of thousands of cells, whether any admission or any
 historical result of more than 0 new members was recorded under it in the last years.
 Admissions answer from the tallies, one index probe per cell. Historical results, read
-themselves, answer by comparing every result of the country with every cell (13 s for a
-province once 93,740 were entered: bench/RESULTS.md, seventeenth and eighteenth passes).
-So they are counted the same way: how many results of more than 0 (a period's by its
+themselves, answered by comparing every result of the country with every cell (a
+province's report took 16 s once 93,740 were entered, 1.2 s since: bench/RESULTS.md,
+eighteenth pass). So they are counted the same way: how many results of more than 0 (a period's by its
 last year, as the rules read them) under the path where their organization counts today,
 by year and category, at every node above it, kept on every write, move and merger with
 admissions/tally.py's helpers, and recounted by `manage.py retally`.
