@@ -85,3 +85,28 @@ def misplaced():
             found.append((path, problem))
     by_path = Organization.objects.in_bulk([path for path, _problem in found], field_name="path")
     return [(by_path[path], problem) for path, problem in found]
+
+
+def outlived():
+    """Organizations that stood under their parent after the parent ended (merged or
+    dissolved before them: possible in a database written before a merger or dissolution
+    checked it; the reports of those days count their admissions under no row), with the
+    reason, in path order (`manage.py check_nesting`). Reads every organization's path and
+    end once."""
+    ends = dict(Organization.objects.values_list("path", "dissolved_on"))
+    found = []
+    for path, end in sorted(ends.items()):
+        parent_end = ends.get(path[: -Organization.steplen])
+        if parent_end is not None and (end is None or end > parent_end):
+            found.append((path, path[: -Organization.steplen], parent_end))
+    by_path = Organization.objects.in_bulk(
+        [p for found_path, parent, _end in found for p in (found_path, parent)], field_name="path"
+    )
+    return [
+        (
+            by_path[path],
+            _("stood under %(parent)s after it ended on %(day)s")
+            % {"parent": by_path[parent].name, "day": parent_end.strftime("%d/%m/%Y")},
+        )
+        for path, parent, parent_end in found
+    ]

@@ -311,10 +311,29 @@ def test_check_nesting_lists_what_a_tree_stored_before_the_rule_holds(tree):
     assert f"OLD Tổ đảng cũ: {NO_CHILDREN_VI}" in out.getvalue()
 
 
+def test_check_nesting_lists_a_child_that_outlived_its_parent(tree):
+    """A database written before a merger or dissolution was refused while a child ended
+    later (organizations.services._check_no_child_left) may hold a child standing under
+    its parent after the parent's end."""
+    import datetime as dt
+
+    Organization.objects.filter(pk=tree.enterprise.pk).update(dissolved_on=dt.date(2024, 5, 21))
+    Organization.objects.filter(pk=tree.district.pk).update(dissolved_on=dt.date(2024, 3, 12), merged_into=tree.city)
+    Organization.objects.filter(pk__in=[tree.school.pk, tree.commune.pk, tree.cell.pk]).update(
+        dissolved_on=dt.date(2024, 3, 12)
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 organization"):
+        call_command("check_nesting", stdout=out)
+    ended = "sau khi tổ chức này kết thúc hoạt động ngày 12/03/2024"
+    expected = f"{tree.enterprise.code} {tree.enterprise.name}: vẫn trực thuộc {tree.district.name} {ended}"
+    assert expected in out.getvalue()
+
+
 def test_check_nesting_finds_nothing_in_a_tree_the_services_wrote(tree):
     out = io.StringIO()
     call_command("check_nesting", stdout=out)
-    assert "Every organization stands where its parent's form allows." in out.getvalue()
+    assert "Every organization stands where its parent's form allows, and within its parent's days." in out.getvalue()
 
 
 def _breaches() -> list[tuple[str, str]]:
