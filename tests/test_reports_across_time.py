@@ -411,7 +411,7 @@ def test_a_result_entered_before_two_mergers_counts_for_the_last_successor(tree)
 def test_inactivity_rules_read_the_results_tallies_not_the_results(tree):
     """Whether a cell had a historical result in the last years is one index probe of the
     tallies (kind ENTERED): read from the results themselves, every result of the country
-    was compared with every cell (13 s for a province once 93,740 were entered)."""
+    was compared with every cell (16 s for a province once 93,740 were entered)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
