@@ -51,6 +51,13 @@ def tree_state(day: dt.date) -> TreeState:
     return TreeState(bool(changed), bool(merged), bool(ended), bool(renamed))
 
 
+def subtree_end(path: str) -> str:
+    """The first string after every path at or below `path`, in sort order: paths under P
+    run from P up to, not including, P + "~" (treebeard's steps are 0-9 then A-Z, all
+    before "~"). For slicing paths sorted in Python, and ranges an index answers."""
+    return path + "~"
+
+
 def changed_after(day: dt.date) -> bool:
     """Whether any organization moved, was merged, or changed its form or sector after `day`."""
     return tree_state(day).changed

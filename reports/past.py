@@ -25,7 +25,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from admissions import counting
 from admissions.models import Admission
 from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
-from organizations.positions import TreeOnDay
+from organizations.positions import TreeOnDay, subtree_end
 from organizations.selectors import path_as_of
 from quotas.models import RuleKind
 
@@ -255,8 +255,7 @@ def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_
         with_scope = anchor == scope.path and scope.path != issuer.path and matches_signature(scope_org, signature)
         threshold = rule_threshold(rule)
         matched, failing = 0, []
-        # its anchor's organizations: paths run 0-9 and A-Z, so those under it sort before anchor + "~"
-        for org in ordered[bisect_left(paths, anchor) : bisect_left(paths, anchor + "~")]:
+        for org in ordered[bisect_left(paths, anchor) : bisect_left(paths, subtree_end(anchor))]:  # its anchor's
             if len(org.path) == len(anchor) and not (with_scope and org.pk == scope.pk):
                 continue
             if not org.existed_on(count_day) or not matches_signature(org, signature):

@@ -48,3 +48,45 @@ def test_among_sends_many_ids_as_one_parameter(tree):
     among, in_ = sent
     assert len(among) == 1  # where `__in` sends one parameter per id
     assert len(in_) == len(many)
+
+
+# --- where a subtree's paths end (organizations.positions.subtree_end) -------------------
+# The cut reports/past.py and reports/engine/ended.py make in paths sorted in Python; the
+# `__under` lookup that wrote it in SQL is gone, its assertions kept here.
+
+
+def _under(path: str, top: str) -> bool:
+    from organizations.positions import subtree_end
+
+    return top <= path < subtree_end(top)
+
+
+def test_under_matches_what_startswith_matches_for_every_organization(tree):
+    paths = list(Organization.objects.values_list("path", flat=True))
+    for top in paths:
+        assert [p for p in paths if _under(p, top)] == [p for p in paths if p.startswith(top)], top
+    assert sum(_under(p, tree.district.path) for p in paths) > 3
+    assert [p for p in paths if _under(p, tree.cell.path)] == [tree.cell.path]  # itself only
+
+
+def test_under_is_exact_about_where_a_path_ends(tree):
+    school, district = tree.school, tree.district
+    assert _under(school.path, district.path)
+    assert not _under(district.path, school.path)
+    assert not _under(tree.city_school.path, district.path)
+
+
+@pytest.mark.parametrize(
+    ("path", "top", "under"),
+    [
+        ("0001", "0001", True),
+        ("00010009", "0001", True),
+        ("0001000Z", "0001", True),  # treebeard's steps run 0-9 then A-Z
+        ("0001ZZZZ0001", "0001", True),
+        ("0002", "0001", False),
+        ("000", "0001", False),
+        ("00010001", "0001000A", False),
+    ],
+)
+def test_under_on_paths_with_letters(path, top, under):
+    assert _under(path, top) is under

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from organizations.models import MemberCount, Organization
-from organizations.positions import TreeOnDay, tree_on
+from organizations.positions import TreeOnDay, subtree_end, tree_on
 from quotas.models import RuleKind
 
 from ..status import Status
@@ -308,6 +308,6 @@ def _cut(tree: TreeOnDay, ordered: list[tuple[str, int]], root: str) -> TreeOnDa
     """The part of a tree of a day under the path `root` (`ordered`: its (path, pk) sorted)."""
     if root == tree.root:
         return tree
-    first, last = bisect_left(ordered, (root,)), bisect_left(ordered, (root + "~",))
+    first, last = bisect_left(ordered, (root,)), bisect_left(ordered, (subtree_end(root),))
     paths = {pk: path for path, pk in ordered[first:last]}
     return TreeOnDay(tree.day, root, paths, tree.counts_for, tree.kinds)
