@@ -134,6 +134,30 @@ class Recount:
         )
         return recorded + entered
 
+    def span(self, pk: int, day: dt.date, first: dt.date, last: dt.date, category: str = "") -> int | None:
+        """A report period's figure (this period, the same period last year): `count`, or
+        None ("no data") when the span holds part of a year with a count entered under `pk`
+        on `day` (a year's entered count is the whole year's, in no part of it)."""
+        under = self.path_on(pk, day)
+        for y in range(first.year, last.year + 1):
+            if first <= D(y, 1, 1) and D(y, 12, 31) <= last:
+                continue
+            if any(
+                n and year == y and self.path_on(self.owner_on(org_id, day), day).startswith(under)
+                for org_id, year, n in self.results
+            ):
+                return None
+        return self.count(pk, day, first, last, category)
+
+    def records(self, pk: int, day: dt.date, first: dt.date, last: dt.date) -> int:
+        """`count` without the entered counts: the months' cumulative figures count records."""
+        under = self.path_on(pk, day)
+        return sum(
+            1
+            for org_id, ceremony, _category in self.admissions
+            if first <= ceremony <= last and self.path_on(self.owner_on(org_id, day), day).startswith(under)
+        )
+
     def on_their_days(self, pk: int, first: dt.date, last: dt.date) -> int:
         """Biểu 2's count: admissions dated first..last, each placed on its own ceremony day
         (its organization's successor that day, where it stood that day, under `pk` as it stood)."""
@@ -274,13 +298,20 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
         if cumulative is None:
             continue
         month_end = min(as_of, D(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
-        assert cumulative == recount.count(scope.pk, as_of, first, month_end), f"{where}, month {month}"
+        assert cumulative == recount.records(scope.pk, as_of, first, month_end), f"{where}, month {month}"
+    same_start, same_end = D(year - 1, 1, 1), a_year_before(as_of)
+
+    def same_period(pk, category=""):
+        return recount.span(pk, as_of, same_start, same_end, category)
+
     for child in result.children:
         assert child.actual == recount.count(child.org.pk, as_of, first, as_of), f"{where}, child {child.org.code}"
         if not result.year_over:
             assert child.forecast == recount.pipeline(child.org.pk, as_of), f"{where}, child {child.org.code}"
         last_year = recount.count(child.org.pk, as_of, D(year - 1, 1, 1), D(year - 1, 12, 31))
         assert child.last_year in (last_year, None if not last_year else last_year), f"{where}, {child.org.code}"
+        same = same_period(child.org.pk)
+        assert child.period.last_year in (same, None if not same else same), f"{where}, {child.org.code}, period"
     listed = {child.org.pk for child in result.children}
     scope_path = recount.path_on(scope.pk, as_of)
     for pk in recount.orgs:
@@ -289,7 +320,7 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
             assert recount.count(pk, as_of, first, as_of) == 0, f"{where}: {recount.orgs[pk].code} not listed"
     period = result.period_figure
     assert period.actual == recount.count(scope.pk, as_of, first, as_of), f"{where}, period"
-    same_days = recount.count(scope.pk, as_of, D(year - 1, 1, 1), a_year_before(as_of))
+    same_days = same_period(scope.pk)
     assert period.last_year in (same_days, None if not same_days else same_days), f"{where}, period"
     for rule in result.rules:
         if rule.rule.kind in (RuleKind.INACTIVITY, RuleKind.CELL_SIZE):
@@ -304,6 +335,8 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
                 assert m.forecast is None, f"{where}, {m.org.code}"
                 continue
             assert m.actual == recount.count(m.org.pk, as_of, first, as_of, category), f"{where}, {m.org.code}"
+            if m.period is not None:
+                assert m.period.last_year == same_period(m.org.pk, category), f"{where}, {m.org.code}, period"
             if not result.year_over:
                 assert m.forecast == recount.pipeline(m.org.pk, as_of, category), f"{where}, {m.org.code}"
     for table in result.allocations:
@@ -314,6 +347,9 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
                 else:
                     expected = recount.ended_row(row.org.pk, year, as_of, category)
                 assert actual == expected, f"{where}, allocation row {row.org.code} {category}"
+            if row.period is not None:
+                expected = same_period(row.org.pk)
+                assert row.period.last_year == expected, f"{where}, allocation row {row.org.code}, period"
     for figure in result.history:
         if figure.actual is not None:
             last = min(as_of, D(figure.year, 12, 31))

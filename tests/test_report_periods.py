@@ -23,6 +23,7 @@ from quotas.models import RuleKind
 from reports.engine import attainment
 from reports.periods import parse
 from reports.serialize import attainment_json
+from reports.services import historical_result_record
 
 from .conftest import takes_cells
 from .test_reports_across_time import move
@@ -297,3 +298,52 @@ def test_export_report_takes_a_period(admitted, tmp_path):
     call_command("export_report", "--org", "LD.DD", "--period", "2025-Q2", "--format", "xlsx", "--output", str(out))
     rows = list(load_workbook(out)["Cùng kỳ"].iter_rows(values_only=True))
     assert any(r[1] == "Huyện ủy Đơn Dương (tổng số)" and r[2:4] == (3, 2) for r in rows)
+
+
+@pytest.fixture
+def entered_2024(admitted):
+    """The school's 2024 entered as a count besides its one 2024 record (5 not recorded here)."""
+    historical_result_record(organization=admitted.school, year=2024, category="", count=5)
+    return admitted
+
+
+def test_part_of_a_year_entered_as_a_count_reads_no_data(entered_2024):
+    """A year's entered count has no day: the same period last year (Q2 2024) cannot split it.
+    It read the records alone before (the district's 2 in Q2 2024, as if the 5 were not)."""
+    data = run("--org", "LD.DD", "--period", "2025-Q2")
+    assert data["period_actual"] == 3
+    assert data["same_period_last_year"]["actual"] is None
+    assert (data["same_period_last_year"]["difference"], data["same_period_last_year"]["percent"]) == (None, None)
+    children = {c["org"]: c for c in data["children"]}
+    assert children["Chi bộ Trường THPT Đơn Dương"]["same_period_last_year"]["actual"] is None
+    # Nothing was entered under the commune: its records are its figure.
+    assert children["Đảng bộ xã Ka Đô"]["same_period_last_year"]["actual"] == 0
+    row = data["allocations"][0]["children"][0]
+    assert (row["period_actual"], row["same_period_last_year"]["actual"]) == (3, None)
+    count = next(r for r in data["rules"] if r["kind"] == "count")
+    assert (count["period_actual"], count["same_period_last_year"]["actual"]) == (3, None)
+    # A report of a quarter of 2024 itself: no data for this period either.
+    quarter = run("--org", "LD.DD", "--period", "2024-Q2")
+    assert quarter["period_actual"] is None
+    assert quarter["actual"] == 3 + 5  # the year's figure holds the count, whatever the day
+
+
+def test_a_whole_year_entered_as_a_count_is_in_every_rows_last_year(entered_2024):
+    """Beside the year 2025, last year (2024) is whole: the entered 5 count in the scope's
+    row, its children, the allocation row and the rule's subject alike (the allocation row
+    and the rule read 4, the records alone, beside the scope's 9)."""
+    data = run("--org", "LD.DD", "--year", "2025")
+    assert data["same_period_last_year"]["actual"] == 4 + 5
+    children = {c["org"]: c for c in data["children"]}
+    assert children["Chi bộ Trường THPT Đơn Dương"]["same_period_last_year"]["actual"] == 1 + 5
+    row = data["allocations"][0]["children"][0]
+    assert row["same_period_last_year"]["actual"] == 4 + 5
+    count = next(r for r in data["rules"] if r["kind"] == "count")
+    assert count["same_period_last_year"]["actual"] == 4 + 5
+
+
+def test_dashboard_says_no_data_for_part_of_a_year_entered_as_a_count(client_for, entered_2024):
+    with translation.override("vi"):
+        response = client_for("district_planner").get(dashboard_url(entered_2024.district, "?period=2025-Q2"))
+    html = response.content.decode()
+    assert 'data-testid="period-last-year">chưa có số liệu<' in html

@@ -31,6 +31,9 @@ class Counts:
     def __init__(self):
         self.data: dict[tuple[str, int, str], int] = defaultdict(int)
         self.recorded_years: set[int] = set()
+        # The historical results among `data`, keyed alike: a year's entered count is the
+        # whole year's and is in no part of it (_Computation.span_figure).
+        self.entered: dict[tuple[str, int, str], int] = defaultdict(int)
 
     def add(self, path, year, category, n, total=True):
         if category:
@@ -40,6 +43,14 @@ class Counts:
 
     def get(self, path, year, category="") -> int:
         return self.data.get((path, year, category or ""), 0)
+
+    def add_entered(self, path, year, category, n, total=True):
+        """A historical result: added to the counts, and kept apart as entered."""
+        self.add(path, year, category, n, total)
+        if category:
+            self.entered[(path, year, category)] += n
+        if total:
+            self.entered[(path, year, "")] += n
 
 
 def _tally(kind, scope, depths, wanted, since: dict[int, int] | None, year: int) -> Iterator[tuple]:
@@ -195,7 +206,7 @@ def add_historical(counts: Counts, periods, path: str, year: int, category: str,
             if not (category and covered):
                 periods[(path, first, year, "")] += n
         return
-    counts.add(path, year, category, n, total=not (category and covered))
+    counts.add_entered(path, year, category, n, total=not (category and covered))
 
 
 def deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:

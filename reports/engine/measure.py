@@ -176,6 +176,9 @@ class _Computation:
         # candidate at the step they had that day); those moved by hand since, where they were.
         before_today = count_day < timezone.localdate()
         of_the_day = before_today and (tree is not None or counting.pipeline_changed_after(count_day))
+        # Historical results from the first year a span of the report reaches (the same
+        # period last year of a span over several years): span_figure adds them.
+        entered_from = first_year if report_period is None else min(first_year, report_period.start.year - 1)
         candidates = Candidate.objects.all()
         road = counting.pipeline_on(candidates, count_day) if of_the_day else counting.pipeline(candidates)
         day = count_day if of_the_day else None
@@ -185,7 +188,7 @@ class _Computation:
 
             actuals, pipeline = Counts(), Counts()
             past.admission_counts(tree, actuals, first_year, year, count_day)
-            past.historical_counts(tree, actuals, first_year, year, periods)
+            past.historical_counts(tree, actuals, entered_from, year, periods)
             past.pipeline_counts(tree, pipeline, year, road)
             finishable = past.finishable_counts(tree, year, finishing)
             self.structural = past.structural(
@@ -199,7 +202,7 @@ class _Computation:
             if report_period is not None and _last_year_from_tallies(report_period, count_day, year - 1):
                 self.known_years = {year - 1: Counter()}
             actuals = admission_counts(scope, set(full), full, self.start, year, after, self.known_years.get(year - 1))
-            historical_counts(scope, set(full), full, first_year, year, actuals, periods, merged, counted)
+            historical_counts(scope, set(full), full, entered_from, year, actuals, periods, merged, counted)
             by_path = Counter()  # the pipeline of the day per organization (of_the_day)
             if of_the_day:
                 pipeline = _candidate_counts(scope, set(full), full, year, road, counted, by_path)
@@ -273,12 +276,27 @@ class _Computation:
         if self.year_to_date:
             actual = self.actuals.get(path, self.year, category)
         else:
-            actual = self.this_counts[0].get((path, category), 0)
+            actual = self.span_figure(path, category, self.this_counts[0], self.report_period.start, self.period_to)
         if self.whole_last_year and engine_last_year:
             last = self.figure(path, self.year - 1, category)
         else:
-            last = self.last_counts.get((path, category), 0)
+            last = self.span_figure(path, category, self.last_counts, self.same_period.start, self.same_period.end)
         return PeriodFigure(actual, last)
+
+    def span_figure(self, path: str, category: str, records: Counter, first: dt.date, last: dt.date) -> int | None:
+        """Admissions from `first` to `last` at `path`: the records counted there (`records`,
+        per (path, category)) with the historical results entered for each whole year of the
+        span. None ("no data") when the span holds part of a year with results entered under
+        `path`: a year's entered count is the whole year's and cannot be split into its days
+        (the same period last year of a board whose last year was entered as a count)."""
+        n = records.get((path, category), 0)
+        entered = self.actuals.entered
+        for y in range(first.year, last.year + 1):
+            if first <= dt.date(y, 1, 1) and dt.date(y, 12, 31) <= last:
+                n += entered.get((path, y, category), 0)
+            elif entered.get((path, y, "")):
+                return None
+        return n
 
     def figure(self, path: str, y: int, category: str = "") -> int | None:
         """A year's count, or None without data for that year (the report's year always has)."""
