@@ -47,6 +47,7 @@ from .report import (
     Column,
     Table,
     build_report,
+    cut_note,
     period_span_label,
     same_span_label,
 )
@@ -259,6 +260,7 @@ def period_kpi(att) -> dict | None:
         "last_year": figure.last_year,
         "difference": figure.difference,
         "percent": NO_PERCENT if percent is None else f"{percent}".replace(".", ",") + "%",
+        "note": cut_note(att),
     }
 
 

@@ -22,6 +22,7 @@ from organizations.services import organization_create
 from quotas.models import RuleKind
 from reports.engine import attainment
 from reports.periods import parse
+from reports.report import children_table
 from reports.serialize import attainment_json
 from reports.services import historical_result_record
 
@@ -347,3 +348,37 @@ def test_dashboard_says_no_data_for_part_of_a_year_entered_as_a_count(client_for
         response = client_for("district_planner").get(dashboard_url(entered_2024.district, "?period=2025-Q2"))
     html = response.content.decode()
     assert 'data-testid="period-last-year">chưa có số liệu<' in html
+
+
+def test_rows_holding_an_unknown_figure_have_no_total_and_the_report_says_why(entered_2024, client_for):
+    """The district's children beside Q2 2024: the school's is unknown, so the column has no
+    total (the sum of the others, 1, would be taken for the district's); the page and its
+    tables say which year's count it is."""
+    with translation.override("vi"):
+        response = client_for("district_planner").get(dashboard_url(entered_2024.district, "?period=2025-Q2"))
+    html = response.content.decode()
+    assert 'data-testid="period-cut"' in html
+    assert "số đảng viên mới năm 2024 đã được nhập là số của cả năm" in html
+    with translation.override("vi"):
+        response = client_for("district_planner").get(
+            reverse("reports:export_xlsx", args=[entered_2024.district.pk]) + "?period=2025-Q2"
+        )
+    book = load_workbook(io.BytesIO(response.content))
+    children = list(book["Trực thuộc"].iter_rows(values_only=True))
+    assert any("năm 2024 đã được nhập là số của cả năm" in str(r[0]) for r in children)
+    header = next(r for r in children if r[0] == "STT")
+    total = next(r for r in children if r[1] == "Tổng cộng")
+    assert total[header.index("Cùng kỳ năm trước")] is None  # not the others' sum
+    att = attainment(scope=entered_2024.district, year=2025, as_of=D(2025, 6, 30), period=parse("2025-Q2"))
+    assert att.cut_years == (2024,)
+    with translation.override("en"):
+        table = children_table(att)
+    same_period = [c.title for c in table.columns].index("Same period last year")
+    assert table.totals[same_period] is None
+    assert same_period not in table.sum_columns
+    assert table.totals[same_period - 1] == 3  # this period: every row known, summed
+
+
+def test_no_cut_years_without_entered_counts(admitted):
+    att = attainment(scope=admitted.district, year=2025, as_of=D(2025, 6, 30), period=parse("2025-Q2"))
+    assert att.cut_years == ()

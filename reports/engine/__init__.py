@@ -206,7 +206,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
     if names:
         _name_of_day(results, names, today_tree=tree is None)
 
-    return Attainment(
+    att = Attainment(
         scope=scope_org,
         year=year,
         as_of=as_of,
@@ -228,6 +228,8 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         period_figure=c.period_of(scope.path, engine_last_year=True),
         names=names,
     )
+    att.cut_years = tuple(sorted(c.cut_years))  # once every figure above was read
+    return att
 
 
 def _name_of_day(results: list[RuleResult], names: NamesOnDay, today_tree: bool) -> None:

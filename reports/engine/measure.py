@@ -133,6 +133,7 @@ class _Computation:
         inactivity = [r.years_without or 0 for r in rules if r.kind == RuleKind.INACTIVITY]
         self.first_year = year - max([HISTORY_YEARS - 1, *[k - 1 for k in inactivity]])
         self.history_first = year - HISTORY_YEARS + 1
+        self.cut_years: set[int] = set()  # span_figure: years whose entered counts cut a span
         self.periods: dict[tuple, int] = defaultdict(int)  # totals entered for periods of several years
         self.known_years: dict[int, Counter] = {}  # whole years' tallies read by `count` (read_period)
 
@@ -278,10 +279,12 @@ class _Computation:
         else:
             actual = self.span_figure(path, category, self.this_counts[0], self.report_period.start, self.period_to)
         if self.whole_last_year and engine_last_year:
-            last = self.figure(path, self.year - 1, category)
+            last = self.figure(path, self.year - 1, category)  # a whole year: never cut
+            cut = actual is None
         else:
             last = self.span_figure(path, category, self.last_counts, self.same_period.start, self.same_period.end)
-        return PeriodFigure(actual, last)
+            cut = actual is None or last is None
+        return PeriodFigure(actual, last, cut)
 
     def span_figure(self, path: str, category: str, records: Counter, first: dt.date, last: dt.date) -> int | None:
         """Admissions from `first` to `last` at `path`: the records counted there (`records`,
@@ -295,6 +298,7 @@ class _Computation:
             if first <= dt.date(y, 1, 1) and dt.date(y, 12, 31) <= last:
                 n += entered.get((path, y, category), 0)
             elif entered.get((path, y, "")):
+                self.cut_years.add(y)
                 return None
         return n
 
@@ -499,6 +503,7 @@ class _Computation:
         period = PeriodFigure(
             rest(lambda p: self.period_of(p, engine_last_year=True).actual),
             rest(lambda p: self.period_of(p, engine_last_year=True).last_year),
+            self.period_of(path, engine_last_year=True).cut,
         )
         if not (actual or forecast or last_year or period.actual or period.last_year):
             return None

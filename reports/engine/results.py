@@ -45,10 +45,13 @@ class YearFigure:
 @dataclass(slots=True)
 class PeriodFigure:
     """A figure of the report's period beside the same period a year before (both
-    counted in the tree of the report's day). `actual`/`last_year` None: no data."""
+    counted in the tree of the report's day). `actual`/`last_year` None: no data. `cut`:
+    one of them is None because its span holds part of a year entered as a count (unknown,
+    not nothing: a total over it is unknown too)."""
 
     actual: int | None
     last_year: int | None
+    cut: bool = False
 
     @property
     def difference(self) -> int | None:
@@ -197,6 +200,9 @@ class Attainment:
     period_to: dt.date | None = None
     same_period: "report_periods.Period | None" = None
     period_figure: PeriodFigure | None = None
+    # The years whose entered counts left a period figure unknown ("no data"): part of such
+    # a year is in a span of the report (measure._Computation.span_figure).
+    cut_years: tuple[int, ...] = ()
     # Organizations renamed after the count day, by their names of that day: the answer's
     # organizations carry them already; the document's header reads those above the scope.
     names: "NamesOnDay | None" = None

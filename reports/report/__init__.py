@@ -29,6 +29,7 @@ from ..engine import AllocationTable, Attainment, gc_paused
 from ..engine.measure import closing
 from .periods import (
     Beside,
+    cut_note,
     ended_name,
     own_name,
     period_cells,
@@ -84,6 +85,7 @@ __all__ = [
     "category_label",
     "child_targets",
     "children_table",
+    "cut_note",
     "figure_or_no_data",
     "fraction",
     "gc_paused",

@@ -57,6 +57,8 @@ class Beside:
                 "this": period_span_label(att),
                 "last": same_span_label(att),
             }
+        if att.cut_years:
+            self.spans += " " + cut_note(att)
 
     @staticmethod
     def figure(period: "PeriodFigure | None", last_year: int | None) -> "PeriodFigure | None":
@@ -74,13 +76,14 @@ class Beside:
 
     def summed(self, first: int, figures: list) -> tuple[int, ...]:
         """The positions (from `first`) of the columns whose total is the sum of the rows:
-        this period and last year's (unless no row has data)."""
+        this period and last year's (unless no row has data, or a row's is unknown)."""
         if not self.shown:
             return ()
-        n = 0 if self.year_to_date else 1
-        if not any(f is not None and f.last_year is not None for f in figures):
-            return tuple(range(first, first + n))
-        return tuple(range(first, first + n + 1))
+        this_unknown, last_unknown = _unknown(figures)
+        columns = [] if self.year_to_date or this_unknown else [first]
+        if any(f is not None and f.last_year is not None for f in figures) and not last_unknown:
+            columns.append(first if self.year_to_date else first + 1)
+        return tuple(columns)
 
     def totals(self, figures: list) -> list:
         if not self.shown:
@@ -88,12 +91,35 @@ class Beside:
         known = [f for f in figures if f is not None]
         actuals = [f.actual for f in known if f.actual is not None]
         lasts = [f.last_year for f in known if f.last_year is not None]
-        total = PeriodFigure(sum(actuals) if actuals else None, sum(lasts) if lasts else None)
+        this_unknown, last_unknown = _unknown(figures)
+        total = PeriodFigure(
+            None if this_unknown or not actuals else sum(actuals),
+            None if last_unknown or not lasts else sum(lasts),
+        )
         if total.last_year is None:
             cells = [total.actual, None, None, None]
         else:
             cells = period_cells(total)
         return cells[1:] if self.year_to_date else cells
+
+
+def cut_note(att: Attainment) -> str:
+    """Why period figures read "no data" although the records hold some: years entered as
+    one count for the whole year (Attainment.cut_years), which no part of the year holds."""
+    if not att.cut_years:
+        return ""
+    return _(
+        "“No data” for a period: the new members of %(years)s were entered as a count for the whole "
+        "year (New members of past years), which cannot be split into part of it."
+    ) % {"years": ", ".join(map(str, att.cut_years))}
+
+
+def _unknown(figures: list) -> tuple[bool, bool]:
+    """Whether the rows' total of this period, and of the same period last year, is
+    unknown: a row's figure is cut (its span holds part of a year entered as a count), so
+    the rows cannot be added up ("no data", never the sum of the others)."""
+    cut = [f for f in figures if f is not None and f.cut]
+    return any(f.actual is None for f in cut), any(f.last_year is None for f in cut)
 
 
 def period_columns(att: Attainment) -> list[Column]:
@@ -132,6 +158,7 @@ def period_table(att: Attainment) -> Table | None:
         caption=_("Admissions with ceremony dates from %(this)s, beside %(last)s")
         % {"this": period_span_label(att), "last": same_span_label(att)},
         columns=columns,
+        note=cut_note(att),
     )
     n = 1
     table.add(
