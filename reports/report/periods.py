@@ -66,7 +66,7 @@ class Beside:
         last year has none (no records at all: never a 0 beside "no data")."""
         if period is None or last_year is not None or period.last_year is None:
             return period
-        return PeriodFigure(period.actual, None)
+        return PeriodFigure(period.actual, None, period.cut)
 
     def cells(self, figure) -> list:
         if not self.shown:
