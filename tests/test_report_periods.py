@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from admissions.categories import Category
 from admissions.models import Admission
 from organizations.models import Organization, OrgForm, Sector
-from organizations.services import organization_create
+from organizations.services import organization_create, organization_dissolve
 from quotas.models import RuleKind
 from reports.engine import attainment
 from reports.periods import parse
@@ -382,3 +382,23 @@ def test_rows_holding_an_unknown_figure_have_no_total_and_the_report_says_why(en
 def test_no_cut_years_without_entered_counts(admitted):
     att = attainment(scope=admitted.district, year=2025, as_of=D(2025, 6, 30), period=parse("2025-Q2"))
     assert att.cut_years == ()
+
+
+def test_a_row_ended_in_a_year_entered_as_a_count_reads_its_own_reports_figure(tree):
+    """A cell that entered its 2024 as a count (3) besides one record, dissolved on
+    01/07/2024: the province's allocation row for it, counted to its last day, reads what the
+    cell's own report of that day reads (4), not the record alone (1)."""
+    cell = organization_create(
+        parent=tree.district, code="DD.NEW", name="Chi bộ Thôn Mới", form=OrgForm.GRASSROOTS_CELL,
+        sector=Sector.OTHER, founded_on=D(2024, 1, 1),
+    )  # fmt: skip
+    table = make_rule(make_plan(tree.province, first_year=2024), RuleKind.ALLOCATION, min_count=10)
+    allocate(table, cell, 2)
+    admit(cell, D(2024, 3, 1), Category.OTHER)
+    historical_result_record(organization=cell, year=2024, category="", count=3)
+    organization_dissolve(organization=cell, on_date=D(2024, 7, 1), today=D(2024, 7, 1))
+    own = attainment(scope=Organization.objects.get(pk=cell.pk), year=2024, as_of=D(2024, 6, 30))
+    assert own.actual == 1 + 3
+    report = attainment(scope=tree.province, year=2024, as_of=D(2024, 12, 31))
+    row = next(r for t in report.allocations for r in t.rows if r.org.pk == cell.pk)
+    assert (row.ended_on, row.actual) == (D(2024, 7, 1), 1 + 3)

@@ -13,6 +13,7 @@ from organizations.models import MemberCount, Organization
 from organizations.positions import TreeOnDay, subtree_end, tree_on
 from quotas.models import RuleKind
 
+from .. import past
 from ..status import Status
 from .counts import Counts
 from .results import Measurement
@@ -241,17 +242,12 @@ class _Ended:
 
     def counts(self, org) -> Counter:
         """{category: n, "": total} admitted in the year up to the organization's last day,
-        in the tree of that day."""
+        in the tree of that day (its own report's figure of that day: `_read`)."""
         if org.pk not in self._counts:
             last_day = self.on[org.pk] - dt.timedelta(days=1)
-            organization = Organization.objects.get(pk=org.pk)
-            counts: Counter = Counter()
+            self._counts[org.pk] = Counter()
             if last_day.year == self.year:
-                rows = admissions_in(organization, dt.date(self.year, 1, 1), min(last_day, self.count_day))
-                for category, n in rows.values("category").annotate(n=Count("pk")).values_list("category", "n"):
-                    counts[category] += n
-                    counts[""] += n
-            self._counts[org.pk] = counts
+                self._counts.update(self._read(Organization.objects.get(pk=org.pk), last_day, [org.pk]))
         return self._counts[org.pk]
 
     def under(self, subject, orgs) -> dict[int, Counter]:
@@ -301,6 +297,13 @@ class _Ended:
                 row = counts[row_of[prefix]]
                 row[category] += n
                 row[""] += n
+        # The counts entered for the year (historical results): a year's figure holds them
+        # whatever its day (docs/domain.md §7), so the row reads its own report's figure.
+        entered = Counts()
+        past.historical_counts(tree, entered, self.year, self.year, None)
+        for (path, _year, category), n in entered.data.items():
+            if path in row_of:
+                counts[row_of[path]][category] += n
         return counts
 
 
