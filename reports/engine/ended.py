@@ -52,7 +52,7 @@ class _Ended:
     measures those it matched on the issuer's last day, up to that day (`matches`); one of
     a standing issuer keeps a match dissolved in the year (`of`). When any organization
     ended by then: one query for which; then those that ended on one day under the
-    report's scope are read together (`prefetch`: five queries per day; a reorganization
+    report's scope are read together (`prefetch`: six queries per day; a reorganization
     ends them on one), any other one by one; the issuers of rules over many organizations
     that ended on one day, together (`_held_on`)."""
 
@@ -254,7 +254,7 @@ class _Ended:
         """{pk: {category: n, "": total}} admitted in the year up to the ended `subject`'s
         last day by each of `orgs` (the rows of its allocation table; 0 for one not under
         it then), in the tree of that day: the quota of a committee that ended applied to
-        them until then (five queries)."""
+        them until then (six queries)."""
         counts = {org.pk: Counter() for org in orgs}
         last_day = self.on[subject.pk] - dt.timedelta(days=1)
         if orgs and last_day.year == self.year:
@@ -279,7 +279,8 @@ class _Ended:
     def _read(self, root, last_day: dt.date, pks: list[int]) -> dict[int, Counter]:
         """{pk: {category: n, "": total}} admitted in the year up to `last_day` under each
         of `pks` that stood under `root` that day, in the tree of that day: one grouped read
-        of root's admissions, after the tree of the day (`_tree`: five queries in all)."""
+        of root's admissions and one of the year's entered counts, after the tree of the
+        day (`_tree`: six queries in all)."""
         tree = self._tree(root, last_day)
         row_of = {tree.paths[pk]: pk for pk in pks if pk in tree.paths}
         counts = {pk: Counter() for pk in row_of.values()}
