@@ -206,7 +206,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
     if names:
         _name_of_day(results, names, today_tree=tree is None)
 
-    att = Attainment(
+    return Attainment(
         scope=scope_org,
         year=year,
         as_of=as_of,
@@ -226,10 +226,9 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         period_to=c.period_to,
         same_period=c.same_period,
         period_figure=c.period_of(scope.path, engine_last_year=True),
+        cut_years=c.cut_years(),
         names=names,
     )
-    att.cut_years = tuple(sorted(c.cut_years))  # once every figure above was read
-    return att
 
 
 def _name_of_day(results: list[RuleResult], names: NamesOnDay, today_tree: bool) -> None:

@@ -133,7 +133,6 @@ class _Computation:
         inactivity = [r.years_without or 0 for r in rules if r.kind == RuleKind.INACTIVITY]
         self.first_year = year - max([HISTORY_YEARS - 1, *[k - 1 for k in inactivity]])
         self.history_first = year - HISTORY_YEARS + 1
-        self.cut_years: set[int] = set()  # span_figure: years whose entered counts cut a span
         self.periods: dict[tuple, int] = defaultdict(int)  # totals entered for periods of several years
         self.known_years: dict[int, Counter] = {}  # whole years' tallies read by `count` (read_period)
 
@@ -295,12 +294,27 @@ class _Computation:
         n = records.get((path, category), 0)
         entered = self.actuals.entered
         for y in range(first.year, last.year + 1):
-            if first <= dt.date(y, 1, 1) and dt.date(y, 12, 31) <= last:
+            if _holds_year(y, first, last):
                 n += entered.get((path, y, category), 0)
             elif entered.get((path, y, "")):
-                self.cut_years.add(y)
                 return None
         return n
+
+    def cut_years(self) -> tuple[int, ...]:
+        """The years of which a span of the report (this period, the same period last year)
+        holds only part while counts were entered for them in the scope: the figures that
+        read "no data" by span_figure (a row's entered count is also its scope's)."""
+        spans = [] if self.year_to_date else [(self.report_period.start, self.period_to)]
+        if not self.whole_last_year:  # a whole year is never cut
+            spans.append((self.same_period.start, self.same_period.end))
+        entered, path = self.actuals.entered, self.scope.path
+        cut = {
+            y
+            for first, last in spans
+            for y in range(first.year, last.year + 1)
+            if not _holds_year(y, first, last) and entered.get((path, y, ""))
+        }
+        return tuple(sorted(cut))
 
     def figure(self, path: str, y: int, category: str = "") -> int | None:
         """A year's count, or None without data for that year (the report's year always has)."""
@@ -521,3 +535,8 @@ class _Computation:
             period=period,
             merged=list(merged.order_by("name").values_list("name", flat=True)),
         )
+
+
+def _holds_year(year: int, first: dt.date, last: dt.date) -> bool:
+    """Whether the span first..last holds the whole of `year`."""
+    return first <= dt.date(year, 1, 1) and dt.date(year, 12, 31) <= last

@@ -201,7 +201,7 @@ class Attainment:
     same_period: "report_periods.Period | None" = None
     period_figure: PeriodFigure | None = None
     # The years whose entered counts left a period figure unknown ("no data"): part of such
-    # a year is in a span of the report (measure._Computation.span_figure).
+    # a year is in a span of the report (measure._Computation.cut_years).
     cut_years: tuple[int, ...] = ()
     # Organizations renamed after the count day, by their names of that day: the answer's
     # organizations carry them already; the document's header reads those above the scope.
