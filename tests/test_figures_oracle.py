@@ -117,13 +117,6 @@ class Recount:
         """Admissions dated first..last (of `category`, if given) that count under organization
         `pk` in the tree of `day`."""
         under = self.path_on(pk, day)
-        recorded = sum(
-            1
-            for org_id, ceremony, of in self.admissions
-            if first <= ceremony <= last
-            and category in ("", of)
-            and self.path_on(self.owner_on(org_id, day), day).startswith(under)
-        )
         entered = sum(
             n
             for org_id, year, n in self.results
@@ -131,7 +124,7 @@ class Recount:
             and self.holds_year(year, day, first, last)
             and self.path_on(self.owner_on(org_id, day), day).startswith(under)
         )
-        return recorded + entered
+        return self.records(pk, day, first, last, category) + entered
 
     @staticmethod
     def holds_year(year: int, day: dt.date, first: dt.date, last: dt.date) -> bool:
@@ -155,13 +148,15 @@ class Recount:
                 return None
         return self.count(pk, day, first, last, category)
 
-    def records(self, pk: int, day: dt.date, first: dt.date, last: dt.date) -> int:
-        """`count` without the entered counts: the months' cumulative figures count records."""
+    def records(self, pk: int, day: dt.date, first: dt.date, last: dt.date, category: str = "") -> int:
+        """`count` without the entered counts (the months' cumulative figures count records)."""
         under = self.path_on(pk, day)
         return sum(
             1
-            for org_id, ceremony, _category in self.admissions
-            if first <= ceremony <= last and self.path_on(self.owner_on(org_id, day), day).startswith(under)
+            for org_id, ceremony, of in self.admissions
+            if first <= ceremony <= last
+            and category in ("", of)
+            and self.path_on(self.owner_on(org_id, day), day).startswith(under)
         )
 
     def on_their_days(self, pk: int, first: dt.date, last: dt.date) -> int:
