@@ -272,21 +272,54 @@ def _candidate_counts(
 ) -> Counts:
     """`candidates` (a queryset) per (bucket, category) at every depth, each where their
     organization counts today (a merged organization's with its successor): one grouped
-    read per organization, rolled up to the wanted paths of every depth here (a read per
-    depth scanned the candidates once for each: 5 s of the national report). `by_path`: a
-    Counter filled with the rows read, every category, per organization's path."""
+    read per organization, rolled up to the wanted paths of every depth. A read per depth
+    scanned the candidates once for each (5 s of the national report); rolled up in Python,
+    the country's 101,000 grouped rows took 1.3 s: they are rolled up in the same query
+    (_rolled_up_sql). `by_path`: a Counter filled with the rows read, every category, per
+    organization's path (rolled up here then: the caller needs the rows)."""
     counts = Counts()
     if candidates is None or not depths:
         return counts
     live = (counted or counted_under(scope)).records(candidates)
-    prefixes = WantedPrefixes({depth: wanted.get(depth, set()) for depth in depths})
     grouped = live.values("p", "category").annotate(n=Count("pk")).values_list("p", "category", "n").order_by()
+    if by_path is None:
+        for bucket, category, n in _rolled_up_sql(grouped, {depth: wanted.get(depth, set()) for depth in depths}):
+            counts.add(bucket, year, category, n)
+        return counts
+    prefixes = WantedPrefixes({depth: wanted.get(depth, set()) for depth in depths})
     for path, category, n in grouped:
         for prefix in prefixes(path):
             counts.add(prefix, year, category, n)
-        if by_path is not None:
-            by_path[path] += n
+        by_path[path] += n
     return counts
+
+
+def _rolled_up_sql(grouped, wanted: dict[int, set[str]]) -> Iterator[tuple[str, str, int]]:
+    """Rows (bucket, category, n) of `grouped` (a query of rows (p, category, n) per
+    organization's path) summed under the wanted paths of every depth (`wanted`: {depth:
+    paths}; those of a depth listed when they are few, as in _tally), in one query: the
+    grouped rows are read once (a common table expression) and summed per depth."""
+    inner, params = grouped.query.sql_with_params()
+    selects = []
+    for depth, paths in sorted(wanted.items()):
+        if not paths:
+            continue
+        width = depth * STEP
+        where = f"LENGTH(p) >= {width}"
+        if len(paths) <= BUCKET_FILTER_LIMIT:
+            where += f" AND SUBSTR(p, 1, {width}) IN ({', '.join(['%s'] * len(paths))})"
+            params = (*params, *sorted(paths))
+        selects.append(
+            f"SELECT SUBSTR(p, 1, {width}) AS bucket, category, SUM(n) FROM grouped WHERE {where}"
+            f" GROUP BY SUBSTR(p, 1, {width}), category"
+        )
+    if not selects:
+        return
+    sql = f"WITH grouped (p, category, n) AS ({inner}) " + " UNION ALL ".join(selects)
+    with connections[grouped.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(20_000):
+            yield from batch
 
 
 def rolled_up(by_path: Counter, paths) -> dict[str, int]:
