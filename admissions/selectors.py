@@ -202,7 +202,11 @@ def _alert_filters(today: dt.date) -> tuple[dict[str, Q], dict[str, Q]]:
 
 
 def _on_probation(user, organization: Organization):
-    return admissions(user, organization=organization).filter(recognized_on__isnull=True, struck_off_on__isnull=True)
+    """Members on probation admitted in the subtree or in an organization merged into one of
+    it (access.records_under): the new commune's staff follow its predecessors' members."""
+    rows = Admission.objects.filter(archived_at__isnull=True, recognized_on__isnull=True, struck_off_on__isnull=True)
+    rows = access.records_under(rows, user, organization, Perm.VIEW_PERSONAL)
+    return rows.select_related("organization", "candidate")
 
 
 def alerts(user, *, organization: Organization, today: dt.date) -> dict:

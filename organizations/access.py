@@ -21,6 +21,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Organization, Role
+from .positions import counting_path
 
 
 class Perm(StrEnum):
@@ -110,6 +111,40 @@ def scoped_subtree(
     if has_perm(user, organization, perm):
         return subtree
     return subtree.filter(scope_q(user, perm, path_field))
+
+
+def _merged_under(paths: Iterable[str], org_field: str = "organization") -> Q:
+    """Rows of the organizations merged into one under any of `paths` (chains of mergers
+    included): their records count at their successor (organizations.positions), one
+    subquery."""
+    under = Q()
+    for path in paths:
+        under |= Q(p__startswith=path)
+    merged = Organization.objects.filter(merged_into__isnull=False).annotate(p=counting_path()).filter(under)
+    return Q(**{f"{org_field}__in": merged.values("pk")})
+
+
+def records_under(queryset: QuerySet, user, organization: Organization, perm: Perm = Perm.VIEW_PERSONAL):
+    """Records of people (candidates, admissions) of `organization`'s subtree and of the
+    organizations merged into one of it, that the user may see with `perm`: where the
+    record's organization is, or where it counts since its merger. A merged commune's
+    members on probation are the new commune's: its staff follow their recognition (the
+    figures count them there already)."""
+    rows = queryset.filter(Q(organization__path__startswith=organization.path) | _merged_under([organization.path]))
+    if has_perm(user, organization, perm):
+        return rows
+    return rows.filter(scoped_records_q(user, perm))
+
+
+def scoped_records_q(user, perm: Perm = Perm.VIEW_PERSONAL) -> Q:
+    """A filter limiting records of people (a queryset with an `organization`) to the
+    user's scope, those of organizations merged into one in it included (records_under)."""
+    paths = scope_paths(user, perm)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    return scope_q(user, perm, "organization__path") | _merged_under(paths)
 
 
 def organizations_under(

@@ -130,8 +130,10 @@ def admissions(request, organization):
     rows = admissions_in(organization, first_day, min(as_of, dt.date(year, 12, 31)))
     if category:
         rows = rows.filter(category=category)
-    # Names shown are only those the user may see (the subtree is already within scope).
-    rows = access.scoped(rows, request.user, Perm.VIEW_PERSONAL).select_related("candidate", "organization")
+    # Names shown are only those the user may see: the subtree is within scope, and so are
+    # the organizations merged into one of it, whose admissions count here.
+    rows = rows.filter(access.scoped_records_q(request.user, Perm.VIEW_PERSONAL))
+    rows = rows.select_related("candidate", "organization")
     table = admission_table(rows.order_by("ceremony_date", "pk"))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     context = {

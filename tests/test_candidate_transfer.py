@@ -9,7 +9,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from admissions.models import Candidate, CandidateTransfer, Outcome, Step
+from admissions.models import Admission, Candidate, CandidateTransfer, Outcome, Step
 from organizations.models import Membership, Role
 from organizations.services import organization_merge
 from reports import periods
@@ -19,7 +19,7 @@ from reports.serialize import attainment_json
 
 from .conftest import TODAY, takes_cells
 from .test_reports_across_time import figures_only
-from .test_reports_engine import make_candidate
+from .test_reports_engine import admit, make_candidate
 
 D = dt.date
 MERGER = D(2025, 5, 1)
@@ -86,6 +86,40 @@ def test_the_successors_staff_see_the_candidates_handed_over(client, tree, road,
     page = client.get(url).content.decode()
     assert "Nguyễn Văn A" in page and "Trần Thị B" in page
     assert "Lê C" not in page
+
+
+def test_the_successors_staff_follow_the_members_its_predecessor_admitted(client, tree, django_user_model, monkeypatch):
+    """A merged commune's members on probation are the new commune's: the successor's alerts
+    list their overdue recognition and their probation ending (so does its home page's
+    count), and the admissions behind its figures their names; another organization's staff see
+    none of them."""
+    monkeypatch.setattr("common.clock.today", lambda: TODAY)
+    overdue = admit(tree.commune, D(2024, 4, 1), name="Đinh Văn E")
+    Admission.objects.filter(pk=overdue.pk).update(recognition_due=D(2025, 5, 1))
+    admit(tree.commune, D(2024, 7, 10), name="Hà Thị G")  # probation ends 10/07/2025
+    admit(tree.commune, D(2025, 2, 3), name="Vũ Văn H")  # counted in the successor's 2025
+    planner = django_user_model.objects.create_user(username="dn.planner", password="x")
+    Membership.objects.create(user=planner, organization=tree.enterprise, role=Role.PLANNER)
+    outsider = django_user_model.objects.create_user(username="school.planner", password="x")
+    Membership.objects.create(user=outsider, organization=tree.school, role=Role.PLANNER)
+    alerts = reverse("admissions:alerts", kwargs={"org_pk": tree.enterprise.pk})
+    admitted = reverse("reports:admissions", args=[tree.enterprise.pk]) + "?year=2025"
+    client.force_login(planner)
+    before = client.get(alerts).content.decode()
+    assert "Đinh Văn E" not in before and "Hà Thị G" not in before
+    _merge(tree)
+
+    page = client.get(alerts).content.decode()
+    assert "Đinh Văn E" in page and "Hà Thị G" in page
+    assert "Vũ Văn H" in client.get(admitted).content.decode()
+    from admissions.selectors import alert_summary
+
+    counts, _on_road = alert_summary(planner, organization=tree.enterprise, today=TODAY)  # the home page's
+    assert (counts["recognition"], counts["probation"]) == (1, 1)
+    client.force_login(outsider)
+    school_alerts = reverse("admissions:alerts", kwargs={"org_pk": tree.school.pk})
+    assert "Đinh Văn E" not in client.get(school_alerts).content.decode()
+    assert client.get(alerts).status_code in (403, 404)
 
 
 def test_reports_of_a_day_before_the_merger_place_the_candidates_where_they_were(tree, road):
