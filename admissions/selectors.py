@@ -41,15 +41,6 @@ def followed_first(qs):
     return qs.alias(followed=followed_rank()).order_by("followed", "search_name", "pk")
 
 
-def admissions(user, *, organization: Organization | None = None):
-    qs = Admission.objects.filter(archived_at__isnull=True)
-    if organization is not None:
-        qs = access.scoped_subtree(qs, user, organization, Perm.VIEW_PERSONAL)
-    else:
-        qs = access.scoped(qs, user, Perm.VIEW_PERSONAL)
-    return qs.select_related("organization", "candidate")
-
-
 def likely_duplicates(*, user, full_name: str, date_of_birth: dt.date | None, national_id: str = "", exclude_pk=None):
     """Candidates in the user's scope who look like the same person."""
     match = Q(search_name=fold(full_name), date_of_birth=date_of_birth) if date_of_birth else Q(pk__in=[])
