@@ -12,6 +12,7 @@ from devdata import reorganization as demo
 from organizations.models import Organization
 from organizations.reorganize import reorganization_apply
 from reports.engine import attainment
+from reports.models import HistoricalResult
 from reports.serialize import attainment_json
 
 from .test_reports_across_time import figures_only, statuses_in
@@ -147,6 +148,13 @@ def test_after_the_reorganization_every_report_s_rows_add_up_to_its_total(seeded
         result = attainment(scope=commune, year=2025, as_of=D(2025, 12, 31))
     assert result.own.merged == ["Đảng bộ thị trấn Thạnh Mỹ", "Đảng bộ xã Tu Tra", "Đảng bộ xã Đạ Ròn"]
     assert result.own.actual == result.actual - sum(c.actual for c in result.children) > 0
+    # The provinces merged into Lâm Đồng on 01/07/2025 are named from that day, not before
+    # (its row of what counts at it: its 2024 entered as a count).
+    province = Organization.objects.get(code="LD")
+    HistoricalResult.objects.create(organization=province, year=2024, count=85, source="Báo cáo tổng kết 2024")
+    before, after = (attainment(scope=province, year=2025, as_of=day) for day in (D(2025, 6, 30), D(2025, 7, 1)))
+    assert "Tỉnh ủy Bình Thuận" in after.own.merged
+    assert before.own.merged == []
 
 
 def test_a_plan_of_a_district_dissolved_in_the_year_counts_its_admissions_to_its_last_day(seeded_demo):

@@ -523,7 +523,10 @@ class _Computation:
             return None
         scope = self.scope_org
         into = Q(merged_into=scope) | Q(merged_into__merged_into=scope) | Q(merged_into__merged_into__merged_into=scope)
-        merged = Organization.objects.filter(into, dissolved_on__gt=dt.date(year - 1, 1, 1))
+        # Merged by the count day (one merged later still stood apart then), from last year on.
+        merged = Organization.objects.filter(
+            into, dissolved_on__gt=dt.date(year - 1, 1, 1), dissolved_on__lte=self.count_day
+        )
         return ChildRow(
             org=scope,
             actual=actual,
