@@ -30,7 +30,7 @@ class TreeState:
 
     changed: bool  # an organization moved, was merged, or changed its form or sector after the day
     merged: bool  # some organization was merged (its figures count with its successor)
-    ended: bool  # some organization was dissolved or merged on or before the day
+    ended: bool  # some organization's last day was on or before the day (merged or dissolved by the next)
     renamed: bool = False  # some organization was renamed after the day (names_on)
 
 
@@ -45,7 +45,7 @@ def tree_state(day: dt.date) -> TreeState:
             f" EXISTS (SELECT 1 FROM {org} WHERE merged_into_id IS NOT NULL),"
             f" EXISTS (SELECT 1 FROM {org} WHERE dissolved_on <= %s),"
             f" EXISTS (SELECT 1 FROM {names} WHERE valid_until > %s)",
-            [day, day, day, day, day],
+            [day, day, day, day + dt.timedelta(days=1), day],
         )
         changed, merged, ended, renamed = cursor.fetchone()
     return TreeState(bool(changed), bool(merged), bool(ended), bool(renamed))

@@ -75,17 +75,24 @@ def test_the_2025_reorganization_moves_no_past_figure(seeded_demo):
     after = snapshot()
     assert len(before) > 150
     changed = sorted(key for key in before if after.get(key) != before[key])
-    # Only the reports of the organizations that ended on 01/07/2025 (the districts, the
-    # merged communes and towns, the absorbed provinces) as of their last day, 30/06: they
-    # became their closing reports, their year over. No figure moved.
+    # Only reports of 30/06/2025. Those of the organizations that ended on 01/07/2025 (the
+    # districts, the merged communes and towns, the absorbed provinces) became their
+    # closing reports, their year over; those that show their rows that day (the
+    # province's; the schools', which hold a district's allocation row for themselves)
+    # read those rows closed alike. No figure moved.
     ended = {
         (org.code, 2025)
         for org in Organization.objects.filter(dissolved_on=D(2025, 7, 1))
         if org.existed_on(D(2025, 6, 30))
     }
-    assert set(changed) == ended and len(ended) > 20
+    assert ended <= set(changed) and len(ended) > 20
+    showing = set(changed) - ended
+    assert ("LD", 2025) in showing and all(Organization.objects.get(code=code).is_active for code, _ in showing)
     for key in changed:
         assert figures_only(after[key]) == figures_only(before[key]), key
+        if key in showing:
+            assert after[key]["forecast"] == before[key]["forecast"], key
+            continue
         assert (after[key]["forecast"], before[key]["forecast"] is None) == (None, False), key
         assert statuses_in(after[key]) <= {"exceeded", "met", "not_met"}, key  # no pace
     assert any(statuses_in(before[key]) & {"on_track", "behind", "at_risk"} for key in changed)
@@ -239,3 +246,34 @@ def test_the_allocation_of_a_district_dissolved_in_the_year_counts_every_row_to_
     assert {r.org.code: r.actual for r in table.rows} == {r.org.code: r.actual for r in own_table.rows}
     assert sum(r.actual for r in table.rows) == table.actual == own.actual == 20
     assert all(r.status == "met" or r.status == "not_met" for r in table.rows)  # its year is over
+
+
+def test_on_a_districts_last_day_the_province_reads_its_year_as_over_as_its_own_report_does(seeded_demo):
+    """30/06/2025, Đơn Dương's last day: its own report is its closing one (final statuses,
+    no forecast). The province's report of that day reads it alike: its row among the
+    province's organizations, its own plan's rule, its allocation table (the province's
+    copy of the rows under it) and the rows of the province's own table; the figures do
+    not change, and the rows still show their period beside last year's."""
+    demo.seed_reorganized(StringIO(), today=timezone.localdate())
+    day = D(2025, 6, 30)
+    district = Organization.objects.get(code="LD.DD")
+    own = attainment(scope=district, year=2025, as_of=day)
+    province = attainment(scope=Organization.objects.get(code="LD"), year=2025, as_of=day)
+    assert own.year_over and not province.year_over
+    (row,) = [c for c in province.children if c.org.pk == district.pk]
+    (own_rule,) = [r for r in own.rules if r.rule.kind == "count" and r.rule.min_count == 88]
+    (rule,) = [r for r in province.rules if r.rule.pk == own_rule.rule.pk]
+    assert (row.actual, row.target, row.status) == (own.actual, 88, "not_met") == (20, 88, own_rule.status)
+    assert (rule.single.actual, rule.status, rule.single.forecast) == (20, "not_met", None)
+    assert row.forecast is not None  # its candidates go on under the new communes: still in the province's pipeline
+    table = next(t for t in province.allocations if t.subject.pk == district.pk)
+    own_table = next(t for t in own.allocations if t.subject.pk == district.pk)
+    assert [(r.org.pk, r.actual, r.status) for r in table.rows] == [
+        (r.org.pk, r.actual, r.status) for r in own_table.rows
+    ]
+    assert all(r.status in ("met", "not_met") for r in table.rows)  # its year is over
+    assert all(r.period is not None for r in table.rows)
+    # The day before, both read a running year.
+    before = attainment(scope=Organization.objects.get(code="LD"), year=2025, as_of=D(2025, 6, 29))
+    (row,) = [c for c in before.children if c.org.pk == district.pk]
+    assert row.status != "not_met" and not attainment(scope=district, year=2025, as_of=D(2025, 6, 29)).year_over

@@ -202,9 +202,14 @@ def test_an_issued_allocation_table_keeps_the_rows_of_merged_organizations(tree)
         ("LD.DD.THPT", 2, 1, {}, "not_met", None),
     ]
     assert (len(result.rows), result.allocated, result.actual) == (2, 5, 4)
-    # As of its last day, the commune's own dashboard shows the same row as the district's then.
+    # As of its last day, the district's report reads the commune's row as its own closing
+    # report does: its figure of that day, its year over (labelled "đến 30/04/2025").
     then = report(tree.district, 2025, D(2025, 4, 30)).allocations[0]
-    assert [(r.org.code, r.actual, r.ended_on) for r in then.rows] == [("LD.DD.KD", 2, None), ("LD.DD.THPT", 1, None)]
+    assert [(r.org.code, r.actual, r.ended_on) for r in then.rows] == [
+        ("LD.DD.KD", 2, D(2025, 5, 1)),
+        ("LD.DD.THPT", 1, None),
+    ]
+    assert then.rows[0].status == "not_met" and then.rows[1].status != "not_met"
 
 
 def test_the_dashboard_of_a_merged_organization_ends_on_its_last_day_and_links_its_successor(tree, client_for):

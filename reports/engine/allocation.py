@@ -32,9 +32,9 @@ def _allocation_table(
 ) -> AllocationTable | None:
     """The allocation rows inside the scope. A row's status is the worst of its total's and
     of each sub-quota's ("03 (01 HS)": 3 admitted without the pupil has not met it). A row
-    whose organization ended by the count day shows what it admitted up to its last day,
-    its year over; when the committee of the table ended, every row does, up to the
-    committee's last day (its quota no longer applied after it)."""
+    whose organization's last day was on or before the count day shows what it admitted up
+    to that day, its year over; when the committee of the table ended, every row does, up
+    to the committee's last day (its quota no longer applied after it)."""
     subject = _subject(rule)
     partial = not _within(subject.path, scope.path)
     rows = []
@@ -67,7 +67,9 @@ def _allocation_table(
                 subs = dict(subs)
                 sub_actual = {category: figures[category] for category in subs}
                 status = Status.worst([status, *[_ended_status(sub_actual[c], n) for c, n in subs.items()]])
-            figure = None
+            # Its period beside last year's while it still stood on the count day (its last day).
+            end = ended_on if ended_on is not None else ended.on[subject.pk]
+            figure = period_of(path) if end == ended.end_by else None
         else:
             actual = counted.get((path, year, ""), 0)
             status = status_of(path, "", actual, total)

@@ -44,8 +44,11 @@ class _HeldOn:
 
 
 class _Ended:
-    """Allocation rows (and tables) of organizations merged or dissolved by the count day,
-    and rules whose one subject ended by then (a district's own plan, after 1 July 2025):
+    """Allocation rows (and tables) of organizations whose last day was on or before the
+    count day (merged or dissolved by the next: on its last day an organization's year is
+    over, in the reports of the committees above it as in its own closing report,
+    measure.closing), and rules whose one subject ended by then (a district's own plan,
+    after 1 July 2025):
     an issued table keeps its rows, and such a rule its subject, each with what the
     organization admitted up to its last day, in the tree of that day. A rule over many
     organizations whose issuer ended by then ("each high school" of a district's plan)
@@ -56,17 +59,17 @@ class _Ended:
     ends them on one), any other one by one; the issuers of rules over many organizations
     that ended on one day, together (`_held_on`)."""
 
-    def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool = True):
+    def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool = True, scope: Organization | None = None):
         self.year, self.count_day = year, count_day
+        self.end_by = count_day + dt.timedelta(days=1)  # ended by then: its last day on or before the count day
         pks = {a.organization_id for rule in rules if rule.kind == RuleKind.ALLOCATION for a in rule.allocation_rows}
         pks |= {_subject(rule).pk for rule in rules if not rule.applies_to_each}
         each = {rule.plan.issuer.pk: rule.plan.issuer for rule in rules if rule.applies_to_each}
+        pks = (pks | set(each)) - {scope.pk if scope is not None else None}  # the scope's own: measure.closing
         self.on: dict[int, dt.date] = {}
-        if (pks or each) and any_ended:
+        if pks and any_ended:
             self.on = dict(
-                Organization.objects.filter(pk__in=pks | set(each), dissolved_on__lte=count_day).values_list(
-                    "pk", "dissolved_on"
-                )
+                Organization.objects.filter(pk__in=pks, dissolved_on__lte=self.end_by).values_list("pk", "dissolved_on")
             )
         self._each_ended = {pk: issuer for pk, issuer in each.items() if pk in self.on}
         self._counts: dict[int, Counter] = {}
@@ -78,7 +81,7 @@ class _Ended:
         count day and was dissolved (not merged: a merged one's figures are its successor's,
         itself a match) by then; it keeps its figures up to its last day (`of`)."""
         day = org.dissolved_on
-        if day is None or org.merged_into_id is not None or not dt.date(self.year, 1, 1) < day <= self.count_day:
+        if day is None or org.merged_into_id is not None or not dt.date(self.year, 1, 1) < day <= self.end_by:
             return False
         self.on[org.pk] = day
         return True

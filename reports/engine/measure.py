@@ -350,8 +350,13 @@ class _Computation:
         m.actual = actuals.get(org.path, year, category)
         m.forecast = self.pipeline.get(org.path, year, category)
         m.finishable = self.finishable.get(org.path, year, category)
-        until = self.ended.of(rule, org)
         ended = None
+        if shown and org.dissolved_on == self.ended.end_by:
+            # Its last day is the count day: measured as any day (its history, its period),
+            # its year over, as its own closing report reads it (closing).
+            period, over, until = YEAR_OVER, True, None
+        else:
+            until = self.ended.of(rule, org)
         if until is not None:
             # Its one subject ended by the count day (merged or dissolved), or the issuer of
             # a rule over many organizations did, or this match was dissolved: what it
@@ -378,7 +383,7 @@ class _Computation:
             m.share = _pct(m.actual, m.base)
             if org.pk in self.planned:
                 m.planned_total, m.planned_from = self.planned[org.pk], "plan"
-            elif ended is None:
+            elif ended is None or ended == self.ended.end_by:  # standing on the count day, its last
                 m.planned_total, m.planned_from = actuals.get(org.path, year - 1), "last_year"
             # else: its last year is not in today's tree (it holds nothing under it any more)
             if m.share_min is not None:
@@ -481,7 +486,10 @@ class _Computation:
                     continue
             if target:
                 ready = self.finishable.get(org.path, year)
-                status = count_status(actual, target, None, self.period, pipeline=forecast, finishable=ready)[0]
+                # On its last day its year is over, as its own closing report and its
+                # allocation row read it (ended._Ended); its pipeline goes on elsewhere.
+                period = YEAR_OVER if org.last_day == count_day else self.period
+                status = count_status(actual, target, None, period, pipeline=forecast, finishable=ready)[0]
             children.append(
                 ChildRow(
                     org=org,
