@@ -17,7 +17,7 @@ from common.pdf import html_to_pdf
 from organizations.documents import party_body, place_name
 from organizations.models import Organization
 
-from .bieu2 import Form, Line, moved_note, moved_within, percent_of
+from .bieu2 import Form, Line, entered_note, moved_note, moved_within
 from .report import gc_paused
 from .workbook import Book, Sheet
 
@@ -126,6 +126,9 @@ def _render_xlsx(form: Form, head: dict, today: dt.date, moved: bool = False) ->
     if moved:
         sheet.append()
         sheet.line("(*) " + moved_note(), italic=True, wrap=True, height=48)
+    if form.entered:
+        sheet.append()
+        sheet.line("(**) " + entered_note(form), italic=True, wrap=True, height=48)
     _footer(sheet, styles, head, today)
     sheet.close()
 
@@ -135,20 +138,20 @@ def _render_xlsx(form: Form, head: dict, today: dt.date, moved: bool = False) ->
         more.line(title, merged=False, bold=True)
         column = _("Ethnicity") if lines is form.by_ethnicity else _("Religion")
         _header(more, styles, [_("No."), column, _("This period"), _("Same period last year"), _("Compared (%)")])
-        _lines(more, styles, lines)
+        _lines(more, styles, lines, form)
         more.append()
     _footer(more, styles, head, today)
     more.close()
     return book.save()
 
 
-def _lines(sheet: Sheet, styles, lines: list[Line]) -> None:
+def _lines(sheet: Sheet, styles, lines: list[Line], form: Form) -> None:
     text = styles(border=True, wrap=True)
     centre = styles(border=True, align="center")
     number = styles(border=True, align="right", fmt="0")
     decimal = styles(border=True, align="right", fmt="0.0")
     for n, line in enumerate(lines, start=1):
-        percent = percent_of(line.this_period, line.same_period_last_year)
+        percent = form.percent(line.this_period, line.same_period_last_year)
         sheet.append(
             [
                 (centre, str(n)),
@@ -160,7 +163,7 @@ def _lines(sheet: Sheet, styles, lines: list[Line]) -> None:
         )
     bold = styles(border=True, bold=True, align="right", fmt="0")
     this, last = sum(li.this_period for li in lines), sum(li.same_period_last_year for li in lines)
-    percent = percent_of(this, last)
+    percent = form.percent(this, last)
     sheet.append(
         [
             (styles(border=True), ""),
@@ -174,11 +177,11 @@ def _lines(sheet: Sheet, styles, lines: list[Line]) -> None:
 
 def render_pdf_html(form: Form, *, today: dt.date) -> str:
     def with_percent(lines):
-        return [(li, percent_of(li.this_period, li.same_period_last_year)) for li in lines]
+        return [(li, form.percent(li.this_period, li.same_period_last_year)) for li in lines]
 
     def total(lines):
         this, last = sum(li.this_period for li in lines), sum(li.same_period_last_year for li in lines)
-        return this, last, percent_of(this, last)
+        return this, last, form.percent(this, last)
 
     context = {
         "form": form,
@@ -189,6 +192,7 @@ def render_pdf_html(form: Form, *, today: dt.date) -> str:
             (_("By religion"), _("Religion"), with_percent(form.by_religion), total(form.by_religion)),
         ],
         "moved_note": moved_note() if moved_within(form) else "",
+        "entered_note": entered_note(form),
         **heading(form),
     }
     return render_to_string("reports/bieu2_pdf.html", context)

@@ -23,7 +23,7 @@ from organizations.access import Perm, org_view
 
 from . import periods
 from .bieu2 import bieu2 as compute
-from .bieu2 import moved_note, moved_within
+from .bieu2 import entered_note, moved_note, moved_within
 from .tables import admission_table
 
 PAGE_SIZE = 100
@@ -75,6 +75,7 @@ def form(request, organization):
         "period": result.period,  # a merged or dissolved organization's ends on its last day
         "continued": [(_("By ethnic group"), result.by_ethnicity), (_("By religion"), result.by_religion)],
         "moved": moved_note() if moved_within(result) else "",
+        "entered": entered_note(result),
     }
     return render(request, "reports/bieu2.html", context)
 

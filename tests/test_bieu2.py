@@ -147,10 +147,11 @@ def test_a_handful_of_queries_whatever_the_size(seeded_demo, django_assert_max_n
     # The organization (1); the days the tree changed, whether anything merged and the ids
     # of the organizations counted under it when they are few (3); per column the
     # admissions, the grassroots organizations and those with candidates (3 × 2); the
-    # names of the form's day of organizations renamed since (1).
-    with django_assert_max_num_queries(11):
+    # names of the form's day of organizations renamed since (1); the counts entered for its
+    # years (1).
+    with django_assert_max_num_queries(12):
         small = _form("LD.DD.TT", with_ids=True)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         big = _form("LD", with_ids=True)
     assert big.row("total").this_period > small.row("total").this_period > 0
 
@@ -437,3 +438,49 @@ def test_a_running_period_is_beside_the_same_days_last_year(tree):
 
         assert form_json(running)["period"]["counted_to"] == "2026-03-01"
         assert form_json(over)["period"]["counted_to"] is None
+
+
+def test_counts_entered_for_its_years_are_named_and_compare_nothing(tree, client_for):
+    """A year entered as a count (Kết quả các năm trước) holds no person: the form counts
+    the recorded admissions alone, names the counts it leaves out, and compares nothing (a
+    province that entered 85 for 2024 and recorded 1 read "7000 %" beside 70)."""
+    import io
+
+    from reports.bieu2 import form_json
+    from reports.bieu2_exports import render_pdf_html, render_xlsx
+    from reports.models import HistoricalResult
+
+    admit(tree.school, D(2024, 12, 1), Category.PUPIL)
+    admit(tree.school, D(2025, 3, 1), Category.PUPIL)
+    admit(tree.cell, D(2025, 4, 1))
+    HistoricalResult.objects.create(organization=tree.district, year=2022, count=40)  # no year of the form
+    today = D(2025, 12, 31)
+
+    def form(period="2025"):
+        return bieu2(organization=tree.district, period=periods.parse(period), today=today)
+
+    plain = form()
+    assert (plain.row("total").percent, plain.entered) == (200.0, {})
+    HistoricalResult.objects.create(organization=tree.district, year=2024, count=85, source="Báo cáo tổng kết 2024")
+    HistoricalResult.objects.create(organization=tree.school, year=2024, category=Category.PUPIL, count=2)
+    HistoricalResult.objects.create(organization=tree.school, first_year=2020, year=2024, count=7)
+    entered = form()
+    total = entered.row("total")
+    assert (total.this_period, total.same_period_last_year) == (2, 1)  # the records, as before
+    assert entered.entered == {(2020, 2024): 7, (2024, 2024): 87}
+    assert {r.percent for r in [*entered.rows, *entered.organization_rows]} == {"—"}
+    assert form_json(entered)["entered"] == [
+        {"first_year": 2020, "last_year": 2024, "count": 7},
+        {"first_year": 2024, "last_year": 2024, "count": 87},
+    ]
+    assert form("2025-Q1").entered  # its same period last year is part of 2024
+    with translation.override("vi"):
+        html = render_pdf_html(entered, today=today)
+        assert 'data-testid="bieu2-entered"' in html and "2020–2024: 7; 2024: 87" in html
+        assert 'data-testid="bieu2-entered"' not in render_pdf_html(plain, today=today)
+        workbook = load_workbook(io.BytesIO(render_xlsx(entered, today=today)))
+    texts = [c for row in workbook["Biểu 2"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(t.startswith("(**) Số đảng viên mới được nhập là số của cả năm") for t in texts)
+    assert not [row for row in workbook["Biểu 2"].iter_rows(values_only=True) if isinstance(row[4], float)]
+    page = client_for("district_planner").get(reverse("reports:bieu2", args=[tree.district.pk]) + "?period=2025")
+    assert 'data-testid="bieu2-entered"' in page.content.decode()

@@ -4,15 +4,17 @@ JSON; whether organizations moved inside it (and the note that says so).
 
 import copy
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.db.models import Exists, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, OrganizationPath
 from organizations.positions import counted_under, names_on
 
 from ..engine.spans import report_spans
+from ..models import HistoricalResult
 from ..periods import Period, between
 from .counting import _change_days, _Column, _count
 from .rows import GROUPS, HEAD_ROWS, NOT_STATED, ORGANIZATION_ROWS, Form, Line, Row
@@ -65,25 +67,65 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
     if names.by_pk.get(organization.pk):
         organization = copy.copy(organization)
         names.rename([organization])
+    entered = _entered(counted, period, last_period)
     ids = {}
     if with_ids:
         ids = {(key, "this"): pks for key, pks in this.ids.items()}
         ids.update({(key, "last"): pks for key, pks in last.ids.items()})
+    rows = _rows(this, last)
+    organization_rows = [
+        Row(key, str(label), this.organizations[key], last.organizations[key], links=False)
+        for key, label in ORGANIZATION_ROWS
+    ]
+    for row in [*rows, *organization_rows]:
+        row.comparable = not entered
     return Form(
         organization=organization,
         period=period,
         last_period=last_period,
         counted_to=counted_to if period.start <= counted_to < period.end else None,
-        rows=_rows(this, last),
-        organization_rows=[
-            Row(key, str(label), this.organizations[key], last.organizations[key], links=False)
-            for key, label in ORGANIZATION_ROWS
-        ],
+        rows=rows,
+        organization_rows=organization_rows,
+        entered=entered,
         by_ethnicity=_lines(this.ethnicities, last.ethnicities, spelling, "", "Kinh", "kinh"),
         by_religion=_lines(this.religions, last.religions, spelling, "religion:", _("No religion"), ""),
         ids=ids,
         names=names,
     )
+
+
+def _entered(counted, period: Period, last_period: Period) -> dict[tuple[int, int], int]:
+    """{(first year, last year): n} of the new members entered as counts (historical
+    results) inside the organization (where they count today) for a year of either column,
+    or for several years reaching one: an organization's blank-category row is its total,
+    else its category rows add up (as the engine counts them). One query."""
+    first, last = min(period.start.year, last_period.start.year), max(period.end.year, last_period.end.year)
+    rows = counted.records(HistoricalResult.objects.filter(year__gte=first)).annotate(
+        span=Coalesce("first_year", "year")
+    )
+    found: dict[tuple[int, int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for org, span, year, category, n in rows.filter(span__lte=last).values_list(
+        "organization_id", "span", "year", "category", "count"
+    ):
+        found[(org, span, year)][category] += n
+    entered: dict[tuple[int, int], int] = defaultdict(int)
+    for (_org, span, year), counts in found.items():
+        entered[(span, year)] += counts[""] if "" in counts else sum(counts.values())
+    return dict(sorted(entered.items()))
+
+
+def entered_note(form: Form) -> str:
+    """Why the form's totals may be below the dashboard's, and compare nothing: "" when no
+    count was entered for its years."""
+    if not form.entered:
+        return ""
+    spans = "; ".join(
+        f"{year}: {n}" if first == year else f"{first}–{year}: {n}" for (first, year), n in form.entered.items()
+    )
+    return _(
+        "New members entered as a year's count (Results of earlier years) are not in this form, which "
+        "counts the admissions recorded person by person (%(spans)s); no percentage compares the periods."
+    ) % {"spans": spans}
 
 
 def form_json(form: Form) -> dict:
@@ -121,6 +163,8 @@ def form_json(form: Form) -> dict:
         "organizations": [row(r) for r in form.organization_rows],
         "by_ethnicity": [line(li) for li in form.by_ethnicity],
         "by_religion": [line(li) for li in form.by_religion],
+        # Counts entered for its years, not in the form: [{first_year, last_year, count}].
+        "entered": [{"first_year": f, "last_year": y, "count": n} for (f, y), n in form.entered.items()],
     }
 
 

@@ -3,7 +3,7 @@ up to the total), the grassroots organizations, the continuation sheet's lines.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,10 +62,13 @@ class Row:
     same_period_last_year: int | float | None
     group: str = ""  # the group's prefix ("occupation"), "" for the rows above the groups
     links: bool = True  # a count of admissions (mean_age is not)
+    # False when counts were entered for a year of either column (Form.entered): the records
+    # alone are not the year's figure, so no percentage compares them.
+    comparable: bool = True
 
     @property
     def percent(self) -> float | str:
-        if self.this_period is None or self.same_period_last_year is None:
+        if self.this_period is None or self.same_period_last_year is None or not self.comparable:
             return "—"
         return percent_of(self.this_period, self.same_period_last_year)
 
@@ -97,6 +100,14 @@ class Form:
     # The names of the form's day (its period's end, or today) of organizations renamed
     # since: `organization` carries its own; the header names those above it by them.
     names: NamesOnDay | None = None
+    # New members entered as counts (historical results) inside the organization for the
+    # years of either column, {(first year, last year): n}: not in the form, which counts
+    # admissions person by person (entered_note).
+    entered: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def percent(self, this, last) -> float | str:
+        """this ÷ last as the form's rows compare them: "—" when counts were entered."""
+        return "—" if self.entered else percent_of(this, last)
 
     @property
     def groups(self) -> list[tuple[str, list[Row]]]:
