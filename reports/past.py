@@ -108,8 +108,7 @@ def _add_above(counts, root: str, placed: Counter) -> None:
 
 def admission_counts(tree: TreeOnDay, counts, first_year: int, year: int, count_day: dt.date) -> None:
     """Admissions from 1 January of `first_year` to the count day, per (path then, year,
-    category) at every node of the scope; and (`counts.recorded_years`) the years the
-    records hold admissions for in the scope, whole years as the tallies hold them."""
+    category) at every node of the scope."""
     rows = (
         Admission.objects.filter(
             archived_at__isnull=True,
@@ -128,7 +127,6 @@ def admission_counts(tree: TreeOnDay, counts, first_year: int, year: int, count_
         path = tree.position(organization_id)
         if path is None:
             continue
-        counts.recorded_years.add(int(y))
         if not later:
             placed[(path, int(y), category)] += n
     _add_above(counts, tree.root, placed)
@@ -151,6 +149,8 @@ def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, perio
         path = tree.position(organization_id)
         if path is None:
             continue
+        if first is None and n:
+            counts.entered_at.add((path, y))
         for prefix in _prefixes(path, tree.root):
             add_historical(counts, periods, prefix, y, category, covered, first, n)
 

@@ -148,6 +148,25 @@ class Recount:
                 return None
         return self.count(pk, day, first, last, category)
 
+    def known(self, pk: int, day: dt.date, year: int) -> bool:
+        """Whether `pk`'s past `year` has a figure, on every page (docs/domain.md §7): the
+        records or an entered count under it that year; else the records hold the year
+        somewhere and no count (not 0) was entered for it at an organization above it."""
+        under = self.path_on(pk, day)
+
+        def at(org_id):
+            return self.path_on(self.owner_on(org_id, day), day)
+
+        if any(ceremony.year == year and at(org_id).startswith(under) for org_id, ceremony, _c in self.admissions):
+            return True
+        if any(y == year and at(org_id).startswith(under) for org_id, y, _n in self.results):
+            return True
+        if not any(ceremony.year == year for _org, ceremony, _c in self.admissions):
+            return False
+        return not any(
+            y == year and n and under.startswith(at(org_id)) and at(org_id) != under for org_id, y, n in self.results
+        )
+
     def records(self, pk: int, day: dt.date, first: dt.date, last: dt.date, category: str = "") -> int:
         """`count` without the entered counts (the months' cumulative figures count records)."""
         under = self.path_on(pk, day)
@@ -303,6 +322,8 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
     same_start, same_end = D(year - 1, 1, 1), a_year_before(as_of)
 
     def same_period(pk, category=""):
+        if not all(recount.known(pk, as_of, y) for y in range(same_start.year, same_end.year + 1)):
+            return None  # no figure for that year, nor for part of it
         return recount.span(pk, as_of, same_start, same_end, category)
 
     for child in result.children:
@@ -416,6 +437,30 @@ def _compare_bieu2(recount: Recount, scope: Organization, first: dt.date, last: 
 # Found on PostgreSQL: a school that entered its 2024 as a count and was dissolved on
 # 01/07/2024; its allocation row (an ended organization's, to its last day) read the records
 # alone (0) where its own report of that day read the year's count (2).
+@example(  # a school with pupils of 2024 under a district that entered 2024 as a count
+    history=[
+        ("dissolve", 5, 21, 352, "pupil"),
+        ("admit", 0, 19, 0, "pupil"),
+        ("admit", 13, 0, 0, "pupil"),
+        ("admit", 11, 27, 422, "pupil"),
+        ("admit", 0, 21, 0, "pupil"),
+        ("admit", 0, 16, 0, "pupil"),
+        ("admit", 0, 13, 0, "pupil"),
+        ("admit", 0, 0, 0, "pupil"),
+        ("admit", 16, 0, 189, "pupil"),
+        ("admit", 0, 0, 99, "pupil"),
+        ("admit", 18, 23, 0, "pupil"),
+        ("admit", 0, 0, 0, "pupil"),
+        ("admit", 0, 0, 0, "pupil"),
+        ("result", 0, 7, 0, "pupil"),
+        ("admit", 0, 0, 0, "pupil"),
+        ("admit", 0, 0, 0, "pupil"),
+        ("admit", 0, 0, 0, "pupil"),
+        ("admit", 0, 0, 0, "pupil"),
+    ],
+    report_days=[425],
+    whole_buckets=False,
+)
 @example(
     history=[
         ("merge", 23, 26, 498, "pupil"),

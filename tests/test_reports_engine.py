@@ -13,6 +13,7 @@ from admissions.models import Admission, Candidate, Outcome, Step
 from organizations.models import Organization, OrgForm, Sector
 from organizations.services import member_count_record, organization_create
 from quotas.models import Allocation, Plan, PlanStatus, Rule, RuleKind, SubQuota
+from reports import periods
 from reports.engine import Status, attainment
 from reports.models import HistoricalResult
 
@@ -154,6 +155,49 @@ def test_historical_category_rows_inside_a_total_are_not_double_counted(tree):
     admit(tree.school, dt.date(2023, 5, 1), Category.PUPIL)
     result = attainment(scope=tree.province, year=2024, as_of=dt.date(2024, 3, 1))
     assert {y.year: y.actual for y in result.history}[2023] == 10 + 1 + 1
+
+
+def test_a_past_years_figure_or_no_data_is_the_same_on_every_page(tree):
+    """Whether an organization's past year reads a figure or "no data" does not depend on
+    the page it is read on: 0 when the records hold that year (anywhere) and it admitted
+    nobody; "no data" when a count was entered for the year at an organization above it
+    (the records do not tell its part of it), unless it holds records or a count itself.
+    (The province's page read 0 for Đà Lạt's 2024, Đà Lạt's own page "no data".)"""
+    admit(tree.school, dt.date(2023, 3, 1))  # 2023 and 2024 are kept in the records (the school's)
+    admit(tree.school, dt.date(2024, 5, 1))
+    HistoricalResult.objects.create(organization=tree.province, year=2024, count=85, source="tổng kết 2024")
+    HistoricalResult.objects.create(organization=tree.enterprise, year=2024, count=0)  # nothing beyond its records
+    plan = make_plan(tree.province)
+    make_rule(plan, RuleKind.COUNT, min_count=10, target=tree.city)
+    make_rule(plan, RuleKind.COUNT, min_count=3, target=tree.enterprise)
+    make_rule(plan, RuleKind.COUNT, min_count=5, target=tree.district)
+    day = dt.date(2025, 12, 31)
+
+    def history(answer, org):
+        if answer.scope.pk == org.pk:
+            return {y.year: y.actual for y in answer.history}
+        (rule,) = [r for r in answer.rules if r.single and r.single.org.pk == org.pk]
+        return {y.year: y.actual for y in rule.single.history}
+
+    province = attainment(scope=tree.province, year=2025, as_of=day)
+    for org, expected in (
+        (tree.city, {2022: None, 2023: 0, 2024: None}),  # 2024: its part of the province's 85 is unknown
+        (tree.district, {2022: None, 2023: 1, 2024: 1}),  # its school's records
+        (tree.enterprise, {2022: None, 2023: 0, 2024: 0}),  # its own count says nothing is missing
+    ):
+        own = attainment(scope=org, year=2025, as_of=day)
+        for answer in (province, own):
+            got = history(answer, org)
+            assert {y: got[y] for y in expected} == expected, (org.code, answer.scope.code)
+    assert {c.org.code: c.last_year for c in province.children} == {"LD.DD": 1, "LD.DL": None}
+    assert history(province, tree.province)[2024] == 86
+    # So does the same period last year of a quarter (01/04–30/06/2024), on every page.
+    quarter = periods.parse("2025-Q2")
+    province = attainment(scope=tree.province, year=2025, as_of=day, period=quarter)
+    for org, expected in ((tree.city, None), (tree.district, 1), (tree.enterprise, 0)):
+        own = attainment(scope=org, year=2025, as_of=day, period=quarter)
+        (rule,) = [r for r in province.rules if r.single and r.single.org.pk == org.pk]
+        assert rule.single.period.last_year == own.period_figure.last_year == expected, org.code
 
 
 def test_status_before_year_end_uses_pace_and_pipeline(tree):

@@ -69,7 +69,7 @@ figures are recounted from the records (reports/past.py; one more query says whi
 Historical results (counts entered for past years) are added to the records of the same
 organization and year: boards enter only what the records do not hold. A total entered
 for a period of several years is shown as that period's total, never as one of its
-years. A past year without data (see _has_data) reads None ("no data"), never 0.
+years. A past year without data (see _Computation.known) reads None ("no data"), never 0.
 
 Statuses are decided in reports/status.py (`count_status`, `share_status`).
 

@@ -16,7 +16,7 @@ from admissions import counting
 from admissions.models import Candidate, Outcome, Step, StepRecord, Tally
 from admissions.workdays import add_working_days, calendar_between
 from organizations.models import GRASSROOTS_FORMS, Organization
-from organizations.positions import CountedUnder, counted_under, counting_path
+from organizations.positions import CountedUnder, counted_under, counting_path, successors_on
 
 from ..models import HistoricalResult
 from .rows import BUCKET_FILTER_LIMIT, WantedPrefixes, _bucket_filter, _members_on
@@ -30,10 +30,12 @@ class Counts:
 
     def __init__(self):
         self.data: dict[tuple[str, int, str], int] = defaultdict(int)
-        self.recorded_years: set[int] = set()
         # The historical results among `data`, keyed alike: a year's entered count is the
         # whole year's and is in no part of it (_Computation.span_figure).
         self.entered: dict[tuple[str, int, str], int] = defaultdict(int)
+        # (path, year) of the organizations a count was entered at for one year (not 0): below
+        # them the records do not tell each organization's year (_Computation.known).
+        self.entered_at: set[tuple[str, int]] = set()
 
     def add(self, path, year, category, n, total=True):
         if category:
@@ -131,9 +133,6 @@ def admission_counts(
                 continue
         data[(path, y, one(category, category))] = n
         data[(path, y, "")] += n
-    # The years the records hold admissions for in the scope (whole years: see _has_data).
-    first = min((since[depth] for depth in depths), default=year)
-    counts.recorded_years = {y for y in range(first, year + 1) if (scope.path, y, "") in data}
     for (path, category), n in after.items():
         if len(path) // STEP in depths:
             counts.add(path, year, category, -n)
@@ -166,7 +165,7 @@ def historical_counts(
 
     A total over several years (`first_year` set, e.g. 2020–2023) is no year's figure: it
     goes to `periods` ({(bucket, first year, last year, category): n}), not to `counts`.
-    A row, even of 0, makes its key present in `counts` ("entered": see _has_data).
+    A row, even of 0, makes its key present in `counts` ("entered": see _Computation.known).
     One query, grouped by the path where each result counts (its organization's, or after
     a merger its successor's: CountedUnder.records), added at every wanted depth here (as
     _bucket_filter would: only the wanted paths of a depth when they are few): read per
@@ -186,6 +185,8 @@ def historical_counts(
     widths = [depth * STEP for depth in sorted(depths)]
     few = {depth * STEP: paths for depth in depths if 0 < len(paths := wanted.get(depth, ())) <= BUCKET_FILTER_LIMIT}
     for path, year, category, covered, first, n in rows:
+        if first is None and n:
+            counts.entered_at.add((path, year))
         for width in widths:
             if len(path) < width:
                 break
@@ -334,13 +335,34 @@ def rolled_up(by_path: Counter, paths) -> dict[str, int]:
     return totals
 
 
-def _has_data(counts: Counts, recorded_years: set[int], path: str, year: int) -> bool:
-    """Whether an organization has a figure for `year`: the records hold admissions that
-    year somewhere in the report's scope (so they are kept here, and nothing means 0), or a
-    historical result (even 0) was entered for that year for the organization or inside
-    its subtree. Otherwise the year reads "no data", never 0. Totals of periods
-    (2020–2023) are no year's figure."""
-    return year in recorded_years or (path, year, "") in counts.data
+def recorded_years(first_year: int, year: int) -> set[int]:
+    """The years from `first_year` to `year` the records hold admissions for anywhere (the
+    tallies of the trees' roots, whatever a report's scope or day): kept here, so an
+    organization without an admission that year reads 0 (_Computation.known). One query."""
+    rows = Tally.objects.filter(kind=Tally.Kind.ADMITTED, depth=1, n__gt=0, year__gte=first_year, year__lte=year)
+    return set(rows.values_list("year", flat=True).distinct())
+
+
+def entered_above(scope: Organization, first_year: int, year: int, tree=None) -> set[int]:
+    """The years from `first_year` to `year` for which a count was entered (not 0) at an
+    organization above the scope, or at one merged into it (whose results count there),
+    in the tree of the count day (`tree`, reports/past.py; else today's): below it the
+    records do not tell each organization's year (_Computation.known). One query; three
+    from the tree of a day."""
+    results = HistoricalResult.objects.filter(first_year__isnull=True, year__gte=first_year, year__lte=year)
+    results = results.filter(count__gt=0)
+    if tree is None:
+        above = [scope.path[:end] for end in range(STEP, len(scope.path), STEP)]
+        results = results.annotate(p=counting_path("organization__")).filter(p__in=above)
+    else:
+        from .. import past
+
+        above = set(past.above(tree))
+        above |= {pk for pk, successor in successors_on(tree.day).items() if successor in above}
+        results = results.filter(organization_id__in=above)
+    if not above:
+        return set()
+    return set(results.values_list("year", flat=True).distinct())
 
 
 def _moved_back(

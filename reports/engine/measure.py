@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from admissions import counting
-from admissions.models import Candidate
+from admissions.models import Candidate, Tally
 from organizations.models import Organization
 from quotas.models import Rule, RuleKind
 from quotas.sentences import rule_sentence
@@ -25,13 +25,14 @@ from .counts import (
     Counts,
     _candidate_counts,
     _grassroots_members,
-    _has_data,
     _moved_back,
     _pipeline_counts,
     admission_counts,
     after_count_day,
+    entered_above,
     finishable_candidates,
     historical_counts,
+    recorded_years,
     rolled_up,
 )
 from .failing import FailingList
@@ -224,7 +225,11 @@ class _Computation:
             if is_many_structural(rule) and self.ended.issuer_ended(rule) and _within(issuer.path, scope.path):
                 self.structural[rule.pk] = self.ended.structural(rule, scope_org, first_year)
         self.actuals, self.pipeline, self.finishable = actuals, pipeline, finishable
-        self.recorded_years = actuals.recorded_years
+        # Which past years have a figure (known): those the records hold anywhere, less
+        # those with a count entered above the scope (one query each).
+        self.recorded = recorded_years(entered_from, year - 1)
+        self.from_tree, self._recorded_paths = tree is not None, {}
+        self.entered_above = entered_above(scope_org, entered_from, year - 1, tree) if self.recorded else set()
         self.period = Period(self.fraction, over, late)
         # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
         self.latest_counted: dict[str, int] = {}
@@ -281,7 +286,10 @@ class _Computation:
             last = self.figure(path, self.year - 1, category)  # a whole year: never cut
             cut = actual is None
         else:
-            last = self.span_figure(path, category, self.last_counts, self.same_period.start, self.same_period.end)
+            same = self.same_period
+            last = self.span_figure(path, category, self.last_counts, same.start, same.end)
+            if last is not None and not all(self.known(path, y) for y in range(same.start.year, same.end.year + 1)):
+                last = None  # a past year without a figure for it (known): none for part of it either
             cut = actual is None or last is None
         return PeriodFigure(actual, last, cut)
 
@@ -318,9 +326,40 @@ class _Computation:
 
     def figure(self, path: str, y: int, category: str = "") -> int | None:
         """A year's count, or None without data for that year (the report's year always has)."""
-        if y != self.year and not _has_data(self.actuals, self.recorded_years, path, y):
+        if y != self.year and not self.known(path, y):
             return None
         return self.actuals.get(path, y, category)
+
+    def known(self, path: str, y: int) -> bool:
+        """Whether the organization at `path` has a figure for the past year `y`, the same
+        whatever the report's scope: the records hold admissions of that year under it, or
+        a count (even 0) was entered for it or under it; else, when the records hold that
+        year anywhere, 0 is its figure, unless a count was entered for the year at an
+        organization above it (the records then do not tell its part of that count).
+        Otherwise "no data", never 0. Totals of periods (2020–2023) are no year's figure."""
+        if (path, y, "") in self.actuals.data:
+            return True
+        if y not in self.recorded:
+            return False
+        entered_at = self.actuals.entered_at
+        if y not in self.entered_above and not any(
+            (path[:end], y) in entered_at for end in range(len(self.scope.path), len(path), STEP)
+        ):
+            return True
+        return path in self.recorded_paths(y)
+
+    def recorded_paths(self, y: int) -> set[str]:
+        """The paths with admissions recorded in the past year `y` under the scope: the counts
+        read from a past day's tree hold every node's years; from the tallies, only those
+        each depth needed, so the year's are read once when asked (one query)."""
+        if y not in self._recorded_paths:
+            if self.from_tree:
+                found = {path for (path, year, category) in self.actuals.data if year == y and not category}
+            else:
+                rows = Tally.objects.filter(kind=Tally.Kind.ADMITTED, year=y, path__startswith=self.scope.path)
+                found = set(rows.exclude(n=0).values_list("path", flat=True))
+            self._recorded_paths[y] = found
+        return self._recorded_paths[y]
 
     def history_of(self, org: Organization, category: str, with_base: bool) -> list[YearFigure]:
         figures = []

@@ -23,7 +23,7 @@ STEP = Organization.steplen
 
 @dataclass(slots=True)
 class YearFigure:
-    """A year's figure; `actual` None = no data for that year (see _has_data). With
+    """A year's figure; `actual` None = no data for that year (see _Computation.known). With
     `first_year` set, the total of a period of several years entered as one historical
     result ("2020–2023: 03"), ending with `year`: never one of the years."""
 

@@ -37,7 +37,7 @@ STATUS_CLASS = {
 }
 
 
-# A year without data (reports.engine._has_data): never shown as 0.
+# A year without data (reports.engine.measure._Computation.known): never shown as 0.
 NO_DATA = gettext_lazy("no data")
 
 
