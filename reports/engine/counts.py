@@ -343,6 +343,13 @@ def recorded_years(first_year: int, year: int) -> set[int]:
     return set(rows.values_list("year", flat=True).distinct())
 
 
+def recorded_paths(scope: Organization, year: int) -> set[str]:
+    """The paths under the scope with admissions recorded in `year` (the tallies, today's
+    tree): one query."""
+    rows = Tally.objects.filter(kind=Tally.Kind.ADMITTED, year=year, path__startswith=scope.path).exclude(n=0)
+    return set(rows.values_list("path", flat=True))
+
+
 def entered_above(scope: Organization, first_year: int, year: int, tree=None) -> set[int]:
     """The years from `first_year` to `year` for which a count was entered (not 0) at an
     organization above the scope, or at one merged into it (whose results count there),

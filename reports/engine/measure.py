@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from admissions import counting
-from admissions.models import Candidate, Tally
+from admissions.models import Candidate
 from organizations.models import Organization
 from quotas.models import Rule, RuleKind
 from quotas.sentences import rule_sentence
@@ -32,6 +32,7 @@ from .counts import (
     entered_above,
     finishable_candidates,
     historical_counts,
+    recorded_paths,
     recorded_years,
     rolled_up,
 )
@@ -356,8 +357,7 @@ class _Computation:
             if self.from_tree:
                 found = {path for (path, year, category) in self.actuals.data if year == y and not category}
             else:
-                rows = Tally.objects.filter(kind=Tally.Kind.ADMITTED, year=y, path__startswith=self.scope.path)
-                found = set(rows.exclude(n=0).values_list("path", flat=True))
+                found = recorded_paths(self.scope, y)
             self._recorded_paths[y] = found
         return self._recorded_paths[y]
 
