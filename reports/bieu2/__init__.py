@@ -23,6 +23,9 @@ else the tree of the piece's last day, organizations.positions.tree_on). In the 
 case (nothing moved since the period began) a form is a handful of queries whatever the
 number of admissions: the rows are counted in Python from one read of the admissions.
 
+Counts entered for a year (historical results: no person behind them) are not in the
+form; it names them under the table and then gives no percentage (`entered_note`).
+
 Differs from `attainment` only when organizations moved or merged inside the period:
 `attainment` counts the whole year where each organization stood on its count day, the
 form where it stood on each ceremony date.

@@ -129,8 +129,9 @@ def entered_note(form: Form) -> str:
 
 
 def form_json(form: Form) -> dict:
-    """The `bieu2` command's JSON (keys: org, period, rows, by_ethnicity, by_religion; and the
-    organizations block under `organizations`)."""
+    """The `bieu2` command's JSON (keys: org, period, rows, by_ethnicity, by_religion; the
+    organizations block under `organizations`; the counts entered for its years, which it
+    leaves out, under `entered`)."""
 
     def row(r: Row) -> dict:
         return {
