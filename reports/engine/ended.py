@@ -59,13 +59,13 @@ class _Ended:
     ends them on one), any other one by one; the issuers of rules over many organizations
     that ended on one day, together (`_held_on`)."""
 
-    def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool = True, scope: Organization | None = None):
+    def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool, scope: Organization):
         self.year, self.count_day = year, count_day
         self.end_by = count_day + dt.timedelta(days=1)  # ended by then: its last day on or before the count day
         pks = {a.organization_id for rule in rules if rule.kind == RuleKind.ALLOCATION for a in rule.allocation_rows}
         pks |= {_subject(rule).pk for rule in rules if not rule.applies_to_each}
         each = {rule.plan.issuer.pk: rule.plan.issuer for rule in rules if rule.applies_to_each}
-        pks = (pks | set(each)) - {scope.pk if scope is not None else None}  # the scope's own: measure.closing
+        pks = (pks | set(each)) - {scope.pk}  # the scope's own year: measure.closing
         self.on: dict[int, dt.date] = {}
         if pks and any_ended:
             self.on = dict(
