@@ -552,7 +552,9 @@ class _Computation:
         its predecessors' admissions of the year). Without this row the children's rows
         would not add up to the total. None when nothing counts there; one query when it does."""
         year, path, over = self.year, self.scope.path, self.over
-        kids = [o.path for o in self.orgs.values() if o.depth == self.scope.depth + 1]
+        # The children listed on the count day (one founded later has no row: a count entered
+        # for its year counts here).
+        kids = [o.path for o in self.orgs.values() if o.depth == self.scope.depth + 1 and _child_on(o, self.count_day)]
 
         def rest(figure):
             total = figure(path)
