@@ -84,7 +84,11 @@ def get_or_compute(
             value = _compute_and_store(parts, compute, version=version, stale_ok=stale_ok, timeout=timeout, keep=keep)
         return value
     try:
-        return _compute_and_store(parts, compute, version=version, stale_ok=stale_ok, timeout=timeout, keep=keep)
+        # A caller that finished between our miss and our lock has stored the value.
+        value = cache.get(current)
+        if value is None:
+            value = _compute_and_store(parts, compute, version=version, stale_ok=stale_ok, timeout=timeout, keep=keep)
+        return value
     finally:
         cache.delete(lock)
 
@@ -130,7 +134,9 @@ def _wait_for(current: str, lock: str, wait: float):
         if current in found:
             return found[current]
         if lock not in found:
-            return None
+            # The value may have been stored between reading its key and the lock's
+            # (a cache without an atomic get_many, like the file cache): read it again.
+            return cache.get(current)
     return None
 
 
