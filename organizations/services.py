@@ -404,6 +404,7 @@ def member_count_build(
     count}) is what a bulk writer read once for many rows (the member-count import)."""
     from . import locks
 
+    _check_standing(organization, as_of)
     locks.check_unlocked(organization=organization, day=as_of, today=today)
     if stored is None:
         count = MemberCount.objects.filter(organization=organization, as_of=as_of).first()
@@ -416,6 +417,24 @@ def member_count_build(
     count.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
     _stamp(count, user, _("member count recorded"))
     return count
+
+
+def _check_standing(organization: Organization, day: dt.date) -> None:
+    """A member count is the organization's members on that day: refused on a day it did not
+    stand (before its founding, or from its merger or dissolution: its members are then
+    its successor's, or no one's), where it would be read as a count nobody could take."""
+    if organization.founded_on and day < organization.founded_on:
+        raise ValidationError(
+            _("%(org)s was founded on %(date)s: it has no member count before that day.")
+            % {"org": organization.name, "date": _day(organization.founded_on)},
+            code="not_standing",
+        )
+    if organization.dissolved_on and day >= organization.dissolved_on:
+        raise ValidationError(
+            _("%(org)s ended on %(date)s (merged or dissolved): it has no member count from that day.")
+            % {"org": organization.name, "date": _day(organization.dissolved_on)},
+            code="not_standing",
+        )
 
 
 @transaction.atomic

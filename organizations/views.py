@@ -229,7 +229,7 @@ def add_count(request, organization):
         else:
             try:
                 services.member_count_record(organization=organization, user=request.user, today=today, **data)
-            except ValidationError as exc:  # a locked period
+            except ValidationError as exc:  # a locked period, or a day it did not stand
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Member count saved."))

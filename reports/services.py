@@ -1,5 +1,7 @@
 """Writes of the reports app: historical results and export jobs."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -59,6 +61,7 @@ def historical_result_build(
         raise ValidationError(_("The number of new members cannot be negative."))
     if first_year is not None and first_year >= year:
         raise ValidationError(_("A period's first year comes before its last year."))
+    _check_years_standing(organization, first_year or year, year)
     key = (organization.pk, year, category or "")
     if stored is None:
         result = HistoricalResult.objects.filter(organization=organization, year=year, category=key[2]).first()
@@ -79,6 +82,25 @@ def historical_result_build(
         result.full_clean(exclude=["organization", "entered_by"], validate_unique=False, validate_constraints=False)
     stamp(result, user, gettext_noop("historical result recorded"))
     return result
+
+
+def _check_years_standing(organization: Organization, first: int, last: int) -> None:
+    """A result counts new members of years the organization stood in: refused for years all
+    before its founding, or all from its dissolution (a merged one's years after the merger
+    count with its successor, as its admissions do: docs/domain.md §4)."""
+    founded, dissolved = organization.founded_on, organization.dissolved_on
+    if founded and founded > dt.date(last, 12, 31):
+        raise ValidationError(
+            _("%(org)s was founded on %(date)s: it has no new members before that year.")
+            % {"org": organization.name, "date": founded.strftime("%d/%m/%Y")},
+            code="not_standing",
+        )
+    if dissolved and not organization.merged_into_id and dissolved <= dt.date(first, 1, 1):
+        raise ValidationError(
+            _("%(org)s was dissolved on %(date)s: it has no new members after that day.")
+            % {"org": organization.name, "date": dissolved.strftime("%d/%m/%Y")},
+            code="not_standing",
+        )
 
 
 def historical_results_stored(keys) -> dict[tuple[int, int, str], HistoricalResult]:

@@ -246,7 +246,8 @@ def _apply(step, serial):
         existed = [o for o in orgs if o.existed_on(day)]
         admit(existed[i % len(existed)], day, category)
     elif kind == "result":  # a year's count: 2023 before the records begin, or one of theirs
-        historical_result_record(organization=pick, year=2023 + j % 3, category="", count=1 + j % 5)
+        year = max(2023 + j % 3, pick.founded_on.year if pick.founded_on else 0)  # not before it stood
+        historical_result_record(organization=pick, year=year, category="", count=1 + j % 5)
     elif kind == "members":
         member_count_record(organization=pick, as_of=day, members=5 + j % 10, today=TODAY)
     elif kind == "candidate":  # on the road today, past the cell's resolution since the day
