@@ -42,9 +42,22 @@ class Sector(models.TextChoices):
 # Forms that are grassroots organizations (TCCSĐ): allocation tables and "every
 # grassroots organization" rules select these.
 GRASSROOTS_FORMS = (OrgForm.GRASSROOTS_COMMITTEE, OrgForm.GRASSROOTS_CELL)
-# Committees above the grassroots: their members are those of their grassroots organizations,
-# and most have no sector of their own ("Khác").
+# Committees above the grassroots: their members are those of their grassroots organizations
+# (and of the cells standing directly under them: `holds_own_members`), and most have no
+# sector of their own ("Khác").
 UPPER_COMMITTEE_FORMS = (OrgForm.CENTRAL, OrgForm.PROVINCIAL, OrgForm.DISTRICT, OrgForm.BLOC, OrgForm.COMMUNE)
+# Cells and partial committees standing directly under a committee above the grassroots (a
+# village cell under a commune committee since 2025) hold their own members, as a
+# grassroots organization does.
+UNDER_COMMITTEE_FORMS = (OrgForm.CELL, OrgForm.PARTIAL_COMMITTEE)
+
+
+def holds_own_members(form: str, parent_form: str | None) -> bool:
+    """Whether an organization's members are its own part of the committees above it: a
+    grassroots organization, or a cell (or partial committee) directly under a committee
+    above the grassroots. A committee's members are the sum of these in its subtree (the
+    cells of a grassroots committee are in their committee's count)."""
+    return form in GRASSROOTS_FORMS or (form in UNDER_COMMITTEE_FORMS and parent_form in UPPER_COMMITTEE_FORMS)
 
 
 class Organization(ChoiceLabels, MP_Node):

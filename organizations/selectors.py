@@ -2,13 +2,20 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils.translation import gettext as _
 
 from common.text import fold
 
-from .models import GRASSROOTS_FORMS, MemberCount, Organization, OrganizationPath
+from .models import (
+    GRASSROOTS_FORMS,
+    UNDER_COMMITTEE_FORMS,
+    UPPER_COMMITTEE_FORMS,
+    MemberCount,
+    Organization,
+    OrganizationPath,
+)
 
 STEP = Organization.steplen
 
@@ -78,16 +85,30 @@ def with_member_counts(queryset: QuerySet[Organization], *, on: dt.date) -> Quer
     )
 
 
+def holding_own_members(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
+    """The organizations of `queryset` whose members are their own part of the committees above
+    them (models.holds_own_members): the grassroots organizations, and the cells and partial
+    committees standing directly under a committee above the grassroots."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
+    parent = Organization.objects.filter(path=parent_path)
+    return queryset.annotate(parent_form=Subquery(parent.values("form")[:1])).filter(
+        Q(form__in=GRASSROOTS_FORMS) | Q(form__in=UNDER_COMMITTEE_FORMS, parent_form__in=UPPER_COMMITTEE_FORMS)
+    )
+
+
 def grassroots_members(organization: Organization, *, on: dt.date) -> dict:
     """The members of a committee above the grassroots: the sum of the latest counts of the
-    grassroots organizations in its subtree (as the reports sum them), in one query.
+    organizations in its subtree holding their own members (its grassroots organizations, and
+    the cells directly under a commune committee: as the reports sum them), in one query.
 
     {"members": sum or None when none has a count, "counted": how many have one, "of": how many
     there are, "as_of": the latest of their dates}."""
     rows = with_member_counts(
-        Organization.objects.filter(
-            path__startswith=organization.path, form__in=GRASSROOTS_FORMS, dissolved_on__isnull=True
-        ).exclude(pk=organization.pk),
+        holding_own_members(
+            Organization.objects.filter(path__startswith=organization.path, dissolved_on__isnull=True).exclude(
+                pk=organization.pk
+            )
+        ),
         on=on,
     ).order_by()
     totals = rows.aggregate(total=Sum("members"), counted=Count("members"), of=Count("pk"), as_of=Max("members_as_of"))

@@ -24,7 +24,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 
 from admissions import counting
 from admissions.models import Admission
-from organizations.models import GRASSROOTS_FORMS, Organization, OrganizationPath
+from organizations.models import Organization, OrganizationPath, holds_own_members
 from organizations.positions import TreeOnDay, subtree_end
 from organizations.selectors import path_as_of
 from quotas.models import RuleKind
@@ -222,11 +222,14 @@ def monthly(tree: TreeOnDay, year: int, as_of: dt.date) -> dict[int, int]:
 
 
 def grassroots_members(orgs: dict[int, Organization], subjects) -> dict[str, int]:
-    """Sum of the grassroots organizations' counts at the start of the year under each subject."""
+    """Sum of the counts at the start of the year of the organizations holding their own
+    members (grassroots organizations, cells directly under a commune committee) under each
+    subject, in the tree of the day."""
     wanted = {org.path for org in subjects}
+    forms = {org.path: org.form for org in orgs.values()}
     result: dict[str, int] = {}
     for org in orgs.values():
-        if org.form not in GRASSROOTS_FORMS or org.members is None:
+        if org.members is None or not holds_own_members(org.form, forms.get(org.path[: -Organization.steplen])):
             continue
         for prefix in wanted:
             if org.path.startswith(prefix):

@@ -121,6 +121,21 @@ def test_reports_as_of_an_earlier_day_read_the_count_of_that_day(tree, cell_size
     assert _figures(tree.district, D(2025, 2, 1)) == ([("LD.DD.KD.01", 8)], 2, 42)
 
 
+def test_a_cell_directly_under_a_committee_above_the_grassroots_adds_its_members(tree, cell_size):
+    """A cell standing directly under a district (or, since 2025, a commune committee) is no
+    grassroots organization's: its members are its own part of the district's, in the
+    share's base and on the district's page, and not once it stands under a grassroots
+    committee (its committee's count holds it)."""
+    direct = organization_create(
+        parent=tree.district, code="LD.DD.03", name="Chi bộ Cơ quan", form=OrgForm.CELL, sector=Sector.AGENCY
+    )
+    member_count_record(organization=direct, as_of=D(2025, 1, 1), members=9)
+    assert _figures(tree.district, D(2025, 12, 31))[2] == 49  # 27 + 13 + 9
+    services.organization_move(organization=direct, new_parent=tree.commune, on_date=D(2026, 2, 1), today=D(2026, 2, 1))
+    assert _figures(tree.district, D(2025, 12, 31))[2] == 49  # the tree of that day
+    assert _figures(tree.district, D(2026, 3, 1))[2] == 47  # under the commune: not its own part
+
+
 def test_counts_stay_with_their_organization_across_a_move_and_a_merger(tree, cell_size):
     before = [_figures(tree.district, day) for day in (D(2025, 6, 30), D(2025, 12, 31))]
     takes_cells(tree.enterprise)

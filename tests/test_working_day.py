@@ -17,7 +17,7 @@ from admissions.forms import CandidateCreateForm
 from admissions.models import DEMO_NOTE, Candidate, Outcome, Step
 from common.text import join_note, split_note
 from organizations.models import Organization, OrgForm, Sector
-from organizations.services import organization_create
+from organizations.services import member_count_record, organization_create
 from quotas import services as quota_services
 from quotas.models import RuleKind
 
@@ -143,6 +143,16 @@ def test_a_committee_page_sums_its_grassroots_members_and_has_no_sector_line(cli
     school = client.get(reverse("organizations:detail", args=[tree.school.pk])).text
     assert 'data-testid="sector">Trường THPT' in school
     assert re.search(r'data-testid="members">27 ', school)
+
+
+def test_a_committee_page_adds_the_cells_standing_directly_under_it(client_for, tree):
+    direct = organization_create(
+        parent=tree.district, code="LD.DD.03", name="Chi bộ Cơ quan", form=OrgForm.CELL, sector=Sector.AGENCY
+    )
+    member_count_record(organization=direct, as_of=dt.date(2025, 1, 1), members=9)
+    page = client_for("district_planner").get(reverse("organizations:detail", args=[tree.district.pk])).text
+    assert re.search(r'data-testid="members">36 ', page)  # the school's 27 and the cell's 9
+    assert "tổng của 2/4 tổ chức cơ sở đảng và chi bộ trực thuộc" in page
 
 
 def test_a_committee_without_any_count_below_shows_no_member_line(client_for, tree):

@@ -15,8 +15,9 @@ from django.db.models.functions import Coalesce, Substr
 from admissions import counting
 from admissions.models import Candidate, Outcome, Step, StepRecord, Tally
 from admissions.workdays import add_working_days, calendar_between
-from organizations.models import GRASSROOTS_FORMS, Organization
+from organizations.models import Organization
 from organizations.positions import CountedUnder, counted_under, counting_path, successors_on
+from organizations.selectors import holding_own_members
 
 from ..models import HistoricalResult
 from .rows import BUCKET_FILTER_LIMIT, WantedPrefixes, _bucket_filter, _members_on
@@ -438,7 +439,8 @@ def _pipeline_counts(scope, depths, wanted, year) -> Counts:
 
 
 def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dict[str, int]:
-    """Sum of grassroots organizations' latest counts under each subject, per depth."""
+    """Sum of the latest counts of the organizations holding their own members (grassroots
+    organizations, cells directly under a commune committee) under each subject, per depth."""
     result: dict[str, int] = {}
     by_depth: dict[int, set[str]] = defaultdict(set)
     for org in subjects:
@@ -446,8 +448,7 @@ def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dic
     for depth, paths in sorted(by_depth.items()):
         width = depth * STEP
         rows = (
-            Organization.objects.filter(path__startswith=scope.path[: min(len(scope.path), width)])
-            .filter(form__in=GRASSROOTS_FORMS)
+            holding_own_members(Organization.objects.filter(path__startswith=scope.path[: min(len(scope.path), width)]))
             .annotate(**_members_on(m=on))
             .annotate(bucket=Substr("path", 1, width))
             .order_by()
