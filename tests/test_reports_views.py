@@ -20,6 +20,7 @@ from organizations.models import OrgForm, Sector
 from organizations.services import organization_create
 from reports import exports
 from reports.models import ExportJob, ExportStatus, HistoricalResult
+from reports.services import historical_result_record
 from tests.test_reports_engine import admit, plans  # noqa: F401  (plans is a fixture)
 
 Q = "?year=2025&as_of=2025-06-30"
@@ -520,3 +521,19 @@ def test_the_pdf_prints_what_says_something(tree):
     assert sections == ["1"]  # the second rule, first (and only) section of its own
     assert "400,0%" not in html and "400%" not in html
     assert "Dự kiến" not in html
+
+
+def test_an_allocation_table_says_what_of_the_committee_s_figure_is_in_no_row(client_for, data):
+    """A count entered at the district itself belongs to none of its table's rows: the note
+    under the table says so, so that the table's total and the district's figure do not
+    contradict each other unexplained (page and workbook)."""
+    planner = client_for("district_planner")
+    url = reverse("reports:dashboard", args=[data.district.pk]) + Q
+    assert "không thuộc dòng nào" not in planner.get(url).content.decode()  # every admission is in a row
+    historical_result_record(organization=data.district, year=2025, category="", count=4, source="báo cáo 6 tháng")
+    page = planner.get(url).content.decode()
+    assert "Huyện ủy Đơn Dương đã kết nạp 7: 4 trong số đó không thuộc dòng nào" in page
+    wb = _workbook(planner.get(reverse("reports:export_xlsx", args=[data.district.pk]) + Q))
+    assert any(
+        "4 trong số đó không thuộc dòng nào" in str(c) for row in wb["Phụ lục"].iter_rows(values_only=True) for c in row
+    )

@@ -155,12 +155,22 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
     t.lead = beside.spans
     allocated = sum(r.total for r in table.rows)
     achieved = sum(r.actual for r in table.rows)
+    notes = []
     if table.target is not None and not table.partial:
-        t.note = _("Allocated %(allocated)s of %(org)s's target of %(target)s.") % {
-            "allocated": allocated,
-            "org": table.subject.name,
-            "target": table.target,
-        }
+        notes.append(
+            _("Allocated %(allocated)s of %(org)s's target of %(target)s.")
+            % {"allocated": allocated, "org": table.subject.name, "target": table.target}
+        )
+    if not table.partial and table.actual is not None and achieved < table.actual:
+        # The rows are the allocated organizations, not the committee's whole subtree.
+        notes.append(
+            _(
+                "%(org)s achieved %(actual)s: %(rest)s of them are in no row (counted at the committee"
+                " itself, or at organizations the table allocates nothing to)."
+            )
+            % {"org": table.subject.name, "actual": table.actual, "rest": table.actual - achieved}
+        )
+    t.note = " ".join(notes) if notes else None
     t.totals = [
         None,
         _("Total"),
