@@ -363,6 +363,25 @@ def test_admissions_count_where_their_organization_stood_on_the_ceremony_date(tr
     assert form.last_period.end == D(2024, 9, 30)
 
 
+def test_the_organizations_block_reads_the_tree_of_its_last_day(tree):
+    """The school admits in March and moves to Đà Lạt on 1 July: Đà Lạt's block of
+    grassroots organizations (read in the tree of the period's last day) counts it among
+    those that admitted, in 2025 and as 2026's same period last year, not among those
+    that admitted nobody; its organizations add up to those standing that day."""
+    admit(tree.school, D(2025, 3, 1), Category.PUPIL)
+    today = D(2025, 12, 31)
+    organization_move(organization=tree.school, new_parent=tree.city, on_date=D(2025, 7, 1), today=today)
+    tree.city.refresh_from_db()
+    form = bieu2(organization=tree.city, period=YEAR, today=today)
+    assert (form.row("organizations.admitted").this_period, form.row("organizations.none_admitted").this_period) == (
+        1,
+        1,  # Trần Phú
+    )
+    later = bieu2(organization=tree.city, period=periods.parse("2026"), today=D(2026, 12, 2))
+    last = {row.key: row.same_period_last_year for row in later.organization_rows}
+    assert (last["organizations.admitted"], last["organizations.none_admitted"]) == (1, 1)
+
+
 def test_blank_fields_count_as_not_stated(tree):
     admit(tree.school, D(2025, 3, 1), Category.PUPIL)
     form = bieu2(organization=tree.district, period=YEAR, today=D(2025, 12, 31))

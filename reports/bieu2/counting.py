@@ -144,6 +144,7 @@ def _count(
     last_grassroots: dict[str, Organization] = {}
     admitted_by: set[int] = set()
     pieces = _pieces(period.start, period.end, changes.tree, scope)
+    several = len(pieces) > 1  # the tree changed inside the period: see below
     for piece in pieces:
         grassroots = _grassroots(scope, piece.tree)
         last_grassroots = grassroots
@@ -160,12 +161,17 @@ def _count(
             if path is None:
                 continue
             _add(column, row, with_ids)
-            org = _grassroots_of(path, grassroots, root)
+            org = None if several else _grassroots_of(path, grassroots, root)
             if org is not None:
                 admitted_by.add(org.pk)
     # The grassroots organizations standing on the last day, and who of them has candidates.
     day = period.as_of(today)
     tree = pieces[-1].tree
+    if several:
+        # The tree changed inside the period: the organizations block reads the last day's
+        # tree (as `standing` and `having` do), each admission of the period counted where
+        # its organization (or its successor) stands then, wherever it stood at the ceremony.
+        admitted_by = _admitted_by(scope, period, tree, counted, last_grassroots)
     standing = {org.pk for org in last_grassroots.values() if org.existed_on(day)}
     road = _on_the_road(day)
     # Where each was on the day: those moved since (by hand, or with a merger) at the
@@ -194,6 +200,21 @@ def _count(
     column.organizations["organizations.none_admitted"] = len(standing - admitted_by)
     column.organizations["organizations.no_candidates"] = len(standing - having)
     return column
+
+
+def _admitted_by(
+    scope: Organization, period: Period, tree: TreeOnDay | None, counted: CountedUnder, grassroots: dict
+) -> set[int]:
+    """The grassroots organizations of the period's last-day tree (`grassroots`) that admitted
+    anyone in the period, each admission placed in that tree (one query)."""
+    if tree is None:
+        rows = admissions_now(scope, period.start, period.end, counted=counted)
+        paths, root = rows.values_list("p", flat=True).distinct(), scope.path
+    else:
+        ids = admissions_in(scope, period.start, period.end, tree=tree).values_list("organization_id", flat=True)
+        paths, root = {tree.position(pk) for pk in ids}, tree.root
+    found = (_grassroots_of(path, grassroots, root) for path in paths if path)
+    return {org.pk for org in found if org is not None}
 
 
 def _add(column: _Column, row, with_ids: bool) -> None:
