@@ -297,8 +297,16 @@ def parse_rows(
             day = _date(row.values.get(key), problems, label)
             if day is None:
                 continue
-            if step is not None and earlier_step >= step:
+            if step is not None and earlier_step > step:
                 problems.append(_("%(column)s is for a step the row has not passed") % {"column": label})
+            elif step is not None and earlier_step == step:
+                # The row's own step (a cell resolution date on a row at step 7): the same
+                # date as the step date, recorded once; a different one is a contradiction.
+                if step_date is not None and day != step_date:
+                    problems.append(
+                        _("%(column)s %(date)s is not the step date of the row")
+                        % {"column": label, "date": day.strftime("%d/%m/%Y")}
+                    )
             else:
                 earlier.append((earlier_step, day))
         consent = _date(row.values.get("provincial_consent_on"), problems, gettext_lazy("Provincial consent date"))

@@ -320,3 +320,23 @@ def test_a_date_for_a_step_not_passed_is_refused(tree, users):
     row = _row(tree.school, step=2, day=D(2024, 3, 15), earlier=("", D(2024, 7, 1)))
     (error,) = _import_errors(tree, users, row)
     assert error.startswith("Ngày giới thiệu") and "chưa qua" in error
+
+
+def test_the_date_column_of_the_rows_own_step_is_that_step(tree, users):
+    """A row at the cell resolution (step 7) may fill "Ngày nghị quyết chi bộ" too: the
+    same date is that step, recorded once; another date is refused as a different date,
+    not as a step the row has not passed."""
+    same = _row(tree.school, step=7, day=D(2024, 8, 5), intro=KNOWN_COLUMNS, earlier=("", D(2024, 7, 1), D(2024, 8, 5)))
+    (candidate,) = candidates_import(
+        upload=xlsx_upload([HEADER, same]), under=tree.school, user=users.clerk, today=TODAY
+    )
+    assert list(candidate.steps.values_list("step", "date")) == [
+        (Step.INTRODUCTION, D(2024, 7, 1)),
+        (Step.CELL_RESOLUTION, D(2024, 8, 5)),
+    ]
+    other = _row(
+        tree.school, name="Lò Văn Khác", step=7, day=D(2024, 8, 5), intro=KNOWN_COLUMNS,
+        earlier=("", D(2024, 7, 1), D(2024, 8, 4)),
+    )  # fmt: skip
+    (error,) = _import_errors(tree, users, other)
+    assert error.startswith("Ngày nghị quyết chi bộ 04/08/2024") and "chưa qua" not in error
