@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common import clock
+from common.audit import with_last_change
 from common.views import form_page
 
 from . import access, locks, selectors, services
@@ -73,7 +74,7 @@ def detail(request, organization):
         "children": kids,
         "can_manage": can_manage,
         "can_count": access.has_perm(request.user, organization, Perm.EDIT_PLANS),
-        "counts": organization.member_counts.all()[:5],
+        "counts": with_last_change(organization.member_counts.all())[:5],
         "history": selectors.recent_history(organization) if can_manage else [],
         # Mergers may cross subtrees: name only the organizations the user may see.
         "merged_from": organization.merged_from.filter(access.scope_q(request.user)),

@@ -60,9 +60,11 @@ class HistoricalResultTable(tables.Table):
 
     count = tables.Column(_("New members"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     source = tables.Column(_("Source"))
+    changed_by = tables.Column(_("Entered by"), default="—", orderable=False)
+    changed_at = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name=_("Entered on"), orderable=False)
 
     class Meta:
         model = HistoricalResult
-        fields = ("organization", "year", "category", "count", "source")
+        fields = ("organization", "year", "category", "count", "source", "changed_by", "changed_at")
         attrs = {"class": "table", "data-testid": "historical"}
         empty_text = _("None entered.")

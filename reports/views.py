@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 
 from admissions.categories import Category
 from common import clock
+from common.audit import with_last_change
 from common.db import report_reads
 from common.files import attachment, serve_file
 from common.imports import run_import
@@ -235,7 +236,7 @@ def history(request, organization):
 
     def render_page():
         results = HistoricalResultTable(
-            HistoricalResult.objects.filter(organization__path__startswith=organization.path)
+            with_last_change(HistoricalResult.objects.filter(organization__path__startswith=organization.path))
             .select_related("organization")
             .order_by("-year", "organization__path", "category")
         )
