@@ -131,6 +131,7 @@ class Grid:
     categories: list[tuple[str, str, str]]  # (value, label, abbreviation)
     target: int | None
     hidden_allocated: int = 0  # the rows of organizations outside the reader's scope
+    hidden_rows: int = 0
 
     @property
     def allocated(self) -> int:
@@ -164,16 +165,18 @@ def allocation_grid(rule: Rule, *, user=None) -> Grid:
         a = allocations.get(org.pk)
         subs = {s.category: s.count for s in a.sub_quotas.all() if s.count} if a else {}
         rows.append(GridRow(org, a.total if a else None, subs, a.version if a else 0, categories=categories))
-    hidden_allocated = 0
+    hidden_allocated = hidden_rows = 0
     if user is not None:
         hidden = [r for r in rows if not access.has_perm(user, r.organization, Perm.VIEW)]
         hidden_allocated = sum(r.total or 0 for r in hidden)
+        hidden_rows = sum(1 for r in hidden if r.total is not None)  # the allocated ones the total counts
         rows = [r for r in rows if r not in hidden]
     return Grid(
         rule=rule,
         owner=owner,
         rows=rows,
         hidden_allocated=hidden_allocated,
+        hidden_rows=hidden_rows,
         categories=[(c, Category(c).label, ABBREVIATION_OF.get(c, c)) for c in categories],
         target=rule.min_count,
     )

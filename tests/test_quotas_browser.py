@@ -158,3 +158,19 @@ def test_the_rule_editor_shows_the_fields_of_the_kind_and_previews_the_sentence(
     expect(page.get_by_test_id("rule-preview")).to_contain_text("03 năm trở lên không kết nạp đảng viên")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator("[data-testid=rule][data-kind=inactivity]")).to_contain_text("03 năm trở lên")
+
+
+def test_the_live_sum_keeps_the_rows_the_planner_cannot_see(page, live_server, planner, issued_plan, tree):
+    """A row of an organization moved out of the planner's district still counts in the
+    table's total while the planner types in the others."""
+    from organizations.services import organization_move
+
+    plan, table = issued_plan
+    services.allocation_set(rule=table, rows=[services.RowInput(tree.school.pk, 3, {})], today=DAY, reason="Phân bổ")
+    organization_move(organization=tree.school, new_parent=tree.city, on_date=DAY, today=DAY)
+    login(page, live_server)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/rules/{table.pk}/allocations/")
+    expect(page.get_by_test_id("hidden-rows")).to_contain_text("1 tổ chức ngoài phạm vi của bạn")
+    page.locator(f"tr[data-org='{tree.commune.code}'] input.total").fill("9")
+    expect(page.get_by_test_id("allocated")).to_have_text("12")
+    expect(page.get_by_test_id("difference")).to_have_text("+2")

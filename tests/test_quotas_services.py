@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from admissions.categories import Category
 from organizations.models import OrgForm, Sector
+from organizations.services import organization_move
 from quotas import selectors, services
 from quotas.models import Plan, PlanAmendment, PlanStatus, Rule, RuleKind
 
@@ -224,6 +225,23 @@ def test_allocation_outside_the_committee_or_with_a_sub_quota_above_the_total_is
             rule=table, rows=[services.RowInput(tree.school.pk, 1, {Category.PUPIL: 2})], today=TODAY
         )
     assert not table.allocations.exists()
+
+
+def test_a_table_keeps_and_corrects_the_rows_of_organizations_moved_away_since(table, tree, plan):
+    """A table issued before a reorganization (Đơn Dương's 2025 table, its schools under new
+    communes since 01/07/2025) lists organizations no longer below its committee: their rows
+    stay correctable; a new row must still be below it."""
+    services.allocation_set(rule=table, rows=[services.RowInput(tree.school.pk, 3, {})], today=TODAY)
+    services.plan_issue(plan=plan, number="5", issued_on=TODAY, today=TODAY)
+    organization_move(organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 7, 1), today=dt.date(2025, 7, 1))
+    (row,) = services.allocation_set(
+        rule=table, rows=[services.RowInput(tree.school.pk, 4, {}, 1)], today=TODAY, reason="Sửa sai số liệu"
+    )
+    assert row.total == 4 and PlanAmendment.objects.get().changes[0]["new"] == "04"
+    with pytest.raises(ValidationError, match="không trực thuộc cấp ủy"):
+        services.allocation_set(
+            rule=table, rows=[services.RowInput(tree.city_school.pk, 2, {})], today=TODAY, reason="Bổ sung"
+        )
 
 
 def test_allocation_changes_on_an_issued_plan_are_amendments(table, tree, plan):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from admissions.categories import Category
+from organizations.services import organization_move
 from quotas import services
 from quotas.imports import parse_notation
 from quotas.models import Allocation, Plan, PlanAmendment, PlanStatus, RuleKind
@@ -164,6 +165,19 @@ def test_the_grid_saves_quotas_and_shows_the_sum_against_the_target(client_for, 
     assert rows == {tree.school.pk: 3, tree.commune.pk: 9}
     page = client.get(url).content.decode()
     assert 'data-testid="allocated">12<' in page and "+2" in page
+
+
+def test_the_grid_says_how_many_allocated_rows_the_reader_cannot_see(client_for, plan, table, tree):
+    services.allocation_set(
+        rule=table,
+        rows=[services.RowInput(tree.school.pk, 3, {}), services.RowInput(tree.commune.pk, 9, {})],
+        today=TODAY,
+    )
+    organization_move(organization=tree.school, new_parent=tree.city, on_date=TODAY, today=TODAY)
+    page = client_for("district_planner").get(reverse("quotas:allocations", args=[plan.pk, table.pk])).text
+    assert tree.school.name not in page  # now under Đà Lạt: not the district planner's
+    assert "1 tổ chức ngoài phạm vi của bạn (không hiển thị): 3" in page
+    assert 'data-testid="allocated" data-hidden="3">12<' in page  # the total counts it
 
 
 def test_the_grid_refuses_a_stale_save_and_keeps_what_the_user_typed(client_for, plan, table, tree):

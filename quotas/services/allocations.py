@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -29,9 +29,13 @@ class RowInput:
 
 
 def allocation_candidates(rule: Rule):
-    """The organizations an allocation table may list: active organizations below its committee."""
+    """The organizations an allocation table may list: active organizations below its
+    committee, and those it lists already (a table issued before a reorganization keeps its
+    rows where their organizations stand now, and can still be corrected)."""
     owner = rule.target or rule.plan.issuer
-    return Organization.objects.filter(path__startswith=owner.path, dissolved_on__isnull=True).exclude(pk=owner.pk)
+    below = Q(path__startswith=owner.path, dissolved_on__isnull=True)
+    listed = Q(pk__in=Allocation.objects.filter(rule=rule).values("organization_id"))
+    return Organization.objects.filter(below | listed).exclude(pk=owner.pk)
 
 
 def _validate_row(row: RowInput, allowed: set[int]) -> list[str]:

@@ -9,7 +9,10 @@
     var total = 0;
     form.querySelectorAll("input.total").forEach(function (i) { total += number(i); });
     var allocated = form.querySelector("[data-testid=allocated]");
-    if (allocated) allocated.textContent = total;
+    if (allocated) {
+      total += parseInt(allocated.dataset.hidden, 10) || 0;  // rows outside the reader's organizations
+      allocated.textContent = total;
+    }
     var columns = {};
     form.querySelectorAll("input.sub").forEach(function (i) {
       var c = i.dataset.category;
