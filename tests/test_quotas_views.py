@@ -177,7 +177,7 @@ def test_the_grid_says_how_many_allocated_rows_the_reader_cannot_see(client_for,
     page = client_for("district_planner").get(reverse("quotas:allocations", args=[plan.pk, table.pk])).text
     assert tree.school.name not in page  # now under Đà Lạt: not the district planner's
     assert "1 tổ chức ngoài phạm vi của bạn (không hiển thị): 3" in page
-    assert 'data-testid="allocated" data-hidden="3">12<' in page  # the total counts it
+    assert 'data-hidden="3" data-testid="allocated">12<' in page  # the total counts it
 
 
 def test_the_grid_refuses_a_stale_save_and_keeps_what_the_user_typed(client_for, plan, table, tree):
