@@ -213,6 +213,39 @@ def test_check_dissolved_lists_what_a_database_holds_from_before_the_check(tree)
     assert "LD.DD.DN: " in out.getvalue() and "1 admission(s) dated on or after 01/05/2025" in out.getvalue()
 
 
+def test_check_dissolved_lists_member_counts_and_results_from_after_the_end(tree):
+    """Written before the pages refused them (here: straight in the tables): a member count
+    dated after a merger, a dissolved organization's count and its result of a later year."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from organizations.models import MemberCount
+    from organizations.services import organization_dissolve, organization_merge
+    from reports.models import HistoricalResult
+
+    organization_dissolve(organization=tree.enterprise, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
+    organization_merge(source=tree.school, target=tree.city_school, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
+    HistoricalResult.objects.create(organization=tree.enterprise, year=2025, count=3)  # it stood half of 2025
+    HistoricalResult.objects.create(organization=tree.school, year=2026, count=3)  # merged: its successor's
+    out = StringIO()
+    call_command("check_dissolved", stdout=out)
+    assert "No dissolved organization holds records" in out.getvalue()
+
+    MemberCount.objects.create(organization=tree.school, as_of=D(2025, 9, 1), members=30)
+    MemberCount.objects.create(organization=tree.enterprise, as_of=D(2025, 7, 1), members=12)
+    HistoricalResult.objects.create(organization=tree.enterprise, year=2026, count=7)
+    out = StringIO()
+    with translation.override("en"), pytest.raises(CommandError, match="2 dissolved organization"):
+        call_command("check_dissolved", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "LD.DD.THPT: Chi bộ Trường THPT Đơn Dương has 1 member count(s) dated on or after 01/07/2025.",
+        "LD.DD.DN: Chi bộ Công ty TNHH Đồng Thúy has 1 member count(s) dated on or after 01/07/2025."
+        " Chi bộ Công ty TNHH Đồng Thúy has historical results of years after its dissolution: 2026.",
+    ]
+
+
 def test_a_dissolved_committee_sets_no_target_for_a_year_it_never_stood_in(tree):
     """Thành ủy Đà Lạt's plan for 2025–2026 allocates 2 to its school; the city is
     dissolved on 01/07/2025 (its school moved under Đơn Dương). The province's 2025 report
