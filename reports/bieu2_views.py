@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -43,7 +43,11 @@ def _period(request, today: dt.date) -> tuple[periods.Period, bool]:
             return periods.between(first, last), False
         key = request.GET.get("period", "").strip() or request.GET.get("year", "").strip()
         if key:
-            return periods.parse(key), False
+            period = periods.parse(key)
+            if period.not_begun(today):  # no form is filed about days to come
+                messages.error(request, periods.not_begun_message(period))
+                return periods.year_to_date(today), True
+            return period, False
     except ValueError as exc:
         messages.error(request, _("%(error)s Showing this year instead.") % {"error": exc})
         return periods.year_to_date(today), True
@@ -85,9 +89,12 @@ def _filename(organization, period, ext: str) -> str:
 
 
 def _rendered(request, organization, ext: str):
-    """The form of the period the request asks for, as an xlsx or pdf file's bytes, and that period."""
+    """The form of the period the request asks for, as an xlsx or pdf file's bytes, and that
+    period; None for a period it cannot make (the message says why)."""
     today = clock.today()
-    period, _bad = _period(request, today)
+    period, bad = _period(request, today)
+    if bad:
+        return None
     with report_reads(), translation.override("vi"):
         from . import bieu2_exports  # openpyxl and the PDF library: imported when a file is made
 
@@ -100,14 +107,19 @@ def _rendered(request, organization, ext: str):
 @org_view(Perm.VIEW)
 def form_xlsx(request, organization):
     """Counts only: anyone who may view the organization may download it."""
-    content, filename = _rendered(request, organization, "xlsx")
-    return xlsx_response(content, filename)
+    rendered = _rendered(request, organization, "xlsx")
+    if rendered is None:
+        return redirect("reports:bieu2", org_pk=organization.pk)
+    return xlsx_response(*rendered)
 
 
 @require_GET
 @org_view(Perm.VIEW)
 def form_pdf(request, organization):
-    content, filename = _rendered(request, organization, "pdf")
+    rendered = _rendered(request, organization, "pdf")
+    if rendered is None:
+        return redirect("reports:bieu2", org_pk=organization.pk)
+    content, filename = rendered
     return attachment(content, content_type=PDF_TYPE, filename=filename)
 
 

@@ -92,11 +92,11 @@ class PeriodForm(forms.Form):
         if chosen is None:
             year, as_of = self.period(today, last_day)
             return Chosen(periods.parse(str(year)), year, as_of)
-        # Never after the period's end; a day before it starts means nothing for it.
+        # Never after the period's end nor after today; a day before it starts means nothing for it.
         as_of = self.cleaned_data.get("as_of")
         if as_of is None or as_of < chosen.start:
             as_of = chosen.as_of(today)
-        as_of = min(as_of, chosen.end)
+        as_of = min(as_of, chosen.end, today)
         if last_day is not None:
             as_of = min(as_of, last_day)
         return Chosen(chosen, chosen.year, as_of)
@@ -115,6 +115,7 @@ class PeriodForm(forms.Form):
             year, as_of = last_day.year, last_day
         if as_of is None:
             as_of = today if year >= today.year else dt.date(year, 12, 31)
+        as_of = min(as_of, today)  # no report is counted to a day that has not come
         if last_day is not None:
             as_of = min(as_of, last_day)
         return year, as_of

@@ -75,8 +75,14 @@ class Period:
         return between(a_year_before(self.start), a_year_before(self.end))
 
     def as_of(self, today: dt.date) -> dt.date:
-        """The day the period's figures are read as of: its last day, or today while it runs."""
-        return min(self.end, today) if self.start <= today else self.end
+        """The day the period's figures are read as of: its last day, or today while it runs.
+        Never a day after today: a period not begun yet is read as of today, a day before it
+        (`not_begun`): nothing of it is counted, and no report of it is dated in the future."""
+        return min(self.end, today)
+
+    def not_begun(self, as_of: dt.date) -> bool:
+        """Whether a report counted to `as_of` holds no day of the period."""
+        return as_of < self.start
 
     def is_over(self, today: dt.date) -> bool:
         return self.end < today
@@ -140,3 +146,11 @@ def named_periods(year: int) -> list[Period]:
 def year_to_date(today: dt.date) -> Period:
     """The default: this year, as of today."""
     return parse(str(today.year))
+
+
+def not_begun_message(period: Period) -> str:
+    """Why no report of `period` is made yet (pages and commands alike)."""
+    return _("%(period)s begins on %(day)s: there is no report of it before that day.") % {
+        "period": period.label,
+        "day": period.start.strftime("%d/%m/%Y"),
+    }

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,6 +29,7 @@ from .engine.measure import closing
 from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
+from .periods import not_begun_message
 from .report.compare import compare_choices, compare_rows
 from .services import historical_result_record
 from .tables import HistoricalResultTable, admission_table
@@ -101,6 +103,7 @@ def dashboard(request, organization):
         can_see_names=access.has_perm(request.user, organization, Perm.VIEW_PERSONAL),
         can_edit_history=access.has_perm(request.user, organization, Perm.EDIT_PLANS),
         chain_visible="".join("1" if visible else "0" for _org, visible in chain),
+        reach=dashboard_body.reach_of(request.user, organization),
     )
     body = dashboard_body.body(view, organization)
     context = {
@@ -112,6 +115,7 @@ def dashboard(request, organization):
         **_ended(organization),
         # Its report of its last day is its closing one.
         "closing": closing(organization, chosen.year, chosen.as_of),
+        "not_begun": chosen.period.not_begun(chosen.as_of),
         **_not_yet(request, organization, chosen.as_of),
     }
     return render(request, "reports/dashboard.html", context)
@@ -186,6 +190,9 @@ def compare(request, organization):
 def _export(request, organization, fmt):
     chosen = _chosen(request, organization)
     year, as_of, period = chosen.year, chosen.as_of, chosen.period
+    if period.not_begun(as_of):  # a report a board would sign about days to come
+        messages.error(request, not_begun_message(period))
+        return redirect(reverse("reports:dashboard", args=[organization.pk]) + "?" + urlencode(chosen.params()))
     if exports.is_large(organization):
         job = exports.export_enqueue(
             organization=organization, year=year, as_of=as_of, period=period, fmt=fmt, user=request.user

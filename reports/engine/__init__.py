@@ -213,7 +213,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         year_fraction=c.fraction,
         year_over=c.over,
         actual=c.actuals.get(scope.path, year),
-        forecast=None if c.over else c.pipeline.get(scope.path, year),
+        forecast=c.pipeline.get(scope.path, year) if c.forecasting else None,
         target=c.planned.get(scope.pk),
         rules=results,
         allocations=tables,

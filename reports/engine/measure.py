@@ -123,6 +123,10 @@ class _Computation:
         self.ended = ended  # ended._Ended: the organizations ended by the count day
         self.jan1 = dt.date(year, 1, 1)
         self.count_day = min(as_of, dt.date(year, 12, 31))
+        # No forecast once the year is over, nor before it begins (today's candidates are
+        # this year's to finish: counted for next year too, they would be counted twice).
+        self.forecasting = not self.over and self.count_day >= self.jan1
+        self.not_begun = False  # the report period: read_period
         # What each organization needs, by depth (one tally query for every depth): this
         # year by category (the scope, its children, rule subjects, allocation rows, matches
         # of count and share rules), from the first year `start` gives the depth: last year
@@ -265,6 +269,7 @@ class _Computation:
         year = self.year
         self.report_period = report_period
         self.period_to, self.same_period = report_spans(report_period, self.count_day)
+        self.not_begun = report_period.not_begun(self.count_day)
         same = self.same_period
         self.year_to_date = report_period.start == self.jan1
         spans = [(report_period.start, self.period_to)] if not self.year_to_date else []
@@ -277,7 +282,11 @@ class _Computation:
 
     # --- figures -----------------------------------------------------------------------
 
-    def period_of(self, path: str, category: str = "", engine_last_year: bool = False) -> PeriodFigure:
+    def period_of(self, path: str, category: str = "", engine_last_year: bool = False) -> PeriodFigure | None:
+        """The report period's figure at `path` beside the same period last year; None when
+        the report is counted to a day before the period begins (it holds no day of it)."""
+        if self.not_begun:
+            return None
         category = category or ""
         if self.year_to_date:
             actual = self.actuals.get(path, self.year, category)
@@ -468,6 +477,8 @@ class _Computation:
             m.percent = _pct(m.actual, m.target_min)
         if over:  # a closed year: no forecast, no pace
             m.forecast, m.expected = None, None
+        elif not self.forecasting:
+            m.forecast = None
         if shown and kind != RuleKind.CELL_SIZE:
             m.periods = self.periods_of(org, category if kind != RuleKind.INACTIVITY else "")
         if kind not in STRUCTURAL and ended is None:
@@ -533,7 +544,7 @@ class _Computation:
                 ChildRow(
                     org=org,
                     actual=actual,
-                    forecast=None if self.over else forecast,
+                    forecast=forecast if self.forecasting else None,
                     last_year=self.figure(org.path, year - 1),
                     target=target,
                     percent=_pct(actual, target),
@@ -551,7 +562,7 @@ class _Computation:
         organizations merged into it, whose figures count with it (a commune of 2025 holds
         its predecessors' admissions of the year). Without this row the children's rows
         would not add up to the total. None when nothing counts there; one query when it does."""
-        year, path, over = self.year, self.scope.path, self.over
+        year, path = self.year, self.scope.path
         # The children listed on the count day (one founded later has no row: a count entered
         # for its year counts here).
         kids = [o.path for o in self.orgs.values() if o.depth == self.scope.depth + 1 and _child_on(o, self.count_day)]
@@ -563,12 +574,14 @@ class _Computation:
         actual = rest(lambda p: self.actuals.get(p, year))
         forecast = rest(lambda p: self.pipeline.get(p, year))
         last_year = rest(lambda p: self.figure(p, year - 1))
-        period = PeriodFigure(
-            rest(lambda p: self.period_of(p, engine_last_year=True).actual),
-            rest(lambda p: self.period_of(p, engine_last_year=True).last_year),
-            self.period_of(path, engine_last_year=True).cut,
-        )
-        if not (actual or forecast or last_year or period.actual or period.last_year):
+        period = None
+        if not self.not_begun:
+            period = PeriodFigure(
+                rest(lambda p: self.period_of(p, engine_last_year=True).actual),
+                rest(lambda p: self.period_of(p, engine_last_year=True).last_year),
+                self.period_of(path, engine_last_year=True).cut,
+            )
+        if not (actual or forecast or last_year or (period and (period.actual or period.last_year))):
             return None
         scope = self.scope_org
         into = Q(merged_into=scope) | Q(merged_into__merged_into=scope) | Q(merged_into__merged_into__merged_into=scope)
@@ -579,7 +592,7 @@ class _Computation:
         return ChildRow(
             org=scope,
             actual=actual,
-            forecast=None if over else forecast,
+            forecast=forecast if self.forecasting else None,
             last_year=last_year,
             target=None,
             percent=None,

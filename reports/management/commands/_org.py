@@ -29,6 +29,7 @@ def report_day(organization: Organization, year: int, as_of: str | None, today) 
             raise CommandError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD).") from None
     else:
         day = today if year >= today.year else dt.date(year, 12, 31)
+    day = min(day, today)  # no report is counted to a day that has not come, as on the pages
     if organization.last_day is not None:  # a later day reads as that day, as on the pages
         day = min(day, organization.last_day)
     return day

@@ -37,6 +37,8 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with translation.override("vi"):
             chosen = self._period(period, start, end, today)
+            if chosen.not_begun(today):
+                raise CommandError(periods.not_begun_message(chosen))
             organization = find_organization(org)
             form = bieu2(organization=organization, period=chosen, today=today)
             if format == "json":

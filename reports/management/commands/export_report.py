@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone, translation
 
 from reports.exports import render_export
+from reports.periods import not_begun_message
 
 from ._org import add_period_arguments, find_organization, report_period
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
     def handle(self, *args, org, format, output, **options):
         organization = find_organization(org)
         period, year, day = report_period(organization, options, timezone.localdate())
+        if period.not_begun(day):
+            with translation.override("vi"):
+                raise CommandError(not_begun_message(period))
         content, _name, _type = render_export(
             organization=organization, year=year, as_of=day, period=period, fmt=format, keep_answer=False
         )
