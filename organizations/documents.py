@@ -6,6 +6,33 @@ import re
 
 from .models import Organization, OrgForm
 
+# The symbol of the issuing body after the kind of document (Hướng dẫn 36-HD/VPTW): "TU" for a
+# province (a centrally-run city's Thành ủy too), for a committee under the province the
+# kind of town it leads ("HU" district, "ThU" city, "TX" town, "QU" urban district).
+DISTRICT_SYMBOLS = (("Thành ủy ", "ThU"), ("Thị ủy ", "TX"), ("Quận ủy ", "QU"))
+SYMBOL = {
+    OrgForm.PROVINCIAL: "BC/TU",
+    OrgForm.DISTRICT: "BC/HU",
+    OrgForm.BLOC: "BC/ĐU",
+    OrgForm.COMMUNE: "BC/ĐU",
+    OrgForm.GRASSROOTS_COMMITTEE: "BC/ĐU",
+    OrgForm.PARTIAL_COMMITTEE: "BC/ĐU",
+    OrgForm.GRASSROOTS_CELL: "BC/CB",
+    OrgForm.CELL: "BC/CB",
+}
+
+
+def document_symbol(scope: Organization, kind: str = "BC") -> str:
+    """ "BC/HU" for Huyện ủy Đơn Dương, "BC/ThU" for Thành ủy Đà Lạt, "BC/TU" for a province,
+    "BC/ĐU" for a commune's Đảng ủy; `kind` "KH" for a plan (the printed plan, the plan forms)."""
+    if scope.form == OrgForm.DISTRICT:
+        for prefix, symbol in DISTRICT_SYMBOLS:
+            if scope.name.startswith(prefix):
+                return f"{kind}/{symbol}"
+    symbol = SYMBOL.get(scope.form)
+    return f"{kind}/{symbol.split('/', 1)[1]}" if symbol else kind
+
+
 PREFIXES = [
     ("Tỉnh ủy ", "ĐẢNG BỘ TỈNH "),
     ("Thành ủy ", "ĐẢNG BỘ THÀNH PHỐ "),

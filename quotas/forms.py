@@ -24,7 +24,7 @@ def _reason_field(required: bool):
 class PlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     number = forms.CharField(label=_("Number"), max_length=20, required=False, help_text=_("e.g. 97"))
-    symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/TU, KH/HU, KH/ThU"))
+    symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/TU, KH/HU, KH/ThU, KH/ĐU"))
     issued_on = DateField(label=_("Issued on"), required=False)
     first_year = YearField(label=_("First year"))
     last_year = YearField(
@@ -81,7 +81,7 @@ class CopyForm(forms.Form):
 
 class ImplementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
-    symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/HU, KH/ThU"))
+    symbol = forms.CharField(label=_("Symbol"), max_length=30, help_text=_("e.g. KH/TU, KH/HU, KH/ThU, KH/ĐU"))
     first_year = YearField(label=_("First year"))
     last_year = YearField(label=_("Last year"), required=False)
 

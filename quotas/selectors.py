@@ -118,9 +118,9 @@ class GridRow:
     categories: list[str] = field(default_factory=list)
 
     @property
-    def cells(self) -> list[tuple[str, int | None]]:
-        """(category, sub-quota) for each category column of the grid."""
-        return [(c, self.sub_quotas.get(c)) for c in self.categories]
+    def cells(self) -> list[tuple[str, str, int | None]]:
+        """(category, its label, sub-quota) for each category column of the grid."""
+        return [(c, Category(c).label, self.sub_quotas.get(c)) for c in self.categories]
 
 
 @dataclass

@@ -125,6 +125,16 @@ def _percent_range(rule: Rule) -> str:
     return ""
 
 
+def rule_bounds(rule: Rule) -> str:
+    """The figures of a rule as its sentence writes them, without the noun: "ít nhất 01",
+    "từ 05 đến 10", "từ 2% đến 5%", "02 năm trở lên" ("" when it sets none)."""
+    if rule.kind in (RuleKind.SHARE_OF_ADMISSIONS, RuleKind.SHARE_OF_MEMBERSHIP):
+        return _percent_range(rule)
+    if rule.kind == RuleKind.INACTIVITY:
+        return f"{two_digits(rule.years_without)} năm trở lên" if rule.years_without else ""
+    return " ".join(_count_range(rule, "").split())
+
+
 def rule_sentence(rule: Rule) -> str:
     """The rule written as a board would write it in a plan."""
     noun = CATEGORY_NOUN.get(rule.category, "đảng viên") if rule.category else "đảng viên"

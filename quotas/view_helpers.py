@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 
 from organizations import access
 from organizations.access import Perm
+from organizations.documents import document_symbol
 
 from . import selectors
 from .models import PlanStatus
@@ -27,6 +28,13 @@ def plan_rule(request, plan, rule_pk):
     rule = access.get_visible(request.user, selectors.rules_of(plan), rule_pk)
     rule.plan = plan
     return rule
+
+
+def plan_symbol(organization) -> str:
+    """The symbol a plan of `organization` is issued under: "KH/HU" (Huyện ủy), "KH/ThU"
+    (Thành ủy), "KH/ĐU" (a commune's or grassroots Đảng ủy), "KH/CB" (a cell)... The same
+    form → symbol as its reports ("BC/ĐU"): one mapping, organizations.documents."""
+    return document_symbol(organization, "KH")
 
 
 def to_plan(plan):

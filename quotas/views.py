@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
+from admissions.categories import Category
 from common import clock
 from common.views import form_page
 from organizations import access
@@ -19,9 +20,10 @@ from .forms import (
     MilestoneForm,
     PlanForm,
 )
-from .models import PlanStatus
+from .models import PlanStatus, Rule
+from .sentences import rule_bounds
 from .tables import PlanFilter, PlanTable
-from .view_helpers import is_amending, to_plan, visible_plan
+from .view_helpers import is_amending, plan_symbol, to_plan, visible_plan
 
 
 def _form_page(request, plan, form, title, submit, *, org=None, multipart=False, intro=""):
@@ -100,7 +102,12 @@ def plan_create(request, organization):
         request.POST or None,
         request.FILES or None,
         parents=_parents_for(request.user, organization),
-        initial={"first_year": year, "last_year": year, "title": _("Party development plan %(year)d") % {"year": year}},
+        initial={
+            "first_year": year,
+            "last_year": year,
+            "title": _("Party development plan %(year)d") % {"year": year},
+            "symbol": plan_symbol(organization),
+        },
     )
     return form_page(
         request,
@@ -213,6 +220,24 @@ def plan_copy(request, plan_pk):
     )
 
 
+def _derived_lines(derived) -> list[dict]:
+    """The rules a new implementing draft starts from, as the page lists them: the kind of the
+    parent's rule, the figures as the plan's sentence writes them ("từ 2% đến 5%") and the
+    category's label, never its code."""
+    lines = []
+    for d in derived:
+        rule = Rule(**d.values)
+        category = rule.category
+        lines.append(
+            {
+                "kind": d.source.get_kind_display(),
+                "bounds": rule_bounds(rule),
+                "category": Category(category).label if category in Category.values else category,
+            }
+        )
+    return lines
+
+
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.EDIT_PLANS)
 def plan_implement(request, organization, plan_pk):
@@ -223,12 +248,17 @@ def plan_implement(request, organization, plan_pk):
     year = max(clock.today().year, parent.first_year)
     form = ImplementForm(
         request.POST or None,
-        initial={"title": parent.title, "symbol": "KH/HU", "first_year": year, "last_year": parent.last_year},
+        initial={
+            "title": parent.title,
+            "symbol": plan_symbol(organization),
+            "first_year": year,
+            "last_year": parent.last_year,
+        },
     )
 
     def render_page():
         derived = services.rules_applying_to(parent, organization) if parent.status != PlanStatus.DRAFT else []
-        context = {"parent": parent, "org": organization, "form": form, "derived": derived}
+        context = {"parent": parent, "org": organization, "form": form, "derived": _derived_lines(derived)}
         return render(request, "quotas/implement.html", context)
 
     return form_page(

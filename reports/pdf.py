@@ -12,38 +12,13 @@ import base64
 from django.template.loader import render_to_string
 
 from common.pdf import html_to_pdf
-from organizations.documents import party_body, place_name, signer
+from organizations.documents import document_symbol, party_body, place_name, signer
 from organizations.models import Organization, OrgForm
 from quotas.document import board, committee
 
 from . import charts
 from .engine import Status
 from .report import STATUS, Report, status_label
-
-# The symbol of the issuing body after the kind of document (Hướng dẫn 36-HD/VPTW): "TU" for a
-# province (a centrally-run city's Thành ủy too), for a committee under the province the
-# kind of town it leads ("HU" district, "ThU" city, "TX" town, "QU" urban district).
-DISTRICT_SYMBOLS = (("Thành ủy ", "ThU"), ("Thị ủy ", "TX"), ("Quận ủy ", "QU"))
-SYMBOL = {
-    OrgForm.PROVINCIAL: "BC/TU",
-    OrgForm.DISTRICT: "BC/HU",
-    OrgForm.BLOC: "BC/ĐU",
-    OrgForm.COMMUNE: "BC/ĐU",
-    OrgForm.GRASSROOTS_COMMITTEE: "BC/ĐU",
-    OrgForm.PARTIAL_COMMITTEE: "BC/ĐU",
-    OrgForm.GRASSROOTS_CELL: "BC/CB",
-    OrgForm.CELL: "BC/CB",
-}
-
-
-def document_symbol(scope: Organization, kind: str = "BC") -> str:
-    """ "BC/HU" for Huyện ủy Đơn Dương, "BC/ThU" for Thành ủy Đà Lạt, "BC/TU" for a province."""
-    if scope.form == OrgForm.DISTRICT:
-        for prefix, symbol in DISTRICT_SYMBOLS:
-            if scope.name.startswith(prefix):
-                return f"{kind}/{symbol}"
-    symbol = SYMBOL.get(scope.form)
-    return f"{kind}/{symbol.split('/', 1)[1]}" if symbol else kind
 
 
 def _svg_data_uri(svg: str) -> str:
