@@ -37,7 +37,7 @@ from organizations.models import Organization
 
 from . import charts, periods
 from .cache import attainment_cached, data_version, database_tag
-from .engine import FailingList, Status
+from .engine import Status
 from .forms import CUSTOM, Chosen, PeriodForm
 from .report import (
     INT,
@@ -48,6 +48,7 @@ from .report import (
     Table,
     build_report,
     cut_note,
+    group_same_targets,
     period_span_label,
     same_span_label,
 )
@@ -333,35 +334,6 @@ def split_below(att):
         "rows": [v for v in by_child.values() if v["rules"]],
     }
     return shown, summary
-
-
-def same_target_key(r) -> tuple:
-    """What makes two rule results one target: the same kind, category and bounds over the
-    same organizations (97-KH/TU and 159-KH/HU both ask every high school of Đức Trọng for
-    one pupil). Rules over many organizations compare the organizations measured (the
-    selectors may be written differently), size and inactivity rules their selector."""
-    rule = r.rule
-    if not r.many:
-        who = ("one", r.subject.pk if r.subject else None)
-    elif isinstance(r.measurements, FailingList):
-        who = ("selector", r.measurements.spec.anchor, r.measurements.spec.signature)
-    else:
-        who = ("each", frozenset(m.org.pk for m in r.measurements))
-    bounds = (rule.min_count, rule.max_count, rule.min_percent, rule.max_percent, rule.years_without)
-    return (r.kind, r.category or "", who, bounds, rule.max_is_cap)
-
-
-def group_same_targets(rules) -> list[tuple]:
-    """The rule results grouped by `same_target_key`, in the order of their first: each
-    (first result, [every plan setting it])."""
-    groups: dict[tuple, tuple] = {}
-    for r in rules:
-        key = same_target_key(r)
-        if key in groups:
-            groups[key][1].append(r.plan)
-        else:
-            groups[key] = (r, [r.plan])
-    return list(groups.values())
 
 
 def _rules_view(att):

@@ -10,6 +10,7 @@ every Vietnamese diacritic) is embedded by WeasyPrint.
 import base64
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from common.pdf import html_to_pdf
 from organizations.documents import document_symbol, party_body, place_name, signer
@@ -55,12 +56,20 @@ def _filled(value) -> bool:
 
 def _sections(report: Report) -> list[tuple[int, Printed]]:
     """The rules' own sections the PDF prints (those with a list or a lead), numbered 1, 2, 3…
-    without the gaps of the rules shown only in the summary."""
+    without the gaps of the rules shown only in the summary; a section whose number is not
+    its target's in the summary names that one ("chỉ tiêu số 5 ở bảng trên")."""
     shown = [t for t in report.rule_tables if t.lead or t.count > 1]
     sections = []
     for number, table in enumerate(shown, start=1):
         printed = Printed(table)
-        printed.title = f"{number}. {table.title.split('. ', 1)[-1]}"
+        index, sentence = table.title.split(". ", 1)
+        printed.title = f"{number}. {sentence}"
+        if index != str(number):
+            printed.title = _("%(number)s. %(sentence)s (target no. %(index)s in the table above)") % {
+                "number": number,
+                "sentence": sentence,
+                "index": index,
+            }
         sections.append((number, printed))
     return sections
 

@@ -162,6 +162,33 @@ def test_demo_on_29_november(demo):
     assert dalat_plan.number == "" and rows["LD.DL"]["plan"] == f"97-KH/TU · {dalat_plan.title}"
 
 
+def test_the_exports_list_the_targets_the_page_shows(demo):
+    """The same target set by two plans is one card on the page, and one row of the summary
+    the PDF and the workbook print (naming both plans), with one section of its own: the
+    three surfaces list the same targets, numbered alike."""
+    import re
+
+    from django.utils import translation
+
+    from reports.pdf import render_pdf_html
+    from reports.report import build_report
+
+    ductrong = attainment(scope=demo.LD_DT, year=2025, as_of=NOV_29)
+    cards = dashboard._rules_view(ductrong)
+    with translation.override("vi"):
+        report = build_report(ductrong)
+        html = render_pdf_html(report)
+    rows = report.summary.rows
+    assert len(rows) == len(cards) == len(ductrong.rules) - 1
+    assert [row[2] for row in rows] == [card["result"].sentence for card in cards]
+    pupil = next(row for row in rows if "học sinh" in row[2])
+    assert pupil[1] == "97-KH/TU · 159-KH/HU"
+    assert len(report.rule_tables) == len(rows)
+    # A section numbered apart from its row in the summary names that row.
+    assert re.findall(r"<h3>(\d+)\. ", html) == ["1", "2", "3"]  # the sections without gaps
+    assert re.findall(r"<h3>(\d+)\. .*?\(chỉ tiêu số (\d+) ở bảng trên\)</h3>", html) == [("3", "4")]
+
+
 def test_demo_a_closed_year_has_no_forecast_and_years_without_data_read_no_data(demo):
     result = attainment(scope=demo.LD_DT, year=2024, as_of=dt.date(2025, 1, 15))
     assert result.year_over and result.forecast is None

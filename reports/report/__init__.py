@@ -42,6 +42,7 @@ from .rule_tables import (
     KIND_SHEETS,
     _rule_row,
     _rule_table,
+    group_same_targets,
     lists_every_organization,
     rule_columns,
     target_text,
@@ -89,6 +90,7 @@ __all__ = [
     "figure_or_no_data",
     "fraction",
     "gc_paused",
+    "group_same_targets",
     "lists_every_organization",
     "period_cells",
     "period_columns",
@@ -330,8 +332,9 @@ def _build_report(att: Attainment) -> Report:
         summary.caption = f"{summary.caption}. {closing}"
     rule_tables = []
     by_kind: dict[str, list[Table]] = {}
-    for i, r in enumerate(att.rules, start=1):
-        summary.add(_rule_row(i, r), {"org": (r.subject or att.scope).pk, "category": r.category})
+    # The same target set by several plans is one row naming them all, as on the page.
+    for i, (r, plans) in enumerate(group_same_targets(att.rules), start=1):
+        summary.add(_rule_row(i, r, plans), {"org": (r.subject or att.scope).pk, "category": r.category})
         table = _rule_table(i, r, att.year_over)
         rule_tables.append(table)
         by_kind.setdefault(r.kind, []).append(table)

@@ -9,6 +9,7 @@ from quotas.sentences import percent, two_digits
 
 from ..engine import (
     STRUCTURAL,
+    FailingList,
     Measurement,
     OrganizationRow,
     RuleResult,
@@ -65,7 +66,38 @@ def achieved(m: Measurement, kind: str):
     return m.members if kind == RuleKind.CELL_SIZE else m.actual
 
 
-def _rule_row(index: int, r: RuleResult) -> list:
+def same_target_key(r) -> tuple:
+    """What makes two rule results one target: the same kind, category and bounds over the
+    same organizations (97-KH/TU and 159-KH/HU both ask every high school of Đức Trọng for
+    one pupil). Rules over many organizations compare the organizations measured (the
+    selectors may be written differently), size and inactivity rules their selector."""
+    rule = r.rule
+    if not r.many:
+        who = ("one", r.subject.pk if r.subject else None)
+    elif isinstance(r.measurements, FailingList):
+        who = ("selector", r.measurements.spec.anchor, r.measurements.spec.signature)
+    else:
+        who = ("each", frozenset(m.org.pk for m in r.measurements))
+    bounds = (rule.min_count, rule.max_count, rule.min_percent, rule.max_percent, rule.years_without)
+    return (r.kind, r.category or "", who, bounds, rule.max_is_cap)
+
+
+def group_same_targets(rules) -> list[tuple]:
+    """The rule results grouped by `same_target_key`, in the order of their first: each
+    (first result, [every plan setting it])."""
+    groups: dict[tuple, tuple] = {}
+    for r in rules:
+        key = same_target_key(r)
+        if key in groups:
+            groups[key][1].append(r.plan)
+        else:
+            groups[key] = (r, [r.plan])
+    return list(groups.values())
+
+
+def _rule_row(index: int, r: RuleResult, plans=None) -> list:
+    """The summary's row of a target; `plans`: every plan setting it (group_same_targets)."""
+    plan = " · ".join(p.number_label for p in plans) if plans else r.plan.number_label
     subject = r.subject.name if r.subject else _("%(n)d organizations") % {"n": r.matched}
     if r.many:
         if r.kind in STRUCTURAL:  # the rule's own minimum: its rows are read only when listed
@@ -73,13 +105,13 @@ def _rule_row(index: int, r: RuleResult) -> list:
         else:
             target = target_text(r.measurements[0], r.kind) if r.measurements else ""
         actual = _("%(meeting)d of %(total)d meet it") % {"meeting": r.meeting, "total": r.matched}
-        return [index, r.plan.number_label, r.sentence, subject, target, actual, None, None, r.status]
+        return [index, plan, r.sentence, subject, target, actual, None, None, r.status]
     m = r.single
     actual_value = achieved(m, r.kind)
     share = _rate(m, r.kind)
     return [
         index,
-        r.plan.number_label,
+        plan,
         r.sentence,
         ended_name(m) if m.ended_on else subject,
         target_text(m, r.kind),
