@@ -45,6 +45,29 @@ def _parent(organization: Organization) -> Organization:
     return parent
 
 
+def not_standing_reason(organization: Organization, period: periods.Period) -> str | None:
+    """Why `organization` has no report for `period` (it did not exist on any of its days),
+    or None when it has one (selectors.stood_in). The one check of the sending service; the
+    pages ask it too, so they offer no button the service would refuse."""
+    if selectors.stood_in(organization, period):
+        return None
+    if organization.founded_on is not None and organization.founded_on > period.end:
+        return _(
+            "%(org)s was founded on %(day)s, after the period %(period)s ended: "
+            "it has no report of that period to send."
+        ) % {"org": organization.name, "day": organization.founded_on.strftime("%d/%m/%Y"), "period": period.label}
+    return _(
+        "%(org)s ended (merged or dissolved) on %(day)s, before the period %(period)s began: "
+        "it has no report of that period to send."
+    ) % {"org": organization.name, "day": organization.dissolved_on.strftime("%d/%m/%Y"), "period": period.label}
+
+
+def _require_standing(organization: Organization, period: periods.Period) -> None:
+    reason = not_standing_reason(organization, period)
+    if reason is not None:
+        raise ValidationError(reason, code="not_standing")
+
+
 def _step(submission, action, user, comment="", at=None) -> ReviewStep:
     step = ReviewStep(submission=submission, action=action, user=user, at=at or timezone.now(), comment=comment)
     stamp(step, user, f"report {action}")
@@ -77,6 +100,7 @@ def save_draft(
     _require_planner(
         user, organization, _("Only a planner of %(org)s may write its report.") % {"org": organization.name}
     )
+    _require_standing(organization, period)
     submission = _current(organization, period)
     if submission.status in (Status.SUBMITTED, Status.APPROVED):
         raise ValidationError(_("The report has been submitted already: it can be changed only after it is returned."))
@@ -126,6 +150,7 @@ def submit(
     _parent(organization)
     if period.start > today:
         raise ValidationError(_("The period has not begun: there is nothing to report yet."))
+    _require_standing(organization, period)
     submission = _current(organization, period)
     if submission.status == Status.SUBMITTED:
         raise ValidationError(_("The report has been submitted already and awaits review."))

@@ -52,11 +52,16 @@ def detail(request, organization, period):
         .first()
     )
     steps = list(submission.steps.select_related("user")) if submission else []
-    can_submit = access.has_perm(request.user, organization, Perm.EDIT_PLANS) and (
-        submission is None or submission.status in EDITABLE
+    # A period it did not stand in (ended before its founding, or begun after its end) has
+    # no report: no form the service would refuse, no deadline, never late.
+    not_standing = services.not_standing_reason(organization, chosen)
+    can_submit = (
+        not_standing is None
+        and access.has_perm(request.user, organization, Perm.EDIT_PLANS)
+        and (submission is None or submission.status in EDITABLE)
     )
     parent = selectors.parent_of(organization)
-    due = selectors.deadline(organization, period=chosen)
+    due = selectors.deadline(organization, period=chosen) if not_standing is None else None
     form = NarrativeForm(
         initial={
             "results": submission.results if submission else "",
@@ -74,6 +79,7 @@ def detail(request, organization, period):
         "steps": steps,
         "form": form,
         "can_submit": can_submit and parent is not None,
+        "not_standing": not_standing,
         "can_review": parent is not None and access.has_perm(request.user, parent, Perm.EDIT_PLANS),
         "show_figures": _may_see_figures(request.user, organization, submission),
         "figures": selectors.summary(submission.snapshot) if submission else None,
