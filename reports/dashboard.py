@@ -83,6 +83,9 @@ class View:
     can_edit_history: bool
     chain_visible: str  # "1"/"0" per ancestor: may the reader open its dashboard?
     period: str = ""  # a reports.periods key; "" = the year
+    # The reader's VIEW subtrees outside the organization's own ("," joined, "*": everywhere):
+    # a table row of an organization standing elsewhere today links only if the reader may open it.
+    reach: str = ""
 
     def parts(self) -> tuple:
         """What the body is cached under (common.cache), besides the data version."""
@@ -189,8 +192,10 @@ def refresh_slow_dashboards() -> None:
 
 
 @task
-def refresh_dashboard(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period="") -> None:
-    view = View(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period)
+def refresh_dashboard(
+    org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period="", reach=""
+) -> None:
+    view = View(org_pk, year, as_of, language, can_see_names, can_edit_history, chain_visible, period, reach)
     _refresh(view, Organization.objects.get(pk=org_pk))
 
 
@@ -237,7 +242,39 @@ def _render(organization: Organization, view: View) -> str:
         "below": below,
         "without_target": without_target(report.children),
     }
+    tables = [report.children, report.period, *context["allocation_tables"]]
+    named = [o.pk for item in rules for o in (item["m"] and item["m"].org, *(f.org for f in item["failing"])) if o]
+    named += [row["org"].pk for row in (below or {}).get("rows", [])]
+    context["unlinked"] = unlinked(organization, view.reach, tables, named)
     return render_to_string("reports/_dashboard_body.html", context)
+
+
+def reach_of(user, organization: Organization) -> str:
+    """View.reach: the reader's VIEW subtrees other than those inside the organization's;
+    "*" (link all, no query) for a reader who sees everywhere, or the whole tree an active
+    organization stands in (all it may link stood in that tree: only one moved since into
+    another tree, which no reorganization within a province makes, would stay linked)."""
+    from organizations import access
+
+    paths = access.scope_paths(user, access.Perm.VIEW)
+    root = organization.path[: Organization.steplen]
+    if paths is None or (organization.is_active and root in paths):
+        return "*"
+    return ",".join(p for p in paths if not p.startswith(organization.path))
+
+
+def unlinked(organization: Organization, reach: str, tables, named=()) -> set[int]:
+    """The organizations the tables link (and the `named` pks: the rules' laggards and
+    subjects, the organizations below) that the reader may not open, their pages a 404 for
+    them: standing today outside both the organization's subtree and `reach` (moved away
+    since the report's day). One query, none for a reader who sees everything."""
+    pks = {link["org"] for table in tables if table for link in table.links if link} | set(named)
+    if reach == "*" or not pks:
+        return set()
+    outside = Organization.objects.filter(pk__in=pks).exclude(path__startswith=organization.path)
+    for path in filter(None, reach.split(",")):
+        outside = outside.exclude(path__startswith=path)
+    return set(outside.values_list("pk", flat=True))
 
 
 def without_target(children: Table) -> int:

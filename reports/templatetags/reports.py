@@ -31,11 +31,14 @@ def format_value(value, kind) -> str:
 
 
 @register.simple_tag
-def cells(row, columns, link, query, can_see_names):
+def cells(row, columns, link, query, can_see_names, unlinked=()):
     """The <td>s of one row: numbers right-aligned, statuses as badges; the organization
     links to its dashboard and the achieved figures to the admissions behind them (for
-    users who may see names). One tag per row, its links reversed once: a tag per cell
-    cost a province's dashboard more than its figures."""
+    users who may see names; none for an organization in `unlinked`, which the reader may
+    not open). One tag per row, its links reversed once: a tag per cell cost a province's
+    dashboard more than its figures."""
+    if link and unlinked and link["org"] in unlinked:
+        link = None
     dashboard_url = admissions_url = None
     if link:
         dashboard_url = reverse("reports:dashboard", args=[link["org"]]) + "?" + query
