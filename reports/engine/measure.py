@@ -256,7 +256,11 @@ class _Computation:
             if rule.kind == RuleKind.ALLOCATION:
                 for allocation in rule.allocation_rows:
                     self.planned.setdefault(allocation.organization_id, allocation.total)
-        for rule in rules:
+        # A later plan's total replaces an earlier one's; within a plan its count rule ("kết nạp
+        # ít nhất 320") is the committee's total, its allocation table's target (300, perhaps
+        # not amended with it) what the table allocates.
+        order = {pk: i for i, pk in enumerate(dict.fromkeys(rule.plan_id for rule in rules))}
+        for rule in sorted(rules, key=lambda r: (order[r.plan_id], r.kind == RuleKind.COUNT)):
             if rule.applies_to_each or rule.category or rule.min_count is None:
                 continue
             if rule.kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
