@@ -110,6 +110,14 @@ def save_draft(
     return submission
 
 
+def report_day(organization: Organization, period: periods.Period, today: dt.date) -> dt.date:
+    """The day a report of `period` is counted to: the period's last day, or today while it
+    runs; a merged or dissolved organization's last day at the latest (as its pages read it:
+    its closing report, not the figures of a tree it was no longer part of)."""
+    day = period.as_of(today)
+    return min(day, organization.last_day) if organization.last_day is not None else day
+
+
 def freeze(organization: Organization, period: periods.Period, today: dt.date) -> dict:
     """The figures of the report as they stand: the attainment report (reports.serialize)
     and the Biểu 2 form (reports.bieu2) of the period. Aggregated counts only."""
@@ -117,13 +125,14 @@ def freeze(organization: Organization, period: periods.Period, today: dt.date) -
     from reports.engine import attainment
     from reports.serialize import attainment_json
 
+    day = report_day(organization, period, today)
     with translation.override("vi"):
-        att = attainment(scope=organization, year=period.year, as_of=period.as_of(today), period=period)
+        att = attainment(scope=organization, year=period.year, as_of=day, period=period)
         form = bieu2(organization=organization, period=period, today=today)
         return {
             "attainment": attainment_json(att),
             "bieu2": form_json(form),
-            "as_of": period.as_of(today).isoformat(),
+            "as_of": day.isoformat(),
         }
 
 
@@ -165,7 +174,7 @@ def submit(
         content, name, _type = render_export(
             organization=organization,
             year=period.year,
-            as_of=period.as_of(today),
+            as_of=report_day(organization, period, today),
             fmt=fmt,
             period=period,
             keep_answer=False,

@@ -348,3 +348,19 @@ def test_the_snapshot_s_children_include_what_counts_at_the_organization_itself(
         now = {"attainment": {**snapshot["attainment"], "own": {"merged": ["Đảng bộ xã Tu Tra"], "actual": 7}}}
         assert [(d.label, d.submitted, d.now) for d in selectors.differences(snapshot, now=now)] == [(label, 6, 7)]
     assert selectors.summary({"attainment": {"children": []}})["children"] == []  # snapshots before the row
+
+
+def test_a_merged_committee_s_closing_report_is_counted_to_its_last_day(year_end, users, tree):
+    """Đơn Dương merged into Đà Lạt on 01/07/2025: its 2025 report, sent in December, freezes
+    what its own page shows for the year (to 30/06/2025: the school's May admission), not the
+    figures of 31/12 of a tree it was no longer part of (the demo's district had read 49
+    against its page's 24)."""
+    from organizations.services import organization_merge
+    from reports.engine import attainment
+
+    organization_merge(source=tree.district, target=tree.city, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
+    tree.district.refresh_from_db()
+    sub = _submit(tree, users)
+    page = attainment(scope=tree.district, year=2025, as_of=D(2025, 6, 30))
+    assert sub.snapshot["as_of"] == "2025-06-30"
+    assert sub.snapshot["attainment"]["actual"] == page.actual == 1
