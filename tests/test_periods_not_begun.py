@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from quotas.models import RuleKind
 from reports.engine import attainment
-from tests.test_reports_engine import admit, make_plan, make_rule
+from tests.test_reports_engine import admit, make_candidate, make_plan, make_rule
 
 TODAY = dt.date(2026, 12, 2)
 
@@ -69,3 +69,21 @@ def test_the_commands_refuse_it_too(tree, planned, tmp_path):
     with pytest.raises(CommandError, match="bắt đầu từ ngày 01/01/2027"):
         call_command("bieu2", org=tree.district.code, period="2027", format="json")
     assert not (tmp_path / "a").exists()
+
+
+def test_the_report_of_next_year_prints_no_forecast_anywhere(tree, planned):
+    """Today's candidate at the village cell (inactive for years) is this year's forecast: the
+    report of next year prints none for it, in the rule's rows or the organizations' total."""
+    from admissions.models import Step
+    from organizations.models import OrgForm
+    from reports.report import build_report
+
+    make_rule(planned, RuleKind.INACTIVITY, applies_to_each=True, forms=[OrgForm.CELL], years_without=3)
+    make_candidate(tree.cell, step=Step.DECISION)
+    this_year = build_report(attainment(scope=tree.district, year=2026, as_of=TODAY))
+    idle = next(t for t in this_year.rule_tables if "03 năm" in t.title)
+    assert [row[5] for row in idle.rows] == [1]  # the cell's forecast, this year
+    report = build_report(attainment(scope=tree.district, year=2027, as_of=TODAY))
+    idle = next(t for t in report.rule_tables if "03 năm" in t.title)
+    assert [row[5] for row in idle.rows] == [None]
+    assert report.children.totals[5] is None and 5 not in report.children.sum_columns

@@ -267,10 +267,12 @@ def children_table(att: Attainment) -> Table:
         rows = [*rows, c]
     last_years = [c.last_year for c in rows if c.last_year is not None]
     figures = [Beside.figure(c.period, c.last_year) for c in rows]
-    # No sum of forecasts for a closed year; no sum of "no data" (Excel would write 0).
+    # No sum of forecasts for a closed year or one not begun (no forecast: the scope's is
+    # None then); no sum of "no data" (Excel would write 0).
+    no_forecast = att.year_over or att.forecast is None
     table.sum_columns = (
         (3,)
-        + (() if att.year_over else (5,))
+        + (() if no_forecast else (5,))
         + ((6,) if last_year_column and last_years else ())
         + beside.summed(first_beside, figures)
     )
@@ -280,7 +282,7 @@ def children_table(att: Attainment) -> Table:
         None,
         sum(c.actual for c in rows),
         None,
-        None if att.year_over else sum(c.forecast or 0 for c in rows),
+        None if no_forecast else sum(c.forecast or 0 for c in rows),
         *([sum(last_years) if last_years else None] if last_year_column else []),
         *beside.totals(figures),
         None,
@@ -335,7 +337,7 @@ def _build_report(att: Attainment) -> Report:
     # The same target set by several plans is one row naming them all, as on the page.
     for i, (r, plans) in enumerate(group_same_targets(att.rules), start=1):
         summary.add(_rule_row(i, r, plans), {"org": (r.subject or att.scope).pk, "category": r.category})
-        table = _rule_table(i, r, att.year_over)
+        table = _rule_table(i, r, att.year_over or att.forecast is None)  # no forecast: none in its rows
         rule_tables.append(table)
         by_kind.setdefault(r.kind, []).append(table)
     sections = [
