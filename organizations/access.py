@@ -73,6 +73,13 @@ def scope_q(user, perm: Perm = Perm.VIEW, path_field: str = "path") -> Q:
     paths = scope_paths(user, perm)
     if paths is None:
         return Q()
+    return paths_q(paths, path_field)
+
+
+def paths_q(paths: Iterable[str], path_field: str = "path") -> Q:
+    """A filter on `path_field` limiting rows to the subtrees of `paths` (none: no row), for
+    scope_q and for a scope read before and kept as paths (a cached page's reader)."""
+    paths = list(paths)
     if not paths:
         return Q(pk__in=[])
     query = Q()

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from common.cache import PREVIOUS, TIMEOUT, get_or_compute, key, recompute
 from common.db import report_reads
-from organizations import selectors
+from organizations import access, selectors
 from organizations.models import Organization
 
 from . import charts, periods
@@ -254,8 +254,6 @@ def reach_of(user, organization: Organization) -> str:
     "*" (link all, no query) for a reader who sees everywhere, or the whole tree an active
     organization stands in (all it may link stood in that tree: only one moved since into
     another tree, which no reorganization within a province makes, would stay linked)."""
-    from organizations import access
-
     paths = access.scope_paths(user, access.Perm.VIEW)
     root = organization.path[: Organization.steplen]
     if paths is None or (organization.is_active and root in paths):
@@ -271,10 +269,8 @@ def unlinked(organization: Organization, reach: str, tables, named=()) -> set[in
     pks = {link["org"] for table in tables if table for link in table.links if link} | set(named)
     if reach == "*" or not pks:
         return set()
-    outside = Organization.objects.filter(pk__in=pks).exclude(path__startswith=organization.path)
-    for path in filter(None, reach.split(",")):
-        outside = outside.exclude(path__startswith=path)
-    return set(outside.values_list("pk", flat=True))
+    visible = access.paths_q([organization.path, *filter(None, reach.split(","))])
+    return set(Organization.objects.filter(pk__in=pks).exclude(visible).values_list("pk", flat=True))
 
 
 def without_target(children: Table) -> int:
