@@ -11,14 +11,14 @@ from .models import Organization, OrgForm
 # kind of town it leads ("HU" district, "ThU" city, "TX" town, "QU" urban district).
 DISTRICT_SYMBOLS = (("Thành ủy ", "ThU"), ("Thị ủy ", "TX"), ("Quận ủy ", "QU"))
 SYMBOL = {
-    OrgForm.PROVINCIAL: "BC/TU",
-    OrgForm.DISTRICT: "BC/HU",
-    OrgForm.BLOC: "BC/ĐU",
-    OrgForm.COMMUNE: "BC/ĐU",
-    OrgForm.GRASSROOTS_COMMITTEE: "BC/ĐU",
-    OrgForm.PARTIAL_COMMITTEE: "BC/ĐU",
-    OrgForm.GRASSROOTS_CELL: "BC/CB",
-    OrgForm.CELL: "BC/CB",
+    OrgForm.PROVINCIAL: "TU",
+    OrgForm.DISTRICT: "HU",
+    OrgForm.BLOC: "ĐU",
+    OrgForm.COMMUNE: "ĐU",
+    OrgForm.GRASSROOTS_COMMITTEE: "ĐU",
+    OrgForm.PARTIAL_COMMITTEE: "ĐU",
+    OrgForm.GRASSROOTS_CELL: "CB",
+    OrgForm.CELL: "CB",
 }
 
 
@@ -30,7 +30,7 @@ def document_symbol(scope: Organization, kind: str = "BC") -> str:
             if scope.name.startswith(prefix):
                 return f"{kind}/{symbol}"
     symbol = SYMBOL.get(scope.form)
-    return f"{kind}/{symbol.split('/', 1)[1]}" if symbol else kind
+    return f"{kind}/{symbol}" if symbol else kind
 
 
 PREFIXES = [
