@@ -84,6 +84,12 @@ def historical_result_build(
     return result
 
 
+def all_after(dissolved_on: dt.date, first_year: int) -> bool:
+    """Whether years from `first_year` on all come after an organization dissolved on
+    `dissolved_on` (it stood no day of them): the check below, and `check_dissolved`'s."""
+    return dissolved_on <= dt.date(first_year, 1, 1)
+
+
 def _check_years_standing(organization: Organization, first: int, last: int) -> None:
     """A result counts new members of years the organization stood in: refused for years all
     before its founding, or all from its dissolution (a merged one's years after the merger
@@ -95,7 +101,7 @@ def _check_years_standing(organization: Organization, first: int, last: int) -> 
             % {"org": organization.name, "date": founded.strftime("%d/%m/%Y")},
             code="not_standing",
         )
-    if dissolved and not organization.merged_into_id and dissolved <= dt.date(first, 1, 1):
+    if dissolved and not organization.merged_into_id and all_after(dissolved, first):
         raise ValidationError(
             _("%(org)s was dissolved on %(date)s: it has no new members after that day.")
             % {"org": organization.name, "date": dissolved.strftime("%d/%m/%Y")},

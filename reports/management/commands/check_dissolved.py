@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
@@ -8,6 +6,7 @@ from admissions.models import Admission, Candidate, Outcome
 from admissions.services.admissions import records_after_dissolution
 from organizations.models import MemberCount, Organization
 from reports.models import HistoricalResult
+from reports.services import all_after
 
 
 class Command(BaseCommand):
@@ -62,6 +61,6 @@ def _results_after_dissolution() -> dict[int, set[int]]:
     ).values_list("organization_id", "organization__dissolved_on", "first_year", "year")
     found: dict[int, set[int]] = {}
     for pk, dissolved_on, first_year, year in rows:
-        if (first_year or year) > (dissolved_on - dt.timedelta(days=1)).year:  # after its last day's year
+        if all_after(dissolved_on, first_year or year):
             found.setdefault(pk, set()).add(year)
     return found
