@@ -172,7 +172,7 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
             )
             % {"org": table.subject.name, "actual": table.actual, "rest": table.actual - achieved}
         )
-    t.note = " ".join(notes) if notes else None
+    t.note = " ".join(notes)
     t.totals = [
         None,
         _("Total"),
@@ -267,9 +267,9 @@ def children_table(att: Attainment) -> Table:
         rows = [*rows, c]
     last_years = [c.last_year for c in rows if c.last_year is not None]
     figures = [Beside.figure(c.period, c.last_year) for c in rows]
-    # No sum of forecasts for a closed year or one not begun (no forecast: the scope's is
-    # None then); no sum of "no data" (Excel would write 0).
-    no_forecast = att.year_over or att.forecast is None
+    # No sum of forecasts for a closed year or one not begun (the scope's forecast is None
+    # then); no sum of "no data" (Excel would write 0).
+    no_forecast = att.forecast is None
     table.sum_columns = (
         (3,)
         + (() if no_forecast else (5,))
@@ -337,7 +337,7 @@ def _build_report(att: Attainment) -> Report:
     # The same target set by several plans is one row naming them all, as on the page.
     for i, (r, plans) in enumerate(group_same_targets(att.rules), start=1):
         summary.add(_rule_row(i, r, plans), {"org": (r.subject or att.scope).pk, "category": r.category})
-        table = _rule_table(i, r, att.year_over or att.forecast is None)  # no forecast: none in its rows
+        table = _rule_table(i, r, att.forecast is None)  # a year over or not begun: no forecast in its rows
         rule_tables.append(table)
         by_kind.setdefault(r.kind, []).append(table)
     sections = [
