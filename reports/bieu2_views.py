@@ -35,23 +35,24 @@ def _period(request, today: dt.date) -> tuple[periods.Period, bool]:
     dd/mm/yyyy or ISO; `year=2025`, as the report pages name a year, is that year), this
     year by default; and whether the query was bad."""
     start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    key = request.GET.get("period", "").strip() or request.GET.get("year", "").strip()
     try:
         if start or end:
             first, last = parse_date(start), parse_date(end)
             if first is None or last is None:
                 raise ValueError(_("Give both dates of the period (dd/mm/yyyy)."))
-            return periods.between(first, last), False
-        key = request.GET.get("period", "").strip() or request.GET.get("year", "").strip()
-        if key:
+            period = periods.between(first, last)
+        elif key:
             period = periods.parse(key)
-            if period.not_begun(today):  # no form is filed about days to come
-                messages.error(request, periods.not_begun_message(period))
-                return periods.year_to_date(today), True
-            return period, False
+        else:
+            return periods.year_to_date(today), False
     except ValueError as exc:
         messages.error(request, _("%(error)s Showing this year instead.") % {"error": exc})
         return periods.year_to_date(today), True
-    return periods.year_to_date(today), False
+    if period.not_begun(today):  # no form is filed about days to come
+        messages.error(request, periods.not_begun_message(period))
+        return periods.year_to_date(today), True
+    return period, False
 
 
 def _query(period: periods.Period) -> str:

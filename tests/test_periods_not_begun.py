@@ -87,3 +87,13 @@ def test_the_report_of_next_year_prints_no_forecast_anywhere(tree, planned):
     idle = next(t for t in report.rule_tables if "03 năm" in t.title)
     assert [row[5] for row in idle.rows] == [None]
     assert report.children.totals[5] is None and 5 not in report.children.sum_columns
+
+
+def test_biểu_2_of_days_to_come_is_refused_for_any_span(tree, planned, client_for):
+    """Dates typed by hand (from/to) as well as a named period."""
+    planner = client_for("district_planner")
+    url = reverse("reports:bieu2_xlsx", args=[tree.district.pk]) + "?from=01/02/2027&to=28/02/2027"
+    response = planner.get(url, follow=True)
+    assert response.redirect_chain and "bắt đầu từ ngày 01/02/2027" in response.content.decode()
+    page = planner.get(reverse("reports:bieu2", args=[tree.district.pk]) + "?from=01/02/2027&to=28/02/2027")
+    assert "bắt đầu từ ngày 01/02/2027" in page.content.decode()
