@@ -233,7 +233,8 @@ def test_a_table_keeps_and_corrects_the_rows_of_organizations_moved_away_since(t
     stay correctable; a new row must still be below it."""
     services.allocation_set(rule=table, rows=[services.RowInput(tree.school.pk, 3, {})], today=TODAY)
     services.plan_issue(plan=plan, number="5", issued_on=TODAY, today=TODAY)
-    organization_move(organization=tree.school, new_parent=tree.city, on_date=dt.date(2025, 7, 1), today=dt.date(2025, 7, 1))
+    day = dt.date(2025, 7, 1)
+    organization_move(organization=tree.school, new_parent=tree.city, on_date=day, today=day)
     (row,) = services.allocation_set(
         rule=table, rows=[services.RowInput(tree.school.pk, 4, {}, 1)], today=TODAY, reason="Sửa sai số liệu"
     )
