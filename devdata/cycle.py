@@ -1,6 +1,8 @@
 """The 2025 cycle of year reports (fixtures/submissions-2025.json), through
 submissions.services, once the demo's today is past the 2025 year report's deadline.
-No step is dated after the demo's today (nor more than six days past the deadline)."""
+No step is dated after the demo's today (nor more than six days past the deadline).
+On the reorganized tree (`seed_demo --reorganized`, seeded after the reorganization) the
+reports are the commune committees' that took the dissolved districts' place."""
 
 import datetime as dt
 
@@ -17,6 +19,7 @@ from .tree import demo_user
 CYCLE = fixtures.load("submissions-2025")
 PERIOD = CYCLE["period"]
 DUC_TRONG_PLANNER = CYCLE["planner"]["username"]
+REORGANIZED = CYCLE["after_reorganization"]
 
 
 def _at(text: str) -> dt.datetime:
@@ -43,15 +46,19 @@ def _steps(cycle: dict, org, period, users: dict, today: dt.date, last_day: dt.d
             services.approve(submission=sub, user=user, at=at, comment=event["comment"])
 
 
-def seed(stdout) -> None:
+def seed(stdout, reorganized: bool = False) -> None:
     today = timezone.localdate()
-    codes = [cycle["organization"] for cycle in CYCLE["cycles"]] + ["LD.DL"]
+    moved = REORGANIZED["organizations"] if reorganized else {}
+    reporting = {
+        cycle["organization"]: moved.get(cycle["organization"], cycle["organization"]) for cycle in CYCLE["cycles"]
+    }
+    codes = list(reporting.values()) + ([] if reorganized else ["LD.DL"])
     orgs = {o.code: o for o in Organization.objects.filter(code__in=codes)}
     if len(orgs) < len(codes):
-        stdout.write("submissions demo: the districts are missing, skipped")
+        stdout.write("submissions demo: the organizations are missing, skipped")
         return
     period = selectors.parse_period(PERIOD)
-    due = selectors.deadline(orgs["LD.DD"], period=period)
+    due = selectors.deadline(orgs[reporting["LD.DD"]], period=period)
     if due is None or today <= due.due_on:
         stdout.write("submissions demo: the 2025 year report is not due yet, no cycle seeded")
         return
@@ -60,7 +67,9 @@ def seed(stdout) -> None:
     users[DUC_TRONG_PLANNER] = demo_user(
         username=DUC_TRONG_PLANNER,
         full_name=planner["full_name"],
-        organization=Organization.objects.get(code=planner["organization"]),
+        organization=Organization.objects.get(
+            code=REORGANIZED["planner_organization"] if reorganized else planner["organization"]
+        ),
         role=planner["role"],
     )
     if None in users.values():
@@ -68,10 +77,12 @@ def seed(stdout) -> None:
         return
     last_day = min(due.due_on + dt.timedelta(days=6), today)
     for cycle in CYCLE["cycles"]:
-        org = orgs[cycle["organization"]]
+        org = orgs[reporting[cycle["organization"]]]
         if not ReportSubmission.objects.filter(organization=org, period=PERIOD).exists():
             _steps(cycle, org, period, users, today, last_day)
+    names = " and ".join(orgs[code].name for code in reporting.values())
+    late = "the other committees under the province" if reorganized else "Đà Lạt"
     stdout.write(
-        "submissions demo: 2025 year reports of Đơn Dương and Đức Trọng approved (Đức Trọng returned once), "
-        f"2025 locked for them; Đà Lạt late; login {DUC_TRONG_PLANNER} plans Đức Trọng"
+        f"submissions demo: 2025 year reports of {names} approved (the second returned once), "
+        f"2025 locked for them; {late} late; login {DUC_TRONG_PLANNER} plans {orgs[reporting['LD.DT']].name}"
     )

@@ -15,6 +15,7 @@ from quotas.models import Plan, PlanStatus
 from . import fixtures
 
 PLANS = fixtures.load("plans")["plans"]
+AFTER_REORGANIZATION = fixtures.load("plans")["after_reorganization"]["plans"]
 ALLOCATIONS = fixtures.load("allocations")
 
 
@@ -72,7 +73,8 @@ def _make(spec: dict, made: dict[str, Plan], today: dt.date) -> Plan:
         _allocate(plan, ALLOCATIONS[spec["allocation"]], today)
     for milestone in spec.get("milestones", []):
         services.milestone_create(plan=plan, **{**milestone, "due_on": fixtures.date(milestone["due_on"])}, today=today)
-    _issue(plan, today, **spec["issue"])
+    if "issue" in spec:  # else left a draft, for the caller to issue
+        _issue(plan, today, **spec["issue"])
     return plan
 
 
@@ -93,18 +95,47 @@ def _current_year_copy(plan_then: Plan, copy: dict, today: dt.date) -> Plan | No
     for rule in plan.rules.filter(note__contains=str(plan_then.first_year)):
         note = rule.note.replace(str(plan_then.first_year), str(year))
         services.rule_update(rule=rule, version=rule.version, today=today, note=note)
-    month, day = (int(part) for part in copy["issued_on_at_latest"].split("-"))
-    issued_on = min(today, dt.date(year, month, day))
-    services.plan_issue(plan=plan, number="", issued_on=issued_on, today=today)
+    services.plan_issue(
+        plan=plan, number="", issued_on=_issued_on(copy["issued_on_at_latest"], year, today), today=today
+    )
     return plan
 
 
+def _issued_on(at_latest: str, year: int, today: dt.date) -> dt.date:
+    month, day = (int(part) for part in at_latest.split("-"))
+    return min(today, dt.date(year, month, day))
+
+
 @transaction.atomic
-def seed(stdout) -> None:
+def seed(stdout, current_year: bool = True) -> None:
+    """The seed documents' plans; with `current_year`, the copies of those that have one
+    (`seed_demo --reorganized` makes the current year's plans after the reorganization:
+    `seed_after_reorganization`)."""
     today = timezone.localdate()
     made: dict[str, Plan] = {}
     for spec in PLANS:
         made[spec["key"]] = _make(spec, made, today)
-        if "copy_to_current_year" in spec:
+        if current_year and "copy_to_current_year" in spec:
             _current_year_copy(made[spec["key"]], spec["copy_to_current_year"], today)
     stdout.write(f"Plans: {Plan.objects.count()} (seed documents 000–004).")
+
+
+@transaction.atomic
+def seed_after_reorganization(stdout, reorganized_in: int) -> None:
+    """The current year's plans on the reorganized tree (fixtures/plans.json
+    `after_reorganization`): the commune committees' that took a dissolved district's place,
+    issued by 15 January (or today). None while the current year is the reorganization's."""
+    today = timezone.localdate()
+    year = today.year
+    if year <= reorganized_in:
+        return
+    made: dict[str, Plan] = {}
+    for spec in PLANS:
+        made[spec["key"]] = _plan(spec, made)[0]  # present already: found, not made
+    for spec in AFTER_REORGANIZATION:
+        spec = {**spec, "title": spec["title"].format(year=year), "first_year": year, "last_year": year}
+        issued_on = _issued_on(spec["issued_on_at_latest"], year, today)
+        plan = made[spec["key"]] = _make(spec, made, today)
+        if plan.status == PlanStatus.DRAFT:
+            services.plan_issue(plan=plan, number="", issued_on=issued_on, today=today)
+    stdout.write(f"Plans of {year} after the reorganization: {', '.join(s['key'] for s in AFTER_REORGANIZATION)}.")

@@ -20,6 +20,7 @@ REORGANIZATION_FILE = PLAN["file"]
 REORGANIZATION_DECISION = PLAN["decision"]
 REORGANIZATION_DECISION_DATE = fixtures.date(PLAN["decision_date"])
 REORGANIZATION_DAY = PLAN["day"]
+REORGANIZED_ON = dt.datetime.strptime(REORGANIZATION_DAY, "%d/%m/%Y").date()
 ABSORBED_PROVINCES = PLAN["absorbed_provinces"]
 
 
@@ -58,12 +59,14 @@ def reorganization_2025_workbook() -> bytes:
 
 
 def reopen_for_reorganization(today: dt.date) -> list:
-    """The demo's 2025 year reports are approved, which locks 2025 for their districts; a
-    reorganization dated inside 2025 changes those figures, so (as a board would) the locks
-    covering its day are reopened first, with the decision as the reason, through today."""
+    """A demo seeded without `--reorganized` has its 2025 year reports approved, which locks
+    2025 for their districts; a reorganization dated inside 2025 changes those figures, so (as
+    a board would) the locks covering its day are reopened first, with the decision as the
+    reason, through today. (`seed_demo --reorganized` on an empty database reorganizes before
+    any report is sent: nothing to reopen.)"""
     from organizations import locks
 
-    day = dt.datetime.strptime(REORGANIZATION_DAY, "%d/%m/%Y").date()
+    day = REORGANIZED_ON
     reason = f"Sắp xếp tổ chức theo {REORGANIZATION_DECISION}"
     return [
         locks.reopen(lock=lock, until=today, reason=reason, user=None, today=today)

@@ -184,7 +184,7 @@ def _dashboards_rendered_for_the_reader(monkeypatch):
 @pytest.fixture
 def demo_on(db):
     """demo_on(day) → the demo as `seed_demo` leaves it when run on `day` (seeded once per
-    session and day, copied in: tests/demo_snapshot.py). `timezone.localdate()` is left alone."""
+    session and day, copied in: tests/demo_snapshot.py; `reorganized_demo` below for `--reorganized`). `timezone.localdate()` is left alone."""
     from tests import demo_snapshot
 
     def load(day=None):
@@ -198,3 +198,12 @@ def demo_on(db):
 def seeded_demo(demo_on):
     """The demo as `manage.py seed_demo` leaves it today."""
     demo_on()
+
+
+@pytest.fixture
+def reorganized_demo(db):
+    """The demo as `manage.py seed_demo --reorganized` leaves it today (what `./run.sh demo`
+    loads: the 2025 reorganization applied, then the boards' work after it), copied in."""
+    from tests import demo_snapshot
+
+    demo_snapshot.restore(demo_snapshot.snapshot(timezone.localdate(), ("--reorganized",)))

@@ -62,7 +62,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KEEP_DAYS = 7  # files of other keys older than this are removed
 FORMAT = 1  # bump when the file's layout changes
 
-_SNAPSHOTS: dict[dt.date, list] = {}
+_SNAPSHOTS: dict[tuple[dt.date, tuple[str, ...]], list] = {}
 _SOURCE_KEY: list[str | None] = []
 _PREPARED: dict[int, tuple] = {}
 
@@ -79,7 +79,7 @@ def _file_fields(model) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
 
 
-def _take(today: dt.date, models_before: dict) -> dict:
+def _take(today: dt.date, options: tuple[str, ...], models_before: dict) -> dict:
     taken = []
     files = {}
     with (
@@ -89,7 +89,7 @@ def _take(today: dt.date, models_before: dict) -> dict:
         mock.patch.object(answers, "_after_commit", lambda func: transaction.on_commit(func, robust=True)),
     ):
         with transaction.atomic():
-            call_command("seed_demo", stdout=StringIO())
+            call_command("seed_demo", *options, stdout=StringIO())
             for model in models_before:
                 if model._base_manager.count() == models_before[model]:
                     continue
@@ -162,23 +162,24 @@ def _cleanup(keep: Path) -> None:
             pass
 
 
-def _read_or_take(today: dt.date) -> dict:
+def _read_or_take(today: dt.date, options: tuple[str, ...]) -> dict:
     models_before = {model: model._base_manager.count() for model in _tables()}
     source = source_key()
     if source is None:
-        return _take(today, models_before)
-    key = hashlib.sha256(f"{source}\n{today.isoformat()}\n{_rows_before(models_before)}".encode()).hexdigest()[:32]
+        return _take(today, options, models_before)
+    key = f"{source}\n{today.isoformat()}\n{options}\n{_rows_before(models_before)}"
+    key = hashlib.sha256(key.encode()).hexdigest()[:32]
     FOLDER.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder = FOLDER.lstat()
     if folder.st_uid != os.getuid() or folder.st_mode & 0o077 or not FOLDER.is_dir() or FOLDER.is_symlink():
-        return _take(today, models_before)  # not ours alone: seed, never load what another could have written
+        return _take(today, options, models_before)  # not ours alone: seed, never load what another could have written
     path = FOLDER / f"demo-{today.isoformat()}-{key}.pickle"
     with open(FOLDER / f"demo-{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another worker seeding this one: wait, then read its file
         if path.exists():
             with path.open("rb") as stored:
                 return pickle.load(stored)
-        taken = _take(today, models_before)
+        taken = _take(today, options, models_before)
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with partial.open("wb") as out:
             pickle.dump(taken, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -187,19 +188,19 @@ def _read_or_take(today: dt.date) -> dict:
     return taken
 
 
-def snapshot(today: dt.date) -> list:
-    """The rows `seed_demo` leaves when run on `today`: [(model, field names, rows)]; the
+def snapshot(today: dt.date, options: tuple[str, ...] = ()) -> list:
+    """The rows `seed_demo *options` leaves when run on `today`: [(model, field names, rows)]; the
     stored files they name are written back into this run's storage when missing."""
-    if today not in _SNAPSHOTS:
-        taken = _read_or_take(today)
+    if (today, options) not in _SNAPSHOTS:
+        taken = _read_or_take(today, options)
         for (label, attname, name), content in taken["files"].items():
             storage = apps.get_model(label)._meta.get_field(attname).storage
             if not storage.exists(name):
                 target = Path(storage.path(name))
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
-        _SNAPSHOTS[today] = [(apps.get_model(label), names, rows) for label, names, rows in taken["rows"]]
-    return _SNAPSHOTS[today]
+        _SNAPSHOTS[today, options] = [(apps.get_model(label), names, rows) for label, names, rows in taken["rows"]]
+    return _SNAPSHOTS[today, options]
 
 
 def _statements(taken: list) -> list:

@@ -1,0 +1,75 @@
+"""The demo as `./run.sh demo` loads it (`seed_demo --reorganized`): the boards' work before
+1 July 2025, the reorganization, then their work on the new tree. Nothing in it is dated
+after an organization's end, and every signed figure is the one its page shows."""
+
+import json
+import re
+from io import StringIO
+
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from organizations.models import LockReopening, Organization
+from quotas.models import Plan, PlanStatus, RuleKind
+from reports.engine import attainment
+from reports.periods import parse as parse_period
+from reports.serialize import attainment_json
+from submissions.models import ReportSubmission, Status
+from submissions.services import report_day
+
+
+def test_no_dissolved_committee_plans_a_year_after_its_end(reorganized_demo):
+    ended = Plan.objects.filter(issuer__dissolved_on__isnull=False).select_related("issuer")
+    assert ended.exists()  # the districts' 2024 and 2025 plans stay theirs
+    for plan in ended:
+        assert plan.first_year <= plan.issuer.dissolved_on.year, (plan.issuer.code, plan.first_year)
+
+
+def test_the_2025_year_reports_are_the_communes_that_took_the_districts_place(reorganized_demo):
+    out = StringIO()
+    call_command("submissions", "--org", "LD", "--period", "2025", "--format", "json", stdout=out)
+    board = {row["code"]: row for row in json.loads(out.getvalue())}
+    for code in ("LD.X-DONDUONG", "LD.X-DUCTRONG"):
+        assert board[code]["status"] == "approved" and board[code]["locked"] is True, board[code]
+    sent = set(ReportSubmission.objects.values_list("organization__code", flat=True))
+    assert sent == {"LD.X-DONDUONG", "LD.X-DUCTRONG"}
+    # the reorganization came first: no approved year had to be reopened for it
+    assert not LockReopening.objects.exists()
+
+
+def test_each_approved_report_holds_the_figures_its_page_shows_for_its_day(reorganized_demo):
+    today = timezone.localdate()
+    approved = ReportSubmission.objects.filter(status=Status.APPROVED).select_related("organization")
+    assert approved.count() == 2
+    for submission in approved:
+        org, period = submission.organization, parse_period(submission.period)
+        day = report_day(org, period, today)
+        assert submission.snapshot["as_of"] == day.isoformat() == "2025-12-31"
+        now = attainment_json(attainment(scope=org, year=period.year, as_of=day, period=period))
+        signed = submission.snapshot["attainment"]
+        assert signed == now, org.code  # every figure, rule and row
+        assert signed["actual"] > 0
+
+
+def test_the_commune_that_took_don_duongs_place_plans_the_current_year(reorganized_demo, client):
+    today = timezone.localdate()
+    if today.year <= 2025:
+        return  # the reorganization's own year: the district's 2025 plan is the year's plan
+    commune = Organization.objects.get(code="LD.X-DONDUONG")
+    plan = Plan.objects.get(issuer=commune, first_year=today.year)
+    assert plan.status == PlanStatus.ISSUED and plan.issued_on <= today and plan.symbol == "KH/ĐU"
+    assert [parent.issuer.code for parent in plan.implements.all()] == ["LD"]
+    table = plan.rules.get(kind=RuleKind.ALLOCATION)
+    rows = {row.organization.code: row.total for row in table.allocations.select_related("organization")}
+    assert rows == {"LD.DD.THPT-DD": 3, "LD.DD.DTNT": 2}
+    # what the commune's planner reads: its own target for the year
+    result = attainment(scope=commune, year=today.year, as_of=today)
+    assert result.target == 30
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="donduong.kehoach"))
+    page = client.get(reverse("reports:dashboard", kwargs={"org_pk": commune.pk}), {"year": today.year})
+    assert page.status_code == 200
+    headline = re.search(r'data-testid="actual">(.*?)</dd>', page.content.decode(), re.S).group(1)
+    assert f"{result.actual}</a> / 30" in headline, headline
