@@ -7,7 +7,7 @@ from common.forms import DateField, YearField
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import OrgForm, Sector
 
-from .models import Plan, Recurrence, RuleKind
+from .models import MilestoneKind, Plan, Recurrence, RuleKind
 
 REASON_HELP = _("The plan is issued: this change is recorded as an amendment with your reason.")
 
@@ -201,7 +201,13 @@ class AllocationImportForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("What is due"), max_length=300)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("As its words say")), *MilestoneKind.choices],
+        required=False,
+        help_text=_("A report goes to the level above; dossiers and other tasks are deadlines of their own."),
+    )
     due_on = DateField(label=_("Due on"))
     recurrence = forms.ChoiceField(label=_("Recurrence"), choices=Recurrence.choices)
     responsible = forms.CharField(label=_("Responsible"), max_length=200, required=False)

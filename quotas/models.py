@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from admissions.categories import Category
+from common.text import fold
 from organizations.models import Organization
 
 
@@ -106,11 +107,33 @@ class Recurrence(models.TextChoices):
     QUARTERLY = "quarterly", _("Every quarter")
 
 
+class MilestoneKind(models.TextChoices):
+    """What a milestone asks for: only a report is a report due to the level above (the
+    calendar of reports); dossiers and other tasks are deadlines of their own."""
+
+    REPORT = "report", _("Report")
+    DOSSIERS = "dossiers", _("Admission dossiers")
+    OTHER = "other", _("Other task")
+
+    @classmethod
+    def of_title(cls, title: str) -> "MilestoneKind":
+        """The kind a milestone's words say, where nobody chose one (a seed, an old row):
+        "Hoàn tất hồ sơ kết nạp…" is dossiers; "Báo cáo…", "Đánh giá…, tổng kết…" a report."""
+        words = fold(title)
+        if "ho so" in words:
+            return cls.DOSSIERS
+        if any(w in words for w in ("bao cao", "danh gia", "tong ket", "so ket")):
+            return cls.REPORT
+        return cls.OTHER
+
+
 class Milestone(models.Model):
     """A dated obligation of a plan: "dossiers to the board by 31/10"."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("title"), max_length=300)
+    # Not "trích yếu" (a document's summary line, the plan's title): what is due.
+    title = models.CharField(_("what is due"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=16, choices=MilestoneKind.choices, default=MilestoneKind.REPORT)
     due_on = models.DateField(_("due on"), help_text=_("The first (or only) due date."))
     recurrence = models.CharField(_("recurrence"), max_length=16, choices=Recurrence.choices, default=Recurrence.ONCE)
     responsible = models.CharField(_("responsible"), max_length=200, blank=True)

@@ -132,13 +132,27 @@ class Grid:
     target: int | None
     hidden_allocated: int = 0  # the rows of organizations outside the reader's scope
     hidden_rows: int = 0
+    hidden_sub_quotas: dict[str, int] = field(default_factory=dict)  # their category minimums, summed
 
     @property
     def allocated(self) -> int:
         return sum(r.total or 0 for r in self.rows) + self.hidden_allocated
 
+    def hidden_sums(self) -> list[int]:
+        """Each category's sum over the hidden rows, in the order of the grid's columns."""
+        return [self.hidden_sub_quotas.get(c, 0) for c, _label, _abbr in self.categories]
+
     def category_sums(self) -> list[int]:
-        return [sum(r.sub_quotas.get(c, 0) or 0 for r in self.rows) for c, _label, _abbr in self.categories]
+        """Each category's sum over every row, the hidden ones too (as `allocated` counts them)."""
+        return [
+            sum(r.sub_quotas.get(c, 0) or 0 for r in self.rows) + hidden
+            for (c, _label, _abbr), hidden in zip(self.categories, self.hidden_sums(), strict=True)
+        ]
+
+    def sums_with_hidden(self) -> list[tuple[int, int]]:
+        """(sum over every row, the hidden rows' part) for each category column: the page's
+        live sum adds the typed cells to the hidden part (static/js/quotas.js)."""
+        return list(zip(self.category_sums(), self.hidden_sums(), strict=True))
 
     @property
     def difference(self) -> int | None:
@@ -166,10 +180,14 @@ def allocation_grid(rule: Rule, *, user=None) -> Grid:
         subs = {s.category: s.count for s in a.sub_quotas.all() if s.count} if a else {}
         rows.append(GridRow(org, a.total if a else None, subs, a.version if a else 0, categories=categories))
     hidden_allocated = hidden_rows = 0
+    hidden_sub_quotas: dict[str, int] = {}
     if user is not None:
         hidden = [r for r in rows if not access.has_perm(user, r.organization, Perm.VIEW)]
         hidden_allocated = sum(r.total or 0 for r in hidden)
         hidden_rows = sum(1 for r in hidden if r.total is not None)  # the allocated ones the total counts
+        for r in hidden:
+            for category, count in r.sub_quotas.items():
+                hidden_sub_quotas[category] = hidden_sub_quotas.get(category, 0) + count
         rows = [r for r in rows if r not in hidden]
     return Grid(
         rule=rule,
@@ -177,6 +195,7 @@ def allocation_grid(rule: Rule, *, user=None) -> Grid:
         rows=rows,
         hidden_allocated=hidden_allocated,
         hidden_rows=hidden_rows,
+        hidden_sub_quotas=hidden_sub_quotas,
         categories=[(c, Category(c).label, ABBREVIATION_OF.get(c, c)) for c in categories],
         target=rule.min_count,
     )

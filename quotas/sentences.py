@@ -148,7 +148,8 @@ def rule_sentence(rule: Rule) -> str:
         if rule.applies_to_each:
             text += f" (đối với {subject})"
     elif kind == RuleKind.SHARE_OF_MEMBERSHIP:
-        text = f"{subject} kết nạp số đảng viên mới {_percent_range(rule)} tổng số đảng viên đầu năm"
+        # "đạt … so với": the share is of the members at the start of the year, not of the admissions.
+        text = f"{subject} kết nạp đảng viên mới đạt {_percent_range(rule)} so với tổng số đảng viên đầu năm"
     elif kind == RuleKind.ALLOCATION:
         total = f"{two_digits(rule.min_count)} đảng viên" if rule.min_count is not None else "đảng viên mới"
         text = f"{subject} kết nạp {total}, phân bổ chỉ tiêu cho các tổ chức trực thuộc"

@@ -73,12 +73,13 @@ class PlanDocument:
     signer_title: str  # "BÍ THƯ"
     recipients: list[str]
     appendices: list[Appendix] = field(default_factory=list)
+    amended: list[str] = field(default_factory=list)  # under the subject: "(Sửa đổi, bổ sung ngày …: …)"
 
     def lines(self) -> list[str]:
         """Every line of text in reading order (for tests and plain-text checks)."""
         out = [DRAFT_MARK] if self.draft else []
         out += [c.text for row in self.header for c in row if c.text]
-        out += [self.doc_type, self.subject] + [p.text for p in self.body]
+        out += [self.doc_type, self.subject, *self.amended] + [p.text for p in self.body]
         out += [RECIPIENTS_LABEL, *self.recipients, self.on_behalf, self.signer_title]
         for a in self.appendices:
             out += [a.label, a.caption, a.attached_to, *a.columns]
@@ -162,6 +163,23 @@ def _milestone(m) -> str:
         when = f"trước ngày {_date(m.due_on)}"
     text = f"{m.title.rstrip(' .;')}, {when}."
     return f"{m.responsible.rstrip(' .:')}: {text}" if m.responsible.strip() else text
+
+
+def _amended(plan: Plan) -> list[str]:
+    """The amendments the printed plan holds, one line a day with the board's reasons:
+    "(Sửa đổi, bổ sung ngày 15/03/2025: …)". Not the record of its closing (the last
+    amendment of a closed or replaced plan, made the day it closed: services.plan_close),
+    which changes nothing the document says."""
+    records = list(plan.amendments.order_by("made_at", "pk"))
+    if plan.status in (PlanStatus.CLOSED, PlanStatus.REPLACED) and records and records[-1].made_on == plan.closed_on:
+        records.pop()
+    reasons: dict[dt.date, list[str]] = {}
+    for record in records:
+        said = reasons.setdefault(record.made_on, [])
+        reason = " ".join(record.reason.split()).rstrip(" .;")
+        if reason and reason not in said:
+            said.append(reason)
+    return [f"(Sửa đổi, bổ sung ngày {_date(day)}: {'; '.join(said)})" for day, said in sorted(reasons.items())]
 
 
 def _recipients(issuer: Organization, parent: Organization | None, has_children: bool) -> list[str]:
@@ -264,4 +282,5 @@ def plan_document(plan: Plan) -> PlanDocument:
         signer_title=signer_title,
         recipients=_recipients(issuer, parent, has_children),
         appendices=appendices,
+        amended=_amended(plan),
     )

@@ -176,6 +176,8 @@ def render_docx(document: PlanDocument) -> bytes:
 
     _para(doc, document.doc_type, align=center, size=16, bold=True, before=18)
     _para(doc, document.subject, align=center, size=14, bold=True)
+    for line in document.amended:
+        _para(doc, line, align=center, italic=True, before=3)
     _para(doc, "-----", align=center, after=12)
     for p in document.body:
         if p.style == "heading":

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from common.audit import stamp as _stamp
 from organizations.models import Organization
 
-from ..models import Allocation, Milestone, Plan, PlanAmendment, PlanStatus, Rule, RuleKind, SubQuota
+from ..models import Allocation, Milestone, MilestoneKind, Plan, PlanAmendment, PlanStatus, Rule, RuleKind, SubQuota
 from .amendments import _amend, _change, _is_issued, _require_editable
 from .derived import rules_applying_to
 from .rules import RULE_FIELDS
@@ -206,6 +206,7 @@ def plan_copy_to_year(*, plan: Plan, year: int, user=None, title: str = "") -> P
         Milestone.objects.create(
             plan=new,
             title=milestone.title,
+            kind=milestone.kind,
             due_on=_shift_years(milestone.due_on, shift),
             recurrence=milestone.recurrence,
             responsible=milestone.responsible,
@@ -260,13 +261,22 @@ def milestone_create(
     due_on: dt.date,
     recurrence: str,
     responsible: str = "",
+    kind: str = "",
     user=None,
     today: dt.date,
     reason: str = "",
 ) -> Milestone:
+    """A milestone of `plan`; without a `kind`, the kind its words say (a report, dossiers…)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     reason = _require_editable(plan, reason)
-    milestone = Milestone(plan=plan, title=title.strip(), due_on=due_on, recurrence=recurrence, responsible=responsible)
+    milestone = Milestone(
+        plan=plan,
+        title=title.strip(),
+        kind=kind or MilestoneKind.of_title(title),
+        due_on=due_on,
+        recurrence=recurrence,
+        responsible=responsible,
+    )
     milestone.full_clean(exclude=["plan"])
     _stamp(milestone, user, reason or gettext_noop("created"))
     milestone.save()

@@ -21,7 +21,8 @@
     var headers = Array.from(new Set(Array.from(form.querySelectorAll("input.sub")).map(function (i) { return i.dataset.category; })));
     headers.forEach(function (c, index) {
       var cell = form.querySelector("[data-sum='" + index + "']");
-      if (cell) cell.textContent = columns[c] || 0;
+      // The category's sub-quotas in rows outside the reader's organizations, as for the total.
+      if (cell) cell.textContent = (columns[c] || 0) + (parseInt(cell.dataset.hidden, 10) || 0);
     });
     var target = parseInt(form.dataset.target, 10);
     var diff = form.querySelector("[data-testid=difference]");
