@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from organizations.models import Organization
-from quotas.models import Milestone, Plan, PlanStatus, Recurrence
+from quotas.models import Milestone, MilestoneKind, Plan, PlanStatus, Recurrence
 from quotas.selectors import next_occurrence
 
 from . import periods
@@ -57,8 +57,11 @@ def period_reported(due_on: dt.date, recurrence: str = Recurrence.ONCE) -> perio
 
 
 def _milestones(paths: list[str]):
+    """The reports the plans of `paths` ask for (a dossier deadline is not a report due)."""
     return (
-        Milestone.objects.filter(plan__status=PlanStatus.ISSUED, plan__issuer__path__in=paths)
+        Milestone.objects.filter(
+            plan__status=PlanStatus.ISSUED, plan__issuer__path__in=paths, kind=MilestoneKind.REPORT
+        )
         .select_related("plan__issuer")
         .order_by("due_on", "pk")
     )

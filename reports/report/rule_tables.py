@@ -33,19 +33,19 @@ KIND_SHEETS = {
 }
 
 
+def _share_range(low, high) -> str:
+    """A share as a plan writes it: "2–5%" for a range (one level to reach, not two limits),
+    "≥ 2%" or "≤ 5%" for one bound."""
+    if low is not None and high is not None:
+        return percent(low) if low == high else f"{percent(low)[:-1]}–{percent(high)}"
+    if low is not None:
+        return "≥ " + percent(low)
+    return "≤ " + percent(high) if high is not None else ""
+
+
 def target_text(m: Measurement, kind: str) -> str:
-    if kind == RuleKind.SHARE_OF_ADMISSIONS:
-        parts = []
-        if m.share_min is not None:
-            parts.append("≥ " + percent(m.share_min))
-        if m.share_max is not None:
-            parts.append("≤ " + percent(m.share_max))
-        text = ", ".join(parts)
-        if m.implied_min is not None:
-            text += " (≈ " + two_digits(m.implied_min) + ")"
-        return text
-    if kind == RuleKind.SHARE_OF_MEMBERSHIP:
-        text = "≥ " + percent(m.share_min) if m.share_min is not None else ""
+    if kind in (RuleKind.SHARE_OF_ADMISSIONS, RuleKind.SHARE_OF_MEMBERSHIP):
+        text = _share_range(m.share_min, m.share_max)
         if m.implied_min is not None:
             text += " (≈ " + two_digits(m.implied_min) + ")"
         return text
