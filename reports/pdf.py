@@ -28,16 +28,17 @@ def _svg_data_uri(svg: str) -> str:
 
 class Printed:
     """A table as the PDF prints it: without the columns no row fills (a closed year's
-    "Dự kiến", a "Cơ sở tính" no rule of the table has). An allocation appendix keeps its
-    first five columns (STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ, as the plan writes them)
-    and the period beside the same period last year; not the totals as numbers or the status."""
+    "Dự kiến", a "Cơ sở tính" no rule of the table has). An allocation appendix prints
+    STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ (as the plan writes them, its counts
+    zero-padded: `Table.padded`), its sub-quotas when it has any, and the period beside the
+    same period last year; not the status."""
 
     def __init__(self, table, appendix: bool = False):
         self.title, self.lead, self.count = table.title, getattr(table, "lead", ""), table.count
         self.caption, self.note = getattr(table, "caption", ""), getattr(table, "note", "")
         rows, totals = table.rows, table.totals or []
         n = len(table.columns)
-        wanted = [*range(5), *range(7, n - 1)] if appendix else range(n)
+        wanted = range(n - 1) if appendix else range(n)
         keep = [
             i
             for i in wanted
@@ -48,6 +49,12 @@ class Printed:
         self.widths = [round(c.width * 100 / whole, 1) for c in self.columns]
         self.rows = [[row[i] for i in keep] for row in rows]
         self.totals = [totals[i] for i in keep] if totals else []
+        padded = [keep.index(i) for i in getattr(table, "padded", ()) if i in keep]
+        if padded:  # an appendix's counts, as the plan writes them: "03"
+            for row in [*self.rows, self.totals] if self.totals else self.rows:
+                for i in padded:
+                    if type(row[i]) is int:
+                        row[i] = f"{row[i]:02d}"
 
 
 def _filled(value) -> bool:

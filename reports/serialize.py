@@ -14,8 +14,10 @@ def _num(value):
 
 
 def _forecast(att: Attainment, m, measurements):
-    """None for a closed year: a year-end report forecasts nothing."""
-    if att.year_over:
+    """None for a closed year or one not begun (the scope's forecast is None then, as the
+    report reads it): a year-end report forecasts nothing, and today's candidates of an idle
+    cell are no forecast of a year to come."""
+    if att.year_over or att.forecast is None:
         return None
     return m.forecast if m else sum(x.forecast or 0 for x in measurements)
 
@@ -47,7 +49,7 @@ def period_json(period, counted_to=None) -> dict | None:
 def attainment_json(att: Attainment) -> dict:
     """Statuses are the codes of reports.status.Status (exceeded, met, on_track, at_risk,
     behind, not_met); a year without data has "actual": null; for a closed year
-    "forecast" and "expected" are null.
+    "forecast" and "expected" are null, and for a year not begun every "forecast".
 
     The report period: "period" ({key, label, start, end, counted_to: its end or the
     report's day while it runs}), "period_actual" (the admissions with ceremony dates in

@@ -90,12 +90,18 @@ def all_after(dissolved_on: dt.date, first_year: int) -> bool:
     return dissolved_on <= dt.date(first_year, 1, 1)
 
 
+def all_before(founded_on: dt.date, last_year: int) -> bool:
+    """Whether years up to `last_year` all come before an organization founded on
+    `founded_on` (it stood no day of them): the check below, and `check_dissolved`'s."""
+    return founded_on > dt.date(last_year, 12, 31)
+
+
 def _check_years_standing(organization: Organization, first: int, last: int) -> None:
     """A result counts new members of years the organization stood in: refused for years all
     before its founding, or all from its dissolution (a merged one's years after the merger
     count with its successor, as its admissions do: docs/domain.md §4)."""
     founded, dissolved = organization.founded_on, organization.dissolved_on
-    if founded and founded > dt.date(last, 12, 31):
+    if founded and all_before(founded, last):
         raise ValidationError(
             _("%(org)s was founded on %(date)s: it has no new members before that year.")
             % {"org": organization.name, "date": founded.strftime("%d/%m/%Y")},

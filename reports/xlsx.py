@@ -3,9 +3,9 @@
 Sheets:
 * "Tổng hợp": the rule table (one row per rule), frozen header, landscape;
 * "Phụ lục": the allocation tables in the appendix layout (caption, "Kèm theo Kế hoạch
-  số …", STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ, a total row of SUM formulas, rates as
-  formulas, the note), one after the other; with a single table its header is frozen
-  and repeated on every printed page;
+  số …", STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ, the counts numbers shown zero-padded
+  ("03"), a total row of SUM formulas, rates as formulas, the note), one after the other;
+  with a single table its header is frozen and repeated on every printed page;
 * "Trực thuộc": the organizations directly under the scope, the period beside the same
   period last year, totals as formulas;
 * one sheet per rule kind present ("Số lượng", "Tỷ lệ trong số kết nạp", "Phân bổ",
@@ -93,13 +93,14 @@ class Document:
             self._two(sheet, left, ({"bold": i < 2, "align": "center", "size": 13}, right[i] if i < len(right) else ""))
 
 
-def _column_styles(styles: Styles, columns: list[Column], bold=False) -> list[int]:
+def _column_styles(styles: Styles, columns: list[Column], bold=False, padded=()) -> list[int]:
+    """`padded`: the columns whose counts show zero-padded ("03", as a plan writes them)."""
     result = []
-    for column in columns:
+    for i, column in enumerate(columns):
         if column.kind == PERCENT:
             result.append(styles(fmt="0.0%", border=True, align="right", bold=bold))
         elif column.kind == INT:
-            result.append(styles(fmt="0", border=True, align="right", bold=bold))
+            result.append(styles(fmt="00" if i in padded else "0", border=True, align="right", bold=bold))
         else:
             result.append(styles(border=True, wrap=True, bold=bold))
     return result
@@ -114,13 +115,16 @@ def _labels(columns: list[Column]) -> list[bool]:
     return [c.kind == STATUS for c in columns]
 
 
-def _rows(sheet: Sheet, table: Table, rate_formula=False) -> tuple[int, int]:
-    """The table's rows (streamed) and its total row; (first, last) row numbers of the rows."""
+def _rows(sheet: Sheet, table: Table, appendix=False) -> tuple[int, int]:
+    """The table's rows (streamed) and its total row; (first, last) row numbers of the rows.
+    An `appendix` (an allocation table) has its rate a formula; counts show zero-padded
+    where the table says so (`Table.padded`)."""
     columns = table.columns
-    styles = _column_styles(sheet.styles, columns)
+    padded = table.padded
+    styles = _column_styles(sheet.styles, columns, padded=padded)
     status = _labels(columns)
     first = sheet.row + 1
-    f_letter, g_letter = get_column_letter(6), get_column_letter(7)
+    quota, achieved = get_column_letter(3), get_column_letter(4)  # CHỈ TIÊU, THỰC HIỆN
     # The hot loop of a large export (~1.2 million cells nationally): each column's start
     # ('<c r="B') and style (' s="7"') formatted once, statuses rendered once per table.
     starts = [f'<c r="{letter}' for letter in sheet.letters[: len(columns)]]
@@ -135,22 +139,20 @@ def _rows(sheet: Sheet, table: Table, rate_formula=False) -> tuple[int, int]:
             else:
                 tail = cell_end(value)
             cells.append(f"{start}{r}{mid}{tail}")
-        if rate_formula:  # TỶ LỆ = achieved (total) ÷ quota (total)
-            cells[4] = f"{starts[4]}{r}{mids[4]}" + cell_end(
-                Formula(f'IF({f_letter}{r}>0,{g_letter}{r}/{f_letter}{r},"")')
-            )
+        if appendix:  # TỶ LỆ = THỰC HIỆN ÷ CHỈ TIÊU
+            cells[4] = f"{starts[4]}{r}{mids[4]}" + cell_end(Formula(f'IF({quota}{r}>0,{achieved}{r}/{quota}{r},"")'))
         sheet.append_cells(r, cells)
     last = sheet.row
     if table.totals is not None:
-        bold = _column_styles(sheet.styles, columns, bold=True)
+        bold = _column_styles(sheet.styles, columns, bold=True, padded=padded)
         r = last + 1
         cells = []
         for i, value in enumerate(table.totals):
             if i in table.sum_columns and last >= first:
                 letter = get_column_letter(i + 1)
                 value = Formula(f"SUM({letter}{first}:{letter}{last})")
-            elif rate_formula and i == 4:
-                value = Formula(f'IF({f_letter}{r}>0,{g_letter}{r}/{f_letter}{r},"")')
+            elif appendix and i == 4:
+                value = Formula(f'IF({quota}{r}>0,{achieved}{r}/{quota}{r},"")')
             elif status[i] and value:
                 value = status_label(value)
             cells.append((bold[i], value))
@@ -189,7 +191,9 @@ def _single_table_sheet(book: Book, name: str, table: Table, document: Document,
 
 def _appendix_sheet(book: Book, tables: list[Table], document: Document):
     """Every allocation table in the appendix layout, one after the other."""
-    widths = [max(c.width for c in column) for column in zip(*(t.columns for t in tables), strict=True)]
+    # A table with sub-quotas has two columns more per category than one without.
+    n = max(len(t.columns) for t in tables)
+    widths = [max(t.columns[i].width for t in tables if i < len(t.columns)) for i in range(n)]
     sheet = book.sheet("Phụ lục", widths, landscape=True)
     if len(tables) == 1:
         sheet.freeze_below(HEAD_ROWS + 1 + (1 if tables[0].caption else 0) + (1 if tables[0].lead else 0) + 2)
@@ -205,7 +209,7 @@ def _appendix_sheet(book: Book, tables: list[Table], document: Document):
             sheet.line(table.lead, italic=True, align="center")
         sheet.append()
         _header(sheet, table.columns, upper=True)
-        _rows(sheet, table, rate_formula=len(table.columns) >= 7)
+        _rows(sheet, table, appendix=True)
         if table.note:
             sheet.append()
             sheet.line(table.note, merged=False, italic=True)

@@ -184,7 +184,8 @@ def _dashboards_rendered_for_the_reader(monkeypatch):
 @pytest.fixture
 def demo_on(db):
     """demo_on(day) → the demo as `seed_demo` leaves it when run on `day` (seeded once per
-    session and day, copied in: tests/demo_snapshot.py; `reorganized_demo` below for `--reorganized`). `timezone.localdate()` is left alone."""
+    session and day, copied in: tests/demo_snapshot.py; `reorganized_demo` below for
+    `--reorganized`). `timezone.localdate()` is left alone."""
     from tests import demo_snapshot
 
     def load(day=None):

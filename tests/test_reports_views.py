@@ -168,10 +168,12 @@ def test_district_workbook_holds_exactly_the_district(client_for, data):
     assert int(appendix.page_setup.paperSize) == 9  # A4
     values = list(appendix.iter_rows(values_only=True))
     school_row = next(r for r in values if r[1] == data.school.name)
-    assert school_row[2] == "03 (01 HS)" and school_row[3] == "01 (01 HS)"
-    assert str(school_row[4]).startswith("=IF(")
+    # Each figure once, as a number: the plan's "03 (01 HS)" is the quota 3 and the pupils' 1.
+    assert list(header[5:7]) == ["CHỈ TIÊU HS", "THỰC HIỆN HS"]
+    assert school_row[2:4] == (3, 1) and school_row[5:7] == (1, 1)
+    assert str(school_row[4]).startswith("=IF(C")
     total_row = next(r for r in values if r[1] == "Tổng cộng")
-    assert str(total_row[5]).startswith("=SUM(F")
+    assert str(total_row[2]).startswith("=SUM(C") and str(total_row[5]).startswith("=SUM(F")
     assert ("Đã phân bổ 10 trên chỉ tiêu 10 của Huyện ủy Đơn Dương.",) in [tuple(c for c in r if c) for r in values]
 
 

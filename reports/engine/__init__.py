@@ -102,11 +102,12 @@ from .results import (
     ChildRow,
     Measurement,
     PeriodFigure,
+    RuleNotApplying,
     RuleResult,
     YearFigure,
 )
 from .rows import OrganizationRow, _scope_organizations, gc_paused, name_rows
-from .rules import STRUCTURAL, _rules_of_day, _subjects, applicable_rules
+from .rules import STRUCTURAL, _rules_of_day, _subjects, applicable_rules, rule_anchor, rules_not_applying
 from .spans import _monthly, admissions_in, report_spans
 
 # The engine's public API: `attainment` and the plain results it returns, the rules that
@@ -125,6 +126,7 @@ __all__ = [
     "Measurement",
     "OrganizationRow",
     "PeriodFigure",
+    "RuleNotApplying",
     "RuleResult",
     "Status",
     "YearFigure",
@@ -192,6 +194,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
 
     results: list[RuleResult] = []
     tables: list[AllocationTable] = []
+    measuring_none: list = []
     ended.prefetch(scope_org)
     for rule in rules:
         if rule.kind == RuleKind.ALLOCATION:
@@ -203,6 +206,10 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         result = c.rule_result(rule)
         if result is not None:
             results.append(result)
+        elif rule.applies_to_each and rule_anchor(rule, scope) == rule.plan.issuer.path:
+            # Issued at the scope or inside it, it measures nothing: the report says why
+            # instead of leaving it out silently (one from above only misses the scope).
+            measuring_none.append(rule)
     if names:
         _name_of_day(results, names, today_tree=tree is None)
 
@@ -228,6 +235,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         period_figure=c.period_of(scope.path, engine_last_year=True),
         cut_years=c.cut_years(),
         names=names,
+        not_applying=rules_not_applying(measuring_none, count_day),
     )
 
 

@@ -175,6 +175,19 @@ class ChildRow:
 
 
 @dataclass
+class RuleNotApplying:
+    """A rule over many organizations issued inside the scope that measures none: no
+    organization it applies to stands on the count day (the district committees of a plan
+    of 2024, after the 2025 reorganization). `ended`: those of them that ended by then, as
+    (day, merged, names) per day they ended on."""
+
+    rule: Rule
+    plan: Plan
+    sentence: str
+    ended: list[tuple[dt.date, bool, list[str]]] = field(default_factory=list)
+
+
+@dataclass
 class Attainment:
     scope: Organization
     year: int
@@ -206,6 +219,8 @@ class Attainment:
     # Organizations renamed after the count day, by their names of that day: the answer's
     # organizations carry them already; the document's header reads those above the scope.
     names: "NamesOnDay | None" = None
+    # The rules that apply to no organization standing on the count day (not in `rules`).
+    not_applying: list[RuleNotApplying] = field(default_factory=list)
 
     @property
     def rule_count(self) -> int:

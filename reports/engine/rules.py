@@ -11,6 +11,9 @@ from django.db.models import F, Q
 
 from organizations.models import Organization
 from quotas.models import Allocation, Rule, RuleKind, SubQuota, in_force_on
+from quotas.sentences import rule_sentence
+
+from .results import RuleNotApplying
 
 STEP = Organization.steplen
 STRUCTURAL = (RuleKind.CELL_SIZE, RuleKind.INACTIVITY)
@@ -203,3 +206,30 @@ def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date, ended) ->
             subject = _subject(rule)
             subjects[rule.pk] = [orgs[subject.pk]] if subject.pk in orgs else []
     return subjects
+
+
+def rules_not_applying(rules: list[Rule], count_day: dt.date) -> list[RuleNotApplying]:
+    """What the report says of the rules over many organizations that measure none (they
+    have no row): the organizations each applied to that ended by the count day, if any.
+    One query per such rule (rare: a reorganization ended what they applied to), and one
+    for their issuers' paths in today's tree (a report of a past day places them as they stood)."""
+    if not rules:
+        return []
+    paths = dict(Organization.objects.filter(pk__in={r.plan.issuer_id for r in rules}).values_list("pk", "path"))
+    found = []
+    for rule in rules:
+        issuer = rule.plan.issuer
+        path = paths.get(issuer.pk, issuer.path)
+        ended = (
+            Organization.objects.filter(path__startswith=path, depth__gt=issuer.depth, dissolved_on__lte=count_day)
+            .filter(_signature_q(selector_signature(rule)))
+            .order_by("dissolved_on", "name")
+            .values_list("name", "dissolved_on", "merged_into_id")
+        )
+        by_day: dict[tuple[dt.date, bool], list[str]] = defaultdict(list)
+        for name, day, merged_into in ended:
+            by_day[(day, merged_into is not None)].append(name)
+        note = RuleNotApplying(rule=rule, plan=rule.plan, sentence=rule_sentence(rule))
+        note.ended = [(day, merged, names) for (day, merged), names in by_day.items()]
+        found.append(note)
+    return found

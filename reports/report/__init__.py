@@ -21,11 +21,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from admissions.categories import ABBREVIATION_OF
 from organizations.models import Organization
 from quotas.models import RuleKind
-from quotas.sentences import allocation_notation, two_digits
 
-from ..engine import AllocationTable, Attainment, gc_paused
+from ..engine import AllocationTable, Attainment, RuleNotApplying, gc_paused
 from ..engine.measure import closing
 from .periods import (
     Beside,
@@ -105,12 +105,31 @@ __all__ = [
 
 
 def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
+    """The appendix of an allocation: every figure once, as a number. The plan's "03 (01 HS)"
+    is CHỈ TIÊU 3 and, when the table has sub-quotas, CHỈ TIÊU HS 1 beside THỰC HIỆN HS
+    (a quota and an achieved column per category). `padded`: the counts the PDF and the
+    workbook write zero-padded, as a plan writes them ("03")."""
     year = att.year
     beside = Beside(att)
     # A row of an organization directly under the scope reads the figure its own row does
     # (last year's "no data" included), so the appendix and the table above never disagree.
     child_periods = {c.org.pk: Beside.figure(c.period, c.last_year) for c in att.children if c.ended_on is None}
     periods = [child_periods.get(row.org.pk, row.period) if row.ended_on is None else None for row in table.rows]
+    categories = list(dict.fromkeys(c for row in table.rows for c, n in (row.sub_targets or {}).items() if n))
+    sub_columns = []
+    for c in categories:
+        values = {"category": ABBREVIATION_OF.get(c, c)}
+        sub_columns += [
+            Column(_("QUOTA %(category)s") % values, INT, 10),
+            Column(_("ACHIEVED %(category)s") % values, INT, 10),
+        ]
+
+    def sub_cells(row) -> list:
+        cells = []
+        for c in categories:
+            quota = (row.sub_targets or {}).get(c) or None
+            cells += [quota, None if quota is None else row.sub_actual.get(c, 0)]
+        return cells
 
     def source():
         for i, (row, figure) in enumerate(zip(table.rows, periods, strict=True), start=1):
@@ -118,17 +137,17 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
                 [
                     i,
                     ended_name(row),
-                    allocation_notation(row.total, row.sub_targets),
-                    allocation_notation(row.actual, row.sub_actual),
-                    fraction(row.percent),
                     row.total,
                     row.actual,
+                    fraction(row.percent),
+                    *sub_cells(row),
                     *beside.cells(figure),
                     row.status,
                 ],
                 {"org": row.org.pk, "category": ""},
             )
 
+    first_beside = 5 + len(sub_columns)
     t = Table(
         key=f"allocation-{table.rule.pk}",
         title=_("ALLOCATION OF THE %(year)d ADMISSION QUOTA") % {"year": year},
@@ -142,18 +161,18 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
         columns=[
             Column("STT", INT, 6),
             Column("TCCSĐ", TEXT, 48),
-            Column(_("QUOTA"), TEXT, 14),
-            Column(_("ACHIEVED"), TEXT, 14),
+            Column(_("QUOTA"), INT, 10),
+            Column(_("ACHIEVED"), INT, 10),
             Column(_("RATE"), PERCENT, 10),
-            Column(_("Quota (total)"), INT, 10),
-            Column(_("Achieved (total)"), INT, 10),
+            *sub_columns,
             *beside.columns,
             Column(_("Status"), STATUS, 14),
         ],
-        sum_columns=(5, 6, *beside.summed(7, periods)),
+        sum_columns=(2, 3, *range(5, first_beside), *beside.summed(first_beside, periods)),
         source=source,
         count=len(table.rows),
     )
+    t.padded = (0, 2, 3, *range(5, first_beside))
     t.lead = beside.spans
     allocated = sum(r.total for r in table.rows)
     achieved = sum(r.actual for r in table.rows)
@@ -173,14 +192,14 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
             % {"org": table.subject.name, "actual": table.actual, "rest": table.actual - achieved}
         )
     t.note = " ".join(notes)
+    sub_totals = [sum(cells[i] or 0 for cells in map(sub_cells, table.rows)) for i in range(len(sub_columns))]
     t.totals = [
         None,
         _("Total"),
-        two_digits(allocated),
-        two_digits(achieved),
-        fraction(Decimal(achieved * 100) / allocated if allocated else None),
         allocated,
         achieved,
+        fraction(Decimal(achieved * 100) / allocated if allocated else None),
+        *sub_totals,
         *beside.totals(periods),
         None,
     ]
@@ -239,10 +258,13 @@ def children_table(att: Attainment) -> Table:
     )
     table.lead = beside.spans
     targets = child_targets(att)
+    shown_targets = []
     for i, c in enumerate(att.children, start=1):
         target, percent, status = c.target, c.percent, c.status
         if target is None and c.ended_on is None and c.org.pk in targets:
             target, percent, status = targets[c.org.pk]
+        if target is not None:
+            shown_targets.append(target)
         last = [figure_or_no_data(c.last_year)] if last_year_column else []
         table.add(
             [
@@ -271,7 +293,8 @@ def children_table(att: Attainment) -> Table:
     # then); no sum of "no data" (Excel would write 0).
     no_forecast = att.forecast is None
     table.sum_columns = (
-        (3,)
+        ((2,) if shown_targets else ())
+        + (3,)
         + (() if no_forecast else (5,))
         + ((6,) if last_year_column and last_years else ())
         + beside.summed(first_beside, figures)
@@ -279,7 +302,7 @@ def children_table(att: Attainment) -> Table:
     table.totals = [
         None,
         _("Total"),
-        None,
+        sum(shown_targets) if shown_targets else None,  # the targets shown, whatever the year
         sum(c.actual for c in rows),
         None,
         None if no_forecast else sum(c.forecast or 0 for c in rows),
@@ -305,6 +328,29 @@ def closing_note(att: Attainment) -> str:
     return _("%(ended)s: its year ended on its last day; its targets are judged on what it achieved by then.") % {
         "ended": ended
     }
+
+
+def not_applying_note(n: RuleNotApplying, year: int) -> str:
+    """Why a rule of the plans has no row in the report: no organization it applies to
+    stands (the district committees after the 2025 reorganization), naming those that ended."""
+    ended = "; ".join(
+        (_("%(names)s merged on %(day)s") if merged else _("%(names)s dissolved on %(day)s"))
+        % {"names": ", ".join(names), "day": day.strftime("%d/%m/%Y")}
+        for day, merged, names in n.ended
+    )
+    values = {"sentence": n.sentence, "plan": n.plan.reference or n.plan.title, "year": year, "ended": ended}
+    if ended:
+        return (
+            _(
+                "The target “%(sentence)s” of plan %(plan)s does not apply in %(year)d: no organization it"
+                " applies to stands any more (%(ended)s)."
+            )
+            % values
+        )
+    return (
+        _("The target “%(sentence)s” of plan %(plan)s does not apply in %(year)d: no organization it applies to.")
+        % values
+    )
 
 
 def build_report(att: Attainment) -> Report:
@@ -348,6 +394,8 @@ def _build_report(att: Attainment) -> Report:
         if (tables := by_kind.get(kind))
     ]
     children = children_table(att)
+    not_applying = [not_applying_note(n, att.year) for n in att.not_applying]
+    summary.note = " ".join(not_applying)  # after the table, in the workbook and the PDF
     return Report(
         attainment=att,
         title=_("REPORT"),
@@ -359,4 +407,5 @@ def _build_report(att: Attainment) -> Report:
         sections=sections,
         period=period_table(att),
         closing=closing,
+        not_applying=not_applying,
     )

@@ -87,6 +87,7 @@ class Table:
         self.totals = totals  # a total row; None cells stay empty; INT columns may be summed
         self.sum_columns = sum_columns  # columns whose total is the sum of the rows (a formula in Excel)
         self.extra: list[Table] = []  # smaller tables shown below (year on year)
+        self.padded: tuple[int, ...] = ()  # columns of counts a document writes zero-padded ("03")
         self._source = source
         self._count = count
         self._rows: list[list] | None = None if source else []
@@ -150,6 +151,7 @@ class Report:
     sections: list[RuleSection] = field(default_factory=list)  # the rule tables grouped by kind
     period: Table | None = None  # the report period beside the same period last year
     closing: str = ""  # an organization that ended, as of its last day: says so (closing_note)
+    not_applying: list[str] = field(default_factory=list)  # the rules left out, and why (not_applying_note)
 
     @property
     def tables(self) -> list[Table]:

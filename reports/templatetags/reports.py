@@ -71,7 +71,7 @@ def _cell(value, column, dashboard_url, admissions_url, achieved) -> str:
 def _achieved_titles() -> tuple[str, str]:
     from django.utils.translation import gettext as _
 
-    return _("Achieved"), _("Achieved (total)")
+    return _("Achieved"), _("ACHIEVED")
 
 
 @register.filter

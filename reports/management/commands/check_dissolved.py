@@ -6,7 +6,7 @@ from admissions.models import Admission, Candidate, Outcome
 from admissions.services.admissions import records_after_dissolution
 from organizations.models import MemberCount, Organization
 from reports.models import HistoricalResult
-from reports.services import all_after
+from reports.services import all_after, all_before
 
 
 class Command(BaseCommand):
@@ -15,7 +15,9 @@ class Command(BaseCommand):
         " their dissolution, or candidates on the road, and the merged or dissolved ones that hold"
         " member counts dated from their end or (dissolved, not merged) historical results of"
         " years after it (possible in a database written before these were checked): reports"
-        " count them for an organization that had ended. Exits with an error when there is any."
+        " count them for an organization that had ended. Also the organizations that hold"
+        " admissions or member counts dated before their founding, or historical results of years"
+        " all before it. Exits with an error when there is any."
     )
 
     def handle(self, *args, **options):
@@ -48,9 +50,71 @@ class Command(BaseCommand):
                     % {"org": organization.name, "years": ", ".join(str(y) for y in sorted(years))}
                 )
             self.stdout.write(f"{organization.code}: {' '.join(problems)}")
+        early = _before_founding()
+        for organization, problems in early:
+            self.stdout.write(f"{organization.code}: {' '.join(problems)}")
+        errors = []
         if found:
-            raise CommandError(f"{len(found)} dissolved organization(s) hold records after their dissolution")
+            errors.append(f"{len(found)} dissolved organization(s) hold records after their dissolution")
+        if early:
+            errors.append(f"{len(early)} organization(s) hold records dated before their founding")
+        if errors:
+            raise CommandError("; ".join(errors))
         self.stdout.write("No dissolved organization holds records after its dissolution.")
+        self.stdout.write("No organization holds records dated before its founding.")
+
+
+def _before_founding() -> list[tuple[Organization, list[str]]]:
+    """The organizations holding records of days before their founding, each with its
+    messages: admissions and member counts dated before it, historical results of years all
+    before it (the entry forms refuse each: admissions.services, organizations.services
+    `_check_standing`, reports.services `_check_years_standing`)."""
+    admitted = Admission.objects.filter(
+        organization=OuterRef("pk"), ceremony_date__lt=OuterRef("founded_on"), archived_at__isnull=True
+    )
+    counted = MemberCount.objects.filter(organization=OuterRef("pk"), as_of__lt=OuterRef("founded_on"))
+    results = _results_before_founding()
+    found = Organization.objects.filter(founded_on__isnull=False).filter(
+        Exists(admitted) | Exists(counted) | Q(pk__in=list(results))
+    )
+    early = []
+    for organization in found.order_by("path"):
+        founded, problems = organization.founded_on, []
+        day = founded.strftime("%d/%m/%Y")
+        admissions = Admission.objects.filter(
+            organization=organization, ceremony_date__lt=founded, archived_at__isnull=True
+        )
+        if n := admissions.count():
+            first = admissions.order_by("ceremony_date").values_list("ceremony_date", flat=True).first()
+            problems.append(
+                _("%(org)s has %(n)d admission(s) dated before its founding on %(date)s (the first on %(first)s).")
+                % {"org": organization.name, "n": n, "date": day, "first": first.strftime("%d/%m/%Y")}
+            )
+        if n := organization.member_counts.filter(as_of__lt=founded).count():
+            problems.append(
+                _("%(org)s has %(n)d member count(s) dated before its founding on %(date)s.")
+                % {"org": organization.name, "n": n, "date": day}
+            )
+        if years := results.get(organization.pk):
+            problems.append(
+                _("%(org)s has historical results of years before its founding: %(years)s.")
+                % {"org": organization.name, "years": ", ".join(str(y) for y in sorted(years))}
+            )
+        early.append((organization, problems))
+    return early
+
+
+def _results_before_founding() -> dict[int, set[int]]:
+    """{organization pk: years} of historical results whose years all come before the
+    organization's founding (one query; few rows)."""
+    rows = HistoricalResult.objects.filter(organization__founded_on__isnull=False).values_list(
+        "organization_id", "organization__founded_on", "year"
+    )
+    found: dict[int, set[int]] = {}
+    for pk, founded_on, year in rows:
+        if all_before(founded_on, year):
+            found.setdefault(pk, set()).add(year)
+    return found
 
 
 def _results_after_dissolution() -> dict[int, set[int]]:
