@@ -235,7 +235,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         period_figure=c.period_of(scope.path, engine_last_year=True),
         cut_years=c.cut_years(),
         names=names,
-        not_applying=rules_not_applying(measuring_none, count_day),
+        not_applying=rules_not_applying(measuring_none, count_day, any_ended=state.ended),
     )
 
 

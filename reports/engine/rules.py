@@ -208,27 +208,34 @@ def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date, ended) ->
     return subjects
 
 
-def rules_not_applying(rules: list[Rule], count_day: dt.date) -> list[RuleNotApplying]:
+def rules_not_applying(rules: list[Rule], count_day: dt.date, any_ended: bool = True) -> list[RuleNotApplying]:
     """What the report says of the rules over many organizations that measure none (they
     have no row): the organizations each applied to that ended by the count day, if any.
-    One query per such rule (rare: a reorganization ended what they applied to), and one
-    for their issuers' paths in today's tree (a report of a past day places them as they stood)."""
+    Two queries however many such rules (rare: a reorganization ended what they applied
+    to), none when no organization had ended by then (`any_ended`, the tree's state): their
+    issuers' paths in today's tree (a report of a past day places them as they stood), and
+    the organizations ended under them."""
     if not rules:
         return []
+    if not any_ended:
+        return [RuleNotApplying(rule=rule, plan=rule.plan, sentence=rule_sentence(rule)) for rule in rules]
     paths = dict(Organization.objects.filter(pk__in={r.plan.issuer_id for r in rules}).values_list("pk", "path"))
+    under = Q()
+    for path in set(paths.values()):
+        under |= Q(path__startswith=path)
+    ended = list(
+        Organization.objects.filter(under, dissolved_on__lte=count_day)
+        .order_by("dissolved_on", "name")
+        .values_list("path", "depth", "form", "sector", "name", "dissolved_on", "merged_into_id")
+    )
     found = []
     for rule in rules:
         issuer = rule.plan.issuer
-        path = paths.get(issuer.pk, issuer.path)
-        ended = (
-            Organization.objects.filter(path__startswith=path, depth__gt=issuer.depth, dissolved_on__lte=count_day)
-            .filter(_signature_q(selector_signature(rule)))
-            .order_by("dissolved_on", "name")
-            .values_list("name", "dissolved_on", "merged_into_id")
-        )
+        path, signature = paths.get(issuer.pk, issuer.path), selector_signature(rule)
         by_day: dict[tuple[dt.date, bool], list[str]] = defaultdict(list)
-        for name, day, merged_into in ended:
-            by_day[(day, merged_into is not None)].append(name)
+        for org_path, depth, form, sector, name, day, merged_into in ended:
+            if org_path.startswith(path) and depth > issuer.depth and _kind_matches(form, sector, depth, signature):
+                by_day[(day, merged_into is not None)].append(name)
         note = RuleNotApplying(rule=rule, plan=rule.plan, sentence=rule_sentence(rule))
         note.ended = [(day, merged, names) for (day, merged), names in by_day.items()]
         found.append(note)
