@@ -37,7 +37,9 @@ def _steps(cycle: dict, org, period, users: dict, today: dt.date, last_day: dt.d
         user = users[event.get("by", cycle["by"])]
         if event["action"] == "submit":
             narrative = {name: CYCLE["narrative"][name] for name in event["narrative"]}
-            sub = services.submit(organization=org, period=period, user=user, today=today, at=at, **narrative)
+            # The figures as they stood on the day it was sent (a report sent on 22/12 is counted to 22/12).
+            sent = timezone.localtime(at).date()
+            sub = services.submit(organization=org, period=period, user=user, today=sent, at=at, **narrative)
         elif event["action"] == "return":
             sub = services.return_submission(submission=sub, user=user, at=at, comment=event["comment"])
         else:  # approved, never after the demo's today

@@ -220,15 +220,24 @@ def _changes_after(period: periods.Period, since, path):
 
 def summary(snapshot: dict | None) -> dict:
     """The headline figures of a snapshot, for the pages."""
+    from reports.bieu2 import moved_note
+
     att = (snapshot or {}).get("attainment") or {}
     form = (snapshot or {}).get("bieu2") or {}
     as_of = (snapshot or {}).get("as_of")
+    rows = form.get("rows", [])
+    total = next((r["this_period"] for r in rows if r.get("key") == "total"), None)
+    # Biểu 2 counts each admission where its organization stood on the ceremony day, the
+    # report where it stands on the report's day: after a move or a merger in the period
+    # their totals differ, and the page says why (as the form itself does).
+    differ = None not in (total, att.get("period_actual")) and total != att.get("period_actual")
     return {
         "actual": att.get("actual"),
         "target": att.get("target"),
         "period_actual": att.get("period_actual"),
         "children": _children(att),
         "rules": att.get("rules", []),
-        "bieu2": form.get("rows", [])[:6],
+        "bieu2": rows[:6],
+        "bieu2_note": moved_note() if differ else "",
         "as_of": dt.date.fromisoformat(as_of) if as_of else None,
     }

@@ -39,13 +39,13 @@ def test_the_2025_year_reports_are_the_communes_that_took_the_districts_place(re
 
 
 def test_each_approved_report_holds_the_figures_its_page_shows_for_its_day(reorganized_demo):
-    today = timezone.localdate()
     approved = ReportSubmission.objects.filter(status=Status.APPROVED).select_related("organization")
     assert approved.count() == 2
     for submission in approved:
         org, period = submission.organization, parse_period(submission.period)
-        day = report_day(org, period, today)
-        assert submission.snapshot["as_of"] == day.isoformat() == "2025-12-31"
+        # counted to the day it was sent (22/12 and 30/12/2025), as a board sending it then got it
+        day = report_day(org, period, timezone.localtime(submission.submitted_at).date())
+        assert submission.snapshot["as_of"] == day.isoformat() < "2025-12-31"
         now = attainment_json(attainment(scope=org, year=period.year, as_of=day, period=period))
         signed = submission.snapshot["attainment"]
         assert signed == now, org.code  # every figure, rule and row
@@ -66,6 +66,10 @@ def test_the_commune_that_took_don_duongs_place_plans_the_current_year(reorganiz
     # what the commune's planner reads: its own target for the year
     result = attainment(scope=commune, year=today.year, as_of=today)
     assert result.target == 30
+    # "mỗi chi bộ thôn, tổ dân phố, trường THPT, trường học": the school cells directly under
+    # the commune (grassroots cells) are measured too, not only the village cells
+    size = next(r for r in result.rules if r.kind == RuleKind.CELL_SIZE)
+    assert size.matched == 5, size.matched
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="donduong.kehoach"))
@@ -73,3 +77,18 @@ def test_the_commune_that_took_don_duongs_place_plans_the_current_year(reorganiz
     assert page.status_code == 200
     headline = re.search(r'data-testid="actual">(.*?)</dd>', page.content.decode(), re.S).group(1)
     assert f"{result.actual}</a> / 30" in headline, headline
+
+
+def test_a_signed_report_says_why_its_bieu2_total_differs_from_its_figures(reorganized_demo, client):
+    """Biểu 2 counts each admission where its unit stood on the ceremony day (before
+    01/07/2025, under the district), the report where it stands on the report's day: the
+    commune's signed report shows both, and says why they differ."""
+    from django.contrib.auth import get_user_model
+
+    submission = ReportSubmission.objects.get(organization__code="LD.X-DONDUONG", period="2025")
+    rows = {r["key"]: r["this_period"] for r in submission.snapshot["bieu2"]["rows"]}
+    assert rows["total"] != submission.snapshot["attainment"]["period_actual"]
+    client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
+    url = reverse("submissions:detail", kwargs={"org_pk": submission.organization_id, "period": "2025"})
+    text = client.get(url).content.decode()
+    assert 'data-testid="frozen-bieu2-note"' in text and "theo tổ chức đảng tại ngày kết nạp" in text
