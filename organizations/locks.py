@@ -1,9 +1,11 @@
 """Closed periods: what an approved year report locks, and the one check every write makes.
 
-A `PeriodLock` covers an organization's subtree as it stood on each record's date: a
-record dated `day` of organization X is locked when X stood under the lock's organization
-on `day` and `day` lies in [start, end], unless a `LockReopening` of that lock is in force
-(today <= until). A reopening ends by itself; nothing has to lock the period again.
+A `PeriodLock` covers an organization's subtree as it stood on each record's date, and
+as the locked report counted it: a record dated `day` in [start, end] of organization X is
+locked when X stood under the lock's organization on `day`, or stands under it on the
+lock's last day (the report's count day: a unit that moved in, or a commune merged into
+one under it, counts its whole period there), unless a `LockReopening` of that lock is in
+force (today <= until). A reopening ends by itself; nothing has to lock the period again.
 
 Writers call `check_unlocked` (raises ValidationError naming the lock) before creating,
 changing or deleting a dated record, with each date the change touches (the old and the
@@ -30,7 +32,7 @@ from django.utils.translation import gettext as _
 from common.audit import stamp
 
 from .models import LockReopening, Organization, OrganizationPath, PeriodLock
-from .positions import path_on
+from .positions import path_on, successors_on
 
 STEP = Organization.steplen
 
@@ -101,6 +103,8 @@ class LockSet:
         self.today = today
         self.locks = list(locks_in_force(today=today))
         self._past: dict[int, list[tuple[dt.date | None, dt.date, str]]] = {}
+        self._successors: dict[dt.date, dict[int, int]] = {}
+        self._organizations: dict[int, Organization] = {}
         if self.locks:
             self.prefetch([lock.organization for lock in self.locks])
 
@@ -130,6 +134,17 @@ class LockSet:
                 return path
         return organization.path
 
+    def successor(self, organization: Organization, day: dt.date) -> Organization:
+        """As `successor`, from memory: the mergers read once per day asked about."""
+        if day not in self._successors:
+            self._successors[day] = successors_on(day)
+        pk = self._successors[day].get(organization.pk)
+        if pk is None:
+            return organization
+        if pk not in self._organizations:
+            self._organizations[pk] = Organization.objects.get(pk=pk)
+        return self._organizations[pk]
+
 
 _active: ContextVar[LockSet | None] = ContextVar("partyplans_locks", default=None)
 
@@ -147,15 +162,36 @@ def read_once(*, today: dt.date, organizations=()):
         _active.reset(token)
 
 
+def successor(organization: Organization, day: dt.date) -> Organization:
+    """The organization whose figures count `organization`'s on `day`: itself, or the end
+    of its chain of mergers effective by then."""
+    if organization.merged_into_id is None or organization.dissolved_on is None or organization.dissolved_on > day:
+        return organization
+    pk = successors_on(day).get(organization.pk)
+    return organization if pk is None else Organization.objects.get(pk=pk)
+
+
 def covering(locks, *, organization: Organization, day: dt.date) -> PeriodLock | None:
-    """The first of `locks` (a list, or a LockSet) that covers a record of `organization` dated `day`."""
+    """The first of `locks` (a list, or a LockSet) that covers a record of `organization`
+    dated `day`: where it stood that day, or where the locked report counts it (its place,
+    or its successor's, on the lock's last day)."""
     candidates = [lock for lock in locks if lock.start <= day <= lock.end]
     if not candidates:
         return None
-    where = locks.path_on if isinstance(locks, LockSet) else path_on
+    memory = isinstance(locks, LockSet)
+    where = locks.path_on if memory else path_on
     own = where(organization, day)
     for lock in candidates:
         if own.startswith(where(lock.organization, day)):
+            return lock
+    for lock in candidates:
+        merged = organization.merged_into_id is not None and (organization.dissolved_on or day) <= lock.end
+        counted = (
+            (locks.successor(organization, lock.end) if memory else successor(organization, lock.end))
+            if merged
+            else organization
+        )
+        if where(counted, lock.end).startswith(where(lock.organization, lock.end)):
             return lock
     return None
 

@@ -116,7 +116,9 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
         )
     }
     due = deadline(children[0], period=period) if children else None
-    locks = list(locks_in_force(today=today, day=year_end))
+    # A year's lock ends on the day its report was counted to (a report sent on 22/12 locks
+    # up to 22/12): any lock over the year counts.
+    locks = list(locks_in_force(today=today).filter(start__lte=year_end, end__gte=dt.date(period.year, 1, 1)))
     lock_paths = []
     if locks:
         lock_paths = list(

@@ -224,7 +224,8 @@ def return_submission(*, submission: ReportSubmission, user, comment: str, at=No
 
 @transaction.atomic
 def approve(*, submission: ReportSubmission, user, comment: str = "", at=None) -> ReportSubmission:
-    """Accept the report; a year's report locks the year for the organization's subtree."""
+    """Accept the report; a year's report locks the year for the organization's subtree, up
+    to the day its figures were counted to."""
     submission = _under_review(
         submission, user, _("Only a submitted report can be approved (this one is: %(status)s).")
     )
@@ -241,10 +242,13 @@ def approve(*, submission: ReportSubmission, user, comment: str = "", at=None) -
                 "year": period.year,
                 "day": timezone.localdate(now).strftime("%d/%m/%Y"),
             }
+        # Up to the day its figures were counted to: a year report sent on 22/12 signs the
+        # figures of 22/12, and the days after it stay open for what they bring.
+        counted_to = dt.date.fromisoformat(submission.snapshot["as_of"]) if submission.snapshot else period.end
         locks.lock_period(
             organization=submission.organization,
             start=period.start,
-            end=period.end,
+            end=min(period.end, counted_to),
             user=user,
             reason=reason,
             source=lock_source(submission),

@@ -3,16 +3,14 @@ the organization's children for the period.
 
 JSON: a list of {org, code, period, status, late, submitted_at, approved_at, locked}; status
 one of not_started, draft, submitted, returned, approved; submitted_at/approved_at ISO 8601
-or null; locked: the year of the period locked for that child today
-(organizations.locks.lock_on)."""
+or null; locked: the year of the period locked for that child today, up to the day its
+approved report was counted to (submissions.selectors.board)."""
 
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from organizations.locks import lock_on
 from reports.management.commands._org import find_organization
 from submissions import selectors
 
@@ -25,7 +23,6 @@ def _iso(value):
 
 def board_rows(organization, period, today) -> list[dict]:
     rows, _due = selectors.board(organization, period=period, today=today)
-    year_end = dt.date(period.year, 12, 31)
     return [
         {
             "org": row.organization.name,
@@ -35,7 +32,7 @@ def board_rows(organization, period, today) -> list[dict]:
             "late": row.late,
             "submitted_at": _iso(row.submission and row.submission.submitted_at),
             "approved_at": _iso(row.submission and row.submission.approved_at),
-            "locked": lock_on(organization=row.organization, day=year_end, today=today) is not None,
+            "locked": row.locked,
         }
         for row in rows
     ]
