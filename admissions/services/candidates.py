@@ -128,6 +128,15 @@ def candidate_build(
     """
     if not organization.is_active:
         raise ValidationError(_("Cannot add a candidate to a dissolved organization."))
+    if organization.founded_on and source_date < organization.founded_on:
+        # Every later step follows this date: none can be dated before the founding either
+        # (a candidate handed over by a merger keeps the steps taken at its predecessor).
+        raise ValidationError(
+            {
+                "source_date": _("%(org)s was founded on %(date)s: a candidate's road there cannot begin before it.")
+                % {"org": organization.name, "date": _d(organization.founded_on)}
+            }
+        )
     if source_on_file:  # the identification is a step record dated `source_date`
         locks.check_unlocked(organization=organization, day=source_date, today=today)
     candidate = Candidate(
