@@ -223,7 +223,7 @@ def admission_recognize(
         text=decision_number,
         missing=_("The recognition decision needs its number."),
         not_before="probation_due",
-        too_early=_("The probation ends on %(date)s: recognition comes after it."),
+        too_early=_("The probation ends on %(date)s: recognition comes from that day on."),
     )
     admission.recognized_on, admission.recognition_decision = on_date, decision_number.strip()
     # PROCEDURE: recognized late (after the recognition deadline) or not, the member is full
