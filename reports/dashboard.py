@@ -238,7 +238,9 @@ def _render(organization: Organization, view: View) -> str:
         "can_edit_history": view.can_edit_history,
         "rules": rules,
         "rule_groups": group_by_plan(rules),
-        "allocation_tables": [with_forecast(t, att) for t in report.allocation_tables],
+        "allocation_tables": [
+            with_forecast(t, a, att) for t, a in zip(report.allocation_tables, att.allocations, strict=True)
+        ],
         "below": below,
         "without_target": without_target(report.children),
     }
@@ -316,12 +318,11 @@ def group_by_plan(rows: list[dict]) -> list[dict]:
     return result
 
 
-def with_forecast(table: Table, att) -> Table:
-    """An allocation table of the report with the pipeline ("Dự kiến") after the achieved
-    figure, for the page: the status of a row is computed with it, so it is shown beside
-    it. Known for the organizations directly under the scope (the rows of its own table);
-    other rows read "—"."""
-    forecast = {c.org.pk: c.forecast for c in att.children}
+def with_forecast(table: Table, allocation, att) -> Table:
+    """An allocation table of the report (`allocation`: the engine's table it was built
+    from) with the pipeline ("Dự kiến") after the achieved figure, for the page: the status
+    of a row is computed with it, so it is shown beside it, the same on every page that
+    shows the table. None (empty) for a row whose year is over."""
     position = 4  # after STT, TCCSĐ, quota, achieved
     shown = Table(
         key=table.key,
@@ -330,11 +331,10 @@ def with_forecast(table: Table, att) -> Table:
         note=table.note,
         columns=[*table.columns[:position], Column(_("Forecast"), INT, 10), *table.columns[position:]],
     )
-    for row, link in zip(table.rows, table.links, strict=True):
-        value = forecast.get(link["org"]) if link else None
-        shown.add([*row[:position], value, *row[position:]], link)
+    for row, link, counted in zip(table.rows, table.links, allocation.rows, strict=True):
+        shown.add([*row[:position], counted.forecast, *row[position:]], link)
     if table.totals:
-        values = [v for v in (forecast.get(link["org"]) for link in table.links if link) if v is not None]
+        values = [row.forecast for row in allocation.rows if row.forecast is not None]
         total = sum(values) if values and not att.year_over else None
         shown.totals = [*table.totals[:position], total, *table.totals[position:]]
     return shown

@@ -278,7 +278,7 @@ def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_
             if rule.kind == RuleKind.CELL_SIZE:
                 if org.members_now is None or org.members_now < threshold:
                     failing.append(
-                        Measurement(org=row, status=Status.NOT_MET, target_min=rule.min_count, members=org.members_now)
+                        Measurement(org=row, status=stale, target_min=rule.min_count, members=org.members_now)
                     )
                 continue
             last = latest.get(org.path)

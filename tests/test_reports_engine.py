@@ -435,11 +435,12 @@ def _grow_extra(tree, start, stop):
 
 
 def test_a_positive_share_without_any_total_still_asks_for_one(tree):
+    """2% of 0 implies no count (none is shown), but the share still asks for one admission."""
     p = make_plan(tree.district, number="1", symbol="KH/HU")
     make_rule(p, RuleKind.SHARE_OF_ADMISSIONS, category=Category.NON_STATE_WORKER, min_percent=Decimal(2))
     result = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 12, 31))
     m = result.rules[0].single
-    assert (m.planned_total, m.implied_min, m.status) == (0, 1, Status.NOT_MET)
+    assert (m.planned_total, m.implied_min, m.status) == (0, None, Status.NOT_MET)
 
 
 def test_a_report_as_of_an_earlier_day_leaves_out_later_admissions(tree):

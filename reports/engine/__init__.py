@@ -199,8 +199,9 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
     for rule in rules:
         if rule.kind == RuleKind.ALLOCATION:
             table = _allocation_table(
-                rule, scope, listed, c.actuals, year, c.period, c.pipeline, c.finishable, ended, c.period_of
-            )
+                rule, scope, listed, c.actuals, year, c.period, c.pipeline, c.finishable, ended, c.period_of,
+                forecasting=c.forecasting,
+            )  # fmt: skip
             if table is not None:
                 tables.append(table)
         result = c.rule_result(rule)

@@ -28,13 +28,15 @@ def _ended_status(actual: int, low: int) -> str:
 
 
 def _allocation_table(
-    rule, scope, orgs, actuals, year, period, pipeline, finishable, ended, period_of
+    rule, scope, orgs, actuals, year, period, pipeline, finishable, ended, period_of, forecasting=True
 ) -> AllocationTable | None:
     """The allocation rows inside the scope. A row's status is the worst of its total's and
     of each sub-quota's ("03 (01 HS)": 3 admitted without the pupil has not met it). A row
     whose organization's last day was on or before the count day shows what it admitted up
     to that day, its year over; when the committee of the table ended, every row does, up
-    to the committee's last day (its quota no longer applied after it)."""
+    to the committee's last day (its quota no longer applied after it). A standing row's
+    forecast is the pipeline its status counts with (`forecasting`: the year runs), the same
+    whichever report reads the table."""
     subject = _subject(rule)
     partial = not _within(subject.path, scope.path)
     rows = []
@@ -70,6 +72,7 @@ def _allocation_table(
             # Its period beside last year's while it still stood on the count day (its last day).
             end = ended_on if ended_on is not None else ended.on[subject.pk]
             figure = period_of(path) if end == ended.end_by else None
+            forecast = None  # its year is over
         else:
             actual = counted.get((path, year, ""), 0)
             status = status_of(path, "", actual, total)
@@ -78,7 +81,10 @@ def _allocation_table(
                 sub_actual = {category: counted.get((path, year, category), 0) for category in subs}
                 status = Status.worst([status, *[status_of(path, c, sub_actual[c], n) for c, n in subs.items()]])
             figure = period_of(path)
-        rows.append(AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status, ended_on, figure))
+            forecast = pending.get((path, year, ""), 0) if forecasting else None
+        rows.append(
+            AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status, ended_on, figure, forecast)
+        )
     if partial and not rows:
         return None
     if partial:
@@ -96,4 +102,5 @@ def _allocation_table(
         actual=actual,
         rows=rows,
         partial=partial,
+        subject_ended_on=ended.on.get(subject.pk),
     )

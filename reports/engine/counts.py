@@ -200,13 +200,12 @@ def historical_counts(
 def add_historical(counts: Counts, periods, path: str, year: int, category: str, covered, first, n) -> None:
     """One grouped row of historical results at `path`: a year's figure into `counts`, or
     (`first` set) a period's total into `periods` when it is kept. `covered`: a blank
-    (total) row of the same organization and year exists, so a category row is already in it."""
+    (total) row of the same organization and year exists, so a category row is already in it.
+    A period's total of one category ("2020–2023: 03 pupils") is that category's only: it is
+    no total of new members, nor part of one (3 pupils and 5 workers are not "8 admitted")."""
     if first is not None:
         if periods is not None:
-            if category:
-                periods[(path, first, year, category)] += n
-            if not (category and covered):
-                periods[(path, first, year, "")] += n
+            periods[(path, first, year, category)] += n
         return
     counts.add_entered(path, year, category, n, total=not (category and covered))
 

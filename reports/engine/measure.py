@@ -52,12 +52,8 @@ HISTORY_YEARS = 5  # the year itself and four before it
 
 
 def _ceil_share(percent: Decimal, total: int) -> int:
-    """Shares imply counts rounded up: 2% of 191 → 4 (seed 001's footnote).
-
-    A positive share asks for at least one admission even when the total is unknown (0).
-    """
-    implied = math.ceil(Decimal(percent) * total / 100 - Decimal("1e-9"))
-    return max(implied, 1) if percent > 0 else implied
+    """Shares imply counts rounded up: 2% of 191 → 4 (seed 001's footnote)."""
+    return math.ceil(Decimal(percent) * total / 100 - Decimal("1e-9"))
 
 
 def _year_fraction(year: int, as_of: dt.date) -> tuple[float, bool]:
@@ -438,12 +434,20 @@ class _Computation:
             elif ended is None or ended == self.ended.end_by:  # standing on the count day, its last
                 m.planned_total, m.planned_from = actuals.get(org.path, year - 1), "last_year"
             # else: its last year is not in today's tree (it holds nothing under it any more)
-            if m.share_min is not None:
-                m.implied_min = _ceil_share(m.share_min, m.planned_total or 0)
+            # The count a share implies against a total (planned, else last year's): none
+            # without one (15% of 0 implies no count; the pages say "against 0" only beside one).
+            if m.share_min is not None and m.planned_total:
+                m.implied_min = _ceil_share(m.share_min, m.planned_total)
             if m.share_max is not None and m.planned_total:
                 m.implied_max = math.floor(Decimal(m.share_max) * m.planned_total / 100)
             m.target_min = m.implied_min
-            m.status, m.expected = status_of(m.implied_min, None)
+            # Without an implied count a positive share still asks for one admission of its
+            # category (any share above 0% of a year's admissions is at least one of them);
+            # no target is shown then, nor a pace towards it.
+            low = m.implied_min if m.implied_min is not None else (1 if m.share_min else None)
+            m.status, m.expected = status_of(low, None)
+            if m.implied_min is None:
+                m.expected = None
             m.status = share_status(m.status, m.share, m.share_min, m.share_max, period, has_base=bool(m.base), cap=cap)
             if shown:
                 m.history = self.history_of(org, category, True)
@@ -466,7 +470,9 @@ class _Computation:
             m.target_min = rule.min_count
             m.members = org.members_now
             small = m.members is None or (rule.min_count is not None and m.members < rule.min_count)
-            m.status = Status.NOT_MET if small else Status.MET
+            # Behind while the year runs (members can still be admitted or transferred in),
+            # not met once it is over: as an inactive cell (DOMAIN.md "Statuses").
+            m.status = (Status.NOT_MET if over else Status.BEHIND) if small else Status.MET
         elif kind == RuleKind.INACTIVITY:
             k = rule.years_without or 1
             # The latest year with an admission on record or a historical result.

@@ -145,6 +145,9 @@ class AllocationRow:
     status: str
     ended_on: dt.date | None = None  # merged or dissolved on that day: figures up to the day before
     period: PeriodFigure | None = None  # None for an ended row
+    # The pipeline its status counts with (past the cell's resolution), read for the row's
+    # organization whatever the scope; None for a row whose year is over or not begun.
+    forecast: int | None = None
 
 
 @dataclass
@@ -157,6 +160,9 @@ class AllocationTable:
     actual: int | None  # the subject's actual (None when the subject is outside the scope)
     rows: list[AllocationRow]
     partial: bool  # the subject is above the scope: only the rows inside it are shown
+    # The committee ended (merged or dissolved) by the count day: the day it ended; every
+    # row is counted up to the day before, its last (the quota applied until then).
+    subject_ended_on: dt.date | None = None
 
 
 @dataclass(slots=True)

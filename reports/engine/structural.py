@@ -136,7 +136,7 @@ def _failing_spec(rule: Rule, signature, anchor, own_pk, year, count_day, first_
         year=year,
         count_day=count_day,
         first_year=first_year,
-        status=Status.NOT_MET if cell_size else stale,
+        status=stale,  # a small cell, as an idle one: behind while the year runs, not met once over
         target_min=rule.min_count if cell_size else None,
     )
 

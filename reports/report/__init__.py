@@ -177,6 +177,10 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
     allocated = sum(r.total for r in table.rows)
     achieved = sum(r.actual for r in table.rows)
     notes = []
+    if table.subject_ended_on is not None:
+        # Every row is counted to the committee's last day, moved units too (they carry no
+        # "(up to …)" of their own): said once for the whole table.
+        notes.append(counted_to_note(table))
     if table.target is not None and not table.partial:
         notes.append(
             _("Allocated %(allocated)s of %(org)s's target of %(target)s.")
@@ -204,6 +208,19 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
         None,
     ]
     return t
+
+
+def counted_to_note(table: AllocationTable) -> str:
+    """What an allocation table of a committee that ended says of its figures: they are
+    counted up to its last day, whatever became of each row's organization after it."""
+    values = {
+        "org": table.subject.name,
+        "day": table.subject_ended_on.strftime("%d/%m/%Y"),
+        "last": (table.subject_ended_on - dt.timedelta(days=1)).strftime("%d/%m/%Y"),
+    }
+    if table.subject.merged_into_id is not None:
+        return _("Allocation table of %(org)s (merged on %(day)s): achieved figures counted up to %(last)s.") % values
+    return _("Allocation table of %(org)s (dissolved on %(day)s): achieved figures counted up to %(last)s.") % values
 
 
 def child_targets(att: Attainment) -> dict[int, tuple]:
