@@ -8,6 +8,7 @@ every Vietnamese diacritic) is embedded by WeasyPrint.
 """
 
 import base64
+import dataclasses
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from common.pdf import html_to_pdf
 from organizations.documents import document_symbol, party_body, place_name, signer
 from organizations.models import Organization, OrgForm
 from quotas.document import board, committee
+from quotas.sentences import allocation_notation
 
 from . import charts
 from .engine import Status
@@ -29,22 +31,29 @@ def _svg_data_uri(svg: str) -> str:
 class Printed:
     """A table as the PDF prints it: without the columns no row fills (a closed year's
     "Dự kiến", a "Cơ sở tính" no rule of the table has). An allocation appendix prints
-    STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ (as the plan writes them, its counts
-    zero-padded: `Table.padded`), its sub-quotas when it has any, and the period beside the
-    same period last year; not the status."""
+    STT | TCCSĐ | CHỈ TIÊU | THỰC HIỆN | TỶ LỆ as the plan writes them (its counts
+    zero-padded, `Table.padded`, its sub-quotas in brackets: "03 (01 HS)", from the
+    table's sub-quota columns), and the period beside the same period last year; not the status."""
 
     def __init__(self, table, appendix: bool = False):
         self.title, self.lead, self.count = table.title, getattr(table, "lead", ""), table.count
         self.caption, self.note = getattr(table, "caption", ""), getattr(table, "note", "")
         rows, totals = table.rows, table.totals or []
         n = len(table.columns)
-        wanted = range(n - 1) if appendix else range(n)
+        subs = getattr(table, "sub_columns", []) if appendix else []
+        if subs:
+            rows = [_noted(row, subs) for row in rows]
+            totals = _noted(totals, subs) if totals else totals
+        inside = {i for _c, quota, achieved in subs for i in (quota, achieved)}
+        wanted = [i for i in range(n - 1) if i not in inside] if appendix else range(n)
         keep = [
             i
             for i in wanted
             if i < 2 or any(_filled(row[i]) for row in rows if i < len(row)) or (i < len(totals) and _filled(totals[i]))
         ]
         self.columns = [table.columns[i] for i in keep]
+        if subs:  # "03 (01 HS)" needs the room the plan's column gives it
+            self.columns[2:4] = [dataclasses.replace(c, width=max(c.width, 16)) for c in self.columns[2:4]]
         whole = sum(c.width for c in self.columns) or 1
         self.widths = [round(c.width * 100 / whole, 1) for c in self.columns]
         self.rows = [[row[i] for i in keep] for row in rows]
@@ -55,6 +64,19 @@ class Printed:
                 for i in padded:
                     if type(row[i]) is int:
                         row[i] = f"{row[i]:02d}"
+
+
+def _noted(row: list, subs: list[tuple[str, int, int]]) -> list:
+    """An appendix row with its quota and achieved counts in the plan's notation: the
+    total, then the sub-quotas in brackets ("03 (01 HS)", "01 (01 HS)")."""
+    row = list(row)
+    quotas = {c: row[quota] for c, quota, _a in subs if row[quota]}
+    achieved = {c: row[a] for c, quota, a in subs if row[quota] and row[a]}
+    if type(row[2]) is int:
+        row[2] = allocation_notation(row[2], quotas)
+    if type(row[3]) is int:
+        row[3] = allocation_notation(row[3], achieved)
+    return row
 
 
 def _filled(value) -> bool:
@@ -112,10 +134,11 @@ def children_in_appendix(report: Report) -> dict | None:
     }
 
 
-def document_parts(att) -> dict:
+def document_parts(att, dated=None) -> dict:
     """What the report says as a party document, in the PDF and the workbook alike: the
     header block (superior party organization, issuing body, number and symbol, place and
-    date), who signs on behalf of whom, and "Nơi nhận"."""
+    date: `dated`, else the day its figures are counted to), who signs on behalf of whom,
+    and "Nơi nhận"."""
     scope = att.scope
     ancestors = list(Organization.objects.filter(path__in=scope.ancestor_paths()).order_by("depth"))
     if att.names:  # the names of the report's day
@@ -130,7 +153,7 @@ def document_parts(att) -> dict:
         "symbol": symbol,
         "board": board(scope),
         "place": place_name(scope, ancestors),
-        "date": att.as_of,
+        "date": dated or att.as_of,
         "on_behalf": on_behalf,
         "signer_title": title,
         "recipients": (
@@ -146,7 +169,7 @@ def render_pdf_html(report: Report) -> str:
     context = {
         "report": report,
         "att": att,
-        **document_parts(att),
+        **document_parts(att, report.dated),
         # The allocation tables follow the signature, each on its own page, captioned with
         # the plan they are attached to (docs/documents.md).
         "appendix": [

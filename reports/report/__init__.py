@@ -173,6 +173,9 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
         count=len(table.rows),
     )
     t.padded = (0, 2, 3, *range(5, first_beside))
+    # (category, its quota column, its achieved column): the PDF writes them back into the
+    # plan's notation, "03 (01 HS)" (DOCUMENT-FORMAT.md, appendix tables).
+    t.sub_columns = [(c, 5 + 2 * i, 6 + 2 * i) for i, c in enumerate(categories)]
     t.lead = beside.spans
     allocated = sum(r.total for r in table.rows)
     achieved = sum(r.actual for r in table.rows)

@@ -1,6 +1,7 @@
 """The report object's building blocks: columns, tables of plain cells, the report itself,
 and the labels and cell values every renderer shares (statuses, "no data", percentages)."""
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -88,6 +89,7 @@ class Table:
         self.sum_columns = sum_columns  # columns whose total is the sum of the rows (a formula in Excel)
         self.extra: list[Table] = []  # smaller tables shown below (year on year)
         self.padded: tuple[int, ...] = ()  # columns of counts a document writes zero-padded ("03")
+        self.sub_columns: list[tuple[str, int, int]] = []  # an appendix's sub-quotas: (category, quota, achieved)
         self._source = source
         self._count = count
         self._rows: list[list] | None = None if source else []
@@ -152,6 +154,9 @@ class Report:
     period: Table | None = None  # the report period beside the same period last year
     closing: str = ""  # an organization that ended, as of its last day: says so (closing_note)
     not_applying: list[str] = field(default_factory=list)  # the rules left out, and why (not_applying_note)
+    # The day the document is dated (its place-and-date line): the day it was sent for a
+    # report sent upward; else (None) the day its figures are counted to.
+    dated: dt.date | None = None
 
     @property
     def tables(self) -> list[Table]:
