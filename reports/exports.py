@@ -49,12 +49,14 @@ def render_export(
     period=None,
     progress=None,
     keep_answer: bool = True,
+    dated: dt.date | None = None,
 ):
     """(content bytes, file name, content type) of the report for one scope.
 
-    `keep_answer=False` (background exports of large scopes, the command) does not keep
-    the engine's answer in the cache: for the national root pickling it cost 4 s and
-    170 MB, for a file made once."""
+    `dated`: the day the document is dated (a report sent upward: the sending day), else
+    the day its figures are counted to. `keep_answer=False` (background exports of large
+    scopes, the command) does not keep the engine's answer in the cache: for the national
+    root pickling it cost 4 s and 170 MB, for a file made once."""
     if fmt not in CONTENT_TYPES:
         raise ValueError(fmt)
     with translation.override("vi"), report_reads():
@@ -64,6 +66,7 @@ def render_export(
         if progress:
             progress(50)
         report = build_report(att)
+        report.dated = dated
         if fmt == "xlsx":
             from .xlsx import render_xlsx
 

@@ -250,7 +250,7 @@ def _render_xlsx(report: Report) -> bytes:
 
     att = report.attainment
     book = Book()
-    document = Document(document_parts(att), report.title.upper(), report.subject)
+    document = Document(document_parts(att, report.dated), report.title.upper(), report.subject)
     _single_table_sheet(book, "Tổng hợp", report.summary, document, landscape=True)
     if report.allocation_tables:
         _appendix_sheet(book, report.allocation_tables, document)

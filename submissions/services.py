@@ -178,6 +178,7 @@ def submit(
             fmt=fmt,
             period=period,
             keep_answer=False,
+            dated=today,  # signed on the day it is sent, its figures counted to report_day
         )
         getattr(submission, fmt).save(name, ContentFile(content), save=False)
     was_returned = submission.status == Status.RETURNED
