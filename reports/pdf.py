@@ -28,6 +28,9 @@ def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+WIDE_ON_PORTRAIT = 8  # columns a portrait A4 page holds with readable names
+
+
 class Printed:
     """A table as the PDF prints it: without the columns no row fills (a closed year's
     "Dự kiến", a "Cơ sở tính" no rule of the table has). An allocation appendix prints
@@ -178,7 +181,10 @@ def render_pdf_html(report: Report) -> str:
         ],
         "summary": Printed(report.summary),
         "sections": _sections(report),
-        "children": Printed(report.children) if report.children.rows and in_appendix is None else None,
+        "children": (children := Printed(report.children) if report.children.rows and in_appendix is None else None),
+        # More columns than a portrait page holds (names broke one word a line): section III
+        # and the signature after it on landscape pages, as the summary is.
+        "children_wide": children is not None and len(children.columns) > WIDE_ON_PORTRAIT,
         "children_in_appendix": in_appendix,
         # The period table once the organizations have their own columns: the scope's total
         # (said in a sentence above it) and the targets on one organization, if any.
