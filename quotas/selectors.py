@@ -76,6 +76,18 @@ class RuleRow:
     allocated: int = 0
 
 
+def totals_disagreeing(rows: list[RuleRow]) -> tuple[int, int] | None:
+    """(the count rule's total, the allocation table's) when a plan states its committee's
+    total twice and they differ: one amended without the other (the reports read the count
+    rule's total, the table's rows its own)."""
+    own = [r.rule for r in rows if r.rule.target_id is None and not r.rule.applies_to_each and not r.rule.category]
+    counts = [r.min_count for r in own if r.kind == RuleKind.COUNT and r.min_count is not None]
+    tables = [r.min_count for r in own if r.kind == RuleKind.ALLOCATION and r.min_count is not None]
+    if counts and tables and counts[0] != tables[0]:
+        return counts[0], tables[0]
+    return None
+
+
 def plan_rules(plan: Plan, *, user=None) -> list[RuleRow]:
     """A plan's rules with their sentences and allocation tables, in three queries.
 

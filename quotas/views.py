@@ -135,6 +135,7 @@ def plan_detail(request, plan_pk):
     context = {
         "plan": plan,
         "rules": rules,
+        "totals_disagreeing": selectors.totals_disagreeing(rules),
         "milestones": plan.milestones.all(),
         # Every related list goes through the user's scope: no names of plans elsewhere.
         "implements": selectors.implemented_plans(request.user, plan=plan),
