@@ -107,8 +107,9 @@ __all__ = [
 def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
     """The appendix of an allocation: every figure once, as a number. The plan's "03 (01 HS)"
     is CHỈ TIÊU 3 and, when the table has sub-quotas, CHỈ TIÊU HS 1 beside THỰC HIỆN HS
-    (a quota and an achieved column per category). `padded`: the counts the PDF and the
-    workbook write zero-padded, as a plan writes them ("03")."""
+    (a quota and an achieved column per category: `sub_columns`, which the PDF writes back
+    into the plan's notation). `padded`: the counts the PDF and the workbook write
+    zero-padded, as a plan writes them ("03")."""
     year = att.year
     beside = Beside(att)
     # A row of an organization directly under the scope reads the figure its own row does
