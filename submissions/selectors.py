@@ -94,6 +94,7 @@ class BoardRow:
     late: bool
     locked: bool
     changed: bool = False  # admissions of the period changed after its figures were frozen
+    locked_until: dt.date | None = None  # the last day locked (a report sent before the year ended: its day)
 
 
 def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tuple[list[BoardRow], Deadline | None]:
@@ -121,23 +122,26 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
     locks = list(locks_in_force(today=today).filter(start__lte=year_end, end__gte=dt.date(period.year, 1, 1)))
     lock_paths = []
     if locks:
-        lock_paths = list(
+        paths = dict(
             Organization.objects.filter(pk__in={lock.organization_id for lock in locks})
             .annotate(path_then=path_as_of(year_end))
-            .values_list("path_then", flat=True)
+            .values_list("pk", "path_then")
         )
+        lock_paths = [(paths.get(lock.organization_id), lock.end) for lock in locks]
     rows = []
     for child in children:
         submission = submissions.get(child.pk)
         own = child.lock_path or child.path
+        ends = [end for p, end in lock_paths if p and own.startswith(p)]
         rows.append(
             BoardRow(
                 organization=child,
                 submission=submission,
                 status=submission.status if submission else Status.NOT_STARTED,
                 late=is_late(submission, due=due, today=today),
-                locked=any(p and own.startswith(p) for p in lock_paths),
+                locked=bool(ends),
                 changed=bool(submission and submission.frozen_at and submission.changed),
+                locked_until=max(ends) if ends else None,
             )
         )
     return rows, due
@@ -206,7 +210,11 @@ def admissions_changed_after(submission: ReportSubmission, *, period: periods.Pe
     subtree, were recorded after the submission (simple-history; one query)."""
     if submission.submitted_at is None:
         return 0
-    return _changes_after(period, submission.frozen_at or submission.submitted_at, submission.organization.path).count()
+    since = submission.frozen_at or submission.submitted_at
+    changes = _changes_after(period, since, submission.organization.path)
+    if submission.snapshot and submission.snapshot.get("as_of"):  # up to the day it was counted to
+        changes = changes.filter(ceremony_date__lte=dt.date.fromisoformat(submission.snapshot["as_of"]))
+    return changes.count()
 
 
 def _changes_after(period: periods.Period, since, path):

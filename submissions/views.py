@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -162,8 +164,11 @@ def review(request, organization, child_pk, period):
         return redirect("submissions:review", org_pk=organization.pk, child_pk=child.pk, period=chosen.key)
     differences, changed = [], 0
     if submission and submission.snapshot:
+        # The figures of the same day as they stand now: what changed in what was signed,
+        # not what the days after the report's day brought.
+        counted_to = dt.date.fromisoformat(submission.snapshot["as_of"])
         with report_reads():
-            now = services.freeze(child, chosen, clock.today())
+            now = services.freeze(child, chosen, min(counted_to, clock.today()))
         differences = selectors.differences(submission.snapshot, now=now)
         changed = selectors.admissions_changed_after(submission, period=chosen)
     due = selectors.deadline(child, period=chosen)

@@ -92,3 +92,22 @@ def test_a_signed_report_says_why_its_bieu2_total_differs_from_its_figures(reorg
     url = reverse("submissions:detail", kwargs={"org_pk": submission.organization_id, "period": "2025"})
     text = client.get(url).content.decode()
     assert 'data-testid="frozen-bieu2-note"' in text and "theo tổ chức đảng tại ngày kết nạp" in text
+
+
+def test_a_report_sent_before_the_year_ended_is_read_as_signed_up_to_its_day(reorganized_demo, client):
+    """Đơn Dương's 2025 report was counted to 22/12/2025 and an admission of 27/12 came
+    after it: the year's page says it is locked up to that day, the board says so, and the
+    review finds no change in what was signed."""
+    from django.contrib.auth import get_user_model
+
+    commune = Organization.objects.get(code="LD.X-DONDUONG")
+    province = Organization.objects.get(code="LD")
+    client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
+    page = client.get(reverse("reports:dashboard", kwargs={"org_pk": commune.pk}), {"year": 2025}).content.decode()
+    notice = page.split('data-testid="approved-report"', 1)[1].split("</li>", 1)[0]
+    assert "khóa sổ đến ngày 22/12/2025" in notice
+    board = client.get(reverse("submissions:board", kwargs={"org_pk": province.pk, "period": "2025"}))
+    assert "Khóa sổ đến ngày 22/12/2025" in board.content.decode()
+    url = reverse("submissions:review", kwargs={"org_pk": province.pk, "child_pk": commune.pk, "period": "2025"})
+    review = client.get(url).content.decode()
+    assert 'data-testid="no-differences"' in review and 'data-testid="admissions-changed"' not in review

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import template
 
 register = template.Library()
@@ -26,8 +28,10 @@ def who(user) -> str:
 @register.simple_tag
 def approved_report(organization, period):
     """The approved submission of `organization` for `period` whose approval locked the
-    period (organizations.locks.lock_on on the period's last day), or None: the report page
-    then says its figures are those of that report. One query when nothing was approved."""
+    period up to the day its figures were counted to (organizations.locks.lock_on on that
+    day: the period's last day, or the day a report sent earlier was counted to), or None:
+    the report page then says its figures to that day are those of that report. One query
+    when nothing was approved."""
     key = getattr(period, "key", "")
     if not key or ".." in key:
         return None
@@ -40,7 +44,9 @@ def approved_report(organization, period):
     submission = ReportSubmission.objects.filter(organization=organization, period=key, status=Status.APPROVED).first()
     if submission is None:
         return None
-    lock = lock_on(organization=organization, day=period.end, today=timezone.localdate())
+    counted_to = (submission.snapshot or {}).get("as_of")
+    day = min(period.end, dt.date.fromisoformat(counted_to)) if counted_to else period.end
+    lock = lock_on(organization=organization, day=day, today=timezone.localdate())
     return submission if lock is not None and lock.source == lock_source(submission) else None
 
 
