@@ -4,7 +4,7 @@ line, and who signs on behalf of whom. Read by the report PDF and the printed pl
 
 import re
 
-from .models import Organization, OrgForm
+from .models import GRASSROOTS_FORMS, Organization, OrgForm, Sector
 
 # The symbol of the issuing body after the kind of document (Hướng dẫn 36-HD/VPTW): "TU" for a
 # province (a centrally-run city's Thành ủy too), for a committee under the province the
@@ -42,9 +42,8 @@ PREFIXES = [
     ("Đảng bộ ", "ĐẢNG BỘ "),
     ("Chi bộ ", "CHI BỘ "),
 ]
-_PLACE_PREFIX = re.compile(
-    r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Thị ủy|Đảng ủy|Đảng bộ|Chi bộ)\s+(xã|phường|thị trấn)?\s*", re.I
-)
+_BODY = r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Thị ủy|Đảng ủy|Đảng bộ|Chi bộ)\s+"
+_PLACE_PREFIX = re.compile(_BODY + r"(xã|phường|thị trấn)?\s*", re.I)
 
 
 def party_body(org: Organization | None) -> str:
@@ -57,12 +56,29 @@ def party_body(org: Organization | None) -> str:
     return org.name.upper()
 
 
+def _place(org: Organization) -> str:
+    """ "Đảng ủy xã Đơn Dương" → "Đơn Dương"; a ward named by a number keeps its kind
+    ("Đảng bộ Phường 1" → "Phường 1"): a number alone names no place."""
+    place = _PLACE_PREFIX.sub("", org.name)
+    if place[:1].isdigit():
+        return re.sub(_BODY, "", org.name, flags=re.I)
+    return place
+
+
+def _is_commune(org: Organization) -> bool:
+    """A commune, ward or town committee: under the province since 2025 (OrgForm.COMMUNE),
+    or a grassroots committee of a commune under a district before."""
+    return org.form == OrgForm.COMMUNE or (org.sector == Sector.COMMUNE and org.form in GRASSROOTS_FORMS)
+
+
 def place_name(scope: Organization, ancestors: list[Organization]) -> str:
-    """The place of the date line: the district or province the scope belongs to."""
+    """The place of the date line (Hướng dẫn 36-HD/VPTW): the commune, ward or town for the
+    party organizations in it ("Đơn Dương" for Đảng ủy xã Đơn Dương and its cells), else the
+    district or province the scope belongs to."""
     for org in [scope, *reversed(ancestors)]:
-        if org.form in (OrgForm.DISTRICT, OrgForm.PROVINCIAL):
-            return _PLACE_PREFIX.sub("", org.name)
-    return _PLACE_PREFIX.sub("", scope.name)
+        if _is_commune(org) or org.form in (OrgForm.DISTRICT, OrgForm.PROVINCIAL):
+            return _place(org)
+    return _place(scope)
 
 
 def signer(scope: Organization) -> tuple[str, str]:

@@ -1,6 +1,8 @@
 """Server-side SVG charts (pygal), inline in the page and in the PDF: no JavaScript."""
 
 import functools
+import itertools
+import math
 import re
 
 from django.utils.translation import gettext as _
@@ -56,6 +58,24 @@ def _config(**extra):
     return config
 
 
+def _number(value) -> str:
+    """A value as a Vietnamese page writes it: a whole number plainly, else one decimal
+    after a comma ("7,3")."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _count_axis(*series) -> dict:
+    """The count axis of the values in `series`: whole-number ticks from 0 (counts are
+    whole numbers; pygal would label a small scale 0.2, 0.4, …), at most about ten of them."""
+    top = max((v for values in series for v in values if v is not None), default=0)
+    steps = (m * 10**e for e in itertools.count() for m in (1, 2, 5))  # 1, 2, 5, 10, 20, 50, …
+    step = next(s for s in steps if top / s <= 10)
+    last = max(1, math.ceil(top / step)) * step
+    return dict(y_labels=list(range(0, last + 1, step)), value_formatter=_number)
+
+
 def cumulative_chart(att: Attainment) -> str:
     """Cumulative admissions by month against the target line."""
     import pygal
@@ -63,6 +83,7 @@ def cumulative_chart(att: Attainment) -> str:
     chart = pygal.Line(**_config(title=_("Cumulative new members, %(year)d") % {"year": att.year}, show_dots=True))
     chart.x_labels = MONTHS
     chart.add(_("Admitted"), att.months)
+    drawn = [att.months]
     if att.forecast and not att.year_over:
         # The forecast band: candidates past the cell's resolution, added from the last month shown.
         last = max((i for i, n in enumerate(att.months) if n is not None), default=None)
@@ -71,6 +92,7 @@ def cumulative_chart(att: Attainment) -> str:
             band[last] = att.months[last]
             for i in range(last + 1, 12):
                 band[i] = att.months[last] + att.forecast
+            drawn.append(band)
             chart.add(
                 _("Forecast"),
                 band,
@@ -82,6 +104,9 @@ def cumulative_chart(att: Attainment) -> str:
         chart.add(_("Target"), [att.target] * 12, show_dots=False, stroke_style={"dasharray": "6,4"})
         pace = [round(att.target * m / 12, 1) for m in range(1, 13)]
         chart.add(_("Even pace"), pace, show_dots=False, stroke_style={"dasharray": "2,3"})
+        drawn.append([att.target])
+    for name, value in _count_axis(*drawn).items():
+        setattr(chart, name, value)
     return _inline(chart)
 
 
@@ -95,9 +120,10 @@ def history_chart(att: Attainment) -> str:
         title += " (" + _("totals of periods: %(totals)s") % {"totals": totals} + ")"
     import pygal
 
-    chart = pygal.Bar(**_config(title=title, print_values=True))
+    values = [y.actual for y in att.history]
+    chart = pygal.Bar(**_config(title=title, print_values=True, **_count_axis(values)))
     chart.x_labels = [str(y.year) if y.actual is not None else f"{y.year}: {_('no data')}" for y in att.history]
-    chart.add(att.scope.name, [y.actual for y in att.history])
+    chart.add(att.scope.name, values)
     return _inline(chart)
 
 

@@ -1,9 +1,10 @@
 """The statistical form of new members ("Biểu 2", 11-HD/BTCTW), filled from the records.
 
 For an organization and a period: the admissions (not archived) whose ceremony falls in
-the period, inside the organization's subtree, each placed where its organization stood
-on its ceremony date; from the day of a merger, a merged organization's admissions count
-with its successor (organizations.positions, as reports/past.py places them). The same
+the period (while it runs, up to today), inside the organization's subtree, each placed
+where its organization stood on its ceremony date; from the day of a merger, a merged
+organization's admissions count with its successor (organizations.positions, as
+reports/past.py places them). The same
 figures for the same period a year before (while the period runs, its days so far: to the
 day a year before today, as the dashboard compares), and this ÷ last as a percentage ("—"
 when last year is 0).

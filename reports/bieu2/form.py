@@ -58,9 +58,11 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
     # A period that runs is counted to today, beside the same days last year (as the
     # dashboard's period beside the same period last year).
     counted_to, last_period = report_spans(period, today)
+    # Its days so far: no admission after `today` (a form frozen on the day it was sent).
+    so_far = between(period.start, counted_to) if period.start <= counted_to < period.end else period
     changes = _change_days(last_period.start)
     counted = counted_under(organization)  # where its records are in today's tree
-    this = _count(organization, period, changes, counted, today, with_ids)
+    this = _count(organization, so_far, changes, counted, today, with_ids)
     last = _count(organization, last_period, changes, counted, today, with_ids)
     spelling = {**last.spelling, **this.spelling}
     names = names_on(min(period.end, today))  # the form names organizations as on its day

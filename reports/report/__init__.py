@@ -114,8 +114,11 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
     beside = Beside(att)
     # A row of an organization directly under the scope reads the figure its own row does
     # (last year's "no data" included), so the appendix and the table above never disagree.
+    # A row counted up to a last day other than the report's has no figure beside last year's
+    # (the engine gives none: AllocationRow.period); one whose last day is the report's day
+    # (the district's own report of its last day) is comparable and has one.
     child_periods = {c.org.pk: Beside.figure(c.period, c.last_year) for c in att.children if c.ended_on is None}
-    periods = [child_periods.get(row.org.pk, row.period) if row.ended_on is None else None for row in table.rows]
+    periods = [None if row.period is None else child_periods.get(row.org.pk, row.period) for row in table.rows]
     categories = list(dict.fromkeys(c for row in table.rows for c, n in (row.sub_targets or {}).items() if n))
     sub_columns = []
     for c in categories:

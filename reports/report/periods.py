@@ -77,7 +77,7 @@ class Beside:
     def summed(self, first: int, figures: list) -> tuple[int, ...]:
         """The positions (from `first`) of the columns whose total is the sum of the rows:
         this period and last year's (unless no row has data, or a row's is unknown)."""
-        if not self.shown:
+        if not self.shown or any(f is None for f in figures):
             return ()
         this_unknown, last_unknown = _unknown(figures)
         columns = [] if self.year_to_date or this_unknown else [first]
@@ -86,8 +86,13 @@ class Beside:
         return tuple(columns)
 
     def totals(self, figures: list) -> list:
+        """The total row's cells: none when a row has no figure beside last year's (an
+        allocation row counted up to another day than the report's), never the sum of
+        part of a column."""
         if not self.shown:
             return []
+        if any(f is None for f in figures):
+            return self.cells(None)
         known = [f for f in figures if f is not None]
         actuals = [f.actual for f in known if f.actual is not None]
         lasts = [f.last_year for f in known if f.last_year is not None]
