@@ -169,6 +169,7 @@ def document_parts(att, dated=None) -> dict:
 def render_pdf_html(report: Report) -> str:
     att = report.attainment
     in_appendix = children_in_appendix(report)
+    children = Printed(report.children) if report.children.rows and in_appendix is None else None
     context = {
         "report": report,
         "att": att,
@@ -181,7 +182,7 @@ def render_pdf_html(report: Report) -> str:
         ],
         "summary": Printed(report.summary),
         "sections": _sections(report),
-        "children": (children := Printed(report.children) if report.children.rows and in_appendix is None else None),
+        "children": children,
         # More columns than a portrait page holds (names broke one word a line): section III
         # and the signature after it on landscape pages, as the summary is.
         "children_wide": children is not None and len(children.columns) > WIDE_ON_PORTRAIT,

@@ -418,8 +418,8 @@ def _build_report(att: Attainment) -> Report:
         if (tables := by_kind.get(kind))
     ]
     children = children_table(att)
-    not_applying = [not_applying_note(n, att.year) for n in att.not_applying]
-    summary.note = " ".join(not_applying)  # after the table, in the workbook and the PDF
+    # The rules left out, and why: after the summary table, on the page, in the PDF and the workbook.
+    summary.note = " ".join(not_applying_note(n, att.year) for n in att.not_applying)
     return Report(
         attainment=att,
         title=_("REPORT"),
@@ -431,5 +431,4 @@ def _build_report(att: Attainment) -> Report:
         sections=sections,
         period=period_table(att),
         closing=closing,
-        not_applying=not_applying,
     )

@@ -153,7 +153,6 @@ class Report:
     sections: list[RuleSection] = field(default_factory=list)  # the rule tables grouped by kind
     period: Table | None = None  # the report period beside the same period last year
     closing: str = ""  # an organization that ended, as of its last day: says so (closing_note)
-    not_applying: list[str] = field(default_factory=list)  # the rules left out, and why (not_applying_note)
     # The day the document is dated (its place-and-date line): the day it was sent for a
     # report sent upward; else (None) the day its figures are counted to.
     dated: dt.date | None = None
