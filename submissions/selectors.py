@@ -205,6 +205,13 @@ def differences(submitted: dict | None, *, now: dict | None) -> list[Difference]
     return out
 
 
+def counted_to(submission: ReportSubmission | None) -> dt.date | None:
+    """The day a submission's frozen figures were counted to (services.report_day), None
+    before it was sent: what its approval locks up to, and what a review compares again."""
+    as_of = ((submission and submission.snapshot) or {}).get("as_of")
+    return dt.date.fromisoformat(as_of) if as_of else None
+
+
 def admissions_changed_after(submission: ReportSubmission, *, period: periods.Period) -> int:
     """How many changes to admissions dated inside the period, in the organization's
     subtree, were recorded after the submission (simple-history; one query)."""
@@ -212,8 +219,8 @@ def admissions_changed_after(submission: ReportSubmission, *, period: periods.Pe
         return 0
     since = submission.frozen_at or submission.submitted_at
     changes = _changes_after(period, since, submission.organization.path)
-    if submission.snapshot and submission.snapshot.get("as_of"):  # up to the day it was counted to
-        changes = changes.filter(ceremony_date__lte=dt.date.fromisoformat(submission.snapshot["as_of"]))
+    if (day := counted_to(submission)) is not None:  # up to the day it was counted to
+        changes = changes.filter(ceremony_date__lte=day)
     return changes.count()
 
 

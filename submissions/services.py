@@ -245,7 +245,7 @@ def approve(*, submission: ReportSubmission, user, comment: str = "", at=None) -
             }
         # Up to the day its figures were counted to: a year report sent on 22/12 signs the
         # figures of 22/12, and the days after it stay open for what they bring.
-        counted_to = dt.date.fromisoformat(submission.snapshot["as_of"]) if submission.snapshot else period.end
+        counted_to = selectors.counted_to(submission) or period.end
         locks.lock_period(
             organization=submission.organization,
             start=period.start,

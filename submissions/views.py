@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -166,9 +164,8 @@ def review(request, organization, child_pk, period):
     if submission and submission.snapshot:
         # The figures of the same day as they stand now: what changed in what was signed,
         # not what the days after the report's day brought.
-        counted_to = dt.date.fromisoformat(submission.snapshot["as_of"])
         with report_reads():
-            now = services.freeze(child, chosen, min(counted_to, clock.today()))
+            now = services.freeze(child, chosen, min(selectors.counted_to(submission), clock.today()))
         differences = selectors.differences(submission.snapshot, now=now)
         changed = selectors.admissions_changed_after(submission, period=chosen)
     due = selectors.deadline(child, period=chosen)

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import template
 
 register = template.Library()
@@ -38,14 +36,14 @@ def approved_report(organization, period):
     from django.utils import timezone
 
     from organizations.locks import lock_on
+    from submissions import selectors
     from submissions.models import ReportSubmission, Status
     from submissions.services import lock_source
 
     submission = ReportSubmission.objects.filter(organization=organization, period=key, status=Status.APPROVED).first()
     if submission is None:
         return None
-    counted_to = (submission.snapshot or {}).get("as_of")
-    day = min(period.end, dt.date.fromisoformat(counted_to)) if counted_to else period.end
+    day = min(period.end, selectors.counted_to(submission) or period.end)
     lock = lock_on(organization=organization, day=day, today=timezone.localdate())
     return submission if lock is not None and lock.source == lock_source(submission) else None
 
