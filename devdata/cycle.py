@@ -30,7 +30,7 @@ def _user(username):
     return get_user_model().objects.filter(username=username).first()
 
 
-def _steps(cycle: dict, org, period, users: dict, today: dt.date, last_day: dt.date) -> None:
+def _steps(cycle: dict, org, period, users: dict, last_day: dt.date) -> None:
     sub = None
     for event in cycle["events"]:
         at = _at(event["at"])
@@ -81,7 +81,7 @@ def seed(stdout, reorganized: bool = False) -> None:
     for cycle in CYCLE["cycles"]:
         org = orgs[reporting[cycle["organization"]]]
         if not ReportSubmission.objects.filter(organization=org, period=PERIOD).exists():
-            _steps(cycle, org, period, users, today, last_day)
+            _steps(cycle, org, period, users, last_day)
     names = " and ".join(orgs[code].name for code in reporting.values())
     late = "the other committees under the province" if reorganized else "Đà Lạt"
     stdout.write(

@@ -165,7 +165,7 @@ def review(request, organization, child_pk, period):
         # The figures of the same day as they stand now: what changed in what was signed,
         # not what the days after the report's day brought.
         with report_reads():
-            now = services.freeze(child, chosen, min(selectors.counted_to(submission), clock.today()))
+            now = services.freeze(child, chosen, min(selectors.counted_to(submission) or clock.today(), clock.today()))
         differences = selectors.differences(submission.snapshot, now=now)
         changed = selectors.admissions_changed_after(submission, period=chosen)
     due = selectors.deadline(child, period=chosen)
