@@ -56,7 +56,8 @@ def attainment_json(att: Attainment) -> dict:
     it), "same_period_last_year" ({key, label, start, end, actual, difference, percent});
     the scope's children, allocation rows and rules measuring admissions of one
     organization carry "period_actual" and "same_period_last_year" ({actual, difference,
-    percent}) too (null where a rule has none)."""
+    percent}) too (null where a rule has none). Allocation rows carry "forecast" as the
+    children do (null for a row whose organization ended)."""
     with gc_paused():  # ~200,000 dicts nationally, beside the answer's million objects
         return _attainment_json(att)
 
@@ -116,6 +117,9 @@ def _attainment_json(att: Attainment) -> dict:
                     "sub_targets": row.sub_targets,
                     "actual": row.actual,
                     "sub_actual": row.sub_actual,
+                    # The pipeline the row's status counts with (null: a year over or not
+                    # begun, or a row whose organization ended), as the page's "Dự kiến".
+                    "forecast": row.forecast,
                     "status": row.status,
                     **_period_keys(row.period),
                 }

@@ -5,12 +5,14 @@ runs; an ended committee's allocation table says it is counted to its last day."
 
 import datetime as dt
 import io
+import json
 import re
 import subprocess
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from lxml import html as lxml_html
@@ -149,6 +151,25 @@ def test_an_allocation_table_forecasts_alike_on_the_province_and_the_commune_pag
     rows, total = on_province
     assert rows == {name: str(children[name]) for name in rows}
     assert total == str(sum(children[name] for name in rows)) and int(total) > 0
+
+
+def test_the_json_allocation_rows_carry_the_forecast_the_page_shows(reorganized_demo, client):
+    """`attainment --format json`: each allocation row carries the page's "Dự kiến"; a year
+    over carries none."""
+    today = timezone.localdate()
+    commune = Organization.objects.get(name="Đảng ủy xã Đơn Dương")
+    rule = commune.plans.get(first_year=today.year).rules.get(kind=RuleKind.ALLOCATION)
+    with translation.override("vi"):
+        on_page, _total = _allocation_forecasts(_page(client, commune, year=today.year), rule.pk)
+    out = io.StringIO()
+    call_command("attainment", "--org", commune.code, "--year", str(today.year), stdout=out)
+    (table,) = [t for t in json.loads(out.getvalue())["allocations"] if t["org"] == commune.name]
+    in_json = {row["org"]: row["forecast"] for row in table["children"]}
+    assert in_json == {name: int(n) for name, n in on_page.items()} and sum(in_json.values()) > 0
+    out = io.StringIO()
+    call_command("attainment", "--org", "LD", "--year", "2025", stdout=out)
+    rows = [row for t in json.loads(out.getvalue())["allocations"] for row in t["children"]]
+    assert rows and all(row["forecast"] is None for row in rows)
 
 
 # --- 4. a small cell during the year ----------------------------------------------------
