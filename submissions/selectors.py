@@ -2,16 +2,21 @@
 children, the figures as submitted beside the figures as they stand now."""
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import Exists, OuterRef
+from django.db.models import DateField, Exists, OuterRef, Q, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from admissions.models import Admission
 from admissions.workdays import working_days_between
 from common.text import fold
 from organizations.models import Organization
-from organizations.positions import children_on
+from organizations.positions import CountedUnder, any_merged, children_on, counted_under
+from organizations.selectors import path_as_of
 from reports import periods
 from reports.calendar import DueReport, reports_due
 from reports.report.periods import own_label
@@ -100,21 +105,33 @@ class BoardRow:
 def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tuple[list[BoardRow], Deadline | None]:
     """Each child of `parent` at the period's end: its submission for `period` (or not started), late or
     not, its year locked or not today. A constant number of queries whatever the number of
-    children (locks are placed as organizations.locks.covering places them, all at once)."""
+    children (locks are placed as organizations.locks.covering places them, all at once;
+    the changes after each submission are read with the submissions, as `admissions_changed_after`
+    counts them)."""
     from organizations.locks import locks_in_force
-    from organizations.selectors import path_as_of
 
     year_end = dt.date(period.year, 12, 31)
     # The children as they stood at the period's end (a past period keeps the committees it
     # had, even those moved away or dissolved since); their paths at the year's end place
     # the year's locks.
     children = list(children_on(parent, min(period.end, today)).annotate(lock_path=path_as_of(year_end)))
-    changed = Exists(_changes_after(period, OuterRef("frozen_at"), OuterRef("organization__path")))
+    # Each submission's changes as `admissions_changed_after` counts them, in the same query:
+    # its figures' day read from its snapshot, its organization's records placed by the
+    # same helpers (one query for whether anything was merged).
+    parts = _changes_after(
+        period,
+        since=OuterRef("since"),
+        day=OuterRef("counted_to"),
+        counted=CountedUnder(OuterRef("organization__path"), any_merged() if children else False, None),
+    )
     submissions = {
         s.organization_id: s
-        for s in ReportSubmission.objects.filter(organization__in=[c.pk for c in children], period=period.key).annotate(
-            changed=changed
+        for s in ReportSubmission.objects.filter(organization__in=[c.pk for c in children], period=period.key)
+        .annotate(
+            since=Coalesce("frozen_at", "submitted_at"),
+            counted_to=Coalesce(Cast(KeyTextTransform("as_of", "snapshot"), DateField()), Value(period.end)),
         )
+        .annotate(changed=reduce(operator.or_, (Exists(part) for part in parts)))
     }
     due = deadline(children[0], period=period) if children else None
     # A year's lock ends on the day its report was counted to (a report sent on 22/12 locks
@@ -140,7 +157,7 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
                 status=submission.status if submission else Status.NOT_STARTED,
                 late=is_late(submission, due=due, today=today),
                 locked=bool(ends),
-                changed=bool(submission and submission.frozen_at and submission.changed),
+                changed=bool(submission and submission.submitted_at and submission.changed),
                 locked_until=max(ends) if ends else None,
             )
         )
@@ -213,26 +230,45 @@ def counted_to(submission: ReportSubmission | None) -> dt.date | None:
 
 
 def admissions_changed_after(submission: ReportSubmission, *, period: periods.Period) -> int:
-    """How many changes to admissions dated inside the period, in the organization's
-    subtree, were recorded after the submission (simple-history; one query)."""
+    """How many changes to the admissions the submission counts were recorded after its
+    figures were read (simple-history rows): those dated from the period's start to the day
+    it was counted to, of the organizations whose records it counts (`_changes_after`). The
+    board's flag is this count above zero, read for every child at once. Three queries."""
     if submission.submitted_at is None:
         return 0
-    since = submission.frozen_at or submission.submitted_at
-    changes = _changes_after(period, since, submission.organization.path)
-    if (day := counted_to(submission)) is not None:  # up to the day it was counted to
-        changes = changes.filter(ceremony_date__lte=day)
-    return changes.count()
-
-
-def _changes_after(period: periods.Period, since, path):
-    """Changes to admissions dated inside the period under `path`, recorded after `since`
-    (each an expression or a value)."""
-    return Admission.history.filter(
-        history_date__gt=since,
-        ceremony_date__gte=period.start,
-        ceremony_date__lte=period.end,
-        organization__path__startswith=path,
+    parts = _changes_after(
+        period,
+        since=submission.frozen_at or submission.submitted_at,
+        day=counted_to(submission) or period.end,
+        counted=counted_under(submission.organization),
     )
+    either = reduce(operator.or_, (Q(pk__in=part.values("pk")) for part in parts))
+    return Admission.history.filter(either).count()
+
+
+def _changes_after(period: periods.Period, *, since, day, counted: CountedUnder) -> list:
+    """The changes recorded after `since` to the admissions a report of the organization at
+    `counted.path` counts, dated from the period's start to `day` (the day it was counted
+    to); each argument a value or an expression (the board's OuterRefs). Two querysets, a
+    change being in either, as the report's approval locks them (organizations.locks.covering):
+
+    - the records counted under it (CountedUnder: its subtree, the units that moved under
+      it during the period, the communes merged into it), where its attainment counts them;
+    - those of units that stood under it on their ceremony day and left it since, where its
+      Biểu 2 counts them.
+
+    The first places records in today's tree, which is the tree of the report's day unless
+    an organization moved or was merged after that day. After such a change a record is
+    found where it counts today as well as where the report counted it: reading each
+    report's own tree (reports.engine.spans.admissions_in) would take queries per report
+    on the board, and the board's flag must stay what the review page counts."""
+    changes = Admission.history.filter(
+        history_date__gt=since, ceremony_date__gte=period.start, ceremony_date__lte=period.end
+    ).filter(ceremony_date__lte=day)
+    stood = changes.annotate(
+        then=path_as_of(OuterRef("ceremony_date"), "organization_id", "organization__path")
+    ).filter(then__startswith=counted.path)
+    return [counted.records(changes), stood]
 
 
 def summary(snapshot: dict | None) -> dict:
