@@ -19,7 +19,18 @@ from organizations.models import Organization, OrgForm
 
 from . import fixtures
 from .current_year import CURRENT_TAG, move_on_last_years_road, seed_current_year
-from .people import SECTOR_CATEGORIES, People, admitted_dates, dates_back, person, walk, where
+from .people import (
+    SECTOR_CATEGORIES,
+    Paused,
+    People,
+    admitted_dates,
+    dates_back,
+    on_from_merger,
+    person,
+    up_to_merger,
+    walk,
+    where,
+)
 
 CANDIDATES = fixtures.load("candidates")
 SEED_FACTS = CANDIDATES["seed_facts"]
@@ -63,18 +74,53 @@ def _seed_org(rng, people, org: Organization, today: dt.date, admitted: int, ste
 @transaction.atomic
 def seed(stdout) -> None:
     today = timezone.localdate()
+    added, made = _seed_people(stdout, today)
+    moved = move_on_last_years_road(today)
+    stdout.write(
+        f"Admissions demo: {Candidate.objects.count()} candidates; {today.year}: {made} people added, "
+        f"{moved} of last year's moved on ({added} public holidays added to the calendar)."
+    )
+
+
+@transaction.atomic
+def seed_up_to_merger(stdout, day: dt.date, merged) -> list[Paused]:
+    """`seed_demo --reorganized`, before the reorganization: the people of `seed`, but the
+    roads at the organizations `merged` on `day` stop before that day (devdata.people
+    `up_to_merger`); last year's people move on after it. Returns the roads stopped, for
+    `seed_on_from_merger` once the merger is applied."""
+    today = timezone.localdate()
+    with up_to_merger(day, merged) as roads:
+        added, made = _seed_people(stdout, today)
+    stdout.write(
+        f"Admissions demo: {Candidate.objects.count()} candidates; {today.year}: {made} people added "
+        f"({added} public holidays added to the calendar); {len(roads)} roads at the organizations merged on "
+        f"{day:%d/%m/%Y} stop the day before."
+    )
+    return roads
+
+
+@transaction.atomic
+def seed_on_from_merger(stdout, roads: list[Paused]) -> None:
+    """`seed_demo --reorganized`, after the reorganization: the roads stopped before it go on
+    where the merger handed their candidates over; then last year's people move on (`seed`)."""
+    today = timezone.localdate()
+    on_from_merger(roads, today)
+    moved = move_on_last_years_road(today)
+    stdout.write(
+        f"Admissions demo after the reorganization: {len(roads)} roads went on at the new organizations; "
+        f"{moved} of last year's moved on; {Candidate.objects.count()} candidates."
+    )
+
+
+def _seed_people(stdout, today: dt.date) -> tuple[int, int]:
+    """The public holidays, the base people (once) and the current year's: (holidays added, people added)."""
     added = services.holidays_seed(years=range(2019, today.year + 2))
     base = Candidate.objects.filter(notes__startswith=DEMO_NOTE).exclude(notes__contains=CURRENT_TAG)
     if base.exists():
         stdout.write("Admissions demo data already present.")
     else:
         _seed_base(today)
-    made = seed_current_year(today)
-    moved = move_on_last_years_road(today)
-    stdout.write(
-        f"Admissions demo: {Candidate.objects.count()} candidates; {today.year}: {made} people added, "
-        f"{moved} of last year's moved on ({added} public holidays added to the calendar)."
-    )
+    return added, seed_current_year(today)
 
 
 def _seed_base(today: dt.date) -> None:

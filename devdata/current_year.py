@@ -20,7 +20,7 @@ from admissions.models import DEMO_NOTE, Candidate, IntroducerKind, Outcome, Ste
 from organizations.models import Organization, OrgForm
 
 from . import fixtures
-from .people import HELPERS, SECTOR_CATEGORIES, MorePeople, dates_back, person, walk, where
+from .people import HELPERS, SECTOR_CATEGORIES, MorePeople, dates_back, names_taken, person, walk, where
 
 CURRENT_TAG = "[minh họa năm "  # the current year's people: f"{DEMO_NOTE} [minh họa năm 2026: key]"
 D = dt.date
@@ -181,7 +181,7 @@ def seed_current_year(today: dt.date) -> int:
         return 0
     orgs = {o.code: o for o in Organization.objects.filter(code__in={code for _k, code, *_r in wanted})}
     people = MorePeople(random.Random(today.year))
-    people.used.update(Candidate.objects.values_list("full_name", flat=True))
+    people.used.update(names_taken())
     made, places = 0, {}
     for key, code, category, dates in wanted:
         org = orgs.get(code)

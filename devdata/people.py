@@ -5,12 +5,16 @@ small scales (`invented_people`, `walk_invented`)."""
 
 import datetime as dt
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
 from admissions import services
 from admissions.categories import Category
-from admissions.models import DEMO_NOTE, Candidate, IntroducerKind, Step
+from admissions.models import DEMO_NOTE, Admission, Candidate, IntroducerKind, Step
 from organizations import locks
 from organizations.models import Organization
 
@@ -118,40 +122,51 @@ def _form_fields(person: dict, day: dt.date) -> dict:
     return fields
 
 
-def walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> Candidate:
+def walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> Candidate | None:
     """Create the candidate and take every step with a date up to `today`, each through
     the services and their every check. No lock is made or lifted while one person walks:
-    the locks are read once for the walk (`locks.read_once`), not once per step."""
-    with locks.read_once(today=today, organizations=[org]):
-        return _walk(rng, org, person, dates, today)
+    the locks are read once for the walk (`locks.read_once`), not once per step.
+
+    Inside `up_to_merger`, a walk at an organization about to be merged takes only its steps
+    dated before the merger's day (none, and no candidate made, when the road begins on it
+    or later: None is returned); `on_from_merger` takes the rest after the merger."""
+    steps = _road(rng, org, person, dates, today)
+    pause = _PAUSE.get()
+    if pause is not None and org.code in pause.codes and org.is_active:
+        first = next((i for i, step in enumerate(steps) if step.day >= pause.day), len(steps))
+        if first < len(steps) or dates[Step.SOURCE] >= pause.day:
+            begun = dates[Step.SOURCE] < pause.day
+            candidate = _walk(org, person, dates, steps[:first], today) if begun else None
+            pause.roads.append(Paused(candidate, org, person, dates, steps[first:]))
+            return candidate
+    return _walk(org, person, dates, steps, today)
 
 
-def _walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> Candidate:
-    candidate = services.candidate_create(
-        organization=org,
-        user=None,
-        today=today,
-        source_date=dates[Step.SOURCE],
-        allow_duplicate=True,
-        **{"notes": DEMO_NOTE, **person},
-    )
-    admission = None
+@dataclass(frozen=True)
+class _Taken:
+    """One step of a walk, with what the walk drew for it."""
+
+    step: int
+    day: dt.date
+    number: str
+    introducers: list | None = None
+
+
+def _road(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> list[_Taken]:
+    """The steps a walk takes, in order, and what it draws for each (from `rng`, in the order
+    the walk always drew them: the demo stays what it was). A step the road of `org`'s form
+    does not take is skipped (`services.step_after`: a grassroots cell has no
+    committee resolution)."""
+    steps, at = [], Step.SOURCE
     for step in sorted(dates):
         day = dates[step]
         if step == Step.SOURCE or day > today:
             continue
         number = f"{rng.randint(10, 199)}"
         if step < Step.CEREMONY:
-            if step not in services.next_steps(candidate):
+            if at >= Step.DECISION or step != services.step_after(org, at):
                 continue
-            documents = {
-                Step.CLASS: f"GCN-{number}",
-                Step.APPLICATION: "1-KNĐ, 2-KNĐ",
-                Step.INTRODUCTION: "3-KNĐ, 5-KNĐ",
-                Step.CELL_RESOLUTION: f"{number}-NQ/CB",
-                Step.COMMITTEE_RESOLUTION: f"{number}-NQ/ĐU",
-                Step.DECISION: f"{number}-QĐ/HU",
-            }
+            at = step
             helpers = rng.sample(HELPERS, 2)
             # Members who have worked or studied with the candidate for a couple of years.
             known_since = dates[Step.SOURCE] - relativedelta(years=2)
@@ -163,23 +178,119 @@ def _walk(rng, org, person: dict, dates: dict[int, dt.date], today: dt.date) -> 
                     else {"kind": IntroducerKind.MEMBER, "full_name": helpers[1], "known_since": known_since}
                 ),
             ]
+            steps.append(_Taken(step, day, number, introducers if step == Step.INTRODUCTION else None))
+        elif step in (Step.CEREMONY, Step.RECOGNITION):
+            steps.append(_Taken(step, day, number))
+    return steps
+
+
+def _walk(org, person: dict, dates: dict[int, dt.date], steps: list[_Taken], today: dt.date) -> Candidate:
+    with locks.read_once(today=today, organizations=[org]):
+        candidate = services.candidate_create(
+            organization=org,
+            user=None,
+            today=today,
+            source_date=dates[Step.SOURCE],
+            allow_duplicate=True,
+            **{"notes": DEMO_NOTE, **person},
+        )
+        return _take(candidate, steps, today)
+
+
+def _take(candidate: Candidate, steps: list[_Taken], today: dt.date) -> Candidate:
+    """Take `steps` (of `_road`) through the services, from where `candidate` stands."""
+    admission = Admission.objects.filter(candidate=candidate).first() if candidate.step >= Step.CEREMONY else None
+    documents = {
+        Step.CLASS: "GCN-{}",
+        Step.APPLICATION: "1-KNĐ, 2-KNĐ",
+        Step.INTRODUCTION: "3-KNĐ, 5-KNĐ",
+        Step.CELL_RESOLUTION: "{}-NQ/CB",
+        Step.COMMITTEE_RESOLUTION: "{}-NQ/ĐU",
+        Step.DECISION: "{}-QĐ/HU",
+    }
+    for taken in steps:
+        if taken.step < Step.CEREMONY:
             record = services.candidate_advance(
                 candidate=candidate,
-                step=step,
-                date=day,
-                document_number=documents.get(step, ""),
-                introducers=introducers if step == Step.INTRODUCTION else None,
+                step=taken.step,
+                date=taken.day,
+                document_number=documents.get(taken.step, "").format(taken.number),
+                introducers=taken.introducers,
                 user=None,
                 today=today,
             )
             candidate = record.candidate  # as the service saved it (read afresh under its lock)
-        elif step == Step.CEREMONY:
-            admission = services.admission_record(candidate=candidate, ceremony_date=day, user=None, today=today)
-        elif step == Step.RECOGNITION and admission is not None:
+        elif taken.step == Step.CEREMONY:
+            admission = services.admission_record(candidate=candidate, ceremony_date=taken.day, user=None, today=today)
+        elif admission is not None:
             services.admission_recognize(
-                admission=admission, on_date=day, decision_number=f"{number}-QĐ/HU", user=None, today=today
+                admission=admission, on_date=taken.day, decision_number=f"{taken.number}-QĐ/HU", user=None, today=today
             )
     return candidate
+
+
+# --- `seed_demo --reorganized`: roads that go on past a merger, as a board entered them
+
+
+@dataclass
+class Paused:
+    """A road stopped the day before its organization's merger: `candidate` (None when the
+    road begins on the merger's day or later) at `org`, and the steps still to take."""
+
+    candidate: Candidate | None
+    org: Organization
+    person: dict
+    dates: dict[int, dt.date]
+    steps: list[_Taken]
+
+
+@dataclass
+class _Pause:
+    day: dt.date
+    codes: frozenset[str]
+    roads: list[Paused] = field(default_factory=list)
+
+
+_PAUSE: ContextVar[_Pause | None] = ContextVar("demo_roads_paused_at_a_merger", default=None)
+
+
+@contextmanager
+def up_to_merger(day: dt.date, codes) -> Iterator[list[Paused]]:
+    """Inside the block, the walks at the organizations of `codes` (to be merged on `day`,
+    after the block) stop before that day; the list yielded gathers them, in order, for
+    `on_from_merger` once the merger is applied. So the demo holds what boards could enter:
+    nothing dated at an organization from the day it ended."""
+    pause = _Pause(day, frozenset(codes))
+    token = _PAUSE.set(pause)
+    try:
+        yield pause.roads
+    finally:
+        _PAUSE.reset(token)
+
+
+def on_from_merger(roads: list[Paused], today: dt.date) -> int:
+    """Walk on the roads `up_to_merger` stopped, once the merger is applied: its candidates
+    on the road that day were handed over to the successor with their transfer
+    (admissions.services.candidates.transfer_with_merger), and go on there; a member admitted
+    before is recognised on the admission the old organization keeps; a road that begins
+    on the merger's day or later begins at the successor. Returns how many roads went on."""
+    for road in roads:
+        if road.candidate is None:
+            successor = locks.successor(Organization.objects.get(pk=road.org.pk), road.dates[Step.SOURCE])
+            _walk(successor, road.person, road.dates, road.steps, today)
+            continue
+        candidate = Candidate.objects.select_related("organization").get(pk=road.candidate.pk)
+        with locks.read_once(today=today, organizations=[candidate.organization]):
+            _take(candidate, road.steps, today)
+    return len(roads)
+
+
+def names_taken() -> set[str]:
+    """The names of the candidates on record, and of those whose road begins after a merger
+    still to come (inside `up_to_merger`): a new name is none of them."""
+    pause = _PAUSE.get()
+    later = [road.person["full_name"] for road in pause.roads if road.candidate is None] if pause else []
+    return set(Candidate.objects.values_list("full_name", flat=True)) | set(later)
 
 
 def admitted_dates(rng, ceremony: dt.date, today: dt.date) -> dict[int, dt.date]:

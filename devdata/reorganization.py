@@ -43,6 +43,11 @@ def reorganization_2025_rows() -> list[tuple[str, str, str, str, str, str, str]]
     return rows
 
 
+def merged_codes() -> list[str]:
+    """The codes of the organizations the reorganization merges into another (on REORGANIZED_ON)."""
+    return [row[2] for row in reorganization_2025_rows() if row[0] == "sáp nhập"]
+
+
 def reorganization_2025_workbook() -> bytes:
     """fixtures/reorganization-2025.xlsx as it should be."""
     from openpyxl import Workbook

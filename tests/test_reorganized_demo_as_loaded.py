@@ -2,14 +2,17 @@
 1 July 2025, the reorganization, then their work on the new tree. Nothing in it is dated
 after an organization's end, and every signed figure is the one its page shows."""
 
+import datetime as dt
 import json
 import re
 from io import StringIO
 
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from admissions.models import Admission, Candidate, CandidateTransfer, Outcome, Step, StepRecord
 from organizations.models import LockReopening, Organization
 from quotas.models import Plan, PlanStatus, RuleKind
 from reports.engine import attainment
@@ -111,3 +114,47 @@ def test_a_report_sent_before_the_year_ended_is_read_as_signed_up_to_its_day(reo
     url = reverse("submissions:review", kwargs={"org_pk": province.pk, "child_pk": commune.pk, "period": "2025"})
     review = client.get(url).content.decode()
     assert 'data-testid="no-differences"' in review and 'data-testid="admissions-changed"' not in review
+
+
+def test_nothing_is_entered_at_a_commune_from_the_day_it_was_merged(reorganized_demo):
+    """A board enters nothing at a commune from the day it was merged into a new commune
+    committee (01/07/2025): its candidates on the road that day went on at the new commune
+    (the merger hands them over, keeping where they were until that day), so their later
+    steps, admissions and closed files are the new commune's. Only a recognition of a
+    member it admitted before may come later (the admission stays its own)."""
+    day = dt.date(2025, 7, 1)
+    later = Admission.objects.filter(
+        organization__dissolved_on__isnull=False, ceremony_date__gte=F("organization__dissolved_on")
+    )
+    assert list(later.values_list("organization__code", "ceremony_date")) == []
+    transfers: dict[int, list[CandidateTransfer]] = {}
+    for transfer in CandidateTransfer.objects.select_related("organization").order_by("valid_until"):
+        transfers.setdefault(transfer.candidate_id, []).append(transfer)
+
+    def ended_at(candidate_id: int, current: Organization, on: dt.date) -> str | None:
+        """The code of where the candidate stood `on` that day, when it had ended by then."""
+        held = transfers.get(candidate_id, [])
+        place = next((t.organization for t in held if on < t.valid_until), current)
+        return place.code if place.dissolved_on and on >= place.dissolved_on else None
+
+    steps = StepRecord.objects.exclude(step=Step.RECOGNITION).select_related("candidate__organization")
+    late = [
+        (code, record.step, record.date)
+        for record in steps
+        if (code := ended_at(record.candidate_id, record.candidate.organization, record.date))
+    ]
+    assert late == []
+    closed = Candidate.objects.exclude(outcome__in=[Outcome.IN_PROGRESS, Outcome.ADMITTED]).select_related(
+        "organization"
+    )
+    assert [c.pk for c in closed if ended_at(c.pk, c.organization, c.outcome_date)] == []
+    # e.g. Quảng Lập's candidates on the road on 01/07/2025: admitted later by xã Quảng Lập
+    handed = Admission.objects.filter(
+        organization__code="LD.X-QUANGLAP",
+        candidate__transfers__organization__code="LD.DD.QL",
+        candidate__transfers__valid_until=day,
+    )
+    assert handed.exists() and not handed.filter(ceremony_date__lt=day).exists()
+    out = StringIO()
+    call_command("check_dissolved", stdout=out)
+    assert "No dissolved organization holds records after its dissolution." in out.getvalue()

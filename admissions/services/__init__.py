@@ -40,7 +40,7 @@ from .checks import (
     rule,
 )
 from .deadlines import deadlines_refresh, holidays_seed, make_up_working_days
-from .steps import advance_build, candidate_advance, next_steps, step_problems
+from .steps import advance_build, candidate_advance, next_steps, step_after, step_problems
 
 __all__ = [
     "LEAVING_OUTCOMES",
@@ -75,6 +75,7 @@ __all__ = [
     "months_between",
     "needs_consent",
     "next_steps",
+    "step_after",
     "readmission_twin_problems",
     "rule",
     "step_problems",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from common.audit import stamp as _stamp
 from organizations import locks
+from organizations.models import Organization
 
 from ..models import Candidate, Introducer, Outcome, Step, StepRecord
 from ..workdays import Calendar, add_working_days
@@ -38,10 +39,15 @@ def next_steps(candidate: Candidate) -> list[int]:
     """
     if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at or candidate.step >= Step.DECISION:
         return []
-    following = candidate.step + 1
-    if check_step_form(organization=candidate.organization, step=following):
+    return [step_after(candidate.organization, candidate.step)]
+
+
+def step_after(organization: Organization, step: int) -> int:
+    """The step that follows `step` on the road of `organization`'s form (next_steps)."""
+    following = step + 1
+    if check_step_form(organization=organization, step=following):
         following += 1
-    return [following]
+    return following
 
 
 def step_problems(*, candidate: Candidate, step: int, date: dt.date, records: dict) -> list[str]:
