@@ -34,6 +34,13 @@ class TreeState:
     renamed: bool = False  # some organization was renamed after the day (names_on)
 
 
+def alive_on(day: dt.date) -> Q:
+    """The organizations standing on `day`: founded by then, not yet dissolved or merged."""
+    return (Q(founded_on__isnull=True) | Q(founded_on__lte=day)) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
+    )
+
+
 def tree_state(day: dt.date) -> TreeState:
     org, paths, kinds = Organization._meta.db_table, OrganizationPath._meta.db_table, PastKind._meta.db_table
     names = PastName._meta.db_table
@@ -191,8 +198,7 @@ def children_on(parent: Organization, day: dt.date):
         Organization.objects.filter(
             Q(path__startswith=root, depth=len(root) // Organization.steplen + 1) | Q(pk__in=moved_away)
         )
-        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=day))
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+        .filter(alive_on(day))
         .annotate(path_then=path_as_of(day))
         .annotate(width=Length("path_then"))
         .filter(path_then__startswith=root, width=len(root) + Organization.steplen)

@@ -24,7 +24,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 
 from admissions import counting
 from admissions.models import Admission
-from organizations.models import Organization, OrganizationPath, holds_own_members
+from organizations.models import Organization, OrganizationPath
 from organizations.positions import TreeOnDay, subtree_end
 from organizations.selectors import path_as_of
 from quotas.models import RuleKind
@@ -219,22 +219,6 @@ def monthly(tree: TreeOnDay, year: int, as_of: dt.date) -> dict[int, int]:
         if tree.position(organization_id) is not None:
             months[month] += n
     return months
-
-
-def grassroots_members(orgs: dict[int, Organization], subjects) -> dict[str, int]:
-    """Sum of the counts at the start of the year of the organizations holding their own
-    members (grassroots organizations, cells directly under a commune committee) under each
-    subject, in the tree of the day."""
-    wanted = {org.path for org in subjects}
-    forms = {org.path: org.form for org in orgs.values()}
-    result: dict[str, int] = {}
-    for org in orgs.values():
-        if org.members is None or not holds_own_members(org.form, forms.get(org.path[: -Organization.steplen])):
-            continue
-        for prefix in wanted:
-            if org.path.startswith(prefix):
-                result[prefix] = result.get(prefix, 0) + org.members
-    return result
 
 
 def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_day, first_year, over):

@@ -133,7 +133,10 @@ def test_a_cell_directly_under_a_committee_above_the_grassroots_adds_its_members
     assert _figures(tree.district, D(2025, 12, 31))[2] == 49  # 27 + 13 + 9
     services.organization_move(organization=direct, new_parent=tree.commune, on_date=D(2026, 2, 1), today=D(2026, 2, 1))
     assert _figures(tree.district, D(2025, 12, 31))[2] == 49  # the tree of that day
-    assert _figures(tree.district, D(2026, 3, 1))[2] == 47  # under the commune: not its own part
+    # 2026's base is the members on 1 January 2026, when it still stood directly under the
+    # district: its own part then (this asserted 47, the tree of the count day, before the
+    # base was read in the tree of 1 January); from 1 February its commune's count holds it.
+    assert _figures(tree.district, D(2026, 3, 1))[2] == 56
 
 
 def test_counts_stay_with_their_organization_across_a_move_and_a_merger(tree, cell_size):

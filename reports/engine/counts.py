@@ -15,8 +15,16 @@ from django.db.models.functions import Coalesce, Substr
 from admissions import counting
 from admissions.models import Candidate, Outcome, Step, StepRecord, Tally
 from admissions.workdays import add_working_days, calendar_between
-from organizations.models import Organization
-from organizations.positions import CountedUnder, counted_under, counting_path, successors_on
+from organizations.models import Organization, holds_own_members
+from organizations.positions import (
+    CountedUnder,
+    alive_on,
+    changed_after,
+    counted_under,
+    counting_path,
+    successors_on,
+    tree_on,
+)
 from organizations.selectors import holding_own_members
 
 from ..models import HistoricalResult
@@ -437,21 +445,50 @@ def _pipeline_counts(scope, depths, wanted, year) -> Counts:
     return counts
 
 
+def members_at_start(scope, subjects: list[Organization], day: dt.date) -> dict[str, int]:
+    """The members on `day` (the start of the year: a share of membership's base) under
+    each of `subjects` (those with no count of their own), keyed by the subject's path in
+    the report's tree: the sum of the latest counts that day of the organizations standing
+    then and holding their own members (models.holds_own_members) under it, placed and of
+    the forms they had that day. When the tree changed since (a reorganization after 1
+    January), in the tree of that day: a commune merged since still held its members
+    then, and a cell moved under a commune committee since was in its grassroots
+    committee's count, not beside it. One query a depth in today's tree; four in the
+    tree of the day."""
+    if not changed_after(day):
+        return _grassroots_members(scope, subjects, day)
+    tree = tree_on(scope, day)
+    rows = list(
+        Organization.objects.filter(alive_on(day), pk__among=tree.paths)
+        .annotate(**_members_on(m=day))
+        .values_list("pk", "form", "m")
+    )
+    form_at = {tree.paths[pk]: tree.kinds.get(pk, (form,))[0] for pk, form, _m in rows}
+    held = [
+        (path, m)
+        for pk, form, m in rows
+        if m is not None
+        and holds_own_members(form_at[path := tree.paths[pk]], form_at.get(path[: -Organization.steplen]))
+    ]
+    result: dict[str, int] = {}
+    for subject in subjects:
+        then = tree.paths.get(subject.pk)
+        counts = [m for path, m in held if then is not None and path.startswith(then)]
+        if counts:  # none counted: no sum (as in today's tree)
+            result[subject.path] = sum(counts)
+    return result
+
+
 def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dict[str, int]:
-    """Sum of the latest counts of the organizations holding their own members (grassroots
-    organizations, cells directly under a commune committee) under each subject, per depth."""
+    """members_at_start in today's tree (unchanged since `on`): per depth, one query."""
     result: dict[str, int] = {}
     by_depth: dict[int, set[str]] = defaultdict(set)
     for org in subjects:
         by_depth[org.depth].add(org.path)
     for depth, paths in sorted(by_depth.items()):
         width = depth * STEP
-        rows = (
-            holding_own_members(Organization.objects.filter(path__startswith=scope.path[: min(len(scope.path), width)]))
-            .annotate(**_members_on(m=on))
-            .annotate(bucket=Substr("path", 1, width))
-            .order_by()
-        )
-        rows = _bucket_filter(rows, paths, width)
+        inside = Organization.objects.filter(alive_on(on), path__startswith=scope.path[: min(len(scope.path), width)])
+        rows = holding_own_members(inside).annotate(**_members_on(m=on)).annotate(bucket=Substr("path", 1, width))
+        rows = _bucket_filter(rows.order_by(), paths, width)
         result.update(dict(rows.values("bucket").annotate(total=Sum("m")).values_list("bucket", "total")))
     return result

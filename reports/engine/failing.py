@@ -8,7 +8,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum
 
 from admissions.models import Tally
 from organizations.models import Organization
-from organizations.positions import NamesOnDay
+from organizations.positions import NamesOnDay, alive_on
 from quotas.models import RuleKind
 
 from ..status import Status
@@ -18,12 +18,6 @@ from .rows import OrganizationRow, _members_on, _organization_rows, name_rows
 from .rules import _signature_q
 
 STEP = Organization.steplen
-
-
-def _alive_on(day: dt.date) -> Q:
-    return (Q(founded_on__isnull=True) | Q(founded_on__lte=day)) & (
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
-    )
 
 
 @dataclass(frozen=True)
@@ -63,7 +57,7 @@ def _failing(kind, signature, threshold, within: str, year, count_day):
     on the count day (nothing after the count day: see _structural)."""
     rows = (
         Organization.objects.filter(path__startswith=within)
-        .filter(_alive_on(count_day), _signature_q(signature))
+        .filter(alive_on(count_day), _signature_q(signature))
         .order_by()
     )
     if kind == RuleKind.CELL_SIZE:

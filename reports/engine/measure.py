@@ -24,7 +24,6 @@ from .allocation import YEAR_OVER, _child_on
 from .counts import (
     Counts,
     _candidate_counts,
-    _grassroots_members,
     _moved_back,
     _pipeline_counts,
     admission_counts,
@@ -32,6 +31,7 @@ from .counts import (
     entered_above,
     finishable_candidates,
     historical_counts,
+    members_at_start,
     recorded_paths,
     recorded_years,
     rolled_up,
@@ -240,12 +240,8 @@ class _Computation:
         need_sum = [
             o for r in rules if r.kind == RuleKind.SHARE_OF_MEMBERSHIP for o in self.subjects[r.pk] if o.members is None
         ]
-        if not need_sum:
-            self.grassroots_sum = {}
-        elif tree is not None:
-            self.grassroots_sum = past.grassroots_members(self.orgs, need_sum)
-        else:
-            self.grassroots_sum = _grassroots_members(scope, need_sum, self.jan1)
+        # Their members on 1 January, in the tree of that day (members_at_start).
+        self.grassroots_sum = members_at_start(scope, need_sum, self.jan1) if need_sum else {}
         # Planned totals: a COUNT rule's minimum, an ALLOCATION rule's total, or an allocation row.
         self.planned: dict[int, int] = {}
         for rule in rules:

@@ -8,12 +8,12 @@ from django.db.models.functions import Substr
 
 from admissions.models import Tally
 from organizations.models import Organization
+from organizations.positions import alive_on
 from quotas.models import Rule, RuleKind
 
 from ..status import Status
 from .failing import (
     FailingList,
-    _alive_on,
     _entered_under,
     _failing,
     _failing_measurements,
@@ -49,7 +49,7 @@ def _structural(
     rules = [r for r in rules if is_many_structural(r)]
     if not rules:
         return {}
-    inside = Organization.objects.filter(path__startswith=scope.path).filter(_alive_on(count_day)).order_by()
+    inside = Organization.objects.filter(path__startswith=scope.path).filter(alive_on(count_day)).order_by()
 
     # How many alive organizations each (signature, anchor depth) counts under each anchor.
     # repr: a selector's depth may be None (any depth) beside another rule's number
