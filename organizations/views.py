@@ -13,6 +13,7 @@ from .access import Perm, org_view
 from .forms import DissolveForm, MemberCountForm, MergeForm, MoveForm, OrganizationEditForm, OrganizationForm
 from .models import UPPER_COMMITTEE_FORMS, Organization
 from .nesting import holder_forms, parent_forms
+from .positions import children_on
 
 # Up to this many roots open with their children shown.
 OPEN_ROOTS = 5
@@ -57,10 +58,7 @@ def detail(request, organization):
     chain = selectors.parent_chain(organization, ancestors=ancestors)
     visible = access.organizations(request.user)
     counted = selectors.with_member_counts(Organization.objects.filter(pk=organization.pk), on=today).get()
-    kids = list(selectors.children(organization, on=today, include_dissolved=True))
-    below = selectors.descendant_counts(visible, scope=organization)
-    for kid in kids:
-        kid.descendants = below.get(kid.path, 0)
+    kids = _children(organization, today=today, visible=visible)
     can_manage = access.has_perm(request.user, organization, Perm.MANAGE)
     context = {
         "org": organization,
@@ -72,6 +70,7 @@ def detail(request, organization):
         if counted.members is None and organization.form in UPPER_COMMITTEE_FORMS
         else None,
         "children": kids,
+        "children_until": organization.last_day,
         "can_manage": can_manage,
         "can_count": access.has_perm(request.user, organization, Perm.EDIT_PLANS),
         "counts": with_last_change(organization.member_counts.all())[:5],
@@ -83,6 +82,25 @@ def detail(request, organization):
         and access.has_perm(request.user, organization.merged_into, Perm.VIEW),
     }
     return render(request, "organizations/detail.html", context)
+
+
+def _children(organization: Organization, *, today, visible) -> list[Organization]:
+    """The children the page lists, each with its members and `visible` (the reader may open
+    its page): today's, dissolved ones included, with the organizations below each; those of
+    a dissolved or merged organization as they stood on its last day (the units it had
+    then, wherever they stand now), with their members that day."""
+    if organization.last_day is None:
+        kids = list(selectors.children(organization, on=today, include_dissolved=True))
+        below = selectors.descendant_counts(visible, scope=organization)
+        for kid in kids:
+            kid.descendants, kid.visible = below.get(kid.path, 0), True  # in the reader's subtree
+        return kids
+    last_day = organization.last_day
+    kids = list(selectors.with_member_counts(children_on(organization, last_day), on=last_day))
+    may_open = set(visible.filter(pk__in=[kid.pk for kid in kids]).values_list("pk", flat=True))
+    for kid in kids:
+        kid.descendants, kid.visible = None, kid.pk in may_open
+    return kids
 
 
 def _form_page(request, organization, form, title, submit, **extra):
