@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from admissions import tally
 from admissions.counting import IN_PIPELINE
 from admissions.models import Admission, Candidate, CandidateTransfer, Step
-from organizations.models import MemberCount, Organization, OrganizationPath, OrgForm, Sector
+from organizations.models import MemberCount, Organization, OrganizationPath, OrgForm, Sector, holds_own_members
 from organizations.services import (
     member_count_record,
     organization_create,
@@ -201,6 +201,24 @@ class Recount:
         counts = sorted((as_of, n) for org_id, as_of, n in self.members if org_id == pk and as_of <= day)
         return counts[-1][1] if counts else None
 
+    def members_base(self, pk: int, year: int) -> int | None:
+        """A share of membership's base (docs/domain.md): the organization's own count on 1
+        January, else the sum of the latest counts that day of the organizations standing then
+        under it (where they stood then) that hold their own members; None without any."""
+        jan1 = D(year, 1, 1)
+        if (own := self.members_on(pk, jan1)) is not None:
+            return own
+        standing = {self.path_on(o.pk, jan1): o for o in self.orgs.values() if o.existed_on(jan1)}
+        under = self.path_on(pk, jan1)
+        counts = [
+            n
+            for path, o in standing.items()
+            if path.startswith(under)
+            and holds_own_members(o.form, getattr(standing.get(path[:-4]), "form", None))
+            and (n := self.members_on(o.pk, jan1)) is not None
+        ]
+        return sum(counts) if counts else None
+
     def pipeline(self, pk: int, day: dt.date, category: str = "") -> int:
         """Candidates past the cell's resolution on `day` (their step's date), still on the
         road, who count under `pk` on `day`."""
@@ -287,6 +305,7 @@ def _plans(tree):
     )
     make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=CELLS, years_without=IDLE_YEARS)
     make_rule(plan, RuleKind.CELL_SIZE, applies_to_each=True, forms=CELLS, min_count=MIN_MEMBERS)
+    make_rule(plan, RuleKind.SHARE_OF_MEMBERSHIP, target=tree.district, min_percent=3)  # the base: members on 1 January
     table = make_rule(plan, RuleKind.ALLOCATION, min_count=12)
     for org, total in ((tree.district, 6), (tree.city, 3), (tree.commune, 2), (tree.cell, 1)):
         allocate(table, org, total)
@@ -365,6 +384,8 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
                 assert m.forecast is None, f"{where}, {m.org.code}"
                 continue
             assert m.actual == recount.count(m.org.pk, as_of, first, as_of, category), f"{where}, {m.org.code}"
+            if rule.rule.kind == RuleKind.SHARE_OF_MEMBERSHIP:
+                assert m.base == recount.members_base(m.org.pk, year), f"{where}, {m.org.code}, members on 1 January"
             if m.period is not None:
                 assert m.period.last_year == same_period(m.org.pk, category), f"{where}, {m.org.code}, period"
             if not result.year_over:
