@@ -293,10 +293,14 @@ def test_a_rule_over_each_school_of_a_committee_dissolved_in_the_year_measures_i
         (tree.city_school.pk, 1, D(2025, 7, 1), "not_met")  # its year over: 1 of 2
     ]
     assert (rule.matched, rule.meeting, rule.status) == (1, 0, "not_met")
-    # It was the city's school then: the committees of today do not list it as theirs.
+    # It was the city's school then: the committees of today do not list it as theirs; the
+    # comparison keeps it in a row of the city, named with its last day.
     from reports.report.compare import compare_rows
 
-    assert [(row["org"].pk, row["plan"]) for row in compare_rows(answer, "count:")] == []
+    assert [
+        (row["org"].pk, row["plan"], row["meeting"], row["measured"]) for row in compare_rows(answer, "count:")
+    ] == [(tree.city.pk, plan.label, 0, 1)]
+    assert "30/06/2025" in compare_rows(answer, "count:")[0]["name"]
     # The page says to which day the school is counted.
     page = client_for("province_planner").get(f"/reports/{tree.province.pk}/?year=2025&as_of=2025-12-31")
     assert (

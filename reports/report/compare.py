@@ -1,9 +1,19 @@
 """The committees directly under a scope side by side on one kind of target (the compare
 page), read from the engine's answer the report object is built from."""
 
+import datetime as dt
+
+from organizations.models import Organization
+from organizations.positions import children_on
+from organizations.selectors import with_last_day
+
 from ..engine import Attainment, Status
+from ..engine.failing import FailingList
+from ..engine.rules import is_many_structural, rule_anchor, selector_signature
 from .rule_tables import achieved
 from .table import STATUS_CLASS, STATUS_LABELS
+
+STEP = Organization.steplen
 
 
 def compare_choices(att: Attainment) -> list[tuple[str, str]]:
@@ -17,7 +27,8 @@ def compare_choices(att: Attainment) -> list[tuple[str, str]]:
 
 def compare_rows(att: Attainment, chosen: str, sort: str | None = None) -> list[dict]:
     """The rows of the chosen kind of target, sorted by `sort` (a key of SORT_KEYS, "-" first
-    for descending; unknown keys sort by name), else in the order of the children."""
+    for descending; unknown keys sort by name), else in the order of the children, the
+    organizations that ended in the year last."""
     rows = _rows(att, chosen)
     if not sort:
         return rows
@@ -35,49 +46,168 @@ SORT_KEYS = {
 }
 
 
+class _Places:
+    """Which row a measured organization belongs to: the committee directly under the scope
+    that held it on the day it is counted to. A measurement counted to the report's day
+    belongs to a child of that day (the answer's children). One counted to an earlier last
+    day (a district dissolved on 01/07/2025, the plan of such a district, a cell dissolved
+    in the year) belongs to the child that held it on that last day: a child still
+    standing, or the committee that ended, which gets a row of its own. The children of
+    such a day are read once per day (a few queries, whatever the number of rows)."""
+
+    def __init__(self, att: Attainment):
+        self.att = att
+        self.width = len(att.scope.path) + STEP  # a child's path, on the count day
+        self.today = {c.org.path: c for c in att.children}
+        self.today_pks = {c.org.pk: c for c in att.children}
+        self.days: dict[dt.date, tuple[int, dict[str, Organization]]] = {}
+        self.count_day = min(att.as_of, dt.date(att.year, 12, 31))
+
+    def child(self, path: str, last_day: dt.date | None) -> tuple[Organization, object] | None:
+        """(the organization of the row, its ChildRow if it is a child on the count day),
+        or None for the scope itself (its own target is not a committee's under it)."""
+        if last_day is None or last_day >= self.count_day:  # counted to the report's day
+            found = self.today.get(path[: self.width]) if len(path) >= self.width else None
+            return None if found is None else (found.org, found)
+        width, children = self._children_on(last_day)
+        org = children.get(path[:width]) if width and len(path) >= width else None
+        if org is None:
+            return None
+        current = self.today_pks.get(org.pk)
+        return (current.org, current) if current is not None else (org, None)
+
+    def _children_on(self, day: dt.date) -> tuple[int, dict[str, Organization]]:
+        if day not in self.days:
+            children = list(children_on(self.att.scope, day))
+            if self.att.names:
+                self.att.names.rename(children)
+            width = len(children[0].path_then) if children else 0
+            self.days[day] = (width, {c.path_then: c for c in children})
+        return self.days[day]
+
+
+def _row_of(places: _Places, rows: dict, path: str, last_day: dt.date | None, fallback) -> dict | None:
+    """The row of the organization at `path` on `last_day` (None: the report's day), made on
+    first use. An organization no child held is its own row (never left out), unless it is
+    the scope itself or above it (the scope's own targets are not a committee's under it)."""
+    found = places.child(path, last_day)
+    if found is None:
+        scope = places.att.scope
+        if fallback is None or fallback.pk == scope.pk or scope.path.startswith(fallback.path):
+            return None
+        found = (fallback, None)
+    org, child = found
+    row = rows.get(org.pk)
+    if row is None:
+        row = rows[org.pk] = {
+            "org": org,
+            "ended_on": child.ended_on if child is not None else None,
+            "current": child is not None,
+            "plans": [],
+            "orgs": {},
+            "whole": {},
+            "whole_status": [],
+            "in_whole": set(),
+            "period": child.period if child is not None else None,
+        }
+    if row["ended_on"] is None and not row["current"]:
+        # A committee that ended: named with its last day, as the report's tables name it.
+        ended_on = getattr(org, "dissolved_on", None)
+        row["ended_on"] = ended_on or (last_day + dt.timedelta(days=1) if last_day else None)
+    return row
+
+
 def _rows(att, chosen: str) -> list[dict]:
-    """One row per committee directly under the scope on the chosen kind of target: the
+    """One row per committee directly under the scope on the chosen kind of target (and one
+    per committee that ended in the year, for what is counted to its last day): the
     organizations it holds that the target measures, each counted once however many plans
     set it (97-KH/TU and 159-KH/HU both ask each high school for one pupil), the plans
-    setting it, the strictest minimum, the achieved figures and the worst status."""
+    setting it, and the figures of each organization's target furthest from being met."""
     kind = chosen.split(":", 1)[0]
-    children = {c.org.path: c.org for c in att.children}
-    periods = {c.org.pk: c.period for c in att.children}
-    by_child: dict[int, dict] = {}
+    places = _Places(att)
+    rows: dict[int, dict] = {}
     for r in att.rules:
         if f"{r.kind}:{r.category}" != chosen:
             continue
+        whole = _whole_rule_row(places, rows, r)
         for m in r.measurements:
-            child = next((c for p, c in children.items() if m.org.path.startswith(p)), None)
-            if child is None:
+            row = whole or _row_of(places, rows, m.org.path, m.counted_to, m.org)
+            if row is None:
                 continue
-            row = by_child.setdefault(child.pk, {"org": child, "plans": [], "orgs": {}, "period": periods[child.pk]})
             if r.plan.label not in row["plans"]:
                 row["plans"].append(r.plan.label)
             row["orgs"].setdefault(m.org.pk, []).append(m)
-    rows = []
-    for row in by_child.values():
-        per_org = list(row.pop("orgs").values())
-        firsts = [ms[0] for ms in per_org]
-        statuses = [m.status for ms in per_org for m in ms]
-        targets = [max((m.target_min for m in ms if m.target_min is not None), default=None) for ms in per_org]
-        single = firsts[0] if len(firsts) == 1 else None
-        status = Status.worst(statuses)
-        actual = [achieved(m, kind) for m in firsts]
-        row.update(
-            {
-                "plan": " · ".join(row["plans"]),
-                "measured": len(per_org),
-                "meeting": sum(1 for ms in per_org if all(Status.meets(m.status) for m in ms)),
-                "target_min": None if None in targets else sum(targets),
-                "actual": sum(a or 0 for a in actual),
-                "base": single.base if single else None,
-                "share": (single.share if single.share is not None else single.percent) if single else None,
-                "status": status,
-                "status_order": Status.ORDER[status],
-                "css": STATUS_CLASS[status],
-                "label": STATUS_LABELS[status],
-            }
-        )
-        rows.append(row)
-    return rows
+            if whole is not None:
+                row["in_whole"].add(m.org.pk)
+        if whole is not None and r.plan.label not in whole["plans"]:
+            whole["plans"].append(r.plan.label)
+    ordered = sorted(rows.values(), key=lambda row: not row["current"])  # stable: children first
+    return [_figures(row, kind) for row in ordered]
+
+
+def _whole_rule_row(places: _Places, rows: dict, r) -> dict | None:
+    """The row holding every organization of a size or inactivity rule over many
+    organizations, when one committee does (a district's rule over its cells): its
+    measurements list only the failing organizations, so the row takes how many it
+    measures and how many meet it from the rule ("4 of 7", as the dashboard says), not
+    from the listed ones. Such a rule from the scope or above spans several rows: None."""
+    if not is_many_structural(r.rule):
+        return None
+    att, issuer = places.att, r.rule.plan.issuer
+    if isinstance(r.measurements, FailingList):
+        anchor, last_day = r.measurements.spec.anchor, None
+    elif issuer.last_day is not None and issuer.last_day < places.count_day:
+        anchor, last_day = issuer.path, issuer.last_day  # checked over what it held on its last day
+    else:
+        anchor, last_day = rule_anchor(r.rule, att.scope), None
+    row = _row_of(places, rows, anchor, last_day, None)
+    if row is None:
+        return None
+    key = (anchor, selector_signature(r.rule))
+    # Two plans setting a size rule over the same organizations measure them once.
+    row["whole"][key] = max(row["whole"].get(key, 0), r.matched)
+    row["whole_status"].append(r.status)
+    return row
+
+
+def _governing(ms):
+    """Of one organization's measurements on this kind of target (several plans, or a rule
+    over each university beside one for this university), the one the row shows: the
+    furthest from being met, then the strictest. Its target, figures and status go together:
+    a university asked for 05–10 and for 15–20 students shows 15, and its percent of 15."""
+    return max(ms, key=lambda m: (Status.ORDER[m.status], -1 if m.target_min is None else m.target_min))
+
+
+def _figures(row: dict, kind: str) -> dict:
+    per_org = row.pop("orgs")
+    shown = [_governing(ms) for ms in per_org.values()]
+    whole, whole_status, in_whole = row.pop("whole"), row.pop("whole_status"), row.pop("in_whole")
+    if whole:
+        # Only the failing organizations are listed: the row's sums would be theirs alone.
+        measured = sum(whole.values()) + sum(1 for pk in per_org if pk not in in_whole)
+        single = None
+        target, actual = None, None
+    else:
+        measured = len(shown)
+        single = shown[0] if measured == 1 else None
+        targets = [m.target_min for m in shown]
+        target = None if None in targets else sum(targets)
+        actual = sum(achieved(m, kind) or 0 for m in shown)
+    status = Status.worst([*whole_status, *(m.status for m in shown)])
+    row.update(
+        {
+            "name": with_last_day(row["org"].name, row["ended_on"]),
+            "plan": " · ".join(row.pop("plans")),
+            "measured": measured,
+            "meeting": measured - sum(1 for m in shown if not Status.meets(m.status)),
+            "target_min": target,
+            "actual": actual,
+            "base": single.base if single else None,
+            "share": (single.share if single.share is not None else single.percent) if single else None,
+            "status": status,
+            "status_order": Status.ORDER[status],
+            "css": STATUS_CLASS[status],
+            "label": STATUS_LABELS[status],
+        }
+    )
+    return row
