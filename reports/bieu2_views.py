@@ -30,10 +30,12 @@ PAGE_SIZE = 100
 COLUMNS = ("this", "last")
 
 
-def _period(request, today: dt.date) -> tuple[periods.Period, bool]:
+def _period(request, today: dt.date, organization) -> tuple[periods.Period, bool]:
     """The period the query string names (`period=2025-Q1`, or `from` and `to` as
-    dd/mm/yyyy or ISO; `year=2025`, as the report pages name a year, is that year), this
-    year by default; and whether the query was bad."""
+    dd/mm/yyyy or ISO; `year=2025`, as the report pages name a year, is that year), by
+    default the year of the report pages (this one, or a merged or dissolved
+    organization's last); and whether the query was bad."""
+    default = periods.choose(today, last_day=organization.last_day)[0]
     start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
     key = request.GET.get("period", "").strip() or request.GET.get("year", "").strip()
     try:
@@ -45,13 +47,13 @@ def _period(request, today: dt.date) -> tuple[periods.Period, bool]:
         elif key:
             period = periods.parse(key)
         else:
-            return periods.year_to_date(today), False
+            return default, False
     except ValueError as exc:
         messages.error(request, _("%(error)s Showing this year instead.") % {"error": exc})
-        return periods.year_to_date(today), True
+        return default, True
     if period.not_begun(today):  # no form is filed about days to come
         messages.error(request, periods.not_begun_message(period))
-        return periods.year_to_date(today), True
+        return default, True
     return period, False
 
 
@@ -65,18 +67,25 @@ def _query(period: periods.Period) -> str:
 @org_view(Perm.VIEW)
 def form(request, organization):
     today = clock.today()
-    period, _bad = _period(request, today)
+    period, _bad = _period(request, today, organization)
+    years = range(today.year, today.year - 4, -1)
+    choices = [(year, periods.named_periods(year)) for year in years]
+    # A period it never stood in (ended before it began, founded after it ended) has no form,
+    # as it has no report to send (the same rule): said instead of a form of zeros.
+    not_standing = periods.not_standing_message(organization, period)
+    if not_standing:
+        context = {"org": organization, "period": period, "choices": choices, "not_standing": not_standing}
+        return render(request, "reports/bieu2.html", context)
     names = access.has_perm(request.user, organization, Perm.VIEW_PERSONAL)
     with report_reads():
         result = compute(organization=organization, period=period, today=today, with_ids=names)
-    years = range(today.year, today.year - 4, -1)
     context = {
         "org": organization,
         "form": result,
         "table": result.table(),
         "names": names,
         "query": _query(result.period),
-        "choices": [(year, periods.named_periods(year)) for year in years],
+        "choices": choices,
         "period": result.period,  # a merged or dissolved organization's ends on its last day
         "continued": [(_("By ethnic group"), result.by_ethnicity), (_("By religion"), result.by_religion)],
         "moved": moved_note() if moved_within(result) else "",
@@ -93,8 +102,12 @@ def _rendered(request, organization, ext: str):
     """The form of the period the request asks for, as an xlsx or pdf file's bytes, and that
     period; None for a period it cannot make (the message says why)."""
     today = clock.today()
-    period, bad = _period(request, today)
+    period, bad = _period(request, today, organization)
     if bad:
+        return None
+    not_standing = periods.not_standing_message(organization, period)
+    if not_standing:
+        messages.error(request, not_standing)
         return None
     with report_reads(), translation.override("vi"):
         from . import bieu2_exports  # openpyxl and the PDF library: imported when a file is made
@@ -129,9 +142,9 @@ def form_pdf(request, organization):
 def admissions(request, organization):
     """The admissions behind one cell of the form (`row`, `column` this|last)."""
     today = clock.today()
-    period, _bad = _period(request, today)
+    period, _bad = _period(request, today, organization)
     key, column = request.GET.get("row", "total"), request.GET.get("column", "this")
-    if column not in COLUMNS:
+    if column not in COLUMNS or not periods.stood_in(organization, period):  # no form, no cell
         raise Http404
     with report_reads():
         result = compute(organization=organization, period=period, today=today, with_ids=True)

@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common import clock
 from common.cache import PREVIOUS, TIMEOUT, get_or_compute, key, recompute
 from common.db import report_reads
 from organizations import access, selectors
@@ -199,6 +200,14 @@ def refresh_dashboard(
     _refresh(view, Organization.objects.get(pk=org_pk))
 
 
+def _chosen_day(chosen: Chosen) -> dt.date | None:
+    """The chooser's "as of": empty for the period's own day (its last, or today while it
+    runs), which kept in the field would be a day before the next year or period chosen
+    (refused: reports.periods.choose); a day the reader chose, or the last day of an
+    organization that ended, is shown."""
+    return None if chosen.as_of == chosen.period.as_of(clock.today()) else chosen.as_of
+
+
 def _render(organization: Organization, view: View) -> str:
     year, as_of = view.year, dt.date.fromisoformat(view.as_of)
     chosen = Chosen(periods.parse(view.period or str(year)), year, as_of)
@@ -220,7 +229,7 @@ def _render(organization: Organization, view: View) -> str:
         "period_form": PeriodForm(
             initial={
                 "year": year,
-                "as_of": as_of,
+                "as_of": _chosen_day(chosen),
                 **(
                     {"period": CUSTOM, "from": chosen.period.start, "to": chosen.period.end}
                     if ".." in chosen.period.key

@@ -12,6 +12,7 @@ from organizations.models import Organization
 from . import periods
 
 CUSTOM = "custom"  # the chooser's "from … to …" option
+BEFORE_PERIOD = "before_period"  # the error of an "as of" day before a period that has begun
 
 
 @dataclass(frozen=True)
@@ -85,40 +86,24 @@ class PeriodForm(forms.Form):
         return data
 
     def chosen(self, today: dt.date, last_day: dt.date | None = None) -> Chosen:
-        """The period (default: the year), its plan year and the day it is counted to: the
-        `as_of` given, else the period's last day or today while it runs; never after a
-        merged or dissolved organization's `last_day`. A form with errors gives the default."""
-        chosen = self.cleaned_data.get("report_period") if self.is_valid() else None
-        if chosen is None:
-            year, as_of = self.period(today, last_day)
-            return Chosen(periods.parse(str(year)), year, as_of)
-        # Never after the period's end nor after today; a day before it starts means nothing for it.
-        as_of = self.cleaned_data.get("as_of")
-        if as_of is None or as_of < chosen.start:
-            as_of = chosen.as_of(today)
-        as_of = min(as_of, chosen.end, today)
-        if last_day is not None:
-            as_of = min(as_of, last_day)
-        return Chosen(chosen, chosen.year, as_of)
-
-    def period(self, today: dt.date, last_day: dt.date | None = None) -> tuple[int, dt.date]:
-        """(year, as_of): defaults to this year and today, or the year's last day for a past year.
-
-        An organization that was merged or dissolved has reports up to its `last_day`:
-        a later year or day is read as that day."""
-        if last_day is not None:
-            today = min(today, last_day)
+        """The period (default: the year, of the `as_of` day given, else this one), its plan
+        year and the day it is counted to, by the one rule of pages, exports and commands
+        (periods.choose; `last_day`: a merged or dissolved organization's). A form with
+        errors gives the default; an `as_of` before a period that has begun is such an
+        error, added here (it depends on today)."""
         data = self.cleaned_data if self.is_valid() else {}
-        year = data.get("year") or today.year
-        as_of = data.get("as_of")
-        if last_day is not None and year > last_day.year:
-            year, as_of = last_day.year, last_day
-        if as_of is None:
-            as_of = today if year >= today.year else dt.date(year, 12, 31)
-        as_of = min(as_of, today)  # no report is counted to a day that has not come
-        if last_day is not None:
-            as_of = min(as_of, last_day)
-        return year, as_of
+        try:
+            period, as_of = periods.choose(
+                today,
+                period=data.get("report_period"),
+                year=data.get("year"),
+                as_of=data.get("as_of"),
+                last_day=last_day,
+            )
+        except ValueError as exc:
+            self.add_error("as_of", forms.ValidationError(str(exc), code=BEFORE_PERIOD))
+            period, as_of = periods.choose(today, last_day=last_day)
+        return Chosen(period, period.year, as_of)
 
 
 class AdmissionFilterForm(PeriodForm):

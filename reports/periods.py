@@ -148,6 +148,84 @@ def year_to_date(today: dt.date) -> Period:
     return parse(str(today.year))
 
 
+def choose(
+    today: dt.date,
+    *,
+    period: Period | None = None,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    last_day: dt.date | None = None,
+) -> tuple[Period, dt.date]:
+    """The period a report is for and the day it is counted to: the one rule of the report
+    pages, their exports and the `attainment`/`export_report` commands.
+
+    The period: `period`, else the plan year `year`, else the year of `as_of` (a report asked
+    as of 30/06/2025 is of 2025), else this year. An organization that ended (`last_day`)
+    reads a later year as its last day's year, as of that day.
+    The day: `as_of` (one after the period's end reads as its end: the period whole), else
+    the period's last day, or today while it runs; never after today (a period not begun
+    yet is read as of today: its targets), nor after `last_day`.
+    ValueError (a message for the user) for an `as_of` before a period that has begun: a
+    report counted to a day before its period holds nothing of it and would read as zeros."""
+    if period is None:
+        if year is None:
+            year = as_of.year if as_of else min(today, last_day or today).year
+        if last_day is not None and year > last_day.year:
+            year, as_of = last_day.year, last_day
+        period = parse(str(year))
+    if as_of is not None and as_of < period.start:
+        if period.start <= today:
+            raise ValueError(
+                _(
+                    "The day %(day)s is before %(period)s began (%(start)s): no report of a period is"
+                    " counted to a day before it. Give a day of the period, or no year and no period"
+                    " for the report of %(year)s."
+                )
+                % {
+                    "day": as_of.strftime("%d/%m/%Y"),
+                    "period": period.label,
+                    "start": period.start.strftime("%d/%m/%Y"),
+                    "year": as_of.year,
+                }
+            )
+        as_of = None  # a period not begun is read as of today, whatever day was asked
+    day = period.as_of(today) if as_of is None else min(as_of, period.end, today)
+    if last_day is not None:
+        day = min(day, last_day)
+    return period, day
+
+
+def stood_in(organization, period: Period) -> bool:
+    """Whether `organization` existed on some day of `period`: founded by its last day, and
+    not ended (merged or dissolved) before its first. Only such a period has a report (sent
+    upward, or Biểu 2): one it stood only in part has one too (a committee founded
+    mid-quarter, or a dissolved one's closing report up to its last day)."""
+    day = max(period.start, organization.founded_on or period.start)
+    return day <= period.end and organization.existed_on(day)
+
+
+def not_standing_message(organization, period: Period) -> str | None:
+    """Why `organization` has no report of `period` (it did not exist on any of its days),
+    or None when it has one (`stood_in`)."""
+    if stood_in(organization, period):
+        return None
+    if organization.founded_on is not None and organization.founded_on > period.end:
+        return _("%(org)s was founded on %(day)s, after %(period)s ended: it has no report of that period.") % {
+            "org": organization.name,
+            "day": organization.founded_on.strftime("%d/%m/%Y"),
+            "period": period.label,
+        }
+    return _(
+        "%(org)s was merged or dissolved on %(day)s (its last day: %(last)s), before %(period)s began:"
+        " it has no report of that period."
+    ) % {
+        "org": organization.name,
+        "day": organization.dissolved_on.strftime("%d/%m/%Y"),
+        "last": organization.last_day.strftime("%d/%m/%Y"),
+        "period": period.label,
+    }
+
+
 def not_begun_message(period: Period) -> str:
     """Why no report of `period` is made yet (pages and commands alike)."""
     return _("%(period)s begins on %(day)s: there is no report of it before that day.") % {

@@ -26,7 +26,7 @@ from . import exports
 from .cache import attainment_cached as attainment
 from .engine import admissions_in
 from .engine.measure import closing
-from .forms import AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
+from .forms import BEFORE_PERIOD, AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
 from .periods import not_begun_message
@@ -37,13 +37,15 @@ from .tables import HistoricalResultTable, admission_table
 PAGE_SIZE = 100
 
 
-def _chosen(request, organization):
-    """The period a report page shows (default: the year as of today); a bad one in the URL
-    is said, in the user's language, and the default shown instead."""
-    form = PeriodForm(request.GET)
+def _chosen(request, organization, form=None):
+    """The period a report page shows (default: the year as of today; reports/periods.choose);
+    a bad one in the URL is said, in the user's language, and the default shown instead."""
+    form = PeriodForm(request.GET) if form is None else form
     chosen = form.chosen(clock.today(), organization.last_day)
     if request.GET and not form.is_valid():
-        bad = [str(e) for name in ("period", "from", "to") for e in form.errors.get(name, [])]
+        errors = form.errors.as_data()
+        bad = [m for name in ("period", "from", "to") for e in errors.get(name, []) for m in e.messages]
+        bad += [m for e in errors.get("as_of", []) if e.code == BEFORE_PERIOD for m in e.messages]
         if bad:
             messages.error(request, " ".join(bad) + " " + _("Showing the default period instead."))
         else:
@@ -126,7 +128,7 @@ def dashboard(request, organization):
 def admissions(request, organization):
     """The admissions behind a figure: names need VIEW_PERSONAL (viewers get 403)."""
     form = AdmissionFilterForm(request.GET)
-    chosen = form.chosen(clock.today(), organization.last_day)
+    chosen = _chosen(request, organization, form)
     year, as_of = chosen.year, chosen.as_of
     category = form.cleaned_data.get("category", "") if form.is_valid() else ""
     # The year to date (the achieved figures), or with `in_period` the period's own admissions.

@@ -53,9 +53,9 @@ def stood_in(organization: Organization, period: periods.Period) -> bool:
     not ended (merged or dissolved) before its first. Only such a period has a report to
     send: one it stood only in part is reported too (a committee founded mid-quarter, or a
     dissolved one's closing report up to its last day); which of them it owes is the
-    board's business (the children standing at the period's end)."""
-    day = max(period.start, organization.founded_on or period.start)
-    return day <= period.end and organization.existed_on(day)
+    board's business (the children standing at the period's end). The rule is the reports'
+    (Biểu 2 refuses the same periods): reports.periods.stood_in."""
+    return periods.stood_in(organization, period)
 
 
 @dataclass(frozen=True)

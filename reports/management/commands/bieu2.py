@@ -27,7 +27,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="code or name of the organization")
-        parser.add_argument("--period", help="2025, 2025-Q1 … 2025-Q4, 2025-6M, 2025-9M (default: this year)")
+        parser.add_argument(
+            "--period", help="2025, 2025-Q1 … 2025-Q4, 2025-6M, 2025-9M (default: this year, or an ended one's last)"
+        )
         parser.add_argument("--from", dest="start", help="YYYY-MM-DD (with --to, instead of --period)")
         parser.add_argument("--to", dest="end", help="YYYY-MM-DD")
         parser.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
@@ -36,10 +38,14 @@ class Command(BaseCommand):
     def handle(self, *args, org, period, start, end, format, output, **options):
         today = timezone.localdate()
         with translation.override("vi"):
-            chosen = self._period(period, start, end, today)
+            organization = find_organization(org)
+            chosen = self._period(period, start, end, today, organization)
             if chosen.not_begun(today):
                 raise CommandError(periods.not_begun_message(chosen))
-            organization = find_organization(org)
+            # A period it never stood in has no form (as it has no report to send), as on the page.
+            not_standing = periods.not_standing_message(organization, chosen)
+            if not_standing:
+                raise CommandError(not_standing)
             form = bieu2(organization=organization, period=chosen, today=today)
             if format == "json":
                 text = json.dumps(form_json(form), ensure_ascii=False, indent=2)
@@ -55,7 +61,7 @@ class Command(BaseCommand):
         Path(output).write_bytes(content)
         self.stdout.write(f"{output}: {len(content)} bytes")
 
-    def _period(self, period, start, end, today) -> periods.Period:
+    def _period(self, period, start, end, today, organization) -> periods.Period:
         if start or end:
             if period:
                 raise CommandError("Give either --period or --from/--to, not both.")
@@ -65,8 +71,8 @@ class Command(BaseCommand):
                 return periods.between(_day(start, "--from"), _day(end, "--to"))
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
-        if not period:
-            return periods.year_to_date(today)
+        if not period:  # the year of the report pages (a merged or dissolved organization's last)
+            return periods.choose(today, last_day=organization.last_day)[0]
         try:
             return periods.parse(period)
         except ValueError as exc:
