@@ -377,9 +377,12 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
             continue
         category = rule.rule.category
         for m in rule.measurements:
-            if m.ended_on is not None:  # dissolved in the year: to its last day, its year over
+            if m.ended_on is not None:  # ended in the year: to its last day, its year over
                 ended = recount.orgs[m.org.pk]
-                assert (m.ended_on, ended.merged_into_id) == (ended.dissolved_on, None), f"{where}, {m.org.code}"
+                assert m.ended_on == ended.dissolved_on, f"{where}, {m.org.code}"
+                # Over each organization a merged one is its successor's; a rule's own subject
+                # (the district's share of membership) ends with it, merged or dissolved.
+                assert ended.merged_into_id is None or not rule.rule.applies_to_each, f"{where}, {m.org.code}"
                 assert m.actual == recount.ended_row(m.org.pk, year, as_of, category), f"{where}, {m.org.code}"
                 assert m.forecast is None, f"{where}, {m.org.code}"
                 continue
