@@ -166,13 +166,21 @@ def choose(
     the period's last day, or today while it runs; never after today (a period not begun
     yet is read as of today: its targets), nor after `last_day`.
     ValueError (a message for the user) for an `as_of` before a period that has begun: a
-    report counted to a day before its period holds nothing of it and would read as zeros."""
+    report counted to a day before its period holds nothing of it and would read as zeros;
+    and for a period begun after `last_day`."""
     if period is None:
         if year is None:
             year = as_of.year if as_of else min(today, last_day or today).year
         if last_day is not None and year > last_day.year:
             year, as_of = last_day.year, last_day
         period = parse(str(year))
+    if last_day is not None and last_day < period.start:
+        # A period begun after an organization ended holds none of its days (Biểu 2 and the
+        # reports sent upward refuse it too: stood_in); a later year reads as its last, above.
+        raise ValueError(
+            _("Its last day was %(last)s, before %(period)s began: it has no report of that period.")
+            % {"last": last_day.strftime("%d/%m/%Y"), "period": period.label}
+        )
     if as_of is not None and as_of < period.start:
         if period.start <= today:
             raise ValueError(

@@ -185,3 +185,21 @@ def test_the_admissions_behind_a_figure_say_they_count_as_the_report_does(reorga
     assert "tính theo tổ chức đảng tại ngày báo cáo 31/12/2025 (tổ chức đã hợp nhất tính vào tổ chức kế thừa)" in (
         sentence
     )
+
+
+# --- a period begun after the organization ended ----------------------------------------------
+
+
+def test_a_report_of_a_period_begun_after_its_end_is_refused_not_read_as_not_begun(reorganized_demo, client):
+    """Huyện ủy Đơn Dương's last day was 30/06/2025: its 2025-Q3 report was shown as "not
+    begun" with no figures (Q3 "begins on 01/07/2025"); it has no report of that period."""
+    response = _get(client, "dashboard", DISTRICT, {"period": "2025-Q3"})
+    page = _page(response)
+    said = " ".join(" ".join(li.text_content().split()) for li in page.xpath('//ul[@class="messages"]/li'))
+    assert "30/06/2025" in said and "không có báo cáo của kỳ đó" in said
+    with pytest.raises(CommandError, match="không có báo cáo của kỳ đó"):
+        call_command("attainment", "--org", DISTRICT, "--period", "2025-Q3", stdout=StringIO())
+    # The periods it stood in, whole or in part, still read as before.
+    out = StringIO()
+    call_command("attainment", "--org", DISTRICT, "--period", "2025-6M", stdout=out)
+    assert json.loads(out.getvalue())["as_of"] == "2025-06-30"
