@@ -140,3 +140,27 @@ def test_whether_the_pipeline_of_a_day_changed_since(tree):
         step_date=D(2025, 4, 1), outcome=Outcome.WITHDRAWN, outcome_date=D(2025, 6, 3)
     )
     assert pipeline_changed_after(day) and not pipeline_changed_after(D(2025, 6, 3))
+
+
+def test_at_the_committees_resolution_the_decision_is_due_from_the_cells(tree):
+    """K'Bang's cell resolved on 19/08/2024, her grassroots committee on 16/09/2024; she was
+    admitted on 30/10/2024. As of 30/09/2024 she stood at the committee's resolution: the
+    decision is due 60 working days from the cell's resolution (the committee's restarts
+    nothing), so she could still reach the ceremony by 31/12; she did. A report of that day
+    read the committee's date and counted her as unable to finish."""
+    make_rule(
+        make_plan(tree.district, first_year=2024, last_year=2024), RuleKind.COUNT, target=tree.commune, min_count=1
+    )
+    admission = admit(tree.commune, D(2024, 10, 30), name="K'Bang")
+    _steps(
+        admission.candidate,
+        (Step.CELL_RESOLUTION, D(2024, 8, 19)),
+        (Step.COMMITTEE_RESOLUTION, D(2024, 9, 16)),
+        (Step.DECISION, D(2024, 10, 10)),
+    )
+    Candidate.objects.filter(pk=admission.candidate_id).update(step_date=D(2024, 10, 30), outcome_date=D(2024, 10, 30))
+    result = attainment(scope=tree.district, year=2024, as_of=D(2024, 9, 30))
+    (rule,) = [r for r in result.rules if r.rule.kind == RuleKind.COUNT]
+    (m,) = rule.measurements
+    assert (m.actual, m.forecast, m.finishable) == (0, 1, 1)
+    assert m.status == "on_track"

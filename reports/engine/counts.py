@@ -233,11 +233,16 @@ def deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:
     return last_decision, last_resolution, as_of > last_resolution
 
 
-def _deadline_q(step: str, since: str, due: str, year: int, last_decision: dt.date, last_resolution: dt.date) -> Q:
-    """Candidates (at `step` since `since`, the next deadline `due`: field names) whose
-    ceremony the deadlines still put on or before 31/12 of `year` (see finishable_candidates)."""
+def _deadline_q(
+    step: str, since: str, due: str, year: int, last_decision: dt.date, last_resolution: dt.date, resolved: str = ""
+) -> Q:
+    """Candidates (at `step` since `since`, the next deadline `due`, the cell's resolution on
+    `resolved` (default `since`): field names) whose ceremony the deadlines still put on or
+    before 31/12 of `year` (see finishable_candidates). At the committee's resolution the
+    decision is still due 60 working days from the cell's (its own date restarts nothing)."""
     resolutions = Q(**{f"{step}__in": [Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION]}) & (
-        Q(**{f"{due}__lte": last_decision}) | Q(**{f"{due}__isnull": True, f"{since}__lte": last_resolution})
+        Q(**{f"{due}__lte": last_decision})
+        | Q(**{f"{due}__isnull": True, f"{resolved or since}__lte": last_resolution})
     )
     decided = Q(**{step: Step.DECISION}) & (
         Q(**{f"{due}__lte": dt.date(year, 12, 31)}) | Q(**{f"{due}__isnull": True, f"{since}__lte": last_decision})
@@ -255,9 +260,11 @@ def finishable_candidates(year: int, as_of: dt.date, day: dt.date | None = None)
     resolutions, the decision's (60 working days from the cell's resolution); at the
     decision, the ceremony's (30 working days from it). Finishable: at a resolution with
     the decision due by the last decision day, or at the decision with the ceremony due by
-    31/12. Without a due date (imported; a step of a past day taken since), the step's
-    date against the same last days. The deadlines are the longest the statute allows: a
-    candidate may go faster, so this is the count the board can rely on, not a ceiling."""
+    31/12. Without a due date (imported; a step of a past day taken since), the date its
+    deadline runs from against the same last days: the cell's resolution at either
+    resolution (a file without its record: the step's date), the decision at the decision.
+    The deadlines are the longest the statute allows: a candidate may go faster, so this is
+    the count the board can rely on, not a ceiling."""
     if as_of >= dt.date(year, 12, 31):
         return None, True
     last_decision, last_resolution, late = deadline_days(year, as_of)
@@ -267,13 +274,17 @@ def finishable_candidates(year: int, as_of: dt.date, day: dt.date | None = None)
         return Candidate.objects.filter(live & deadlines), late
     # The step each had on the day: their present one if taken by then, else the last recorded by then.
     latest = StepRecord.objects.filter(candidate=OuterRef("pk"), date__lte=day).order_by("-step", "-date")
+    resolution = StepRecord.objects.filter(candidate=OuterRef("pk"), step=Step.CELL_RESOLUTION, date__lte=day)
     taken = Q(step_date__lte=day)
     road = counting.pipeline_on(Candidate.objects.all(), day).annotate(
         step_then=Case(When(taken, then=F("step")), default=Subquery(latest.values("step")[:1])),
         since_then=Case(When(taken, then=F("step_date")), default=Subquery(latest.values("date")[:1])),
         due_then=Case(When(taken, then=F("due_on")), default=Value(None, output_field=DateField())),
+        # The decision's deadline runs from the cell's resolution (a file without its record: the step's date).
+        resolved_then=Coalesce(Subquery(resolution.values("date")[:1]), "since_then"),
     )
-    return road.filter(_deadline_q("step_then", "since_then", "due_then", year, last_decision, last_resolution)), late
+    q = _deadline_q("step_then", "since_then", "due_then", year, last_decision, last_resolution, "resolved_then")
+    return road.filter(q), late
 
 
 def _candidate_counts(
