@@ -384,6 +384,20 @@ def test_a_new_holiday_moves_the_deadlines(tree):
     assert candidate.due_on == add_working_days(before, 1)
 
 
+def test_a_new_holiday_moves_the_decision_deadline_of_a_candidate_at_the_committees_resolution(tree):
+    """At the committee's resolution (20/08/2024) the decision is still due 60 working days
+    from the cell's (05/08/2024): a holiday between the two moves it, though the candidate's
+    step date is after the holiday."""
+    candidate = walk(make_candidate(tree.cell), until=Step.COMMITTEE_RESOLUTION)
+    assert (candidate.step, candidate.step_date) == (Step.COMMITTEE_RESOLUTION, D(2024, 8, 20))
+    before = candidate.due_on
+    assert before == add_working_days(D(2024, 8, 5), 60)
+    Holiday.objects.create(date=D(2024, 8, 12), name="nghỉ bổ sung")
+    assert services.deadlines_refresh(around=D(2024, 8, 12)) == 1
+    candidate.refresh_from_db()
+    assert candidate.due_on == add_working_days(before, 1)
+
+
 def test_changed_deadline_settings_reach_the_stored_deadlines_through_refresh_deadlines(tree, settings):
     from django.core.management import call_command
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models import Case, F, Max, Min, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
 
 from ..models import Admission, Candidate, Holiday, Outcome, Step, StepRecord
 from ..workdays import add_working_days, calendar_between
@@ -76,7 +77,13 @@ def deadlines_refresh(*, around: dt.date | None = None) -> int:
         archived_at__isnull=True, recognized_on__isnull=True, struck_off_on__isnull=True
     )
     if around is not None:
-        candidates = candidates.filter(step_date__gte=around - span, step_date__lte=around)
+        # Those whose deadline runs from a day within `span` before the holiday: the decision's
+        # from the cell's resolution (at the committee's resolution too), the ceremony's from
+        # the decision.
+        runs_from = Coalesce(Case(When(step=Step.DECISION, then=F("step_date"))), "resolution_on")
+        candidates = candidates.annotate(runs_from=runs_from).filter(
+            runs_from__gte=around - span, runs_from__lte=around
+        )
         admissions = admissions.filter(probation_due__gte=around - span, probation_due__lte=around)
         first, last = around - 2 * span, around + 2 * span
     else:
