@@ -227,6 +227,75 @@ def _readmission(row, lookups: dict, problems: list[str]) -> dict:
     }
 
 
+def _successors(known: dict[str, Organization]) -> dict[int, Organization]:
+    """The organizations the merged ones of `known` were merged into, chains of mergers
+    followed: one query per link of the longest chain, none without a merged one."""
+    found: dict[int, Organization] = {}
+    wanted = {o.merged_into_id for o in known.values() if o.merged_into_id is not None}
+    while wanted - set(found):
+        more = Organization.objects.in_bulk(wanted - set(found))
+        found.update(more)
+        wanted = {o.merged_into_id for o in more.values() if o.merged_into_id is not None}
+    return found
+
+
+def _chain(org: Organization, successors: dict[int, Organization]) -> list[tuple[dt.date, Organization, Organization]]:
+    """The mergers `org` went through: (the day, from, into), in order."""
+    chain, seen = [], {org.pk}
+    while org.merged_into_id is not None and org.merged_into_id not in seen:
+        target = successors[org.merged_into_id]
+        chain.append((org.dissolved_on, org, target))
+        seen.add(target.pk)
+        org = target
+    return chain
+
+
+def _merged_problems(
+    org: Organization, chain: list, *, begins: dt.date | None, ceremony: dt.date | None, user
+) -> tuple[list[str], list]:
+    """A row at `org`, merged (`chain`: its mergers), whose road begins on `begins`: the
+    problems, and the mergers that hand its candidate over (still on the road on their day).
+    A road begun from the merger's day is its successor's: the row names the successor. One
+    begun before it is `org`'s, as a board would have entered it then: its steps dated before
+    the merger stay there, and a candidate still on the road that day goes on at the
+    successor, as the merger hands candidates over (services.merger_handover); its later
+    steps and admission are the successor's, which the user must be able to edit."""
+    if begins is None:  # the row's dates are wrong already
+        return [], []
+    merged_on, _org, target = chain[0]
+    if begins >= merged_on:
+        successor = target
+        for later_day, _from, into in chain[1:]:
+            if later_day <= begins:
+                successor = into
+        message = _(
+            "organization “%(code)s” was merged into %(target)s on %(date)s: a row dated from that day"
+            " belongs to %(successor)s (code “%(successor_code)s”)"
+        ) % {
+            "code": org.code,
+            "target": target.name,
+            "date": merged_on.strftime("%d/%m/%Y"),
+            "successor": successor.name,
+            "successor_code": successor.code,
+        }
+        return [message], []
+    handovers = [link for link in chain if ceremony is None or ceremony >= link[0]]
+    problems = []
+    for day, source, target in handovers:
+        if not access.has_perm(user, target, Perm.EDIT_ADMISSIONS):
+            problems.append(
+                _(
+                    "organization “%(code)s” was merged into %(target)s on %(date)s, where a candidate still on"
+                    " the road that day goes on: you cannot edit its records"
+                )
+                % {"code": source.code, "target": target.name, "date": day.strftime("%d/%m/%Y")}
+            )
+    last = handovers[-1][2] if handovers else None
+    if last is not None and not last.is_active and last.merged_into_id is None:
+        problems.append(_("organization “%(code)s” is dissolved") % {"code": last.code})
+    return problems, handovers
+
+
 def parse_rows(
     rows: list[Row], *, under: Organization, user, today: dt.date
 ) -> tuple[list[dict], list[RowError], dict]:
@@ -240,11 +309,16 @@ def parse_rows(
     lookups = _lookups()
     codes = {row.text("organization") for row in rows}
     known = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+    successors = _successors(known)
+    chains = {o.code: _chain(o, successors) for o in known.values() if o.merged_into_id is not None}
     writable = set(
         access.organizations_under(user, under, Perm.EDIT_ADMISSIONS)
-        .filter(code__in=codes)
+        .filter(code__in=codes | {o.code for o in successors.values()})
         .values_list("code", flat=True)
     )
+    # A merged organization's records are its successor's staff's (access.records_under):
+    # a row at it is theirs to import too.
+    writable |= {code for code, chain in chains.items() if chain[-1][2].code in writable}
     seen: dict[tuple, int] = {}
     parsed, errors = [], []
     for row in rows:
@@ -253,7 +327,8 @@ def parse_rows(
         org = known.get(code)
         if org is None or code not in writable:  # unknown or outside: the same words
             problems.append(not_found(code))
-        elif not org.is_active:
+            org = None
+        elif not org.is_active and code not in chains:  # a merged one: checked with the row's dates
             problems.append(_("organization “%(code)s” is dissolved") % {"code": code})
         name = " ".join(row.text("full_name").split())
         if not name:
@@ -309,6 +384,11 @@ def parse_rows(
                     )
             else:
                 earlier.append((earlier_step, day))
+        handovers = []
+        if org is not None and code in chains:
+            begins = earlier[0][1] if earlier else step_date
+            merged, handovers = _merged_problems(org, chains[code], begins=begins, ceremony=ceremony, user=user)
+            problems += merged
         consent = _date(row.values.get("provincial_consent_on"), problems, gettext_lazy("Provincial consent date"))
         form_fields = _form_fields(row, lookups, problems)
         readmission = _readmission(row, lookups, problems)
@@ -344,6 +424,7 @@ def parse_rows(
                 "decision_number": decision_number,
                 "ceremony": ceremony,
                 "introducers": introducers,
+                "handovers": handovers,
             }
         )
     return parsed, errors, known

@@ -35,7 +35,7 @@ from organizations.models import Organization
 
 from . import selectors, services, tally
 from .import_checks import parse_rows
-from .models import Admission, Candidate, Introducer, Step, StepRecord
+from .models import Admission, Candidate, CandidateTransfer, Introducer, Step, StepRecord
 from .workdays import Calendar, calendar_between
 
 __all__ = ["COLUMNS", "ImportFailed", "candidates_import", "check_file", "example_rows"]
@@ -183,7 +183,9 @@ def candidates_import(*, upload, under: Organization, user, today: dt.date) -> l
     built: list[Built] = []
     # The locks read once for the file: every check below tests its dates against them,
     # so a row dated in a locked period is a row error naming the lock.
-    with transaction.atomic(), locks.read_once(today=today, organizations=checked.known.values()):
+    # The successors a merged organization's rows are handed over to are checked there too.
+    successors = [target for item in parsed for _day, _source, target in item["handovers"]]
+    with transaction.atomic(), locks.read_once(today=today, organizations=[*checked.known.values(), *successors]):
         for item, twin, found in zip(parsed, checked.twins, checked.duplicates, strict=True):
             try:
                 looked_up = {"twin": twin, "duplicates": found}
@@ -206,6 +208,7 @@ class Built:
         self.records: dict[int, StepRecord] = {}
         self.introducers: list[Introducer] = []
         self.admission: Admission | None = None
+        self.transfers: list[CandidateTransfer] = []
 
 
 def _calendar_for(parsed: list[dict]) -> Calendar:
@@ -222,9 +225,15 @@ def _calendar_for(parsed: list[dict]) -> Calendar:
 def _build(item: dict, *, looked_up: dict, user, today: dt.date, calendar: Calendar) -> Built:
     """One row through the checks of the pages' services (candidate_build, advance_build,
     admission_build: what candidate_create, candidate_advance and admission_record check),
-    against the row's own records held in memory: created, moved to its step, admitted."""
+    against the row's own records held in memory: created, moved to its step, admitted.
+
+    A row at an organization merged since, whose road began before the merger: the
+    candidate is created there, and handed over on the merger's day as the merger did
+    (`item["handovers"]`, services.merger_handover) when still on the road then, so each
+    step and the admission is checked (and recorded) where it was taken."""
     step, step_date, ceremony = item["step"], item["step_date"], item["ceremony"]
     earlier, introducers = item["earlier"], item["introducers"]
+    handovers = list(item["handovers"])
     candidate, source = services.candidate_build(
         **item["person"],
         user=user,
@@ -234,12 +243,22 @@ def _build(item: dict, *, looked_up: dict, user, today: dt.date, calendar: Calen
         notes=_("Imported from Excel: earlier steps not recorded."),
         looked_up=looked_up,
         source_on_file=step == Step.SOURCE,
+        begun_before_merger=bool(item["person"]["organization"].merged_into_id),
     )
     built = Built(candidate)
     if source is not None:
         built.records[Step.SOURCE] = source
 
+    def hand_over(until: dt.date | None) -> None:
+        """The mergers effective by `until` (every one left when None) hand the candidate over."""
+        while handovers and (until is None or handovers[0][0] <= until):
+            day, source_org, target = handovers.pop(0)
+            built.transfers.append(
+                services.merger_handover(candidate, source=source_org, target=target, on_date=day, user=user)
+            )
+
     def advance(to: int, day: dt.date, **kwargs) -> None:
+        hand_over(day)
         record, new = services.advance_build(
             candidate=candidate,
             step=to,
@@ -269,6 +288,7 @@ def _build(item: dict, *, looked_up: dict, user, today: dt.date, calendar: Calen
     elif introducers:
         raise ValidationError(_("introducers are given for a step before the introductions"))
     if ceremony:
+        hand_over(ceremony)
         built.admission, built.records[Step.CEREMONY] = services.admission_build(
             candidate=candidate,
             decision=built.records.get(Step.DECISION),
@@ -278,6 +298,8 @@ def _build(item: dict, *, looked_up: dict, user, today: dt.date, calendar: Calen
             twin=looked_up["twin"],
             calendar=calendar,
         )
+    else:
+        hand_over(None)  # still on the road on the day of each merger after its last step
     return built
 
 
@@ -295,8 +317,11 @@ def _save(built: list[Built]) -> None:
     for model, objects in rows.items():  # bulk_create takes each candidate's new id
         if objects:
             insert_with_history(objects, model)
+    transfers = [t for b in built for t in b.transfers]
+    if transfers:  # unhistoried, as a merger writes them (services.transfer_with_merger)
+        CandidateTransfer.objects.bulk_create(transfers)
     tally.count_created([*candidates, *rows[Admission]])
-    cache.organizations_changed({c.organization_id for c in candidates})
+    cache.organizations_changed({c.organization_id for c in candidates} | {t.organization_id for t in transfers})
 
 
 register(

@@ -20,6 +20,8 @@ from .candidates import (
     candidate_transfer,
     candidate_update,
     candidate_withdraw,
+    ended_message,
+    merger_handover,
 )
 from .checks import (
     admitted_problems,
@@ -70,8 +72,10 @@ __all__ = [
     "check_readmission_wait",
     "check_step_form",
     "deadlines_refresh",
+    "ended_message",
     "holidays_seed",
     "make_up_working_days",
+    "merger_handover",
     "months_between",
     "needs_consent",
     "next_steps",

@@ -17,7 +17,7 @@ from organizations import locks
 from organizations.models import Organization
 
 from .. import selectors
-from ..models import Admission, Candidate, Outcome, Step, StepRecord
+from ..models import Admission, Candidate, CandidateTransfer, Outcome, Step, StepRecord
 from .checks import _d, admitted_problems, check_age, check_education, check_readmission_end, readmission_twin_problems
 
 # The person's fields a page or an import may set, in the order the forms show them
@@ -66,6 +66,34 @@ def candidate_full_clean(candidate: Candidate) -> None:
     candidate.full_clean(exclude=CLEAN_EXCLUDE, validate_unique=_unique_checked(), validate_constraints=False)
 
 
+def ended_message(organization: Organization) -> str:
+    """Why no candidate can be added to `organization`, which has ended: a merged one names
+    its successor and the day (its candidates go on there), as the merger's own history does."""
+    if organization.merged_into_id is not None:
+        message = _("%(org)s was merged into %(target)s on %(date)s: from that day its candidates are developed there.")
+        return message % {
+            "org": organization.name,
+            "target": organization.merged_into.name,
+            "date": _d(organization.dissolved_on),
+        }
+    return _("Cannot add a candidate to a dissolved organization.")
+
+
+def merger_handover(
+    candidate: Candidate, *, source: Organization, target: Organization, on_date: dt.date, user
+) -> CandidateTransfer:
+    """What a merger of `source` into `target` on `on_date` does to `candidate`, still on the
+    road at `source` that day: its file goes on at `target`, and a CandidateTransfer (returned,
+    not saved) keeps it at `source` until that day, so the reports of an earlier day place it
+    there. `transfer_with_merger` does it at the merger; an import of a road begun before the
+    merger and entered late does it at the same day."""
+    candidate.organization = target
+    # The history shows the organizations (old → new); the reason says why and from when.
+    reason = _("handed over with the merger of their organization from %(date)s") % {"date": _d(on_date)}
+    _stamp(candidate, user, reason)
+    return CandidateTransfer(candidate=candidate, organization=source, valid_until=on_date)
+
+
 def _check_person(*, date_of_birth: dt.date, today: dt.date, errors: dict) -> None:
     if date_of_birth and date_of_birth > today:
         errors.setdefault("date_of_birth", []).append(_("The date of birth cannot be in the future."))
@@ -112,6 +140,7 @@ def candidate_build(
     general_education: str = "",
     professional_level: str = "",
     theory_level: str = "",
+    begun_before_merger: bool = False,
 ) -> tuple[Candidate, StepRecord | None]:
     """A new candidate at the first step of the road (identified as a source), checked and
     not saved: the candidate and the step record of its identification (None when not on
@@ -125,9 +154,15 @@ def candidate_build(
     is not in the file (no step record is made up for it).
     `readmission`: a former member (kết nạp lại), with how and when the earlier
     membership ended; their earlier admission on record is then expected, not refused.
+    `begun_before_merger`: an import of a road begun at an organization merged since, entered
+    late; accepted when `source_date` is before the merger, the caller handing the candidate
+    over on the merger's day (`merger_handover`) if it was still on the road then.
     """
-    if not organization.is_active:
-        raise ValidationError(_("Cannot add a candidate to a dissolved organization."))
+    merged_later = (
+        begun_before_merger and organization.merged_into_id is not None and source_date < organization.dissolved_on
+    )
+    if not organization.is_active and not merged_later:
+        raise ValidationError(ended_message(organization))
     if organization.founded_on and source_date < organization.founded_on:
         # Every later step follows this date: none can be dated before the founding either
         # (a candidate handed over by a merger keeps the steps taken at its predecessor).
@@ -362,8 +397,6 @@ def candidate_transfer(
     caller's scope (the form's choices)."""
     from common.cache import organizations_changed
 
-    from ..models import CandidateTransfer
-
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     source = candidate.organization
     if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at:
@@ -371,7 +404,7 @@ def candidate_transfer(
     if organization.pk == source.pk:
         raise ValidationError(_("The candidate is already developed at %(org)s.") % {"org": organization.name})
     if not organization.is_active:
-        raise ValidationError(_("Cannot add a candidate to a dissolved organization."))
+        raise ValidationError(ended_message(organization))
     if on_date > today:
         raise ValidationError(_("The date cannot be in the future."))
     if on_date < candidate.step_date:
@@ -412,18 +445,11 @@ def transfer_with_merger(sender, source: Organization, target: Organization, on_
     successor): no tally changes, and the merger already made every cached answer stale."""
     from common.imports import insert_history
 
-    from ..models import CandidateTransfer
-
     moving = list(Candidate.objects.filter(organization=source, outcome=Outcome.IN_PROGRESS, archived_at__isnull=True))
     if not moving:
         return
     CandidateTransfer.objects.bulk_create(
-        [CandidateTransfer(candidate=c, organization=source, valid_until=on_date) for c in moving]
+        [merger_handover(c, source=source, target=target, on_date=on_date, user=user) for c in moving]
     )
-    # The history shows the organizations (old → new); the reason says why and from when.
-    reason = _("handed over with the merger of their organization from %(date)s") % {"date": _d(on_date)}
-    for candidate in moving:
-        candidate.organization = target
-        _stamp(candidate, user, reason)
     Candidate.objects.bulk_update(moving, ["organization"])
     insert_history(moving, Candidate, history_type="~")
