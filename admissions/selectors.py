@@ -4,7 +4,7 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Case, Count, DateField, F, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import RowNumber
 
 from common.text import fold
@@ -39,6 +39,27 @@ ENDED_OUTCOMES = (Outcome.WITHDRAWN, Outcome.NOT_QUALIFIED, Outcome.MOVED_AWAY)
 def followed_first(qs):
     """Candidates on the road first, then those admitted (on probation), then those who left; by name."""
     return qs.alias(followed=followed_rank()).order_by("followed", "search_name", "pk")
+
+
+def with_next_due(qs):
+    """Annotate `next_due`: the deadline a candidate is followed on, which the lists show: the
+    next step's (`due_on`) on the road, the recognition as a full member
+    (Admission.recognition_due) while on probation, none otherwise. The same two deadlines
+    as the overdue filter's (filters.CandidateFilter.filter_overdue), so that each row it
+    keeps shows the deadline it is late on.
+
+    A subquery on the page's rows only (one admission per candidate, by its unique key):
+    no query more, and the paginator's count, which drops the annotation, joins nothing."""
+    on_probation = Admission.objects.filter(
+        candidate=OuterRef("pk"), recognized_on__isnull=True, struck_off_on__isnull=True, archived_at__isnull=True
+    ).order_by()
+    return qs.annotate(
+        next_due=Case(
+            When(outcome=Outcome.IN_PROGRESS, then=F("due_on")),
+            default=Subquery(on_probation.values("recognition_due")[:1]),
+            output_field=DateField(),
+        )
+    )
 
 
 def likely_duplicates(*, user, full_name: str, date_of_birth: dt.date | None, national_id: str = "", exclude_pk=None):
@@ -156,6 +177,12 @@ def board(qs, *, per_column: int = 12) -> list[dict]:
         for step in Step
         if step < Step.CEREMONY
     ]
+
+
+def certificate_valid_until(certificate_on: dt.date) -> dt.date:
+    """The last day an awareness-class certificate of `certificate_on` is valid (as
+    services.checks.check_certificate reads the rule): late from the day after."""
+    return certificate_on + relativedelta(months=settings.ADMISSION_RULES["CERTIFICATE_VALID_MONTHS"])
 
 
 def certificate_dates(qs):

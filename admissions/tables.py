@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Candidate, Outcome
+from .models import Candidate
 from .selectors import ENDED_OUTCOMES, days_late
 
 
@@ -22,11 +22,13 @@ class DayColumn(tables.Column):
 
 
 class DueColumn(DayColumn):
-    """The deadline, and how many days late when past it (the table's `today`)."""
+    """The deadline a candidate is followed on (selectors.with_next_due: the next step's on the
+    road, the recognition as a full member on probation), and how many days late when past
+    it (the table's `today`): every row the overdue filter keeps shows both."""
 
-    def render(self, value, record, table):
+    def render(self, value, table):
         text = super().render(value)
-        late = days_late(value, today=table.today) if record.outcome == Outcome.IN_PROGRESS else 0
+        late = days_late(value, today=table.today)
         if not late:
             return text
         badge = ngettext("%(n)d day late", "%(n)d days late", late) % {"n": late}
@@ -45,7 +47,7 @@ class CandidateTable(tables.Table):
     category = tables.Column(verbose_name=_("Category"))
     step = tables.Column(verbose_name=_("Step"), attrs={"td": {"class": "wrap"}})
     step_date = DayColumn(verbose_name=_("Since"))
-    due_on = DueColumn(verbose_name=_("Next step due"), default="")
+    due_on = DueColumn(verbose_name=_("Next step due"), accessor="next_due", default="")
     outcome = tables.Column(verbose_name=_("Outcome"))
 
     class Meta:

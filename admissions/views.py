@@ -47,6 +47,7 @@ def mine(request):
 def candidate_list(request, organization):
     today = clock.today()
     qs = selectors.followed_first(selectors.candidates(request.user, organization=organization))
+    qs = selectors.with_next_due(qs)  # the deadline each row shows, on the road or on probation
     filterset = CandidateFilter(request.GET or None, queryset=qs, today=today)
     # One cell's list names its cell in the heading, not on every row.
     single = _single_cell(organization)
@@ -64,6 +65,7 @@ def candidate_list(request, organization):
             "can_edit": _can_edit(request, organization),
             "single": single,
             "active_filters": len(active),
+            **_merger(request, organization),
         },
     )
 
@@ -71,6 +73,19 @@ def candidate_list(request, organization):
 def _single_cell(organization) -> bool:
     """An organization without children: every candidate of its list is developed by it."""
     return organization.numchild == 0
+
+
+def _merger(request, organization) -> dict:
+    """A merged organization's pages say where its files on the road went (its successor,
+    linked when the reader may open the successor's list): otherwise they read as empty
+    with no reason. One query, for a merged organization only."""
+    if organization.merged_into_id is None:
+        return {"successor": None, "successor_open": False}
+    successor = organization.merged_into
+    return {
+        "successor": successor,
+        "successor_open": access.has_perm(request.user, successor, Perm.VIEW_PERSONAL),
+    }
 
 
 @require_GET
@@ -93,6 +108,7 @@ def board(request, organization):
             "columns": columns,
             "can_edit": _can_edit(request, organization),
             "single": _single_cell(organization),
+            **_merger(request, organization),
         },
     )
 
@@ -106,11 +122,17 @@ def alerts(request, organization):
     alerts = {key: {"rows": list(qs[:ALERT_ROWS]), "count": qs.count()} for key, qs in found.items()}
     can_edit = _can_edit(request, organization)
     stuck_for = relativedelta(months=settings.ADMISSION_RULES["STUCK_MONTHS"])
-    for key in ("certificates", "decisions", "ceremonies", "stuck"):
+    late_from = {
+        # A certificate: the days past its validity (no step is due before the cell's resolution).
+        "certificates": lambda candidate: selectors.certificate_valid_until(candidate.alert_on),
+        "decisions": lambda candidate: candidate.due_on,
+        "ceremonies": lambda candidate: candidate.due_on,
+        # Stuck: the days past the months a step may take before it is flagged.
+        "stuck": lambda candidate: candidate.step_date + stuck_for,
+    }
+    for key, due in late_from.items():
         for candidate in alerts[key]["rows"]:
-            # Stuck: the days past the months a step may take before it is flagged.
-            due = candidate.step_date + stuck_for if key == "stuck" else candidate.due_on
-            candidate.days_late = selectors.days_late(due, today=today)
+            candidate.days_late = selectors.days_late(due(candidate), today=today)
             candidate.act_url = act_url(candidate) if can_edit else ""
     for key in ("probation", "recognition"):
         for admission in alerts[key]["rows"]:
@@ -126,6 +148,7 @@ def alerts(request, organization):
             "alerts": alerts,
             "limit": ALERT_ROWS,
             "alert_days": settings.ADMISSION_RULES["ALERT_DAYS"],
+            **_merger(request, organization),
         },
     )
 
