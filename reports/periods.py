@@ -143,11 +143,6 @@ def named_periods(year: int) -> list[Period]:
     return [parse(key) for key in keys]
 
 
-def year_to_date(today: dt.date) -> Period:
-    """The default: this year, as of today."""
-    return parse(str(today.year))
-
-
 def choose(
     today: dt.date,
     *,

@@ -48,16 +48,6 @@ def parse_period(key: str) -> periods.Period:
     return period
 
 
-def stood_in(organization: Organization, period: periods.Period) -> bool:
-    """Whether `organization` existed on some day of `period`: founded by its last day, and
-    not ended (merged or dissolved) before its first. Only such a period has a report to
-    send: one it stood only in part is reported too (a committee founded mid-quarter, or a
-    dissolved one's closing report up to its last day); which of them it owes is the
-    board's business (the children standing at the period's end). The rule is the reports'
-    (Biểu 2 refuses the same periods): reports.periods.stood_in."""
-    return periods.stood_in(organization, period)
-
-
 @dataclass(frozen=True)
 class Deadline:
     due_on: dt.date

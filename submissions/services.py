@@ -47,9 +47,10 @@ def _parent(organization: Organization) -> Organization:
 
 def not_standing_reason(organization: Organization, period: periods.Period) -> str | None:
     """Why `organization` has no report for `period` (it did not exist on any of its days),
-    or None when it has one (selectors.stood_in). The one check of the sending service; the
-    pages ask it too, so they offer no button the service would refuse."""
-    if selectors.stood_in(organization, period):
+    or None when it has one (reports.periods.stood_in, the rule Biểu 2 follows too). The one
+    check of the sending service; the pages ask it too, so they offer no button the service
+    would refuse."""
+    if periods.stood_in(organization, period):
         return None
     if organization.founded_on is not None and organization.founded_on > period.end:
         return _(

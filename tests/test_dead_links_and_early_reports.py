@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from organizations.models import Organization, OrgForm, Sector
 from organizations.services import organization_create, organization_dissolve, organization_move
-from submissions import selectors, services
+from reports import periods
+from submissions import services
 from submissions.models import ReportSubmission, ReviewStep, Status
 
 D = dt.date
@@ -72,13 +73,13 @@ def test_stood_in_reads_founding_and_end():
     from reports.periods import parse
 
     org = Organization(name="x", founded_on=D(2025, 7, 1), dissolved_on=D(2025, 8, 15))
-    assert [selectors.stood_in(org, parse(k)) for k in ("2025-Q2", "2025-Q3", "2025-Q4", "2025")] == [
+    assert [periods.stood_in(org, parse(k)) for k in ("2025-Q2", "2025-Q3", "2025-Q4", "2025")] == [
         False,
         True,
         False,
         True,
     ]
-    assert selectors.stood_in(Organization(name="y"), parse("2025-Q1"))  # no dates: always stood
+    assert periods.stood_in(Organization(name="y"), parse("2025-Q1"))  # no dates: always stood
 
 
 def test_the_page_offers_no_button_and_the_post_changes_nothing(tree, users, client_for):
