@@ -18,6 +18,7 @@ from organizations.access import Perm
 
 from .models import Rule
 from .services import RowInput, allocation_candidates, allocation_set
+from .services.allocations import quota_problems
 
 COLUMNS = {
     "number": ("STT", "Số thứ tự", "No."),
@@ -37,6 +38,8 @@ def parse_notation(text) -> tuple[int, dict[str, int]]:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         if float(text) != int(text) or text < 0:
             raise ValueError(_("“%(value)s” is not a whole number") % {"value": text})
+        if problems := quota_problems(int(text), {}):  # a number cell has no digit limit
+            raise ValueError("; ".join(problems))
         return int(text), {}
     match = _NOTATION.match(str(text or ""))
     if not match:
@@ -56,8 +59,8 @@ def parse_notation(text) -> tuple[int, dict[str, int]]:
             )
         category = CATEGORY_ABBREVIATIONS[abbreviation]
         subs[category] = subs.get(category, 0) + int(sub.group(1))
-    if sum(subs.values()) > total:
-        raise ValueError(_("the sub-quotas add up to more than the quota"))
+    if problems := quota_problems(total, subs):
+        raise ValueError("; ".join(problems))
     return total, subs
 
 

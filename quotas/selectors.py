@@ -73,7 +73,9 @@ class RuleRow:
     rule: Rule
     sentence: str
     table: list = field(default_factory=list)  # allocation rows, for ALLOCATION rules
-    allocated: int = 0
+    allocated: int = 0  # every row's, the hidden ones too
+    hidden_rows: int = 0  # the rows of organizations outside the reader's scope, not in `table`
+    hidden_allocated: int = 0
 
 
 def totals_disagreeing(rows: list[RuleRow]) -> tuple[int, int] | None:
@@ -111,6 +113,8 @@ def plan_rules(plan: Plan, *, user=None) -> list[RuleRow]:
             for allocation in rule.allocations.all():
                 row.allocated += allocation.total
                 if user is not None and not access.has_perm(user, allocation.organization, Perm.VIEW):
+                    row.hidden_rows += 1  # said under the table, as the grid does (allocation_grid)
+                    row.hidden_allocated += allocation.total
                     continue
                 subs = {s.category: s.count for s in allocation.sub_quotas.all()}
                 row.table.append((allocation, allocation_notation(allocation.total, subs)))

@@ -38,22 +38,41 @@ def allocation_candidates(rule: Rule):
     return Organization.objects.filter(below | listed).exclude(pk=owner.pk)
 
 
+# Five digits, as the appendix writes a quota (imports._NOTATION): far above any
+# organization's quota, far below the column's limit (a bigger number overflowed on save).
+MAX_QUOTA = 99_999
+
+
+def quota_problems(total: int | None, sub_quotas: dict[str, int]) -> list[str]:
+    """What is wrong with the figures of one row: the rule of the grid, of the import
+    (imports.parse_notation) and of every save."""
+    problems = []
+    if total is not None and total < 0:
+        problems.append(_("the quota cannot be negative"))
+    elif total is not None and total > MAX_QUOTA:
+        problems.append(_("a quota cannot be larger than %(max)s") % {"max": MAX_QUOTA})
+    counts = list(sub_quotas.values())
+    if any(n < 0 for n in counts):
+        problems.append(_("a sub-quota cannot be negative"))
+    elif any(n > MAX_QUOTA for n in counts):
+        problems.append(_("a sub-quota cannot be larger than %(max)s") % {"max": MAX_QUOTA})
+    elif total is None and sum(counts):
+        problems.append(_("a sub-quota needs a quota"))
+    elif total is not None and 0 <= total <= MAX_QUOTA and sum(counts) > total:
+        # a person is of one category: the sub-quotas share the row's quota, not each its own
+        problems.append(
+            _("the sub-quotas add up to %(sum)s, more than the row's quota %(total)s")
+            % {"sum": sum(counts), "total": total}
+        )
+    return problems
+
+
 def _validate_row(row: RowInput, allowed: set[int]) -> list[str]:
     problems = []
     if row.organization_id not in allowed:
         problems.append(_("the organization is not below the committee of this table"))
-    if row.total is not None and row.total < 0:
-        problems.append(_("the quota cannot be negative"))
-    for category, count in row.sub_quotas.items():
-        if category not in Category.values:
-            problems.append(_("unknown category %(value)s") % {"value": category})
-        elif count < 0:
-            problems.append(_("a sub-quota cannot be negative"))
-        elif row.total is not None and count > row.total:
-            problems.append(_("a sub-quota cannot exceed the row's quota"))
-    if sum(row.sub_quotas.values()) and row.total is None:
-        problems.append(_("a sub-quota needs a quota"))
-    return problems
+    problems += [_("unknown category %(value)s") % {"value": c} for c in row.sub_quotas if c not in Category.values]
+    return problems + quota_problems(row.total, row.sub_quotas)
 
 
 def _notation(total, subs: dict[str, int]) -> str:
