@@ -28,7 +28,9 @@ def _plan(spec: dict, made: dict[str, Plan]) -> tuple[Plan, bool]:
     existing = Plan.objects.filter(issuer=issuer, title=spec["title"], first_year=spec["first_year"]).first()
     if existing:
         return existing, False
-    fields = {name: spec[name] for name in ("last_year", "symbol", "note") if name in spec}
+    fields = {
+        name: spec[name] for name in ("last_year", "symbol", "note", "signer_title", "signer_name") if name in spec
+    }
     if "implements" in spec:
         fields["implements"] = [made[key] for key in spec["implements"]]
     plan = services.plan_create(issuer=issuer, title=spec["title"], first_year=spec["first_year"], **fields)

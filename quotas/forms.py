@@ -7,7 +7,7 @@ from common.forms import DateField, YearField
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import OrgForm, Sector
 
-from .models import MilestoneKind, Plan, Recurrence, RuleKind
+from .models import MilestoneKind, Plan, Recurrence, RuleKind, SignerTitle
 
 REASON_HELP = _("The plan is issued: this change is recorded as an amendment with your reason.")
 
@@ -34,6 +34,18 @@ class PlanForm(forms.Form):
     )
     implements = forms.ModelMultipleChoiceField(
         label=_("Implements"), queryset=Plan.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    signer_title = forms.ChoiceField(
+        label=_("Signer's title"),
+        choices=[("", _("Not given (prints “BÍ THƯ”)"))] + list(SignerTitle.choices),
+        required=False,
+        help_text=_("The title printed in the signature block, under “T/M …”."),
+    )
+    signer_name = forms.CharField(
+        label=_("Signer's full name"),
+        max_length=100,
+        required=False,
+        help_text=_("Printed under the signature, without titles; empty: left to be written by hand."),
     )
     document = forms.FileField(label=_("Signed document (PDF, DOCX)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -23,6 +23,15 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class SignerTitle(models.TextChoices):
+    """Who signs for the board, as the signature block prints it (Hướng dẫn 36-HD/VPTW):
+    the value is the printed title, so an amendment's old → new reads as the document did."""
+
+    SECRETARY = "BÍ THƯ", _("Secretary")
+    DEPUTY = "PHÓ BÍ THƯ", _("Deputy secretary")
+    STANDING_DEPUTY = "PHÓ BÍ THƯ THƯỜNG TRỰC", _("Standing deputy secretary")
+
+
 def in_force_on(day, via: str = "") -> Q:
     """Plans in force on `day`: issued, or closed or replaced after it (their targets
     still hold for the days before). `via` leads from another model, e.g. "plan__"."""
@@ -57,6 +66,13 @@ class Plan(models.Model):
         null=True,
         blank=True,
         help_text=_("The day it was closed or replaced: its targets still hold in reports of the days before."),
+    )
+    # Empty: the print says "BÍ THƯ" and leaves the name to be written by hand.
+    signer_title = models.CharField(
+        _("signer's title"), max_length=40, choices=SignerTitle.choices, blank=True, default=""
+    )
+    signer_name = models.CharField(
+        _("signer's full name"), max_length=100, blank=True, help_text=_("Printed under the signature, without titles.")
     )
     document = models.FileField(_("signed document"), upload_to="plans/%Y/", blank=True)
     note = models.TextField(_("note"), blank=True)

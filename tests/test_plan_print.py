@@ -99,7 +99,14 @@ def test_the_province_plan_97_kh_tu_as_docx_and_pdf(client, seeded_demo, tmp_pat
         "1. Các thành ủy, huyện ủy, đảng ủy trực thuộc Tỉnh ủy: Đánh giá việc thực hiện Kế hoạch, kết hợp "
         "tổng kết cuối năm, hằng năm, trước ngày 31/12." in lines
     )
-    assert {"Nơi nhận:", "T/M BAN THƯỜNG VỤ", "BÍ THƯ", "- Ban Tổ chức Trung ương (báo cáo),"} <= set(lines)
+    # signed by the deputy secretary, as seed 000 is
+    assert {
+        "Nơi nhận:",
+        "T/M BAN THƯỜNG VỤ",
+        "PHÓ BÍ THƯ",
+        "Trần Đình Văn",
+        "- Ban Tổ chức Trung ương (báo cáo),",
+    } <= set(lines)
     # no allocation table: no appendix
     assert _appendix_start(blocks) is None and not any("Kèm theo" in line for line in lines)
     # A4, margins of the guide, Times New Roman 14

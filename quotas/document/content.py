@@ -70,8 +70,9 @@ class PlanDocument:
     subject: str
     body: list[Paragraph]
     on_behalf: str  # "T/M BAN THƯỜNG VỤ"
-    signer_title: str  # "BÍ THƯ"
+    signer_title: str  # "BÍ THƯ", "PHÓ BÍ THƯ"
     recipients: list[str]
+    signer_name: str = ""  # under the space for the signature: "Đinh Thị Mai"; empty: written by hand
     appendices: list[Appendix] = field(default_factory=list)
     amended: list[str] = field(default_factory=list)  # under the subject: "(Sửa đổi, bổ sung ngày …: …)"
 
@@ -81,6 +82,7 @@ class PlanDocument:
         out += [c.text for row in self.header for c in row if c.text]
         out += [self.doc_type, self.subject, *self.amended] + [p.text for p in self.body]
         out += [RECIPIENTS_LABEL, *self.recipients, self.on_behalf, self.signer_title]
+        out += [self.signer_name] if self.signer_name else []
         for a in self.appendices:
             out += [a.label, a.caption, a.attached_to, *a.columns]
             out += [text for row in [*a.rows, a.total] for text in row if text]
@@ -265,7 +267,9 @@ def plan_document(plan: Plan) -> PlanDocument:
             )
         )
 
-    on_behalf, signer_title = signer(issuer)
+    # The title is the plan's own where the board gave it (a deputy often signs); the
+    # issuer's usual one otherwise, as reports print.
+    on_behalf, usual_title = signer(issuer)
     has_children = Organization.objects.filter(
         path__startswith=issuer.path, depth=issuer.depth + 1, dissolved_on__isnull=True
     ).exists()
@@ -279,7 +283,8 @@ def plan_document(plan: Plan) -> PlanDocument:
         subject=subject,
         body=body,
         on_behalf=on_behalf,
-        signer_title=signer_title,
+        signer_title=plan.signer_title or usual_title,
+        signer_name=plan.signer_name,
         recipients=_recipients(issuer, parent, has_children),
         appendices=appendices,
         amended=_amended(plan),

@@ -198,6 +198,8 @@ def render_docx(document: PlanDocument) -> bytes:
     _cell_text(signature, document.on_behalf, align=center, size=14, bold=True)
     _para(signature, document.signer_title, align=center, size=14, bold=True)
     _para(signature, "", after=72)  # room for the signature
+    if document.signer_name:
+        _para(signature, document.signer_name, align=center, size=14, bold=True)
 
     for appendix in document.appendices:
         label = _para(doc, appendix.label, align=right, bold=True)

@@ -17,7 +17,17 @@ from .amendments import _amend, _change, _is_issued, _require_editable
 from .derived import rules_applying_to
 from .rules import RULE_FIELDS
 
-PLAN_FIELDS = ("number", "symbol", "issued_on", "title", "first_year", "last_year", "note")
+PLAN_FIELDS = (
+    "number",
+    "symbol",
+    "issued_on",
+    "title",
+    "first_year",
+    "last_year",
+    "signer_title",
+    "signer_name",
+    "note",
+)
 
 
 def _validate_plan(plan: Plan) -> None:
@@ -48,6 +58,8 @@ def plan_create(
     number: str = "",
     issued_on: dt.date | None = None,
     note: str = "",
+    signer_title: str = "",
+    signer_name: str = "",
     implements=(),
     document=None,
     user=None,
@@ -64,6 +76,8 @@ def plan_create(
         last_year=last_year,
         issued_on=issued_on,
         note=note,
+        signer_title=signer_title or "",
+        signer_name=(signer_name or "").strip(),
         created_by=user,
         status=PlanStatus.DRAFT,
     )
