@@ -78,15 +78,32 @@ class RuleRow:
     hidden_allocated: int = 0
 
 
+def _committee_totals(rows: list[RuleRow]) -> tuple[RuleRow, RuleRow] | None:
+    """(the count rule, the allocation table) when a plan states its committee's total in
+    both ("kết nạp ít nhất 88" and "kết nạp 88, phân bổ …"): the first of each."""
+    own = [r for r in rows if r.rule.target_id is None and not r.rule.applies_to_each and not r.rule.category]
+    counts = [r for r in own if r.rule.kind == RuleKind.COUNT and r.rule.min_count is not None]
+    tables = [r for r in own if r.rule.kind == RuleKind.ALLOCATION and r.rule.min_count is not None]
+    return (counts[0], tables[0]) if counts and tables else None
+
+
 def totals_disagreeing(rows: list[RuleRow]) -> tuple[int, int] | None:
     """(the count rule's total, the allocation table's) when a plan states its committee's
     total twice and they differ: one amended without the other (the reports read the count
     rule's total, the table's rows its own)."""
-    own = [r.rule for r in rows if r.rule.target_id is None and not r.rule.applies_to_each and not r.rule.category]
-    counts = [r.min_count for r in own if r.kind == RuleKind.COUNT and r.min_count is not None]
-    tables = [r.min_count for r in own if r.kind == RuleKind.ALLOCATION and r.min_count is not None]
-    if counts and tables and counts[0] != tables[0]:
-        return counts[0], tables[0]
+    both = _committee_totals(rows)
+    if both and both[0].rule.min_count != both[1].rule.min_count:
+        return both[0].rule.min_count, both[1].rule.min_count
+    return None
+
+
+def table_of_the_total(rows: list[RuleRow]) -> tuple[RuleRow, RuleRow] | None:
+    """(the count rule, the allocation table) when they state the same total with no upper
+    bound: the plan says it once, "kết nạp từ 88 đảng viên trở lên (có phân bổ chi tiết kèm
+    theo)" (seed 003), and its print writes one item for both."""
+    both = _committee_totals(rows)
+    if both and both[0].rule.min_count == both[1].rule.min_count and both[0].rule.max_count is None:
+        return both
     return None
 
 

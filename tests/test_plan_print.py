@@ -138,9 +138,16 @@ def test_a_district_plan_with_its_allocation_appendix_on_its_own_page(client, se
     assert blocks[2][1][0] == "*" and " ".join(blocks[2][1][1].split()) == "Đơn Dương, ngày tháng năm"
     assert " ".join(blocks[3][1][0].split()) == "Số -KH/HU"  # no number in the seed: left blank to write in
     assert "Phát triển đảng viên năm 2025" in lines and "Chỉ tiêu năm 2025:" in lines
-    for number, row in enumerate(rows, start=1):
-        suffix = " (phụ lục kèm theo)" if row is table else ""
+    # The committee's total, stated by its count rule and by the table (88 both), is one item
+    # with its appendix, as seed 003 writes it once ("… từ 88 đảng viên trở lên (có phân bổ chi
+    # tiết kèm theo)"); this asserted an item for each before.
+    count = next(row for row in rows if row.rule.kind == RuleKind.COUNT and row.rule.target_id is None)
+    assert count.rule.min_count == table.rule.min_count == 88
+    listed = [row for row in rows if row is not table]
+    for number, row in enumerate(listed, start=1):
+        suffix = " (phụ lục kèm theo)" if row is count else ""
         assert f"{number}. {row.sentence}{suffix}." in lines
+    assert not any(table.sentence in line for line in lines)
     assert "- Ban Thường vụ Tỉnh ủy Lâm Đồng (báo cáo)," in lines and "- Lưu Văn phòng Huyện ủy Đơn Dương." in lines
 
     start = _appendix_start(blocks)
@@ -160,8 +167,9 @@ def test_a_district_plan_with_its_allocation_appendix_on_its_own_page(client, se
     first = pages[0]
     for expected_text in ["ĐẢNG BỘ TỈNH LÂM ĐỒNG", "HUYỆN ỦY ĐƠN DƯƠNG", "KẾ HOẠCH", "Nơi nhận:", "T/M BAN THƯỜNG VỤ"]:
         assert expected_text in first
-    for row in rows:
+    for row in listed:  # the PDF too: one item for the committee's total
         assert " ".join(row.sentence.split()) in first
+    assert " ".join(table.sentence.split()) not in first
     # the appendix starts a page of its own, and holds nothing of the plan's body
     last = next(i for i, page in enumerate(pages) if "PHÂN BỔ CHỈ TIÊU PHÁT TRIỂN ĐẢNG NĂM 2025" in page)
     assert last > 0 and "Nơi nhận" not in pages[last] and "KẾ HOẠCH" not in pages[last].replace("Kế hoạch", "")
@@ -317,3 +325,19 @@ def test_grassroots_committees_and_cells_sign_for_themselves(tree):
     assert [c.text for c, _right in doc.header[:2]] == ["ĐẢNG BỘ HUYỆN ĐƠN DƯƠNG", "CHI BỘ TRƯỜNG THPT ĐƠN DƯƠNG"]
     assert (doc.on_behalf, doc.recipients[-1]) == ("T/M CHI BỘ", "Lưu hồ sơ chi bộ")
     assert document.render_docx(doc)[:2] == b"PK"
+
+
+def test_a_total_stated_twice_with_different_figures_prints_both(seeded_demo):
+    """When the count rule and the table disagree (one amended without the other), the print
+    keeps both items: it does not choose between them (the plan page warns)."""
+    from quotas.document.content import plan_document
+
+    plan = Plan.objects.get(issuer__code="LD.DD", first_year=2025)
+    count = plan.rules.get(kind=RuleKind.COUNT, target__isnull=True, applies_to_each=False, category="")
+    count.min_count = 90
+    count.save()
+    rows = plan_rules(plan)
+    items = [p.text for p in plan_document(plan).body if p.style == "item"]
+    for row in rows:
+        if row.rule.kind in (RuleKind.COUNT, RuleKind.ALLOCATION) and row.rule.target_id is None:
+            assert any(text.startswith(f"{n}. {row.sentence}") for n in range(1, 20) for text in items), row.sentence

@@ -15,7 +15,7 @@ from organizations.documents import party_body, place_name, signer
 from organizations.models import Organization, OrgForm
 
 from ..models import Plan, PlanStatus, Recurrence, RuleKind
-from ..selectors import plan_rules
+from ..selectors import plan_rules, table_of_the_total
 from ..sentences import allocation_notation, two_digits
 
 NATION = "ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -236,10 +236,14 @@ def plan_document(plan: Plan) -> PlanDocument:
     if rules:
         body.append(Paragraph(f"{next(headings)}. {TARGETS_HEADING}", "heading"))
         body.append(Paragraph(f"Chỉ tiêu {_years(plan)}:", "lead"))
-        for number, row in enumerate(rules, start=1):
+        # A total stated by a count rule and an allocation table alike is one item, with its appendix.
+        once = table_of_the_total(rules)
+        listed = [row for row in rules if not (once and row is once[1])]
+        for number, row in enumerate(listed, start=1):
             sentence = row.sentence
-            if row in tables:
-                label = APPENDIX_LABEL + (f" {tables.index(row) + 1}" if len(tables) > 1 else "")
+            table = once[1] if once and row is once[0] else row
+            if table in tables:
+                label = APPENDIX_LABEL + (f" {tables.index(table) + 1}" if len(tables) > 1 else "")
                 sentence += f" ({label.lower()} kèm theo)"
             body.append(Paragraph(f"{number}. {sentence}.", "item"))
     milestones = list(plan.milestones.all())
