@@ -295,6 +295,11 @@ class Introducer(models.Model):
         return self.full_name
 
 
+# A member admitted and still on probation: neither recognized as a full member, nor struck
+# off, nor archived (the alerts, the lists' deadlines, the deadlines' refresh and an index).
+ON_PROBATION = Q(recognized_on__isnull=True, struck_off_on__isnull=True, archived_at__isnull=True)
+
+
 class Admission(ChoiceLabels, models.Model):
     """A person admitted: the ceremony date is the admission date quotas count."""
 
@@ -340,7 +345,7 @@ class Admission(ChoiceLabels, models.Model):
             models.Index(
                 fields=["organization", "probation_due", "recognition_due"],
                 name="admission_on_probation",
-                condition=Q(recognized_on__isnull=True, struck_off_on__isnull=True, archived_at__isnull=True),
+                condition=ON_PROBATION,
             ),
         ]
         constraints = [

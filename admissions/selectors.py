@@ -12,7 +12,7 @@ from organizations import access
 from organizations.access import Perm
 from organizations.models import Organization
 
-from .models import Admission, Candidate, Outcome, Step, StepRecord, followed_rank
+from .models import ON_PROBATION, Admission, Candidate, Outcome, Step, StepRecord, followed_rank
 
 
 def candidates(user, *, organization: Organization | None = None, include_archived: bool = False):
@@ -50,9 +50,7 @@ def with_next_due(qs):
 
     A subquery on the page's rows only (one admission per candidate, by its unique key):
     no query more, and the paginator's count, which drops the annotation, joins nothing."""
-    on_probation = Admission.objects.filter(
-        candidate=OuterRef("pk"), recognized_on__isnull=True, struck_off_on__isnull=True, archived_at__isnull=True
-    ).order_by()
+    on_probation = Admission.objects.filter(ON_PROBATION, candidate=OuterRef("pk")).order_by()
     return qs.annotate(
         next_due=Case(
             When(outcome=Outcome.IN_PROGRESS, then=F("due_on")),
@@ -222,7 +220,7 @@ def _alert_filters(today: dt.date) -> tuple[dict[str, Q], dict[str, Q]]:
 def _on_probation(user, organization: Organization):
     """Members on probation admitted in the subtree or in an organization merged into one of
     it (access.records_under): the new commune's staff follow its predecessors' members."""
-    rows = Admission.objects.filter(archived_at__isnull=True, recognized_on__isnull=True, struck_off_on__isnull=True)
+    rows = Admission.objects.filter(ON_PROBATION)
     rows = access.records_under(rows, user, organization, Perm.VIEW_PERSONAL)
     return rows.select_related("organization", "candidate")
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Case, F, Max, Min, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 
-from ..models import Admission, Candidate, Holiday, Outcome, Step, StepRecord
+from ..models import ON_PROBATION, Admission, Candidate, Holiday, Outcome, Step, StepRecord
 from ..workdays import add_working_days, calendar_between
 from .checks import rule
 
@@ -73,9 +73,7 @@ def deadlines_refresh(*, around: dt.date | None = None) -> int:
         archived_at__isnull=True,
         step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION, Step.DECISION],
     ).annotate(resolution_on=Subquery(resolution))
-    admissions = Admission.objects.filter(
-        archived_at__isnull=True, recognized_on__isnull=True, struck_off_on__isnull=True
-    )
+    admissions = Admission.objects.filter(ON_PROBATION)
     if around is not None:
         # Those whose deadline runs from a day within `span` before the holiday: the decision's
         # from the cell's resolution (at the committee's resolution too), the ceremony's from
