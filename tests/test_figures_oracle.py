@@ -519,6 +519,19 @@ def _compare_bieu2(recount: Recount, scope: Organization, first: dt.date, last: 
     report_days=[326],
     whole_buckets=False,
 )
+# Found in CI: a district's share of membership read on the city's report after the
+# district's school moved to the city: its base is read in the tree of 1 January of the
+# whole root, not of the scope (the district stands outside the city).
+@example(
+    history=[
+        ("admit", 0, 0, 0, "pupil"),
+        ("admit", 0, 0, 0, "pupil"),
+        ("admit", 0, 0, 0, "pupil"),
+        ("move", 1, 6, 425, "pupil"),
+    ],
+    report_days=[425],
+    whole_buckets=False,
+)
 def test_every_admission_figure_matches_a_recount_on_any_day(tree, history, report_days, whole_buckets):
     """`whole_buckets`: the engine takes every depth's rows whole, as it does in scopes of
     more than BUCKET_FILTER_LIMIT organizations at one depth (a real province)."""

@@ -464,11 +464,13 @@ def members_at_start(scope, subjects: list[Organization], day: dt.date) -> dict[
     the forms they had that day. When the tree changed since (a reorganization after 1
     January), in the tree of that day: a commune merged since still held its members
     then, and a cell moved under a commune committee since was in its grassroots
-    committee's count, not beside it. One query a depth in today's tree; four in the
-    tree of the day."""
+    committee's count, not beside it. One query a depth in today's tree; five in the
+    tree of the day (that of the scope's root: a subject may stand outside the scope)."""
     if not changed_after(day):
         return _grassroots_members(scope, subjects, day)
-    tree = tree_on(scope, day)
+    # A rule's subject may stand outside the scope (a district's share on a city's report):
+    # the tree of its whole root, read by pk.
+    tree = tree_on(Organization.objects.get(path=scope.path[:STEP]), day)
     rows = list(
         Organization.objects.filter(alive_on(day), pk__among=tree.paths)
         .annotate(**_members_on(m=day))
