@@ -16,7 +16,7 @@ from organizations import access
 from organizations.access import Perm
 
 from . import selectors, services, view_helpers
-from .forms import AllocationImportForm
+from .forms import AllocationImportForm, InForceForm
 from .imports import COLUMNS, allocation_import
 from .models import PlanStatus, RuleKind
 from .sentences import allocation_notation
@@ -77,15 +77,25 @@ def allocation_grid(request, plan_pk, rule_pk):
     )
     errors = []
     reason = ""
+    in_force = InForceForm(request.POST or None)
     if request.method == "POST":
         reason = request.POST.get("reason", "").strip()
         rows, errors = _posted_rows(request, grid)
+        if not in_force.is_valid():
+            errors += in_force.errors["in_force_from"]
         by_org = {r.organization_id: r for r in rows}
         stored = {g.organization.pk: (g.total, g.sub_quotas) for g in grid.rows}
         changed = [r for r in rows if (r.total, r.sub_quotas) != stored[r.organization_id]]
         if not errors:
             try:
-                services.allocation_set(rule=rule, rows=changed, user=request.user, today=clock.today(), reason=reason)
+                services.allocation_set(
+                    rule=rule,
+                    rows=changed,
+                    user=request.user,
+                    today=clock.today(),
+                    reason=reason,
+                    in_force_from=in_force.cleaned_data["in_force_from"],
+                )
             except services.StaleVersion as exc:
                 errors = exc.messages
                 fresh = selectors.allocation_grid(rule)
@@ -118,6 +128,7 @@ def allocation_grid(request, plan_pk, rule_pk):
             "amending": view_helpers.is_amending(plan),
             "errors": errors,
             "reason": reason,
+            "in_force": in_force,
         },
         status=409 if errors and any(g.saved_total is not None for g in grid.rows) else 200,
     )
@@ -131,7 +142,12 @@ def allocation_import_view(request, plan_pk, rule_pk):
         request,
         AllocationImportForm(request.POST or None, request.FILES or None, amending=view_helpers.is_amending(plan)),
         run=lambda data: allocation_import(
-            upload=data["file"], rule=rule, user=request.user, today=clock.today(), reason=data.get("reason", "")
+            upload=data["file"],
+            rule=rule,
+            user=request.user,
+            today=clock.today(),
+            reason=data.get("reason", ""),
+            in_force_from=data.get("in_force_from"),
         ),
         success=_("%(n)d rows imported."),
         done=table,

@@ -21,6 +21,23 @@ def _reason_field(required: bool):
     )
 
 
+IN_FORCE_HELP = _(
+    "Empty: today. An earlier day when the change corrects an entry error or records a decision taken"
+    " earlier: reports of the days before it keep the targets as they were."
+)
+
+
+def in_force_field():
+    """The day an amendment of the targets takes effect in reports (quotas.in_force)."""
+    return DateField(label=_("In force from"), required=False, help_text=IN_FORCE_HELP)
+
+
+class InForceForm(forms.Form):
+    """The day of the allocation grid's amendment (the grid's rows are read by hand)."""
+
+    in_force_from = in_force_field()
+
+
 class PlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     number = forms.CharField(label=_("Number"), max_length=20, required=False, help_text=_("e.g. 97"))
@@ -109,7 +126,7 @@ KIND_FIELDS = {
     RuleKind.INACTIVITY: (*SELECTOR_FIELDS, "years_without"),
 }
 # Shown for every kind.
-COMMON_FIELDS = ("kind", "note", "reason", "version")
+COMMON_FIELDS = ("kind", "note", "reason", "in_force_from", "version")
 # Shown only with "for every matching organization" (checked) or without it (unchecked).
 EACH_ONLY, ONE_ONLY = ("org_forms", "sectors", "depth"), ("target",)
 
@@ -162,6 +179,7 @@ class RuleForm(forms.Form):
         self.fields["target"].queryset = targets
         if amending:
             self.fields["reason"] = _reason_field(True)
+            self.fields["in_force_from"] = in_force_field()
 
     def kinds_of(self, name: str) -> str:
         """The kinds a field belongs to, space separated ("" for every kind): the editor shows
@@ -198,8 +216,8 @@ class RuleForm(forms.Form):
     def rule_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data["forms"] = data.pop("org_forms")
-        data.pop("version", None)
-        data.pop("reason", None)
+        for name in ("version", "reason", "in_force_from"):
+            data.pop(name, None)
         return data
 
 
@@ -210,6 +228,7 @@ class AllocationImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if amending:
             self.fields["reason"] = _reason_field(True)
+            self.fields["in_force_from"] = in_force_field()
 
 
 class MilestoneForm(forms.Form):

@@ -64,9 +64,12 @@ def parse_notation(text) -> tuple[int, dict[str, int]]:
     return total, subs
 
 
-def allocation_import(*, upload, rule: Rule, user, today: dt.date, reason: str = "") -> int:
+def allocation_import(
+    *, upload, rule: Rule, user, today: dt.date, reason: str = "", in_force_from: dt.date | None = None
+) -> int:
     """Set the table's rows from the file (rows not in the file are kept). Returns the
-    number of rows read. Raises ImportFailed listing every bad row; nothing is saved then."""
+    number of rows read. Raises ImportFailed listing every bad row; nothing is saved then.
+    On an issued plan an amendment in force from `in_force_from` (default today)."""
     rows = read_or_fail(upload, COLUMNS, required={"organization", "quota"})
 
     inside = {}
@@ -107,13 +110,23 @@ def allocation_import(*, upload, rule: Rule, user, today: dt.date, reason: str =
     if errors:
         raise ImportFailed(errors)
     try:
-        allocation_set(rule=rule, rows=parsed, user=user, today=today, reason=reason, check_versions=False)
+        allocation_set(
+            rule=rule,
+            rows=parsed,
+            user=user,
+            today=today,
+            reason=reason,
+            check_versions=False,
+            in_force_from=in_force_from,
+        )
     except ValidationError as exc:
         raise ImportFailed([RowError(0, message) for message in exc.messages]) from None
     return len(parsed)
 
 
-def _allocation_command(*, upload, organization, user, today: dt.date, rule: int, reason: str, **_options) -> int:
+def _allocation_command(
+    *, upload, organization, user, today: dt.date, rule: int, reason: str, in_force_from=None, **_options
+) -> int:
     """`manage.py import_xlsx allocation --rule ID`: the table as its import page resolves it."""
     from django.core.exceptions import PermissionDenied
     from django.core.management.base import CommandError
@@ -137,7 +150,9 @@ def _allocation_command(*, upload, organization, user, today: dt.date, rule: int
         raise CommandError(f"Allocation table {rule} belongs to {plan.issuer.code}, not to {organization.code}.")
     if plan.status != PlanStatus.DRAFT and not reason.strip():
         raise CommandError("The plan is issued: give the reason for amending it with --reason.")
-    return allocation_import(upload=upload, rule=table, user=user, today=today, reason=reason)
+    return allocation_import(
+        upload=upload, rule=table, user=user, today=today, reason=reason, in_force_from=in_force_from
+    )
 
 
 register("allocation", _allocation_command, perm=Perm.EDIT_PLANS, requires=("rule",))

@@ -311,9 +311,18 @@ class PlanAmendment(models.Model):
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Reports of the days before count with what it replaced (quotas.in_force): normally
+    # the day it was made; an earlier day when it corrects an entry error or records a
+    # decision taken earlier.
+    in_force_from = models.DateField(_("in force from"))
     reason = models.TextField(_("reason"))
     # [{"what": "...", "old": "...", "new": "..."}, ...]
     changes = models.JSONField(_("changes"), default=list)
+    # What it replaced, as the engine reads it back for a day before `in_force_from`
+    # (quotas.in_force): {"rules": {"<pk>": {field: value} | null (added by it)},
+    # "tables": {"<rule pk>": [[organization pk, total, {category: count}], ...]}}.
+    # Empty for a change reports do not read (the plan's title, a milestone).
+    before = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("plan amendment")

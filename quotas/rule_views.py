@@ -37,7 +37,12 @@ def rule_create(request, plan_pk):
         plan,
         form,
         save=lambda data: services.rule_create(
-            plan=plan, user=request.user, today=clock.today(), reason=data.get("reason", ""), **form.rule_fields()
+            plan=plan,
+            user=request.user,
+            today=clock.today(),
+            reason=data.get("reason", ""),
+            in_force_from=data.get("in_force_from"),
+            **form.rule_fields(),
         ),
         success=_("Rule added."),
         title=_("New quota rule"),
@@ -106,6 +111,7 @@ def rule_edit(request, plan_pk, rule_pk):
             user=request.user,
             today=clock.today(),
             reason=data.get("reason", ""),
+            in_force_from=data.get("in_force_from"),
             **form.rule_fields(),
         ),
         success=_("Rule saved."),

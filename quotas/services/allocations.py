@@ -15,7 +15,7 @@ from organizations.models import Organization
 
 from ..models import Allocation, Rule, RuleKind, SubQuota
 from ..sentences import allocation_notation
-from .amendments import StaleVersion, _amend, _change, _require_editable
+from .amendments import StaleVersion, _amend, _change, _in_force_from, _require_editable
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,11 @@ def allocation_set(
     today: dt.date,
     reason: str = "",
     check_versions: bool = True,
+    in_force_from: dt.date | None = None,
 ) -> list[Allocation]:
-    """Save the given rows of an allocation table, all or none.
+    """Save the given rows of an allocation table, all or none. On an issued plan an
+    amendment: reports of the days before `in_force_from` (default today) read the table
+    as it was.
 
     A row whose version differs from the stored one was saved by someone else since
     it was read: the whole save is refused (StaleVersion), nothing is lost on either
@@ -99,8 +102,13 @@ def allocation_set(
     if rule.kind != RuleKind.ALLOCATION:
         raise ValidationError(_("This rule is not an allocation table."))
     reason = _require_editable(rule.plan, reason)
+    in_force_from = _in_force_from(rule.plan, in_force_from, today)
     allowed = set(allocation_candidates(rule).values_list("pk", flat=True))
     existing = {a.organization_id: a for a in rule.allocations.select_for_update().prefetch_related("sub_quotas")}
+    table_before = [
+        [a.organization_id, a.total, {s.category: s.count for s in a.sub_quotas.all()}]
+        for a in sorted(existing.values(), key=lambda a: (a.order, a.pk))
+    ]
     names = dict(Organization.objects.filter(pk__in=[r.organization_id for r in rows]).values_list("pk", "name"))
     errors, stale = [], []
     for row in rows:
@@ -150,5 +158,13 @@ def allocation_set(
         saved.append(current)
     if changes:
         Rule.objects.filter(pk=rule.pk).update(version=F("version") + 1)
-    _amend(plan=rule.plan, user=user, today=today, reason=reason, changes=changes)
+    _amend(
+        plan=rule.plan,
+        user=user,
+        today=today,
+        reason=reason,
+        changes=changes,
+        in_force_from=in_force_from,
+        before={"tables": {str(rule.pk): table_before}},
+    )
     return saved

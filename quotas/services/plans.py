@@ -171,6 +171,7 @@ def plan_close(*, plan: Plan, today: dt.date, reason: str, user=None, replaced_b
     PlanAmendment.objects.create(
         plan=plan,
         made_on=today,
+        in_force_from=today,
         made_by=user,
         reason=reason,
         changes=[_change(_("status"), old, plan.get_status_display())],

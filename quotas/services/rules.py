@@ -14,7 +14,7 @@ from organizations.models import OrgForm, Sector
 
 from ..models import Plan, PlanStatus, Rule, RuleKind
 from ..sentences import rule_sentence
-from .amendments import StaleVersion, _amend, _change, _require_editable
+from .amendments import StaleVersion, _amend, _change, _in_force_from, _require_editable
 
 RULE_FIELDS = (
     "kind",
@@ -95,6 +95,17 @@ def _validate_rule(rule: Rule) -> None:
     rule.full_clean(exclude=["plan", "target"])
 
 
+def rule_state(rule: Rule) -> dict:
+    """A rule's fields as an amendment keeps what it replaced (PlanAmendment.before; read
+    back by quotas.in_force): JSON values, the target by its pk."""
+    state = {name: getattr(rule, name) for name in RULE_FIELDS if name != "target"}
+    state["target"] = rule.target_id
+    for name in ("min_percent", "max_percent"):
+        if state[name] is not None:
+            state[name] = str(state[name])
+    return state
+
+
 def _rule_text(rule: Rule) -> str:
     try:
         return rule_sentence(rule)
@@ -103,24 +114,48 @@ def _rule_text(rule: Rule) -> str:
 
 
 @transaction.atomic
-def rule_create(*, plan: Plan, user=None, today: dt.date, reason: str = "", **fields) -> Rule:
+def rule_create(
+    *, plan: Plan, user=None, today: dt.date, reason: str = "", in_force_from: dt.date | None = None, **fields
+) -> Rule:
+    """A new rule; on an issued plan an amendment, reports of the days before
+    `in_force_from` (default today) do not count with it."""
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown rule fields {sorted(unknown)}")
     plan = Plan.objects.select_for_update(of=("self",)).select_related("issuer").get(pk=plan.pk)
     reason = _require_editable(plan, reason)
+    in_force_from = _in_force_from(plan, in_force_from, today)
     order = (plan.rules.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     rule = Rule(plan=plan, order=order, **fields)
     _validate_rule(rule)
     _stamp(rule, user, reason or gettext_noop("created"))
     rule.save()
-    _amend(plan=plan, user=user, today=today, reason=reason, changes=[_change(_("new rule"), "", _rule_text(rule))])
+    _amend(
+        plan=plan,
+        user=user,
+        today=today,
+        reason=reason,
+        changes=[_change(_("new rule"), "", _rule_text(rule))],
+        in_force_from=in_force_from,
+        before={"rules": {str(rule.pk): None}},
+    )
     return rule
 
 
 @transaction.atomic
-def rule_update(*, rule: Rule, version: int, user=None, today: dt.date, reason: str = "", **fields) -> Rule:
-    """Change a rule read at `version`; refused if it was saved since."""
+def rule_update(
+    *,
+    rule: Rule,
+    version: int,
+    user=None,
+    today: dt.date,
+    reason: str = "",
+    in_force_from: dt.date | None = None,
+    **fields,
+) -> Rule:
+    """Change a rule read at `version`; refused if it was saved since. On an issued plan an
+    amendment: reports of the days before `in_force_from` (default today) read the rule as
+    it was."""
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown rule fields {sorted(unknown)}")
@@ -133,7 +168,8 @@ def rule_update(*, rule: Rule, version: int, user=None, today: dt.date, reason: 
                 "Nothing was saved: reload to see their change."
             )
         )
-    before = _rule_text(current)
+    in_force_from = _in_force_from(current.plan, in_force_from, today)
+    before, state = _rule_text(current), rule_state(current)
     for name, value in fields.items():
         setattr(current, name, value)
     _validate_rule(current)
@@ -142,7 +178,15 @@ def rule_update(*, rule: Rule, version: int, user=None, today: dt.date, reason: 
     current.save()
     after = _rule_text(current)
     if before != after:
-        _amend(plan=current.plan, user=user, today=today, reason=reason, changes=[_change(_("rule"), before, after)])
+        _amend(
+            plan=current.plan,
+            user=user,
+            today=today,
+            reason=reason,
+            changes=[_change(_("rule"), before, after)],
+            in_force_from=in_force_from,
+            before={"rules": {str(current.pk): state}},
+        )
     return current
 
 

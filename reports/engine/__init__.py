@@ -237,6 +237,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         cut_years=c.cut_years(),
         names=names,
         not_applying=rules_not_applying(measuring_none, count_day, any_ended=state.ended),
+        amended_after=list({a.pk: a for rule in rules for a in rule.amended_after}.values()),
     )
 
 

@@ -227,6 +227,9 @@ class Attainment:
     names: "NamesOnDay | None" = None
     # The rules that apply to no organization standing on the count day (not in `rules`).
     not_applying: list[RuleNotApplying] = field(default_factory=list)
+    # Amendments of the plans read that take effect only after the count day: the report
+    # counts against what they replaced (quotas.in_force), and says so.
+    amended_after: list = field(default_factory=list)
 
     @property
     def rule_count(self) -> int:

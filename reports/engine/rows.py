@@ -240,8 +240,12 @@ def _scope_organizations(scope, rules, tree, jan1: dt.date, count_day: dt.date) 
         orgs = {org.pk: org for org in _light_organizations(orgs_qs.order_by("path"), ORG_ANNOTATIONS)}
         # Organizations only in allocation tables (inside the scope) are read as rows: name and
         # path are all a table shows (51,000 nationally; model objects were 80 MB of the answer).
-        allocated = Allocation.objects.filter(rule__in=[rule.pk for rule in rules]).values("organization_id")
-        rows_only = Organization.objects.filter(path__startswith=scope.path, pk__in=allocated).exclude(wanted_q)
+        allocated = Q(pk__in=Allocation.objects.filter(rule__in=[rule.pk for rule in rules]).values("organization_id"))
+        # A table as it was before an amendment in force after the day (quotas.in_force).
+        replaced = {a.organization_id for rule in rules if rule.rows_replaced for a in rule.allocation_rows}
+        if replaced:
+            allocated |= Q(pk__in=replaced)
+        rows_only = Organization.objects.filter(allocated, path__startswith=scope.path).exclude(wanted_q)
         listed = {org.pk: org for org in _organization_rows(rows_only.order_by(), ())}
         listed.update(orgs)
     return orgs, listed, orgs.get(scope.pk, scope)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 
 from organizations.models import Organization
+from quotas import in_force
 from quotas.models import Allocation, Rule, RuleKind, SubQuota, in_force_on
 from quotas.sentences import rule_sentence
 
@@ -48,6 +49,10 @@ def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: set[i
 
     Each rule gets `allocation_rows`: its allocation rows as light `_Alloc` tuples (read
     with `.values()`: a national report holds ~51,000 of them, too many for model objects).
+
+    Rules and tables are those in force on `on`: an amendment that takes effect after it
+    is read back (quotas.in_force; one query more, and only when a plan was amended so).
+    The rules carry the amendments left out (`amended_after`), the report says so.
     """
     if issuers is None:
         by_issuer = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
@@ -58,6 +63,7 @@ def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: set[i
         .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
         .filter(Q(plan__issuer__dissolved_on__isnull=True) | Q(plan__issuer__dissolved_on__gt=dt.date(year, 1, 1)))
         .select_related("plan__issuer", "target")
+        .annotate(amended_later=in_force.amended_after(on))
         # Plans without an issue date first on every database (as reports/past.py sorts them).
         .order_by("plan__issuer__depth", F("plan__issued_on").asc(nulls_first=True), "plan_id", "order", "pk")
     )
@@ -78,8 +84,19 @@ def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: set[i
             .values_list("allocation_id", "category", "count")
         ):
             by_allocation[allocation_id].sub_quotas[category] = count
+    replaced = in_force.Replaced()
+    if any(rule.amended_later for rule in rules):
+        replaced = in_force.replaced_after({rule.plan_id for rule in rules if rule.amended_later}, on)
+        rules = in_force.restore(rules, replaced)
     for rule in rules:
-        rule.allocation_rows = by_rule[rule.pk]
+        rows = replaced.tables.get(rule.pk)
+        # The table as it was (rows_replaced): its organizations may not be among today's rows.
+        rule.rows_replaced = rows is not None
+        if rows is None:
+            rule.allocation_rows = by_rule[rule.pk]
+        else:
+            rule.allocation_rows = [_Alloc(organization, total, subs) for organization, total, subs in rows]
+        rule.amended_after = [a for a in replaced.amendments if a.plan_id == rule.plan_id]
     return rules
 
 

@@ -377,6 +377,27 @@ def not_applying_note(n: RuleNotApplying, year: int) -> str:
     )
 
 
+def amended_after_note(att: Attainment) -> str:
+    """What a report of a day says of the amendments of its plans that take effect only after
+    that day: it counts against the targets they replaced (quotas.in_force)."""
+    if not att.amended_after:
+        return ""
+    count_day = min(att.as_of, dt.date(att.year, 12, 31))
+    amendments = "; ".join(
+        _("plan %(plan)s, amended on %(made)s, in force from %(from)s")
+        % {
+            "plan": a.plan.number_label,
+            "made": a.made_on.strftime("%d/%m/%Y"),
+            "from": a.in_force_from.strftime("%d/%m/%Y"),
+        }
+        for a in att.amended_after
+    )
+    return _(
+        "The targets are those in force on %(day)s; amendments in force only after that day"
+        " are not counted (%(amendments)s)."
+    ) % {"day": count_day.strftime("%d/%m/%Y"), "amendments": amendments}
+
+
 def build_report(att: Attainment) -> Report:
     with gc_paused():
         return _build_report(att)
@@ -419,7 +440,9 @@ def _build_report(att: Attainment) -> Report:
     ]
     children = children_table(att)
     # The rules left out, and why: after the summary table, on the page, in the PDF and the workbook.
-    summary.note = " ".join(not_applying_note(n, att.year) for n in att.not_applying)
+    notes = [amended_after_note(att)] if att.amended_after else []
+    notes += [not_applying_note(n, att.year) for n in att.not_applying]
+    summary.note = " ".join(notes)
     return Report(
         attainment=att,
         title=_("REPORT"),

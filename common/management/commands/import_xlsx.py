@@ -13,6 +13,9 @@ it) and the command exits 1; when the file is good it exits 0 and prints the cou
 keep them.
 """
 
+import argparse
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -22,6 +25,13 @@ from django.utils.translation import gettext as _
 
 from common.imports import importers, resolve_organization
 from common.xlsx import ImportFailed
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day: {text!r} (YYYY-MM-DD)") from None
 
 
 class _DryRun(Exception):
@@ -38,6 +48,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="the username the import runs as")
         parser.add_argument("--rule", type=int, help="allocation: the id of the allocation table (rule)")
         parser.add_argument("--reason", default="", help="allocation: reason for amending an issued plan")
+        parser.add_argument(
+            "--in-force-from",
+            type=_day,
+            help="allocation: the day (YYYY-MM-DD) the amendment takes effect in reports; default today",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check every row, save nothing")
         parser.add_argument("--language", default=settings.LANGUAGE_CODE, help="language of the messages")
 
@@ -69,6 +84,7 @@ class Command(BaseCommand):
                     today=today,
                     rule=options["rule"],
                     reason=options["reason"],
+                    in_force_from=options["in_force_from"],
                 )
                 if dry_run:
                     raise _DryRun
