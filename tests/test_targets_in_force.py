@@ -13,6 +13,7 @@ from organizations.services import organization_move
 from quotas import services
 from quotas.models import PlanAmendment, PlanStatus, RuleKind
 from reports.engine import attainment
+from reports.serialize import attainment_json
 from tests.test_reports_engine import admit, make_plan
 
 D = dt.date
@@ -54,6 +55,10 @@ def test_a_target_amended_later_does_not_change_the_report_of_a_day_before(tree)
     (sentence,) = [r.sentence for r in june.rules if r.rule.pk == count.pk]
     assert "30" in sentence and "40" not in sentence
     assert [(a.plan_id, a.in_force_from) for a in june.amended_after] == [(plan.pk, AMENDED)]
+    assert attainment_json(june)["amended_after"] == [
+        {"plan": "12-KH/HU", "made_on": "2025-10-01", "in_force_from": "2025-10-01"}
+    ]
+    assert attainment_json(june)["target"] == 30
     assert _target(tree, AMENDED) == 40  # in force from its day
     year_end = attainment(scope=tree.district, year=2025, as_of=YEAR_END)
     assert year_end.target == 40 and year_end.amended_after == []
