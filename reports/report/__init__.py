@@ -384,9 +384,9 @@ def amended_after_note(att: Attainment) -> str:
         return ""
     count_day = min(att.as_of, dt.date(att.year, 12, 31))
     amendments = "; ".join(
-        _("plan %(plan)s, amended on %(made)s, in force from %(from)s")
+        _("%(plan)s, amended on %(made)s, in force from %(from)s")
         % {
-            "plan": a.plan.number_label,
+            "plan": a.plan.label,  # as the rules' list names it
             "made": a.made_on.strftime("%d/%m/%Y"),
             "from": a.in_force_from.strftime("%d/%m/%Y"),
         }
