@@ -20,7 +20,7 @@ from .forms import (
     MilestoneForm,
     PlanForm,
 )
-from .models import PlanStatus, Rule
+from .models import PlanStatus, Recurrence, Rule
 from .sentences import rule_bounds
 from .tables import PlanFilter, PlanTable
 from .view_helpers import is_amending, plan_symbol, to_plan, visible_plan
@@ -127,6 +127,16 @@ def plan_create(request, organization):
     )
 
 
+def _with_next_due(plan):
+    """The plan's milestones, a recurring one with its next due day (a yearly "31/10" is
+    due every year: its first day alone reads as long past)."""
+    milestones = list(plan.milestones.all())
+    for m in milestones:
+        if m.recurrence != Recurrence.ONCE:
+            m.next_due = selectors.next_occurrence(m, plan=plan, today=clock.today())
+    return milestones
+
+
 @require_GET
 def plan_detail(request, plan_pk):
     plan = visible_plan(request, plan_pk)
@@ -136,7 +146,7 @@ def plan_detail(request, plan_pk):
         "plan": plan,
         "rules": rules,
         "totals_disagreeing": selectors.totals_disagreeing(rules),
-        "milestones": plan.milestones.all(),
+        "milestones": _with_next_due(plan),
         # Every related list goes through the user's scope: no names of plans elsewhere.
         "implements": selectors.implemented_plans(request.user, plan=plan),
         "implemented_by": selectors.implementing_plans(request.user, plan=plan),

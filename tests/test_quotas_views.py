@@ -407,3 +407,16 @@ def test_a_district_planner_implements_the_provincial_plan(client_for, tree):
     assert response.status_code == 302 and new.rules.count() == 1 and list(new.implements.all()) == [province]
     # the city's planner scope does not reach Đơn Dương
     assert client.post(reverse("quotas:implement", args=[tree.city.pk, province.pk]), {}).status_code == 404
+
+
+def test_a_yearly_milestone_reads_as_every_year_with_its_next_due_day(client_for, plan):
+    """A plan of 2024 due "31/10" every year printed 31/10/2024 on its page in 2025, as if long past."""
+    services.milestone_create(
+        plan=plan, title="Hoàn tất hồ sơ kết nạp", due_on=dt.date(2024, 10, 31), recurrence="yearly", today=TODAY
+    )
+    services.milestone_create(
+        plan=plan, title="Báo cáo sơ kết", due_on=dt.date(2025, 3, 15), recurrence="once", today=TODAY
+    )
+    page = client_for("district_planner").get(reverse("quotas:detail", args=[plan.pk])).content.decode()
+    assert "31/10 hằng năm" in page and "lần tới: 31/10/2025" in page and "31/10/2024" not in page
+    assert "15/03/2025" in page and page.count('data-testid="next-due"') == 1
