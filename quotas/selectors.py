@@ -13,6 +13,7 @@ from organizations.models import Organization, OrgForm
 from .models import Allocation, Milestone, Plan, PlanStatus, Recurrence, Rule, RuleKind
 from .sentences import allocation_notation, rule_sentence
 from .services import allocation_candidates, rules_applying_to
+from .services.derived import kind_matches
 
 # Committees whose implementing plans the cascade view follows.
 COMMITTEE_FORMS = (OrgForm.DISTRICT, OrgForm.BLOC, OrgForm.COMMUNE, OrgForm.GRASSROOTS_COMMITTEE)
@@ -76,6 +77,9 @@ class RuleRow:
     allocated: int = 0  # every row's, the hidden ones too
     hidden_rows: int = 0  # the rows of organizations outside the reader's scope, not in `table`
     hidden_allocated: int = 0
+    # A rule over every matching organization that no organization standing today matches
+    # (each district committee, after the 2025 reorganization): reports leave it out.
+    applies_to_none: bool = False
 
 
 def _committee_totals(rows: list[RuleRow]) -> tuple[RuleRow, RuleRow] | None:
@@ -136,7 +140,24 @@ def plan_rules(plan: Plan, *, user=None) -> list[RuleRow]:
                 subs = {s.category: s.count for s in allocation.sub_quotas.all()}
                 row.table.append((allocation, allocation_notation(allocation.total, subs)))
         rows.append(row)
+    _mark_applying_to_none(plan, [row for row in rows if row.rule.applies_to_each])
     return rows
+
+
+def _mark_applying_to_none(plan: Plan, rows: list[RuleRow]) -> None:
+    """Mark the rules over many organizations that none standing today matches: one query
+    (the kinds of organization under the issuer), none for a plan without such rules or
+    whose issuer ended (its whole plan is of the past)."""
+    issuer = plan.issuer
+    if not rows or issuer.dissolved_on is not None:
+        return
+    kinds = set(
+        Organization.objects.filter(path__startswith=issuer.path, depth__gt=issuer.depth, dissolved_on__isnull=True)
+        .values_list("form", "sector", "depth")
+        .distinct()
+    )
+    for row in rows:
+        row.applies_to_none = not any(kind_matches(row.rule, issuer, *kind) for kind in kinds)
 
 
 @dataclass

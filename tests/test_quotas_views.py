@@ -420,3 +420,20 @@ def test_a_yearly_milestone_reads_as_every_year_with_its_next_due_day(client_for
     page = client_for("district_planner").get(reverse("quotas:detail", args=[plan.pk])).content.decode()
     assert "31/10 hằng năm" in page and "lần tới: 31/10/2025" in page and "31/10/2024" not in page
     assert "15/03/2025" in page and page.count('data-testid="next-due"') == 1
+
+
+def test_a_rule_over_organizations_none_of_which_stands_says_so_on_the_plan_page(client_for, tree):
+    """97-KH/TU's rule for "each district committee" was shown in 2026 as if it bound
+    someone, where the report says it applies to no organization since the districts ended."""
+    plan = services.plan_create(issuer=tree.province, title="97", symbol="KH/TU", first_year=2024)
+    services.rule_create(
+        plan=plan, today=TODAY, kind=RuleKind.COUNT, applies_to_each=True, sectors=["high_school"], min_count=1
+    )
+    services.rule_create(
+        plan=plan, today=TODAY, kind=RuleKind.COUNT, applies_to_each=True, sectors=["university"], min_count=5
+    )
+    page = client_for("province_planner").get(reverse("quotas:detail", args=[plan.pk])).content.decode()
+    assert page.count('data-testid="applies-to-none"') == 1
+    assert "Hiện không còn tổ chức nào thuộc diện áp dụng" in page
+    notes = page.split('data-testid="rule"')
+    assert "applies-to-none" not in notes[1] and "applies-to-none" in notes[2]

@@ -14,11 +14,16 @@ def selector_matches(rule: Rule, organization: Organization, issuer: Organizatio
     """Does `organization` match the rule's form/sector/depth selector below `issuer`?"""
     if not organization.path.startswith(issuer.path) or organization.pk == issuer.pk:
         return False
-    if rule.forms and organization.form not in rule.forms:
+    return kind_matches(rule, issuer, organization.form, organization.sector, organization.depth)
+
+
+def kind_matches(rule: Rule, issuer: Organization, form: str, sector: str, depth: int) -> bool:
+    """Does an organization of this form, sector and depth, below `issuer`, match the rule's selector?"""
+    if rule.forms and form not in rule.forms:
         return False
-    if rule.sectors and organization.sector not in rule.sectors:
+    if rule.sectors and sector not in rule.sectors:
         return False
-    return rule.depth is None or organization.depth - issuer.depth == rule.depth
+    return rule.depth is None or depth - issuer.depth == rule.depth
 
 
 @dataclass
