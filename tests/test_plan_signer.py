@@ -109,3 +109,11 @@ def test_the_demo_plans_are_signed_as_the_seed_documents(seeded_demo):
     don_duong = Plan.objects.get(issuer__code="LD.DD", first_year=2025)
     assert (province.signer_title, province.signer_name) == ("PHÓ BÍ THƯ", "Trần Đình Văn")  # seed 000
     assert (don_duong.signer_title, don_duong.signer_name) == ("PHÓ BÍ THƯ", "Đinh Thị Mai")  # seed 003
+
+
+def test_a_copy_to_the_next_year_keeps_the_signer(plan):
+    """The demo's 2026 copy of Đơn Dương's plan printed "BÍ THƯ" with no name, where its
+    2025 plan is signed by the deputy secretary: the copy now starts from the same signer."""
+    plan = services.plan_update(plan=plan, today=TODAY, signer_title="PHÓ BÍ THƯ", signer_name="Đinh Thị Mai")
+    copy = services.plan_copy_to_year(plan=plan, year=2026)
+    assert (copy.signer_title, copy.signer_name) == ("PHÓ BÍ THƯ", "Đinh Thị Mai")

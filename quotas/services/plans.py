@@ -199,7 +199,7 @@ def _copy_allocations(source: Rule, copy: Rule, user) -> None:
 
 @transaction.atomic
 def plan_copy_to_year(*, plan: Plan, year: int, user=None, title: str = "") -> Plan:
-    """A new one-year draft of the same issuer with the same rules, allocations and
+    """A new one-year draft of the same issuer with the same rules, allocations, signer and
     milestones (dates moved by the difference of years)."""
     if year == plan.first_year and plan.last_year == plan.first_year:
         raise ValidationError(_("The plan already covers %(year)d only: choose another year.") % {"year": year})
@@ -211,6 +211,9 @@ def plan_copy_to_year(*, plan: Plan, year: int, user=None, title: str = "") -> P
         first_year=year,
         last_year=year,
         implements=list(plan.implements.all()),
+        # the same board signs the next year's plan, as a rule: a draft, changed before it is issued
+        signer_title=plan.signer_title,
+        signer_name=plan.signer_name,
         user=user,
     )
     for order, rule in enumerate(plan.rules.all()):
