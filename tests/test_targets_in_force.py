@@ -186,3 +186,100 @@ def test_a_rule_whose_subject_was_changed_later_measures_its_subject_of_the_day(
     assert [r.subject.pk for r in june.rules if r.rule.pk == rule.pk] == [tree.school.pk]
     later = attainment(scope=tree.province, year=2025, as_of=AMENDED)
     assert [r.subject.pk for r in later.rules if r.rule.pk == rule.pk] == [tree.city_school.pk]
+
+
+def test_an_amendment_cannot_reach_back_into_a_period_an_approved_report_locked(tree):
+    """The commune's approved 2025 report (locked to 22/12/2025) read the school target 1;
+    an amendment in force from 01/03/2025 rewrote it with no sign on the board."""
+    from organizations.locks import lock_period
+
+    _plan, count = _district_plan(tree)
+    lock_period(organization=tree.commune, start=D(2025, 1, 1), end=D(2025, 12, 22), user=None, reason="Duyệt")
+    with pytest.raises(ValidationError) as refused:
+        services.rule_update(
+            rule=count, version=count.version, today=D(2026, 1, 5), reason="x", in_force_from=D(2025, 3, 1),
+            min_count=40,
+        )  # fmt: skip
+    message = str(refused.value.error_dict["in_force_from"])
+    assert "Đảng bộ xã Ka Đô" in message and "22/12/2025" in message and "23/12/2025" in message
+    assert _target(tree, YEAR_END) == 30
+    services.rule_update(
+        rule=count, version=count.version, today=D(2026, 1, 5), reason="x", in_force_from=D(2025, 12, 23),
+        min_count=40,
+    )  # fmt: skip
+    assert [_target(tree, day) for day in (D(2025, 12, 22), YEAR_END)] == [30, 40]
+
+
+def test_a_plan_whose_years_are_over_asks_for_a_day_its_reports_read(tree):
+    """A correction of the 2025-only plan made in 2026, in force "from today", changed the
+    grid and no report: refused, with the day to give."""
+    plan, count = _district_plan(tree)
+    type(plan).objects.filter(pk=plan.pk).update(last_year=2025)
+    with pytest.raises(ValidationError) as refused:
+        services.rule_update(rule=count, version=count.version, today=D(2026, 2, 1), reason="x", min_count=40)
+    assert "31/12/2025" in str(refused.value.error_dict["in_force_from"])
+    count.refresh_from_db()
+    assert count.min_count == 30
+
+
+def test_a_correction_of_one_rule_is_not_held_back_by_a_later_amendment_of_another(tree):
+    plan, count = _district_plan(tree)
+    other = services.rule_create(plan=plan, today=D(2025, 2, 1), reason="Bổ sung", kind=RuleKind.COUNT,
+                                 target=tree.school, min_count=2)  # fmt: skip
+    services.rule_update(rule=count, version=count.version, today=AMENDED, reason="a", min_count=40)
+    other.refresh_from_db()
+    services.rule_update(
+        rule=other, version=other.version, today=AMENDED, reason="Sửa lỗi", in_force_from=D(2025, 2, 1), min_count=3
+    )
+    june = attainment(scope=tree.district, year=2025, as_of=JUNE)
+    assert june.target == 30
+    assert [m.target_min for r in june.rules if r.rule.pk == other.pk for m in r.measurements] == [3]
+
+
+def test_a_change_the_sentence_does_not_show_is_an_amendment_read_back_too(tree):
+    """A depth changed from any level to 3 kept the sentence: no amendment was recorded and
+    every past report lost the rule."""
+    plan = make_plan(tree.province, status=PlanStatus.DRAFT)
+    each = services.rule_create(plan=plan, today=D(2025, 1, 5), kind=RuleKind.COUNT, applies_to_each=True,
+                                sectors=["high_school"], min_count=1)  # fmt: skip
+    services.plan_issue(plan=plan, number="97", issued_on=D(2025, 1, 5), today=D(2025, 1, 5))
+    each.refresh_from_db()
+    services.rule_update(rule=each, version=each.version, today=AMENDED, reason="Chỉ cấp 3", depth=3)
+    (amendment,) = PlanAmendment.objects.filter(plan=plan)
+    assert amendment.changes[0]["old"] == "" and amendment.changes[0]["new"] == "3"
+    june = attainment(scope=tree.province, year=2025, as_of=JUNE)
+    assert {m.org.pk for r in june.rules if r.rule.pk == each.pk for m in r.measurements} == {
+        tree.school.pk,
+        tree.city_school.pk,
+    }
+
+
+def test_an_issued_plans_years_change_only_for_the_years_to_come(tree):
+    plan, _count = _district_plan(tree)
+    with pytest.raises(ValidationError) as refused:
+        services.plan_update(plan=plan, today=AMENDED, reason="Từ năm 2024", first_year=2024)
+    assert "last_year" in refused.value.error_dict
+    plan.refresh_from_db()
+    assert (plan.first_year, plan.last_year) == (2025, None)
+    services.plan_update(plan=plan, today=AMENDED, reason="Kế hoạch đến năm 2030", last_year=2030)  # years to come
+    plan.refresh_from_db()
+    assert plan.last_year == 2030
+
+
+def test_a_row_an_amendment_removed_can_be_put_back_for_an_organization_ended_since(tree):
+    """A row removed by mistake from 01/03/2025, of a school dissolved on 01/07: the grid
+    refused to put it back ("not below the committee"), the mistake was for good."""
+    from organizations.services import organization_dissolve
+
+    _plan, table = _district_plan(tree, table=True)
+    rows = {a.organization_id: a for a in table.allocations.all()}
+    services.allocation_set(
+        rule=table, rows=[services.RowInput(tree.school.pk, None, {}, rows[tree.school.pk].version)],
+        today=D(2025, 3, 1), reason="Nhầm",
+    )  # fmt: skip
+    organization_dissolve(organization=tree.school, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
+    services.allocation_set(
+        rule=table, rows=[services.RowInput(tree.school.pk, 5, {})], today=AMENDED, reason="Khôi phục",
+        in_force_from=D(2025, 3, 1),
+    )  # fmt: skip
+    assert table.allocations.filter(organization=tree.school).exists()

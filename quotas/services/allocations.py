@@ -13,7 +13,7 @@ from admissions.categories import Category
 from common.audit import stamp as _stamp
 from organizations.models import Organization
 
-from ..models import Allocation, Rule, RuleKind, SubQuota
+from ..models import Allocation, PlanAmendment, Rule, RuleKind, SubQuota
 from ..sentences import allocation_notation
 from .amendments import StaleVersion, _amend, _change, _in_force_from, _require_editable
 
@@ -30,12 +30,26 @@ class RowInput:
 
 def allocation_candidates(rule: Rule):
     """The organizations an allocation table may list: active organizations below its
-    committee, and those it lists already (a table issued before a reorganization keeps its
-    rows where their organizations stand now, and can still be corrected)."""
+    committee, and those it lists or listed before an amendment (a table issued before a
+    reorganization keeps its rows where their organizations stand now, and can still be
+    corrected)."""
     owner = rule.target or rule.plan.issuer
     below = Q(path__startswith=owner.path, dissolved_on__isnull=True)
     listed = Q(pk__in=Allocation.objects.filter(rule=rule).values("organization_id"))
+    earlier = _listed_before(rule)
+    if earlier:  # a row an amendment removed can be put back, even of a commune merged since
+        listed |= Q(pk__in=earlier)
     return Organization.objects.filter(below | listed).exclude(pk=owner.pk)
+
+
+def _listed_before(rule: Rule) -> set[int]:
+    """The organizations earlier versions of the table listed (what its amendments replaced)."""
+    key = str(rule.pk)
+    return {
+        row[0]
+        for before in PlanAmendment.objects.filter(plan_id=rule.plan_id).values_list("before", flat=True)
+        for row in before.get("tables", {}).get(key, [])
+    }
 
 
 # Five digits, as the appendix writes a quota (imports._NOTATION): far above any
@@ -102,7 +116,7 @@ def allocation_set(
     if rule.kind != RuleKind.ALLOCATION:
         raise ValidationError(_("This rule is not an allocation table."))
     reason = _require_editable(rule.plan, reason)
-    in_force_from = _in_force_from(rule.plan, in_force_from, today)
+    in_force_from = _in_force_from(rule.plan, in_force_from, today, key=("tables", rule.pk))
     allowed = set(allocation_candidates(rule).values_list("pk", flat=True))
     existing = {a.organization_id: a for a in rule.allocations.select_for_update().prefetch_related("sub_quotas")}
     table_before = [

@@ -101,6 +101,7 @@ def plan_update(*, plan: Plan, user=None, today: dt.date, reason: str = "", docu
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     reason = _require_editable(plan, reason)
     implements = fields.pop("implements", None)
+    before_years = (plan.first_year, plan.last_year)
     changes = []
     for name, value in fields.items():
         old = getattr(plan, name)
@@ -113,6 +114,8 @@ def plan_update(*, plan: Plan, user=None, today: dt.date, reason: str = "", docu
         changes.append(_change(_("signed document"), plan.document.name, document.name))
         plan.document = document
     _validate_plan(plan)
+    if _is_issued(plan):
+        _check_years_kept(before_years, plan, today)
     if implements is not None:
         _validate_implements(plan.issuer, implements)
         old_refs = sorted(p.label for p in plan.implements.all())
@@ -127,6 +130,25 @@ def plan_update(*, plan: Plan, user=None, today: dt.date, reason: str = "", docu
         plan.implements.set(implements)
     _amend(plan=plan, user=user, today=today, reason=reason, changes=changes)
     return plan
+
+
+def _check_years_kept(before: tuple[int, int | None], plan: Plan, today: dt.date) -> None:
+    """An issued plan's years change only for the years to come: reports of the years up to
+    this one read the years it covers as they are now (they are not read back as its rules
+    and tables are: quotas.in_force), so a year they counted stays counted."""
+    was = Plan(first_year=before[0], last_year=before[1])
+    upto = range(min(before[0], plan.first_year), today.year + 1)
+    if [y for y in upto if was.covers(y)] != [y for y in upto if plan.covers(y)]:
+        raise ValidationError(
+            {
+                "last_year": _(
+                    "An issued plan's years can only change for the years to come: reports up to %(year)s read"
+                    " the years it covered. Close it (its targets still hold in the reports of the days before),"
+                    " or copy it to another year."
+                )
+                % {"year": today.year}
+            }
+        )
 
 
 @transaction.atomic

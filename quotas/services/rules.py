@@ -168,7 +168,7 @@ def rule_update(
                 "Nothing was saved: reload to see their change."
             )
         )
-    in_force_from = _in_force_from(current.plan, in_force_from, today)
+    in_force_from = _in_force_from(current.plan, in_force_from, today, key=("rules", current.pk))
     before, state = _rule_text(current), rule_state(current)
     for name, value in fields.items():
         setattr(current, name, value)
@@ -176,14 +176,22 @@ def rule_update(
     current.version += 1
     _stamp(current, user, reason or gettext_noop("edited"))
     current.save()
-    after = _rule_text(current)
+    after, now = _rule_text(current), rule_state(current)
+    changed = [name for name, value in now.items() if state[name] != value]
     if before != after:
+        changes = [_change(_("rule"), before, after)]
+    else:  # a change its sentence does not show (a depth below the issuer, forms read alike)
+        changes = [
+            _change(f"{_('rule')} “{before}”: {Rule._meta.get_field(name).verbose_name}", state[name], now[name])
+            for name in changed
+        ]
+    if changed:
         _amend(
             plan=current.plan,
             user=user,
             today=today,
             reason=reason,
-            changes=[_change(_("rule"), before, after)],
+            changes=changes,
             in_force_from=in_force_from,
             before={"rules": {str(current.pk): state}},
         )
