@@ -59,7 +59,7 @@ def attainment_json(att: Attainment) -> dict:
     percent}) too (null where a rule has none). Allocation rows carry "forecast" as the
     children do (null for a row whose organization ended). "amended_after" lists the
     amendments of the plans read that take effect only after the report's count day
-    ({plan, made_on, in_force_from}): the targets are those in force on that day."""
+    ({plan, title, made_on, in_force_from}): the targets are those in force on that day."""
     with gc_paused():  # ~200,000 dicts nationally, beside the answer's million objects
         return _attainment_json(att)
 
@@ -177,7 +177,12 @@ def _attainment_json(att: Attainment) -> dict:
         # The amendments of its plans in force only after the count day: the figures above
         # are measured against the targets they replaced (quotas.in_force).
         "amended_after": [
-            {"plan": a.plan.reference, "made_on": a.made_on.isoformat(), "in_force_from": a.in_force_from.isoformat()}
+            {
+                "plan": a.plan.reference,  # "" while it has no number, as the rules' "plan"
+                "title": a.plan.title,
+                "made_on": a.made_on.isoformat(),
+                "in_force_from": a.in_force_from.isoformat(),
+            }
             for a in att.amended_after
         ],
     }

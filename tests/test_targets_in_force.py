@@ -56,7 +56,7 @@ def test_a_target_amended_later_does_not_change_the_report_of_a_day_before(tree)
     assert "30" in sentence and "40" not in sentence
     assert [(a.plan_id, a.in_force_from) for a in june.amended_after] == [(plan.pk, AMENDED)]
     assert attainment_json(june)["amended_after"] == [
-        {"plan": "12-KH/HU", "made_on": "2025-10-01", "in_force_from": "2025-10-01"}
+        {"plan": "12-KH/HU", "title": plan.title, "made_on": "2025-10-01", "in_force_from": "2025-10-01"}
     ]
     assert attainment_json(june)["target"] == 30
     assert _target(tree, AMENDED) == 40  # in force from its day
