@@ -30,6 +30,7 @@ from .forms import BEFORE_PERIOD, AdmissionFilterForm, HistoricalImportForm, His
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
 from .periods import not_begun_message
+from .report import amended_after_note
 from .report.compare import compare_choices, compare_rows
 from .services import historical_result_record
 from .tables import HistoricalResultTable, admission_table
@@ -185,6 +186,8 @@ def compare(request, organization):
         "period_params": period.params(),
         "period": att.period,
         "chain": _chain(request, organization),
+        # the targets of the day, when a plan was amended since: as the dashboard says it
+        "amended_note": amended_after_note(att),
     }
     return render(request, "reports/compare.html", context)
 

@@ -90,3 +90,13 @@ def test_the_report_of_a_day_before_the_amendment_says_what_it_counts_against(cl
     assert "12-KH/HU, điều chỉnh ngày 30/06/2025, có hiệu lực từ ngày 01/06/2025" in before
     after = client.get(url, {"as_of": "2025-06-30"}).content.decode()
     assert "Chỉ tiêu tính theo kế hoạch có hiệu lực ngày" not in after
+
+
+def test_the_comparison_of_a_day_before_the_amendment_says_so_too(client_for, plan, tree):
+    client = client_for("district_planner")
+    assert _edit(client, plan, reason="Nghị quyết bổ sung", in_force_from="01/06/2025").status_code == 302
+    url = reverse("reports:compare", args=[tree.province.pk])
+    page = client_for("province_planner").get(url, {"as_of": "2025-05-31"}).content.decode()
+    assert 'data-testid="amended-after"' in page and "có hiệu lực từ ngày 01/06/2025" in page
+    page = client_for("province_planner").get(url, {"as_of": "2025-06-30"}).content.decode()
+    assert 'data-testid="amended-after"' not in page
