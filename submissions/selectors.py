@@ -162,8 +162,13 @@ def counts(rows: list[BoardRow]) -> list[tuple[str, str, int]]:
 
 
 def figures(snapshot: dict | None) -> dict[str, tuple[str, object]]:
-    """The figures of a snapshot, flat: key -> (label, value). The attainment's totals, each
-    rule's achieved count, each child's count, and each row of the Biểu 2 form."""
+    """The figures of a snapshot, flat: key -> (label, value). The attainment's totals and
+    target, each rule's achieved count and target, each allocation row's quota, each
+    child's count, and each row of the Biểu 2 form.
+
+    A rule is keyed by its plan, kind, organization and category, not its sentence: a
+    target amended in force before the report's day (a correction) reads as its target
+    changed, not as one rule gone and another come."""
     if not snapshot:
         return {}
     out: dict[str, tuple[str, object]] = {}
@@ -171,11 +176,22 @@ def figures(snapshot: dict | None) -> dict[str, tuple[str, object]]:
     if att:
         out["actual"] = ("Kết nạp từ đầu năm", att.get("actual"))
         out["period_actual"] = ("Kết nạp trong kỳ", att.get("period_actual"))
-        for i, rule in enumerate(att.get("rules", [])):
+        out["target"] = ("Chỉ tiêu của cấp ủy", att.get("target"))
+        seen: dict[tuple, int] = {}
+        for rule in att.get("rules", []):
+            identity = (rule.get("plan"), rule.get("kind"), rule.get("org"), rule.get("category"))
+            seen[identity] = seen.get(identity, 0) + 1
+            key = f"rule.{identity}.{seen[identity]}"
             label = f"{rule.get('plan')}: {rule.get('rule')}"
             if rule.get("org"):
                 label += f" — {rule['org']}"
-            out[f"rule.{i}.{label}"] = (label, rule.get("actual"))
+            out[key] = (label, rule.get("actual"))
+            target = rule.get("target_min") if rule.get("target_min") is not None else rule.get("share_min")
+            out[f"{key}.target"] = (f"{label} — chỉ tiêu", target)
+        for table in att.get("allocations", []):
+            for row in table.get("children", []):
+                label = f"{table.get('plan')}: phân bổ — {row.get('org')}"
+                out[f"allocation.{table.get('plan')}.{table.get('org')}.{row.get('org')}"] = (label, row.get("target"))
         for child in _children(att):
             out[f"child.{child['org']}"] = (child["org"], child.get("actual"))
     form = snapshot.get("bieu2") or {}

@@ -283,3 +283,23 @@ def test_a_row_an_amendment_removed_can_be_put_back_for_an_organization_ended_si
         in_force_from=D(2025, 3, 1),
     )  # fmt: skip
     assert table.allocations.filter(organization=tree.school).exists()
+
+
+def test_a_report_sent_then_corrected_reads_on_review_as_its_target_changed(tree):
+    """A correction in force before the day a sent report counted to changes its target; the
+    review listed it as one rule gone ("4 → —") and another come ("— → 4"), as if the
+    admissions had changed."""
+    from submissions.selectors import differences
+
+    _plan, count = _district_plan(tree)
+    admit(tree.school, D(2025, 5, 10))
+    sent = {"attainment": attainment_json(attainment(scope=tree.district, year=2025, as_of=JUNE))}
+    services.rule_update(
+        rule=count, version=count.version, today=AMENDED, reason="Sửa lỗi", in_force_from=D(2025, 1, 1), min_count=40
+    )
+    now = {"attainment": attainment_json(attainment(scope=tree.district, year=2025, as_of=JUNE))}
+    changed = {(d.label, d.submitted, d.now) for d in differences(sent, now=now)}
+    assert ("Chỉ tiêu của cấp ủy", 30, 40) in changed
+    (rule_change,) = [c for c in changed if c[0].endswith("— chỉ tiêu")]
+    assert rule_change[1:] == (30, 40) and "ít nhất 30" in rule_change[0]
+    assert len(changed) == 2  # the admissions counted are the same
