@@ -20,12 +20,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
+from .views import add_errors
 from .xlsx import ImportFailed, Row, RowError, SheetError, read_rows
 
 
@@ -232,9 +234,14 @@ def import_page(request, form, *, run: Callable[[dict], int], success: str, done
     `note`), rule (the all-or-nothing sentence, when not the usual one), narrow, lock_banner."""
     errors = []
     if request.method == "POST" and form.is_valid():
-        errors = run_import(request, lambda: run(form.cleaned_data), success)
-        if errors is None:
-            return redirect(done)
+        try:
+            errors = run_import(request, lambda: run(form.cleaned_data), success)
+        except ValidationError as exc:  # about a field of the form, not a row (the amendment's day)
+            add_errors(form, exc)
+            errors = []
+        else:
+            if errors is None:
+                return redirect(done)
     return render(request, "common/import.html", {"form": form, "errors": errors, **context})
 
 

@@ -120,6 +120,8 @@ def allocation_import(
             in_force_from=in_force_from,
         )
     except ValidationError as exc:
+        if "in_force_from" in getattr(exc, "error_dict", {}):
+            raise  # the day given beside the file: said under its field
         raise ImportFailed([RowError(0, message) for message in exc.messages]) from None
     return len(parsed)
 

@@ -100,3 +100,32 @@ def test_the_comparison_of_a_day_before_the_amendment_says_so_too(client_for, pl
     assert 'data-testid="amended-after"' in page and "có hiệu lực từ ngày 01/06/2025" in page
     page = client_for("province_planner").get(url, {"as_of": "2025-06-30"}).content.decode()
     assert 'data-testid="amended-after"' not in page
+
+
+def test_the_import_page_says_a_day_it_refuses_under_its_field(client_for, plan, tree):
+    """A day after today was listed among the file's rows ("Dòng —"), as if a row were wrong."""
+    from tests.test_quotas_views import xlsx
+
+    table = plan.rules.get(kind=RuleKind.ALLOCATION)
+    url = reverse("quotas:allocation_import", args=[plan.pk, table.pk])
+    upload = xlsx([("01", "Chi bộ Trường THPT Đơn Dương", "08")])
+    page = client_for("district_planner").post(
+        url, {"file": upload, "reason": "Điều chỉnh", "in_force_from": "01/07/2025"}
+    )
+    text = page.content.decode()
+    assert page.status_code == 200 and "không thể có hiệu lực sau ngày hôm nay" in text
+    assert "Dòng —" not in text and Allocation.objects.get().total == 5
+
+
+def test_the_command_refuses_a_day_with_its_reason_and_saves_nothing(plan, users, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from tests.test_quotas_views import xlsx
+
+    table = plan.rules.get(kind=RuleKind.ALLOCATION)
+    path = tmp_path / "phan-bo.xlsx"
+    path.write_bytes(xlsx([("01", "Chi bộ Trường THPT Đơn Dương", "08")]).getvalue())
+    args = ["import_xlsx", "allocation", str(path), "--org", "LD.DD", "--user", "district_planner"]
+    with pytest.raises(CommandError, match="31/12/2025"):  # the command's today is 2026's: the plan is over
+        call_command(*args, "--rule", str(table.pk), "--reason", "Điều chỉnh", "--in-force-from", "2026-01-02")
+    assert Allocation.objects.get().total == 5

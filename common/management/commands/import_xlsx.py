@@ -18,6 +18,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -91,6 +92,8 @@ class Command(BaseCommand):
         except _DryRun:
             self.stdout.write(_("%(n)d rows checked: the file is good; nothing saved (dry run).") % {"n": count})
             return
+        except ValidationError as exc:  # an option's value (--in-force-from), not a row
+            raise CommandError(" ".join(exc.messages)) from None
         except ImportFailed as exc:
             for error in exc.errors:
                 self.stderr.write(f"row {error.row}: {error.message}")
