@@ -82,7 +82,8 @@ def allocation_grid(request, plan_pk, rule_pk):
         reason = request.POST.get("reason", "").strip()
         rows, errors = _posted_rows(request, grid)
         if not in_force.is_valid():
-            errors += in_force.errors["in_force_from"]
+            label = in_force.fields["in_force_from"].label
+            errors += [f"{label}: {message}" for message in in_force.errors["in_force_from"]]
         by_org = {r.organization_id: r for r in rows}
         stored = {g.organization.pk: (g.total, g.sub_quotas) for g in grid.rows}
         changed = [r for r in rows if (r.total, r.sub_quotas) != stored[r.organization_id]]

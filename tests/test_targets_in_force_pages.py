@@ -73,7 +73,7 @@ def test_the_grid_refuses_a_day_it_cannot_read_and_saves_nothing(client_for, pla
         "in_force_from": "31/02/2025",
     }
     page = client.post(url, data)
-    assert page.status_code == 200 and "ngày/tháng/năm" in page.content.decode()
+    assert page.status_code == 200 and "Có hiệu lực từ ngày: Nhập ngày" in page.content.decode()
     assert Allocation.objects.get().total == 5 and not PlanAmendment.objects.exists()
 
     assert client.post(url, {**data, "in_force_from": "01/03/2025"}).status_code == 302
