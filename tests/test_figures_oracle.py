@@ -8,10 +8,18 @@ every figure a board signs is compared with a recount written from the rule itse
 counts where its organization stood on that day, or with its successor once merged. The
 recount reads the records and `OrganizationPath` directly, none of the engine's roads
 (tallies, buckets, `reports/past.py`), so a figure that is right on one road and wrong on
-another shows here."""
+another shows here.
+
+The histories amend the plan too (a rule's minimum, an allocation row's total set, added or
+removed), each made on a day and in force from that day or an earlier one (the service's
+rules: not after the day made, not before the same rule's or table's previous amendment
+takes effect). The oracle keeps its own record of them (`Targets`, never
+`PlanAmendment.before`) and checks that a report of a day counts against the targets in
+force that day (docs/domain.md, "amendments")."""
 
 import datetime as dt
 import os
+from dataclasses import dataclass, field
 from unittest import mock
 
 import pytest
@@ -31,7 +39,8 @@ from organizations.services import (
     organization_merge,
     organization_move,
 )
-from quotas.models import RuleKind
+from quotas import services
+from quotas.models import Allocation, Rule, RuleKind
 from reports.bieu2.form import bieu2
 from reports.engine import attainment, rows
 from reports.models import HistoricalResult
@@ -70,7 +79,23 @@ STEP = st.tuples(
     st.one_of(st.integers(0, DAYS), SAME_DAY),
     st.sampled_from(CATEGORIES),
 )
-HISTORY = st.lists(STEP, min_size=4, max_size=18)
+# An amendment of the province's plan, made on a day: (kind, which, value, day made,
+# category, in force from). "target": the minimum of one of the count rules or the table's
+# own total; "row": an allocation row's total set (a row added if the organization has none)
+# or, one value in five, removed, with a pupil among the quota for "pupil". In force from
+# None (the service's default: the day made) or a day put between the previous amendment's
+# day (of the plan, or, for an even day, of the same rule or table: the service orders them
+# per rule or table) and the day made; refused when the day made is before the same rule's
+# or table's previous amendment's day.
+AMEND = st.tuples(
+    st.sampled_from(["target", "row", "row"]),
+    st.integers(0, 30),
+    st.integers(0, 30),
+    st.one_of(st.integers(0, DAYS), SAME_DAY),
+    st.sampled_from(CATEGORIES),
+    st.one_of(st.none(), st.integers(0, DAYS), SAME_DAY),
+)
+HISTORY = st.lists(st.one_of(STEP, STEP, AMEND), min_size=4, max_size=18)
 REPORT_DAYS = st.lists(st.one_of(st.integers(0, DAYS), SAME_DAY), min_size=1, max_size=3)
 
 
@@ -246,6 +271,71 @@ class Recount:
         return self.count(pk, last_day, D(year, 1, 1), min(last_day, count_day), category)
 
 
+# --- the targets in force -----------------------------------------------------------------
+
+
+@dataclass
+class Targets:
+    """The oracle's own record of the province's plan: its rules' minimums and its table's
+    rows as made (before the history), and every amendment the services took, in the order
+    made, with the day it is in force from. The plan of a day: the amendments in force by
+    then applied in turn to what was made."""
+
+    province: int
+    district: int
+    pupils: int  # every cell: at least `min_count` pupils
+    district_count: int  # the district: at least `min_count`
+    table: int  # the allocation table; its `min_count` is the province's total
+    minimums: dict[int, int]  # rule pk -> min_count, as made
+    rows: dict[int, tuple[int, dict[str, int]]]  # organization pk -> (total, sub-quotas), as made
+    # (in force from, "rule", rule pk, min_count) or (in force from, "row", organization pk,
+    # (total, sub-quotas) or None for a row removed)
+    amendments: list[tuple] = field(default_factory=list)
+
+    def last_in_force(self, rule: int | None = None, rows: bool = False) -> dt.date | None:
+        """The latest day an amendment takes effect from: of the plan, or of one rule's
+        fields (`rule`), or of the table's rows (`rows`)."""
+        return max(
+            (
+                in_force_from
+                for in_force_from, what, pk, _value in self.amendments
+                if (rule is None and not rows) or (what == "rule" and pk == rule) or (what == "row" and rows)
+            ),
+            default=None,
+        )
+
+    def ever_listed(self) -> set[int]:
+        """The organizations the table listed in any of its versions."""
+        return {*self.rows, *(pk for _day, what, pk, value in self.amendments if what == "row" and value)}
+
+    def on(self, day: dt.date) -> tuple[dict, dict]:
+        """(minimums, rows) in force on `day`."""
+        minimums, rows = dict(self.minimums), dict(self.rows)
+        for in_force_from, what, pk, value in self.amendments:
+            if in_force_from > day:
+                continue
+            if what == "rule":
+                minimums[pk] = value
+            elif value is None:
+                rows.pop(pk, None)
+            else:
+                rows[pk] = value
+        return minimums, rows
+
+    def now(self) -> tuple[dict, dict]:
+        return self.on(dt.date.max)
+
+    def planned(self, day: dt.date) -> dict[int, int]:
+        """Each organization's own total on `day` (docs/domain.md): its allocation row's, but
+        the committee's total at the table's committee and the district's count rule at the
+        district (a plan's count rule is its subject's total)."""
+        minimums, rows = self.on(day)
+        planned = {pk: total for pk, (total, _subs) in rows.items()}
+        planned[self.province] = minimums[self.table]
+        planned[self.district] = minimums[self.district_count]
+        return planned
+
+
 # --- histories ------------------------------------------------------------------------------
 
 
@@ -291,11 +381,12 @@ def _apply(step, serial):
         organization_dissolve(organization=pick, on_date=day, today=TODAY)
 
 
-def _plans(tree):
-    """The province asks every cell for a pupil and allocates to both districts and three
-    units, one with a pupil among its quota (made before the history, as plans are)."""
+def _plans(tree) -> Targets:
+    """The province asks every cell for a pupil and the district for 5, and allocates to
+    both districts and three units, one with a pupil among its quota (issued before the
+    history, as plans are; the history amends it)."""
     plan = make_plan(tree.province, first_year=2024, last_year=2025)
-    make_rule(
+    pupils = make_rule(
         plan,
         RuleKind.COUNT,
         applies_to_each=True,
@@ -306,14 +397,100 @@ def _plans(tree):
     make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=CELLS, years_without=IDLE_YEARS)
     make_rule(plan, RuleKind.CELL_SIZE, applies_to_each=True, forms=CELLS, min_count=MIN_MEMBERS)
     make_rule(plan, RuleKind.SHARE_OF_MEMBERSHIP, target=tree.district, min_percent=3)  # the base: members on 1 January
+    district = make_rule(plan, RuleKind.COUNT, target=tree.district, min_count=5)
     table = make_rule(plan, RuleKind.ALLOCATION, min_count=12)
-    for org, total in ((tree.district, 6), (tree.city, 3), (tree.commune, 2), (tree.cell, 1)):
-        allocate(table, org, total)
-    allocate(table, tree.school, 2, pupil=1)
+    rows = {tree.district.pk: (6, {}), tree.city.pk: (3, {}), tree.commune.pk: (2, {}), tree.cell.pk: (1, {})}
+    rows[tree.school.pk] = (2, {"pupil": 1})
+    for pk, (total, subs) in rows.items():
+        allocate(table, Organization.objects.get(pk=pk), total, **subs)
+    return Targets(
+        province=tree.province.pk,
+        district=tree.district.pk,
+        pupils=pupils.pk,
+        district_count=district.pk,
+        table=table.pk,
+        minimums={pupils.pk: 1, district.pk: 5, table.pk: 12},
+        rows=rows,
+    )
 
 
-def _replay(history):
+def _amend(step, targets: Targets):
+    """Make an amendment step through the services and record it in `targets` when they
+    take it and it changes the plan. Foreseen: the refusals of a day before the previous
+    amendment of the same rule or table, of a rule of a dissolved organization, of a row
+    for a dissolved organization the table never listed; every other one is taken (a day
+    before another rule's or table's amendment, a row put back for an organization
+    dissolved since)."""
+    kind, i, j, offset, category, in_force = step
+    today = FIRST_DAY + dt.timedelta(days=offset)
+    minimums, rows = targets.now()
+    if kind == "target":
+        pk = [targets.pupils, targets.district_count, targets.table][i % 3]
+        own_last = targets.last_in_force(rule=pk)
+    else:
+        own_last = targets.last_in_force(rows=True)
+    plan_last = targets.last_in_force()
+    day = None
+    if in_force is not None:  # a day up to the day made, from the previous amendment's on
+        day = min(FIRST_DAY + dt.timedelta(days=in_force), today)
+        floor = plan_last if in_force % 2 else own_last
+        if floor is not None and floor <= today:
+            day = max(day, floor)
+    effective = day or today
+    refused = own_last is not None and effective < own_last
+    taken = not refused
+    reason = f"Điều chỉnh ngày {today:%d/%m/%Y}"
+    if kind == "target":
+        rule = Rule.objects.select_related("target").get(pk=pk)
+        value = {targets.pupils: 1 + j % 3, targets.district_count: 1 + j % 9}.get(pk, 8 + j % 9)
+        ended = rule.target is not None and not rule.target.is_active
+        refused, taken = refused or ended, taken and not ended
+        change = None if value == minimums[pk] else ("rule", pk, value)
+
+        def write():
+            services.rule_update(
+                rule=rule, version=rule.version, today=today, reason=reason, in_force_from=day, min_count=value
+            )
+    else:
+        orgs = list(Organization.objects.filter(path__startswith="0001").exclude(pk=targets.province).order_by("pk"))
+        org = orgs[i % len(orgs)]
+        total = None if j % 5 == 0 else j % 8
+        subs = {"pupil": 1} if category == "pupil" and total else {}
+        value = None if total is None else (total, subs)
+        # a table lists the organizations standing below its committee, and keeps its rows
+        refused = refused or (not org.is_active and org.pk not in targets.ever_listed())
+        taken = taken and (org.is_active or org.pk in targets.ever_listed())
+        change = None if value == rows.get(org.pk) else ("row", org.pk, value)
+        stored = Allocation.objects.filter(rule=targets.table, organization=org).values_list("version", flat=True)
+        version = stored.first() or 0
+
+        def write():
+            services.allocation_set(
+                rule=Rule.objects.get(pk=targets.table),
+                rows=[services.RowInput(org.pk, total, subs, version)],
+                today=today,
+                reason=reason,
+                in_force_from=day,
+            )
+
+    try:
+        with transaction.atomic():
+            write()
+    except ValidationError as exc:
+        assert not taken, f"amendment {step} refused: {exc.messages}"
+        event(f"refused amendment of a {kind}")
+        return
+    assert not refused, f"amendment {step} taken, in force from {effective}, after one from {own_last}"
+    if change is not None:
+        targets.amendments.append((effective, *change))
+        event(f"amended a {kind}" + (", in force earlier" if effective < today else ""))
+
+
+def _replay(history, targets: Targets):
     for serial, step in enumerate(history):
+        if step[0] in ("target", "row"):
+            _amend(step, targets)
+            continue
         try:
             with transaction.atomic():
                 _apply(step, serial)
@@ -326,9 +503,10 @@ def _replay(history):
 # --- the comparison -------------------------------------------------------------------------
 
 
-def _compare(recount: Recount, scope: Organization, as_of: dt.date):
+def _compare(recount: Recount, targets: Targets, scope: Organization, as_of: dt.date):
     year = as_of.year
     result = attainment(scope=scope, year=year, as_of=as_of)
+    _compare_targets(recount, targets, scope, as_of, result)
     first = D(year, 1, 1)
     where = f"{scope.code} as of {as_of}"
     assert result.actual == recount.count(scope.pk, as_of, first, as_of), where
@@ -409,6 +587,46 @@ def _compare(recount: Recount, scope: Organization, as_of: dt.date):
             last = min(as_of, D(figure.year, 12, 31))
             expected = recount.count(scope.pk, as_of, D(figure.year, 1, 1), last)
             assert figure.actual == expected, f"{where}, history {figure.year}"
+
+
+def _compare_targets(recount: Recount, targets: Targets, scope: Organization, as_of: dt.date, result):
+    """The targets the report counts against: those in force on its day, by the oracle's
+    record of the amendments (a later one's values only from its day)."""
+    where = f"{scope.code} as of {as_of}, targets"
+    minimums, rows = targets.on(as_of)
+    planned = targets.planned(as_of)
+    assert result.target == planned.get(scope.pk), where
+    # The report names the amendments it leaves out: those in force only after its day
+    # (of the province's plan: read in its reports and those of the organizations under it).
+    under = recount.path_on(scope.pk, as_of)
+    read = under.startswith(recount.path_on(targets.province, as_of))
+    later = sorted(day for day, *_change in targets.amendments if read and day > as_of)
+    assert sorted(a.in_force_from for a in result.amended_after) == later, f"{where}, amended after"
+    for child in result.children:
+        expected = None if child.ended_on is not None else planned.get(child.org.pk)
+        assert child.target == expected, f"{where}, child {child.org.code}"
+    for rule in result.rules:
+        if rule.rule.pk not in minimums:
+            continue
+        assert rule.rule.min_count == minimums[rule.rule.pk], f"{where}, {rule.rule.kind} {rule.rule.pk}"
+        for m in rule.measurements:
+            assert m.target_min == minimums[rule.rule.pk], f"{where}, {rule.rule.kind} {rule.rule.pk}, {m.org.code}"
+    # The rows inside the scope in the tree of the day (a row whose organization ended keeps
+    # its place of its last day); a table of a committee above the scope shows only those.
+    inside = {
+        pk: row
+        for pk, row in rows.items()
+        if recount.path_on(pk, min(as_of, recount.orgs[pk].last_day or as_of)).startswith(under)
+    }
+    tables = [table for table in result.allocations if table.rule.pk == targets.table]
+    if scope.pk != targets.province and not inside:
+        assert tables == [], f"{where}: a table without a row inside the scope"
+        return
+    (table,) = tables
+    assert table.target == minimums[targets.table], f"{where}, the table's total"
+    shown = {row.org.pk: (row.total, dict(row.sub_targets)) for row in table.rows}
+    assert shown == inside, f"{where}, allocation rows"
+    assert table.allocated == sum(total for total, _subs in inside.values()), f"{where}, allocated"
 
 
 def _compare_structural(recount: Recount, scope: Organization, as_of: dt.date, rule, where: str):
@@ -532,13 +750,28 @@ def _compare_bieu2(recount: Recount, scope: Organization, first: dt.date, last: 
     report_days=[425],
     whole_buckets=False,
 )
+# Amendments made after a move (01/07/2024), on 01/03/2025: the district's count raised to 8
+# from 01/01/2024 (a correction), then the school's row removed from that day; the cells'
+# pupils raised to 2 on 15/05/2025, from 01/03/2025. Reports of 2024 read the school's row,
+# 8 and 1 pupil; the report of 01/03/2025 no row for the school, 8 and 2 pupils.
+@example(
+    history=[
+        ("admit", 0, 0, 0, "pupil"),
+        ("move", 1, 6, 182, "pupil"),
+        ("target", 1, 7, 425, "other", 0),
+        ("row", 1, 0, 425, "pupil", None),
+        ("target", 0, 1, 500, "other", 425),
+    ],
+    report_days=[100, 300, 425],
+    whole_buckets=False,
+)
 def test_every_admission_figure_matches_a_recount_on_any_day(tree, history, report_days, whole_buckets):
     """`whole_buckets`: the engine takes every depth's rows whole, as it does in scopes of
     more than BUCKET_FILTER_LIMIT organizations at one depth (a real province)."""
     limit = 0 if whole_buckets else rows.BUCKET_FILTER_LIMIT
     with transaction.atomic(), mock.patch.object(rows, "BUCKET_FILTER_LIMIT", limit):
-        _plans(tree)
-        _replay(history)
+        targets = _plans(tree)
+        _replay(history, targets)
         kept = tally.current()  # the tallies as every write left them
         tally.rebuild()
         assert tally.current() == kept  # the same as recounted from the records
@@ -549,7 +782,7 @@ def test_every_admission_figure_matches_a_recount_on_any_day(tree, history, repo
             assert len(set(paths)) == len(paths), f"two organizations at one path on {as_of}"
             for scope in Organization.objects.order_by("path"):
                 if scope.existed_on(as_of):
-                    _compare(recount, scope, as_of)
+                    _compare(recount, targets, scope, as_of)
                     _compare_bieu2(recount, scope, D(as_of.year, 1, 1), as_of)
         transaction.set_rollback(True)
 
