@@ -2,9 +2,9 @@
 
 An amendment keeps what it replaced (PlanAmendment.before) and the day it takes effect
 (`in_force_from`); a report of a day before that day reads the plan back through it. The
-amendments of a plan take effect in the order they were made (quotas.services refuses an
-earlier day than the previous one's), so the plan of a day is the state before the first
-of them in force only after it.
+amendments of each rule and each allocation table take effect in the order they were made
+(quotas.services refuses a day before the previous one's), so a rule or table of a day is
+its state before the first of its amendments in force only after that day.
 """
 
 import datetime as dt
@@ -18,11 +18,10 @@ from organizations.models import Organization
 from .models import PlanAmendment, Rule
 
 
-def amended_after(day: dt.date, via: str = "plan") -> Exists:
-    """Whether the plan (reached through `via`) has an amendment in force only after `day`:
-    an annotation of the rules a report reads, so that a plan never amended since costs
-    no query."""
-    return Exists(PlanAmendment.objects.filter(plan=OuterRef(via), in_force_from__gt=day))
+def amended_after(day: dt.date) -> Exists:
+    """Whether a rule's plan has an amendment in force only after `day`: an annotation of
+    the rules a report reads, so that a plan never amended since costs no query."""
+    return Exists(PlanAmendment.objects.filter(plan=OuterRef("plan"), in_force_from__gt=day))
 
 
 @dataclass
@@ -33,9 +32,6 @@ class Replaced:
     rules: dict[int, dict | None] = field(default_factory=dict)
     tables: dict[int, list[tuple[int, int, dict[str, int]]]] = field(default_factory=dict)
     amendments: list[PlanAmendment] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.rules or self.tables)
 
 
 def replaced_after(plan_ids, day: dt.date) -> Replaced:
