@@ -14,6 +14,7 @@ from ..engine import (
     OrganizationRow,
     RuleResult,
 )
+from ..engine.rules import selector_signature
 from .periods import ended_name
 from .table import INT, PERCENT, STATUS, TEXT, Column, Table, figure_or_no_data, fraction
 
@@ -70,12 +71,17 @@ def same_target_key(r) -> tuple:
     """What makes two rule results one target: the same kind, category and bounds over the
     same organizations (97-KH/TU and 159-KH/HU both ask every high school of Đức Trọng for
     one pupil). Rules over many organizations compare the organizations measured (the
-    selectors may be written differently), size and inactivity rules their selector."""
+    selectors may be written differently), size and inactivity rules their selector and
+    where it looks from; read as a plain list (a past day's tree, which lists the failing
+    organizations only), their selector, how many they measure, meet and fail, and which."""
     rule = r.rule
     if not r.many:
         who = ("one", r.subject.pk if r.subject else None)
     elif isinstance(r.measurements, FailingList):
         who = ("selector", r.measurements.spec.anchor, r.measurements.spec.signature)
+    elif r.kind in STRUCTURAL:  # read as a plain list (a past day's tree): the failing ones only
+        failing = frozenset(m.org.pk for m in r.measurements)
+        who = ("measured", selector_signature(rule), r.matched, r.meeting, failing)
     else:
         who = ("each", frozenset(m.org.pk for m in r.measurements))
     bounds = (rule.min_count, rule.max_count, rule.min_percent, rule.max_percent, rule.years_without)
