@@ -203,3 +203,28 @@ def test_a_report_of_a_period_begun_after_its_end_is_refused_not_read_as_not_beg
     out = StringIO()
     call_command("attainment", "--org", DISTRICT, "--period", "2025-6M", stdout=out)
     assert json.loads(out.getvalue())["as_of"] == "2025-06-30"
+
+
+def test_an_export_of_a_day_before_the_organization_was_founded_says_so(tree, client_for):
+    """xã Đơn Dương's PDF as of 30/06/2025 (founded 01/07/2025) read as a plain report of
+    zeros; its page said first that it did not exist yet."""
+    import datetime as dt
+    import subprocess
+
+    from django.urls import reverse
+
+    from organizations.models import Organization
+    from reports.engine import attainment
+    from reports.report import build_report
+
+    Organization.objects.filter(pk=tree.commune.pk).update(founded_on=dt.date(2025, 7, 1))
+    tree.commune.refresh_from_db()
+    june = build_report(attainment(scope=tree.commune, year=2025, as_of=dt.date(2025, 6, 30)))
+    assert "Thành lập ngày 01/07/2025: vào ngày báo cáo, tổ chức chưa được thành lập" in june.summary.caption
+    year_end = build_report(attainment(scope=tree.commune, year=2025, as_of=dt.date(2025, 12, 31)))
+    assert "Thành lập ngày" not in year_end.summary.caption
+    response = client_for("district_planner").get(
+        reverse("reports:export_pdf", args=[tree.commune.pk]), {"as_of": "2025-06-30"}
+    )
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+    assert "Thành lập ngày 01/07/2025" in " ".join(text.decode().split())

@@ -354,6 +354,18 @@ def closing_note(att: Attainment) -> str:
     }
 
 
+def founded_note(att: Attainment) -> str:
+    """What a report counted to a day before its organization was founded says of it (as
+    its page does first), else ""."""
+    founded = att.scope.founded_on
+    if founded is None or min(att.as_of, dt.date(att.year, 12, 31)) >= founded:
+        return ""
+    return _(
+        "Founded on %(day)s: on the report's day it did not exist yet, and its units counted with the"
+        " organizations they were under then."
+    ) % {"day": founded.strftime("%d/%m/%Y")}
+
+
 def not_applying_note(n: RuleNotApplying, year: int) -> str:
     """Why a rule of the plans has no row in the report: no organization it applies to
     stands (the district committees after the 2025 reorganization), naming those that ended."""
@@ -420,9 +432,10 @@ def _build_report(att: Attainment) -> Report:
         ],
         caption=_("As of %(date)s") % {"date": att.as_of.strftime("%d/%m/%Y")},
     )
-    closing = closing_note(att)
-    if closing:
-        summary.caption = f"{summary.caption}. {closing}"
+    closing, founded = closing_note(att), founded_note(att)
+    for note in (closing, founded):
+        if note:
+            summary.caption = f"{summary.caption}. {note}"
     rule_tables = []
     by_kind: dict[str, list[Table]] = {}
     # The same target set by several plans is one row naming them all, as on the page.
@@ -454,4 +467,5 @@ def _build_report(att: Attainment) -> Report:
         sections=sections,
         period=period_table(att),
         closing=closing,
+        founded=founded,
     )

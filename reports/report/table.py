@@ -153,6 +153,7 @@ class Report:
     sections: list[RuleSection] = field(default_factory=list)  # the rule tables grouped by kind
     period: Table | None = None  # the report period beside the same period last year
     closing: str = ""  # an organization that ended, as of its last day: says so (closing_note)
+    founded: str = ""  # a day before the organization was founded: says so (founded_note)
     # The day the document is dated (its place-and-date line): the day it was sent for a
     # report sent upward; else (None) the day its figures are counted to.
     dated: dt.date | None = None
