@@ -208,6 +208,17 @@ def _chosen_day(chosen: Chosen) -> dt.date | None:
     return None if chosen.as_of == chosen.period.as_of(clock.today()) else chosen.as_of
 
 
+def _bieu2_query(period, counted_to: dt.date | None) -> str:
+    """Biểu 2 of the admissions the page counts: its period, or from its first day to the
+    page's day when that is before the period's end (a form has no "as of": it is the
+    span 01/01/2025–30/06/2025, not the year); a period that runs is counted to today by both."""
+    if counted_to is not None and counted_to < min(period.end, clock.today()):
+        return urlencode({"from": period.start.isoformat(), "to": counted_to.isoformat()})
+    if ".." in period.key:
+        return urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
+    return urlencode({"period": period.key})
+
+
 def _render(organization: Organization, view: View) -> str:
     year, as_of = view.year, dt.date.fromisoformat(view.as_of)
     chosen = Chosen(periods.parse(view.period or str(year)), year, as_of)
@@ -225,6 +236,7 @@ def _render(organization: Organization, view: View) -> str:
         "year": year,
         "as_of": as_of,
         "query": urlencode(chosen.params()),
+        "bieu2_query": _bieu2_query(chosen.period, att.period_to),
         "chain": chain,
         "period_form": PeriodForm(
             initial={

@@ -228,3 +228,18 @@ def test_an_export_of_a_day_before_the_organization_was_founded_says_so(tree, cl
     )
     text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
     assert "Thành lập ngày 01/07/2025" in " ".join(text.decode().split())
+
+
+def test_the_form_2_link_keeps_the_span_the_page_counts(tree, client_for):
+    """From the province's page as of 30/06/2025 (30 admitted) the Biểu 2 button opened the
+    whole year's form (70); from a quarter's page, the year's."""
+    client = client_for("district_planner")
+    url = reverse("reports:dashboard", args=[tree.district.pk])
+
+    def link(**query):
+        page = lxml_html.fromstring(client.get(url, query).content)
+        return page.xpath("//*[@data-testid='bieu2-link']")[0].get("href").split("?")[1]
+
+    assert link(as_of="2025-06-30") == "from=2025-01-01&to=2025-06-30"
+    assert link(year="2025") == "period=2025"
+    assert link(period="2025-Q3") == "period=2025-Q3"
