@@ -193,8 +193,11 @@ def compare(request, organization):
 
 
 def _export(request, organization, fmt):
-    chosen = _chosen(request, organization)
+    form = PeriodForm(request.GET)
+    chosen = _chosen(request, organization, form)
     year, as_of, period = chosen.year, chosen.as_of, chosen.period
+    if request.GET and not form.is_valid():  # a period refused: said on the page, no file of another one
+        return redirect(reverse("reports:dashboard", args=[organization.pk]) + "?" + urlencode(chosen.params()))
     if period.not_begun(as_of):  # a report a board would sign about days to come
         messages.error(request, not_begun_message(period))
         return redirect(reverse("reports:dashboard", args=[organization.pk]) + "?" + urlencode(chosen.params()))

@@ -243,3 +243,19 @@ def test_the_form_2_link_keeps_the_span_the_page_counts(tree, client_for):
     assert link(as_of="2025-06-30") == "from=2025-01-01&to=2025-06-30"
     assert link(year="2025") == "period=2025"
     assert link(period="2025-Q3") == "period=2025-Q3"
+
+
+def test_an_export_of_a_refused_period_is_not_a_file_of_another_one(tree, client_for):
+    """The dissolved district's PDF for 2025-Q3 (begun after its last day) downloaded its
+    2025 report instead, the refusal lost with the download."""
+    import datetime as dt
+
+    from organizations.services import organization_dissolve
+
+    organization_dissolve(organization=tree.city_school, on_date=dt.date(2025, 7, 1), today=dt.date(2025, 7, 1))
+    client = client_for("admin")
+    for name in ("reports:export_pdf", "reports:export_xlsx"):
+        response = client.get(reverse(name, args=[tree.city_school.pk]), {"period": "2025-Q3"})
+        assert response.status_code == 302 and "/export" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "trước khi Quý III năm 2025 bắt đầu" in page
