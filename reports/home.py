@@ -19,7 +19,8 @@ from organizations.access import Perm
 from . import calendar
 from .cache import attainment_cached, data_version
 from .engine import Status
-from .report import STATUS_CLASS, STATUS_LABELS
+from .engine.results import _pct
+from .report import STATUS_CLASS, STATUS_LABELS, group_same_targets
 
 MAX_ROOTS = 3
 MAX_BEHIND = 10
@@ -40,15 +41,17 @@ def standing(org, today) -> dict:
     day = figures_day(org, today)
     att = attainment_cached(scope=org, year=day.year, as_of=day)
     worst = Status.worst(r.status for r in att.rules) if att.rules else None
+    # The targets as the report counts them: one set by two plans is one (group_same_targets).
+    targets = [r for r, _plans in group_same_targets(att.rules)]
     return {
         "actual": att.actual,
         "target": att.target,
         # One that has ended admits no one any more: its candidates then went on elsewhere.
         "forecast": att.forecast if day == today else None,
-        "rules": len(att.rules),
-        "lagging": sum(1 for r in att.rules if r.status in Status.LAGGING),
+        "rules": len(targets),
+        "lagging": sum(1 for r in targets if r.status in Status.LAGGING),
         "worst": worst,  # a Status string, or None without rules
-        "percent": att.actual * 100 // att.target if att.target else None,
+        "percent": _pct(att.actual, att.target),  # to one decimal, as the report
         # The committees directly below that are behind (names and ids only: small to cache);
         # none for one that has ended: they were behind on its last day, not now.
         "behind": [

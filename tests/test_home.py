@@ -2,6 +2,7 @@
 the report to export, the committees behind; "Add a plan" on the list of plans."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -89,3 +90,21 @@ def test_a_plan_without_an_allocation_table_is_one_click_from_adding_it(client_f
     form = client_for("district_planner").get(url).content.decode()
     assert '<option value="allocation" selected>' in form
     assert "Thêm bảng phân bổ" not in client_for("clerk").get("/").content.decode()
+
+
+def test_the_start_page_counts_a_target_of_two_plans_once_and_its_percent_as_the_report(client_for, tree):
+    """Đức Trọng's card read "5 / 5" behind where its report lists 4 targets (97-KH/TU and
+    159-KH/HU ask the same), and 22% where the report says 22,7%."""
+    from reports.home import standing
+    from tests.test_reports_engine import admit, make_plan, make_rule
+
+    for n in range(5):
+        admit(tree.school, dt.date(TODAY.year, 3, 1 + n))
+    district = make_plan(tree.district, first_year=TODAY.year, number="12", symbol="KH/HU")
+    make_rule(district, RuleKind.COUNT, min_count=22)
+    for plan in (make_plan(tree.province, first_year=TODAY.year), district):
+        make_rule(plan, RuleKind.COUNT, applies_to_each=True, sectors=["high_school"], min_count=1, category="pupil")
+    figures = standing(tree.district, TODAY)
+    assert figures["rules"] == 2 and figures["percent"] == Decimal("22.7")
+    page = client_for("district_planner").get("/").content.decode()
+    assert "22,7%" in page
