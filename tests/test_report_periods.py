@@ -200,8 +200,11 @@ def test_a_bad_period_in_the_url_is_said_in_vietnamese_never_a_500(client_for, a
     assert response.status_code == 200
     said = " ".join(str(m) for m in response.context["messages"])
     assert "mặc định" in said  # "… showing the default period instead", in Vietnamese
-    for export in ("reports:export_xlsx", "reports:compare"):
-        assert client.get(reverse(export, args=[admitted.district.pk]) + query).status_code == 200
+    assert client.get(reverse("reports:compare", args=[admitted.district.pk]) + query).status_code == 200
+    # An export is no file of the default period (the refusal would be lost with the
+    # download): back to the page, which says why.
+    export = client.get(reverse("reports:export_xlsx", args=[admitted.district.pk]) + query)
+    assert export.status_code == 302 and export["Location"].startswith(dashboard_url(admitted.district, ""))
 
 
 def test_export_of_a_period_has_the_same_period_sheet(client_for, admitted):
