@@ -21,9 +21,7 @@ def test_size_rules_over_different_organizations_stay_two_targets_on_a_past_day(
     province = make_plan(tree.province)
     make_rule(province, RuleKind.CELL_SIZE, applies_to_each=True, min_count=3)  # every organization
     district = make_plan(tree.district, number="12", symbol="KH/HU")
-    make_rule(
-        district, RuleKind.CELL_SIZE, applies_to_each=True, forms=[OrgForm.GRASSROOTS_CELL], depth=1, min_count=3
-    )
+    make_rule(district, RuleKind.CELL_SIZE, applies_to_each=True, forms=[OrgForm.GRASSROOTS_CELL], depth=1, min_count=3)
     # The tree changes after the report's day: its figures are read in the tree of that day.
     organization_move(organization=tree.enterprise, new_parent=tree.city, on_date=D(2025, 8, 1), today=D(2025, 8, 1))
     att = attainment(scope=tree.district, year=2025, as_of=D(2025, 6, 30))
