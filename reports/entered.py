@@ -6,7 +6,8 @@ Admissions answer from the tallies, one index probe per cell. Historical results
 themselves, answered by comparing every result of the country with every cell (a
 province's report took 16 s once 93,740 were entered, 1.2 s since: bench/RESULTS.md,
 eighteenth pass). So they are counted the same way: how many results of more than 0 (a period's by its
-last year, as the rules read them) under the path where their organization counts today,
+last year, as the rules read them on every road: reports.engine.counts.latest_years reads the
+records of a past day's tree alike) under the path where their organization counts today,
 by year and category, at every node above it, kept on every write, move and merger with
 admissions/tally.py's helpers, and recounted by `manage.py retally`.
 """

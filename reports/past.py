@@ -29,7 +29,8 @@ from organizations.positions import TreeOnDay, subtree_end
 from organizations.selectors import path_as_of
 from quotas.models import RuleKind
 
-from .engine.counts import Counts, add_historical, blank_total
+from .engine.counts import Counts, add_historical, blank_total, latest_years
+from .engine.failing import stood_since, too_young
 from .engine.results import Measurement
 from .engine.rows import OrganizationRow, _iter_raw_rows
 from .engine.rules import is_many_structural, matches_signature, rule_anchor, rule_threshold, selector_signature
@@ -71,14 +72,29 @@ def place(rules, day: dt.date) -> None:
 
 def organizations(tree: TreeOnDay, light, annotations: dict) -> dict[int, Organization]:
     """Every organization under the scope on the day, at its path and of its form and
-    sector then, in path order."""
-    rows = light(Organization.objects.filter(pk__among=tree.paths).annotate(**annotations).order_by(), annotations)
+    sector then, in path order; each with `stood_since` (failing.stood_since: the earliest
+    founding of it and of those merged into it by the day, which are read with them)."""
+    read = Organization.objects.filter(pk__among=tree.counted_ids()).annotate(**annotations).order_by()
+    rows = light(read, annotations)
+    mark_stood_since(tree, {org.pk: org for org in rows})
+    rows = [org for org in rows if org.pk in tree.paths]  # the others: merged into one of them
     for org in rows:
         org.path = tree.paths[org.pk]
         org.depth = len(org.path) // STEP
         if org.pk in tree.kinds:
             org.form, org.sector = tree.kinds[org.pk]
     return {org.pk: org for org in sorted(rows, key=lambda o: o.path)}
+
+
+def mark_stood_since(tree: TreeOnDay, found: dict[int, Organization]) -> None:
+    """Set `stood_since` on each organization of `found` (failing.stood_since): those
+    merged into it by the tree's day (tree.counts_for) among `found` are its predecessors."""
+    predecessors: dict[int, list[Organization]] = {}
+    for pk, successor in tree.counts_for.items():
+        if pk in found and successor in found:
+            predecessors.setdefault(successor, []).append(found[pk])
+    for org in found.values():
+        org.stood_since = stood_since(org, predecessors.get(org.pk, ()))
 
 
 def _prefixes(path: str, root: str):
@@ -221,16 +237,15 @@ def monthly(tree: TreeOnDay, year: int, as_of: dt.date) -> dict[int, int]:
     return months
 
 
-def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_day, first_year, over):
+def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_day, first_year, over, periods=None):
     """Size and inactivity rules over many organizations, checked over the scope's rows
     of the day. Returns {rule pk: (matched, failing measurements)} as the engine does; a
-    failing row shows what the tally readers show (members; latest year counted and the
-    pipeline)."""
+    failing row shows what the tally readers show (members; latest year counted, a
+    period's total by its last year (`periods`: historical_counts'), and the pipeline).
+    An organization younger than an inactivity rule's years is matched and meets it
+    (failing.too_young; `orgs` from `organizations`, with their `stood_since`)."""
     stale = Status.NOT_MET if over else Status.BEHIND
-    latest: dict[str, int] = {}
-    for (path, y, category), n in actuals.data.items():
-        if n and not category and first_year <= y <= year and y > latest.get(path, 0):
-            latest[path] = y
+    latest = latest_years(actuals, periods, first_year, year)
     parents = {org.path: org.name for org in orgs.values()}
     ordered = sorted(orgs.values(), key=lambda org: org.path)
     paths = [org.path for org in ordered]
@@ -268,6 +283,8 @@ def structural(scope, scope_org, rules, orgs, actuals, pipeline, *, year, count_
             last = latest.get(org.path)
             if last and last >= year - threshold + 1:
                 continue
+            if too_young(getattr(org, "stood_since", org.founded_on), threshold, year):
+                continue  # younger than the rule's years: it meets it
             failing.append(
                 Measurement(org=row, forecast=pipeline.get(org.path, year), last_admission_year=last, status=stale)
             )

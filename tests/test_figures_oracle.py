@@ -31,7 +31,15 @@ from hypothesis import strategies as st
 from admissions import tally
 from admissions.counting import IN_PIPELINE
 from admissions.models import Admission, Candidate, CandidateTransfer, Step
-from organizations.models import MemberCount, Organization, OrganizationPath, OrgForm, Sector, holds_own_members
+from organizations.models import (
+    UPPER_COMMITTEE_FORMS,
+    MemberCount,
+    Organization,
+    OrganizationPath,
+    OrgForm,
+    Sector,
+    holds_own_members,
+)
 from organizations.services import (
     member_count_record,
     organization_create,
@@ -222,6 +230,12 @@ class Recount:
             if o.form in CELLS and o.existed_on(day) and self.path_on(o.pk, day).startswith(under)
         ]
 
+    def stood_since(self, pk: int, day: dt.date) -> dt.date | None:
+        """The earliest founding of `pk` and of the organizations merged into it by `day`
+        (their records are its own); None when one of them has none (long-standing)."""
+        days = [o.founded_on for o in self.orgs.values() if self.owner_on(o.pk, day) == pk]
+        return None if None in days else min(days)
+
     def members_on(self, pk: int, day: dt.date) -> int | None:
         counts = sorted((as_of, n) for org_id, as_of, n in self.members if org_id == pk and as_of <= day)
         return counts[-1][1] if counts else None
@@ -229,17 +243,28 @@ class Recount:
     def members_base(self, pk: int, year: int) -> int | None:
         """A share of membership's base (docs/domain.md): the organization's own count on 1
         January, else the sum of the latest counts that day of the organizations standing then
-        under it (where they stood then) that hold their own members; None without any."""
+        under it (where they stood then) that hold their own members; None without any. A
+        committee above the grassroots under it with its own count that day is that count,
+        in place of those under it."""
         jan1 = D(year, 1, 1)
         if (own := self.members_on(pk, jan1)) is not None:
             return own
         standing = {self.path_on(o.pk, jan1): o for o in self.orgs.values() if o.existed_on(jan1)}
         under = self.path_on(pk, jan1)
+        committees = [
+            path
+            for path, o in standing.items()
+            if path.startswith(under)
+            and path != under
+            and o.form in UPPER_COMMITTEE_FORMS
+            and self.members_on(o.pk, jan1) is not None
+        ]
         counts = [
             n
             for path, o in standing.items()
             if path.startswith(under)
-            and holds_own_members(o.form, getattr(standing.get(path[:-4]), "form", None))
+            and (holds_own_members(o.form, getattr(standing.get(path[:-4]), "form", None)) or path in committees)
+            and not any(path.startswith(top) and path != top for top in committees)
             and (n := self.members_on(o.pk, jan1)) is not None
         ]
         return sum(counts) if counts else None
@@ -634,7 +659,9 @@ def _compare_structural(recount: Recount, scope: Organization, as_of: dt.date, r
     cells = recount.cells(scope.pk, as_of)
     if rule.rule.kind == RuleKind.INACTIVITY:
         since = D(as_of.year - IDLE_YEARS + 1, 1, 1)
-        meeting = [pk for pk in cells if recount.count(pk, as_of, since, as_of)]
+        # One younger than the rule's years (standing only since after its first day) meets it.
+        young = [pk for pk in cells if (recount.stood_since(pk, as_of) or since) > since]
+        meeting = [pk for pk in cells if recount.count(pk, as_of, since, as_of) or pk in young]
     else:
         meeting = [pk for pk in cells if (recount.members_on(pk, as_of) or 0) >= MIN_MEMBERS]
     assert (rule.matched, rule.meeting) == (len(cells), len(meeting)), f"{where}, {rule.rule.kind}"

@@ -9,13 +9,27 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Substr
 
 from admissions import counting
 from admissions.models import Candidate, Outcome, Step, StepRecord, Tally
 from admissions.workdays import add_working_days, calendar_between
-from organizations.models import Organization, holds_own_members
+from organizations.models import UPPER_COMMITTEE_FORMS, MemberCount, Organization, holds_own_members
 from organizations.positions import (
     CountedUnder,
     alive_on,
@@ -216,6 +230,22 @@ def add_historical(counts: Counts, periods, path: str, year: int, category: str,
             periods[(path, first, year, category)] += n
         return
     counts.add_entered(path, year, category, n, total=not (category and covered))
+
+
+def latest_years(counts: Counts, periods, first_year: int, year: int) -> dict[str, int]:
+    """{path: the latest year from `first_year` to `year` with anything counted}, what an
+    inactivity rule reads: an admission or a year's historical result (the total of new
+    members), or a total entered for a period of several years (`periods`, of any category,
+    more than 0), read as its last year, as the tallies count it (reports/entered.py): so
+    every road reads "2021–2024: 2" as an admission in 2024."""
+    latest: dict[str, int] = {}
+    for (path, y, category), n in counts.data.items():
+        if n and not category and first_year <= y <= year and y > latest.get(path, 0):
+            latest[path] = y
+    for (path, _first, last, _category), n in (periods or {}).items():
+        if n > 0 and first_year <= last <= year and last > latest.get(path, 0):
+            latest[path] = last
+    return latest
 
 
 def deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:
@@ -461,11 +491,15 @@ def members_at_start(scope, subjects: list[Organization], day: dt.date) -> dict[
     each of `subjects` (those with no count of their own), keyed by the subject's path in
     the report's tree: the sum of the latest counts that day of the organizations standing
     then and holding their own members (models.holds_own_members) under it, placed and of
-    the forms they had that day. When the tree changed since (a reorganization after 1
-    January), in the tree of that day: a commune merged since still held its members
-    then, and a cell moved under a commune committee since was in its grassroots
-    committee's count, not beside it. One query a depth in today's tree; five in the
-    tree of the day (that of the scope's root: a subject may stand outside the scope)."""
+    the forms they had that day. A committee above the grassroots with a count of its own
+    that day (a commune committee's 900) is its members, on its own report as in the base
+    of every committee above it: its count stands for its subtree there (the counts below
+    it are in it, as a grassroots committee's cells are in its count). When the tree
+    changed since (a reorganization after 1 January), in the tree of that day: a commune
+    merged since still held its members then, and a cell moved under a commune committee
+    since was in its grassroots committee's count, not beside it. One query a depth in
+    today's tree; five in the tree of the day (that of the scope's root: a subject may
+    stand outside the scope)."""
     if not changed_after(day):
         return _grassroots_members(scope, subjects, day)
     # A rule's subject may stand outside the scope (a district's share on a city's report):
@@ -483,17 +517,34 @@ def members_at_start(scope, subjects: list[Organization], day: dt.date) -> dict[
         if m is not None
         and holds_own_members(form_at[path := tree.paths[pk]], form_at.get(path[: -Organization.steplen]))
     ]
+    # Committees above the grassroots with their own count that day: theirs replaces their subtree's.
+    counted = [
+        (path, m) for pk, _form, m in rows if m is not None and form_at[path := tree.paths[pk]] in UPPER_COMMITTEE_FORMS
+    ]
     result: dict[str, int] = {}
     for subject in subjects:
         then = tree.paths.get(subject.pk)
-        counts = [m for path, m in held if then is not None and path.startswith(then)]
+        if then is None:
+            continue
+        tops = [path for path, _m in counted if path.startswith(then) and path != then]
+        counts = [
+            m for path, m in (*held, *counted) if path.startswith(then) and path != then and not _below_any(path, tops)
+        ]
         if counts:  # none counted: no sum (as in today's tree)
             result[subject.path] = sum(counts)
     return result
 
 
+def _below_any(path: str, committees: list[str]) -> bool:
+    """Whether `path` stands strictly under one of `committees` (paths)."""
+    return any(len(top) < len(path) and path.startswith(top) for top in committees)
+
+
 def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dict[str, int]:
-    """members_at_start in today's tree (unchanged since `on`): per depth, one query."""
+    """members_at_start in today's tree (unchanged since `on`): per depth, one query (the
+    holders' counts summed per subject, beside the committees above the grassroots under
+    it with a count of their own, each with the holders' counts under it that its count
+    replaces)."""
     result: dict[str, int] = {}
     by_depth: dict[int, set[str]] = defaultdict(set)
     for org in subjects:
@@ -503,5 +554,39 @@ def _grassroots_members(scope, subjects: list[Organization], on: dt.date) -> dic
         inside = Organization.objects.filter(alive_on(on), path__startswith=scope.path[: min(len(scope.path), width)])
         rows = holding_own_members(inside).annotate(**_members_on(m=on)).annotate(bucket=Substr("path", 1, width))
         rows = _bucket_filter(rows.order_by(), paths, width)
-        result.update(dict(rows.values("bucket").annotate(total=Sum("m")).values_list("bucket", "total")))
+        sums = rows.values("bucket").annotate(
+            top=Value(""), total=Sum("m"), under=Value(0, output_field=IntegerField())
+        )
+        committees = (
+            inside.filter(form__in=UPPER_COMMITTEE_FORMS, depth__gt=depth)
+            .annotate(**_members_on(m=on))
+            .filter(m__isnull=False)
+            .annotate(bucket=Substr("path", 1, width))
+        )
+        committees = _bucket_filter(committees.order_by(), paths, width).annotate(
+            top=F("path"), total=F("m"), under=Coalesce(_holders_under(on), 0)
+        )
+        union = sums.values_list("bucket", "top", "total", "under").union(
+            committees.values_list("bucket", "top", "total", "under"), all=True
+        )
+        counted: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        for bucket, top, total, under in union:
+            if top:
+                counted[bucket].append((top, total, under))
+            else:
+                result[bucket] = total
+        for bucket, found in counted.items():
+            tops = [top for top, _m, _under in found]
+            for top, m, under in found:
+                if not _below_any(top, tops):  # its count replaces the holders' under it
+                    result[bucket] = (result.get(bucket) or 0) + m - under
     return result
+
+
+def _holders_under(on: dt.date) -> Subquery:
+    """The sum of the latest counts on `on` of the organizations holding their own members
+    standing under the outer row's path (a committee above the grassroots)."""
+    under = Organization.objects.filter(alive_on(on), path__startswith=OuterRef(OuterRef("path")))
+    holders = holding_own_members(under)
+    counts = MemberCount.objects.latest_on(on).filter(organization__in=holders.values("pk")).order_by()
+    return Subquery(counts.annotate(s=Func("members", function="SUM")).values("s")[:1], output_field=IntegerField())

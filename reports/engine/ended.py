@@ -15,7 +15,8 @@ from quotas.models import RuleKind
 
 from .. import past
 from ..status import Status
-from .counts import Counts
+from .counts import Counts, latest_years
+from .failing import too_young
 from .results import Measurement
 from .rows import OrganizationRow, WantedPrefixes, _light_organizations
 from .rules import _kind_matches, _subject, selector_signature
@@ -116,8 +117,11 @@ class _Ended:
         issuers = [issuer for pk, issuer in self._each_ended.items() if self.on[pk] - dt.timedelta(days=1) == day]
         root = scope if scope.existed_on(day) else None
         trees = {issuer.pk: self._tree(root or issuer, day, under=issuer) for issuer in issuers}
-        pks = {pk for tree in trees.values() for pk in tree.paths} - set(trees)
+        # With those merged into them by the day: an inactivity rule reads their age (stood_since).
+        pks = {pk for tree in trees.values() for pk in tree.counted_ids()} - set(trees)
         found = {org.pk: org for org in _light_organizations(Organization.objects.filter(pk__among=pks), ())}
+        for tree in trees.values():
+            past.mark_stood_since(tree, found)
         standing = {}
         for issuer in issuers:
             tree, pairs = trees[issuer.pk], []
@@ -162,7 +166,8 @@ class _Ended:
     def structural(self, rule, scope, first_year: int) -> tuple[int, list[Measurement]]:
         """A size or inactivity rule over many organizations of an issuer ended by the count
         day, checked on the issuer's last day over what it held then (`matches`): (how many
-        it measures, the failing ones), as _structural answers; their year is over. The
+        it measures, the failing ones), as _structural answers; their year is over (one
+        younger than an inactivity rule's years meets it: failing.too_young). The
         member counts of that day, or the latest year from `first_year` with an admission
         up to that day or a result entered, are read once for the issuers that ended on one
         day (one query; two)."""
@@ -202,9 +207,12 @@ class _Ended:
             return len(matched), failing
         if held.latest is None:
             held.latest = self._latest_years(held, first_year)
+        years = rule.years_without or 1
         for org in matched:
             last = held.latest.get(org.path)
-            if not last or last < self.year - (rule.years_without or 1) + 1:
+            if too_young(getattr(org, "stood_since", org.founded_on), years, self.year):
+                continue  # younger than the rule's years: it meets it
+            if not last or last < self.year - years + 1:
                 failing.append(
                     Measurement(
                         org=row(org), forecast=None, last_admission_year=last, status=Status.NOT_MET, ended_on=ended_on
@@ -214,22 +222,19 @@ class _Ended:
 
     def _latest_years(self, held: _HeldOn, first_year: int) -> dict[str, int]:
         """{path on the day: the latest year from `first_year` with an admission up to the
-        day, or a result entered for it}, in the tree of that day, as a report of that day
+        day, or a result entered for it (a period's by its last year: counts.latest_years)},
+        in the tree of that day, as a report of that day
         counts them (reports/past.py: two queries; two per issuer when the report's
         organization did not stand that day)."""
         from .. import past
 
-        counts = Counts()
+        counts, periods = Counts(), Counter()
         roots = [held.root] if held.root is not None else [self._each_ended[pk] for pk in held.standing]
         for root in roots:
             tree = self._tree(root, held.day)
             past.admission_counts(tree, counts, first_year, held.day.year, held.day)
-            past.historical_counts(tree, counts, first_year, held.day.year, None)
-        latest: dict[str, int] = {}
-        for (path, year, category), n in counts.data.items():
-            if n and not category and year > latest.get(path, 0):
-                latest[path] = year
-        return latest
+            past.historical_counts(tree, counts, first_year, held.day.year, periods)
+        return latest_years(counts, periods, first_year, held.day.year)
 
     def prefetch(self, scope) -> None:
         """Read together the organizations that ended on one day and stood under `scope`

@@ -1,5 +1,13 @@
 """The organizations failing a size or inactivity rule over many organizations, read
-lazily from the database: `FailingList` and the queries behind it."""
+lazily from the database: `FailingList` and the queries behind it.
+
+An inactivity rule ("no admission for K years or more") cannot be failed by an
+organization younger than its K years: one founded after 1 January of the window's first
+year (year - K + 1), unless an organization merged into it by the count day stood by then
+(its records count as the successor's own, so they go back that far). Such an
+organization is measured (among `matched`) and meets the rule: it is never listed as
+failing, so "meeting/matched" and the list agree on every road (here, the tree of a past
+day in reports/past.py, an ended issuer's in ended.py: `stood_since`, `too_young`)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -52,9 +60,53 @@ def _entered_under(first_year: int, last_year: int):
     )
 
 
+def window_start(years: int, year: int) -> dt.date:
+    """1 January of the first year an inactivity rule of `years` looks at in `year`."""
+    return dt.date(year - years + 1, 1, 1)
+
+
+def too_young(stood_since: dt.date | None, years: int, year: int) -> bool:
+    """Whether an organization that stood since `stood_since` (None: long-standing; see
+    `stood_since`) is younger than an inactivity rule of `years` in `year`: it meets it."""
+    return stood_since is not None and stood_since > window_start(years, year)
+
+
+def stood_since(org, predecessors) -> dt.date | None:
+    """The earliest founding of `org` and of `predecessors` (those merged into it by the
+    count day), None when any of them has none (long-standing)."""
+    days = [o.founded_on for o in (org, *predecessors)]
+    return None if None in days else min(days)
+
+
+def _merged_into_outer(count_day: dt.date):
+    """The organizations merged into the outer row's by the count day, directly or through
+    up to three mergers in a row (as the tallies follow them: counting_path)."""
+    day = count_day
+    into = (
+        Q(merged_into=OuterRef("pk"))
+        | Q(merged_into__merged_into=OuterRef("pk"), merged_into__dissolved_on__lte=day)
+        | Q(
+            merged_into__merged_into__merged_into=OuterRef("pk"),
+            merged_into__dissolved_on__lte=day,
+            merged_into__merged_into__dissolved_on__lte=day,
+        )
+    )
+    return Organization.objects.filter(into, dissolved_on__lte=day)
+
+
+def old_enough(years: int, year: int, count_day: dt.date) -> Q:
+    """The organizations an inactivity rule of `years` can fail in `year` (too_young's
+    converse, in the database): standing since 1 January of its first year (or long-standing),
+    themselves or an organization merged into them by the count day."""
+    start = window_start(years, year)
+    older = _merged_into_outer(count_day).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=start))
+    return Q(founded_on__isnull=True) | Q(founded_on__lte=start) | Exists(older)
+
+
 def _failing(kind, signature, threshold, within: str, year, count_day):
     """Alive organizations under the path `within` matching `signature` and failing the rule
-    on the count day (nothing after the count day: see _structural)."""
+    on the count day (nothing after the count day: see _structural). An organization
+    younger than an inactivity rule's years meets it (`too_young`)."""
     rows = (
         Organization.objects.filter(path__startswith=within)
         .filter(alive_on(count_day), _signature_q(signature))
@@ -65,6 +117,7 @@ def _failing(kind, signature, threshold, within: str, year, count_day):
             Q(members_now__isnull=True) | Q(members_now__lt=threshold)
         )
     window = year - threshold + 1
+    rows = rows.filter(old_enough(threshold, year, count_day))
     # NOT EXISTS each, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
     rows = rows.exclude(
         Exists(

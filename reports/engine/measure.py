@@ -31,6 +31,7 @@ from .counts import (
     entered_above,
     finishable_candidates,
     historical_counts,
+    latest_years,
     members_at_start,
     recorded_paths,
     recorded_years,
@@ -195,7 +196,7 @@ class _Computation:
             finishable = past.finishable_counts(tree, year, finishing)
             self.structural = past.structural(
                 scope, scope_org, rules, self.orgs, actuals, pipeline,
-                year=year, count_day=count_day, first_year=first_year, over=over,
+                year=year, count_day=count_day, first_year=first_year, over=over, periods=periods,
             )  # fmt: skip
         else:
             after = after_count_day(scope, year, count_day, merged, counted)
@@ -232,11 +233,9 @@ class _Computation:
         self.from_tree, self._recorded_paths = tree is not None, {}
         self.entered_above = entered_above(scope_org, entered_from, year - 1, tree) if self.recorded else set()
         self.period = Period(self.fraction, over, late)
-        # Per bucket, the latest year from first_year on with anything counted (INACTIVITY).
-        self.latest_counted: dict[str, int] = {}
-        for (path, y, category), n in actuals.data.items():
-            if n and not category and first_year <= y <= year and y > self.latest_counted.get(path, 0):
-                self.latest_counted[path] = y
+        # Per bucket, the latest year from first_year on with anything counted (INACTIVITY):
+        # a period's total by its last year, as the tallies and every other road read it.
+        self.latest_counted = latest_years(actuals, periods, first_year, year)
         need_sum = [
             o for r in rules if r.kind == RuleKind.SHARE_OF_MEMBERSHIP for o in self.subjects[r.pk] if o.members is None
         ]

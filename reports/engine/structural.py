@@ -3,7 +3,7 @@ answered in the database: how many organizations each measures and which fail it
 
 from collections import Counter, defaultdict
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
 
 from admissions.models import Tally
@@ -20,6 +20,7 @@ from .failing import (
     _FailingSpec,
     _idle_figures,
     _tally_sum,
+    old_enough,
 )
 from .results import Measurement
 from .rows import ROW_FIELDS, OrganizationRow, _iter_raw_rows, _listed_row, _organization_rows, _with_parent
@@ -45,7 +46,9 @@ def _structural(
     table lists them, FailingList). When some of this year's admissions are after the
     count day, the failing rows are read and checked here instead (one query per kind:
     each with its members or its latest admission year, this year's admissions and the
-    pipeline from the tallies). Returns {rule pk: (matched, failing measurements)}."""
+    pipeline from the tallies). Returns {rule pk: (matched, failing measurements)}.
+    An organization younger than an inactivity rule's years is matched and meets it
+    (failing.too_young)."""
     rules = [r for r in rules if is_many_structural(r)]
     if not rules:
         return {}
@@ -78,7 +81,9 @@ def _structural(
     )
     if idle:
         results.update(
-            _inactivity_listed(scope, scope_org, idle, year, first_year, over, under, inside, after_by_category)
+            _inactivity_listed(
+                scope, scope_org, idle, year, count_day, first_year, over, under, inside, after_by_category
+            )
         )
     return results
 
@@ -183,11 +188,14 @@ def _structural_listed(scope, scope_org, rules, year, count_day, first_year, sta
     return results
 
 
-def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, inside, after_by_category) -> dict:
+def _inactivity_listed(
+    scope, scope_org, rules, year, count_day, first_year, over, under, inside, after_by_category
+) -> dict:
     """INACTIVITY rules over many organizations when some of this year's admissions are
     after the count day (the tallies hold whole years): the organizations idle up to last
     year are read (one query), and this year's admissions less those after the count day
-    decide."""
+    decide; one younger than a rule's years meets it (failing.too_young: read with the rows,
+    for each number of years)."""
     after: Counter = Counter()
     for (path, _category), n in after_by_category.items():
         after[path] += n
@@ -200,10 +208,13 @@ def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, i
     # NOT EXISTS each, not NOT (… OR …): PostgreSQL then runs each as an anti-join.
     rows = inside.filter(matching).exclude(Exists(recorded.filter(year__gte=window, year__lte=year - 1)))
     rows = rows.exclude(Exists(_entered_under(window, year)))
+    # Whether each could fail a rule of so many years (not younger than them), per number of years.
+    years = sorted({r.years_without or 1 for r in rules})
+    old = {f"old_{k}": ExpressionWrapper(old_enough(k, year, count_day), output_field=BooleanField()) for k in years}
     rows = rows.annotate(
-        **_idle_figures(first_year, year - 1, year), actual=_tally_sum(Tally.Kind.ADMITTED, year)
+        **_idle_figures(first_year, year - 1, year), actual=_tally_sum(Tally.Kind.ADMITTED, year), **old
     ).order_by("path")
-    found = _organization_rows(rows, ("recorded", "entered", "forecast", "actual"), with_parent=True)
+    found = _organization_rows(rows, ("recorded", "entered", "forecast", "actual", *old), with_parent=True)
     # The rows strictly under each anchor a rule looks from (the scope's own row apart).
     anchors = {rule_anchor(r, scope) for r in rules}
     under_anchor: dict[str, list[OrganizationRow]] = defaultdict(list)
@@ -222,7 +233,9 @@ def _inactivity_listed(scope, scope_org, rules, year, first_year, over, under, i
         for org in candidates:
             if not matches_signature(org, signature):
                 continue
-            recorded_year, entered_year, forecast, actual = org.figures
+            recorded_year, entered_year, forecast, actual, *old_enough_for = org.figures
+            if not old_enough_for[years.index(rule.years_without or 1)]:
+                continue  # younger than the rule's years: it meets it
             actual = (actual or 0) - after.get(org.path, 0)
             last = max(year if actual > 0 else 0, recorded_year or 0, entered_year or 0) or None
             if last and last >= year - (rule.years_without or 1) + 1:
