@@ -29,7 +29,7 @@ from organizations.positions import TreeOnDay, subtree_end
 from organizations.selectors import path_as_of
 from quotas.models import RuleKind
 
-from .engine.counts import Counts, add_historical, blank_total, latest_years
+from .engine.counts import Breakdown, Counts, add_historical, blank_total, latest_years
 from .engine.failing import stood_since, too_young
 from .engine.results import Measurement
 from .engine.rows import OrganizationRow, _iter_raw_rows
@@ -161,14 +161,17 @@ def historical_counts(tree: TreeOnDay, counts, first_year: int, year: int, perio
         .annotate(n=Sum("count"))
         .values_list("organization_id", "year", "category", "covered", "first_year", "n")
     )
+    breakdown = Breakdown()
     for organization_id, y, category, covered, first, n in entered:
         path = tree.position(organization_id)
         if path is None:
             continue
         if first is None and n:
             counts.entered_at.add((path, y))
+        breakdown.add(path, y, category, first, n)
         for prefix in _prefixes(path, tree.root):
             add_historical(counts, periods, prefix, y, category, covered, first, n)
+    breakdown.mark(counts, lambda path: _prefixes(path, tree.root))
 
 
 def _place_candidates(tree: TreeOnDay, counts, candidates, year: int) -> None:

@@ -59,6 +59,9 @@ class Counts:
         # (path, year) of the organizations a count was entered at for one year (not 0): below
         # them the records do not tell each organization's year (_Computation.known).
         self.entered_at: set[tuple[str, int]] = set()
+        # (path, year) under which a total was entered for a year without any of its
+        # categories: a category's part of that year is unknown there (_Computation.figure).
+        self.no_breakdown: set[tuple[str, int]] = set()
 
     def add(self, path, year, category, n, total=True):
         if category:
@@ -207,9 +210,11 @@ def historical_counts(
     )
     widths = [depth * STEP for depth in sorted(depths)]
     few = {depth * STEP: paths for depth in depths if 0 < len(paths := wanted.get(depth, ())) <= BUCKET_FILTER_LIMIT}
+    breakdown = Breakdown()
     for path, year, category, covered, first, n in rows:
         if first is None and n:
             counts.entered_at.add((path, year))
+        breakdown.add(path, year, category, first, n)
         for width in widths:
             if len(path) < width:
                 break
@@ -217,6 +222,26 @@ def historical_counts(
             if width in few and bucket not in few[width]:
                 continue
             add_historical(counts, periods, bucket, year, category, covered, first, n)
+    breakdown.mark(counts, lambda path: (path[:width] for width in widths if len(path) >= width))
+
+
+class Breakdown:
+    """Which organizations' totals of a year were entered without any of its categories
+    (a year's total "191", no row of pupils or workers beside it), kept as the results are
+    read: their paths and those above them go to `Counts.no_breakdown`."""
+
+    def __init__(self):
+        self.totals: set[tuple[str, int]] = set()
+        self.categories: set[tuple[str, int]] = set()
+
+    def add(self, path: str, year: int, category: str, first, n) -> None:
+        if first is None and n:
+            (self.categories if category else self.totals).add((path, year))
+
+    def mark(self, counts: Counts, above) -> None:
+        """`above(path)`: the paths the counts are kept at for an organization at `path`."""
+        for path, year in self.totals - self.categories:
+            counts.no_breakdown.update((bucket, year) for bucket in above(path))
 
 
 def add_historical(counts: Counts, periods, path: str, year: int, category: str, covered, first, n) -> None:

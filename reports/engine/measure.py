@@ -330,8 +330,12 @@ class _Computation:
         return tuple(sorted(cut))
 
     def figure(self, path: str, y: int, category: str = "") -> int | None:
-        """A year's count, or None without data for that year (the report's year always has)."""
+        """A year's count, or None without data for that year (the report's year always has);
+        a category's is None too where a total of that year was entered without its
+        categories (Counts.no_breakdown: "191 admitted" tells no count of workers)."""
         if y != self.year and not self.known(path, y):
+            return None
+        if category and y != self.year and (path, y) in self.actuals.no_breakdown:
             return None
         return self.actuals.get(path, y, category)
 
