@@ -114,6 +114,7 @@ def dashboard(request, organization):
         "body": mark_safe(body.html),
         "computed_at": body.computed_at,
         "period": chosen.period,
+        "as_of": chosen.as_of,
         "period_query": urlencode(chosen.params()),
         **_ended(organization),
         # Its report of its last day is its closing one.

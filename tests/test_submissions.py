@@ -364,3 +364,18 @@ def test_a_merged_committee_s_closing_report_is_counted_to_its_last_day(year_end
     page = attainment(scope=tree.district, year=2025, as_of=D(2025, 6, 30))
     assert sub.snapshot["as_of"] == "2025-06-30"
     assert sub.snapshot["attainment"]["actual"] == page.actual == 1
+
+
+def test_a_page_of_a_day_before_the_approved_report_does_not_show_its_figures_above_its_own(
+    year_end, users, tree, client_for
+):
+    """xã Đơn Dương's page as of 30/06/2025 showed "Kết nạp từ đầu năm 15 (tính đến
+    22/12/2025)" above its own figure of that day, 0."""
+    sub = _submit(tree, users)
+    services.approve(submission=sub, user=users.province_planner)
+    client = client_for("viewer")
+    url = reverse("reports:dashboard", kwargs={"org_pk": tree.district.pk})
+    before = client.get(url, {"as_of": "2025-06-30"}).content.decode()
+    assert 'data-testid="approved-report"' in before  # the period is locked: said
+    assert 'data-testid="approved-figures"' not in before
+    assert 'data-testid="approved-figures"' in client.get(url, {"period": "2025"}).content.decode()
