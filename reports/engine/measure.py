@@ -462,7 +462,13 @@ class _Computation:
             if m.share_max is not None and members:
                 m.implied_max = math.floor(Decimal(m.share_max) * members / 100)
             m.target_min, m.target_max = m.implied_min, m.implied_max
-            m.status, m.expected = status_of(m.implied_min, m.implied_max)
+            # Without a base (no count on 1 January) a positive share still asks for one
+            # admission: rounded up, any share above 0% of any membership is at least one
+            # (as a share of admissions does); no target is shown then, nor a pace.
+            low = m.implied_min if m.implied_min is not None else (1 if m.share_min else None)
+            m.status, m.expected = status_of(low, m.implied_max)
+            if m.implied_min is None:
+                m.expected = None
             if shown:
                 m.history = self.history_of(org, category, False)
         elif kind == RuleKind.CELL_SIZE:
