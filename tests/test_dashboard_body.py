@@ -183,3 +183,21 @@ def test_bodies_no_reader_asked_for_lately_are_not_re_rendered(
     with django_capture_on_commit_callbacks(execute=True):
         admit(data.commune, dt.date(2025, 4, 1), Category.FARMER)
     assert rendered == []
+
+
+def test_an_organization_whose_only_target_is_its_allocation_row_is_not_told_it_has_none(client_for, tree):
+    """Ka Đơn's page read "0 / 7 (chỉ tiêu)" beside "Chưa có kế hoạch đã ban hành đặt chỉ
+    tiêu cho tổ chức và năm này."."""
+    from django.urls import reverse
+
+    from quotas.models import RuleKind
+    from tests.test_reports_engine import allocate, make_plan, make_rule
+
+    table = make_rule(make_plan(tree.district, number="12", symbol="KH/HU"), RuleKind.ALLOCATION, min_count=10)
+    allocate(table, tree.school, 5)
+    client = client_for("district_planner")
+    page = client.get(reverse("reports:dashboard", args=[tree.school.pk]), {"year": "2025"}).content.decode()
+    assert "Chỉ tiêu 5 là chỉ tiêu được phân bổ tại bảng phân bổ của cấp ủy cấp trên" in page
+    assert "Chưa có kế hoạch đã ban hành đặt chỉ tiêu" not in page
+    cell = client.get(reverse("reports:dashboard", args=[tree.cell.pk]), {"year": "2025"}).content.decode()
+    assert "Chưa có kế hoạch đã ban hành đặt chỉ tiêu cho tổ chức và năm này." in cell
