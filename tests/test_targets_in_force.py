@@ -303,3 +303,27 @@ def test_a_report_sent_then_corrected_reads_on_review_as_its_target_changed(tree
     (rule_change,) = [c for c in changed if c[0].endswith("— chỉ tiêu")]
     assert rule_change[1:] == (30, 40) and "ít nhất 30" in rule_change[0]
     assert len(changed) == 2  # the admissions counted are the same
+
+
+def test_a_locked_report_of_a_commune_formed_by_a_merger_is_protected_too(tree):
+    """xã Đơn Dương (formed on 01/07/2025, under the province) shows the rows of its merged
+    communes in the dissolved district's 2025 table: a backdated amendment of that table
+    rewrote its approved report, as the lock looked only under the district's path today."""
+    from organizations.locks import lock_period
+    from organizations.models import OrgForm, Sector
+    from organizations.services import organization_create, organization_merge
+
+    _plan, table = _district_plan(tree, table=True)
+    new = organization_create(
+        parent=tree.province, code="LD.X-MOI", name="Đảng ủy xã Mới", form=OrgForm.GRASSROOTS_COMMITTEE,
+        sector=Sector.COMMUNE, founded_on=D(2025, 7, 1),
+    )  # fmt: skip
+    organization_merge(source=tree.commune, target=new, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
+    lock_period(organization=new, start=D(2025, 1, 1), end=D(2025, 12, 22), user=None, reason="Duyệt")
+    rows = {a.organization_id: a for a in table.allocations.all()}
+    with pytest.raises(ValidationError) as refused:
+        services.allocation_set(
+            rule=table, rows=[services.RowInput(tree.commune.pk, 4, {}, rows[tree.commune.pk].version)],
+            today=D(2026, 1, 5), reason="Sửa lỗi", in_force_from=D(2025, 3, 1),
+        )  # fmt: skip
+    assert "Đảng ủy xã Mới" in str(refused.value.error_dict["in_force_from"])

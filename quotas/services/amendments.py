@@ -89,10 +89,18 @@ def _in_force_from(plan: Plan, day: dt.date | None, today: dt.date, *, key: tupl
 
 def _locked_report(plan: Plan, day: dt.date, today: dt.date):
     """The latest lock in force (an approved report) of an organization whose reports read
-    the plan's targets (its issuer, one under it or above it), counted to `day` or later in
-    a year the plan covers; None if there is none."""
+    the plan's targets (its issuer, one under it or above it, today or before a move, or
+    one that a merger joined organizations of it into: a commune formed in 2025 reports the
+    rows of its communes in the dissolved district's table), counted to `day` or later in a
+    year the plan covers; None if there is none."""
     issuer = plan.issuer
-    reach = Q(organization__path__startswith=issuer.path) | Q(organization__path__in=issuer.ancestor_paths())
+    reach = (
+        Q(organization__path__startswith=issuer.path)
+        | Q(organization__path__in=issuer.ancestor_paths())
+        | Q(organization__past_paths__path__startswith=issuer.path)
+        | Q(organization__merged_from__path__startswith=issuer.path)
+        | Q(organization__merged_from__past_paths__path__startswith=issuer.path)
+    )
     locks = locks_in_force(today=today).filter(reach, end__gte=day, end__year__gte=plan.first_year)
     if plan.last_year is not None:
         locks = locks.filter(end__year__lte=plan.last_year)
