@@ -116,11 +116,17 @@ def test_amending_a_rule_of_an_issued_plan(page, live_server, planner, issued_pl
     page.fill("#id_min_count", "12")
     # The live preview's request must end before the save: the live server shares one
     # in-memory SQLite connection between its threads, and overlapping requests garble it.
+    # The preview is sent 300 ms after the last keystroke (htmx's delay): wait past it and
+    # for its answer, not only for the network to be idle, which it can be before it is sent.
+    page.wait_for_timeout(400)
+    expect(page.get_by_test_id("rule-preview")).to_contain_text("ít nhất 12")
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator(".has-error")).to_contain_text("Lý do điều chỉnh")
     page.fill("#id_reason", "Theo chỉ đạo của Ban Thường vụ")
     page.fill("#id_min_count", "12")
+    page.wait_for_timeout(400)
+    expect(page.get_by_test_id("rule-preview")).to_contain_text("ít nhất 12")
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator("[data-testid=rule][data-kind=count]").first).to_contain_text("ít nhất 12 đảng viên")
