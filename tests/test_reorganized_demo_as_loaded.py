@@ -7,6 +7,7 @@ import json
 import re
 from io import StringIO
 
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
@@ -158,3 +159,54 @@ def test_nothing_is_entered_at_a_commune_from_the_day_it_was_merged(reorganized_
     out = StringIO()
     call_command("check_dissolved", stdout=out)
     assert "No dissolved organization holds records after its dissolution." in out.getvalue()
+
+
+def _district_rows(code: str, day: dt.date) -> dict[str, tuple]:
+    """{organization: (quota, admitted, status)} of Đơn Dương's 2025 allocation table as the
+    report of `code` shows it on `day`; the report's own target beside it."""
+    report = attainment(scope=Organization.objects.get(code=code), year=2025, as_of=day)
+    tables = [table for table in report.allocations if table.subject.code == "LD.DD"]
+    rows = {row.org.name: (row.total, row.actual, row.status) for table in tables for row in table.rows}
+    return rows, report.target
+
+
+def _a_cell_moves_in_2026() -> None:
+    """A move after 31/12/2025: the 2025 reports are read from the tree of their day."""
+    from organizations.services import organization_move
+
+    cell = Organization.objects.get(name="Chi bộ Tổ dân phố Thạnh Mỹ 2")
+    new_parent = Organization.objects.get(code="LD.X-DUCTRONG")
+    organization_move(organization=cell, new_parent=new_parent, on_date=dt.date(2026, 3, 1), today=timezone.localdate())
+
+
+def test_a_district_s_allocation_row_reaches_the_moved_cell_s_report_as_the_province_s_shows_it(reorganized_demo):
+    """Đơn Dương's 2025 table allocated 3 (01 HS) to the high school's cell, which moved under
+    the new commune when the district was dissolved (01/07/2025). The province's report of
+    31/12/2025 lists that row up to the district's last day; the cell's own report and the
+    commune's list the same row with the same figures (they showed none), and the quota,
+    over with the district, gives them no target for the year."""
+    school, boarding = "Chi bộ Trường THPT Đơn Dương", "Chi bộ Trường Phổ thông Dân tộc Nội trú THCS Đơn Dương"
+    for moved in (False, True):
+        if moved:
+            _a_cell_moves_in_2026()
+        day = dt.date(2025, 12, 31)
+        province, _ = _district_rows("LD", day)
+        assert province[school] == (3, 3, "met") and province[boarding][2] == "not_met", moved
+        own, target = _district_rows("LD.DD.THPT-DD", day)
+        assert own == {school: province[school]} and target is None, moved
+        commune, target = _district_rows("LD.X-DONDUONG", day)
+        assert commune == {school: province[school], boarding: province[boarding]} and target is None, moved
+    # On 30/06/2025, the district's last day, the quota is the cell's target; in 2026 no table.
+    own, target = _district_rows("LD.DD.THPT-DD", dt.date(2025, 6, 30))
+    assert own[school][0] == 3 and target == 3
+    report = attainment(scope=Organization.objects.get(code="LD.X-DONDUONG"), year=2026, as_of=dt.date(2026, 6, 30))
+    assert not [table for table in report.allocations if table.subject.code == "LD.DD"]
+
+
+def test_the_commune_s_page_lists_the_district_s_rows_of_its_cells(reorganized_demo, client):
+    client.force_login(User.objects.get(username="donduong.kehoach"))
+    page = client.get(
+        reverse("reports:dashboard", args=[Organization.objects.get(code="LD.X-DONDUONG").pk]), {"as_of": "2025-12-31"}
+    ).content.decode()
+    assert "Kèm theo Kế hoạch số … của Ban Thường vụ Huyện ủy Đơn Dương" in page
+    assert "Huyện ủy Đơn Dương (giải thể ngày 01/07/2025): số thực hiện tính đến ngày 30/06/2025" in page

@@ -166,7 +166,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
     # sector, it stood that day (reports/past.py).
     state = tree_state(count_day)
     tree = tree_on(scope, count_day) if state.changed else None
-    scope, rules = _rules_of_day(scope, year, count_day, tree)
+    scope, rules = _rules_of_day(scope, year, count_day, tree, state.ended)
     orgs, listed, scope_org = _scope_organizations(scope, rules, tree, dt.date(year, 1, 1), count_day)
     names = names_on(count_day) if state.renamed else None
     if names:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q
 
-from organizations.models import Organization
+from organizations.models import Organization, OrganizationPath
 from quotas import in_force
 from quotas.models import Allocation, Rule, RuleKind, SubQuota, in_force_on
 from quotas.sentences import rule_sentence
@@ -37,7 +37,9 @@ class _Alloc:
     sub_quotas: dict[str, int]
 
 
-def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: set[int] | None = None) -> list[Rule]:
+def applicable_rules(
+    scope: Organization, year: int, on: dt.date, issuers: set[int] | None = None, ended_issuers: set[int] = frozenset()
+) -> list[Rule]:
     """Rules of the plans in force on `on` covering `year` (issued, or closed or replaced
     after that day), issued inside the scope or above it (or by `issuers`, the
     organizations inside or above it on an earlier day).
@@ -53,11 +55,17 @@ def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: set[i
     Rules and tables are those in force on `on`: an amendment that takes effect after it
     is read back (quotas.in_force; one query more, and only when a plan was amended so).
     The rules carry the amendments left out (`amended_after`), the report says so.
+
+    `ended_issuers`: committees that ended in the year and held part of the scope on their
+    last day (`ended_above`); their rules with one subject and their allocation tables
+    apply too, their rows inside the scope counted to that day (ended._Ended).
     """
     if issuers is None:
         by_issuer = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
     else:
         by_issuer = Q(plan__issuer__among=issuers)  # a past day's whole tree: ids as one parameter
+    if ended_issuers:
+        by_issuer |= Q(plan__issuer__among=ended_issuers, applies_to_each=False)
     rules = list(
         Rule.objects.filter(by_issuer, in_force_on(on, "plan__"), plan__first_year__lte=year)
         .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
@@ -98,6 +106,47 @@ def applicable_rules(scope: Organization, year: int, on: dt.date, issuers: set[i
             rule.allocation_rows = [_Alloc(organization, total, subs) for organization, total, subs in rows]
         rule.amended_after = [a for a in replaced.amendments if a.plan_id == rule.plan_id]
     return rules
+
+
+def ended_above(scope: Organization, year: int, on: dt.date, known: set[int] | None = None) -> set[int]:
+    """The committees that ended in `year` by `on` (merged or dissolved), issued a plan for
+    the year, stood outside the scope and above none of it, and held an organization of the
+    scope on their last day: a district dissolved on 01/07/2025 whose high school's cell
+    moved under a new commune. Its allocation row applied to the cell until then, as the
+    province's report shows it (ended._Ended), and so does the cell's own report, and the
+    commune's. `known`: the issuers read already (a past day's tree: its organizations and
+    those above it; else the scope's subtree and ancestors, by path). One query, two when
+    such a committee is found."""
+    jan1, end_by = dt.date(year, 1, 1), on + dt.timedelta(days=1)
+    found = (
+        Rule.objects.filter(in_force_on(on, "plan__"), plan__first_year__lte=year, applies_to_each=False)
+        .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
+        .filter(plan__issuer__dissolved_on__gt=jan1, plan__issuer__dissolved_on__lte=end_by)
+        .values_list("plan__issuer_id", "plan__issuer__path", "plan__issuer__dissolved_on")
+        .distinct()
+    )
+    above = set(scope.ancestor_paths())
+    candidates = [
+        (pk, path, ended_on)
+        for pk, path, ended_on in found
+        if (pk not in known if known is not None else not (_within(path, scope.path) or path in above))
+    ]
+    if not candidates:
+        return set()
+    # Where the scope's organizations stood before they moved in the year: on a
+    # committee's last day, under it.
+    inside = Q(organization__path__startswith=scope.path) if known is None else Q(organization__among=known)
+    past = list(
+        OrganizationPath.objects.filter(inside, valid_until__gt=jan1).values_list("path", "valid_from", "valid_until")
+    )
+    held = set()
+    for pk, path, ended_on in candidates:
+        last_day = ended_on - dt.timedelta(days=1)
+        for was_at, since, until in past:
+            if _within(was_at, path) and (since is None or since <= last_day) and until > last_day:
+                held.add(pk)
+                break
+    return held
 
 
 def selector_signature(rule: Rule) -> tuple:
@@ -158,17 +207,22 @@ def rule_threshold(rule: Rule) -> int:
     return (rule.min_count or 0) if rule.kind == RuleKind.CELL_SIZE else (rule.years_without or 1)
 
 
-def _rules_of_day(scope, year: int, count_day: dt.date, tree) -> tuple[Organization, list[Rule]]:
+def _rules_of_day(scope, year: int, count_day: dt.date, tree, any_ended=True) -> tuple[Organization, list[Rule]]:
     """The scope and its applicable rules in the tree of the count day: today's, or (`tree`)
     the tree as it stood that day, the scope at its path then and every rule's issuer and
-    target where they stood (reports/past.py)."""
+    target where they stood (reports/past.py). With those of the committees that ended by
+    then and held part of the scope (`ended_above`; `any_ended`: whether any organization
+    had ended by then)."""
     if tree is None:
-        return scope, applicable_rules(scope, year, count_day)
+        former = ended_above(scope, year, count_day) if any_ended else set()
+        return scope, applicable_rules(scope, year, count_day, ended_issuers=former)
     from .. import past
 
     scope = copy.copy(scope)
     scope.path, scope.depth = tree.root, len(tree.root) // STEP
-    rules = applicable_rules(scope, year, count_day, issuers={*tree.paths, *past.above(tree)})
+    issuers = {*tree.paths, *past.above(tree)}
+    former = ended_above(scope, year, count_day, known=issuers) if any_ended else set()
+    rules = applicable_rules(scope, year, count_day, issuers=issuers, ended_issuers=former)
     past.place(rules, count_day)
     return scope, rules
 
