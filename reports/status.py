@@ -10,7 +10,8 @@ upper end is *exceeded* (vượt), which counts as met. Only a rule marked as a 
 every count, share and allocation row (shares as the counts they imply). Its rules, in
 order (`low`/`high` = the minimum/maximum count, `actual` = admitted up to the report's
 day, `pipeline` = candidates past the cell's resolution, `finishable` = those of them
-whose ceremony the deadlines still put on or before 31/12, see `Period`):
+whose ceremony the deadlines still put on or before 31/12 and whose next deadline has not
+passed (an overdue one is not counted on), see `Period`):
 
 1. `high` is a cap and `actual > high` → NOT_MET (an admission is not undone).
 2. `actual ≥ low` → EXCEEDED if `high` is set (not a cap) and `actual > high`, else MET.

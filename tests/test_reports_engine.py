@@ -208,9 +208,15 @@ def test_status_before_year_end_uses_pace_and_pipeline(tree):
     assert early.rules[0].single.status == Status.ON_TRACK  # 1 ≥ 4 × 25% of the year
     late = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 10, 31))
     assert late.rules[0].single.status == Status.BEHIND
-    for _ in range(3):
-        make_candidate(tree.cell, step=Step.COMMITTEE_RESOLUTION)
+    waiting = [make_candidate(tree.cell, step=Step.COMMITTEE_RESOLUTION) for _ in range(3)]
     make_candidate(tree.cell, step=Step.INTRODUCTION)  # not yet past the cell's resolution
+    # Resolved on 01/01, their decision was due in April: overdue on 31/10, not counted on
+    # to finish by 31/12; the pipeline covers the target: at risk.
+    forecast = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 10, 31))
+    assert forecast.rules[0].single.forecast == 3
+    assert forecast.rules[0].single.status == Status.AT_RISK
+    # Resolved on 20/08: the decision is due in November, the ceremony by 31/12.
+    Candidate.objects.filter(pk__in=[c.pk for c in waiting]).update(step_date=dt.date(2025, 8, 20))
     forecast = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 10, 31))
     assert forecast.rules[0].single.forecast == 3
     assert forecast.rules[0].single.status == Status.ON_TRACK

@@ -182,13 +182,19 @@ def test_finishable_candidates_decide_on_track_and_at_risk(tree):
     assert m.status == Status.AT_RISK
 
     _on_the_road(tree.cell, Step.DECISION, dt.date(2025, 11, 10), dt.date(2025, 12, 22))
+    # At the committee's resolution since 01/09, the decision due 30/10 and still awaited on
+    # 29/11: overdue, the statute no longer says when they finish; not counted on.
     _on_the_road(tree.cell, Step.COMMITTEE_RESOLUTION, dt.date(2025, 9, 1), dt.date(2025, 10, 30))
     result = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 11, 29))
     m = result.rules[0].single
-    assert (m.forecast, m.finishable, m.status) == (4, 2, Status.ON_TRACK)
+    assert (m.forecast, m.finishable, m.status) == (4, 1, Status.AT_RISK)
+    _on_the_road(tree.cell, Step.DECISION, dt.date(2025, 11, 18), dt.date(2025, 12, 30))
+    result = attainment(scope=tree.district, year=2025, as_of=dt.date(2025, 11, 29))
+    m = result.rules[0].single
+    assert (m.forecast, m.finishable, m.status) == (5, 2, Status.ON_TRACK)
     # The roll-up: the district's own figures count the same candidates.
     child = {c.org: c for c in result.children}[tree.commune]
-    assert child.forecast == 4
+    assert child.forecast == 5
 
 
 def test_a_target_of_one_with_nobody_on_29_november_is_behind_in_the_engine(tree):

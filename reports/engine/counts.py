@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections
@@ -273,34 +274,56 @@ def latest_years(counts: Counts, periods, first_year: int, year: int) -> dict[st
     return latest
 
 
-def deadline_days(year: int, as_of: dt.date) -> tuple[dt.date, dt.date, bool]:
+def deadline_days(year: int, as_of: dt.date, holidays=None) -> tuple[dt.date, dt.date, bool]:
     """The last days, by the deadlines (ADMISSION_RULES), from which a candidate still
     reaches the ceremony by 31/12: the decision (CEREMONY_WORKING_DAYS before 31/12) and
     the cell's resolution (DECISION_WORKING_DAYS before that); and whether the report's
     day is past the latter ("late": a resolution passed now no longer finishes this year).
-    One query (the holidays of the year's second half)."""
+    One query (the holidays of the year's second half), none given `holidays`."""
     dec31 = dt.date(year, 12, 31)
     rules = settings.ADMISSION_RULES
     # Public holidays are days off; make-up working Saturdays are working days (as the services count).
-    holidays = calendar_between(dec31 - dt.timedelta(days=250), dec31)
+    if holidays is None:
+        holidays = calendar_between(dec31 - dt.timedelta(days=250), dec31)
     last_decision = add_working_days(dec31, -rules["CEREMONY_WORKING_DAYS"], holidays)
     last_resolution = add_working_days(last_decision, -rules["DECISION_WORKING_DAYS"], holidays)
     return last_decision, last_resolution, as_of > last_resolution
 
 
-def _deadline_q(
-    step: str, since: str, due: str, year: int, last_decision: dt.date, last_resolution: dt.date, resolved: str = ""
-) -> Q:
+@dataclass(frozen=True)
+class _Deadlines:
+    """The days finishable_candidates compares a candidate's dates with: the last decision
+    and cell's resolution that still reach the ceremony by 31/12 (deadline_days), and the
+    first ones whose next deadline has not passed on the report's day (`as_of`)."""
+
+    year: int
+    last_decision: dt.date
+    last_resolution: dt.date
+    as_of: dt.date
+    first_decision: dt.date
+    first_resolution: dt.date
+
+
+def _deadline_q(step: str, since: str, due: str, days: _Deadlines, resolved: str = "") -> Q:
     """Candidates (at `step` since `since`, the next deadline `due`, the cell's resolution on
     `resolved` (default `since`): field names) whose ceremony the deadlines still put on or
-    before 31/12 of `year` (see finishable_candidates). At the committee's resolution the
-    decision is still due 60 working days from the cell's (its own date restarts nothing)."""
+    before 31/12 of the year, and whose next deadline has not passed on the report's day
+    (see finishable_candidates). At the committee's resolution the decision is still due 60
+    working days from the cell's (its own date restarts nothing)."""
+    resolution = resolved or since
     resolutions = Q(**{f"{step}__in": [Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION]}) & (
-        Q(**{f"{due}__lte": last_decision})
-        | Q(**{f"{due}__isnull": True, f"{resolved or since}__lte": last_resolution})
+        Q(**{f"{due}__lte": days.last_decision, f"{due}__gte": days.as_of})
+        | Q(
+            **{
+                f"{due}__isnull": True,
+                f"{resolution}__lte": days.last_resolution,
+                f"{resolution}__gte": days.first_resolution,
+            }
+        )
     )
     decided = Q(**{step: Step.DECISION}) & (
-        Q(**{f"{due}__lte": dt.date(year, 12, 31)}) | Q(**{f"{due}__isnull": True, f"{since}__lte": last_decision})
+        Q(**{f"{due}__lte": dt.date(days.year, 12, 31), f"{due}__gte": days.as_of})
+        | Q(**{f"{due}__isnull": True, f"{since}__lte": days.last_decision, f"{since}__gte": days.first_decision})
     )
     return resolutions | decided | Q(**{f"{step}__gte": Step.CEREMONY})
 
@@ -319,14 +342,27 @@ def finishable_candidates(year: int, as_of: dt.date, day: dt.date | None = None)
     deadline runs from against the same last days: the cell's resolution at either
     resolution (a file without its record: the step's date), the decision at the decision.
     The deadlines are the longest the statute allows: a candidate may go faster, so this is
-    the count the board can rely on, not a ceiling."""
+    the count the board can rely on, not a ceiling. A candidate whose deadline passed
+    before the report's day (overdue: the decision due in October, still awaited on 30/12)
+    is not: the statute no longer says when they finish. They stay in the pipeline (the
+    forecast), and a target that needs them reads at risk, not on track."""
     if as_of >= dt.date(year, 12, 31):
         return None, True
-    last_decision, last_resolution, late = deadline_days(year, as_of)
+    dec31, rules = dt.date(year, 12, 31), settings.ADMISSION_RULES
+    # The holidays from the first day a deadline running to the report's day may start.
+    holidays = calendar_between(min(dec31 - dt.timedelta(days=250), as_of - dt.timedelta(days=130)), dec31)
+    last_decision, last_resolution, late = deadline_days(year, as_of, holidays)
+    days = _Deadlines(
+        year,
+        last_decision,
+        last_resolution,
+        as_of,
+        first_decision=add_working_days(as_of, -rules["CEREMONY_WORKING_DAYS"], holidays),
+        first_resolution=add_working_days(as_of, -rules["DECISION_WORKING_DAYS"], holidays),
+    )
     if day is None:
         live = Q(archived_at__isnull=True, outcome=Outcome.IN_PROGRESS)
-        deadlines = _deadline_q("step", "step_date", "due_on", year, last_decision, last_resolution)
-        return Candidate.objects.filter(live & deadlines), late
+        return Candidate.objects.filter(live & _deadline_q("step", "step_date", "due_on", days)), late
     # The step each had on the day: their present one if taken by then, else the last recorded by then.
     latest = StepRecord.objects.filter(candidate=OuterRef("pk"), date__lte=day).order_by("-step", "-date")
     resolution = StepRecord.objects.filter(candidate=OuterRef("pk"), step=Step.CELL_RESOLUTION, date__lte=day)
@@ -338,7 +374,7 @@ def finishable_candidates(year: int, as_of: dt.date, day: dt.date | None = None)
         # The decision's deadline runs from the cell's resolution (a file without its record: the step's date).
         resolved_then=Coalesce(Subquery(resolution.values("date")[:1]), "since_then"),
     )
-    q = _deadline_q("step_then", "since_then", "due_then", year, last_decision, last_resolution, "resolved_then")
+    q = _deadline_q("step_then", "since_then", "due_then", days, "resolved_then")
     return road.filter(q), late
 
 
