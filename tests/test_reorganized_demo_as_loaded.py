@@ -210,3 +210,49 @@ def test_the_commune_s_page_lists_the_district_s_rows_of_its_cells(reorganized_d
     ).content.decode()
     assert "Kèm theo Kế hoạch số … của Ban Thường vụ Huyện ủy Đơn Dương" in page
     assert "Huyện ủy Đơn Dương (giải thể ngày 01/07/2025): số thực hiện tính đến ngày 30/06/2025" in page
+
+
+def test_the_ended_district_s_rows_give_the_commune_s_cells_no_target_in_its_table(reorganized_demo):
+    """The children table of xã Đơn Dương on 31/12/2025 gave its schools the district's
+    quotas (3 and 2) with a rate and status counted to 30/06 beside their whole year's
+    admissions, where the engine, the JSON and the cells' own pages give them none."""
+    from reports.report import children_table
+
+    commune = Organization.objects.get(code="LD.X-DONDUONG")
+    report = attainment(scope=commune, year=2025, as_of=dt.date(2025, 12, 31))
+    table = children_table(report)
+    rows = {row[1]: row for row in table.rows}
+    for name in ("Chi bộ Trường THPT Đơn Dương", "Chi bộ Trường Phổ thông Dân tộc Nội trú THCS Đơn Dương"):
+        _n, _name, target, _actual, rate, *_rest, status = rows[name]
+        assert (target, rate, status) == (None, None, None), name
+    # On the district's last day the quota is the school's target (its own row, its own report).
+    school = Organization.objects.get(code="LD.DD.THPT-DD")
+    assert attainment(scope=school, year=2025, as_of=dt.date(2025, 6, 30)).target == 3
+
+
+def test_a_dissolved_district_s_rule_reads_closed_in_the_cell_s_report_of_its_last_day(reorganized_demo):
+    """On 30/06/2025, Đức Trọng's last day, its 159-KH/HU "each high school admits a pupil"
+    is over: the province's and the district's reports read it "not met" for the high
+    school's cell; so does the cell's own report (it read "on track"), while 97-KH/TU's
+    same target runs on."""
+    day = dt.date(2025, 6, 30)
+    statuses = {}
+    for code in ("LD", "LD.DT", "LD.DT.DTR"):
+        report = attainment(scope=Organization.objects.get(code=code), year=2025, as_of=day)
+        for rule in report.rules:
+            if rule.plan.number == "159" and rule.category == "pupil":
+                (found,) = [m for m in rule.measurements if m.org.code == "LD.DT.DTR"]
+                statuses[code] = found.status
+    assert statuses == {"LD": "not_met", "LD.DT": "not_met", "LD.DT.DTR": "not_met"}
+    own = attainment(scope=Organization.objects.get(code="LD.DT.DTR"), year=2025, as_of=day)
+    (running,) = [r for r in own.rules if r.plan.number == "97" and r.category == "pupil"]
+    assert running.status == "on_track"
+
+
+def test_a_page_without_rules_of_its_own_names_the_ended_table_below(reorganized_demo, client):
+    client.force_login(User.objects.get(username="donduong.kehoach"))
+    school = Organization.objects.get(code="LD.DD.DTNT")
+    page = client.get(reverse("reports:dashboard", args=[school.pk]), {"as_of": "2025-12-31"}).content.decode()
+    assert "Kèm theo Kế hoạch số … của Ban Thường vụ Huyện ủy Đơn Dương" in page
+    assert "Chưa có kế hoạch đã ban hành đặt chỉ tiêu cho tổ chức và năm này" not in page
+    assert "Ngoài các dòng của tổ chức trong bảng phân bổ dưới đây" in page

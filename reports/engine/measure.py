@@ -405,6 +405,12 @@ class _Computation:
             # Its last day is the count day: measured as any day (its history, its period),
             # its year over, as its own closing report reads it (closing).
             period, over, until = YEAR_OVER, True, None
+        elif rule.plan.issuer.dissolved_on == self.ended.end_by:
+            # The issuer's last day is the count day: its plan's year is over, for those it
+            # measures as in its own closing report and the reports above it (a cell's own
+            # report of 30/06/2025 reads the dissolved district's rule closed, as the
+            # district's and the province's do).
+            period, over, until = YEAR_OVER, True, None
         else:
             until = self.ended.of(rule, org)
         if until is not None:

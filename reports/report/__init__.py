@@ -234,13 +234,18 @@ def child_targets(att: Attainment) -> dict[int, tuple]:
     """(target, percent, status) of each child organization the engine gives no target,
     by its id: the total its own plan sets (a count rule of all new members for the child
     itself), else the quota an allocation table gives it (the scope's own table first,
-    then the tables of the plans above it)."""
+    then the tables of the plans above it). Not the table of a committee that ended before
+    the count day: its quota applied to its rows until its last day, counted to that day
+    (the engine's targets leave it out alike: engine.measure)."""
+    count_day = min(att.as_of, dt.date(att.year, 12, 31))
     found: dict[int, tuple] = {}
     for r in att.rules:
         m = r.single
         if r.kind == RuleKind.COUNT and not r.category and m is not None and m.target_min is not None:
             found.setdefault(m.org.pk, (m.target_min, m.percent, r.status))
     for table in sorted(att.allocations, key=lambda t: t.subject.pk != att.scope.pk):
+        if table.subject_ended_on is not None and table.subject_ended_on <= count_day:
+            continue
         for row in table.rows:
             found.setdefault(row.org.pk, (row.total, row.percent, row.status))
     return found
