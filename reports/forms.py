@@ -13,6 +13,7 @@ from . import periods
 
 CUSTOM = "custom"  # the chooser's "from … to …" option
 BEFORE_PERIOD = "before_period"  # the error of an "as of" day before a period that has begun
+OUT_OF_RANGE = "out_of_range"  # a day of a year no report is of (1900)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("as_of", "from", "to"):  # the years a report may be of, as `year`
+            day = data.get(name)
+            if day is not None and not periods.FIRST_YEAR <= day.year <= periods.LAST_YEAR:
+                self.add_error(
+                    name, forms.ValidationError(_("Choose a day of a year from 2000 to 2100."), code=OUT_OF_RANGE)
+                )
         key, first, last = data.get("period"), data.get("from"), data.get("to")
         if self.errors:
             return data

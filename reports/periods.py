@@ -94,10 +94,15 @@ class Period:
         return self.key
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a report may be of (the report form's)
+
+
 def between(start: dt.date, end: dt.date) -> Period:
     """Any span of days; a span that is a named period gets the named key."""
     if end < start:
         raise ValueError(_("The report period ends before it starts."))
+    if not (FIRST_YEAR <= start.year and end.year <= LAST_YEAR):
+        raise ValueError(_("Choose a day of a year from 2000 to 2100."))
     for period in named_periods(end.year):
         if (period.start, period.end) == (start, end):
             return period
@@ -111,7 +116,7 @@ def parse(text: str) -> Period:
     named = _NAMED.match(text)
     if named:
         year = int(named["year"])
-        if not 1900 <= year <= 2999:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             raise ValueError(_("“%(text)s” is not a report period.") % {"text": text})
         if named["quarter"]:
             quarter = int(named["quarter"])

@@ -26,7 +26,14 @@ from . import exports
 from .cache import attainment_cached as attainment
 from .engine import admissions_in
 from .engine.measure import closing
-from .forms import BEFORE_PERIOD, AdmissionFilterForm, HistoricalImportForm, HistoricalResultForm, PeriodForm
+from .forms import (
+    BEFORE_PERIOD,
+    OUT_OF_RANGE,
+    AdmissionFilterForm,
+    HistoricalImportForm,
+    HistoricalResultForm,
+    PeriodForm,
+)
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
 from .periods import not_begun_message
@@ -46,7 +53,7 @@ def _chosen(request, organization, form=None):
     if request.GET and not form.is_valid():
         errors = form.errors.as_data()
         bad = [m for name in ("period", "from", "to") for e in errors.get(name, []) for m in e.messages]
-        bad += [m for e in errors.get("as_of", []) if e.code == BEFORE_PERIOD for m in e.messages]
+        bad += [m for e in errors.get("as_of", []) if e.code in (BEFORE_PERIOD, OUT_OF_RANGE) for m in e.messages]
         if bad:
             messages.error(request, " ".join(bad) + " " + _("Showing the default period instead."))
         else:

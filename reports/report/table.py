@@ -179,8 +179,9 @@ def figure_or_no_data(value: int | None):
 
 
 def fraction(value: Decimal | None) -> float | None:
-    """A percentage (33.3) as the fraction Excel formats as a percent (0.333)."""
-    return None if value is None else float(value) / 100
+    """A percentage (33.3) as the fraction Excel formats as a percent (0.333): divided as a
+    decimal, so the cell holds 0.333 (a float division stored 0.33299999999999996)."""
+    return None if value is None else float(Decimal(value) / 100)
 
 
 def category_label(category: str) -> str:
