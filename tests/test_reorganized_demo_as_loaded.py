@@ -256,3 +256,19 @@ def test_a_page_without_rules_of_its_own_names_the_ended_table_below(reorganized
     assert "Kèm theo Kế hoạch số … của Ban Thường vụ Huyện ủy Đơn Dương" in page
     assert "Chưa có kế hoạch đã ban hành đặt chỉ tiêu cho tổ chức và năm này" not in page
     assert "Ngoài các dòng của tổ chức trong bảng phân bổ dưới đây" in page
+
+
+def test_a_pdf_without_rules_says_so_instead_of_a_page_with_an_empty_table(reorganized_demo):
+    """Section II of the provincial police committee's PDF of 31/12/2025 was a landscape
+    page holding only a table's header ("STT | Số kế hoạch")."""
+    from reports.pdf import render_pdf_html
+    from reports.report import build_report
+
+    police = Organization.objects.get(code="LD.CAT")
+    html = render_pdf_html(build_report(attainment(scope=police, year=2025, as_of=dt.date(2025, 12, 31))))
+    section = html.split("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", 1)[1].split("III.", 1)[0]
+    assert "<table" not in section
+    assert "Ngoài các dòng của tổ chức trong bảng phân bổ tại Phụ lục kèm theo" in section
+    commune = Organization.objects.get(code="LD.X-DONDUONG")
+    html = render_pdf_html(build_report(attainment(scope=commune, year=2025, as_of=dt.date(2025, 6, 30))))
+    assert "Chưa có kế hoạch đã ban hành đặt chỉ tiêu cho tổ chức trong năm 2025." in html
