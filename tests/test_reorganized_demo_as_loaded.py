@@ -183,8 +183,9 @@ def test_a_district_s_allocation_row_reaches_the_moved_cell_s_report_as_the_prov
     """Đơn Dương's 2025 table allocated 3 (01 HS) to the high school's cell, which moved under
     the new commune when the district was dissolved (01/07/2025). The province's report of
     31/12/2025 lists that row up to the district's last day; the cell's own report and the
-    commune's list the same row with the same figures (they showed none), and the quota,
-    over with the district, gives them no target for the year."""
+    commune's list the same row with the same figures (they showed none), the commune's
+    with the rows of the communes merged into it, and the quota, over with the district,
+    gives them no target for the year."""
     school, boarding = "Chi bộ Trường THPT Đơn Dương", "Chi bộ Trường Phổ thông Dân tộc Nội trú THCS Đơn Dương"
     for moved in (False, True):
         if moved:
@@ -194,8 +195,12 @@ def test_a_district_s_allocation_row_reaches_the_moved_cell_s_report_as_the_prov
         assert province[school] == (3, 3, "met") and province[boarding][2] == "not_met", moved
         own, target = _district_rows("LD.DD.THPT-DD", day)
         assert own == {school: province[school]} and target is None, moved
+        # The commune's: its schools' rows, and those of the communes merged into it (their
+        # figures are its own since), as the province reads them.
         commune, target = _district_rows("LD.X-DONDUONG", day)
-        assert commune == {school: province[school], boarding: province[boarding]} and target is None, moved
+        merged = ("Đảng bộ thị trấn Thạnh Mỹ", "Đảng bộ xã Tu Tra", "Đảng bộ xã Đạ Ròn")
+        assert commune == {name: province[name] for name in (school, boarding, *merged)}, moved
+        assert target is None, moved
     # On 30/06/2025, the district's last day, the quota is the cell's target; in 2026 no table.
     own, target = _district_rows("LD.DD.THPT-DD", dt.date(2025, 6, 30))
     assert own[school][0] == 3 and target == 3

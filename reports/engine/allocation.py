@@ -42,6 +42,12 @@ def _allocation_table(
     rows = []
     counted, pending, ready = actuals.data, pipeline.data, finishable.data  # ~51,000 rows nationally
     until_subject = {}
+    if partial and subject.pk in ended.on:
+        # Seen from outside the committee that ended: its rows of the organizations merged
+        # into the scope's since (their figures are their successor's) are the scope's too.
+        merged = ended.merged_rows(rule, orgs)
+        if merged:
+            orgs = {**orgs, **merged}
     if subject.pk in ended.on:
         # One read for every row that stood to the committee's last day (those ended with
         # it included: a reorganization ends a district and its communes on one day).

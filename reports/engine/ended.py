@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from organizations.models import MemberCount, Organization
-from organizations.positions import TreeOnDay, subtree_end, tree_on
+from organizations.positions import TreeOnDay, subtree_end, successors_on, tree_on
 from quotas.models import RuleKind
 
 from .. import past
@@ -73,6 +73,7 @@ class _Ended:
                 Organization.objects.filter(pk__in=pks, dissolved_on__lte=self.end_by).values_list("pk", "dissolved_on")
             )
         self._each_ended = {pk: issuer for pk, issuer in each.items() if pk in self.on}
+        self._successors: dict[int, int] | None = None
         self._counts: dict[int, Counter] = {}
         self._held: dict[dt.date, _HeldOn] = {}
         self._trees: dict[dt.date, list[tuple[TreeOnDay, list[tuple[str, int]]]]] = {}
@@ -86,6 +87,23 @@ class _Ended:
             return False
         self.on[org.pk] = day
         return True
+
+    def merged_rows(self, rule, orgs: dict) -> dict[int, Organization]:
+        """The rows of an ended committee's table (seen from outside it) whose organization
+        merged by the count day into one of the report's (`orgs`): a commune merged into the
+        new commune committee on 01/07/2025. Its figures are its successor's, so the
+        successor's report lists its row, counted to its last day, as the committee above
+        does. Two queries (the mergers, once; the organizations), only for such a table."""
+        wanted = {a.organization_id for a in rule.allocation_rows if a.organization_id not in orgs}
+        wanted &= set(self.on)
+        if not wanted:
+            return {}
+        if self._successors is None:
+            self._successors = successors_on(self.count_day)
+        found = [pk for pk in wanted if self._successors.get(pk) in orgs]
+        if not found:
+            return {}
+        return {org.pk: org for org in Organization.objects.filter(pk__in=found)}
 
     # --- rules over many organizations of an issuer that ended -------------------------
 

@@ -108,15 +108,19 @@ def applicable_rules(
     return rules
 
 
-def ended_above(scope: Organization, year: int, on: dt.date, known: set[int] | None = None) -> set[int]:
+def ended_above(
+    scope: Organization, year: int, on: dt.date, known: set[int] | None = None, inside: set[int] | None = None
+) -> set[int]:
     """The committees that ended in `year` by `on` (merged or dissolved), issued a plan for
     the year, stood outside the scope and above none of it, and held an organization of the
     scope on their last day: a district dissolved on 01/07/2025 whose high school's cell
     moved under a new commune. Its allocation row applied to the cell until then, as the
     province's report shows it (ended._Ended), and so does the cell's own report, and the
     commune's. `known`: the issuers read already (a past day's tree: its organizations and
-    those above it; else the scope's subtree and ancestors, by path). One query, two when
-    such a committee is found."""
+    those above it; else the scope's subtree and ancestors, by path). One query, three when
+    such a committee is found. An organization merged into one of the scope's by `on` (a
+    commune merged into the new commune committee) holds it too: its figures are its
+    successor's, and so is its row (`inside`: the scope's organizations on a past day)."""
     jan1, end_by = dt.date(year, 1, 1), on + dt.timedelta(days=1)
     found = (
         Rule.objects.filter(in_force_on(on, "plan__"), plan__first_year__lte=year, applies_to_each=False)
@@ -135,9 +139,16 @@ def ended_above(scope: Organization, year: int, on: dt.date, known: set[int] | N
         return set()
     # Where the scope's organizations stood before they moved in the year: on a
     # committee's last day, under it.
-    inside = Q(organization__path__startswith=scope.path) if known is None else Q(organization__among=known)
+    if inside is None:
+        moved = Q(organization__path__startswith=scope.path)
+        merged = Q(merged_into__path__startswith=scope.path)
+    else:
+        moved, merged = Q(organization__among=inside), Q(merged_into__among=inside)
     past = list(
-        OrganizationPath.objects.filter(inside, valid_until__gt=jan1).values_list("path", "valid_from", "valid_until")
+        OrganizationPath.objects.filter(moved, valid_until__gt=jan1).values_list("path", "valid_from", "valid_until")
+    )
+    past += Organization.objects.filter(merged, dissolved_on__gt=jan1, dissolved_on__lte=end_by).values_list(
+        "path", "founded_on", "dissolved_on"
     )
     held = set()
     for pk, path, ended_on in candidates:
@@ -221,7 +232,7 @@ def _rules_of_day(scope, year: int, count_day: dt.date, tree, any_ended=True) ->
     scope = copy.copy(scope)
     scope.path, scope.depth = tree.root, len(tree.root) // STEP
     issuers = {*tree.paths, *past.above(tree)}
-    former = ended_above(scope, year, count_day, known=issuers) if any_ended else set()
+    former = ended_above(scope, year, count_day, known=issuers, inside=set(tree.paths)) if any_ended else set()
     rules = applicable_rules(scope, year, count_day, issuers=issuers, ended_issuers=former)
     past.place(rules, count_day)
     return scope, rules
