@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -30,12 +31,37 @@ class StatedChoiceFilter(django_filters.ChoiceFilter):
         return qs.filter(**{name: value})
 
 
+# The years a step of the road can fall in: from the Party's founding; up to the last year
+# plans are typed for (common.forms.YearField).
+FIRST_YEAR, LAST_YEAR = 1930, 2100
+
+
+class StepYearField(forms.IntegerField):
+    """A year typed in the list's filter, or carried by a link (?year=): one message for
+    anything but a year the road can hold, never a date the database cannot build."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError:
+            message = _("Enter a year from %(first)d to %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            raise ValidationError(message, code="invalid") from None
+
+
+class StepYearFilter(django_filters.Filter):
+    field_class = StepYearField
+
+
 class CandidateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="search")
     step = django_filters.ChoiceFilter(label=_("Step"), choices=Step.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="step_date", lookup_expr="year")
+    # A year out of range is refused with a message and the list kept whole (no error page).
+    year = StepYearFilter(label=_("Year"), field_name="step_date", lookup_expr="year")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput)
     # What Biểu 2 counts (issue 15): find the records to complete before the period's form.
     readmission = django_filters.ChoiceFilter(label=_("Re-admission"), choices=YES_NO, method="filter_readmission")

@@ -1,5 +1,6 @@
 """A candidate list as .xlsx, and the import of candidates and past admissions with its template."""
 
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,7 +24,8 @@ EXPORT_COLUMNS = [
     ("Mã chi bộ", "organization.code"),
     ("Bước", "get_step_display"),
     ("Từ ngày", "step_date"),
-    ("Hạn bước tiếp theo", "due_on"),
+    # The deadline the list shows (selectors.with_next_due): the recognition on probation.
+    ("Hạn bước tiếp theo", "next_due"),
     ("Kết quả", "get_outcome_display"),
     # What Biểu 2 counts (issue 15); "Chưa khai" where the record does not state it.
     ("Kết nạp lại", "readmission"),
@@ -51,12 +53,15 @@ def _cell(attr, value):
 @require_GET
 @org_view(Perm.VIEW_PERSONAL)
 def export(request, organization):
-    """The filtered list as .xlsx (same scope and filters as the page)."""
+    """The filtered list as .xlsx (same scope, filters and deadlines as the page). A filter
+    the page refuses (a year out of range) sends the reader back to the page, which says why."""
     filterset = CandidateFilter(
         request.GET or None,
-        queryset=selectors.candidates(request.user, organization=organization),
+        queryset=selectors.with_next_due(selectors.candidates(request.user, organization=organization)),
         today=clock.today(),
     )
+    if filterset.is_bound and not filterset.is_valid():
+        return redirect(f"{reverse('admissions:list', args=[organization.pk])}?{request.GET.urlencode()}")
 
     def rows():
         yield [title for title, _attr in EXPORT_COLUMNS]

@@ -14,19 +14,28 @@ from organizations.models import Organization
 
 from .models import ON_PROBATION, Admission, Candidate, Outcome, Step, StepRecord, followed_rank
 
+# The candidates of a merged organization its successor's staff follow (access.records_under):
+# those it admitted, whose probation and recognition go on there, as their admissions count
+# there. Those on the road were handed over with the merger; a file closed before it (the
+# candidate withdrew, moved away, was not admitted) stays where it was closed.
+FOLLOWED_AFTER_MERGER = Q(outcome=Outcome.ADMITTED)
+
 
 def candidates(user, *, organization: Organization | None = None, include_archived: bool = False):
-    """The candidates whose personal data `user` may see, optionally within one subtree.
+    """The candidates whose personal data `user` may see, optionally within one subtree,
+    with the members admitted by an organization merged into one of it
+    (FOLLOWED_AFTER_MERGER): the rows the alerts list are the rows the list shows and the
+    candidate's page opens (views._candidate).
 
     `user` None is the system itself (demo data, commands): no scope limit.
     """
     qs = Candidate.objects.all()
     if organization is not None and user is not None:
-        qs = access.scoped_subtree(qs, user, organization, Perm.VIEW_PERSONAL)
+        qs = access.records_under(qs, user, organization, Perm.VIEW_PERSONAL, merged=FOLLOWED_AFTER_MERGER)
     elif organization is not None:
         qs = qs.filter(organization__path__startswith=organization.path)
     elif user is not None:
-        qs = access.scoped(qs, user, Perm.VIEW_PERSONAL)
+        qs = qs.filter(access.scoped_records_q(user, Perm.VIEW_PERSONAL, merged=FOLLOWED_AFTER_MERGER))
     if not include_archived:
         qs = qs.filter(archived_at__isnull=True)
     return qs.select_related("organization")

@@ -21,18 +21,24 @@ class DayColumn(tables.Column):
         return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def due_with_days_late(due: dt.date, *, today: dt.date) -> str:
+    """A deadline as dd/mm/yyyy and, when past, the days late in a badge: the list's deadline
+    column and the candidate's page show it alike."""
+    text = dateformat.format(due, "d/m/Y")
+    late = days_late(due, today=today)
+    if not late:
+        return text
+    badge = ngettext("%(n)d day late", "%(n)d days late", late) % {"n": late}
+    return format_html('{} <span class="badge bad" data-days-late="{}">{}</span>', text, late, badge)
+
+
 class DueColumn(DayColumn):
     """The deadline a candidate is followed on (selectors.with_next_due: the next step's on the
     road, the recognition as a full member on probation), and how many days late when past
     it (the table's `today`): every row the overdue filter keeps shows both."""
 
     def render(self, value, table):
-        text = super().render(value)
-        late = days_late(value, today=table.today)
-        if not late:
-            return text
-        badge = ngettext("%(n)d day late", "%(n)d days late", late) % {"n": late}
-        return format_html('{} <span class="badge bad" data-days-late="{}">{}</span>', text, late, badge)
+        return due_with_days_late(value, today=table.today)
 
 
 class CandidateTable(tables.Table):

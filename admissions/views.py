@@ -25,8 +25,23 @@ ALERT_ROWS = 50
 
 
 def _candidate(request, pk, perm: Perm) -> Candidate:
-    """A candidate named in the URL: 404 outside the user's subtrees, 403 for a too-low role."""
-    return access.get_scoped(request.user, Candidate.objects.all(), pk, perm)
+    """A candidate named in the URL: 404 outside the user's subtrees, 403 for a too-low role.
+    A member admitted by an organization merged into one of them is the successor's staff's
+    to open and act on, as the lists and alerts show them (selectors.FOLLOWED_AFTER_MERGER)."""
+    return access.get_record(request.user, Candidate.objects.all(), pk, perm, merged=selectors.FOLLOWED_AFTER_MERGER)
+
+
+def _can_edit_candidate(request, candidate) -> bool:
+    return access.has_record_perm(request.user, candidate, Perm.EDIT_ADMISSIONS, merged=selectors.FOLLOWED_AFTER_MERGER)
+
+
+def _list_organization(request, candidate):
+    """The list the candidate's page leads back to: its organization's, or, for a member of a
+    merged organization followed by its successor's staff, the successor's."""
+    organization = candidate.organization
+    if access.has_perm(request.user, organization, Perm.VIEW_PERSONAL):
+        return organization
+    return access.counted_with(organization)
 
 
 def _can_edit(request, organization) -> bool:
@@ -241,17 +256,17 @@ def _form(request, organization, form, title, submit, candidate=None, **extra):
 
 @require_GET
 def candidate_detail(request, pk):
-    candidate = access.get_scoped(
-        request.user, Candidate.objects.select_related("organization"), pk, Perm.VIEW_PERSONAL
-    )
+    candidate = _candidate(request, pk, Perm.VIEW_PERSONAL)
     admission = getattr(candidate, "admission", None) if candidate.outcome == Outcome.ADMITTED else None
-    can_edit = _can_edit(request, candidate.organization) and not candidate.archived_at
+    can_edit = _can_edit_candidate(request, candidate) and not candidate.archived_at
     return render(
         request,
         "admissions/detail.html",
         {
             "candidate": candidate,
             "org": candidate.organization,
+            "list_org": _list_organization(request, candidate),
+            "today": clock.today(),
             "steps": candidate.steps.select_related("recorded_by"),
             "introducers": candidate.introducers.all(),
             "admission": admission,
@@ -442,5 +457,5 @@ def candidate_archive(request, pk):
         success=_("Record archived: it no longer counts in lists and reports."),
         title=_("Archive %(name)s") % {"name": candidate},
         submit=_("Archive"),
-        redirect_to=lambda _saved: redirect("admissions:list", org_pk=candidate.organization_id),
+        redirect_to=lambda _saved: redirect("admissions:list", org_pk=_list_organization(request, candidate).pk),
     )

@@ -4,8 +4,8 @@ A user's scope for a permission is the union of the subtrees of the organization
 where they hold a role granting it. Every list, dropdown, filter, export and report
 starts from `organizations()`, `organizations_under()` or `scope_q()`; a page without an
 organization in its URL starts at `landing_organization()` (or `top_organizations()`);
-every object a URL names is fetched through `get_organization()`, `get_scoped()` or
-`get_visible()`:
+every object a URL names is fetched through `get_organization()`, `get_scoped()`,
+`get_visible()` or, for a record of a person, `get_record()`:
 
 * outside every subtree the user can see → 404 (we do not reveal what exists),
 * inside, but the role there is too low → 403.
@@ -131,27 +131,70 @@ def _merged_under(paths: Iterable[str], org_field: str = "organization") -> Q:
     return Q(**{f"{org_field}__in": merged.values("pk")})
 
 
-def records_under(queryset: QuerySet, user, organization: Organization, perm: Perm = Perm.VIEW_PERSONAL):
+def records_under(
+    queryset: QuerySet, user, organization: Organization, perm: Perm = Perm.VIEW_PERSONAL, *, merged: Q | None = None
+):
     """Records of people (candidates, admissions) of `organization`'s subtree and of the
     organizations merged into one of it, that the user may see with `perm`: where the
     record's organization is, or where it counts since its merger. A merged commune's
     members on probation are the new commune's: its staff follow their recognition (the
-    figures count them there already)."""
-    rows = queryset.filter(Q(organization__path__startswith=organization.path) | _merged_under([organization.path]))
+    figures count them there already). `merged` narrows a merged organization's records
+    to those its successor follows (candidates: those it admitted; a file closed before
+    the merger stays where it was closed); None: all of them."""
+    followed = _merged_under([organization.path]) & (merged or Q())
+    rows = queryset.filter(Q(organization__path__startswith=organization.path) | followed)
     if has_perm(user, organization, perm):
         return rows
-    return rows.filter(scoped_records_q(user, perm))
+    return rows.filter(scoped_records_q(user, perm, merged=merged))
 
 
-def scoped_records_q(user, perm: Perm = Perm.VIEW_PERSONAL) -> Q:
+def scoped_records_q(user, perm: Perm = Perm.VIEW_PERSONAL, *, merged: Q | None = None) -> Q:
     """A filter limiting records of people (a queryset with an `organization`) to the
-    user's scope, those of organizations merged into one in it included (records_under)."""
+    user's scope, those of organizations merged into one in it included (records_under,
+    `merged` as there)."""
     paths = scope_paths(user, perm)
     if paths is None:
         return Q()
     if not paths:
         return Q(pk__in=[])
-    return scope_q(user, perm, "organization__path") | _merged_under(paths)
+    return scope_q(user, perm, "organization__path") | (_merged_under(paths) & (merged or Q()))
+
+
+def counted_with(organization: Organization) -> Organization:
+    """Where a merged organization's records count and are followed: its successor, through
+    chains of up to three mergers as `counting_path` follows them (a query per merger);
+    the organization itself when it was not merged."""
+    place = organization
+    for _hop in range(3):
+        if place.merged_into_id is None:
+            break
+        place = place.merged_into
+    return place
+
+
+def has_record_perm(user, record: Model, perm: Perm, *, merged: Q | None = None) -> bool:
+    """Whether the user holds `perm` over a record of a person (with an `organization`):
+    where its organization is, or, for a record of a merged organization its successor
+    follows (`merged` as in records_under), where it counts since the merger."""
+    organization = record.organization
+    if has_perm(user, organization, perm):
+        return True
+    if organization.merged_into_id is None or not has_perm(user, counted_with(organization), perm):
+        return False
+    return type(record)._default_manager.filter(merged or Q(), pk=record.pk).exists()
+
+
+def get_record(user, queryset: QuerySet, pk, perm: Perm = Perm.VIEW_PERSONAL, *, merged: Q | None = None) -> Model:
+    """A record of a person (candidate, admission) named in a URL or form: the same rows as
+    records_under lists, so a record the lists and alerts show opens for the same user, a
+    merged organization's at its successor. 404 outside what the user can see, 403 if seen
+    but the role is too low."""
+    record = get_object_or_404(queryset.select_related("organization"), pk=_pk(pk))
+    if has_record_perm(user, record, perm, merged=merged):
+        return record
+    if perm is not Perm.VIEW and has_record_perm(user, record, Perm.VIEW, merged=merged):
+        raise PermissionDenied
+    raise Http404
 
 
 def organizations_under(

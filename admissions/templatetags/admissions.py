@@ -21,6 +21,14 @@ def may_see_any_candidates(context) -> bool:
     return access.scope_paths(request.user, Perm.VIEW_PERSONAL) != []
 
 
+@register.simple_tag
+def due_with_days_late(due, today):
+    """A deadline and, when past on `today`, its days late: the same marker as the list's."""
+    from admissions.tables import due_with_days_late
+
+    return due_with_days_late(due, today=today) if due else ""
+
+
 @register.filter
 def candidate_note(candidate) -> str:
     """The candidate's notes as the pages show them: without the demo's markers."""
