@@ -112,6 +112,9 @@ def _attainment_json(att: Attainment) -> dict:
             "allocated": t.allocated,
             "actual": t.actual,
             "partial": t.partial,
+            # The committee that ended (merged or dissolved) that day: every row is counted
+            # up to the day before, its quota having applied until then (null: standing).
+            "ended_on": t.subject_ended_on.isoformat() if t.subject_ended_on else None,
             "children": [
                 {
                     "org": row.org.name,
@@ -123,6 +126,8 @@ def _attainment_json(att: Attainment) -> dict:
                     # begun, or a row whose organization ended), as the page's "Dự kiến".
                     "forecast": row.forecast,
                     "status": row.status,
+                    # The row's organization ended that day: counted up to the day before.
+                    "ended_on": row.ended_on.isoformat() if row.ended_on else None,
                     **_period_keys(row.period),
                 }
                 for row in t.rows

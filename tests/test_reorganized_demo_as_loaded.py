@@ -277,3 +277,13 @@ def test_a_pdf_without_rules_says_so_instead_of_a_page_with_an_empty_table(reorg
     commune = Organization.objects.get(code="LD.X-DONDUONG")
     html = render_pdf_html(build_report(attainment(scope=commune, year=2025, as_of=dt.date(2025, 6, 30))))
     assert "Chưa có kế hoạch đã ban hành đặt chỉ tiêu cho tổ chức trong năm 2025." in html
+
+
+def test_the_json_says_the_ended_committee_s_table_is_counted_to_its_last_day(reorganized_demo):
+    out = StringIO()
+    call_command("attainment", "--org", "LD.X-DONDUONG", "--as-of", "2025-12-31", "--format", "json", stdout=out)
+    (table,) = json.loads(out.getvalue())["allocations"]
+    assert (table["org"], table["ended_on"], table["partial"]) == ("Huyện ủy Đơn Dương", "2025-07-01", True)
+    rows = {row["org"]: row["ended_on"] for row in table["children"]}
+    assert rows["Đảng bộ xã Tu Tra"] == "2025-07-01"  # merged into xã Đơn Dương that day
+    assert rows["Chi bộ Trường THPT Đơn Dương"] is None  # stands on, under the commune
