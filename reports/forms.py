@@ -92,10 +92,11 @@ class PeriodForm(forms.Form):
             self.add_error("period" if key and key != CUSTOM else "from", str(exc))
         return data
 
-    def chosen(self, today: dt.date, last_day: dt.date | None = None) -> Chosen:
+    def chosen(self, today: dt.date, last_day: dt.date | None = None, founded_on: dt.date | None = None) -> Chosen:
         """The period (default: the year, of the `as_of` day given, else this one), its plan
         year and the day it is counted to, by the one rule of pages, exports and commands
-        (periods.choose; `last_day`: a merged or dissolved organization's). A form with
+        (periods.choose; `last_day`: a merged or dissolved organization's, `founded_on` its
+        founding). A form with
         errors gives the default; an `as_of` before a period that has begun is such an
         error, added here (it depends on today)."""
         data = self.cleaned_data if self.is_valid() else {}
@@ -106,6 +107,7 @@ class PeriodForm(forms.Form):
                 year=data.get("year"),
                 as_of=data.get("as_of"),
                 last_day=last_day,
+                founded_on=founded_on,
             )
         except ValueError as exc:
             self.add_error("as_of", forms.ValidationError(str(exc), code=BEFORE_PERIOD))

@@ -155,6 +155,7 @@ def choose(
     year: int | None = None,
     as_of: dt.date | None = None,
     last_day: dt.date | None = None,
+    founded_on: dt.date | None = None,
 ) -> tuple[Period, dt.date]:
     """The period a report is for and the day it is counted to: the one rule of the report
     pages, their exports and the `attainment`/`export_report` commands.
@@ -167,7 +168,8 @@ def choose(
     yet is read as of today: its targets), nor after `last_day`.
     ValueError (a message for the user) for an `as_of` before a period that has begun: a
     report counted to a day before its period holds nothing of it and would read as zeros;
-    and for a period begun after `last_day`."""
+    and for a period begun after `last_day`, or ended before `founded_on` (the organization's
+    founding: Biểu 2 and the reports sent upward refuse it too)."""
     if period is None:
         if year is None:
             year = as_of.year if as_of else min(today, last_day or today).year
@@ -180,6 +182,11 @@ def choose(
         raise ValueError(
             _("Its last day was %(last)s, before %(period)s began: it has no report of that period.")
             % {"last": last_day.strftime("%d/%m/%Y"), "period": period.label}
+        )
+    if founded_on is not None and founded_on > period.end:
+        raise ValueError(
+            _("It was founded on %(day)s, after %(period)s ended: it has no report of that period.")
+            % {"day": founded_on.strftime("%d/%m/%Y"), "period": period.label}
         )
     if as_of is not None and as_of < period.start:
         if period.start <= today:

@@ -49,7 +49,7 @@ def _chosen(request, organization, form=None):
     """The period a report page shows (default: the year as of today; reports/periods.choose);
     a bad one in the URL is said, in the user's language, and the default shown instead."""
     form = PeriodForm(request.GET) if form is None else form
-    chosen = form.chosen(clock.today(), organization.last_day)
+    chosen = form.chosen(clock.today(), organization.last_day, organization.founded_on)
     if request.GET and not form.is_valid():
         errors = form.errors.as_data()
         bad = [m for name in ("period", "from", "to") for e in errors.get(name, []) for m in e.messages]

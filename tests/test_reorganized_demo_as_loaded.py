@@ -287,3 +287,28 @@ def test_the_json_says_the_ended_committee_s_table_is_counted_to_its_last_day(re
     rows = {row["org"]: row["ended_on"] for row in table["children"]}
     assert rows["Đảng bộ xã Tu Tra"] == "2025-07-01"  # merged into xã Đơn Dương that day
     assert rows["Chi bộ Trường THPT Đơn Dương"] is None  # stands on, under the commune
+
+
+def test_a_period_that_ended_before_the_commune_was_founded_is_refused_on_every_surface(reorganized_demo, client):
+    """xã Đơn Dương (founded 01/07/2025): Biểu 2 of 2025-6M was refused, its report page,
+    workbook and PDF of 2025-Q2 read as reports of zeros "as of 30/06/2025"."""
+    from django.core.management import CommandError
+
+    commune = Organization.objects.get(code="LD.X-DONDUONG")
+    said = "Tổ chức được thành lập ngày 01/07/2025, sau khi Quý II năm 2025 kết thúc: không có báo cáo của kỳ này."
+    client.force_login(User.objects.get(username="donduong.kehoach"))
+    page = client.get(reverse("reports:dashboard", args=[commune.pk]), {"period": "2025-Q2"}).content.decode()
+    assert said in page
+    for name in ("reports:export_pdf", "reports:export_xlsx"):
+        response = client.get(reverse(name, args=[commune.pk]), {"period": "2025-Q2"})
+        assert response.status_code == 302 and "/export" not in response["Location"], name
+        assert said in client.get(response["Location"]).content.decode(), name  # said on the page
+    try:
+        call_command("attainment", "--org", commune.code, "--period", "2025-Q2", stdout=StringIO())
+    except CommandError as exc:
+        assert str(exc) == said
+    else:
+        raise AssertionError("the command made a report of a period before the founding")
+    # A day before the founding inside a period it stood in: the report says it did not exist yet.
+    page = client.get(reverse("reports:dashboard", args=[commune.pk]), {"as_of": "2025-06-30"}).content.decode()
+    assert said not in page and "01/07/2025" in page

@@ -64,7 +64,14 @@ def report_period(organization: Organization, options: dict, today: dt.date):
                 period = between(_date(start, "--from"), _date(end, "--to"))
             if period is not None and year and year != period.year:
                 raise CommandError(f"--year {year} is not the year of the period {period.key} ({period.year}).")
-            period, day = choose(today, period=period, year=year, as_of=day, last_day=organization.last_day)
+            period, day = choose(
+                today,
+                period=period,
+                year=year,
+                as_of=day,
+                last_day=organization.last_day,
+                founded_on=organization.founded_on,
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
     return period, period.year, day
