@@ -1,5 +1,6 @@
 """The engine's result as JSON-ready data (the `attainment` command; scripts, scheduled reports)."""
 
+import datetime as dt
 from decimal import Decimal
 
 from .engine import Attainment, gc_paused
@@ -104,6 +105,7 @@ def _attainment_json(att: Attainment) -> dict:
                 **_period_keys(m.period if m else None),
             }
         )
+    count_day = min(att.as_of, dt.date(att.year, 12, 31))
     allocations = [
         {
             "plan": t.plan.reference,
@@ -112,9 +114,10 @@ def _attainment_json(att: Attainment) -> dict:
             "allocated": t.allocated,
             "actual": t.actual,
             "partial": t.partial,
-            # The committee that ended (merged or dissolved) that day: every row is counted
-            # up to the day before, its quota having applied until then (null: standing).
-            "ended_on": t.subject_ended_on.isoformat() if t.subject_ended_on else None,
+            # The committee ended (merged or dissolved) that day, before the count day:
+            # every row is counted up to the day before, its quota having applied until
+            # then (null: standing on the count day, as a rule's `ended_on`).
+            "ended_on": _ended_before(t.subject_ended_on, count_day),
             "children": [
                 {
                     "org": row.org.name,
@@ -127,7 +130,7 @@ def _attainment_json(att: Attainment) -> dict:
                     "forecast": row.forecast,
                     "status": row.status,
                     # The row's organization ended that day: counted up to the day before.
-                    "ended_on": row.ended_on.isoformat() if row.ended_on else None,
+                    "ended_on": _ended_before(row.ended_on, count_day),
                     **_period_keys(row.period),
                 }
                 for row in t.rows
@@ -191,3 +194,8 @@ def _attainment_json(att: Attainment) -> dict:
             for a in att.amended_after
         ],
     }
+
+
+def _ended_before(ended_on, count_day) -> str | None:
+    """The day an organization ended, when its last day was before the count day."""
+    return ended_on.isoformat() if ended_on is not None and ended_on <= count_day else None
