@@ -43,7 +43,7 @@ def _period(request, today: dt.date, organization) -> tuple[periods.Period, bool
             first, last = parse_date(start), parse_date(end)
             if first is None or last is None:
                 raise ValueError(_("Give both dates of the period (dd/mm/yyyy)."))
-            period = periods.between(first, last)
+            period = periods.between(first, last, checked=True)
         elif key:
             period = periods.parse(key)
         else:

@@ -71,7 +71,7 @@ class Period:
     def same_period_last_year(self) -> "Period":
         named = _NAMED.match(self.key)
         if named:
-            return parse(str(int(named["year"]) - 1) + self.key[4:])
+            return parse(str(int(named["year"]) - 1) + self.key[4:], checked=False)
         return between(a_year_before(self.start), a_year_before(self.end))
 
     def as_of(self, today: dt.date) -> dt.date:
@@ -97,11 +97,13 @@ class Period:
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a report may be of (the report form's)
 
 
-def between(start: dt.date, end: dt.date) -> Period:
-    """Any span of days; a span that is a named period gets the named key."""
+def between(start: dt.date, end: dt.date, checked: bool = False) -> Period:
+    """Any span of days; a span that is a named period gets the named key. `checked`: one a
+    user typed is of the years a report may be of (not one derived from a report's: the
+    same period last year of a report of 2000)."""
     if end < start:
         raise ValueError(_("The report period ends before it starts."))
-    if not (FIRST_YEAR <= start.year and end.year <= LAST_YEAR):
+    if checked and not (FIRST_YEAR <= start.year and end.year <= LAST_YEAR):
         raise ValueError(_("Choose a day of a year from 2000 to 2100."))
     for period in named_periods(end.year):
         if (period.start, period.end) == (start, end):
@@ -109,14 +111,15 @@ def between(start: dt.date, end: dt.date) -> Period:
     return Period(start=start, end=end, key=f"{start.isoformat()}..{end.isoformat()}")
 
 
-def parse(text: str) -> Period:
+def parse(text: str, checked: bool = True) -> Period:
     """`2025`, `2025-Q1`…`2025-Q4`, `2025-6M`, `2025-9M` or `YYYY-MM-DD..YYYY-MM-DD`;
-    ValueError (with a message for the user) otherwise."""
+    ValueError (with a message for the user) otherwise, and for a year no report may be of
+    (`checked`, as `between`)."""
     text = (text or "").strip()
     named = _NAMED.match(text)
     if named:
         year = int(named["year"])
-        if not FIRST_YEAR <= year <= LAST_YEAR:
+        if not (1 < year < 9999) or (checked and not FIRST_YEAR <= year <= LAST_YEAR):
             raise ValueError(_("“%(text)s” is not a report period.") % {"text": text})
         if named["quarter"]:
             quarter = int(named["quarter"])
@@ -132,7 +135,7 @@ def parse(text: str) -> Period:
             start, end = dt.date.fromisoformat(span["start"]), dt.date.fromisoformat(span["end"])
         except ValueError:
             raise ValueError(_("“%(text)s” is not a report period.") % {"text": text}) from None
-        return between(start, end)
+        return between(start, end, checked)
     raise ValueError(
         _(
             "“%(text)s” is not a report period: write 2025, 2025-Q1 … 2025-Q4, 2025-6M, 2025-9M"
@@ -145,7 +148,7 @@ def parse(text: str) -> Period:
 def named_periods(year: int) -> list[Period]:
     """The periods boards report on in a year, in the order they fall due."""
     keys = [f"{year}-Q1", f"{year}-6M", f"{year}-Q2", f"{year}-9M", f"{year}-Q3", f"{year}-Q4", str(year)]
-    return [parse(key) for key in keys]
+    return [parse(key, checked=False) for key in keys]
 
 
 def choose(

@@ -61,7 +61,7 @@ def report_period(organization: Organization, options: dict, today: dt.date):
             elif start or end:
                 if not (start and end):
                     raise CommandError("--from and --to go together.")
-                period = between(_date(start, "--from"), _date(end, "--to"))
+                period = between(_date(start, "--from"), _date(end, "--to"), checked=True)
             if period is not None and year and year != period.year:
                 raise CommandError(f"--year {year} is not the year of the period {period.key} ({period.year}).")
             period, day = choose(

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             if not (start and end):
                 raise CommandError("--from and --to go together.")
             try:
-                return periods.between(_day(start, "--from"), _day(end, "--to"))
+                return periods.between(_day(start, "--from"), _day(end, "--to"), checked=True)
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
         if not period:  # the year of the report pages (a merged or dissolved organization's last)
