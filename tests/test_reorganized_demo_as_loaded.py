@@ -312,3 +312,18 @@ def test_a_period_that_ended_before_the_commune_was_founded_is_refused_on_every_
     # A day before the founding inside a period it stood in: the report says it did not exist yet.
     page = client.get(reverse("reports:dashboard", args=[commune.pk]), {"as_of": "2025-06-30"}).content.decode()
     assert said not in page and "01/07/2025" in page
+
+
+def test_a_closed_rule_is_not_one_line_with_a_running_one(reorganized_demo):
+    """Chi bộ THPT Đức Trọng on 30/06/2025: 159-KH/HU's "each high school" is over (the
+    district's last day, not met), 97-KH/TU's same target runs on (on track); the summary
+    printed them as one line "97-KH/TU · 159-KH/HU … Đúng tiến độ"."""
+    from reports.report import build_report
+
+    cell = Organization.objects.get(code="LD.DT.DTR")
+    report = build_report(attainment(scope=cell, year=2025, as_of=dt.date(2025, 6, 30)))
+    rows = [row for row in report.summary.rows if "học sinh" in " ".join(str(c) for c in row)]
+    plans = sorted(" ".join(str(c) for c in row if "KH/" in str(c)) for row in rows)
+    assert len(rows) == 2 and all("·" not in p for p in plans), rows
+    statuses = sorted(str(row[-1]) for row in rows)
+    assert statuses == ["not_met", "on_track"], statuses

@@ -73,7 +73,9 @@ def same_target_key(r) -> tuple:
     one pupil). Rules over many organizations compare the organizations measured (the
     selectors may be written differently), size and inactivity rules their selector and
     where it looks from; read as a plain list (a past day's tree, which lists the failing
-    organizations only), their selector, how many they measure, meet and fail, and which."""
+    organizations only), their selector, how many they measure, meet and fail, and which.
+    And the same statuses: on a district's last day its plan's year is over (not met) where
+    the province's same target runs on (on track); one line would show only the first."""
     rule = r.rule
     if not r.many:
         who = ("one", r.subject.pk if r.subject else None)
@@ -83,9 +85,9 @@ def same_target_key(r) -> tuple:
         failing = frozenset(m.org.pk for m in r.measurements)
         who = ("measured", selector_signature(rule), r.matched, r.meeting, failing)
     else:
-        who = ("each", frozenset(m.org.pk for m in r.measurements))
+        who = ("each", frozenset((m.org.pk, m.status) for m in r.measurements))
     bounds = (rule.min_count, rule.max_count, rule.min_percent, rule.max_percent, rule.years_without)
-    return (r.kind, r.category or "", who, bounds, rule.max_is_cap)
+    return (r.kind, r.category or "", who, bounds, rule.max_is_cap, r.status)
 
 
 def group_same_targets(rules) -> list[tuple]:
