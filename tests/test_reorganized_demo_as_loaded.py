@@ -327,3 +327,32 @@ def test_a_closed_rule_is_not_one_line_with_a_running_one(reorganized_demo):
     assert len(rows) == 2 and all("·" not in p for p in plans), rows
     statuses = sorted(str(row[-1]) for row in rows)
     assert statuses == ["not_met", "on_track"], statuses
+
+
+def test_a_row_of_the_ended_district_s_table_links_to_the_admissions_it_counts(reorganized_demo, client):
+    """On xã Đơn Dương's page of 31/12/2025 the high school's row reads 3 (counted to the
+    district's last day) and linked to the 4 admitted by 31/12."""
+    from lxml import html as lxml_html
+
+    client.force_login(User.objects.get(username="donduong.kehoach"))
+    commune = Organization.objects.get(code="LD.X-DONDUONG")
+    page = lxml_html.fromstring(
+        client.get(reverse("reports:dashboard", args=[commune.pk]), {"as_of": "2025-12-31"}).content
+    )
+    (table,) = [t for t in page.xpath("//section[contains(., 'Huyện ủy Đơn Dương (giải thể')]//table")]
+    (row,) = [r for r in table.xpath(".//tr") if "Chi bộ Trường THPT Đơn Dương" in r.text_content()]
+    link = row.xpath(".//a[contains(@href, '/admissions/')]")[0]
+    assert link.text_content().strip() == "3"
+    assert "as_of=2025-06-30" in link.get("href")
+    listed = lxml_html.fromstring(client.get(link.get("href")).content).text_content()
+    assert "Chọn một ngày" not in listed
+    admitted = Admission.objects.filter(
+        organization__code="LD.DD.THPT-DD", ceremony_date__year=2025, ceremony_date__lte=dt.date(2025, 6, 30)
+    )
+    assert admitted.count() == 3
+    for admission in admitted:
+        assert admission.candidate.full_name in listed
+    later = Admission.objects.filter(
+        organization__code="LD.DD.THPT-DD", ceremony_date__gt=dt.date(2025, 6, 30), ceremony_date__year=2025
+    )
+    assert later.exists() and not any(a.candidate.full_name in listed for a in later)

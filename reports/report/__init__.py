@@ -135,8 +135,17 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
             cells += [quota, None if quota is None else row.sub_actual.get(c, 0)]
         return cells
 
+    # A table of a committee that ended before the count day counts every row to its last
+    # day: the admissions behind a row's figure are listed as of that day (`as_of`).
+    count_day = min(att.as_of, dt.date(year, 12, 31))
+    ended = table.subject_ended_on
+    counted_to = ended - dt.timedelta(days=1) if ended is not None and ended <= count_day else None
+
     def source():
         for i, (row, figure) in enumerate(zip(table.rows, periods, strict=True), start=1):
+            link = {"org": row.org.pk, "category": ""}
+            if counted_to is not None:
+                link["as_of"] = counted_to
             yield (
                 [
                     i,
@@ -148,7 +157,7 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
                     *beside.cells(figure),
                     row.status,
                 ],
-                {"org": row.org.pk, "category": ""},
+                link,
             )
 
     first_beside = 5 + len(sub_columns)

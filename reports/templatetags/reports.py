@@ -44,7 +44,10 @@ def cells(row, columns, link, query, can_see_names, unlinked=()):
         dashboard_url = reverse("reports:dashboard", args=[link["org"]]) + "?" + query
     achieved = _achieved_titles()
     if link and can_see_names and any(column.kind == INT and column.title in achieved for column in columns):
-        params = query + ("&" + urlencode({"category": link["category"]}) if link.get("category") else "")
+        params = query
+        if link.get("as_of"):  # a row counted to an earlier day (a committee's that ended): that day's
+            params = urlencode({"year": link["as_of"].year, "as_of": link["as_of"].isoformat()})
+        params += "&" + urlencode({"category": link["category"]}) if link.get("category") else ""
         admissions_url = reverse("reports:admissions", args=[link["org"]]) + "?" + params
     return mark_safe(
         "".join(
