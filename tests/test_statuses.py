@@ -235,3 +235,23 @@ def test_membership_share_range_exceeded_unless_capped(tree):
     assert (level.implied_min, level.implied_max) == (1, 1)
     assert (level.status, cap.status) == (Status.EXCEEDED, Status.NOT_MET)
     assert "không quá 4%" in result.rules[1].sentence and "từ 3% đến 4%" in result.rules[0].sentence
+
+
+def test_an_at_risk_target_says_how_many_of_its_forecast_can_still_finish(tree, client_for):
+    """ "1 / 3, Dự kiến +2, Có nguy cơ không đạt" read as 1 + 2 ≥ 3: the page says how many
+    of the 2 the deadlines still bring to a ceremony by 31/12 (none: one decided too late
+    to be due by then, one at a resolution whose decision is due in February)."""
+    from django.urls import reverse
+
+    p = make_plan(tree.district, number="1", symbol="KH/HU")
+    make_rule(p, RuleKind.COUNT, target=tree.commune, min_count=3)
+    admit(tree.cell, dt.date(2025, 3, 1))
+    _on_the_road(tree.cell, Step.DECISION, dt.date(2025, 11, 20), dt.date(2026, 1, 5))
+    _on_the_road(tree.cell, Step.CELL_RESOLUTION, dt.date(2025, 11, 25), dt.date(2026, 2, 20))
+    page = (
+        client_for("district_planner")
+        .get(reverse("reports:dashboard", args=[tree.commune.pk]), {"as_of": "2025-11-29"})
+        .content.decode()
+    )
+    assert "Có nguy cơ không đạt" in page
+    assert "(trong đó 0 người còn kịp kết nạp trước 31/12 theo thời hạn;" in page
