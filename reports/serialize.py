@@ -117,7 +117,7 @@ def _attainment_json(att: Attainment) -> dict:
             # The committee ended (merged or dissolved) that day, before the count day:
             # every row is counted up to the day before, its quota having applied until
             # then (null: standing on the count day, as a rule's `ended_on`).
-            "ended_on": _ended_before(t.subject_ended_on, count_day),
+            "ended_on": t.subject_ended_on.isoformat() if t.counted_to else None,
             "children": [
                 {
                     "org": row.org.name,

@@ -109,4 +109,5 @@ def _allocation_table(
         rows=rows,
         partial=partial,
         subject_ended_on=ended.on.get(subject.pk),
+        counted_to=ended.counted_to(subject),
     )

@@ -88,6 +88,12 @@ class _Ended:
         self.on[org.pk] = day
         return True
 
+    def counted_to(self, org) -> dt.date | None:
+        """The last day of an organization that ended before the count day (its last day was
+        an earlier one), else None."""
+        day = self.on.get(org.pk)
+        return day - dt.timedelta(days=1) if day is not None and day <= self.count_day else None
+
     def merged_rows(self, rule, orgs: dict) -> dict[int, Organization]:
         """The rows of an ended committee's table (seen from outside it) whose organization
         merged by the count day into one of the report's (`orgs`): a commune merged into the

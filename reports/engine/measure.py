@@ -246,8 +246,7 @@ class _Computation:
         for rule in rules:
             # The table of a committee that ended before the count day applied to its rows
             # until its last day (ended._Ended): it gives them no target for the year.
-            ended_on = self.ended.on.get(_subject(rule).pk)
-            if rule.kind == RuleKind.ALLOCATION and (ended_on is None or ended_on > count_day):
+            if rule.kind == RuleKind.ALLOCATION and self.ended.counted_to(_subject(rule)) is None:
                 for allocation in rule.allocation_rows:
                     self.planned.setdefault(allocation.organization_id, allocation.total)
         # A later plan's total replaces an earlier one's; within a plan its count rule ("kết nạp

@@ -163,6 +163,9 @@ class AllocationTable:
     # The committee ended (merged or dissolved) by the count day: the day it ended; every
     # row is counted up to the day before, its last (the quota applied until then).
     subject_ended_on: dt.date | None = None
+    # The day before, when it is before the count day: the day its rows are counted to, and
+    # their quota's last (it gives them no target for the year; None: the count day).
+    counted_to: dt.date | None = None
 
 
 @dataclass(slots=True)

@@ -37,6 +37,15 @@ class _Alloc:
     sub_quotas: dict[str, int]
 
 
+def _covering(year: int, on: dt.date) -> Q:
+    """Rules of the plans in force on `on` whose years cover `year`."""
+    return (
+        in_force_on(on, "plan__")
+        & Q(plan__first_year__lte=year)
+        & (Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
+    )
+
+
 def applicable_rules(
     scope: Organization, year: int, on: dt.date, issuers: set[int] | None = None, ended_issuers: set[int] = frozenset()
 ) -> list[Rule]:
@@ -67,8 +76,7 @@ def applicable_rules(
     if ended_issuers:
         by_issuer |= Q(plan__issuer__among=ended_issuers, applies_to_each=False)
     rules = list(
-        Rule.objects.filter(by_issuer, in_force_on(on, "plan__"), plan__first_year__lte=year)
-        .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
+        Rule.objects.filter(by_issuer, _covering(year, on))
         .filter(Q(plan__issuer__dissolved_on__isnull=True) | Q(plan__issuer__dissolved_on__gt=dt.date(year, 1, 1)))
         .select_related("plan__issuer", "target")
         .annotate(amended_later=in_force.amended_after(on))
@@ -123,8 +131,7 @@ def ended_above(
     successor's, and so is its row (`inside`: the scope's organizations on a past day)."""
     jan1, end_by = dt.date(year, 1, 1), on + dt.timedelta(days=1)
     found = (
-        Rule.objects.filter(in_force_on(on, "plan__"), plan__first_year__lte=year, applies_to_each=False)
-        .filter(Q(plan__last_year__isnull=True) | Q(plan__last_year__gte=year))
+        Rule.objects.filter(_covering(year, on), applies_to_each=False)
         .filter(plan__issuer__dissolved_on__gt=jan1, plan__issuer__dissolved_on__lte=end_by)
         .values_list("plan__issuer_id", "plan__issuer__path", "plan__issuer__dissolved_on")
         .distinct()

@@ -135,17 +135,11 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
             cells += [quota, None if quota is None else row.sub_actual.get(c, 0)]
         return cells
 
-    # A table of a committee that ended before the count day counts every row to its last
-    # day: the admissions behind a row's figure are listed as of that day (`as_of`).
-    count_day = min(att.as_of, dt.date(year, 12, 31))
-    ended = table.subject_ended_on
-    counted_to = ended - dt.timedelta(days=1) if ended is not None and ended <= count_day else None
-
     def source():
         for i, (row, figure) in enumerate(zip(table.rows, periods, strict=True), start=1):
             link = {"org": row.org.pk, "category": ""}
-            if counted_to is not None:
-                link["as_of"] = counted_to
+            if table.counted_to is not None:  # the admissions behind its figure: as of that day
+                link["as_of"] = table.counted_to
             yield (
                 [
                     i,
@@ -246,14 +240,13 @@ def child_targets(att: Attainment) -> dict[int, tuple]:
     then the tables of the plans above it). Not the table of a committee that ended before
     the count day: its quota applied to its rows until its last day, counted to that day
     (the engine's targets leave it out alike: engine.measure)."""
-    count_day = min(att.as_of, dt.date(att.year, 12, 31))
     found: dict[int, tuple] = {}
     for r in att.rules:
         m = r.single
         if r.kind == RuleKind.COUNT and not r.category and m is not None and m.target_min is not None:
             found.setdefault(m.org.pk, (m.target_min, m.percent, r.status))
     for table in sorted(att.allocations, key=lambda t: t.subject.pk != att.scope.pk):
-        if table.subject_ended_on is not None and table.subject_ended_on <= count_day:
+        if table.counted_to is not None:
             continue
         for row in table.rows:
             found.setdefault(row.org.pk, (row.total, row.percent, row.status))

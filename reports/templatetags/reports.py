@@ -47,7 +47,8 @@ def cells(row, columns, link, query, can_see_names, unlinked=()):
         params = query
         if link.get("as_of"):  # a row counted to an earlier day (a committee's that ended): that day's
             params = urlencode({"year": link["as_of"].year, "as_of": link["as_of"].isoformat()})
-        params += "&" + urlencode({"category": link["category"]}) if link.get("category") else ""
+        if link.get("category"):
+            params += "&" + urlencode({"category": link["category"]})
         admissions_url = reverse("reports:admissions", args=[link["org"]]) + "?" + params
     return mark_safe(
         "".join(
