@@ -166,3 +166,46 @@ def test_at_the_committees_resolution_the_decision_is_due_from_the_cells(tree):
     (m,) = rule.measurements
     assert (m.actual, m.forecast, m.finishable) == (0, 1, 1)
     assert m.status == "on_track"
+
+
+@pytest.mark.parametrize("step", [Step.CELL_RESOLUTION, Step.DECISION], ids=["resolution", "decision"])
+def test_a_step_on_the_weekend_after_the_last_day_finishes_on_a_past_day_too(tree, step):
+    """2021's last days that still reach the ceremony by 31/12 are Fridays: the cell's
+    resolution on 27/08 (the decision 60 working days later), the decision on 19/11 (the
+    ceremony 30 more). A step taken on the Saturday after has the same deadline, so it
+    counts on to finish, today as on a past day read once the candidate has moved on (the
+    past day compared the step's date with the Friday itself and dropped it)."""
+    from admissions.workdays import add_working_days
+    from reports.engine.counts import deadline_days
+
+    as_of = D(2021, 9, 1)
+    last_decision, last_resolution, _late = deadline_days(2021, as_of)
+    friday = last_resolution if step == Step.CELL_RESOLUTION else last_decision
+    assert friday.weekday() == 4
+    saturday = friday + dt.timedelta(days=1)
+    due = add_working_days(saturday, 60 if step == Step.CELL_RESOLUTION else 30)
+    assert due == (last_decision if step == Step.CELL_RESOLUTION else D(2021, 12, 31))
+    if step == Step.DECISION:
+        as_of = D(2021, 11, 22)
+    plan = make_plan(tree.district, first_year=2021, last_year=2021)
+    make_rule(plan, RuleKind.COUNT, target=tree.school, min_count=1)
+    lan = make_candidate(tree.school, step=step, name="Lan")
+    _steps(lan, (Step.CELL_RESOLUTION, saturday if step == Step.CELL_RESOLUTION else D(2021, 8, 2)))
+    if step == Step.DECISION:
+        _steps(lan, (Step.DECISION, saturday))
+    Candidate.objects.filter(pk=lan.pk).update(step_date=saturday, due_on=due)
+
+    def figures():
+        result = attainment(scope=tree.school, year=2021, as_of=as_of)
+        (rule,) = [r for r in result.rules if r.rule.kind == RuleKind.COUNT]
+        (m,) = rule.measurements
+        return m.forecast, m.finishable
+
+    assert figures() == (1, 1)  # today's pipeline: the deadline the services set
+    # She took the next step on 10/12: the report of that day reads her step then.
+    _steps(lan, (step + 1, D(2021, 12, 10)))
+    Candidate.objects.filter(pk=lan.pk).update(step=step + 1, step_date=D(2021, 12, 10), due_on=None)
+    assert figures() == (1, 1)
+    # On the Monday after, the step is too late, on this road too.
+    StepRecord.objects.filter(candidate=lan, step=step).update(date=saturday + dt.timedelta(days=2))
+    assert figures() == (1, 0)

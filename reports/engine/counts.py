@@ -293,12 +293,17 @@ def deadline_days(year: int, as_of: dt.date, holidays=None) -> tuple[dt.date, dt
 @dataclass(frozen=True)
 class _Deadlines:
     """The days finishable_candidates compares a candidate's dates with: the last decision
-    and cell's resolution that still reach the ceremony by 31/12 (deadline_days), and the
-    first ones whose next deadline has not passed on the report's day (`as_of`)."""
+    and cell's resolution that still reach the ceremony by 31/12 (deadline_days), the
+    working days after them (`decision_before`, `resolution_before`: a step taken on the
+    weekend or holiday right after a last day runs its deadline from the same working day,
+    so it still finishes), and the first ones whose next deadline has not passed on the
+    report's day (`as_of`)."""
 
     year: int
     last_decision: dt.date
     last_resolution: dt.date
+    decision_before: dt.date
+    resolution_before: dt.date
     as_of: dt.date
     first_decision: dt.date
     first_resolution: dt.date
@@ -316,14 +321,14 @@ def _deadline_q(step: str, since: str, due: str, days: _Deadlines, resolved: str
         | Q(
             **{
                 f"{due}__isnull": True,
-                f"{resolution}__lte": days.last_resolution,
+                f"{resolution}__lt": days.resolution_before,
                 f"{resolution}__gte": days.first_resolution,
             }
         )
     )
     decided = Q(**{step: Step.DECISION}) & (
         Q(**{f"{due}__lte": dt.date(days.year, 12, 31), f"{due}__gte": days.as_of})
-        | Q(**{f"{due}__isnull": True, f"{since}__lte": days.last_decision, f"{since}__gte": days.first_decision})
+        | Q(**{f"{due}__isnull": True, f"{since}__lt": days.decision_before, f"{since}__gte": days.first_decision})
     )
     return resolutions | decided | Q(**{f"{step}__gte": Step.CEREMONY})
 
@@ -356,7 +361,9 @@ def finishable_candidates(year: int, as_of: dt.date, day: dt.date | None = None)
         year,
         last_decision,
         last_resolution,
-        as_of,
+        decision_before=add_working_days(last_decision, 1, holidays),
+        resolution_before=add_working_days(last_resolution, 1, holidays),
+        as_of=as_of,
         first_decision=add_working_days(as_of, -rules["CEREMONY_WORKING_DAYS"], holidays),
         first_resolution=add_working_days(as_of, -rules["DECISION_WORKING_DAYS"], holidays),
     )
