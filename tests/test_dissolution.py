@@ -379,6 +379,58 @@ def test_size_and_inactivity_rules_of_a_committee_dissolved_in_the_year_are_chec
     assert (row.org.pk, row.last_admission_year, row.forecast) == (tree.city_school.pk, None, None)
 
 
+def test_the_committee_and_the_school_that_hold_a_dissolved_city_s_school_report_its_rules_over_each_school(
+    tree, client_for
+):
+    """Thành ủy Đà Lạt asked each of its high schools for two admissions, and its cells
+    for 10 members, in 2025; dissolved on 01/07/2025, its school moved under Huyện ủy Đơn
+    Dương. The province's year-end report lists the school failing both, counted to
+    30/06/2025. Đơn Dương's report and the school's own said nothing of either rule: the
+    committee that holds the school now signs a report silent on a target the province
+    marks as missed. They list the same row, with the same figures; a committee that never
+    held the school does not."""
+    from organizations.models import OrgForm
+    from organizations.services import member_count_record, organization_move
+
+    plan = make_plan(tree.city, first_year=2025, number="12", symbol="KH/ThU")
+    make_rule(plan, RuleKind.COUNT, applies_to_each=True, sectors=["high_school"], min_count=2)
+    make_rule(plan, RuleKind.CELL_SIZE, applies_to_each=True, forms=[OrgForm.GRASSROOTS_CELL], min_count=10)
+    member_count_record(organization=tree.city_school, as_of=D(2025, 1, 1), members=8)
+    admit(tree.city_school, D(2025, 3, 1))
+    today = D(2026, 3, 1)
+    organization_move(organization=tree.city_school, new_parent=tree.district, on_date=D(2025, 7, 1), today=today)
+    admit(tree.city_school, D(2025, 9, 1))
+    organization_dissolve(organization=tree.city, on_date=D(2025, 7, 1), today=today)
+
+    def rows(scope, day=None):
+        answer = attainment(scope=scope, year=2025, as_of=day or D(2025, 12, 31), list_failing=True)
+        by_kind = {r.rule.kind: r for r in answer.rules if r.plan == plan}
+        count, size = by_kind[RuleKind.COUNT], by_kind[RuleKind.CELL_SIZE]
+        return (
+            [(m.org.pk, m.actual, m.ended_on, m.status) for m in count.measurements],
+            (size.matched, [(m.org.pk, m.members, m.ended_on) for m in size.failing], size.status),
+        )
+
+    expected = (
+        [(tree.city_school.pk, 1, D(2025, 7, 1), "not_met")],
+        (1, [(tree.city_school.pk, 8, D(2025, 7, 1))], "not_met"),
+    )
+    assert rows(tree.province) == expected
+    assert rows(tree.district) == expected
+    assert rows(tree.city_school) == expected
+    assert rows(tree.district, D(2025, 9, 30)) == expected  # its year is over on the city's last day
+    # The committee's page lists it under the city's plan.
+    page = client_for("district_planner").get(f"/reports/{tree.district.pk}/?year=2025&as_of=2025-12-31")
+    assert page.status_code == 200
+    assert "Chi bộ Trường THPT Trần Phú" in page.content.decode() and plan.label in page.content.decode()
+    # Before the city's last day the school was not Đơn Dương's: its rules are not there.
+    answer = attainment(scope=tree.district, year=2025, as_of=D(2025, 6, 30))
+    assert not [r for r in answer.rules if r.plan == plan]
+    # The same once the tree changed after the day (the reports read the tree of 31/12/2025).
+    organization_move(organization=tree.enterprise, new_parent=tree.province, on_date=D(2026, 2, 1), today=today)
+    assert rows(tree.district) == rows(tree.city_school) == expected
+
+
 def test_the_province_page_says_to_which_day_a_dissolved_city_s_own_target_is_counted(tree, client_for):
     """Thành ủy Đà Lạt's own target of 3 for 2025, the city dissolved on 01/07/2025: the
     province's year-end page reads its 1 admission up to 30/06 and says so on the rule card."""

@@ -131,15 +131,28 @@ class _Ended:
             depth = depth - issuer.depth + len(path_then) // STEP
         return [org for org, kind in standing if _kind_matches(*kind, (forms, sectors, depth))]
 
+    def held_by(self, matched: list[Organization], scope) -> list[Organization]:
+        """Those of an ended issuer's matches (`matches`) that stand under `scope` on the
+        count day, or merged by then into one that does (its figures are that one's since):
+        a dissolved district's high schools moved under a new commune committee, seen from
+        the commune's report or the school's own. The tree of the count day (three queries,
+        once)."""
+        if not matched:
+            return []
+        ids = self._tree(scope, self.count_day).counted_ids()
+        return [org for org in matched if org.pk in ids]
+
     def _held_on(self, day: dt.date, scope) -> _HeldOn:
         """What every issuer of a rule over many organizations that ended the day after `day`
         held that day, read together: the tree of the report's organization that day (three
-        queries; each issuer's, when that organization did not stand then) and the
-        organizations in it (one)."""
+        queries; each issuer's, when that organization did not stand then or held not all of
+        them) and the organizations in it (one)."""
         if day in self._held:
             return self._held[day]
         issuers = [issuer for pk, issuer in self._each_ended.items() if self.on[pk] - dt.timedelta(days=1) == day]
         root = scope if scope.existed_on(day) else None
+        if root is not None and any(issuer.pk not in self._tree(root, day).paths for issuer in issuers):
+            root = None  # an issuer outside it that day (ended_above): what it held is read under it
         trees = {issuer.pk: self._tree(root or issuer, day, under=issuer) for issuer in issuers}
         # With those merged into them by the day: an inactivity rule reads their age (stood_since).
         pks = {pk for tree in trees.values() for pk in tree.counted_ids()} - set(trees)
@@ -187,9 +200,11 @@ class _Ended:
             counts.update(self._read(self._each_ended[issuer_pk], held.day, pks))
         return counts
 
-    def structural(self, rule, scope, first_year: int) -> tuple[int, list[Measurement]]:
+    def structural(self, rule, scope, first_year: int, outside: bool = False) -> tuple[int, list[Measurement]]:
         """A size or inactivity rule over many organizations of an issuer ended by the count
-        day, checked on the issuer's last day over what it held then (`matches`): (how many
+        day, checked on the issuer's last day over what it held then (`matches`; `outside`:
+        the issuer stood outside the report's scope, so of those, the ones it holds now:
+        `held_by`): (how many
         it measures, the failing ones), as _structural answers; their year is over (one
         younger than an inactivity rule's years meets it: failing.too_young). The
         member counts of that day, or the latest year from `first_year` with an admission
@@ -197,6 +212,8 @@ class _Ended:
         day (one query; two)."""
         issuer = rule.plan.issuer
         matched = self.matches(rule, selector_signature(rule), scope)
+        if outside:
+            matched = self.held_by(matched, scope)
         if not matched:
             return 0, []
         ended_on = self.on[issuer.pk]

@@ -224,8 +224,9 @@ class _Computation:
         # Size and inactivity rules of an issuer ended by the count day: on its last day.
         for rule in rules:
             issuer = rule.plan.issuer
-            if is_many_structural(rule) and self.ended.issuer_ended(rule) and _within(issuer.path, scope.path):
-                self.structural[rule.pk] = self.ended.structural(rule, scope_org, first_year)
+            if is_many_structural(rule) and self.ended.issuer_ended(rule):
+                outside = not _within(issuer.path, scope.path)
+                self.structural[rule.pk] = self.ended.structural(rule, scope_org, first_year, outside)
         self.actuals, self.pipeline, self.finishable = actuals, pipeline, finishable
         # Which past years have a figure (known): those the records hold anywhere, less
         # those with a count entered above the scope (one query each).

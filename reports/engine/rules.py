@@ -66,15 +66,16 @@ def applicable_rules(
     The rules carry the amendments left out (`amended_after`), the report says so.
 
     `ended_issuers`: committees that ended in the year and held part of the scope on their
-    last day (`ended_above`); their rules with one subject and their allocation tables
-    apply too, their rows inside the scope counted to that day (ended._Ended).
+    last day (`ended_above`); their rules and allocation tables apply too, their rows and
+    the matches of their rules over many organizations inside the scope counted to that
+    day (ended._Ended).
     """
     if issuers is None:
         by_issuer = Q(plan__issuer__path__startswith=scope.path) | Q(plan__issuer__path__in=scope.ancestor_paths())
     else:
         by_issuer = Q(plan__issuer__among=issuers)  # a past day's whole tree: ids as one parameter
     if ended_issuers:
-        by_issuer |= Q(plan__issuer__among=ended_issuers, applies_to_each=False)
+        by_issuer |= Q(plan__issuer__among=ended_issuers)
     rules = list(
         Rule.objects.filter(by_issuer, _covering(year, on))
         .filter(Q(plan__issuer__dissolved_on__isnull=True) | Q(plan__issuer__dissolved_on__gt=dt.date(year, 1, 1)))
@@ -131,7 +132,7 @@ def ended_above(
     successor's, and so is its row (`inside`: the scope's organizations on a past day)."""
     jan1, end_by = dt.date(year, 1, 1), on + dt.timedelta(days=1)
     found = (
-        Rule.objects.filter(_covering(year, on), applies_to_each=False)
+        Rule.objects.filter(_covering(year, on))
         .filter(plan__issuer__dissolved_on__gt=jan1, plan__issuer__dissolved_on__lte=end_by)
         .values_list("plan__issuer_id", "plan__issuer__path", "plan__issuer__dissolved_on")
         .distinct()
@@ -287,8 +288,11 @@ def _subjects(rules, scope, scope_org, orgs: dict, count_day: dt.date, ended) ->
     for rule in rules:
         if is_many_structural(rule):
             subjects[rule.pk] = []  # see _structural
-        elif ended.issuer_ended(rule) and _within(rule.plan.issuer.path, scope.path):
-            subjects[rule.pk] = ended.matches(rule, selector_signature(rule), scope_org)
+        elif ended.issuer_ended(rule):
+            matched = ended.matches(rule, selector_signature(rule), scope_org)
+            # An issuer outside the scope (ended_above): the matches the scope holds now.
+            outside = not _within(rule.plan.issuer.path, scope.path)
+            subjects[rule.pk] = ended.held_by(matched, scope_org) if outside else matched
         elif rule.applies_to_each:
             subjects[rule.pk] = matches_of(rule)
         else:
