@@ -327,3 +327,36 @@ def test_a_locked_report_of_a_commune_formed_by_a_merger_is_protected_too(tree):
             today=D(2026, 1, 5), reason="Sửa lỗi", in_force_from=D(2025, 3, 1),
         )  # fmt: skip
     assert "Đảng ủy xã Mới" in str(refused.value.error_dict["in_force_from"])
+
+
+def test_a_row_for_an_organization_founded_after_the_amendment_s_day_is_refused(tree):
+    """Xã Đơn Dương's commune committee was formed on 01/07/2025. A correction giving it a
+    row "from 01/03/2025" put a row for it in the reports of March to June, before it stood:
+    refused, in Vietnamese, nothing saved; from its founding day it is taken."""
+    from django.utils import translation
+
+    from organizations.models import Organization, OrgForm, Sector
+    from quotas.models import Allocation
+    from tests.conftest import _org
+
+    new_commune = _org(tree.district, "LD.DD.XDD", "Đảng ủy xã Đơn Dương", OrgForm.GRASSROOTS_COMMITTEE, Sector.COMMUNE)
+    Organization.objects.filter(pk=new_commune.pk).update(founded_on=D(2025, 7, 1))
+    plan, table = _district_plan(tree, table=True)
+    row = services.RowInput(new_commune.pk, 3, {})
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        services.allocation_set(rule=table, rows=[row], today=AMENDED, reason="Bổ sung", in_force_from=D(2025, 3, 1))
+    assert "Đảng ủy xã Đơn Dương: thành lập ngày 01/07/2025, sau ngày sửa đổi có hiệu lực (01/03/2025)" in " ".join(
+        refused.value.messages
+    )
+    assert not Allocation.objects.filter(organization=new_commune).exists() and not PlanAmendment.objects.exists()
+    services.allocation_set(rule=table, rows=[row], today=AMENDED, reason="Bổ sung", in_force_from=D(2025, 7, 1))
+    assert Allocation.objects.get(organization=new_commune).total == 3
+    # Rows of organizations standing before the day are taken as before (the school's, changed).
+    school = Allocation.objects.get(organization=tree.school)
+    services.allocation_set(
+        rule=table,
+        rows=[services.RowInput(tree.school.pk, 6, {Category.PUPIL: 1}, school.version)],
+        today=AMENDED,
+        reason="Sửa lỗi",
+        in_force_from=D(2025, 7, 1),
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -15,7 +16,7 @@ from organizations.models import Organization
 
 from ..models import Allocation, PlanAmendment, Rule, RuleKind, SubQuota
 from ..sentences import allocation_notation
-from .amendments import StaleVersion, _amend, _change, _in_force_from, _require_editable
+from .amendments import StaleVersion, _amend, _change, _in_force_from, _is_issued, _require_editable
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,22 @@ def _validate_row(row: RowInput, allowed: set[int]) -> list[str]:
     return problems + quota_problems(row.total, row.sub_quotas)
 
 
+def _founded_after(plan, row: RowInput, current, founded: dict, day: dt.date) -> bool:
+    """Whether an issued plan's row is set or changed for an organization founded after the
+    day the amendment takes effect (a commune formed on 01/07/2025, given a quota from
+    01/03/2025): the reports of the days before its founding would read it."""
+    if not _is_issued(plan) or row.total is None or row.organization_id not in founded:
+        return False
+    if founded[row.organization_id] <= day:
+        return False
+    subs = {c: n for c, n in row.sub_quotas.items() if n}
+    if current is not None:
+        old = _notation(current.total, {s.category: s.count for s in current.sub_quotas.all()})
+        if old == _notation(row.total, subs):
+            return False  # unchanged: the row stands as it was
+    return True
+
+
 def _notation(total, subs: dict[str, int]) -> str:
     return "" if total is None else allocation_notation(total, subs)
 
@@ -123,11 +140,27 @@ def allocation_set(
         [a.organization_id, a.total, {s.category: s.count for s in a.sub_quotas.all()}]
         for a in sorted(existing.values(), key=lambda a: (a.order, a.pk))
     ]
-    names = dict(Organization.objects.filter(pk__in=[r.organization_id for r in rows]).values_list("pk", "name"))
+    found = Organization.objects.filter(pk__in=[r.organization_id for r in rows])
+    found = found.values_list("pk", "name", "founded_on")
+    names = {pk: name for pk, name, _founded in found}
+    founded = {pk: day for pk, _name, day in found if day is not None}
     errors, stale = [], []
     for row in rows:
         for problem in _validate_row(row, allowed):
             errors.append(f"{names.get(row.organization_id, row.organization_id)}: {problem}")
+        if _founded_after(rule.plan, row, existing.get(row.organization_id), founded, in_force_from):
+            errors.append(
+                _(
+                    "%(organization)s: founded on %(founded)s, after the day this amendment takes effect"
+                    " (%(day)s); the reports of the days between would show a row for an organization not yet"
+                    " standing. Give %(founded)s or a later day for the change."
+                )
+                % {
+                    "organization": names[row.organization_id],
+                    "founded": date_format(founded[row.organization_id], "d/m/Y"),
+                    "day": date_format(in_force_from, "d/m/Y"),
+                }
+            )
         current = existing.get(row.organization_id)
         if check_versions and (current.version if current else 0) != row.version:
             stale.append(names.get(row.organization_id, str(row.organization_id)))
