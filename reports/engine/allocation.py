@@ -55,8 +55,8 @@ def _allocation_table(
         listed = [orgs[a.organization_id] for a in rule.allocation_rows if a.organization_id in orgs]
         until_subject = ended.under(subject, [org for org in listed if ended.on.get(org.pk, last) == last])
 
-    def status_of(path, category, actual, low):
-        key = (path, year, category)
+    def status_of(actual, low, key):
+        """A standing row's status (its total's or a sub-quota's, `key` its counts' key)."""
         return count_status(actual, low, None, period, pipeline=pending.get(key, 0), finishable=ready.get(key, 0))[0]
 
     ended_on_of = ended.on.get
@@ -80,14 +80,17 @@ def _allocation_table(
             figure = period_of(path) if end == ended.end_by else None
             forecast = None  # its year is over
         else:
-            actual = counted.get((path, year, ""), 0)
-            status = status_of(path, "", actual, total)
+            key = (path, year, "")  # one key for its total's figures (~51,000 rows nationally)
+            actual = counted.get(key, 0)
+            status = status_of(actual, total, key)
             if subs:
                 subs = dict(subs)
                 sub_actual = {category: counted.get((path, year, category), 0) for category in subs}
-                status = Status.worst([status, *[status_of(path, c, sub_actual[c], n) for c, n in subs.items()]])
+                status = Status.worst(
+                    [status, *[status_of(sub_actual[c], n, (path, year, c)) for c, n in subs.items()]]
+                )
             figure = period_of(path)
-            forecast = pending.get((path, year, ""), 0) if forecasting else None
+            forecast = pending.get(key, 0) if forecasting else None
         rows.append(
             AllocationRow(org, total, subs, actual, sub_actual, _pct(actual, total), status, ended_on, figure, forecast)
         )
