@@ -395,6 +395,7 @@ def test_the_committee_and_the_school_that_hold_a_dissolved_city_s_school_report
     plan = make_plan(tree.city, first_year=2025, number="12", symbol="KH/ThU")
     make_rule(plan, RuleKind.COUNT, applies_to_each=True, sectors=["high_school"], min_count=2)
     make_rule(plan, RuleKind.CELL_SIZE, applies_to_each=True, forms=[OrgForm.GRASSROOTS_CELL], min_count=10)
+    enterprises = make_rule(plan, RuleKind.COUNT, applies_to_each=True, sectors=["non_state_enterprise"], min_count=1)
     member_count_record(organization=tree.city_school, as_of=D(2025, 1, 1), members=8)
     admit(tree.city_school, D(2025, 3, 1))
     today = D(2026, 3, 1)
@@ -404,6 +405,8 @@ def test_the_committee_and_the_school_that_hold_a_dissolved_city_s_school_report
 
     def rows(scope, day=None):
         answer = attainment(scope=scope, year=2025, as_of=day or D(2025, 12, 31), list_failing=True)
+        # The city's rule over enterprises is nothing of theirs: not said to apply to none.
+        assert enterprises.pk not in [note.rule.pk for note in answer.not_applying] or scope == tree.province
         by_kind = {r.rule.kind: r for r in answer.rules if r.plan == plan}
         count, size = by_kind[RuleKind.COUNT], by_kind[RuleKind.CELL_SIZE]
         return (

@@ -107,7 +107,7 @@ from .results import (
     YearFigure,
 )
 from .rows import OrganizationRow, _scope_organizations, gc_paused, name_rows
-from .rules import STRUCTURAL, _rules_of_day, _subjects, applicable_rules, rule_anchor, rules_not_applying
+from .rules import STRUCTURAL, _rules_of_day, _subjects, applicable_rules, rules_not_applying
 from .spans import _monthly, admissions_in, report_spans
 
 # The engine's public API: `attainment` and the plain results it returns, the rules that
@@ -207,9 +207,10 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
         result = c.rule_result(rule)
         if result is not None:
             results.append(result)
-        elif rule.applies_to_each and rule_anchor(rule, scope) == rule.plan.issuer.path:
+        elif rule.applies_to_each and rule.plan.issuer.path.startswith(scope.path):
             # Issued at the scope or inside it, it measures nothing: the report says why
-            # instead of leaving it out silently (one from above only misses the scope).
+            # instead of leaving it out silently (one from above only misses the scope; one
+            # of a committee that ended outside it, ended_above, holds nothing of it).
             measuring_none.append(rule)
     if names:
         _name_of_day(results, names, today_tree=tree is None)
