@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
+from common import clock
 from common.forms import EMPTY_FILTER_LABEL, DateField, YearField
 from organizations.forms import ScopedOrganizationChoiceField
 from organizations.models import Organization
@@ -51,13 +52,13 @@ class PeriodForm(forms.Form):
         self.fields["period"] = forms.CharField(label=_("Period"), max_length=32, required=False)
         self.fields["from"] = DateField(label=_("From"), required=False)
         self.fields["to"] = DateField(label=_("To"), required=False)
-        year = self.initial.get("year") or self.data.get("year") or dt.date.today().year
+        year = self.initial.get("year") or self.data.get("year") or clock.today().year
         try:
             year = int(year)
         except (TypeError, ValueError):
             year = 0
         if not 2000 <= year <= 2100:  # the choices of a bad year: this year's (the form reports the error)
-            year = dt.date.today().year
+            year = clock.today().year
         self.fields["period"].widget = forms.Select(
             choices=[
                 *((p.key, p.label) for p in periods.named_periods(year)),

@@ -405,3 +405,13 @@ def test_a_row_ended_in_a_year_entered_as_a_count_reads_its_own_reports_figure(t
     report = attainment(scope=tree.province, year=2024, as_of=D(2024, 12, 31))
     row = next(r for t in report.allocations for r in t.rows if r.org.pk == cell.pk)
     assert (row.ended_on, row.actual) == (D(2024, 7, 1), 1 + 3)
+
+
+def test_the_period_chooser_offers_the_periods_of_the_year_of_vietnam_s_day(monkeypatch):
+    """Between 00:00 and 07:00 in Vietnam on 1 January the server's UTC day is still 31
+    December: the chooser offered last year's quarters (it read the machine's day)."""
+    from reports.forms import PeriodForm
+
+    monkeypatch.setattr("common.clock.today", lambda: dt.date(2031, 1, 1))
+    keys = [key for key, _label in PeriodForm().fields["period"].widget.choices]
+    assert "2031-Q1" in keys and "2030-Q1" not in keys
