@@ -74,7 +74,9 @@ def test_committees_without_a_target_are_explained_and_the_page_reads_a_fixed_nu
     city = _row(html, "committees", tree.city.name)
     assert "badge" not in city and '<td class="num"><a' in city  # no target, no status; its admission counts
     note = html.split('data-testid="without-target"', 1)[1].split("</p>", 1)[0]
-    assert "1 tổ chức chưa có chỉ tiêu năm nay" in note and tree.province.name in note
+    # The year the report is of, and who gives no quota (it said "năm nay: Tỉnh ủy … chưa phân
+    # bổ", as if the province had allocated nothing, and "this year" of a past year).
+    assert f"1 tổ chức chưa có chỉ tiêu năm 2025: chưa được {tree.province.name} phân bổ chỉ tiêu" in note
     # The period's comparison comes after the committees and their targets.
     if 'data-testid="period-table"' in html:
         assert html.index('data-testid="committees"') < html.index('data-testid="period-table"')
