@@ -181,6 +181,8 @@ def test_an_ended_organization_lists_no_committees_behind_nor_a_forecast(client,
     client.force_login(planner)
     page = client.get("/").content.decode()
     assert 'data-testid="home-behind"' in page  # the cell, with nothing admitted
+    # A cell is no committee: the heading said "Các cấp ủy trực thuộc … đang chậm".
+    assert f"Các tổ chức trực thuộc {tree.commune.name} đang chậm" in page
     assert 'data-testid="home-forecast">+1<' in page
 
     tree.commune.refresh_from_db()
