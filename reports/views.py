@@ -38,7 +38,7 @@ from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
 from .periods import not_begun_message
 from .report import amended_after_note
-from .report.compare import compare_choices, compare_rows
+from .report.compare import compare_choices, compare_rows, rule_kinds
 from .services import historical_result_record
 from .tables import HistoricalResultTable, admission_table
 
@@ -176,7 +176,7 @@ def compare(request, organization):
         att = attainment(scope=organization, year=year, as_of=as_of, period=period.period)
     choices = compare_choices(att)
     chosen = request.GET.get("rule") or (choices[0][0] if choices else "")
-    if chosen and chosen not in dict(choices):
+    if chosen and chosen not in rule_kinds(att):  # a target of the report with no row is said so
         raise Http404
     sort = request.GET.get("sort", "org")
     rows = compare_rows(att, chosen, sort)

@@ -115,3 +115,23 @@ def test_the_ended_committees_cost_the_same_few_queries_whatever_the_rows(reorga
             rows = compare_rows(answer, key, "org")
         assert rows, key
         assert len(queries.captured_queries) <= 2, (key, len(rows))
+
+
+def test_the_commune_is_offered_only_targets_its_organizations_have_rows_for(reorganized_demo, client):
+    """xã Đơn Dương's 2026 comparison offered its own total ("… kết nạp ít nhất 30") and its
+    allocation table as targets to compare its organizations on, then answered "no
+    organization under it has this target". Offered: those that give rows; a link to
+    another target of the report still answers, saying there is none to compare."""
+    commune = Organization.objects.get(code="LD.X-DONDUONG")
+    client.force_login(get_user_model().objects.get(username="donduong.kehoach"))
+    url = reverse("reports:compare", args=[commune.pk])
+    with translation.override("vi"):
+        page = client.get(url, {"year": 2026})
+    offered = lxml_html.fromstring(page.content.decode()).xpath('//select[@name="rule"]/option/@value')
+    assert offered and "count:" not in offered and "allocation:" not in offered
+    att = attainment(scope=commune, year=2026, as_of=D(2026, 12, 3))
+    assert all(compare_rows(att, key) for key, _sentence in compare_choices(att))
+    with translation.override("vi"):
+        own = client.get(url, {"year": 2026, "rule": "count:"})
+    assert own.status_code == 200 and NONE_MESSAGE in own.content.decode()
+    assert client.get(url, {"year": 2026, "rule": "no-such:"}).status_code == 404

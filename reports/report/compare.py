@@ -18,11 +18,19 @@ STEP = Organization.steplen
 
 def compare_choices(att: Attainment) -> list[tuple[str, str]]:
     """The kinds of target to compare on ("kind:category"), each with the sentence of its
-    first rule, in the order of the rules."""
+    first rule, in the order of the rules: those that give at least one organization under
+    the scope a row (the scope's own total, "xã Đơn Dương at least 30", is no committee's
+    under it; a size rule none fails lists nobody)."""
+    places = _Places(att)
+    return [(key, r.sentence) for key, r in rule_kinds(att).items() if _rows(att, key, places)]
+
+
+def rule_kinds(att: Attainment) -> dict:
+    """{"kind:category": its first rule} of every target of the report."""
     keys = {}
     for r in att.rules:
         keys.setdefault(f"{r.kind}:{r.category}", r)
-    return [(key, r.sentence) for key, r in keys.items()]
+    return keys
 
 
 def compare_rows(att: Attainment, chosen: str, sort: str | None = None) -> list[dict]:
@@ -117,14 +125,14 @@ def _row_of(places: _Places, rows: dict, path: str, last_day: dt.date | None, fa
     return row
 
 
-def _rows(att, chosen: str) -> list[dict]:
+def _rows(att, chosen: str, places: "_Places | None" = None) -> list[dict]:
     """One row per committee directly under the scope on the chosen kind of target (and one
     per committee that ended in the year, for what is counted to its last day): the
     organizations it holds that the target measures, each counted once however many plans
     set it (97-KH/TU and 159-KH/HU both ask each high school for one pupil), the plans
     setting it, and the figures of each organization's target furthest from being met."""
     kind = chosen.split(":", 1)[0]
-    places = _Places(att)
+    places = places or _Places(att)
     rows: dict[int, dict] = {}
     for r in att.rules:
         if f"{r.kind}:{r.category}" != chosen:
