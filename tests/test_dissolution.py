@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from admissions.categories import Category
 from admissions.models import Outcome, Step
 from organizations.models import Membership, Role
 from organizations.services import organization_dissolve, organization_merge
@@ -453,3 +454,29 @@ def test_the_province_page_says_to_which_day_a_dissolved_city_s_own_target_is_co
         '<span class="muted" data-testid="rule-ended">(Thành ủy Đà Lạt tính đến ngày 30/06/2025, '
         "ngày hoạt động cuối cùng)</span>" in page.content.decode()
     )
+
+
+def test_the_same_target_counted_to_the_city_s_last_day_is_a_line_of_its_own(tree, client_for):
+    """The province and Thành ủy Đà Lạt both ask each high school for one pupil in 2025. The
+    city is dissolved on 01/07/2025, its school moved under Đơn Dương; the school admitted a
+    pupil in March and one in September: 1 to 30/06 for the city's plan, 2 by 31/12 for the
+    province's, both met. The two were one line "97-KH/TU · 12-KH/ThU" showing 2 for both."""
+    from organizations.services import organization_move
+    from reports.report.rule_tables import group_same_targets
+
+    province_plan = make_plan(tree.province, first_year=2025, number="97", symbol="KH/TU")
+    make_rule(province_plan, RuleKind.COUNT, applies_to_each=True, sectors=["high_school"], min_count=1)
+    city_plan = make_plan(tree.city, first_year=2025, number="12", symbol="KH/ThU")
+    make_rule(city_plan, RuleKind.COUNT, applies_to_each=True, sectors=["high_school"], min_count=1)
+    admit(tree.city_school, D(2025, 3, 1), Category.PUPIL)
+    today = D(2026, 3, 1)
+    organization_move(organization=tree.city_school, new_parent=tree.district, on_date=D(2025, 7, 1), today=today)
+    admit(tree.city_school, D(2025, 9, 1), Category.PUPIL)
+    organization_dissolve(organization=tree.city, on_date=D(2025, 7, 1), today=today)
+
+    answer = attainment(scope=tree.city_school, year=2025, as_of=D(2025, 12, 31))
+    lines = [
+        ([p.label for p in plans], [(m.actual, m.status) for m in r.measurements])
+        for r, plans in group_same_targets(answer.rules)
+    ]
+    assert lines == [([province_plan.label], [(2, "met")]), ([city_plan.label], [(1, "met")])]

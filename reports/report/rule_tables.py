@@ -74,18 +74,21 @@ def same_target_key(r) -> tuple:
     selectors may be written differently), size and inactivity rules their selector and
     where it looks from; read as a plain list (a past day's tree, which lists the failing
     organizations only), their selector, how many they measure, meet and fail, and which.
-    And the same statuses: on a district's last day its plan's year is over (not met) where
-    the province's same target runs on (on track); one line would show only the first."""
+    And the same statuses and figures, counted to the same day: on a district's last day
+    its plan's year is over (not met) where the province's same target runs on (on track),
+    and after it the district's counts stop there (2 to 30/06) where the province's go on
+    (3 by 31/12); one line would show only the first."""
     rule = r.rule
     if not r.many:
-        who = ("one", r.subject.pk if r.subject else None)
+        m = r.single
+        who = ("one", r.subject.pk if r.subject else None, m and (m.actual, m.ended_on))
     elif isinstance(r.measurements, FailingList):
         who = ("selector", r.measurements.spec.anchor, r.measurements.spec.signature)
     elif r.kind in STRUCTURAL:  # read as a plain list (a past day's tree): the failing ones only
         failing = frozenset(m.org.pk for m in r.measurements)
         who = ("measured", selector_signature(rule), r.matched, r.meeting, failing)
     else:
-        who = ("each", frozenset((m.org.pk, m.status) for m in r.measurements))
+        who = ("each", frozenset((m.org.pk, m.status, m.actual, m.ended_on) for m in r.measurements))
     bounds = (rule.min_count, rule.max_count, rule.min_percent, rule.max_percent, rule.years_without)
     return (r.kind, r.category or "", who, bounds, rule.max_is_cap, r.status)
 
