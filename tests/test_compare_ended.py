@@ -135,3 +135,28 @@ def test_the_commune_is_offered_only_targets_its_organizations_have_rows_for(reo
         own = client.get(url, {"year": 2026, "rule": "count:"})
     assert own.status_code == 200 and NONE_MESSAGE in own.content.decode()
     assert client.get(url, {"year": 2026, "rule": "no-such:"}).status_code == 404
+
+
+def test_a_commune_compares_a_dissolved_district_s_targets_in_the_district_s_row(reorganized_demo):
+    """Since the district's rules reach the communes that hold their organizations, a
+    commune's comparison took the school of Hiệp Thạnh as one row for 97-KH/TU (met, a
+    pupil admitted on 15/11/2025) and 159-KH/HU (counted to 30/06/2025, not met), showing
+    "0, not met" under both; and Đơn Dương's size rule over xã Đơn Dương's cells as the one
+    failing cell "(đến 30/06/2025)" where the report says 2 of 3 meet it. The district's
+    targets are its own row, named with its last day, as in the province's comparison."""
+
+    def rows(code, rule):
+        att = attainment(scope=Organization.objects.get(code=code), year=2025, as_of=D(2025, 12, 31))
+        return [
+            (row["name"], row["plan"], row["meeting"], row["measured"], row["status"])
+            for row in compare_rows(att, rule)
+        ]
+
+    assert rows("LD.X-HIEPTHANH", "count:pupil") == [
+        ("Chi bộ Trường THPT Lương Thế Vinh", "97-KH/TU", 1, 1, "met"),
+        (DUC_TRONG, "159-KH/HU", 0, 1, "not_met"),
+    ]
+    assert rows("LD.X-DONDUONG", "cell_size:") == [(DON_DUONG, PLAN_2025, 2, 3, "not_met")]
+    assert rows("LD.X-DONDUONG", "inactivity:") == [(DON_DUONG, PLAN_2025, 1, 3, "not_met")]
+    # The province's row of the district holds the communes' parts.
+    assert (DUC_TRONG, "159-KH/HU", 2, 6, "not_met") in rows("LD", "count:pupil")

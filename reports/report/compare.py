@@ -138,8 +138,12 @@ def _rows(att, chosen: str, places: "_Places | None" = None) -> list[dict]:
         if f"{r.kind}:{r.category}" != chosen:
             continue
         whole = _whole_rule_row(places, rows, r)
+        outside = _ended_outside(places, r.rule.plan.issuer)
         for m in r.measurements:
-            row = whole or _row_of(places, rows, m.org.path, m.counted_to, m.org)
+            if whole is None and outside:  # its organizations here are compared in its row
+                row = _row_of(places, rows, outside.path, outside.last_day, outside)
+            else:
+                row = whole or _row_of(places, rows, m.org.path, m.counted_to, m.org)
             if row is None:
                 continue
             if r.plan.label not in row["plans"]:
@@ -151,6 +155,20 @@ def _rows(att, chosen: str, places: "_Places | None" = None) -> list[dict]:
             whole["plans"].append(r.plan.label)
     ordered = sorted(rows.values(), key=lambda row: not row["current"])  # stable: children first
     return [_figures(row, kind) for row in ordered]
+
+
+def _ended_outside(places: _Places, issuer) -> Organization | None:
+    """`issuer` when it ended by the count day outside the scope, neither under nor above it
+    (a district dissolved on 01/07/2025, seen from the commune that holds its schools since:
+    reports.engine.rules.ended_above): its rules' organizations here are one row of its
+    own, named with its last day, as in the province's comparison, never the rows of the
+    committees under the scope today (their figures run to the report's day)."""
+    scope = places.att.scope
+    if issuer.last_day is None or issuer.last_day >= places.count_day:
+        return None
+    if issuer.path.startswith(scope.path) or scope.path.startswith(issuer.path):
+        return None
+    return issuer
 
 
 def _whole_rule_row(places: _Places, rows: dict, r) -> dict | None:
@@ -168,7 +186,7 @@ def _whole_rule_row(places: _Places, rows: dict, r) -> dict | None:
         anchor, last_day = issuer.path, issuer.last_day  # checked over what it held on its last day
     else:
         anchor, last_day = rule_anchor(r.rule, att.scope), None
-    row = _row_of(places, rows, anchor, last_day, None)
+    row = _row_of(places, rows, anchor, last_day, _ended_outside(places, issuer))
     if row is None:
         return None
     key = (anchor, selector_signature(r.rule))
