@@ -414,6 +414,8 @@ def _rules_view(att):
                 "history": history,
                 # Its one subject ended by the report's day: counted to its last day.
                 "ended_to": m.counted_to if m is not None else None,
+                # An inactivity rule looks for an admission from this year on.
+                "window_from": att.year - (r.rule.years_without or 1) + 1,
                 # A national scope can fail thousands of cells: the page lists the first
                 # ones, the Excel export lists them all.
                 "failing": r.failing[:LAGGARDS_SHOWN],

@@ -480,3 +480,26 @@ def test_the_same_target_counted_to_the_city_s_last_day_is_a_line_of_its_own(tre
         for r, plans in group_same_targets(answer.rules)
     ]
     assert lines == [([province_plan.label], [(2, "met")]), ([city_plan.label], [(1, "met")])]
+
+
+def test_an_idle_school_counted_to_the_city_s_last_day_says_so_and_links_that_day(tree, client_for):
+    """Thành ủy Đà Lạt asks its cells for an admission every year; its school admitted none
+    up to 30/06/2025, the city's last day, and one in September under Đơn Dương. The
+    province's year-end page said "(đến 30/06/2025) — chưa có đảng viên mới được ghi nhận"
+    beside a children table counting the September admission, and linked the school's
+    report of 31/12. It says to which day nobody was admitted and links that day."""
+    from organizations.services import organization_move
+
+    plan = make_plan(tree.city, first_year=2025, number="12", symbol="KH/ThU")
+    make_rule(plan, RuleKind.INACTIVITY, applies_to_each=True, forms=["grassroots_cell"], years_without=2)
+    today = D(2026, 3, 1)
+    organization_move(organization=tree.city_school, new_parent=tree.district, on_date=D(2025, 7, 1), today=today)
+    admit(tree.city_school, D(2025, 9, 1))
+    organization_dissolve(organization=tree.city, on_date=D(2025, 7, 1), today=today)
+
+    page = client_for("province_planner").get(f"/reports/{tree.province.pk}/?year=2025&as_of=2025-12-31")
+    html = page.content.decode()
+    row = html.split('data-testid="failing-until"', 1)[1].split("</li>", 1)[0]
+    assert "không kết nạp đảng viên nào từ năm 2024 đến ngày 30/06/2025" in row
+    link = html.split('data-testid="failing-until"', 1)[0].rsplit("<a href=", 1)[1]
+    assert f'"/reports/{tree.city_school.pk}/?year=2025&amp;as_of=2025-06-30"' in link
