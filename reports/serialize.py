@@ -60,13 +60,17 @@ def attainment_json(att: Attainment) -> dict:
     percent}) too (null where a rule has none). Allocation rows carry "forecast" as the
     children do (null for a row whose organization ended). "amended_after" lists the
     amendments of the plans read that take effect only after the report's count day
-    ({plan, title, made_on, in_force_from}): the targets are those in force on that day."""
+    ({plan, title, made_on, in_force_from}): the targets are those in force on that day.
+    A rule over many organizations carries "issuer_ended_on": the day its issuer ended when
+    that was on or before the report's day (its organizations counted to the day before),
+    else null."""
     with gc_paused():  # ~200,000 dicts nationally, beside the answer's million objects
         return _attainment_json(att)
 
 
 def _attainment_json(att: Attainment) -> dict:
     rules = []
+    count_day = min(att.as_of, dt.date(att.year, 12, 31))
     for r in att.rules:
         m = r.single
         measurements = list(r.measurements)  # read once: a FailingList reads the database
@@ -81,6 +85,10 @@ def _attainment_json(att: Attainment) -> dict:
                 # Its one subject merged or dissolved by the report's day: counted up to the
                 # day before this one (its year over).
                 "ended_on": m.ended_on.isoformat() if m and m.ended_on else None,
+                # A rule over many organizations whose issuer ended before the report's day
+                # (a district dissolved on 01/07/2025): its organizations counted to the day
+                # before this one, where the issuer held them.
+                "issuer_ended_on": _ended_before(r.rule.plan.issuer.dissolved_on, count_day) if r.many else None,
                 "category": r.category or None,
                 "target_min": r.rule.min_count,
                 "target_max": r.rule.max_count,

@@ -423,6 +423,15 @@ def test_the_committee_and_the_school_that_hold_a_dissolved_city_s_school_report
     )
     assert rows(tree.province) == expected
     assert rows(tree.district) == expected
+    # The JSON says where the city's rules stop counting (it said nothing: "ended_on" is a
+    # rule's one subject's).
+    from reports.serialize import attainment_json
+
+    data = attainment_json(attainment(scope=tree.district, year=2025, as_of=D(2025, 12, 31)))
+    city_rules = [r for r in data["rules"] if r["plan"] == plan.reference]
+    assert len(city_rules) == 2 and {r["issuer_ended_on"] for r in city_rules} == {"2025-07-01"}
+    own = [r for r in data["rules"] if r["plan"] != plan.reference]
+    assert all(r["issuer_ended_on"] is None for r in own)
     assert rows(tree.city_school) == expected
     assert rows(tree.district, D(2025, 9, 30)) == expected  # its year is over on the city's last day
     # The committee's page lists it under the city's plan.
