@@ -151,9 +151,10 @@ def admissions(request, organization):
     row = result.row(key)
     if row is None or not row.links:
         raise Http404
-    shown = result.period if column == "this" else result.last_period
+    span = result.period if column == "this" else result.last_period
     ids = result.ids.get((key, column), [])
-    # Names shown are only those the user may see where the admissions' organizations stand now.
+    # Names shown are only those the user may see where the admissions' organizations stand
+    # now; the others are counted in the cell, so the header says how many are not shown.
     rows = access.scoped(Admission.objects.filter(pk__in=ids), request.user, Perm.VIEW_PERSONAL)
     table = admission_table(rows.order_by("ceremony_date", "pk"))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
@@ -161,8 +162,10 @@ def admissions(request, organization):
         "org": organization,
         "table": table,
         "row": row,
-        "shown": shown,
+        "period": span,
         "total": len(ids),
+        "hidden": len(ids) - table.paginator.count,
+        "shown": table.paginator.count,
         "query": _query(period),
     }
     return render(request, "reports/bieu2_admissions.html", context)

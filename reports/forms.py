@@ -2,6 +2,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from admissions.categories import Category
@@ -12,6 +13,7 @@ from organizations.models import Organization
 
 from . import periods
 
+PERIOD_FIELDS = ("year", "as_of", "period", "from", "to", NON_FIELD_ERRORS)
 CUSTOM = "custom"  # the chooser's "from … to …" option
 BEFORE_PERIOD = "before_period"  # the error of an "as of" day before a period that has begun
 OUT_OF_RANGE = "out_of_range"  # a day of a year no report is of (1900)
@@ -93,6 +95,12 @@ class PeriodForm(forms.Form):
             self.add_error("period" if key and key != CUSTOM else "from", str(exc))
         return data
 
+    def period_errors(self) -> dict:
+        """The errors of the period's own fields, {field: [ValidationError]}: a subclass's
+        other fields (AdmissionFilterForm's category) neither drop the period nor are said
+        as a bad period."""
+        return {name: errors for name, errors in self.errors.as_data().items() if name in PERIOD_FIELDS}
+
     def chosen(self, today: dt.date, last_day: dt.date | None = None, founded_on: dt.date | None = None) -> Chosen:
         """The period (default: the year, of the `as_of` day given, else this one), its plan
         year and the day it is counted to, by the one rule of pages, exports and commands
@@ -100,7 +108,7 @@ class PeriodForm(forms.Form):
         founding). A form with
         errors gives the default; an `as_of` before a period that has begun is such an
         error, added here (it depends on today)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.cleaned_data if self.is_bound and not self.period_errors() else {}
         try:
             period, as_of = periods.choose(
                 today,
@@ -117,9 +125,48 @@ class PeriodForm(forms.Form):
 
 
 class AdmissionFilterForm(PeriodForm):
+    """The admissions behind a figure: the report's period, the category the figure counts,
+    and `in_period` (the period's own admissions, not the year to date). A bad period keeps
+    the category, a bad category the period: the view says which one it could not apply.
+
+    `last_day`: the organization's, when it ended. A report of a period begun after it (the
+    province's Q3 report, a district dissolved on 01/07) counts that committee's year to
+    its last day (its rule cards say so), and so does its list: the plan year to that day."""
+
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", EMPTY_FILTER_LABEL), *Category.choices], required=False
     )
+    in_period = forms.BooleanField(required=False)
+
+    def __init__(self, *args, last_day: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.last_day = last_day
+
+    def clean(self):
+        data = super().clean()
+        period, last_day = data.get("report_period"), self.last_day
+        if (
+            period is not None
+            and last_day is not None
+            and last_day < period.start
+            and last_day.year == period.year
+            and not data.get("in_period")  # the period's own admissions: it has none (said)
+        ):
+            del data["report_period"]
+            data["year"] = period.year
+        return data
+
+    def chosen_category(self) -> str:
+        """The category asked for, "" for every one (and for a bad one: `bad_category`)."""
+        return "" if not self.is_bound or "category" in self.errors else self.cleaned_data.get("category", "")
+
+    def bad_category(self) -> str | None:
+        """The message for a category that is none: the list then shows every category."""
+        if not self.is_bound or "category" not in self.errors:
+            return None
+        return _("“%(value)s” is not a category of new members: the list shows every category.") % {
+            "value": self.data.get("category", "")
+        }
 
 
 class HistoricalResultForm(forms.Form):

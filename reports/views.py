@@ -50,8 +50,8 @@ def _chosen(request, organization, form=None):
     a bad one in the URL is said, in the user's language, and the default shown instead."""
     form = PeriodForm(request.GET) if form is None else form
     chosen = form.chosen(clock.today(), organization.last_day, organization.founded_on)
-    if request.GET and not form.is_valid():
-        errors = form.errors.as_data()
+    errors = form.period_errors() if request.GET else {}
+    if errors:
         bad = [m for name in ("period", "from", "to") for e in errors.get(name, []) for m in e.messages]
         bad += [m for e in errors.get("as_of", []) if e.code in (BEFORE_PERIOD, OUT_OF_RANGE) for m in e.messages]
         if bad:
@@ -135,27 +135,33 @@ def dashboard(request, organization):
 @require_GET
 @org_view(Perm.VIEW_PERSONAL)
 def admissions(request, organization):
-    """The admissions behind a figure: names need VIEW_PERSONAL (viewers get 403)."""
-    form = AdmissionFilterForm(request.GET)
+    """The admissions behind a figure: names need VIEW_PERSONAL (viewers get 403). The
+    header gives the figure as the report counts it; the rows are those the user may see."""
+    form = AdmissionFilterForm(request.GET, last_day=organization.last_day)
     chosen = _chosen(request, organization, form)
     year, as_of = chosen.year, chosen.as_of
-    category = form.cleaned_data.get("category", "") if form.is_valid() else ""
+    category = form.chosen_category()
+    if bad_category := form.bad_category():
+        messages.error(request, bad_category)
     # The year to date (the achieved figures), or with `in_period` the period's own admissions.
-    in_period = bool(request.GET.get("in_period")) and not chosen.is_year
+    in_period = form.cleaned_data.get("in_period", False) and not chosen.is_year
     first_day = chosen.period.start if in_period else dt.date(year, 1, 1)
-    rows = admissions_in(organization, first_day, min(as_of, dt.date(year, 12, 31)))
+    counted = admissions_in(organization, first_day, min(as_of, dt.date(year, 12, 31)))
     if category:
-        rows = rows.filter(category=category)
+        counted = counted.filter(category=category)
     # Names shown are only those the user may see: the subtree is within scope, and so are
-    # the organizations merged into one of it, whose admissions count here.
-    rows = rows.filter(access.scoped_records_q(request.user, Perm.VIEW_PERSONAL))
-    rows = rows.select_related("candidate", "organization")
+    # the organizations merged into one of it, whose admissions count here. The others are
+    # counted, not shown (their organization stands elsewhere now: a cell moved out).
+    rows = counted.filter(access.scoped_records_q(request.user, Perm.VIEW_PERSONAL))
     table = admission_table(rows.order_by("ceremony_date", "pk"))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    total = counted.count()
     context = {
         "org": organization,
         "table": table,
-        "total": table.paginator.count,
+        "total": total,
+        "hidden": total - table.paginator.count,
+        "shown": table.paginator.count,
         "year": year,
         "as_of": as_of,
         "category": Category(category).label if category else "",
