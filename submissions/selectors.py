@@ -6,18 +6,21 @@ import operator
 from dataclasses import dataclass
 from functools import reduce
 
-from django.db.models import DateField, Exists, OuterRef, Q, Value
+from django.db.models import DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from admissions.models import Admission
+from admissions.counting import admitted_between
+from admissions.models import Admission, Candidate
 from admissions.workdays import working_days_between
 from common.text import fold
 from organizations.models import Organization
 from organizations.positions import CountedUnder, any_merged, children_on, counted_under
 from organizations.selectors import path_as_of
 from reports import periods
+from reports.bieu2 import GROUPS
+from reports.bieu2.counting import ADMISSION_FIELDS
 from reports.calendar import DueReport, reports_due
 from reports.report.periods import own_label
 
@@ -88,7 +91,9 @@ class BoardRow:
     status: str
     late: bool
     locked: bool
-    changed: bool = False  # admissions of the period changed after its figures were frozen
+    # admissions of the period, or the particulars Biểu 2 counts of the people admitted in
+    # it, changed after its figures were frozen
+    changed: bool = False
     locked_until: dt.date | None = None  # the last day locked (a report sent before the year ended: its day)
 
 
@@ -97,7 +102,7 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
     not, its year locked or not today. A constant number of queries whatever the number of
     children (locks are placed as organizations.locks.covering places them, all at once;
     the changes after each submission are read with the submissions, as `admissions_changed_after`
-    counts them)."""
+    and `candidates_changed_after` count them)."""
     from organizations.locks import locks_in_force
 
     year_end = dt.date(period.year, 12, 31)
@@ -105,15 +110,16 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
     # had, even those moved away or dissolved since); their paths at the year's end place
     # the year's locks.
     children = list(children_on(parent, min(period.end, today)).annotate(lock_path=path_as_of(year_end)))
-    # Each submission's changes as `admissions_changed_after` counts them, in the same query:
-    # its figures' day read from its snapshot, its organization's records placed by the
-    # same helpers (one query for whether anything was merged).
-    parts = _changes_after(
-        period,
-        since=OuterRef("since"),
-        day=OuterRef("counted_to"),
-        counted=CountedUnder(OuterRef("organization__path"), any_merged() if children else False, None),
-    )
+    # Each submission's changes as `admissions_changed_after` and `candidates_changed_after`
+    # count them, in the same query: its figures' day read from its snapshot, its
+    # organization's records placed by the same helpers (one query for whether anything was
+    # merged).
+    reads = {
+        "since": OuterRef("since"),
+        "day": OuterRef("counted_to"),
+        "counted": CountedUnder(OuterRef("organization__path"), any_merged() if children else False, None),
+    }
+    parts = [*_changes_after(period, **reads), *_people_changed_after(period, **reads)]
     submissions = {
         s.organization_id: s
         for s in ReportSubmission.objects.filter(organization__in=[c.pk for c in children], period=period.key)
@@ -182,7 +188,7 @@ def figures(snapshot: dict | None) -> dict[str, tuple[str, object]]:
             identity = (rule.get("plan"), rule.get("kind"), rule.get("org"), rule.get("category"))
             seen[identity] = seen.get(identity, 0) + 1
             key = f"rule.{identity}.{seen[identity]}"
-            label = f"{rule.get('plan')}: {rule.get('rule')}"
+            label = f"{_plan_label(rule.get('plan'))}: {rule.get('rule')}"
             if rule.get("org"):
                 label += f" — {rule['org']}"
             out[key] = (label, rule.get("actual"))
@@ -190,14 +196,34 @@ def figures(snapshot: dict | None) -> dict[str, tuple[str, object]]:
             out[f"{key}.target"] = (f"{label} — chỉ tiêu", target)
         for table in att.get("allocations", []):
             for row in table.get("children", []):
-                label = f"{table.get('plan')}: phân bổ — {row.get('org')}"
+                label = f"{_plan_label(table.get('plan'))}: phân bổ — {row.get('org')}"
                 out[f"allocation.{table.get('plan')}.{table.get('org')}.{row.get('org')}"] = (label, row.get("target"))
         for child in _children(att):
             out[f"child.{child['org']}"] = (child["org"], child.get("actual"))
     form = snapshot.get("bieu2") or {}
+    headings = _bieu2_headings()
     for row in form.get("rows", []):
-        out[f"bieu2.{row['key']}"] = (f"Biểu 2 — {row['label']}", row.get("this_period"))
+        key = row["key"]
+        # A row of a group is named with the group's heading, as the form shows it under it
+        # ("Chưa khai" ends every group); the mean age stands in the group by age.
+        heading = headings.get("age" if key == "mean_age" else key.split(".", 1)[0])
+        label = f"{heading} — {row['label']}" if heading else row["label"]
+        out[f"bieu2.{key}"] = (f"Biểu 2 — {label}", row.get("this_period"))
     return out
+
+
+def _plan_label(reference: str | None) -> str:
+    """A plan as the figures name it: its number and symbol ("97-KH/TU"), or, while it has
+    no number, "Kế hoạch số …" as a document writes a number not yet given
+    (Plan.number_label; the frozen figures keep no symbol)."""
+    return reference or "Kế hoạch số …"
+
+
+def _bieu2_headings() -> dict[str, str]:
+    """The headings of Biểu 2's groups by prefix, in Vietnamese as the frozen figures are
+    (submissions.services.freeze)."""
+    with translation.override("vi"):
+        return {prefix: str(heading) for prefix, heading, _choices in GROUPS}
 
 
 def _children(att: dict) -> list[dict]:
@@ -239,7 +265,8 @@ def admissions_changed_after(submission: ReportSubmission, *, period: periods.Pe
     """How many changes to the admissions the submission counts were recorded after its
     figures were read (simple-history rows): those dated from the period's start to the day
     it was counted to, of the organizations whose records it counts (`_changes_after`). The
-    board's flag is this count above zero, read for every child at once. Three queries."""
+    board's flag is this count or `candidates_changed_after` above zero, read for every
+    child at once. Three queries."""
     if submission.submitted_at is None:
         return 0
     parts = _changes_after(
@@ -275,6 +302,86 @@ def _changes_after(period: periods.Period, *, since, day, counted: CountedUnder)
         then=path_as_of(OuterRef("ceremony_date"), "organization_id", "organization__path")
     ).filter(then__startswith=counted.path)
     return [counted.records(changes), stood]
+
+
+# The particulars of the person Biểu 2 counts (sex, date of birth, ethnicity, religion, Youth
+# Union, education, professional and theory levels): read from the form's own list, so
+# the two stay in step.
+BIEU2_PERSON_FIELDS = tuple(f.removeprefix("candidate__") for f in ADMISSION_FIELDS if f.startswith("candidate__"))
+
+
+def _person_edits(since):
+    """The history rows of candidates recorded after `since` (a value or an expression) that
+    changed a field Biểu 2 reads: each compared with the row before it of the same person
+    (an edit of the name, the national ID or the notes changes none). A row with none before
+    it (a record loaded without its history) counts: what the report read is not known."""
+    model = Candidate.history.model
+
+    def compared(name):
+        # Youth Union membership may be unknown (null): compared with nulls as equal.
+        if name == "youth_union_member":
+            return Coalesce(Cast(name, IntegerField()), Value(-1))
+        return F(name)
+
+    def outer(name):
+        if name == "youth_union_member":
+            return Coalesce(Cast(OuterRef(name), IntegerField()), Value(-1))
+        return OuterRef(name)
+
+    before = (
+        model.objects.filter(id=OuterRef(OuterRef("id")), history_date__lt=OuterRef(OuterRef("history_date")))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    same = (
+        model.objects.filter(history_id=Subquery(before))
+        .annotate(**{f"was_{name}": compared(name) for name in BIEU2_PERSON_FIELDS})
+        .filter(**{f"was_{name}": outer(name) for name in BIEU2_PERSON_FIELDS})
+    )
+    return model.objects.filter(history_type="~", history_date__gt=since).exclude(Exists(same))
+
+
+def _people_changed_after(period: periods.Period, *, since, day, counted: CountedUnder) -> list:
+    """The changes recorded after `since` to a field Biểu 2 reads (`_person_edits`) of the
+    people whose admissions a report of the organization at `counted.path` counts: dated
+    from the period's start to `day`, placed as `_changes_after` places them (under it
+    today, or under it on their ceremony day). Each argument a value or an expression (the
+    board's OuterRefs). One queryset of the history of candidates, in a list as
+    `_changes_after` gives its parts.
+
+    Read from the changes after `since` (few) to the admissions they touch, not from the
+    admissions of the report (a province's year of them) to their changes."""
+    # The report's values are read from each admission, two levels below the edits' query.
+    counted = CountedUnder(_deeper(counted.path), counted.merged, counted.ids)
+    admitted = admitted_between(period.start, period.end).filter(
+        candidate_id=OuterRef("id"), ceremony_date__lte=_deeper(day)
+    )
+    stood = admitted.annotate(
+        then=path_as_of(OuterRef("ceremony_date"), "organization_id", "organization__path")
+    ).filter(then__startswith=counted.path)
+    return [_person_edits(since).filter(Exists(counted.records(admitted)) | Exists(stood))]
+
+
+def _deeper(value):
+    """`value` read from one query further down: an OuterRef to the query above becomes one
+    to the query above that; a plain value stays what it is."""
+    return OuterRef(value) if isinstance(value, OuterRef) else value
+
+
+def candidates_changed_after(submission: ReportSubmission, *, period: periods.Period) -> int:
+    """How many changes to the particulars Biểu 2 counts (BIEU2_PERSON_FIELDS) of the people
+    whose admissions the submission counts were recorded after its figures were read
+    (`_people_changed_after`): with `admissions_changed_after`, what the board's flag says
+    above zero. Three queries."""
+    if submission.submitted_at is None:
+        return 0
+    (edits,) = _people_changed_after(
+        period,
+        since=submission.frozen_at or submission.submitted_at,
+        day=counted_to(submission) or period.end,
+        counted=counted_under(submission.organization),
+    )
+    return edits.count()
 
 
 def summary(snapshot: dict | None) -> dict:

@@ -160,7 +160,7 @@ def review(request, organization, child_pk, period):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return redirect("submissions:review", org_pk=organization.pk, child_pk=child.pk, period=chosen.key)
-    differences, changed = [], 0
+    differences, changed, people_changed = [], 0, 0
     if submission and submission.snapshot:
         # The figures of the same day as they stand now: what changed in what was signed,
         # not what the days after the report's day brought.
@@ -168,6 +168,7 @@ def review(request, organization, child_pk, period):
             now = services.freeze(child, chosen, min(selectors.counted_to(submission) or clock.today(), clock.today()))
         differences = selectors.differences(submission.snapshot, now=now)
         changed = selectors.admissions_changed_after(submission, period=chosen)
+        people_changed = selectors.candidates_changed_after(submission, period=chosen)
     due = selectors.deadline(child, period=chosen)
     context = {
         "org": organization,
@@ -179,6 +180,7 @@ def review(request, organization, child_pk, period):
         "form": form,
         "differences": differences,
         "changed": changed,
+        "people_changed": people_changed,
         "deadline": due,
         "late": selectors.is_late(submission, due=due, today=clock.today()),
         "can_decide": submission is not None and submission.status == Status.SUBMITTED,
