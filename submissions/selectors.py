@@ -191,7 +191,11 @@ def figures(snapshot: dict | None) -> dict[str, tuple[str, object]]:
             label = f"{_plan_label(rule.get('plan'))}: {rule.get('rule')}"
             if rule.get("org"):
                 label += f" — {rule['org']}"
-            out[key] = (label, rule.get("actual"))
+            value = rule.get("actual")
+            if rule.get("org") is None and rule.get("matched") is not None:
+                # A rule over many organizations: how many meet it (its "actual" is a sum).
+                value = f"{rule.get('meeting')}/{rule.get('matched')} đạt"
+            out[key] = (label, value)
             target = rule.get("target_min") if rule.get("target_min") is not None else rule.get("share_min")
             out[f"{key}.target"] = (f"{label} — chỉ tiêu", target)
         for table in att.get("allocations", []):

@@ -255,3 +255,19 @@ def test_on_the_demo_a_member_of_xa_don_duong_recorded_as_a_man_flags_its_2025_r
     labels = _differences(_review(province_planner, province, commune))
     assert "Biểu 2 — Nữ" in labels
     assert not [label for label in labels if label.startswith(":")]
+
+
+def test_a_rule_over_many_organizations_is_compared_on_how_many_meet_it():
+    """The review compared a rule over each high school on the sum of their admissions
+    ("— | 1"), a figure no report shows; it compares "1/3 đạt" as the report says it."""
+    from submissions.selectors import figures
+
+    rule = {"plan": "159-KH/HU", "rule": "Phấn đấu mỗi tổ chức cơ sở đảng trường THPT kết nạp ít nhất 01 học sinh",
+            "kind": "count", "org": None, "category": "pupil", "actual": 1, "matched": 3, "meeting": 1,
+            "target_min": 1, "share_min": None}  # fmt: skip
+    single = {**rule, "rule": "Phấn đấu kết nạp ít nhất 30", "org": "Đảng ủy xã Đức Trọng", "category": None,
+              "actual": 26, "matched": 1, "meeting": 0, "target_min": 30}  # fmt: skip
+    out = figures({"attainment": {"rules": [rule, single]}})
+    values = {label: value for label, value in out.values()}
+    assert values[f"159-KH/HU: {rule['rule']}"] == "1/3 đạt"
+    assert values[f"159-KH/HU: {single['rule']} — Đảng ủy xã Đức Trọng"] == 26
