@@ -271,3 +271,22 @@ def test_a_rule_over_many_organizations_is_compared_on_how_many_meet_it():
     values = {label: value for label, value in out.values()}
     assert values[f"159-KH/HU: {rule['rule']}"] == "1/3 đạt"
     assert values[f"159-KH/HU: {single['rule']} — Đảng ủy xã Đức Trọng"] == 26
+
+
+def test_figures_that_differ_with_no_record_of_the_period_changed_say_where_they_come_from(
+    sent, tree, users, client_for
+):
+    """A target added to the plan after the report was sent: the review lists it as a
+    difference while no admission and nobody admitted changed, which read as if records of
+    the period had been changed. It says the difference comes from other records or from
+    how the figures are counted; with an admission changed, it does not say so."""
+    from quotas.models import Plan
+
+    plan = Plan.objects.get(issuer=tree.province)
+    make_rule(plan, RuleKind.COUNT, target=tree.school, min_count=1)
+    html = _review(client_for("province_planner"), tree.province, tree.district)
+    assert _differences(html) and 'data-testid="differences-elsewhere"' in html
+    assert "các số liệu dưới đây khác do các dữ liệu khác" in html
+    admit(tree.school, D(2025, 6, 2))  # recorded after the report: a change of the period
+    html = _review(client_for("province_planner"), tree.province, tree.district)
+    assert 'data-testid="admissions-changed"' in html and 'data-testid="differences-elsewhere"' not in html
