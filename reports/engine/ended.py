@@ -203,10 +203,10 @@ class _Ended:
     def structural(self, rule, scope, first_year: int, outside: bool = False) -> tuple[int, list[Measurement]]:
         """A size or inactivity rule over many organizations of an issuer ended by the count
         day, checked on the issuer's last day over what it held then (`matches`; `outside`:
-        the issuer stood outside the report's scope, so of those, the ones it holds now:
-        `held_by`): (how many
-        it measures, the failing ones), as _structural answers; their year is over (one
-        younger than an inactivity rule's years meets it: failing.too_young). The
+        the issuer stood outside the report's scope, so of those, the ones the scope holds
+        now: `held_by`): (how many it measures, the failing ones), as _structural answers;
+        their year is over (one younger than an inactivity rule's years meets it:
+        failing.too_young). The
         member counts of that day, or the latest year from `first_year` with an admission
         up to that day or a result entered, are read once for the issuers that ended on one
         day (one query; two)."""
