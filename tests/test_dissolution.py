@@ -444,6 +444,15 @@ def test_the_committee_and_the_school_that_hold_a_dissolved_city_s_school_report
     # The same once the tree changed after the day (the reports read the tree of 31/12/2025).
     organization_move(organization=tree.enterprise, new_parent=tree.province, on_date=D(2026, 2, 1), today=today)
     assert rows(tree.district) == rows(tree.city_school) == expected
+    # Renamed in 2026: the reports of 2025 name the school as it was then, in every list.
+    from organizations.services import organization_update
+
+    old_name = tree.city_school.name
+    organization_update(organization=tree.city_school, name="Chi bộ THPT Trần Phú (mới)", changes_from=today, today=today)
+    for scope in (tree.province, tree.district, tree.city_school):
+        answer = attainment(scope=scope, year=2025, as_of=D(2025, 12, 31), list_failing=True)
+        names = {m.org.name for r in answer.rules if r.plan == plan for m in [*r.measurements, *r.failing]}
+        assert names == {old_name}, scope
 
 
 def test_the_province_page_says_to_which_day_a_dissolved_city_s_own_target_is_counted(tree, client_for):

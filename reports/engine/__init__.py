@@ -174,7 +174,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
             scope_org = copy.copy(scope)
         subjects = [org for rule in rules for org in (rule.plan.issuer, rule.target) if org is not None]
         names.rename([*orgs.values(), *listed.values(), scope_org, *subjects])
-    ended = _Ended(rules, year, count_day, state.ended, scope_org)
+    ended = _Ended(rules, year, count_day, state.ended, scope_org, names)
     c = _Computation(
         scope=scope,
         scope_org=scope_org,

@@ -60,8 +60,9 @@ class _Ended:
     ends them on one), any other one by one; the issuers of rules over many organizations
     that ended on one day, together (`_held_on`)."""
 
-    def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool, scope: Organization):
+    def __init__(self, rules, year: int, count_day: dt.date, any_ended: bool, scope: Organization, names=None):
         self.year, self.count_day = year, count_day
+        self.names = names  # the names of the count day of those renamed since (positions.names_on)
         self.end_by = count_day + dt.timedelta(days=1)  # ended by then: its last day on or before the count day
         pks = {a.organization_id for rule in rules if rule.kind == RuleKind.ALLOCATION for a in rule.allocation_rows}
         pks |= {_subject(rule).pk for rule in rules if not rule.applies_to_each}
@@ -157,6 +158,8 @@ class _Ended:
         # With those merged into them by the day: an inactivity rule reads their age (stood_since).
         pks = {pk for tree in trees.values() for pk in tree.counted_ids()} - set(trees)
         found = {org.pk: org for org in _light_organizations(Organization.objects.filter(pk__among=pks), ())}
+        if self.names:  # named as the rest of the report: a rename after the day is not theirs
+            self.names.rename(found.values())
         for tree in trees.values():
             past.mark_stood_since(tree, found)
         standing = {}
