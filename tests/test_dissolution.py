@@ -448,7 +448,8 @@ def test_the_committee_and_the_school_that_hold_a_dissolved_city_s_school_report
     from organizations.services import organization_update
 
     old_name = tree.city_school.name
-    organization_update(organization=tree.city_school, name="Chi bộ THPT Trần Phú (mới)", changes_from=today, today=today)
+    new_name = "Chi bộ THPT Trần Phú (mới)"
+    organization_update(organization=tree.city_school, name=new_name, changes_from=today, today=today)
     for scope in (tree.province, tree.district, tree.city_school):
         answer = attainment(scope=scope, year=2025, as_of=D(2025, 12, 31), list_failing=True)
         names = {m.org.name for r in answer.rules if r.plan == plan for m in [*r.measurements, *r.failing]}
