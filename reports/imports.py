@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admissions.categories import CATEGORY_ABBREVIATIONS, Category
+from common import clock
 from common.imports import read_or_fail, register
 from common.text import fold
 from common.xlsx import ImportFailed, RowError, choice_lookup, name_key, not_found
-from organizations import access
+from organizations import access, locks
 from organizations.models import Organization
 
 from .models import HistoricalResult
@@ -103,6 +104,24 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
     # then written at once (reports.services).
     stored = historical_results_stored((org.pk, year, category) for org, _first, year, category, _n, _s in parsed)
     new, changed = [], []
+    built = []
+    if parsed:  # the locks read once for the file (each row's years are checked against them)
+        organizations = list({org.pk: org for org, *_rest in parsed}.values())
+        with locks.read_once(today=clock.today(), organizations=organizations):
+            built = _build_rows(numbers, parsed, stored, user, errors)
+    for result in built:
+        (new if result.pk is None else changed).append(result)
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: e.row))
+    with transaction.atomic():
+        historical_results_write(new=new, changed=changed)
+    return [*new, *changed]
+
+
+def _build_rows(numbers, parsed, stored, user, errors) -> list:
+    """Each parsed row built as the page builds an entry (historical_result_build), or its
+    refusal added to `errors`."""
+    built = []
     for number, (org, first_year, year, category, count, source) in zip(numbers, parsed, strict=True):
         try:
             result = historical_result_build(
@@ -118,12 +137,8 @@ def historical_import(*, upload, under: Organization, user) -> list[HistoricalRe
         except ValidationError as exc:
             errors.append(RowError(number, "; ".join(exc.messages)))
             continue
-        (new if result.pk is None else changed).append(result)
-    if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: e.row))
-    with transaction.atomic():
-        historical_results_write(new=new, changed=changed)
-    return [*new, *changed]
+        built.append(result)
+    return built
 
 
 register(

@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common import clock
 from common.audit import stamp
 from common.imports import insert_history, insert_with_history
+from organizations import locks
 from organizations.models import Organization
 
 from . import cache, entered
@@ -67,6 +69,10 @@ def historical_result_build(
         result = HistoricalResult.objects.filter(organization=organization, year=year, category=key[2]).first()
     else:
         result = stored.get(key)
+    years = set(range(first_year or year, year + 1))
+    if result is not None and result.pk:  # a correction changes the years it counted for too
+        years.update(range(result.first_year or result.year, result.year + 1))
+    _check_years_unlocked(organization, years)
     if result is None:
         result = HistoricalResult(organization=organization, year=year, category=key[2])
     result.first_year = first_year
@@ -113,6 +119,15 @@ def _check_years_standing(organization: Organization, first: int, last: int) -> 
             % {"org": organization.name, "date": dissolved.strftime("%d/%m/%Y")},
             code="not_standing",
         )
+
+
+def _check_years_unlocked(organization: Organization, years) -> None:
+    """An entered count belongs to every report of its year, whatever the day (docs/domain.md
+    §7): refused for a year a lock in force covers any part of, for the organization (an
+    approved 2025 report of its committee: the figures signed stay as signed). Locks run
+    from a period's first day, so each year's 1 January and 31 December are checked."""
+    days = [day for y in sorted(years) for day in (dt.date(y, 1, 1), dt.date(y, 12, 31))]
+    locks.check_days_unlocked(organization=organization, days=days, today=clock.today())
 
 
 def historical_results_stored(keys) -> dict[tuple[int, int, str], HistoricalResult]:
