@@ -13,7 +13,7 @@ from organizations import locks
 from .. import selectors
 from ..models import Admission, Candidate, Outcome, Step, StepRecord
 from ..workdays import Calendar, add_working_days
-from .checks import _d, admitted_problems, readmission_twin_problems, rule
+from .checks import _d, admitted_problems, check_after_transfer, readmission_twin_problems, rule
 from .deadlines import probation_end
 from .steps import candidate_advance
 
@@ -140,6 +140,7 @@ def admission_build(
         raise ValidationError(_("This candidate is no longer on the road."))
     if candidate.step != Step.DECISION or decision is None:
         raise ValidationError(_("An admission is logged once the admission decision is recorded."))
+    check_after_transfer(candidate=candidate, day=ceremony_date, field="ceremony_date")
     locks.check_unlocked(organization=candidate.organization, day=ceremony_date, today=today)
     number = decision.document_number or decision_number.strip()
     problems = []

@@ -18,7 +18,15 @@ from organizations.models import Organization
 
 from .. import selectors
 from ..models import Admission, Candidate, CandidateTransfer, Outcome, Step, StepRecord
-from .checks import _d, admitted_problems, check_age, check_education, check_readmission_end, readmission_twin_problems
+from .checks import (
+    _d,
+    admitted_problems,
+    check_after_transfer,
+    check_age,
+    check_education,
+    check_readmission_end,
+    readmission_twin_problems,
+)
 
 # The person's fields a page or an import may set, in the order the forms show them
 # (admissions/forms.py), then those of an earlier membership (a re-admission).
@@ -340,6 +348,7 @@ def candidate_withdraw(
         raise ValidationError(_("This candidate is no longer on the road."))
     if on_date > today:
         raise ValidationError(_("The date cannot be in the future."))
+    check_after_transfer(candidate=candidate, day=on_date, field="on_date", leaving=True)
     locks.check_unlocked(organization=candidate.organization, day=on_date, today=today)
     if on_date < candidate.step_date:
         raise ValidationError(

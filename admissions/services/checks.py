@@ -8,12 +8,13 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from organizations import access
 from organizations.models import Organization, OrgForm
 
-from ..models import Admission, Education, IntroducerKind, MembershipEnd, Step
+from ..models import Admission, Candidate, CandidateTransfer, Education, IntroducerKind, MembershipEnd, Step
 
 
 def rule(name: str):
@@ -247,6 +248,37 @@ def check_step_form(*, organization: Organization, step: int) -> list[str]:
             % {"org": organization.name}
         ]
     return []
+
+
+def check_after_transfer(*, candidate: Candidate, day: dt.date, field: str, leaving: bool = False) -> None:
+    """Raise ValidationError under `field` when `candidate`'s file moved to its organization
+    (by hand or with a merger, CandidateTransfer) after `day`: on that day the file was
+    elsewhere, and a step, ceremony or leaving dated then would be recorded (and counted, and
+    checked for locks) at the organization it moved to. Called beside each dated write's
+    `locks.check_unlocked`; a candidate not yet saved (an import's row, handed over in
+    date order as it goes) has no transfer on file."""
+    if day is None or candidate.pk is None:
+        return
+    moved = (
+        CandidateTransfer.objects.filter(candidate=candidate, valid_until__gt=day)
+        .select_related("organization")
+        .order_by("-valid_until")
+        .first()
+    )
+    if moved is None:
+        return
+    if leaving:
+        message = _(
+            "The file was moved from %(source)s to %(org)s on %(date)s: "
+            "the date the candidate leaves the road cannot be before that day."
+        )
+    else:
+        message = _(
+            "The file was moved from %(source)s to %(org)s on %(date)s: "
+            "the date of this step cannot be before that day."
+        )
+    names = {"source": moved.organization.name, "org": candidate.organization.name, "date": _d(moved.valid_until)}
+    raise ValidationError({field: ValidationError(message % names, code="transferred")})
 
 
 def admitted_problems(*, twin: Admission | None, user) -> list[str]:

@@ -17,6 +17,7 @@ from ..models import Candidate, Introducer, Outcome, Step, StepRecord
 from ..workdays import Calendar, add_working_days
 from .checks import (
     _d,
+    check_after_transfer,
     check_age,
     check_certificate,
     check_consent,
@@ -161,6 +162,7 @@ def advance_build(
         raise ValidationError(_("This candidate is no longer on the road."))
     if step >= Step.CEREMONY:
         raise ValidationError(_("Log the admission ceremony with the admission form."))
+    check_after_transfer(candidate=candidate, day=date, field="date")
     locks.check_unlocked(organization=candidate.organization, day=date, today=today)
     wrong_form = check_step_form(organization=candidate.organization, step=step)
     if wrong_form:
