@@ -215,6 +215,11 @@ def test_the_commune_s_page_lists_the_district_s_rows_of_its_cells(reorganized_d
     ).content.decode()
     assert "Kèm theo Kế hoạch số … của Ban Thường vụ Huyện ủy Đơn Dương" in page
     assert "Huyện ủy Đơn Dương (giải thể ngày 01/07/2025): số thực hiện tính đến ngày 30/06/2025" in page
+    # Each row says it too, the moved school's as the merged communes' (it read the plain
+    # name, as if its row ran to 31/12 like the children table's beside it).
+    table = page.split("PHÂN BỔ CHỈ TIÊU", 1)[1]
+    assert "Chi bộ Trường THPT Đơn Dương (đến 30/06/2025)" in table
+    assert "Đảng bộ thị trấn Thạnh Mỹ (đến 30/06/2025)" in table
 
 
 def test_the_ended_district_s_rows_give_the_commune_s_cells_no_target_in_its_table(reorganized_demo):

@@ -23,6 +23,7 @@ from django.utils.translation import pgettext
 
 from admissions.categories import ABBREVIATION_OF
 from organizations.models import Organization
+from organizations.selectors import with_last_day
 from quotas.models import RuleKind
 
 from ..engine import AllocationTable, Attainment, RuleNotApplying, gc_paused
@@ -140,10 +141,13 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
             link = {"org": row.org.pk, "category": ""}
             if table.counted_to is not None:  # the admissions behind its figure: as of that day
                 link["as_of"] = table.counted_to
+            # A row of a committee's table that ended is counted to its last day, whatever
+            # became of the row's organization (a school moved under a new commune).
+            ended_on = row.ended_on or (table.subject_ended_on if table.counted_to is not None else None)
             yield (
                 [
                     i,
-                    ended_name(row),
+                    with_last_day(row.org.name, ended_on),
                     row.total,
                     row.actual,
                     fraction(row.percent),
