@@ -120,6 +120,8 @@ def _allocation_table(table: AllocationTable, att: Attainment) -> Table:
     # (the district's own report of its last day) is comparable and has one.
     child_periods = {c.org.pk: Beside.figure(c.period, c.last_year) for c in att.children if c.ended_on is None}
     periods = [None if row.period is None else child_periods.get(row.org.pk, row.period) for row in table.rows]
+    if table.rows and all(figure is None for figure in periods):
+        beside.hide()  # every row counted to a committee's last day: empty columns say nothing
     categories = list(dict.fromkeys(c for row in table.rows for c, n in (row.sub_targets or {}).items() if n))
     sub_columns = []
     for c in categories:

@@ -60,6 +60,10 @@ class Beside:
         if att.cut_years:
             self.spans += " " + cut_note(att)
 
+    def hide(self) -> None:
+        """No columns beside the rows (none of them has a figure beside last year's)."""
+        self.shown, self.columns, self.spans = False, [], ""
+
     @staticmethod
     def figure(period: "PeriodFigure | None", last_year: int | None) -> "PeriodFigure | None":
         """A row's period figure, with "no data" for the same period when the whole of
