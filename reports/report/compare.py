@@ -22,7 +22,9 @@ def compare_choices(att: Attainment) -> list[tuple[str, str]]:
     the scope a row (the scope's own total, "xã Đơn Dương at least 30", is no committee's
     under it; a size rule none fails lists nobody)."""
     places = _Places(att)
-    return [(key, r.sentence) for key, r in rule_kinds(att).items() if _rows(att, key, places)]
+    # The first row found is enough: a failing list (thousands of cells) is read no further.
+    offered = [(key, r) for key, r in rule_kinds(att).items() if any(row for *_, row in _placed(att, key, places, {}))]
+    return [(key, r.sentence) for key, r in offered]
 
 
 def rule_kinds(att: Attainment) -> dict:
@@ -125,34 +127,40 @@ def _row_of(places: _Places, rows: dict, path: str, last_day: dt.date | None, fa
     return row
 
 
-def _rows(att, chosen: str, places: "_Places | None" = None) -> list[dict]:
+def _placed(att, chosen: str, places: _Places, rows: dict):
+    """The chosen kind of target's rules, each as (rule, its whole row or None, None, the
+    same) and then each measurement as (rule, whole row, measurement, its row: None for the
+    scope's own target), the rows made in `rows` on first use."""
+    for r in att.rules:
+        if f"{r.kind}:{r.category}" != chosen:
+            continue
+        whole = _whole_rule_row(places, rows, r)
+        yield r, whole, None, whole
+        outside = _ended_outside(places, r.rule.plan.issuer)
+        for m in r.measurements:
+            if whole is None and outside:  # its organizations here are compared in its row
+                yield r, whole, m, _row_of(places, rows, outside.path, outside.last_day, outside)
+            else:
+                yield r, whole, m, whole or _row_of(places, rows, m.org.path, m.counted_to, m.org)
+
+
+def _rows(att, chosen: str) -> list[dict]:
     """One row per committee directly under the scope on the chosen kind of target (and one
     per committee that ended in the year, for what is counted to its last day): the
     organizations it holds that the target measures, each counted once however many plans
     set it (97-KH/TU and 159-KH/HU both ask each high school for one pupil), the plans
     setting it, and the figures of each organization's target furthest from being met."""
     kind = chosen.split(":", 1)[0]
-    places = places or _Places(att)
     rows: dict[int, dict] = {}
-    for r in att.rules:
-        if f"{r.kind}:{r.category}" != chosen:
+    for r, whole, m, row in _placed(att, chosen, _Places(att), rows):
+        if row is None:
             continue
-        whole = _whole_rule_row(places, rows, r)
-        outside = _ended_outside(places, r.rule.plan.issuer)
-        for m in r.measurements:
-            if whole is None and outside:  # its organizations here are compared in its row
-                row = _row_of(places, rows, outside.path, outside.last_day, outside)
-            else:
-                row = whole or _row_of(places, rows, m.org.path, m.counted_to, m.org)
-            if row is None:
-                continue
-            if r.plan.label not in row["plans"]:
-                row["plans"].append(r.plan.label)
+        if r.plan.label not in row["plans"]:
+            row["plans"].append(r.plan.label)
+        if m is not None:
             row["orgs"].setdefault(m.org.pk, []).append(m)
             if whole is not None:
                 row["in_whole"].add(m.org.pk)
-        if whole is not None and r.plan.label not in whole["plans"]:
-            whole["plans"].append(r.plan.label)
     ordered = sorted(rows.values(), key=lambda row: not row["current"])  # stable: children first
     return [_figures(row, kind) for row in ordered]
 
