@@ -7,9 +7,9 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F
 
-from organizations.models import MemberCount, Organization
+from organizations.models import MemberCount, Organization, OrganizationPath
 from organizations.positions import TreeOnDay, subtree_end, successors_on, tree_on
 from quotas.models import RuleKind
 
@@ -78,6 +78,7 @@ class _Ended:
         self._counts: dict[int, Counter] = {}
         self._held: dict[dt.date, _HeldOn] = {}
         self._trees: dict[dt.date, list[tuple[TreeOnDay, list[tuple[str, int]]]]] = {}
+        self._places: dict[int, str | None] = {}
 
     def dissolved(self, org) -> bool:
         """Whether a match of a rule over many organizations stood part of the year up to the
@@ -111,6 +112,25 @@ class _Ended:
         if not found:
             return {}
         return {org.pk: org for org in Organization.objects.filter(pk__in=found)}
+
+    def last_places(self, pks) -> dict[int, str]:
+        """{pk: its path on its last day} for those of `pks` ended by the count day that
+        stood elsewhere since: moved on the day they ended (a merger hands its organizations
+        to its successor on the day one of them is dissolved: it never stood there), or with
+        a committee above them moved after. Their row belongs where they stood on their last
+        day. One query, for those not asked about before."""
+        wanted = [pk for pk in pks if pk in self.on and pk not in self._places]
+        if wanted:
+            self._places.update(dict.fromkeys(wanted))
+            ended_on = F("organization__dissolved_on")
+            rows = (
+                OrganizationPath.objects.filter(organization_id__among=set(wanted), valid_until__gte=ended_on)
+                .exclude(valid_from__gte=ended_on)
+                .order_by("-valid_until")  # the earliest last: the path of the last day
+                .values_list("organization_id", "path")
+            )
+            self._places.update(rows)
+        return {pk: self._places[pk] for pk in pks if self._places.get(pk) is not None}
 
     # --- rules over many organizations of an issuer that ended -------------------------
 

@@ -1,0 +1,66 @@
+"""An allocation row of an organization that ended belongs where the organization stood on
+its last day. A merger hands a committee's organizations to its successor on its day; one of
+them dissolved that same day never stood at its new place, so its row is not the successor's
+(it was, while the merged committee's own row was not), and it stays in the reports of the
+committees it stood under until then."""
+
+import datetime as dt
+
+from organizations.services import organization_dissolve, organization_merge
+from quotas.models import RuleKind
+from reports.engine import attainment
+
+from .conftest import takes_cells
+from .test_reports_engine import admit, allocate, make_plan, make_rule
+
+D = dt.date
+MERGED = D(2025, 5, 1)  # the merger, and the dissolution of one of the organizations it hands over
+AS_OF = D(2025, 6, 30)
+
+
+def _table(scope, as_of=AS_OF):
+    scope.refresh_from_db()
+    report = attainment(scope=scope, year=2025, as_of=as_of)
+    return {row.org.pk: (row.total, row.actual, row.ended_on) for table in report.allocations for row in table.rows}
+
+
+def test_a_row_dissolved_on_its_committees_merger_stays_with_the_committee_it_stood_under(tree):
+    table = make_rule(make_plan(tree.province), RuleKind.ALLOCATION, min_count=10)
+    allocate(table, tree.school, 2)
+    allocate(table, tree.city, 3)
+    allocate(table, tree.city_school, 1)
+    admit(tree.school, D(2025, 3, 2))
+    organization_merge(source=tree.district, target=tree.city, on_date=MERGED, today=AS_OF)
+    tree.school.refresh_from_db()
+    organization_dissolve(organization=tree.school, on_date=MERGED, today=AS_OF)
+
+    # The city holds the school's place since the merger, but the school ended that day:
+    # it never stood in the city, so the city's table does not list it.
+    city = _table(tree.city)
+    assert tree.school.pk not in city
+    assert city[tree.city_school.pk][:2] == (1, 0)
+    # As of a day before the merger, the school stood under the district: not the city's.
+    assert tree.school.pk not in _table(tree.city, as_of=D(2025, 4, 1))
+    # The province lists it, counted to its last day.
+    assert _table(tree.province)[tree.school.pk] == (2, 1, MERGED)
+
+
+def test_a_row_handed_to_another_district_the_day_it_ended_stays_in_its_own_districts_report(tree):
+    """The village cell stood under Ka Đô (Đơn Dương) to its last day; Ka Đô merged that day
+    into a unit of Đà Lạt, which took the cell over the day it was dissolved."""
+    table = make_rule(make_plan(tree.province), RuleKind.ALLOCATION, min_count=10)
+    allocate(table, tree.cell, 2)
+    allocate(table, tree.enterprise, 1)
+    admit(tree.cell, D(2025, 2, 3))
+    admit(tree.cell, D(2025, 4, 4))
+    successor = takes_cells(tree.city_school)
+    organization_merge(source=tree.commune, target=successor, on_date=MERGED, today=AS_OF)
+    tree.cell.refresh_from_db()
+    organization_dissolve(organization=tree.cell, on_date=MERGED, today=AS_OF)
+    tree.cell.refresh_from_db()
+    assert tree.cell.path.startswith(successor.path)  # where the merger put it
+
+    assert _table(tree.district)[tree.cell.pk] == (2, 2, MERGED)
+    assert tree.cell.pk not in _table(tree.city)
+    assert tree.cell.pk not in _table(successor)
+    assert _table(tree.province)[tree.cell.pk] == (2, 2, MERGED)
