@@ -13,6 +13,12 @@ class OrganizationForm(forms.ModelForm):
         fields = ["name", "code", "form", "sector", "founded_on", "note"]
         field_classes = {"founded_on": DateField}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "founded_on": _(
+                "The date of the founding decision. Empty only for an organization that stood before the"
+                " records began: it then stands in the reports of every earlier day."
+            )
+        }
 
 
 class OrganizationEditForm(OrganizationForm):

@@ -93,6 +93,14 @@ def organization_build(
     `check_code=False` when the caller has checked the code's uniqueness for many at once."""
     if parent is not None and not parent.is_active:
         raise ValidationError(_("Cannot add an organization under a dissolved organization."))
+    if parent is not None and parent.founded_on is not None and (founded_on is None or founded_on < parent.founded_on):
+        # Without a founding date an organization stands in every report of every day: under
+        # a parent founded on a day, it would stand there before its parent did.
+        message = _(
+            "%(parent)s was founded on %(day)s: an organization under it was founded on that day or later."
+            " Enter its founding date."
+        )
+        raise ValidationError({"founded_on": message % {"parent": parent.name, "day": _day(parent.founded_on)}})
     if parent is not None and founded_on is not None:
         _check_tree_day(parent, day=founded_on, today=today or timezone.localdate())
     organization = Organization(

@@ -78,7 +78,9 @@ def _not_yet(request, organization, as_of) -> dict:
     linked where the user may view them)."""
     if organization.founded_on is None or as_of >= organization.founded_on:
         return {}
-    predecessors = [(o, access.has_perm(request.user, o, Perm.VIEW)) for o in organization.merged_from.order_by("name")]
+    # Those standing that day: one founded later and merged into it since held no figure of the day.
+    merged = [o for o in organization.merged_from.order_by("name") if o.existed_on(as_of)]
+    predecessors = [(o, access.has_perm(request.user, o, Perm.VIEW)) for o in merged]
     return {"founded_on": organization.founded_on, "predecessors": predecessors}
 
 

@@ -608,11 +608,20 @@ class _Computation:
         if not (actual or forecast or last_year or (period and (period.actual or period.last_year))):
             return None
         scope = self.scope_org
-        into = Q(merged_into=scope) | Q(merged_into__merged_into=scope) | Q(merged_into__merged_into__merged_into=scope)
-        # Merged by the count day (one merged later still stood apart then), from last year on.
-        merged = Organization.objects.filter(
-            into, dissolved_on__gt=dt.date(year - 1, 1, 1), dissolved_on__lte=self.count_day
+        # Merged by the count day (one merged later still stood apart then), from last year on;
+        # through another one only once that one had merged too (a commune merged in 2025 into
+        # one that joined the scope in 2026 is not the scope's in 2025).
+        by = self.count_day
+        into = (
+            Q(merged_into=scope)
+            | Q(merged_into__merged_into=scope, merged_into__dissolved_on__lte=by)
+            | Q(
+                merged_into__merged_into__merged_into=scope,
+                merged_into__dissolved_on__lte=by,
+                merged_into__merged_into__dissolved_on__lte=by,
+            )
         )
+        merged = Organization.objects.filter(into, dissolved_on__gt=dt.date(year - 1, 1, 1), dissolved_on__lte=by)
         return ChildRow(
             org=scope,
             actual=actual,

@@ -1,0 +1,92 @@
+"""A report of a past day shows the tree of that day: an organization founded under a new
+committee has a founding date (without one it would stand in every report before its
+committee did), and the organizations a page names as merged into its organization are
+those merged by the report's day (not through a committee that joined it later) and
+standing on it."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from organizations.models import Organization, OrgForm, Sector
+from organizations.services import organization_create, organization_merge
+from reports.engine import attainment
+
+from .test_reports_engine import admit
+
+D = dt.date
+TODAY = D(2025, 12, 31)
+
+
+def _new(parent, code, founded_on=None, form=OrgForm.GRASSROOTS_CELL):
+    return organization_create(
+        parent=parent,
+        code=code,
+        name=f"Chi bộ {code}",
+        form=form,
+        sector=Sector.OTHER,
+        founded_on=founded_on,
+        today=TODAY,
+    )
+
+
+def test_an_organization_under_a_committee_founded_on_a_day_needs_a_founding_date_from_that_day(tree):
+    commune = _new(tree.district, "LD.DD.XM", D(2025, 7, 1), form=OrgForm.GRASSROOTS_COMMITTEE)
+    for founded_on in (None, D(2025, 6, 30)):
+        with translation.override("en"), pytest.raises(ValidationError) as refused:
+            _new(commune, "LD.DD.XM.01", founded_on, form=OrgForm.CELL)
+        assert refused.value.message_dict["founded_on"] == [
+            "Chi bộ LD.DD.XM was founded on 01/07/2025: an organization under it was founded on that day or later."
+            " Enter its founding date."
+        ]
+    assert not Organization.objects.filter(code="LD.DD.XM.01").exists()
+    cell = _new(commune, "LD.DD.XM.01", D(2025, 7, 1), form=OrgForm.CELL)
+    assert cell.founded_on == D(2025, 7, 1)
+    # Under a committee that stood before the records began, none is needed (it stood too).
+    assert _new(tree.district, "LD.DD.OLD").founded_on is None
+
+
+def test_the_page_says_so_under_the_date_in_vietnamese(tree, client_for):
+    commune = _new(tree.district, "LD.DD.XM", D(2025, 7, 1), form=OrgForm.GRASSROOTS_COMMITTEE)
+    url = reverse("organizations:add_child", kwargs={"org_pk": commune.pk})
+    data = {"name": "Chi bộ Thôn 1", "code": "LD.DD.XM.01", "form": OrgForm.CELL, "sector": Sector.VILLAGE}
+    response = client_for("admin").post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["founded_on"] == [
+        "Chi bộ LD.DD.XM thành lập ngày 01/07/2025: tổ chức trực thuộc phải thành lập từ ngày đó trở đi."
+        " Hãy nhập ngày thành lập."
+    ]
+    assert not Organization.objects.filter(code="LD.DD.XM.01").exists()
+
+
+def test_the_own_row_names_only_the_organizations_merged_into_it_by_the_reports_day(tree):
+    """The school merged into the enterprise in March; the enterprise into Trần Phú in
+    September: Trần Phú's report of June names neither, of December both."""
+    admit(tree.city_school, D(2025, 2, 1))
+    admit(tree.school, D(2025, 2, 2))
+    organization_merge(source=tree.school, target=tree.enterprise, on_date=D(2025, 3, 1), today=TODAY)
+    tree.enterprise.refresh_from_db()
+    organization_merge(source=tree.enterprise, target=tree.city_school, on_date=D(2025, 9, 1), today=TODAY)
+    tree.city_school.refresh_from_db()
+
+    def merged(as_of):
+        report = attainment(scope=tree.city_school, year=2025, as_of=as_of)
+        return report.own.actual, report.own.merged
+
+    assert merged(D(2025, 6, 30)) == (1, [])
+    assert merged(TODAY) == (2, ["Chi bộ Công ty TNHH Đồng Thúy", "Chi bộ Trường THPT Đơn Dương"])
+
+
+def test_a_page_before_the_founding_names_the_predecessors_that_stood_on_its_day(tree, client_for):
+    new = _new(tree.district, "LD.DD.XM", D(2025, 7, 1), form=OrgForm.GRASSROOTS_COMMITTEE)
+    later = _new(tree.district, "LD.DD.XL", D(2025, 8, 1))
+    organization_merge(source=tree.enterprise, target=new, on_date=D(2025, 7, 1), today=TODAY)
+    organization_merge(source=later, target=new, on_date=D(2025, 10, 1), today=TODAY)
+    url = reverse("reports:dashboard", kwargs={"org_pk": new.pk})
+    response = client_for("admin").get(url, {"year": 2025, "as_of": "2025-03-31"})
+    assert [org.pk for org, _may_view in response.context["predecessors"]] == [tree.enterprise.pk]
+    response = client_for("admin").get(url, {"year": 2025, "as_of": "2025-06-30"})
+    assert [org.pk for org, _may_view in response.context["predecessors"]] == [tree.enterprise.pk]
