@@ -265,6 +265,21 @@ def counted_to(submission: ReportSubmission | None) -> dt.date | None:
     return dt.date.fromisoformat(as_of) if as_of else None
 
 
+def admitted_after(
+    submission: ReportSubmission, *, period: periods.Period, today: dt.date
+) -> tuple[int, dt.date | None]:
+    """(how many admissions counted under the organization are dated after the day the
+    submission was counted to and still in the period, up to today; that day): a year's
+    report sent on 22/12 does not hold an admission of 28/12, which the figures of the year
+    hold now. (0, None) before it was sent or when it was counted to the period's end. One
+    query."""
+    day = counted_to(submission)
+    if day is None or day >= period.end:
+        return 0, None
+    later = admitted_between(day + dt.timedelta(days=1), min(period.end, today))
+    return counted_under(submission.organization).records(later).count(), day
+
+
 def admissions_changed_after(submission: ReportSubmission, *, period: periods.Period) -> int:
     """How many changes to the admissions the submission counts were recorded after its
     figures were read (simple-history rows): those dated from the period's start to the day

@@ -160,7 +160,7 @@ def review(request, organization, child_pk, period):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return redirect("submissions:review", org_pk=organization.pk, child_pk=child.pk, period=chosen.key)
-    differences, changed, people_changed = [], 0, 0
+    differences, changed, people_changed, (later, counted_day) = [], 0, 0, (0, None)
     if submission and submission.snapshot:
         # The figures of the same day as they stand now: what changed in what was signed,
         # not what the days after the report's day brought.
@@ -169,6 +169,7 @@ def review(request, organization, child_pk, period):
         differences = selectors.differences(submission.snapshot, now=now)
         changed = selectors.admissions_changed_after(submission, period=chosen)
         people_changed = selectors.candidates_changed_after(submission, period=chosen)
+        later, counted_day = selectors.admitted_after(submission, period=chosen, today=clock.today())
     due = selectors.deadline(child, period=chosen)
     context = {
         "org": organization,
@@ -181,6 +182,8 @@ def review(request, organization, child_pk, period):
         "differences": differences,
         "changed": changed,
         "people_changed": people_changed,
+        "admitted_later": later,
+        "counted_day": counted_day,
         "deadline": due,
         "late": selectors.is_late(submission, due=due, today=clock.today()),
         "can_decide": submission is not None and submission.status == Status.SUBMITTED,
