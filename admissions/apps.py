@@ -6,11 +6,16 @@ class AdmissionsConfig(AppConfig):
     name = "admissions"
 
     def ready(self):
-        from organizations.signals import organization_dissolving, organization_merged, subtree_moved
+        from organizations.signals import (
+            organization_dissolving,
+            organization_merged,
+            organization_refounding,
+            subtree_moved,
+        )
 
         from . import checks, tally  # noqa: F401 (checks registers the system checks)
         from .models import Admission, Candidate
-        from .services.admissions import refuse_dissolution_leaving_records
+        from .services.admissions import refuse_dissolution_leaving_records, refuse_founding_after_records
         from .services.candidates import transfer_with_merger
 
         for model in (Admission, Candidate):
@@ -22,6 +27,7 @@ class AdmissionsConfig(AppConfig):
         # After the tallies' receiver, which reads the merged organization's candidates where they were.
         organization_merged.connect(transfer_with_merger, dispatch_uid="admissions-candidates-merged")
         organization_dissolving.connect(refuse_dissolution_leaving_records, dispatch_uid="admissions-dissolving")
+        organization_refounding.connect(refuse_founding_after_records, dispatch_uid="admissions-refounding")
 
     def home_section(self, request, today):
         """This app's card on the start page: (template, context), or None when it has none for the user."""

@@ -13,7 +13,7 @@ from common.audit import stamp as _stamp
 
 from .models import MemberCount, Organization, OrganizationPath
 from .nesting import check_nesting
-from .signals import organization_dissolving, organization_merged, subtree_moved
+from .signals import organization_dissolving, organization_merged, organization_refounding, subtree_moved
 
 
 def _because(action: str, reason: str) -> str:
@@ -73,6 +73,17 @@ def _check_no_child_left(organization: Organization, day: dt.date) -> None:
         )
 
 
+def _check_founded_under(parent: Organization | None, founded_on: dt.date | None) -> None:
+    """Without a founding date an organization stands in every report of every day: under a
+    parent founded on a day, it would stand there before its parent did."""
+    if parent is not None and parent.founded_on is not None and (founded_on is None or founded_on < parent.founded_on):
+        message = _(
+            "%(parent)s was founded on %(day)s: an organization under it was founded on that day or later."
+            " Enter its founding date."
+        )
+        raise ValidationError({"founded_on": message % {"parent": parent.name, "day": _day(parent.founded_on)}})
+
+
 def organization_build(
     *,
     parent: Organization | None,
@@ -93,14 +104,7 @@ def organization_build(
     `check_code=False` when the caller has checked the code's uniqueness for many at once."""
     if parent is not None and not parent.is_active:
         raise ValidationError(_("Cannot add an organization under a dissolved organization."))
-    if parent is not None and parent.founded_on is not None and (founded_on is None or founded_on < parent.founded_on):
-        # Without a founding date an organization stands in every report of every day: under
-        # a parent founded on a day, it would stand there before its parent did.
-        message = _(
-            "%(parent)s was founded on %(day)s: an organization under it was founded on that day or later."
-            " Enter its founding date."
-        )
-        raise ValidationError({"founded_on": message % {"parent": parent.name, "day": _day(parent.founded_on)}})
+    _check_founded_under(parent, founded_on)
     if parent is not None and founded_on is not None:
         _check_tree_day(parent, day=founded_on, today=today or timezone.localdate())
     organization = Organization(
@@ -192,10 +196,15 @@ def organization_update(
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Cannot update {sorted(unknown)} here")
-    before = Organization.objects.filter(pk=organization.pk).values("name", "form", "sector").first()
+    before = Organization.objects.filter(pk=organization.pk).values("name", "form", "sector", "founded_on").first()
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
+    founded_on = organization.founded_on
+    if founded_on != before["founded_on"]:
+        _check_founded_under(Organization.objects.get_parent(organization), founded_on)
+        if founded_on is not None and (before["founded_on"] is None or founded_on > before["founded_on"]):
+            organization_refounding.send(sender=Organization, organization=organization, founded_on=founded_on)
     if organization.form != before["form"]:
         _check_form_fits(organization)
     today = today or timezone.localdate()

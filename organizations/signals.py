@@ -15,3 +15,9 @@ organization_merged = Signal()
 # A receiver refuses with a ValidationError when records it keeps would be left where no
 # organization stands from that day (admissions dated from it, candidates on the road).
 organization_dissolving = Signal()
+
+# Sent by services.organization_update before `organization`'s founding date is set later
+# than it was (or set where it had none), to `founded_on`. A receiver refuses with a
+# ValidationError when records it keeps are dated before that day (admissions): reports of
+# those days would count them at an organization that did not stand yet.
+organization_refounding = Signal()

@@ -90,3 +90,38 @@ def test_a_page_before_the_founding_names_the_predecessors_that_stood_on_its_day
     assert [org.pk for org, _may_view in response.context["predecessors"]] == [tree.enterprise.pk]
     response = client_for("admin").get(url, {"year": 2025, "as_of": "2025-06-30"})
     assert [org.pk for org, _may_view in response.context["predecessors"]] == [tree.enterprise.pk]
+
+
+def test_a_founding_date_set_later_than_the_admissions_or_before_the_parents_is_refused(tree, client_for):
+    from organizations.services import organization_update
+
+    admit(tree.school, D(2025, 3, 2))
+    admit(tree.school, D(2025, 5, 20))
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        organization_update(organization=tree.school, founded_on=D(2025, 4, 1), today=TODAY)
+    assert refused.value.message_dict["founded_on"] == [
+        "Chi bộ Trường THPT Đơn Dương has 1 admission(s) dated before 01/04/2025 (the first on 02/03/2025):"
+        " it was founded by then."
+    ]
+    tree.school.refresh_from_db()
+    assert tree.school.founded_on is None  # nothing changed
+    organization_update(organization=tree.school, founded_on=D(2025, 3, 2), today=TODAY)  # the day of the first one
+    tree.school.refresh_from_db()
+    assert tree.school.founded_on == D(2025, 3, 2)
+
+    commune = _new(tree.district, "LD.DD.XM", D(2025, 7, 1), form=OrgForm.GRASSROOTS_COMMITTEE)
+    cell = _new(commune, "LD.DD.XM.01", D(2025, 8, 1), form=OrgForm.CELL)
+    for founded_on in (None, D(2025, 6, 1)):
+        with pytest.raises(ValidationError):
+            organization_update(organization=cell, founded_on=founded_on, today=TODAY)
+    # The edit page says it under the date, in Vietnamese, and saves nothing.
+    url = reverse("organizations:edit", kwargs={"org_pk": tree.school.pk})
+    data = {"name": tree.school.name, "code": tree.school.code, "form": tree.school.form, "sector": tree.school.sector}
+    response = client_for("admin").post(url, {**data, "founded_on": "01/06/2025"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["founded_on"] == [
+        "Chi bộ Trường THPT Đơn Dương có 2 đảng viên được kết nạp trước ngày 01/06/2025 (người đầu tiên ngày"
+        " 02/03/2025): tổ chức đã được thành lập trước đó."
+    ]
+    tree.school.refresh_from_db()
+    assert tree.school.founded_on == D(2025, 3, 2)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Min
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -118,6 +119,20 @@ def refuse_dissolution_leaving_records(sender, organization, on_date: dt.date, *
     if problems:
         problems.append(_("Or merge it into its successor instead of dissolving it: its records then count there."))
         raise ValidationError(problems)
+
+
+def refuse_founding_after_records(sender, organization, founded_on: dt.date, **kwargs) -> None:
+    """Receiver of organizations.signals.organization_refounding: an organization's founding
+    date set later than its admissions would leave them at an organization that did not
+    stand on their day (the admission form refuses a ceremony before the founding)."""
+    earlier = Admission.objects.filter(
+        organization=organization, archived_at__isnull=True, ceremony_date__lt=founded_on
+    ).aggregate(n=Count("pk"), first=Min("ceremony_date"))
+    if earlier["n"]:
+        message = _(
+            "%(org)s has %(n)d admission(s) dated before %(date)s (the first on %(first)s): it was founded by then."
+        ) % {"org": organization.name, "n": earlier["n"], "date": _d(founded_on), "first": _d(earlier["first"])}
+        raise ValidationError({"founded_on": message})
 
 
 def admission_build(
