@@ -100,6 +100,7 @@ class View:
 @dataclass
 class Body:
     html: str
+    name: str  # the organization's name on the report's count day (its title, as its heading)
     computed_at: dt.datetime | None = None  # set when the figures are older than the data
 
 
@@ -116,9 +117,10 @@ def body(view: View, organization: Organization | None = None) -> Body:
         in_background=lambda: refresh_dashboard.enqueue(*dataclasses.astuple(view)),
         lock_timeout=REFRESH_LOCK_SECONDS,
     )
+    name = rendered.get("name", organization.name)  # (a body cached before it was kept)
     if rendered["version"] != version:
-        return Body(rendered["html"], computed_at=rendered["at"])
-    return Body(rendered["html"])
+        return Body(rendered["html"], name, computed_at=rendered["at"])
+    return Body(rendered["html"], name)
 
 
 def _may_show_previous(rendered: dict) -> bool:
@@ -137,11 +139,11 @@ def _rendering(view: View, version: str, organization: Organization | None = Non
         started, at = time.perf_counter(), timezone.now()
         scope = organization or Organization.objects.get(pk=view.org_pk)
         with translation.override(view.language):
-            html = _render(scope, view)
+            html, name = _render(scope, view)
         seconds = time.perf_counter() - started
         if seconds > SLOW_SECONDS and for_reader:
             _remember_slow(view, at)
-        return {"html": html, "version": version, "at": at, "seconds": seconds}
+        return {"html": html, "name": name, "version": version, "at": at, "seconds": seconds}
 
     return render
 
@@ -219,7 +221,8 @@ def _bieu2_query(period, counted_to: dt.date | None) -> str:
     return urlencode({"period": period.key})
 
 
-def _render(organization: Organization, view: View) -> str:
+def _render(organization: Organization, view: View) -> tuple[str, str]:
+    """The body's HTML, and the organization's name on the count day (the engine's scope)."""
     year, as_of = view.year, dt.date.fromisoformat(view.as_of)
     chosen = Chosen(periods.parse(view.period or str(year)), year, as_of)
     with report_reads():
@@ -269,7 +272,7 @@ def _render(organization: Organization, view: View) -> str:
     named = [o.pk for item in rules for o in (item["m"] and item["m"].org, *(f.org for f in item["failing"])) if o]
     named += [row["org"].pk for row in (below or {}).get("rows", [])]
     context["unlinked"] = unlinked(organization, view.reach, tables, named)
-    return render_to_string("reports/_dashboard_body.html", context)
+    return render_to_string("reports/_dashboard_body.html", context), att.scope.name
 
 
 def reach_of(user, organization: Organization) -> str:

@@ -101,6 +101,16 @@ def index(request):
     return render(request, "reports/index.html", {"roots": roots})
 
 
+def _name_on(organization, year: int, as_of: dt.date) -> str:
+    """What a report page of `year` as of `as_of` calls the organization in its title and
+    headings: its name on the count day (the engine's: the day, within the year, and up to
+    an ended organization's last day), its first PastName ending after it, else today's.
+    One query. Breadcrumbs and links keep today's name (the organization now)."""
+    day = min(as_of, dt.date(year, 12, 31), organization.last_day or as_of)
+    past = organization.past_names.filter(valid_until__gt=day).order_by("valid_until")
+    return past.values_list("name", flat=True).first() or organization.name
+
+
 @require_GET
 @org_view(Perm.VIEW)
 def dashboard(request, organization):
@@ -120,6 +130,7 @@ def dashboard(request, organization):
     body = dashboard_body.body(view, organization)
     context = {
         "org": organization,
+        "name": body.name,  # the report's title: as its heading, the name of its day
         "body": mark_safe(body.html),
         "computed_at": body.computed_at,
         "period": chosen.period,
@@ -160,6 +171,7 @@ def admissions(request, organization):
     total = counted.count()
     context = {
         "org": organization,
+        "name": _name_on(organization, year, as_of),  # the list's heading: of its day
         "table": table,
         "total": total,
         "hidden": total - table.paginator.count,
