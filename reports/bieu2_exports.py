@@ -17,7 +17,7 @@ from common.pdf import html_to_pdf
 from organizations.documents import party_body, place_name
 from organizations.models import Organization
 
-from .bieu2 import Form, Line, entered_note, moved_note, moved_within
+from .bieu2 import Form, Line, entered_note, founded_note, moved_note, moved_within
 from .report import gc_paused
 from .workbook import Book, Sheet
 
@@ -129,6 +129,9 @@ def _render_xlsx(form: Form, head: dict, today: dt.date, moved: bool = False) ->
     if form.entered:
         sheet.append()
         sheet.line("(**) " + entered_note(form), italic=True, wrap=True, height=48)
+    if founded := founded_note(form):
+        sheet.append()
+        sheet.line("(***) " + founded, italic=True, wrap=True, height=48)
     _footer(sheet, styles, head, today)
     sheet.close()
 
@@ -193,6 +196,7 @@ def render_pdf_html(form: Form, *, today: dt.date) -> str:
         ],
         "moved_note": moved_note() if moved_within(form) else "",
         "entered_note": entered_note(form),
+        "founded_note": founded_note(form),
         **heading(form),
     }
     return render_to_string("reports/bieu2_pdf.html", context)

@@ -23,7 +23,7 @@ from organizations.access import Perm, org_view
 
 from . import periods
 from .bieu2 import bieu2 as compute
-from .bieu2 import entered_note, moved_note, moved_within
+from .bieu2 import entered_note, founded_note, moved_note, moved_within
 from .tables import admission_table
 
 PAGE_SIZE = 100
@@ -74,13 +74,20 @@ def form(request, organization):
     # as it has no report to send (the same rule): said instead of a form of zeros.
     not_standing = periods.not_standing_message(organization, period)
     if not_standing:
-        context = {"org": organization, "period": period, "choices": choices, "not_standing": not_standing}
+        context = {
+            "org": organization,
+            "name": organization.name,
+            "period": period,
+            "choices": choices,
+            "not_standing": not_standing,
+        }
         return render(request, "reports/bieu2.html", context)
     names = access.has_perm(request.user, organization, Perm.VIEW_PERSONAL)
     with report_reads():
         result = compute(organization=organization, period=period, today=today, with_ids=names)
     context = {
         "org": organization,
+        "name": result.organization.name,  # the form's heading: as on its day (bieu2 renames it)
         "form": result,
         "table": result.table(),
         "names": names,
@@ -90,6 +97,7 @@ def form(request, organization):
         "continued": [(_("By ethnic group"), result.by_ethnicity), (_("By religion"), result.by_religion)],
         "moved": moved_note() if moved_within(result) else "",
         "entered": entered_note(result),
+        "founded": founded_note(result),
     }
     return render(request, "reports/bieu2.html", context)
 
@@ -160,6 +168,7 @@ def admissions(request, organization):
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     context = {
         "org": organization,
+        "name": result.organization.name,  # as the form it is a cell of names it
         "table": table,
         "row": row,
         "period": span,

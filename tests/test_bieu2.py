@@ -426,7 +426,7 @@ def test_the_form_says_when_its_subtree_changed_during_the_period(tree, client_f
         assert 'data-testid="bieu2-moved"' not in render_pdf_html(form(tree.district, "2025-Q1"), today=today)
         workbook = load_workbook(io.BytesIO(render_xlsx(form(tree.district), today=today)))
     texts = [c for row in workbook["Biểu 2"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert any(t.startswith("(*) Trong kỳ có tổ chức đảng") for t in texts)
+    assert any(t.startswith("(*) Từ đầu cùng kỳ năm trước đến hết kỳ này có tổ chức đảng") for t in texts)
     more = [row for row in workbook["Biểu 2 (tiếp)"].iter_rows(values_only=True) if row[0] == "STT"]
     assert [row[1] for row in more] == ["Dân tộc", "Tôn giáo"]
     page = client_for("district_planner").get(reverse("reports:bieu2", args=[tree.district.pk]) + "?period=2025")

@@ -35,7 +35,7 @@ The rooms: `rows` (the form's rows and the Form renderers lay out), `counting` (
 period placed and tallied), `form` (`bieu2()`, its JSON, the note on moves).
 """
 
-from .form import bieu2, entered_note, form_json, moved_note, moved_within
+from .form import bieu2, entered_note, form_json, founded_note, moved_note, moved_within
 from .rows import AGE_BANDS, GROUPS, HEAD_ROWS, NOT_STATED, ORGANIZATION_ROWS, Form, Line, Row, percent_of
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "Row",
     "bieu2",
     "entered_note",
+    "founded_note",
     "form_json",
     "moved_note",
     "moved_within",

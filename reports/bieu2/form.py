@@ -116,6 +116,35 @@ def _entered(counted, period: Period, last_period: Period) -> dict[tuple[int, in
     return dict(sorted(entered.items()))
 
 
+def founded_note(form: Form) -> str:
+    """Why the form of an organization founded after the same period last year began holds
+    nothing before its founding, where its attainment report counts the admissions of the
+    organizations merged into it (a commune of 01/07/2025): "" for one founded before (one
+    query when founded since)."""
+    org = form.organization
+    if org.founded_on is None or org.founded_on <= form.last_period.start:
+        return ""
+    merged = Organization.objects.filter(merged_into=org.pk, dissolved_on__lte=form.period.end).order_by("name")
+    names = ", ".join(merged.values_list("name", flat=True))
+    values = {"org": org.name, "day": org.founded_on.strftime("%d/%m/%Y"), "names": names}
+    if names:
+        return (
+            _(
+                "%(org)s was founded on %(day)s: this form counts those admitted under it from that day. Those "
+                "admitted before count where their organizations stood then (merged into it since: %(names)s); "
+                "its attainment report counts them with it."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(org)s was founded on %(day)s: this form counts those admitted under it from that day. Those "
+            "admitted before count where their organizations stood then."
+        )
+        % values
+    )
+
+
 def entered_note(form: Form) -> str:
     """Why the form's totals may be below the dashboard's, and compare nothing: "" when no
     count was entered for its years."""
@@ -190,7 +219,8 @@ def moved_within(form: Form) -> bool:
 
 def moved_note() -> str:
     return _(
-        "Organizations of this report moved or were merged during the period: this form counts each "
-        "admission where its organization stood on the ceremony date, the attainment report where the "
-        "organization stands on the report's day, so their totals may differ."
+        "Organizations of this report moved or were merged between the start of the same period last year "
+        "and the end of this one: this form counts each admission where its organization stood on the "
+        "ceremony date, the attainment report where the organization stands on the report's day, so their "
+        "figures, this period's and the same period last year's, may differ."
     )
