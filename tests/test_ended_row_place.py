@@ -64,3 +64,25 @@ def test_a_row_handed_to_another_district_the_day_it_ended_stays_in_its_own_dist
     assert tree.cell.pk not in _table(tree.city)
     assert tree.cell.pk not in _table(successor)
     assert _table(tree.province)[tree.cell.pk] == (2, 2, MERGED)
+
+
+def test_a_row_that_ended_before_its_committee_moved_moves_with_it(tree):
+    """The village cell is dissolved on 01/03, and its commune moves under Đà Lạt on 01/05:
+    the cell's row goes with its commune (to Đà Lạt's reports), as its admission does."""
+    from organizations.services import organization_move
+
+    table = make_rule(make_plan(tree.province), RuleKind.ALLOCATION, min_count=10)
+    allocate(table, tree.cell, 2)
+    admit(tree.cell, D(2025, 2, 3))
+    organization_dissolve(organization=tree.cell, on_date=D(2025, 3, 1), today=AS_OF)
+    tree.commune.refresh_from_db()
+    organization_move(organization=tree.commune, new_parent=tree.city, on_date=D(2025, 5, 1), today=AS_OF)
+
+    for scope in (tree.commune, tree.city, tree.province):
+        assert _table(scope)[tree.cell.pk] == (2, 1, D(2025, 3, 1)), scope.code
+        scope.refresh_from_db()
+        assert attainment(scope=scope, year=2025, as_of=AS_OF).actual == 1
+    assert tree.cell.pk not in _table(tree.district)
+    # As of a day before the move, where it stood then.
+    assert _table(tree.district, as_of=D(2025, 4, 1))[tree.cell.pk] == (2, 1, D(2025, 3, 1))
+    assert tree.cell.pk not in _table(tree.city, as_of=D(2025, 4, 1))

@@ -23,13 +23,14 @@ def _child_on(org: Organization, day: dt.date) -> bool:
 
 
 def _placed_on_last_day(rule, scope, orgs: dict, ended) -> dict:
-    """`orgs` with the rows of organizations ended by the count day placed where they stood
-    on their last day (ended.last_places): out when that was outside the scope, in (one
-    query) when inside it although they stand elsewhere now."""
+    """`orgs` with the rows of organizations that ended by the count day and moved on the
+    day they ended placed with the committee they stood under on their last day
+    (ended.last_places): out when it stands outside the scope, in (one query) when inside
+    although they stand elsewhere now."""
     places = ended.last_places([a.organization_id for a in rule.allocation_rows])
     if not places:
         return orgs
-    inside = {pk for pk, path in places.items() if _within(path, scope.path)}
+    inside = {pk for pk, parent in places.items() if _within(parent, scope.path)}
     orgs = {pk: org for pk, org in orgs.items() if pk not in places or pk in inside}
     missing = inside - set(orgs)
     if missing:
