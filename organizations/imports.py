@@ -88,6 +88,17 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
                 problems.append(_("parent “%(ref)s” not found in your scope") % {"ref": ref})
         if ref in existing and not existing[ref].is_active:
             problems.append(_("parent “%(ref)s” is dissolved") % {"ref": ref})
+        # The file gives no founding dates: its organizations stand in every report of every
+        # day, which one under a committee founded on a day cannot (services._check_founded_under).
+        parent = existing.get(ref) if ref else under
+        if parent is not None and parent.founded_on is not None:
+            problems.append(
+                _(
+                    "%(parent)s was founded on %(day)s: add the organizations under it with their founding"
+                    " dates (one by one, or in a reorganization file), not in this file, which has none"
+                )
+                % {"parent": parent.name, "day": parent.founded_on.strftime("%d/%m/%Y")}
+            )
         if ref and ref == code:
             problems.append(_("a row cannot be its own parent"))
 

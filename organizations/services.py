@@ -201,8 +201,9 @@ def organization_update(
         setattr(organization, name, value)
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
     founded_on = organization.founded_on
+    # (Not checked against its parent's founding: its parent now may not be its parent then,
+    # a cell a merger handed to a commune founded on 01/07/2025.)
     if founded_on != before["founded_on"]:
-        _check_founded_under(Organization.objects.get_parent(organization), founded_on)
         if founded_on is not None and (before["founded_on"] is None or founded_on > before["founded_on"]):
             organization_refounding.send(sender=Organization, organization=organization, founded_on=founded_on)
     if organization.form != before["form"]:

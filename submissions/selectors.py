@@ -271,8 +271,8 @@ def admitted_after(
     """(how many admissions counted under the organization are dated after the day the
     submission was counted to and still in the period, up to today; that day): a year's
     report sent on 22/12 does not hold an admission of 28/12, which the figures of the year
-    hold now. (0, None) before it was sent or when it was counted to the period's end. One
-    query."""
+    hold now. (0, None) before it was sent or when it was counted to the period's end. Two
+    or three queries (counted_under, then the count)."""
     day = counted_to(submission)
     if day is None or day >= period.end:
         return 0, None

@@ -1,6 +1,6 @@
 """Biểu 2 of an organization founded after the same period last year began (a commune of
 01/07/2025) holds nothing before its founding, where its attainment report counts the
-admissions of the communes merged into it: the form says so (page, .xlsx, PDF), and says
+admissions of the communes merged into it: the form says so (page, .xlsx), and says
 nothing for a period whose same period last year began after the founding."""
 
 import io
@@ -38,7 +38,7 @@ def test_a_commune_founded_on_1_july_2025_says_its_form_begins_then(planner):
     for period in ("2025-9M", "2026-Q1"):  # its own span, then the same period last year, began before
         assert _note(planner.get(url, {"period": period}).content.decode()) == expected
     assert _note(planner.get(url, {"period": "2026-Q3"}).content.decode()) is None
-    # The workbook and the PDF's page say it too.
+    # The workbook says it too.
     book = load_workbook(io.BytesIO(planner.get(url.replace("/bieu2/", "/bieu2.xlsx"), {"period": "2026-Q1"}).content))
     cells = [c.value for row in book.worksheets[0].iter_rows() for c in row if isinstance(c.value, str)]
     assert expected in cells

@@ -92,7 +92,7 @@ def test_a_page_before_the_founding_names_the_predecessors_that_stood_on_its_day
     assert [org.pk for org, _may_view in response.context["predecessors"]] == [tree.enterprise.pk]
 
 
-def test_a_founding_date_set_later_than_the_admissions_or_before_the_parents_is_refused(tree, client_for):
+def test_a_founding_date_set_later_than_the_admissions_is_refused(tree, client_for):
     from organizations.services import organization_update
 
     admit(tree.school, D(2025, 3, 2))
@@ -109,11 +109,14 @@ def test_a_founding_date_set_later_than_the_admissions_or_before_the_parents_is_
     tree.school.refresh_from_db()
     assert tree.school.founded_on == D(2025, 3, 2)
 
+    # A cell a merger handed to a commune founded on 01/07/2025 keeps the founding date it had:
+    # its parent of today is not the one it was founded under.
     commune = _new(tree.district, "LD.DD.XM", D(2025, 7, 1), form=OrgForm.GRASSROOTS_COMMITTEE)
-    cell = _new(commune, "LD.DD.XM.01", D(2025, 8, 1), form=OrgForm.CELL)
-    for founded_on in (None, D(2025, 6, 1)):
-        with pytest.raises(ValidationError):
-            organization_update(organization=cell, founded_on=founded_on, today=TODAY)
+    organization_merge(source=tree.commune, target=commune, on_date=D(2025, 7, 1), today=TODAY)
+    tree.cell.refresh_from_db()
+    organization_update(organization=tree.cell, founded_on=D(2010, 1, 1), today=TODAY)
+    tree.cell.refresh_from_db()
+    assert tree.cell.founded_on == D(2010, 1, 1)
     # The edit page says it under the date, in Vietnamese, and saves nothing.
     url = reverse("organizations:edit", kwargs={"org_pk": tree.school.pk})
     data = {"name": tree.school.name, "code": tree.school.code, "form": tree.school.form, "sector": tree.school.sector}
@@ -125,3 +128,28 @@ def test_a_founding_date_set_later_than_the_admissions_or_before_the_parents_is_
     ]
     tree.school.refresh_from_db()
     assert tree.school.founded_on == D(2025, 3, 2)
+
+
+def test_the_tree_file_refuses_rows_under_a_committee_founded_on_a_day(tree, users):
+    """The tree file has no founding dates: a row under a committee founded on a day would
+    stand in every report before that committee did. The whole file is refused, saying where
+    such organizations are added."""
+    from common.xlsx import ImportFailed
+    from organizations.imports import tree_import
+
+    from .xlsx_files import xlsx_upload
+
+    commune = _new(tree.district, "LD.DD.XM", D(2025, 7, 1), form=OrgForm.GRASSROOTS_COMMITTEE)
+    header = ("Tổ chức cấp trên", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Mã")
+    rows = [header, ("LD.DD.XM", "Chi bộ Thôn 1", "Chi bộ", "Thôn, tổ dân phố", "LD.DD.XM.01")]
+    rows.append(("", "Chi bộ Thôn 2", "Chi bộ cơ sở", "Thôn, tổ dân phố", "LD.DD.T2"))  # under the district: fine
+    before = Organization.objects.count()
+    with translation.override("vi"), pytest.raises(ImportFailed) as failure:
+        tree_import(upload=xlsx_upload(rows), under=tree.district, user=users.admin, today=TODAY)
+    assert {e.row: e.message for e in failure.value.errors} == {
+        2: "Chi bộ LD.DD.XM thành lập ngày 01/07/2025: tổ chức trực thuộc phải có ngày thành lập, hãy thêm từng"
+        " tổ chức hoặc dùng tệp sắp xếp lại tổ chức (có ngày hiệu lực), không dùng tệp này (không có ngày thành lập)"
+    }
+    assert Organization.objects.count() == before
+    with pytest.raises(ImportFailed):  # the committee itself as the file's organization
+        tree_import(upload=xlsx_upload(rows[:2]), under=commune, user=users.admin, today=TODAY)
