@@ -21,7 +21,9 @@ A write bumps, once its transaction commits (signals connected in ReportsConfig)
 subtree tokens of every prefix of its organization's path, of its past paths
 (OrganizationPath) and of its merger successor's; for plans, also the issuer's own
 token. A province's admission thus bumps ≤ 5 subtree tokens; another province's pages
-stay warm.
+stay warm. A write to a plan of a committee that ended makes every answer stale: the units
+it held read its rules wherever they stand since (a dissolved district's in a new commune's
+report), which no token of its subtree reaches.
 
 Tokens are random, never counters: two processes bumping at once can lose neither
 change (a counter's get-and-set could write back a value a reader already used), and a
@@ -247,6 +249,11 @@ class Changes:
             if len(found) < len(self.candidates):
                 raise _Unplaced
             self.orgs.update(found.values())
+        if self.issuers and Organization.objects.filter(pk__in=self.issuers, dissolved_on__isnull=False).exists():
+            # A plan of a committee that ended is read by the reports of the units it held,
+            # wherever they stand since (reports.engine.rules.ended_above: a district's 2025
+            # rules in a new commune's report), which its subtree's tokens do not reach.
+            raise _Unplaced
 
     def _paths(self) -> tuple[set[str], set[str]]:
         """Every path whose prefixes' subtree tokens are bumped (the organizations' paths

@@ -57,6 +57,18 @@ def _in_force_from(plan: Plan, day: dt.date | None, today: dt.date, *, key: tupl
                 % {"year": plan.last_year, "day": date_format(day, "d/m/Y")}
             }
         )
+    last_day = plan.issuer.last_day
+    if last_day is not None and day > last_day:
+        # Its reports end that day; the units it held follow their new committees' plans.
+        raise ValidationError(
+            {
+                "in_force_from": _(
+                    "%(issuer)s ended on %(end)s, its last day: an amendment of its plan takes effect on or"
+                    " before that day."
+                )
+                % {"issuer": plan.issuer.name, "end": date_format(last_day, "d/m/Y")}
+            }
+        )
     lock = _locked_report(plan, day, today)
     if lock is not None:
         raise ValidationError(
