@@ -21,7 +21,7 @@ from admissions import services
 from admissions.models import Admission, Candidate, CandidateTransfer, Outcome, Step, StepRecord
 from organizations.services import organization_merge
 
-from .admissions_helpers import TWO_MEMBERS, make_candidate
+from .admissions_helpers import make_candidate, walk
 from .conftest import takes_cells
 
 D = dt.date
@@ -54,22 +54,7 @@ def _today(monkeypatch):
 
 
 def _walk(candidate, until):
-    for step, day, number in ROAD:
-        if step > until:
-            break
-        if step not in services.next_steps(candidate):
-            continue  # the committee's resolution: not a step of a grassroots cell
-        services.candidate_advance(
-            candidate=candidate,
-            step=step,
-            date=day,
-            document_number=number,
-            introducers=TWO_MEMBERS if step == Step.INTRODUCTION else None,
-            user=None,
-            today=TODAY,
-        )
-        candidate.refresh_from_db()
-    return candidate
+    return walk(candidate, until, today=TODAY, road=ROAD)
 
 
 def _moved(tree, until):
