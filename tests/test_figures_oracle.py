@@ -140,19 +140,6 @@ class Recount:
                 return path
         return self.orgs[pk].path
 
-    def row_path(self, pk: int, day: dt.date) -> str:
-        """Where an allocation row of `pk` stands in the tree of `day`: the organization's
-        path, but for one that ended by then and moved on the day it ended (a merger handed
-        it on), its committee's of its last day, under which it stood to its end."""
-        org = self.orgs[pk]
-        ended = org.dissolved_on
-        if ended is None or ended > day or not any(o == pk and until == ended for o, _p, _f, until in self.past):
-            return self.path_on(pk, day)
-        last_day = ended - dt.timedelta(days=1)
-        parent = self.path_on(pk, last_day)[: -Organization.steplen]
-        (committee,) = [o for o in self.orgs if self.path_on(o, last_day) == parent]
-        return self.path_on(committee, day) + "~"  # a place under it
-
     def owner_on(self, pk: int, day: dt.date) -> int:
         org = self.orgs[pk]
         while org.merged_into_id is not None and org.dissolved_on <= day:
@@ -649,10 +636,10 @@ def _compare_targets(recount: Recount, targets: Targets, scope: Organization, as
         assert rule.rule.min_count == minimums[rule.rule.pk], f"{where}, {rule.rule.kind} {rule.rule.pk}"
         for m in rule.measurements:
             assert m.target_min == minimums[rule.rule.pk], f"{where}, {rule.rule.kind} {rule.rule.pk}, {m.org.code}"
-    # The rows inside the scope in the tree of the day (one whose organization ended moves
-    # with its committee; moved on the day it ended, it never stood at its new place: it is
-    # its committee of its last day's); a table of a committee above the scope shows only those.
-    inside = {pk: row for pk, row in rows.items() if recount.row_path(pk, as_of).startswith(under)}
+    # The rows inside the scope in the tree of the day, where their admissions count (one
+    # whose organization ended goes wherever its committee went, a merger's successor
+    # included); a table of a committee above the scope shows only those.
+    inside = {pk: row for pk, row in rows.items() if recount.path_on(pk, as_of).startswith(under)}
     tables = [table for table in result.allocations if table.rule.pk == targets.table]
     if scope.pk != targets.province and not inside:
         assert tables == [], f"{where}: a table without a row inside the scope"
@@ -803,8 +790,9 @@ def _compare_bieu2(recount: Recount, scope: Organization, first: dt.date, last: 
     whole_buckets=False,
 )
 # A district merged into the city on 01/01/2024, and its school (a row of the table)
-# dissolved the same day: the merger put the school under the city, where it never stood,
-# so the city's table does not list it; the province's does.
+# dissolved the same day: the merger handed the school to the city with the district's
+# records, so the city's table lists its row, counted to its last day, where its admission
+# counts; the province's does too.
 @example(
     history=[
         ("admit", 0, 0, 0, "pupil"),

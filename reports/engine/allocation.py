@@ -22,22 +22,6 @@ def _child_on(org: Organization, day: dt.date) -> bool:
     return founded and not merged
 
 
-def _placed_on_last_day(rule, scope, orgs: dict, ended) -> dict:
-    """`orgs` with the rows of organizations that ended by the count day and moved on the
-    day they ended placed with the committee they stood under on their last day
-    (ended.last_places): out when it stands outside the scope, in (one query) when inside
-    although they stand elsewhere now."""
-    places = ended.last_places([a.organization_id for a in rule.allocation_rows])
-    if not places:
-        return orgs
-    inside = {pk for pk, parent in places.items() if _within(parent, scope.path)}
-    orgs = {pk: org for pk, org in orgs.items() if pk not in places or pk in inside}
-    missing = inside - set(orgs)
-    if missing:
-        orgs.update((org.pk, org) for org in Organization.objects.filter(pk__in=missing))
-    return orgs
-
-
 def _ended_status(actual: int, low: int) -> str:
     """An ended organization's row: its year is over."""
     return count_status(actual, low, None, YEAR_OVER)[0]
@@ -64,8 +48,6 @@ def _allocation_table(
         merged = ended.merged_rows(rule, orgs)
         if merged:
             orgs = {**orgs, **merged}
-    if partial:
-        orgs = _placed_on_last_day(rule, scope, orgs, ended)
     if subject.pk in ended.on:
         # One read for every row that stood to the committee's last day (those ended with
         # it included: a reorganization ends a district and its communes on one day).

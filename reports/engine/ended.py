@@ -7,11 +7,10 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count
 
-from organizations.models import MemberCount, Organization, OrganizationPath
+from organizations.models import MemberCount, Organization
 from organizations.positions import TreeOnDay, subtree_end, successors_on, tree_on
-from organizations.selectors import path_as_of
 from quotas.models import RuleKind
 
 from .. import past
@@ -79,7 +78,6 @@ class _Ended:
         self._counts: dict[int, Counter] = {}
         self._held: dict[dt.date, _HeldOn] = {}
         self._trees: dict[dt.date, list[tuple[TreeOnDay, list[tuple[str, int]]]]] = {}
-        self._places: dict[int, str | None] = {}
 
     def dissolved(self, org) -> bool:
         """Whether a match of a rule over many organizations stood part of the year up to the
@@ -113,37 +111,6 @@ class _Ended:
         if not found:
             return {}
         return {org.pk: org for org in Organization.objects.filter(pk__in=found)}
-
-    def last_places(self, pks) -> dict[int, str]:
-        """{pk: the path on the count day of the committee it stood under on its last day}
-        for those of `pks` ended by the count day that moved on the day they ended (a
-        merger hands its organizations to its successor on the day one of them is
-        dissolved): they never stood at their new place, so their row belongs with the
-        committee they left. Those that did not move that day are where the tree of the
-        count day puts them (with their committee, when it moved since). Two queries, for
-        those not asked about before; one more per day such organizations ended."""
-        wanted = [pk for pk in pks if pk in self.on and pk not in self._places]
-        if wanted:
-            self._places.update(dict.fromkeys(wanted))
-            moved = OrganizationPath.objects.filter(
-                organization_id__among=set(wanted), valid_until=F("organization__dissolved_on")
-            ).values_list("organization_id", "path", "valid_until")
-            parents: dict[dt.date, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-            for pk, path, ended_on in moved:
-                parents[ended_on][path[:-STEP]].append(pk)
-            for ended_on, by_path in parents.items():
-                last_day, prefixes = ended_on - dt.timedelta(days=1), list(by_path)
-                held = OrganizationPath.objects.filter(path__in=prefixes).values("organization_id")
-                found = (
-                    Organization.objects.filter(Q(path__in=prefixes) | Q(pk__in=held))
-                    .annotate(then=path_as_of(last_day), now=path_as_of(self.count_day))
-                    .filter(then__in=prefixes)
-                    .values_list("then", "now")
-                )
-                for then, now in found:
-                    for pk in by_path[then]:
-                        self._places[pk] = now
-        return {pk: self._places[pk] for pk in pks if self._places.get(pk) is not None}
 
     # --- rules over many organizations of an issuer that ended -------------------------
 
