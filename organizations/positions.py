@@ -165,12 +165,24 @@ class NamesOnDay:
                 org.name = name
 
 
+def _names_after(day):
+    """The PastNames ending after `day` (a date or an expression), soonest first: an
+    organization's first one is its name on that day (none: it bears its name now)."""
+    return PastName.objects.filter(valid_until__gt=day).order_by("valid_until")
+
+
+def name_on(organization: Organization, day: dt.date) -> str:
+    """The name `organization` had on `day` (one query)."""
+    past = _names_after(day).filter(organization=organization)
+    return past.values_list("name", flat=True).first() or organization.name
+
+
 def names_on(day: dt.date) -> NamesOnDay:
     """The names of `day` of the organizations renamed after it (one query: each one's
     first PastName ending after the day)."""
     by_pk: dict[int, str] = {}
     by_path: dict[str, str] = {}
-    rows = PastName.objects.filter(valid_until__gt=day).order_by("valid_until")
+    rows = _names_after(day)
     for pk, path, name in rows.values_list("organization_id", "organization__path", "name"):
         if pk not in by_pk:
             by_pk[pk] = by_path[path] = name
@@ -181,9 +193,7 @@ def name_as_of(day_field: str, to_organization: str = "organization__"):
     """An expression: the name the row's organization had on the row's `day_field` (its
     first PastName ending after that day, else its name now); `to_organization` leads from
     the row's model to the organization."""
-    past = PastName.objects.filter(
-        organization=OuterRef(f"{to_organization}id"), valid_until__gt=OuterRef(day_field)
-    ).order_by("valid_until")
+    past = _names_after(OuterRef(day_field)).filter(organization=OuterRef(f"{to_organization}id"))
     return Coalesce(Subquery(past.values("name")[:1]), F(f"{to_organization}name"))
 
 

@@ -20,6 +20,7 @@ from common.views import form_page
 from common.workbook import xlsx_response
 from organizations import access, selectors
 from organizations.access import Perm, org_view
+from organizations.positions import name_on
 
 from . import dashboard as dashboard_body
 from . import exports
@@ -103,12 +104,10 @@ def index(request):
 
 def _name_on(organization, year: int, as_of: dt.date) -> str:
     """What a report page of `year` as of `as_of` calls the organization in its title and
-    headings: its name on the count day (the engine's: the day, within the year, and up to
-    an ended organization's last day), its first PastName ending after it, else today's.
-    One query. Breadcrumbs and links keep today's name (the organization now)."""
-    day = min(as_of, dt.date(year, 12, 31), organization.last_day or as_of)
-    past = organization.past_names.filter(valid_until__gt=day).order_by("valid_until")
-    return past.values_list("name", flat=True).first() or organization.name
+    headings: its name (positions.name_on) on the count day (the engine's: the day, within
+    the year, and up to an ended organization's last day). One query. Breadcrumbs and links
+    keep today's name (the organization now)."""
+    return name_on(organization, min(as_of, dt.date(year, 12, 31), organization.last_day or as_of))
 
 
 @require_GET

@@ -160,7 +160,12 @@ def review(request, organization, child_pk, period):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return redirect("submissions:review", org_pk=organization.pk, child_pk=child.pk, period=chosen.key)
-    differences, changed, people_changed, (later, counted_day) = [], 0, 0, (0, None)
+    # Without a snapshot of a submission there is nothing to compare.
+    differences = []
+    changed = 0
+    people_changed = 0
+    later = 0
+    counted_day = None
     if submission and submission.snapshot:
         # The figures of the same day as they stand now: what changed in what was signed,
         # not what the days after the report's day brought.

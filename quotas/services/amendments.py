@@ -63,8 +63,8 @@ def _in_force_from(plan: Plan, day: dt.date | None, today: dt.date, *, key: tupl
         raise ValidationError(
             {
                 "in_force_from": _(
-                    "%(issuer)s ended on %(end)s, its last day: an amendment of its plan takes effect on or"
-                    " before that day."
+                    "%(issuer)s has ended (its last day was %(end)s): an amendment of its plan takes effect"
+                    " on or before that day."
                 )
                 % {"issuer": plan.issuer.name, "end": date_format(last_day, "d/m/Y")}
             }
