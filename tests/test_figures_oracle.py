@@ -443,7 +443,8 @@ def _amend(step, targets: Targets):
     """Make an amendment step through the services and record it in `targets` when they
     take it and it changes the plan. Foreseen: the refusals of a day before the previous
     amendment of the same rule or table, of a rule of a dissolved organization, of a row
-    for a dissolved organization the table never listed; every other one is taken (a day
+    for a dissolved organization the table never listed, of a row set or changed for an
+    organization founded after the day it takes effect; every other one is taken (a day
     before another rule's or table's amendment, a row put back for an organization
     dissolved since)."""
     kind, i, j, offset, category, in_force = step
@@ -485,6 +486,10 @@ def _amend(step, targets: Targets):
         # a table lists the organizations standing below its committee, and keeps its rows
         refused = refused or (not org.is_active and org.pk not in targets.ever_listed())
         taken = taken and (org.is_active or org.pk in targets.ever_listed())
+        # a row set or changed for an organization founded after the day it takes effect
+        founded_late = org.founded_on is not None and org.founded_on > effective
+        if founded_late and value is not None and value != rows.get(org.pk):
+            refused, taken = True, False
         change = None if value == rows.get(org.pk) else ("row", org.pk, value)
         stored = Allocation.objects.filter(rule=targets.table, organization=org).values_list("version", flat=True)
         version = stored.first() or 0
