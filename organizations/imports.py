@@ -89,16 +89,19 @@ def tree_import(*, upload, under: Organization, user, today: dt.date) -> list[Or
         if ref in existing and not existing[ref].is_active:
             problems.append(_("parent “%(ref)s” is dissolved") % {"ref": ref})
         # The file gives no founding dates: its organizations stand in every report of every
-        # day, which one under a committee founded on a day cannot (services._check_founded_under).
-        parent = existing.get(ref) if ref else under
-        if parent is not None and parent.founded_on is not None:
-            problems.append(
+        # day, which one under a committee founded on a day cannot (the rule of a founding,
+        # services.check_founded_under, saying where such organizations are added).
+        try:
+            services.check_founded_under(
+                existing.get(ref) if ref else under,
+                None,
                 _(
                     "%(parent)s was founded on %(day)s: add the organizations under it with their founding"
                     " dates (one by one, or in a reorganization file), not in this file, which has none"
-                )
-                % {"parent": parent.name, "day": parent.founded_on.strftime("%d/%m/%Y")}
+                ),
             )
+        except ValidationError as exc:
+            problems.extend(exc.messages)
         if ref and ref == code:
             problems.append(_("a row cannot be its own parent"))
 

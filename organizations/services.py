@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Value
+from django.db.models import Exists, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from common.audit import stamp as _stamp
 
 from .models import MemberCount, Organization, OrganizationPath
 from .nesting import check_nesting
+from .selectors import path_as_of
 from .signals import organization_dissolving, organization_merged, organization_refounding, subtree_moved
 
 
@@ -73,15 +74,119 @@ def _check_no_child_left(organization: Organization, day: dt.date) -> None:
         )
 
 
-def _check_founded_under(parent: Organization | None, founded_on: dt.date | None) -> None:
+def check_founded_under(parent: Organization | None, founded_on: dt.date | None, message: str | None = None) -> None:
     """Without a founding date an organization stands in every report of every day: under a
-    parent founded on a day, it would stand there before its parent did."""
+    parent founded on a day, it would stand there before its parent did. The one rule of a
+    founding (organization_build), a new founding date (organization_update) and the tree
+    import, whose rows have none; `message` (with %(parent)s and %(day)s) says what to do
+    where the default's advice does not fit."""
     if parent is not None and parent.founded_on is not None and (founded_on is None or founded_on < parent.founded_on):
-        message = _(
-            "%(parent)s was founded on %(day)s: an organization under it was founded on that day or later."
-            " Enter its founding date."
-        )
+        if message is None:
+            message = _(
+                "%(parent)s was founded on %(day)s: an organization under it was founded on that day or later."
+                " Enter its founding date."
+            )
         raise ValidationError({"founded_on": message % {"parent": parent.name, "day": _day(parent.founded_on)}})
+
+
+def _parent_on(organization: Organization, day: dt.date | None) -> Organization | None:
+    """The organization `organization` stood under on `day` (None: on the first day of the
+    records, where one without a founding date stood). Never moved, it is today's parent;
+    otherwise the holder of its path of that day minus the last step, which no other
+    organization ever held (a path is never given twice: last_steps)."""
+    if not organization.past_paths.exists():
+        return Organization.objects.get_parent(organization, update=True)
+    day = day or dt.date.min
+    path = Organization.objects.filter(pk=organization.pk).annotate(p=path_as_of(day)).values_list("p", flat=True)[0]
+    parent_path = path[: -Organization.steplen]
+    if not parent_path:
+        return None
+    held = OrganizationPath.objects.filter(organization=OuterRef("pk"), path=parent_path)
+    holders = Organization.objects.filter(Q(path=parent_path) | Exists(held)).annotate(p=path_as_of(day))
+    return holders.filter(p=parent_path).first()
+
+
+def _children_since(organization: Organization) -> list[tuple[Organization, dt.date | None]]:
+    """Every organization that stood directly under `organization` on some day, with the
+    first such day (None: since before the records began). Read from the paths: those it
+    holds or held (never another's) and where each child sat from when."""
+    steplen = Organization.steplen
+    held = {organization.path, *organization.past_paths.values_list("path", flat=True)}
+    starts: dict[int, list[dt.date | None]] = {}
+    past = (
+        OrganizationPath.objects.annotate(parent_path=Substr("path", 1, Length("path") - steplen))
+        .filter(parent_path__in=held)
+        .values_list("organization_id", "valid_from")
+    )
+    for pk, valid_from in past:
+        starts.setdefault(pk, []).append(valid_from)
+    children = {child.pk: child for child in Organization.objects.get_children(organization)}
+    last_moves = dict(
+        OrganizationPath.objects.filter(organization_id__in=list(children))
+        .values("organization_id")
+        .annotate(last=Max("valid_until"))
+        .values_list("organization_id", "last")
+    )
+    for pk in children:  # where they sit now, since their last move
+        starts.setdefault(pk, []).append(last_moves.get(pk))
+    others = Organization.objects.in_bulk([pk for pk in starts if pk not in children])
+    result = []
+    for pk, days in starts.items():
+        child = children.get(pk) or others[pk]
+        since = None if None in days else min(days)
+        if child.founded_on is not None and (since is None or since < child.founded_on):
+            since = child.founded_on
+        result.append((child, since))
+    return result
+
+
+def _check_founded_by_then(organization: Organization, founded_on: dt.date) -> None:
+    """A later founding date: refused while the organization took part in the tree of an
+    earlier day: an organization stood under it (a child is not older than its parent), one
+    was merged into it, it was moved (a merger or move never involves an organization before
+    its founding), or it has a member count (taken only on a day it stood)."""
+    message = _founded_too_late(organization, founded_on)
+    if message:
+        raise ValidationError({"founded_on": message})
+
+
+def _founded_too_late(organization: Organization, founded_on: dt.date) -> str | None:
+    """What `_check_founded_by_then` refuses, said, or None."""
+    name = organization.name
+    for child, since in sorted(_children_since(organization), key=lambda pair: (pair[1] or dt.date.min, pair[0].path)):
+        if since is None:
+            return _(
+                "%(child)s has stood under %(name)s since before the records began (it has no founding date):"
+                " %(name)s cannot be given a founding date. Enter the founding date of %(child)s first."
+            ) % {"child": child.name, "name": name}
+        if since < founded_on:
+            return _("%(child)s stood under %(name)s from %(day)s: %(name)s cannot be founded later than that day.") % {
+                "child": child.name,
+                "name": name,
+                "day": _day(since),
+            }
+    merged = Organization.objects.filter(merged_into=organization, dissolved_on__lt=founded_on)
+    source = merged.order_by("dissolved_on").first()
+    if source is not None:
+        return _("%(source)s was merged into %(name)s on %(day)s: %(name)s cannot be founded later than that day.") % {
+            "source": source.name,
+            "name": name,
+            "day": _day(source.dissolved_on),
+        }
+    moved = organization.past_paths.filter(valid_until__lt=founded_on).aggregate(first=Min("valid_until"))["first"]
+    if moved is not None:
+        return _("%(name)s was moved on %(day)s: it cannot be founded later than that day.") % {
+            "name": name,
+            "day": _day(moved),
+        }
+    counts = MemberCount.objects.filter(organization=organization, as_of__lt=founded_on)
+    counted = counts.aggregate(first=Min("as_of"))["first"]
+    if counted is not None:
+        return _("%(name)s has a member count on %(day)s: it cannot be founded later than that day.") % {
+            "name": name,
+            "day": _day(counted),
+        }
+    return None
 
 
 def organization_build(
@@ -104,7 +209,7 @@ def organization_build(
     `check_code=False` when the caller has checked the code's uniqueness for many at once."""
     if parent is not None and not parent.is_active:
         raise ValidationError(_("Cannot add an organization under a dissolved organization."))
-    _check_founded_under(parent, founded_on)
+    check_founded_under(parent, founded_on)
     if parent is not None and founded_on is not None:
         _check_tree_day(parent, day=founded_on, today=today or timezone.localdate())
     organization = Organization(
@@ -200,21 +305,43 @@ def organization_update(
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean(exclude=["path", "depth", "numchild", "search_name"])
-    founded_on = organization.founded_on
-    # (Not checked against its parent's founding: its parent now may not be its parent then,
-    # a cell a merger handed to a commune founded on 01/07/2025.)
-    if founded_on != before["founded_on"]:
-        if founded_on is not None and (before["founded_on"] is None or founded_on > before["founded_on"]):
+    today = today or timezone.localdate()
+    founded_on, was_founded_on = organization.founded_on, before["founded_on"]
+    if founded_on != was_founded_on:
+        # Checked against the parent it stood under on its new founding day (a cell a merger
+        # handed to a commune founded on 01/07/2025 was founded under another one).
+        check_founded_under(_parent_on(organization, founded_on), founded_on)
+        if founded_on is not None and (was_founded_on is None or founded_on > was_founded_on):
             organization_refounding.send(sender=Organization, organization=organization, founded_on=founded_on)
+            _check_founded_by_then(organization, founded_on)
+        _check_founding_unlocked(organization, was_founded_on, founded_on, today)
     if organization.form != before["form"]:
         _check_form_fits(organization)
-    today = today or timezone.localdate()
     day = changes_from or today
     if (organization.form, organization.sector) != (before["form"], before["sector"]):
         _date_change(organization, organization.past_kinds, day, today, form=before["form"], sector=before["sector"])
     if organization.name != before["name"] and not name_correction:
         _date_change(organization, organization.past_names, day, today, name=before["name"])
     return _save(organization, user, _("edited"), reason)
+
+
+def _check_founding_unlocked(organization: Organization, old: dt.date | None, new: dt.date | None, today) -> None:
+    """A new founding date changes the figures of the reports counted on the days between the
+    old and the new one (the organization stands in them, or no longer; from the first day of
+    the records when one is None): refused when a lock covers the organization on the earlier
+    date (the other when one is None, as a move is checked on its day) or on the first day of
+    a locked period that begins between them."""
+    from . import locks
+
+    dates = sorted(day for day in (old, new) if day is not None)
+    lower, upper = (dates[0], dates[1]) if len(dates) == 2 else (None, dates[0])
+    _check_tree_day(organization, day=dates[0], today=today)
+    starts = {
+        lock.start
+        for lock in locks.locks_in_force(today=today)
+        if (lower is None or lower < lock.start) and lock.start < upper
+    }
+    locks.check_days_unlocked(organization=organization, days=starts, today=today)
 
 
 def _date_change(organization: Organization, past, day: dt.date, today: dt.date, **old) -> None:
