@@ -172,6 +172,9 @@ def admissions(request, organization):
         "table": table,
         "row": row,
         "period": span,
+        # While the period runs, this period's column is counted to today (as the form says,
+        # "tính đến ngày …"); last year's ends on the same day a year before (its span).
+        "counted_to": result.counted_to if column == "this" else None,
         "total": len(ids),
         "hidden": len(ids) - table.paginator.count,
         "shown": table.paginator.count,

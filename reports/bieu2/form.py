@@ -5,6 +5,7 @@ JSON; whether organizations moved inside it (and the note that says so).
 import copy
 import datetime as dt
 from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, Q
 from django.db.models.functions import Coalesce
@@ -32,13 +33,23 @@ def _rows(this: _Column, last: _Column) -> list[Row]:
                 Row(
                     "mean_age",
                     _("Mean age"),
-                    round(sum(this.ages) / len(this.ages), 1) if this.ages else None,
-                    round(sum(last.ages) / len(last.ages), 1) if last.ages else None,
+                    mean_age(this.ages),
+                    mean_age(last.ages),
                     group=prefix,
                     links=False,
                 )
             )
     return rows
+
+
+def mean_age(ages: list[int]) -> float | None:
+    """The mean of whole ages to one decimal, a half rounded up (28.65 → 28.7), from the
+    exact sum: a float's round() reads 28.65 as 28.649999… and rounds it down (and rounds
+    an exact half to even). A float of that one-decimal value, as the JSON and the files
+    take it; None without ages."""
+    if not ages:
+        return None
+    return float((Decimal(sum(ages)) / Decimal(len(ages))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _lines(this: Counter, last: Counter, spelling: dict[str, str], prefix: str, blank: str, first: str) -> list[Line]:

@@ -1,15 +1,19 @@
 """The committees directly under a scope side by side on one kind of target (the compare
 page), read from the engine's answer the report object is built from."""
 
+import dataclasses
 import datetime as dt
 
 from organizations.models import Organization
 from organizations.positions import children_on
 from organizations.selectors import with_last_day
+from quotas.models import RuleKind
 
 from ..engine import Attainment, Status
+from ..engine.allocation import YEAR_OVER
 from ..engine.failing import FailingList
 from ..engine.rules import is_many_structural, rule_anchor, selector_signature
+from ..status import count_status, share_status
 from .rule_tables import achieved
 from .table import STATUS_CLASS, STATUS_LABELS
 
@@ -151,18 +155,52 @@ def _rows(att, chosen: str) -> list[dict]:
     set it (97-KH/TU and 159-KH/HU both ask each high school for one pupil), the plans
     setting it, and the figures of each organization's target furthest from being met."""
     kind = chosen.split(":", 1)[0]
+    places = _Places(att)
     rows: dict[int, dict] = {}
-    for r, whole, m, row in _placed(att, chosen, _Places(att), rows):
+    for r, whole, m, row in _placed(att, chosen, places, rows):
         if row is None:
             continue
         if r.plan.label not in row["plans"]:
             row["plans"].append(r.plan.label)
         if m is not None:
+            if _closing(row, places.count_day):
+                m = dataclasses.replace(m, status=_closing_status(m, r.rule))
             row["orgs"].setdefault(m.org.pk, []).append(m)
             if whole is not None:
                 row["in_whole"].add(m.org.pk)
     ordered = sorted(rows.values(), key=lambda row: not row["current"])  # stable: children first
-    return [_figures(row, kind) for row in ordered]
+    return [_figures(row, kind, _closing(row, places.count_day)) for row in ordered]
+
+
+def _closing(row: dict, count_day: dt.date) -> bool:
+    """Whether the row's committee ended by the count day (its last day is that day or one
+    before): its row reads as its own closing report does (reports.engine.measure.closing),
+    the year over, whatever the rules measuring the organizations it held (97-KH/TU's "each
+    high school", whose schools go on under the communes, reads on track in the province's
+    report of 30/06/2025, not met in Huyện ủy Đơn Dương's own report of that day)."""
+    last_day = row["org"].last_day
+    return last_day is not None and last_day <= count_day
+
+
+def _closing_status(m, rule) -> str:
+    """The status of a measurement with its year over, as the engine judges it in the
+    closing report of the committee holding it (reports.engine.measure, `over`): the same
+    figures, final statuses only."""
+    kind, cap = rule.kind, rule.max_is_cap
+    if kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
+        return count_status(m.actual, m.target_min, m.target_max, YEAR_OVER, cap=cap)[0]
+    if kind in (RuleKind.SHARE_OF_ADMISSIONS, RuleKind.SHARE_OF_MEMBERSHIP):
+        low = m.implied_min if m.implied_min is not None else (1 if m.share_min else None)
+        if kind == RuleKind.SHARE_OF_MEMBERSHIP:
+            return count_status(m.actual, low, m.implied_max, YEAR_OVER, cap=cap)[0]
+        count = count_status(m.actual, low, None, YEAR_OVER, cap=cap)[0]
+        return share_status(count, m.share, m.share_min, m.share_max, YEAR_OVER, has_base=bool(m.base), cap=cap)
+    return _final(m.status)  # size and inactivity: behind while the year runs, not met once over
+
+
+def _final(status: str) -> str:
+    """A structural status with the year over: met stays met, anything else is not met."""
+    return status if Status.meets(status) else Status.NOT_MET
 
 
 def _ended_outside(places: _Places, issuer) -> Organization | None:
@@ -212,10 +250,12 @@ def _governing(ms):
     return max(ms, key=lambda m: (Status.ORDER[m.status], -1 if m.target_min is None else m.target_min))
 
 
-def _figures(row: dict, kind: str) -> dict:
+def _figures(row: dict, kind: str, closing: bool = False) -> dict:
     per_org = row.pop("orgs")
     shown = [_governing(ms) for ms in per_org.values()]
     whole, whole_status, in_whole = row.pop("whole"), row.pop("whole_status"), row.pop("in_whole")
+    if closing:  # the committee ended by the count day: its year is over (_closing)
+        whole_status = [_final(s) for s in whole_status]
     if whole:
         # Only the failing organizations are listed: the row's sums would be theirs alone.
         measured = sum(whole.values()) + sum(1 for pk in per_org if pk not in in_whole)

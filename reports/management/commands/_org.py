@@ -72,6 +72,21 @@ def report_period(organization: Organization, options: dict, today: dt.date):
                 last_day=organization.last_day,
                 founded_on=organization.founded_on,
             )
+            if organization.founded_on is not None and day < organization.founded_on:
+                # A day before its founding: a report of zeros about an organization that
+                # did not exist yet (as a period ended before it is refused, by choose).
+                raise ValueError(before_founding_message(organization, day))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
     return period, period.year, day
+
+
+def before_founding_message(organization: Organization, day: dt.date) -> str:
+    """Why no report of `organization` is counted to `day`, a day before its founding (in
+    the active language: Vietnamese in the commands, as the refusal of a period is)."""
+    from django.utils.translation import gettext as _
+
+    return _("It was founded on %(day)s, after %(as_of)s: it has no report counted to that day.") % {
+        "day": organization.founded_on.strftime("%d/%m/%Y"),
+        "as_of": day.strftime("%d/%m/%Y"),
+    }
