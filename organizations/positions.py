@@ -32,6 +32,9 @@ class TreeState:
     merged: bool  # some organization was merged (its figures count with its successor)
     ended: bool  # some organization's last day was on or before the day (merged or dissolved by the next)
     renamed: bool = False  # some organization was renamed after the day (names_on)
+    # The last day an organization moved to another place or was merged (None: none ever):
+    # who stood under whom in a past year is today's tree unless it is after that year.
+    reshaped_on: dt.date | None = None
 
 
 def alive_on(day: dt.date) -> Q:
@@ -51,11 +54,14 @@ def tree_state(day: dt.date) -> TreeState:
             f" OR EXISTS (SELECT 1 FROM {kinds} WHERE valid_until > %s),"
             f" EXISTS (SELECT 1 FROM {org} WHERE merged_into_id IS NOT NULL),"
             f" EXISTS (SELECT 1 FROM {org} WHERE dissolved_on <= %s),"
-            f" EXISTS (SELECT 1 FROM {names} WHERE valid_until > %s)",
+            f" EXISTS (SELECT 1 FROM {names} WHERE valid_until > %s),"
+            f" (SELECT MAX(valid_until) FROM {paths}),"
+            f" (SELECT MAX(dissolved_on) FROM {org} WHERE merged_into_id IS NOT NULL)",
             [day, day, day, day + dt.timedelta(days=1), day],
         )
-        changed, merged, ended, renamed = cursor.fetchone()
-    return TreeState(bool(changed), bool(merged), bool(ended), bool(renamed))
+        changed, merged, ended, renamed, *reshaped = cursor.fetchone()
+    days = [dt.date.fromisoformat(d) if isinstance(d, str) else d for d in reshaped if d is not None]
+    return TreeState(bool(changed), bool(merged), bool(ended), bool(renamed), max(days, default=None))
 
 
 def subtree_end(path: str) -> str:

@@ -189,7 +189,7 @@ def _attainment(scope: Organization, year: int, as_of: dt.date, report_period, l
     # Today's tree: where the scope's records are, read once for the reads of records below.
     counted = counted_under(scope, state.merged) if tree is None else None
     c.need_all()
-    c.count(tree, state.merged, list_failing, report_period, counted)
+    c.count(tree, state.merged, list_failing, report_period, counted, state.reshaped_on)
     c.read_period(report_period, tree, counted)
 
     results: list[RuleResult] = []

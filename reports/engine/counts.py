@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce, Substr
 from admissions import counting
 from admissions.models import Candidate, Outcome, Step, StepRecord, Tally
 from admissions.workdays import add_working_days, calendar_between
-from organizations.models import UPPER_COMMITTEE_FORMS, MemberCount, Organization, holds_own_members
+from organizations.models import UPPER_COMMITTEE_FORMS, MemberCount, Organization, OrganizationPath, holds_own_members
 from organizations.positions import (
     CountedUnder,
     alive_on,
@@ -40,7 +40,7 @@ from organizations.positions import (
     successors_on,
     tree_on,
 )
-from organizations.selectors import holding_own_members
+from organizations.selectors import holding_own_members, path_as_of
 
 from ..models import HistoricalResult
 from .rows import BUCKET_FILTER_LIMIT, WantedPrefixes, _bucket_filter, _members_on
@@ -487,6 +487,59 @@ def entered_above(scope: Organization, first_year: int, year: int, tree=None) ->
     if not above:
         return set()
     return set(results.values_list("year", flat=True).distinct())
+
+
+def entered_over(scope: Organization, years: set[int], tree=None) -> dict[int, set[str]]:
+    """{year: the paths under the scope, in the tree of the count day (`tree`, else today's),
+    of the organizations that stood at the end of that year under one with a count entered
+    for it (not 0) and have moved or merged since}: the count entered covered them, so the
+    records do not tell their year there either (_Computation.known). Found in that year's
+    tree: the reorganization of 2025 took the wards of Đà Lạt, whose 191 admissions of 2023
+    were entered for the city, to committees of the province, where nothing now stands
+    above them with a count of 2023. The organizations that neither moved nor merged since
+    are below their committee of then in today's tree, where `known` looks already. One
+    query; three when counts were entered for those years (two from the tree of a day)."""
+    entered = (
+        HistoricalResult.objects.filter(first_year__isnull=True, year__in=years, count__gt=0)
+        .order_by()
+        .values_list("organization_id", "year")
+        .distinct()
+    )
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for pk, y in entered:
+        by_year[y].add(pk)
+    if not by_year:
+        return {}
+    ends = {y: dt.date(y, 12, 31) for y in by_year}
+    first_end = min(ends.values())
+    changed = OrganizationPath.objects.filter(valid_until__gt=first_end).values("organization_id")
+    entering = {pk for pks in by_year.values() for pk in pks}
+    rows = (
+        Organization.objects.filter(
+            Q(pk__in=changed) | Q(merged_into__isnull=False, dissolved_on__gt=first_end) | Q(pk__in=entering)
+        )
+        .annotate(**{f"then_{y}": path_as_of(end) for y, end in ends.items()})
+        .values_list("pk", "founded_on", *(f"then_{y}" for y in ends))
+    )
+    then = {pk: (founded_on, dict(zip(ends, paths, strict=True))) for pk, founded_on, *paths in rows}
+    covered: dict[int, set[int]] = {}
+    for y, pks in by_year.items():
+        above = {then[pk][1][y] for pk in pks if pk in then}
+        covered[y] = {
+            pk
+            for pk, (founded_on, paths) in then.items()
+            if (founded_on is None or founded_on <= ends[y])
+            and any(paths[y][:end] in above for end in range(STEP, len(paths[y]) + 1, STEP))
+        }
+    wanted = set().union(*covered.values())
+    if tree is not None:
+        where = {pk: tree.position(pk) for pk in wanted}
+    else:
+        where = dict(Organization.objects.filter(pk__in=wanted).annotate(p=counting_path()).values_list("pk", "p"))
+    return {
+        y: {path for pk in pks if (path := where.get(pk)) is not None and path.startswith(scope.path)}
+        for y, pks in covered.items()
+    }
 
 
 def _moved_back(

@@ -29,6 +29,7 @@ from .counts import (
     admission_counts,
     after_count_day,
     entered_above,
+    entered_over,
     finishable_candidates,
     historical_counts,
     latest_years,
@@ -164,7 +165,7 @@ class _Computation:
                 if a.organization_id in self.listed:
                     self.need(self.listed[a.organization_id])
 
-    def count(self, tree, merged: bool, list_failing: bool, report_period=None, counted=None) -> None:
+    def count(self, tree, merged: bool, list_failing: bool, report_period=None, counted=None, reshaped_on=None) -> None:
         """Read the counts: admissions, historical results, the pipeline, the finishable
         candidates, the structural rules; from the tallies, or from the records in the tree
         of the count day (`tree`, reports/past.py). `report_period`: the one read_period
@@ -233,6 +234,10 @@ class _Computation:
         self.recorded = recorded_years(entered_from, year - 1)
         self.from_tree, self._recorded_paths = tree is not None, {}
         self.entered_above = entered_above(scope_org, entered_from, year - 1, tree) if self.recorded else set()
+        # Those past years after which organizations moved or merged (TreeState.reshaped_on):
+        # a count entered then covered organizations that may stand elsewhere now.
+        reshaped = {y for y in self.recorded if reshaped_on is not None and reshaped_on > dt.date(y, 12, 31)}
+        self.entered_over = entered_over(scope_org, reshaped, tree) if reshaped else {}
         self.period = Period(self.fraction, over, late)
         # Per bucket, the latest year from first_year on with anything counted (INACTIVITY):
         # a period's total by its last year, as the tallies and every other road read it.
@@ -347,12 +352,16 @@ class _Computation:
         whatever the report's scope: the records hold admissions of that year under it, or
         a count (even 0) was entered for it or under it; else, when the records hold that
         year anywhere, 0 is its figure, unless a count was entered for the year at an
-        organization above it (the records then do not tell its part of that count).
+        organization above it, in the tree of the report's day or of that year's end
+        (entered_over: the wards of a city dissolved since), where the records do not tell
+        its part of that count.
         Otherwise "no data", never 0. Totals of periods (2020–2023) are no year's figure."""
         if (path, y, "") in self.actuals.data:
             return True
         if y not in self.recorded:
             return False
+        if path in self.entered_over.get(y, ()):  # under a count entered in that year's tree
+            return path in self.recorded_paths(y)
         entered_at = self.actuals.entered_at
         if y not in self.entered_above and not any(
             (path[:end], y) in entered_at for end in range(len(self.scope.path), len(path), STEP)
