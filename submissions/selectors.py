@@ -301,25 +301,46 @@ def admissions_changed_after(submission: ReportSubmission, *, period: periods.Pe
 def _changes_after(period: periods.Period, *, since, day, counted: CountedUnder) -> list:
     """The changes recorded after `since` to the admissions a report of the organization at
     `counted.path` counts, dated from the period's start to `day` (the day it was counted
-    to); each argument a value or an expression (the board's OuterRefs). Two querysets, a
-    change being in either, as the report's approval locks them (organizations.locks.covering):
+    to) after the change or before it (the history row before it of the same admission: an
+    admission re-dated out of the period is a change to what the report counted, though the
+    row of the edit carries the new date); each argument a value or an expression (the
+    board's OuterRefs). Two querysets, a change being in either, as the report's approval
+    locks them (organizations.locks.covering):
 
     - the records counted under it (CountedUnder: its subtree, the units that moved under
       it during the period, the communes merged into it), where its attainment counts them;
     - those of units that stood under it on their ceremony day and left it since, where its
-      Biểu 2 counts them.
+      Biểu 2 counts them: the day in the period the admission had before the change (where
+      the report counted it) or has after it.
 
     The first places records in today's tree, which is the tree of the report's day unless
     an organization moved or was merged after that day. After such a change a record is
     found where it counts today as well as where the report counted it: reading each
     report's own tree (reports.engine.spans.admissions_in) would take queries per report
     on the board, and the board's flag must stay what the review page counts."""
-    changes = Admission.history.filter(
-        history_date__gt=since, ceremony_date__gte=period.start, ceremony_date__lte=period.end
-    ).filter(ceremony_date__lte=day)
+    model = Admission.history.model
+    # The ceremony date the admission had before the change (its history row before this
+    # one): a change that moved it out of the period is a change to what the report counted
+    # though its own row is dated outside it.
+    before = (
+        model.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        .order_by("-history_date", "-history_id")
+        .values("ceremony_date")[:1]
+    )
+    now_in = Q(ceremony_date__gte=period.start, ceremony_date__lte=period.end) & Q(ceremony_date__lte=day)
+    was_in = Q(was__gte=period.start, was__lte=period.end) & Q(was__lte=day)
+    changes = (
+        model.objects.filter(history_date__gt=since)
+        .annotate(was=Subquery(before, output_field=DateField()))
+        .filter(now_in | was_in)
+    )
+    # Biểu 2 counted the admission where its unit stood on the ceremony day it had then: a
+    # change is the report's when the unit stood under it on the day the admission had in
+    # the period before the change (where the report counted it) or has after it.
     stood = changes.annotate(
-        then=path_as_of(OuterRef("ceremony_date"), "organization_id", "organization__path")
-    ).filter(then__startswith=counted.path)
+        then=path_as_of(OuterRef("ceremony_date"), "organization_id", "organization__path"),
+        was_then=path_as_of(OuterRef("was"), "organization_id", "organization__path"),
+    ).filter((now_in & Q(then__startswith=counted.path)) | (was_in & Q(was_then__startswith=counted.path)))
     return [counted.records(changes), stood]
 
 
