@@ -184,7 +184,8 @@ class Recount:
     def known(self, pk: int, day: dt.date, year: int) -> bool:
         """Whether `pk`'s past `year` has a figure, on every page (docs/domain.md §7): the
         records or an entered count under it that year; else the records hold the year
-        somewhere and no count (not 0) was entered for it at an organization above it."""
+        somewhere and no count (not 0) was entered for it at an organization above it, on
+        `day` or, for an organization whose records count here, at the end of that year."""
         under = self.path_on(pk, day)
 
         def at(org_id):
@@ -196,8 +197,18 @@ class Recount:
             return True
         if not any(ceremony.year == year for _org, ceremony, _c in self.admissions):
             return False
+        entering = [org_id for org_id, y, n in self.results if y == year and n]
+        if any(under.startswith(at(org_id)) and at(org_id) != under for org_id in entering):
+            return False
+        # Nor when an organization whose records count here stood, at the end of that year,
+        # under one with a count entered for it (it moved or merged away since).
+        end = dt.date(year, 12, 31)
+        above_then = {self.path_on(org_id, end) for org_id in entering}
         return not any(
-            y == year and n and under.startswith(at(org_id)) and at(org_id) != under for org_id, y, n in self.results
+            at(pk) == under
+            and (org.founded_on is None or org.founded_on <= end)
+            and any(self.path_on(pk, end).startswith(path) for path in above_then)
+            for pk, org in self.orgs.items()
         )
 
     def records(self, pk: int, day: dt.date, first: dt.date, last: dt.date, category: str = "") -> int:
