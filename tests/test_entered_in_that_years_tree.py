@@ -6,7 +6,8 @@ as it did before, whatever the report's day."""
 
 import datetime as dt
 
-from organizations.services import organization_merge, organization_move
+from organizations.models import OrgForm, Sector
+from organizations.services import organization_create, organization_merge, organization_move
 from reports.engine import attainment
 from reports.models import HistoricalResult
 
@@ -57,3 +58,40 @@ def test_a_successor_of_merged_wards_has_no_data_for_their_entered_year(tree):
     assert _years(tree.enterprise, year=2025, as_of=D(2025, 12, 31))[2023] is None
     assert _child(tree.district, tree.enterprise, year=2024, as_of=D(2024, 12, 31)) == 0
     assert _years(tree.school, year=2025, as_of=D(2025, 12, 31))[2023] == 1  # never under the city
+
+
+def test_a_new_committee_holding_a_covered_school_has_no_data_for_that_year(tree):
+    """A commune committee founded on 01/07/2025 takes the city's school: its 2023 is the
+    school's, an unknown part of the city's 191, not 0."""
+    HistoricalResult.objects.create(organization=tree.city, year=2023, count=191)
+    admit(tree.school, D(2023, 5, 4))
+    commune = organization_create(
+        parent=tree.province,
+        code="LD.X-MOI",
+        name="Đảng ủy xã Mới",
+        form=OrgForm.COMMUNE,
+        sector=Sector.COMMUNE,
+        founded_on=MOVED,
+        today=D(2025, 12, 31),
+    )
+    organization_move(organization=tree.city_school, new_parent=commune, on_date=MOVED, today=D(2025, 12, 31))
+
+    assert _years(tree.city_school, year=2025, as_of=D(2025, 12, 31))[2023] is None
+    assert _years(commune, year=2025, as_of=D(2025, 12, 31))[2023] is None
+    assert _years(tree.province, year=2025, as_of=D(2025, 12, 31))[2023] == 192
+
+
+def test_a_count_of_a_committee_merged_in_that_year_covers_what_its_successor_held(tree):
+    """The city entered its 2023 and merged into the district on 01/07/2023: its school stood
+    under the district at the end of 2023, under the count that is now the district's."""
+    HistoricalResult.objects.create(organization=tree.city, year=2023, count=191)
+    admit(tree.school, D(2023, 5, 4))
+    organization_merge(source=tree.city, target=tree.district, on_date=D(2023, 7, 1), today=D(2023, 12, 31))
+    tree.city_school.refresh_from_db()
+    before = _years(tree.city_school, year=2025, as_of=D(2025, 6, 30))[2023]
+    organization_move(organization=tree.city_school, new_parent=tree.province, on_date=MOVED, today=D(2025, 12, 31))
+
+    assert before is None
+    assert _years(tree.city_school, year=2025, as_of=D(2025, 12, 31))[2023] is None
+    # The district's own school admitted in 2023: its figure is its records'.
+    assert _years(tree.school, year=2025, as_of=D(2025, 12, 31))[2023] == 1

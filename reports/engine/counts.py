@@ -491,14 +491,17 @@ def entered_above(scope: Organization, first_year: int, year: int, tree=None) ->
 
 def entered_over(scope: Organization, years: set[int], tree=None) -> dict[int, set[str]]:
     """{year: the paths under the scope, in the tree of the count day (`tree`, else today's),
-    of the organizations that stood at the end of that year under one with a count entered
-    for it (not 0) and have moved or merged since}: the count entered covered them, so the
-    records do not tell their year there either (_Computation.known). Found in that year's
-    tree: the reorganization of 2025 took the wards of Đà Lạt, whose 191 admissions of 2023
-    were entered for the city, to committees of the province, where nothing now stands
-    above them with a count of 2023. The organizations that neither moved nor merged since
-    are below their committee of then in today's tree, where `known` looks already. One
-    query; three when counts were entered for those years (two from the tree of a day)."""
+    whose figure of that year a count entered for it covered}: the records do not tell their
+    part of it (_Computation.known). Those of the organizations whose records count under the
+    scope that stood at the end of that year under an organization with a count entered for
+    it (or under its successor, when it was merged in that year: the count is the
+    successor's), and have moved or merged since, with every path above them up to the
+    scope (a committee holding such an organization: its own sum is not known either). The
+    reorganization of 2025 took the wards of Đà Lạt, whose 191 admissions of 2023 were
+    entered for the city, to committees of the province, where nothing now stands above
+    them with a count of 2023. The organizations that neither moved nor merged since are
+    below their committee of then in today's tree, where `known` looks already. One query;
+    three or four when counts were entered for those years."""
     entered = (
         HistoricalResult.objects.filter(first_year__isnull=True, year__in=years, count__gt=0)
         .order_by()
@@ -511,35 +514,48 @@ def entered_over(scope: Organization, years: set[int], tree=None) -> dict[int, s
     if not by_year:
         return {}
     ends = {y: dt.date(y, 12, 31) for y in by_year}
+    then = [f"then_{y}" for y in ends]
+    on_end = {f"then_{y}": path_as_of(end) for y, end in ends.items()}
+
+    # The year-end paths of the organizations with a count, or of their successors then.
+    above: dict[int, set[str]] = defaultdict(set)
+    holders = {pk for pks in by_year.values() for pk in pks}
+    for _chain in range(4):  # a merger's successor, up to three mergers in a row
+        merged_then = []
+        rows = Organization.objects.filter(pk__among=holders).annotate(**on_end)
+        for pk, into, dissolved_on, *paths in rows.values_list("pk", "merged_into_id", "dissolved_on", *then):
+            for y, path in zip(ends, paths, strict=True):
+                if pk not in by_year[y]:
+                    continue
+                if into is not None and dissolved_on <= ends[y]:
+                    merged_then.append((y, into))
+                else:
+                    above[y].add(path)
+        if not merged_then:
+            break
+        for y, into in merged_then:
+            by_year[y].add(into)
+        holders = {into for _y, into in merged_then}
+
+    # Those whose records count under the scope now that moved or merged since.
     first_end = min(ends.values())
-    changed = OrganizationPath.objects.filter(valid_until__gt=first_end).values("organization_id")
-    entering = {pk for pks in by_year.values() for pk in pks}
-    rows = (
-        Organization.objects.filter(
-            Q(pk__in=changed) | Q(merged_into__isnull=False, dissolved_on__gt=first_end) | Q(pk__in=entering)
-        )
-        .annotate(**{f"then_{y}": path_as_of(end) for y, end in ends.items()})
-        .values_list("pk", "founded_on", *(f"then_{y}" for y in ends))
-    )
-    then = {pk: (founded_on, dict(zip(ends, paths, strict=True))) for pk, founded_on, *paths in rows}
-    covered: dict[int, set[int]] = {}
-    for y, pks in by_year.items():
-        above = {then[pk][1][y] for pk in pks if pk in then}
-        covered[y] = {
-            pk
-            for pk, (founded_on, paths) in then.items()
-            if (founded_on is None or founded_on <= ends[y])
-            and any(paths[y][:end] in above for end in range(STEP, len(paths[y]) + 1, STEP))
-        }
-    wanted = set().union(*covered.values())
+    moved = OrganizationPath.objects.filter(valid_until__gt=first_end).values("organization_id")
+    rows = Organization.objects.filter(Q(pk__in=moved) | Q(merged_into__isnull=False, dissolved_on__gt=first_end))
     if tree is not None:
-        where = {pk: tree.position(pk) for pk in wanted}
+        rows = rows.filter(pk__among=tree.counted_ids()).annotate(p=Value(""))
     else:
-        where = dict(Organization.objects.filter(pk__in=wanted).annotate(p=counting_path()).values_list("pk", "p"))
-    return {
-        y: {path for pk in pks if (path := where.get(pk)) is not None and path.startswith(scope.path)}
-        for y, pks in covered.items()
-    }
+        rows = rows.annotate(p=counting_path()).filter(p__startswith=scope.path)
+    covered: dict[int, set[str]] = defaultdict(set)
+    for pk, founded_on, p, *paths in rows.annotate(**on_end).values_list("pk", "founded_on", "p", *then):
+        where = tree.position(pk) if tree is not None else p
+        if where is None or not where.startswith(scope.path):
+            continue
+        for y, path in zip(ends, paths, strict=True):
+            if founded_on is not None and founded_on > ends[y]:
+                continue
+            if any(path[:end] in above[y] for end in range(STEP, len(path) + 1, STEP)):
+                covered[y].update(where[:end] for end in range(len(scope.path), len(where) + 1, STEP))
+    return dict(covered)
 
 
 def _moved_back(
