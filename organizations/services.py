@@ -173,11 +173,17 @@ def _founded_too_late(organization: Organization, founded_on: dt.date) -> str | 
             "name": name,
             "day": _day(source.dissolved_on),
         }
-    moved = organization.past_paths.filter(valid_until__lt=founded_on).aggregate(first=Min("valid_until"))["first"]
+    moved = organization.past_paths.filter(valid_until__lt=founded_on).order_by("valid_until").first()
     if moved is not None:
+        above = _moved_with(moved)
+        if above is not None:
+            return _(
+                "%(name)s was moved with %(above)s, the organization above it, on %(day)s:"
+                " it cannot be founded later than that day."
+            ) % {"name": name, "above": above.name, "day": _day(moved.valid_until)}
         return _("%(name)s was moved on %(day)s: it cannot be founded later than that day.") % {
             "name": name,
-            "day": _day(moved),
+            "day": _day(moved.valid_until),
         }
     counts = MemberCount.objects.filter(organization=organization, as_of__lt=founded_on)
     counted = counts.aggregate(first=Min("as_of"))["first"]
@@ -187,6 +193,20 @@ def _founded_too_late(organization: Organization, founded_on: dt.date) -> str | 
             "day": _day(counted),
         }
     return None
+
+
+def _moved_with(row: OrganizationPath) -> Organization | None:
+    """The organization above the one of `row` whose move carried it along (a past path of
+    that day of one of its ancestors then, the topmost), or None: it was moved itself."""
+    steplen = Organization.steplen
+    above = [row.path[:end] for end in range(steplen, len(row.path), steplen)]
+    carrier = (
+        OrganizationPath.objects.filter(valid_until=row.valid_until, path__in=above)
+        .select_related("organization")
+        .order_by("path")
+        .first()
+    )
+    return carrier.organization if carrier is not None else None
 
 
 def organization_build(
@@ -310,7 +330,12 @@ def organization_update(
     if founded_on != was_founded_on:
         # Checked against the parent it stood under on its new founding day (a cell a merger
         # handed to a commune founded on 01/07/2025 was founded under another one).
-        check_founded_under(_parent_on(organization, founded_on), founded_on)
+        message = None
+        if founded_on is not None:  # (cleared, the default's advice fits: enter one)
+            message = _(
+                "%(parent)s was founded on %(day)s: an organization under it cannot be founded before that day."
+            )
+        check_founded_under(_parent_on(organization, founded_on), founded_on, message)
         if founded_on is not None and (was_founded_on is None or founded_on > was_founded_on):
             organization_refounding.send(sender=Organization, organization=organization, founded_on=founded_on)
             _check_founded_by_then(organization, founded_on)
@@ -422,11 +447,17 @@ def _check_move_day(organization: Organization, on_date: dt.date, last_until: di
 
 def _record_past_paths(on_date: dt.date, subtree, last_until) -> dict[int, str]:
     """Remember where the subtree's organizations sat until `on_date`; returns {pk: path}.
-    One moved already on that same day sat there for no day: nothing to remember."""
+    One moved already on that same day sat there for no day: nothing to remember; nor for
+    an organization under the moved one founded on or after `on_date` (the move dated back):
+    founded at the new place, it never stood at the old one (a row would say it moved
+    before its founding, and refuse a later founding date: _founded_too_late). Without a
+    row, its path of every day is today's (path_as_of), right from its founding on."""
+    below = [pk for pk, _path in subtree[1:]]  # (get_tree lists the moved organization first)
+    later = set(Organization.objects.filter(pk__among=set(below), founded_on__gte=on_date).values_list("pk", flat=True))
     OrganizationPath.objects.bulk_create(
         OrganizationPath(organization_id=pk, path=path, valid_from=last_until.get(pk), valid_until=on_date)
         for pk, path in subtree
-        if last_until.get(pk) != on_date
+        if last_until.get(pk) != on_date and pk not in later
     )
     return dict(subtree)
 

@@ -18,6 +18,7 @@ organization_dissolving = Signal()
 
 # Sent by services.organization_update before `organization`'s founding date is set later
 # than it was (or set where it had none), to `founded_on`. A receiver refuses with a
-# ValidationError when records it keeps are dated before that day (admissions): reports of
-# those days would count them at an organization that did not stand yet.
+# ValidationError when records it keeps are dated before that day (admissions; historical
+# results of an earlier year): reports of those days would count them at an organization
+# that did not stand yet.
 organization_refounding = Signal()

@@ -7,10 +7,14 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from admissions.tally import tallies_rebuilt
-        from organizations.signals import organization_merged, subtree_moved
+        from organizations.signals import organization_merged, organization_refounding, subtree_moved
 
         from . import entered
         from .models import HistoricalResult
+        from .services import refuse_founding_after_results
+
+        # A later founding date is refused while results of years before it are entered.
+        organization_refounding.connect(refuse_founding_after_results, dispatch_uid="reports-refounding")
 
         # Historical results are tallied as admissions are (reports/entered.py).
         pre_save.connect(entered.before_save, sender=HistoricalResult, dispatch_uid="tally-HistoricalResult-pre")

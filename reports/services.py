@@ -121,6 +121,30 @@ def _check_years_standing(organization: Organization, first: int, last: int) -> 
         )
 
 
+def refuse_founding_after_results(sender, organization: Organization, founded_on: dt.date, **kwargs) -> None:
+    """Receiver of organizations.signals.organization_refounding: a founding date set later
+    than the years of its entered results would leave counts of years the organization
+    stood no day of (the check above from the other side). A result of the founding year
+    itself is fine (it stood part of it), and so is a period that reaches it."""
+    years = sorted(
+        set(
+            HistoricalResult.objects.filter(organization=organization, year__lt=founded_on.year).values_list(
+                "year", flat=True
+            )
+        )
+    )
+    if years:
+        message = _(
+            "%(org)s has historical results of %(years)s, before %(date)s: it was founded by then."
+            " Correct or delete those results first."
+        ) % {
+            "org": organization.name,
+            "years": ", ".join(str(y) for y in years),
+            "date": founded_on.strftime("%d/%m/%Y"),
+        }
+        raise ValidationError({"founded_on": message})
+
+
 def _check_years_unlocked(organization: Organization, years) -> None:
     """An entered count belongs to every report of its year, whatever the day (docs/domain.md
     §7): refused for a year a lock in force covers any part of, for the organization (an
