@@ -199,6 +199,13 @@ def compare(request, organization):
         raise Http404
     sort = request.GET.get("sort", "org")
     rows = compare_rows(att, chosen, sort)
+    # Linked where the reader may open them: a dissolved committee's units may stand outside
+    # the reader's organizations now (the rows carry their paths of the report's day).
+    visible = set(
+        access.organizations(request.user).filter(pk__in=[row["org"].pk for row in rows]).values_list("pk", flat=True)
+    )
+    for row in rows:
+        row["visible"] = row["org"].pk in visible
     context = {
         "org": organization,
         "choices": choices,

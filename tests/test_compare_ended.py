@@ -160,3 +160,22 @@ def test_a_commune_compares_a_dissolved_district_s_targets_in_the_district_s_row
     assert rows("LD.X-DONDUONG", "inactivity:") == [(DON_DUONG, PLAN_2025, 1, 3, "not_met")]
     # The province's row of the district holds the communes' parts.
     assert (DUC_TRONG, "159-KH/HU", 2, 6, "not_met") in rows("LD", "count:pupil")
+
+
+def test_a_dissolved_districts_compare_page_links_only_the_units_its_reader_may_open(reorganized_demo, client):
+    """Đức Trọng's viewer compares its schools as of its last day: those that stand under the
+    province's new communes now are outside the viewer's organizations, so they are named,
+    not linked (their pages answer 404 to that reader); the others are links."""
+    district = Organization.objects.get(code="LD.DT")
+    url = reverse("reports:compare", args=[district.pk])
+    for username, unlinked in (("xem.ductrong", True), ("tinh.kehoach", False)):
+        user = get_user_model().objects.get(username=username)
+        client.force_login(user)
+        response = client.get(url, MID_YEAR)
+        assert response.status_code == 200
+        (table,) = lxml_html.fromstring(response.content.decode()).xpath('//table[@data-testid="compare"]')
+        cells = table.xpath("./tbody/tr/td[1]")
+        links = [cell.xpath("./a/@href") for cell in cells]
+        assert all(client.get(href[0]).status_code == 200 for href in links if href), username
+        assert any(not href for href in links) is unlinked, username
+        assert len(cells) == 6
