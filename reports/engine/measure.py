@@ -432,14 +432,10 @@ class _Computation:
             m.actual, m.ended_on = figures[category or ""], ended
             period, over, shown = YEAR_OVER, True, False
         cap = rule.max_is_cap
-
-        def status_of(low, high):
-            return count_status(m.actual, low, high, period, pipeline=m.forecast, finishable=m.finishable, cap=cap)
-
         kind = rule.kind
         if kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
             m.target_min, m.target_max = rule.min_count, rule.max_count
-            m.status, m.expected = status_of(m.target_min, m.target_max)
+            m.status, m.expected = judged(kind, m, period, cap)
             if shown:
                 m.history = self.history_of(org, category, False)
         elif kind == RuleKind.SHARE_OF_ADMISSIONS:
@@ -460,12 +456,10 @@ class _Computation:
             m.target_min = m.implied_min
             # Without an implied count a positive share still asks for one admission of its
             # category (any share above 0% of a year's admissions is at least one of them);
-            # no target is shown then, nor a pace towards it.
-            low = m.implied_min if m.implied_min is not None else (1 if m.share_min else None)
-            m.status, m.expected = status_of(low, None)
+            # no target is shown then, nor a pace towards it (judged).
+            m.status, m.expected = judged(kind, m, period, cap)
             if m.implied_min is None:
                 m.expected = None
-            m.status = share_status(m.status, m.share, m.share_min, m.share_max, period, has_base=bool(m.base), cap=cap)
             if shown:
                 m.history = self.history_of(org, category, True)
         elif kind == RuleKind.SHARE_OF_MEMBERSHIP:
@@ -482,9 +476,8 @@ class _Computation:
             m.target_min, m.target_max = m.implied_min, m.implied_max
             # Without a base (no count on 1 January) a positive share still asks for one
             # admission: rounded up, any share above 0% of any membership is at least one
-            # (as a share of admissions does); no target is shown then, nor a pace.
-            low = m.implied_min if m.implied_min is not None else (1 if m.share_min else None)
-            m.status, m.expected = status_of(low, m.implied_max)
+            # (as a share of admissions does); no target is shown then, nor a pace (judged).
+            m.status, m.expected = judged(kind, m, period, cap)
             if m.implied_min is None:
                 m.expected = None
             if shown:
@@ -642,6 +635,21 @@ class _Computation:
             period=period,
             merged=list(merged.order_by("name").values_list("name", flat=True)),
         )
+
+
+def judged(kind: str, m: Measurement, period: Period, cap: bool) -> tuple[str, int | None]:
+    """The status of a measurement of a count or share rule whose targets are set, and the
+    count expected by now, in `period`: the one rule of the engine (measure) and of a
+    committee's row read with its year over (the compare page's closing rows). A share
+    without an implied count still asks for one admission when its minimum is above 0."""
+    low, high = m.target_min, m.target_max
+    if kind in (RuleKind.SHARE_OF_ADMISSIONS, RuleKind.SHARE_OF_MEMBERSHIP):
+        low = m.implied_min if m.implied_min is not None else (1 if m.share_min else None)
+        high = m.implied_max if kind == RuleKind.SHARE_OF_MEMBERSHIP else None
+    status, expected = count_status(m.actual, low, high, period, pipeline=m.forecast, finishable=m.finishable, cap=cap)
+    if kind == RuleKind.SHARE_OF_ADMISSIONS:
+        status = share_status(status, m.share, m.share_min, m.share_max, period, has_base=bool(m.base), cap=cap)
+    return status, expected
 
 
 def _holds_year(year: int, first: dt.date, last: dt.date) -> bool:

@@ -12,8 +12,8 @@ from quotas.models import RuleKind
 from ..engine import Attainment, Status
 from ..engine.allocation import YEAR_OVER
 from ..engine.failing import FailingList
+from ..engine.measure import judged
 from ..engine.rules import is_many_structural, rule_anchor, selector_signature
-from ..status import count_status, share_status
 from .rule_tables import achieved
 from .table import STATUS_CLASS, STATUS_LABELS
 
@@ -184,18 +184,11 @@ def _closing(row: dict, count_day: dt.date) -> bool:
 
 def _closing_status(m, rule) -> str:
     """The status of a measurement with its year over, as the engine judges it in the
-    closing report of the committee holding it (reports.engine.measure, `over`): the same
+    closing report of the committee holding it (engine.measure.judged, YEAR_OVER): the same
     figures, final statuses only."""
-    kind, cap = rule.kind, rule.max_is_cap
-    if kind in (RuleKind.COUNT, RuleKind.ALLOCATION):
-        return count_status(m.actual, m.target_min, m.target_max, YEAR_OVER, cap=cap)[0]
-    if kind in (RuleKind.SHARE_OF_ADMISSIONS, RuleKind.SHARE_OF_MEMBERSHIP):
-        low = m.implied_min if m.implied_min is not None else (1 if m.share_min else None)
-        if kind == RuleKind.SHARE_OF_MEMBERSHIP:
-            return count_status(m.actual, low, m.implied_max, YEAR_OVER, cap=cap)[0]
-        count = count_status(m.actual, low, None, YEAR_OVER, cap=cap)[0]
-        return share_status(count, m.share, m.share_min, m.share_max, YEAR_OVER, has_base=bool(m.base), cap=cap)
-    return _final(m.status)  # size and inactivity: behind while the year runs, not met once over
+    if rule.kind in (RuleKind.CELL_SIZE, RuleKind.INACTIVITY):
+        return _final(m.status)  # behind while the year runs, not met once over
+    return judged(rule.kind, m, YEAR_OVER, rule.max_is_cap)[0]
 
 
 def _final(status: str) -> str:
