@@ -8,41 +8,19 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.utils import translation
 
-from organizations.models import Organization, OrganizationPath, OrgForm, Sector
+from organizations.models import Organization, OrganizationPath, OrgForm
 from organizations.positions import children_on, path_on
-from organizations.services import organization_create, organization_move, organization_update
+from organizations.services import organization_move, organization_update
 from reports.services import historical_result_record
+
+from .test_founding_and_mergers_on_past_days import _new
+from .test_founding_date_edits import _refused
 
 D = dt.date
 TODAY = D(2025, 12, 31)
 MOVE_DAY = D(2025, 7, 1)
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
-
-
-def _new(parent, code, founded_on, form=OrgForm.CELL):
-    parent.refresh_from_db()
-    return organization_create(
-        parent=parent,
-        code=code,
-        name=f"Chi bộ {code}",
-        form=form,
-        sector=Sector.OTHER,
-        founded_on=founded_on,
-        today=TODAY,
-    )
-
-
-def _refused(organization, founded_on) -> str:
-    """The refusal's words; the founding date stored is unchanged."""
-    before = Organization.objects.get(pk=organization.pk).founded_on
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        organization_update(organization=organization, founded_on=founded_on, today=TODAY)
-    organization.refresh_from_db()
-    assert organization.founded_on == before
-    return " ".join(refused.value.messages)
 
 
 def _accepted(organization, founded_on) -> None:
@@ -60,9 +38,9 @@ def moved(tree):
     """A committee founded in 2024 with three cells (founded 01/03/2025, on the move day and
     01/09/2025), moved from Đơn Dương to Đà Lạt dated 01/07/2025."""
     committee = _new(tree.district, "LD.DD.XM", D(2024, 1, 1), form=OrgForm.GRASSROOTS_COMMITTEE)
-    committee.before = _new(committee, "LD.DD.XM.01", D(2025, 3, 1))
-    committee.same_day = _new(committee, "LD.DD.XM.02", MOVE_DAY)
-    committee.after = _new(committee, "LD.DD.XM.03", D(2025, 9, 1))
+    committee.before = _new(committee, "LD.DD.XM.01", D(2025, 3, 1), form=OrgForm.CELL)
+    committee.same_day = _new(committee, "LD.DD.XM.02", MOVE_DAY, form=OrgForm.CELL)
+    committee.after = _new(committee, "LD.DD.XM.03", D(2025, 9, 1), form=OrgForm.CELL)
     committee.old_path = Organization.objects.get(pk=committee.pk).path
     organization_move(organization=committee, new_parent=tree.city, on_date=MOVE_DAY, today=TODAY)
     for organization in (committee, committee.before, committee.same_day, committee.after):
@@ -129,7 +107,7 @@ def test_a_later_founding_is_refused_while_results_of_earlier_years_are_entered(
 
 def test_an_edit_before_the_parents_founding_says_it_cannot_be_founded_before(tree):
     commune = _new(tree.district, "LD.DD.XM", MOVE_DAY, form=OrgForm.GRASSROOTS_COMMITTEE)
-    cell = _new(commune, "LD.DD.XM.01", D(2025, 8, 1))
+    cell = _new(commune, "LD.DD.XM.01", D(2025, 8, 1), form=OrgForm.CELL)
     assert _refused(cell, D(2025, 6, 30)) == (
         "Chi bộ LD.DD.XM was founded on 01/07/2025: an organization under it cannot be founded before that day."
     )
