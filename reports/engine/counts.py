@@ -501,28 +501,59 @@ def entered_over(scope: Organization, years: set[int], tree=None) -> dict[int, s
     entered for the city, to committees of the province, where nothing now stands above
     them with a count of 2023. The organizations that neither moved nor merged since are
     below their committee of then in today's tree, where `known` looks already. One query;
-    three or four when counts were entered for those years."""
-    entered = (
-        HistoricalResult.objects.filter(first_year__isnull=True, year__in=years, count__gt=0)
-        .order_by()
-        .values_list("organization_id", "year")
-        .distinct()
-    )
-    by_year: dict[int, set[int]] = defaultdict(set)
-    for pk, y in entered:
-        by_year[y].add(pk)
-    if not by_year:
+    two when counts were entered for those years; three or four when some organization
+    under the scope moved or merged since (the committees above them then, and their
+    successors). A committee dissolved (not merged) in that year holds nobody at its end:
+    it covers no one (docs/domain.md §7)."""
+    entered = HistoricalResult.objects.filter(first_year__isnull=True, year__in=years, count__gt=0).order_by()
+    counted_years = sorted(set(entered.values_list("year", flat=True).distinct()))
+    if not counted_years:
         return {}
-    ends = {y: dt.date(y, 12, 31) for y in by_year}
+    ends = {y: dt.date(y, 12, 31) for y in counted_years}
     then = [f"then_{y}" for y in ends]
     on_end = {f"then_{y}": path_as_of(end) for y, end in ends.items()}
 
-    # The year-end paths of the organizations with a count, or of their successors then.
+    # Those whose records count under the scope now that moved or merged since, at each
+    # year's end (the path's prefix first, which an index answers; a merged one counts at
+    # its successor's).
+    first_end = min(ends.values())
+    moved = OrganizationPath.objects.filter(valid_until__gt=first_end).values("organization_id")
+    rows = Organization.objects.filter(
+        Q(pk__in=moved) | Q(merged_into__isnull=False, dissolved_on__gt=first_end)
+    ).order_by()
+    if tree is not None:
+        rows = rows.filter(pk__among=tree.counted_ids()).annotate(p=Value(""))
+    else:
+        rows = rows.filter(Q(path__startswith=scope.path) | Q(merged_into__isnull=False))
+        rows = rows.annotate(p=counting_path()).filter(p__startswith=scope.path)
+    found = []
+    for pk, founded_on, p, *paths in rows.annotate(**on_end).values_list("pk", "founded_on", "p", *then):
+        where = tree.position(pk) if tree is not None else p
+        if where is not None and where.startswith(scope.path):
+            found.append((where, founded_on, dict(zip(ends, paths, strict=True))))
+    if not found:
+        return {}
+
+    # The organizations with a count of a year, at that year's end, or their successors then:
+    # only those that held a path above one of these (or were merged) when they are few.
+    prefixes = {
+        path[:end] for *_, paths in found for path in paths.values() for end in range(STEP, len(path) + 1, STEP)
+    }
+    holding = entered.values_list("organization_id", "year").distinct()
+    if len(prefixes) <= BUCKET_FILTER_LIMIT:
+        holding = holding.filter(
+            Q(organization__path__in=prefixes)
+            | Q(organization__past_paths__path__in=prefixes)
+            | Q(organization__merged_into__isnull=False)
+        )
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for pk, y in holding:
+        by_year[y].add(pk)
     above: dict[int, set[str]] = defaultdict(set)
     holders = {pk for pks in by_year.values() for pk in pks}
     for _chain in range(4):  # a merger's successor, up to three mergers in a row
         merged_then = []
-        rows = Organization.objects.filter(pk__among=holders).annotate(**on_end)
+        rows = Organization.objects.filter(pk__among=holders).order_by().annotate(**on_end)
         for pk, into, dissolved_on, *paths in rows.values_list("pk", "merged_into_id", "dissolved_on", *then):
             for y, path in zip(ends, paths, strict=True):
                 if pk not in by_year[y]:
@@ -537,20 +568,9 @@ def entered_over(scope: Organization, years: set[int], tree=None) -> dict[int, s
             by_year[y].add(into)
         holders = {into for _y, into in merged_then}
 
-    # Those whose records count under the scope now that moved or merged since.
-    first_end = min(ends.values())
-    moved = OrganizationPath.objects.filter(valid_until__gt=first_end).values("organization_id")
-    rows = Organization.objects.filter(Q(pk__in=moved) | Q(merged_into__isnull=False, dissolved_on__gt=first_end))
-    if tree is not None:
-        rows = rows.filter(pk__among=tree.counted_ids()).annotate(p=Value(""))
-    else:
-        rows = rows.annotate(p=counting_path()).filter(p__startswith=scope.path)
     covered: dict[int, set[str]] = defaultdict(set)
-    for pk, founded_on, p, *paths in rows.annotate(**on_end).values_list("pk", "founded_on", "p", *then):
-        where = tree.position(pk) if tree is not None else p
-        if where is None or not where.startswith(scope.path):
-            continue
-        for y, path in zip(ends, paths, strict=True):
+    for where, founded_on, paths in found:
+        for y, path in paths.items():
             if founded_on is not None and founded_on > ends[y]:
                 continue
             if any(path[:end] in above[y] for end in range(STEP, len(path) + 1, STEP)):
