@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import CommandError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from common.text import fold
 from organizations.models import Organization
@@ -75,18 +76,10 @@ def report_period(organization: Organization, options: dict, today: dt.date):
             if organization.founded_on is not None and day < organization.founded_on:
                 # A day before its founding: a report of zeros about an organization that
                 # did not exist yet (as a period ended before it is refused, by choose).
-                raise ValueError(before_founding_message(organization, day))
+                raise CommandError(
+                    _("It was founded on %(day)s, after %(as_of)s: it has no report counted to that day.")
+                    % {"day": organization.founded_on.strftime("%d/%m/%Y"), "as_of": day.strftime("%d/%m/%Y")}
+                )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
     return period, period.year, day
-
-
-def before_founding_message(organization: Organization, day: dt.date) -> str:
-    """Why no report of `organization` is counted to `day`, a day before its founding (in
-    the active language: Vietnamese in the commands, as the refusal of a period is)."""
-    from django.utils.translation import gettext as _
-
-    return _("It was founded on %(day)s, after %(as_of)s: it has no report counted to that day.") % {
-        "day": organization.founded_on.strftime("%d/%m/%Y"),
-        "as_of": day.strftime("%d/%m/%Y"),
-    }
