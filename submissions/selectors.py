@@ -319,9 +319,7 @@ def _changes_after(period: periods.Period, *, since, day, counted: CountedUnder)
     report's own tree (reports.engine.spans.admissions_in) would take queries per report
     on the board, and the board's flag must stay what the review page counts."""
     model = Admission.history.model
-    # The ceremony date the admission had before the change (its history row before this
-    # one): a change that moved it out of the period is a change to what the report counted
-    # though its own row is dated outside it.
+    # The ceremony date the admission had before the change: its history row before this one.
     before = (
         model.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
         .order_by("-history_date", "-history_id")
@@ -334,9 +332,6 @@ def _changes_after(period: periods.Period, *, since, day, counted: CountedUnder)
         .annotate(was=Subquery(before, output_field=DateField()))
         .filter(now_in | was_in)
     )
-    # Biểu 2 counted the admission where its unit stood on the ceremony day it had then: a
-    # change is the report's when the unit stood under it on the day the admission had in
-    # the period before the change (where the report counted it) or has after it.
     stood = changes.annotate(
         then=path_as_of(OuterRef("ceremony_date"), "organization_id", "organization__path"),
         was_then=path_as_of(OuterRef("was"), "organization_id", "organization__path"),
