@@ -140,18 +140,12 @@ def _children_since(organization: Organization) -> list[tuple[Organization, dt.d
     return result
 
 
-def _check_founded_by_then(organization: Organization, founded_on: dt.date) -> None:
-    """A later founding date: refused while the organization took part in the tree of an
-    earlier day: an organization stood under it (a child is not older than its parent), one
-    was merged into it, it was moved (a merger or move never involves an organization before
-    its founding), or it has a member count (taken only on a day it stood)."""
-    message = _founded_too_late(organization, founded_on)
-    if message:
-        raise ValidationError({"founded_on": message})
-
-
 def _founded_too_late(organization: Organization, founded_on: dt.date) -> str | None:
-    """What `_check_founded_by_then` refuses, said, or None."""
+    """Why a later founding date is refused, or None: the organization took part in the tree
+    of an earlier day. An organization stood under it (a child is not older than its
+    parent), one was merged into it, it was moved (a merger or move never involves an
+    organization before its founding), or it has a member count (taken only on a day it
+    stood)."""
     name = organization.name
     for child, since in sorted(_children_since(organization), key=lambda pair: (pair[1] or dt.date.min, pair[0].path)):
         if since is None:
@@ -338,7 +332,8 @@ def organization_update(
         check_founded_under(_parent_on(organization, founded_on), founded_on, message)
         if founded_on is not None and (was_founded_on is None or founded_on > was_founded_on):
             organization_refounding.send(sender=Organization, organization=organization, founded_on=founded_on)
-            _check_founded_by_then(organization, founded_on)
+            if too_late := _founded_too_late(organization, founded_on):
+                raise ValidationError({"founded_on": too_late})
         _check_founding_unlocked(organization, was_founded_on, founded_on, today)
     if organization.form != before["form"]:
         _check_form_fits(organization)
