@@ -203,6 +203,36 @@ def name_as_of(day_field: str, to_organization: str = "organization__"):
     return Coalesce(Subquery(past.values("name")[:1]), F(f"{to_organization}name"))
 
 
+def ancestors_on(organization: Organization, day: dt.date) -> list[Organization]:
+    """The organizations `organization` stood under on `day`, the root first, each named as
+    it was that day (its `name` set as `name_on` gives it; `path_then`: its path that day).
+    Those dissolved or merged since are in: the district a school stood under before a
+    reorganization, not the commune committee it moved under since.
+
+    No query for a root; one when neither it nor its parents of today moved after the day
+    (today's parents, perhaps renamed since: what a report of today reads, at the cost of
+    the plain read of today's parents); one more when one did (the parents of its path
+    that day, read as `path_as_of` places them)."""
+    if organization.depth == 1:  # a root stood under nothing (a move always gives a parent)
+        return []
+    named = _names_after(day).filter(organization=OuterRef("pk")).values("name")[:1]
+
+    def placed(rows):
+        return rows.annotate(path_then=path_as_of(day), name_then=Coalesce(Subquery(named), F("name")))
+
+    rows = list(placed(Organization.objects.filter(path__in=[*organization.ancestor_paths(), organization.path])))
+    own = next((o.path_then for o in rows if o.pk == organization.pk), organization.path)
+    if own != organization.path or any(o.path_then != o.path for o in rows):
+        paths = [own[:i] for i in range(Organization.steplen, len(own), Organization.steplen)]
+        moved = OrganizationPath.objects.filter(path__in=paths, valid_until__gt=day).values("organization_id")
+        candidates = Organization.objects.filter(Q(path__in=paths) | Q(pk__in=moved))
+        rows = list(placed(candidates).filter(path_then__in=paths))
+    ancestors = sorted((o for o in rows if o.pk != organization.pk), key=lambda o: o.path_then)
+    for o in ancestors:
+        o.name = o.name_then
+    return ancestors
+
+
 def children_on(parent: Organization, day: dt.date):
     """The organizations directly under `parent` on `day`, annotated `path_then` (their path
     that day) and in that order: those moved away since are in; those moved in since,

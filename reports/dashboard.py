@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from common import clock
 from common.cache import PREVIOUS, TIMEOUT, get_or_compute, key, recompute
 from common.db import report_reads
-from organizations import access, selectors
+from organizations import access, positions
 from organizations.models import Organization
 
 from . import charts, periods
@@ -82,7 +82,8 @@ class View:
     language: str
     can_see_names: bool
     can_edit_history: bool
-    chain_visible: str  # "1"/"0" per ancestor: may the reader open its dashboard?
+    # "1"/"0" per parent of the count day (positions.ancestors_on): may the reader open its dashboard?
+    chain_visible: str
     period: str = ""  # a reports.periods key; "" = the year
     # The reader's VIEW subtrees outside the organization's own ("," joined, "*": everywhere):
     # a table row of an organization standing elsewhere today links only if the reader may open it.
@@ -229,7 +230,10 @@ def _render(organization: Organization, view: View) -> tuple[str, str]:
         att = attainment_cached(scope=organization, year=year, as_of=as_of, period=chosen.period)
     att, below = split_below(att)
     report = build_report(att)
-    ancestors = selectors.parent_chain(organization, ancestors=selectors.ancestors_by_path([organization]))
+    # The breadcrumbs of the count day (as reports/views.py `_chain` reads them for the
+    # flags): the parents of that day, under their names then. The body is kept per as_of
+    # and under the data version, which every move, merger and rename changes.
+    ancestors = positions.ancestors_on(organization, periods.count_day(organization, year, as_of))
     chain = list(zip(ancestors, [flag == "1" for flag in view.chain_visible], strict=False))
     rules = _rules_view(att)
     context = {

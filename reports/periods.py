@@ -213,6 +213,13 @@ def choose(
     return period, day
 
 
+def count_day(organization, year: int, as_of: dt.date) -> dt.date:
+    """The day a report of `year` as of `as_of` counts to (the engine's): the day, within
+    the year, and up to an ended organization's last day. A page's title names the
+    organization, and its breadcrumbs its parents, as they were that day."""
+    return min(as_of, dt.date(year, 12, 31), organization.last_day or as_of)
+
+
 def stood_in(organization, period: Period) -> bool:
     """Whether `organization` existed on some day of `period`: founded by its last day, and
     not ended (merged or dissolved) before its first. Only such a period has a report (sent

@@ -18,9 +18,9 @@ from common.files import attachment, serve_file
 from common.imports import run_import
 from common.views import form_page
 from common.workbook import xlsx_response
-from organizations import access, selectors
+from organizations import access
 from organizations.access import Perm, org_view
-from organizations.positions import name_on
+from organizations.positions import ancestors_on, name_on
 
 from . import dashboard as dashboard_body
 from . import exports
@@ -37,7 +37,7 @@ from .forms import (
 )
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
-from .periods import not_begun_message
+from .periods import count_day, not_begun_message
 from .report import amended_after_note
 from .report.compare import compare_choices, compare_rows, rule_kinds
 from .services import historical_result_record
@@ -85,12 +85,13 @@ def _not_yet(request, organization, as_of) -> dict:
     return {"founded_on": organization.founded_on, "predecessors": predecessors}
 
 
-def _chain(request, organization):
-    ancestors = selectors.ancestors_by_path([organization])
-    return [
-        (o, access.has_perm(request.user, o, Perm.VIEW))
-        for o in selectors.parent_chain(organization, ancestors=ancestors)
-    ]
+def _chain(request, organization, day: dt.date):
+    """The breadcrumbs of a report of `day` (its count day): the organizations it stood under
+    that day, named as they were (positions.ancestors_on: those dissolved since included),
+    each with whether the reader may open its report (else its name is shown unlinked).
+    The query of today's parents, as before; one more only when the organization or its
+    parents moved after the day (a past day before a reorganization)."""
+    return [(o, access.has_perm(request.user, o, Perm.VIEW)) for o in ancestors_on(organization, day)]
 
 
 @require_GET
@@ -104,17 +105,16 @@ def index(request):
 
 def _name_on(organization, year: int, as_of: dt.date) -> str:
     """What a report page of `year` as of `as_of` calls the organization in its title and
-    headings: its name (positions.name_on) on the count day (the engine's: the day, within
-    the year, and up to an ended organization's last day). One query. Breadcrumbs and links
-    keep today's name (the organization now)."""
-    return name_on(organization, min(as_of, dt.date(year, 12, 31), organization.last_day or as_of))
+    headings: its name (positions.name_on) on the count day. One query. The dashboard's
+    breadcrumbs are of that day too (`_chain`); other links keep today's name."""
+    return name_on(organization, count_day(organization, year, as_of))
 
 
 @require_GET
 @org_view(Perm.VIEW)
 def dashboard(request, organization):
     chosen = _chosen(request, organization)
-    chain = _chain(request, organization)
+    chain = _chain(request, organization, count_day(organization, chosen.year, chosen.as_of))
     view = dashboard_body.View(
         org_pk=organization.pk,
         year=chosen.year,
@@ -219,7 +219,6 @@ def compare(request, organization):
         # The form choosing the target keeps the period it was opened with.
         "period_params": period.params(),
         "period": att.period,
-        "chain": _chain(request, organization),
         # the targets of the day, when a plan was amended since: as the dashboard says it
         "amended_note": amended_after_note(att),
     }
