@@ -16,7 +16,7 @@ from admissions.models import Admission, Candidate
 from admissions.workdays import working_days_between
 from common.text import fold
 from organizations.models import Organization
-from organizations.positions import CountedUnder, any_merged, children_on, counted_under
+from organizations.positions import CountedUnder, ancestors_on, any_merged, children_on, counted_under
 from organizations.selectors import path_as_of
 from reports import periods
 from reports.bieu2 import GROUPS
@@ -29,10 +29,15 @@ from .models import ReportSubmission, Status
 WORKING_DAYS_WORDS = ("ngay lam viec", "working day")
 
 
-def parent_of(organization: Organization) -> Organization | None:
-    if organization.depth <= 1:
-        return None
-    return Organization.objects.filter(path=organization.parent_path()).first()
+def reviewer_of(organization: Organization, *, period: periods.Period, today: dt.date) -> Organization | None:
+    """The level above that `organization`'s report for `period` is sent to and reviewed by:
+    its parent at the period's end (today while it runs), as that board's status lists it
+    (`board`, views._child), named as it was then. A school's report of the first half of
+    2025 goes to the district it stood under on 30/06/2025, not to the commune committee it
+    has stood under since 01/07/2025. None for a root. One query; two when it or its parents
+    moved since (positions.ancestors_on)."""
+    ancestors = ancestors_on(organization, min(period.end, today))
+    return ancestors[-1] if ancestors else None
 
 
 def children_of(organization: Organization) -> list[Organization]:

@@ -38,8 +38,9 @@ def _require_planner(user, organization: Organization, message: str) -> None:
         raise ValidationError(message, code="forbidden")
 
 
-def _parent(organization: Organization) -> Organization:
-    parent = selectors.parent_of(organization)
+def _parent(organization: Organization, period: periods.Period, today: dt.date) -> Organization:
+    """The board the report for `period` goes to (selectors.reviewer_of)."""
+    parent = selectors.reviewer_of(organization, period=period, today=today)
     if parent is None:
         raise ValidationError(_("%(org)s has no level above to report to.") % {"org": organization.name})
     return parent
@@ -157,7 +158,7 @@ def submit(
     _require_planner(
         user, organization, _("Only a planner of %(org)s may submit its report.") % {"org": organization.name}
     )
-    _parent(organization)
+    _parent(organization, period, today)
     if period.start > today:
         raise ValidationError(_("The period has not begun: there is nothing to report yet."))
     _require_standing(organization, period)
@@ -192,7 +193,7 @@ def submit(
 
 
 def _reviewable(submission: ReportSubmission, user) -> Organization:
-    parent = _parent(submission.organization)
+    parent = _parent(submission.organization, _period(submission.period), timezone.localdate())
     _require_planner(user, parent, _("Only a planner of %(org)s may review this report.") % {"org": parent.name})
     return parent
 

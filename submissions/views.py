@@ -60,7 +60,7 @@ def detail(request, organization, period):
         and access.has_perm(request.user, organization, Perm.EDIT_PLANS)
         and (submission is None or submission.status in EDITABLE)
     )
-    parent = selectors.parent_of(organization)
+    parent = selectors.reviewer_of(organization, period=chosen, today=clock.today())
     due = selectors.deadline(organization, period=chosen) if not_standing is None else None
     form = NarrativeForm(
         initial={
