@@ -90,13 +90,18 @@ def _due(milestones, organization, recipient, today: dt.date, limit: int | None)
     return items[:limit] if limit else items
 
 
-def reports_due(organization: Organization, today: dt.date, limit: int | None = SHOWN) -> list[DueReport]:
+def reports_due(
+    organization: Organization, today: dt.date, limit: int | None = SHOWN, above: list[Organization] | None = None
+) -> list[DueReport]:
     """What the organization must report next to the organization directly above it,
     soonest first: the next due date of each milestone of the issued plans above it. A
     merged or dissolved organization owes only reports on periods it stood through to their
     end: the period it ended in is reported by those above it (and its successor), as the
-    board of reports (submissions.selectors.board) lists the committees of a period's end."""
-    above = list(Organization.objects.filter(path__in=organization.ancestor_paths()).order_by("depth"))
+    board of reports (submissions.selectors.board) lists the committees of a period's end.
+    `above`: the organizations above it, the root first (a past period's: those it stood
+    under at the period's end, submissions.selectors.deadline); else today's."""
+    if above is None:
+        above = list(Organization.objects.filter(path__in=organization.ancestor_paths()).order_by("depth"))
     if not above:
         return []
     items = _due(_milestones([o.path for o in above]), organization, above[-1], today, None)

@@ -71,9 +71,15 @@ class Deadline:
 
 def deadline(organization: Organization, *, period: periods.Period) -> Deadline | None:
     """When `organization` must report `period` to the level above: the first occurrence, on
-    or after the period's end, of a milestone of the plans above it that reports that period
-    (reports/calendar.py). Two queries."""
-    due: list[DueReport] = [d for d in reports_due(organization, period.end, limit=None) if d.period.key == period.key]
+    or after the period's end, of a milestone of the plans above it at the period's end (today
+    while it runs: the board it reports to, `reviewer_of`) that reports that period
+    (reports/calendar.py): a school moved since under a commune committee owed its first
+    half of 2025 on the district's milestones. Two queries; three when it or its parents
+    moved since (positions.ancestors_on)."""
+    above = ancestors_on(organization, min(period.end, timezone.localdate()))
+    due: list[DueReport] = [
+        d for d in reports_due(organization, period.end, limit=None, above=above) if d.period.key == period.key
+    ]
     if not due:
         return None
     first = min(due, key=lambda d: d.due_on)

@@ -4,6 +4,8 @@ on 30/06/2025 (dissolved on 01/07/2025), not to the commune committee it has sto
 since. Its page says so and links that board's review; that board's planners review it,
 and the planners of today's parent do not."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -11,8 +13,14 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from organizations.models import Membership, Organization, Role
-from submissions import services
+from organizations.services import organization_move
+from quotas.models import Milestone, Recurrence
+from submissions import selectors, services
 from submissions.models import Status
+
+from .test_reports_engine import make_plan
+
+D = dt.date
 
 SCHOOL, DISTRICT, COMMUNE = "LD.DT.HHT", "LD.DT", "LD.X-NINHGIA"
 HALF = "2025-6M"
@@ -83,3 +91,26 @@ def test_the_year_s_report_is_the_commune_s_to_review(reorganized_demo):
     services.return_submission(submission=submission, user=_planner("ke.hoach.ninhgia", COMMUNE), comment="Bổ sung.")
     submission.refresh_from_db()
     assert submission.status == Status.RETURNED
+
+
+def test_a_past_period_is_due_on_the_milestones_of_the_board_above_it_then(tree, client_for):
+    """The district's quarterly report milestone: the school owed its second quarter of 2025
+    to the district, whose plan set the day, although it has stood under the city since
+    01/07/2025; its third quarter is the city's, whose plans ask for none."""
+    plan = make_plan(tree.district, first_year=2025, last_year=2026, number="12", symbol="KH/HU")
+    Milestone.objects.create(plan=plan, title="Báo cáo quý", due_on=D(2025, 3, 31), recurrence=Recurrence.QUARTERLY)
+    organization_move(organization=tree.school, new_parent=tree.city, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
+    tree.school.refresh_from_db()
+
+    due = selectors.deadline(tree.school, period=selectors.parse_period("2025-Q2"))
+    assert (due.due_on, due.title) == (D(2025, 6, 30), "Báo cáo quý")
+    assert selectors.deadline(tree.school, period=selectors.parse_period("2025-Q3")) is None
+    # The district's board of the quarter lists it, late (nothing was sent).
+    rows, board_due = selectors.board(tree.district, period=selectors.parse_period("2025-Q2"), today=D(2025, 7, 10))
+    assert board_due == due and [
+        (row.organization.pk, row.late) for row in rows if row.organization.pk == tree.school.pk
+    ] == [(tree.school.pk, True)]
+    # Its page says when it was due, and that it is late.
+    page = client_for("province_planner").get(reverse("submissions:detail", args=[tree.school.pk, "2025-Q2"]))
+    text = " ".join(lxml_html.fromstring(page.content.decode()).text_content().split())
+    assert "30/06/2025" in text and "Gửi Huyện ủy Đơn Dương" in text
