@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from common.pdf import html_to_pdf
 from organizations.documents import party_body, place_name
-from organizations.models import Organization
+from organizations.positions import ancestors_on
 
 from .bieu2 import Form, Line, entered_note, founded_note, moved_note, moved_within
 from .report import gc_paused
@@ -25,11 +25,13 @@ WIDTHS = [6, 52, 12, 14, 12]
 
 
 def heading(form: Form) -> dict:
-    """What the header block says: the party organization above, the issuing body, the place."""
+    """What the header block says: the party organization above, the issuing body, the place,
+    as on the form's day (its period's end, or today while it runs): those it stood under
+    then, named as then (positions.ancestors_on). A school's form of the first half of 2025
+    is headed by the district it stood under on 30/06/2025, not by the commune committee
+    founded on 01/07/2025 that holds it now."""
     scope = form.organization
-    ancestors = list(Organization.objects.filter(path__in=scope.ancestor_paths()).order_by("depth"))
-    if form.names:
-        form.names.rename(ancestors)
+    ancestors = ancestors_on(scope, form.counted_to or form.period.end)
     parent = ancestors[-1] if ancestors else None
     return {
         "superior": party_body(parent),

@@ -5,7 +5,9 @@ since. Its page says so and links that board's review; that board's planners rev
 and the planners of today's parent do not."""
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -15,6 +17,9 @@ from lxml import html as lxml_html
 from organizations.models import Membership, Organization, Role
 from organizations.services import organization_move
 from quotas.models import Milestone, Recurrence
+from reports import periods
+from reports.bieu2 import bieu2
+from reports.bieu2_exports import heading, render_pdf_html, render_xlsx
 from submissions import selectors, services
 from submissions.models import Status
 
@@ -114,3 +119,22 @@ def test_a_past_period_is_due_on_the_milestones_of_the_board_above_it_then(tree,
     page = client_for("province_planner").get(reverse("submissions:detail", args=[tree.school.pk, "2025-Q2"]))
     text = " ".join(lxml_html.fromstring(page.content.decode()).text_content().split())
     assert "30/06/2025" in text and "Gửi Huyện ủy Đơn Dương" in text
+
+
+def _cells(xlsx: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    return " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
+def test_biểu_2_is_headed_by_the_board_above_on_its_day(reorganized_demo):
+    """The header block of the form the school files: the party organization above it on
+    30/06/2025 (its district), the place then; the year 2025's form, by the commune's."""
+    today = D(2026, 12, 3)
+    half = bieu2(organization=_org(SCHOOL), period=periods.parse(HALF), today=today)
+    assert heading(half)["superior"] == "ĐẢNG BỘ HUYỆN ĐỨC TRỌNG" and heading(half)["place"] == "Đức Trọng"
+    cells = _cells(render_xlsx(half, today=today))
+    assert "ĐẢNG BỘ HUYỆN ĐỨC TRỌNG" in cells and "NINH GIA" not in cells
+    assert "ĐẢNG BỘ HUYỆN ĐỨC TRỌNG" in render_pdf_html(half, today=today)
+
+    year = bieu2(organization=_org(SCHOOL), period=periods.parse("2025"), today=today)
+    assert heading(year)["superior"] == "ĐẢNG BỘ XÃ NINH GIA"
