@@ -90,8 +90,12 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
         Row(key, str(label), this.organizations[key], last.organizations[key], links=False)
         for key, label in ORGANIZATION_ROWS
     ]
+    # No percentage compares the columns when counts were entered for their years (not in
+    # the form), nor for an organization founded after last year's column began (it holds
+    # only the days since its founding: a commune of 01/07/2025, "22 against 2").
+    comparable = not entered and not founded_after(organization, last_period.start)
     for row in [*rows, *organization_rows]:
-        row.comparable = not entered
+        row.comparable = comparable
     return Form(
         organization=organization,
         period=period,
@@ -100,6 +104,7 @@ def bieu2(*, organization: Organization, period: Period, today: dt.date, with_id
         rows=rows,
         organization_rows=organization_rows,
         entered=entered,
+        comparable=comparable,
         by_ethnicity=_lines(this.ethnicities, last.ethnicities, spelling, "", "Kinh", "kinh"),
         by_religion=_lines(this.religions, last.religions, spelling, "religion:", _("No religion"), ""),
         ids=ids,
@@ -127,13 +132,17 @@ def _entered(counted, period: Period, last_period: Period) -> dict[tuple[int, in
     return dict(sorted(entered.items()))
 
 
+def founded_after(organization: Organization, day: dt.date) -> bool:
+    return organization.founded_on is not None and organization.founded_on > day
+
+
 def founded_note(form: Form) -> str:
     """Why the form of an organization founded after the same period last year began holds
     nothing before its founding, where its attainment report counts the admissions of the
     organizations merged into it (a commune of 01/07/2025): "" for one founded before (one
     query when founded since)."""
     org = form.organization
-    if org.founded_on is None or org.founded_on <= form.last_period.start:
+    if not founded_after(org, form.last_period.start):
         return ""
     merged = Organization.objects.filter(merged_into=org.pk, dissolved_on__lte=form.period.end).order_by("name")
     names = ", ".join(merged.values_list("name", flat=True))
@@ -143,14 +152,14 @@ def founded_note(form: Form) -> str:
             _(
                 "%(org)s was founded on %(day)s: this form counts those admitted under it from that day. Those "
                 "admitted before count where their organizations stood then (merged into it since: %(names)s); "
-                "its attainment report counts them with it."
+                "its attainment report counts them with it. No percentage compares the periods."
             )
             % values
         )
     return (
         _(
             "%(org)s was founded on %(day)s: this form counts those admitted under it from that day. Those "
-            "admitted before count where their organizations stood then."
+            "admitted before count where their organizations stood then. No percentage compares the periods."
         )
         % values
     )

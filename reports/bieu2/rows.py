@@ -63,7 +63,8 @@ class Row:
     group: str = ""  # the group's prefix ("occupation"), "" for the rows above the groups
     links: bool = True  # a count of admissions (mean_age is not)
     # False when counts were entered for a year of either column (Form.entered): the records
-    # alone are not the year's figure, so no percentage compares them.
+    # alone are not the year's figure; or when the organization was founded after last year's
+    # column began (it holds part of it): no percentage compares them.
     comparable: bool = True
 
     @property
@@ -98,16 +99,19 @@ class Form:
     ids: dict[tuple[str, str], list[int]]  # (row key, "this" | "last") → admission ids; empty without names
     counted_to: dt.date | None = None  # while the period runs: today (last year's column ends a year before)
     # The names of the form's day (its period's end, or today) of organizations renamed
-    # since: `organization` carries its own; the header names those above it by them.
+    # since: `organization` carries its own (the header reads those above it on that day:
+    # bieu2_exports.heading).
     names: NamesOnDay | None = None
     # New members entered as counts (historical results) inside the organization for the
     # years of either column, {(first year, last year): n}: not in the form, which counts
     # admissions person by person (entered_note).
     entered: dict[tuple[int, int], int] = field(default_factory=dict)
+    comparable: bool = True  # whether a percentage compares the columns (Row.comparable)
 
     def percent(self, this, last) -> float | str:
-        """this ÷ last as the form's rows compare them: "—" when counts were entered."""
-        return "—" if self.entered else percent_of(this, last)
+        """this ÷ last as the form's rows compare them: "—" when they compare nothing
+        (Row.comparable: counts entered, or founded during last year's column)."""
+        return percent_of(this, last) if self.comparable else "—"
 
     @property
     def groups(self) -> list[tuple[str, list[Row]]]:
