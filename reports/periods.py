@@ -251,6 +251,21 @@ def not_standing_message(organization, period: Period) -> str | None:
     }
 
 
+def before_founding_message(organization, year: int, as_of: dt.date) -> str | None:
+    """Why no report of `year` as of `as_of` is made (pages' exports and commands alike):
+    its count day is before the organization was founded, a report of zeros about an
+    organization that did not exist yet (as a period ended before it is refused, by
+    `choose`). None when it stood that day. Its page of that day says so, and names the
+    organizations merged into it since, whose reports hold that day's figures."""
+    day = count_day(organization, year, as_of)
+    if organization.founded_on is None or day >= organization.founded_on:
+        return None
+    return _("It was founded on %(day)s, after %(as_of)s: it has no report counted to that day.") % {
+        "day": organization.founded_on.strftime("%d/%m/%Y"),
+        "as_of": day.strftime("%d/%m/%Y"),
+    }
+
+
 def not_begun_message(period: Period) -> str:
     """Why no report of `period` is made yet (pages and commands alike)."""
     return _("%(period)s begins on %(day)s: there is no report of it before that day.") % {

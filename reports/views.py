@@ -37,7 +37,7 @@ from .forms import (
 )
 from .imports import TEMPLATE_COLUMNS, historical_import
 from .models import ExportJob, ExportStatus, HistoricalResult
-from .periods import count_day, not_begun_message
+from .periods import before_founding_message, count_day, not_begun_message
 from .report import amended_after_note
 from .report.compare import compare_choices, compare_rows, rule_kinds
 from .services import historical_result_record
@@ -231,8 +231,13 @@ def _export(request, organization, fmt):
     year, as_of, period = chosen.year, chosen.as_of, chosen.period
     if request.GET and not form.is_valid():  # a period refused: said on the page, no file of another one
         return redirect(reverse("reports:dashboard", args=[organization.pk]) + "?" + urlencode(chosen.params()))
-    if period.not_begun(as_of):  # a report a board would sign about days to come
-        messages.error(request, not_begun_message(period))
+    # A report a board would sign about days to come, or about days before the organization existed.
+    if period.not_begun(as_of):
+        refused = not_begun_message(period)
+    else:
+        refused = before_founding_message(organization, year, as_of)
+    if refused:
+        messages.error(request, refused)
         return redirect(reverse("reports:dashboard", args=[organization.pk]) + "?" + urlencode(chosen.params()))
     if exports.is_large(organization):
         job = exports.export_enqueue(

@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.core.management.base import CommandError
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from common.text import fold
 from organizations.models import Organization
@@ -46,7 +45,7 @@ def report_period(organization: Organization, options: dict, today: dt.date):
     organization never after its last day."""
     from django.utils import translation
 
-    from reports.periods import between, choose, parse
+    from reports.periods import before_founding_message, between, choose, parse
 
     year, as_of = options.get("year"), options.get("as_of")
     key, start, end = options.get("period"), options.get("start"), options.get("end")
@@ -73,13 +72,8 @@ def report_period(organization: Organization, options: dict, today: dt.date):
                 last_day=organization.last_day,
                 founded_on=organization.founded_on,
             )
-            if organization.founded_on is not None and day < organization.founded_on:
-                # A day before its founding: a report of zeros about an organization that
-                # did not exist yet (as a period ended before it is refused, by choose).
-                raise CommandError(
-                    _("It was founded on %(day)s, after %(as_of)s: it has no report counted to that day.")
-                    % {"day": organization.founded_on.strftime("%d/%m/%Y"), "as_of": day.strftime("%d/%m/%Y")}
-                )
+            if refused := before_founding_message(organization, period.year, day):
+                raise CommandError(refused)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
     return period, period.year, day
