@@ -74,6 +74,10 @@ def _table_sheet(book: Book, name: str, head: dict, title: str, form: Form, free
         }
     else:
         line = _("%(period)s (from %(start)s to %(end)s)") % span
+    # The span last year's column counts, as the page and the PDF say it (a running
+    # period's ends a year before today).
+    last = form.last_period
+    line += f"; {_('same period last year')}: {last.start:%d/%m/%Y} – {last.end:%d/%m/%Y}"
     sheet.line(line, italic=True, align="center")
     sheet.append()
     return sheet

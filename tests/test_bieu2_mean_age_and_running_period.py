@@ -93,3 +93,19 @@ def test_the_drill_down_sentence_has_its_vietnamese():
     assert "tính đến ngày %(day)s" in vi
     template = (ROOT / "templates" / "reports" / "bieu2_admissions.html").read_text(encoding="utf-8")
     assert "{{ n }} admitted from {{ start }} to {{ end }}, counted to {{ day }}, by ceremony date" in template
+
+
+def test_the_workbook_names_the_span_of_last_year_s_column_as_the_page_does(reorganized_demo, client):
+    """A running year: last year's column counts 01/01–today's day a year before; the page and
+    the PDF said so, the workbook's period line did not."""
+    province = Organization.objects.get(code="LD")
+    today = timezone.localdate()
+    client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
+    response = client.get(reverse("reports:bieu2_xlsx", args=[province.pk]), {"year": today.year})
+    lines = [
+        c for row in load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True) for c in row
+    ]
+    last = bieu2(organization=province, period=periods.parse(str(today.year)), today=today).last_period
+    assert last.start == D(today.year - 1, 1, 1) and last.end.year == today.year - 1
+    expected = f"cùng kỳ năm trước: {last.start:%d/%m/%Y} – {last.end:%d/%m/%Y}"
+    assert any(isinstance(c, str) and c.endswith(expected) for c in lines)
