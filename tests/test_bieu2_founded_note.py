@@ -34,6 +34,7 @@ def test_a_commune_founded_on_1_july_2025_says_its_form_begins_then(planner):
         f"(***) Đảng ủy xã Đơn Dương thành lập ngày 01/07/2025: biểu này tính các đảng viên kết nạp thuộc tổ chức"
         f" từ ngày đó. Đảng viên kết nạp trước đó được tính ở tổ chức đảng nơi họ trực thuộc vào ngày kết nạp"
         f" (các tổ chức đã hợp nhất vào: {merged}); báo cáo kết quả thực hiện chỉ tiêu của tổ chức thì tính cả số này."
+        " Không tính tỷ lệ so sánh giữa hai kỳ."  # last year's column holds only the days since its founding
     )
     for period in ("2025-9M", "2026-Q1"):  # its own span, then the same period last year, began before
         assert _note(planner.get(url, {"period": period}).content.decode()) == expected
