@@ -75,7 +75,8 @@ def render_export(
             from .pdf import render_pdf
 
             content = render_pdf(report)
-    return content, filename(organization, year, fmt, period), CONTENT_TYPES[fmt]
+    # Named as the document is headed: the organization's name on the count day.
+    return content, filename(att.scope, year, fmt, period), CONTENT_TYPES[fmt]
 
 
 def export_enqueue(*, organization: Organization, year: int, as_of: dt.date, fmt: str, user, period=None) -> ExportJob:

@@ -227,3 +227,16 @@ def test_the_organization_page_lists_its_former_names(client_for, tree):
     page = client_for("admin").get(reverse("organizations:detail", kwargs={"org_pk": tree.school.pk}))
     assert "Tên trước đây" in page.content.decode()
     assert 'Chi bộ Trường THPT Đơn Dương <span class="muted">(đến ngày 31/12/2025)</span>' in page.content.decode()
+
+
+def test_an_export_s_file_is_named_as_its_document_is_headed(tree):
+    """The district's report of 2025, made after its rename: the file's name is the one its
+    header and title give (the name of 31/12/2025), as a board files it; today's report's
+    file carries the new name."""
+    from reports.exports import render_export
+
+    _rename(tree.district, "Đảng ủy huyện Đơn Dương", D(2026, 1, 1))
+    _content, name, _type = render_export(organization=tree.district, year=2025, as_of=OLD_DAY, fmt="xlsx")
+    assert name == "bao-cao-2025-huyen-uy-don-duong.xlsx"
+    _content, name, _type = render_export(organization=tree.district, year=2026, as_of=TODAY, fmt="xlsx")
+    assert name == "bao-cao-2026-dang-uy-huyen-don-duong.xlsx"
