@@ -222,9 +222,10 @@ def count_day(organization, year: int, as_of: dt.date) -> dt.date:
 
 def stood_in(organization, period: Period) -> bool:
     """Whether `organization` existed on some day of `period`: founded by its last day, and
-    not ended (merged or dissolved) before its first. Only such a period has a report (sent
-    upward, or Biểu 2): one it stood only in part has one too (a committee founded
-    mid-quarter, or a dissolved one's closing report up to its last day)."""
+    not ended (merged or dissolved) before its first. Only such a period has a Biểu 2 (one
+    it stood only in part has one too: a committee founded mid-quarter, or a dissolved
+    one's closing form up to its last day) or a report sent upward, which also needs it
+    to stand at the period's end (submissions.services.not_standing_reason)."""
     day = max(period.start, organization.founded_on or period.start)
     return day <= period.end and organization.existed_on(day)
 

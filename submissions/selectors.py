@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from admissions.counting import admitted_between
 from admissions.models import Admission, Candidate
 from admissions.workdays import working_days_between
+from common import clock
 from common.text import fold
 from organizations.models import Organization
 from organizations.positions import CountedUnder, ancestors_on, any_merged, children_on, counted_under
@@ -76,7 +77,7 @@ def deadline(organization: Organization, *, period: periods.Period) -> Deadline 
     (reports/calendar.py): a school moved since under a commune committee owed its first
     half of 2025 on the district's milestones. Two queries; three when it or its parents
     moved since (positions.ancestors_on)."""
-    above = ancestors_on(organization, min(period.end, timezone.localdate()))
+    above = ancestors_on(organization, min(period.end, clock.today()))
     due: list[DueReport] = [
         d for d in reports_due(organization, period.end, limit=None, above=above) if d.period.key == period.key
     ]

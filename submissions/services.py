@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common import clock
 from common.audit import stamp
 from organizations import access, locks
 from organizations.access import Perm
@@ -47,12 +48,23 @@ def _parent(organization: Organization, period: periods.Period, today: dt.date) 
 
 
 def not_standing_reason(organization: Organization, period: periods.Period) -> str | None:
-    """Why `organization` has no report for `period` (it did not exist on any of its days),
-    or None when it has one (reports.periods.stood_in, the rule Biểu 2 follows too). The one
-    check of the sending service; the pages ask it too, so they offer no button the service
-    would refuse."""
+    """Why `organization` has no report for `period` to send, or None when it has one. The
+    one check of the sending service; the pages ask it too, so they offer no button the
+    service would refuse. It did not exist on any of the period's days
+    (reports.periods.stood_in, the rule Biểu 2 follows too); or it ended (merged or
+    dissolved) before the period's end: the period it ended in is reported by those
+    standing at its end, above it and its successor, as the board of reports lists them
+    (selectors.board) and the calendar owes them (reports.calendar.reports_due). A district
+    dissolved on 01/07/2025 sends no report of 2025-9M nor of the year 2025: the commune
+    committees holding its units since report their whole year (its own closing figures
+    stay on its dashboard and in its Biểu 2)."""
     if periods.stood_in(organization, period):
-        return None
+        if organization.dissolved_on is None or organization.dissolved_on > period.end:
+            return None
+        return _(
+            "%(org)s ended (merged or dissolved) on %(day)s, before the period %(period)s ended: its report of "
+            "that period is sent by the organizations standing at its end (the one above it, its successor)."
+        ) % {"org": organization.name, "day": organization.dissolved_on.strftime("%d/%m/%Y"), "period": period.label}
     if organization.founded_on is not None and organization.founded_on > period.end:
         return _(
             "%(org)s was founded on %(day)s, after the period %(period)s ended: "
@@ -193,7 +205,7 @@ def submit(
 
 
 def _reviewable(submission: ReportSubmission, user) -> Organization:
-    parent = _parent(submission.organization, _period(submission.period), timezone.localdate())
+    parent = _parent(submission.organization, _period(submission.period), clock.today())
     _require_planner(user, parent, _("Only a planner of %(org)s may review this report.") % {"org": parent.name})
     return parent
 

@@ -60,7 +60,8 @@ def detail(request, organization, period):
         and access.has_perm(request.user, organization, Perm.EDIT_PLANS)
         and (submission is None or submission.status in EDITABLE)
     )
-    parent = selectors.reviewer_of(organization, period=chosen, today=clock.today())
+    # A period it sends no report of is reviewed by no one: no board named, no review link.
+    parent = selectors.reviewer_of(organization, period=chosen, today=clock.today()) if not_standing is None else None
     due = selectors.deadline(organization, period=chosen) if not_standing is None else None
     form = NarrativeForm(
         initial={

@@ -58,15 +58,21 @@ def test_a_period_ended_before_the_founding_is_refused_and_nothing_is_stored(tre
     assert _submit(new, "2025", users.province_planner).status == Status.SUBMITTED
 
 
-def test_a_period_begun_after_the_dissolution_is_refused_the_closing_ones_are_not(tree, users):
+def test_a_period_it_did_not_stand_through_is_refused_the_ones_it_did_are_not(tree, users):
+    """Dissolved on 01/07/2025: a period begun after is refused, and so is one it ended in
+    (the year 2025, its nine months), which those standing at the period's end report, as
+    the board of reports lists them and the calendar owes them; the quarter and the half
+    year it stood through are its to send."""
     organization_dissolve(organization=tree.enterprise, on_date=D(2025, 7, 1), today=TODAY)
     tree.enterprise.refresh_from_db()
     with pytest.raises(ValidationError, match="01/07/2025"):
         _submit(tree.enterprise, "2025-Q3", users.district_planner)
+    for period in ("2025", "2025-9M"):
+        with pytest.raises(ValidationError, match="trước khi kỳ .* kết thúc"):
+            _submit(tree.enterprise, period, users.district_planner)
     assert not ReportSubmission.objects.filter(organization=tree.enterprise).exists()
-    # The quarter it stood through, and its closing year (up to its last day).
     assert _submit(tree.enterprise, "2025-Q2", users.district_planner).status == Status.SUBMITTED
-    assert _submit(tree.enterprise, "2025", users.district_planner).status == Status.SUBMITTED
+    assert _submit(tree.enterprise, "2025-6M", users.district_planner).status == Status.SUBMITTED
 
 
 def test_stood_in_reads_founding_and_end():

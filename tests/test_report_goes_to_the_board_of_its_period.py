@@ -138,3 +138,30 @@ def test_biểu_2_is_headed_by_the_board_above_on_its_day(reorganized_demo):
 
     year = bieu2(organization=_org(SCHOOL), period=periods.parse("2025"), today=today)
     assert heading(year)["superior"] == "ĐẢNG BỘ XÃ NINH GIA"
+
+
+def test_a_period_it_sends_no_report_of_names_no_board_and_links_no_review(reorganized_demo, client):
+    """The district dissolved on 01/07/2025 sends no report of the year 2025 (the communes
+    holding its units report it), and a commune founded that day none of the first half:
+    their pages say why, with no board named and no review link (it opened a 404)."""
+    client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
+    for code, period, why in (
+        (DISTRICT, "2025", "trước khi kỳ Năm 2025 kết thúc"),
+        (DISTRICT, "2025-9M", "trước khi kỳ 9 tháng đầu năm 2025 kết thúc"),
+        (COMMUNE, HALF, "thành lập ngày 01/07/2025"),
+    ):
+        response = client.get(reverse("submissions:detail", args=[_org(code).pk, period]))
+        page = lxml_html.fromstring(response.content.decode())
+        (reason,) = page.xpath('//*[@data-testid="not-standing"]')
+        assert why in reason.text_content()
+        assert not page.xpath('//a[@data-testid="to-review"]') and not page.xpath('//*[@data-testid="submit"]')
+        assert "Gửi " not in " ".join(page.text_content().split())
+    # Its half year, which it stood through, goes to the province.
+    page = _page_of(client, DISTRICT, HALF)
+    assert "Gửi Tỉnh ủy Lâm Đồng" in " ".join(page.text_content().split())
+
+
+def _page_of(client, code: str, period: str):
+    response = client.get(reverse("submissions:detail", args=[_org(code).pk, period]))
+    assert response.status_code == 200
+    return lxml_html.fromstring(response.content.decode())

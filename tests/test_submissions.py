@@ -350,20 +350,26 @@ def test_the_snapshot_s_children_include_what_counts_at_the_organization_itself(
     assert selectors.summary({"attainment": {"children": []}})["children"] == []  # snapshots before the row
 
 
-def test_a_merged_committee_s_closing_report_is_counted_to_its_last_day(year_end, users, tree):
-    """Đơn Dương merged into Đà Lạt on 01/07/2025: its 2025 report, sent in December, freezes
-    what its own page shows for the year (to 30/06/2025: the school's May admission), not the
-    figures of 31/12 of a tree it was no longer part of (the demo's district had read 49
-    against its page's 24)."""
+def test_a_merged_committee_s_last_report_is_its_half_year_counted_to_its_last_day(year_end, users, tree):
+    """Đơn Dương merged into Đà Lạt on 01/07/2025: its year 2025 is Đà Lạt's to report (it
+    holds Đơn Dương's units at the year's end); its own last report is the half year, which
+    freezes what its page shows to 30/06/2025 (the school's May admission). Its report of
+    the year had frozen the figures of 31/12 of a tree it was no longer part of (the demo's
+    district had read 49 against its page's 24), then its last day's: a report no board
+    listed."""
     from organizations.services import organization_merge
     from reports.engine import attainment
 
     organization_merge(source=tree.district, target=tree.city, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
     tree.district.refresh_from_db()
-    sub = _submit(tree, users)
+    with pytest.raises(ValidationError, match="trước khi kỳ Năm 2025 kết thúc"):
+        _submit(tree, users)
+    half = services.submit(
+        organization=tree.district, period="2025-6M", user=users.district_planner, today=TODAY, results="6 tháng"
+    )
     page = attainment(scope=tree.district, year=2025, as_of=D(2025, 6, 30))
-    assert sub.snapshot["as_of"] == "2025-06-30"
-    assert sub.snapshot["attainment"]["actual"] == page.actual == 1
+    assert half.snapshot["as_of"] == "2025-06-30"
+    assert half.snapshot["attainment"]["actual"] == page.actual == 1
 
 
 def test_a_page_of_a_day_before_the_approved_report_does_not_show_its_figures_above_its_own(
