@@ -126,6 +126,10 @@ class LockSet:
         ):
             self._past[pk].append((valid_from, valid_until, path))
 
+    def past(self, pk: int) -> list[tuple[dt.date | None, dt.date, str]]:
+        """The past paths of a prefetched organization: (valid from, valid until, path)."""
+        return self._past.get(pk, [])
+
     def path_on(self, organization: Organization, day: dt.date) -> str:
         """As positions.path_on, from memory: the first past path whose interval holds `day`."""
         self.prefetch([organization])
@@ -194,6 +198,32 @@ def covering(locks, *, organization: Organization, day: dt.date) -> PeriodLock |
         if where(counted, lock.end).startswith(where(lock.organization, lock.end)):
             return lock
     return None
+
+
+def covers_between(
+    locks: LockSet, lock: PeriodLock, *, organization: Organization, first: dt.date, last: dt.date
+) -> bool:
+    """Whether `lock` covers a record of `organization` dated some day from `first` to `last`,
+    by `covering`'s rule, from memory: where it stood on a day of the lock (checked on the
+    days its place, or the lock's organization's, changed), or where the locked report
+    counts it (its place, or its successor's, on the lock's last day). A board of reports
+    flags a child locked as its records are refused."""
+    first, last = max(first, lock.start), min(last, lock.end)
+    if first > last:
+        return False
+    merged = organization.merged_into_id is not None and organization.dissolved_on is not None
+    counted = (
+        locks.successor(organization, lock.end) if merged and organization.dissolved_on <= lock.end else organization
+    )
+    if locks.path_on(counted, lock.end).startswith(locks.path_on(lock.organization, lock.end)):
+        return True
+    days = {first}
+    for pk in (organization.pk, lock.organization.pk):
+        for valid_from, valid_until, _path in locks.past(pk):
+            days.update(d for d in (valid_from, valid_until) if d is not None and first <= d <= last)
+    return any(
+        locks.path_on(organization, day).startswith(locks.path_on(lock.organization, day)) for day in sorted(days)
+    )
 
 
 def lock_on(*, organization: Organization, day: dt.date, today: dt.date) -> PeriodLock | None:

@@ -115,13 +115,12 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
     children (locks are placed as organizations.locks.covering places them, all at once;
     the changes after each submission are read with the submissions, as `admissions_changed_after`
     and `candidates_changed_after` count them)."""
-    from organizations.locks import locks_in_force
+    from organizations.locks import LockSet, covers_between
 
     year_end = dt.date(period.year, 12, 31)
     # The children as they stood at the period's end (a past period keeps the committees it
-    # had, even those moved away or dissolved since); their paths at the year's end place
-    # the year's locks.
-    children = list(children_on(parent, min(period.end, today)).annotate(lock_path=path_as_of(year_end)))
+    # had, even those moved away or dissolved since).
+    children = list(children_on(parent, min(period.end, today)))
     # Each submission's changes as `admissions_changed_after` and `candidates_changed_after`
     # count them, in the same query: its figures' day read from its snapshot, its
     # organization's records placed by the same helpers (one query for whether anything was
@@ -143,21 +142,19 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
     }
     due = deadline(children[0], period=period) if children else None
     # A year's lock ends on the day its report was counted to (a report sent on 22/12 locks
-    # up to 22/12): any lock over the year counts.
-    locks = list(locks_in_force(today=today).filter(start__lte=year_end, end__gte=dt.date(period.year, 1, 1)))
-    lock_paths = []
-    if locks:
-        paths = dict(
-            Organization.objects.filter(pk__in={lock.organization_id for lock in locks})
-            .annotate(path_then=path_as_of(year_end))
-            .values_list("pk", "path_then")
-        )
-        lock_paths = [(paths.get(lock.organization_id), lock.end) for lock in locks]
+    # up to 22/12): any lock over the year counts, where it covers the child's records as
+    # organizations.locks.covering places them (a child merged since: at its successor).
+    jan1 = dt.date(period.year, 1, 1)
+    locks = LockSet(today=today)
+    over_year = [lock for lock in locks if lock.start <= year_end and lock.end >= jan1]
+    if over_year:
+        locks.prefetch(children)
     rows = []
     for child in children:
         submission = submissions.get(child.pk)
-        own = child.lock_path or child.path
-        ends = [end for p, end in lock_paths if p and own.startswith(p)]
+        ends = [
+            lock.end for lock in over_year if covers_between(locks, lock, organization=child, first=jan1, last=year_end)
+        ]
         rows.append(
             BoardRow(
                 organization=child,
