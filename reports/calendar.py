@@ -97,7 +97,9 @@ def reports_due(
     soonest first: the next due date of each milestone of the issued plans above it. A
     merged or dissolved organization owes only reports on periods it stood through to their
     end: the period it ended in is reported by those above it (and its successor), as the
-    board of reports (submissions.selectors.board) lists the committees of a period's end.
+    board of reports (submissions.selectors.board) lists the committees of a period's end;
+    one founded after a period ended owes none of it (a commune committee of 01/07/2025 is
+    not told of the first half's report).
     `above`: the organizations above it, the root first (a past period's: those it stood
     under at the period's end, submissions.selectors.deadline); else today's."""
     if above is None:
@@ -107,6 +109,8 @@ def reports_due(
     items = _due(_milestones([o.path for o in above]), organization, above[-1], today, None)
     if organization.dissolved_on is not None:
         items = [item for item in items if item.period.end < organization.dissolved_on]
+    if organization.founded_on is not None:  # founded after a period ended: not its to report
+        items = [item for item in items if item.period.end >= organization.founded_on]
     return items[:limit] if limit else items
 
 

@@ -522,3 +522,34 @@ def test_an_idle_school_counted_to_the_city_s_last_day_says_so_and_links_that_da
     assert "không kết nạp đảng viên nào từ năm 2024 đến ngày 30/06/2025" in row
     link = html.split('data-testid="failing-until"', 1)[0].rsplit("<a href=", 1)[1]
     assert f'"/reports/{tree.city_school.pk}/?year=2025&amp;as_of=2025-06-30"' in link
+
+
+def test_a_committee_founded_after_a_period_ended_is_not_told_of_its_report(tree, django_user_model):
+    """A commune committee founded on 01/07/2025 owes nothing of the first half of 2025 (the
+    committees standing on 30/06 report it): neither its calendar nor `notify_due` of
+    03/07/2025 tells its planners of the report due on 08/07; the third quarter's is its own."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from organizations.services import organization_create
+    from submissions.models import Notification
+
+    plan = make_plan(tree.province, first_year=2025, last_year=2026, number="5", symbol="KH/TU")
+    Milestone.objects.create(plan=plan, title="Báo cáo 6 tháng", due_on=D(2025, 7, 8), recurrence=Recurrence.YEARLY)
+    Milestone.objects.create(plan=plan, title="Báo cáo 9 tháng", due_on=D(2025, 10, 8), recurrence=Recurrence.YEARLY)
+    new = organization_create(
+        parent=tree.province,
+        code="LD.X-MOI",
+        name="Đảng ủy xã Mới",
+        form=tree.commune.form,
+        sector=tree.commune.sector,
+        founded_on=D(2025, 7, 1),
+    )
+    planner = django_user_model.objects.create_user(username="xa.moi", password="x")
+    Membership.objects.create(user=planner, organization=new, role=Role.PLANNER)
+
+    assert [d.due_on for d in reports_due(new, D(2025, 7, 3), limit=None)] == [D(2025, 10, 8)]
+    assert [d.due_on for d in reports_due(tree.district, D(2025, 7, 3), limit=None)][0] == D(2025, 7, 8)
+    call_command("notify_due", "--today", "2025-07-03", stdout=StringIO())
+    assert not Notification.objects.filter(user=planner).exists()
