@@ -269,6 +269,18 @@ def check_days_unlocked(*, organization: Organization, days, today: dt.date) -> 
             check_unlocked(organization=organization, day=day, today=today)
 
 
+def check_span_unlocked(*, organization: Organization, first: dt.date, last: dt.date, today: dt.date) -> None:
+    """Raise ValidationError, naming the lock, when a lock in force covers a record of
+    `organization` dated any day from `first` to `last` (`covers_between`: a count entered
+    for a whole year, whose part of the year a lock covers only while the organization
+    stood under its committee)."""
+    active = _active.get()
+    found = active if active is not None and active.today == today else LockSet(today=today)
+    for lock in found:
+        if covers_between(found, lock, organization=organization, first=first, last=last):
+            raise ValidationError(locked_message(lock), code="locked")
+
+
 def span_label(lock: PeriodLock) -> str:
     """“Năm 2025” for a calendar year, else “Kỳ 01/03/2025–31/05/2025”."""
     if lock.start == dt.date(lock.start.year, 1, 1) and lock.end == dt.date(lock.start.year, 12, 31):

@@ -148,10 +148,13 @@ def refuse_founding_after_results(sender, organization: Organization, founded_on
 def _check_years_unlocked(organization: Organization, years) -> None:
     """An entered count belongs to every report of its year, whatever the day (docs/domain.md
     §7): refused for a year a lock in force covers any part of, for the organization (an
-    approved 2025 report of its committee: the figures signed stay as signed). Locks run
-    from a period's first day, so each year's 1 January and 31 December are checked."""
-    days = [day for y in sorted(years) for day in (dt.date(y, 1, 1), dt.date(y, 12, 31))]
-    locks.check_days_unlocked(organization=organization, days=days, today=clock.today())
+    approved 2025 report of its committee: the figures signed stay as signed), also for the
+    part of the year it stood under a committee whose report locked it (a unit moved away
+    on 01/10 whose old committee's year is approved)."""
+    for y in sorted(years):
+        locks.check_span_unlocked(
+            organization=organization, first=dt.date(y, 1, 1), last=dt.date(y, 12, 31), today=clock.today()
+        )
 
 
 def historical_results_stored(keys) -> dict[tuple[int, int, str], HistoricalResult]:
