@@ -2,7 +2,8 @@
 
 draft → submitted → approved, or submitted → returned → submitted again. Submitting needs
 the planner role (Perm.EDIT_PLANS) on the organization; returning and approving need it on
-the organization's parent. Approving a year's report locks that year for the organization's
+the board above it at the period's end (selectors.reviewer_of), and the view of the
+organization today (_reviewable). Approving a year's report locks that year for the organization's
 subtree (organizations.locks.lock_period)."""
 
 import datetime as dt
@@ -205,14 +206,30 @@ def submit(
 
 
 def _reviewable(submission: ReportSubmission, user) -> Organization:
-    parent = _parent(submission.organization, _period(submission.period), clock.today())
+    """The board that reviews the report (the one above at the period's end), which `user`
+    must plan, and the organization `user` must be able to view today (its report and its
+    files are read on its pages): a planner of a district dissolved since, whose school
+    stands under a commune now, leaves its half year's report to the province. A period
+    that is not the organization's to send is reviewed by no one (not_standing_reason)."""
+    organization, period = submission.organization, _period(submission.period)
+    _require_standing(organization, period)
+    parent = _parent(organization, period, clock.today())
     _require_planner(user, parent, _("Only a planner of %(org)s may review this report.") % {"org": parent.name})
+    if not access.has_perm(user, organization, Perm.VIEW):
+        raise ValidationError(
+            _(
+                "%(org)s no longer stands under the organizations you belong to: "
+                "the level above them reviews its report."
+            )
+            % {"org": organization.name},
+            code="forbidden",
+        )
     return parent
 
 
 def _under_review(submission: ReportSubmission, user, refusal: str) -> ReportSubmission:
-    """The submission locked for the reviewer's decision: `user` plans the parent, and the
-    report is submitted (else `refusal`, naming its status)."""
+    """The submission locked for the reviewer's decision: `user` may review it (_reviewable),
+    and the report is submitted (else `refusal`, naming its status)."""
     submission = ReportSubmission.objects.select_for_update().select_related("organization").get(pk=submission.pk)
     _reviewable(submission, user)
     if submission.status != Status.SUBMITTED:

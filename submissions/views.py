@@ -127,10 +127,15 @@ def download(request, organization, period, fmt):
     return serve_file(file, filename=file.name.rsplit("/", 1)[-1], content_type=content_type_of(file.name))
 
 
-def _child(parent, child_pk, period) -> Organization:
+def _child(request, parent, child_pk, period) -> Organization:
     """A child of `parent` at the period's end, as the status board lists it (one moved away
-    or merged since is still reviewed with the period it reported)."""
-    return get_object_or_404(children_on(parent, min(period.end, clock.today())), pk=child_pk)
+    or merged since is still reviewed with the period it reported), that the reader may
+    view today (one moved since under other organizations: 404, its report is reviewed by
+    the level above them, submissions.services._reviewable)."""
+    child = get_object_or_404(children_on(parent, min(period.end, clock.today())), pk=child_pk)
+    if not access.has_perm(request.user, child, Perm.VIEW):
+        raise Http404
+    return child
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,7 +144,7 @@ def review(request, organization, child_pk, period):
     """The level above reviews a child's report: approve, or return with a comment; the
     figures as submitted beside the figures as they stand now."""
     chosen = _period(period)
-    child = _child(organization, child_pk, chosen)
+    child = _child(request, organization, child_pk, chosen)
     submission = (
         ReportSubmission.objects.filter(organization=child, period=chosen.key)
         .select_related("organization", "submitted_by", "approved_by")
@@ -212,6 +217,9 @@ def board(request, organization, period):
         "late": sum(1 for r in rows if r.late),
         "deadline": due,
         "can_review": access.has_perm(request.user, organization, Perm.EDIT_PLANS),
+        # A child moved since under organizations the reader does not belong to: named, not
+        # linked (its pages are outside what the reader may view; its report, the level above's).
+        "visible": {r.organization.pk for r in rows if access.has_perm(request.user, r.organization, Perm.VIEW)},
         "periods": [p for y in (chosen.year - 1, chosen.year, chosen.year + 1) for p in _named(y)],
     }
     return render(request, "submissions/board.html", context)

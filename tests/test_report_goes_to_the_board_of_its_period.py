@@ -74,19 +74,50 @@ def test_the_page_names_the_board_of_the_period_s_end_and_its_review_opens(reorg
     assert client.get(review).status_code == 200
 
 
-def test_the_district_s_planner_approves_and_today_s_parent_s_planner_may_not(reorganized_demo):
+def test_the_province_approves_the_half_year_neither_today_s_parent_nor_the_old_district_may(reorganized_demo, client):
+    """The half year's board is the district (dissolved since); its planners no longer view
+    the school, which stands under the commune now: the province, above both, reviews it.
+    The commune's planners plan no board of that period."""
     submission = _sent()
     commune_planner = _planner("ke.hoach.ninhgia", COMMUNE)
     with pytest.raises(ValidationError) as refused:
         services.approve(submission=submission, user=commune_planner)
     assert "Huyện ủy Đức Trọng" in str(refused.value)
+    district_planner = _planner("ke.hoach.ductrong.cu", DISTRICT)
+    with pytest.raises(ValidationError) as refused:
+        services.approve(submission=submission, user=district_planner)
+    assert "không còn trực thuộc tổ chức đảng của đồng chí" in str(refused.value)
     submission.refresh_from_db()
     assert submission.status == Status.SUBMITTED
 
-    district_planner = _planner("ke.hoach.ductrong.cu", DISTRICT)
-    services.approve(submission=submission, user=district_planner)
+    # The district's board names the school without a link for its old planner; the review 404s.
+    client.force_login(district_planner)
+    board = client.get(reverse("submissions:board", args=[_org(DISTRICT).pk, HALF])).content.decode()
+    page = lxml_html.fromstring(board)
+    (row,) = page.xpath(f'//tr[@data-code="{SCHOOL}"]')
+    assert row.xpath('.//*[@data-testid="unlinked"]') and not row.xpath(".//a")
+    review = reverse(
+        "submissions:review", kwargs={"org_pk": _org(DISTRICT).pk, "child_pk": _org(SCHOOL).pk, "period": HALF}
+    )
+    assert client.get(review).status_code == 404
+
+    province_planner = get_user_model().objects.get(username="tinh.kehoach")
+    services.approve(submission=submission, user=province_planner)
     submission.refresh_from_db()
-    assert submission.status == Status.APPROVED and submission.approved_by == district_planner
+    assert submission.status == Status.APPROVED and submission.approved_by == province_planner
+
+
+def test_a_report_of_a_period_not_the_organization_s_to_send_is_not_reviewed(reorganized_demo):
+    """One sent before the rule (a dissolved district's year 2025): approving it is refused,
+    and it locks nothing."""
+    from organizations.models import PeriodLock
+    from submissions.models import ReportSubmission
+
+    stale = ReportSubmission.objects.create(organization=_org(DISTRICT), period="2025", status=Status.SUBMITTED)
+    locks = PeriodLock.objects.count()
+    with pytest.raises(ValidationError, match="trước khi kỳ Năm 2025 kết thúc"):
+        services.approve(submission=stale, user=get_user_model().objects.get(username="tinh.kehoach"))
+    assert PeriodLock.objects.count() == locks
 
 
 def test_the_year_s_report_is_the_commune_s_to_review(reorganized_demo):
