@@ -99,12 +99,19 @@ class LockSet:
     It answers `covering` from memory: the past positions (OrganizationPath) of the
     organizations asked about are read once each (`prefetch` reads many in one query)."""
 
-    def __init__(self, *, today: dt.date):
+    def __init__(self, *, today: dt.date, first: dt.date | None = None, last: dt.date | None = None):
+        """`first`, `last`: only the locks over some day of that span (a board of a year)."""
         self.today = today
-        self.locks = list(locks_in_force(today=today))
+        locks = locks_in_force(today=today)
+        if first is not None:
+            locks = locks.filter(end__gte=first)
+        if last is not None:
+            locks = locks.filter(start__lte=last)
+        self.locks = list(locks)
         self._past: dict[int, list[tuple[dt.date | None, dt.date, str]]] = {}
         self._successors: dict[dt.date, dict[int, int]] = {}
         self._organizations: dict[int, Organization] = {}
+        self._chains: dict[int, Organization] = {}  # prefetch_successors: along chains of mergers
         if self.locks:
             self.prefetch([lock.organization for lock in self.locks])
 
@@ -138,8 +145,38 @@ class LockSet:
                 return path
         return organization.path
 
+    def prefetch_successors(self, organizations) -> None:
+        """The organizations the merged ones of `organizations` were merged into, along their
+        chains (one query a link, usually one), with their past paths: `successor` then
+        answers for any day from memory, not with one read of the mergers per day asked about
+        and one per successor (a board of many merged children)."""
+        found = {org.pk: org for org in organizations}
+        wanted = {org.merged_into_id for org in found.values() if org.merged_into_id is not None}
+        for _link in range(4):  # up to three mergers in a row, as successors_on follows them
+            wanted -= set(found)
+            if not wanted or not self.locks:
+                break
+            into = Organization.objects.in_bulk(wanted)
+            found.update(into)
+            wanted = {org.merged_into_id for org in into.values() if org.merged_into_id is not None}
+        self._chains.update(found)
+        self.prefetch(found.values())
+
     def successor(self, organization: Organization, day: dt.date) -> Organization:
-        """As `successor`, from memory: the mergers read once per day asked about."""
+        """As `successor`, from memory: along the chains prefetch_successors read, else the
+        mergers read once per day asked about."""
+        if organization.pk in self._chains:
+            current, seen = self._chains[organization.pk], {organization.pk}
+            while (
+                current.merged_into_id is not None
+                and current.dissolved_on is not None
+                and current.dissolved_on <= day
+                and current.merged_into_id in self._chains
+                and current.merged_into_id not in seen
+            ):
+                seen.add(current.merged_into_id)
+                current = self._chains[current.merged_into_id]
+            return current
         if day not in self._successors:
             self._successors[day] = successors_on(day)
         pk = self._successors[day].get(organization.pk)

@@ -145,15 +145,14 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
     # up to 22/12): any lock over the year counts, where it covers the child's records as
     # organizations.locks.covering places them (a child merged since: at its successor).
     jan1 = dt.date(period.year, 1, 1)
-    locks = LockSet(today=today)
-    over_year = [lock for lock in locks if lock.start <= year_end and lock.end >= jan1]
-    if over_year:
-        locks.prefetch(children)
+    locks = LockSet(today=today, first=jan1, last=year_end)
+    locks.prefetch(children)
+    locks.prefetch_successors(children)
     rows = []
     for child in children:
         submission = submissions.get(child.pk)
         ends = [
-            lock.end for lock in over_year if covers_between(locks, lock, organization=child, first=jan1, last=year_end)
+            lock.end for lock in locks if covers_between(locks, lock, organization=child, first=jan1, last=year_end)
         ]
         rows.append(
             BoardRow(
