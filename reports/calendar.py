@@ -9,7 +9,9 @@ quotas.selectors.next_occurrence), the period the report covers and to whom it g
 * The period: the latest of the periods boards report on that has ended by the due day —
   for a quarterly milestone the quarter (31/03 → Q1); otherwise Q1, 6 months, 9 months or
   the year (05/03 and 15/03 → last year; 31/10 → the first 9 months; 31/12 → the year).
-* To whom: upward, to the organization directly above (today's tree). An organization owes
+* To whom: upward, to the organization directly above (today's tree; for `notify_due`, the
+  one above at the end of the periods ended by the last quarter's end, when it moved since:
+  `reports_due_to_their_boards`). An organization owes
   the milestones of the plans issued above it; those of its own plans are what it expects
   from the organizations under it (their `responsible` words say who: "Các tổ chức cơ sở
   đảng", or its own board, "Ban Tổ chức Thành ủy").
@@ -112,6 +114,32 @@ def reports_due(
     if organization.founded_on is not None:  # founded after a period ended: not its to report
         items = [item for item in items if item.period.end >= organization.founded_on]
     return items[:limit] if limit else items
+
+
+def last_quarter_end(today: dt.date) -> dt.date:
+    """The last day of the latest quarter ended before `today` (every period boards report
+    on ends on one)."""
+    first = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return first - dt.timedelta(days=1)
+
+
+def reports_due_to_their_boards(organization: Organization, today: dt.date) -> list[DueReport]:
+    """`reports_due` with the reports of periods ended by the last quarter's end owed on the
+    milestones of the plans above the organization on that day, when it or its parents
+    moved since (submissions.selectors.deadline's rule: a school moved under a commune
+    committee on 01/07/2025 owed its half year on its district's milestones, to its
+    district). One query more (positions.ancestors_on), two more when it moved since."""
+    from organizations.positions import ancestors_on
+
+    items = reports_due(organization, today, limit=None)
+    ended_by = last_quarter_end(today)
+    then = ancestors_on(organization, ended_by)
+    now = list(Organization.objects.filter(path__in=organization.ancestor_paths()).order_by("depth"))
+    if [o.pk for o in then] == [o.pk for o in now]:
+        return items
+    earlier = [item for item in reports_due(organization, today, limit=None, above=then) if item.period.end <= ended_by]
+    later = [item for item in items if item.period.end > ended_by]
+    return sorted([*earlier, *later], key=lambda d: (d.due_on, d.title))
 
 
 @dataclass(frozen=True)

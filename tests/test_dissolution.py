@@ -553,3 +553,43 @@ def test_a_committee_founded_after_a_period_ended_is_not_told_of_its_report(tree
     assert [d.due_on for d in reports_due(tree.district, D(2025, 7, 3), limit=None)][0] == D(2025, 7, 8)
     call_command("notify_due", "--today", "2025-07-03", stdout=StringIO())
     assert not Notification.objects.filter(user=planner).exists()
+
+
+def test_notify_due_reminds_of_a_half_year_owed_to_the_board_of_its_end(tree, django_user_model):
+    """On 01/07/2025 the school moved under the city and the enterprise was dissolved: the
+    school's half year is owed on its district's milestone (05/07) too, which its place
+    today does not read; the enterprise, ended that day, still owes its own half year and
+    is reminded of it."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from organizations.services import organization_move
+    from submissions.models import Notification
+
+    district_plan = make_plan(tree.district, first_year=2025, last_year=2026, number="7", symbol="KH/HU")
+    Milestone.objects.create(
+        plan=district_plan, title="Báo cáo 6 tháng", due_on=D(2025, 7, 5), recurrence=Recurrence.YEARLY
+    )
+    province_plan = make_plan(tree.province, first_year=2025, last_year=2026, number="5", symbol="KH/TU")
+    Milestone.objects.create(
+        plan=province_plan, title="Báo cáo 6 tháng", due_on=D(2025, 7, 8), recurrence=Recurrence.YEARLY
+    )
+    planners = {}
+    for key in ("school", "enterprise"):
+        planners[key] = django_user_model.objects.create_user(username=f"kh.{key}", password="x")
+        Membership.objects.create(user=planners[key], organization=getattr(tree, key), role=Role.PLANNER)
+    organization_move(organization=tree.school, new_parent=tree.city, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
+    organization_dissolve(organization=tree.enterprise, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
+
+    call_command("notify_due", "--today", "2025-07-01", stdout=StringIO())
+    # Both plans above them on 30/06 ask for the half year: the district's by 05/07, the
+    # province's by 08/07 (before, the school heard of the 08/07 only, the enterprise nothing).
+    told = {key: sorted(n.text for n in Notification.objects.filter(user=user)) for key, user in planners.items()}
+    assert told == {
+        key: [
+            f"Báo cáo 6 tháng đầu năm 2025 của {getattr(tree, key).name} đến hạn ngày {day}/07/2025."
+            for day in ("05", "08")
+        ]
+        for key in planners
+    }

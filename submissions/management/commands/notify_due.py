@@ -5,11 +5,12 @@ late with its report. Running it twice the same day (or every day) notifies once
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 from django.utils import timezone
 
 from admissions.workdays import add_working_days
 from organizations.models import Organization
-from reports.calendar import reports_due
+from reports.calendar import reports_due_to_their_boards
 from submissions import notify, selectors
 from submissions.models import ReportSubmission, Status
 
@@ -29,14 +30,18 @@ class Command(BaseCommand):
             raise CommandError(f"--today {today!r} is not a date (YYYY-MM-DD).") from None
         horizon = add_working_days(today, SOON)
         made = 0
-        # Organizations with a planner: those who owe reports and those who receive them.
+        # Organizations with a planner: those who owe reports and those who receive them;
+        # one ended within the last year still owes the periods it stood through (a district
+        # dissolved on 01/07/2025, its half year due on 08/07) and receives its children's.
+        recent = today - dt.timedelta(days=366)
         orgs = (
-            Organization.objects.filter(dissolved_on__isnull=True, memberships__role__in=notify.PLANNER_ROLES)
+            Organization.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=recent))
+            .filter(memberships__role__in=notify.PLANNER_ROLES)
             .distinct()
             .order_by("path")
         )
         for org in orgs:
-            for due in reports_due(org, today, limit=None):
+            for due in reports_due_to_their_boards(org, today):
                 if due.due_on > horizon:
                     continue
                 done = ReportSubmission.objects.filter(
