@@ -312,7 +312,7 @@ def check_span_unlocked(*, organization: Organization, first: dt.date, last: dt.
     for a whole year, whose part of the year a lock covers only while the organization
     stood under its committee)."""
     active = _active.get()
-    found = active if active is not None and active.today == today else LockSet(today=today)
+    found = active if active is not None and active.today == today else LockSet(today=today, first=first, last=last)
     for lock in found:
         if covers_between(found, lock, organization=organization, first=first, last=last):
             raise ValidationError(locked_message(lock), code="locked")

@@ -70,14 +70,14 @@ class Deadline:
         return working_days_between(self.due_on, day) if self.working_days else (day - self.due_on).days
 
 
-def deadline(organization: Organization, *, period: periods.Period) -> Deadline | None:
+def deadline(organization: Organization, *, period: periods.Period, today: dt.date | None = None) -> Deadline | None:
     """When `organization` must report `period` to the level above: the first occurrence, on
     or after the period's end, of a milestone of the plans above it at the period's end (today
     while it runs: the board it reports to, `reviewer_of`) that reports that period
     (reports/calendar.py): a school moved since under a commune committee owed its first
     half of 2025 on the district's milestones. Two queries; three when it or its parents
     moved since (positions.ancestors_on)."""
-    above = ancestors_on(organization, min(period.end, clock.today()))
+    above = ancestors_on(organization, min(period.end, today or clock.today()))
     due: list[DueReport] = [
         d for d in reports_due(organization, period.end, limit=None, above=above) if d.period.key == period.key
     ]
@@ -140,7 +140,7 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
         )
         .annotate(changed=reduce(operator.or_, (Exists(part) for part in parts)))
     }
-    due = deadline(children[0], period=period) if children else None
+    due = deadline(children[0], period=period, today=today) if children else None
     # A year's lock ends on the day its report was counted to (a report sent on 22/12 locks
     # up to 22/12): any lock over the year counts, where it covers the child's records as
     # organizations.locks.covering places them (a child merged since: at its successor).

@@ -196,3 +196,13 @@ def _page_of(client, code: str, period: str):
     response = client.get(reverse("submissions:detail", args=[_org(code).pk, period]))
     assert response.status_code == 200
     return lxml_html.fromstring(response.content.decode())
+
+
+def test_a_committee_s_page_links_its_board_whether_or_not_it_reports_upward(reorganized_demo, client):
+    """The province reports to no one, and the district sends no year 2025: both pages link
+    the board of the reports their children sent them (it was hidden without a level above)."""
+    client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
+    for code, period in (("LD", "2025"), (DISTRICT, HALF), (DISTRICT, "2025")):
+        board = reverse("submissions:board", args=[_org(code).pk, period])
+        assert _page_of(client, code, period).xpath(f'//a[@href="{board}"]'), (code, period)
+    assert not _page_of(client, SCHOOL, HALF).xpath('//a[contains(@href, "/board/")]')  # a cell: no children
