@@ -149,34 +149,37 @@ class LockSet:
         """The organizations the merged ones of `organizations` were merged into, along their
         chains (one query a link, usually one), with their past paths: `successor` then
         answers for any day from memory, not with one read of the mergers per day asked about
-        and one per successor (a board of many merged children)."""
+        and one per successor (a board of many merged children). Nothing without locks."""
+        if not self.locks:
+            return
         found = {org.pk: org for org in organizations}
-        wanted = {org.merged_into_id for org in found.values() if org.merged_into_id is not None}
-        for _link in range(4):  # up to three mergers in a row, as successors_on follows them
-            wanted -= set(found)
-            if not wanted or not self.locks:
-                break
+        wanted = {org.merged_into_id for org in found.values() if org.merged_into_id is not None} - set(found)
+        while wanted:  # each link of the chains (a merger's successor merged in turn)
             into = Organization.objects.in_bulk(wanted)
             found.update(into)
-            wanted = {org.merged_into_id for org in into.values() if org.merged_into_id is not None}
+            wanted = {org.merged_into_id for org in into.values() if org.merged_into_id is not None} - set(found)
         self._chains.update(found)
         self.prefetch(found.values())
+
+    def _along_chain(self, organization: Organization, day: dt.date) -> Organization | None:
+        """Its successor on `day` along the chains prefetch_successors read; None when the
+        chain was not read to its end that day."""
+        if organization.pk not in self._chains:
+            return None
+        current, seen = self._chains[organization.pk], {organization.pk}
+        while current.merged_into_id is not None and current.dissolved_on is not None and current.dissolved_on <= day:
+            if current.merged_into_id not in self._chains or current.merged_into_id in seen:
+                return None  # not read with the chains (or a cycle, which cannot be saved)
+            seen.add(current.merged_into_id)
+            current = self._chains[current.merged_into_id]
+        return current
 
     def successor(self, organization: Organization, day: dt.date) -> Organization:
         """As `successor`, from memory: along the chains prefetch_successors read, else the
         mergers read once per day asked about."""
-        if organization.pk in self._chains:
-            current, seen = self._chains[organization.pk], {organization.pk}
-            while (
-                current.merged_into_id is not None
-                and current.dissolved_on is not None
-                and current.dissolved_on <= day
-                and current.merged_into_id in self._chains
-                and current.merged_into_id not in seen
-            ):
-                seen.add(current.merged_into_id)
-                current = self._chains[current.merged_into_id]
-            return current
+        found = self._along_chain(organization, day)
+        if found is not None:
+            return found
         if day not in self._successors:
             self._successors[day] = successors_on(day)
         pk = self._successors[day].get(organization.pk)

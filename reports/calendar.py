@@ -128,13 +128,14 @@ def reports_due_to_their_boards(organization: Organization, today: dt.date) -> l
     milestones of the plans above the organization on that day, when it or its parents
     moved since (submissions.selectors.deadline's rule: a school moved under a commune
     committee on 01/07/2025 owed its half year on its district's milestones, to its
-    district). One query more (positions.ancestors_on), two more when it moved since."""
+    district). One query more than `reports_due` (positions.ancestors_on); three or four
+    more when it moved since (the milestones of then)."""
     from organizations.positions import ancestors_on
 
-    items = reports_due(organization, today, limit=None)
+    now = list(Organization.objects.filter(path__in=organization.ancestor_paths()).order_by("depth"))
+    items = reports_due(organization, today, limit=None, above=now)
     ended_by = last_quarter_end(today)
     then = ancestors_on(organization, ended_by)
-    now = list(Organization.objects.filter(path__in=organization.ancestor_paths()).order_by("depth"))
     if [o.pk for o in then] == [o.pk for o in now]:
         return items
     earlier = [item for item in reports_due(organization, today, limit=None, above=then) if item.period.end <= ended_by]

@@ -205,6 +205,15 @@ def submit(
     return submission
 
 
+def may_see_for_review(user, organization: Organization, board: Organization) -> bool:
+    """Whether `user`, a planner of `board`, may read and decide `organization`'s report:
+    they may view it today, or it stands in another tree since (a school moved to another
+    province), where no one above the board holds it any longer and the board's own
+    planners are the only ones left to review the period it stood under them."""
+    same_tree = organization.path[: Organization.steplen] == board.path[: Organization.steplen]
+    return access.has_perm(user, organization, Perm.VIEW) or not same_tree
+
+
 def _reviewable(submission: ReportSubmission, user) -> Organization:
     """The board that reviews the report (the one above at the period's end), which `user`
     must plan, and the organization `user` must be able to view today (its report and its
@@ -215,7 +224,7 @@ def _reviewable(submission: ReportSubmission, user) -> Organization:
     _require_standing(organization, period)
     parent = _parent(organization, period, clock.today())
     _require_planner(user, parent, _("Only a planner of %(org)s may review this report.") % {"org": parent.name})
-    if not access.has_perm(user, organization, Perm.VIEW):
+    if not may_see_for_review(user, organization, parent):
         raise ValidationError(
             _(
                 "%(org)s no longer stands under the organizations you belong to: "

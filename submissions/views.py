@@ -73,6 +73,8 @@ def detail(request, organization, period):
     context = {
         "org": organization,
         "parent": parent,
+        # Its board of the period: the children it had at the period's end (today while it runs).
+        "has_board": children_on(organization, min(chosen.end, clock.today())).exists(),
         "period": chosen,
         "submission": submission,
         "status": submission.status if submission else Status.NOT_STARTED,
@@ -133,7 +135,7 @@ def _child(request, parent, child_pk, period) -> Organization:
     view today (one moved since under other organizations: 404, its report is reviewed by
     the level above them, submissions.services._reviewable)."""
     child = get_object_or_404(children_on(parent, min(period.end, clock.today())), pk=child_pk)
-    if not access.has_perm(request.user, child, Perm.VIEW):
+    if not services.may_see_for_review(request.user, child, parent):
         raise Http404
     return child
 
@@ -220,6 +222,9 @@ def board(request, organization, period):
         # A child moved since under organizations the reader does not belong to: named, not
         # linked (its pages are outside what the reader may view; its report, the level above's).
         "visible": {r.organization.pk for r in rows if access.has_perm(request.user, r.organization, Perm.VIEW)},
+        "reviewable": {
+            r.organization.pk for r in rows if services.may_see_for_review(request.user, r.organization, organization)
+        },
         "periods": [p for y in (chosen.year - 1, chosen.year, chosen.year + 1) for p in _named(y)],
     }
     return render(request, "submissions/board.html", context)

@@ -89,3 +89,46 @@ def test_the_board_s_queries_do_not_grow_with_merged_children(tree, users):
     flags, four = board()
     assert all(flags[f"LD.DD.T{i}"] for i in range(4))
     assert four == one
+
+
+def test_a_lock_begun_the_year_before_flags_its_part_of_the_year(tree, users):
+    """A lock from 01/10/2024 to 28/02/2025 covers the first two months of 2025."""
+    from organizations.locks import lock_period
+
+    lock_period(organization=tree.district, start=D(2024, 10, 1), end=D(2025, 2, 28), user=users.admin, reason="Kỳ")
+    rows, _due = selectors.board(tree.province, period=selectors.parse_period("2025"), today=TODAY)
+    flags = {row.organization.code: (row.locked, row.locked_until) for row in rows}
+    assert flags["LD.DD"] == (True, D(2025, 2, 28)) and flags["LD.DL"] == (False, None)
+
+
+def test_the_successor_read_along_a_long_chain_of_mergers_is_that_of_the_day(tree, users):
+    """Five mergers in a row, a month apart: the board's successors read from memory are
+    those positions.successors_on gives for every day, to the end of the chain."""
+    from organizations.locks import LockSet, lock_period
+    from organizations.positions import successors_on
+    from organizations.services import organization_create, organization_merge
+
+    chain = []
+    for i in range(6):
+        tree.district.refresh_from_db()
+        chain.append(
+            organization_create(
+                parent=tree.district,
+                name=f"Đảng bộ xã Chuỗi {i}",
+                code=f"LD.DD.C{i}",
+                form="grassroots_committee",
+                sector="commune",
+            )
+        )
+    for i in range(5):
+        day = D(2025, 2 + i, 1)
+        organization_merge(source=chain[i], target=chain[i + 1], on_date=day, today=day)
+    lock_period(organization=tree.city, start=D(2025, 1, 1), end=D(2025, 12, 31), user=users.admin, reason="Năm")
+    first = Organization.objects.get(pk=chain[0].pk)
+    locks = LockSet(today=TODAY)
+    locks.prefetch_successors([first])
+    for month in range(1, 13):
+        day = D(2025, month, 15)
+        expected = successors_on(day).get(first.pk, first.pk)
+        assert locks.successor(first, day).pk == expected, day
+    assert locks.successor(first, D(2025, 12, 31)).pk == chain[5].pk

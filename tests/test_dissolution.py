@@ -593,3 +593,26 @@ def test_notify_due_reminds_of_a_half_year_owed_to_the_board_of_its_end(tree, dj
         ]
         for key in planners
     }
+
+
+def test_an_ended_committee_s_planners_hear_of_no_late_children(tree, users):
+    """The district was dissolved on 15/01/2026, its units moved under the city: its planners
+    no longer review its children's 2025 reports, so notify_due of 10/03/2026 tells them of
+    none late (it still reminds an ended organization of its own reports)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from organizations.services import organization_move
+    from submissions.models import Notification
+
+    plan = make_plan(tree.province, first_year=2025, last_year=2026, number="5", symbol="KH/TU")
+    Milestone.objects.create(plan=plan, title="Tổng kết năm", due_on=D(2025, 12, 31), recurrence=Recurrence.YEARLY)
+    day = D(2026, 1, 15)
+    for unit in (tree.school, tree.commune, tree.enterprise):
+        organization_move(organization=unit, new_parent=tree.city, on_date=day, today=day)
+    tree.district.refresh_from_db()
+    organization_dissolve(organization=tree.district, on_date=day, today=day)
+
+    call_command("notify_due", "--today", "2026-03-10", stdout=StringIO())
+    assert not Notification.objects.filter(user=users.district_planner).exists()

@@ -198,11 +198,36 @@ def _page_of(client, code: str, period: str):
     return lxml_html.fromstring(response.content.decode())
 
 
-def test_a_committee_s_page_links_its_board_whether_or_not_it_reports_upward(reorganized_demo, client):
-    """The province reports to no one, and the district sends no year 2025: both pages link
-    the board of the reports their children sent them (it was hidden without a level above)."""
+def test_a_committee_s_page_links_its_board_of_the_period_when_it_had_children_then(reorganized_demo, client):
+    """The province reports to no one, and the district sends no year 2025: their pages link
+    the board of the reports their children sent them when they had children at the
+    period's end (the province's never linked it); the district had none left on
+    31/12/2025, and the commune founded on 01/07/2025 none on 30/06."""
     client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
-    for code, period in (("LD", "2025"), (DISTRICT, HALF), (DISTRICT, "2025")):
+    for code, period, linked in (
+        ("LD", "2025", True),
+        (DISTRICT, HALF, True),
+        (DISTRICT, "2025", False),
+        (COMMUNE, HALF, False),
+        (COMMUNE, "2025", True),
+        (SCHOOL, HALF, False),  # a cell: no children
+    ):
         board = reverse("submissions:board", args=[_org(code).pk, period])
-        assert _page_of(client, code, period).xpath(f'//a[@href="{board}"]'), (code, period)
-    assert not _page_of(client, SCHOOL, HALF).xpath('//a[contains(@href, "/board/")]')  # a cell: no children
+        assert bool(_page_of(client, code, period).xpath(f'//a[@href="{board}"]')) == linked, (code, period)
+
+
+def test_a_school_moved_to_another_province_is_reviewed_by_the_board_of_its_period(tree, users, client_for):
+    """No one above the district holds the school since it moved under Ninh Thuận: the
+    district's planners, who cannot view it any longer, still review its second quarter."""
+    submission = services.submit(
+        organization=tree.school, period="2025-Q2", user=users.district_planner, today=D(2025, 7, 1), results="Q2"
+    )
+    organization_move(organization=tree.school, new_parent=tree.other_city, on_date=D(2025, 7, 2), today=D(2025, 7, 2))
+    tree.school.refresh_from_db()
+    review = reverse(
+        "submissions:review", kwargs={"org_pk": tree.district.pk, "child_pk": tree.school.pk, "period": "2025-Q2"}
+    )
+    assert client_for("district_planner").get(review).status_code == 200
+    services.approve(submission=submission, user=users.district_planner)
+    submission.refresh_from_db()
+    assert submission.status == Status.APPROVED

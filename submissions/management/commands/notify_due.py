@@ -49,7 +49,10 @@ class Command(BaseCommand):
                 ).exists()
                 if not done:
                     made += len(notify.due_soon(org, due.period, due.due_on, today))
-            # Children late with the report of the latest period already due.
+            # Children late with the report of the latest period already due; not by a
+            # committee ended since, whose planners no longer review its children's reports.
+            if org.dissolved_on is not None and org.dissolved_on <= today:
+                continue
             for year in (today.year - 1, today.year):
                 for period in [selectors.parse_period(str(year))]:
                     rows, deadline = selectors.board(org, period=period, today=today)
