@@ -17,6 +17,16 @@ TODAY = D(2026, 12, 3)
 MAY = D(2025, 5, 21)
 
 
+def _commune(parent: Organization, name: str, code: str, **fields) -> Organization:
+    """A commune committee created under `parent` (as it stands now) through the service."""
+    from organizations.services import organization_create
+
+    parent.refresh_from_db()
+    return organization_create(
+        parent=parent, name=name, code=code, form="grassroots_committee", sector="commune", **fields
+    )
+
+
 def _board(code: str, key: str):
     rows, _due = selectors.board(Organization.objects.get(code=code), period=selectors.parse_period(key), today=TODAY)
     return {row.organization.code: row for row in rows}
@@ -52,26 +62,11 @@ def test_the_board_s_queries_do_not_grow_with_merged_children(tree, users):
     from django.test.utils import CaptureQueriesContext
 
     from organizations.locks import lock_period
-    from organizations.services import organization_create, organization_merge
+    from organizations.services import organization_merge
 
     def merged_commune(i):
-        tree.district.refresh_from_db()
-        commune = organization_create(
-            parent=tree.district,
-            name=f"Đảng bộ xã Thử {i}",
-            code=f"LD.DD.T{i}",
-            form="grassroots_committee",
-            sector="commune",
-        )
-        tree.province.refresh_from_db()
-        new = organization_create(
-            parent=tree.province,
-            name=f"Đảng ủy xã Mới {i}",
-            code=f"LD.X-M{i}",
-            form="grassroots_committee",
-            sector="commune",
-            founded_on=D(2025, 7, 1),
-        )
+        commune = _commune(tree.district, f"Đảng bộ xã Thử {i}", f"LD.DD.T{i}")
+        new = _commune(tree.province, f"Đảng ủy xã Mới {i}", f"LD.X-M{i}", founded_on=D(2025, 7, 1))
         organization_merge(source=commune, target=new, on_date=D(2025, 7, 1), today=D(2025, 7, 1))
         lock_period(organization=new, start=D(2025, 1, 1), end=D(2025, 12, 20 + i), user=users.admin, reason="Năm 2025")
 
@@ -106,20 +101,9 @@ def test_the_successor_read_along_a_long_chain_of_mergers_is_that_of_the_day(tre
     those positions.successors_on gives for every day, to the end of the chain."""
     from organizations.locks import LockSet, lock_period
     from organizations.positions import successors_on
-    from organizations.services import organization_create, organization_merge
+    from organizations.services import organization_merge
 
-    chain = []
-    for i in range(6):
-        tree.district.refresh_from_db()
-        chain.append(
-            organization_create(
-                parent=tree.district,
-                name=f"Đảng bộ xã Chuỗi {i}",
-                code=f"LD.DD.C{i}",
-                form="grassroots_committee",
-                sector="commune",
-            )
-        )
+    chain = [_commune(tree.district, f"Đảng bộ xã Chuỗi {i}", f"LD.DD.C{i}") for i in range(6)]
     for i in range(5):
         day = D(2025, 2 + i, 1)
         organization_merge(source=chain[i], target=chain[i + 1], on_date=day, today=day)
