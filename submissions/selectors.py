@@ -41,14 +41,6 @@ def reviewer_of(organization: Organization, *, period: periods.Period, today: dt
     return ancestors[-1] if ancestors else None
 
 
-def children_of(organization: Organization) -> list[Organization]:
-    return list(
-        Organization.objects.filter(
-            path__startswith=organization.path, depth=organization.depth + 1, dissolved_on__isnull=True
-        ).order_by("path")
-    )
-
-
 def parse_period(key: str) -> periods.Period:
     """A named period (2025, 2025-Q1 … 2025-Q4, 2025-6M, 2025-9M); ValueError otherwise."""
     period = periods.parse(key)

@@ -125,12 +125,11 @@ def save_draft(
     return submission
 
 
-def report_day(organization: Organization, period: periods.Period, today: dt.date) -> dt.date:
+def report_day(period: periods.Period, today: dt.date) -> dt.date:
     """The day a report of `period` is counted to: the period's last day, or today while it
-    runs; a merged or dissolved organization's last day at the latest (as its pages read it:
-    its closing report, not the figures of a tree it was no longer part of)."""
-    day = period.as_of(today)
-    return min(day, organization.last_day) if organization.last_day is not None else day
+    runs. A period it sends ends before it ended, if it did (not_standing_reason): on its
+    last day at the latest."""
+    return period.as_of(today)
 
 
 def freeze(organization: Organization, period: periods.Period, today: dt.date) -> dict:
@@ -140,7 +139,7 @@ def freeze(organization: Organization, period: periods.Period, today: dt.date) -
     from reports.engine import attainment
     from reports.serialize import attainment_json
 
-    day = report_day(organization, period, today)
+    day = report_day(period, today)
     with translation.override("vi"):
         att = attainment(scope=organization, year=period.year, as_of=day, period=period)
         form = bieu2(organization=organization, period=period, today=today)
@@ -189,7 +188,7 @@ def submit(
         content, name, _type = render_export(
             organization=organization,
             year=period.year,
-            as_of=report_day(organization, period, today),
+            as_of=report_day(period, today),
             fmt=fmt,
             period=period,
             keep_answer=False,

@@ -48,7 +48,7 @@ def test_each_approved_report_holds_the_figures_its_page_shows_for_its_day(reorg
     for submission in approved:
         org, period = submission.organization, parse_period(submission.period)
         # counted to the day it was sent (22/12 and 30/12/2025), as a board sending it then got it
-        day = report_day(org, period, timezone.localtime(submission.submitted_at).date())
+        day = report_day(period, timezone.localtime(submission.submitted_at).date())
         assert submission.snapshot["as_of"] == day.isoformat() < "2025-12-31"
         now = attainment_json(attainment(scope=org, year=period.year, as_of=day, period=period))
         signed = submission.snapshot["attainment"]
