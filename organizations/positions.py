@@ -205,7 +205,8 @@ def name_as_of(day_field: str, to_organization: str = "organization__"):
 
 def ancestors_on(organization: Organization, day: dt.date) -> list[Organization]:
     """The organizations `organization` stood under on `day`, the root first, each named as
-    it was that day (its `name` set as `name_on` gives it; `path_then`: its path that day).
+    it was that day (its `name` set as `name_on` gives it, `name_now` today's; `path_then`:
+    its path that day).
     Those dissolved or merged since are in: the district a school stood under before a
     reorganization, not the commune committee it moved under since.
 
@@ -229,7 +230,7 @@ def ancestors_on(organization: Organization, day: dt.date) -> list[Organization]
         rows = list(placed(candidates).filter(path_then__in=paths))
     ancestors = sorted((o for o in rows if o.pk != organization.pk), key=lambda o: o.path_then)
     for o in ancestors:
-        o.name = o.name_then
+        o.name_now, o.name = o.name, o.name_then
     return ancestors
 
 

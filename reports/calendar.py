@@ -9,9 +9,11 @@ quotas.selectors.next_occurrence), the period the report covers and to whom it g
 * The period: the latest of the periods boards report on that has ended by the due day —
   for a quarterly milestone the quarter (31/03 → Q1); otherwise Q1, 6 months, 9 months or
   the year (05/03 and 15/03 → last year; 31/10 → the first 9 months; 31/12 → the year).
-* To whom: upward, to the organization directly above (today's tree; for `notify_due`, the
-  one above at the end of the periods ended by the last quarter's end, when it moved since:
-  `reports_due_to_their_boards`). An organization owes
+* To whom: upward, to the organization directly above at the period's end: today's tree,
+  except for the periods ended by the last quarter's end when it moved since
+  (`reports_due_to_their_boards`, read by the home page and `notify_due`; a report's own
+  page reads the same board and deadline: submissions.selectors.reviewer_of, deadline).
+  An organization owes
   the milestones of the plans issued above it; those of its own plans are what it expects
   from the organizations under it (their `responsible` words say who: "Các tổ chức cơ sở
   đảng", or its own board, "Ban Tổ chức Thành ủy").
@@ -128,16 +130,17 @@ def reports_due_to_their_boards(organization: Organization, today: dt.date) -> l
     milestones of the plans above the organization on that day, when it or its parents
     moved since (submissions.selectors.deadline's rule: a school moved under a commune
     committee on 01/07/2025 owed its half year on its district's milestones, to its
-    district). One query more than `reports_due` (positions.ancestors_on); three or four
-    more when it moved since (the milestones of then)."""
+    district). The queries of `reports_due` (today's parents read with where they stood
+    then, positions.ancestors_on); three or four more when it moved since."""
     from organizations.positions import ancestors_on
 
-    now = list(Organization.objects.filter(path__in=organization.ancestor_paths()).order_by("depth"))
-    items = reports_due(organization, today, limit=None, above=now)
     ended_by = last_quarter_end(today)
     then = ancestors_on(organization, ended_by)
-    if [o.pk for o in then] == [o.pk for o in now]:
-        return items
+    if [o.path_then for o in then] == [o.path for o in then] == organization.ancestor_paths():
+        for o in then:  # nobody moved since: today's parents, under today's names
+            o.name = o.name_now
+        return reports_due(organization, today, limit=None, above=then)
+    items = reports_due(organization, today, limit=None)
     earlier = [item for item in reports_due(organization, today, limit=None, above=then) if item.period.end <= ended_by]
     later = [item for item in items if item.period.end > ended_by]
     return sorted([*earlier, *later], key=lambda d: (d.due_on, d.title))

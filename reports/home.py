@@ -118,7 +118,8 @@ def reports_calendar(user, today) -> list[dict]:
     directly under it (reports/calendar.py). A constant number of queries per organization."""
     result = []
     for org in access.top_organizations(user, Perm.EDIT_PLANS)[:MAX_ROOTS]:
-        owed = calendar.reports_due(org, today)
+        # Owed to the board above at each period's end (one moved since: its old board's milestones).
+        owed = calendar.reports_due_to_their_boards(org, today)[: calendar.SHOWN]
         expected = calendar.reports_expected(org, today)
         if owed or expected:
             result.append({"org": org, "owed": owed, "expected": expected})

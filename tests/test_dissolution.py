@@ -593,6 +593,14 @@ def test_notify_due_reminds_of_a_half_year_owed_to_the_board_of_its_end(tree, dj
         ]
         for key in planners
     }
+    # The school's home page lists the same two, the district's first.
+    from reports.home import reports_calendar
+
+    (calendar,) = reports_calendar(planners["school"], D(2025, 7, 1))
+    assert [(due.due_on, due.period.key) for due in calendar["owed"]][:2] == [
+        (D(2025, 7, 5), "2025-6M"),
+        (D(2025, 7, 8), "2025-6M"),
+    ]
 
 
 def test_an_ended_committee_s_planners_hear_of_no_late_children(tree, users):
