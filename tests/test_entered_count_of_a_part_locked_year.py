@@ -22,7 +22,8 @@ def moved_through_the_city(tree, users):
     tree.school.refresh_from_db()
     organization_move(organization=tree.school, new_parent=tree.district, on_date=D(2025, 10, 1), today=D(2025, 10, 1))
     tree.school.refresh_from_db()
-    lock_period(organization=tree.city, start=D(2025, 1, 1), end=D(2025, 12, 31), user=users.admin, reason="Năm 2025")
+    # From 2024: the school's 2024, all of it under the district, is outside it all the same.
+    lock_period(organization=tree.city, start=D(2024, 1, 1), end=D(2025, 12, 31), user=users.admin, reason="2024–2025")
     return tree
 
 
