@@ -36,7 +36,7 @@ from common.db import report_reads
 from organizations import access, positions
 from organizations.models import Organization
 
-from . import charts, periods
+from . import answers, charts, periods
 from .cache import attainment_cached, data_version, database_tag
 from .engine import Status
 from .forms import CUSTOM, Chosen, PeriodForm
@@ -168,24 +168,26 @@ def _remember_slow(view: View, at: dt.datetime) -> None:
 
 def data_written(**_kwargs) -> None:
     """Signal receiver (every write the engine reads): schedule one re-rendering of the
-    slow bodies for the burst of writes this one starts."""
-    if not cache.get(_slow_views_key()):
+    slow bodies (and one computing of the command's slow documents, reports/answers.py)
+    for the burst of writes this one starts."""
+    if not cache.get(_slow_views_key()) and not answers.asked_lately():
         return
     if cache.add(key("dashboard-refresh-scheduled", database_tag()), 1, timeout=REFRESH_DELAY):
         transaction.on_commit(_enqueue_refresh)
 
 
 def _enqueue_refresh() -> None:
-    task = refresh_slow_dashboards
+    task = refresh_after_writes
     if task.get_backend().supports_defer:
         task = task.using(run_after=timezone.now() + dt.timedelta(seconds=REFRESH_DELAY))
     task.enqueue()
 
 
 @task
-def refresh_slow_dashboards() -> None:
+def refresh_after_writes() -> None:
     """Re-render for the current data the slow bodies rendered for readers lately (not the
-    ones only this task kept rendering: nobody may be reading those any more)."""
+    ones only this task kept rendering: nobody may be reading those any more), then the
+    command's slow documents asked for lately."""
     since = timezone.now() - READ_WITHIN
     for fields, rendered_at in list((cache.get(_slow_views_key()) or {}).items()):
         view = View(*fields)
@@ -193,6 +195,7 @@ def refresh_slow_dashboards() -> None:
         if organization is None or rendered_at < since:
             continue
         _refresh(view, organization, for_reader=False)
+    answers.refresh()
 
 
 @task

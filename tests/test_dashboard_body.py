@@ -145,7 +145,7 @@ def test_writes_schedule_one_refresh_of_the_slow_dashboards(
     with django_capture_on_commit_callbacks(execute=True):
         admit(data.commune, dt.date(2025, 4, 1), Category.FARMER)
         admit(data.commune, dt.date(2025, 4, 2), Category.FARMER)
-    assert _names(dummy_tasks) == ["refresh_slow_dashboards"]  # one for the burst
+    assert _names(dummy_tasks) == ["refresh_after_writes"]  # one for the burst
     assert dummy_tasks.results[0].task.run_after is not None  # a little later
 
 

@@ -1,12 +1,10 @@
 """`manage.py attainment --org "<name or code>" [--year YYYY] [--as-of YYYY-MM-DD]
 [--period 2025-Q2 | --from YYYY-MM-DD --to YYYY-MM-DD] --format json`."""
 
-import orjson
 from django.core.management.base import BaseCommand
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from reports.engine import attainment
-from reports.serialize import attainment_json
+from reports.answers import document
 
 from ._org import add_period_arguments, find_organization, report_period
 
@@ -23,11 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, org, format, **options):
         organization = find_organization(org)
-        period, year, day = report_period(organization, options, timezone.localdate())
-        with translation.override("vi"):
-            # Every failing organization is listed: read with the answer, not again per rule.
-            result = attainment(scope=organization, year=year, as_of=day, period=period, list_failing=True)
-            data = attainment_json(result)
-        # orjson: the same text as json.dumps(ensure_ascii=False, indent=2), in 0.06 s for the
-        # 29 MB national report where json took 0.15 s (bench/RESULTS.md, twenty-seventh pass).
-        self.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        today = timezone.localdate()
+        period, _year, day = report_period(organization, options, today)
+        # Stored for the current data when it is slow to compute (reports/answers.py).
+        self.stdout.write(document(organization, period, day, today).decode())
