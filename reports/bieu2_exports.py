@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from common.pdf import html_to_pdf
 from organizations.documents import party_body, place_name
 from organizations.positions import ancestors_on
+from quotas.document import committee
 
 from .bieu2 import Form, Line, entered_note, founded_note, moved_note, moved_within
 from .report import gc_paused
@@ -35,7 +36,7 @@ def heading(form: Form) -> dict:
     parent = ancestors[-1] if ancestors else None
     return {
         "superior": party_body(parent),
-        "issuer": scope.name.upper(),
+        "issuer": committee(scope).upper(),  # the committee, as on the reports it signs
         "place": place_name(scope, ancestors),
     }
 

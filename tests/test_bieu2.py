@@ -2,6 +2,7 @@
 scoping, the command, the files; placement across moves and mergers on a small tree."""
 
 import datetime as dt
+import io
 import json
 import subprocess
 from collections import Counter
@@ -503,3 +504,19 @@ def test_counts_entered_for_its_years_are_named_and_compare_nothing(tree, client
     assert not [row for row in workbook["Biểu 2"].iter_rows(values_only=True) if isinstance(row[4], float)]
     page = client_for("district_planner").get(reverse("reports:bieu2", args=[tree.district.pk]) + "?period=2025")
     assert 'data-testid="bieu2-entered"' in page.content.decode()
+
+
+def test_the_form_is_issued_by_the_committee_as_the_attainment_report_is(tree):
+    """The header's issuing body is the committee that leads the organization ("ĐẢNG ỦY XÃ
+    KA ĐÔ" for "Đảng bộ xã Ka Đô"), as on the attainment report the same board signs."""
+    from reports.bieu2_exports import heading, render_pdf_html, render_xlsx
+    from reports.engine import attainment
+    from reports.pdf import document_parts
+
+    today = dt.date(2025, 12, 31)
+    form = bieu2(organization=tree.commune, period=periods.parse("2025"), today=today)
+    att = attainment(scope=tree.commune, year=2025, as_of=today)
+    assert heading(form)["issuer"] == document_parts(att)["issuer"] == "ĐẢNG ỦY XÃ KA ĐÔ"
+    assert "ĐẢNG ỦY XÃ KA ĐÔ" in render_pdf_html(form, today=today)
+    cells = load_workbook(io.BytesIO(render_xlsx(form, today=today)))
+    assert "ĐẢNG ỦY XÃ KA ĐÔ" in [c.value for row in cells.active.iter_rows() for c in row]
