@@ -9,6 +9,7 @@ from admissions.categories import ABBREVIATION_OF, Category
 from organizations import access
 from organizations.access import Perm
 from organizations.models import Organization, OrgForm
+from organizations.positions import NamesOnDay
 
 from .models import Allocation, Milestone, Plan, PlanStatus, Recurrence, Rule, RuleKind
 from .sentences import allocation_notation, rule_sentence
@@ -111,12 +112,13 @@ def table_of_the_total(rows: list[RuleRow]) -> tuple[RuleRow, RuleRow] | None:
     return None
 
 
-def plan_rules(plan: Plan, *, user=None) -> list[RuleRow]:
+def plan_rules(plan: Plan, *, user=None, names: NamesOnDay | None = None) -> list[RuleRow]:
     """A plan's rules with their sentences and allocation tables, in three queries.
 
     Given a `user`, an allocation table lists only the rows of organizations the user may
     see (a district reading the province's plan sees its own row, not its siblings'); the
-    table's total stays the plan's."""
+    table's total stays the plan's. Given `names` (organizations.positions.names_on), the
+    organizations are named as on that day (the printed plan: its day of issue)."""
     rules = (
         plan.rules.select_related("target", "plan__issuer")
         .prefetch_related(
@@ -129,6 +131,9 @@ def plan_rules(plan: Plan, *, user=None) -> list[RuleRow]:
     )
     rows = []
     for rule in rules:
+        if names:
+            names.rename([o for o in (rule.target, rule.plan.issuer) if o is not None])
+            names.rename(allocation.organization for allocation in rule.allocations.all())
         row = RuleRow(rule, rule_sentence(rule))
         if rule.kind == RuleKind.ALLOCATION:
             for allocation in rule.allocations.all():

@@ -5,14 +5,18 @@ The document's fixed words are Vietnamese whatever the interface language: they 
 here, not translations.
 """
 
+import copy
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from common.text import fold
 from organizations.documents import party_body, place_name, signer
 from organizations.models import Organization, OrgForm
+from organizations.positions import ancestors_on, children_on, names_on
 
 from ..models import Plan, PlanStatus, Recurrence, RuleKind
 from ..selectors import plan_rules, table_of_the_total
@@ -122,9 +126,9 @@ def board(org: Organization) -> str:
     return committee(org)
 
 
-def attached_to(plan: Plan) -> str:
+def attached_to(plan: Plan, issuer: Organization) -> str:
     day = _date(plan.issued_on) if plan.issued_on else ELLIPSIS
-    return f"(Kèm theo Kế hoạch số {plan.number_label}, ngày {day} của {board(plan.issuer)})"
+    return f"(Kèm theo Kế hoạch số {plan.number_label}, ngày {day} của {board(issuer)})"
 
 
 def _dateline(place: str, day: dt.date | None) -> str:
@@ -133,10 +137,9 @@ def _dateline(place: str, day: dt.date | None) -> str:
     return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
 
 
-def _header(plan: Plan, ancestors: list[Organization]) -> list[tuple[Cell, Cell]]:
+def _header(plan: Plan, issuer: Organization, ancestors: list[Organization]) -> list[tuple[Cell, Cell]]:
     """The header block as in the seeds: superior and issuer left, the Party's name right;
     the place and date on the row of the star; the number under it."""
-    issuer = plan.issuer
     parent = ancestors[-1] if ancestors else None
     superior = party_body(parent) if parent is not None and parent.form != OrgForm.CENTRAL else ""
     number = f"Số {plan.number}-{plan.symbol}" if plan.number else f"Số{BLANK}-{plan.symbol}"
@@ -212,15 +215,23 @@ def _appendix_caption(plan: Plan, owner: Organization) -> str:
 
 
 def plan_document(plan: Plan) -> PlanDocument:
-    """The plan as a document, from what the app holds (a handful of queries)."""
-    issuer = plan.issuer
-    ancestors = list(Organization.objects.filter(path__in=issuer.ancestor_paths()).order_by("depth"))
+    """The plan as a document, from what the app holds (a handful of queries). An issued
+    plan prints as it was signed: on its day of issue, the organizations named as then,
+    the party organization above the issuer then, and the organizations under it then as
+    its recipients (a district dissolved since sent its plan to the units it held); a
+    draft, as of today."""
+    signed_on = plan.issued_on or timezone.localdate()
+    names = names_on(signed_on)
+    issuer = copy.copy(plan.issuer)  # named as on the day (the caller's plan keeps its own)
+    names.rename([issuer])
+    ancestors = ancestors_on(issuer, signed_on)
     parent = ancestors[-1] if ancestors else None
-    rules = plan_rules(plan)
+    rules = plan_rules(plan, names=names)
     subject = _subject(plan.title)
 
     body: list[Paragraph] = []
     for parent_plan in plan.implements.select_related("issuer").order_by("issued_on", "pk"):
+        names.rename([parent_plan.issuer])
         day = f", ngày {_date(parent_plan.issued_on)}" if parent_plan.issued_on else ""
         body.append(
             Paragraph(
@@ -264,7 +275,7 @@ def plan_document(plan: Plan) -> PlanDocument:
             Appendix(
                 label=APPENDIX_LABEL + (f" {index}" if len(tables) > 1 else ""),
                 caption=_appendix_caption(plan, owner),
-                attached_to=attached_to(plan),
+                attached_to=attached_to(plan, issuer),
                 columns=APPENDIX_COLUMNS,
                 rows=lines,
                 total=("", TOTAL_LABEL, allocation_notation(total, subs)),
@@ -274,15 +285,13 @@ def plan_document(plan: Plan) -> PlanDocument:
     # The title is the plan's own where the board gave it (a deputy often signs); the
     # issuer's usual one otherwise, as reports print.
     on_behalf, usual_title = signer(issuer)
-    has_children = Organization.objects.filter(
-        path__startswith=issuer.path, depth=issuer.depth + 1, dissolved_on__isnull=True
-    ).exists()
+    has_children = children_on(issuer, signed_on).exists()
     ascii_ref = fold(plan.reference or "du thao").replace("/", "-").replace(" ", "-")
     return PlanDocument(
         title=f"Kế hoạch số {plan.number_label} — {subject}",
         filename=f"ke-hoach-{plan.pk}-{re.sub(r'[^a-z0-9-]', '', ascii_ref)}",
         draft=plan.status == PlanStatus.DRAFT,
-        header=_header(plan, ancestors),
+        header=_header(plan, issuer, ancestors),
         doc_type=DOC_TYPE,
         subject=subject,
         body=body,
