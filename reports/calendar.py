@@ -19,11 +19,12 @@ quotas.selectors.next_occurrence), the period the report covers and to whom it g
   đảng", or its own board, "Ban Tổ chức Thành ủy").
 
 Reads: the organizations above (1) and the milestones of the issued plans they issued (1);
-`reports_expected`: the organizations directly under it (1) and its own milestones (1).
+`reports_expected`: its own milestones (1) and the organizations directly under it at each
+period's end (2 per day).
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from organizations.models import Organization
 from quotas.models import Milestone, MilestoneKind, Plan, PlanStatus, Recurrence
@@ -156,13 +157,21 @@ class Expected:
 
 def reports_expected(organization: Organization, today: dt.date, limit: int | None = SHOWN) -> list[Expected]:
     """What the organizations directly under this one must report to it next: the
-    milestones of the plans it issued (those of the plans above it are what it owes)."""
-    children = list(
-        Organization.objects.filter(
-            path__startswith=organization.path, depth=organization.depth + 1, dissolved_on__isnull=True
-        ).order_by("path")
-    )
-    if not children:
-        return []
-    items = _due(_milestones([organization.path]), children[0], organization, today, limit)
-    return [Expected(item, len(children)) for item in items]
+    milestones of the plans it issued (those of the plans above it are what it owes), each
+    from the organizations under it at the end of the period it covers, today for one not
+    ended (positions.children_on: those moved away since count, those founded after it do
+    not, as the board of reports lists them). A report nobody under it owes is left out."""
+    from organizations.positions import children_on
+
+    items = _due(_milestones([organization.path]), organization, organization, today, None)
+    standing: dict[dt.date, list[Organization]] = {}  # one read per day
+    expected = []
+    for item in items:
+        day = min(item.period.end, today)
+        if day not in standing:
+            standing[day] = list(children_on(organization, day))
+        if standing[day]:
+            expected.append(Expected(replace(item, organization=standing[day][0]), len(standing[day])))
+        if limit and len(expected) == limit:
+            break
+    return expected

@@ -125,3 +125,28 @@ def test_the_demo_calendar_of_phan_rang_on_past_days(seeded_demo):
     assert [(d.due_on, d.period.key) for d in later][:1] == [(D(2023, 12, 31), "2023-Q4")]
     # The city's plan was for 2023: nothing of it is due afterwards.
     assert all(d.plan.issuer_id != city.pk for d in reports_due(grassroots, D(2024, 1, 2), limit=None))
+
+
+def test_reports_expected_come_from_the_organizations_under_it_at_the_period_s_end(milestones):
+    """Last year's report is owed by those that stood under the district on 31/12/2024 (the
+    enterprise moved to Đà Lạt since included, the cells founded in January not); this
+    quarter's, by those under it today."""
+    from organizations.models import OrgForm, Sector
+    from organizations.services import organization_create, organization_move
+
+    tree = milestones
+    organization_move(organization=tree.enterprise, new_parent=tree.city, on_date=D(2025, 1, 10), today=D(2025, 1, 10))
+    for n in (1, 2):
+        tree.district.refresh_from_db()
+        organization_create(
+            parent=tree.district,
+            code=f"LD.DD.NEW{n}",
+            name=f"Chi bộ thôn mới {n}",
+            form=OrgForm.GRASSROOTS_CELL,
+            sector=Sector.VILLAGE,
+            founded_on=D(2025, 1, 15),
+        )
+    tree.district.refresh_from_db()
+    expected = reports_expected(tree.district, D(2025, 2, 1))
+    assert [(e.due.period.key, e.senders) for e in expected][:2] == [("2024", 3), ("2025-Q1", 4)]
+    assert expected[0].due.organization.code == "LD.DD.THPT"  # the first of them then
