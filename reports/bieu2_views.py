@@ -121,8 +121,10 @@ def _rendered(request, organization, ext: str):
         from . import bieu2_exports  # openpyxl and the PDF library: imported when a file is made
 
         render = bieu2_exports.render_xlsx if ext == "xlsx" else bieu2_exports.render_pdf
-        content = render(compute(organization=organization, period=period, today=today), today=today)
-    return content, _filename(organization, period, ext)
+        result = compute(organization=organization, period=period, today=today)
+        content = render(result, today=today)
+    # Named by the period the form holds: a dissolved district's "2025" is its first half.
+    return content, _filename(organization, result.period, ext)
 
 
 @require_GET

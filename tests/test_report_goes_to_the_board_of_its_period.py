@@ -231,3 +231,14 @@ def test_a_school_moved_to_another_province_is_reviewed_by_the_board_of_its_peri
     services.approve(submission=submission, user=users.district_planner)
     submission.refresh_from_db()
     assert submission.status == Status.APPROVED
+
+
+def test_biểu_2_files_are_named_by_the_period_they_hold(reorganized_demo, client):
+    """The district dissolved on 01/07/2025: its form of "2025" is its first half, and its
+    files say so."""
+    client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
+    district = _org(DISTRICT)
+    for name in ("reports:bieu2_xlsx", "reports:bieu2_pdf"):
+        response = client.get(reverse(name, args=[district.pk]), {"period": "2025"})
+        assert response.status_code == 200
+        assert f"bieu2-{DISTRICT}-{HALF}." in response["Content-Disposition"]
