@@ -135,6 +135,18 @@ class AdmissionForm(forms.Form):
     ceremony_date = DateField(label=_("Ceremony date"))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def __init__(self, *args, needs_decision_number: bool = False, **kwargs):
+        """`needs_decision_number`: the decision was recorded without its number, which the
+        admission needs (services.admission_build): asked for here, as the import takes it."""
+        super().__init__(*args, **kwargs)
+        if needs_decision_number:
+            self.fields["decision_number"] = forms.CharField(
+                label=_("Number of the admission decision"),
+                max_length=60,
+                help_text=_("The decision was recorded without its number."),
+            )
+            self.order_fields(["ceremony_date", "decision_number", "note"])
+
 
 class RecognizeForm(forms.Form):
     on_date = DateField(label=_("Recognized as full member on"))

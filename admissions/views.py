@@ -343,7 +343,12 @@ def candidate_advance(request, pk):
 @require_http_methods(["GET", "POST"])
 def admission_record(request, pk):
     candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
-    form = forms.AdmissionForm(request.POST or None, initial={"ceremony_date": clock.today()})
+    decision = candidate.steps.filter(step=Step.DECISION).first()
+    form = forms.AdmissionForm(
+        request.POST or None,
+        initial={"ceremony_date": clock.today()},
+        needs_decision_number=decision is not None and not (decision.document_number or "").strip(),
+    )
     return _candidate_form(
         request,
         candidate,

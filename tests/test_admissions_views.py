@@ -217,6 +217,27 @@ def test_log_admission_and_recognition(client_for, tree, today):
     assert "123-QĐ/HU" in page and "30/09/2025" in page
 
 
+def test_a_decision_recorded_without_its_number_is_given_it_at_the_ceremony(client_for, tree, today):
+    """The decision step takes no number; the admission needs one: the form asks for it
+    (before, the candidate could never be admitted: the form had no field for it)."""
+    candidate = walk(make_candidate(tree.school), until=Step.DECISION - 1)
+    services.candidate_advance(
+        candidate=candidate, step=Step.DECISION, date=D(2024, 9, 20), document_number="", user=None, today=TODAY
+    )
+    client = client_for("clerk")
+    with translation.override("vi"):
+        page = client.get(_url("admit", pk=candidate.pk)).text
+        assert "Số quyết định kết nạp" in page
+        response = client.post(_url("admit", pk=candidate.pk), {"ceremony_date": "2024-09-30"})
+        assert response.status_code == 200 and not Admission.objects.exists()  # the number is required
+    form = {"ceremony_date": "2024-09-30", "decision_number": "77-QĐ/HU"}
+    assert client.post(_url("admit", pk=candidate.pk), form).status_code == 302
+    assert Admission.objects.get().decision_number == "77-QĐ/HU"
+    # A decision recorded with its number: nothing more is asked.
+    other = walk(make_candidate(tree.school, full_name="Người Khác", date_of_birth=D(2001, 2, 2)))
+    assert "decision_number" not in client.get(_url("admit", pk=other.pk)).text
+
+
 def test_board_shows_counts_and_names(client_for, tree):
     walk(make_candidate(tree.school, full_name="Cột Bảy"), until=Step.CELL_RESOLUTION)
     make_candidate(tree.school, full_name="Cột Một", date_of_birth=D(2001, 1, 1))
