@@ -17,7 +17,7 @@ from admissions.workdays import working_days_between
 from common import clock
 from common.text import fold
 from organizations.models import Organization
-from organizations.positions import CountedUnder, ancestors_on, any_merged, children_on, counted_under
+from organizations.positions import CountedUnder, ancestors_on, any_merged, children_on, counted_under, names_on
 from organizations.selectors import path_as_of
 from reports import periods
 from reports.bieu2 import GROUPS
@@ -113,6 +113,7 @@ def board(parent: Organization, *, period: periods.Period, today: dt.date) -> tu
     # The children as they stood at the period's end (a past period keeps the committees it
     # had, even those moved away or dissolved since).
     children = list(children_on(parent, min(period.end, today)))
+    names_on(min(period.end, today)).rename(children)  # named as then, as the dashboard of that day
     # Each submission's changes as `admissions_changed_after` and `candidates_changed_after`
     # count them, in the same query: its figures' day read from its snapshot, its
     # organization's records placed by the same helpers (one query for whether anything was

@@ -12,7 +12,7 @@ from common.files import content_type_of, serve_file
 from organizations import access
 from organizations.access import Perm, org_view
 from organizations.models import Organization
-from organizations.positions import children_on
+from organizations.positions import children_on, name_on, names_on
 
 from . import selectors, services
 from .forms import NarrativeForm, ReviewForm
@@ -72,6 +72,7 @@ def detail(request, organization, period):
     )
     context = {
         "org": organization,
+        "name": name_on(organization, min(chosen.end, clock.today())),  # its name then
         "parent": parent,
         # Its board of the period: the children it had at the period's end (today while it runs).
         "has_board": children_on(organization, min(chosen.end, clock.today())).exists(),
@@ -184,6 +185,8 @@ def review(request, organization, child_pk, period):
         people_changed = selectors.candidates_changed_after(submission, period=chosen)
         later, counted_day = selectors.admitted_after(submission, period=chosen, today=clock.today())
     due = selectors.deadline(child, period=chosen)
+    day = min(chosen.end, clock.today())
+    names_on(day).rename([organization, child])  # both named as on the period's day
     context = {
         "org": organization,
         "child": child,
@@ -213,6 +216,7 @@ def board(request, organization, period):
     rows, due = selectors.board(organization, period=chosen, today=today)
     context = {
         "org": organization,
+        "name": name_on(organization, min(chosen.end, today)),  # its name then, as its rows
         "period": chosen,
         "rows": rows,
         "counts": selectors.counts(rows),

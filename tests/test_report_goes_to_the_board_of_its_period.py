@@ -242,3 +242,23 @@ def test_biểu_2_files_are_named_by_the_period_they_hold(reorganized_demo, clie
         response = client.get(reverse(name, args=[district.pk]), {"period": "2025"})
         assert response.status_code == 200
         assert f"bieu2-{DISTRICT}-{HALF}." in response["Content-Disposition"]
+
+
+def test_reports_of_a_past_period_name_the_organizations_as_then(reorganized_demo, client):
+    """ "Đảng ủy Khối các cơ quan tỉnh" became "Đảng ủy các cơ quan Đảng tỉnh" on 01/07/2025:
+    its reports of 2024 and of the first half of 2025 bear the old name on the province's
+    board, on their own page and in the review, as the dashboards of those days do."""
+    old, new = "Đảng ủy Khối các cơ quan tỉnh", "Đảng ủy các cơ quan Đảng tỉnh"
+    client.force_login(get_user_model().objects.get(username="tinh.kehoach"))
+    province, bloc = _org("LD"), _org("LD.KCQ")
+    assert bloc.name == new
+    for period in ("2024", HALF):
+        board = client.get(reverse("submissions:board", args=[province.pk, period])).content.decode()
+        assert old in board and new not in board
+        page = client.get(reverse("submissions:detail", args=[bloc.pk, period])).content.decode()
+        title = lxml_html.fromstring(page).findtext(".//title")
+        assert old in title and old in page.split("<h1>", 1)[1].split("</h1>")[0]
+        review = client.get(reverse("submissions:review", args=[province.pk, period, bloc.pk])).content.decode()
+        assert old in review.split("<h1>", 1)[1].split("</h1>")[0]
+    board = client.get(reverse("submissions:board", args=[province.pk, "2025"])).content.decode()
+    assert new in board and old not in board
