@@ -61,7 +61,11 @@ class CandidateFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
     # A year out of range is refused with a message and the list kept whole (no error page).
-    year = StepYearFilter(label=_("Year"), field_name="step_date", lookup_expr="year")
+    # `year` is the year of the latest step (what `?year=` has always meant, links keep it):
+    # someone admitted in one year and recognized the next falls under the next. The year a
+    # clerk means by "admitted in 2025" is the ceremony's (the date quotas count): `admitted_year`.
+    year = StepYearFilter(label=_("Year of the latest step"), field_name="step_date", lookup_expr="year")
+    admitted_year = StepYearFilter(label=_("Admission year"), field_name="admission__ceremony_date", lookup_expr="year")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput)
     # What Biểu 2 counts (issue 15): find the records to complete before the period's form.
     readmission = django_filters.ChoiceFilter(label=_("Re-admission"), choices=YES_NO, method="filter_readmission")
@@ -78,6 +82,7 @@ class CandidateFilter(django_filters.FilterSet):
             "category",
             "outcome",
             "year",
+            "admitted_year",
             "overdue",
             "readmission",
             "youth_union_member",

@@ -158,8 +158,28 @@ class Checked:
     duplicates: list
 
 
+def refuse_dissolved(under: Organization) -> None:
+    """An import into a dissolved organization is refused once, before the file is read:
+    its units stand under other organizations now (a district of the 2025 reorganization),
+    so every row would otherwise be refused as not found under it. A merged one is not:
+    the files it did not enter in time are imported as it would have entered them then,
+    each row checked with its dates (import_checks._merged_problems)."""
+    if under.dissolved_on is None or under.merged_into_id is not None:
+        return
+    raise ValidationError(
+        _(
+            "%(org)s was dissolved on %(date)s: its units now stand under other organizations."
+            " Import into an organization standing today."
+        )
+        % {"org": under.name, "date": under.dissolved_on.strftime("%d/%m/%Y")},
+        code="dissolved",
+    )
+
+
 def check_file(*, upload, under: Organization, user, today: dt.date) -> Checked:
-    """Read and check every row on its own, and look up the people once for the whole file."""
+    """Read and check every row on its own, and look up the people once for the whole file
+    (none of it into a dissolved organization: `refuse_dissolved`, a ValidationError)."""
+    refuse_dissolved(under)
     rows = read_or_fail(upload, COLUMNS, required=REQUIRED)
     parsed, errors, known = parse_rows(rows, under=under, user=user, today=today)
     # The same person: one query for the whole file, party-wide and in scope.

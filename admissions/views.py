@@ -3,6 +3,7 @@
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +15,7 @@ from common import clock
 from common.views import add_errors, form_page
 from organizations import access, locks
 from organizations.access import Perm, org_view
+from organizations.models import Organization, OrganizationPath
 
 from . import forms, selectors, services
 from .filters import CandidateFilter
@@ -93,14 +95,52 @@ def _single_cell(organization) -> bool:
 def _merger(request, organization) -> dict:
     """A merged organization's pages say where its files on the road went (its successor,
     linked when the reader may open the successor's list): otherwise they read as empty
-    with no reason. One query, for a merged organization only."""
+    with no reason. One query, for a merged organization only.
+
+    A dissolved one (not merged: a district of the 2025 reorganization) says when, and
+    under which organizations the units it had then stand today (`_now_under`): two
+    queries, for a dissolved organization only, whatever the number of its units or rows."""
+    found = {"successor": None, "successor_open": False, "dissolved": False, "now_under": []}
     if organization.merged_into_id is None:
-        return {"successor": None, "successor_open": False}
+        if organization.dissolved_on is not None:
+            found.update(dissolved=True, now_under=_now_under(request, organization))
+        return found
     successor = organization.merged_into
-    return {
-        "successor": successor,
-        "successor_open": access.has_perm(request.user, successor, Perm.VIEW_PERSONAL),
-    }
+    found.update(successor=successor, successor_open=access.has_perm(request.user, successor, Perm.VIEW_PERSONAL))
+    return found
+
+
+def _now_under(request, organization) -> list[tuple[Organization, bool]]:
+    """The organizations where the units a dissolved organization had on its last day stand
+    today, in tree order, each with whether the reader may open its list: a unit moved out
+    stands under its parent of today (the highest unit moved, not each of its cells); a
+    unit merged that day or later, with its successor. Those dissolved since lead nowhere.
+    Two queries (none for the second when nothing moved or merged)."""
+    last_day, inside = organization.last_day, organization.path
+    stood_inside = OrganizationPath.objects.filter(path__startswith=inside, valid_until__gt=last_day).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)
+    )
+    units = list(
+        Organization.objects.filter(
+            (Q(pk__in=stood_inside.values("organization_id")) & ~Q(path__startswith=inside))
+            | Q(path__startswith=inside, merged_into__isnull=False, dissolved_on__gte=organization.dissolved_on)
+        ).values_list("path", "merged_into_id", "dissolved_on")
+    )
+    moved = {path for path, successor, _dissolved in units if successor is None}
+    successors, parents = set(), set()
+    for path, successor, dissolved_on in units:
+        if successor is not None:
+            successors.add(successor)
+        elif dissolved_on is None and path[: -Organization.steplen] not in moved:
+            parents.add(path[: -Organization.steplen])
+    if not successors and not parents:
+        return []
+    found = (
+        Organization.objects.filter(Q(pk__in=successors) | Q(path__in=parents))
+        .exclude(path__startswith=inside)
+        .order_by("path")
+    )
+    return [(unit, access.has_perm(request.user, unit, Perm.VIEW_PERSONAL)) for unit in found]
 
 
 @require_GET

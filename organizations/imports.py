@@ -305,9 +305,9 @@ def page_organization(user, code: str, perm: access.Perm) -> Organization:
 
     found = Organization.objects.filter(code=code).first()
     if found is None or not access.has_perm(user, found, access.Perm.VIEW):
-        raise CommandError(f"No organization with code “{code}” in the scope of this user.")
+        raise CommandError(_("No organization with code “%(code)s” in the scope of this user.") % {"code": code})
     if not access.has_perm(user, found, perm):
-        raise CommandError(f"The user's role on “{code}” does not allow this import.")
+        raise CommandError(_("The user's role on “%(code)s” does not allow this import.") % {"code": code})
     return found
 
 

@@ -93,10 +93,14 @@ def test_an_admitted_person_is_refused_party_wide_without_saying_where(tmp_path,
 
 def test_scope_and_role_are_the_pages(tmp_path, users, tree):
     path = _file(tmp_path, [CANDIDATE_HEADER, ("LD.DL.TP", "Ai Đó", "12/03/2006", "Nam", "HS", "", "")])
-    with pytest.raises(CommandError, match="No organization"):
+    with pytest.raises(CommandError, match="Không có tổ chức nào mã “LD.DL.TP”"):
         _run("candidates", path, "--org", "LD.DL.TP", "--user", "clerk")  # outside: as a 404
-    with pytest.raises(CommandError, match="role"):
+    with pytest.raises(CommandError, match="Vai trò"):
         _run("candidates", path, "--org", "LD.DD", "--user", "viewer")  # inside, role too low: as a 403
+    with pytest.raises(CommandError, match="No organization"):
+        _run("candidates", path, "--org", "LD.DL.TP", "--user", "clerk", "--language", "en")
+    with pytest.raises(CommandError, match="role"):
+        _run("candidates", path, "--org", "LD.DD", "--user", "viewer", "--language", "en")
     # The district clerk's page under the district: the row's cell is outside the scope of the user.
     code, _out, err = _run("candidates", path, "--org", "LD.DD.THPT", "--user", "clerk")
     assert code == 1 and "LD.DL.TP" in err

@@ -65,17 +65,19 @@ class Command(BaseCommand):
         try:
             account = get_user_model().objects.get(username=user, is_active=True)
         except get_user_model().DoesNotExist:
-            raise CommandError(f"No active user “{user}”.") from None
+            raise CommandError(_("No active user “%(user)s”.") % {"user": user}) from None
         importer = importers()[kind]
         organization = resolve_organization(account, org, importer.perm)
         for option in importer.requires:
             if options[option] is None:
-                raise CommandError(f"{kind} needs --{option} ID.")
+                raise CommandError(_("%(kind)s needs --%(option)s ID.") % {"kind": kind, "option": option})
         today = timezone.localdate()
         try:
             upload = open(file, "rb")  # noqa: SIM115 (closed below)
         except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s.") % {"file": file, "reason": exc.strerror}
+            ) from None
         try:
             with transaction.atomic():
                 count = importer.run(
@@ -92,7 +94,7 @@ class Command(BaseCommand):
         except _DryRun:
             self.stdout.write(_("%(n)d rows checked: the file is good; nothing saved (dry run).") % {"n": count})
             return
-        except ValidationError as exc:  # an option's value (--in-force-from), not a row
+        except ValidationError as exc:  # an option's value (--in-force-from, a dissolved --org), not a row
             raise CommandError(" ".join(exc.messages)) from None
         except ImportFailed as exc:
             for error in exc.errors:
