@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/", views.candidate_detail, name="detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="edit"),
     path("<int:pk>/advance/", views.candidate_advance, name="advance"),
+    path("<int:pk>/take-again/", views.candidate_take_again, name="take_again"),
     path("<int:pk>/admit/", views.admission_record, name="admit"),
     path("<int:pk>/recognize/", views.admission_recognize, name="recognize"),
     path("<int:pk>/strike-off/", views.admission_strike_off, name="strike_off"),

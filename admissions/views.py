@@ -189,6 +189,9 @@ def alerts(request, organization):
         for candidate in alerts[key]["rows"]:
             candidate.days_late = selectors.days_late(due(candidate), today=today)
             candidate.act_url = act_url(candidate) if can_edit else ""
+    if can_edit:  # an expired certificate is renewed, not followed by the next step
+        for candidate in alerts["certificates"]["rows"]:
+            candidate.act_url = reverse("admissions:take_again", args=[candidate.pk])
     for key in ("probation", "recognition"):
         for admission in alerts[key]["rows"]:
             admission.days_late = selectors.days_late(admission.recognition_due, today=today)
@@ -313,6 +316,8 @@ def candidate_detail(request, pk):
             "history": selectors.history_rows(candidate),
             "can_edit": can_edit,
             "can_advance": can_edit and bool(services.next_steps(candidate)),
+            # An expired certificate or stale introductions: the cell resolution would refuse them.
+            "take_again": [Step(s).label for s in services.steps_to_take_again(candidate, clock.today())],
             "can_admit": can_edit and candidate.outcome == Outcome.IN_PROGRESS and candidate.step == Step.DECISION,
             "can_settle": can_edit and admission and not (admission.recognized_on or admission.struck_off_on),
             "can_withdraw": can_edit and candidate.outcome == Outcome.IN_PROGRESS,
@@ -377,6 +382,37 @@ def candidate_advance(request, pk):
         submit=_("Record"),
         redirect_to=back,
         notice=notice,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_take_again(request, pk):
+    """Take again a step whose validity ran out before the cell resolution: the class
+    attended again, the introductions redone (services.step_take_again)."""
+    candidate = _candidate(request, pk, Perm.EDIT_ADMISSIONS)
+    steps = services.steps_to_take_again(candidate, clock.today())
+    form = forms.AdvanceForm(request.POST or None, steps=steps, initial={"date": clock.today()})
+    title = _("Take a step again for %(name)s") % {"name": candidate}
+    if not steps:
+        notice = _("No step of this candidate needs to be taken again.")
+        return _form(request, candidate.organization, form, title, _("Record"), candidate, notice=notice)
+    return _candidate_form(
+        request,
+        candidate,
+        form,
+        save=lambda data: services.step_take_again(
+            candidate=candidate,
+            step=data["step"],
+            date=data["date"],
+            document_number=data["document_number"],
+            note=data["note"],
+            introducers=form.introducers(),
+            user=request.user,
+            today=clock.today(),
+        ),
+        success=lambda record: _("Step “%(step)s” taken again.") % {"step": Step(form.cleaned_data["step"]).label},
+        title=title,
+        submit=_("Record"),
     )
 
 

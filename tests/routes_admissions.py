@@ -53,6 +53,7 @@ ROUTES = [
         post=lambda t, extra, target: {**_new_candidate(t, extra, target), "full_name": "Nguyễn Thị Đổi Tên"},
     ),
     Route("admissions:advance", _candidate(), Perm.EDIT_ADMISSIONS, targets=CANDIDATE_TARGETS, post=_data()),
+    Route("admissions:take_again", _candidate(), Perm.EDIT_ADMISSIONS, targets=CANDIDATE_TARGETS, post=_data()),
     Route(
         "admissions:admit",
         _candidate(),

@@ -42,7 +42,15 @@ from .checks import (
     rule,
 )
 from .deadlines import deadlines_refresh, holidays_seed, make_up_working_days
-from .steps import advance_build, candidate_advance, next_steps, step_after, step_problems
+from .steps import (
+    advance_build,
+    candidate_advance,
+    next_steps,
+    step_after,
+    step_problems,
+    step_take_again,
+    steps_to_take_again,
+)
 
 __all__ = [
     "LEAVING_OUTCOMES",
@@ -83,4 +91,6 @@ __all__ = [
     "readmission_twin_problems",
     "rule",
     "step_problems",
+    "step_take_again",
+    "steps_to_take_again",
 ]

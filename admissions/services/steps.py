@@ -192,16 +192,7 @@ def advance_build(
     if problems:
         raise ValidationError(problems)
 
-    new_introducers = []
-    for item in given:
-        introducer = Introducer(
-            candidate=candidate,
-            kind=item["kind"],
-            full_name=item["full_name"].strip(),
-            known_since=item.get("known_since"),
-        )
-        _stamp(introducer, user, gettext_noop("introduction"))
-        new_introducers.append(introducer)
+    new_introducers = _introducers(candidate, given, user)
     record = StepRecord(candidate=candidate, step=step, date=date, document_number=document_number.strip(), note=note)
     record.recorded_by = user if getattr(user, "pk", None) else None
     _stamp(record, user, gettext_noop("advanced"))
@@ -214,3 +205,90 @@ def advance_build(
         candidate.due_on = None
     _stamp(candidate, user, gettext_noop("advanced"))
     return record, new_introducers
+
+
+def _introducers(candidate: Candidate, given: list[dict], user) -> list[Introducer]:
+    """The introducers given, as records of `candidate` (not saved)."""
+    introducers = []
+    for item in given:
+        introducer = Introducer(
+            candidate=candidate,
+            kind=item["kind"],
+            full_name=item["full_name"].strip(),
+            known_since=item.get("known_since"),
+        )
+        _stamp(introducer, user, gettext_noop("introduction"))
+        introducers.append(introducer)
+    return introducers
+
+
+# Steps whose validity runs out before the cell considers the file (PROCEDURE.md): the
+# awareness-class certificate (valid CERTIFICATE_VALID_MONTHS) and the introductions (redone,
+# with the mass organizations' opinions, after INTRODUCTION_STALE_MONTHS).
+RENEWABLE = (Step.CLASS, Step.INTRODUCTION)
+
+
+def steps_to_take_again(candidate: Candidate, on: dt.date) -> list[int]:
+    """The steps taken whose validity has run out on `on`, which the cell resolution would
+    refuse (step_problems): the candidate takes them again (step_take_again). None once the
+    cell resolution is recorded, or off the road. One query (the candidate's steps)."""
+    if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at or candidate.step >= Step.CELL_RESOLUTION:
+        return []
+    records = {r.step: r.date for r in candidate.steps.all() if r.step in RENEWABLE}
+    expired = []
+    if Step.CLASS in records and check_certificate(certificate_on=records[Step.CLASS], on=on):
+        expired.append(Step.CLASS)
+    if Step.INTRODUCTION in records and check_introductions_fresh(introduced_on=records[Step.INTRODUCTION], on=on):
+        expired.append(Step.INTRODUCTION)
+    return expired
+
+
+@transaction.atomic
+def step_take_again(
+    *,
+    candidate: Candidate,
+    step: int,
+    date: dt.date,
+    document_number: str = "",
+    note: str = "",
+    introducers: list[dict] | None = None,
+    user,
+    today: dt.date,
+) -> StepRecord:
+    """Take again a step whose validity ran out (steps_to_take_again): the class attended
+    again, the introductions and opinions redone. Its record takes the new date, number and
+    note (the old ones stay in its history); redone introductions replace the introducers on
+    file (theirs stay in the history too), checked as on the first time."""
+    candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
+    step = int(step)
+    if step not in steps_to_take_again(candidate, today):
+        raise ValidationError(
+            _("Only an expired class certificate or stale introductions are taken again, before the cell resolution.")
+        )
+    record = candidate.steps.get(step=step)
+    check_after_transfer(candidate=candidate, day=date, field="date")
+    locks.check_unlocked(organization=candidate.organization, day=date, today=today)
+    problems = []
+    if date > today:
+        problems.append(_("The date cannot be in the future."))
+    if date <= record.date:
+        problems.append(_("The date must be after the one it replaces (%(date)s).") % {"date": _d(record.date)})
+    given = introducers or []
+    if step == Step.INTRODUCTION:
+        problems += check_introducers(introducers=given, on=date)
+    if problems:
+        raise ValidationError(problems)
+    record.date, record.document_number, record.note = date, document_number.strip(), note
+    _stamp(record, user, gettext_noop("taken again"))
+    record.save()
+    if step == Step.INTRODUCTION:
+        for old in candidate.introducers.all():
+            _stamp(old, user, gettext_noop("taken again"))
+            old.delete()
+        for introducer in _introducers(candidate, given, user):
+            introducer.save()
+    if candidate.step == step:
+        candidate.step_date = date
+        _stamp(candidate, user, gettext_noop("taken again"))
+        candidate.save()
+    return record
