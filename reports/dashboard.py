@@ -245,6 +245,9 @@ def _render(organization: Organization, view: View) -> tuple[str, str]:
         "report": report,
         "year": year,
         "as_of": as_of,
+        # A failing organization counted to an earlier last day says so; one counted to this
+        # day (a district's cells on its last day, 30/06/2025) needs no "(up to …)".
+        "count_day": min(as_of, dt.date(year, 12, 31)),
         "query": urlencode(chosen.params()),
         "bieu2_query": _bieu2_query(chosen.period, att.period_to),
         "chain": chain,

@@ -522,6 +522,11 @@ def test_an_idle_school_counted_to_the_city_s_last_day_says_so_and_links_that_da
     assert "không kết nạp đảng viên nào từ năm 2024 đến ngày 30/06/2025" in row
     link = html.split('data-testid="failing-until"', 1)[0].rsplit("<a href=", 1)[1]
     assert f'"/reports/{tree.city_school.pk}/?year=2025&amp;as_of=2025-06-30"' in link
+    # The report of 30/06/2025 itself counts everyone to that day: no "(đến …)" that would
+    # read as if the school had ended (it moved), and "since 2024" as for any cell.
+    html = client_for("province_planner").get(f"/reports/{tree.province.pk}/?year=2025&as_of=2025-06-30").text
+    failing = html.split("Chi bộ Trường THPT Trần Phú</a>", 1)[1].split("</li>", 1)[0]
+    assert 'data-testid="failing-until"' not in failing and "30/06/2025" not in failing
 
 
 def test_a_committee_founded_after_a_period_ended_is_not_told_of_its_report(tree, django_user_model):
