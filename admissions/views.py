@@ -148,6 +148,9 @@ def _now_under(request, organization) -> list[tuple[Organization, bool]]:
 def board(request, organization):
     today = clock.today()
     columns = selectors.board(selectors.candidates(request.user, organization=organization))
+    if services.check_step_form(organization=organization, step=Step.COMMITTEE_RESOLUTION):
+        # A grassroots cell's road has no committee resolution: no empty column for it.
+        columns = [c for c in columns if c["step"] != Step.COMMITTEE_RESOLUTION or c["count"]]
     for column in columns:
         for candidate in column["candidates"]:
             # The one-line form on a card records the next step; introductions need the full form.

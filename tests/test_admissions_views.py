@@ -238,6 +238,14 @@ def test_a_decision_recorded_without_its_number_is_given_it_at_the_ceremony(clie
     assert "decision_number" not in client.get(_url("admit", pk=other.pk)).text
 
 
+def test_a_grassroots_cells_board_has_no_committee_resolution_column(client_for, tree):
+    client = client_for("district_planner")
+    with translation.override("vi"):
+        label = str(Step.COMMITTEE_RESOLUTION.label)
+    assert label not in client.get(_url("board", org_pk=tree.school.pk)).text  # a grassroots cell
+    assert label in client.get(_url("board", org_pk=tree.commune.pk)).text  # its cells have one
+
+
 def test_board_shows_counts_and_names(client_for, tree):
     walk(make_candidate(tree.school, full_name="Cột Bảy"), until=Step.CELL_RESOLUTION)
     make_candidate(tree.school, full_name="Cột Một", date_of_birth=D(2001, 1, 1))
