@@ -278,6 +278,33 @@ class StepRecord(models.Model):
         return f"{self.candidate_id}:{self.step}@{self.date}"
 
 
+class StepRenewal(models.Model):
+    """A step taken again because its validity ran out before the cell resolution: the
+    awareness class attended again, the introductions and opinions redone (PROCEDURE.md).
+    The step keeps its first record, so the road reads as it stood on every past day (a
+    locked year's figures do not move); the checks of the steps after it read the latest
+    date (services.steps.valid_records)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="renewals")
+    step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices)
+    date = models.DateField(_("date"))
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("step taken again")
+        verbose_name_plural = _("steps taken again")
+        ordering = ["candidate", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id}:{self.step} again @{self.date}"
+
+
 class IntroducerKind(models.TextChoices):
     MEMBER = "member", _("Official party member")
     YOUTH_UNION = "youth_union", _("Youth Union committee")
@@ -288,6 +315,10 @@ class Introducer(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=IntroducerKind.choices, default=IntroducerKind.MEMBER)
     full_name = models.CharField(_("full name"), max_length=120)
     known_since = models.DateField(_("has known the candidate since"), null=True, blank=True)
+    # Set for the introducers of introductions redone (null: those of the first ones).
+    renewal = models.ForeignKey(
+        StepRenewal, null=True, blank=True, on_delete=models.CASCADE, related_name="introducers"
+    )
 
     history = HistoricalRecords()
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Case, Count, DateField, F, OuterRef, Q, Subquery, When, Window
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import RowNumber
 
 from common.text import fold
@@ -12,7 +12,7 @@ from organizations import access
 from organizations.access import Perm
 from organizations.models import Organization
 
-from .models import ON_PROBATION, Admission, Candidate, Outcome, Step, StepRecord, followed_rank
+from .models import ON_PROBATION, Admission, Candidate, Outcome, Step, StepRecord, StepRenewal, followed_rank
 
 # The candidates of a merged organization its successor's staff follow (access.records_under):
 # those it admitted, whose probation and recognition go on there, as their admissions count
@@ -214,7 +214,9 @@ def _alert_filters(today: dt.date) -> tuple[dict[str, Q], dict[str, Q]]:
             step__lt=Step.CELL_RESOLUTION,
             steps__step=Step.CLASS,
             steps__date__lte=soon - months,
-        ),
+        )
+        # … unless the class was attended again since (services.step_take_again).
+        & ~Q(Exists(StepRenewal.objects.filter(candidate=OuterRef("pk"), step=Step.CLASS, date__gt=soon - months))),
         "decisions": Q(step__in=[Step.CELL_RESOLUTION, Step.COMMITTEE_RESOLUTION], due_on__lt=today),
         "ceremonies": Q(step=Step.DECISION, due_on__lt=today),
         "stuck": Q(step__lt=Step.CELL_RESOLUTION, step_date__lt=today - relativedelta(months=rules["STUCK_MONTHS"])),

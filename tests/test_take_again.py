@@ -38,10 +38,16 @@ def test_stale_introductions_are_redone_and_the_road_goes_on(tree):
         today=LATER,
     )
     candidate = Candidate.objects.get(pk=candidate.pk)
+    # The first introductions stay on record as they were: the road of every past day reads
+    # as before (a step record moved to 2025 would say the candidate was not introduced yet
+    # on 31/12/2024). The redone ones are on record beside them, with their introducers.
     record = candidate.steps.get(step=Step.INTRODUCTION)
-    assert (record.date, record.document_number, candidate.step_date) == (D(2025, 8, 10), "3-KNĐ/2025", D(2025, 8, 10))
-    assert sorted(i.full_name for i in candidate.introducers.all()) == sorted(m["full_name"] for m in new_members)
-    assert [h.date for h in record.history.order_by("history_date")] == [D(2024, 7, 1), D(2025, 8, 10)]
+    assert (record.date, record.document_number) == (D(2024, 7, 1), "3-KNĐ")
+    (renewal,) = candidate.renewals.all()
+    assert (renewal.step, renewal.date, renewal.document_number) == (Step.INTRODUCTION, D(2025, 8, 10), "3-KNĐ/2025")
+    assert candidate.step_date == D(2025, 8, 10)
+    assert sorted(i.full_name for i in renewal.introducers.all()) == sorted(m["full_name"] for m in new_members)
+    assert candidate.introducers.filter(renewal=None).count() == 2  # the first ones, kept
     assert services.steps_to_take_again(candidate, LATER) == []
     services.candidate_advance(candidate=candidate, step=Step.CELL_RESOLUTION, date=LATER, user=None, today=LATER)
     assert Candidate.objects.get(pk=candidate.pk).step == Step.CELL_RESOLUTION
@@ -66,7 +72,7 @@ def test_what_is_not_taken_again_changes_nothing(tree, today, step, date, introd
             candidate=candidate, step=step, date=date, introducers=introducers, user=None, today=today
         )
     record = candidate.steps.get(step=Step.INTRODUCTION)
-    assert record.date == D(2024, 7, 1) and candidate.introducers.count() == 2
+    assert record.date == D(2024, 7, 1) and candidate.introducers.count() == 2 and not candidate.renewals.exists()
 
 
 def test_an_expired_class_certificate_is_renewed(tree):
@@ -83,7 +89,8 @@ def test_an_expired_class_certificate_is_renewed(tree):
     assert services.steps_to_take_again(candidate, today) == [Step.CLASS]
     services.step_take_again(candidate=candidate, step=Step.CLASS, date=D(2025, 1, 25), user=None, today=today)
     candidate = Candidate.objects.get(pk=candidate.pk)
-    assert candidate.steps.get(step=Step.CLASS).date == D(2025, 1, 25)
+    assert candidate.steps.get(step=Step.CLASS).date == D(2020, 1, 10)  # the first certificate, kept
+    assert candidate.renewals.get().date == D(2025, 1, 25)
     assert candidate.step_date == D(2025, 1, 5)  # still at the introductions of 05/01
     services.candidate_advance(candidate=candidate, step=Step.CELL_RESOLUTION, date=today, user=None, today=today)
 
@@ -125,7 +132,54 @@ def test_the_candidate_page_says_what_to_take_again_and_its_form_does_it(client_
     refused = client.post(url, {**form, "introducer1_name": ""})
     assert refused.status_code == 200 and candidate.steps.get(step=Step.INTRODUCTION).date == D(2024, 7, 1)
     assert client.post(url, form).status_code == 302
-    assert candidate.steps.get(step=Step.INTRODUCTION).date == D(2025, 8, 10)
+    assert candidate.renewals.get().date == D(2025, 8, 10)
     page = client.get(reverse("admissions:detail", args=[candidate.pk])).text
-    assert 'data-testid="take-again"' not in page
+    assert 'data-testid="take-again"' not in page and 'data-testid="taken-again"' in page
+    assert "giới thiệu làm lại ngày 10/08/2025" in page
     assert "không có bước nào cần làm lại" in client.get(url).text
+
+
+def test_introductions_of_a_locked_year_are_redone_and_the_locked_figures_do_not_move(tree):
+    """The introductions of 01/07/2024 are in a year whose report is approved (locked): they
+    are redone in 2025 all the same (a new record), and the road of 2024 reads as it did."""
+    from django.utils import timezone
+
+    from organizations.models import PeriodLock
+
+    candidate = _at_introductions(tree.school)
+    PeriodLock.objects.create(
+        organization=tree.district, start=D(2024, 1, 1), end=D(2024, 12, 31), reason="2024", locked_at=timezone.now()
+    )
+    services.step_take_again(
+        candidate=candidate,
+        step=Step.INTRODUCTION,
+        date=D(2025, 8, 10),
+        introducers=TWO_MEMBERS,
+        user=None,
+        today=LATER,
+    )
+    assert candidate.steps.get(step=Step.INTRODUCTION).date == D(2024, 7, 1)
+    services.candidate_advance(candidate=candidate, step=Step.CELL_RESOLUTION, date=LATER, user=None, today=LATER)
+
+
+def test_the_certificate_alert_ends_once_the_class_is_attended_again(tree, client_for, monkeypatch):
+    from django.urls import reverse
+
+    today = D(2025, 2, 1)
+    monkeypatch.setattr("common.clock.today", lambda: today)
+    candidate = walk(
+        make_candidate(tree.school, source_date=D(2019, 12, 1)),
+        until=Step.APPLICATION,
+        road=[
+            (Step.CLASS, D(2020, 1, 10), "GCN"),
+            (Step.HELPERS, D(2024, 10, 1), ""),
+            (Step.APPLICATION, D(2024, 11, 2), ""),
+        ],
+        today=today,
+    )
+    alerts = reverse("admissions:alerts", args=[tree.school.pk])
+    client = client_for("clerk")
+    page = client.get(alerts).text
+    assert candidate.full_name in page and reverse("admissions:take_again", args=[candidate.pk]) in page
+    services.step_take_again(candidate=candidate, step=Step.CLASS, date=D(2025, 1, 25), user=None, today=today)
+    assert reverse("admissions:take_again", args=[candidate.pk]) not in client.get(alerts).text

@@ -13,7 +13,7 @@ from common.audit import stamp as _stamp
 from organizations import locks
 from organizations.models import Organization
 
-from ..models import Candidate, Introducer, Outcome, Step, StepRecord
+from ..models import Candidate, Introducer, Outcome, Step, StepRecord, StepRenewal
 from ..workdays import Calendar, add_working_days
 from .checks import (
     _d,
@@ -114,7 +114,8 @@ def candidate_advance(
     """
     candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
     step = int(step)
-    records = {r.step: r for r in candidate.steps.all()}
+    # A step taken again (an expired certificate, introductions redone) is checked at its latest date.
+    records = valid_records(candidate, {r.step: r for r in candidate.steps.all()})
     wants_introducers = step == Step.INTRODUCTION or (earlier_steps_missing and introducers)
     on_file = list(candidate.introducers.all()) if wants_introducers else []
     record, new_introducers = advance_build(
@@ -228,17 +229,27 @@ def _introducers(candidate: Candidate, given: list[dict], user) -> list[Introduc
 RENEWABLE = (Step.CLASS, Step.INTRODUCTION)
 
 
+def valid_records(candidate: Candidate, records: dict[int, StepRecord]) -> dict[int, StepRecord | StepRenewal]:
+    """The candidate's steps (`records`, by step) with those taken again at their latest
+    taking (StepRenewal): what the checks of the steps after them read. One query."""
+    latest = dict(records)
+    for renewal in candidate.renewals.order_by("date", "pk"):
+        latest[renewal.step] = renewal
+    return latest
+
+
 def steps_to_take_again(candidate: Candidate, on: dt.date) -> list[int]:
     """The steps taken whose validity has run out on `on`, which the cell resolution would
     refuse (step_problems): the candidate takes them again (step_take_again). None once the
-    cell resolution is recorded, or off the road. One query (the candidate's steps)."""
+    cell resolution is recorded, or off the road. Two queries (steps, and steps taken again)."""
     if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at or candidate.step >= Step.CELL_RESOLUTION:
         return []
-    records = {r.step: r.date for r in candidate.steps.all() if r.step in RENEWABLE}
+    records = valid_records(candidate, {r.step: r for r in candidate.steps.all() if r.step in RENEWABLE})
+    dates = {step: records[step].date for step in RENEWABLE if step in records}
     expired = []
-    if Step.CLASS in records and check_certificate(certificate_on=records[Step.CLASS], on=on):
+    if Step.CLASS in dates and check_certificate(certificate_on=dates[Step.CLASS], on=on):
         expired.append(Step.CLASS)
-    if Step.INTRODUCTION in records and check_introductions_fresh(introduced_on=records[Step.INTRODUCTION], on=on):
+    if Step.INTRODUCTION in dates and check_introductions_fresh(introduced_on=dates[Step.INTRODUCTION], on=on):
         expired.append(Step.INTRODUCTION)
     return expired
 
@@ -254,41 +265,41 @@ def step_take_again(
     introducers: list[dict] | None = None,
     user,
     today: dt.date,
-) -> StepRecord:
+) -> StepRenewal:
     """Take again a step whose validity ran out (steps_to_take_again): the class attended
-    again, the introductions and opinions redone. Its record takes the new date, number and
-    note (the old ones stay in its history); redone introductions replace the introducers on
-    file (theirs stay in the history too), checked as on the first time."""
+    again, the introductions and opinions redone, with their new introducers (checked as the
+    first time). The first taking stays on record as it was: the road of every past day, a
+    locked year's included, reads as before; the steps after it are checked against the
+    new date (valid_records), and the road goes on from it."""
     candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
     step = int(step)
     if step not in steps_to_take_again(candidate, today):
         raise ValidationError(
             _("Only an expired class certificate or stale introductions are taken again, before the cell resolution.")
         )
-    record = candidate.steps.get(step=step)
+    previous = valid_records(candidate, {r.step: r for r in candidate.steps.filter(step=step)})[step]
     check_after_transfer(candidate=candidate, day=date, field="date")
     locks.check_unlocked(organization=candidate.organization, day=date, today=today)
     problems = []
     if date > today:
         problems.append(_("The date cannot be in the future."))
-    if date <= record.date:
-        problems.append(_("The date must be after the one it replaces (%(date)s).") % {"date": _d(record.date)})
+    if date <= previous.date:
+        problems.append(_("The date must be after the one it replaces (%(date)s).") % {"date": _d(previous.date)})
     given = introducers or []
     if step == Step.INTRODUCTION:
         problems += check_introducers(introducers=given, on=date)
     if problems:
         raise ValidationError(problems)
-    record.date, record.document_number, record.note = date, document_number.strip(), note
-    _stamp(record, user, gettext_noop("taken again"))
-    record.save()
+    renewal = StepRenewal(candidate=candidate, step=step, date=date, document_number=document_number.strip(), note=note)
+    renewal.recorded_by = user if getattr(user, "pk", None) else None
+    _stamp(renewal, user, gettext_noop("taken again"))
+    renewal.save()
     if step == Step.INTRODUCTION:
-        for old in candidate.introducers.all():
-            _stamp(old, user, gettext_noop("taken again"))
-            old.delete()
         for introducer in _introducers(candidate, given, user):
+            introducer.renewal = renewal
             introducer.save()
-    if candidate.step == step:
+    if candidate.step == step:  # the next step is dated from this one
         candidate.step_date = date
         _stamp(candidate, user, gettext_noop("taken again"))
         candidate.save()
-    return record
+    return renewal
