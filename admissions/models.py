@@ -254,10 +254,9 @@ class CandidateTransfer(models.Model):
         return f"{self.candidate_id} at {self.organization_id} until {self.valid_until}"
 
 
-class StepRecord(models.Model):
-    """A step taken, with its date and document number."""
+class StepTaken(models.Model):
+    """What a step taken records: its date and document number, who entered it."""
 
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="steps")
     step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices)
     date = models.DateField(_("date"))
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
@@ -265,6 +264,15 @@ class StepRecord(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class StepRecord(StepTaken):
+    """A step taken, with its date and document number."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="steps")
 
     history = HistoricalRecords()
 
@@ -278,7 +286,7 @@ class StepRecord(models.Model):
         return f"{self.candidate_id}:{self.step}@{self.date}"
 
 
-class StepRenewal(models.Model):
+class StepRenewal(StepTaken):
     """A step taken again because its validity ran out before the cell resolution: the
     awareness class attended again, the introductions and opinions redone (PROCEDURE.md).
     The step keeps its first record, so the road reads as it stood on every past day (a
@@ -286,13 +294,6 @@ class StepRenewal(models.Model):
     date (services.steps.valid_records)."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="renewals")
-    step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices)
-    date = models.DateField(_("date"))
-    document_number = models.CharField(_("document number"), max_length=60, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     history = HistoricalRecords()
 

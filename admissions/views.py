@@ -371,22 +371,27 @@ def candidate_advance(request, pk):
         request,
         candidate,
         form,
-        save=lambda data: services.candidate_advance(
-            candidate=candidate,
-            step=data["step"],
-            date=data["date"],
-            document_number=data["document_number"],
-            note=data["note"],
-            introducers=form.introducers(),
-            user=request.user,
-            today=clock.today(),
-        ),
+        save=lambda data: services.candidate_advance(candidate=candidate, **_step_taken(request, form)),
         success=lambda record: _("Step “%(step)s” recorded.") % {"step": Step(form.cleaned_data["step"]).label},
         title=title,
         submit=_("Record"),
         redirect_to=back,
         notice=notice,
     )
+
+
+def _step_taken(request, form: forms.AdvanceForm) -> dict:
+    """A step as the advance form gives it, for services.candidate_advance and step_take_again."""
+    data = form.cleaned_data
+    return {
+        "step": data["step"],
+        "date": data["date"],
+        "document_number": data["document_number"],
+        "note": data["note"],
+        "introducers": form.introducers(),
+        "user": request.user,
+        "today": clock.today(),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -404,16 +409,7 @@ def candidate_take_again(request, pk):
         request,
         candidate,
         form,
-        save=lambda data: services.step_take_again(
-            candidate=candidate,
-            step=data["step"],
-            date=data["date"],
-            document_number=data["document_number"],
-            note=data["note"],
-            introducers=form.introducers(),
-            user=request.user,
-            today=clock.today(),
-        ),
+        save=lambda data: services.step_take_again(candidate=candidate, **_step_taken(request, form)),
         success=lambda record: _("Step “%(step)s” taken again.") % {"step": Step(form.cleaned_data["step"]).label},
         title=title,
         submit=_("Record"),
