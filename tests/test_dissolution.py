@@ -4,7 +4,9 @@ it, the start page reads the organization's last year to its last day, and the c
 asks it only for reports on periods it stood through to their end."""
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -527,6 +529,13 @@ def test_an_idle_school_counted_to_the_city_s_last_day_says_so_and_links_that_da
     html = client_for("province_planner").get(f"/reports/{tree.province.pk}/?year=2025&as_of=2025-06-30").text
     failing = html.split("Chi bộ Trường THPT Trần Phú</a>", 1)[1].split("</li>", 1)[0]
     assert 'data-testid="failing-until"' not in failing and "30/06/2025" not in failing
+    # … nor its workbook's table of the rule, which the 31/12 one names with the day.
+    for day, named in (("2025-06-30", False), ("2025-12-31", True)):
+        url = f"/reports/{tree.province.pk}/export.xlsx?year=2025&as_of={day}"
+        book = openpyxl.load_workbook(io.BytesIO(client_for("province_planner").get(url).content))
+        cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value]
+        school = [c for c in cells if c.startswith("Chi bộ Trường THPT Trần Phú")]
+        assert school and all(("(đến 30/06/2025)" in c) == named for c in school), (day, school)
 
 
 def test_a_committee_founded_after_a_period_ended_is_not_told_of_its_report(tree, django_user_model):

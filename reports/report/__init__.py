@@ -454,7 +454,8 @@ def _build_report(att: Attainment) -> Report:
     # The same target set by several plans is one row naming them all, as on the page.
     for i, (r, plans) in enumerate(group_same_targets(att.rules), start=1):
         summary.add(_rule_row(i, r, plans), {"org": (r.subject or att.scope).pk, "category": r.category})
-        table = _rule_table(i, r, att.forecast is None)  # a year over or not begun: no forecast in its rows
+        # A year over or not begun: no forecast in its rows.
+        table = _rule_table(i, r, att.forecast is None, min(att.as_of, dt.date(att.year, 12, 31)))
         rule_tables.append(table)
         by_kind.setdefault(r.kind, []).append(table)
     sections = [

@@ -1,6 +1,8 @@
 """The tables of the rules: one row per rule in the summary, and each rule's own table
 (every organization it measures, or only those not meeting it above `LIST_ALL_UP_TO`)."""
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -180,10 +182,14 @@ def _parent_name(org) -> str:
     return org.parent if isinstance(org, OrganizationRow) else ""
 
 
-def _measurement_row(i: int, m: Measurement, kind: str, closed: bool = False) -> list:
-    """One organization's row; a closed year shows no forecast."""
+def _measurement_row(i: int, m: Measurement, kind: str, closed: bool = False, count_day: dt.date | None = None) -> list:
+    """One organization's row; a closed year shows no forecast. Counted up to a day before
+    the report's `count_day` (its issuer's last, or its own): named with that day; counted
+    to the report's own day (a district's cells on its last day, 30/06/2025), by its name
+    alone, as the page lists it."""
     forecast = None if closed else m.forecast
-    name = ended_name(m)  # counted up to an earlier day (its issuer's last, or its own)
+    earlier = m.counted_to is not None and (count_day is None or m.counted_to < count_day)
+    name = ended_name(m) if earlier else m.org.name
     if kind == RuleKind.CELL_SIZE:
         return [i, name, _parent_name(m.org), target_text(m, kind), m.members, m.status]
     if kind == RuleKind.INACTIVITY:
@@ -201,14 +207,14 @@ def lists_every_organization(r: RuleResult) -> bool:
     return r.matched <= LIST_ALL_UP_TO
 
 
-def _rule_table(index: int, r: RuleResult, closed: bool = False) -> Table:
+def _rule_table(index: int, r: RuleResult, closed: bool = False, count_day: dt.date | None = None) -> Table:
     every = not r.many or lists_every_organization(r)
     listed = r.measurements if every else r.failing
     kind, link = r.kind, {"category": r.category}
 
     def source():
         for i, m in enumerate(listed, start=1):
-            yield _measurement_row(i, m, kind, closed), {**link, "org": m.org.pk}
+            yield _measurement_row(i, m, kind, closed, count_day), {**link, "org": m.org.pk}
 
     lead = ""
     if r.many:
