@@ -5,7 +5,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Subquery, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
 from common.text import fold
 from organizations import access
@@ -193,10 +193,12 @@ def certificate_valid_until(certificate_on: dt.date) -> dt.date:
 
 
 def certificate_dates(qs):
-    """Annotate each candidate with the date of their awareness-class certificate."""
+    """Annotate each candidate with the date of their awareness-class certificate: the
+    latest, when the class was attended again (always after the first: step_take_again)."""
     # No ordering: one record per (candidate, step), and the model's ordering would join the candidate again.
     class_date = StepRecord.objects.filter(candidate=OuterRef("pk"), step=Step.CLASS).order_by().values("date")[:1]
-    return qs.annotate(certificate_on=Subquery(class_date))
+    again = StepRenewal.objects.filter(candidate=OuterRef("pk"), step=Step.CLASS).order_by("-date").values("date")[:1]
+    return qs.annotate(certificate_on=Coalesce(Subquery(again), Subquery(class_date)))
 
 
 def _alert_filters(today: dt.date) -> tuple[dict[str, Q], dict[str, Q]]:

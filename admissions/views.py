@@ -192,9 +192,10 @@ def alerts(request, organization):
         for candidate in alerts[key]["rows"]:
             candidate.days_late = selectors.days_late(due(candidate), today=today)
             candidate.act_url = act_url(candidate) if can_edit else ""
-    if can_edit:  # an expired certificate is renewed, not followed by the next step
+    if can_edit:  # an expired certificate is renewed; one expiring soon, hurried to the resolution
         for candidate in alerts["certificates"]["rows"]:
-            candidate.act_url = reverse("admissions:take_again", args=[candidate.pk])
+            if selectors.certificate_valid_until(candidate.alert_on) < today:
+                candidate.act_url = reverse("admissions:take_again", args=[candidate.pk])
     for key in ("probation", "recognition"):
         for admission in alerts[key]["rows"]:
             admission.days_late = selectors.days_late(admission.recognition_due, today=today)

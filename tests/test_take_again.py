@@ -92,6 +92,12 @@ def test_an_expired_class_certificate_is_renewed(tree):
     assert candidate.steps.get(step=Step.CLASS).date == D(2020, 1, 10)  # the first certificate, kept
     assert candidate.renewals.get().date == D(2025, 1, 25)
     assert candidate.step_date == D(2025, 1, 5)  # still at the introductions of 05/01
+    # A resolution dated before the class was attended again reads the certificate of that
+    # day: the one of 2020, expired on 10/01/2025.
+    with pytest.raises(ValidationError, match="hết hạn|expired"):
+        services.candidate_advance(
+            candidate=candidate, step=Step.CELL_RESOLUTION, date=D(2025, 1, 20), user=None, today=today
+        )
     services.candidate_advance(candidate=candidate, step=Step.CELL_RESOLUTION, date=today, user=None, today=today)
 
 
@@ -183,3 +189,28 @@ def test_the_certificate_alert_ends_once_the_class_is_attended_again(tree, clien
     assert candidate.full_name in page and reverse("admissions:take_again", args=[candidate.pk]) in page
     services.step_take_again(candidate=candidate, step=Step.CLASS, date=D(2025, 1, 25), user=None, today=today)
     assert reverse("admissions:take_again", args=[candidate.pk]) not in client.get(alerts).text
+
+
+def test_a_certificate_expiring_soon_is_hurried_not_taken_again(tree, client_for, monkeypatch):
+    """Valid until 10/01/2025, seen on 01/01/2025: the alert links the next step, as before;
+    one taken again and expiring in turn is dated by its renewal."""
+    from django.urls import reverse
+
+    from admissions.selectors import certificate_dates
+
+    today = D(2025, 1, 1)
+    monkeypatch.setattr("common.clock.today", lambda: today)
+    candidate = walk(
+        make_candidate(tree.school, source_date=D(2019, 12, 1)),
+        until=Step.HELPERS,
+        road=[(Step.CLASS, D(2020, 1, 10), "GCN"), (Step.HELPERS, D(2024, 10, 1), "")],
+        today=today,
+    )
+    page = client_for("clerk").get(reverse("admissions:alerts", args=[tree.school.pk])).text
+    assert candidate.full_name in page
+    assert reverse("admissions:advance", args=[candidate.pk]) in page
+    assert reverse("admissions:take_again", args=[candidate.pk]) not in page
+    later = D(2025, 2, 1)
+    services.step_take_again(candidate=candidate, step=Step.CLASS, date=D(2025, 1, 20), user=None, today=later)
+    (dated,) = certificate_dates(Candidate.objects.filter(pk=candidate.pk))
+    assert dated.certificate_on == D(2025, 1, 20)

@@ -115,7 +115,7 @@ def candidate_advance(
     candidate = Candidate.objects.select_for_update().select_related("organization").get(pk=candidate.pk)
     step = int(step)
     # A step taken again (an expired certificate, introductions redone) is checked at its latest date.
-    records = valid_records(candidate, {r.step: r for r in candidate.steps.all()})
+    records = valid_records(candidate, {r.step: r for r in candidate.steps.all()}, date)
     wants_introducers = step == Step.INTRODUCTION or (earlier_steps_missing and introducers)
     on_file = list(candidate.introducers.all()) if wants_introducers else []
     record, new_introducers = advance_build(
@@ -229,11 +229,15 @@ def _introducers(candidate: Candidate, given: list[dict], user) -> list[Introduc
 RENEWABLE = (Step.CLASS, Step.INTRODUCTION)
 
 
-def valid_records(candidate: Candidate, records: dict[int, StepRecord]) -> dict[int, StepRecord | StepRenewal]:
+def valid_records(
+    candidate: Candidate, records: dict[int, StepRecord], on: dt.date
+) -> dict[int, StepRecord | StepRenewal]:
     """The candidate's steps (`records`, by step) with those taken again at their latest
-    taking (StepRenewal): what the checks of the steps after them read. One query."""
+    taking on or before `on` (StepRenewal): what the checks of a step dated `on` read (a
+    class attended again on 25/01 does not make a certificate valid for a resolution of
+    20/01). One query."""
     latest = dict(records)
-    for renewal in candidate.renewals.order_by("date", "pk"):
+    for renewal in candidate.renewals.filter(date__lte=on).order_by("date", "pk"):
         latest[renewal.step] = renewal
     return latest
 
@@ -244,7 +248,7 @@ def steps_to_take_again(candidate: Candidate, on: dt.date) -> list[int]:
     cell resolution is recorded, or off the road. Two queries (steps, and steps taken again)."""
     if candidate.outcome != Outcome.IN_PROGRESS or candidate.archived_at or candidate.step >= Step.CELL_RESOLUTION:
         return []
-    records = valid_records(candidate, {r.step: r for r in candidate.steps.all() if r.step in RENEWABLE})
+    records = valid_records(candidate, {r.step: r for r in candidate.steps.all() if r.step in RENEWABLE}, on)
     dates = {step: records[step].date for step in RENEWABLE if step in records}
     expired = []
     if Step.CLASS in dates and check_certificate(certificate_on=dates[Step.CLASS], on=on):
@@ -277,7 +281,7 @@ def step_take_again(
         raise ValidationError(
             _("Only an expired class certificate or stale introductions are taken again, before the cell resolution.")
         )
-    previous = valid_records(candidate, {r.step: r for r in candidate.steps.filter(step=step)})[step]
+    previous = valid_records(candidate, {r.step: r for r in candidate.steps.filter(step=step)}, today)[step]
     check_after_transfer(candidate=candidate, day=date, field="date")
     locks.check_unlocked(organization=candidate.organization, day=date, today=today)
     problems = []
