@@ -23,7 +23,7 @@ import orjson
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from common.cache import TIMEOUT, get_or_compute, key, recompute
+from common.cache import LOCK, LOCK_SECONDS, TIMEOUT, get_or_compute, key, recompute
 from organizations.models import Organization
 
 from . import periods
@@ -101,19 +101,27 @@ def _remember(asked: Asked) -> None:
     cache.set(_asked_key(), dict(kept), timeout=TIMEOUT)
 
 
+def _to_refresh() -> list[Asked]:
+    """The slow documents asked for within ASKED_WITHIN, of today (today moves on: a run of
+    tomorrow asks for another document)."""
+    since, today = timezone.now() - ASKED_WITHIN, timezone.localdate().isoformat()
+    documents = (cache.get(_asked_key()) or {}).items()
+    return [Asked(*fields) for fields, asked_at in documents if asked_at >= since and fields[-1] == today]
+
+
 def asked_lately() -> bool:
     """Is any slow document worth computing again after writes?"""
-    return bool(cache.get(_asked_key()))
+    return bool(_to_refresh())
 
 
 def refresh() -> None:
     """For the task worker after writes: compute again, for the current data, the slow
-    documents asked for within ASKED_WITHIN, each for the day it was asked on (today
-    moves on: a run of tomorrow asks for another document)."""
-    since = timezone.now() - ASKED_WITHIN
-    for fields, asked_at in list((cache.get(_asked_key()) or {}).items()):
-        asked = Asked(*fields)
+    documents asked for lately, unless a run is computing one already (its lock)."""
+    for asked in _to_refresh():
         organization = Organization.objects.filter(pk=asked.org_pk).first()
-        if organization is None or asked_at < since or asked.today != timezone.localdate().isoformat():
+        if organization is None:
             continue
-        recompute(asked.parts(), _computing(asked, organization), version=data_version(organization), keep=_slow)
+        version = data_version(organization)
+        if not cache.add(key(*asked.parts(), version, LOCK), 1, timeout=LOCK_SECONDS):
+            continue  # a run computes it now and stores it
+        recompute(asked.parts(), _computing(asked, organization), version=version, keep=_slow)  # (frees the lock)

@@ -189,13 +189,19 @@ def refresh_after_writes() -> None:
     ones only this task kept rendering: nobody may be reading those any more), then the
     command's slow documents asked for lately."""
     since = timezone.now() - READ_WITHIN
-    for fields, rendered_at in list((cache.get(_slow_views_key()) or {}).items()):
-        view = View(*fields)
-        organization = Organization.objects.filter(pk=view.org_pk).first()
-        if organization is None or rendered_at < since:
-            continue
-        _refresh(view, organization, for_reader=False)
-    answers.refresh()
+    try:
+        for fields, rendered_at in list((cache.get(_slow_views_key()) or {}).items()):
+            view = View(*fields)
+            organization = Organization.objects.filter(pk=view.org_pk).first()
+            if organization is None or rendered_at < since:
+                continue
+            _refresh(view, organization, for_reader=False)
+    finally:  # a body failing to render leaves the documents to compute
+        answers.refresh()
+
+
+# Tasks queued under the name it had before it refreshed the command's documents too.
+refresh_slow_dashboards = refresh_after_writes
 
 
 @task

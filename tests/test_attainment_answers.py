@@ -148,3 +148,26 @@ def test_the_refresh_skips_documents_of_an_earlier_day(tree, plans, slow, engine
     monkeypatch.setattr(answers.timezone, "localdate", lambda: dt.date(2025, 7, 1))
     answers.refresh()
     assert engine_runs == [tree.district.pk]
+
+
+def test_the_refresh_leaves_a_document_a_run_is_computing(tree, plans, slow, engine_runs, monkeypatch):  # noqa: F811
+    """A run holding the document's lock computes and stores it: the worker does not compute
+    it a second time (4.5 s each for the national root)."""
+    from django.core.cache import cache
+
+    from common.cache import LOCK, key
+
+    today = dt.date(2025, 6, 30)
+    monkeypatch.setattr(answers.timezone, "localdate", lambda: today)
+    answers.document(tree.district, answers.periods.parse("2025"), today, today)
+    admit(tree.commune, dt.date(2025, 4, 1), Category.FARMER)
+    asked = answers.Asked(tree.district.pk, "2025", today.isoformat(), today.isoformat())
+    cache.add(key(*asked.parts(), answers.data_version(tree.district), LOCK), 1, timeout=30)
+    answers.refresh()
+    assert engine_runs == [tree.district.pk]
+
+
+def test_writes_schedule_nothing_for_documents_of_an_earlier_day(tree, plans, slow, dummy_tasks, monkeypatch):  # noqa: F811
+    answers.document(tree.district, answers.periods.parse("2025"), dt.date(2025, 6, 30), dt.date(2025, 6, 30))
+    monkeypatch.setattr(answers.timezone, "localdate", lambda: dt.date(2025, 7, 1))
+    assert not answers.asked_lately()

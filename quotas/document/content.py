@@ -11,8 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from common import clock
 from common.text import fold
 from organizations.documents import party_body, place_name, signer
 from organizations.models import Organization, OrgForm
@@ -220,7 +219,7 @@ def plan_document(plan: Plan) -> PlanDocument:
     the party organization above the issuer then, and the organizations under it then as
     its recipients (a district dissolved since sent its plan to the units it held); a
     draft, as of today."""
-    signed_on = plan.issued_on or timezone.localdate()
+    signed_on = plan.issued_on or clock.today()
     names = names_on(signed_on)
     issuer = copy.copy(plan.issuer)  # named as on the day (the caller's plan keeps its own)
     names.rename([issuer])
