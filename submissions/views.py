@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -186,7 +188,9 @@ def review(request, organization, child_pk, period):
         later, counted_day = selectors.admitted_after(submission, period=chosen, today=clock.today())
     due = selectors.deadline(child, period=chosen)
     day = min(chosen.end, clock.today())
-    names_on(day).rename([organization, child])  # both named as on the period's day
+    # Both named as on the period's day (copies: the request's organization keeps its own).
+    organization, child = copy.copy(organization), copy.copy(child)
+    names_on(day).rename([organization, child])
     context = {
         "org": organization,
         "child": child,
