@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from admissions.categories import Category
 from reports import answers
+from tests.test_dashboard_body import dummy_tasks  # noqa: F401  (a fixture)
 from tests.test_reports_engine import admit, plans  # noqa: F401  (plans is a fixture)
 
 
@@ -31,15 +32,6 @@ def engine_runs(monkeypatch):
 def slow(monkeypatch):
     """Every document counts as slow (the national root's takes ~3.5 s)."""
     monkeypatch.setattr(answers, "SLOW_SECONDS", -1.0)
-
-
-@pytest.fixture
-def dummy_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    from django.tasks import default_task_backend
-
-    default_task_backend.clear()
-    return default_task_backend
 
 
 def _run(org, *options) -> dict:
@@ -110,7 +102,7 @@ def test_writes_after_a_slow_document_schedule_one_refresh(
     tree,
     plans,  # noqa: F811
     slow,
-    dummy_tasks,
+    dummy_tasks,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
     _run(tree.district)
