@@ -3,7 +3,6 @@
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,9 +12,9 @@ from django_tables2 import RequestConfig
 
 from common import clock
 from common.views import add_errors, form_page
-from organizations import access, locks
+from organizations import access, locks, positions
 from organizations.access import Perm, org_view
-from organizations.models import Organization, OrganizationPath
+from organizations.models import Organization
 
 from . import forms, selectors, services
 from .filters import CandidateFilter
@@ -111,35 +110,9 @@ def _merger(request, organization) -> dict:
 
 
 def _now_under(request, organization) -> list[tuple[Organization, bool]]:
-    """The organizations where the units a dissolved organization had on its last day stand
-    today, in tree order, each with whether the reader may open its list: a unit moved out
-    stands under its parent of today (the highest unit moved, not each of its cells); a
-    unit merged that day or later, with its successor. Those dissolved since lead nowhere.
-    Two queries (none for the second when nothing moved or merged)."""
-    last_day, inside = organization.last_day, organization.path
-    stood_inside = OrganizationPath.objects.filter(path__startswith=inside, valid_until__gt=last_day).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)
-    )
-    units = list(
-        Organization.objects.filter(
-            (Q(pk__in=stood_inside.values("organization_id")) & ~Q(path__startswith=inside))
-            | Q(path__startswith=inside, merged_into__isnull=False, dissolved_on__gte=organization.dissolved_on)
-        ).values_list("path", "merged_into_id", "dissolved_on")
-    )
-    moved = {path for path, successor, _dissolved in units if successor is None}
-    successors, parents = set(), set()
-    for path, successor, dissolved_on in units:
-        if successor is not None:
-            successors.add(successor)
-        elif dissolved_on is None and path[: -Organization.steplen] not in moved:
-            parents.add(path[: -Organization.steplen])
-    if not successors and not parents:
-        return []
-    found = (
-        Organization.objects.filter(Q(pk__in=successors) | Q(path__in=parents))
-        .exclude(path__startswith=inside)
-        .order_by("path")
-    )
+    """Where the units a dissolved organization had stand today (positions.units_stand_now),
+    each with whether the reader may open its list."""
+    found = positions.units_stand_now(organization)
     return [(unit, access.has_perm(request.user, unit, Perm.VIEW_PERSONAL)) for unit in found]
 
 

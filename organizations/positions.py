@@ -313,3 +313,32 @@ def counting_path(to_organization: str = ""):
         F(f"{via}merged_into__path"),
         F(f"{via}path"),
     )
+
+
+def units_stand_now(organization: Organization) -> list[Organization]:
+    """The organizations where the units a dissolved organization had on its last day stand
+    today, in tree order: a unit moved out stands under its parent of today (the highest
+    unit moved, not each of its cells); a unit merged that day or later, with its successor.
+    Those dissolved since lead nowhere. Two queries (none for the second when nothing moved
+    or merged)."""
+    last_day, inside = organization.last_day, organization.path
+    stood_inside = OrganizationPath.objects.filter(path__startswith=inside, valid_until__gt=last_day).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)
+    )
+    units = list(
+        Organization.objects.filter(
+            (Q(pk__in=stood_inside.values("organization_id")) & ~Q(path__startswith=inside))
+            | Q(path__startswith=inside, merged_into__isnull=False, dissolved_on__gte=organization.dissolved_on)
+        ).values_list("path", "merged_into_id", "dissolved_on")
+    )
+    moved = {path for path, successor, _dissolved in units if successor is None}
+    successors, parents = set(), set()
+    for path, successor, dissolved_on in units:
+        if successor is not None:
+            successors.add(successor)
+        elif dissolved_on is None and path[: -Organization.steplen] not in moved:
+            parents.add(path[: -Organization.steplen])
+    if not successors and not parents:
+        return []
+    found = Organization.objects.filter(Q(pk__in=successors) | Q(path__in=parents)).exclude(path__startswith=inside)
+    return list(found.order_by("path"))
